@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Subcommands; each takes argv with argv[0] = its own name. */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+int vg_cmd_run(int argc, char **argv);	  /* detect: rules -> alerts (the default) */
+int vg_cmd_events(int argc, char **argv); /* debug view: every event as JSON */
+int vg_cmd_features(int argc, char **argv);
+
+#endif

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * `vigil [run]` and `vigil events`: start the probes, seed the process
+ * table, then consume the ring buffer until SIGINT/SIGTERM.
+ */
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "decode/decode.h"
+#include "kernel/host.h"
+#include "kernel/libbpf_log.h"
+#include "kernel/probes.h"
+#include "pipeline.h"
+#include "state/proc_table.h"
+#include "state/procfs.h"
+
+#define DEFAULT_RINGBUF_BYTES (8u << 20)
+#define DEFAULT_MAX_PROCS     65536
+
+struct run_opts {
+	bool events; /* print every event instead of evaluating rules */
+	bool verbose;
+	uint64_t ringbuf_bytes;
+	size_t max_procs;
+};
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t counters_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	counters_requested = 1;
+}
+
+/* No SA_RESTART: the ring-buffer poll must return at once on a signal. */
+static void install_signals(void)
+{
+	struct sigaction sa = {0};
+
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static void print_counters(const struct vg_probes *probes, const struct vg_pipeline *pl)
+{
+	struct vg_kcounters k[VG_EV__MAX];
+
+	if (vg_probes_counters(probes, k) != 0)
+		return;
+	fprintf(stderr, "vigil: kernel:");
+	for (int t = VG_EV_NONE + 1; t < VG_EV__MAX; t++)
+		fprintf(stderr, " %s sent=%llu dropped=%llu;", vg_event_type_name(t),
+			(unsigned long long)k[t].sent, (unsigned long long)k[t].dropped);
+	fprintf(stderr,
+		"\nvigil: user space: decoded=%llu malformed=%llu processes=%zu "
+		"evicted=%zu\n",
+		(unsigned long long)pl->decoded, (unsigned long long)pl->malformed,
+		vg_proc_count(pl->procs), vg_proc_evictions(pl->procs));
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	switch (*end) {
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
+	default: break;
+	}
+	if (*end || end == s)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static void usage(FILE *f, const char *cmd)
+{
+	fprintf(f,
+		"usage: vigil %s [options]\n"
+		"  --ringbuf-size N   kernel ring buffer size, power of two (default 8M)\n"
+		"  --max-procs N      process table bound (default %d)\n"
+		"  -v, --verbose      print libbpf's messages\n",
+		cmd, DEFAULT_MAX_PROCS);
+}
+
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{"ringbuf-size", required_argument, NULL, 'b'},
+		{"max-procs", required_argument, NULL, 'p'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (parse_size(optarg, &o->ringbuf_bytes) != 0) {
+				fprintf(stderr, "vigil: --ringbuf-size: '%s' is not a size\n",
+					optarg);
+				return 2;
+			}
+			if (!vg_ringbuf_size_valid(o->ringbuf_bytes))
+				return 2;
+			break;
+		case 'p':
+			o->max_procs = strtoul(optarg, NULL, 10);
+			if (!o->max_procs) {
+				fprintf(stderr,
+					"vigil: --max-procs: '%s' is not a positive number\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage(stdout, argv[0]); return -1;
+		default: usage(stderr, argv[0]); return 2;
+		}
+	}
+	return 0;
+}
+
+static int consume(struct ring_buffer *rb, const struct vg_probes *probes,
+		   const struct vg_pipeline *pl)
+{
+	while (!stop_requested) {
+		int err = ring_buffer__poll(rb, 200);
+
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "vigil: reading the ring buffer failed: %s\n",
+				strerror(-err));
+			return 1;
+		}
+		if (counters_requested) {
+			counters_requested = 0;
+			print_counters(probes, pl);
+		}
+	}
+	/* what the kernel already queued is delivered, not lost, on shutdown */
+	ring_buffer__consume(rb);
+	return 0;
+}
+
+static int run(struct run_opts *o)
+{
+	struct vg_probes_opts popts = {.ringbuf_bytes = o->ringbuf_bytes, .self_tgid = getpid()};
+	struct vg_pipeline pl = {.boot_to_wall_ns = vg_boot_to_wall_ns()};
+	struct vg_probes *probes = NULL;
+	struct ring_buffer *rb = NULL;
+	int ret = 1, seeded;
+
+	if (vg_host_check_privileges() || vg_host_check_btf())
+		return 1;
+	vg_host_mount_pseudo_fs(true);
+	vg_libbpf_log_init(o->verbose);
+	pl.procs = vg_proc_table_new(o->max_procs, "/proc");
+	if (!pl.procs) {
+		fprintf(stderr, "vigil: out of memory for the process table\n");
+		return 1;
+	}
+	if (o->events) {
+		pl.sink = vg_sink_event_json;
+		pl.sink_ctx = &pl;
+	}
+	install_signals();
+	if (vg_probes_start(&popts, &probes) != 0)
+		goto out;
+	/* attach first, then seed: a process born in between is in one or the other */
+	seeded = vg_procfs_seed(pl.procs, "/proc");
+	rb = ring_buffer__new(vg_probes_ringbuf_fd(probes), vg_pipeline_handle, &pl, NULL);
+	if (!rb) {
+		fprintf(stderr, "vigil: cannot open the ring buffer: %s\n", strerror(errno));
+		goto out;
+	}
+	fprintf(stderr, "vigil: ready: %d probes attached, %d processes seeded from /proc\n",
+		vg_probes_attached(probes), seeded);
+	ret = consume(rb, probes, &pl);
+	print_counters(probes, &pl);
+out:
+	ring_buffer__free(rb);
+	vg_probes_stop(probes);
+	vg_proc_table_free(pl.procs);
+	return ret;
+}
+
+static int run_cmd(int argc, char **argv, bool events)
+{
+	struct run_opts o = {
+		.events = events,
+		.ringbuf_bytes = DEFAULT_RINGBUF_BYTES,
+		.max_procs = DEFAULT_MAX_PROCS,
+	};
+	int err = parse_opts(argc, argv, &o);
+
+	if (err)
+		return err < 0 ? 0 : err;
+	return run(&o);
+}
+
+int vg_cmd_events(int argc, char **argv)
+{
+	return run_cmd(argc, argv, true);
+}
+
+int vg_cmd_run(int argc, char **argv)
+{
+	return run_cmd(argc, argv, false);
+}

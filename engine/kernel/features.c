@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "kernel/features.h"
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "features.skel.h"
+#include "kernel/libbpf_log.h"
+
+static const char *const names[VG_FEAT__MAX] = {
+	[VG_FEAT_BTF] = "btf",
+	[VG_FEAT_RINGBUF] = "ringbuf",
+	[VG_FEAT_TRACEPOINT] = "tracepoint",
+	[VG_FEAT_RAW_TP] = "raw_tp",
+	[VG_FEAT_TP_BTF] = "tp_btf",
+	[VG_FEAT_FENTRY] = "fentry",
+	[VG_FEAT_KPROBE] = "kprobe",
+	[VG_FEAT_LSM_ATTACH] = "lsm_attach",
+	[VG_FEAT_LSM_ACTIVE] = "bpf_lsm_active",
+	[VG_FEAT_SEND_SIGNAL] = "bpf_send_signal",
+	[VG_FEAT_TASK_ITER] = "task_iter",
+};
+
+const char *vg_feature_name(enum vg_feature feat)
+{
+	return feat < VG_FEAT__MAX ? names[feat] : "unknown";
+}
+
+static void set(struct vg_feature_result *r, bool ok, const char *fmt, const char *arg)
+{
+	r->ok = ok;
+	snprintf(r->detail, sizeof(r->detail), fmt, arg);
+}
+
+typedef struct bpf_program *(*pick_prog)(struct features_bpf *skel);
+
+/* Loads only the chosen program, then attaches it; the result is the answer. */
+static void try_program(struct vg_feature_result *r, pick_prog pick, bool attach)
+{
+	struct features_bpf *skel = features_bpf__open();
+	struct bpf_program *prog, *want;
+	struct bpf_link *link;
+	int err;
+
+	if (!skel) {
+		set(r, false, "open failed: %s", strerror(errno));
+		return;
+	}
+	want = pick(skel);
+	bpf_object__for_each_program(prog, skel->obj) bpf_program__set_autoload(prog, prog == want);
+	err = features_bpf__load(skel);
+	if (err) {
+		set(r, false, "load: %s", strerror(-err));
+	} else if (!attach) {
+		set(r, true, "%s", "loads");
+	} else {
+		link = bpf_program__attach(want);
+		err = libbpf_get_error(link);
+		if (err)
+			set(r, false, "attach: %s", strerror(-err));
+		else
+			set(r, true, "%s", "loads and attaches");
+		bpf_link__destroy(err ? NULL : link);
+	}
+	features_bpf__destroy(skel);
+}
+
+#define PICK(fn, prog_name)                                                                        \
+	static struct bpf_program *fn(struct features_bpf *s)                                      \
+	{                                                                                          \
+		return s->progs.prog_name;                                                         \
+	}
+PICK(pick_tp, probe_tracepoint)
+PICK(pick_raw_tp, probe_raw_tp)
+PICK(pick_tp_btf, probe_tp_btf)
+PICK(pick_send_signal, probe_send_signal)
+PICK(pick_fentry, probe_fentry)
+PICK(pick_kprobe, probe_kprobe)
+PICK(pick_lsm, probe_lsm)
+PICK(pick_task_iter, probe_task_iter)
+
+static void probe_btf(struct vg_feature_result *r)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int err = libbpf_get_error(btf);
+
+	if (err)
+		set(r, false, "no vmlinux BTF: %s", strerror(-err));
+	else
+		set(r, true, "%s", "/sys/kernel/btf/vmlinux");
+	btf__free(err ? NULL : btf);
+}
+
+static void probe_ringbuf(struct vg_feature_result *r)
+{
+	int ret = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+
+	set(r, ret == 1, "%s", ret == 1 ? "map creates" : "map type refused");
+}
+
+static void probe_lsm_active(struct vg_feature_result *r)
+{
+	char list[256] = "";
+	FILE *f = fopen("/sys/kernel/security/lsm", "r");
+
+	if (!f) {
+		set(r, false, "cannot read /sys/kernel/security/lsm: %s", strerror(errno));
+		return;
+	}
+	if (!fgets(list, sizeof(list), f))
+		list[0] = '\0';
+	fclose(f);
+	list[strcspn(list, "\n")] = '\0';
+	/* match "bpf" as a whole comma-separated entry */
+	char padded[260];
+
+	snprintf(padded, sizeof(padded), ",%s,", list);
+	set(r, strstr(padded, ",bpf,") != NULL, "lsm=%s", list);
+}
+
+void vg_features_probe(struct vg_features *f)
+{
+	memset(f, 0, sizeof(*f));
+	vg_libbpf_log_reset();
+	probe_btf(&f->r[VG_FEAT_BTF]);
+	probe_ringbuf(&f->r[VG_FEAT_RINGBUF]);
+	try_program(&f->r[VG_FEAT_TRACEPOINT], pick_tp, true);
+	try_program(&f->r[VG_FEAT_RAW_TP], pick_raw_tp, true);
+	try_program(&f->r[VG_FEAT_TP_BTF], pick_tp_btf, true);
+	try_program(&f->r[VG_FEAT_FENTRY], pick_fentry, true);
+	try_program(&f->r[VG_FEAT_KPROBE], pick_kprobe, true);
+	try_program(&f->r[VG_FEAT_LSM_ATTACH], pick_lsm, true);
+	probe_lsm_active(&f->r[VG_FEAT_LSM_ACTIVE]);
+	try_program(&f->r[VG_FEAT_SEND_SIGNAL], pick_send_signal, false);
+	try_program(&f->r[VG_FEAT_TASK_ITER], pick_task_iter, true);
+}
+
+static bool lsm_usable(const struct vg_features *f)
+{
+	return f->r[VG_FEAT_LSM_ATTACH].ok && f->r[VG_FEAT_LSM_ACTIVE].ok;
+}
+
+int vg_features_hook_tiers(const struct vg_features *f, struct vg_hook_tier *out, int max)
+{
+	const char *observe = f->r[VG_FEAT_TP_BTF].ok ? "tp_btf" : "unavailable";
+	const char *enforce = lsm_usable(f)		     ? "lsm"
+			      : f->r[VG_FEAT_SEND_SIGNAL].ok ? "signal"
+							     : "unavailable";
+	const struct vg_hook_tier tiers[] = {
+		{"process.exec", "observe", observe},
+		{"process.fork", "observe", observe},
+		{"process.exit", "observe", observe},
+		{"process.exec", "enforce", enforce},
+	};
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(tiers) / sizeof(tiers[0]) && n < max; i++)
+		out[n++] = tiers[i];
+	return n;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What this kernel allows, learned by trying: each probe loads and attaches
+ * a do-nothing program. Nothing is inferred from the kernel version.
+ */
+#ifndef VIGIL_FEATURES_H
+#define VIGIL_FEATURES_H
+
+#include <stdbool.h>
+
+enum vg_feature {
+	VG_FEAT_BTF,
+	VG_FEAT_RINGBUF,
+	VG_FEAT_TRACEPOINT,
+	VG_FEAT_RAW_TP,
+	VG_FEAT_TP_BTF,
+	VG_FEAT_FENTRY,
+	VG_FEAT_KPROBE,
+	VG_FEAT_LSM_ATTACH,
+	VG_FEAT_LSM_ACTIVE, /* "bpf" in /sys/kernel/security/lsm */
+	VG_FEAT_SEND_SIGNAL,
+	VG_FEAT_TASK_ITER,
+	VG_FEAT__MAX,
+};
+
+struct vg_feature_result {
+	bool ok;
+	char detail[128]; /* why not, or what was seen */
+};
+
+struct vg_features {
+	struct vg_feature_result r[VG_FEAT__MAX];
+};
+
+void vg_features_probe(struct vg_features *f);
+const char *vg_feature_name(enum vg_feature feat);
+
+/* The tier a hook gets on this kernel, e.g. "tp_btf", "lsm", "signal", or "unavailable". */
+struct vg_hook_tier {
+	const char *hook;
+	const char *role; /* "observe" or "enforce" */
+	const char *tier;
+};
+
+/* Fills up to max tiers; returns how many. */
+int vg_features_hook_tiers(const struct vg_features *f, struct vg_hook_tier *out, int max);
+
+#endif

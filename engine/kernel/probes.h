@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The probes vigil runs: open -> configure -> load -> attach, and the
+ * ring buffer and counters they share with user space.
+ */
+#ifndef VIGIL_PROBES_H
+#define VIGIL_PROBES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vigil/event.h"
+
+struct vg_probes_opts {
+	uint32_t ringbuf_bytes; /* power of two, at least a page */
+	uint32_t self_tgid;	/* excluded in the kernel */
+};
+
+struct vg_probes;
+
+/* Starts every probe; on failure prints a one-line cause and returns -errno. */
+int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out);
+void vg_probes_stop(struct vg_probes *p);
+
+int vg_probes_ringbuf_fd(const struct vg_probes *p);
+int vg_probes_attached(const struct vg_probes *p);
+/* Sums the per-CPU counters into out[VG_EV__MAX]. */
+int vg_probes_counters(const struct vg_probes *p, struct vg_kcounters *out);
+
+/* Checks an --ringbuf-size value; prints why it is refused. */
+bool vg_ringbuf_size_valid(uint64_t bytes);
+
+#endif

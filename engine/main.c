@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+/* vigil: dispatch to a subcommand; with none, run detection. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{"run", vg_cmd_run, "watch the system and alert on rules (the default)"},
+	{"events", vg_cmd_events, "print every kernel event as a JSON line"},
+	{"features", vg_cmd_features, "show what this kernel allows and the tier of each hook"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vigil [COMMAND] [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n'vigil COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+			usage(stdout);
+			return 0;
+		}
+		argv[0] = "run";
+		return vg_cmd_run(argc, argv);
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "vigil: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

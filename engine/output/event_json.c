@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "output/event_json.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "decode/decode.h"
+#include "state/proc_table.h"
+
+void vg_format_time(uint64_t wall_ns, char *out, size_t outlen)
+{
+	time_t secs = (time_t)(wall_ns / 1000000000ull);
+	struct tm tm;
+	char date[32];
+
+	gmtime_r(&secs, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, outlen, "%s.%09lluZ", date, (unsigned long long)(wall_ns % 1000000000ull));
+}
+
+static void add_str(json_object *o, const char *key, const char *val)
+{
+	json_object_object_add(o, key, val ? json_object_new_string(val) : NULL);
+}
+
+static void add_strn(json_object *o, const char *key, struct vg_str s)
+{
+	json_object_object_add(o, key,
+			       s.ptr ? json_object_new_string_len(s.ptr, (int)s.len) : NULL);
+}
+
+static void add_u64(json_object *o, const char *key, uint64_t val)
+{
+	json_object_object_add(o, key, json_object_new_uint64(val));
+}
+
+/* (u32)-1 means "unset" for login uid and session id, as in /proc. */
+static void add_id(json_object *o, const char *key, uint32_t val)
+{
+	json_object_object_add(o, key, val == UINT32_MAX ? NULL : json_object_new_int64(val));
+}
+
+json_object *vg_args_json(const char *args, uint32_t len)
+{
+	json_object *arr = json_object_new_array();
+	uint32_t i = 0;
+
+	while (args && i < len) {
+		uint32_t n = strnlen(args + i, len - i);
+
+		json_object_array_add(arr, json_object_new_string_len(args + i, (int)n));
+		i += n + 1;
+	}
+	return arr;
+}
+
+json_object *vg_proc_json_brief(const struct vg_proc *p)
+{
+	json_object *o = json_object_new_object();
+
+	add_u64(o, "pid", p->pid);
+	add_str(o, "exec_id", p->exec_id);
+	add_str(o, "comm", p->comm);
+	add_str(o, "exe", p->exe);
+	json_object_object_add(o, "args", vg_args_json(p->args, p->args_len));
+	add_u64(o, "uid", p->uid);
+	add_u64(o, "cgroup_id", p->cgroup_id);
+	return o;
+}
+
+static json_object *ancestors_json(struct vg_proc_table *t, const struct vg_proc *p)
+{
+	json_object *arr = json_object_new_array();
+	const struct vg_proc *a = p;
+
+	for (int i = 0; i < VG_JSON_MAX_ANCESTORS; i++) {
+		a = vg_proc_parent(t, a);
+		if (!a)
+			break;
+		json_object *o = json_object_new_object();
+
+		add_u64(o, "pid", a->pid);
+		add_str(o, "exec_id", a->exec_id);
+		add_str(o, "exe", a->exe);
+		add_str(o, "comm", a->comm);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static json_object *flags_json(uint16_t flags)
+{
+	static const struct {
+		uint16_t bit;
+		const char *name;
+	} names[] = {
+		{VG_HF_THREAD, "thread"},
+		{VG_HF_ARGV_TRUNC, "argv_truncated"},
+		{VG_HF_PATH_TRUNC, "path_truncated"},
+		{VG_HF_PATH_UNREACH, "path_unreachable"},
+		{VG_HF_ARGV_FAULT, "argv_unreadable"},
+	};
+	json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit)
+			json_object_array_add(arr, json_object_new_string(names[i].name));
+	return arr;
+}
+
+static void add_header(json_object *o, const struct vg_event *ev)
+{
+	const struct vg_event_hdr *h = ev->hdr;
+	char time[64];
+
+	vg_format_time(ev->wall_ns, time, sizeof(time));
+	add_str(o, "time", time);
+	add_str(o, "type", vg_event_type_name(ev->type));
+	add_u64(o, "pid", h->pid);
+	add_u64(o, "tid", h->tid);
+	add_u64(o, "ppid", h->ppid);
+	add_u64(o, "vpid", h->vpid);
+	add_u64(o, "uid", h->uid);
+	add_u64(o, "gid", h->gid);
+	add_u64(o, "euid", h->euid);
+	add_u64(o, "egid", h->egid);
+	add_id(o, "loginuid", h->loginuid);
+	add_id(o, "sessionid", h->sessionid);
+	json_object_object_add(o, "comm",
+			       json_object_new_string_len(h->comm, strnlen(h->comm, VG_COMM_LEN)));
+	add_u64(o, "cgroup_id", h->cgroup_id);
+	add_u64(o, "pid_ns", h->pid_ns);
+	add_u64(o, "mnt_ns", h->mnt_ns);
+	json_object_object_add(o, "flags", flags_json(h->flags));
+}
+
+/* Why argv may be short: the one place that says it, for users and tests. */
+static const char *args_truncation_reason(const struct vg_event *ev, const struct vg_proc *p)
+{
+	if (p && !p->args_truncated)
+		return NULL;
+	if (ev->hdr->flags & VG_HF_ARGV_FAULT)
+		return "argv pages were not readable at exec";
+	if (ev->hdr->flags & VG_HF_ARGV_TRUNC)
+		return "argv exceeds the 16 KiB the kernel event carries and the process exited "
+		       "before the rest could be read from /proc";
+	return NULL;
+}
+
+static void add_exec(json_object *o, const struct vg_event *ev, const struct vg_proc *p)
+{
+	const char *reason = args_truncation_reason(ev, p);
+
+	add_strn(o, "filename", ev->var[VG_VAR_FILENAME]);
+	add_strn(o, "exe", ev->var[VG_VAR_EXE]);
+	add_strn(o, "cwd", ev->var[VG_VAR_CWD]);
+	if (p)
+		json_object_object_add(o, "args", vg_args_json(p->args, p->args_len));
+	else
+		json_object_object_add(
+			o, "args",
+			vg_args_json(ev->var[VG_VAR_ARGV].ptr, ev->var[VG_VAR_ARGV].len));
+	add_u64(o, "args_bytes", ev->exec->argv_len);
+	json_object_object_add(o, "args_truncated", json_object_new_boolean(reason != NULL));
+	if (reason)
+		add_str(o, "args_truncated_reason", reason);
+	if (p && p->args_from_procfs)
+		json_object_object_add(o, "args_completed_from_procfs", json_object_new_boolean(1));
+	add_u64(o, "tty", p ? p->tty : 0);
+	add_u64(o, "start_time_ns", ev->exec->start_ns);
+	add_u64(o, "exe_ino", ev->exec->exe_ino);
+}
+
+json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, struct vg_proc *p)
+{
+	json_object *o = json_object_new_object();
+	struct vg_proc *parent = NULL;
+
+	add_header(o, ev);
+	if (p)
+		add_str(o, "exec_id", p->exec_id);
+	switch (ev->type) {
+	case VG_EV_EXEC: add_exec(o, ev, p); break;
+	case VG_EV_FORK:
+		add_u64(o, "parent_pid", ev->fork->parent_pid);
+		add_u64(o, "parent_tid", ev->fork->parent_tid);
+		json_object_object_add(o, "thread",
+				       json_object_new_boolean(ev->hdr->flags & VG_HF_THREAD));
+		add_u64(o, "start_time_ns", ev->fork->start_ns);
+		break;
+	case VG_EV_EXIT:
+		add_u64(o, "exit_status", ev->exit->exit_code);
+		add_u64(o, "exit_code", (ev->exit->exit_code >> 8) & 0xff);
+		add_u64(o, "exit_signal", ev->exit->exit_code & 0x7f);
+		break;
+	default: break;
+	}
+	if (p) {
+		parent = vg_proc_parent(t, p);
+		json_object_object_add(o, "parent", parent ? vg_proc_json_brief(parent) : NULL);
+		json_object_object_add(o, "ancestors", ancestors_json(t, p));
+	}
+	return o;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The `vigil events` view: one JSON object per event, with its process and ancestry. */
+#ifndef VIGIL_EVENT_JSON_H
+#define VIGIL_EVENT_JSON_H
+
+#include <json-c/json.h>
+
+struct vg_event;
+struct vg_proc;
+struct vg_proc_table;
+
+#define VG_JSON_MAX_ANCESTORS 16
+
+/* Returns a new object; p is the process the event is about (may be NULL). */
+json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, struct vg_proc *p);
+
+/* The summary of a process used for "parent" and "ancestors" entries. */
+json_object *vg_proc_json_brief(const struct vg_proc *p);
+
+/* Process argv (NUL-separated) as a JSON array of strings. */
+json_object *vg_args_json(const char *args, uint32_t len);
+
+/* RFC 3339 UTC with nanoseconds, e.g. 2026-11-22T08:14:34.123456789Z. */
+void vg_format_time(uint64_t wall_ns, char *out, size_t outlen);
+
+#endif

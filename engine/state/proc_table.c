@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "state/proc_table.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/decode.h"
+#include "state/procfs.h"
+
+/* Two lists: live processes, most recently used first; exited, oldest first. */
+struct plist {
+	struct vg_proc *head, *tail;
+};
+
+struct vg_proc_table {
+	struct vg_proc **buckets;
+	size_t mask;
+	size_t count, max, evictions;
+	struct plist live, exited;
+	char boot_id[9];
+	char *procfs_root;
+};
+
+static void plist_unlink(struct plist *l, struct vg_proc *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		l->head = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	else
+		l->tail = p->prev;
+	p->prev = p->next = NULL;
+}
+
+static void plist_push_head(struct plist *l, struct vg_proc *p)
+{
+	p->prev = NULL;
+	p->next = l->head;
+	if (l->head)
+		l->head->prev = p;
+	else
+		l->tail = p;
+	l->head = p;
+}
+
+static void plist_push_tail(struct plist *l, struct vg_proc *p)
+{
+	p->next = NULL;
+	p->prev = l->tail;
+	if (l->tail)
+		l->tail->next = p;
+	else
+		l->head = p;
+	l->tail = p;
+}
+
+static struct plist *list_of(struct vg_proc_table *t, const struct vg_proc *p)
+{
+	return p->exited ? &t->exited : &t->live;
+}
+
+static void read_boot_id(struct vg_proc_table *t)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	strcpy(t->boot_id, "00000000");
+	if (!f)
+		return;
+	if (!fgets(t->boot_id, sizeof(t->boot_id), f))
+		strcpy(t->boot_id, "00000000");
+	fclose(f);
+}
+
+struct vg_proc_table *vg_proc_table_new(size_t max_entries, const char *procfs_root)
+{
+	struct vg_proc_table *t = calloc(1, sizeof(*t));
+	size_t n = 64;
+
+	if (!t)
+		return NULL;
+	while (n < max_entries)
+		n <<= 1;
+	t->buckets = calloc(n, sizeof(*t->buckets));
+	t->procfs_root = procfs_root ? strdup(procfs_root) : NULL;
+	if (!t->buckets || (procfs_root && !t->procfs_root)) {
+		vg_proc_table_free(t);
+		return NULL;
+	}
+	t->mask = n - 1;
+	t->max = max_entries ? max_entries : 1;
+	read_boot_id(t);
+	return t;
+}
+
+static void proc_free_strings(struct vg_proc *p)
+{
+	free(p->exe);
+	free(p->filename);
+	free(p->args);
+	free(p->cwd);
+	p->exe = p->filename = p->args = p->cwd = NULL;
+	p->args_len = 0;
+}
+
+void vg_proc_table_free(struct vg_proc_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; t->buckets && i <= t->mask; i++) {
+		struct vg_proc *p = t->buckets[i], *next;
+
+		for (; p; p = next) {
+			next = p->hnext;
+			proc_free_strings(p);
+			free(p);
+		}
+	}
+	free(t->buckets);
+	free(t->procfs_root);
+	free(t);
+}
+
+static size_t bucket_of(const struct vg_proc_table *t, uint32_t pid)
+{
+	return (pid * 2654435761u) & t->mask;
+}
+
+static struct vg_proc *lookup(struct vg_proc_table *t, uint32_t pid)
+{
+	struct vg_proc *p = t->buckets[bucket_of(t, pid)];
+
+	while (p && p->pid != pid)
+		p = p->hnext;
+	return p;
+}
+
+static void remove_entry(struct vg_proc_table *t, struct vg_proc *p)
+{
+	struct vg_proc **pp = &t->buckets[bucket_of(t, p->pid)];
+
+	while (*pp != p)
+		pp = &(*pp)->hnext;
+	*pp = p->hnext;
+	plist_unlink(list_of(t, p), p);
+	proc_free_strings(p);
+	free(p);
+	t->count--;
+}
+
+/* Exited processes go first, then the least recently used live one. */
+static void evict_one(struct vg_proc_table *t)
+{
+	struct vg_proc *victim = t->exited.head ? t->exited.head : t->live.tail;
+
+	if (victim) {
+		remove_entry(t, victim);
+		t->evictions++;
+	}
+}
+
+struct vg_proc *vg_proc_get(struct vg_proc_table *t, uint32_t pid)
+{
+	struct vg_proc *p = lookup(t, pid);
+
+	if (p && !p->exited && t->live.head != p) {
+		plist_unlink(&t->live, p);
+		plist_push_head(&t->live, p);
+	}
+	return p;
+}
+
+struct vg_proc *vg_proc_create(struct vg_proc_table *t, uint32_t pid)
+{
+	struct vg_proc *p = lookup(t, pid);
+	size_t b;
+
+	if (p) {
+		/* pid reuse, or a fresh view of the same process: start clean */
+		plist_unlink(list_of(t, p), p);
+		proc_free_strings(p);
+		struct vg_proc *hnext = p->hnext;
+		memset(p, 0, sizeof(*p));
+		p->hnext = hnext;
+	} else {
+		if (t->count >= t->max)
+			evict_one(t);
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return NULL;
+		b = bucket_of(t, pid);
+		p->hnext = t->buckets[b];
+		t->buckets[b] = p;
+		t->count++;
+	}
+	p->pid = pid;
+	p->loginuid = p->sessionid = UINT32_MAX;
+	plist_push_head(&t->live, p);
+	return p;
+}
+
+void vg_proc_remove(struct vg_proc_table *t, uint32_t pid)
+{
+	struct vg_proc *p = lookup(t, pid);
+
+	if (p)
+		remove_entry(t, p);
+}
+
+void vg_proc_set_exec_id(struct vg_proc_table *t, struct vg_proc *p)
+{
+	snprintf(p->exec_id, sizeof(p->exec_id), "%s-%" PRIu32 "-%" PRIu64, t->boot_id, p->pid,
+		 p->exec_ns);
+}
+
+struct vg_proc *vg_proc_parent(struct vg_proc_table *t, const struct vg_proc *p)
+{
+	struct vg_proc *parent;
+
+	if (!p || p->ppid == 0 || p->ppid == p->pid)
+		return NULL;
+	parent = vg_proc_get(t, p->ppid);
+	/* A parent younger than its child is a reused pid, not the parent. */
+	if (parent && parent->start_ns > p->start_ns)
+		return NULL;
+	return parent;
+}
+
+struct vg_proc *vg_proc_ancestor(struct vg_proc_table *t, const struct vg_proc *p, int n)
+{
+	struct vg_proc *a = (struct vg_proc *)p;
+
+	for (int i = 0; i < n && a; i++)
+		a = vg_proc_parent(t, a);
+	return a;
+}
+
+static char *dup_str(struct vg_str s)
+{
+	return s.ptr ? strndup(s.ptr, s.len) : NULL;
+}
+
+static void copy_hdr(struct vg_proc *p, const struct vg_event_hdr *h)
+{
+	p->ppid = h->ppid;
+	p->vpid = h->vpid;
+	p->uid = h->uid;
+	p->gid = h->gid;
+	p->euid = h->euid;
+	p->egid = h->egid;
+	p->loginuid = h->loginuid;
+	p->sessionid = h->sessionid;
+	p->pid_ns = h->pid_ns;
+	p->mnt_ns = h->mnt_ns;
+	p->cgroup_id = h->cgroup_id;
+	memcpy(p->comm, h->comm, sizeof(p->comm));
+	p->comm[sizeof(p->comm) - 1] = '\0';
+}
+
+/* The kernel carries VG_ARGV_MAX bytes of argv; the rest is in /proc while the process lives. */
+static void complete_args(struct vg_proc_table *t, struct vg_proc *p, uint32_t full_len)
+{
+	uint32_t len;
+	char *full;
+
+	if (!t->procfs_root)
+		return;
+	full = vg_procfs_read_cmdline(t->procfs_root, p->pid, p->start_ns, &len);
+	if (!full)
+		return;
+	if (len >= full_len && len > p->args_len && memcmp(full, p->args, p->args_len) == 0) {
+		free(p->args);
+		p->args = full;
+		p->args_len = len;
+		p->args_truncated = false;
+		p->args_from_procfs = true;
+		return;
+	}
+	free(full);
+}
+
+static struct vg_proc *apply_exec(struct vg_proc_table *t, const struct vg_event *ev)
+{
+	const struct vg_exec_body *b = ev->exec;
+	struct vg_proc *p = vg_proc_create(t, ev->hdr->pid);
+	struct vg_str argv = ev->var[VG_VAR_ARGV];
+
+	if (!p)
+		return NULL;
+	copy_hdr(p, ev->hdr);
+	p->start_ns = b->start_ns;
+	p->exec_ns = ev->hdr->ts_ns;
+	p->tty = vg_tty_nr(b->tty_major, b->tty_minor);
+	p->exe_ino = b->exe_ino;
+	p->exe_dev = b->exe_dev;
+	p->exe = dup_str(ev->var[VG_VAR_EXE]);
+	p->filename = dup_str(ev->var[VG_VAR_FILENAME]);
+	p->cwd = dup_str(ev->var[VG_VAR_CWD]);
+	p->args = malloc(argv.len + 1);
+	if (p->args) {
+		memcpy(p->args, argv.ptr ? argv.ptr : "", argv.len);
+		p->args[argv.len] = '\0';
+		p->args_len = argv.len;
+	}
+	p->args_truncated = ev->hdr->flags & (VG_HF_ARGV_TRUNC | VG_HF_ARGV_FAULT);
+	if (p->args_truncated && p->args)
+		complete_args(t, p, b->argv_len);
+	vg_proc_set_exec_id(t, p);
+	return p;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* A forked child runs its parent's image until it execs: inherit it. */
+static void inherit_image(struct vg_proc *child, const struct vg_proc *parent)
+{
+	child->exe = dup_or_null(parent->exe);
+	child->filename = dup_or_null(parent->filename);
+	child->cwd = dup_or_null(parent->cwd);
+	child->tty = parent->tty;
+	child->exe_ino = parent->exe_ino;
+	child->exe_dev = parent->exe_dev;
+	child->args_truncated = parent->args_truncated;
+	if (parent->args) {
+		child->args = malloc(parent->args_len + 1);
+		if (child->args) {
+			memcpy(child->args, parent->args, parent->args_len + 1);
+			child->args_len = parent->args_len;
+		}
+	}
+}
+
+static struct vg_proc *apply_fork(struct vg_proc_table *t, const struct vg_event *ev)
+{
+	const struct vg_fork_body *b = ev->fork;
+	struct vg_proc *parent, *child;
+
+	if (ev->hdr->flags & VG_HF_THREAD)
+		return vg_proc_get(t, ev->hdr->pid); /* a thread is not a new process */
+	child = vg_proc_create(t, ev->hdr->pid);
+	if (!child)
+		return NULL;
+	copy_hdr(child, ev->hdr);
+	child->start_ns = b->start_ns;
+	child->exec_ns = b->start_ns;
+	parent = lookup(t, b->parent_pid);
+	if (parent && parent != child)
+		inherit_image(child, parent);
+	vg_proc_set_exec_id(t, child);
+	return child;
+}
+
+static struct vg_proc *apply_exit(struct vg_proc_table *t, const struct vg_event *ev)
+{
+	struct vg_proc *p = lookup(t, ev->hdr->pid);
+
+	if (!p) {
+		/* never seen (started and ended between seeding and now): keep what we know */
+		p = vg_proc_create(t, ev->hdr->pid);
+		if (!p)
+			return NULL;
+		copy_hdr(p, ev->hdr);
+		vg_proc_set_exec_id(t, p);
+	}
+	if (!p->exited) {
+		plist_unlink(&t->live, p);
+		p->exited = true;
+		plist_push_tail(&t->exited, p);
+	}
+	p->exit_code = (int32_t)ev->exit->exit_code;
+	p->exit_ns = ev->hdr->ts_ns;
+	return p;
+}
+
+struct vg_proc *vg_proc_apply(struct vg_proc_table *t, const struct vg_event *ev)
+{
+	switch (ev->type) {
+	case VG_EV_EXEC: return apply_exec(t, ev);
+	case VG_EV_FORK: return apply_fork(t, ev);
+	case VG_EV_EXIT: return apply_exit(t, ev);
+	default: return vg_proc_get(t, ev->hdr->pid);
+	}
+}
+
+void vg_proc_expire(struct vg_proc_table *t, uint64_t now_ns, uint64_t linger_ns)
+{
+	while (t->exited.head && t->exited.head->exit_ns + linger_ns < now_ns)
+		remove_entry(t, t->exited.head);
+}
+
+size_t vg_proc_count(const struct vg_proc_table *t)
+{
+	return t->count;
+}
+
+size_t vg_proc_evictions(const struct vg_proc_table *t)
+{
+	return t->evictions;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Process table: one entry per live process (tgid), kept current by exec,
+ * fork and exit events and seeded from /proc at start-up so that processes
+ * older than vigil have ancestry. Bounded: when full, the oldest exited
+ * entries go first, then the least recently used.
+ */
+#ifndef VIGIL_PROC_TABLE_H
+#define VIGIL_PROC_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vg_event;
+
+#define VG_EXEC_ID_LEN 40
+
+struct vg_proc {
+	uint32_t pid; /* tgid */
+	uint32_t ppid;
+	uint32_t vpid;
+	uint32_t uid, gid, euid, egid;
+	uint32_t loginuid, sessionid;
+	uint32_t tty; /* /proc/<pid>/stat tty_nr encoding, 0 when none */
+	uint32_t pid_ns, mnt_ns;
+	uint64_t cgroup_id;
+	uint64_t start_ns; /* CLOCK_BOOTTIME of the task's start */
+	uint64_t exec_ns;  /* CLOCK_BOOTTIME of the last exec (start_ns if none seen) */
+	uint32_t exe_ino;
+	uint64_t exe_dev;
+	char comm[16];
+	char *exe;	/* path of the executable, resolved by the kernel */
+	char *filename; /* name given to execve; NULL for seeded processes */
+	char *args;	/* argv, NUL-separated, args_len bytes */
+	uint32_t args_len;
+	char *cwd;
+	bool args_truncated;
+	bool exited;
+	int32_t exit_code; /* wait(2) status, valid when exited */
+	uint64_t exit_ns;
+	bool args_from_procfs;	      /* argv beyond the kernel's cap came from /proc */
+	char exec_id[VG_EXEC_ID_LEN]; /* unique across pid reuse: boot, pid and exec time */
+	/* table bookkeeping: hash chain, and the live-LRU or exited-FIFO list */
+	struct vg_proc *hnext;
+	struct vg_proc *prev, *next;
+};
+
+struct vg_proc_table;
+
+/*
+ * procfs_root ("/proc", or NULL in tests that must not read it) is used to
+ * complete argv the kernel truncated, while the process still lives.
+ */
+struct vg_proc_table *vg_proc_table_new(size_t max_entries, const char *procfs_root);
+void vg_proc_table_free(struct vg_proc_table *t);
+
+/* Returns the entry for pid, or NULL. Exited entries linger until evicted. */
+struct vg_proc *vg_proc_get(struct vg_proc_table *t, uint32_t pid);
+/* The parent of p, or NULL when unknown or p is the root of its tree. */
+struct vg_proc *vg_proc_parent(struct vg_proc_table *t, const struct vg_proc *p);
+/* The n-th ancestor (1 = parent). */
+struct vg_proc *vg_proc_ancestor(struct vg_proc_table *t, const struct vg_proc *p, int n);
+
+/* Applies an exec, fork or exit event; returns the process it is about. */
+struct vg_proc *vg_proc_apply(struct vg_proc_table *t, const struct vg_event *ev);
+
+/* Returns a blank entry for pid, replacing any earlier one (pid reuse). */
+struct vg_proc *vg_proc_create(struct vg_proc_table *t, uint32_t pid);
+/* Forgets pid. */
+void vg_proc_remove(struct vg_proc_table *t, uint32_t pid);
+/* Recomputes p->exec_id from its pid and exec_ns. */
+void vg_proc_set_exec_id(struct vg_proc_table *t, struct vg_proc *p);
+/* Drops exited entries whose exit is older than linger_ns before now_ns. */
+void vg_proc_expire(struct vg_proc_table *t, uint64_t now_ns, uint64_t linger_ns);
+
+size_t vg_proc_count(const struct vg_proc_table *t);
+size_t vg_proc_evictions(const struct vg_proc_table *t);
+
+#endif

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "state/procfs.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "state/cgroup.h"
+#include "state/proc_table.h"
+
+uint64_t vg_procfs_ticks_to_ns(uint64_t ticks)
+{
+	static long hz;
+
+	if (!hz)
+		hz = sysconf(_SC_CLK_TCK);
+	return ticks * (1000000000ull / (uint64_t)(hz > 0 ? hz : 100));
+}
+
+uint32_t vg_tty_nr(uint32_t major, uint32_t minor)
+{
+	if (!major && !minor)
+		return 0;
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+/* Reads a whole small file; returns its length or -errno. buf is NUL-terminated. */
+static ssize_t read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < cap - 1 && (n = read(fd, buf + total, cap - 1 - total)) > 0)
+		total += n;
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+static char *read_link(const char *path)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/*
+ * /proc/<pid>/stat: "pid (comm) state ppid pgrp session tty_nr ...
+ * starttime(22)". comm may hold spaces and ')', so parse after the last ')'.
+ */
+static int parse_stat(const char *buf, struct vg_proc *p)
+{
+	const char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+	unsigned long long starttime;
+	int ppid, session, tty;
+	size_t n;
+
+	if (!open || !close || close < open)
+		return -EINVAL;
+	n = close - open - 1;
+	if (n >= sizeof(p->comm))
+		n = sizeof(p->comm) - 1;
+	memcpy(p->comm, open + 1, n);
+	p->comm[n] = '\0';
+	if (sscanf(close + 2,
+		   "%*c %d %*d %d %d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   &ppid, &session, &tty, &starttime) != 4)
+		return -EINVAL;
+	p->ppid = ppid;
+	p->tty = tty;
+	p->start_ns = vg_procfs_ticks_to_ns(starttime);
+	return 0;
+}
+
+/* Uid/Gid lines hold "real effective saved fs"; NSpid's last value is the pid in its own ns. */
+static void parse_status(char *buf, struct vg_proc *p)
+{
+	char *save = NULL;
+
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "Uid: %u %u", &p->uid, &p->euid) == 2)
+			continue;
+		if (sscanf(line, "Gid: %u %u", &p->gid, &p->egid) == 2)
+			continue;
+		if (strncmp(line, "NSpid:", 6) == 0) {
+			char *last = strrchr(line, '\t');
+
+			p->vpid = (uint32_t)strtoul(last ? last + 1 : line + 6, NULL, 10);
+		}
+	}
+}
+
+static uint32_t read_u32_file(const char *path, uint32_t dflt)
+{
+	char buf[32];
+
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return dflt;
+	return (uint32_t)strtoul(buf, NULL, 10);
+}
+
+static uint32_t ns_inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint32_t)st.st_ino : 0;
+}
+
+static char *read_cmdline_raw(const char *root, uint32_t pid, uint32_t *len)
+{
+	char path[PATH_MAX];
+	size_t cap = 4096, total = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%u/cmdline", root, pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || !buf) {
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return NULL;
+	}
+	while ((n = read(fd, buf + total, cap - total - 1)) > 0) {
+		total += n;
+		if (total + 1 == cap) {
+			char *bigger = realloc(buf, cap * 2);
+
+			if (!bigger)
+				break;
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	/* argv ends with a NUL; the kernel's copy keeps it, so keep it too */
+	buf[total] = '\0';
+	*len = total;
+	return buf;
+}
+
+int vg_procfs_read_proc(const char *root, uint32_t pid, struct vg_proc *p)
+{
+	char path[PATH_MAX], buf[4096];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%u/stat", root, pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return -ENOENT;
+	err = parse_stat(buf, p);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/%u/status", root, pid);
+	if (read_file(path, buf, sizeof(buf)) > 0)
+		parse_status(buf, p);
+	snprintf(path, sizeof(path), "%s/%u/loginuid", root, pid);
+	p->loginuid = read_u32_file(path, UINT32_MAX);
+	snprintf(path, sizeof(path), "%s/%u/sessionid", root, pid);
+	p->sessionid = read_u32_file(path, UINT32_MAX);
+	snprintf(path, sizeof(path), "%s/%u/ns/pid", root, pid);
+	p->pid_ns = ns_inode(path);
+	snprintf(path, sizeof(path), "%s/%u/ns/mnt", root, pid);
+	p->mnt_ns = ns_inode(path);
+	snprintf(path, sizeof(path), "%s/%u/exe", root, pid);
+	p->exe = read_link(path);
+	snprintf(path, sizeof(path), "%s/%u/cwd", root, pid);
+	p->cwd = read_link(path);
+	p->args = read_cmdline_raw(root, pid, &p->args_len);
+	p->exec_ns = p->start_ns;
+	return 0;
+}
+
+char *vg_procfs_read_cmdline(const char *root, uint32_t pid, uint64_t start_ns, uint32_t *len)
+{
+	char path[PATH_MAX], buf[4096];
+	struct vg_proc now = {0};
+	uint64_t tick = vg_procfs_ticks_to_ns(1);
+
+	snprintf(path, sizeof(path), "%s/%u/stat", root, pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0 || parse_stat(buf, &now) != 0)
+		return NULL;
+	/* /proc has tick resolution: the same process starts within one tick */
+	if (start_ns < now.start_ns || start_ns >= now.start_ns + tick)
+		return NULL;
+	return read_cmdline_raw(root, pid, len);
+}
+
+static bool is_pid_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+int vg_procfs_seed(struct vg_proc_table *t, const char *root)
+{
+	char cg2[PATH_MAX], mountinfo[PATH_MAX];
+	bool have_cg2;
+	DIR *d = opendir(root);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	snprintf(mountinfo, sizeof(mountinfo), "%s/self/mountinfo", root);
+	have_cg2 = vg_cgroup2_mount(mountinfo, cg2, sizeof(cg2)) == 0;
+	while ((de = readdir(d))) {
+		uint32_t pid;
+		struct vg_proc *p;
+
+		if (!is_pid_name(de->d_name))
+			continue;
+		pid = (uint32_t)strtoul(de->d_name, NULL, 10);
+		p = vg_proc_create(t, pid);
+		if (!p)
+			break;
+		if (vg_procfs_read_proc(root, pid, p) != 0) {
+			vg_proc_remove(t, pid); /* it exited while we looked */
+			continue;
+		}
+		if (have_cg2)
+			p->cgroup_id = vg_cgroup_id_of(root, cg2, pid);
+		vg_proc_set_exec_id(t, p);
+		n++;
+	}
+	closedir(d);
+	return n;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The event ABI: what a probe writes into the ring buffer and what the
+ * decoder reads. Shared verbatim by the probes and engine/, so it uses
+ * only fixed-width kernel types and no pointers.
+ *
+ * A record is a fixed header, a fixed per-kind body, then zero or more
+ * variable fields, each a struct vg_var followed by len bytes. The header's
+ * size covers all of it.
+ */
+#ifndef VIGIL_EVENT_H
+#define VIGIL_EVENT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define VG_COMM_LEN 16
+
+enum vg_event_type {
+	VG_EV_NONE = 0,
+	VG_EV_EXEC = 1,
+	VG_EV_FORK = 2,
+	VG_EV_EXIT = 3,
+	VG_EV__MAX,
+};
+
+/* Header flags, valid for every kind. */
+enum vg_hdr_flags {
+	VG_HF_THREAD = 1 << 0,	     /* fork: the child is a thread of the parent */
+	VG_HF_ARGV_TRUNC = 1 << 1,   /* exec: argv longer than VG_ARGV_MAX */
+	VG_HF_PATH_TRUNC = 1 << 2,   /* some path hit the depth or length cap */
+	VG_HF_PATH_UNREACH = 1 << 3, /* some path is outside the task's root */
+	VG_HF_ARGV_FAULT = 1 << 4,   /* exec: argv pages could not be read */
+};
+
+struct vg_event_hdr {
+	__u16 type;	 /* enum vg_event_type */
+	__u16 flags;	 /* enum vg_hdr_flags */
+	__u32 size;	 /* whole record: header, body and variable fields */
+	__u64 ts_ns;	 /* CLOCK_BOOTTIME */
+	__u64 cgroup_id; /* inode of the task's cgroup2 directory */
+	__u32 pid;	 /* tgid */
+	__u32 tid;
+	__u32 ppid; /* real parent's tgid */
+	__u32 vpid; /* pid in the task's own pid namespace */
+	__u32 uid, gid, euid, egid;
+	__u32 loginuid;	 /* (u32)-1 when unset */
+	__u32 sessionid; /* (u32)-1 when unset */
+	__u32 pid_ns;	 /* pid namespace inode */
+	__u32 mnt_ns;	 /* mount namespace inode */
+	__s64 retval;
+	char comm[VG_COMM_LEN];
+};
+
+/* Variable fields. Strings are not NUL-terminated; argv is NUL-separated. */
+enum vg_var_id {
+	VG_VAR_FILENAME = 1, /* exec: the name execve was given (bprm->filename) */
+	VG_VAR_EXE = 2,	     /* exec: mm->exe_file, resolved by a dentry walk */
+	VG_VAR_ARGV = 3,     /* exec: mm->arg_start..arg_end */
+	VG_VAR_CWD = 4,	     /* exec: fs->pwd, resolved by a dentry walk */
+	VG_VAR__MAX,
+};
+
+struct vg_var {
+	__u16 id;  /* enum vg_var_id */
+	__u16 len; /* bytes of data that follow */
+};
+
+/* Caps that keep one record bounded; hitting one sets a VG_HF_*_TRUNC flag. */
+#define VG_ARGV_MAX   16384 /* bytes of argv carried in the event */
+#define VG_PATH_MAX   4096  /* bytes of one resolved path */
+#define VG_PATH_DEPTH 64    /* components walked per path */
+#define VG_RECORD_MAX 32768 /* largest record a probe emits */
+
+struct vg_exec_body {
+	__u64 start_ns;	 /* task start, CLOCK_BOOTTIME */
+	__u32 tty_major; /* controlling tty, 0/0 when none */
+	__u32 tty_minor;
+	__u32 argv_len; /* full length of argv in the task, before any cap */
+	__u32 exe_ino;
+	__u64 exe_dev;
+};
+
+struct vg_fork_body {
+	__u32 parent_pid; /* tgid of the task that called fork/clone */
+	__u32 parent_tid;
+	__u64 start_ns; /* child start, CLOCK_BOOTTIME */
+};
+
+struct vg_exit_body {
+	__u32 exit_code; /* wait(2) status: code << 8 | signal */
+	__u32 pad;
+};
+
+/* Kernel-side counters, one slot per event kind (per CPU). */
+struct vg_kcounters {
+	__u64 sent;
+	__u64 dropped; /* ring buffer full */
+};
+
+#endif /* VIGIL_EVENT_H */

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What every probe shares: the ring buffer, the per-kind counters, the
+ * scratch space records are built in, self-exclusion, the common header
+ * and the path walk.
+ */
+#ifndef VIGIL_BPF_H
+#define VIGIL_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "vigil/event.h"
+
+/* vigil's own tgid: its events would only describe vigil watching itself. */
+const volatile __u32 self_tgid = 0;
+
+/* Size is set by user space before load (--ringbuf-size). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VG_EV__MAX);
+	__type(key, __u32);
+	__type(value, struct vg_kcounters);
+} counters SEC(".maps");
+
+/*
+ * Records are built here, then copied out with bpf_ringbuf_output: a
+ * reservation needs a size known up front, and ours depends on argv and
+ * path lengths. Twice VG_RECORD_MAX so that a field written at any masked
+ * offset below VG_RECORD_MAX stays inside the buffer, as the verifier needs.
+ */
+struct record_buf {
+	char data[VG_RECORD_MAX * 2 + sizeof(struct vg_var)];
+};
+
+/* Paths are assembled backwards from the end; the slack absorbs one name. */
+#define NAME_MASK 255
+struct path_buf {
+	char data[VG_PATH_MAX + NAME_MASK + 1];
+};
+
+/*
+ * One slot per CPU, indexed by CPU number: a per-CPU array would do, but
+ * its values are capped at 32 KiB. User space sizes it to the CPU count.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct record_buf);
+} record_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_buf);
+} path_scratch SEC(".maps");
+
+static __always_inline bool is_self(struct task_struct *task)
+{
+	return self_tgid && BPF_CORE_READ(task, tgid) == self_tgid;
+}
+
+static __always_inline char *record_begin(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&record_scratch, &cpu);
+}
+
+static __always_inline void count(__u32 type, bool dropped)
+{
+	struct vg_kcounters *c = bpf_map_lookup_elem(&counters, &type);
+
+	if (!c)
+		return;
+	if (dropped)
+		c->dropped++;
+	else
+		c->sent++;
+}
+
+/* Sends the record of size bytes at buf and counts it. */
+static __always_inline void record_submit(char *buf, __u32 size)
+{
+	struct vg_event_hdr *h = (void *)buf;
+	__u32 type = h->type;
+
+	if (size > VG_RECORD_MAX)
+		size = VG_RECORD_MAX;
+	h->size = size;
+	count(type, bpf_ringbuf_output(&events, buf, size, 0) != 0);
+}
+
+/* The task's pid and pid namespace as seen from inside that namespace. */
+static __always_inline void fill_pidns(struct vg_event_hdr *h, struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid = {};
+
+	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 31]);
+	h->vpid = upid.nr;
+	h->pid_ns = BPF_CORE_READ(upid.ns, ns.inum);
+}
+
+static __always_inline void fill_hdr(struct vg_event_hdr *h, struct task_struct *task, __u16 type)
+{
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+
+	h->type = type;
+	h->flags = 0;
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	h->pid = BPF_CORE_READ(task, tgid);
+	h->tid = BPF_CORE_READ(task, pid);
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->uid = BPF_CORE_READ(cred, uid.val);
+	h->gid = BPF_CORE_READ(cred, gid.val);
+	h->euid = BPF_CORE_READ(cred, euid.val);
+	h->egid = BPF_CORE_READ(cred, egid.val);
+	h->loginuid = (__u32)-1;
+	h->sessionid = (__u32)-1;
+	if (bpf_core_field_exists(task->loginuid)) {
+		h->loginuid = BPF_CORE_READ(task, loginuid.val);
+		h->sessionid = BPF_CORE_READ(task, sessionid);
+	}
+	fill_pidns(h, task);
+	h->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	h->retval = 0;
+	bpf_core_read_str(h->comm, sizeof(h->comm), &task->comm);
+}
+
+static __always_inline __u32 align4(__u32 n)
+{
+	return (n + 3) & ~3u;
+}
+
+/*
+ * Appends variable field id at pos with len bytes from src (kernel memory
+ * unless user). Returns the new end, or pos unchanged if it would not fit.
+ */
+static __always_inline __u32 put_var(char *buf, __u32 pos, __u16 id, const void *src, __u32 len,
+				     bool user)
+{
+	struct vg_var *v;
+
+	pos = align4(pos) & (VG_RECORD_MAX - 1);
+	if (len > VG_ARGV_MAX || pos + sizeof(*v) + len > VG_RECORD_MAX)
+		return pos;
+	v = (void *)&buf[pos];
+	v->id = id;
+	v->len = len;
+	/* Already true, but clang drops the mask unless it is hidden from it. */
+	asm volatile("" : "+r"(len));
+	len &= VG_RECORD_MAX - 1;
+	if (user)
+		bpf_probe_read_user(&buf[pos + sizeof(*v)], len, src);
+	else
+		bpf_probe_read_kernel(&buf[pos + sizeof(*v)], len, src);
+	return pos + sizeof(*v) + len;
+}
+
+/* Appends a NUL-terminated kernel string, without its NUL. */
+static __always_inline __u32 put_kstr(char *buf, __u32 pos, __u16 id, const char *src)
+{
+	struct vg_var *v;
+	long n;
+
+	pos = align4(pos) & (VG_RECORD_MAX - 1);
+	if (pos + sizeof(*v) + VG_PATH_MAX > VG_RECORD_MAX)
+		return pos;
+	v = (void *)&buf[pos];
+	n = bpf_probe_read_kernel_str(&buf[pos + sizeof(*v)], VG_PATH_MAX, src);
+	if (n <= 0)
+		return pos;
+	v->id = id;
+	v->len = n - 1;
+	return pos + sizeof(*v) + n - 1;
+}
+
+struct walk_state {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	char *pb;
+	__u32 off;
+	__u16 flags;
+};
+
+/* One step of walk_path: one name, or one mount crossing. 1 stops. */
+static long walk_step(__u32 i, void *ctx)
+{
+	struct walk_state *w = ctx;
+	/* Locals: BPF_CORE_READ would relocate w's own fields otherwise. */
+	struct dentry *dentry = w->dentry;
+	struct mount *mnt = w->mnt;
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	__u32 off = w->off;
+
+	if (dentry == mnt_root) {
+		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (mnt == mnt_parent)
+			return 1; /* the root of this mount namespace */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mnt_parent;
+		w->vfsmnt = (void *)mnt_parent + bpf_core_field_offset(struct mount, mnt);
+		return 0;
+	}
+	if (dentry == parent) {
+		/* a detached tree: lazily unmounted, or a pseudo filesystem */
+		w->flags |= VG_HF_PATH_UNREACH;
+		return 1;
+	}
+	struct qstr name = BPF_CORE_READ(dentry, d_name);
+	__u32 len = name.len & NAME_MASK;
+
+	if (len + 1 > off || off > VG_PATH_MAX) {
+		w->flags |= VG_HF_PATH_TRUNC;
+		return 1;
+	}
+	off -= len + 1;
+	bpf_probe_read_kernel(&w->pb[(off + 1) & (VG_PATH_MAX - 1)], len, name.name);
+	w->pb[off & (VG_PATH_MAX - 1)] = '/';
+	w->off = off;
+	w->dentry = parent;
+	return 0;
+}
+
+/*
+ * Resolves path to an absolute name by walking dentries up to the mount
+ * root, then crossing to the parent mount, as d_path does. bpf_d_path would
+ * do it for us but is only callable from a few fentry/LSM hooks, and an
+ * unrolled loop is too much for the verifier, hence bpf_loop. Writes the
+ * name backwards, ending at the end of pb; returns where it starts.
+ */
+static __always_inline __u32 walk_path(const struct path *path, char *pb, __u16 *flags)
+{
+	struct walk_state w = {
+		.dentry = BPF_CORE_READ(path, dentry),
+		.vfsmnt = BPF_CORE_READ(path, mnt),
+		.pb = pb,
+		.off = VG_PATH_MAX,
+	};
+	long steps;
+
+	w.mnt = (void *)w.vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	steps = bpf_loop(VG_PATH_DEPTH, walk_step, &w, 0);
+	if (steps >= VG_PATH_DEPTH)
+		w.flags |= VG_HF_PATH_TRUNC;
+	if (w.off >= VG_PATH_MAX) {
+		w.off = VG_PATH_MAX - 1;
+		pb[w.off] = '/';
+	}
+	*flags |= w.flags;
+	return w.off;
+}
+
+/* Appends the resolved name of path as variable field id. */
+static __always_inline __u32 put_path(char *buf, __u32 pos, __u16 id, const struct path *path,
+				      __u16 *flags)
+{
+	__u32 zero = 0;
+	struct path_buf *pb = bpf_map_lookup_elem(&path_scratch, &zero);
+	__u32 start;
+
+	if (!pb)
+		return pos;
+	start = walk_path(path, pb->data, flags) & (VG_PATH_MAX - 1);
+	return put_var(buf, pos, id, &pb->data[start], VG_PATH_MAX - start, false);
+}
+
+#endif
