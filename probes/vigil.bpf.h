@@ -16,6 +16,12 @@
 
 /* vigil's own tgid: its events would only describe vigil watching itself. */
 const volatile __u32 self_tgid = 0;
+/*
+ * Waking the reader costs more than the event itself under load. Below this
+ * many unread bytes the reader is not woken; it polls on a short timer
+ * instead. 0 wakes it for every record.
+ */
+const volatile __u64 wakeup_bytes = 0;
 
 /* Size is set by user space before load (--ringbuf-size). */
 struct {
@@ -97,7 +103,13 @@ static __always_inline void record_submit(char *buf, __u32 size)
 	if (size > VG_RECORD_MAX)
 		size = VG_RECORD_MAX;
 	h->size = size;
-	count(type, bpf_ringbuf_output(&events, buf, size, 0) != 0);
+	__u64 flags = 0;
+
+	if (wakeup_bytes)
+		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + size >= wakeup_bytes
+				? BPF_RB_FORCE_WAKEUP
+				: BPF_RB_NO_WAKEUP;
+	count(type, bpf_ringbuf_output(&events, buf, size, flags) != 0);
 }
 
 /* The task's pid and pid namespace as seen from inside that namespace. */

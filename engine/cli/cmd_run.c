@@ -22,7 +22,12 @@
 #include "state/procfs.h"
 
 #define DEFAULT_RINGBUF_BYTES (8u << 20)
-#define DEFAULT_MAX_PROCS     65536
+#define DEFAULT_MAX_PROCS 65536
+/*
+ * The kernel wakes vigil only when a backlog builds up (wakeup_bytes), so
+ * this timer bounds how late an event is read: at most POLL_MS.
+ */
+#define POLL_MS 20
 
 struct run_opts {
 	bool events; /* print every event instead of evaluating rules */
@@ -157,7 +162,7 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes,
 		   const struct vg_pipeline *pl)
 {
 	while (!stop_requested) {
-		int err = ring_buffer__poll(rb, 200);
+		int err = ring_buffer__poll(rb, POLL_MS);
 
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "vigil: reading the ring buffer failed: %s\n",
@@ -176,7 +181,11 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes,
 
 static int run(struct run_opts *o)
 {
-	struct vg_probes_opts popts = {.ringbuf_bytes = o->ringbuf_bytes, .self_tgid = getpid()};
+	struct vg_probes_opts popts = {
+		.ringbuf_bytes = o->ringbuf_bytes,
+		.self_tgid = getpid(),
+		.wakeup_bytes = o->ringbuf_bytes / 16,
+	};
 	struct vg_pipeline pl = {.boot_to_wall_ns = vg_boot_to_wall_ns()};
 	struct vg_probes *probes = NULL;
 	struct ring_buffer *rb = NULL;

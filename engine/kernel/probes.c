@@ -60,6 +60,7 @@ static int start_process(struct vg_probes *p, const struct vg_probes_opts *opts)
 	}
 	p->process = skel;
 	skel->rodata->self_tgid = opts->self_tgid;
+	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
 	bpf_map__set_max_entries(skel->maps.events, opts->ringbuf_bytes);
 	bpf_map__set_max_entries(skel->maps.record_scratch, ncpus > 0 ? ncpus : 1);
 

@@ -13,7 +13,8 @@
 
 struct vg_probes_opts {
 	uint32_t ringbuf_bytes; /* power of two, at least a page */
-	uint32_t self_tgid;	/* excluded in the kernel */
+	uint32_t self_tgid;     /* excluded in the kernel */
+	uint32_t wakeup_bytes;  /* wake the reader only past this backlog; 0: every record */
 };
 
 struct vg_probes;
