@@ -56,6 +56,8 @@ static double median(double *v, int runs)
 	return v[runs / 2];
 }
 
+static int vigil_stderr = -1;
+
 /* Starts vigil MODE with stdout to /dev/null and waits for its ready line. */
 static pid_t start_vigil(const char *bin, const char *mode)
 {
@@ -89,13 +91,7 @@ static pid_t start_vigil(const char *bin, const char *mode)
 		len += r;
 		buf[len] = '\0';
 		if (strstr(buf, "vigil: ready")) {
-			/* keep draining its stderr so vigil never blocks on it */
-			if (fork() == 0) {
-				while (read(err[0], buf, sizeof(buf)) > 0)
-					;
-				_exit(0);
-			}
-			close(err[0]);
+			vigil_stderr = err[0];
 			return pid;
 		}
 	}
@@ -104,9 +100,17 @@ static pid_t start_vigil(const char *bin, const char *mode)
 	return -1;
 }
 
-static void stop_vigil(pid_t pid)
+/* Stops vigil and keeps its closing counters, which prove it saw the execs. */
+static void stop_vigil(pid_t pid, char *counters, size_t len)
 {
+	size_t used = 0;
+	ssize_t r;
+
 	kill(pid, SIGINT);
+	while (used < len - 1 && (r = read(vigil_stderr, counters + used, len - 1 - used)) > 0)
+		used += r;
+	counters[used] = '\0';
+	close(vigil_stderr);
 	waitpid(pid, NULL, 0);
 }
 
@@ -115,6 +119,7 @@ int main(int argc, char **argv)
 	int n = 2000, runs = 7, c;
 	const char *mode = "events", *bin = NULL;
 	double base[64], with[64], b, w;
+	char counters[4096] = "";
 	struct utsname u;
 	pid_t vigil;
 
@@ -147,12 +152,13 @@ int main(int argc, char **argv)
 		if (vigil < 0)
 			return 1;
 		with[r] = ns_per_exec(n);
-		stop_vigil(vigil);
+		stop_vigil(vigil, counters, sizeof(counters));
 	}
 	b = median(base, runs);
 	w = median(with, runs);
 	printf("without vigil:        %10.0f ns/exec\n", b);
 	printf("with vigil %-10s %10.0f ns/exec\n", mode, w);
 	printf("ratio:                %10.3f (%+.0f ns/exec)\n", w / b, w - b);
+	printf("vigil's counters, last run:\n%s", counters);
 	return 0;
 }

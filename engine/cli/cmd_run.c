@@ -22,7 +22,7 @@
 #include "state/procfs.h"
 
 #define DEFAULT_RINGBUF_BYTES (8u << 20)
-#define DEFAULT_MAX_PROCS 65536
+#define DEFAULT_MAX_PROCS     65536
 /*
  * The kernel wakes vigil only when a backlog builds up (wakeup_bytes), so
  * this timer bounds how late an event is read: at most POLL_MS.
@@ -164,6 +164,9 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes,
 	while (!stop_requested) {
 		int err = ring_buffer__poll(rb, POLL_MS);
 
+		/* poll only reads rings the kernel woke us for; the timer needs a read too */
+		if (err >= 0 || err == -EINTR)
+			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "vigil: reading the ring buffer failed: %s\n",
 				strerror(-err));
