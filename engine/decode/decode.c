@@ -7,12 +7,14 @@ static const char *const type_names[VG_EV__MAX] = {
 	[VG_EV_EXEC] = "exec",
 	[VG_EV_FORK] = "fork",
 	[VG_EV_EXIT] = "exit",
+	[VG_EV_SYSCALL] = "syscall",
 };
 
 static const size_t body_sizes[VG_EV__MAX] = {
 	[VG_EV_EXEC] = sizeof(struct vg_exec_body),
 	[VG_EV_FORK] = sizeof(struct vg_fork_body),
 	[VG_EV_EXIT] = sizeof(struct vg_exit_body),
+	[VG_EV_SYSCALL] = sizeof(struct vg_syscall_body),
 };
 
 const char *vg_event_type_name(enum vg_event_type type)

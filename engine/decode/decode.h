@@ -24,6 +24,7 @@ struct vg_event {
 		const struct vg_exec_body *exec;
 		const struct vg_fork_body *fork;
 		const struct vg_exit_body *exit;
+		const struct vg_syscall_body *sc;
 	};
 	struct vg_str var[VG_VAR__MAX]; /* by enum vg_var_id; len 0 when absent */
 	uint64_t wall_ns;		/* ts_ns converted to CLOCK_REALTIME */

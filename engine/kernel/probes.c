@@ -10,10 +10,13 @@
 #include <unistd.h>
 
 #include "kernel/libbpf_log.h"
+#include "kernel/syscall_table.h"
 #include "process.skel.h"
+#include "syscall.skel.h"
 
 struct vg_probes {
 	struct process_bpf *process;
+	struct syscall_bpf *syscall;
 	int attached;
 };
 
@@ -80,6 +83,102 @@ static int start_process(struct vg_probes *p, const struct vg_probes_opts *opts)
 	return 0;
 }
 
+/* The syscall probe writes into the process probe's ring buffer, counters and scratch. */
+static int share_maps(struct syscall_bpf *skel, const struct process_bpf *owner)
+{
+	int err = bpf_map__reuse_fd(skel->maps.events, bpf_map__fd(owner->maps.events));
+
+	err = err ?: bpf_map__reuse_fd(skel->maps.counters, bpf_map__fd(owner->maps.counters));
+	err = err
+		      ?: bpf_map__reuse_fd(skel->maps.record_scratch,
+					   bpf_map__fd(owner->maps.record_scratch));
+	err = err
+		      ?: bpf_map__reuse_fd(skel->maps.path_scratch,
+					   bpf_map__fd(owner->maps.path_scratch));
+	return err;
+}
+
+static int fill_family_handlers(struct syscall_bpf *skel)
+{
+	const struct bpf_program *progs[VG_FAM__MAX] = {
+		[VG_FAM_PLAIN] = skel->progs.handle_plain,
+		[VG_FAM_FILE] = skel->progs.handle_file,
+		[VG_FAM_SOCK] = skel->progs.handle_sock,
+	};
+	int map = bpf_map__fd(skel->maps.family_handlers);
+
+	for (__u32 fam = 0; fam < VG_FAM__MAX; fam++) {
+		int fd = bpf_program__fd(progs[fam]);
+
+		if (bpf_map_update_elem(map, &fam, &fd, BPF_ANY) != 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	struct syscall_bpf *skel = syscall_bpf__open();
+	int err;
+
+	if (!skel) {
+		fprintf(stderr, "vigil: cannot open the syscall probe: %s\n", strerror(errno));
+		return -errno;
+	}
+	p->syscall = skel;
+	skel->rodata->self_tgid = opts->self_tgid;
+	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
+	/* handlers run only by tail call from sys_exit */
+	bpf_program__set_autoattach(skel->progs.handle_plain, false);
+	bpf_program__set_autoattach(skel->progs.handle_file, false);
+	bpf_program__set_autoattach(skel->progs.handle_sock, false);
+	err = share_maps(skel, p->process);
+	if (err) {
+		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
+			strerror(-err));
+		return err;
+	}
+	vg_libbpf_log_reset();
+	err = syscall_bpf__load(skel);
+	if (err) {
+		explain_load_failure("syscall", err, opts->ringbuf_bytes);
+		return err;
+	}
+	err = fill_family_handlers(skel);
+	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
+	if (err) {
+		fprintf(stderr, "vigil: configuring the syscall probe failed: %s\n",
+			strerror(-err));
+		return err;
+	}
+	err = syscall_bpf__attach(skel);
+	if (err) {
+		fprintf(stderr, "vigil: attaching the syscall probe failed: %s\n", strerror(-err));
+		vg_libbpf_log_print_tail(4);
+		return err;
+	}
+	p->attached += 1;
+	return 0;
+}
+
+int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
+{
+	int map = bpf_map__fd(p->syscall->maps.syscall_conf);
+
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
+		struct vg_sc_conf conf = {0};
+		__u32 nr = vg_syscall_nr(id);
+
+		if ((int)nr < 0)
+			continue;
+		if (!wanted || wanted[id])
+			conf = vg_syscall_conf(id);
+		if (bpf_map_update_elem(map, &nr, &conf, BPF_ANY) != 0)
+			return -errno;
+	}
+	return 0;
+}
+
 int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out)
 {
 	struct vg_probes *p = calloc(1, sizeof(*p));
@@ -88,6 +187,7 @@ int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out)
 	if (!p)
 		return -ENOMEM;
 	err = start_process(p, opts);
+	err = err ?: start_syscall(p, opts);
 	if (err) {
 		vg_probes_stop(p);
 		return err;
@@ -100,6 +200,7 @@ void vg_probes_stop(struct vg_probes *p)
 {
 	if (!p)
 		return;
+	syscall_bpf__destroy(p->syscall);
 	process_bpf__destroy(p->process);
 	free(p);
 }

@@ -13,8 +13,9 @@
 
 struct vg_probes_opts {
 	uint32_t ringbuf_bytes; /* power of two, at least a page */
-	uint32_t self_tgid;     /* excluded in the kernel */
-	uint32_t wakeup_bytes;  /* wake the reader only past this backlog; 0: every record */
+	uint32_t self_tgid;	/* excluded in the kernel */
+	uint32_t wakeup_bytes;	/* wake the reader only past this backlog; 0: every record */
+	const bool *syscalls;	/* by enum vg_syscall: which to capture; NULL: all */
 };
 
 struct vg_probes;
@@ -22,6 +23,9 @@ struct vg_probes;
 /* Starts every probe; on failure prints a one-line cause and returns -errno. */
 int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out);
 void vg_probes_stop(struct vg_probes *p);
+
+/* Changes the captured syscalls (by enum vg_syscall; NULL: all); takes effect at once. */
+int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted);
 
 int vg_probes_ringbuf_fd(const struct vg_probes *p);
 int vg_probes_attached(const struct vg_probes *p);

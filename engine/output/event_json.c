@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "output/event_json.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "decode/decode.h"
+#include "kernel/syscall_table.h"
 #include "state/proc_table.h"
 
 void vg_format_time(uint64_t wall_ns, char *out, size_t outlen)
@@ -172,6 +176,104 @@ static void add_exec(json_object *o, const struct vg_event *ev, const struct vg_
 	add_u64(o, "exe_ino", ev->exec->exe_ino);
 }
 
+static json_object *addr_json(int family, const uint8_t *addr)
+{
+	char text[INET6_ADDRSTRLEN] = "";
+
+	if (family != AF_INET && family != AF_INET6)
+		return NULL;
+	inet_ntop(family, addr, text, sizeof(text));
+	return json_object_new_string(text);
+}
+
+static json_object *sock_json(const struct vg_sock *s)
+{
+	json_object *o = json_object_new_object();
+
+	add_u64(o, "fd", s->fd);
+	add_u64(o, "family", s->family);
+	add_u64(o, "type", s->type);
+	add_u64(o, "protocol", s->protocol);
+	add_u64(o, "state", s->state);
+	json_object_object_add(o, "sip", addr_json(s->family, s->saddr));
+	add_u64(o, "sport", s->sport);
+	json_object_object_add(o, "dip", addr_json(s->family, s->daddr));
+	add_u64(o, "dport", s->dport);
+	return o;
+}
+
+/* A user sockaddr as the caller passed it: family, address, port or path. */
+static json_object *sockaddr_json(struct vg_str raw)
+{
+	json_object *o = json_object_new_object();
+	sa_family_t family = 0;
+
+	if (raw.len >= sizeof(family))
+		memcpy(&family, raw.ptr, sizeof(family));
+	add_u64(o, "family", family);
+	if (family == AF_INET && raw.len >= sizeof(struct sockaddr_in)) {
+		struct sockaddr_in in;
+
+		memcpy(&in, raw.ptr, sizeof(in));
+		json_object_object_add(o, "addr", addr_json(AF_INET, (void *)&in.sin_addr));
+		add_u64(o, "port", ntohs(in.sin_port));
+	} else if (family == AF_INET6 && raw.len >= sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 in6;
+
+		memcpy(&in6, raw.ptr, sizeof(in6));
+		json_object_object_add(o, "addr", addr_json(AF_INET6, (void *)&in6.sin6_addr));
+		add_u64(o, "port", ntohs(in6.sin6_port));
+	} else if (family == AF_UNIX && raw.len > sizeof(family)) {
+		add_strn(o, "path",
+			 (struct vg_str){
+				 raw.ptr + sizeof(family),
+				 strnlen(raw.ptr + sizeof(family), raw.len - sizeof(family))});
+	}
+	return o;
+}
+
+static json_object *file_json(const struct vg_file *f)
+{
+	json_object *o = json_object_new_object();
+
+	add_u64(o, "fd", f->fd);
+	add_u64(o, "mode", f->mode);
+	add_u64(o, "flags", f->flags);
+	add_u64(o, "ino", f->ino);
+	add_u64(o, "dev", f->dev);
+	return o;
+}
+
+static void add_syscall(json_object *o, const struct vg_event *ev)
+{
+	const struct vg_syscall_body *b = ev->sc;
+	struct vg_file file;
+	struct vg_sock sock;
+	json_object *args = json_object_new_array();
+
+	add_str(o, "syscall", vg_syscall_name(b->id));
+	json_object_object_add(o, "res", json_object_new_int64(ev->hdr->retval));
+	for (int i = 0; i < 6; i++)
+		json_object_array_add(args, json_object_new_uint64(b->args[i]));
+	json_object_object_add(o, "sc_args", args);
+	if (ev->var[VG_VAR_PATH].ptr)
+		add_strn(o, "path", ev->var[VG_VAR_PATH]);
+	if (ev->var[VG_VAR_PATH2].ptr)
+		add_strn(o, "path2", ev->var[VG_VAR_PATH2]);
+	if (ev->var[VG_VAR_FD_PATH].ptr)
+		add_strn(o, "fd_path", ev->var[VG_VAR_FD_PATH]);
+	if (ev->var[VG_VAR_FILE].len == sizeof(file)) {
+		memcpy(&file, ev->var[VG_VAR_FILE].ptr, sizeof(file));
+		json_object_object_add(o, "file", file_json(&file));
+	}
+	if (ev->var[VG_VAR_SOCK].len == sizeof(sock)) {
+		memcpy(&sock, ev->var[VG_VAR_SOCK].ptr, sizeof(sock));
+		json_object_object_add(o, "sock", sock_json(&sock));
+	}
+	if (ev->var[VG_VAR_SOCKADDR].ptr)
+		json_object_object_add(o, "sockaddr", sockaddr_json(ev->var[VG_VAR_SOCKADDR]));
+}
+
 json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, struct vg_proc *p)
 {
 	json_object *o = json_object_new_object();
@@ -189,6 +291,7 @@ json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, s
 				       json_object_new_boolean(ev->hdr->flags & VG_HF_THREAD));
 		add_u64(o, "start_time_ns", ev->fork->start_ns);
 		break;
+	case VG_EV_SYSCALL: add_syscall(o, ev); break;
 	case VG_EV_EXIT:
 		add_u64(o, "exit_status", ev->exit->exit_code);
 		add_u64(o, "exit_code", (ev->exit->exit_code >> 8) & 0xff);

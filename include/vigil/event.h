@@ -22,6 +22,7 @@ enum vg_event_type {
 	VG_EV_EXEC = 1,
 	VG_EV_FORK = 2,
 	VG_EV_EXIT = 3,
+	VG_EV_SYSCALL = 4, /* one syscall, at its exit: see vigil/syscalls.h */
 	VG_EV__MAX,
 };
 
@@ -55,10 +56,16 @@ struct vg_event_hdr {
 
 /* Variable fields. Strings are not NUL-terminated; argv is NUL-separated. */
 enum vg_var_id {
-	VG_VAR_FILENAME = 1, /* exec: the name execve was given (bprm->filename) */
-	VG_VAR_EXE = 2,	     /* exec: mm->exe_file, resolved by a dentry walk */
-	VG_VAR_ARGV = 3,     /* exec: mm->arg_start..arg_end */
-	VG_VAR_CWD = 4,	     /* exec: fs->pwd, resolved by a dentry walk */
+	VG_VAR_FILENAME = 1,  /* exec: the name execve was given (bprm->filename) */
+	VG_VAR_EXE = 2,	      /* exec: mm->exe_file, resolved by a dentry walk */
+	VG_VAR_ARGV = 3,      /* exec: mm->arg_start..arg_end */
+	VG_VAR_CWD = 4,	      /* exec: fs->pwd, resolved by a dentry walk */
+	VG_VAR_PATH = 5,      /* syscall: first path argument, as the caller gave it */
+	VG_VAR_PATH2 = 6,     /* syscall: second path argument */
+	VG_VAR_FD_PATH = 7,   /* syscall: the fd's file (or unix socket) path, from the kernel */
+	VG_VAR_FILE = 8,      /* syscall: struct vg_file of that fd */
+	VG_VAR_SOCK = 9,      /* syscall: struct vg_sock of that fd */
+	VG_VAR_SOCKADDR = 10, /* syscall: raw bytes of a user sockaddr (or int[2] of pipe) */
 	VG_VAR__MAX,
 };
 
@@ -91,6 +98,37 @@ struct vg_fork_body {
 struct vg_exit_body {
 	__u32 exit_code; /* wait(2) status: code << 8 | signal */
 	__u32 pad;
+};
+
+struct vg_syscall_body {
+	__u16 id;    /* enum vg_syscall */
+	__u8 family; /* enum vg_sc_family */
+	__u8 pad;
+	__u32 nr; /* the arch syscall number */
+	__u64 args[6];
+};
+
+/* The open file behind an fd. */
+struct vg_file {
+	__u32 mode;  /* inode i_mode: type and permissions */
+	__u32 flags; /* file f_flags (O_*) */
+	__u64 ino;
+	__u64 dev;
+	__u32 fd;
+	__u32 pad;
+};
+
+/* A socket's identity, addresses in network byte order, ports in host order. */
+struct vg_sock {
+	__u16 family; /* AF_* */
+	__u16 type;   /* SOCK_* */
+	__u16 protocol;
+	__u16 state;
+	__u8 saddr[16]; /* local: IPv4 in the first 4 bytes */
+	__u8 daddr[16]; /* remote */
+	__u16 sport;
+	__u16 dport;
+	__u32 fd;
 };
 
 /* Kernel-side counters, one slot per event kind (per CPU). */

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Syscalls, each reported once at its exit with its arguments and result.
+ * One program on the sys_exit raw tracepoint checks whether the syscall is
+ * wanted (a map user space fills from the rules, keyed by syscall number)
+ * and tail-calls the handler of its family. Arguments are still in the
+ * saved registers at exit, so nothing is kept from the entry.
+ *
+ * User memory (paths, sockaddrs) is read at exit too: the caller is still
+ * inside the syscall, so its buffers hold what it passed. What the kernel
+ * has as objects (the file behind a new fd, a socket's addresses) is read
+ * from those objects instead.
+ */
+#include "vigil.bpf.h"
+#include "vigil/syscalls.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define MAX_SYSCALL_NR 1024
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_SYSCALL_NR);
+	__type(key, __u32);
+	__type(value, struct vg_sc_conf);
+} syscall_conf SEC(".maps");
+
+/* Handlers by family; user space fills it with the programs below. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, VG_FAM__MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} family_handlers SEC(".maps");
+
+/* libbpf 1.1 stops at the fifth syscall argument. */
+#if defined(__TARGET_ARCH_x86)
+#define PARM6_CORE_SYSCALL(regs) BPF_CORE_READ(regs, r9)
+#elif defined(__TARGET_ARCH_arm64)
+#define PARM6_CORE_SYSCALL(regs) BPF_CORE_READ((struct user_pt_regs *)(regs), regs[5])
+#else
+#error "sixth syscall argument register unknown for this architecture"
+#endif
+
+static __always_inline __u64 arg_of(struct pt_regs *regs, int i)
+{
+	switch (i) {
+	case 0: return PT_REGS_PARM1_CORE_SYSCALL(regs);
+	case 1: return PT_REGS_PARM2_CORE_SYSCALL(regs);
+	case 2: return PT_REGS_PARM3_CORE_SYSCALL(regs);
+	case 3: return PT_REGS_PARM4_CORE_SYSCALL(regs);
+	case 4: return PT_REGS_PARM5_CORE_SYSCALL(regs);
+	case 5: return PARM6_CORE_SYSCALL(regs);
+	}
+	return 0;
+}
+
+static __always_inline long syscall_nr(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, orig_ax);
+}
+
+static __always_inline const struct vg_sc_conf *conf_of(long nr)
+{
+	__u32 key = nr;
+
+	if (nr < 0 || nr >= MAX_SYSCALL_NR)
+		return NULL;
+	return bpf_map_lookup_elem(&syscall_conf, &key);
+}
+
+/* Fills header and body; returns the record, or NULL to skip this syscall. */
+static __always_inline char *begin(struct pt_regs *regs, long ret, const struct vg_sc_conf *c)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vg_syscall_body *b;
+	struct vg_event_hdr *h;
+	char *buf;
+
+	if (is_self(task) || !(buf = record_begin()))
+		return NULL;
+	h = (void *)buf;
+	b = (void *)(h + 1);
+	fill_hdr(h, task, VG_EV_SYSCALL);
+	h->retval = ret;
+	b->id = c->id;
+	b->family = c->family;
+	b->pad = 0;
+	b->nr = syscall_nr(regs);
+	for (int i = 0; i < 6; i++)
+		b->args[i] = arg_of(regs, i);
+	if (c->flags & VG_SCF_OPEN_HOW) {
+		struct open_how how = {};
+
+		bpf_probe_read_user(&how, sizeof(how), (void *)b->args[2]);
+		b->args[2] = how.flags;
+		b->args[3] = how.mode;
+	}
+	return buf;
+}
+
+static __always_inline __u32 body_end(void)
+{
+	return sizeof(struct vg_event_hdr) + sizeof(struct vg_syscall_body);
+}
+
+static __always_inline int fd_of(const struct vg_syscall_body *b, long ret, __u8 which)
+{
+	if (which == VG_ARG_RET)
+		return ret;
+	if (which < 6)
+		return (int)b->args[which & 7];
+	return -1;
+}
+
+static __always_inline struct file *file_of_fd(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *file = NULL;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
+static __always_inline __u32 put_ustr(char *buf, __u32 pos, __u16 id, __u64 uptr)
+{
+	struct vg_var *v;
+	long n;
+
+	pos = align4(pos) & (VG_RECORD_MAX - 1);
+	if (!uptr || pos + sizeof(*v) + VG_PATH_MAX > VG_RECORD_MAX)
+		return pos;
+	v = (void *)&buf[pos];
+	n = bpf_probe_read_user_str(&buf[pos + sizeof(*v)], VG_PATH_MAX, (void *)uptr);
+	if (n <= 0)
+		return pos;
+	v->id = id;
+	v->len = n - 1;
+	return pos + sizeof(*v) + n - 1;
+}
+
+static __always_inline __u32 put_file(char *buf, __u32 pos, struct file *file, int fd, __u16 *flags)
+{
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct vg_file vf = {
+		.mode = BPF_CORE_READ(inode, i_mode),
+		.flags = BPF_CORE_READ(file, f_flags),
+		.ino = BPF_CORE_READ(inode, i_ino),
+		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
+		.fd = fd,
+	};
+
+	pos = put_var(buf, pos, VG_VAR_FILE, &vf, sizeof(vf), false);
+	return put_path(buf, pos, VG_VAR_FD_PATH, &file->f_path, flags);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_file, struct pt_regs *regs, long ret)
+{
+	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
+	struct vg_syscall_body *b;
+	struct file *file;
+	__u16 flags = 0;
+	__u32 pos;
+	char *buf;
+	int fd;
+
+	if (!c || !(buf = begin(regs, ret, c)))
+		return 0;
+	b = (void *)(buf + sizeof(struct vg_event_hdr));
+	pos = body_end();
+	if (c->path < 6)
+		pos = put_ustr(buf, pos, VG_VAR_PATH, b->args[c->path & 7]);
+	if (c->path2 < 6)
+		pos = put_ustr(buf, pos, VG_VAR_PATH2, b->args[c->path2 & 7]);
+	fd = fd_of(b, ret, c->fd);
+	if (fd >= 0 && (file = file_of_fd(fd)))
+		pos = put_file(buf, pos, file, fd, &flags);
+	((struct vg_event_hdr *)buf)->flags |= flags;
+	record_submit(buf, pos);
+	return 0;
+}
+
+/* Addresses of an inet/inet6 socket, from its sock_common. */
+static __always_inline void fill_inet(struct vg_sock *vs, struct sock *sk)
+{
+	vs->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	vs->dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (vs->family == 2 /* AF_INET */) {
+		BPF_CORE_READ_INTO(&vs->saddr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO(&vs->daddr, sk, __sk_common.skc_daddr);
+	} else {
+		BPF_CORE_READ_INTO(&vs->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&vs->daddr, sk, __sk_common.skc_v6_daddr);
+	}
+}
+
+/* A unix socket's bound path: its own, or for a connected one its peer's. */
+static __always_inline __u32 put_unix_path(char *buf, __u32 pos, struct sock *sk)
+{
+	struct unix_sock *us = (void *)sk;
+	struct unix_address *addr = BPF_CORE_READ(us, addr);
+	int len;
+
+	if (!addr) {
+		struct unix_sock *peer = (void *)BPF_CORE_READ(us, peer);
+
+		addr = BPF_CORE_READ(peer, addr);
+	}
+	if (!addr)
+		return pos;
+	len = BPF_CORE_READ(addr, len) - 2; /* minus sun_family */
+	if (len <= 0 || len > 108)
+		return pos;
+	return put_var(buf, pos, VG_VAR_FD_PATH, &addr->name[0].sun_path, len & 127, false);
+}
+
+static __always_inline __u32 put_sock(char *buf, __u32 pos, struct file *file, int fd)
+{
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	struct vg_sock vs = {.fd = fd};
+
+	if (!sk)
+		return pos;
+	vs.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	vs.type = BPF_CORE_READ(sock, type);
+	vs.protocol = BPF_CORE_READ(sk, sk_protocol);
+	vs.state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	if (vs.family == 2 || vs.family == 10 /* AF_INET6 */)
+		fill_inet(&vs, sk);
+	pos = put_var(buf, pos, VG_VAR_SOCK, &vs, sizeof(vs), false);
+	if (vs.family == 1 /* AF_UNIX */)
+		pos = put_unix_path(buf, pos, sk);
+	return pos;
+}
+
+/* A user sockaddr (or small struct) as raw bytes, for what the socket doesn't hold. */
+static __always_inline __u32 put_sockaddr(char *buf, __u32 pos, const struct vg_sc_conf *c,
+					  const struct vg_syscall_body *b)
+{
+	__u64 len = 128;
+
+	if (c->sa >= 6 || !b->args[c->sa & 7])
+		return pos;
+	if (c->salen < 6) {
+		len = b->args[c->salen & 7];
+		if (c->flags & VG_SCF_SA_IS_LEN_PTR) {
+			__u32 n = 0;
+
+			bpf_probe_read_user(&n, sizeof(n), (void *)len);
+			len = n;
+		}
+	} else {
+		len = 8; /* pipe/socketpair: int[2] */
+	}
+	if (len > 128)
+		len = 128;
+	return put_var(buf, pos, VG_VAR_SOCKADDR, (void *)b->args[c->sa & 7], len, true);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sock, struct pt_regs *regs, long ret)
+{
+	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
+	struct vg_syscall_body *b;
+	struct file *file;
+	__u32 pos;
+	char *buf;
+	int fd;
+
+	if (!c || !(buf = begin(regs, ret, c)))
+		return 0;
+	b = (void *)(buf + sizeof(struct vg_event_hdr));
+	pos = body_end();
+	fd = fd_of(b, ret, c->fd);
+	if (fd >= 0 && (file = file_of_fd(fd)))
+		pos = put_sock(buf, pos, file, fd);
+	pos = put_sockaddr(buf, pos, c, b);
+	record_submit(buf, pos);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_plain, struct pt_regs *regs, long ret)
+{
+	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
+	struct vg_syscall_body *b;
+	char *buf;
+	__u32 pos;
+
+	if (!c || !(buf = begin(regs, ret, c)))
+		return 0;
+	b = (void *)(buf + sizeof(struct vg_event_hdr));
+	pos = put_sockaddr(buf, body_end(), c, b);
+	record_submit(buf, pos);
+	return 0;
+}
+
+/* The only attached program: filter, then dispatch by family. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
+
+	if (!c || !c->id)
+		return 0;
+	if ((c->flags & VG_SCF_FAILED_ONLY) && ret >= 0)
+		return 0;
+	bpf_tail_call(ctx, &family_handlers, c->family);
+	return 0;
+}
