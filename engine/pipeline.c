@@ -32,8 +32,10 @@ int vg_pipeline_handle(void *ctx, void *data, size_t len)
 	}
 	pl->decoded++;
 	p = vg_proc_apply(pl->procs, &ev);
+	vg_fd_apply(pl->procfs_root, p, &ev, &pl->fd_scratch);
 	if (pl->sink)
 		pl->sink(pl->sink_ctx, &ev, p);
+	vg_fd_after(p, &ev, &pl->fd_scratch);
 	vg_proc_expire(pl->procs, ev.hdr->ts_ns, EXITED_LINGER_NS);
 	return 0;
 }

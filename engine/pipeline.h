@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "state/fd_state.h"
+
 struct vg_proc_table;
 struct vg_event;
 struct vg_proc;
@@ -22,6 +24,8 @@ struct vg_pipeline {
 	int64_t boot_to_wall_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	vg_event_sink sink;
 	void *sink_ctx;
+	const char *procfs_root; /* "/proc"; NULL in tests that must not read it */
+	struct vg_fd_scratch fd_scratch;
 	uint64_t decoded;
 	uint64_t malformed;
 };

@@ -189,7 +189,7 @@ static int run(struct run_opts *o)
 		.self_tgid = getpid(),
 		.wakeup_bytes = o->ringbuf_bytes / 16,
 	};
-	struct vg_pipeline pl = {.boot_to_wall_ns = vg_boot_to_wall_ns()};
+	struct vg_pipeline pl = {.boot_to_wall_ns = vg_boot_to_wall_ns(), .procfs_root = "/proc"};
 	struct vg_probes *probes = NULL;
 	struct ring_buffer *rb = NULL;
 	int ret = 1, seeded;

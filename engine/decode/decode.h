@@ -7,6 +7,7 @@
 #ifndef VIGIL_DECODE_H
 #define VIGIL_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,11 @@ struct vg_event {
 	};
 	struct vg_str var[VG_VAR__MAX]; /* by enum vg_var_id; len 0 when absent */
 	uint64_t wall_ns;		/* ts_ns converted to CLOCK_REALTIME */
+	/* Filled by the state stage for syscalls (state/fd_state.c), NULL otherwise: */
+	const char *path_abs;  /* VG_VAR_PATH (or the fd's kernel path) made absolute */
+	const char *path2_abs; /* VG_VAR_PATH2 made absolute */
+	struct vg_fd *fd;      /* the fd the syscall is about, as the table has it after it */
+	bool path_resolved;    /* path_abs is absolute (its base was known) */
 };
 
 enum vg_decode_err {

@@ -10,6 +10,7 @@
 
 #include "decode/decode.h"
 #include "kernel/syscall_table.h"
+#include "state/fd_table.h"
 #include "state/proc_table.h"
 
 void vg_format_time(uint64_t wall_ns, char *out, size_t outlen)
@@ -272,6 +273,23 @@ static void add_syscall(json_object *o, const struct vg_event *ev)
 	}
 	if (ev->var[VG_VAR_SOCKADDR].ptr)
 		json_object_object_add(o, "sockaddr", sockaddr_json(ev->var[VG_VAR_SOCKADDR]));
+	if (ev->path_abs) {
+		add_str(o, "name", ev->path_abs);
+		json_object_object_add(o, "name_resolved",
+				       json_object_new_boolean(ev->path_resolved));
+	}
+	if (ev->path2_abs)
+		add_str(o, "name2", ev->path2_abs);
+	if (ev->fd) {
+		json_object *fd = json_object_new_object();
+		char type[2] = {ev->fd->type, '\0'};
+
+		add_u64(fd, "num", (uint32_t)ev->fd->num);
+		add_str(fd, "typechar", type);
+		add_str(fd, "name", ev->fd->name);
+		json_object_object_add(fd, "cloexec", json_object_new_boolean(ev->fd->cloexec));
+		json_object_object_add(o, "fd", fd);
+	}
 }
 
 json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, struct vg_proc *p)

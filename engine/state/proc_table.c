@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
+#include "state/fd_table.h"
 #include "state/procfs.h"
 
 /* Two lists: live processes, most recently used first; exited, oldest first. */
@@ -98,6 +99,8 @@ struct vg_proc_table *vg_proc_table_new(size_t max_entries, const char *procfs_r
 
 static void proc_free_strings(struct vg_proc *p)
 {
+	vg_fd_table_free(p->fds);
+	p->fds = NULL;
 	free(p->exe);
 	free(p->filename);
 	free(p->args);
@@ -282,14 +285,31 @@ static void complete_args(struct vg_proc_table *t, struct vg_proc *p, uint32_t f
 	free(full);
 }
 
+/* Seeded start times have /proc's tick resolution; the kernel's are exact. */
+static bool same_start(uint64_t seen, uint64_t exact)
+{
+	return seen <= exact && exact - seen < vg_procfs_ticks_to_ns(1);
+}
+
 static struct vg_proc *apply_exec(struct vg_proc_table *t, const struct vg_event *ev)
 {
 	const struct vg_exec_body *b = ev->exec;
-	struct vg_proc *p = vg_proc_create(t, ev->hdr->pid);
+	struct vg_proc *old = lookup(t, ev->hdr->pid), *p;
 	struct vg_str argv = ev->var[VG_VAR_ARGV];
+	struct vg_fd_table *fds = NULL;
 
-	if (!p)
+	/* the same process gets a new image; its fds survive, less close-on-exec ones */
+	if (old && !old->exited && same_start(old->start_ns, ev->exec->start_ns)) {
+		fds = old->fds;
+		old->fds = NULL;
+		vg_fd_table_exec(fds);
+	}
+	p = vg_proc_create(t, ev->hdr->pid);
+	if (!p) {
+		vg_fd_table_free(fds);
 		return NULL;
+	}
+	p->fds = fds;
 	copy_hdr(p, ev->hdr);
 	p->start_ns = b->start_ns;
 	p->exec_ns = ev->hdr->ts_ns;
@@ -327,6 +347,8 @@ static void inherit_image(struct vg_proc *child, const struct vg_proc *parent)
 	child->exe_ino = parent->exe_ino;
 	child->exe_dev = parent->exe_dev;
 	child->args_truncated = parent->args_truncated;
+	if (parent->fds)
+		child->fds = vg_fd_table_clone(parent->fds);
 	if (parent->args) {
 		child->args = malloc(parent->args_len + 1);
 		if (child->args) {

@@ -40,6 +40,7 @@ struct vg_proc {
 	int32_t exit_code; /* wait(2) status, valid when exited */
 	uint64_t exit_ns;
 	bool args_from_procfs;	      /* argv beyond the kernel's cap came from /proc */
+	struct vg_fd_table *fds;      /* NULL until the first fd of this process is seen */
 	char exec_id[VG_EXEC_ID_LEN]; /* unique across pid reuse: boot, pid and exec time */
 	/* table bookkeeping: hash chain, and the live-LRU or exited-FIFO list */
 	struct vg_proc *hnext;

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "state/fd_state.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "decode/decode.h"
+#include "kernel/syscall_table.h"
+#include "state/fd_table.h"
+#include "state/path.h"
+#include "state/proc_table.h"
+
+#define AT_FDCWD_ -100
+
+static char *dup_str(struct vg_str s)
+{
+	return s.ptr ? strndup(s.ptr, s.len) : NULL;
+}
+
+/* An fd opened before vigil started: learn it from /proc while the process lives. */
+static struct vg_fd *seed_from_procfs(const char *root, struct vg_proc *p, int fd)
+{
+	char path[96], target[PATH_MAX], info[512];
+	struct vg_fd *e;
+	struct stat st;
+	ssize_t n;
+	FILE *f;
+
+	if (!root)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%u/fd/%d", root, p->pid, fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0 || !(e = vg_fd_put(p->fds, fd)))
+		return NULL;
+	target[n] = '\0';
+	e->type = stat(path, &st) == 0 ? vg_fd_type_of_mode(st.st_mode) : VG_FDT_UNKNOWN;
+	if (!strncmp(target, "socket:", 7))
+		e->type = VG_FDT_UNKNOWN; /* the socket's family comes with its next event */
+	else
+		e->name = strdup(target);
+	snprintf(path, sizeof(path), "%s/%u/fdinfo/%d", root, p->pid, fd);
+	if ((f = fopen(path, "r"))) {
+		while (fgets(info, sizeof(info), f))
+			if (sscanf(info, "flags: %o", &e->open_flags) == 1)
+				e->cloexec = e->open_flags & O_CLOEXEC;
+		fclose(f);
+	}
+	return e;
+}
+
+static struct vg_fd *fd_lookup(const char *root, struct vg_proc *p, int fd)
+{
+	struct vg_fd *e = vg_fd_get(p->fds, fd);
+
+	return e ? e : seed_from_procfs(root, p, fd);
+}
+
+/* The directory a *at() path is relative to. */
+static const char *base_dir(const char *root, struct vg_proc *p, const struct vg_event *ev,
+			    uint8_t dirfd_arg)
+{
+	int dirfd = dirfd_arg < 6 ? (int)ev->sc->args[dirfd_arg] : AT_FDCWD_;
+	struct vg_fd *d;
+
+	if (dirfd == AT_FDCWD_)
+		return p->cwd;
+	d = fd_lookup(root, p, dirfd);
+	return d && d->name && d->name[0] == '/' ? d->name : NULL;
+}
+
+static void resolve_paths(const char *root, struct vg_proc *p, struct vg_event *ev,
+			  const struct vg_sc_conf *c, struct vg_fd_scratch *s)
+{
+	struct vg_str path = ev->var[VG_VAR_PATH], path2 = ev->var[VG_VAR_PATH2];
+	char raw[PATH_MAX];
+
+	if (path.ptr && path.len < sizeof(raw)) {
+		memcpy(raw, path.ptr, path.len);
+		raw[path.len] = '\0';
+		ev->path_resolved = vg_path_resolve(base_dir(root, p, ev, c->dirfd), raw, s->path,
+						    sizeof(s->path));
+		ev->path_abs = s->path;
+	}
+	if (path2.ptr && path2.len < sizeof(raw)) {
+		memcpy(raw, path2.ptr, path2.len);
+		raw[path2.len] = '\0';
+		vg_path_resolve(base_dir(root, p, ev, c->dirfd2), raw, s->path2, sizeof(s->path2));
+		ev->path2_abs = s->path2;
+	}
+}
+
+/* The kernel's description of the fd's file, when it sent one. */
+static void fill_from_kernel(struct vg_fd *e, const struct vg_event *ev)
+{
+	struct vg_file file;
+
+	if (ev->var[VG_VAR_FILE].len != sizeof(file))
+		return;
+	memcpy(&file, ev->var[VG_VAR_FILE].ptr, sizeof(file));
+	e->type = vg_fd_type_of_mode(file.mode);
+	e->open_flags = file.flags;
+	e->ino = file.ino;
+	e->dev = file.dev;
+	if (ev->var[VG_VAR_FD_PATH].ptr) {
+		free(e->name);
+		e->name = dup_str(ev->var[VG_VAR_FD_PATH]);
+	}
+}
+
+static void fill_sock(struct vg_fd *e, const struct vg_event *ev)
+{
+	struct vg_sock sock;
+	char *unix_path;
+
+	if (ev->var[VG_VAR_SOCK].len != sizeof(sock))
+		return;
+	memcpy(&sock, ev->var[VG_VAR_SOCK].ptr, sizeof(sock));
+	unix_path = dup_str(ev->var[VG_VAR_FD_PATH]);
+	vg_fd_set_sock(e, &sock, unix_path);
+	free(unix_path);
+}
+
+/* open, openat, openat2, creat, memfd_create: a new fd named by the kernel or the caller. */
+static struct vg_fd *apply_open(struct vg_proc *p, struct vg_event *ev)
+{
+	int64_t ret = ev->hdr->retval;
+	struct vg_fd *e;
+
+	if (ret < 0 || !(e = vg_fd_put(p->fds, (int)ret)))
+		return NULL;
+	e->type = VG_FDT_FILE;
+	if (ev->path_abs)
+		e->name = strdup(ev->path_abs);
+	e->nameraw = dup_str(ev->var[VG_VAR_PATH]);
+	e->name_unresolved = ev->path_abs && !ev->path_resolved;
+	fill_from_kernel(e, ev);
+	e->cloexec = e->open_flags & O_CLOEXEC;
+	if (ev->sc->id == VG_SC_memfd_create) {
+		e->type = VG_FDT_FILE_V2;
+		e->cloexec = ev->sc->args[1] & 1; /* MFD_CLOEXEC */
+	}
+	if (e->name) {
+		ev->path_abs = e->name; /* the kernel's name wins: symlinks and mounts resolved */
+		ev->path_resolved = e->name[0] == '/';
+	}
+	return e;
+}
+
+/* pipe, pipe2, socketpair: two fds in a user int[2]. */
+static void apply_pair(struct vg_proc *p, const struct vg_event *ev, char type, bool cloexec)
+{
+	int fds[2];
+
+	if (ev->hdr->retval != 0 || ev->var[VG_VAR_SOCKADDR].len != sizeof(fds))
+		return;
+	memcpy(fds, ev->var[VG_VAR_SOCKADDR].ptr, sizeof(fds));
+	for (int i = 0; i < 2; i++) {
+		struct vg_fd *e = vg_fd_put(p->fds, fds[i]);
+
+		if (e) {
+			e->type = type;
+			e->cloexec = cloexec;
+		}
+	}
+}
+
+static struct vg_fd *apply_fcntl(struct vg_proc *p, const struct vg_event *ev)
+{
+	const __u64 *a = ev->sc->args;
+	struct vg_fd *e;
+
+	switch (a[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (ev->hdr->retval < 0)
+			return NULL;
+		return vg_fd_dup(p->fds, (int)a[0], (int)ev->hdr->retval, a[1] == F_DUPFD_CLOEXEC);
+	case F_SETFD:
+		if ((e = vg_fd_get(p->fds, (int)a[0])) && ev->hdr->retval == 0)
+			e->cloexec = a[2] & FD_CLOEXEC;
+		return e;
+	default: return vg_fd_get(p->fds, (int)a[0]);
+	}
+}
+
+static void set_cwd(struct vg_proc *p, const char *dir)
+{
+	char *copy;
+
+	if (!dir || dir[0] != '/' || !(copy = strdup(dir)))
+		return;
+	free(p->cwd);
+	p->cwd = copy;
+}
+
+static struct vg_fd *apply_sock(const char *root, struct vg_proc *p, struct vg_event *ev)
+{
+	int64_t ret = ev->hdr->retval;
+	struct vg_fd *e;
+
+	switch (ev->sc->id) {
+	case VG_SC_socket:
+	case VG_SC_accept:
+	case VG_SC_accept4:
+		e = ret >= 0 ? vg_fd_put(p->fds, (int)ret) : NULL;
+		if (e && ev->sc->id == VG_SC_accept4)
+			e->cloexec = ev->sc->args[3] & SOCK_CLOEXEC;
+		if (e && ev->sc->id == VG_SC_socket)
+			e->cloexec = ev->sc->args[1] & SOCK_CLOEXEC;
+		break;
+	default: e = fd_lookup(root, p, (int)ev->sc->args[0]);
+	}
+	if (e)
+		fill_sock(e, ev);
+	return e;
+}
+
+static struct vg_fd *apply_syscall(const char *root, struct vg_proc *p, struct vg_event *ev,
+				   struct vg_fd_scratch *s)
+{
+	const __u64 *a = ev->sc->args;
+	int64_t ret = ev->hdr->retval;
+	struct vg_fd *e;
+
+	switch (ev->sc->id) {
+	case VG_SC_open:
+	case VG_SC_openat:
+	case VG_SC_openat2:
+	case VG_SC_creat:
+	case VG_SC_memfd_create: return apply_open(p, ev);
+	case VG_SC_close: s->pending_close = (int)a[0]; return vg_fd_get(p->fds, (int)a[0]);
+	case VG_SC_dup: return ret >= 0 ? vg_fd_dup(p->fds, (int)a[0], (int)ret, false) : NULL;
+	case VG_SC_dup2:
+	case VG_SC_dup3:
+		return ret >= 0 ? vg_fd_dup(p->fds, (int)a[0], (int)ret,
+					    ev->sc->id == VG_SC_dup3 && (a[2] & O_CLOEXEC))
+				: NULL;
+	case VG_SC_fcntl: return apply_fcntl(p, ev);
+	case VG_SC_pipe:
+	case VG_SC_pipe2:
+		apply_pair(p, ev, VG_FDT_PIPE, ev->sc->id == VG_SC_pipe2 && (a[1] & O_CLOEXEC));
+		return NULL;
+	case VG_SC_socketpair: apply_pair(p, ev, VG_FDT_UNIX, a[1] & SOCK_CLOEXEC); return NULL;
+	case VG_SC_chdir:
+		if (ret == 0 && ev->path_resolved)
+			set_cwd(p, ev->path_abs);
+		return NULL;
+	case VG_SC_fchdir:
+		e = fd_lookup(root, p, (int)a[0]);
+		if (e)
+			fill_from_kernel(e, ev);
+		if (ret == 0 && e)
+			set_cwd(p, e->name);
+		return e;
+	default: break;
+	}
+	if (ev->sc->family == VG_FAM_SOCK)
+		return apply_sock(root, p, ev);
+	if (vg_syscall_conf(ev->sc->id).fd < 6 && (e = fd_lookup(root, p, (int)a[0]))) {
+		fill_from_kernel(e, ev);
+		return e;
+	}
+	return NULL;
+}
+
+void vg_fd_apply(const char *root, struct vg_proc *p, struct vg_event *ev, struct vg_fd_scratch *s)
+{
+	struct vg_sc_conf c;
+
+	s->pending_close = -1;
+	if (ev->type != VG_EV_SYSCALL || !p)
+		return;
+	if (!p->fds && !(p->fds = vg_fd_table_new()))
+		return;
+	c = vg_syscall_conf(ev->sc->id);
+	resolve_paths(root, p, ev, &c, s);
+	ev->fd = apply_syscall(root, p, ev, s);
+}
+
+void vg_fd_after(struct vg_proc *p, struct vg_event *ev, struct vg_fd_scratch *s)
+{
+	if (s->pending_close >= 0 && p && p->fds && ev->hdr->retval == 0)
+		vg_fd_close(p->fds, s->pending_close);
+	s->pending_close = -1;
+	ev->fd = NULL;
+}

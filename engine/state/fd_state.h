@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Applies a syscall event to its process's fd table and cwd, and fills the
+ * event's resolved paths and fd, so that rules read fd.* and absolute names.
+ */
+#ifndef VIGIL_FD_STATE_H
+#define VIGIL_FD_STATE_H
+
+#include <limits.h>
+
+struct vg_event;
+struct vg_proc;
+
+/* Where resolved names live while the event is evaluated: one per pipeline. */
+struct vg_fd_scratch {
+	char path[PATH_MAX];
+	char path2[PATH_MAX];
+	int pending_close; /* an fd closed by this event, dropped after evaluation; -1: none */
+};
+
+/* Before evaluation: updates state, fills ev->path_abs/path2_abs/fd. */
+void vg_fd_apply(const char *procfs_root, struct vg_proc *p, struct vg_event *ev,
+		 struct vg_fd_scratch *s);
+/* After evaluation: what must outlive the rules (a closed fd) goes now. */
+void vg_fd_after(struct vg_proc *p, struct vg_event *ev, struct vg_fd_scratch *s);
+
+#endif

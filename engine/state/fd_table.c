@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "state/fd_table.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+/* Open addressing over fd numbers; small tables stay small. */
+struct vg_fd_table {
+	struct vg_fd *slots; /* num == -1 marks an empty slot */
+	uint32_t cap, count, tombs;
+	uint64_t refused;
+};
+
+#define EMPTY -1
+#define TOMB  -2
+
+static void entry_release(struct vg_fd *e)
+{
+	free(e->name);
+	free(e->nameraw);
+	memset(e, 0, sizeof(*e));
+}
+
+static struct vg_fd *alloc_slots(uint32_t cap)
+{
+	struct vg_fd *s = calloc(cap, sizeof(*s));
+
+	for (uint32_t i = 0; s && i < cap; i++)
+		s[i].num = EMPTY;
+	return s;
+}
+
+struct vg_fd_table *vg_fd_table_new(void)
+{
+	struct vg_fd_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->cap = 16;
+	t->slots = alloc_slots(t->cap);
+	if (!t->slots) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void vg_fd_table_free(struct vg_fd_table *t)
+{
+	if (!t)
+		return;
+	for (uint32_t i = 0; i < t->cap; i++)
+		if (t->slots[i].num >= 0)
+			entry_release(&t->slots[i]);
+	free(t->slots);
+	free(t);
+}
+
+static uint32_t slot_of(uint32_t cap, int32_t num)
+{
+	return ((uint32_t)num * 2654435761u) & (cap - 1);
+}
+
+static struct vg_fd *find(const struct vg_fd_table *t, int32_t num)
+{
+	for (uint32_t i = slot_of(t->cap, num), n = 0; n < t->cap;
+	     i = (i + 1) & (t->cap - 1), n++) {
+		if (t->slots[i].num == EMPTY)
+			return NULL;
+		if (t->slots[i].num == num)
+			return &t->slots[i];
+	}
+	return NULL;
+}
+
+struct vg_fd *vg_fd_get(struct vg_fd_table *t, int32_t num)
+{
+	return num >= 0 && t ? find(t, num) : NULL;
+}
+
+/* Rebuilds into cap slots, dropping tombstones. */
+static bool rehash(struct vg_fd_table *t, uint32_t cap)
+{
+	struct vg_fd *old = t->slots, *slots = alloc_slots(cap);
+
+	if (!slots)
+		return false;
+	for (uint32_t i = 0; i < t->cap; i++) {
+		if (old[i].num < 0)
+			continue;
+		uint32_t j = slot_of(cap, old[i].num);
+
+		while (slots[j].num != EMPTY)
+			j = (j + 1) & (cap - 1);
+		slots[j] = old[i];
+	}
+	free(old);
+	t->slots = slots;
+	t->cap = cap;
+	t->tombs = 0;
+	return true;
+}
+
+struct vg_fd *vg_fd_put(struct vg_fd_table *t, int32_t num)
+{
+	struct vg_fd *e = find(t, num);
+	uint32_t i;
+
+	if (num < 0)
+		return NULL;
+	if (e) {
+		entry_release(e);
+		e->num = num;
+		return e;
+	}
+	if (t->count >= VG_FD_MAX_PER_PROC) {
+		t->refused++;
+		return NULL;
+	}
+	/* keep the load (tombstones included) under 1/2 so probes stay short */
+	if ((t->count + t->tombs + 1) * 2 > t->cap &&
+	    !rehash(t, (t->count + 1) * 4 > t->cap ? t->cap * 2 : t->cap)) {
+		t->refused++;
+		return NULL;
+	}
+	for (i = slot_of(t->cap, num); t->slots[i].num >= 0; i = (i + 1) & (t->cap - 1))
+		;
+	e = &t->slots[i];
+	if (e->num == TOMB)
+		t->tombs--;
+	memset(e, 0, sizeof(*e));
+	e->num = num;
+	t->count++;
+	return e;
+}
+
+void vg_fd_close(struct vg_fd_table *t, int32_t num)
+{
+	struct vg_fd *e = vg_fd_get(t, num);
+
+	if (!e)
+		return;
+	entry_release(e);
+	e->num = TOMB;
+	t->count--;
+	t->tombs++;
+}
+
+static bool copy_entry(struct vg_fd *dst, const struct vg_fd *src)
+{
+	int32_t num = dst->num;
+
+	*dst = *src;
+	dst->num = num;
+	dst->name = src->name ? strdup(src->name) : NULL;
+	dst->nameraw = src->nameraw ? strdup(src->nameraw) : NULL;
+	return (!src->name || dst->name) && (!src->nameraw || dst->nameraw);
+}
+
+struct vg_fd *vg_fd_dup(struct vg_fd_table *t, int32_t oldfd, int32_t newfd, bool cloexec)
+{
+	struct vg_fd *src = vg_fd_get(t, oldfd), copy, *dst;
+
+	if (!src || oldfd == newfd)
+		return src;
+	copy = *src; /* put may move the slots */
+	copy.name = src->name ? strdup(src->name) : NULL;
+	copy.nameraw = src->nameraw ? strdup(src->nameraw) : NULL;
+	dst = vg_fd_put(t, newfd);
+	if (!dst) {
+		free(copy.name);
+		free(copy.nameraw);
+		return NULL;
+	}
+	copy.num = newfd;
+	copy.cloexec = cloexec;
+	*dst = copy;
+	return dst;
+}
+
+struct vg_fd_table *vg_fd_table_clone(const struct vg_fd_table *t)
+{
+	struct vg_fd_table *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cap = t->cap;
+	c->slots = alloc_slots(c->cap);
+	if (!c->slots) {
+		free(c);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < t->cap; i++) {
+		if (t->slots[i].num == TOMB) {
+			/* same slots, same probe chains: tombstones must stay */
+			c->slots[i].num = TOMB;
+			c->tombs++;
+		}
+		if (t->slots[i].num < 0)
+			continue;
+		c->slots[i].num = t->slots[i].num;
+		if (!copy_entry(&c->slots[i], &t->slots[i])) {
+			vg_fd_table_free(c);
+			return NULL;
+		}
+		c->count++;
+	}
+	return c;
+}
+
+void vg_fd_table_exec(struct vg_fd_table *t)
+{
+	for (uint32_t i = 0; t && i < t->cap; i++)
+		if (t->slots[i].num >= 0 && t->slots[i].cloexec)
+			vg_fd_close(t, t->slots[i].num);
+}
+
+uint32_t vg_fd_count(const struct vg_fd_table *t)
+{
+	return t ? t->count : 0;
+}
+
+uint64_t vg_fd_refused(const struct vg_fd_table *t)
+{
+	return t ? t->refused : 0;
+}
+
+char vg_fd_type_of_mode(uint32_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return VG_FDT_FILE;
+	case S_IFDIR: return VG_FDT_DIR;
+	case S_IFIFO: return VG_FDT_PIPE;
+	case S_IFSOCK: return VG_FDT_UNIX;
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFLNK: return VG_FDT_FILE;
+	default: return VG_FDT_FILE_V2; /* anonymous inodes: memfd, eventfd, ... */
+	}
+}
+
+char vg_fd_type_of_family(uint16_t family)
+{
+	switch (family) {
+	case AF_INET: return VG_FDT_IPV4;
+	case AF_INET6: return VG_FDT_IPV6;
+	case AF_UNIX: return VG_FDT_UNIX;
+	case AF_NETLINK: return VG_FDT_NETLINK;
+	default: return VG_FDT_OTHER;
+	}
+}
+
+static void format_endpoint(char *out, size_t cap, uint16_t family, const uint8_t *addr,
+			    uint16_t port)
+{
+	char ip[INET6_ADDRSTRLEN] = "";
+
+	inet_ntop(family, addr, ip, sizeof(ip));
+	snprintf(out, cap, "%s:%u", ip, port);
+}
+
+void vg_fd_set_sock(struct vg_fd *e, const struct vg_sock *s, const char *unix_path)
+{
+	char local[64], remote[64], text[160];
+
+	e->sock = *s;
+	e->has_sock = true;
+	e->type = vg_fd_type_of_family(s->family);
+	free(e->name);
+	e->name = NULL;
+	if (s->family == AF_INET || s->family == AF_INET6) {
+		format_endpoint(local, sizeof(local), s->family, s->saddr, s->sport);
+		format_endpoint(remote, sizeof(remote), s->family, s->daddr, s->dport);
+		snprintf(text, sizeof(text), "%s->%s", local, remote);
+		e->name = strdup(text);
+	} else if (unix_path) {
+		e->name = strdup(unix_path);
+	}
+}
