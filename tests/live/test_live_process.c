@@ -279,8 +279,11 @@ static void long_argv_is_complete(void **state)
 	memset(arg, 'a', big);
 	arg[big] = '\0';
 	snprintf(marker, sizeof(marker), "long-%s", nonce);
-	/* alive long enough for vigil to read the rest from /proc */
-	const char *argv[] = {"/bin/sh", "-c", "sleep 1", marker, arg, NULL};
+	/*
+	 * alive long enough for vigil to read the rest from /proc; two commands so
+	 * that the shell forks for sleep instead of exec-ing it in place
+	 */
+	const char *argv[] = {"/bin/sh", "-c", "sleep 1; exit 0", marker, arg, NULL};
 
 	child = spawn(argv, NULL);
 	ev = wait_for("exec", child, marker);
