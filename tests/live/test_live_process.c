@@ -352,6 +352,25 @@ static void process_older_than_vigil_has_ancestry(void **state)
 	assert_int_equal(jint(json_object_array_get_idx(anc, 1), "pid"), getpid());
 }
 
+/*
+ * vigil opens hundreds of /proc files after its probes are attached (seeding,
+ * completing long argv); none of that may come back as events.
+ */
+static void vigil_does_not_see_itself(void **state)
+{
+	size_t n = json_object_array_length(V.events);
+	size_t syscalls = 0;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(V.events, i);
+
+		assert_int_not_equal(jint(e, "pid"), V.pid);
+		syscalls += !strcmp(jstr(e, "type"), "syscall");
+	}
+	assert_true(syscalls > 0); /* the syscall probe was on while vigil read /proc */
+}
+
 static void clean_shutdown_reports_no_drops(void **state)
 {
 	int status;
@@ -377,6 +396,7 @@ int main(void)
 		cmocka_unit_test(long_argv_is_complete),
 		cmocka_unit_test(long_argv_of_a_gone_process_says_truncated),
 		cmocka_unit_test(process_older_than_vigil_has_ancestry),
+		cmocka_unit_test(vigil_does_not_see_itself),
 		cmocka_unit_test(clean_shutdown_reports_no_drops),
 	};
 
