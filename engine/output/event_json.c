@@ -74,7 +74,7 @@ json_object *vg_proc_json_brief(const struct vg_proc *p)
 	return o;
 }
 
-static json_object *ancestors_json(struct vg_proc_table *t, const struct vg_proc *p)
+json_object *vg_ancestors_json(struct vg_proc_table *t, const struct vg_proc *p)
 {
 	json_object *arr = json_object_new_array();
 	const struct vg_proc *a = p;
@@ -320,7 +320,7 @@ json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, s
 	if (p) {
 		parent = vg_proc_parent(t, p);
 		json_object_object_add(o, "parent", parent ? vg_proc_json_brief(parent) : NULL);
-		json_object_object_add(o, "ancestors", ancestors_json(t, p));
+		json_object_object_add(o, "ancestors", vg_ancestors_json(t, p));
 	}
 	return o;
 }

@@ -17,6 +17,9 @@ json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, s
 /* The summary of a process used for "parent" and "ancestors" entries. */
 json_object *vg_proc_json_brief(const struct vg_proc *p);
 
+/* The ancestors of p, nearest first: pid, exec_id, exe, comm each. */
+json_object *vg_ancestors_json(struct vg_proc_table *t, const struct vg_proc *p);
+
 /* Process argv (NUL-separated) as a JSON array of strings. */
 json_object *vg_args_json(const char *args, uint32_t len);
 

@@ -15,6 +15,10 @@
 #ifndef VIGIL_SYSCALLS_H
 #define VIGIL_SYSCALLS_H
 
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
 #define VG_ARG_NONE 7
 #define VG_ARG_RET  6
 

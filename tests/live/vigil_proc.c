@@ -88,8 +88,13 @@ static void pump(struct vigil_proc *v, int ms)
 
 int vigil_start(struct vigil_proc *v, const char *const *extra)
 {
+	return vigil_start_cmd(v, "events", extra);
+}
+
+int vigil_start_cmd(struct vigil_proc *v, const char *command, const char *const *extra)
+{
 	int out[2], err[2];
-	const char *argv[16] = {vigil_bin(), "events"};
+	const char *argv[16] = {vigil_bin(), command};
 	int argc = 2;
 	long long deadline;
 

@@ -27,6 +27,8 @@ const char *vigil_bin(void);
 
 /* Starts `vigil events [extra...]` and waits for its ready line; 0 or -1. */
 int vigil_start(struct vigil_proc *v, const char *const *extra);
+/* Starts `vigil COMMAND [extra...]` (e.g. "run" with -r RULES). */
+int vigil_start_cmd(struct vigil_proc *v, const char *command, const char *const *extra);
 /* Returns the first event matching pred, waiting up to timeout_ms; NULL on timeout. */
 json_object *vigil_wait_event(struct vigil_proc *v, event_pred pred, const void *arg,
 			      int timeout_ms);
