@@ -6,5 +6,11 @@
 int vg_cmd_run(int argc, char **argv);	  /* detect: rules -> alerts (the default) */
 int vg_cmd_events(int argc, char **argv); /* debug view: every event as JSON */
 int vg_cmd_features(int argc, char **argv);
+int vg_cmd_replay(int argc, char **argv); /* rules over recorded events, no kernel */
+
+struct vg_ruleset;
+
+/* Loads and compiles rules files/dirs, printing every diagnostic; NULL on any error. */
+struct vg_ruleset *vg_cli_load_rules(const char *const *paths, int n);
 
 #endif

@@ -14,10 +14,13 @@
 
 #include "cli/cli.h"
 #include "decode/decode.h"
+#include "interest.h"
 #include "kernel/host.h"
 #include "kernel/libbpf_log.h"
 #include "kernel/probes.h"
+#include "output/alert.h"
 #include "pipeline.h"
+#include "rules/loader.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
 
@@ -29,8 +32,12 @@
  */
 #define POLL_MS 20
 
+#define MAX_RULE_PATHS 64
+
 struct run_opts {
 	bool events; /* print every event instead of evaluating rules */
+	const char *rule_paths[MAX_RULE_PATHS];
+	int nrule_paths;
 	bool verbose;
 	uint64_t ringbuf_bytes;
 	size_t max_procs;
@@ -113,6 +120,7 @@ static void usage(FILE *f, const char *cmd)
 {
 	fprintf(f,
 		"usage: vigil %s [options]\n"
+		"  -r, --rules PATH   rules file or directory (repeatable; run only)\n"
 		"  --ringbuf-size N   kernel ring buffer size, power of two (default 8M)\n"
 		"  --max-procs N      process table bound (default %d)\n"
 		"  -v, --verbose      print libbpf's messages\n",
@@ -122,6 +130,7 @@ static void usage(FILE *f, const char *cmd)
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
+		{"rules", required_argument, NULL, 'r'},
 		{"ringbuf-size", required_argument, NULL, 'b'},
 		{"max-procs", required_argument, NULL, 'p'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -130,8 +139,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:vh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'r':
+			if (o->nrule_paths == MAX_RULE_PATHS) {
+				fprintf(stderr, "vigil: at most %d -r options\n", MAX_RULE_PATHS);
+				return 2;
+			}
+			o->rule_paths[o->nrule_paths++] = optarg;
+			break;
 		case 'b':
 			if (parse_size(optarg, &o->ringbuf_bytes) != 0) {
 				fprintf(stderr, "vigil: --ringbuf-size: '%s' is not a size\n",
@@ -192,6 +208,9 @@ static int run(struct run_opts *o)
 	struct vg_pipeline pl = {.boot_to_wall_ns = vg_boot_to_wall_ns(), .procfs_root = "/proc"};
 	struct vg_probes *probes = NULL;
 	struct ring_buffer *rb = NULL;
+	struct vg_ruleset *rules = NULL;
+	struct vg_alerter alerter = {0};
+	bool wanted[VG_SC__MAX];
 	int ret = 1, seeded;
 
 	if (vg_host_check_privileges() || vg_host_check_btf())
@@ -206,6 +225,24 @@ static int run(struct run_opts *o)
 	if (o->events) {
 		pl.sink = vg_sink_event_json;
 		pl.sink_ctx = &pl;
+	} else {
+		if (o->nrule_paths == 0 && access(VIGIL_DEFAULT_RULES, R_OK) == 0)
+			o->rule_paths[o->nrule_paths++] = VIGIL_DEFAULT_RULES;
+		if (o->nrule_paths == 0) {
+			fprintf(stderr,
+				"vigil: no rules: give -r FILE|DIR (vigil's own are in rules/; "
+				"%s is absent)\n",
+				VIGIL_DEFAULT_RULES);
+			goto out;
+		}
+		rules = vg_cli_load_rules(o->rule_paths, o->nrule_paths);
+		if (!rules || vg_alerter_init(&alerter, rules, pl.procs, stdout) != 0)
+			goto out;
+		fprintf(stderr, "vigil: %zu rules loaded, capturing %d syscalls\n",
+			vg_ruleset_rule_count(rules), vg_interest_from_rules(rules, wanted));
+		popts.syscalls = wanted;
+		pl.sink = vg_sink_alerts;
+		pl.sink_ctx = &alerter;
 	}
 	install_signals();
 	if (vg_probes_start(&popts, &probes) != 0)
@@ -224,6 +261,8 @@ static int run(struct run_opts *o)
 out:
 	ring_buffer__free(rb);
 	vg_probes_stop(probes);
+	vg_alerter_fini(&alerter);
+	vg_ruleset_free(rules);
 	vg_proc_table_free(pl.procs);
 	return ret;
 }

@@ -121,6 +121,7 @@ static void add_header(json_object *o, const struct vg_event *ev)
 
 	vg_format_time(ev->wall_ns, time, sizeof(time));
 	add_str(o, "time", time);
+	add_u64(o, "ts_ns", h->ts_ns); /* CLOCK_BOOTTIME, comparable with start_time_ns */
 	add_str(o, "type", vg_event_type_name(ev->type));
 	add_u64(o, "pid", h->pid);
 	add_u64(o, "tid", h->tid);
@@ -175,6 +176,7 @@ static void add_exec(json_object *o, const struct vg_event *ev, const struct vg_
 	add_u64(o, "tty", p ? p->tty : 0);
 	add_u64(o, "start_time_ns", ev->exec->start_ns);
 	add_u64(o, "exe_ino", ev->exec->exe_ino);
+	add_u64(o, "exe_dev", ev->exec->exe_dev);
 }
 
 static json_object *addr_json(int family, const uint8_t *addr)
@@ -271,8 +273,17 @@ static void add_syscall(json_object *o, const struct vg_event *ev)
 		memcpy(&sock, ev->var[VG_VAR_SOCK].ptr, sizeof(sock));
 		json_object_object_add(o, "sock", sock_json(&sock));
 	}
-	if (ev->var[VG_VAR_SOCKADDR].ptr)
+	if (b->family != VG_FAM_SOCK && ev->var[VG_VAR_SOCKADDR].len == 2 * sizeof(int)) {
+		int fds[2];
+		json_object *arr = json_object_new_array();
+
+		memcpy(fds, ev->var[VG_VAR_SOCKADDR].ptr, sizeof(fds));
+		json_object_array_add(arr, json_object_new_int(fds[0]));
+		json_object_array_add(arr, json_object_new_int(fds[1]));
+		json_object_object_add(o, "fds", arr); /* pipe, pipe2, socketpair */
+	} else if (ev->var[VG_VAR_SOCKADDR].ptr) {
 		json_object_object_add(o, "sockaddr", sockaddr_json(ev->var[VG_VAR_SOCKADDR]));
+	}
 	if (ev->path_abs) {
 		add_str(o, "name", ev->path_abs);
 		json_object_object_add(o, "name_resolved",

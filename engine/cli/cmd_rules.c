@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * vigil rules: loads and compiles rules and lists what the engine would
+ * run: each rule with its priority, state, event types and tags, and the
+ * union of event types the kernel is asked for.
+ */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/commands.h"
+#include "rules/loader.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vigil rules -r FILE [-r FILE...] [--json] [--condition]\n");
+}
+
+static struct json_object *types_json(const struct vg_evtset *s)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (uint16_t t = 1; a && t < VG_EVT_COUNT; t++)
+		if (vg_evtset_has(s, t))
+			json_object_array_add(a, json_object_new_string(vg_evttype_name(t)));
+	return a;
+}
+
+static void print_types(const struct vg_evtset *s)
+{
+	unsigned n = vg_evtset_count(s), k = 0;
+
+	if (n > 100) {
+		printf("all but %u of %u", (unsigned)(VG_EVT_COUNT - 1) - n, VG_EVT_COUNT - 1);
+		return;
+	}
+	for (uint16_t t = 1; t < VG_EVT_COUNT; t++)
+		if (vg_evtset_has(s, t))
+			printf("%s%s", k++ ? "," : "", vg_evttype_name(t));
+	if (!n)
+		printf("(none)");
+}
+
+static void print_rule(const struct vg_rule *r, bool cond)
+{
+	const char *const *tags;
+	size_t ntags;
+
+	printf("%s\n  priority: %s  enabled: %s  source: %s\n  evttypes: ", vg_rule_name(r),
+	       vg_priority_name(vg_rule_priority(r)), vg_rule_enabled(r) ? "yes" : "no",
+	       vg_rule_source(r));
+	print_types(vg_rule_evttypes(r));
+	tags = vg_rule_tags(r, &ntags);
+	printf("\n  tags: ");
+	for (size_t i = 0; i < ntags; i++)
+		printf("%s%s", i ? "," : "", tags[i]);
+	if (vg_rule_action(r))
+		printf("\n  action: %s", vg_rule_action(r));
+	if (cond)
+		printf("\n  condition: %s", vg_rule_condition(r));
+	printf("\n");
+}
+
+static struct json_object *rule_json(const struct vg_rule *r)
+{
+	struct json_object *o = json_object_new_object(), *t = json_object_new_array();
+	const char *const *tags;
+	size_t ntags;
+
+	if (!o || !t) {
+		json_object_put(o);
+		json_object_put(t);
+		return NULL;
+	}
+	tags = vg_rule_tags(r, &ntags);
+	for (size_t i = 0; i < ntags; i++)
+		json_object_array_add(t, json_object_new_string(tags[i]));
+	json_object_object_add(o, "name", json_object_new_string(vg_rule_name(r)));
+	json_object_object_add(o, "priority",
+			       json_object_new_string(vg_priority_name(vg_rule_priority(r))));
+	json_object_object_add(o, "enabled", json_object_new_boolean(vg_rule_enabled(r)));
+	json_object_object_add(o, "source", json_object_new_string(vg_rule_source(r)));
+	json_object_object_add(o, "tags", t);
+	json_object_object_add(o, "evttypes", types_json(vg_rule_evttypes(r)));
+	json_object_object_add(o, "condition", json_object_new_string(vg_rule_condition(r)));
+	json_object_object_add(o, "output", json_object_new_string(vg_rule_output_format(r)));
+	return o;
+}
+
+int vg_cmd_rules(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"rules", required_argument, NULL, 'r'},
+		{"json", no_argument, NULL, 'j'},
+		{"condition", no_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char **files = calloc((size_t)argc + 1, sizeof(*files));
+	struct vg_ruleset *rs;
+	struct vg_evtset all;
+	int nfiles = 0, c, ret;
+	bool json = false, cond = false;
+
+	if (!files)
+		return 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': files[nfiles++] = optarg; break;
+		case 'j': json = true; break;
+		case 'c': cond = true; break;
+		case 'h':
+			usage(stdout);
+			free(files);
+			return 0;
+		default:
+			usage(stderr);
+			free(files);
+			return 2;
+		}
+	}
+	while (optind < argc)
+		files[nfiles++] = argv[optind++];
+	if (!nfiles) {
+		usage(stderr);
+		free(files);
+		return 2;
+	}
+	rs = vg_ruleset_new(NULL);
+	if (!rs) {
+		free(files);
+		return 1;
+	}
+	for (int i = 0; i < nfiles; i++)
+		vg_ruleset_load_path(rs, files[i]);
+	vg_ruleset_compile(rs);
+	if (vg_ruleset_error_count(rs)) {
+		const struct vg_diag *d;
+		size_t n;
+
+		d = vg_ruleset_diags(rs, &n);
+		for (size_t i = 0; i < n; i++)
+			if (d[i].level == VG_DIAG_ERROR)
+				vg_diag_print(stderr, &d[i]);
+	}
+	vg_ruleset_evttypes(rs, &all);
+	if (json) {
+		struct json_object *root = json_object_new_object(), *arr = json_object_new_array();
+
+		for (size_t i = 0; arr && i < vg_ruleset_rule_count(rs); i++)
+			json_object_array_add(arr, rule_json(vg_ruleset_rule(rs, i)));
+		json_object_object_add(root, "rules", arr);
+		json_object_object_add(root, "evttypes", types_json(&all));
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	} else {
+		for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
+			print_rule(vg_ruleset_rule(rs, i), cond);
+		printf("\n%zu rules; event types of enabled rules (%u): ",
+		       vg_ruleset_rule_count(rs), vg_evtset_count(&all));
+		print_types(&all);
+		printf("\n");
+	}
+	ret = vg_ruleset_error_count(rs) ? 1 : 0;
+	vg_ruleset_free(rs);
+	free(files);
+	return ret;
+}

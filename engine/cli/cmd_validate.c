@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * vigil validate: loads and compiles rules files the way the engine does
+ * at start-up and reports every diagnostic with its position, then a
+ * summary. Exit status: 0 when there is no error, 1 otherwise, 2 on usage.
+ */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "rules/loader.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vigil validate -r FILE [-r FILE...] [--json]\n"
+		   "  -r, --rules FILE  a rules file or a directory of them (repeatable)\n"
+		   "      --json        print a JSON report\n");
+}
+
+static struct json_object *diag_json(const struct vg_diag *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "code", json_object_new_string(d->code));
+	json_object_object_add(o, "file", d->file ? json_object_new_string(d->file) : NULL);
+	json_object_object_add(o, "line", json_object_new_int(d->line));
+	json_object_object_add(o, "column", json_object_new_int(d->col));
+	json_object_object_add(o, "item_type",
+			       d->item_kind ? json_object_new_string(d->item_kind) : NULL);
+	json_object_object_add(o, "item_name", d->item ? json_object_new_string(d->item) : NULL);
+	json_object_object_add(o, "message", json_object_new_string(d->msg ? d->msg : ""));
+	return o;
+}
+
+static void print_json(const struct vg_ruleset *rs, char **files, int nfiles)
+{
+	struct json_object *root = json_object_new_object(), *errs = json_object_new_array(),
+			   *warns = json_object_new_array(), *fl = json_object_new_array(),
+			   *sk = json_object_new_array(), *sum = json_object_new_object();
+	const struct vg_diag *d;
+	const char *name, *reason;
+	size_t n, enabled = 0;
+
+	if (!root || !errs || !warns || !fl || !sk || !sum) {
+		fprintf(stderr, "vigil validate: out of memory\n");
+		return;
+	}
+	for (int i = 0; i < nfiles; i++)
+		json_object_array_add(fl, json_object_new_string(files[i]));
+	d = vg_ruleset_diags(rs, &n);
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(d[i].level == VG_DIAG_ERROR ? errs : warns, diag_json(&d[i]));
+	for (size_t i = 0; vg_ruleset_skipped_rule(rs, i, &name, &reason); i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "rule", json_object_new_string(name));
+		json_object_object_add(o, "reason", json_object_new_string(reason));
+		json_object_array_add(sk, o);
+	}
+	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
+		enabled += vg_rule_enabled(vg_ruleset_rule(rs, i));
+	json_object_object_add(sum, "rules", json_object_new_uint64(vg_ruleset_rule_count(rs)));
+	json_object_object_add(sum, "enabled", json_object_new_uint64(enabled));
+	json_object_object_add(sum, "skipped", json_object_new_uint64(vg_ruleset_skipped(rs)));
+	json_object_object_add(sum, "macros", json_object_new_uint64(vg_ruleset_macro_count(rs)));
+	json_object_object_add(sum, "lists", json_object_new_uint64(vg_ruleset_list_count(rs)));
+	json_object_object_add(sum, "errors", json_object_new_uint64(vg_ruleset_error_count(rs)));
+	json_object_object_add(sum, "warnings",
+			       json_object_new_uint64(vg_ruleset_warning_count(rs)));
+	json_object_object_add(root, "files", fl);
+	json_object_object_add(root, "successful",
+			       json_object_new_boolean(vg_ruleset_error_count(rs) == 0));
+	json_object_object_add(root, "errors", errs);
+	json_object_object_add(root, "warnings", warns);
+	json_object_object_add(root, "skipped_rules", sk);
+	json_object_object_add(root, "summary", sum);
+	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+}
+
+static void print_text(const struct vg_ruleset *rs)
+{
+	const struct vg_diag *d;
+	const char *name, *reason;
+	size_t n, enabled = 0;
+
+	d = vg_ruleset_diags(rs, &n);
+	for (size_t i = 0; i < n; i++)
+		vg_diag_print(stderr, &d[i]);
+	for (size_t i = 0; vg_ruleset_skipped_rule(rs, i, &name, &reason); i++)
+		printf("skipped rule '%s': %s\n", name, reason);
+	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
+		enabled += vg_rule_enabled(vg_ruleset_rule(rs, i));
+	printf("%zu rules loaded (%zu enabled), %zu skipped; %zu macros, %zu lists; "
+	       "%zu errors, %zu warnings\n",
+	       vg_ruleset_rule_count(rs), enabled, vg_ruleset_skipped(rs),
+	       vg_ruleset_macro_count(rs), vg_ruleset_list_count(rs), vg_ruleset_error_count(rs),
+	       vg_ruleset_warning_count(rs));
+}
+
+int vg_cmd_validate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"rules", required_argument, NULL, 'r'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char **files = calloc((size_t)argc + 1, sizeof(*files));
+	struct vg_ruleset *rs;
+	int nfiles = 0, c, ret;
+	bool json = false;
+
+	if (!files)
+		return 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': files[nfiles++] = optarg; break;
+		case 'j': json = true; break;
+		case 'h':
+			usage(stdout);
+			free(files);
+			return 0;
+		default:
+			usage(stderr);
+			free(files);
+			return 2;
+		}
+	}
+	while (optind < argc)
+		files[nfiles++] = argv[optind++];
+	if (!nfiles) {
+		usage(stderr);
+		free(files);
+		return 2;
+	}
+	rs = vg_ruleset_new(NULL);
+	if (!rs) {
+		fprintf(stderr, "vigil validate: out of memory\n");
+		free(files);
+		return 1;
+	}
+	for (int i = 0; i < nfiles; i++)
+		vg_ruleset_load_path(rs, files[i]);
+	vg_ruleset_compile(rs);
+	if (json)
+		print_json(rs, files, nfiles);
+	else
+		print_text(rs);
+	ret = vg_ruleset_error_count(rs) ? 1 : 0;
+	vg_ruleset_free(rs);
+	free(files);
+	return ret;
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * evt.* fields, after libsinsp's sinsp_filter_check_event. vigil's events
+ * are exit events (Falco's "<" direction); the type, times, return value
+ * and, for exec events, the arguments Falco's execve exit carries are live.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fields/fields_util.h"
+#include "rules/evttypes.h"
+
+#define X(fn)                                                                                      \
+	static void fn(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,              \
+		       struct vg_fenv *env, struct vg_xval *out)
+
+static bool have_hdr(const struct vg_eval_ctx *ctx)
+{
+	return ctx->ev && ctx->ev->hdr;
+}
+
+X(x_num)
+{
+	(void)ref;
+	(void)ctx;
+	vg_xval_u64(out, env->evt_num);
+}
+
+X(x_type)
+{
+	const char *n;
+
+	(void)ref;
+	(void)env;
+	if (ctx->ev && (n = vg_evttype_name(vg_evttype_of(ctx->ev))))
+		vg_xval_cstr(out, n);
+}
+
+X(x_syscall_type)
+{
+	/* procexit is not a syscall */
+	if (ctx->ev && ctx->ev->type != VG_EV_EXIT)
+		x_type(ref, ctx, env, out);
+}
+
+X(x_category)
+{
+	(void)ref;
+	(void)env;
+	if (ctx->ev)
+		vg_xval_cstr(out, "process");
+}
+
+X(x_dir)
+{
+	(void)ref;
+	(void)env;
+	if (ctx->ev)
+		vg_xval_cstr(out, "<");
+}
+
+static uint64_t wall(const struct vg_eval_ctx *ctx)
+{
+	return ctx->ev->wall_ns ? ctx->ev->wall_ns : ctx->ev->hdr->ts_ns;
+}
+
+X(x_rawtime)
+{
+	(void)ref;
+	(void)env;
+	if (have_hdr(ctx))
+		vg_xval_u64(out, wall(ctx));
+}
+
+X(x_rawtime_s)
+{
+	(void)ref;
+	(void)env;
+	if (have_hdr(ctx))
+		vg_xval_u64(out, wall(ctx) / 1000000000ULL);
+}
+
+X(x_rawtime_ns)
+{
+	(void)ref;
+	(void)env;
+	if (have_hdr(ctx))
+		vg_xval_u64(out, wall(ctx) % 1000000000ULL);
+}
+
+/* Formats the event time with strftime fmt and an optional .nanoseconds. */
+static void put_time(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out,
+		     const char *fmt, bool utc, bool ns, const char *suffix)
+{
+	uint64_t t;
+	time_t secs;
+	struct tm tm;
+	char *buf;
+	size_t n;
+
+	if (!have_hdr(ctx))
+		return;
+	t = wall(ctx);
+	secs = (time_t)(t / 1000000000ULL);
+	if (!(utc ? gmtime_r(&secs, &tm) : localtime_r(&secs, &tm)))
+		return;
+	buf = vg_scratch_alloc(&env->scratch, 64);
+	if (!buf)
+		return;
+	n = strftime(buf, 64, fmt, &tm);
+	if (ns)
+		n += (size_t)snprintf(buf + n, 64 - n, ".%09llu",
+				      (unsigned long long)(t % 1000000000ULL));
+	if (suffix)
+		n += (size_t)snprintf(buf + n, 64 - n, "%s", suffix);
+	vg_xval_str(out, buf, n < 63 ? n : 63);
+}
+
+X(x_time)
+{
+	(void)ref;
+	put_time(ctx, env, out, "%H:%M:%S", false, true, NULL);
+}
+X(x_time_s)
+{
+	(void)ref;
+	put_time(ctx, env, out, "%H:%M:%S", false, false, NULL);
+}
+X(x_time_iso)
+{
+	(void)ref;
+	put_time(ctx, env, out, "%Y-%m-%dT%H:%M:%S", true, true, "Z");
+}
+X(x_datetime)
+{
+	(void)ref;
+	put_time(ctx, env, out, "%Y-%m-%d %H:%M:%S", false, true, NULL);
+}
+X(x_datetime_s)
+{
+	(void)ref;
+	put_time(ctx, env, out, "%Y-%m-%d %H:%M:%S", false, false, NULL);
+}
+
+X(x_rawres)
+{
+	(void)ref;
+	(void)env;
+	if (have_hdr(ctx))
+		vg_xval_s64(out, ctx->ev->hdr->retval);
+}
+
+/* "SUCCESS", or the errno name for a negative return as Falco prints it. */
+static void put_res(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out)
+{
+	int64_t r = ctx->ev->hdr->retval;
+	const char *name;
+	char *buf;
+
+	if (r >= 0) {
+		vg_xval_cstr(out, "SUCCESS");
+		return;
+	}
+	name = r > -4096 ? strerrorname_np((int)-r) : NULL;
+	if (name) {
+		vg_xval_cstr(out, name);
+		return;
+	}
+	buf = vg_scratch_alloc(&env->scratch, 24);
+	if (buf)
+		vg_xval_str(out, buf, (size_t)snprintf(buf, 24, "%lld", (long long)r));
+}
+
+X(x_res)
+{
+	(void)ref;
+	if (have_hdr(ctx))
+		put_res(ctx, env, out);
+}
+
+X(x_failed)
+{
+	(void)ref;
+	(void)env;
+	if (have_hdr(ctx))
+		vg_xval_bool(out, ctx->ev->hdr->retval < 0);
+}
+
+X(x_hostname)
+{
+	(void)ref;
+	(void)ctx;
+	if (env->hostname[0])
+		vg_xval_cstr(out, env->hostname);
+}
+
+X(x_source)
+{
+	(void)ref;
+	(void)ctx;
+	(void)env;
+	vg_xval_cstr(out, "syscall");
+}
+
+X(x_false)
+{
+	(void)ref;
+	(void)env;
+	if (ctx->ev)
+		vg_xval_bool(out, false);
+}
+
+static void put_var(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out,
+		    enum vg_var_id id)
+{
+	const struct vg_str *v = &ctx->ev->var[id];
+	const char *s;
+
+	if (!v->len)
+		return;
+	s = vg_scratch_copy(&env->scratch, v->ptr, v->len);
+	if (s)
+		vg_xval_str(out, s, v->len);
+}
+
+static void put_num_str(struct vg_fenv *env, struct vg_xval *out, long long v)
+{
+	char *buf = vg_scratch_alloc(&env->scratch, 24);
+
+	if (buf)
+		vg_xval_str(out, buf, (size_t)snprintf(buf, 24, "%lld", v));
+}
+
+/*
+ * evt.arg.NAME / evt.arg[N]: the arguments of Falco's execve exit event
+ * that vigil's exec event carries, rendered as strings like libsinsp does.
+ */
+X(x_arg)
+{
+	static const char *const exec_args[] = {"res", "exe", "args", "tid", "pid", "ptid", "cwd"};
+	const struct vg_event_hdr *h;
+	const char *key = ref->arg;
+	uint32_t len;
+	const char *s;
+
+	if (!have_hdr(ctx))
+		return;
+	h = ctx->ev->hdr;
+	if (ref->index >= 0)
+		key = ref->index < 7 ? exec_args[ref->index] : "";
+	if (strcmp(key, "res") == 0) {
+		put_res(ctx, env, out);
+		return;
+	}
+	if (ctx->ev->type != VG_EV_EXEC) {
+		if (strcmp(key, "pid") == 0 && ctx->ev->type == VG_EV_FORK)
+			put_num_str(env, out, h->pid);
+		return;
+	}
+	if (strcmp(key, "exe") == 0) {
+		if (ctx->proc && (s = vg_fx_proc_exe(ctx->proc, &env->scratch, &len)))
+			vg_xval_str(out, s, len);
+	} else if (strcmp(key, "args") == 0) {
+		if (ctx->proc && (s = vg_fx_proc_args(ctx->proc, &env->scratch, &len)))
+			vg_xval_str(out, s, len);
+	} else if (strcmp(key, "filename") == 0) {
+		put_var(ctx, env, out, VG_VAR_FILENAME);
+	} else if (strcmp(key, "cwd") == 0) {
+		put_var(ctx, env, out, VG_VAR_CWD);
+	} else if (strcmp(key, "tid") == 0) {
+		put_num_str(env, out, h->tid);
+	} else if (strcmp(key, "pid") == 0) {
+		put_num_str(env, out, h->pid);
+	} else if (strcmp(key, "ptid") == 0) {
+		put_num_str(env, out, h->ppid);
+	} else if (strcmp(key, "comm") == 0) {
+		vg_xval_str(out, h->comm,
+			    strnlen(h->comm, sizeof(h->comm)) < sizeof(h->comm)
+				    ? strnlen(h->comm, sizeof(h->comm))
+				    : 0);
+	} else if (strcmp(key, "loginuid") == 0) {
+		put_num_str(env, out, (long long)(int32_t)h->loginuid);
+	} else if (strcmp(key, "uid") == 0) {
+		put_num_str(env, out, h->uid);
+	} else if (strcmp(key, "gid") == 0) {
+		put_num_str(env, out, h->gid);
+	}
+}
+
+static const struct vg_field_def defs[] = {
+	VG_FIELD("evt.num", U64, NONE, VG_FF_LIVE, "Event number, counted by the rule engine",
+		 x_num),
+	VG_FIELD("evt.time", STRING, NONE, VG_FF_LIVE, "Event time, HH:MM:SS.nnnnnnnnn (local)",
+		 x_time),
+	VG_FIELD("evt.time.s", STRING, NONE, VG_FF_LIVE, "Event time, HH:MM:SS (local)", x_time_s),
+	VG_FIELD("evt.time.iso8601", STRING, NONE, VG_FF_LIVE, "Event time, ISO 8601 in UTC",
+		 x_time_iso),
+	VG_FIELD("evt.datetime", STRING, NONE, VG_FF_LIVE,
+		 "Event date and time, YYYY-MM-DD HH:MM:SS.nnnnnnnnn (local)", x_datetime),
+	VG_FIELD("evt.datetime.s", STRING, NONE, VG_FF_LIVE,
+		 "Event date and time, YYYY-MM-DD HH:MM:SS (local)", x_datetime_s),
+	VG_FIELD("evt.rawtime", ABSTIME, NONE, VG_FF_LIVE, "Event time, ns since the epoch",
+		 x_rawtime),
+	VG_FIELD("evt.rawtime.s", U64, NONE, VG_FF_LIVE, "Seconds part of evt.rawtime",
+		 x_rawtime_s),
+	VG_FIELD("evt.rawtime.ns", U64, NONE, VG_FF_LIVE, "Nanoseconds part of evt.rawtime",
+		 x_rawtime_ns),
+	VG_FIELD_NL("evt.reltime", RELTIME, NONE, "Time since the capture started"),
+	VG_FIELD_NL("evt.reltime.s", U64, NONE, "Seconds part of evt.reltime"),
+	VG_FIELD_NL("evt.reltime.ns", U64, NONE, "Nanoseconds part of evt.reltime"),
+	VG_FIELD_NL("evt.pluginname", STRING, NONE, "Plugin that generated the event"),
+	VG_FIELD_NL("evt.plugininfo", STRING, NONE, "Plugin's summary of the event"),
+	VG_FIELD("evt.source", STRING, NONE, VG_FF_LIVE, "Event source: syscall", x_source),
+	VG_FIELD_NL("evt.is_async", BOOL, NONE, "The event is asynchronous"),
+	VG_FIELD_NL("evt.asynctype", STRING, NONE, "Type of an asynchronous event"),
+	VG_FIELD("evt.hostname", STRING, NONE, VG_FF_LIVE, "Host name", x_hostname),
+	VG_FIELD_NL("evt.latency", RELTIME, NONE, "Time between enter and exit (ns)"),
+	VG_FIELD_NL("evt.latency.s", U64, NONE, "Seconds part of evt.latency"),
+	VG_FIELD_NL("evt.latency.ns", U64, NONE, "Nanoseconds part of evt.latency"),
+	VG_FIELD_NL("evt.latency.human", STRING, NONE, "evt.latency, human readable"),
+	VG_FIELD_NL("evt.deltatime", RELTIME, NONE, "Time since the previous event"),
+	VG_FIELD_NL("evt.deltatime.s", U64, NONE, "Seconds part of evt.deltatime"),
+	VG_FIELD_NL("evt.deltatime.ns", U64, NONE, "Nanoseconds part of evt.deltatime"),
+	VG_FIELD("evt.dir", STRING, NONE, VG_FF_LIVE, "Direction: always < (exit) in vigil", x_dir),
+	VG_FIELD("evt.type", STRING, NONE, VG_FF_LIVE, "Event type, e.g. execve, procexit", x_type),
+	VG_FIELD_NL("evt.type.is", U64, KEY, "1 when the event type is the argument"),
+	VG_FIELD("syscall.type", STRING, NONE, VG_FF_LIVE,
+		 "System call name; missing for non-syscall events", x_syscall_type),
+	VG_FIELD("evt.category", STRING, NONE, VG_FF_LIVE, "Event category", x_category),
+	VG_FIELD_NL("evt.cpu", S64, NONE, "CPU that generated the event"),
+	VG_FIELD_NL("evt.args", STRING, NONE, "All event arguments as a string"),
+	VG_FIELD("evt.arg", STRING, IDX_OR_KEY, VG_FF_LIVE | VG_FF_DOTARG,
+		 "An event argument by name (evt.arg.fd) or index (evt.arg[0])", x_arg),
+	VG_FIELD_NL("evt.rawarg", STRING, IDX_OR_KEY, "An event argument, unformatted"),
+	VG_FIELD_NL("evt.info", STRING, NONE, "Event arguments, or a description"),
+	VG_FIELD_NL("evt.buffer", BYTES, NONE, "Data buffer of I/O events"),
+	VG_FIELD_NL("evt.buflen", U64, NONE, "Length of the data buffer"),
+	VG_FIELD("evt.res", STRING, NONE, VG_FF_LIVE, "Result: SUCCESS or an errno name", x_res),
+	VG_FIELD("evt.rawres", S64, NONE, VG_FF_LIVE, "Result as a number", x_rawres),
+	VG_FIELD("evt.failed", BOOL, NONE, VG_FF_LIVE, "The event returned an error", x_failed),
+	VG_FIELD("evt.is_io", BOOL, NONE, VG_FF_LIVE, "The event reads or writes data", x_false),
+	VG_FIELD("evt.is_io_read", BOOL, NONE, VG_FF_LIVE, "The event reads data", x_false),
+	VG_FIELD("evt.is_io_write", BOOL, NONE, VG_FF_LIVE, "The event writes data", x_false),
+	VG_FIELD_NL("evt.io_dir", STRING, NONE, "r or w for I/O events"),
+	VG_FIELD("evt.is_wait", BOOL, NONE, VG_FF_LIVE, "The event waits", x_false),
+	VG_FIELD_NL("evt.wait_latency", RELTIME, NONE, "Time spent waiting"),
+	VG_FIELD("evt.is_syslog", BOOL, NONE, VG_FF_LIVE, "The event writes to syslog", x_false),
+	VG_FIELD_NL("evt.count", U64, NONE, "1 for every event (for aggregation)"),
+	VG_FIELD_NL("evt.count.error", U64, NONE, "1 for events that failed"),
+	VG_FIELD_NL("evt.count.error.file", U64, NONE, "1 for failed file events"),
+	VG_FIELD_NL("evt.count.error.net", U64, NONE, "1 for failed network events"),
+	VG_FIELD_NL("evt.count.error.memory", U64, NONE, "1 for failed memory events"),
+	VG_FIELD_NL("evt.count.error.other", U64, NONE, "1 for other failed events"),
+	VG_FIELD_NL("evt.count.exit", U64, NONE, "1 for exit events"),
+	VG_FIELD_NL("evt.around", U64, INDEX, "Events around a time (trace files only)"),
+	VG_FIELD_NL("evt.abspath", STRING, OPT_KEY, "Absolute path of a path argument"),
+	VG_FIELD_NL("evt.abspath.src", STRING, NONE, "Absolute source path (rename, link)"),
+	VG_FIELD_NL("evt.abspath.dst", STRING, NONE, "Absolute target path (rename, link)"),
+	VG_FIELD("evt.is_open_read", BOOL, NONE, VG_FF_LIVE, "An open for reading", x_false),
+	VG_FIELD("evt.is_open_write", BOOL, NONE, VG_FF_LIVE, "An open for writing", x_false),
+	VG_FIELD("evt.is_open_exec", BOOL, NONE, VG_FF_LIVE, "An open of an executable", x_false),
+	VG_FIELD("evt.is_open_create", BOOL, NONE, VG_FF_LIVE, "An open that creates the file",
+		 x_false),
+};
+
+const struct vg_field_class vg_fields_evt = {
+	"evt",
+	"Event fields (evt.*)",
+	defs,
+	VG_FIELDS_COUNT(defs),
+};

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Shared by the field class files: row macros and process helpers. */
+#ifndef VIGIL_FIELDS_UTIL_H
+#define VIGIL_FIELDS_UTIL_H
+
+#include "decode/decode.h"
+#include "fields/registry.h"
+#include "state/proc_table.h"
+
+/* One table row: name, type, argument kind, flags, description, extractor. */
+#define VG_FIELD(n, t, a, fl, d, fn)                                                               \
+	{                                                                                          \
+		n, VG_FT_##t, VG_ARG_##a, fl, d, fn                                                \
+	}
+/* A field registered for compatibility that vigil does not extract yet. */
+#define VG_FIELD_NL(n, t, a, d)                                                                    \
+	{                                                                                          \
+		n, VG_FT_##t, VG_ARG_##a, 0, d, NULL                                               \
+	}
+#define VG_FIELDS_COUNT(arr) (sizeof(arr) / sizeof((arr)[0]))
+
+/* The n-th ancestor of the event's process (0 = itself), or NULL. */
+struct vg_proc *vg_fx_ancestor(const struct vg_eval_ctx *ctx, int64_t n);
+/* Process name as Falco gives it: comm, or the exe basename without one. */
+const char *vg_fx_proc_name(const struct vg_proc *p, uint32_t *len);
+/* argv[0] (Falco's proc.exe). */
+const char *vg_fx_proc_exe(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len);
+/* argv[1..] joined by spaces (proc.args); NULL when out of scratch. */
+const char *vg_fx_proc_args(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len);
+/* proc.name + " " + proc.args (proc.cmdline). */
+const char *vg_fx_proc_cmdline(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len);
+/* Offset between the event's boot clock and wall clock, in ns. */
+int64_t vg_fx_boot_to_wall(const struct vg_eval_ctx *ctx);
+
+#endif

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * proc.* fields, after libsinsp's sinsp_filter_check_thread: what vigil's
+ * process table knows (exe, argv, cwd, ancestry, times) is live; what it
+ * does not keep yet (environment, session and group leaders, exe inode
+ * times, overlayfs layer) is registered with its type and extracts missing.
+ */
+#include <string.h>
+
+#include "fields/fields_util.h"
+
+struct vg_proc *vg_fx_ancestor(const struct vg_eval_ctx *ctx, int64_t n)
+{
+	if (!ctx->proc || n < 0)
+		return NULL;
+	if (n == 0)
+		return ctx->proc;
+	if (!ctx->procs || n > 1000000)
+		return NULL;
+	return vg_proc_ancestor(ctx->procs, ctx->proc, (int)n);
+}
+
+const char *vg_fx_proc_name(const struct vg_proc *p, uint32_t *len)
+{
+	const char *slash;
+
+	if (p->comm[0]) {
+		*len = (uint32_t)strnlen(p->comm, sizeof(p->comm));
+		/* comm is NUL-terminated by the table (16 bytes, TASK_COMM_LEN) */
+		return p->comm;
+	}
+	if (!p->exe)
+		return NULL;
+	slash = strrchr(p->exe, '/');
+	slash = slash ? slash + 1 : p->exe;
+	*len = (uint32_t)strlen(slash);
+	return slash;
+}
+
+const char *vg_fx_proc_exe(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len)
+{
+	size_t n;
+
+	if (p->args && p->args_len) {
+		n = strnlen(p->args, p->args_len);
+		*len = (uint32_t)n;
+		/* argv[0] ends at a NUL inside args unless args is argv[0] alone */
+		return n < p->args_len ? p->args : vg_scratch_copy(s, p->args, n);
+	}
+	if (p->filename) {
+		*len = (uint32_t)strlen(p->filename);
+		return p->filename;
+	}
+	if (p->exe) {
+		*len = (uint32_t)strlen(p->exe);
+		return p->exe;
+	}
+	return NULL;
+}
+
+const char *vg_fx_proc_args(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len)
+{
+	size_t first, n;
+	char *out;
+
+	if (!p->args || !p->args_len) {
+		*len = 0;
+		return "";
+	}
+	first = strnlen(p->args, p->args_len);
+	if (first + 1 >= p->args_len) {
+		*len = 0;
+		return "";
+	}
+	n = p->args_len - first - 1;
+	/* drop the trailing NUL of the last argument */
+	while (n && p->args[first + 1 + n - 1] == '\0')
+		n--;
+	out = vg_scratch_alloc(s, n);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char c = p->args[first + 1 + i];
+
+		out[i] = c ? c : ' ';
+	}
+	*len = (uint32_t)n;
+	return out;
+}
+
+const char *vg_fx_proc_cmdline(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len)
+{
+	uint32_t nlen = 0, alen = 0;
+	const char *name = vg_fx_proc_name(p, &nlen);
+	const char *args = vg_fx_proc_args(p, s, &alen);
+	char *out;
+
+	if (!name || !args)
+		return NULL;
+	out = vg_scratch_alloc(s, nlen + (alen ? 1 + alen : 0));
+	if (!out)
+		return NULL;
+	memcpy(out, name, nlen);
+	if (alen) {
+		out[nlen] = ' ';
+		memcpy(out + nlen + 1, args, alen);
+	}
+	*len = nlen + (alen ? 1 + alen : 0);
+	return out;
+}
+
+int64_t vg_fx_boot_to_wall(const struct vg_eval_ctx *ctx)
+{
+	if (!ctx->ev || !ctx->ev->hdr || !ctx->ev->wall_ns)
+		return 0;
+	return (int64_t)(ctx->ev->wall_ns - ctx->ev->hdr->ts_ns);
+}
+
+/* The process a field is about: self, parent, or ref's ancestor. */
+enum which { SELF, PARENT, ANCESTOR };
+
+static struct vg_proc *who(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,
+			   enum which w)
+{
+	switch (w) {
+	case SELF: return ctx->proc;
+	case PARENT: return vg_fx_ancestor(ctx, 1);
+	case ANCESTOR: return vg_fx_ancestor(ctx, ref->index);
+	}
+	return NULL;
+}
+
+static void put_name(struct vg_proc *p, struct vg_xval *out)
+{
+	uint32_t len;
+	const char *s;
+
+	if (p && (s = vg_fx_proc_name(p, &len)))
+		vg_xval_str(out, s, len);
+}
+
+static void put_exe(struct vg_proc *p, struct vg_fenv *env, struct vg_xval *out)
+{
+	uint32_t len;
+	const char *s;
+
+	if (p && (s = vg_fx_proc_exe(p, &env->scratch, &len)))
+		vg_xval_str(out, s, len);
+}
+
+static void put_exepath(struct vg_proc *p, struct vg_xval *out)
+{
+	if (p && p->exe)
+		vg_xval_cstr(out, p->exe);
+}
+
+static void put_cmdline(struct vg_proc *p, struct vg_fenv *env, struct vg_xval *out)
+{
+	uint32_t len;
+	const char *s;
+
+	if (p && (s = vg_fx_proc_cmdline(p, &env->scratch, &len)))
+		vg_xval_str(out, s, len);
+}
+
+/*
+ * proc.aname and friends: with an index, that ancestor (0 = the process);
+ * without one, every ancestor, so "proc.aname = sshd" matches any of them.
+ */
+typedef void (*put_fn)(struct vg_proc *p, struct vg_fenv *env, struct vg_xval *out);
+
+static void each_ancestor(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,
+			  struct vg_fenv *env, struct vg_xval *out, put_fn put)
+{
+	struct vg_proc *p;
+
+	if (ref->index >= 0) {
+		put(vg_fx_ancestor(ctx, ref->index), env, out);
+		return;
+	}
+	for (int i = 1; i <= VG_XVAL_MAX; i++) {
+		p = vg_fx_ancestor(ctx, i);
+		if (!p)
+			break;
+		put(p, env, out);
+	}
+}
+
+static void put_name_e(struct vg_proc *p, struct vg_fenv *env, struct vg_xval *out)
+{
+	(void)env;
+	put_name(p, out);
+}
+
+static void put_exepath_e(struct vg_proc *p, struct vg_fenv *env, struct vg_xval *out)
+{
+	(void)env;
+	put_exepath(p, out);
+}
+
+static void put_pid_e(struct vg_proc *p, struct vg_fenv *env, struct vg_xval *out)
+{
+	(void)env;
+	if (p)
+		vg_xval_s64(out, p->pid);
+}
+
+#define X(fn)                                                                                      \
+	static void fn(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,              \
+		       struct vg_fenv *env, struct vg_xval *out)
+
+X(x_name)
+{
+	(void)env;
+	put_name(who(ref, ctx, SELF), out);
+}
+X(x_pname)
+{
+	(void)env;
+	put_name(who(ref, ctx, PARENT), out);
+}
+X(x_aname)
+{
+	each_ancestor(ref, ctx, env, out, put_name_e);
+}
+X(x_exe)
+{
+	put_exe(who(ref, ctx, SELF), env, out);
+}
+X(x_pexe)
+{
+	put_exe(who(ref, ctx, PARENT), env, out);
+}
+X(x_aexe)
+{
+	each_ancestor(ref, ctx, env, out, put_exe);
+}
+X(x_exepath)
+{
+	(void)env;
+	put_exepath(who(ref, ctx, SELF), out);
+}
+X(x_pexepath)
+{
+	(void)env;
+	put_exepath(who(ref, ctx, PARENT), out);
+}
+X(x_aexepath)
+{
+	each_ancestor(ref, ctx, env, out, put_exepath_e);
+}
+X(x_cmdline)
+{
+	put_cmdline(who(ref, ctx, SELF), env, out);
+}
+X(x_pcmdline)
+{
+	put_cmdline(who(ref, ctx, PARENT), env, out);
+}
+X(x_acmdline)
+{
+	each_ancestor(ref, ctx, env, out, put_cmdline);
+}
+X(x_apid)
+{
+	each_ancestor(ref, ctx, env, out, put_pid_e);
+}
+
+X(x_args)
+{
+	struct vg_proc *p = who(ref, ctx, SELF);
+	uint32_t len;
+	const char *s;
+
+	if (p && (s = vg_fx_proc_args(p, &env->scratch, &len)))
+		vg_xval_str(out, s, len);
+}
+
+X(x_exeline)
+{
+	struct vg_proc *p = who(ref, ctx, SELF);
+	uint32_t elen, alen;
+	const char *e, *a;
+	char *o;
+
+	if (!p || !(e = vg_fx_proc_exe(p, &env->scratch, &elen)) ||
+	    !(a = vg_fx_proc_args(p, &env->scratch, &alen)))
+		return;
+	o = vg_scratch_alloc(&env->scratch, elen + (alen ? alen + 1 : 0));
+	if (!o)
+		return;
+	memcpy(o, e, elen);
+	if (alen) {
+		o[elen] = ' ';
+		memcpy(o + elen + 1, a, alen);
+	}
+	vg_xval_str(out, o, elen + (alen ? alen + 1 : 0));
+}
+
+X(x_cmdnargs)
+{
+	struct vg_proc *p = who(ref, ctx, SELF);
+	uint64_t n = 0;
+
+	(void)env;
+	if (!p)
+		return;
+	for (uint32_t i = 0; p->args && i < p->args_len; i++)
+		if (p->args[i] == '\0')
+			n++;
+	if (p->args_len && p->args[p->args_len - 1] != '\0')
+		n++;
+	vg_xval_u64(out, n ? n - 1 : 0);
+}
+
+X(x_cmdlenargs)
+{
+	struct vg_proc *p = who(ref, ctx, SELF);
+	uint64_t n = 0;
+	size_t first;
+
+	(void)env;
+	if (!p)
+		return;
+	if (p->args && p->args_len) {
+		first = strnlen(p->args, p->args_len);
+		for (size_t i = first + 1; i < p->args_len; i++)
+			n += p->args[i] != '\0';
+	}
+	vg_xval_u64(out, n);
+}
+
+X(x_cwd)
+{
+	struct vg_proc *p = who(ref, ctx, SELF);
+	size_t n;
+	char *o;
+
+	if (!p || !p->cwd)
+		return;
+	n = strlen(p->cwd);
+	/* libsinsp keeps the working directory with a trailing slash */
+	if (n && p->cwd[n - 1] == '/') {
+		vg_xval_str(out, p->cwd, n);
+		return;
+	}
+	o = vg_scratch_alloc(&env->scratch, n + 1);
+	if (!o)
+		return;
+	memcpy(o, p->cwd, n);
+	o[n] = '/';
+	vg_xval_str(out, o, n + 1);
+}
+
+X(x_pid)
+{
+	(void)env;
+	(void)ref;
+	if (ctx->proc)
+		vg_xval_s64(out, ctx->proc->pid);
+	else if (ctx->ev && ctx->ev->hdr)
+		vg_xval_s64(out, ctx->ev->hdr->pid);
+}
+
+X(x_ppid)
+{
+	(void)env;
+	(void)ref;
+	if (ctx->proc)
+		vg_xval_s64(out, ctx->proc->ppid);
+	else if (ctx->ev && ctx->ev->hdr)
+		vg_xval_s64(out, ctx->ev->hdr->ppid);
+}
+
+X(x_vpid)
+{
+	(void)env;
+	(void)ref;
+	if (ctx->proc)
+		vg_xval_s64(out, ctx->proc->vpid);
+	else if (ctx->ev && ctx->ev->hdr)
+		vg_xval_s64(out, ctx->ev->hdr->vpid);
+}
+
+X(x_pvpid)
+{
+	struct vg_proc *p = who(ref, ctx, PARENT);
+
+	(void)env;
+	if (p)
+		vg_xval_s64(out, p->vpid);
+}
+
+X(x_tty)
+{
+	(void)env;
+	(void)ref;
+	if (ctx->proc)
+		vg_xval_u64(out, ctx->proc->tty);
+}
+
+static void put_duration(struct vg_proc *p, const struct vg_eval_ctx *ctx, struct vg_xval *out)
+{
+	uint64_t now;
+
+	if (!p || !p->start_ns || !ctx->ev || !ctx->ev->hdr)
+		return;
+	now = ctx->ev->hdr->ts_ns;
+	vg_xval_u64(out, now > p->start_ns ? now - p->start_ns : 0);
+}
+
+X(x_duration)
+{
+	(void)env;
+	put_duration(who(ref, ctx, SELF), ctx, out);
+}
+X(x_pduration)
+{
+	(void)env;
+	put_duration(who(ref, ctx, PARENT), ctx, out);
+}
+
+static void put_start(struct vg_proc *p, const struct vg_eval_ctx *ctx, struct vg_xval *out)
+{
+	if (p && p->start_ns)
+		vg_xval_u64(out, p->start_ns + (uint64_t)vg_fx_boot_to_wall(ctx));
+}
+
+X(x_pid_ts)
+{
+	(void)env;
+	put_start(who(ref, ctx, SELF), ctx, out);
+}
+X(x_ppid_ts)
+{
+	(void)env;
+	put_start(who(ref, ctx, PARENT), ctx, out);
+}
+
+X(x_exe_ino)
+{
+	(void)env;
+	if (ctx->proc && ctx->proc->exe_ino)
+		vg_xval_u64(out, who(ref, ctx, SELF)->exe_ino);
+}
+
+static const struct vg_field_def defs[] = {
+	VG_FIELD("proc.exe", STRING, NONE, VG_FF_LIVE,
+		 "The first command-line argument (argv[0]), usually the executable name", x_exe),
+	VG_FIELD("proc.pexe", STRING, NONE, VG_FF_LIVE, "proc.exe of the parent", x_pexe),
+	VG_FIELD("proc.aexe", STRING, OPT_INDEX, VG_FF_LIVE | VG_FF_LIST,
+		 "proc.exe of the N-th ancestor (0 = the process); without N, any ancestor",
+		 x_aexe),
+	VG_FIELD("proc.exepath", STRING, NONE, VG_FF_LIVE,
+		 "Full path of the executable, resolved by the kernel", x_exepath),
+	VG_FIELD("proc.pexepath", STRING, NONE, VG_FF_LIVE, "proc.exepath of the parent",
+		 x_pexepath),
+	VG_FIELD("proc.aexepath", STRING, OPT_INDEX, VG_FF_LIVE | VG_FF_LIST,
+		 "proc.exepath of the N-th ancestor; without N, any ancestor", x_aexepath),
+	VG_FIELD("proc.name", STRING, NONE, VG_FF_LIVE,
+		 "Process name (the task's comm, at most 15 characters)", x_name),
+	VG_FIELD("proc.pname", STRING, NONE, VG_FF_LIVE, "proc.name of the parent", x_pname),
+	VG_FIELD("proc.aname", STRING, OPT_INDEX, VG_FF_LIVE | VG_FF_LIST,
+		 "proc.name of the N-th ancestor (0 = the process); without N, any ancestor",
+		 x_aname),
+	VG_FIELD("proc.args", STRING, NONE, VG_FF_LIVE,
+		 "Command-line arguments after argv[0], joined by spaces", x_args),
+	VG_FIELD("proc.cmdline", STRING, NONE, VG_FF_LIVE, "proc.name followed by proc.args",
+		 x_cmdline),
+	VG_FIELD("proc.pcmdline", STRING, NONE, VG_FF_LIVE, "proc.cmdline of the parent",
+		 x_pcmdline),
+	VG_FIELD("proc.acmdline", STRING, OPT_INDEX, VG_FF_LIVE | VG_FF_LIST,
+		 "proc.cmdline of the N-th ancestor; without N, any ancestor", x_acmdline),
+	VG_FIELD("proc.exeline", STRING, NONE, VG_FF_LIVE, "proc.exe followed by proc.args",
+		 x_exeline),
+	VG_FIELD("proc.cmdnargs", U64, NONE, VG_FF_LIVE, "Number of command-line arguments",
+		 x_cmdnargs),
+	VG_FIELD("proc.cmdlenargs", U64, NONE, VG_FF_LIVE,
+		 "Total length of the command-line arguments, excluding argv[0] and separators",
+		 x_cmdlenargs),
+	VG_FIELD_NL("proc.env", STRING, OPT_KEY, "Environment; with [NAME], that variable's value"),
+	VG_FIELD_NL("proc.aenv", STRING, OPT_KEY,
+		    "An ancestor's environment variable; with [NAME], its value"),
+	VG_FIELD("proc.cwd", STRING, NONE, VG_FF_LIVE,
+		 "Current working directory, with a trailing slash", x_cwd),
+	VG_FIELD_NL("proc.loginshellid", S64, NONE,
+		    "pid of the oldest shell among the process's ancestors"),
+	VG_FIELD("proc.tty", U64, NONE, VG_FF_LIVE,
+		 "Controlling terminal (kernel tty_nr encoding), 0 when none", x_tty),
+	VG_FIELD("proc.pid", S64, NONE, VG_FF_LIVE, "Process id (tgid)", x_pid),
+	VG_FIELD("proc.ppid", S64, NONE, VG_FF_LIVE, "Parent process id", x_ppid),
+	VG_FIELD("proc.apid", S64, OPT_INDEX, VG_FF_LIVE | VG_FF_LIST,
+		 "pid of the N-th ancestor; without N, any ancestor", x_apid),
+	VG_FIELD("proc.vpid", S64, NONE, VG_FF_LIVE,
+		 "Process id as seen from its own pid namespace", x_vpid),
+	VG_FIELD("proc.pvpid", S64, NONE, VG_FF_LIVE,
+		 "Parent's pid as seen from its own pid namespace", x_pvpid),
+	VG_FIELD_NL("proc.sid", S64, NONE, "Session id (setsid) of the process"),
+	VG_FIELD_NL("proc.sname", STRING, NONE, "Name of the session leader"),
+	VG_FIELD_NL("proc.sid.exe", STRING, NONE, "proc.exe of the session leader"),
+	VG_FIELD_NL("proc.sid.exepath", STRING, NONE, "proc.exepath of the session leader"),
+	VG_FIELD_NL("proc.vpgid", S64, NONE, "Process group id in the pid namespace"),
+	VG_FIELD_NL("proc.vpgid.name", STRING, NONE, "Name of the process group leader"),
+	VG_FIELD_NL("proc.vpgid.exe", STRING, NONE, "proc.exe of the process group leader"),
+	VG_FIELD_NL("proc.vpgid.exepath", STRING, NONE, "proc.exepath of the process group leader"),
+	VG_FIELD_NL("proc.pgid", S64, NONE, "Process group id"),
+	VG_FIELD_NL("proc.pgid.name", STRING, NONE, "Name of the process group leader"),
+	VG_FIELD_NL("proc.pgid.exe", STRING, NONE, "proc.exe of the process group leader"),
+	VG_FIELD_NL("proc.pgid.exepath", STRING, NONE, "proc.exepath of the process group leader"),
+	VG_FIELD("proc.duration", RELTIME, NONE, VG_FF_LIVE,
+		 "Nanoseconds since the process started", x_duration),
+	VG_FIELD("proc.ppid.duration", RELTIME, NONE, VG_FF_LIVE,
+		 "Nanoseconds since the parent started", x_pduration),
+	VG_FIELD("proc.pid.ts", ABSTIME, NONE, VG_FF_LIVE, "Start time of the process (epoch ns)",
+		 x_pid_ts),
+	VG_FIELD("proc.ppid.ts", ABSTIME, NONE, VG_FF_LIVE, "Start time of the parent (epoch ns)",
+		 x_ppid_ts),
+	VG_FIELD_NL("proc.is_exe_writable", BOOL, NONE,
+		    "The executable file is writable by the process's user"),
+	VG_FIELD_NL("proc.is_exe_upper_layer", BOOL, NONE,
+		    "The executable is in the upper layer of an overlayfs"),
+	VG_FIELD_NL("proc.is_exe_lower_layer", BOOL, NONE,
+		    "The executable is in a lower layer of an overlayfs"),
+	VG_FIELD_NL("proc.is_exe_from_memfd", BOOL, NONE,
+		    "The executable is a memfd (fileless execution)"),
+	VG_FIELD_NL("proc.is_sid_leader", BOOL, NONE, "The process leads its session"),
+	VG_FIELD_NL("proc.is_vpgid_leader", BOOL, NONE, "The process leads its process group"),
+	VG_FIELD_NL("proc.is_pgid_leader", BOOL, NONE, "The process leads its process group"),
+	VG_FIELD("proc.exe_ino", U64, NONE, VG_FF_LIVE, "Inode number of the executable",
+		 x_exe_ino),
+	VG_FIELD_NL("proc.exe_ino.ctime", ABSTIME, NONE, "ctime of the executable's inode"),
+	VG_FIELD_NL("proc.exe_ino.mtime", ABSTIME, NONE, "mtime of the executable's inode"),
+	VG_FIELD_NL("proc.exe_ino.ctime_duration_proc_start", RELTIME, NONE,
+		    "Time between the executable's ctime and the process start"),
+	VG_FIELD_NL("proc.exe_ino.ctime_duration_pidns_start", RELTIME, NONE,
+		    "Time between the executable's ctime and the pid namespace start"),
+	VG_FIELD_NL("proc.pidns_init_start_ts", U64, NONE,
+		    "Start time of the pid namespace's init"),
+	VG_FIELD_NL("proc.nthreads", U64, NONE, "Number of threads"),
+	VG_FIELD_NL("proc.nchilds", U64, NONE, "Number of child threads"),
+	VG_FIELD_NL("proc.fdopencount", U64, NONE, "Number of open file descriptors"),
+	VG_FIELD_NL("proc.fdlimit", S64, NONE, "Maximum number of file descriptors"),
+	VG_FIELD_NL("proc.fdusage", DOUBLE, NONE, "Open descriptors as a share of the limit"),
+	VG_FIELD_NL("proc.vmsize", U64, NONE, "Virtual memory size (KiB)"),
+	VG_FIELD_NL("proc.vmrss", U64, NONE, "Resident set size (KiB)"),
+	VG_FIELD_NL("proc.vmswap", U64, NONE, "Swapped memory (KiB)"),
+	VG_FIELD_NL("proc.pfmajor", U64, NONE, "Major page faults"),
+	VG_FIELD_NL("proc.pfminor", U64, NONE, "Minor page faults"),
+	VG_FIELD_NL("proc.stdin.type", STRING, NONE, "Type of fd 0"),
+	VG_FIELD_NL("proc.stdout.type", STRING, NONE, "Type of fd 1"),
+	VG_FIELD_NL("proc.stderr.type", STRING, NONE, "Type of fd 2"),
+	VG_FIELD_NL("proc.stdin.name", STRING, NONE, "Name of fd 0"),
+	VG_FIELD_NL("proc.stdout.name", STRING, NONE, "Name of fd 1"),
+	VG_FIELD_NL("proc.stderr.name", STRING, NONE, "Name of fd 2"),
+	VG_FIELD_NL("proc.is_container_healthcheck", BOOL, NONE,
+		    "The process is a container health check"),
+	VG_FIELD_NL("proc.is_container_liveness_probe", BOOL, NONE,
+		    "The process is a Kubernetes liveness probe"),
+	VG_FIELD_NL("proc.is_container_readiness_probe", BOOL, NONE,
+		    "The process is a Kubernetes readiness probe"),
+};
+
+const struct vg_field_class vg_fields_proc = {
+	"process",
+	"Process fields (proc.*), from vigil's process table",
+	defs,
+	VG_FIELDS_COUNT(defs),
+};

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Field registry: class list, name lookup, argument binding, helpers. */
+#include "fields/registry.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct vg_field_class *const classes[] = {
+	&vg_fields_evt,	      &vg_fields_proc, &vg_fields_thread, &vg_fields_user,
+	&vg_fields_group,     &vg_fields_fd,   &vg_fields_fdlist, &vg_fields_fs,
+	&vg_fields_container, &vg_fields_k8s,
+};
+
+#define NCLASSES (sizeof(classes) / sizeof(classes[0]))
+
+const struct vg_field_class *const *vg_field_classes(size_t *n)
+{
+	*n = NCLASSES;
+	return classes;
+}
+
+const struct vg_field_def *vg_field_lookup(const char *name, const char **dotarg)
+{
+	const struct vg_field_def *best = NULL;
+	size_t best_len = 0;
+
+	*dotarg = NULL;
+	for (size_t c = 0; c < NCLASSES; c++) {
+		const struct vg_field_class *cl = classes[c];
+
+		for (size_t i = 0; i < cl->nfields; i++) {
+			const struct vg_field_def *d = &cl->fields[i];
+			size_t n = strlen(d->name);
+
+			if (strcmp(d->name, name) == 0)
+				return d;
+			/* "evt.arg.flags": the longest dotted-argument prefix wins */
+			if ((d->flags & VG_FF_DOTARG) && strncmp(d->name, name, n) == 0 &&
+			    name[n] == '.' && name[n + 1] && n > best_len) {
+				best = d;
+				best_len = n;
+			}
+		}
+	}
+	if (best)
+		*dotarg = name + best_len + 1;
+	return best;
+}
+
+const char *vg_ftype_name(enum vg_ftype t)
+{
+	static const char *const names[VG_FT__COUNT] = {
+		[VG_FT_STRING] = "string",   [VG_FT_BYTES] = "bytes",	[VG_FT_U64] = "uint64",
+		[VG_FT_S64] = "int64",	     [VG_FT_BOOL] = "bool",	[VG_FT_IPADDR] = "ipaddr",
+		[VG_FT_IPNET] = "ipnet",     [VG_FT_PORT] = "port",	[VG_FT_RELTIME] = "reltime",
+		[VG_FT_ABSTIME] = "abstime", [VG_FT_DOUBLE] = "double",
+	};
+
+	return (unsigned)t < VG_FT__COUNT ? names[t] : "?";
+}
+
+bool vg_ftype_is_numeric(enum vg_ftype t)
+{
+	return t == VG_FT_U64 || t == VG_FT_S64 || t == VG_FT_PORT || t == VG_FT_RELTIME ||
+	       t == VG_FT_ABSTIME || t == VG_FT_DOUBLE;
+}
+
+static bool parse_index(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+const char *vg_field_bind(struct vg_field_ref *ref, const struct vg_field_def *def, const char *arg)
+{
+	ref->def = def;
+	ref->arg = arg;
+	ref->index = -1;
+	switch (def->arg) {
+	case VG_ARG_NONE: return arg ? "this field takes no argument" : NULL;
+	case VG_ARG_INDEX:
+		if (!arg)
+			return "this field needs an index argument, e.g. [0]";
+		return parse_index(arg, &ref->index) ? NULL : "the argument must be an index";
+	case VG_ARG_OPT_INDEX:
+		if (arg && !parse_index(arg, &ref->index))
+			return "the argument must be an index";
+		return NULL;
+	case VG_ARG_KEY: return arg && *arg ? NULL : "this field needs a key argument, e.g. [name]";
+	case VG_ARG_OPT_KEY: return NULL;
+	case VG_ARG_IDX_OR_KEY:
+		if (!arg || !*arg)
+			return "this field needs an argument: an index or a name";
+		if (!parse_index(arg, &ref->index))
+			ref->index = -1;
+		return NULL;
+	}
+	return "bad argument";
+}
+
+void vg_field_extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,
+		      struct vg_fenv *env, struct vg_xval *out)
+{
+	out->type = ref->def->type;
+	out->n = 0;
+	out->truncated = false;
+	if (ref->def->extract && ctx)
+		ref->def->extract(ref, ctx, env, out);
+}
+
+void vg_scratch_reset(struct vg_scratch *s)
+{
+	s->used = 0;
+}
+
+char *vg_scratch_alloc(struct vg_scratch *s, size_t n)
+{
+	char *p;
+
+	if (!s->buf || n + 1 > s->cap - s->used)
+		return NULL;
+	p = s->buf + s->used;
+	s->used += n + 1;
+	p[n] = '\0';
+	return p;
+}
+
+const char *vg_scratch_copy(struct vg_scratch *s, const char *p, size_t n)
+{
+	char *d = vg_scratch_alloc(s, n);
+
+	if (d && n)
+		memcpy(d, p, n);
+	return d;
+}
+
+static struct vg_value *next_value(struct vg_xval *x)
+{
+	if (x->n >= VG_XVAL_MAX) {
+		x->truncated = true;
+		return NULL;
+	}
+	return &x->v[x->n++];
+}
+
+void vg_xval_str(struct vg_xval *x, const char *s, size_t len)
+{
+	struct vg_value *v = next_value(x);
+
+	if (v) {
+		v->s = s;
+		v->len = (uint32_t)len;
+	}
+}
+
+void vg_xval_cstr(struct vg_xval *x, const char *s)
+{
+	if (s)
+		vg_xval_str(x, s, strlen(s));
+}
+
+void vg_xval_u64(struct vg_xval *x, uint64_t u)
+{
+	struct vg_value *v = next_value(x);
+
+	if (v) {
+		v->s = NULL;
+		v->len = 0;
+		v->u = u;
+	}
+}
+
+void vg_xval_s64(struct vg_xval *x, int64_t i)
+{
+	vg_xval_u64(x, (uint64_t)i);
+}
+
+void vg_xval_bool(struct vg_xval *x, bool b)
+{
+	vg_xval_u64(x, b ? 1 : 0);
+}

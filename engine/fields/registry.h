@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Field registry: every field a condition or an output may name, with its
+ * type, the argument it takes and the extractor that reads it from an event.
+ * Each class (proc, evt, user, fd, container, k8s, ...) is one table in its
+ * own file; adding a field is adding a row and, if it is live, an extractor.
+ *
+ * Extraction writes into a caller-provided struct vg_xval. Strings point
+ * into the event, the process table or the per-ruleset scratch arena, and
+ * are always NUL-terminated. No allocation happens on this path.
+ */
+#ifndef VIGIL_FIELDS_REGISTRY_H
+#define VIGIL_FIELDS_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/eval_ctx.h"
+
+enum vg_ftype {
+	VG_FT_STRING,
+	VG_FT_BYTES, /* raw buffer, compared with bcontains/bstartswith */
+	VG_FT_U64,
+	VG_FT_S64,
+	VG_FT_BOOL,
+	VG_FT_IPADDR,
+	VG_FT_IPNET,
+	VG_FT_PORT,
+	VG_FT_RELTIME, /* nanoseconds */
+	VG_FT_ABSTIME, /* nanoseconds since the epoch */
+	VG_FT_DOUBLE,
+	VG_FT__COUNT,
+};
+
+enum vg_farg {
+	VG_ARG_NONE,
+	VG_ARG_INDEX,	  /* required integer: evt.arg[0] */
+	VG_ARG_OPT_INDEX, /* optional integer: proc.aname, proc.aname[2] */
+	VG_ARG_KEY,	  /* required key: container.mount.dest[/etc] */
+	VG_ARG_OPT_KEY,	  /* optional key: proc.env, proc.env[HOME] */
+	VG_ARG_IDX_OR_KEY /* required, either: evt.arg[0], evt.arg.flags */
+};
+
+enum vg_fflags {
+	VG_FF_LIVE = 1 << 0,   /* vigil extracts it today */
+	VG_FF_LIST = 1 << 1,   /* may carry several values */
+	VG_FF_DOTARG = 1 << 2, /* the key may also follow a dot: evt.arg.flags */
+};
+
+/* Up to this many values per extraction; more are dropped and counted. */
+#define VG_XVAL_MAX 64
+
+struct vg_value {
+	const char *s; /* strings: NUL-terminated at s[len] */
+	uint32_t len;
+	union {
+		uint64_t u;
+		int64_t i;
+		double d;
+		uint8_t ip[16]; /* IPv4 in the first 4 bytes when len == 4 */
+	};
+};
+
+struct vg_xval {
+	enum vg_ftype type;
+	uint32_t n; /* 0: missing */
+	bool truncated;
+	struct vg_value v[VG_XVAL_MAX];
+};
+
+/* A bump arena reset between checks: room for strings built per event. */
+struct vg_scratch {
+	char *buf;
+	size_t cap, used;
+};
+
+struct vg_userdb;
+
+/* Per-ruleset state extractors may read (and the scratch they write). */
+struct vg_fenv {
+	struct vg_scratch scratch;
+	struct vg_userdb *users;
+	char hostname[256];
+	uint64_t evt_num;
+};
+
+struct vg_field_def;
+
+/* A field as a condition names it: definition plus parsed argument. */
+struct vg_field_ref {
+	const struct vg_field_def *def;
+	const char *arg; /* NULL when none; owned by the compiled rule */
+	int64_t index;	 /* arg as an integer, for index arguments; -1 when none */
+};
+
+typedef void (*vg_extract_fn)(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,
+			      struct vg_fenv *env, struct vg_xval *out);
+
+struct vg_field_def {
+	const char *name;
+	enum vg_ftype type;
+	enum vg_farg arg;
+	unsigned flags;
+	const char *desc;
+	vg_extract_fn extract; /* NULL: not live, always missing */
+};
+
+struct vg_field_class {
+	const char *name; /* "process", "evt", ... */
+	const char *desc;
+	const struct vg_field_def *fields;
+	size_t nfields;
+};
+
+/* All classes, in display order. */
+const struct vg_field_class *const *vg_field_classes(size_t *n);
+
+/*
+ * Resolves a field name as written in a condition ("evt.arg.flags" finds
+ * evt.arg with key "flags"). *dotarg receives the dotted key, or NULL.
+ */
+const struct vg_field_def *vg_field_lookup(const char *name, const char **dotarg);
+
+const char *vg_ftype_name(enum vg_ftype t);
+bool vg_ftype_is_numeric(enum vg_ftype t);
+
+/* Validates and binds an argument; returns NULL or a static error message. */
+const char *vg_field_bind(struct vg_field_ref *ref, const struct vg_field_def *def,
+			  const char *arg);
+
+/* Runs the extractor (or yields "missing" for a field that is not live). */
+void vg_field_extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,
+		      struct vg_fenv *env, struct vg_xval *out);
+
+/* ---- helpers for extractors ---- */
+void vg_scratch_reset(struct vg_scratch *s);
+/* n bytes plus a NUL; NULL when the arena is full. */
+char *vg_scratch_alloc(struct vg_scratch *s, size_t n);
+/* Copies n bytes into the arena, NUL-terminated. */
+const char *vg_scratch_copy(struct vg_scratch *s, const char *p, size_t n);
+
+void vg_xval_str(struct vg_xval *x, const char *s, size_t len);
+void vg_xval_cstr(struct vg_xval *x, const char *s);
+void vg_xval_u64(struct vg_xval *x, uint64_t v);
+void vg_xval_s64(struct vg_xval *x, int64_t v);
+void vg_xval_bool(struct vg_xval *x, bool v);
+
+/* User database: /etc/passwd and /etc/group read once, looked up per event. */
+struct vg_userdb *vg_userdb_load(const char *passwd_path, const char *group_path);
+void vg_userdb_free(struct vg_userdb *db);
+const char *vg_userdb_user(const struct vg_userdb *db, uint32_t uid);
+const char *vg_userdb_home(const struct vg_userdb *db, uint32_t uid);
+const char *vg_userdb_shell(const struct vg_userdb *db, uint32_t uid);
+const char *vg_userdb_group(const struct vg_userdb *db, uint32_t gid);
+
+/* The class tables, one per file under engine/fields/. */
+extern const struct vg_field_class vg_fields_evt;
+extern const struct vg_field_class vg_fields_proc;
+extern const struct vg_field_class vg_fields_thread;
+extern const struct vg_field_class vg_fields_user;
+extern const struct vg_field_class vg_fields_group;
+extern const struct vg_field_class vg_fields_fd;
+extern const struct vg_field_class vg_fields_fdlist;
+extern const struct vg_field_class vg_fields_fs;
+extern const struct vg_field_class vg_fields_container;
+extern const struct vg_field_class vg_fields_k8s;
+
+#endif

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "output/alert.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decode/decode.h"
+#include "output/event_json.h"
+#include "rules/eval.h"
+#include "rules/loader.h"
+#include "rules/output.h"
+#include "state/proc_table.h"
+
+#define TEXT_CAP 8192
+
+int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_proc_table *procs,
+		    FILE *out)
+{
+	memset(a, 0, sizeof(*a));
+	a->rules = rules;
+	a->procs = procs;
+	a->out = out;
+	if (gethostname(a->hostname, sizeof(a->hostname) - 1) != 0)
+		strcpy(a->hostname, "unknown");
+	a->text = malloc(TEXT_CAP);
+	a->text_cap = TEXT_CAP;
+	return a->text ? 0 : -1;
+}
+
+void vg_alerter_fini(struct vg_alerter *a)
+{
+	free(a->text);
+	a->text = NULL;
+}
+
+/* Falco's "output" starts with the event time of day and the priority. */
+static json_object *output_text(struct vg_alerter *a, const struct vg_rule *r,
+				const struct vg_eval_ctx *ctx)
+{
+	uint64_t ns = ctx->ev->wall_ns;
+	time_t secs = (time_t)(ns / 1000000000ull);
+	char prefix[64];
+	struct tm tm;
+	json_object *o;
+	char *full;
+	size_t len;
+
+	vg_rule_render_output(a->rules, r, ctx, a->text, a->text_cap);
+	/* YAML's folded ">" leaves a newline at the end; Falco's output has none */
+	len = strlen(a->text);
+	while (len && (a->text[len - 1] == '\n' || a->text[len - 1] == ' '))
+		a->text[--len] = '\0';
+	localtime_r(&secs, &tm);
+	snprintf(prefix, sizeof(prefix), "%02d:%02d:%02d.%09llu: ", tm.tm_hour, tm.tm_min,
+		 tm.tm_sec, (unsigned long long)(ns % 1000000000ull));
+	if (asprintf(&full, "%s%s %s", prefix, vg_priority_name(vg_rule_priority(r)), a->text) < 0)
+		return json_object_new_string(a->text);
+	o = json_object_new_string(full);
+	free(full);
+	return o;
+}
+
+static json_object *tags_json(const struct vg_rule *r)
+{
+	json_object *arr = json_object_new_array();
+	size_t n = 0;
+	const char *const *tags = vg_rule_tags(r, &n);
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(tags[i]));
+	return arr;
+}
+
+/* What Falco's schema has no place for. */
+static json_object *vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx)
+{
+	json_object *o = json_object_new_object();
+	const struct vg_proc *p = ctx->proc;
+
+	json_object_object_add(o, "event_type",
+			       json_object_new_string(vg_event_type_name(ctx->ev->type)));
+	if (!p)
+		return o;
+	json_object_object_add(o, "exec_id", json_object_new_string(p->exec_id));
+	json_object_object_add(o, "process", vg_proc_json_brief(p));
+	json_object_object_add(o, "ancestors", vg_ancestors_json(a->procs, p));
+	return o;
+}
+
+static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
+{
+	struct vg_alerter *a = arg;
+	json_object *o = json_object_new_object(), *fields = json_object_new_object();
+	char time[64];
+
+	vg_format_time(ctx->ev->wall_ns, time, sizeof(time));
+	json_object_object_add(o, "hostname", json_object_new_string(a->hostname));
+	json_object_object_add(o, "output", output_text(a, r, ctx));
+	vg_rule_output_fields(a->rules, r, ctx, fields);
+	json_object_object_add(o, "output_fields", fields);
+	json_object_object_add(o, "priority",
+			       json_object_new_string(vg_priority_name(vg_rule_priority(r))));
+	json_object_object_add(o, "rule", json_object_new_string(vg_rule_name(r)));
+	json_object_object_add(o, "source", json_object_new_string(vg_rule_source(r)));
+	json_object_object_add(o, "tags", tags_json(r));
+	json_object_object_add(o, "time", json_object_new_string(time));
+	json_object_object_add(o, "vigil", vigil_extras(a, ctx));
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							JSON_C_TO_STRING_NOSLASHESCAPE),
+	      a->out);
+	fputc('\n', a->out);
+	fflush(a->out);
+	json_object_put(o);
+	a->alerts++;
+	return true;
+}
+
+void vg_sink_alerts(void *ctx, const struct vg_event *ev, struct vg_proc *p)
+{
+	struct vg_alerter *a = ctx;
+	struct vg_eval_ctx ectx = {.ev = ev, .proc = p, .procs = a->procs};
+
+	vg_ruleset_eval(a->rules, &ectx, write_alert, a);
+}

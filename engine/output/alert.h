@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Alerts: a rule that matched an event, written as one JSON line in Falco's
+ * schema (time, rule, priority, source, tags, hostname, output,
+ * output_fields) plus what Falco lacks under the key "vigil": the process,
+ * its stable exec id and its ancestry.
+ */
+#ifndef VIGIL_ALERT_H
+#define VIGIL_ALERT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct vg_rule;
+struct vg_ruleset;
+struct vg_eval_ctx;
+struct vg_event;
+struct vg_proc;
+struct vg_proc_table;
+
+struct vg_alerter {
+	struct vg_ruleset *rules;
+	struct vg_proc_table *procs;
+	FILE *out;
+	char hostname[256];
+	char *text; /* rendered output, reused across alerts */
+	size_t text_cap;
+	uint64_t alerts;
+};
+
+int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_proc_table *procs,
+		    FILE *out);
+void vg_alerter_fini(struct vg_alerter *a);
+
+/* Pipeline sink (ctx is a struct vg_alerter): evaluates the rules, writes alerts. */
+void vg_sink_alerts(void *ctx, const struct vg_event *ev, struct vg_proc *p);
+
+#endif

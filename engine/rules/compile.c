@@ -1,0 +1,1438 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Ruleset compiler, in Falco's order: lists are expanded (a list may name
+ * lists defined before it), macro conditions are parsed and resolved (a
+ * macro sees the macros defined before its latest definition or update,
+ * rules see them all), then each rule's condition gets its exceptions,
+ * lists and macros and is compiled to an evaluation tree.
+ */
+#include "rules/compile.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "rules/internal.h"
+#include "rules/lexer.h"
+#include "rules/parser.h"
+
+#define MAX_LIST_DEPTH	64
+#define DEFAULT_SCRATCH (1u << 20)
+
+/* ---- priorities ---- */
+
+static const char *const prio_names[] = {
+	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
+};
+
+const char *vg_priority_name(enum vg_priority p)
+{
+	return (unsigned)p < 8 ? prio_names[p] : "Unknown";
+}
+
+int vg_priority_parse(const char *s)
+{
+	for (int i = 0; i < 8; i++)
+		if (strcasecmp(s, prio_names[i]) == 0)
+			return i;
+	if (strcasecmp(s, "info") == 0)
+		return VG_PRIO_INFORMATIONAL;
+	return -1;
+}
+
+/* ---- diagnostics at a position in a condition ---- */
+
+struct cctx {
+	struct vg_ruleset *rs;
+	const char *kind, *name;       /* the item being compiled */
+	const struct vg_cond_src *src; /* its condition */
+	bool skip_unknown;
+	bool unknown_hit; /* an unknown field / event type (for skip-if-unknown-filter) */
+	unsigned depth;	  /* deepest transformer nesting seen */
+};
+
+/* Where a node's condition text came from, as file:line:col. */
+static void src_loc(const struct vg_cond_src *src, uint32_t pos, const char **file, int *line,
+		    int *col)
+{
+	const struct vg_textmap *m = src ? src->loc_ctx : NULL;
+
+	*file = NULL;
+	*line = *col = 0;
+	if (m)
+		vg_textmap_loc(m, pos, src->text, file, line, col);
+}
+
+__attribute__((format(printf, 6, 7))) static void cdiag(struct cctx *c, enum vg_diag_level lvl,
+							const struct vg_cond_src *src, uint32_t pos,
+							const char *code, const char *fmt, ...)
+{
+	char msg[600], item[300];
+	const char *file;
+	int line, col;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	src_loc(src, pos, &file, &line, &col);
+	snprintf(item, sizeof(item), "%s:%s", c->kind, c->name);
+	if (src && src->item && strcmp(src->item, c->name) != 0)
+		vg_diag_add(&c->rs->diags, lvl, code, file, line, col, item, "%s (in macro '%s')",
+			    msg, src->item);
+	else
+		vg_diag_add(&c->rs->diags, lvl, code, file, line, col, item, "%s", msg);
+}
+
+/* ---- lists ---- */
+
+static struct vg_list_item *list_by_name(struct vg_ruleset *rs, const char *name, size_t len)
+{
+	for (size_t i = 0; i < rs->nlists; i++)
+		if (strlen(rs->lists[i].name) == len && memcmp(rs->lists[i].name, name, len) == 0)
+			return &rs->lists[i];
+	return NULL;
+}
+
+static bool push_str(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return false;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return false;
+	(*n)++;
+	return true;
+}
+
+/*
+ * Expands a list's items: an unquoted item naming a list defined before
+ * this list's latest definition is replaced by that list's items.
+ */
+static bool expand_list(struct vg_ruleset *rs, struct vg_list_item *l, int depth)
+{
+	if (l->state == 2)
+		return true;
+	if (l->state == 1 || depth > MAX_LIST_DEPTH)
+		return false; /* a cycle: keep the names as plain items */
+	l->state = 1;
+	for (size_t i = 0; i < l->n; i++) {
+		struct vg_list_item *ref =
+			l->quoted[i] ? NULL : list_by_name(rs, l->items[i], strlen(l->items[i]));
+
+		if (ref && ref != l && ref->index < l->visibility &&
+		    expand_list(rs, ref, depth + 1)) {
+			ref->used = true;
+			for (size_t j = 0; j < ref->nx; j++)
+				if (!push_str(&l->xitems, &l->nx, ref->xitems[j]))
+					return false;
+			continue;
+		}
+		if (!push_str(&l->xitems, &l->nx, l->items[i]))
+			return false;
+	}
+	l->state = 2;
+	return true;
+}
+
+/*
+ * Falco substitutes lists as text and then parses, so an item that starts
+ * with a quote is a quoted string in the condition; mirror that here.
+ */
+static bool list_item_value(const char *s, char **out, size_t *len, bool *quoted)
+{
+	struct vg_lexer lx;
+	size_t errpos;
+
+	*quoted = false;
+	if (s[0] == '"' || s[0] == '\'') {
+		vg_lex_init(&lx, s, strlen(s));
+		if (vg_lex_quoted(&lx, out, len, &errpos) == VG_LEX_QUOTED && vg_lex_eof(&lx)) {
+			*quoted = true;
+			return true;
+		}
+	}
+	*len = strlen(s);
+	*out = vg_strndup0(s, *len);
+	return *out != NULL;
+}
+
+/* Replaces list names inside "(...)" operands by the lists' items. */
+static bool subst_lists_opnd(struct vg_ruleset *rs, struct vg_ast_opnd *o)
+{
+	struct vg_ast_item *items = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->nargs; i++)
+		if (!subst_lists_opnd(rs, o->args[i]))
+			return false;
+	if (o->kind != VG_OPND_LIST)
+		return true;
+	for (size_t i = 0; i < o->nitems; i++) {
+		struct vg_ast_item *it = &o->items[i];
+		struct vg_list_item *l = it->quoted ? NULL : list_by_name(rs, it->s, it->len);
+
+		if (!l || !expand_list(rs, l, 0)) {
+			struct vg_ast_item *ni = realloc(items, (n + 1) * sizeof(*ni));
+
+			if (!ni)
+				goto fail;
+			items = ni;
+			items[n++] = *it;
+			it->s = NULL;
+			continue;
+		}
+		l->used = true;
+		for (size_t j = 0; j < l->nx; j++) {
+			struct vg_ast_item *ni = realloc(items, (n + 1) * sizeof(*ni));
+
+			if (!ni)
+				goto fail;
+			items = ni;
+			items[n].pos = it->pos;
+			if (!list_item_value(l->xitems[j], &items[n].s, &items[n].len,
+					     &items[n].quoted))
+				goto fail;
+			n++;
+		}
+	}
+	for (size_t i = 0; i < o->nitems; i++)
+		free(o->items[i].s);
+	free(o->items);
+	o->items = items;
+	o->nitems = n;
+	return true;
+fail:
+	for (size_t i = 0; i < n; i++)
+		free(items[i].s);
+	free(items);
+	return false;
+}
+
+static bool subst_lists(struct vg_ruleset *rs, struct vg_ast *n)
+{
+	for (size_t i = 0; i < n->nkids; i++)
+		if (!subst_lists(rs, n->kids[i]))
+			return false;
+	if (n->kind != VG_AST_CHECK)
+		return true;
+	return (!n->lhs || subst_lists_opnd(rs, n->lhs)) &&
+	       (!n->rhs || subst_lists_opnd(rs, n->rhs));
+}
+
+/* ---- macros ---- */
+
+static struct vg_macro_item *macro_by_name(struct vg_ruleset *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nmacros; i++)
+		if (strcmp(rs->macros[i].name, name) == 0)
+			return &rs->macros[i];
+	return NULL;
+}
+
+static struct vg_ast *parse_cond(struct cctx *c, const char *text, const struct vg_cond_src *src)
+{
+	struct vg_parse_error err;
+	struct vg_ast *ast;
+
+	ast = vg_parse_condition(text, strlen(text), src, VG_PARSE_MAX_DEPTH, &err);
+	if (!ast) {
+		cdiag(c, VG_DIAG_ERROR, src, err.pos, err.code, "%s", err.msg);
+		return NULL;
+	}
+	if (!subst_lists(c->rs, ast)) {
+		cdiag(c, VG_DIAG_ERROR, src, 0, "E-NOMEM", "out of memory");
+		vg_ast_free(ast);
+		return NULL;
+	}
+	return ast;
+}
+
+static bool resolve_macro(struct cctx *c, struct vg_macro_item *m);
+
+/*
+ * Inlines macro references in *np. A reference resolves to a macro whose
+ * first definition precedes the referrer's visibility mark.
+ */
+static bool inline_macros(struct cctx *c, struct vg_ast **np, uint32_t visibility)
+{
+	struct vg_ast *n = *np, *copy;
+	struct vg_macro_item *m;
+
+	if (n->kind != VG_AST_MACRO) {
+		for (size_t i = 0; i < n->nkids; i++)
+			if (!inline_macros(c, &n->kids[i], visibility))
+				return false;
+		return true;
+	}
+	m = macro_by_name(c->rs, n->name);
+	if (!m || m->index >= visibility) {
+		cdiag(c, VG_DIAG_ERROR, n->src, n->pos, "E-UNDEFINED-MACRO",
+		      "undefined macro '%s'%s", n->name,
+		      m ? " (it is defined after this point)" : "");
+		return false;
+	}
+	m->used = true;
+	if (m->state == 1) {
+		cdiag(c, VG_DIAG_ERROR, n->src, n->pos, "E-MACRO-LOOP",
+		      "macro '%s' refers to itself", n->name);
+		return false;
+	}
+	if (!resolve_macro(c, m)) {
+		cdiag(c, VG_DIAG_ERROR, n->src, n->pos, "E-MACRO", "macro '%s' has errors",
+		      n->name);
+		return false;
+	}
+	copy = vg_ast_clone(m->resolved);
+	if (!copy)
+		return false;
+	vg_ast_free(n);
+	*np = copy;
+	return true;
+}
+
+static bool resolve_macro(struct cctx *outer, struct vg_macro_item *m)
+{
+	struct cctx c = {.rs = outer->rs, .kind = "macro", .name = m->name, .src = &m->src};
+	struct vg_ast *ast;
+
+	if (m->state == 2)
+		return true;
+	if (m->state != 0)
+		return false;
+	if (!m->ast)
+		return false;
+	m->state = 1;
+	ast = vg_ast_clone(m->ast);
+	if (!ast || !inline_macros(&c, &ast, m->visibility)) {
+		vg_ast_free(ast);
+		m->state = 3;
+		return false;
+	}
+	m->resolved = ast;
+	m->state = 2;
+	return true;
+}
+
+/* ---- exceptions -> condition text, as Falco builds it ---- */
+
+static void quote_item(struct vg_sb *b, const char *s)
+{
+	/* Falco quotes an item with a space unless it is quoted already */
+	if (strchr(s, ' ') && s[0] != '"' && s[0] != '\'') {
+		vg_sb_putc(b, '"');
+		vg_sb_puts(b, s);
+		vg_sb_putc(b, '"');
+	} else {
+		vg_sb_puts(b, s);
+	}
+}
+
+static void exception_text(struct vg_sb *b, const struct vg_exception *x, bool *bad)
+{
+	struct vg_sb ic;
+
+	vg_sb_init(&ic);
+	if (!x->fields_is_list) {
+		for (size_t i = 0; i < x->nvalues; i++) {
+			if (x->values[i].is_list) {
+				*bad = true;
+				continue;
+			}
+			vg_sb_printf(&ic, ic.len ? ", " : "(%s %s (", x->fields[0], x->comps[0]);
+			quote_item(&ic, x->values[i].item);
+		}
+		if (ic.len)
+			vg_sb_puts(&ic, "))");
+	} else {
+		for (size_t i = 0; i < x->nvalues; i++) {
+			const struct vg_exc_value *row = &x->values[i];
+
+			if (!row->is_list || row->n != x->nfields) {
+				*bad = true;
+				continue;
+			}
+			vg_sb_puts(&ic, ic.len ? " or (" : "((");
+			for (size_t k = 0; k < x->nfields; k++) {
+				const struct vg_exc_value *v = &row->items[k];
+
+				vg_sb_printf(&ic, "%s%s %s ", k ? " and " : "", x->fields[k],
+					     x->comps[k]);
+				if (v->is_list) {
+					vg_sb_putc(&ic, '(');
+					for (size_t j = 0; j < v->n; j++) {
+						if (j)
+							vg_sb_puts(&ic, ", ");
+						quote_item(&ic, v->items[j].item ? v->items[j].item
+										 : "");
+					}
+					vg_sb_putc(&ic, ')');
+				} else if (vg_op_is_list((enum vg_op)vg_op_lookup(x->comps[k]))) {
+					bool paren = v->item[0] != '(';
+
+					if (paren)
+						vg_sb_putc(&ic, '(');
+					vg_sb_puts(&ic, v->item);
+					if (paren)
+						vg_sb_putc(&ic, ')');
+				} else {
+					quote_item(&ic, v->item);
+				}
+			}
+			vg_sb_putc(&ic, ')');
+		}
+		if (ic.len)
+			vg_sb_putc(&ic, ')');
+	}
+	if (ic.len) {
+		vg_sb_puts(b, " and not ");
+		vg_sb_putn(b, ic.s, ic.len);
+	}
+	vg_sb_free(&ic);
+}
+
+/* ---- operands ---- */
+
+void vg_cexpr_free(struct vg_cexpr *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->nargs; i++)
+		vg_cexpr_free(e->args[i]);
+	free(e->args);
+	free(e->arg_owned);
+	free(e->cstr);
+	free(e->text);
+	free(e);
+}
+
+static char *opnd_text(const struct vg_ast_opnd *o)
+{
+	struct vg_sb b;
+
+	vg_sb_init(&b);
+	switch (o->kind) {
+	case VG_OPND_FIELD:
+		vg_sb_puts(&b, o->name);
+		if (o->arg)
+			vg_sb_printf(&b, "[%s]", o->arg);
+		break;
+	case VG_OPND_XFORM:
+		vg_sb_printf(&b, "%s(", vg_xform_name(o->xf));
+		for (size_t i = 0; i < o->nargs; i++) {
+			char *t = opnd_text(o->args[i]);
+
+			vg_sb_printf(&b, "%s%s", i ? ", " : "", t ? t : "");
+			free(t);
+		}
+		vg_sb_putc(&b, ')');
+		break;
+	default:
+		if (o->nitems)
+			vg_sb_printf(&b, "\"%s\"", o->items[0].s);
+		break;
+	}
+	return vg_sb_take(&b);
+}
+
+static bool is_stringish(enum vg_ftype t)
+{
+	return t == VG_FT_STRING || t == VG_FT_BYTES;
+}
+
+#define SET_ERR(code, ...)                                                                         \
+	do {                                                                                       \
+		*errcode = (code);                                                                 \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+	} while (0)
+
+static struct vg_cexpr *compile_field(const struct vg_ast_opnd *o, const char **errcode, char *err,
+				      size_t errlen)
+{
+	const struct vg_field_def *def;
+	const char *dotarg, *berr;
+	struct vg_cexpr *e;
+
+	def = vg_field_lookup(o->name, &dotarg);
+	if (!def) {
+		SET_ERR("E-UNKNOWN-FIELD", "'%s' is not a supported field", o->name);
+		return NULL;
+	}
+	if (dotarg && o->arg) {
+		SET_ERR("E-FIELD-ARG", "'%s' has two arguments", o->name);
+		return NULL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		SET_ERR("E-NOMEM", "out of memory");
+		return NULL;
+	}
+	e->kind = CX_FIELD;
+	if (dotarg || o->arg) {
+		e->arg_owned = strdup(dotarg ? dotarg : o->arg);
+		if (!e->arg_owned)
+			goto nomem;
+	}
+	berr = vg_field_bind(&e->ref, def, e->arg_owned);
+	if (berr) {
+		SET_ERR("E-FIELD-ARG", "%s: %s", def->name, berr);
+		vg_cexpr_free(e);
+		return NULL;
+	}
+	e->type = def->type;
+	e->multi =
+		(def->flags & VG_FF_LIST) && !(def->arg == VG_ARG_OPT_INDEX && e->ref.index >= 0);
+	e->text = opnd_text(o);
+	if (!e->text)
+		goto nomem;
+	return e;
+nomem:
+	SET_ERR("E-NOMEM", "out of memory");
+	vg_cexpr_free(e);
+	return NULL;
+}
+
+/* Checks a transformer's arity and argument types; sets e->type. */
+static bool check_xform(struct vg_cexpr *e, const char **errcode, char *err, size_t errlen)
+{
+	const char *name = vg_xform_name(e->xf);
+
+	switch (e->xf) {
+	case VG_XF_TOLOWER:
+	case VG_XF_TOUPPER:
+	case VG_XF_B64:
+	case VG_XF_BASENAME:
+		if (e->nargs != 1 || !is_stringish(e->args[0]->type)) {
+			SET_ERR("E-TRANSFORMER", "%s() takes one string field", name);
+			return false;
+		}
+		e->type = VG_FT_STRING;
+		e->multi = e->args[0]->multi;
+		return true;
+	case VG_XF_LEN:
+		if (e->nargs != 1) {
+			SET_ERR("E-TRANSFORMER", "len() takes one field");
+			return false;
+		}
+		e->type = VG_FT_U64;
+		return true;
+	case VG_XF_JOIN:
+	case VG_XF_GETOPT:
+		if (e->nargs != 2 || e->args[0]->kind != CX_CONST ||
+		    !is_stringish(e->args[1]->type)) {
+			SET_ERR("E-TRANSFORMER", "%s() takes a quoted string and a string field",
+				name);
+			return false;
+		}
+		e->type = VG_FT_STRING;
+		return true;
+	case VG_XF_CONCAT:
+		if (e->nargs < 2) {
+			SET_ERR("E-TRANSFORMER", "concat() takes two or more arguments");
+			return false;
+		}
+		for (size_t i = 0; i < e->nargs; i++) {
+			if (!is_stringish(e->args[i]->type)) {
+				SET_ERR("E-TRANSFORMER", "concat() arguments must be strings");
+				return false;
+			}
+		}
+		e->type = VG_FT_STRING;
+		return true;
+	case VG_XF_VAL:
+		if (e->nargs != 1 || e->args[0]->kind != CX_FIELD) {
+			SET_ERR("E-TRANSFORMER", "val() takes one field");
+			return false;
+		}
+		e->type = e->args[0]->type;
+		e->multi = e->args[0]->multi;
+		return true;
+	default: SET_ERR("E-TRANSFORMER", "unknown transformer"); return false;
+	}
+}
+
+struct vg_cexpr *vg_compile_opnd(struct vg_ruleset *rs, const struct vg_ast_opnd *o,
+				 const char **errcode, char *err, size_t errlen, unsigned *depth)
+{
+	struct vg_cexpr *e;
+	unsigned sub = 0, d;
+
+	(void)rs;
+	switch (o->kind) {
+	case VG_OPND_FIELD: return compile_field(o, errcode, err, errlen);
+	case VG_OPND_VALUE:
+		e = calloc(1, sizeof(*e));
+		if (!e || !(e->cstr = vg_strndup0(o->items[0].s, o->items[0].len))) {
+			free(e);
+			SET_ERR("E-NOMEM", "out of memory");
+			return NULL;
+		}
+		e->kind = CX_CONST;
+		e->type = VG_FT_STRING;
+		e->clen = o->items[0].len;
+		return e;
+	case VG_OPND_XFORM: break;
+	default: SET_ERR("E-PARSE", "a list cannot be used here"); return NULL;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->args = calloc(o->nargs ? o->nargs : 1, sizeof(*e->args)))) {
+		free(e);
+		SET_ERR("E-NOMEM", "out of memory");
+		return NULL;
+	}
+	e->kind = CX_XFORM;
+	e->xf = o->xf;
+	for (size_t i = 0; i < o->nargs; i++) {
+		d = 0;
+		e->args[i] = vg_compile_opnd(rs, o->args[i], errcode, err, errlen, &d);
+		if (!e->args[i])
+			goto fail;
+		e->nargs = i + 1;
+		if (d > sub)
+			sub = d;
+	}
+	if (!check_xform(e, errcode, err, errlen))
+		goto fail;
+	e->text = opnd_text(o);
+	if (!e->text) {
+		SET_ERR("E-NOMEM", "out of memory");
+		goto fail;
+	}
+	if (depth)
+		*depth = sub + 1;
+	return e;
+fail:
+	vg_cexpr_free(e);
+	return NULL;
+}
+
+/* ---- checks ---- */
+
+void vg_cnode_free(struct vg_cnode *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->nkids; i++)
+		vg_cnode_free(n->kids[i]);
+	free(n->kids);
+	vg_cexpr_free(n->lhs);
+	vg_cexpr_free(n->rhs);
+	free(n->vals);
+	for (size_t i = 0; i < n->nowned; i++)
+		free(n->owned[i]);
+	free(n->owned);
+	vg_strset_free(&n->set);
+	if (n->md)
+		pcre2_match_data_free(n->md);
+	if (n->re)
+		pcre2_code_free(n->re);
+	free(n);
+}
+
+static bool op_allowed(enum vg_op op, enum vg_ftype t)
+{
+	switch (op) {
+	case VG_OP_EQ:
+	case VG_OP_NE:
+	case VG_OP_IN:
+	case VG_OP_INTERSECTS:
+	case VG_OP_EXISTS: return true;
+	case VG_OP_LT:
+	case VG_OP_LE:
+	case VG_OP_GT:
+	case VG_OP_GE: return t != VG_FT_BOOL && t != VG_FT_IPADDR && t != VG_FT_IPNET;
+	default: return is_stringish(t);
+	}
+}
+
+static bool own(struct vg_cnode *n, char *s)
+{
+	char **v = realloc(n->owned, (n->nowned + 1) * sizeof(*v));
+
+	if (!v) {
+		free(s);
+		return false;
+	}
+	n->owned = v;
+	v[n->nowned++] = s;
+	return true;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Parses an address, or with allow_net an address/prefix. */
+static bool parse_ip(const char *s, bool allow_net, struct vg_cval *v)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	char *end;
+	long p;
+
+	if (n >= sizeof(buf) || (slash && !allow_net))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, v->ip) == 1)
+		v->iplen = 4;
+	else if (inet_pton(AF_INET6, buf, v->ip) == 1)
+		v->iplen = 16;
+	else
+		return false;
+	v->prefix = (uint8_t)(v->iplen * 8);
+	if (slash) {
+		errno = 0;
+		p = strtol(slash + 1, &end, 10);
+		if (errno || *end || !slash[1] || p < 0 || p > v->iplen * 8)
+			return false;
+		v->prefix = (uint8_t)p;
+	}
+	return true;
+}
+
+/* One constant, parsed to the type the left-hand side yields. */
+static bool parse_const(struct cctx *c, struct vg_cnode *n, const struct vg_ast_item *it,
+			enum vg_ftype t, struct vg_cval *v, const char **code, char *err,
+			size_t errlen)
+{
+	char *end;
+
+	(void)c;
+	memset(v, 0, sizeof(*v));
+	v->s = it->s;
+	v->len = (uint32_t)it->len;
+	switch (t) {
+	case VG_FT_STRING:
+	case VG_FT_BYTES:
+		if (n->op == VG_OP_BCONTAINS || n->op == VG_OP_BSTARTSWITH) {
+			char *b;
+
+			if (it->len % 2) {
+				*code = "E-VALUE";
+				snprintf(err, errlen, "'%s' is not a hex byte string", it->s);
+				return false;
+			}
+			b = malloc(it->len / 2 + 1);
+			if (!b || !own(n, b))
+				return false;
+			for (size_t i = 0; i < it->len; i += 2) {
+				int hi = hexval(it->s[i]), lo = hexval(it->s[i + 1]);
+
+				if (hi < 0 || lo < 0) {
+					*code = "E-VALUE";
+					snprintf(err, errlen, "'%s' is not a hex byte string",
+						 it->s);
+					return false;
+				}
+				b[i / 2] = (char)(hi << 4 | lo);
+			}
+			b[it->len / 2] = '\0';
+			v->s = b;
+			v->len = (uint32_t)(it->len / 2);
+		} else if (n->op == VG_OP_ICONTAINS) {
+			char *l = vg_strndup0(it->s, it->len);
+
+			if (!l || !own(n, l))
+				return false;
+			for (size_t i = 0; i < it->len; i++)
+				l[i] = (char)tolower((unsigned char)l[i]);
+			v->s = l;
+		} else if (n->op == VG_OP_PMATCH) {
+			/* "/usr/bin/" and "/usr/bin" name the same directory */
+			while (v->len > 1 && v->s[v->len - 1] == '/')
+				v->len--;
+		}
+		return true;
+	case VG_FT_BOOL:
+		if (strcmp(it->s, "true") == 0)
+			v->u = 1;
+		else if (strcmp(it->s, "false") != 0)
+			goto bad;
+		return true;
+	case VG_FT_S64:
+		errno = 0;
+		v->u = (uint64_t)strtoll(it->s, &end, 0);
+		if (errno || !*it->s || *end)
+			goto bad;
+		return true;
+	case VG_FT_DOUBLE:
+		errno = 0;
+		v->d = strtod(it->s, &end);
+		if (errno || !*it->s || *end)
+			goto bad;
+		return true;
+	case VG_FT_IPADDR:
+	case VG_FT_IPNET:
+		if (!parse_ip(it->s,
+			      t == VG_FT_IPNET || n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS,
+			      v))
+			goto bad;
+		return true;
+	default: /* unsigned numbers, ports, times */
+		errno = 0;
+		if (it->s[0] == '-')
+			goto bad;
+		v->u = strtoull(it->s, &end, 0);
+		if (errno || !*it->s || *end)
+			goto bad;
+		if (t == VG_FT_PORT && v->u > 65535)
+			goto bad;
+		return true;
+	}
+bad:
+	*code = "E-VALUE";
+	snprintf(err, errlen, "'%s' is not a valid %s value", it->s, vg_ftype_name(t));
+	return false;
+}
+
+static bool compile_regex(struct vg_cnode *n, const char *pat, size_t len, char *err, size_t errlen)
+{
+	int ec;
+	PCRE2_SIZE eo;
+
+	n->re = pcre2_compile((PCRE2_SPTR)pat, len, 0, &ec, &eo, NULL);
+	if (!n->re) {
+		PCRE2_UCHAR buf[160];
+
+		pcre2_get_error_message(ec, buf, sizeof(buf));
+		snprintf(err, errlen, "invalid regex at offset %zu: %s", (size_t)eo, (char *)buf);
+		return false;
+	}
+	/* JIT failing (e.g. no executable memory) still leaves the interpreter */
+	pcre2_jit_compile(n->re, PCRE2_JIT_COMPLETE);
+	n->md = pcre2_match_data_create_from_pattern(n->re, NULL);
+	if (!n->md) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+/* evt.type = x / != x / in (...) becomes a set test on event-type codes. */
+static struct vg_cnode *compile_evttype(struct cctx *c, const struct vg_ast *a)
+{
+	struct vg_cnode *n = calloc(1, sizeof(*n));
+	const struct vg_ast_opnd *r = a->rhs;
+
+	if (!n)
+		return NULL;
+	n->kind = CN_EVTTYPE;
+	n->negate = a->op == VG_OP_NE;
+	for (size_t i = 0; i < r->nitems; i++) {
+		uint16_t code = vg_evttype_code(r->items[i].s, r->items[i].len);
+
+		if (!code) {
+			c->unknown_hit = true;
+			if (!c->skip_unknown)
+				cdiag(c, VG_DIAG_ERROR, a->src, r->items[i].pos,
+				      "E-UNKNOWN-EVTTYPE", "unknown event type '%s'",
+				      r->items[i].s);
+			vg_cnode_free(n);
+			return NULL;
+		}
+		vg_evtset_add(&n->evts, code);
+	}
+	return n;
+}
+
+static bool is_evttype_check(const struct vg_ast *a)
+{
+	return a->lhs->kind == VG_OPND_FIELD && strcmp(a->lhs->name, "evt.type") == 0 &&
+	       !a->lhs->arg && a->rhs &&
+	       (a->rhs->kind == VG_OPND_VALUE || a->rhs->kind == VG_OPND_LIST) &&
+	       (a->op == VG_OP_EQ || a->op == VG_OP_NE || a->op == VG_OP_IN ||
+		a->op == VG_OP_INTERSECTS);
+}
+
+static bool unknown_code(const char *code)
+{
+	return strcmp(code, "E-UNKNOWN-FIELD") == 0;
+}
+
+static struct vg_cnode *compile_check(struct cctx *c, const struct vg_ast *a)
+{
+	struct vg_cnode *n;
+	const char *code = "E-COMPILE";
+	char err[300] = "";
+	unsigned d1 = 0, d2 = 0;
+	enum vg_ftype t;
+
+	if (is_evttype_check(a))
+		return compile_evttype(c, a);
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->kind = CN_CHECK;
+	n->op = a->op;
+	n->lhs = vg_compile_opnd(c->rs, a->lhs, &code, err, sizeof(err), &d1);
+	if (!n->lhs) {
+		if (unknown_code(code))
+			c->unknown_hit = true;
+		if (!unknown_code(code) || !c->skip_unknown)
+			cdiag(c, VG_DIAG_ERROR, a->src, a->lhs->pos, code, "%s", err);
+		goto fail;
+	}
+	t = n->lhs->type;
+	if (!op_allowed(a->op, t)) {
+		cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-TYPE-OP",
+		      "operator '%s' cannot be used on '%s' of type %s", vg_op_name(a->op),
+		      n->lhs->text, vg_ftype_name(t));
+		goto fail;
+	}
+	if (a->op == VG_OP_EXISTS)
+		goto done;
+	if (a->rhs->kind == VG_OPND_XFORM) {
+		n->rhs = vg_compile_opnd(c->rs, a->rhs, &code, err, sizeof(err), &d2);
+		if (!n->rhs) {
+			if (unknown_code(code))
+				c->unknown_hit = true;
+			if (!unknown_code(code) || !c->skip_unknown)
+				cdiag(c, VG_DIAG_ERROR, a->src, a->rhs->pos, code, "%s", err);
+			goto fail;
+		}
+		if (vg_ftype_is_numeric(t) != vg_ftype_is_numeric(n->rhs->type) ||
+		    is_stringish(t) != is_stringish(n->rhs->type)) {
+			cdiag(c, VG_DIAG_ERROR, a->src, a->rhs->pos, "E-TYPE-VALUE",
+			      "'%s' (%s) cannot be compared with '%s' (%s)", n->lhs->text,
+			      vg_ftype_name(t), n->rhs->text, vg_ftype_name(n->rhs->type));
+			goto fail;
+		}
+		if (a->op == VG_OP_REGEX || vg_op_is_list(a->op) || a->op == VG_OP_BCONTAINS ||
+		    a->op == VG_OP_BSTARTSWITH) {
+			cdiag(c, VG_DIAG_ERROR, a->src, a->rhs->pos, "E-TYPE-VALUE",
+			      "operator '%s' needs constant values", vg_op_name(a->op));
+			goto fail;
+		}
+		goto done;
+	}
+	n->vals = calloc(a->rhs->nitems ? a->rhs->nitems : 1, sizeof(*n->vals));
+	if (!n->vals)
+		goto nomem;
+	for (size_t i = 0; i < a->rhs->nitems; i++) {
+		const struct vg_ast_item *it = &a->rhs->items[i];
+		char *s = vg_strndup0(it->s, it->len);
+		struct vg_ast_item copy = *it;
+
+		if (!s || !own(n, s))
+			goto nomem;
+		copy.s = s;
+		if (!parse_const(c, n, &copy, t, &n->vals[i], &code, err, sizeof(err))) {
+			cdiag(c, VG_DIAG_ERROR, a->src, it->pos, code[0] ? code : "E-VALUE", "%s",
+			      err[0] ? err : "out of memory");
+			goto fail;
+		}
+		n->nvals = i + 1;
+	}
+	if (is_stringish(t) && (vg_op_is_list(a->op))) {
+		for (size_t i = 0; i < n->nvals; i++)
+			if (!vg_strset_add(&n->set, n->vals[i].s, n->vals[i].len))
+				goto nomem;
+	}
+	if (a->op == VG_OP_REGEX &&
+	    !compile_regex(n, n->vals[0].s, n->vals[0].len, err, sizeof(err))) {
+		cdiag(c, VG_DIAG_ERROR, a->src, a->rhs->pos, "E-REGEX", "%s", err);
+		goto fail;
+	}
+done:
+	if (d1 > c->depth)
+		c->depth = d1;
+	if (d2 > c->depth)
+		c->depth = d2;
+	return n;
+nomem:
+	cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-NOMEM", "out of memory");
+fail:
+	vg_cnode_free(n);
+	return NULL;
+}
+
+static struct vg_cnode *compile_node(struct cctx *c, const struct vg_ast *a)
+{
+	struct vg_cnode *n;
+
+	switch (a->kind) {
+	case VG_AST_CHECK: return compile_check(c, a);
+	case VG_AST_MACRO:
+		cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-UNDEFINED-MACRO", "undefined macro '%s'",
+		      a->name);
+		return NULL;
+	default: break;
+	}
+	n = calloc(1, sizeof(*n));
+	if (!n || !(n->kids = calloc(a->nkids, sizeof(*n->kids)))) {
+		free(n);
+		return NULL;
+	}
+	n->kind = a->kind == VG_AST_AND ? CN_AND : a->kind == VG_AST_OR ? CN_OR : CN_NOT;
+	for (size_t i = 0; i < a->nkids; i++) {
+		n->kids[i] = compile_node(c, a->kids[i]);
+		if (!n->kids[i]) {
+			vg_cnode_free(n);
+			return NULL;
+		}
+		n->nkids = i + 1;
+	}
+	return n;
+}
+
+/* ---- event types, as Falco's evttype resolver derives them ---- */
+
+/* The event types for which n (negated when neg) can be true. */
+static void node_evttypes(const struct vg_cnode *n, bool neg, struct vg_evtset *out)
+{
+	struct vg_evtset k;
+
+	switch (n->kind) {
+	case CN_EVTTYPE:
+		*out = n->evts;
+		if (n->negate != neg)
+			vg_evtset_complement(out);
+		return;
+	case CN_NOT: node_evttypes(n->kids[0], !neg, out); return;
+	case CN_AND:
+	case CN_OR:
+		/* De Morgan: a negated "and" is an "or" of negated children */
+		if ((n->kind == CN_AND) != neg) {
+			vg_evtset_clear(out);
+			vg_evtset_fill(out);
+			for (size_t i = 0; i < n->nkids; i++) {
+				node_evttypes(n->kids[i], neg, &k);
+				vg_evtset_intersect(out, &k);
+			}
+		} else {
+			vg_evtset_clear(out);
+			for (size_t i = 0; i < n->nkids; i++) {
+				node_evttypes(n->kids[i], neg, &k);
+				vg_evtset_union(out, &k);
+			}
+		}
+		return;
+	default:
+		/* any other check may hold for every type, negated or not */
+		vg_evtset_clear(out);
+		vg_evtset_fill(out);
+		return;
+	}
+}
+
+/* ---- rules ---- */
+
+void vg_rule_free(struct vg_rule *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->desc);
+	free(r->source);
+	free(r->output);
+	free(r->action);
+	for (size_t i = 0; i < r->ntags; i++)
+		free(r->tags[i]);
+	free(r->tags);
+	vg_cnode_free(r->root);
+	vg_ofmt_free(&r->ofmt);
+	free(r->cond_text);
+	free(r->file);
+	free(r);
+}
+
+static char *xstrdup(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static bool copy_rule_meta(struct vg_rule *r, const struct vg_rule_item *it)
+{
+	r->name = xstrdup(it->name);
+	r->desc = xstrdup(it->desc);
+	r->source = xstrdup(it->source);
+	r->output = xstrdup(it->output);
+	r->action = it->action ? strdup(it->action) : NULL;
+	r->priority = it->priority;
+	r->enabled = it->enabled;
+	r->file = it->loc.file ? strdup(it->loc.file->path) : NULL;
+	r->line = it->loc.line;
+	r->col = it->loc.col;
+	if (!r->name || !r->desc || !r->source || !r->output || (it->action && !r->action))
+		return false;
+	if (it->ntags && !(r->tags = calloc(it->ntags, sizeof(*r->tags))))
+		return false;
+	for (size_t i = 0; i < it->ntags; i++) {
+		if (!(r->tags[i] = strdup(it->tags[i])))
+			return false;
+		r->ntags = i + 1;
+	}
+	return true;
+}
+
+/* Builds the rule's condition text with exceptions, and its location map. */
+static char *rule_text(struct vg_rule_item *it, struct vg_textmap *map, bool *bad)
+{
+	struct vg_sb b;
+
+	vg_sb_init(&b);
+	memset(map, 0, sizeof(*map));
+	if (!it->nexc) {
+		vg_sb_puts(&b, it->cond);
+		for (size_t i = 0; i < it->cmap.n; i++)
+			vg_textmap_add(map, it->cmap.segs[i].off, &it->cmap.segs[i].loc);
+		return vg_sb_take(&b);
+	}
+	vg_sb_putc(&b, '(');
+	vg_sb_puts(&b, it->cond);
+	vg_sb_putc(&b, ')');
+	for (size_t i = 0; i < it->cmap.n; i++)
+		vg_textmap_add(map, it->cmap.segs[i].off + 1, &it->cmap.segs[i].loc);
+	for (size_t i = 0; i < it->nexc; i++) {
+		struct vg_scalar_loc l = it->exc[i].loc;
+
+		l.fixed = true;
+		vg_textmap_add(map, b.len, &l);
+		exception_text(&b, &it->exc[i], bad);
+	}
+	return vg_sb_take(&b);
+}
+
+static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *it)
+{
+	struct cctx c = {
+		.rs = rs, .kind = "rule", .name = it->name, .skip_unknown = it->skip_unknown};
+	struct vg_cond_src src = {.item = it->name};
+	struct vg_textmap map;
+	struct vg_rule *r = NULL;
+	struct vg_ast *ast = NULL;
+	bool bad = false;
+	const char *code = "E-OUTPUT";
+	char err[300] = "";
+	size_t epos = 0;
+	char *text;
+
+	if (!it->cond) {
+		cdiag(&c, VG_DIAG_ERROR, NULL, 0, "E-MISSING-KEY", "rule has no condition");
+		return NULL;
+	}
+	text = rule_text(it, &map, &bad);
+	if (!text)
+		return NULL;
+	if (bad)
+		cdiag(&c, VG_DIAG_ERROR, NULL, 0, "E-EXCEPTION",
+		      "exception values must match the shape of the exception's fields");
+	src.text = text;
+	src.len = strlen(text);
+	src.loc_ctx = &map;
+	c.src = &src;
+	if (bad)
+		goto out;
+	ast = parse_cond(&c, text, &src);
+	if (!ast || !inline_macros(&c, &ast, UINT32_MAX))
+		goto out;
+	r = calloc(1, sizeof(*r));
+	if (!r || !copy_rule_meta(r, it))
+		goto fail;
+	r->root = compile_node(&c, ast);
+	if (!r->root) {
+		if (c.unknown_hit && it->skip_unknown)
+			cdiag(&c, VG_DIAG_WARNING, NULL, 0, "W-UNKNOWN-FILTER",
+			      "rule skipped: it uses a field or event type vigil does not know "
+			      "(skip-if-unknown-filter)");
+		goto fail;
+	}
+	if (!vg_ofmt_compile(rs, it->output, &r->ofmt, &code, err, sizeof(err), &epos)) {
+		const char *file;
+		int line, col;
+
+		vg_scalar_linecol(&it->output_loc, &file, &line, &col);
+		if (strcmp(code, "E-UNKNOWN-FIELD") == 0 && it->skip_unknown) {
+			vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNKNOWN-FILTER", file, line,
+				    col, NULL, "rule '%s' skipped: %s in output", it->name, err);
+		} else {
+			struct vg_textmap om = {0};
+			char item[300];
+
+			vg_textmap_add(&om, 0, &it->output_loc);
+			vg_textmap_loc(&om, epos, it->output, &file, &line, &col);
+			vg_textmap_free(&om);
+			snprintf(item, sizeof(item), "rule:%s", it->name);
+			vg_diag_add(&rs->diags, VG_DIAG_ERROR, code, file, line, col, item,
+				    "output: %s", err);
+		}
+		goto fail;
+	}
+	node_evttypes(r->root, false, &r->evts);
+	if (it->warn_evttypes) {
+		unsigned cnt = vg_evtset_count(&r->evts);
+
+		if (cnt == 0 || cnt > 100)
+			vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-NO-EVTTYPE",
+				    it->loc.file ? it->loc.file->path : NULL, it->loc.line,
+				    it->loc.col, NULL,
+				    "rule '%s' %s; this has a significant performance cost",
+				    it->name,
+				    cnt ? "matches too many event types (no evt.type restriction)"
+					: "matches no event type");
+	}
+	r->cond_text = vg_ast_to_string(ast);
+	if (c.depth + 1 > rs->npool / 2)
+		rs->npool = 2 * (c.depth + 1);
+	goto out;
+fail:
+	vg_rule_free(r);
+	r = NULL;
+out:
+	vg_ast_free(ast);
+	vg_textmap_free(&map);
+	free(text);
+	return r;
+}
+
+static bool index_rules(struct vg_ruleset *rs)
+{
+	vg_evtset_clear(&rs->all_types);
+	for (size_t i = 0; i < rs->nrules; i++) {
+		struct vg_rule *r = rs->rules[i];
+
+		if (r->enabled)
+			vg_evtset_union(&rs->all_types, &r->evts);
+	}
+	for (uint16_t t = 1; t < VG_EVT_COUNT; t++) {
+		size_t n = 0;
+
+		free(rs->by_type[t]);
+		rs->by_type[t] = NULL;
+		rs->nby_type[t] = 0;
+		for (size_t i = 0; i < rs->nrules; i++)
+			n += rs->rules[i]->enabled && vg_evtset_has(&rs->rules[i]->evts, t);
+		if (!n)
+			continue;
+		rs->by_type[t] = calloc(n, sizeof(*rs->by_type[t]));
+		if (!rs->by_type[t])
+			return false;
+		for (size_t i = 0; i < rs->nrules; i++)
+			if (rs->rules[i]->enabled && vg_evtset_has(&rs->rules[i]->evts, t))
+				rs->by_type[t][rs->nby_type[t]++] = rs->rules[i];
+	}
+	return true;
+}
+
+static bool setup_env(struct vg_ruleset *rs)
+{
+	size_t sb = rs->opts.scratch_bytes ? rs->opts.scratch_bytes : DEFAULT_SCRATCH;
+
+	rs->env.scratch.buf = malloc(sb);
+	if (!rs->env.scratch.buf)
+		return false;
+	rs->env.scratch.cap = sb;
+	rs->env.users = vg_userdb_load(rs->opts.passwd_path, rs->opts.group_path);
+	if (gethostname(rs->env.hostname, sizeof(rs->env.hostname) - 1) != 0)
+		rs->env.hostname[0] = '\0';
+	if (rs->npool < 4)
+		rs->npool = 4;
+	rs->pool = calloc(rs->npool, sizeof(*rs->pool));
+	return rs->pool != NULL;
+}
+
+static void unused_warnings(struct vg_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->nmacros; i++) {
+		struct vg_macro_item *m = &rs->macros[i];
+
+		if (!m->used)
+			vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNUSED-MACRO",
+				    m->loc.file ? m->loc.file->path : NULL, m->loc.line, m->loc.col,
+				    NULL, "macro '%s' is not used by any rule or macro", m->name);
+	}
+	for (size_t i = 0; i < rs->nlists; i++) {
+		struct vg_list_item *l = &rs->lists[i];
+
+		if (!l->used)
+			vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNUSED-LIST",
+				    l->loc.file ? l->loc.file->path : NULL, l->loc.line, l->loc.col,
+				    NULL, "list '%s' is not used by any rule, macro or list",
+				    l->name);
+	}
+}
+
+static void add_skip(struct vg_ruleset *rs, const char *name, const char *reason)
+{
+	struct vg_skip *v = realloc(rs->skips, (rs->nskips + 1) * sizeof(*v));
+
+	rs->skipped++;
+	if (!v)
+		return;
+	rs->skips = v;
+	v[rs->nskips].name = strdup(name);
+	v[rs->nskips].reason = reason;
+	if (v[rs->nskips].name)
+		rs->nskips++;
+}
+
+bool vg_ruleset_skipped_rule(const struct vg_ruleset *rs, size_t i, const char **name,
+			     const char **reason)
+{
+	if (i >= rs->nskips)
+		return false;
+	*name = rs->skips[i].name;
+	*reason = rs->skips[i].reason;
+	return true;
+}
+
+int vg_ruleset_compile(struct vg_ruleset *rs)
+{
+	size_t before = rs->diags.nerrors, before_rule;
+
+	if (rs->compiled)
+		return 0;
+	rs->compiled = true;
+	for (size_t i = 0; i < rs->nlists; i++)
+		expand_list(rs, &rs->lists[i], 0);
+	/* parse every macro, used or not, as Falco does */
+	for (size_t i = 0; i < rs->nmacros; i++) {
+		struct vg_macro_item *m = &rs->macros[i];
+		struct cctx c = {.rs = rs, .kind = "macro", .name = m->name, .src = &m->src};
+
+		m->src.item = m->name;
+		m->src.text = m->cond;
+		m->src.len = strlen(m->cond);
+		m->src.loc_ctx = &m->cmap;
+		m->ast = parse_cond(&c, m->cond, &m->src);
+		if (!m->ast)
+			m->state = 3;
+	}
+	for (size_t i = 0; i < rs->nmacros; i++) {
+		struct cctx c = {.rs = rs, .kind = "macro", .name = rs->macros[i].name};
+
+		resolve_macro(&c, &rs->macros[i]);
+	}
+	rs->rules = calloc(rs->nritems ? rs->nritems : 1, sizeof(*rs->rules));
+	if (!rs->rules)
+		goto nomem;
+	for (size_t i = 0; i < rs->nritems; i++) {
+		struct vg_rule *r;
+
+		if (rs->ritems[i].unknown_source) {
+			add_skip(rs, rs->ritems[i].name, "unknown source");
+			continue;
+		}
+		before_rule = rs->diags.nerrors;
+		r = compile_rule(rs, &rs->ritems[i]);
+		if (!r) {
+			add_skip(rs, rs->ritems[i].name,
+				 rs->diags.nerrors > before_rule
+					 ? "errors in its condition, exceptions or output"
+					 : "uses fields or event types vigil does not know "
+					   "(skip-if-unknown-filter)");
+			continue;
+		}
+		r->order = (uint32_t)rs->nrules;
+		rs->rules[rs->nrules++] = r;
+	}
+	unused_warnings(rs);
+	if (!setup_env(rs) || !index_rules(rs))
+		goto nomem;
+	return (int)(rs->diags.nerrors - before);
+nomem:
+	vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-NOMEM", NULL, 0, 0, NULL, "out of memory");
+	return (int)(rs->diags.nerrors - before);
+}
+
+/* ---- accessors ---- */
+
+size_t vg_ruleset_rule_count(const struct vg_ruleset *rs)
+{
+	return rs->nrules;
+}
+
+const struct vg_rule *vg_ruleset_rule(const struct vg_ruleset *rs, size_t i)
+{
+	return i < rs->nrules ? rs->rules[i] : NULL;
+}
+
+size_t vg_ruleset_skipped(const struct vg_ruleset *rs)
+{
+	return rs->skipped;
+}
+
+void vg_ruleset_evttypes(const struct vg_ruleset *rs, struct vg_evtset *out)
+{
+	*out = rs->all_types;
+}
+
+size_t vg_ruleset_enable(struct vg_ruleset *rs, const char *name, bool enabled)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->nrules; i++) {
+		if (strcmp(rs->rules[i]->name, name) == 0) {
+			rs->rules[i]->enabled = enabled;
+			n++;
+		}
+	}
+	if (n && rs->compiled && !index_rules(rs))
+		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-NOMEM", NULL, 0, 0, NULL,
+			    "out of memory");
+	return n;
+}
+
+const char *vg_rule_name(const struct vg_rule *r)
+{
+	return r->name;
+}
+
+const char *vg_rule_desc(const struct vg_rule *r)
+{
+	return r->desc;
+}
+
+const char *vg_rule_source(const struct vg_rule *r)
+{
+	return r->source;
+}
+
+const char *vg_rule_output_format(const struct vg_rule *r)
+{
+	return r->output;
+}
+
+const char *vg_rule_condition(const struct vg_rule *r)
+{
+	return r->cond_text ? r->cond_text : "";
+}
+
+const char *vg_rule_action(const struct vg_rule *r)
+{
+	return r->action;
+}
+
+enum vg_priority vg_rule_priority(const struct vg_rule *r)
+{
+	return (enum vg_priority)r->priority;
+}
+
+bool vg_rule_enabled(const struct vg_rule *r)
+{
+	return r->enabled;
+}
+
+const char *const *vg_rule_tags(const struct vg_rule *r, size_t *n)
+{
+	*n = r->ntags;
+	return (const char *const *)r->tags;
+}
+
+const struct vg_evtset *vg_rule_evttypes(const struct vg_rule *r)
+{
+	return &r->evts;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Ruleset compiler. After the loader has collected rules, macros and
+ * lists, vg_ruleset_compile turns each rule into an evaluation tree:
+ * lists substituted, macros inlined, exceptions folded into the condition
+ * (as Falco does), every field bound to its extractor and type-checked,
+ * constants parsed to the field's type, regexes JIT-compiled. Each rule
+ * gets the set of event types its condition can match, and the ruleset an
+ * index from event type to rules.
+ */
+#ifndef VIGIL_RULES_COMPILE_H
+#define VIGIL_RULES_COMPILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/evttypes.h"
+
+struct vg_ruleset;
+struct vg_rule;
+
+enum vg_priority {
+	VG_PRIO_EMERGENCY,
+	VG_PRIO_ALERT,
+	VG_PRIO_CRITICAL,
+	VG_PRIO_ERROR,
+	VG_PRIO_WARNING,
+	VG_PRIO_NOTICE,
+	VG_PRIO_INFORMATIONAL,
+	VG_PRIO_DEBUG,
+};
+
+struct vg_ruleset_opts {
+	bool match_all;		 /* rule_matching: all (default first, as Falco) */
+	const char *passwd_path; /* NULL: /etc/passwd */
+	const char *group_path;	 /* NULL: /etc/group */
+	size_t scratch_bytes;	 /* per-event string arena; 0: 1 MiB */
+};
+
+/* Compiles what has been loaded; returns the number of errors (0: ok). */
+int vg_ruleset_compile(struct vg_ruleset *rs);
+
+/* Compiled rules, in load order (disabled ones included). */
+size_t vg_ruleset_rule_count(const struct vg_ruleset *rs);
+const struct vg_rule *vg_ruleset_rule(const struct vg_ruleset *rs, size_t i);
+/* Rules whose sources were unknown or which failed to compile. */
+size_t vg_ruleset_skipped(const struct vg_ruleset *rs);
+/* The i-th skipped rule's name and why it was skipped; false past the end. */
+bool vg_ruleset_skipped_rule(const struct vg_ruleset *rs, size_t i, const char **name,
+			     const char **reason);
+
+/* Union of the event types of all enabled rules: the kernel's interest set. */
+void vg_ruleset_evttypes(const struct vg_ruleset *rs, struct vg_evtset *out);
+
+/* Enables or disables rules by exact name; returns how many matched. */
+size_t vg_ruleset_enable(struct vg_ruleset *rs, const char *name, bool enabled);
+
+const char *vg_rule_name(const struct vg_rule *r);
+const char *vg_rule_desc(const struct vg_rule *r);
+const char *vg_rule_source(const struct vg_rule *r);
+const char *vg_rule_output_format(const struct vg_rule *r);
+const char *vg_rule_condition(const struct vg_rule *r); /* macros inlined */
+/* The vigil extension "action:" (deny, kill, ...), or NULL. */
+const char *vg_rule_action(const struct vg_rule *r);
+enum vg_priority vg_rule_priority(const struct vg_rule *r);
+bool vg_rule_enabled(const struct vg_rule *r);
+const char *const *vg_rule_tags(const struct vg_rule *r, size_t *n);
+const struct vg_evtset *vg_rule_evttypes(const struct vg_rule *r);
+
+const char *vg_priority_name(enum vg_priority p);
+/* Case-insensitive; "info" is informational. -1 when unknown. */
+int vg_priority_parse(const char *s);
+
+#endif

@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Evaluation of compiled rules. A check extracts its left-hand side into
+ * a preallocated value buffer and compares every value it got (a field like
+ * proc.aname without an index yields one per ancestor, and the check holds
+ * when any of them matches, as in libsinsp). A missing value makes the
+ * check false. Strings built on the way live in the scratch arena, which
+ * is reset before each check.
+ */
+#include "rules/eval.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <string.h>
+
+#include "rules/internal.h"
+
+/* ---- transformers ---- */
+
+static void xf_case(struct vg_ruleset *rs, const struct vg_xval *in, struct vg_xval *out,
+		    bool upper)
+{
+	for (uint32_t i = 0; i < in->n; i++) {
+		char *s = vg_scratch_alloc(&rs->env.scratch, in->v[i].len);
+
+		if (!s)
+			return;
+		for (uint32_t k = 0; k < in->v[i].len; k++) {
+			unsigned char ch = (unsigned char)in->v[i].s[k];
+
+			s[k] = (char)(upper ? toupper(ch) : tolower(ch));
+		}
+		vg_xval_str(out, s, in->v[i].len);
+	}
+}
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* Base64 decoding; an invalid input yields no value, as in libsinsp. */
+static void xf_b64(struct vg_ruleset *rs, const struct vg_xval *in, struct vg_xval *out)
+{
+	for (uint32_t i = 0; i < in->n; i++) {
+		const char *p = in->v[i].s;
+		uint32_t len = in->v[i].len, o = 0, acc = 0, bits = 0;
+		char *s = vg_scratch_alloc(&rs->env.scratch, len);
+
+		if (!s)
+			return;
+		while (len && p[len - 1] == '=')
+			len--;
+		for (uint32_t k = 0; k < len; k++) {
+			int v = b64val((unsigned char)p[k]);
+
+			if (v < 0)
+				goto next;
+			acc = acc << 6 | (uint32_t)v;
+			bits += 6;
+			if (bits >= 8) {
+				bits -= 8;
+				s[o++] = (char)(acc >> bits & 0xff);
+			}
+		}
+		s[o] = '\0';
+		vg_xval_str(out, s, o);
+	next:;
+	}
+}
+
+static void xf_basename(const struct vg_xval *in, struct vg_xval *out)
+{
+	for (uint32_t i = 0; i < in->n; i++) {
+		const char *s = in->v[i].s, *slash = memrchr(s, '/', in->v[i].len);
+		uint32_t off = slash ? (uint32_t)(slash - s + 1) : 0;
+
+		vg_xval_str(out, s + off, in->v[i].len - off);
+	}
+}
+
+/* Appends a + b into a fresh scratch string. */
+static const char *cat(struct vg_ruleset *rs, const char *a, size_t alen, const char *b,
+		       size_t blen)
+{
+	char *s = vg_scratch_alloc(&rs->env.scratch, alen + blen);
+
+	if (!s)
+		return NULL;
+	memcpy(s, a, alen);
+	memcpy(s + alen, b, blen);
+	return s;
+}
+
+/*
+ * getopt(OPT, args): the value of option OPT in a space-separated argument
+ * string: "-c x" and "-cx" both give "x".
+ */
+static void xf_getopt(struct vg_ruleset *rs, const char *opt, size_t olen, const struct vg_xval *in,
+		      struct vg_xval *out)
+{
+	const char *v;
+
+	for (uint32_t i = 0; i < in->n; i++) {
+		const char *s = in->v[i].s, *end = s + in->v[i].len;
+
+		while (s < end) {
+			const char *t = s;
+
+			while (t < end && *t != ' ')
+				t++;
+			if ((size_t)(t - s) >= olen && memcmp(s, opt, olen) == 0) {
+				if ((size_t)(t - s) == olen) {
+					/* "-c value": the value is the next word */
+					s = t + (t < end);
+					t = s;
+					while (t < end && *t != ' ')
+						t++;
+					if (s == end)
+						return;
+				} else {
+					s += olen; /* "-cvalue" */
+				}
+				/* copied: a word inside the string is not NUL-terminated */
+				v = vg_scratch_copy(&rs->env.scratch, s, (size_t)(t - s));
+				if (v)
+					vg_xval_str(out, v, (size_t)(t - s));
+				return;
+			}
+			s = t + (t < end);
+		}
+	}
+}
+
+static bool is_str(const struct vg_xval *x)
+{
+	return x->type == VG_FT_STRING || x->type == VG_FT_BYTES;
+}
+
+static struct vg_xval *pool_at(struct vg_ruleset *rs, size_t level)
+{
+	return level < rs->npool ? &rs->pool[level] : NULL;
+}
+
+static void eval_xform(struct vg_ruleset *rs, const struct vg_cexpr *e,
+		       const struct vg_eval_ctx *ctx, struct vg_xval *x, size_t level)
+{
+	struct vg_xval *in = pool_at(rs, level + 1);
+	const struct vg_cexpr *a0 = e->args[0];
+
+	if (!in)
+		return;
+	switch (e->xf) {
+	case VG_XF_VAL:
+		vg_cexpr_eval(rs, a0, ctx, x, level + 1);
+		x->type = e->type;
+		return;
+	case VG_XF_TOLOWER:
+	case VG_XF_TOUPPER:
+		vg_cexpr_eval(rs, a0, ctx, in, level + 1);
+		xf_case(rs, in, x, e->xf == VG_XF_TOUPPER);
+		return;
+	case VG_XF_B64:
+		vg_cexpr_eval(rs, a0, ctx, in, level + 1);
+		xf_b64(rs, in, x);
+		return;
+	case VG_XF_BASENAME:
+		vg_cexpr_eval(rs, a0, ctx, in, level + 1);
+		xf_basename(in, x);
+		return;
+	case VG_XF_LEN:
+		vg_cexpr_eval(rs, a0, ctx, in, level + 1);
+		if (in->n)
+			vg_xval_u64(x, a0->multi || !is_str(in) ? in->n : in->v[0].len);
+		return;
+	case VG_XF_GETOPT:
+		vg_cexpr_eval(rs, e->args[1], ctx, in, level + 1);
+		xf_getopt(rs, a0->cstr, a0->clen, in, x);
+		return;
+	case VG_XF_JOIN: {
+		const char *acc = "";
+		size_t alen = 0;
+
+		vg_cexpr_eval(rs, e->args[1], ctx, in, level + 1);
+		if (!in->n)
+			return;
+		for (uint32_t i = 0; i < in->n && acc; i++) {
+			if (i && !(acc = cat(rs, acc, alen, a0->cstr, a0->clen)))
+				break;
+			if (i)
+				alen += a0->clen;
+			acc = cat(rs, acc, alen, in->v[i].s, in->v[i].len);
+			alen += in->v[i].len;
+		}
+		if (acc)
+			vg_xval_str(x, acc, alen);
+		return;
+	}
+	case VG_XF_CONCAT: {
+		const char *acc = "";
+		size_t alen = 0;
+
+		for (size_t i = 0; i < e->nargs && acc; i++) {
+			vg_cexpr_eval(rs, e->args[i], ctx, in, level + 1);
+			if (!in->n)
+				return; /* a missing part makes the whole missing */
+			acc = cat(rs, acc, alen, in->v[0].s, in->v[0].len);
+			alen += in->v[0].len;
+		}
+		if (acc)
+			vg_xval_str(x, acc, alen);
+		return;
+	}
+	default: return;
+	}
+}
+
+void vg_cexpr_eval(struct vg_ruleset *rs, const struct vg_cexpr *e, const struct vg_eval_ctx *ctx,
+		   struct vg_xval *x, size_t level)
+{
+	x->n = 0;
+	x->truncated = false;
+	x->type = e->type;
+	switch (e->kind) {
+	case CX_FIELD: vg_field_extract(&e->ref, ctx, &rs->env, x); return;
+	case CX_CONST: vg_xval_str(x, e->cstr, e->clen); return;
+	case CX_XFORM: eval_xform(rs, e, ctx, x, level); return;
+	}
+}
+
+/* ---- comparisons ---- */
+
+static bool icontains(const char *h, size_t hl, const char *lowneedle, size_t nl)
+{
+	if (nl > hl)
+		return false;
+	for (size_t i = 0; i + nl <= hl; i++) {
+		size_t k = 0;
+
+		while (k < nl && tolower((unsigned char)h[i + k]) == (unsigned char)lowneedle[k])
+			k++;
+		if (k == nl)
+			return true;
+	}
+	return false;
+}
+
+/* Path prefix match at component boundaries, as libsinsp's pmatch. */
+static bool pmatch(const struct vg_strset *set, const char *s, size_t len)
+{
+	if (vg_strset_has(set, s, len))
+		return true;
+	for (size_t i = len; i-- > 0;)
+		if (s[i] == '/' && vg_strset_has(set, s, i ? i : 1))
+			return true;
+	return false;
+}
+
+static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	return c ? c : (al > bl) - (al < bl);
+}
+
+static bool str_cmp(const struct vg_cnode *n, const struct vg_value *v, const struct vg_cval *c)
+{
+	switch (n->op) {
+	case VG_OP_EQ: return v->len == c->len && memcmp(v->s, c->s, c->len) == 0;
+	case VG_OP_NE: return !(v->len == c->len && memcmp(v->s, c->s, c->len) == 0);
+	case VG_OP_LT: return cmp_bytes(v->s, v->len, c->s, c->len) < 0;
+	case VG_OP_LE: return cmp_bytes(v->s, v->len, c->s, c->len) <= 0;
+	case VG_OP_GT: return cmp_bytes(v->s, v->len, c->s, c->len) > 0;
+	case VG_OP_GE: return cmp_bytes(v->s, v->len, c->s, c->len) >= 0;
+	case VG_OP_CONTAINS:
+	case VG_OP_BCONTAINS: return memmem(v->s, v->len, c->s, c->len) != NULL;
+	case VG_OP_ICONTAINS: return icontains(v->s, v->len, c->s, c->len);
+	case VG_OP_STARTSWITH:
+	case VG_OP_BSTARTSWITH: return v->len >= c->len && memcmp(v->s, c->s, c->len) == 0;
+	case VG_OP_ENDSWITH:
+		return v->len >= c->len && memcmp(v->s + v->len - c->len, c->s, c->len) == 0;
+	case VG_OP_GLOB: return fnmatch(c->s, v->s, 0) == 0;
+	case VG_OP_IGLOB: return fnmatch(c->s, v->s, FNM_CASEFOLD) == 0;
+	default: return false;
+	}
+}
+
+static bool num_cmp(enum vg_op op, enum vg_ftype t, uint64_t a, uint64_t b)
+{
+	int c;
+
+	if (t == VG_FT_S64)
+		c = ((int64_t)a > (int64_t)b) - ((int64_t)a < (int64_t)b);
+	else
+		c = (a > b) - (a < b);
+	switch (op) {
+	case VG_OP_EQ:
+	case VG_OP_IN:
+	case VG_OP_INTERSECTS: return c == 0;
+	case VG_OP_NE: return c != 0;
+	case VG_OP_LT: return c < 0;
+	case VG_OP_LE: return c <= 0;
+	case VG_OP_GT: return c > 0;
+	case VG_OP_GE: return c >= 0;
+	default: return false;
+	}
+}
+
+static bool dbl_cmp(enum vg_op op, double a, double b)
+{
+	switch (op) {
+	case VG_OP_EQ:
+	case VG_OP_IN:
+	case VG_OP_INTERSECTS: return a == b;
+	case VG_OP_NE: return a != b;
+	case VG_OP_LT: return a < b;
+	case VG_OP_LE: return a <= b;
+	case VG_OP_GT: return a > b;
+	case VG_OP_GE: return a >= b;
+	default: return false;
+	}
+}
+
+/* Address v (4 or 16 bytes in ip, length in len) inside network c. */
+static bool ip_in(const struct vg_value *v, const struct vg_cval *c)
+{
+	unsigned full, rest;
+
+	if (v->len != c->iplen)
+		return false;
+	full = c->prefix / 8;
+	rest = c->prefix % 8;
+	if (memcmp(v->ip, c->ip, full) != 0)
+		return false;
+	return !rest || ((v->ip[full] ^ c->ip[full]) & (0xff << (8 - rest))) == 0;
+}
+
+/* One extracted value against the constant right-hand side. */
+static bool match_const(const struct vg_cnode *n, enum vg_ftype t, const struct vg_value *v)
+{
+	bool any = false;
+
+	switch (t) {
+	case VG_FT_STRING:
+	case VG_FT_BYTES:
+		if (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS)
+			return vg_strset_has(&n->set, v->s, v->len);
+		if (n->op == VG_OP_PMATCH)
+			return pmatch(&n->set, v->s, v->len);
+		if (n->op == VG_OP_REGEX)
+			return pcre2_match(n->re, (PCRE2_SPTR)v->s, v->len, 0, 0, n->md, NULL) >= 0;
+		return n->nvals && str_cmp(n, v, &n->vals[0]);
+	case VG_FT_IPADDR:
+	case VG_FT_IPNET:
+		for (size_t i = 0; i < n->nvals && !any; i++)
+			any = ip_in(v, &n->vals[i]);
+		return n->op == VG_OP_NE ? !any : any;
+	case VG_FT_DOUBLE:
+		for (size_t i = 0; i < n->nvals && !any; i++)
+			any = dbl_cmp(n->op, v->d, n->vals[i].d);
+		return any;
+	default:
+		for (size_t i = 0; i < n->nvals && !any; i++)
+			any = num_cmp(n->op, t, v->u, n->vals[i].u);
+		return any;
+	}
+}
+
+/* One extracted value against a value computed at run time (val(), transformers). */
+static bool match_dyn(const struct vg_cnode *n, enum vg_ftype t, const struct vg_value *v,
+		      const struct vg_value *w)
+{
+	struct vg_cval c = {.s = w->s, .len = w->len, .u = w->u, .d = w->d};
+
+	switch (t) {
+	case VG_FT_STRING:
+	case VG_FT_BYTES:
+		if (n->op == VG_OP_GLOB || n->op == VG_OP_IGLOB || n->op == VG_OP_ICONTAINS) {
+			/* the pattern must be NUL-terminated (it is) and lowered for icontains */
+			if (n->op == VG_OP_ICONTAINS) {
+				for (size_t i = 0; i + w->len <= v->len; i++)
+					if (strncasecmp(v->s + i, w->s, w->len) == 0)
+						return true;
+				return false;
+			}
+		}
+		return str_cmp(n, v, &c);
+	case VG_FT_IPADDR:
+	case VG_FT_IPNET:
+		memcpy(c.ip, w->ip, sizeof(c.ip));
+		c.iplen = (uint8_t)w->len;
+		c.prefix = (uint8_t)(w->len * 8);
+		return n->op == VG_OP_NE ? !ip_in(v, &c) : ip_in(v, &c);
+	case VG_FT_DOUBLE: return dbl_cmp(n->op, v->d, w->d);
+	default: return num_cmp(n->op, t, v->u, w->u);
+	}
+}
+
+static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
+		       const struct vg_eval_ctx *ctx)
+{
+	size_t half = rs->npool / 2;
+	struct vg_xval *x = &rs->pool[0], *y = &rs->pool[half];
+
+	vg_scratch_reset(&rs->env.scratch);
+	vg_cexpr_eval(rs, n->lhs, ctx, x, 0);
+	if (n->op == VG_OP_EXISTS)
+		return x->n > 0;
+	if (!x->n)
+		return false;
+	if (n->rhs) {
+		vg_cexpr_eval(rs, n->rhs, ctx, y, half);
+		if (!y->n)
+			return false;
+		for (uint32_t i = 0; i < x->n; i++)
+			if (match_dyn(n, n->lhs->type, &x->v[i], &y->v[0]))
+				return true;
+		return false;
+	}
+	for (uint32_t i = 0; i < x->n; i++)
+		if (match_const(n, n->lhs->type, &x->v[i]))
+			return true;
+	return false;
+}
+
+static bool eval_node(struct vg_ruleset *rs, const struct vg_cnode *n,
+		      const struct vg_eval_ctx *ctx, uint16_t type)
+{
+	switch (n->kind) {
+	case CN_AND:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (!eval_node(rs, n->kids[i], ctx, type))
+				return false;
+		return true;
+	case CN_OR:
+		for (size_t i = 0; i < n->nkids; i++)
+			if (eval_node(rs, n->kids[i], ctx, type))
+				return true;
+		return false;
+	case CN_NOT: return !eval_node(rs, n->kids[0], ctx, type);
+	case CN_EVTTYPE: return vg_evtset_has(&n->evts, type) != n->negate;
+	case CN_CHECK: return eval_check(rs, n, ctx);
+	}
+	return false;
+}
+
+bool vg_rule_eval(struct vg_ruleset *rs, const struct vg_rule *r, const struct vg_eval_ctx *ctx)
+{
+	uint16_t type = ctx->ev ? vg_evttype_of(ctx->ev) : 0;
+
+	if (!rs->compiled || !rs->pool || !r->root)
+		return false;
+	return eval_node(rs, r->root, ctx, type);
+}
+
+size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_match_fn fn,
+		       void *arg)
+{
+	uint16_t type;
+	size_t matches = 0;
+
+	if (!rs->compiled || !rs->pool || !ctx->ev)
+		return 0;
+	type = vg_evttype_of(ctx->ev);
+	if (!type)
+		return 0;
+	rs->env.evt_num++;
+	for (size_t i = 0; i < rs->nby_type[type]; i++) {
+		const struct vg_rule *r = rs->by_type[type][i];
+
+		if (!eval_node(rs, r->root, ctx, type))
+			continue;
+		matches++;
+		if (fn && !fn(r, ctx, arg))
+			break;
+		if (!rs->opts.match_all)
+			break;
+	}
+	return matches;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What a rule is evaluated against: one decoded event and its process. */
+#ifndef VIGIL_RULES_EVAL_CTX_H
+#define VIGIL_RULES_EVAL_CTX_H
+
+struct vg_event;
+struct vg_proc;
+struct vg_proc_table;
+
+struct vg_eval_ctx {
+	const struct vg_event *ev;
+	struct vg_proc *proc;	     /* the process the event is about; may be NULL */
+	struct vg_proc_table *procs; /* for ancestry; may be NULL */
+};
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Falco event-type names. Falco names events after the syscalls (plus a few
+ * of its own: procexit, container, switch, ...); a rule's condition selects
+ * events by these names through evt.type, and the compiler turns them into
+ * codes to index the rules and to tell the kernel which events matter.
+ */
+#ifndef VIGIL_RULES_EVTTYPES_H
+#define VIGIL_RULES_EVTTYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+struct vg_event;
+
+#define VG_EVT_COUNT 393
+#define VG_EVT_WORDS ((VG_EVT_COUNT + 63) / 64)
+
+/* A set of event-type codes; code 0 means "unknown" and is never set. */
+struct vg_evtset {
+	uint64_t w[VG_EVT_WORDS];
+};
+
+/* Code of a Falco event name, 0 when unknown. */
+uint16_t vg_evttype_code(const char *name, size_t len);
+/* Name of a code, NULL when out of range. */
+const char *vg_evttype_name(uint16_t code);
+/* The event type of a decoded event: execve, clone or procexit today. */
+uint16_t vg_evttype_of(const struct vg_event *ev);
+
+static inline void vg_evtset_add(struct vg_evtset *s, uint16_t c)
+{
+	if (c && c < VG_EVT_COUNT)
+		s->w[c / 64] |= 1ULL << (c % 64);
+}
+
+static inline bool vg_evtset_has(const struct vg_evtset *s, uint16_t c)
+{
+	return c < VG_EVT_COUNT && (s->w[c / 64] >> (c % 64)) & 1;
+}
+
+void vg_evtset_fill(struct vg_evtset *s);
+void vg_evtset_clear(struct vg_evtset *s);
+void vg_evtset_union(struct vg_evtset *d, const struct vg_evtset *s);
+void vg_evtset_intersect(struct vg_evtset *d, const struct vg_evtset *s);
+void vg_evtset_complement(struct vg_evtset *s);
+unsigned vg_evtset_count(const struct vg_evtset *s);
+bool vg_evtset_is_full(const struct vg_evtset *s);
+
+#endif

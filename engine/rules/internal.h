@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ruleset's insides, shared by the loader (which collects items),
+ * the compiler, the evaluator and the output formatter. Not a public
+ * header: the lead's code uses loader.h, compile.h, eval.h and output.h.
+ */
+#ifndef VIGIL_RULES_INTERNAL_H
+#define VIGIL_RULES_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "fields/registry.h"
+#include "rules/ast.h"
+#include "rules/compile.h"
+#include "rules/diag.h"
+#include "rules/evttypes.h"
+#include "rules/util.h"
+
+/* ---- where text came from ---- */
+
+/* One loaded file, kept for mapping offsets to line:column. */
+struct vg_srcfile {
+	char *path;
+	char *text;
+	size_t len;
+};
+
+/* A YAML scalar's place in its file. */
+struct vg_scalar_loc {
+	const struct vg_srcfile *file; /* NULL: synthetic text */
+	size_t start, end;	       /* byte offsets of the scalar in the file */
+	int line, col;		       /* 1-based, of the scalar's first character */
+	bool block;		       /* | or > scalar: text starts on the next line */
+	bool quoted;
+	bool fixed; /* synthetic text: report line:col as is, do not map */
+};
+
+/* A condition may be glued from several scalars (append, exceptions). */
+struct vg_textmap {
+	struct vg_textseg {
+		size_t off; /* where this segment starts in the glued text */
+		struct vg_scalar_loc loc;
+	} * segs;
+	size_t n, cap;
+};
+
+/* ---- collected items (what the YAML said) ---- */
+
+struct vg_exc_value {
+	bool is_list;
+	char *item;
+	struct vg_exc_value *items;
+	size_t n;
+};
+
+struct vg_exception {
+	char *name;
+	struct vg_scalar_loc loc;
+	bool fields_valid, fields_is_list;
+	char **fields;
+	size_t nfields;
+	bool comps_valid, comps_is_list;
+	char **comps;
+	size_t ncomps;
+	struct vg_exc_value *values; /* each a row (list) or a scalar */
+	size_t nvalues;
+};
+
+struct vg_list_item {
+	char *name;
+	struct vg_scalar_loc loc;
+	char **items;
+	bool *quoted; /* the item came from a quoted YAML scalar */
+	size_t n, cap;
+	uint32_t index, visibility;
+	bool used;
+	/* compile-time expansion */
+	int state; /* 0 new, 1 expanding, 2 done */
+	char **xitems;
+	size_t nx;
+};
+
+struct vg_macro_item {
+	char *name;
+	struct vg_scalar_loc loc;
+	char *cond;
+	struct vg_textmap cmap;
+	struct vg_cond_src src;
+	uint32_t index, visibility;
+	bool used;
+	/* compile-time */
+	struct vg_ast *ast;	 /* parsed, lists substituted */
+	struct vg_ast *resolved; /* macros inlined */
+	int state;		 /* 0 new, 1 resolving, 2 done, 3 failed */
+};
+
+struct vg_rule_item {
+	char *name;
+	struct vg_scalar_loc loc;
+	char *desc;
+	char *cond;
+	struct vg_textmap cmap;
+	char *output;
+	struct vg_scalar_loc output_loc;
+	int priority;
+	char *source;
+	bool enabled;
+	char **tags;
+	size_t ntags;
+	struct vg_exception *exc;
+	size_t nexc;
+	bool warn_evttypes;
+	bool skip_unknown;
+	bool capture;
+	uint64_t capture_duration;
+	uint32_t index, visibility;
+	bool unknown_source;
+	char *action; /* vigil extension, kept for the enforcement compiler */
+};
+
+/* ---- compiled form ---- */
+
+/* A compiled value producer: a field, a transformer, or a constant. */
+struct vg_cexpr {
+	enum { CX_FIELD, CX_XFORM, CX_CONST } kind;
+	enum vg_ftype type; /* result type */
+	bool multi;	    /* may yield several values */
+	struct vg_field_ref ref;
+	char *arg_owned;
+	enum vg_xform xf;
+	struct vg_cexpr **args;
+	size_t nargs;
+	char *cstr;
+	size_t clen;
+	char *text; /* as written, e.g. "tolower(proc.name)": the output_fields key */
+};
+
+struct vg_cval {
+	const char *s;
+	uint32_t len;
+	uint64_t u;
+	double d;
+	uint8_t ip[16];
+	uint8_t iplen;	/* 4 or 16 */
+	uint8_t prefix; /* for networks */
+};
+
+enum vg_cnode_kind {
+	CN_AND,
+	CN_OR,
+	CN_NOT,
+	CN_CHECK,
+	CN_EVTTYPE, /* evt.type = / != / in, compiled to a set test */
+};
+
+struct vg_cnode {
+	enum vg_cnode_kind kind;
+	struct vg_cnode **kids;
+	size_t nkids;
+	/* CHECK */
+	struct vg_cexpr *lhs;
+	enum vg_op op;
+	struct vg_cexpr *rhs; /* val() or a transformer: compared at run time */
+	struct vg_cval *vals; /* constant right-hand side, parsed to lhs's type */
+	size_t nvals;
+	char **owned; /* strings the vals point into */
+	size_t nowned;
+	struct vg_strset set; /* in / intersects / pmatch over strings */
+	pcre2_code *re;
+	pcre2_match_data *md;
+	/* EVTTYPE */
+	struct vg_evtset evts;
+	bool negate;
+};
+
+/* Output format: literal text and fields, alternating. */
+struct vg_ofmt {
+	struct vg_oseg {
+		char *lit; /* NULL for a field segment */
+		size_t litlen;
+		struct vg_cexpr *ex;
+	} * segs;
+	size_t n;
+};
+
+struct vg_rule {
+	char *name, *desc, *source, *output, *action;
+	int priority;
+	char **tags;
+	size_t ntags;
+	bool enabled;
+	struct vg_evtset evts;
+	struct vg_cnode *root;
+	struct vg_ofmt ofmt;
+	uint32_t order;
+	char *cond_text; /* canonical, macros inlined */
+	char *file;
+	int line, col;
+};
+
+struct vg_ruleset {
+	struct vg_ruleset_opts opts;
+	struct vg_diags diags;
+	struct vg_srcfile **files;
+	size_t nfiles, cfiles;
+	/* collected */
+	struct vg_list_item *lists;
+	size_t nlists, clists;
+	struct vg_macro_item *macros;
+	size_t nmacros, cmacros;
+	struct vg_rule_item *ritems;
+	size_t nritems, critems;
+	uint32_t cur_index;
+	char *req_engine;
+	/* compiled */
+	bool compiled;
+	struct vg_rule **rules;
+	size_t nrules;
+	struct vg_rule **by_type[VG_EVT_COUNT];
+	size_t nby_type[VG_EVT_COUNT];
+	struct vg_evtset all_types;
+	size_t skipped;
+	struct vg_skip {
+		char *name;
+		const char *reason;
+	} * skips;
+	size_t nskips;
+	struct vg_fenv env;
+	struct vg_xval *pool; /* extraction buffers, one per transformer depth */
+	size_t npool;
+};
+
+/* ---- loader -> compiler helpers ---- */
+
+/* Maps a byte offset in glued text to file:line:col. */
+void vg_textmap_loc(const struct vg_textmap *m, size_t off, const char *text, const char **file,
+		    int *line, int *col);
+void vg_scalar_linecol(const struct vg_scalar_loc *l, const char **file, int *line, int *col);
+bool vg_textmap_add(struct vg_textmap *m, size_t off, const struct vg_scalar_loc *loc);
+void vg_textmap_free(struct vg_textmap *m);
+
+/* Frees a compiled expression / node / rule (compile.c). */
+void vg_cexpr_free(struct vg_cexpr *e);
+void vg_cnode_free(struct vg_cnode *n);
+void vg_rule_free(struct vg_rule *r);
+
+/* Compiles an operand (used for output formats too). NULL on error, with *err set. */
+struct vg_cexpr *vg_compile_opnd(struct vg_ruleset *rs, const struct vg_ast_opnd *o,
+				 const char **errcode, char *err, size_t errlen, unsigned *depth);
+
+/* Evaluates a value producer into x (eval.c); level indexes rs->pool for nested args. */
+void vg_cexpr_eval(struct vg_ruleset *rs, const struct vg_cexpr *e, const struct vg_eval_ctx *ctx,
+		   struct vg_xval *x, size_t level);
+
+/* Output format compile (output.c). */
+bool vg_ofmt_compile(struct vg_ruleset *rs, const char *fmt, struct vg_ofmt *out,
+		     const char **errcode, char *err, size_t errlen, size_t *errpos);
+void vg_ofmt_free(struct vg_ofmt *f);
+
+#endif

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Output formats. "%proc.name spawned %proc.cmdline (parent=%proc.pname)"
+ * is compiled once into literal and field segments; rendering walks them.
+ * A field token is the longest registered name at the '%' (so "%fd.name."
+ * is fd.name followed by a dot), optionally with "[arg]"; transformers are
+ * written as "%tolower(proc.name)".
+ */
+#include "rules/output.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode/decode.h"
+#include "rules/internal.h"
+#include "rules/lexer.h"
+#include "rules/parser.h"
+
+void vg_ofmt_free(struct vg_ofmt *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->segs[i].lit);
+		vg_cexpr_free(f->segs[i].ex);
+	}
+	free(f->segs);
+	memset(f, 0, sizeof(*f));
+}
+
+static bool add_seg(struct vg_ofmt *f, char *lit, size_t litlen, struct vg_cexpr *ex)
+{
+	struct vg_oseg *s = realloc(f->segs, (f->n + 1) * sizeof(*s));
+
+	if (!s)
+		return false;
+	f->segs = s;
+	s[f->n++] = (struct vg_oseg){lit, litlen, ex};
+	return true;
+}
+
+static bool add_lit(struct vg_ofmt *f, const char *p, size_t n)
+{
+	char *s;
+
+	if (!n)
+		return true;
+	s = vg_strndup0(p, n);
+	if (!s || !add_seg(f, s, n, NULL)) {
+		free(s);
+		return false;
+	}
+	return true;
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.';
+}
+
+/* Length of the longest registered field name at p (0 when none). */
+static size_t field_token(const char *p, size_t max)
+{
+	char name[256];
+	const char *dot;
+	size_t n = 0;
+
+	while (n < max && n < sizeof(name) - 1 && name_char(p[n]))
+		n++;
+	while (n > 0) {
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (name[n - 1] != '.' && vg_field_lookup(name, &dot))
+			return n;
+		/* back off to the previous dot */
+		while (n > 0 && p[n - 1] != '.')
+			n--;
+		if (n)
+			n--;
+	}
+	return 0;
+}
+
+/* Parses the token after '%' as a condition operand; *used is its length. */
+static struct vg_cexpr *parse_token(struct vg_ruleset *rs, const char *p, size_t max, size_t *used,
+				    const char **code, char *err, size_t errlen)
+{
+	struct vg_parse_error perr;
+	struct vg_ast *ast;
+	struct vg_cexpr *ex = NULL;
+	size_t n = field_token(p, max);
+	char *text;
+	unsigned depth = 0;
+
+	if (n == 0) {
+		/* maybe a transformer: take up to the matching ')' */
+		size_t depth_p = 0, i = 0;
+
+		while (i < max && (name_char(p[i])))
+			i++;
+		if (i < max && p[i] == '(') {
+			for (; i < max; i++) {
+				if (p[i] == '(')
+					depth_p++;
+				if (p[i] == ')' && --depth_p == 0)
+					break;
+			}
+			n = i < max ? i + 1 : 0;
+		}
+		if (!n) {
+			*code = "E-UNKNOWN-FIELD";
+			snprintf(err, errlen, "invalid field after '%%': '%.*s'",
+				 (int)(max < 40 ? max : 40), p);
+			return NULL;
+		}
+	} else if (n < max && p[n] == '[') {
+		const char *close = memchr(p + n, ']', max - n);
+
+		if (!close) {
+			*code = "E-OUTPUT";
+			snprintf(err, errlen, "unterminated field argument");
+			return NULL;
+		}
+		n = (size_t)(close - p) + 1;
+	}
+	/* reuse the condition parser: "<token> exists" is a check on it */
+	if (asprintf(&text, "%.*s exists", (int)n, p) < 0)
+		return NULL;
+	ast = vg_parse_condition(text, strlen(text), NULL, 32, &perr);
+	free(text);
+	if (!ast || ast->kind != VG_AST_CHECK) {
+		*code = "E-OUTPUT";
+		snprintf(err, errlen, "invalid output token '%.*s'", (int)n, p);
+		vg_ast_free(ast);
+		return NULL;
+	}
+	ex = vg_compile_opnd(rs, ast->lhs, code, err, errlen, &depth);
+	vg_ast_free(ast);
+	if (ex && depth + 1 > rs->npool / 2)
+		rs->npool = 2 * (depth + 1);
+	*used = n;
+	return ex;
+}
+
+bool vg_ofmt_compile(struct vg_ruleset *rs, const char *fmt, struct vg_ofmt *out,
+		     const char **errcode, char *err, size_t errlen, size_t *errpos)
+{
+	const char *p = fmt, *lit = fmt;
+	size_t len = strlen(fmt);
+
+	memset(out, 0, sizeof(*out));
+	while ((p = memchr(p, '%', len - (size_t)(p - fmt)))) {
+		size_t used = 0, max = len - (size_t)(p - fmt) - 1;
+		struct vg_cexpr *ex;
+
+		if (!add_lit(out, lit, (size_t)(p - lit)))
+			goto nomem;
+		if (max && p[1] == '%') {
+			/* "%%" is a literal percent sign */
+			if (!add_lit(out, "%", 1))
+				goto nomem;
+			p += 2;
+			lit = p;
+			continue;
+		}
+		ex = parse_token(rs, p + 1, max, &used, errcode, err, errlen);
+		if (!ex) {
+			*errpos = (size_t)(p - fmt);
+			vg_ofmt_free(out);
+			return false;
+		}
+		/* %container.info is deprecated and expands to nothing, as in Falco */
+		if (ex->kind == CX_FIELD && strcmp(ex->ref.def->name, "container.info") == 0)
+			vg_cexpr_free(ex);
+		else if (!add_seg(out, NULL, 0, ex)) {
+			vg_cexpr_free(ex);
+			goto nomem;
+		}
+		p += 1 + used;
+		lit = p;
+	}
+	if (!add_lit(out, lit, len - (size_t)(lit - fmt)))
+		goto nomem;
+	return true;
+nomem:
+	*errcode = "E-NOMEM";
+	snprintf(err, errlen, "out of memory");
+	vg_ofmt_free(out);
+	return false;
+}
+
+/* Appends at most the room left; returns the length wanted. */
+static void put(char *buf, size_t cap, size_t *off, const char *s, size_t n)
+{
+	if (*off < cap) {
+		size_t room = cap - *off - 1;
+
+		memcpy(buf + *off, s, n < room ? n : room);
+	}
+	*off += n;
+}
+
+/* Text of one extracted value, in tmp when it is not a string. */
+static const char *value_text(enum vg_ftype t, const struct vg_value *v, char *tmp, size_t tlen,
+			      size_t *n)
+{
+	switch (t) {
+	case VG_FT_STRING:
+	case VG_FT_BYTES: *n = v->len; return v->s;
+	case VG_FT_BOOL:
+		*n = (size_t)snprintf(tmp, tlen, "%s", v->u ? "true" : "false");
+		return tmp;
+	case VG_FT_S64: *n = (size_t)snprintf(tmp, tlen, "%" PRId64, v->i); return tmp;
+	case VG_FT_DOUBLE: *n = (size_t)snprintf(tmp, tlen, "%g", v->d); return tmp;
+	case VG_FT_IPADDR:
+	case VG_FT_IPNET:
+		if (!inet_ntop(v->len == 16 ? AF_INET6 : AF_INET, v->ip, tmp, (socklen_t)tlen))
+			tmp[0] = '\0';
+		*n = strlen(tmp);
+		return tmp;
+	default: *n = (size_t)snprintf(tmp, tlen, "%" PRIu64, v->u); return tmp;
+	}
+}
+
+size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
+			     const struct vg_eval_ctx *ctx, char *buf, size_t cap)
+{
+	size_t off = 0;
+	char tmp[64];
+
+	for (size_t i = 0; i < r->ofmt.n; i++) {
+		const struct vg_oseg *s = &r->ofmt.segs[i];
+		struct vg_xval *x;
+
+		if (s->lit) {
+			put(buf, cap, &off, s->lit, s->litlen);
+			continue;
+		}
+		if (!rs->pool) {
+			put(buf, cap, &off, "<NA>", 4);
+			continue;
+		}
+		x = &rs->pool[0];
+		vg_scratch_reset(&rs->env.scratch);
+		vg_cexpr_eval(rs, s->ex, ctx, x, 0);
+		if (!x->n) {
+			put(buf, cap, &off, "<NA>", 4);
+			continue;
+		}
+		for (uint32_t k = 0; k < x->n; k++) {
+			size_t n;
+			const char *t = value_text(x->type, &x->v[k], tmp, sizeof(tmp), &n);
+
+			if (k)
+				put(buf, cap, &off, ",", 1);
+			put(buf, cap, &off, t, n);
+		}
+	}
+	if (cap)
+		buf[off < cap ? off : cap - 1] = '\0';
+	return off;
+}
+
+static struct json_object *json_value(enum vg_ftype t, const struct vg_value *v)
+{
+	char tmp[64];
+	size_t n;
+	const char *s;
+
+	switch (t) {
+	case VG_FT_STRING:
+	case VG_FT_BYTES: return json_object_new_string_len(v->s, (int)v->len);
+	case VG_FT_BOOL: return json_object_new_boolean(v->u != 0);
+	case VG_FT_S64: return json_object_new_int64(v->i);
+	case VG_FT_DOUBLE: return json_object_new_double(v->d);
+	case VG_FT_IPADDR:
+	case VG_FT_IPNET:
+		s = value_text(t, v, tmp, sizeof(tmp), &n);
+		return json_object_new_string_len(s, (int)n);
+	default: return json_object_new_uint64(v->u);
+	}
+}
+
+int vg_rule_output_fields(struct vg_ruleset *rs, const struct vg_rule *r,
+			  const struct vg_eval_ctx *ctx, struct json_object *obj)
+{
+	for (size_t i = 0; i < r->ofmt.n; i++) {
+		const struct vg_oseg *s = &r->ofmt.segs[i];
+		struct json_object *val = NULL;
+		struct vg_xval *x;
+
+		if (s->lit)
+			continue;
+		if (rs->pool) {
+			x = &rs->pool[0];
+			vg_scratch_reset(&rs->env.scratch);
+			/* Falco's JSON carries evt.time as epoch nanoseconds */
+			if (s->ex->kind == CX_FIELD && strncmp(s->ex->text, "evt.time", 8) == 0 &&
+			    ctx && ctx->ev && ctx->ev->hdr) {
+				val = json_object_new_uint64(
+					ctx->ev->wall_ns ? ctx->ev->wall_ns : ctx->ev->hdr->ts_ns);
+				if (!val)
+					return -1;
+			} else {
+				vg_cexpr_eval(rs, s->ex, ctx, x, 0);
+				if (x->n == 1) {
+					val = json_value(x->type, &x->v[0]);
+					if (!val)
+						return -1;
+				} else if (x->n > 1) {
+					val = json_object_new_array();
+					if (!val)
+						return -1;
+					for (uint32_t k = 0; k < x->n; k++)
+						json_object_array_add(
+							val, json_value(x->type, &x->v[k]));
+				}
+			}
+		}
+		if (json_object_object_add(obj, s->ex->text, val) != 0) {
+			json_object_put(val);
+			return -1;
+		}
+	}
+	return 0;
+}

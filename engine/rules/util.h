@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Small helpers shared by the rules compiler: a growable string, a string
+ * hash set, and checked array growth. Internal to engine/rules and
+ * engine/fields; nothing here is used on the per-event path except the
+ * read-only set lookup.
+ */
+#ifndef VIGIL_RULES_UTIL_H
+#define VIGIL_RULES_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vg_sb {
+	char *s;
+	size_t len, cap;
+	bool oom; /* set on any failed growth; later appends are no-ops */
+};
+
+void vg_sb_init(struct vg_sb *b);
+void vg_sb_free(struct vg_sb *b);
+void vg_sb_putn(struct vg_sb *b, const char *s, size_t n);
+void vg_sb_puts(struct vg_sb *b, const char *s);
+void vg_sb_putc(struct vg_sb *b, char c);
+__attribute__((format(printf, 2, 3))) void vg_sb_printf(struct vg_sb *b, const char *fmt, ...);
+/* Hands the buffer over (NUL-terminated, never NULL unless oom). */
+char *vg_sb_take(struct vg_sb *b);
+
+/* Grows *arr (of elem bytes each) so that it holds at least need elements. */
+bool vg_grow(void *arr, size_t *cap, size_t need, size_t elem);
+
+char *vg_strndup0(const char *s, size_t n);
+
+uint64_t vg_hash(const char *s, size_t n);
+
+/* Open-addressing set of byte strings; the set owns copies. */
+struct vg_strset {
+	struct vg_strset_ent {
+		char *s;
+		uint32_t len;
+		uint64_t h;
+	} * tab;
+	size_t cap, n;
+};
+
+bool vg_strset_add(struct vg_strset *set, const char *s, size_t n);
+bool vg_strset_has(const struct vg_strset *set, const char *s, size_t n);
+void vg_strset_free(struct vg_strset *set);
+
+#endif
