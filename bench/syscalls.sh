@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The added cost per operation of vigil running Falco's stable rules, next to
+# libbpf-tools' opensnoop and execsnoop in the same run. Needs root.
+#   bench/syscalls.sh [BUILD_DIR]
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")/.." && pwd)
+rules=$here/../shared/anchors/falco-rules/falco_rules.yaml
+[ -f "$rules" ] || rules=$here/rules
+vigil=$build/engine/vigil
+bench=$build/bench/op_bench
+command -v opensnoop >/dev/null || command -v /usr/sbin/opensnoop >/dev/null ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libbpf-tools >/dev/null 2>&1 || true
+export PATH=$PATH:/usr/sbin
+echo "rules: $rules"
+"$bench" -o open -w "vigil: ready" -- "$vigil" run -r "$rules"
+"$bench" -o open -p /etc/passwd -w "vigil: ready" -- "$vigil" run -r "$rules"
+command -v opensnoop >/dev/null && "$bench" -o open -w PID -- opensnoop
+"$bench" -o exec -n 2000 -w "vigil: ready" -- "$vigil" run -r "$rules"
+command -v execsnoop >/dev/null && "$bench" -o exec -n 2000 -w PID -- execsnoop
+"$bench" -o connect -w "vigil: ready" -- "$vigil" run -r "$rules"
+true
