@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{"run", vg_cmd_run, "watch the system and alert on rules (the default)"},
 	{"events", vg_cmd_events, "print every kernel event as a JSON line"},
 	{"features", vg_cmd_features, "show what this kernel allows and the tier of each hook"},
+	{"capture", vg_cmd_capture, "record raw events (and the process table) to a file"},
 	{"replay", vg_cmd_replay, "evaluate rules over recorded events (JSON lines), no kernel"},
 	{"validate", vg_cmd_validate, "load and compile rules files, report errors and warnings"},
 	{"rules", vg_cmd_rules, "list the compiled rules with their event types and tags"},

@@ -6,7 +6,8 @@
 int vg_cmd_run(int argc, char **argv);	  /* detect: rules -> alerts (the default) */
 int vg_cmd_events(int argc, char **argv); /* debug view: every event as JSON */
 int vg_cmd_features(int argc, char **argv);
-int vg_cmd_replay(int argc, char **argv); /* rules over recorded events, no kernel */
+int vg_cmd_replay(int argc, char **argv);  /* rules over recorded events, no kernel */
+int vg_cmd_capture(int argc, char **argv); /* record raw events and a process snapshot */
 
 struct vg_ruleset;
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * `vigil replay -r RULES... FILE...`: rules over recorded events, without a
- * kernel. Each line of FILE ("-" for stdin) is a JSON event of the `vigil
- * events` shape; it is turned back into a probe record and goes through the
- * same decoder, state and rule engine as a live one, and alerts are printed
- * as live. This is how rule authors test rules.
+ * kernel. FILE is a capture (`vigil capture -w`), or JSON lines ("-" for
+ * stdin) of the `vigil events` shape; each it is turned back into a probe record and goes through
+ * the same decoder, state and rule engine as a live one, and alerts are printed as live. This is
+ * how rule authors test rules.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/capture.h"
 #include "cli/cli.h"
 #include "output/alert.h"
 #include "pipeline.h"
@@ -71,6 +72,12 @@ static int replay_file(struct replay *r, const char *file)
 	if (!f) {
 		fprintf(stderr, "vigil: cannot open %s: %s\n", file, strerror(errno));
 		return -1;
+	}
+	if (f != stdin && vg_capture_is_capture(f)) {
+		int err = vg_capture_replay(f, file, &r->pl);
+
+		fclose(f);
+		return err;
 	}
 	while (getline(&line, &cap, f) > 0)
 		replay_line(r, file, ++lineno, line);

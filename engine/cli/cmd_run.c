@@ -18,6 +18,7 @@
 #include "kernel/host.h"
 #include "kernel/libbpf_log.h"
 #include "kernel/probes.h"
+#include "capture/capture.h"
 #include "output/alert.h"
 #include "pipeline.h"
 #include "rules/loader.h"
@@ -35,7 +36,8 @@
 #define MAX_RULE_PATHS 64
 
 struct run_opts {
-	bool events; /* print every event instead of evaluating rules */
+	bool events;		  /* print every event instead of evaluating rules */
+	const char *capture_path; /* record raw events to this file instead */
 	const char *rule_paths[MAX_RULE_PATHS];
 	int nrule_paths;
 	bool verbose;
@@ -121,6 +123,7 @@ static void usage(FILE *f, const char *cmd)
 	fprintf(f,
 		"usage: vigil %s [options]\n"
 		"  -r, --rules PATH   rules file or directory (repeatable; run only)\n"
+		"  -w, --write FILE   capture only: the file to record to\n"
 		"  --ringbuf-size N   kernel ring buffer size, power of two (default 8M)\n"
 		"  --max-procs N      process table bound (default %d)\n"
 		"  -v, --verbose      print libbpf's messages\n",
@@ -131,6 +134,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
 		{"rules", required_argument, NULL, 'r'},
+		{"write", required_argument, NULL, 'w'},
 		{"ringbuf-size", required_argument, NULL, 'b'},
 		{"max-procs", required_argument, NULL, 'p'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -139,8 +143,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:w:vh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'w': o->capture_path = optarg; break;
 		case 'r':
 			if (o->nrule_paths == MAX_RULE_PATHS) {
 				fprintf(stderr, "vigil: at most %d -r options\n", MAX_RULE_PATHS);
@@ -172,6 +177,14 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		}
 	}
 	return 0;
+}
+
+/* The capture sink: each record exactly as the probe wrote it. */
+static void sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p)
+{
+	(void)p;
+	if (vg_capture_record(ctx, ev->hdr, ev->hdr->size) != 0)
+		fprintf(stderr, "vigil: writing the capture failed\n");
 }
 
 static int consume(struct ring_buffer *rb, const struct vg_probes *probes,
@@ -210,6 +223,7 @@ static int run(struct run_opts *o)
 	struct ring_buffer *rb = NULL;
 	struct vg_ruleset *rules = NULL;
 	struct vg_alerter alerter = {0};
+	FILE *capture = NULL;
 	bool wanted[VG_SC__MAX];
 	int ret = 1, seeded;
 
@@ -222,7 +236,16 @@ static int run(struct run_opts *o)
 		fprintf(stderr, "vigil: out of memory for the process table\n");
 		return 1;
 	}
-	if (o->events) {
+	if (o->capture_path) {
+		capture = fopen(o->capture_path, "w");
+		if (!capture) {
+			fprintf(stderr, "vigil: cannot write %s: %s\n", o->capture_path,
+				strerror(errno));
+			goto out;
+		}
+		pl.sink = sink_capture;
+		pl.sink_ctx = capture;
+	} else if (o->events) {
 		pl.sink = vg_sink_event_json;
 		pl.sink_ctx = &pl;
 	} else {
@@ -249,6 +272,10 @@ static int run(struct run_opts *o)
 		goto out;
 	/* attach first, then seed: a process born in between is in one or the other */
 	seeded = vg_procfs_seed(pl.procs, "/proc");
+	if (capture && vg_capture_begin(capture, pl.procs, pl.boot_to_wall_ns) != 0) {
+		fprintf(stderr, "vigil: writing the capture header failed\n");
+		goto out;
+	}
 	rb = ring_buffer__new(vg_probes_ringbuf_fd(probes), vg_pipeline_handle, &pl, NULL);
 	if (!rb) {
 		fprintf(stderr, "vigil: cannot open the ring buffer: %s\n", strerror(errno));
@@ -261,6 +288,8 @@ static int run(struct run_opts *o)
 out:
 	ring_buffer__free(rb);
 	vg_probes_stop(probes);
+	if (capture && fclose(capture) != 0)
+		fprintf(stderr, "vigil: closing the capture failed: %s\n", strerror(errno));
 	vg_alerter_fini(&alerter);
 	vg_ruleset_free(rules);
 	vg_proc_table_free(pl.procs);
@@ -284,6 +313,23 @@ static int run_cmd(int argc, char **argv, bool events)
 int vg_cmd_events(int argc, char **argv)
 {
 	return run_cmd(argc, argv, true);
+}
+
+int vg_cmd_capture(int argc, char **argv)
+{
+	struct run_opts o = {
+		.ringbuf_bytes = DEFAULT_RINGBUF_BYTES,
+		.max_procs = DEFAULT_MAX_PROCS,
+	};
+	int err = parse_opts(argc, argv, &o);
+
+	if (err)
+		return err < 0 ? 0 : err;
+	if (!o.capture_path) {
+		fprintf(stderr, "vigil: capture needs -w FILE\n");
+		return 2;
+	}
+	return run(&o);
 }
 
 int vg_cmd_run(int argc, char **argv)

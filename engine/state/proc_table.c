@@ -416,6 +416,14 @@ void vg_proc_expire(struct vg_proc_table *t, uint64_t now_ns, uint64_t linger_ns
 		remove_entry(t, t->exited.head);
 }
 
+void vg_proc_foreach(struct vg_proc_table *t, void (*fn)(struct vg_proc *p, void *arg), void *arg)
+{
+	for (struct vg_proc *p = t->live.head, *next; p; p = next) {
+		next = p->next;
+		fn(p, arg);
+	}
+}
+
 size_t vg_proc_count(const struct vg_proc_table *t)
 {
 	return t->count;

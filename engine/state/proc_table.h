@@ -76,6 +76,8 @@ void vg_proc_set_exec_id(struct vg_proc_table *t, struct vg_proc *p);
 void vg_proc_expire(struct vg_proc_table *t, uint64_t now_ns, uint64_t linger_ns);
 
 size_t vg_proc_count(const struct vg_proc_table *t);
+/* Calls fn for every live (not exited) process, in no particular order. */
+void vg_proc_foreach(struct vg_proc_table *t, void (*fn)(struct vg_proc *p, void *arg), void *arg);
 size_t vg_proc_evictions(const struct vg_proc_table *t);
 
 #endif

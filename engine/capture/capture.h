@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Capture files: the raw probe records of a live run, after a snapshot of
+ * the process table at its start, so that a replay sees the same ancestry
+ * and produces the same alerts as live. Format (docs/capture.md), all
+ * integers little-endian as written by this host:
+ *
+ *   header   "VIGILCAP" u32 version u32 header_size i64 boot_to_wall_ns
+ *            u64 start_ns char hostname[64]
+ *   snapshot u32 nprocs, then per process: struct vg_cap_proc, then its
+ *            strings (exe, filename, cwd, args) each as u32 length + bytes
+ *   records  u32 length + the record exactly as the probe wrote it, to EOF
+ */
+#ifndef VIGIL_CAPTURE_H
+#define VIGIL_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define VG_CAP_MAGIC   "VIGILCAP"
+#define VG_CAP_VERSION 1
+
+struct vg_proc_table;
+struct vg_pipeline;
+
+struct vg_cap_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t header_size;
+	int64_t boot_to_wall_ns;
+	uint64_t start_ns;
+	char hostname[64];
+};
+
+/* The fixed part of one process in the snapshot. */
+struct vg_cap_proc {
+	uint32_t pid, ppid, vpid;
+	uint32_t uid, gid, euid, egid;
+	uint32_t loginuid, sessionid, tty;
+	uint32_t pid_ns, mnt_ns;
+	uint64_t cgroup_id, start_ns, exec_ns;
+	char comm[16];
+};
+
+/* Writer: header and snapshot now, then one record per call. */
+int vg_capture_begin(FILE *f, struct vg_proc_table *t, int64_t boot_to_wall_ns);
+int vg_capture_record(FILE *f, const void *record, uint32_t len);
+
+/* True when the file starts with the capture magic (the stream is rewound). */
+bool vg_capture_is_capture(FILE *f);
+/*
+ * Reads a whole capture into the pipeline: restores the snapshot into
+ * pl->procs, then feeds every record. Returns 0, or -1 with a message on
+ * stderr naming the file and the byte offset of the damage.
+ */
+int vg_capture_replay(FILE *f, const char *name, struct vg_pipeline *pl);
+
+#endif
