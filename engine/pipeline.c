@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "container/container.h"
 #include "decode/decode.h"
 #include "output/event_json.h"
 #include "state/proc_table.h"
@@ -33,6 +34,8 @@ int vg_pipeline_handle(void *ctx, void *data, size_t len)
 	pl->decoded++;
 	p = vg_proc_apply(pl->procs, &ev);
 	vg_fd_apply(pl->procfs_root, p, &ev, &pl->fd_scratch);
+	if (pl->containers)
+		ev.container = vg_containers_lookup(pl->containers, ev.hdr->cgroup_id, ev.hdr->pid);
 	if (pl->sink)
 		pl->sink(pl->sink_ctx, &ev, p);
 	vg_fd_after(p, &ev, &pl->fd_scratch);

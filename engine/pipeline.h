@@ -15,6 +15,7 @@
 struct vg_proc_table;
 struct vg_event;
 struct vg_proc;
+struct vg_containers;
 
 /* Called for each decoded event after state is updated. */
 typedef void (*vg_event_sink)(void *ctx, const struct vg_event *ev, struct vg_proc *p);
@@ -24,7 +25,8 @@ struct vg_pipeline {
 	int64_t boot_to_wall_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME */
 	vg_event_sink sink;
 	void *sink_ctx;
-	const char *procfs_root; /* "/proc"; NULL in tests that must not read it */
+	const char *procfs_root;	  /* "/proc"; NULL in tests that must not read it */
+	struct vg_containers *containers; /* NULL: no container enrichment (replay) */
 	struct vg_fd_scratch fd_scratch;
 	uint64_t decoded;
 	uint64_t malformed;

@@ -11,11 +11,11 @@
 static const char *arg_text(enum vg_farg a)
 {
 	switch (a) {
-	case VG_ARG_INDEX: return "[index]";
-	case VG_ARG_OPT_INDEX: return "[index] optional";
-	case VG_ARG_KEY: return "[key]";
-	case VG_ARG_OPT_KEY: return "[key] optional";
-	case VG_ARG_IDX_OR_KEY: return "[index] or .name";
+	case VG_FARG_INDEX: return "[index]";
+	case VG_FARG_OPT_INDEX: return "[index] optional";
+	case VG_FARG_KEY: return "[key]";
+	case VG_FARG_OPT_KEY: return "[key] optional";
+	case VG_FARG_IDX_OR_KEY: return "[index] or [name]";
 	default: return "";
 	}
 }

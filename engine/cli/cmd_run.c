@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -19,6 +20,7 @@
 #include "kernel/libbpf_log.h"
 #include "kernel/probes.h"
 #include "capture/capture.h"
+#include "container/container.h"
 #include "output/alert.h"
 #include "pipeline.h"
 #include "rules/loader.h"
@@ -179,6 +181,21 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
+/* Container answers from the worker, and forgetting containers that are gone. */
+static void containers_tick(struct vg_containers *ct)
+{
+	static time_t last_sweep;
+	time_t now = time(NULL);
+
+	if (!ct)
+		return;
+	vg_containers_poll(ct);
+	if (now - last_sweep >= 30) {
+		vg_containers_sweep(ct);
+		last_sweep = now;
+	}
+}
+
 /* The capture sink: each record exactly as the probe wrote it. */
 static void sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p)
 {
@@ -187,8 +204,7 @@ static void sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p
 		fprintf(stderr, "vigil: writing the capture failed\n");
 }
 
-static int consume(struct ring_buffer *rb, const struct vg_probes *probes,
-		   const struct vg_pipeline *pl)
+static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struct vg_pipeline *pl)
 {
 	while (!stop_requested) {
 		int err = ring_buffer__poll(rb, POLL_MS);
@@ -201,6 +217,7 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes,
 				strerror(-err));
 			return 1;
 		}
+		containers_tick(pl->containers);
 		if (counters_requested) {
 			counters_requested = 0;
 			print_counters(probes, pl);
@@ -267,6 +284,9 @@ static int run(struct run_opts *o)
 		pl.sink = vg_sink_alerts;
 		pl.sink_ctx = &alerter;
 	}
+	pl.containers = vg_containers_new(&(struct vg_containers_opts){0});
+	if (!pl.containers)
+		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
 	install_signals();
 	if (vg_probes_start(&popts, &probes) != 0)
 		goto out;
@@ -292,6 +312,7 @@ out:
 		fprintf(stderr, "vigil: closing the capture failed: %s\n", strerror(errno));
 	vg_alerter_fini(&alerter);
 	vg_ruleset_free(rules);
+	vg_containers_free(pl.containers);
 	vg_proc_table_free(pl.procs);
 	return ret;
 }

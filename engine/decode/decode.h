@@ -13,6 +13,8 @@
 
 #include "vigil/event.h"
 
+struct vg_container;
+
 struct vg_str {
 	const char *ptr; /* not NUL-terminated */
 	uint32_t len;
@@ -34,6 +36,7 @@ struct vg_event {
 	const char *path2_abs; /* VG_VAR_PATH2 made absolute */
 	struct vg_fd *fd;      /* the fd the syscall is about, as the table has it after it */
 	bool path_resolved;    /* path_abs is absolute (its base was known) */
+	const struct vg_container *container; /* filled by the pipeline; NULL without one */
 };
 
 enum vg_decode_err {

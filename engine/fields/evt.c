@@ -8,8 +8,63 @@
 #include <string.h>
 #include <time.h>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+
 #include "fields/fields_util.h"
 #include "rules/evttypes.h"
+#include "state/fd_table.h"
+#include "vigil/syscalls.h"
+
+/* ---- syscall rows and open flags ---- */
+
+static const struct vg_sc_row sc_rows[VG_SC__MAX] = {
+#define VG_SC_ROW(n, fam, p, p2, d, d2, f, sa, sal, fl) [VG_SC_##n] = {#n, fam, p, p2, f},
+	VG_SYSCALLS(VG_SC_ROW)
+#undef VG_SC_ROW
+};
+
+const struct vg_sc_row *vg_fx_sc_row(const struct vg_event *ev)
+{
+	if (!ev || ev->type != VG_EV_SYSCALL || !ev->sc || ev->sc->id >= VG_SC__MAX ||
+	    !sc_rows[ev->sc->id].name)
+		return NULL;
+	return &sc_rows[ev->sc->id];
+}
+
+bool vg_fx_is_open(const struct vg_event *ev)
+{
+	uint16_t id = vg_fx_sc_row(ev) ? ev->sc->id : 0;
+
+	return id == VG_SC_open || id == VG_SC_openat || id == VG_SC_openat2 || id == VG_SC_creat;
+}
+
+/* The O_* flags of an open: the kernel's view when the fd exists, else the arguments. */
+static bool open_flags(const struct vg_event *ev, uint32_t *flags)
+{
+	if (!vg_fx_is_open(ev))
+		return false;
+	if (ev->fd && ev->fd->open_flags) {
+		*flags = ev->fd->open_flags;
+		return true;
+	}
+	switch (ev->sc->id) {
+	case VG_SC_open: *flags = (uint32_t)ev->sc->args[1]; return true;
+	case VG_SC_openat: *flags = (uint32_t)ev->sc->args[2]; return true;
+	case VG_SC_creat: *flags = O_CREAT | O_WRONLY | O_TRUNC; return true;
+	default: return false; /* openat2 keeps them in user memory */
+	}
+}
+
+static uint32_t open_mode(const struct vg_event *ev)
+{
+	switch (ev->sc->id) {
+	case VG_SC_open: return (uint32_t)ev->sc->args[2];
+	case VG_SC_openat: return (uint32_t)ev->sc->args[3];
+	case VG_SC_creat: return (uint32_t)ev->sc->args[1];
+	default: return 0;
+	}
+}
 
 #define X(fn)                                                                                      \
 	static void fn(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,              \
@@ -46,9 +101,17 @@ X(x_syscall_type)
 
 X(x_category)
 {
+	const struct vg_sc_row *row = vg_fx_sc_row(ctx->ev);
+
 	(void)ref;
 	(void)env;
-	if (ctx->ev)
+	if (!ctx->ev)
+		return;
+	if (row && row->family == VG_FAM_FILE)
+		vg_xval_cstr(out, "file");
+	else if (row && row->family == VG_FAM_SOCK)
+		vg_xval_cstr(out, "net");
+	else
 		vg_xval_cstr(out, "process");
 }
 
@@ -211,6 +274,31 @@ X(x_false)
 		vg_xval_bool(out, false);
 }
 
+/* evt.is_open_*: true or false for opens, false for every other event. */
+X(x_is_open)
+{
+	const char *what = ref->def->name + 12; /* after "evt.is_open_" */
+	uint32_t f;
+	bool v = false;
+
+	(void)env;
+	if (!ctx->ev)
+		return;
+	if (open_flags(ctx->ev, &f)) {
+		if (strcmp(what, "read") == 0)
+			v = (f & O_ACCMODE) == O_RDONLY || (f & O_ACCMODE) == O_RDWR;
+		else if (strcmp(what, "write") == 0)
+			v = (f & O_ACCMODE) == O_WRONLY || (f & O_ACCMODE) == O_RDWR;
+		else if (strcmp(what, "create") == 0)
+			v = f & O_CREAT;
+		else /* exec: created with an execute bit, as libsinsp defines it */
+			v = (f & O_CREAT) && (open_mode(ctx->ev) & 0111);
+	} else if (vg_fx_is_open(ctx->ev)) {
+		return; /* openat2 without an fd: unknown */
+	}
+	vg_xval_bool(out, v);
+}
+
 static void put_var(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out,
 		    enum vg_var_id id)
 {
@@ -232,6 +320,145 @@ static void put_num_str(struct vg_fenv *env, struct vg_xval *out, long long v)
 		vg_xval_str(out, buf, (size_t)snprintf(buf, 24, "%lld", v));
 }
 
+/* Falco renders open flags as names joined by '|'. */
+static void put_open_flags(struct vg_fenv *env, struct vg_xval *out, uint32_t f)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{O_CREAT, "O_CREAT"},	    {O_EXCL, "O_EXCL"},	      {O_NOCTTY, "O_NOCTTY"},
+		{O_TRUNC, "O_TRUNC"},	    {O_APPEND, "O_APPEND"},   {O_NONBLOCK, "O_NONBLOCK"},
+		{O_DSYNC, "O_DSYNC"},	    {O_DIRECT, "O_DIRECT"},   {O_DIRECTORY, "O_DIRECTORY"},
+		{O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"},
+		{O_PATH, "O_PATH"},	    {O_TMPFILE, "O_TMPFILE"},
+	};
+	char *buf = vg_scratch_alloc(&env->scratch, 256);
+	size_t n;
+
+	if (!buf)
+		return;
+	n = (size_t)snprintf(buf, 256, "%s",
+			     (f & O_ACCMODE) == O_WRONLY ? "O_WRONLY"
+			     : (f & O_ACCMODE) == O_RDWR ? "O_RDWR"
+							 : "O_RDONLY");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((f & names[i].bit) == names[i].bit && n < 200)
+			n += (size_t)snprintf(buf + n, 256 - n, "|%s", names[i].name);
+	vg_xval_str(out, buf, n);
+}
+
+static const char *ptrace_request(uint64_t r)
+{
+	static const struct {
+		uint64_t v;
+		const char *name;
+	} reqs[] = {
+		{0, "PTRACE_TRACEME"},
+		{1, "PTRACE_PEEKTEXT"},
+		{2, "PTRACE_PEEKDATA"},
+		{3, "PTRACE_PEEKUSR"},
+		{4, "PTRACE_POKETEXT"},
+		{5, "PTRACE_POKEDATA"},
+		{6, "PTRACE_POKEUSR"},
+		{7, "PTRACE_CONT"},
+		{8, "PTRACE_KILL"},
+		{9, "PTRACE_SINGLESTEP"},
+		{12, "PTRACE_GETREGS"},
+		{13, "PTRACE_SETREGS"},
+		{14, "PTRACE_GETFPREGS"},
+		{15, "PTRACE_SETFPREGS"},
+		{16, "PTRACE_ATTACH"},
+		{17, "PTRACE_DETACH"},
+		{24, "PTRACE_SYSCALL"},
+		{0x4200, "PTRACE_SETOPTIONS"},
+		{0x4201, "PTRACE_GETEVENTMSG"},
+		{0x4202, "PTRACE_GETSIGINFO"},
+		{0x4203, "PTRACE_SETSIGINFO"},
+		{0x4204, "PTRACE_GETREGSET"},
+		{0x4205, "PTRACE_SETREGSET"},
+		{0x4206, "PTRACE_SEIZE"},
+		{0x4207, "PTRACE_INTERRUPT"},
+		{0x4208, "PTRACE_LISTEN"},
+	};
+
+	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		if (reqs[i].v == r)
+			return reqs[i].name;
+	return NULL;
+}
+
+static const char *socket_domain(uint64_t d)
+{
+	switch (d) {
+	case AF_UNIX: return "AF_LOCAL";
+	case AF_INET: return "AF_INET";
+	case AF_INET6: return "AF_INET6";
+	case AF_NETLINK: return "AF_NETLINK";
+	case AF_PACKET: return "AF_PACKET";
+	default: return NULL;
+	}
+}
+
+/*
+ * evt.arg.NAME of a syscall event, named as in Falco's event table: the
+ * path arguments (name, path, filename, oldpath, target, ... and their
+ * second-path counterparts), fd, flags and mode of opens, uid and gid of
+ * setuid/setgid (as names, like Falco prints them), ptrace's request and
+ * socket's domain.
+ */
+static void sc_arg(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out,
+		   const char *key)
+{
+	static const char *const first[] = {"name",   "path", "pathname", "filename", "oldpath",
+					    "target", "dev",  "file",	  NULL};
+	static const char *const second[] = {"newpath", "linkpath", "dir", NULL};
+	const struct vg_event *ev = ctx->ev;
+	const struct vg_sc_row *row = vg_fx_sc_row(ev);
+	uint16_t id;
+	uint32_t f;
+
+	if (!row)
+		return;
+	id = ev->sc->id;
+	for (size_t i = 0; first[i]; i++)
+		if (strcmp(key, first[i]) == 0 && row->path != VG_ARG_NONE) {
+			put_var(ctx, env, out, VG_VAR_PATH);
+			return;
+		}
+	for (size_t i = 0; second[i]; i++)
+		if (strcmp(key, second[i]) == 0 && row->path2 != VG_ARG_NONE) {
+			put_var(ctx, env, out, VG_VAR_PATH2);
+			return;
+		}
+	if (strcmp(key, "fd") == 0 && row->fd != VG_ARG_NONE) {
+		put_num_str(env, out,
+			    row->fd == VG_ARG_RET ? ev->hdr->retval
+						  : (int64_t)ev->sc->args[row->fd]);
+	} else if (strcmp(key, "flags") == 0 && open_flags(ev, &f)) {
+		put_open_flags(env, out, f);
+	} else if (strcmp(key, "mode") == 0 && vg_fx_is_open(ev)) {
+		char *buf = vg_scratch_alloc(&env->scratch, 16);
+
+		if (buf)
+			vg_xval_str(out, buf, (size_t)snprintf(buf, 16, "0%o", open_mode(ev)));
+	} else if ((strcmp(key, "uid") == 0 && id == VG_SC_setuid) ||
+		   (strcmp(key, "gid") == 0 && id == VG_SC_setgid)) {
+		uint32_t v = (uint32_t)ev->sc->args[0];
+		const char *name = id == VG_SC_setuid ? vg_userdb_user(env->users, v)
+						      : vg_userdb_group(env->users, v);
+
+		if (name)
+			vg_xval_cstr(out, name);
+		else
+			put_num_str(env, out, v);
+	} else if (strcmp(key, "request") == 0 && id == VG_SC_ptrace) {
+		vg_xval_cstr(out, ptrace_request(ev->sc->args[0]));
+	} else if (strcmp(key, "domain") == 0 && id == VG_SC_socket) {
+		vg_xval_cstr(out, socket_domain(ev->sc->args[0]));
+	}
+}
+
 /*
  * evt.arg.NAME / evt.arg[N]: the arguments of Falco's execve exit event
  * that vigil's exec event carries, rendered as strings like libsinsp does.
@@ -247,10 +474,15 @@ X(x_arg)
 	if (!have_hdr(ctx))
 		return;
 	h = ctx->ev->hdr;
-	if (ref->index >= 0)
+	if (ref->index >= 0 && ctx->ev->type != VG_EV_SYSCALL)
 		key = ref->index < 7 ? exec_args[ref->index] : "";
 	if (strcmp(key, "res") == 0) {
 		put_res(ctx, env, out);
+		return;
+	}
+	if (ctx->ev->type == VG_EV_SYSCALL) {
+		if (ref->index < 0)
+			sc_arg(ctx, env, out, key);
 		return;
 	}
 	if (ctx->ev->type != VG_EV_EXEC) {
@@ -357,11 +589,12 @@ static const struct vg_field_def defs[] = {
 	VG_FIELD_NL("evt.abspath", STRING, OPT_KEY, "Absolute path of a path argument"),
 	VG_FIELD_NL("evt.abspath.src", STRING, NONE, "Absolute source path (rename, link)"),
 	VG_FIELD_NL("evt.abspath.dst", STRING, NONE, "Absolute target path (rename, link)"),
-	VG_FIELD("evt.is_open_read", BOOL, NONE, VG_FF_LIVE, "An open for reading", x_false),
-	VG_FIELD("evt.is_open_write", BOOL, NONE, VG_FF_LIVE, "An open for writing", x_false),
-	VG_FIELD("evt.is_open_exec", BOOL, NONE, VG_FF_LIVE, "An open of an executable", x_false),
+	VG_FIELD("evt.is_open_read", BOOL, NONE, VG_FF_LIVE, "An open for reading", x_is_open),
+	VG_FIELD("evt.is_open_write", BOOL, NONE, VG_FF_LIVE, "An open for writing", x_is_open),
+	VG_FIELD("evt.is_open_exec", BOOL, NONE, VG_FF_LIVE,
+		 "An open that creates a file with an execute bit", x_is_open),
 	VG_FIELD("evt.is_open_create", BOOL, NONE, VG_FF_LIVE, "An open that creates the file",
-		 x_false),
+		 x_is_open),
 };
 
 const struct vg_field_class vg_fields_evt = {

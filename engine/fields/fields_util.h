@@ -10,12 +10,12 @@
 /* One table row: name, type, argument kind, flags, description, extractor. */
 #define VG_FIELD(n, t, a, fl, d, fn)                                                               \
 	{                                                                                          \
-		n, VG_FT_##t, VG_ARG_##a, fl, d, fn                                                \
+		n, VG_FT_##t, VG_FARG_##a, fl, d, fn                                               \
 	}
 /* A field registered for compatibility that vigil does not extract yet. */
 #define VG_FIELD_NL(n, t, a, d)                                                                    \
 	{                                                                                          \
-		n, VG_FT_##t, VG_ARG_##a, 0, d, NULL                                               \
+		n, VG_FT_##t, VG_FARG_##a, 0, d, NULL                                              \
 	}
 #define VG_FIELDS_COUNT(arr) (sizeof(arr) / sizeof((arr)[0]))
 
@@ -29,6 +29,17 @@ const char *vg_fx_proc_exe(const struct vg_proc *p, struct vg_scratch *s, uint32
 const char *vg_fx_proc_args(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len);
 /* proc.name + " " + proc.args (proc.cmdline). */
 const char *vg_fx_proc_cmdline(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len);
+/* A captured syscall's name and argument columns (from vigil/syscalls.h). */
+struct vg_sc_row {
+	const char *name;
+	uint8_t family, path, path2, fd;
+};
+
+/* The row of a syscall event, or NULL for other events. */
+const struct vg_sc_row *vg_fx_sc_row(const struct vg_event *ev);
+/* True for open, openat, openat2, creat (the calls that name a new file fd). */
+bool vg_fx_is_open(const struct vg_event *ev);
+
 /* Offset between the event's boot clock and wall clock, in ns. */
 int64_t vg_fx_boot_to_wall(const struct vg_eval_ctx *ctx);
 

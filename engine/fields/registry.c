@@ -87,18 +87,19 @@ const char *vg_field_bind(struct vg_field_ref *ref, const struct vg_field_def *d
 	ref->arg = arg;
 	ref->index = -1;
 	switch (def->arg) {
-	case VG_ARG_NONE: return arg ? "this field takes no argument" : NULL;
-	case VG_ARG_INDEX:
+	case VG_FARG_NONE: return arg ? "this field takes no argument" : NULL;
+	case VG_FARG_INDEX:
 		if (!arg)
 			return "this field needs an index argument, e.g. [0]";
 		return parse_index(arg, &ref->index) ? NULL : "the argument must be an index";
-	case VG_ARG_OPT_INDEX:
+	case VG_FARG_OPT_INDEX:
 		if (arg && !parse_index(arg, &ref->index))
 			return "the argument must be an index";
 		return NULL;
-	case VG_ARG_KEY: return arg && *arg ? NULL : "this field needs a key argument, e.g. [name]";
-	case VG_ARG_OPT_KEY: return NULL;
-	case VG_ARG_IDX_OR_KEY:
+	case VG_FARG_KEY:
+		return arg && *arg ? NULL : "this field needs a key argument, e.g. [name]";
+	case VG_FARG_OPT_KEY: return NULL;
+	case VG_FARG_IDX_OR_KEY:
 		if (!arg || !*arg)
 			return "this field needs an argument: an index or a name";
 		if (!parse_index(arg, &ref->index))
@@ -188,4 +189,16 @@ void vg_xval_s64(struct vg_xval *x, int64_t i)
 void vg_xval_bool(struct vg_xval *x, bool b)
 {
 	vg_xval_u64(x, b ? 1 : 0);
+}
+
+void vg_xval_ip(struct vg_xval *x, const uint8_t *ip, uint32_t len)
+{
+	struct vg_value *v = next_value(x);
+
+	if (v) {
+		memset(v->ip, 0, sizeof(v->ip));
+		memcpy(v->ip, ip, len <= 16 ? len : 16);
+		v->s = NULL;
+		v->len = len;
+	}
 }

@@ -34,17 +34,18 @@ enum vg_ftype {
 };
 
 enum vg_farg {
-	VG_ARG_NONE,
-	VG_ARG_INDEX,	  /* required integer: evt.arg[0] */
-	VG_ARG_OPT_INDEX, /* optional integer: proc.aname, proc.aname[2] */
-	VG_ARG_KEY,	  /* required key: container.mount.dest[/etc] */
-	VG_ARG_OPT_KEY,	  /* optional key: proc.env, proc.env[HOME] */
-	VG_ARG_IDX_OR_KEY /* required, either: evt.arg[0], evt.arg.flags */
+	VG_FARG_NONE,
+	VG_FARG_INDEX,	   /* required integer: evt.arg[0] */
+	VG_FARG_OPT_INDEX, /* optional integer: proc.aname, proc.aname[2] */
+	VG_FARG_KEY,	   /* required key: container.mount.dest[/etc] */
+	VG_FARG_OPT_KEY,   /* optional key: proc.env, proc.env[HOME] */
+	VG_FARG_IDX_OR_KEY /* required, either: evt.arg[0], evt.arg.flags */
 };
 
 enum vg_fflags {
 	VG_FF_LIVE = 1 << 0,   /* vigil extracts it today */
-	VG_FF_LIST = 1 << 1,   /* may carry several values */
+	VG_FF_LIST = 1 << 1,   /* a list: "in" means all values in the set, "intersects" any */
+	VG_FF_ANY = 1 << 3,    /* several values without an index; a check holds if any does */
 	VG_FF_DOTARG = 1 << 2, /* the key may also follow a dot: evt.arg.flags */
 };
 
@@ -145,6 +146,8 @@ void vg_xval_cstr(struct vg_xval *x, const char *s);
 void vg_xval_u64(struct vg_xval *x, uint64_t v);
 void vg_xval_s64(struct vg_xval *x, int64_t v);
 void vg_xval_bool(struct vg_xval *x, bool v);
+/* An address: len 4 (IPv4) or 16 (IPv6) bytes, network order. */
+void vg_xval_ip(struct vg_xval *x, const uint8_t *ip, uint32_t len);
 
 /* User database: /etc/passwd and /etc/group read once, looked up per event. */
 struct vg_userdb *vg_userdb_load(const char *passwd_path, const char *group_path);

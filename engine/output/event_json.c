@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <time.h>
 
+#include "container/container.h"
 #include "decode/decode.h"
 #include "kernel/syscall_table.h"
 #include "state/fd_table.h"
@@ -303,6 +304,31 @@ static void add_syscall(json_object *o, const struct vg_event *ev)
 	}
 }
 
+json_object *vg_container_json(const struct vg_container *c, json_object **k8s)
+{
+	json_object *o = json_object_new_object();
+
+	*k8s = NULL;
+	add_str(o, "id", c->id);
+	add_str(o, "full_id", c->full_id);
+	add_str(o, "type", vg_container_type_name(c->type));
+	add_str(o, "name", c->name);
+	add_str(o, "image", c->image);
+	add_str(o, "image_repository", c->image_repository);
+	add_str(o, "image_tag", c->image_tag);
+	add_str(o, "image_digest", c->image_digest);
+	json_object_object_add(o, "privileged", json_object_new_boolean(c->privileged));
+	if (c->incomplete)
+		json_object_object_add(o, "incomplete", json_object_new_boolean(1));
+	if (c->pod_name || c->pod_uid) {
+		*k8s = json_object_new_object();
+		add_str(*k8s, "pod_name", c->pod_name);
+		add_str(*k8s, "ns_name", c->pod_namespace);
+		add_str(*k8s, "pod_uid", c->pod_uid);
+	}
+	return o;
+}
+
 json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, struct vg_proc *p)
 {
 	json_object *o = json_object_new_object();
@@ -327,6 +353,13 @@ json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, s
 		add_u64(o, "exit_signal", ev->exit->exit_code & 0x7f);
 		break;
 	default: break;
+	}
+	if (ev->container) {
+		json_object *k8s;
+
+		json_object_object_add(o, "container", vg_container_json(ev->container, &k8s));
+		if (k8s)
+			json_object_object_add(o, "k8s", k8s);
 	}
 	if (p) {
 		parent = vg_proc_parent(t, p);

@@ -20,6 +20,11 @@ json_object *vg_proc_json_brief(const struct vg_proc *p);
 /* The ancestors of p, nearest first: pid, exec_id, exe, comm each. */
 json_object *vg_ancestors_json(struct vg_proc_table *t, const struct vg_proc *p);
 
+struct vg_container;
+
+/* Falco's container.* identity of c, and (when in a pod) the k8s.* one in *k8s. */
+json_object *vg_container_json(const struct vg_container *c, json_object **k8s);
+
 /* Process argv (NUL-separated) as a JSON array of strings. */
 json_object *vg_args_json(const char *args, uint32_t len);
 

@@ -160,6 +160,7 @@ struct vg_ast *vg_ast_clone(const struct vg_ast *n)
 	c->pos = n->pos;
 	c->src = n->src;
 	c->op = n->op;
+	c->mod = n->mod;
 	if (!dup_str(&c->name, n->name))
 		goto fail;
 	if (n->nkids) {
@@ -257,7 +258,16 @@ static void print_node(struct vg_sb *b, const struct vg_ast *n)
 	case VG_AST_CHECK:
 		print_opnd(b, n->lhs);
 		vg_sb_printf(b, " %s", vg_op_name(n->op));
-		if (n->rhs) {
+		if (n->mod)
+			vg_sb_puts(b, n->mod == VG_MOD_ONEOF   ? " oneof"
+				      : n->mod == VG_MOD_ANYOF ? " anyof"
+							       : " allof");
+		if (n->rhs && n->rhs->kind == VG_OPND_VALUE && n->rhs->nitems &&
+		    (n->op == VG_OP_LT || n->op == VG_OP_LE || n->op == VG_OP_GT ||
+		     n->op == VG_OP_GE)) {
+			/* numeric operators take a bare number, which cannot be quoted */
+			vg_sb_printf(b, " %s", n->rhs->items[0].s);
+		} else if (n->rhs) {
 			vg_sb_putc(b, ' ');
 			print_opnd(b, n->rhs);
 		}

@@ -45,6 +45,14 @@ enum vg_op {
 	VG_OP__COUNT,
 };
 
+/* List modifiers of string operators: "startswith anyof (a, b)". */
+enum vg_mod {
+	VG_MOD_NONE,
+	VG_MOD_ONEOF, /* vigil reads it as anyof: the operator holds for some value */
+	VG_MOD_ANYOF,
+	VG_MOD_ALLOF, /* the operator holds for every value */
+};
+
 enum vg_xform {
 	VG_XF_TOLOWER,
 	VG_XF_TOUPPER,
@@ -109,6 +117,7 @@ struct vg_ast {
 	/* CHECK */
 	struct vg_ast_opnd *lhs;
 	enum vg_op op;
+	enum vg_mod mod;
 	struct vg_ast_opnd *rhs; /* NULL for exists */
 };
 

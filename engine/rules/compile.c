@@ -52,7 +52,8 @@ struct cctx {
 	const struct vg_cond_src *src; /* its condition */
 	bool skip_unknown;
 	bool unknown_hit; /* an unknown field / event type (for skip-if-unknown-filter) */
-	unsigned depth;	  /* deepest transformer nesting seen */
+	const struct vg_scalar_loc *loc; /* the item, for messages about no position */
+	unsigned depth;			 /* deepest transformer nesting seen */
 };
 
 /* Where a node's condition text came from, as file:line:col. */
@@ -80,6 +81,8 @@ __attribute__((format(printf, 6, 7))) static void cdiag(struct cctx *c, enum vg_
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	src_loc(src, pos, &file, &line, &col);
+	if (!src && c->loc)
+		vg_scalar_linecol(c->loc, &file, &line, &col);
 	snprintf(item, sizeof(item), "%s:%s", c->kind, c->name);
 	if (src && src->item && strcmp(src->item, c->name) != 0)
 		vg_diag_add(&c->rs->diags, lvl, code, file, line, col, item, "%s (in macro '%s')",
@@ -488,7 +491,8 @@ static struct vg_cexpr *compile_field(const struct vg_ast_opnd *o, const char **
 	}
 	e->type = def->type;
 	e->multi =
-		(def->flags & VG_FF_LIST) && !(def->arg == VG_ARG_OPT_INDEX && e->ref.index >= 0);
+		(def->flags & VG_FF_LIST) ||
+		((def->flags & VG_FF_ANY) && !(def->arg == VG_FARG_OPT_INDEX && e->ref.index >= 0));
 	e->text = opnd_text(o);
 	if (!e->text)
 		goto nomem;
@@ -803,7 +807,9 @@ static bool compile_regex(struct vg_cnode *n, const char *pat, size_t len, char 
 	int ec;
 	PCRE2_SIZE eo;
 
-	n->re = pcre2_compile((PCRE2_SPTR)pat, len, 0, &ec, &eo, NULL);
+	/* libsinsp matches the whole value (RE2 ANCHOR_BOTH) */
+	n->re = pcre2_compile((PCRE2_SPTR)pat, len, PCRE2_ANCHORED | PCRE2_ENDANCHORED, &ec, &eo,
+			      NULL);
 	if (!n->re) {
 		PCRE2_UCHAR buf[160];
 
@@ -850,8 +856,8 @@ static struct vg_cnode *compile_evttype(struct cctx *c, const struct vg_ast *a)
 
 static bool is_evttype_check(const struct vg_ast *a)
 {
-	return a->lhs->kind == VG_OPND_FIELD && strcmp(a->lhs->name, "evt.type") == 0 &&
-	       !a->lhs->arg && a->rhs &&
+	return a->mod == VG_MOD_NONE && a->lhs->kind == VG_OPND_FIELD &&
+	       strcmp(a->lhs->name, "evt.type") == 0 && !a->lhs->arg && a->rhs &&
 	       (a->rhs->kind == VG_OPND_VALUE || a->rhs->kind == VG_OPND_LIST) &&
 	       (a->op == VG_OP_EQ || a->op == VG_OP_NE || a->op == VG_OP_IN ||
 		a->op == VG_OP_INTERSECTS);
@@ -860,6 +866,11 @@ static bool is_evttype_check(const struct vg_ast *a)
 static bool unknown_code(const char *code)
 {
 	return strcmp(code, "E-UNKNOWN-FIELD") == 0;
+}
+
+static bool is_list_field(const struct vg_cexpr *e)
+{
+	return e->kind == CX_FIELD && (e->ref.def->flags & VG_FF_LIST);
 }
 
 static struct vg_cnode *compile_check(struct cctx *c, const struct vg_ast *a)
@@ -886,6 +897,12 @@ static struct vg_cnode *compile_check(struct cctx *c, const struct vg_ast *a)
 		goto fail;
 	}
 	t = n->lhs->type;
+	if (is_list_field(n->lhs) && a->op != VG_OP_IN && a->op != VG_OP_INTERSECTS &&
+	    a->op != VG_OP_EXISTS) {
+		cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-TYPE-OP",
+		      "list field '%s' supports only exists, in and intersects", n->lhs->text);
+		goto fail;
+	}
 	if (!op_allowed(a->op, t)) {
 		cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-TYPE-OP",
 		      "operator '%s' cannot be used on '%s' of type %s", vg_op_name(a->op),
@@ -894,6 +911,13 @@ static struct vg_cnode *compile_check(struct cctx *c, const struct vg_ast *a)
 	}
 	if (a->op == VG_OP_EXISTS)
 		goto done;
+	n->mod = a->mod;
+	if (a->mod && (a->op == VG_OP_REGEX || a->rhs->kind == VG_OPND_XFORM)) {
+		cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-TYPE-OP",
+		      "'%s' with a list modifier needs a list of constants%s", vg_op_name(a->op),
+		      a->op == VG_OP_REGEX ? " and is not supported for regex" : "");
+		goto fail;
+	}
 	if (a->rhs->kind == VG_OPND_XFORM) {
 		n->rhs = vg_compile_opnd(c->rs, a->rhs, &code, err, sizeof(err), &d2);
 		if (!n->rhs) {
@@ -1108,8 +1132,11 @@ static char *rule_text(struct vg_rule_item *it, struct vg_textmap *map, bool *ba
 
 static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *it)
 {
-	struct cctx c = {
-		.rs = rs, .kind = "rule", .name = it->name, .skip_unknown = it->skip_unknown};
+	struct cctx c = {.rs = rs,
+			 .kind = "rule",
+			 .name = it->name,
+			 .skip_unknown = it->skip_unknown,
+			 .loc = &it->loc};
 	struct vg_cond_src src = {.item = it->name};
 	struct vg_textmap map;
 	struct vg_rule *r = NULL;
@@ -1175,12 +1202,14 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 	if (it->warn_evttypes) {
 		unsigned cnt = vg_evtset_count(&r->evts);
 
+		char item[300];
+
+		snprintf(item, sizeof(item), "rule:%s", it->name);
 		if (cnt == 0 || cnt > 100)
 			vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-NO-EVTTYPE",
 				    it->loc.file ? it->loc.file->path : NULL, it->loc.line,
-				    it->loc.col, NULL,
-				    "rule '%s' %s; this has a significant performance cost",
-				    it->name,
+				    it->loc.col, item,
+				    "the rule %s; this has a significant performance cost",
 				    cnt ? "matches too many event types (no evt.type restriction)"
 					: "matches no event type");
 	}
@@ -1246,22 +1275,27 @@ static bool setup_env(struct vg_ruleset *rs)
 
 static void unused_warnings(struct vg_ruleset *rs)
 {
+	char item[300];
+
 	for (size_t i = 0; i < rs->nmacros; i++) {
 		struct vg_macro_item *m = &rs->macros[i];
 
-		if (!m->used)
-			vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNUSED-MACRO",
-				    m->loc.file ? m->loc.file->path : NULL, m->loc.line, m->loc.col,
-				    NULL, "macro '%s' is not used by any rule or macro", m->name);
+		if (m->used)
+			continue;
+		snprintf(item, sizeof(item), "macro:%s", m->name);
+		vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNUSED-MACRO",
+			    m->loc.file ? m->loc.file->path : NULL, m->loc.line, m->loc.col, item,
+			    "not used by any rule or macro");
 	}
 	for (size_t i = 0; i < rs->nlists; i++) {
 		struct vg_list_item *l = &rs->lists[i];
 
-		if (!l->used)
-			vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNUSED-LIST",
-				    l->loc.file ? l->loc.file->path : NULL, l->loc.line, l->loc.col,
-				    NULL, "list '%s' is not used by any rule, macro or list",
-				    l->name);
+		if (l->used)
+			continue;
+		snprintf(item, sizeof(item), "list:%s", l->name);
+		vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNUSED-LIST",
+			    l->loc.file ? l->loc.file->path : NULL, l->loc.line, l->loc.col, item,
+			    "not used by any rule, macro or list");
 	}
 }
 

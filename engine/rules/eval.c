@@ -273,6 +273,11 @@ static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 	return c ? c : (al > bl) - (al < bl);
 }
 
+static bool is_stringish_t(enum vg_ftype t)
+{
+	return t == VG_FT_STRING || t == VG_FT_BYTES;
+}
+
 static bool str_cmp(const struct vg_cnode *n, const struct vg_value *v, const struct vg_cval *c)
 {
 	switch (n->op) {
@@ -345,10 +350,27 @@ static bool ip_in(const struct vg_value *v, const struct vg_cval *c)
 	return !rest || ((v->ip[full] ^ c->ip[full]) & (0xff << (8 - rest))) == 0;
 }
 
+static bool match_mod(const struct vg_cnode *n, enum vg_ftype t, const struct vg_value *v)
+{
+	bool all = n->mod == VG_MOD_ALLOF;
+
+	for (size_t i = 0; i < n->nvals; i++) {
+		bool m = is_stringish_t(t) ? str_cmp(n, v, &n->vals[i])
+					   : num_cmp(n->op, t, v->u, n->vals[i].u);
+
+		if (m != all)
+			return m;
+	}
+	return all && n->nvals;
+}
+
 /* One extracted value against the constant right-hand side. */
 static bool match_const(const struct vg_cnode *n, enum vg_ftype t, const struct vg_value *v)
 {
 	bool any = false;
+
+	if (n->mod)
+		return match_mod(n, t, v);
 
 	switch (t) {
 	case VG_FT_STRING:
@@ -426,6 +448,14 @@ static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
 			if (match_dyn(n, n->lhs->type, &x->v[i], &y->v[0]))
 				return true;
 		return false;
+	}
+	if (n->op == VG_OP_IN && n->lhs->kind == CX_FIELD &&
+	    (n->lhs->ref.def->flags & VG_FF_LIST)) {
+		/* a list field is "in" a set when all its values are */
+		for (uint32_t i = 0; i < x->n; i++)
+			if (!match_const(n, n->lhs->type, &x->v[i]))
+				return false;
+		return true;
 	}
 	for (uint32_t i = 0; i < x->n; i++)
 		if (match_const(n, n->lhs->type, &x->v[i]))

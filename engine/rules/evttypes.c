@@ -7,6 +7,14 @@
 #include "rules/evttypes.h"
 
 #include "decode/decode.h"
+#include "vigil/syscalls.h"
+
+/* vigil's syscall ids -> names, which are Falco's event names too. */
+static const char *const sc_names[VG_SC__MAX] = {
+#define VG_SC_NAME(name, ...) [VG_SC_##name] = #name,
+	VG_SYSCALLS(VG_SC_NAME)
+#undef VG_SC_NAME
+};
 
 static const char *const names[VG_EVT_COUNT] = {
 	NULL,
@@ -431,11 +439,15 @@ const char *vg_evttype_name(uint16_t code)
 
 uint16_t vg_evttype_of(const struct vg_event *ev)
 {
-	/* resolved once per call by binary search; three kinds today */
+	/* a binary search over the names: cheap next to evaluating rules */
 	switch (ev->type) {
 	case VG_EV_EXEC: return vg_evttype_code("execve", 6);
 	case VG_EV_FORK: return vg_evttype_code("clone", 5);
 	case VG_EV_EXIT: return vg_evttype_code("procexit", 8);
+	case VG_EV_SYSCALL:
+		if (!ev->sc || ev->sc->id >= VG_SC__MAX || !sc_names[ev->sc->id])
+			return 0;
+		return vg_evttype_code(sc_names[ev->sc->id], strlen(sc_names[ev->sc->id]));
 	default: return 0;
 	}
 }

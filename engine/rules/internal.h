@@ -161,6 +161,7 @@ struct vg_cnode {
 	/* CHECK */
 	struct vg_cexpr *lhs;
 	enum vg_op op;
+	enum vg_mod mod;
 	struct vg_cexpr *rhs; /* val() or a transformer: compared at run time */
 	struct vg_cval *vals; /* constant right-hand side, parsed to lhs's type */
 	size_t nvals;

@@ -1210,6 +1210,7 @@ static bool read_exceptions(struct reader *r, const struct ynode *n, const char 
 /* Falco's validate_exception_info: defaults for comps, then consistency. */
 static bool validate_exception(struct reader *r, struct vg_exception *x, const char *rname)
 {
+	struct itemref ib;
 	const struct ynode *n = NULL;
 	char where[80];
 
@@ -1226,9 +1227,8 @@ static bool validate_exception(struct reader *r, struct vg_exception *x, const c
 		}
 		if (x->nfields != x->ncomps) {
 			vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION", r->file->path,
-				    x->loc.line, x->loc.col, NULL,
-				    "rule '%s' %s: fields and comps lists must have equal length",
-				    rname, where);
+				    x->loc.line, x->loc.col, iref(&ib, "rule", rname),
+				    "%s: fields and comps lists must have equal length", where);
 			return false;
 		}
 	} else {
@@ -1243,28 +1243,27 @@ static bool validate_exception(struct reader *r, struct vg_exception *x, const c
 		    (strcmp(x->comps[0], "in") != 0 && strcmp(x->comps[0], "pmatch") != 0 &&
 		     strcmp(x->comps[0], "intersects") != 0)) {
 			vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION", r->file->path,
-				    x->loc.line, x->loc.col, NULL,
-				    "rule '%s' %s: with a single field, comps must be one of in, "
+				    x->loc.line, x->loc.col, iref(&ib, "rule", rname),
+				    "%s: with a single field, comps must be one of in, "
 				    "pmatch, intersects",
-				    rname, where);
+				    where);
 			return false;
 		}
 	}
 	for (size_t i = 0; i < x->ncomps; i++) {
 		if (vg_op_lookup(x->comps[i]) < 0 || strcmp(x->comps[i], "exists") == 0) {
 			vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION", r->file->path,
-				    x->loc.line, x->loc.col, NULL,
-				    "rule '%s' %s: '%s' is not a supported comparison operator",
-				    rname, where, x->comps[i]);
+				    x->loc.line, x->loc.col, iref(&ib, "rule", rname),
+				    "%s: '%s' is not a supported comparison operator", where,
+				    x->comps[i]);
 			return false;
 		}
 	}
 	for (size_t i = 0; i < x->nfields; i++) {
 		if (!field_known(x->fields[i])) {
 			vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-UNKNOWN-FIELD", r->file->path,
-				    x->loc.line, x->loc.col, NULL,
-				    "rule '%s' %s: '%s' is not a supported field", rname, where,
-				    x->fields[i]);
+				    x->loc.line, x->loc.col, iref(&ib, "rule", rname),
+				    "%s: '%s' is not a supported field", where, x->fields[i]);
 			return false;
 		}
 	}
@@ -1399,6 +1398,7 @@ static void rule_append(struct reader *r, struct vg_rule_item *prev, struct rule
 	bool ad = !legacy && ovr_of(o, "desc") == OVR_APPEND;
 	bool at = !legacy && ovr_of(o, "tags") == OVR_APPEND;
 	bool ae = legacy ? u->has_exc : ovr_of(o, "exceptions") == OVR_APPEND;
+	struct itemref ib;
 
 	if (ac && u->v.cond && *u->v.cond)
 		glue(&prev->cond, &prev->cmap, u->v.cond, &u->cond_loc, false);
@@ -1447,10 +1447,11 @@ static void rule_append(struct reader *r, struct vg_rule_item *prev, struct rule
 
 				if (!x->fields_valid || !x->nvalues) {
 					vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION",
-						    r->file->path, x->loc.line, x->loc.col, NULL,
-						    "rule '%s': appended exception '%s' needs "
+						    r->file->path, x->loc.line, x->loc.col,
+						    iref(&ib, "rule", prev->name),
+						    "appended exception '%s' needs "
 						    "fields and values",
-						    prev->name, x->name);
+						    x->name);
 					continue;
 				}
 				if (!validate_exception(r, x, prev->name))
@@ -1465,10 +1466,11 @@ static void rule_append(struct reader *r, struct vg_rule_item *prev, struct rule
 			}
 			if (x->fields_valid || x->comps_valid) {
 				vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION",
-					    r->file->path, x->loc.line, x->loc.col, NULL,
-					    "rule '%s': can only append values to existing "
+					    r->file->path, x->loc.line, x->loc.col,
+					    iref(&ib, "rule", prev->name),
+					    "can only append values to existing "
 					    "exception '%s', not fields or comps",
-					    prev->name, x->name);
+					    x->name);
 				continue;
 			}
 			struct vg_exc_value *nv =

@@ -521,8 +521,31 @@ static int lex_op(struct parser *p)
 	return -1;
 }
 
+/*
+ * "anyof", "oneof" or "allof" after a string operator, followed by a blank
+ * or "(": the right-hand side is then a list.
+ */
+static enum vg_mod lex_modifier(struct parser *p, enum vg_op op)
+{
+	static const struct {
+		const char *lit;
+		enum vg_mod mod;
+	} mods[] = {{"oneof", VG_MOD_ONEOF}, {"anyof", VG_MOD_ANYOF}, {"allof", VG_MOD_ALLOF}};
+
+	if (op == VG_OP_LT || op == VG_OP_LE || op == VG_OP_GT || op == VG_OP_GE ||
+	    vg_op_is_list(op))
+		return VG_MOD_NONE;
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+		if (lex_keyword(p, mods[i].lit)) {
+			vg_lex_blank(&p->lx);
+			return mods[i].mod;
+		}
+	return VG_MOD_NONE;
+}
+
 static struct vg_ast *parse_condition_rest(struct parser *p, struct vg_ast_opnd *lhs, size_t pos)
 {
+	enum vg_mod mod = VG_MOD_NONE;
 	struct vg_ast *n = NULL;
 	struct vg_ast_opnd *rhs = NULL;
 	int op;
@@ -537,7 +560,10 @@ static struct vg_ast *parse_condition_rest(struct parser *p, struct vg_ast_opnd 
 	}
 	if (op != VG_OP_EXISTS) {
 		vg_lex_blank(&p->lx);
-		if (op == VG_OP_LT || op == VG_OP_LE || op == VG_OP_GT || op == VG_OP_GE)
+		mod = lex_modifier(p, (enum vg_op)op);
+		if (mod != VG_MOD_NONE)
+			rhs = parse_list_rhs(p);
+		else if (op == VG_OP_LT || op == VG_OP_LE || op == VG_OP_GT || op == VG_OP_GE)
 			rhs = parse_num_rhs(p);
 		else if (vg_op_is_list((enum vg_op)op))
 			rhs = parse_list_rhs(p);
@@ -551,6 +577,7 @@ static struct vg_ast *parse_condition_rest(struct parser *p, struct vg_ast_opnd 
 		goto out;
 	n->lhs = lhs;
 	n->op = (enum vg_op)op;
+	n->mod = mod;
 	n->rhs = rhs;
 	lhs = rhs = NULL;
 out:

@@ -63,7 +63,8 @@ static void test_string_operators(void **state)
 	YES("proc.exepath glob '/u?r/bin/[a-c]at'");
 	NO("proc.exepath glob '/usr/*/CAT'");
 	YES("proc.exepath iglob '/USR/*/CAT'");
-	YES("proc.exepath regex 'bin/c.t$'");
+	YES("proc.exepath regex '.*bin/c.t'");
+	NO("proc.exepath regex 'bin/c.t'");
 	NO("proc.exepath regex '^bin'");
 }
 

@@ -215,7 +215,7 @@ static void test_legacy_append(void **state)
 	assert_int_equal(vg_ruleset_error_count(rs), 0);
 	assert_string_equal(vg_rule_condition(vg_ruleset_rule(rs, 0)),
 			    "((evt.type = \"execve\" or evt.type = \"clone\") and "
-			    "proc.name in (\"a\", \"b\") and proc.pid > \"1\")");
+			    "proc.name in (\"a\", \"b\") and proc.pid > 1)");
 	vg_ruleset_free(rs);
 }
 

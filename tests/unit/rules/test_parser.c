@@ -51,10 +51,10 @@ static void test_all_operators(void **state)
 	assert_canon("proc.name = a", "proc.name = \"a\"");
 	assert_canon("proc.name == a", "proc.name = \"a\"");
 	assert_canon("proc.name != a", "proc.name != \"a\"");
-	assert_canon("proc.pid < 1", "proc.pid < \"1\"");
-	assert_canon("proc.pid <= 1", "proc.pid <= \"1\"");
-	assert_canon("proc.pid > 1", "proc.pid > \"1\"");
-	assert_canon("proc.pid >= 1", "proc.pid >= \"1\"");
+	assert_canon("proc.pid < 1", "proc.pid < 1");
+	assert_canon("proc.pid <= 1", "proc.pid <= 1");
+	assert_canon("proc.pid > 1", "proc.pid > 1");
+	assert_canon("proc.pid >= 1", "proc.pid >= 1");
 	assert_canon("proc.name contains a", "proc.name contains \"a\"");
 	assert_canon("proc.name icontains a", "proc.name icontains \"a\"");
 	assert_canon("proc.name bcontains 6162", "proc.name bcontains \"6162\"");
@@ -74,7 +74,7 @@ static void test_operators_without_blanks(void **state)
 {
 	(void)state;
 	assert_canon("evt.type=execve", "evt.type = \"execve\"");
-	assert_canon("fd.num>=0", "fd.num >= \"0\"");
+	assert_canon("fd.num>=0", "fd.num >= 0");
 	assert_canon("proc.name in(a,b)", "proc.name in (\"a\", \"b\")");
 	/* word operators need a blank after them, as in libsinsp */
 	assert_error("proc.name contains(x)", "E-PARSE", 10);
@@ -129,7 +129,7 @@ static void test_transformers(void **state)
 	assert_canon("toupper( proc.name ) = B", "toupper(proc.name) = \"B\"");
 	assert_canon("b64(proc.args) contains x", "b64(proc.args) contains \"x\"");
 	assert_canon("basename(tolower(proc.exe)) = x", "basename(tolower(proc.exe)) = \"x\"");
-	assert_canon("len(proc.args) > 3", "len(proc.args) > \"3\"");
+	assert_canon("len(proc.args) > 3", "len(proc.args) > 3");
 	assert_canon("concat(proc.name, \"-\", proc.pname) = a-b",
 		     "concat(proc.name, \"-\", proc.pname) = \"a-b\"");
 	assert_canon("join(\",\", proc.aname) contains sshd",
