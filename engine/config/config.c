@@ -1,0 +1,1361 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The YAML configuration: libyaml builds a document (every node keeps its
+ * line and column), and one table (`top` below) says, for every key, its
+ * type, where it goes in struct vg_config, and its checks. The same table
+ * applies the file, the -o overrides, and prints the settings back.
+ */
+#include "config/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+/* the rules installed with vigil (the build passes the same path as the binary's) */
+#ifndef VIGIL_DEFAULT_RULES
+#define VIGIL_DEFAULT_RULES "/usr/local/share/vigil/rules"
+#endif
+
+enum ftype {
+	F_BOOL,
+	F_U32,
+	F_PORT,
+	F_SIZE,
+	F_DOUBLE,
+	F_STR,
+	F_STRLIST, /* aux: offset of the size_t count */
+	F_PRIORITY,
+	F_ENUM, /* names: value = index */
+	F_SECTION,
+	F_RULESEL,
+	F_HEADERS,
+	F_FACILITY,
+	F_RETRIES, /* a count, or -1 for forever */
+	F_FORMAT,  /* aux: offset of the int "set" flag */
+};
+
+struct field {
+	const char *key;
+	enum ftype type;
+	size_t off;
+	size_t aux;
+	const struct field *sub;
+	const char *const *names;
+	/* checks the stored value; returns what is wrong, or NULL */
+	const char *(*check)(const void *value);
+	const char *doc; /* for the dump */
+};
+
+struct loader {
+	struct vg_config *cfg;
+	struct vg_config_err *err;
+	const char *file;
+	unsigned line_base; /* overrides: the value sits after "key=" on line 1 */
+	unsigned col_base;
+	size_t value_len; /* overrides: a mark past the value's end is its end */
+	char path[128];
+	bool enabled_seen[VG_OUTPUT__KINDS];
+	yaml_mark_t enabled_mark[VG_OUTPUT__KINDS];
+	char enabled_file[VG_OUTPUT__KINDS][64];
+};
+
+static const char *const priorities[] = {"emergency", "alert",	"critical",	 "error",
+					 "warning",   "notice", "informational", "debug"};
+static const char *const formats[] = {"json", "text", NULL};
+static const char *const matchings[] = {"first", "all", NULL};
+static const char *const transports[] = {"unix", "udp", "tcp", NULL};
+static const char *const batches[] = {"none", "array", "ndjson", NULL};
+static const char *const facilities[] = {"kern",	 "user",   "mail",   "daemon",	 "auth",
+					 "syslog",	 "lpr",	   "news",   "uucp",	 "cron",
+					 "authpriv",	 "ftp",	   "ntp",    "security", "console",
+					 "solaris-cron", "local0", "local1", "local2",	 "local3",
+					 "local4",	 "local5", "local6", "local7",	 NULL};
+
+/* --- checks --------------------------------------------------------------- */
+
+static const char *check_ringbuf(const void *v)
+{
+	uint64_t n = *(const uint64_t *)v;
+
+	if (n < 4096 || n > (1ull << 30) || (n & (n - 1)))
+		return "must be a power of two between 4K and 1G";
+	return NULL;
+}
+
+static const char *check_positive_u32(const void *v)
+{
+	return *(const uint32_t *)v ? NULL : "must be greater than 0";
+}
+
+static const char *check_rate(const void *v)
+{
+	double d = *(const double *)v;
+
+	return d > 0 && isfinite(d) ? NULL : "must be a number greater than 0";
+}
+
+static const char *check_burst(const void *v)
+{
+	double d = *(const double *)v;
+
+	return d >= 1 && isfinite(d) ? NULL : "must be a number of at least 1";
+}
+
+static const char *check_listen(const void *v)
+{
+	const char *s = *(const char *const *)v;
+	const char *colon = s ? strrchr(s, ':') : NULL;
+	char *end;
+	unsigned long p;
+
+	if (!colon)
+		return "must be HOST:PORT (127.0.0.1:8765, [::1]:8765)";
+	p = strtoul(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || p > 65535)
+		return "must end in :PORT, a number up to 65535";
+	return NULL;
+}
+
+static const char *check_url(const void *v)
+{
+	const char *s = *(const char *const *)v;
+
+	if (!s || !*s || !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8))
+		return NULL;
+	return "must be an http:// or https:// URL";
+}
+
+static const char *check_app_name(const void *v)
+{
+	const char *s = *(const char *const *)v;
+
+	if (!s)
+		return NULL;
+	if (strlen(s) > 48)
+		return "must be at most 48 characters (RFC 5424 APP-NAME)";
+	for (; *s; s++)
+		if (*s <= ' ' || *s > '~')
+			return "must be printable ASCII without spaces (RFC 5424 APP-NAME)";
+	return NULL;
+}
+
+static const char *check_batch_max(const void *v)
+{
+	uint32_t n = *(const uint32_t *)v;
+
+	return n >= 1 && n <= 10000 ? NULL : "must be between 1 and 10000";
+}
+
+static const char *check_queue(const void *v)
+{
+	uint32_t n = *(const uint32_t *)v;
+
+	return n <= 10000000 ? NULL : "must be at most 10000000";
+}
+
+/* --- the table ------------------------------------------------------------ */
+
+#define C(member) offsetof(struct vg_config, member)
+#define O(kind, member)                                                                            \
+	(offsetof(struct vg_config, outputs) + (kind) * sizeof(struct vg_output_config) +          \
+	 offsetof(struct vg_output_config, member))
+
+#define COMMON(kind)                                                                               \
+	{"enabled", F_BOOL, O(kind, enabled), (kind) + 1, .doc = "deliver alerts here"},           \
+		{"format",	   F_FORMAT,                                                       \
+		 O(kind, format),  C(output_format_set[kind]),                                     \
+		 .names = formats, .doc = "json or text; default: json_output"},                   \
+		{"min_priority", F_PRIORITY, O(kind, min_priority),                                \
+		 .doc = "deliver alerts of this priority or more severe"},                         \
+		{"queue_size", F_U32, O(kind, queue_size), .check = check_queue,                   \
+		 .doc = "alerts queued at most; 0 = outputs_queue.capacity"},                      \
+		{"retry_initial_ms", F_U32, O(kind, retry_initial_ms),                             \
+		 .check = check_positive_u32, .doc = "first back-off after a failure"},            \
+		{"retry_max_ms", F_U32, O(kind, retry_max_ms), .check = check_positive_u32,        \
+		 .doc = "back-off cap (doubles up to it)"},                                        \
+	{                                                                                          \
+		"max_retries", F_RETRIES, O(kind, max_retries),                                    \
+			.doc = "retries before an alert is given up; -1 = forever"                 \
+	}
+
+static const struct field stdout_fields[] = {
+	COMMON(VG_OUTPUT_STDOUT),
+	{0},
+};
+
+static const struct field file_fields[] = {
+	COMMON(VG_OUTPUT_FILE),
+	{"filename", F_STR, O(VG_OUTPUT_FILE, file.path), .doc = "appended to"},
+	{"max_size", F_SIZE, O(VG_OUTPUT_FILE, file.max_bytes),
+	 .doc = "rotate before a line would make it bigger; 0 = never"},
+	{"keep", F_U32, O(VG_OUTPUT_FILE, file.keep),
+	 .doc = "rotated files kept: FILE.1 .. FILE.N"},
+	{"keep_alive", F_BOOL, C(file_keep_alive), .doc = "Falco's; vigil always keeps it open"},
+	{0},
+};
+
+static const struct field syslog_fields[] = {
+	COMMON(VG_OUTPUT_SYSLOG),
+	{"transport", F_ENUM, O(VG_OUTPUT_SYSLOG, syslog.transport), .names = transports,
+	 .doc = "unix (the local socket), udp, or tcp (octet counting)"},
+	{"address", F_STR, O(VG_OUTPUT_SYSLOG, syslog.address),
+	 .doc = "socket path (unix), or host[:port]; empty: /dev/log or 127.0.0.1"},
+	{"port", F_PORT, O(VG_OUTPUT_SYSLOG, syslog.port), .doc = "udp/tcp port"},
+	{"facility", F_FACILITY, O(VG_OUTPUT_SYSLOG, syslog.facility),
+	 .doc = "user, daemon, auth, local0..local7, ..."},
+	{"app_name", F_STR, O(VG_OUTPUT_SYSLOG, syslog.app_name), .check = check_app_name,
+	 .doc = "RFC 5424 APP-NAME"},
+	{"timeout_ms", F_U32, O(VG_OUTPUT_SYSLOG, syslog.timeout_ms), .check = check_positive_u32,
+	 .doc = "connect and send timeout"},
+	{0},
+};
+
+static const struct field http_fields[] = {
+	COMMON(VG_OUTPUT_HTTP),
+	{"url", F_STR, O(VG_OUTPUT_HTTP, http.url), .check = check_url,
+	 .doc = "where alerts are POSTed (falcosidekick: http://host:2801/)"},
+	{"user_agent", F_STR, O(VG_OUTPUT_HTTP, http.user_agent), .doc = "default vigil/VERSION"},
+	{"headers", F_HEADERS, O(VG_OUTPUT_HTTP, http.headers), O(VG_OUTPUT_HTTP, http.n_headers),
+	 .doc = "extra request headers, name: value"},
+	{"bearer_token", F_STR, O(VG_OUTPUT_HTTP, http.bearer_token),
+	 .doc = "sent as Authorization: Bearer TOKEN"},
+	{"basic_auth", F_STR, O(VG_OUTPUT_HTTP, http.basic_auth), .doc = "user:password"},
+	{"ca_cert", F_STR, O(VG_OUTPUT_HTTP, http.ca_file), .doc = "CA bundle file for TLS"},
+	{"ca_path", F_STR, O(VG_OUTPUT_HTTP, http.ca_path), .doc = "directory of CA certificates"},
+	{"insecure", F_BOOL, O(VG_OUTPUT_HTTP, http.insecure),
+	 .doc = "skip TLS certificate checks (testing only)"},
+	{"batch", F_ENUM, O(VG_OUTPUT_HTTP, http.batch), .names = batches,
+	 .doc = "none (one alert per POST), array (JSON array), ndjson"},
+	{"batch_max", F_U32, O(VG_OUTPUT_HTTP, http.batch_max), .check = check_batch_max,
+	 .doc = "alerts per POST at most when batching"},
+	{"timeout_ms", F_U32, O(VG_OUTPUT_HTTP, http.timeout_ms), .check = check_positive_u32,
+	 .doc = "whole-request timeout"},
+	{0},
+};
+
+static const struct field program_fields[] = {
+	COMMON(VG_OUTPUT_PROGRAM),
+	{"program", F_STR, O(VG_OUTPUT_PROGRAM, program.command),
+	 .doc = "shell command; each alert is a line on its stdin"},
+	{"keep_alive", F_BOOL, C(program_keep_alive),
+	 .doc = "Falco's; vigil always keeps the command running"},
+	{0},
+};
+
+static const struct field queue_fields[] = {
+	{"capacity", F_U32, C(outputs_queue_size), .check = check_positive_u32,
+	 .doc = "default queue bound of every output, in alerts"},
+	{0},
+};
+
+static const struct field ratelimit_fields[] = {
+	{"enabled", F_BOOL, C(rate_limit.enabled), .doc = "limit alerts per rule"},
+	{"rate", F_DOUBLE, C(rate_limit.rate), .check = check_rate,
+	 .doc = "alerts per second refilled (token bucket)"},
+	{"burst", F_DOUBLE, C(rate_limit.burst), .check = check_burst,
+	 .doc = "bucket size: alerts let through at once"},
+	{"per_process", F_BOOL, C(rate_limit.per_process),
+	 .doc = "one bucket per rule and process instead of per rule"},
+	{"summary_interval", F_U32, C(rate_limit.summary_interval_s),
+	 .doc = "seconds between 'N alerts suppressed' summaries; 0 = none"},
+	{"max_keys", F_U32, C(rate_limit.max_keys), .check = check_positive_u32,
+	 .doc = "rule+process buckets kept at most"},
+	{0},
+};
+
+static const struct field metrics_fields[] = {
+	{"enabled", F_BOOL, C(metrics_enabled), .doc = "serve /metrics, /healthz, /version"},
+	{"listen_address", F_STR, C(metrics_listen_address), .check = check_listen,
+	 .doc = "HOST:PORT; keep it on loopback unless it is firewalled"},
+	{0},
+};
+
+static const struct field top[] = {
+	{"rules_files", F_STRLIST, C(rules_files), C(n_rules_files),
+	 .doc = "rules files or directories of them"},
+	{"priority", F_PRIORITY, C(priority), .doc = "load rules of this priority or more severe"},
+	{"rules", F_RULESEL, C(rule_selectors), C(n_rule_selectors),
+	 .doc = "enable/disable rules by name glob or tag, in order"},
+	{"rule_matching", F_ENUM, C(rule_matching), .names = matchings,
+	 .doc = "first: one alert per event; all: every matching rule"},
+	{"ring_buffer_size", F_SIZE, C(ring_buffer_size), .check = check_ringbuf,
+	 .doc = "kernel ring buffer, bytes (power of two)"},
+	{"process_table_size", F_U32, C(process_table_size), .check = check_positive_u32,
+	 .doc = "processes tracked at most"},
+	{"json_output", F_BOOL, C(json_output), .doc = "JSON alerts (else Falco's text)"},
+	{"outputs_queue", F_SECTION, C(outputs_queue_size), .sub = queue_fields},
+	{"stdout_output", F_SECTION, 0, .sub = stdout_fields},
+	{"file_output", F_SECTION, 0, .sub = file_fields},
+	{"syslog_output", F_SECTION, 0, .sub = syslog_fields},
+	{"http_output", F_SECTION, 0, .sub = http_fields},
+	{"program_output", F_SECTION, 0, .sub = program_fields},
+	{"rate_limit", F_SECTION, 0, .sub = ratelimit_fields},
+	{"metrics", F_SECTION, 0, .sub = metrics_fields},
+	{0},
+};
+
+/* --- errors --------------------------------------------------------------- */
+
+static void verr(struct loader *ld, unsigned line, unsigned col, const char *fmt, va_list ap)
+{
+	struct vg_config_err *e = ld->err;
+
+	if (!e)
+		return;
+	snprintf(e->file, sizeof(e->file), "%s", ld->file);
+	e->line = line;
+	e->column = col;
+	snprintf(e->key, sizeof(e->key), "%s", ld->path);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	if (line && e->key[0])
+		snprintf(e->text, sizeof(e->text), "%s:%u:%u: %s: %s", e->file, line, col, e->key,
+			 e->msg);
+	else if (line)
+		snprintf(e->text, sizeof(e->text), "%s:%u:%u: %s", e->file, line, col, e->msg);
+	else if (e->key[0])
+		snprintf(e->text, sizeof(e->text), "%s: %s: %s", e->file, e->key, e->msg);
+	else
+		snprintf(e->text, sizeof(e->text), "%s: %s", e->file, e->msg);
+}
+
+static int fail_at(struct loader *ld, yaml_mark_t mark, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail_at(struct loader *ld, yaml_mark_t mark, const char *fmt, ...)
+{
+	va_list ap;
+	unsigned line = (unsigned)mark.line + ld->line_base;
+	unsigned col = (unsigned)mark.column + 1 + (mark.line == 0 ? ld->col_base : 0);
+
+	if (ld->col_base && mark.index >= ld->value_len) {
+		/* libyaml places "unexpected end" on a line after the value: say its end */
+		line = 1;
+		col = ld->col_base + (unsigned)ld->value_len + 1;
+	}
+	va_start(ap, fmt);
+	verr(ld, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int fail_node(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail_node(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	unsigned line = (unsigned)n->start_mark.line + ld->line_base;
+	unsigned col =
+		(unsigned)n->start_mark.column + 1 + (n->start_mark.line == 0 ? ld->col_base : 0);
+
+	va_start(ap, fmt);
+	verr(ld, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int fail_plain(struct loader *ld, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail_plain(struct loader *ld, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(ld, 0, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* --- scalars -------------------------------------------------------------- */
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool is_null(const yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	s = scalar(n);
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	       !strcmp(s, "NULL");
+}
+
+static const char *node_kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_MAPPING_NODE: return "a mapping";
+	case YAML_SEQUENCE_NODE: return "a list";
+	default: return is_null(n) ? "nothing (null)" : "a scalar";
+	}
+}
+
+static int want_scalar(struct loader *ld, const yaml_node_t *n, const char *what)
+{
+	if (n->type == YAML_SCALAR_NODE && !is_null(n))
+		return 0;
+	return fail_node(ld, n, "expected %s, got %s", what, node_kind(n));
+}
+
+static int parse_bool(struct loader *ld, const yaml_node_t *n, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "on", NULL};
+	static const char *const no[] = {"false", "no", "off", NULL};
+	const char *s;
+
+	if (want_scalar(ld, n, "true or false"))
+		return -1;
+	s = scalar(n);
+	for (int i = 0; yes[i]; i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return fail_node(ld, n, "expected true or false, got '%s'", s);
+}
+
+static int parse_u64(struct loader *ld, const yaml_node_t *n, uint64_t max, uint64_t *out)
+{
+	const char *s;
+	char *end;
+	unsigned long long v;
+
+	if (want_scalar(ld, n, "a number"))
+		return -1;
+	s = scalar(n);
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (!isdigit((unsigned char)*s) || *end || errno)
+		return fail_node(ld, n, "expected a whole number, got '%s'", s);
+	if (v > max)
+		return fail_node(ld, n, "%s is too large (at most %llu)", s,
+				 (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+/* 8388608, "8M", "8MiB", "512k", "1G" (binary multiples). */
+static int parse_size(struct loader *ld, const yaml_node_t *n, uint64_t *out)
+{
+	const char *s;
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (want_scalar(ld, n, "a size"))
+		return -1;
+	s = scalar(n);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || errno)
+		goto bad;
+	switch (toupper((unsigned char)*end)) {
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	case '\0': break;
+	default: goto bad;
+	}
+	if (shift) {
+		end++;
+		if (!strcasecmp(end, "ib") || !strcasecmp(end, "b"))
+			end += strlen(end);
+	}
+	if (*end)
+		goto bad;
+	if (shift && v > (UINT64_MAX >> shift))
+		return fail_node(ld, n, "%s is too large", s);
+	*out = (uint64_t)v << shift;
+	return 0;
+bad:
+	return fail_node(ld, n, "expected a size (bytes, or with K, M or G), got '%s'", s);
+}
+
+static int parse_double(struct loader *ld, const yaml_node_t *n, double *out)
+{
+	const char *s;
+	char *end;
+	double v;
+
+	if (want_scalar(ld, n, "a number"))
+		return -1;
+	s = scalar(n);
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(v))
+		return fail_node(ld, n, "expected a number, got '%s'", s);
+	*out = v;
+	return 0;
+}
+
+static int parse_name(struct loader *ld, const yaml_node_t *n, const char *const *names, int *out)
+{
+	char list[256] = "";
+	const char *s;
+
+	if (want_scalar(ld, n, "a name"))
+		return -1;
+	s = scalar(n);
+	for (int i = 0; names[i]; i++) {
+		if (!strcasecmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			 names[i]);
+	}
+	return fail_node(ld, n, "'%s' is not one of: %s", s, list);
+}
+
+int vg_config_priority_parse(const char *s)
+{
+	if (!s)
+		return -1;
+	if (!strcasecmp(s, "info"))
+		return 6;
+	for (int i = 0; i < 8; i++)
+		if (!strcasecmp(s, priorities[i]))
+			return i;
+	return -1;
+}
+
+static int parse_priority(struct loader *ld, const yaml_node_t *n, int *out)
+{
+	int p;
+
+	if (want_scalar(ld, n, "a priority"))
+		return -1;
+	p = vg_config_priority_parse(scalar(n));
+	if (p < 0)
+		return fail_node(ld, n,
+				 "'%s' is not a priority: emergency, alert, critical, error, "
+				 "warning, notice, informational (info), debug",
+				 scalar(n));
+	*out = p;
+	return 0;
+}
+
+/* --- lists and maps ------------------------------------------------------- */
+
+static yaml_node_t *item(yaml_document_t *doc, yaml_node_item_t *it)
+{
+	return yaml_document_get_node(doc, *it);
+}
+
+static int dup_str(struct loader *ld, const yaml_node_t *n, char **out)
+{
+	char *s = strdup(scalar(n));
+
+	if (!s)
+		return fail_node(ld, n, "out of memory");
+	*out = s;
+	return 0;
+}
+
+static void free_strlist(char **l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+/* A string or a list of strings. */
+static int parse_strlist(struct loader *ld, yaml_document_t *doc, yaml_node_t *n, char ***out,
+			 size_t *count)
+{
+	char **l;
+	size_t k = 0, total;
+
+	if (is_null(n)) {
+		*out = NULL;
+		*count = 0;
+		return 0;
+	}
+	if (n->type == YAML_SCALAR_NODE) {
+		l = calloc(1, sizeof(*l));
+		if (!l || dup_str(ld, n, &l[0])) {
+			free(l);
+			return fail_node(ld, n, "out of memory");
+		}
+		*out = l;
+		*count = 1;
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_node(ld, n, "expected a string or a list of strings, got %s",
+				 node_kind(n));
+	total = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	l = calloc(total ? total : 1, sizeof(*l));
+	if (!l)
+		return fail_node(ld, n, "out of memory");
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = item(doc, it);
+
+		if (want_scalar(ld, e, "a string") || dup_str(ld, e, &l[k])) {
+			free_strlist(l, k);
+			return -1;
+		}
+		k++;
+	}
+	*out = l;
+	*count = k;
+	return 0;
+}
+
+static int add_selectors(struct loader *ld, yaml_document_t *doc, yaml_node_t *n, bool enable,
+			 bool by_tag, struct vg_rule_selector **sel, size_t *count)
+{
+	char **pats;
+	size_t np;
+	struct vg_rule_selector *s;
+
+	if (parse_strlist(ld, doc, n, &pats, &np))
+		return -1;
+	s = realloc(*sel, (*count + np + 1) * sizeof(*s));
+	if (!s) {
+		free_strlist(pats, np);
+		return fail_node(ld, n, "out of memory");
+	}
+	*sel = s;
+	for (size_t i = 0; i < np; i++)
+		s[(*count)++] = (struct vg_rule_selector){enable, by_tag, pats[i]};
+	free(pats);
+	return 0;
+}
+
+static void free_selectors(struct vg_rule_selector *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i].pattern);
+	free(s);
+}
+
+/*
+ * Falco's selection list:
+ *   rules:
+ *     - disable: {rule: "*"}
+ *     - enable: {tag: network}
+ *     - enable: {rule: [Netcat*, "Terminal shell in container"]}
+ */
+static int parse_rulesel(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+			 struct vg_rule_selector **out, size_t *count)
+{
+	struct vg_rule_selector *sel = NULL;
+	size_t ns = 0;
+
+	if (is_null(n))
+		goto done;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_node(ld, n,
+				 "expected a list of '- enable:' / '- disable:' entries, "
+				 "got %s",
+				 node_kind(n));
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = item(doc, it), *k, *v;
+		bool enable;
+
+		if (e->type != YAML_MAPPING_NODE ||
+		    e->data.mapping.pairs.top - e->data.mapping.pairs.start != 1) {
+			fail_node(ld, e, "each entry is one 'enable:' or 'disable:' mapping");
+			goto fail;
+		}
+		k = yaml_document_get_node(doc, e->data.mapping.pairs.start->key);
+		v = yaml_document_get_node(doc, e->data.mapping.pairs.start->value);
+		if (k->type != YAML_SCALAR_NODE ||
+		    (strcmp(scalar(k), "enable") && strcmp(scalar(k), "disable"))) {
+			fail_node(ld, k, "expected 'enable' or 'disable'");
+			goto fail;
+		}
+		enable = !strcmp(scalar(k), "enable");
+		if (v->type != YAML_MAPPING_NODE) {
+			fail_node(ld, v, "expected a mapping with 'rule' and/or 'tag', got %s",
+				  node_kind(v));
+			goto fail;
+		}
+		for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
+		     p < v->data.mapping.pairs.top; p++) {
+			yaml_node_t *pk = yaml_document_get_node(doc, p->key);
+			yaml_node_t *pv = yaml_document_get_node(doc, p->value);
+			bool tag;
+
+			if (pk->type != YAML_SCALAR_NODE ||
+			    (strcmp(scalar(pk), "rule") && strcmp(scalar(pk), "tag"))) {
+				fail_node(ld, pk,
+					  "unknown key: expected 'rule' (name globs) or "
+					  "'tag' (tag names)");
+				goto fail;
+			}
+			tag = !strcmp(scalar(pk), "tag");
+			if (add_selectors(ld, doc, pv, enable, tag, &sel, &ns))
+				goto fail;
+		}
+	}
+done:
+	free_selectors(*out, *count);
+	*out = sel;
+	*count = ns;
+	return 0;
+fail:
+	free_selectors(sel, ns);
+	return -1;
+}
+
+static void free_headers(const char **h, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((char *)h[i]);
+	*n = 0;
+}
+
+static int parse_headers(struct loader *ld, yaml_document_t *doc, yaml_node_t *n, const char **hdr,
+			 size_t *count)
+{
+	const char *tmp[VG_OUTPUT_MAX_HEADERS];
+	size_t k = 0;
+
+	if (is_null(n)) {
+		free_headers(hdr, count);
+		return 0;
+	}
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_node(ld, n, "expected a mapping of header names to values, got %s",
+				 node_kind(n));
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *hk = yaml_document_get_node(doc, p->key);
+		yaml_node_t *hv = yaml_document_get_node(doc, p->value);
+		char *line;
+
+		if (k == VG_OUTPUT_MAX_HEADERS) {
+			fail_node(ld, hk, "at most %d headers", VG_OUTPUT_MAX_HEADERS);
+			goto fail;
+		}
+		if (want_scalar(ld, hk, "a header name") || want_scalar(ld, hv, "a header value"))
+			goto fail;
+		for (const char *c = scalar(hk); *c; c++)
+			if (*c <= ' ' || *c == ':' || *c > '~') {
+				fail_node(ld, hk, "'%s' is not a header name", scalar(hk));
+				goto fail;
+			}
+		if (strpbrk(scalar(hv), "\r\n")) {
+			fail_node(ld, hv, "a header value cannot hold a line break");
+			goto fail;
+		}
+		if (asprintf(&line, "%s: %s", scalar(hk), scalar(hv)) < 0) {
+			fail_node(ld, hv, "out of memory");
+			goto fail;
+		}
+		tmp[k++] = line;
+	}
+	free_headers(hdr, count);
+	memcpy(hdr, tmp, k * sizeof(*tmp));
+	*count = k;
+	return 0;
+fail:
+	free_headers(tmp, &k);
+	return -1;
+}
+
+/* --- applying ------------------------------------------------------------- */
+
+static int apply_map(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+		     const struct field *fields);
+
+static void path_push(struct loader *ld, const char *key, size_t *saved)
+{
+	size_t len = strlen(ld->path);
+
+	*saved = len;
+	snprintf(ld->path + len, sizeof(ld->path) - len, "%s%s", len ? "." : "", key);
+}
+
+static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+		       const struct field *f)
+{
+	char *base = (char *)ld->cfg;
+	void *dst = base + f->off;
+	const char *why;
+	uint64_t u;
+	int iv;
+
+	switch (f->type) {
+	case F_BOOL:
+		if (parse_bool(ld, n, dst))
+			return -1;
+		if (f->aux) {
+			/* an output's "enabled": remembered to place later errors */
+			ld->enabled_seen[f->aux - 1] = true;
+			ld->enabled_mark[f->aux - 1] = n->start_mark;
+			snprintf(ld->enabled_file[f->aux - 1], sizeof(ld->enabled_file[0]), "%s",
+				 ld->file);
+		}
+		break;
+	case F_U32:
+		if (parse_u64(ld, n, UINT32_MAX, &u))
+			return -1;
+		*(uint32_t *)dst = (uint32_t)u;
+		break;
+	case F_PORT:
+		if (parse_u64(ld, n, 65535, &u))
+			return -1;
+		if (!u)
+			return fail_node(ld, n, "a port is 1 to 65535");
+		*(uint16_t *)dst = (uint16_t)u;
+		break;
+	case F_RETRIES:
+		if (n->type == YAML_SCALAR_NODE && !strcmp(scalar(n), "-1")) {
+			*(uint32_t *)dst = UINT32_MAX;
+			break;
+		}
+		if (parse_u64(ld, n, UINT32_MAX - 1, &u))
+			return -1;
+		*(uint32_t *)dst = (uint32_t)u;
+		break;
+	case F_SIZE:
+		if (parse_size(ld, n, dst))
+			return -1;
+		break;
+	case F_DOUBLE:
+		if (parse_double(ld, n, dst))
+			return -1;
+		break;
+	case F_STR: {
+		char **s = dst, *v = NULL;
+
+		/* null and "" both mean "not set" */
+		if (!is_null(n)) {
+			if (n->type != YAML_SCALAR_NODE)
+				return fail_node(ld, n, "expected a string, got %s", node_kind(n));
+			if (*scalar(n) && dup_str(ld, n, &v))
+				return -1;
+		}
+		free(*s);
+		*s = v;
+		break;
+	}
+	case F_STRLIST: {
+		char ***l = dst, **nl;
+		size_t *cnt = (size_t *)(base + f->aux), nn;
+
+		if (parse_strlist(ld, doc, n, &nl, &nn))
+			return -1;
+		free_strlist(*l, *cnt);
+		*l = nl;
+		*cnt = nn;
+		break;
+	}
+	case F_PRIORITY:
+		if (parse_priority(ld, n, dst))
+			return -1;
+		break;
+	case F_ENUM:
+		if (parse_name(ld, n, f->names, &iv))
+			return -1;
+		*(int *)dst = iv;
+		break;
+	case F_FORMAT:
+		if (parse_name(ld, n, f->names, &iv))
+			return -1;
+		*(int *)dst = iv;
+		*(int *)(base + f->aux) = 1;
+		break;
+	case F_FACILITY:
+		if (parse_name(ld, n, facilities, &iv))
+			return -1;
+		if (iv == 0)
+			return fail_node(ld, n,
+					 "'kern' is the kernel's facility; use user, "
+					 "daemon, auth, local0..local7, ...");
+		*(int *)dst = iv;
+		break;
+	case F_SECTION: return apply_map(ld, doc, n, f->sub);
+	case F_RULESEL: return parse_rulesel(ld, doc, n, dst, (size_t *)(base + f->aux));
+	case F_HEADERS: return parse_headers(ld, doc, n, dst, (size_t *)(base + f->aux));
+	}
+	if (f->check && (why = f->check(dst)))
+		return fail_node(ld, n, "%s", why);
+	return 0;
+}
+
+static const struct field *find_field(const struct field *fields, const char *key)
+{
+	for (const struct field *f = fields; f->key; f++)
+		if (!strcmp(f->key, key))
+			return f;
+	return NULL;
+}
+
+static void known_keys(const struct field *fields, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	for (const struct field *f = fields; f->key; f++)
+		snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", f == fields ? "" : ", ",
+			 f->key);
+}
+
+static int apply_map(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+		     const struct field *fields)
+{
+	uint64_t seen = 0;
+
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_node(ld, n, "expected a mapping, got %s", node_kind(n));
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		const struct field *f;
+		size_t saved;
+		int err;
+
+		if (!k || !v)
+			return fail_node(ld, n, "malformed mapping");
+		if (k->type != YAML_SCALAR_NODE)
+			return fail_node(ld, k, "a key must be a plain name, got %s", node_kind(k));
+		f = find_field(fields, scalar(k));
+		path_push(ld, scalar(k), &saved);
+		if (!f) {
+			char keys[512];
+
+			known_keys(fields, keys, sizeof(keys));
+			return fail_node(ld, k, "unknown key (known here: %s)", keys);
+		}
+		if (seen & (1ull << (f - fields)))
+			return fail_node(ld, k, "duplicate key");
+		seen |= 1ull << (f - fields);
+		err = apply_field(ld, doc, v, f);
+		ld->path[saved] = '\0';
+		if (err)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- loading -------------------------------------------------------------- */
+
+static int parse_doc(struct loader *ld, yaml_parser_t *p, yaml_document_t *doc)
+{
+	if (yaml_parser_load(p, doc))
+		return 0;
+	if (p->error == YAML_MEMORY_ERROR)
+		return fail_plain(ld, "out of memory");
+	if (p->context)
+		return fail_at(ld, p->problem_mark, "%s %s", p->problem ? p->problem : "error",
+			       p->context);
+	return fail_at(ld, p->problem_mark, "%s", p->problem ? p->problem : "malformed YAML");
+}
+
+static int load_file(struct loader *ld, const char *path, bool missing_ok)
+{
+	yaml_parser_t p;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	struct stat st;
+	FILE *f = fopen(path, "re");
+	int err = 0;
+
+	ld->file = path;
+	ld->line_base = 1;
+	ld->col_base = 0;
+	if (!f) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		return fail_plain(ld, "cannot open: %s", strerror(errno));
+	}
+	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return fail_plain(ld, "not a regular file");
+	}
+	if (!yaml_parser_initialize(&p)) {
+		fclose(f);
+		return fail_plain(ld, "out of memory");
+	}
+	yaml_parser_set_input_file(&p, f);
+	if (parse_doc(ld, &p, &doc)) {
+		yaml_parser_delete(&p);
+		fclose(f);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root)
+		err = apply_map(ld, &doc, root, top);
+	/* a second document would be silently ignored: refuse it */
+	if (!err && root) {
+		yaml_document_delete(&doc);
+		if (parse_doc(ld, &p, &doc) == 0) {
+			if (yaml_document_get_root_node(&doc))
+				err = fail_node(ld, yaml_document_get_root_node(&doc),
+						"a second YAML document is not allowed");
+		} else {
+			err = -1;
+			memset(&doc, 0, sizeof(doc));
+		}
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&p);
+	fclose(f);
+	if (!err) {
+		free(ld->cfg->loaded_from);
+		ld->cfg->loaded_from = strdup(path);
+	}
+	return err;
+}
+
+static int apply_override(struct loader *ld, const char *arg, size_t idx)
+{
+	const char *eq = strchr(arg, '=');
+	const struct field *fields = top, *f = NULL;
+	char file[32], key[128];
+	yaml_parser_t p;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	int err;
+
+	snprintf(file, sizeof(file), "-o #%zu", idx + 1);
+	ld->file = file;
+	ld->line_base = 1;
+	ld->path[0] = '\0';
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(key))
+		return fail_plain(ld, "'%s' is not key.path=value", arg);
+	memcpy(key, arg, (size_t)(eq - arg));
+	key[eq - arg] = '\0';
+	ld->col_base = (unsigned)(eq - arg) + 1;
+	ld->value_len = strlen(eq + 1);
+	for (char *seg = key, *next; seg; seg = next) {
+		size_t saved;
+
+		next = strchr(seg, '.');
+		if (next)
+			*next++ = '\0';
+		if (!fields)
+			return fail_plain(ld, "%s is not a section", ld->path);
+		f = find_field(fields, seg);
+		path_push(ld, seg, &saved);
+		if (!f) {
+			char keys[512];
+
+			known_keys(fields, keys, sizeof(keys));
+			return fail_plain(ld, "unknown key (known here: %s)", keys);
+		}
+		fields = f->type == F_SECTION ? f->sub : NULL;
+	}
+	if (!yaml_parser_initialize(&p))
+		return fail_plain(ld, "out of memory");
+	yaml_parser_set_input_string(&p, (const unsigned char *)eq + 1, strlen(eq + 1));
+	if (parse_doc(ld, &p, &doc)) {
+		yaml_parser_delete(&p);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		/* "-o key=" : an empty value, as YAML would read "key:" */
+		yaml_document_delete(&doc);
+		yaml_document_initialize(&doc, NULL, NULL, NULL, 1, 1);
+		yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)"", 0, YAML_PLAIN_SCALAR_STYLE);
+		root = yaml_document_get_root_node(&doc);
+	}
+	err = root ? apply_field(ld, &doc, root, f) : fail_plain(ld, "out of memory");
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&p);
+	return err;
+}
+
+/* Settings that depend on others, and what an enabled output cannot do without. */
+static int finish(struct loader *ld)
+{
+	struct vg_config *c = ld->cfg;
+	static const char *const need[VG_OUTPUT__KINDS] = {
+		[VG_OUTPUT_FILE] = "filename",
+		[VG_OUTPUT_HTTP] = "url",
+		[VG_OUTPUT_PROGRAM] = "program",
+	};
+	static const char *const section[VG_OUTPUT__KINDS] = {
+		"stdout_output", "file_output", "syslog_output", "http_output", "program_output"};
+
+	for (int k = 0; k < VG_OUTPUT__KINDS; k++) {
+		struct vg_output_config *o = &c->outputs[k];
+		const char *v = NULL;
+
+		if (!c->output_format_set[k])
+			o->format = c->json_output ? VG_FORMAT_JSON : VG_FORMAT_TEXT;
+		if (!o->queue_size)
+			o->queue_size = c->outputs_queue_size;
+		if (!o->enabled || !need[k])
+			continue;
+		switch (k) {
+		case VG_OUTPUT_FILE: v = o->file.path; break;
+		case VG_OUTPUT_HTTP: v = o->http.url; break;
+		case VG_OUTPUT_PROGRAM: v = o->program.command; break;
+		}
+		if (v && *v)
+			continue;
+		snprintf(ld->path, sizeof(ld->path), "%s.%s", section[k], need[k]);
+		if (ld->enabled_seen[k]) {
+			ld->file = ld->enabled_file[k];
+			ld->line_base = 1;
+			ld->col_base = 0;
+			return fail_at(ld, ld->enabled_mark[k], "%s is enabled but has no %s",
+				       section[k], need[k]);
+		}
+		ld->file = c->loaded_from ? c->loaded_from : "config";
+		return fail_plain(ld, "%s is enabled but has no %s", section[k], need[k]);
+	}
+	return 0;
+}
+
+static int set_str(char **dst, const char *v)
+{
+	*dst = strdup(v);
+	return *dst ? 0 : -1;
+}
+
+int vg_config_defaults(struct vg_config *c)
+{
+	int err = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->rules_files = calloc(1, sizeof(*c->rules_files));
+	if (!c->rules_files)
+		return -1;
+	err |= set_str(&c->rules_files[0], VIGIL_DEFAULT_RULES);
+	c->n_rules_files = 1;
+	c->priority = 7;
+	c->rule_matching = VG_RULE_MATCHING_FIRST;
+	c->ring_buffer_size = 8u << 20;
+	c->process_table_size = 65536;
+	c->json_output = true;
+	c->outputs_queue_size = 4096;
+	for (int k = 0; k < VG_OUTPUT__KINDS; k++) {
+		struct vg_output_config *o = &c->outputs[k];
+
+		o->kind = (enum vg_output_kind)k;
+		o->min_priority = 7;
+		o->retry_initial_ms = 250;
+		o->retry_max_ms = 30000;
+		o->max_retries = 10;
+	}
+	c->outputs[VG_OUTPUT_STDOUT].enabled = true;
+	c->outputs[VG_OUTPUT_STDOUT].std.fd = 1;
+	err |= set_str((char **)&c->outputs[VG_OUTPUT_FILE].file.path,
+		       "/var/log/vigil/alerts.json");
+	c->outputs[VG_OUTPUT_FILE].file.max_bytes = 100ull << 20;
+	c->outputs[VG_OUTPUT_FILE].file.keep = 5;
+	c->outputs[VG_OUTPUT_SYSLOG].syslog.transport = VG_SYSLOG_UNIX;
+	/* address: none, so that each transport gets its own default (/dev/log, 127.0.0.1) */
+	c->outputs[VG_OUTPUT_SYSLOG].syslog.port = 514;
+	c->outputs[VG_OUTPUT_SYSLOG].syslog.facility = 16;
+	err |= set_str((char **)&c->outputs[VG_OUTPUT_SYSLOG].syslog.app_name, "vigil");
+	c->outputs[VG_OUTPUT_SYSLOG].syslog.timeout_ms = 5000;
+	c->outputs[VG_OUTPUT_HTTP].http.batch = VG_HTTP_BATCH_NONE;
+	c->outputs[VG_OUTPUT_HTTP].http.batch_max = 100;
+	c->outputs[VG_OUTPUT_HTTP].http.timeout_ms = 10000;
+	c->rate_limit.enabled = false;
+	c->rate_limit.rate = 1.0;
+	c->rate_limit.burst = 10;
+	c->rate_limit.summary_interval_s = 60;
+	c->rate_limit.max_keys = 16384;
+	c->metrics_enabled = true;
+	c->file_keep_alive = true;
+	c->program_keep_alive = true;
+	err |= set_str(&c->metrics_listen_address, "127.0.0.1:8765");
+	return err ? -1 : 0;
+}
+
+void vg_config_free(struct vg_config *c)
+{
+	struct vg_output_config *o = c->outputs;
+
+	free_strlist(c->rules_files, c->n_rules_files);
+	free_selectors(c->rule_selectors, c->n_rule_selectors);
+	free((char *)o[VG_OUTPUT_FILE].file.path);
+	free((char *)o[VG_OUTPUT_SYSLOG].syslog.address);
+	free((char *)o[VG_OUTPUT_SYSLOG].syslog.app_name);
+	free((char *)o[VG_OUTPUT_HTTP].http.url);
+	free((char *)o[VG_OUTPUT_HTTP].http.user_agent);
+	free_headers(o[VG_OUTPUT_HTTP].http.headers, &o[VG_OUTPUT_HTTP].http.n_headers);
+	free((char *)o[VG_OUTPUT_HTTP].http.bearer_token);
+	free((char *)o[VG_OUTPUT_HTTP].http.basic_auth);
+	free((char *)o[VG_OUTPUT_HTTP].http.ca_file);
+	free((char *)o[VG_OUTPUT_HTTP].http.ca_path);
+	free((char *)o[VG_OUTPUT_PROGRAM].program.command);
+	free(c->metrics_listen_address);
+	free(c->loaded_from);
+	memset(c, 0, sizeof(*c));
+}
+
+int vg_config_load(struct vg_config *cfg, const char *path, char *const *overrides, size_t n,
+		   struct vg_config_err *err)
+{
+	struct loader ld = {.cfg = cfg, .err = err};
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (vg_config_defaults(cfg) != 0) {
+		ld.file = path ? path : "config";
+		fail_plain(&ld, "out of memory");
+		goto fail;
+	}
+	if (path && load_file(&ld, path, !strcmp(path, VG_CONFIG_DEFAULT_PATH)) != 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		if (apply_override(&ld, overrides[i], i) != 0)
+			goto fail;
+	if (finish(&ld) != 0)
+		goto fail;
+	return 0;
+fail:
+	vg_config_free(cfg);
+	return -1;
+}
+
+void vg_config_outputs(const struct vg_config *cfg, struct vg_outputs_config *out)
+{
+	out->outputs = cfg->outputs;
+	out->n = VG_OUTPUT__KINDS;
+}
+
+bool vg_config_rule_enabled(const struct vg_config *cfg, const char *name, int priority,
+			    const char *const *tags, size_t ntags, bool enabled_in_file)
+{
+	bool on = enabled_in_file;
+
+	for (size_t i = 0; i < cfg->n_rule_selectors; i++) {
+		const struct vg_rule_selector *s = &cfg->rule_selectors[i];
+		bool match = false;
+
+		if (s->by_tag) {
+			for (size_t t = 0; t < ntags && !match; t++)
+				match = tags[t] && !strcmp(tags[t], s->pattern);
+		} else {
+			match = fnmatch(s->pattern, name, 0) == 0;
+		}
+		if (match)
+			on = s->enable;
+	}
+	return on && priority <= cfg->priority;
+}
+
+/* --- dump ----------------------------------------------------------------- */
+
+static void put_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < ' ')
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void dump_fields(const struct vg_config *c, const struct field *fields, int depth, FILE *f)
+{
+	const char *base = (const char *)c;
+
+	for (const struct field *fl = fields; fl->key; fl++) {
+		const void *v = base + fl->off;
+
+		fprintf(f, "%*s%s:", depth * 2, "", fl->key);
+		switch (fl->type) {
+		case F_BOOL: fprintf(f, " %s", *(const bool *)v ? "true" : "false"); break;
+		case F_U32: fprintf(f, " %u", *(const uint32_t *)v); break;
+		case F_PORT: fprintf(f, " %u", *(const uint16_t *)v); break;
+		case F_RETRIES:
+			if (*(const uint32_t *)v == UINT32_MAX)
+				fputs(" -1", f);
+			else
+				fprintf(f, " %u", *(const uint32_t *)v);
+			break;
+		case F_SIZE: fprintf(f, " %llu", (unsigned long long)*(const uint64_t *)v); break;
+		case F_DOUBLE: fprintf(f, " %.17g", *(const double *)v); break;
+		case F_STR:
+			fputc(' ', f);
+			put_str(f, *(char *const *)v);
+			break;
+		case F_STRLIST: {
+			char *const *l = *(char **const *)v;
+			size_t n = *(const size_t *)(base + fl->aux);
+
+			fputs(" [", f);
+			for (size_t i = 0; i < n; i++) {
+				fputs(i ? ", " : "", f);
+				put_str(f, l[i]);
+			}
+			fputc(']', f);
+			break;
+		}
+		case F_PRIORITY: fprintf(f, " %s", priorities[*(const int *)v & 7]); break;
+		case F_ENUM:
+		case F_FORMAT: fprintf(f, " %s", fl->names[*(const int *)v]); break;
+		case F_FACILITY: fprintf(f, " %s", facilities[*(const int *)v % 24]); break;
+		case F_SECTION:
+			fputc('\n', f);
+			dump_fields(c, fl->sub, depth + 1, f);
+			continue;
+		case F_RULESEL: {
+			const struct vg_rule_selector *s = *(struct vg_rule_selector *const *)v;
+			size_t n = *(const size_t *)(base + fl->aux);
+
+			fputs(n ? "\n" : " []", f);
+			for (size_t i = 0; i < n; i++) {
+				fprintf(f, "%*s- %s: {%s: ", depth * 2 + 2, "",
+					s[i].enable ? "enable" : "disable",
+					s[i].by_tag ? "tag" : "rule");
+				put_str(f, s[i].pattern);
+				fputs(i + 1 < n ? "}\n" : "}", f);
+			}
+			break;
+		}
+		case F_HEADERS: {
+			const char *const *h = v;
+			size_t n = *(const size_t *)(base + fl->aux);
+
+			fputs(n ? "\n" : " {}", f);
+			for (size_t i = 0; i < n; i++) {
+				const char *colon = strchr(h[i], ':');
+
+				fprintf(f, "%*s%.*s: ", depth * 2 + 2, "", (int)(colon - h[i]),
+					h[i]);
+				put_str(f, colon + 2);
+				if (i + 1 < n)
+					fputc('\n', f);
+			}
+			break;
+		}
+		}
+		fputc('\n', f);
+	}
+}
+
+void vg_config_dump(const struct vg_config *cfg, FILE *f)
+{
+	dump_fields(cfg, top, 0, f);
+}

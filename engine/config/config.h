@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vigil's YAML configuration (/etc/vigil/vigil.yaml, `-c FILE`), with
+ * `-o key.path=value` overrides. Every setting has a default; unknown keys,
+ * wrong types and out-of-range values are errors that name
+ * file:line:column and the key path. Key names follow Falco's falco.yaml
+ * where Falco has the setting (rules_files, priority, rules, rule_matching,
+ * json_output, outputs_queue, *_output), so a Falco user finds them.
+ */
+#ifndef VIGIL_CONFIG_H
+#define VIGIL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "outputs/outputs.h"
+#include "ratelimit/ratelimit.h"
+
+#define VG_CONFIG_DEFAULT_PATH "/etc/vigil/vigil.yaml"
+
+enum vg_rule_matching {
+	VG_RULE_MATCHING_FIRST, /* stop at the first rule that matches an event */
+	VG_RULE_MATCHING_ALL,	/* alert for every rule that matches */
+};
+
+/* One entry of `rules:`, applied in order after the rules are loaded. */
+struct vg_rule_selector {
+	bool enable; /* enable, or disable */
+	bool by_tag; /* pattern is a tag name; else a glob over rule names */
+	char *pattern;
+};
+
+struct vg_config {
+	char **rules_files; /* files or directories */
+	size_t n_rules_files;
+	int priority; /* load rules with priority <= this (0=emergency .. 7=debug) */
+	struct vg_rule_selector *rule_selectors;
+	size_t n_rule_selectors;
+	enum vg_rule_matching rule_matching;
+	uint64_t ring_buffer_size; /* bytes, a power of two */
+	uint32_t process_table_size;
+	bool json_output;	     /* the default format of every output */
+	uint32_t outputs_queue_size; /* the default queue of every output */
+	/* indexed by enum vg_output_kind; strings are owned by the config */
+	struct vg_output_config outputs[VG_OUTPUT__KINDS];
+	struct vg_ratelimit_config rate_limit;
+	bool metrics_enabled;
+	char *metrics_listen_address;
+	bool file_keep_alive;	 /* Falco's key, accepted: vigil always keeps files open */
+	bool program_keep_alive; /* Falco's key, accepted: vigil always keeps the command */
+
+	/* internal: what the file set explicitly, so defaults can follow json_output */
+	int output_format_set[VG_OUTPUT__KINDS];
+	char *loaded_from; /* the file these settings came from, or NULL */
+};
+
+struct vg_config_err {
+	char file[256];	 /* the config file, or "-o #N" for an override */
+	unsigned line;	 /* 1-based; 0 when there is no place (a missing file) */
+	unsigned column; /* 1-based */
+	char key[128];	 /* the key path, "http_output.url" */
+	char msg[256];	 /* what is wrong */
+	char text[768];	 /* all of it on one line: "file:line:col: key: msg" */
+};
+
+/* All defaults. 0, or -1 on OOM. vg_config_free() releases it either way. */
+int vg_config_defaults(struct vg_config *cfg);
+
+/*
+ * Defaults, then the file at path (NULL: none; a missing file at the default
+ * path is fine, elsewhere it is an error), then the overrides
+ * ("key.path=value", the value parsed as YAML: -o rules_files=[a,b]).
+ * 0, or -1 with err filled (cfg is then freed and zeroed).
+ */
+int vg_config_load(struct vg_config *cfg, const char *path, char *const *overrides, size_t n,
+		   struct vg_config_err *err);
+
+void vg_config_free(struct vg_config *cfg);
+
+/* The outputs part, for vg_outputs_new() (borrows cfg's strings). */
+void vg_config_outputs(const struct vg_config *cfg, struct vg_outputs_config *out);
+
+/* "emergency" .. "debug" (also "info"), case-insensitive; -1 when unknown. */
+int vg_config_priority_parse(const char *s);
+
+/*
+ * Whether a rule stays enabled after `rules:` and `priority`: starts from
+ * enabled_in_file (the rule's own `enabled:`), applies the selectors in
+ * order (rule name globs with fnmatch(3), tags exactly), and drops rules
+ * less severe than `priority`. For the loader to call once per rule.
+ */
+bool vg_config_rule_enabled(const struct vg_config *cfg, const char *name, int priority,
+			    const char *const *tags, size_t ntags, bool enabled_in_file);
+
+/* Prints every setting as YAML (for `vigil config` / debugging). */
+void vg_config_dump(const struct vg_config *cfg, FILE *f);
+
+#endif

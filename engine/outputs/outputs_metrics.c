@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The outputs' numbers on /metrics, read at scrape time from their counters. */
+#include <stdlib.h>
+
+#include "metrics/metrics.h"
+#include "outputs/outputs.h"
+
+#define MAX_OUTPUTS 16
+
+struct snap {
+	struct vg_output_stats st[MAX_OUTPUTS];
+	size_t n;
+};
+
+static void take(const struct vg_output_stats *st, void *arg)
+{
+	struct snap *s = arg;
+
+	if (s->n < MAX_OUTPUTS)
+		s->st[s->n++] = *st;
+}
+
+enum field { DEPTH, CAPACITY, QUEUED, SENT, RETRIES, RESTARTS, ROTATIONS };
+
+static uint64_t field(const struct vg_output_stats *st, enum field f)
+{
+	switch (f) {
+	case DEPTH: return st->depth;
+	case CAPACITY: return st->capacity;
+	case QUEUED: return st->queued;
+	case SENT: return st->sent;
+	case RETRIES: return st->retries;
+	case RESTARTS: return st->restarts;
+	case ROTATIONS: return st->rotations;
+	}
+	return 0;
+}
+
+static void collect(struct vg_metrics_writer *w, void *arg)
+{
+	static const struct {
+		const char *name;
+		enum vg_metric_type type;
+		enum field f;
+		const char *help;
+	} fams[] = {
+		{"vigil_output_queue_depth", VG_METRIC_GAUGE, DEPTH,
+		 "Alerts waiting in the output's queue, in flight included."},
+		{"vigil_output_queue_capacity", VG_METRIC_GAUGE, CAPACITY,
+		 "The output's queue bound, in alerts."},
+		{"vigil_output_queued_total", VG_METRIC_COUNTER, QUEUED,
+		 "Alerts accepted into the output's queue."},
+		{"vigil_output_sent_total", VG_METRIC_COUNTER, SENT,
+		 "Alerts the output delivered."},
+		{"vigil_output_retries_total", VG_METRIC_COUNTER, RETRIES,
+		 "Failed delivery attempts that were retried after a back-off."},
+		{"vigil_output_restarts_total", VG_METRIC_COUNTER, RESTARTS,
+		 "Times the program output's command was started again after it died."},
+		{"vigil_output_rotations_total", VG_METRIC_COUNTER, ROTATIONS,
+		 "File output rotations."},
+	};
+	struct snap *s = malloc(sizeof(*s));
+	char labels[128];
+
+	if (!s)
+		return;
+	s->n = 0;
+	vg_outputs_stats(arg, take, s);
+	for (size_t k = 0; k < sizeof(fams) / sizeof(fams[0]); k++) {
+		vg_metrics_family(w, fams[k].name, fams[k].type, fams[k].help);
+		for (size_t i = 0; i < s->n; i++) {
+			vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, NULL);
+			vg_metrics_sample_u64(w, labels, field(&s->st[i], fams[k].f));
+		}
+	}
+	vg_metrics_family(w, "vigil_output_dropped_total", VG_METRIC_COUNTER,
+			  "Alerts an output dropped: reason queue_full (it was not keeping up) or "
+			  "failed (given up after the retries, or refused by the receiver).");
+	for (size_t i = 0; i < s->n; i++) {
+		vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, "reason",
+				  "queue_full", NULL);
+		vg_metrics_sample_u64(w, labels, s->st[i].dropped_full);
+		vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, "reason",
+				  "failed", NULL);
+		vg_metrics_sample_u64(w, labels, s->st[i].dropped_failed);
+	}
+	vg_metrics_family(
+		w, "vigil_output_healthy", VG_METRIC_GAUGE,
+		"1 when the output's last delivery attempt succeeded, 0 while it is failing.");
+	for (size_t i = 0; i < s->n; i++) {
+		vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, NULL);
+		vg_metrics_sample_u64(w, labels, !s->st[i].failing);
+	}
+	free(s);
+}
+
+int vg_outputs_register_metrics(struct vg_outputs *outs, struct vg_metrics *m)
+{
+	return vg_metrics_add_collector(m, collect, outs);
+}
