@@ -82,6 +82,13 @@ static json_object *vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx 
 
 	json_object_object_add(o, "event_type",
 			       json_object_new_string(vg_event_type_name(ctx->ev->type)));
+	if (ctx->container) {
+		json_object *k8s;
+
+		json_object_object_add(o, "container", vg_container_json(ctx->container, &k8s));
+		if (k8s)
+			json_object_object_add(o, "k8s", k8s);
+	}
 	if (!p)
 		return o;
 	json_object_object_add(o, "exec_id", json_object_new_string(p->exec_id));
@@ -121,7 +128,8 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 void vg_sink_alerts(void *ctx, const struct vg_event *ev, struct vg_proc *p)
 {
 	struct vg_alerter *a = ctx;
-	struct vg_eval_ctx ectx = {.ev = ev, .proc = p, .procs = a->procs};
+	struct vg_eval_ctx ectx = {
+		.ev = ev, .proc = p, .procs = a->procs, .container = ev->container};
 
 	vg_ruleset_eval(a->rules, &ectx, write_alert, a);
 }
