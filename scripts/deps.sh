@@ -7,7 +7,8 @@ BUILD_PKGS=(cmake make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev z
 	libyaml-dev libpcre2-dev libjson-c-dev libseccomp-dev libcurl4-openssl-dev
 	libmicrohttpd-dev)
 # tests: unit framework, sanitizer/fuzzer runtimes, the QEMU harness, setpriv/unshare
-TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio util-linux)
+TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio util-linux
+	rsyslog prometheus python3-jsonschema python3-yaml openssl)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")

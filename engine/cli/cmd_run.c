@@ -20,7 +20,11 @@
 #include "kernel/libbpf_log.h"
 #include "kernel/probes.h"
 #include "capture/capture.h"
+#include "config/config.h"
 #include "container/container.h"
+#include "metrics/metrics.h"
+#include "outputs/outputs.h"
+#include "ratelimit/ratelimit.h"
 #include "output/alert.h"
 #include "pipeline.h"
 #include "rules/loader.h"
@@ -36,6 +40,12 @@
 #define POLL_MS 20
 
 #define MAX_RULE_PATHS 64
+#define MAX_OVERRIDES  64
+/* How long shutdown waits for the outputs to deliver what is queued. */
+#define FLUSH_MS 5000
+#ifndef VIGIL_VERSION_STRING
+#define VIGIL_VERSION_STRING "0.1.0"
+#endif
 
 struct run_opts {
 	bool events;		  /* print every event instead of evaluating rules */
@@ -45,10 +55,26 @@ struct run_opts {
 	bool verbose;
 	uint64_t ringbuf_bytes;
 	size_t max_procs;
+	const char *config_path;
+	char *overrides[MAX_OVERRIDES];
+	size_t noverrides;
+	bool ringbuf_set, max_procs_set;
+};
+
+/* What the config starts besides the probes: outputs, rate limiter, metrics. */
+struct ops {
+	struct vg_config cfg;
+	bool cfg_loaded;
+	struct vg_outputs *outs;
+	struct vg_ratelimit *rl;
+	struct vg_metrics *metrics;
+	struct vg_metrics_server *server;
+	char hostname[256];
 };
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t counters_requested;
+static struct ops *ops_for_loop;
 
 static void on_stop(int sig)
 {
@@ -126,6 +152,8 @@ static void usage(FILE *f, const char *cmd)
 		"usage: vigil %s [options]\n"
 		"  -r, --rules PATH   rules file or directory (repeatable; run only)\n"
 		"  -w, --write FILE   capture only: the file to record to\n"
+		"  -c, --config FILE  configuration (default " VG_CONFIG_DEFAULT_PATH ")\n"
+		"  -o KEY.PATH=VALUE  override one configuration key (repeatable)\n"
 		"  --ringbuf-size N   kernel ring buffer size, power of two (default 8M)\n"
 		"  --max-procs N      process table bound (default %d)\n"
 		"  -v, --verbose      print libbpf's messages\n",
@@ -141,13 +169,23 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{"max-procs", required_argument, NULL, 'p'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"config", required_argument, NULL, 'c'},
+		{"option", required_argument, NULL, 'o'},
 		{0},
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:w:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:w:c:o:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'w': o->capture_path = optarg; break;
+		case 'c': o->config_path = optarg; break;
+		case 'o':
+			if (o->noverrides == MAX_OVERRIDES) {
+				fprintf(stderr, "vigil: at most %d -o options\n", MAX_OVERRIDES);
+				return 2;
+			}
+			o->overrides[o->noverrides++] = optarg;
+			break;
 		case 'r':
 			if (o->nrule_paths == MAX_RULE_PATHS) {
 				fprintf(stderr, "vigil: at most %d -r options\n", MAX_RULE_PATHS);
@@ -163,6 +201,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			}
 			if (!vg_ringbuf_size_valid(o->ringbuf_bytes))
 				return 2;
+			o->ringbuf_set = true;
 			break;
 		case 'p':
 			o->max_procs = strtoul(optarg, NULL, 10);
@@ -172,6 +211,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 					optarg);
 				return 2;
 			}
+			o->max_procs_set = true;
 			break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout, argv[0]); return -1;
@@ -204,6 +244,17 @@ static void sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p
 		fprintf(stderr, "vigil: writing the capture failed\n");
 }
 
+static void print_output_stats(const struct vg_output_stats *st, void *arg)
+{
+	(void)arg;
+	fprintf(stderr,
+		"vigil: output %s: sent=%llu dropped_full=%llu dropped_failed=%llu "
+		"retries=%llu%s%s\n",
+		st->name, (unsigned long long)st->sent, (unsigned long long)st->dropped_full,
+		(unsigned long long)st->dropped_failed, (unsigned long long)st->retries,
+		st->last_error[0] ? " last error: " : "", st->last_error);
+}
+
 static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struct vg_pipeline *pl)
 {
 	while (!stop_requested) {
@@ -221,11 +272,95 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struc
 		if (counters_requested) {
 			counters_requested = 0;
 			print_counters(probes, pl);
+			/* SIGUSR1 also reopens the alert file (logrotate's postrotate) */
+			if (ops_for_loop && ops_for_loop->outs)
+				vg_outputs_reopen(ops_for_loop->outs);
+		}
+		if (ops_for_loop) {
+			struct timespec now;
+
+			vg_metrics_heartbeat(ops_for_loop->metrics);
+			/* the kernel's event times are CLOCK_BOOTTIME: the buckets use it too */
+			clock_gettime(CLOCK_BOOTTIME, &now);
+			vg_ratelimit_report(ops_for_loop->rl,
+					    (uint64_t)now.tv_sec * 1000000000ull +
+						    (uint64_t)now.tv_nsec,
+					    ops_for_loop->outs, ops_for_loop->hostname);
 		}
 	}
 	/* what the kernel already queued is delivered, not lost, on shutdown */
 	ring_buffer__consume(rb);
 	return 0;
+}
+
+/* Loads the config and starts the outputs, the rate limiter and the metrics endpoint. */
+static int ops_start(struct ops *ops, struct run_opts *o)
+{
+	struct vg_config_err err;
+	struct vg_outputs_config oc;
+	const char *path = o->config_path ? o->config_path : VG_CONFIG_DEFAULT_PATH;
+
+	if (vg_config_load(&ops->cfg, path, o->overrides, o->noverrides, &err) != 0) {
+		fprintf(stderr, "vigil: %s\n", err.text);
+		return -1;
+	}
+	ops->cfg_loaded = true;
+	if (gethostname(ops->hostname, sizeof(ops->hostname) - 1) != 0)
+		strcpy(ops->hostname, "unknown");
+	/* command-line options win over the file */
+	if (!o->ringbuf_set)
+		o->ringbuf_bytes = ops->cfg.ring_buffer_size;
+	if (!o->max_procs_set)
+		o->max_procs = ops->cfg.process_table_size;
+	for (size_t i = 0; !o->nrule_paths && i < ops->cfg.n_rules_files && i < MAX_RULE_PATHS; i++)
+		o->rule_paths[i] = ops->cfg.rules_files[i];
+	if (!o->nrule_paths)
+		o->nrule_paths =
+			(int)(ops->cfg.n_rules_files < MAX_RULE_PATHS ? ops->cfg.n_rules_files
+								      : MAX_RULE_PATHS);
+	vg_config_outputs(&ops->cfg, &oc);
+	ops->outs = vg_outputs_new(&oc);
+	if (!ops->outs)
+		return -1;
+	ops->rl = vg_ratelimit_new(&ops->cfg.rate_limit);
+	if (!ops->rl)
+		return -1;
+	ops->metrics = vg_metrics_new();
+	if (!ops->metrics || vg_outputs_register_metrics(ops->outs, ops->metrics) != 0) {
+		fprintf(stderr, "vigil: out of memory for the metrics\n");
+		return -1;
+	}
+	vg_metrics_set_version(ops->metrics, VIGIL_VERSION_STRING);
+	/* a loop stuck for 30 s makes /healthz fail: the liveness probe restarts vigil */
+	vg_metrics_set_heartbeat_timeout(ops->metrics, 30);
+	if (ops->cfg.metrics_enabled) {
+		char e[256];
+
+		ops->server = vg_metrics_serve(ops->metrics, ops->cfg.metrics_listen_address, e,
+					       sizeof(e));
+		if (!ops->server) {
+			fprintf(stderr, "vigil: %s\n", e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void ops_stop(struct ops *ops)
+{
+	vg_metrics_server_stop(ops->server);
+	if (ops->outs && vg_outputs_flush(ops->outs, FLUSH_MS) != 0)
+		fprintf(stderr, "vigil: outputs: not everything was delivered in %d ms\n",
+			FLUSH_MS);
+	if (ops->outs) {
+		/* what every output did, on the way out */
+		vg_outputs_stats(ops->outs, print_output_stats, NULL);
+	}
+	vg_outputs_free(ops->outs);
+	vg_ratelimit_free(ops->rl);
+	vg_metrics_free(ops->metrics);
+	if (ops->cfg_loaded)
+		vg_config_free(&ops->cfg);
 }
 
 static int run(struct run_opts *o)
@@ -240,6 +375,7 @@ static int run(struct run_opts *o)
 	struct ring_buffer *rb = NULL;
 	struct vg_ruleset *rules = NULL;
 	struct vg_alerter alerter = {0};
+	struct ops ops = {0};
 	FILE *capture = NULL;
 	bool wanted[VG_SC__MAX];
 	int ret = 1, seeded;
@@ -248,6 +384,15 @@ static int run(struct run_opts *o)
 		return 1;
 	vg_host_mount_pseudo_fs(true);
 	vg_libbpf_log_init(o->verbose);
+	if (!o->events && !o->capture_path) {
+		/* the config sizes the ring buffer and the process table: load it first */
+		if (ops_start(&ops, o) != 0) {
+			ops_stop(&ops);
+			return 1;
+		}
+		popts.ringbuf_bytes = o->ringbuf_bytes;
+		popts.wakeup_bytes = o->ringbuf_bytes / 16;
+	}
 	pl.procs = vg_proc_table_new(o->max_procs, "/proc");
 	if (!pl.procs) {
 		fprintf(stderr, "vigil: out of memory for the process table\n");
@@ -278,6 +423,9 @@ static int run(struct run_opts *o)
 		rules = vg_cli_load_rules(o->rule_paths, o->nrule_paths);
 		if (!rules || vg_alerter_init(&alerter, rules, pl.procs, stdout) != 0)
 			goto out;
+		alerter.outs = ops.outs;
+		alerter.rl = ops.rl;
+		ops_for_loop = &ops;
 		fprintf(stderr, "vigil: %zu rules loaded, capturing %d syscalls\n",
 			vg_ruleset_rule_count(rules), vg_interest_from_rules(rules, wanted));
 		popts.syscalls = wanted;
@@ -310,6 +458,8 @@ out:
 	vg_probes_stop(probes);
 	if (capture && fclose(capture) != 0)
 		fprintf(stderr, "vigil: closing the capture failed: %s\n", strerror(errno));
+	ops_for_loop = NULL;
+	ops_stop(&ops);
 	vg_alerter_fini(&alerter);
 	vg_ruleset_free(rules);
 	vg_containers_free(pl.containers);

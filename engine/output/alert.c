@@ -9,6 +9,8 @@
 
 #include "decode/decode.h"
 #include "output/event_json.h"
+#include "outputs/outputs.h"
+#include "ratelimit/ratelimit.h"
 #include "rules/eval.h"
 #include "rules/loader.h"
 #include "rules/output.h"
@@ -100,8 +102,18 @@ static json_object *vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx 
 static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
 {
 	struct vg_alerter *a = arg;
-	json_object *o = json_object_new_object(), *fields = json_object_new_object();
+	json_object *o, *fields, *out;
+	const char *line;
 	char time[64];
+
+	/* before any formatting: a suppressed alert costs one bucket lookup */
+	if (a->rl && !vg_ratelimit_allow(a->rl, vg_rule_name(r), ctx->proc ? ctx->proc->pid : 0,
+					 ctx->ev->hdr->ts_ns)) {
+		a->suppressed++;
+		return true;
+	}
+	o = json_object_new_object();
+	fields = json_object_new_object();
 
 	vg_format_time(ctx->ev->wall_ns, time, sizeof(time));
 	json_object_object_add(o, "hostname", json_object_new_string(a->hostname));
@@ -115,11 +127,27 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	json_object_object_add(o, "tags", tags_json(r));
 	json_object_object_add(o, "time", json_object_new_string(time));
 	json_object_object_add(o, "vigil", vigil_extras(a, ctx));
-	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							JSON_C_TO_STRING_NOSLASHESCAPE),
-	      a->out);
-	fputc('\n', a->out);
-	fflush(a->out);
+	line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (a->outs) {
+		struct vg_alert_msg m = {
+			.json = line,
+			.json_len = strlen(line),
+			.priority = (int)vg_rule_priority(r),
+			.rule = vg_rule_name(r),
+		};
+
+		/* Falco's text line is the alert's "output" */
+		if (json_object_object_get_ex(o, "output", &out)) {
+			m.text = json_object_get_string(out);
+			m.text_len = (size_t)json_object_get_string_len(out);
+		}
+		vg_outputs_submit(a->outs, &m);
+	} else {
+		fputs(line, a->out);
+		fputc('\n', a->out);
+		fflush(a->out);
+	}
 	json_object_put(o);
 	a->alerts++;
 	return true;

@@ -18,11 +18,16 @@ struct vg_eval_ctx;
 struct vg_event;
 struct vg_proc;
 struct vg_proc_table;
+struct vg_outputs;
+struct vg_ratelimit;
 
 struct vg_alerter {
 	struct vg_ruleset *rules;
 	struct vg_proc_table *procs;
-	FILE *out;
+	FILE *out;		 /* used when outs is NULL (replay) */
+	struct vg_outputs *outs; /* the configured outputs, or NULL */
+	struct vg_ratelimit *rl; /* or NULL: no rate limiting */
+	uint64_t suppressed;
 	char hostname[256];
 	char *text; /* rendered output, reused across alerts */
 	size_t text_cap;

@@ -77,6 +77,7 @@ struct vg_output {
 	atomic_uint_fast64_t retries;
 	atomic_uint_fast64_t restarts;
 	atomic_uint_fast64_t rotations;
+	atomic_uint_fast64_t last_ok_ns;
 };
 
 extern const struct vg_output_ops vg_output_stdout_ops;

@@ -259,8 +259,13 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&o->lock);
 
 		if (done) {
+			struct timespec now;
+
 			pop_locked(o, (uint32_t)done);
 			atomic_fetch_add(&o->sent, done);
+			clock_gettime(CLOCK_REALTIME, &now);
+			atomic_store(&o->last_ok_ns,
+				     (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec);
 			attempt = 0;
 		}
 		o->failing = done < n;
@@ -584,6 +589,7 @@ void vg_outputs_stats(struct vg_outputs *outs, vg_output_stats_fn cb, void *arg)
 		st.retries = atomic_load(&o->retries);
 		st.restarts = atomic_load(&o->restarts);
 		st.rotations = atomic_load(&o->rotations);
+		st.last_ok_ns = atomic_load(&o->last_ok_ns);
 		cb(&st, arg);
 	}
 }

@@ -149,6 +149,7 @@ struct vg_output_stats {
 	uint64_t restarts;	 /* program: the command was started again */
 	uint64_t rotations;	 /* file: rotations done */
 	bool failing;		 /* the last attempt failed; retrying */
+	uint64_t last_ok_ns;	 /* CLOCK_REALTIME of the last delivery; 0 = none yet */
 	char last_error[256];	 /* why the last failure happened; empty when none yet */
 };
 

@@ -85,6 +85,13 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 		vg_metrics_sample_u64(w, labels, s->st[i].dropped_failed);
 	}
 	vg_metrics_family(
+		w, "vigil_output_last_success_timestamp_seconds", VG_METRIC_GAUGE,
+		"When the output last delivered an alert (Unix time); 0 before the first.");
+	for (size_t i = 0; i < s->n; i++) {
+		vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, NULL);
+		vg_metrics_sample(w, labels, (double)s->st[i].last_ok_ns / 1e9);
+	}
+	vg_metrics_family(
 		w, "vigil_output_healthy", VG_METRIC_GAUGE,
 		"1 when the output's last delivery attempt succeeded, 0 while it is failing.");
 	for (size_t i = 0; i < s->n; i++) {

@@ -84,6 +84,9 @@ scrape_configs:
     res = wait_until(lambda: query('vigil_output_dropped_total{output="file",reason="queue_full"}'),
                      "the drop series")
     T.eq(res[0]["value"][1], "0", "vigil_output_dropped_total{reason=\"queue_full\"}")
+    res = wait_until(lambda: query('vigil_output_last_success_timestamp_seconds{output="file"}'),
+                     "the last-success time")
+    T.check(float(res[0]["value"][1]) > 1.6e9, f"last success at {res[0]['value'][1]}")
     res = wait_until(lambda: query("process_resident_memory_bytes"), "process RSS")
     T.check(float(res[0]["value"][1]) > 0, f"process_resident_memory_bytes {res[0]['value'][1]}")
     res = wait_until(lambda: query("vigil_build_info"), "build info")
