@@ -520,6 +520,67 @@ X(x_arg)
 	}
 }
 
+/* evt.abspath[.src|.dst]: the paths the state stage made absolute. */
+X(x_abspath)
+{
+	const struct vg_event *ev = ctx->ev;
+	bool dst = strcmp(ref->def->name, "evt.abspath.dst") == 0;
+
+	(void)env;
+	if (!vg_fx_sc_row(ev))
+		return;
+	if (dst)
+		vg_xval_cstr(out, ev->path2_abs);
+	else if (strcmp(ref->def->name, "evt.abspath.src") != 0 || ev->path2_abs)
+		vg_xval_cstr(out, ev->path_abs);
+}
+
+/* Appends "name=value " for one argument, when it has a value. */
+static size_t put_pair(struct vg_fenv *env, char *buf, size_t off, size_t cap, const char *name,
+		       const struct vg_eval_ctx *ctx, vg_extract_fn fn, const char *key)
+{
+	struct vg_field_ref r = {.def = NULL, .arg = key, .index = -1};
+	struct vg_xval x = {.n = 0};
+
+	fn(&r, ctx, env, &x);
+	if (!x.n || off >= cap)
+		return off;
+	off += (size_t)snprintf(buf + off, cap - off, "%s%s=%.*s", off ? " " : "", name,
+				(int)x.v[0].len, x.v[0].s);
+	return off < cap ? off : cap - 1;
+}
+
+/*
+ * evt.args: the arguments evt.arg.* knows, as "res=0 exe=cat args=..."; an
+ * approximation of libsinsp's rendering (which also prints fd names, limits
+ * and page faults vigil does not carry).
+ */
+X(x_args)
+{
+	static const char *const exec_keys[] = {"res", "exe", "args", "tid", "pid", "ptid", "cwd"};
+	static const char *const sc_keys[] = {"fd",  "name", "newpath", "flags", "mode",
+					      "uid", "gid",  "request", "domain"};
+	const size_t cap = 2048;
+	char *buf;
+	size_t off = 0;
+
+	(void)ref;
+	if (!have_hdr(ctx) || !(buf = vg_scratch_alloc(&env->scratch, cap)))
+		return;
+	buf[0] = '\0';
+	if (ctx->ev->type == VG_EV_EXEC) {
+		for (size_t i = 0; i < sizeof(exec_keys) / sizeof(exec_keys[0]); i++)
+			off = put_pair(env, buf, off, cap, exec_keys[i], ctx, x_arg, exec_keys[i]);
+	} else if (vg_fx_sc_row(ctx->ev)) {
+		off = put_pair(env, buf, off, cap, "res", ctx, x_arg, "res");
+		for (size_t i = 0; i < sizeof(sc_keys) / sizeof(sc_keys[0]); i++)
+			off = put_pair(env, buf, off, cap, sc_keys[i], ctx, x_arg, sc_keys[i]);
+	} else {
+		off = put_pair(env, buf, off, cap, "res", ctx, x_arg, "res");
+	}
+	vg_xval_str(out, buf, off);
+}
+
 static const struct vg_field_def defs[] = {
 	VG_FIELD("evt.num", U64, NONE, VG_FF_LIVE, "Event number, counted by the rule engine",
 		 x_num),
@@ -561,7 +622,8 @@ static const struct vg_field_def defs[] = {
 		 "System call name; missing for non-syscall events", x_syscall_type),
 	VG_FIELD("evt.category", STRING, NONE, VG_FF_LIVE, "Event category", x_category),
 	VG_FIELD_NL("evt.cpu", S64, NONE, "CPU that generated the event"),
-	VG_FIELD_NL("evt.args", STRING, NONE, "All event arguments as a string"),
+	VG_FIELD("evt.args", STRING, NONE, VG_FF_LIVE,
+		 "The event's arguments as name=value pairs, like Falco prints them", x_args),
 	VG_FIELD("evt.arg", STRING, IDX_OR_KEY, VG_FF_LIVE | VG_FF_DOTARG,
 		 "An event argument by name (evt.arg.fd) or index (evt.arg[0])", x_arg),
 	VG_FIELD_NL("evt.rawarg", STRING, IDX_OR_KEY, "An event argument, unformatted"),
@@ -586,9 +648,12 @@ static const struct vg_field_def defs[] = {
 	VG_FIELD_NL("evt.count.error.other", U64, NONE, "1 for other failed events"),
 	VG_FIELD_NL("evt.count.exit", U64, NONE, "1 for exit events"),
 	VG_FIELD_NL("evt.around", U64, INDEX, "Events around a time (trace files only)"),
-	VG_FIELD_NL("evt.abspath", STRING, OPT_KEY, "Absolute path of a path argument"),
-	VG_FIELD_NL("evt.abspath.src", STRING, NONE, "Absolute source path (rename, link)"),
-	VG_FIELD_NL("evt.abspath.dst", STRING, NONE, "Absolute target path (rename, link)"),
+	VG_FIELD("evt.abspath", STRING, OPT_KEY, VG_FF_LIVE,
+		 "Absolute path of the event's (first) path argument", x_abspath),
+	VG_FIELD("evt.abspath.src", STRING, NONE, VG_FF_LIVE,
+		 "Absolute source path of a two-path event (rename, link)", x_abspath),
+	VG_FIELD("evt.abspath.dst", STRING, NONE, VG_FF_LIVE,
+		 "Absolute target path of a two-path event (rename, link)", x_abspath),
 	VG_FIELD("evt.is_open_read", BOOL, NONE, VG_FF_LIVE, "An open for reading", x_is_open),
 	VG_FIELD("evt.is_open_write", BOOL, NONE, VG_FF_LIVE, "An open for writing", x_is_open),
 	VG_FIELD("evt.is_open_exec", BOOL, NONE, VG_FF_LIVE,

@@ -444,6 +444,19 @@ X(x_exe_ino)
 		vg_xval_u64(out, who(ref, ctx, SELF)->exe_ino);
 }
 
+/* A memfd's path reads "/memfd:NAME (deleted)" (or without the slash). */
+X(x_exe_memfd)
+{
+	struct vg_proc *p = who(ref, ctx, SELF);
+	const char *e;
+
+	(void)env;
+	if (!p || !p->exe)
+		return;
+	e = p->exe[0] == '/' ? p->exe + 1 : p->exe;
+	vg_xval_bool(out, strncmp(e, "memfd:", 6) == 0);
+}
+
 static const struct vg_field_def defs[] = {
 	VG_FIELD("proc.exe", STRING, NONE, VG_FF_LIVE,
 		 "The first command-line argument (argv[0]), usually the executable name", x_exe),
@@ -521,8 +534,8 @@ static const struct vg_field_def defs[] = {
 		    "The executable is in the upper layer of an overlayfs"),
 	VG_FIELD_NL("proc.is_exe_lower_layer", BOOL, NONE,
 		    "The executable is in a lower layer of an overlayfs"),
-	VG_FIELD_NL("proc.is_exe_from_memfd", BOOL, NONE,
-		    "The executable is a memfd (fileless execution)"),
+	VG_FIELD("proc.is_exe_from_memfd", BOOL, NONE, VG_FF_LIVE,
+		 "The executable is a memfd (fileless execution)", x_exe_memfd),
 	VG_FIELD_NL("proc.is_sid_leader", BOOL, NONE, "The process leads its session"),
 	VG_FIELD_NL("proc.is_vpgid_leader", BOOL, NONE, "The process leads its process group"),
 	VG_FIELD_NL("proc.is_pgid_leader", BOOL, NONE, "The process leads its process group"),

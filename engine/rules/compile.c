@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -912,7 +913,8 @@ static struct vg_cnode *compile_check(struct cctx *c, const struct vg_ast *a)
 	if (a->op == VG_OP_EXISTS)
 		goto done;
 	n->mod = a->mod;
-	if (a->mod && (a->op == VG_OP_REGEX || a->rhs->kind == VG_OPND_XFORM)) {
+	if (a->mod && (a->op == VG_OP_REGEX || a->rhs->kind == VG_OPND_XFORM || t == VG_FT_IPADDR ||
+		       t == VG_FT_IPNET || t == VG_FT_DOUBLE)) {
 		cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-TYPE-OP",
 		      "'%s' with a list modifier needs a list of constants%s", vg_op_name(a->op),
 		      a->op == VG_OP_REGEX ? " and is not supported for regex" : "");
@@ -983,9 +985,37 @@ fail:
 	return NULL;
 }
 
+/*
+ * Macro inlining nests "and" in "and" and "or" in "or"; the compiled tree
+ * is flattened so that evaluation walks one level where the text had many.
+ */
+static bool adopt(struct vg_cnode *n, struct vg_cnode *k, size_t *cap)
+{
+	size_t need = n->nkids + (k->kind == n->kind ? k->nkids : 1);
+	struct vg_cnode **v;
+
+	if (need > *cap) {
+		v = realloc(n->kids, need * 2 * sizeof(*v));
+		if (!v)
+			return false;
+		n->kids = v;
+		*cap = need * 2;
+	}
+	if (k->kind != n->kind) {
+		n->kids[n->nkids++] = k;
+		return true;
+	}
+	for (size_t i = 0; i < k->nkids; i++)
+		n->kids[n->nkids++] = k->kids[i];
+	k->nkids = 0;
+	vg_cnode_free(k);
+	return true;
+}
+
 static struct vg_cnode *compile_node(struct cctx *c, const struct vg_ast *a)
 {
-	struct vg_cnode *n;
+	struct vg_cnode *n, *k;
+	size_t cap = 0;
 
 	switch (a->kind) {
 	case VG_AST_CHECK: return compile_check(c, a);
@@ -996,18 +1026,29 @@ static struct vg_cnode *compile_node(struct cctx *c, const struct vg_ast *a)
 	default: break;
 	}
 	n = calloc(1, sizeof(*n));
-	if (!n || !(n->kids = calloc(a->nkids, sizeof(*n->kids)))) {
-		free(n);
+	if (!n)
 		return NULL;
-	}
 	n->kind = a->kind == VG_AST_AND ? CN_AND : a->kind == VG_AST_OR ? CN_OR : CN_NOT;
 	for (size_t i = 0; i < a->nkids; i++) {
-		n->kids[i] = compile_node(c, a->kids[i]);
-		if (!n->kids[i]) {
+		k = compile_node(c, a->kids[i]);
+		if (!k) {
 			vg_cnode_free(n);
 			return NULL;
 		}
-		n->nkids = i + 1;
+		if (n->kind == CN_NOT && k->kind == CN_NOT) {
+			/* not not x: x */
+			struct vg_cnode *x = k->kids[0];
+
+			k->nkids = 0;
+			vg_cnode_free(k);
+			free(n);
+			return x;
+		}
+		if (!adopt(n, k, &cap)) {
+			vg_cnode_free(k);
+			vg_cnode_free(n);
+			return NULL;
+		}
 	}
 	return n;
 }
@@ -1411,6 +1452,29 @@ size_t vg_ruleset_enable(struct vg_ruleset *rs, const char *name, bool enabled)
 	for (size_t i = 0; i < rs->nrules; i++) {
 		if (strcmp(rs->rules[i]->name, name) == 0) {
 			rs->rules[i]->enabled = enabled;
+			n++;
+		}
+	}
+	if (n && rs->compiled && !index_rules(rs))
+		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-NOMEM", NULL, 0, 0, NULL,
+			    "out of memory");
+	return n;
+}
+
+size_t vg_ruleset_select(struct vg_ruleset *rs, const char *pattern, bool by_tag, bool enabled)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->nrules; i++) {
+		struct vg_rule *r = rs->rules[i];
+		bool hit = false;
+
+		if (!by_tag)
+			hit = fnmatch(pattern, r->name, 0) == 0;
+		for (size_t t = 0; by_tag && !hit && t < r->ntags; t++)
+			hit = fnmatch(pattern, r->tags[t], 0) == 0;
+		if (hit) {
+			r->enabled = enabled;
 			n++;
 		}
 	}

@@ -55,6 +55,13 @@ void vg_ruleset_evttypes(const struct vg_ruleset *rs, struct vg_evtset *out);
 
 /* Enables or disables rules by exact name; returns how many matched. */
 size_t vg_ruleset_enable(struct vg_ruleset *rs, const char *name, bool enabled);
+/*
+ * Falco's rule selection (the "rules: - enable/disable: {rule|tag}" config):
+ * enables or disables every rule whose name (or, with by_tag, one of whose
+ * tags) matches pattern, a glob ("Read sensitive*"). Apply selectors in
+ * order. Returns how many rules matched.
+ */
+size_t vg_ruleset_select(struct vg_ruleset *rs, const char *pattern, bool by_tag, bool enabled);
 
 const char *vg_rule_name(const struct vg_rule *r);
 const char *vg_rule_desc(const struct vg_rule *r);

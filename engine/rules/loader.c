@@ -1211,7 +1211,6 @@ static bool read_exceptions(struct reader *r, const struct ynode *n, const char 
 static bool validate_exception(struct reader *r, struct vg_exception *x, const char *rname)
 {
 	struct itemref ib;
-	const struct ynode *n = NULL;
 	char where[80];
 
 	snprintf(where, sizeof(where), "exception '%s'", x->name);
@@ -1267,7 +1266,6 @@ static bool validate_exception(struct reader *r, struct vg_exception *x, const c
 			return false;
 		}
 	}
-	(void)n;
 	return true;
 }
 
@@ -1479,7 +1477,8 @@ static void rule_append(struct reader *r, struct vg_rule_item *prev, struct rule
 			if (!nv)
 				break;
 			px->values = nv;
-			memcpy(nv + px->nvalues, x->values, x->nvalues * sizeof(*nv));
+			if (x->nvalues)
+				memcpy(nv + px->nvalues, x->values, x->nvalues * sizeof(*nv));
 			px->nvalues += x->nvalues;
 			free(x->values);
 			x->values = NULL;

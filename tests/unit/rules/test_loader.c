@@ -344,6 +344,30 @@ static void test_enabled_toggle(void **state)
 	vg_ruleset_free(rs);
 }
 
+static void test_select_by_name_and_tag(void **state)
+{
+	struct vg_ruleset *rs =
+		th_load(RULE("Read a", "evt.type=openat") "  tags: [file, t1]\n" RULE(
+			"Read b",
+			"evt.type=open") "  tags: [file]\n" RULE("Spawn c",
+								 "evt.type=execve") "  tags: "
+										    "[process]\n");
+	struct vg_evtset s;
+
+	(void)state;
+	assert_int_equal(vg_ruleset_select(rs, "*", false, false), 3);
+	assert_int_equal(vg_ruleset_select(rs, "file", true, true), 2);
+	assert_int_equal(vg_ruleset_select(rs, "Read ?", false, false), 2);
+	assert_int_equal(vg_ruleset_select(rs, "t1", true, true), 1);
+	assert_true(vg_rule_enabled(rule_named(rs, "Read a")));
+	assert_false(vg_rule_enabled(rule_named(rs, "Read b")));
+	assert_false(vg_rule_enabled(rule_named(rs, "Spawn c")));
+	vg_ruleset_evttypes(rs, &s);
+	assert_int_equal(vg_evtset_count(&s), 1);
+	assert_int_equal(vg_ruleset_select(rs, "nomatch*", false, true), 0);
+	vg_ruleset_free(rs);
+}
+
 static void test_lists(void **state)
 {
 	struct vg_ruleset *rs =
@@ -451,7 +475,6 @@ static void test_aliases_and_bombs(void **state)
 	struct vg_ruleset *rs =
 		th_load("- list: a\n  items: &shells [bash, sh]\n"
 			"- list: b\n  items: *shells\n" RULE("r", "proc.name in (b)"));
-	struct vg_sb;
 	char *bomb;
 	size_t n = 0;
 
@@ -652,6 +675,12 @@ static void test_type_errors(void **state)
 	rs = th_rule(NULL, "evt.arg = x");
 	assert_non_null(th_find_diag(rs, "E-FIELD-ARG"));
 	vg_ruleset_free(rs);
+	rs = th_rule(NULL, "proc.name regex anyof (a, b)");
+	assert_non_null(th_find_diag(rs, "E-TYPE-OP"));
+	vg_ruleset_free(rs);
+	rs = th_rule(NULL, "fd.sip = anyof (1.1.1.1)");
+	assert_non_null(th_find_diag(rs, "E-TYPE-OP"));
+	vg_ruleset_free(rs);
 	rs = th_rule(NULL, "evt.type = nosuchcall");
 	assert_diag(rs, "E-UNKNOWN-EVTTYPE", 5, 16);
 	vg_ruleset_free(rs);
@@ -728,6 +757,45 @@ static void test_directory_order(void **state)
 	vg_ruleset_free(rs);
 }
 
+static void test_more_error_codes(void **state)
+{
+	struct vg_ruleset *rs;
+	char *deep;
+
+	(void)state;
+	rs = th_load(RULE("r", "evt.type=execve")
+			     RULE("r", "evt.type=execve") "  source: k8s_audit\n");
+	assert_diag(rs, "E-SOURCE", 6, 3);
+	vg_ruleset_free(rs);
+	rs = th_load(RULE("r", "evt.type=execve") "- rule: r\n  desc: more\n  append: true\n");
+	assert_diag(rs, "E-APPEND", 6, 3);
+	vg_ruleset_free(rs);
+	rs = th_load(RULE("r", "evt.type=execve") "- rule: r\n  condition: and proc.pid > 0\n  "
+						  "desc: more\n  append: true\n");
+	assert_diag(rs, "W-APPEND-IGNORED", 6, 3);
+	assert_int_equal(vg_ruleset_error_count(rs), 0);
+	vg_ruleset_free(rs);
+	/* a rule using a macro with errors is skipped, and says why */
+	rs = th_load("- macro: bad\n  condition: proc.name = (\n" RULE("r", "bad"));
+	assert_diag(rs, "E-PARSE", 2, 26);
+	assert_diag(rs, "E-MACRO", 5, 14);
+	assert_int_equal(vg_ruleset_rule_count(rs), 0);
+	vg_ruleset_free(rs);
+	rs = th_load("- rule: r\n  desc: d\n  condition: ''\n  output: o\n  priority: INFO\n");
+	assert_diag(rs, "E-EMPTY", 3, 15);
+	vg_ruleset_free(rs);
+	deep = malloc(3100);
+	assert_non_null(deep);
+	memset(deep, '(', 1500);
+	deep[1500] = 'a';
+	memset(deep + 1501, ')', 1500);
+	deep[3001] = '\0';
+	rs = th_rule(NULL, deep);
+	assert_non_null(th_find_diag(rs, "E-DEPTH"));
+	vg_ruleset_free(rs);
+	free(deep);
+}
+
 static void test_load_after_compile_refused(void **state)
 {
 	struct vg_ruleset *rs = th_load(RULE("r", "evt.type=execve"));
@@ -757,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_override_append_and_replace),
 		cmocka_unit_test(test_override_errors),
 		cmocka_unit_test(test_enabled_toggle),
+		cmocka_unit_test(test_select_by_name_and_tag),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_unused_macro),
 		cmocka_unit_test(test_multi_document),
@@ -771,6 +840,7 @@ int main(void)
 		cmocka_unit_test(test_type_errors),
 		cmocka_unit_test(test_evttypes),
 		cmocka_unit_test(test_directory_order),
+		cmocka_unit_test(test_more_error_codes),
 		cmocka_unit_test(test_load_after_compile_refused),
 	};
 

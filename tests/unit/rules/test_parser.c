@@ -143,6 +143,21 @@ static void test_transformers(void **state)
 	assert_error("tolower(proc.name = a", "E-PARSE", 18);
 }
 
+static void test_list_modifiers(void **state)
+{
+	(void)state;
+	assert_canon("proc.name startswith anyof (ba, da)",
+		     "proc.name startswith anyof (\"ba\", \"da\")");
+	assert_canon("proc.name contains allof(a,b)", "proc.name contains allof (\"a\", \"b\")");
+	assert_canon("proc.name = oneof (x)", "proc.name = oneof (\"x\")");
+	assert_canon("proc.name glob anyof shells", "proc.name glob anyof (\"shells\")");
+	/* not a modifier: a plain value */
+	assert_canon("proc.name = oneof", "proc.name = \"oneof\"");
+	assert_canon("proc.name = anyofx", "proc.name = \"anyofx\"");
+	/* no modifiers on list or numeric operators */
+	assert_error("proc.pid > anyof (1)", "E-PARSE", 11);
+}
+
 static void test_macro_identifiers(void **state)
 {
 	(void)state;
@@ -266,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_field_arguments),
 		cmocka_unit_test(test_values_and_lists),
 		cmocka_unit_test(test_transformers),
+		cmocka_unit_test(test_list_modifiers),
 		cmocka_unit_test(test_macro_identifiers),
 		cmocka_unit_test(test_errors_with_positions),
 		cmocka_unit_test(test_depth_limit),

@@ -74,6 +74,7 @@ static void test_open_success(void **state)
 	YES("evt.is_open_create = false and evt.is_open_exec = false");
 	YES("evt.arg.flags contains O_TRUNC and evt.arg.flags contains O_WRONLY");
 	YES("evt.arg.name = shadow and evt.arg.fd = 5");
+	YES("evt.args = \"res=SUCCESS fd=5 name=shadow flags=O_WRONLY|O_TRUNC|O_CLOEXEC mode=00\"");
 	YES("fs.path.name = /etc/shadow and fs.path.nameraw = shadow");
 	NO("fs.path.target exists");
 	/* Falco's open_write macro */
@@ -178,6 +179,8 @@ static void test_two_paths(void **state)
 	YES("evt.arg.target = /etc/shadow and evt.arg.linkpath = x");
 	YES("fs.path.source = /etc/shadow and fs.path.target = /tmp/x");
 	YES("fs.path.targetraw = x");
+	W.ev.path_abs = "/etc/shadow";
+	YES("evt.abspath.src = /etc/shadow and evt.abspath.dst = /tmp/x");
 	NO("fs.path.name exists");
 }
 
