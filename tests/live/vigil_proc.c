@@ -186,6 +186,41 @@ void vigil_free(struct vigil_proc *v)
 	json_object_put(v->events);
 }
 
+int run_quiet(const char *const argv[])
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+bool match_text(json_object *ev, const void *arg)
+{
+	return strstr(json_object_to_json_string(ev), (const char *)arg) != NULL;
+}
+
+bool vigil_no_drops(const struct vigil_proc *v)
+{
+	bool seen = false;
+
+	for (const char *p = v->errtext; (p = strstr(p, "dropped=")); p += 8) {
+		seen = true;
+		if (atoi(p + 8) != 0)
+			return false;
+	}
+	return seen;
+}
+
 json_object *jget(json_object *o, const char *key)
 {
 	json_object *v = NULL;

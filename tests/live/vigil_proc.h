@@ -36,6 +36,13 @@ json_object *vigil_wait_event(struct vigil_proc *v, event_pred pred, const void 
 int vigil_stop(struct vigil_proc *v);
 void vigil_free(struct vigil_proc *v);
 
+/* Runs argv with stdin/stdout/stderr on /dev/null; returns its wait status. */
+int run_quiet(const char *const argv[]);
+/* A predicate for vigil_wait_event: the line contains the string arg. */
+bool match_text(json_object *ev, const void *arg);
+/* True when vigil's closing counters (after vigil_stop) show no kernel drops. */
+bool vigil_no_drops(const struct vigil_proc *v);
+
 /* JSON helpers that fail the test on a missing key. */
 const char *jstr(json_object *o, const char *key);
 long long jint(json_object *o, const char *key);
