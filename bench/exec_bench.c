@@ -75,6 +75,9 @@ static pid_t start_vigil(const char *bin, const char *mode)
 		dup2(null, 1);
 		dup2(err[1], 2);
 		close(err[0]);
+		/* `run` needs rules: vigil's own, from the source tree */
+		if (!strcmp(mode, "run"))
+			execl(bin, bin, mode, "-r", VIGIL_RULES_DIR, (char *)NULL);
 		execl(bin, bin, mode, (char *)NULL);
 		_exit(127);
 	}
