@@ -569,9 +569,15 @@ struct vg_cexpr *vg_compile_opnd(struct vg_ruleset *rs, const struct vg_ast_opnd
 	struct vg_cexpr *e;
 	unsigned sub = 0, d;
 
-	(void)rs;
 	switch (o->kind) {
-	case VG_OPND_FIELD: return compile_field(o, errcode, err, errlen);
+	case VG_OPND_FIELD:
+		e = compile_field(o, errcode, err, errlen);
+		if (e && !vg_slot_assign(rs, e)) {
+			SET_ERR("E-NOMEM", "out of memory");
+			vg_cexpr_free(e);
+			return NULL;
+		}
+		return e;
 	case VG_OPND_VALUE:
 		e = calloc(1, sizeof(*e));
 		if (!e || !(e->cstr = vg_strndup0(o->items[0].s, o->items[0].len))) {
@@ -973,6 +979,9 @@ static struct vg_cnode *compile_check(struct cctx *c, const struct vg_ast *a)
 		goto fail;
 	}
 done:
+	n->lslot = n->lhs->kind == CX_FIELD ? n->lhs->slot : UINT32_MAX;
+	n->ltype = n->lhs->type;
+	n->lall = is_list_field(n->lhs);
 	if (d1 > c->depth)
 		c->depth = d1;
 	if (d2 > c->depth)
@@ -1093,6 +1102,358 @@ static void node_evttypes(const struct vg_cnode *n, bool neg, struct vg_evtset *
 	}
 }
 
+/* ---- per-event caches: field slots, shared subtrees, evaluation order ---- */
+
+bool vg_slot_assign(struct vg_ruleset *rs, struct vg_cexpr *e)
+{
+	const struct vg_field_ref *ref = &e->ref;
+	struct vg_slot_key *k;
+
+	if (rs->slots) {
+		e->slot = UINT32_MAX; /* compiled after the caches were sized: not cached */
+		return true;
+	}
+	for (size_t i = 0; i < rs->nslots; i++) {
+		k = &rs->slot_keys[i];
+		if (k->def == ref->def &&
+		    (k->arg == ref->arg || (k->arg && ref->arg && strcmp(k->arg, ref->arg) == 0))) {
+			e->slot = (uint32_t)i;
+			return true;
+		}
+	}
+	if (!vg_grow(&rs->slot_keys, &rs->cslots, rs->nslots + 1, sizeof(*rs->slot_keys)))
+		return false;
+	k = &rs->slot_keys[rs->nslots];
+	k->def = ref->def;
+	k->arg = ref->arg ? strdup(ref->arg) : NULL;
+	if (ref->arg && !k->arg)
+		return false;
+	e->slot = (uint32_t)rs->nslots++;
+	return true;
+}
+
+void vg_eval_caches_free(struct vg_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->nslots; i++)
+		free(rs->slot_keys[i].arg);
+	free(rs->slot_keys);
+	free(rs->slots);
+	free(rs->fvals);
+	free(rs->fhash);
+	free(rs->memos);
+	free(rs->prog);
+	for (size_t t = 0; t < VG_EVT_COUNT; t++) {
+		free(rs->by_type_prog[t]);
+		rs->by_type_prog[t] = NULL;
+	}
+	free(rs->xscratch.buf);
+	rs->slot_keys = NULL;
+	rs->slots = NULL;
+	rs->fvals = NULL;
+	rs->fhash = NULL;
+	rs->memos = NULL;
+	rs->prog = NULL;
+	rs->xscratch.buf = NULL;
+	rs->nslots = rs->cslots = rs->nmemos = rs->nprog = rs->cprog = 0;
+}
+
+/*
+ * Subtrees are shared by structure: each node gets the id of its key (its
+ * kind and operands, with its children by id), so equal subtrees, whichever
+ * rule or macro they came from, get equal ids. Ids seen more than once get a
+ * memo. The table lives only while the ruleset is compiled.
+ */
+struct key_ent {
+	char *s;
+	size_t len;
+	uint64_t h;
+	uint32_t id;
+};
+
+struct key_tab {
+	struct key_ent *tab;
+	size_t cap, n;
+	uint32_t *count; /* by id */
+	size_t ccount;
+};
+
+static bool key_rehash(struct key_tab *t)
+{
+	size_t ncap = t->cap ? t->cap * 2 : 256;
+	struct key_ent *nt = calloc(ncap, sizeof(*nt));
+
+	if (!nt)
+		return false;
+	for (size_t i = 0; i < t->cap; i++) {
+		size_t j;
+
+		if (!t->tab[i].s)
+			continue;
+		for (j = t->tab[i].h & (ncap - 1); nt[j].s; j = (j + 1) & (ncap - 1))
+			;
+		nt[j] = t->tab[i];
+	}
+	free(t->tab);
+	t->tab = nt;
+	t->cap = ncap;
+	return true;
+}
+
+/* The id of key (taken over by the table), counted once more; UINT32_MAX on OOM. */
+static uint32_t key_id(struct key_tab *t, char *key, size_t len)
+{
+	uint64_t h = vg_hash(key, len);
+	size_t i;
+
+	if ((t->n + 1) * 2 > t->cap && !key_rehash(t)) {
+		free(key);
+		return UINT32_MAX;
+	}
+	for (i = h & (t->cap - 1); t->tab[i].s; i = (i + 1) & (t->cap - 1)) {
+		if (t->tab[i].h == h && t->tab[i].len == len &&
+		    memcmp(t->tab[i].s, key, len) == 0) {
+			free(key);
+			t->count[t->tab[i].id]++;
+			return t->tab[i].id;
+		}
+	}
+	if (!vg_grow(&t->count, &t->ccount, t->n + 1, sizeof(*t->count))) {
+		free(key);
+		return UINT32_MAX;
+	}
+	t->tab[i] = (struct key_ent){key, len, h, (uint32_t)t->n};
+	t->count[t->n] = 1;
+	return (uint32_t)t->n++;
+}
+
+static void key_tab_free(struct key_tab *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->tab[i].s);
+	free(t->tab);
+	free(t->count);
+}
+
+static void key_val(struct vg_sb *b, const struct vg_cval *v, bool str)
+{
+	if (str) {
+		vg_sb_putn(b, (const char *)&v->len, sizeof(v->len));
+		vg_sb_putn(b, v->s, v->len);
+		return;
+	}
+	vg_sb_putn(b, (const char *)&v->u, sizeof(v->u));
+	vg_sb_putn(b, (const char *)&v->d, sizeof(v->d));
+	vg_sb_putn(b, (const char *)v->ip, sizeof(v->ip));
+	vg_sb_putc(b, (char)v->iplen);
+	vg_sb_putc(b, (char)v->prefix);
+}
+
+/* Gives n and its subtree key ids (kept in ->memo until assign_memos). */
+static bool key_ids(struct key_tab *t, struct vg_cnode *n)
+{
+	struct vg_sb b;
+	uint32_t id;
+
+	for (size_t i = 0; i < n->nkids; i++)
+		if (!key_ids(t, n->kids[i]))
+			return false;
+	vg_sb_init(&b);
+	vg_sb_printf(&b, "%d:", (int)n->kind);
+	switch (n->kind) {
+	case CN_AND:
+	case CN_OR:
+	case CN_NOT:
+		for (size_t i = 0; i < n->nkids; i++)
+			vg_sb_printf(&b, "%u,", n->kids[i]->memo);
+		break;
+	case CN_EVTTYPE:
+		vg_sb_putn(&b, (const char *)n->evts.w, sizeof(n->evts.w));
+		vg_sb_putc(&b, n->negate ? '!' : '=');
+		break;
+	case CN_CHECK:
+		/* the operand texts are canonical: equal texts extract the same values */
+		vg_sb_printf(&b, "%s%c%d:%d:%s%c", n->lhs->text, 0, (int)n->op, (int)n->mod,
+			     n->rhs ? n->rhs->text : "", 0);
+		for (size_t i = 0; i < n->nvals; i++)
+			key_val(&b, &n->vals[i], is_stringish(n->lhs->type));
+		break;
+	}
+	if (b.oom) {
+		vg_sb_free(&b);
+		return false;
+	}
+	id = key_id(t, b.s, b.len);
+	if (id == UINT32_MAX)
+		return false;
+	n->memo = id;
+	return true;
+}
+
+/* Replaces key ids by memo indexes: shared checks, ands and ors get one. */
+static void assign_memos(struct vg_ruleset *rs, const struct key_tab *t, uint32_t *memo_of,
+			 struct vg_cnode *n)
+{
+	uint32_t id = n->memo;
+
+	for (size_t i = 0; i < n->nkids; i++)
+		assign_memos(rs, t, memo_of, n->kids[i]);
+	n->memo = 0;
+	if (t->count[id] < 2 || (n->kind != CN_CHECK && n->kind != CN_AND && n->kind != CN_OR))
+		return;
+	if (!memo_of[id])
+		memo_of[id] = (uint32_t)++rs->nmemos;
+	n->memo = memo_of[id];
+}
+
+static uint32_t opnd_cost(const struct vg_cexpr *e)
+{
+	uint32_t c = 0;
+
+	switch (e->kind) {
+	case CX_CONST: return 0;
+	case CX_FIELD:
+		if (!e->ref.def->extract)
+			return 0; /* not live: always missing */
+		/* every ancestor, each a table lookup */
+		return (e->ref.def->flags & VG_FF_ANY) && e->ref.index < 0 ? 16 : 2;
+	case CX_XFORM:
+		for (size_t i = 0; i < e->nargs; i++)
+			c += opnd_cost(e->args[i]);
+		return c + 6;
+	}
+	return c;
+}
+
+static uint32_t op_cost(enum vg_op op)
+{
+	switch (op) {
+	case VG_OP_EXISTS: return 0;
+	case VG_OP_IN:
+	case VG_OP_INTERSECTS: return 3;
+	case VG_OP_CONTAINS:
+	case VG_OP_BCONTAINS: return 4;
+	case VG_OP_ICONTAINS:
+	case VG_OP_GLOB:
+	case VG_OP_IGLOB:
+	case VG_OP_PMATCH: return 8;
+	case VG_OP_REGEX: return 16;
+	default: return 1;
+	}
+}
+
+/*
+ * Estimates what evaluating n costs. A shared subtree counts as cheap, since
+ * another rule has likely evaluated it already.
+ */
+static uint32_t node_cost(struct vg_cnode *n)
+{
+	uint64_t c = 0;
+
+	switch (n->kind) {
+	case CN_EVTTYPE: c = 0; break;
+	case CN_CHECK:
+		c = opnd_cost(n->lhs) + op_cost(n->op) + (n->rhs ? opnd_cost(n->rhs) + 2 : 0) +
+		    (n->mod ? n->nvals : 0);
+		break;
+	case CN_NOT:
+	case CN_AND:
+	case CN_OR:
+		for (size_t i = 0; i < n->nkids; i++)
+			c += node_cost(n->kids[i]);
+		break;
+	}
+	n->cost = (uint32_t)(c > 1000000 ? 1000000 : c);
+	if (n->memo && n->cost > 1)
+		n->cost = 1;
+	return n->cost;
+}
+
+/* An evt.type test that holds for every type the rule is indexed under. */
+static bool implied_evttype(const struct vg_cnode *k, const struct vg_evtset *rule_evts)
+{
+	struct vg_evtset s;
+
+	if (k->kind != CN_EVTTYPE)
+		return false;
+	s = k->evts;
+	if (k->negate)
+		vg_evtset_complement(&s);
+	for (int i = 0; i < VG_EVT_WORDS; i++)
+		if (rule_evts->w[i] & ~s.w[i])
+			return false;
+	return true;
+}
+
+/*
+ * Appends n's subtree to the program, the children of "and" and "or"
+ * cheapest first (stable: equal costs keep the author's order). Evaluation
+ * has no side effects, so the order changes only the time: a cheap check
+ * that fails spares the expensive ones. The compiled tree itself keeps the
+ * author's order for the other readers of conditions.
+ */
+static bool emit(struct vg_ruleset *rs, const struct vg_cnode *n, const struct vg_evtset *top)
+{
+	size_t at = rs->nprog;
+	const struct vg_cnode **kids = NULL;
+	bool ok = true;
+
+	if (!vg_grow(&rs->prog, &rs->cprog, at + 1, sizeof(*rs->prog)))
+		return false;
+	rs->prog[at] = (struct vg_insn){
+		.kind = (uint8_t)n->kind, .negate = n->negate, .memo = n->memo, .n = n};
+	if (top && implied_evttype(n, top))
+		rs->prog[at].kind = VG_INSN_IMPLIED;
+	rs->nprog++;
+	if (n->nkids) {
+		kids = malloc(n->nkids * sizeof(*kids));
+		if (!kids)
+			return false;
+		for (size_t i = 0; i < n->nkids; i++) {
+			size_t j = i;
+
+			for (; j > 0 && kids[j - 1]->cost > n->kids[i]->cost; j--)
+				kids[j] = kids[j - 1];
+			kids[j] = n->kids[i];
+		}
+		/* only a top-level and's children are guaranteed by the index */
+		for (size_t i = 0; i < n->nkids && ok; i++)
+			ok = emit(rs, kids[i], n->kind == CN_AND ? top : NULL);
+		free(kids);
+	}
+	rs->prog[at].end = (uint32_t)rs->nprog;
+	return ok;
+}
+
+static void clear_memos(struct vg_cnode *n)
+{
+	n->memo = 0;
+	for (size_t i = 0; i < n->nkids; i++)
+		clear_memos(n->kids[i]);
+}
+
+static bool share_and_order(struct vg_ruleset *rs)
+{
+	struct key_tab t = {0};
+	uint32_t *memo_of;
+	bool ok = true;
+
+	for (size_t i = 0; i < rs->nrules && ok; i++)
+		ok = key_ids(&t, rs->rules[i]->root);
+	memo_of = ok ? calloc(t.n ? t.n : 1, sizeof(*memo_of)) : NULL;
+	if (memo_of) {
+		for (size_t i = 0; i < rs->nrules; i++) {
+			assign_memos(rs, &t, memo_of, rs->rules[i]->root);
+			node_cost(rs->rules[i]->root);
+		}
+	} else {
+		/* out of memory: no sharing, which only costs time */
+		ok = false;
+	}
+	free(memo_of);
+	key_tab_free(&t);
+	return ok;
+}
+
 /* ---- rules ---- */
 
 void vg_rule_free(struct vg_rule *r)
@@ -1126,6 +1487,8 @@ static bool copy_rule_meta(struct vg_rule *r, const struct vg_rule_item *it)
 	r->source = xstrdup(it->source);
 	r->output = xstrdup(it->output);
 	r->action = it->action ? strdup(it->action) : NULL;
+	r->enforce_mode = it->enforce_mode;
+	r->enforce_force = it->enforce_force;
 	r->priority = it->priority;
 	r->enabled = it->enabled;
 	r->file = it->loc.file ? strdup(it->loc.file->path) : NULL;
@@ -1281,18 +1644,24 @@ static bool index_rules(struct vg_ruleset *rs)
 		size_t n = 0;
 
 		free(rs->by_type[t]);
+		free(rs->by_type_prog[t]);
 		rs->by_type[t] = NULL;
+		rs->by_type_prog[t] = NULL;
 		rs->nby_type[t] = 0;
 		for (size_t i = 0; i < rs->nrules; i++)
 			n += rs->rules[i]->enabled && vg_evtset_has(&rs->rules[i]->evts, t);
 		if (!n)
 			continue;
 		rs->by_type[t] = calloc(n, sizeof(*rs->by_type[t]));
-		if (!rs->by_type[t])
+		free(rs->by_type_prog[t]);
+		rs->by_type_prog[t] = calloc(n, sizeof(*rs->by_type_prog[t]));
+		if (!rs->by_type[t] || !rs->by_type_prog[t])
 			return false;
 		for (size_t i = 0; i < rs->nrules; i++)
-			if (rs->rules[i]->enabled && vg_evtset_has(&rs->rules[i]->evts, t))
+			if (rs->rules[i]->enabled && vg_evtset_has(&rs->rules[i]->evts, t)) {
+				rs->by_type_prog[t][rs->nby_type[t]] = rs->rules[i]->prog;
 				rs->by_type[t][rs->nby_type[t]++] = rs->rules[i];
+			}
 	}
 	return true;
 }
@@ -1301,10 +1670,19 @@ static bool setup_env(struct vg_ruleset *rs)
 {
 	size_t sb = rs->opts.scratch_bytes ? rs->opts.scratch_bytes : DEFAULT_SCRATCH;
 
-	rs->env.scratch.buf = malloc(sb);
-	if (!rs->env.scratch.buf)
+	/* the event arena holds every cached field of an event: twice one check's room */
+	rs->env.scratch.buf = malloc(2 * sb);
+	rs->xscratch.buf = malloc(sb);
+	if (!rs->env.scratch.buf || !rs->xscratch.buf)
 		return false;
-	rs->env.scratch.cap = sb;
+	rs->env.scratch.cap = 2 * sb;
+	rs->xscratch.cap = sb;
+	rs->slots = calloc(rs->nslots ? rs->nslots : 1, sizeof(*rs->slots));
+	rs->fvals = calloc(rs->nslots ? rs->nslots * VG_XVAL_MAX : 1, sizeof(*rs->fvals));
+	rs->fhash = calloc(rs->nslots ? rs->nslots * VG_XVAL_MAX : 1, sizeof(*rs->fhash));
+	rs->memos = calloc(rs->nmemos + 1, sizeof(*rs->memos));
+	if (!rs->slots || !rs->fvals || !rs->fhash || !rs->memos)
+		return false;
 	rs->env.users = vg_userdb_load(rs->opts.passwd_path, rs->opts.group_path);
 	if (gethostname(rs->env.hostname, sizeof(rs->env.hostname) - 1) != 0)
 		rs->env.hostname[0] = '\0';
@@ -1415,6 +1793,17 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 		rs->rules[rs->nrules++] = r;
 	}
 	unused_warnings(rs);
+	if (!share_and_order(rs)) {
+		/* key ids may be left in ->memo: no memo then */
+		for (size_t i = 0; i < rs->nrules; i++)
+			clear_memos(rs->rules[i]->root);
+		rs->nmemos = 0;
+	}
+	for (size_t i = 0; i < rs->nrules; i++) {
+		rs->rules[i]->prog = (uint32_t)rs->nprog;
+		if (!emit(rs, rs->rules[i]->root, &rs->rules[i]->evts))
+			goto nomem;
+	}
 	if (!setup_env(rs) || !index_rules(rs))
 		goto nomem;
 	return (int)(rs->diags.nerrors - before);
@@ -1512,6 +1901,23 @@ const char *vg_rule_condition(const struct vg_rule *r)
 const char *vg_rule_action(const struct vg_rule *r)
 {
 	return r->action;
+}
+
+int vg_rule_enforce_mode(const struct vg_rule *r)
+{
+	return r->enforce_mode;
+}
+
+bool vg_rule_enforce_force(const struct vg_rule *r)
+{
+	return r->enforce_force;
+}
+
+const char *vg_rule_file(const struct vg_rule *r, int *line, int *col)
+{
+	*line = r->line;
+	*col = r->col;
+	return r->file;
 }
 
 enum vg_priority vg_rule_priority(const struct vg_rule *r)

@@ -70,6 +70,12 @@ const char *vg_rule_output_format(const struct vg_rule *r);
 const char *vg_rule_condition(const struct vg_rule *r); /* macros inlined */
 /* The vigil extension "action:" (deny, kill, ...), or NULL. */
 const char *vg_rule_action(const struct vg_rule *r);
+/* The rule's "enforce:" mode (enum vg_enf_mode), or -1 when it has none. */
+int vg_rule_enforce_mode(const struct vg_rule *r);
+/* "force: true": enforce even what the enforcement compiler refuses as too broad. */
+bool vg_rule_enforce_force(const struct vg_rule *r);
+/* Where the rule is defined; NULL when unknown. */
+const char *vg_rule_file(const struct vg_rule *r, int *line, int *col);
 enum vg_priority vg_rule_priority(const struct vg_rule *r);
 bool vg_rule_enabled(const struct vg_rule *r);
 const char *const *vg_rule_tags(const struct vg_rule *r, size_t *n);

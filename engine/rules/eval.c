@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Evaluation of compiled rules. A check extracts its left-hand side into
- * a preallocated value buffer and compares every value it got (a field like
- * proc.aname without an index yields one per ancestor, and the check holds
- * when any of them matches, as in libsinsp). A missing value makes the
- * check false. Strings built on the way live in the scratch arena, which
- * is reset before each check.
+ * Evaluation of compiled rules. A check reads its left-hand side and
+ * compares every value it got (a field like proc.aname without an index
+ * yields one per ancestor, and the check holds when any of them matches, as
+ * in libsinsp). A missing value makes the check false.
+ *
+ * Work is shared across the rules of one event: each field (with its
+ * argument) is extracted at most once, into the cache slot the compiler gave
+ * it, with the hashes of its values kept beside them for set lookups; and a
+ * subtree several rules share (an inlined macro, a common check) is
+ * evaluated once and its result kept. Both caches are tagged with a
+ * generation that each new event bumps, so nothing is cleared per event.
+ * Strings built by extractors live in the event's scratch arena; those
+ * built by transformers in a second arena reset before each check.
  */
 #include "rules/eval.h"
 
@@ -21,7 +28,7 @@ static void xf_case(struct vg_ruleset *rs, const struct vg_xval *in, struct vg_x
 		    bool upper)
 {
 	for (uint32_t i = 0; i < in->n; i++) {
-		char *s = vg_scratch_alloc(&rs->env.scratch, in->v[i].len);
+		char *s = vg_scratch_alloc(&rs->xscratch, in->v[i].len);
 
 		if (!s)
 			return;
@@ -55,7 +62,7 @@ static void xf_b64(struct vg_ruleset *rs, const struct vg_xval *in, struct vg_xv
 	for (uint32_t i = 0; i < in->n; i++) {
 		const char *p = in->v[i].s;
 		uint32_t len = in->v[i].len, o = 0, acc = 0, bits = 0;
-		char *s = vg_scratch_alloc(&rs->env.scratch, len);
+		char *s = vg_scratch_alloc(&rs->xscratch, len);
 
 		if (!s)
 			return;
@@ -93,7 +100,7 @@ static void xf_basename(const struct vg_xval *in, struct vg_xval *out)
 static const char *cat(struct vg_ruleset *rs, const char *a, size_t alen, const char *b,
 		       size_t blen)
 {
-	char *s = vg_scratch_alloc(&rs->env.scratch, alen + blen);
+	char *s = vg_scratch_alloc(&rs->xscratch, alen + blen);
 
 	if (!s)
 		return NULL;
@@ -132,7 +139,7 @@ static void xf_getopt(struct vg_ruleset *rs, const char *opt, size_t olen, const
 					s += olen; /* "-cvalue" */
 				}
 				/* copied: a word inside the string is not NUL-terminated */
-				v = vg_scratch_copy(&rs->env.scratch, s, (size_t)(t - s));
+				v = vg_scratch_copy(&rs->xscratch, s, (size_t)(t - s));
 				if (v)
 					vg_xval_str(out, v, (size_t)(t - s));
 				return;
@@ -152,46 +159,155 @@ static struct vg_xval *pool_at(struct vg_ruleset *rs, size_t level)
 	return level < rs->npool ? &rs->pool[level] : NULL;
 }
 
+/* ---- the per-event caches ---- */
+
+bool vg_eval_begin(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx)
+{
+	if (ctx && rs->cur == ctx)
+		return false; /* inside an evaluation of this event (an alert's output) */
+	rs->fgen++;
+	rs->mgen++;
+	rs->nfvals = 0;
+	vg_scratch_reset(&rs->env.scratch);
+	rs->cur = ctx;
+	rs->cur_type = ctx && ctx->ev ? vg_evttype_of(ctx->ev) : 0;
+	return true;
+}
+
+void vg_eval_end(struct vg_ruleset *rs, bool started)
+{
+	if (started)
+		rs->cur = NULL;
+}
+
+void vg_eval_check_start(struct vg_ruleset *rs)
+{
+	vg_scratch_reset(&rs->xscratch);
+	/*
+	 * Cached strings live in the event arena until the event ends. When it is
+	 * half full, start over (values are extracted again on demand), so that
+	 * every check has at least half the arena, whatever came before it.
+	 */
+	if (rs->env.scratch.used > rs->env.scratch.cap / 2) {
+		rs->fgen++;
+		rs->nfvals = 0;
+		vg_scratch_reset(&rs->env.scratch);
+	}
+}
+
+/* A field with a cache slot (one compiled after the caches were sized has none). */
+static bool cached(const struct vg_ruleset *rs, const struct vg_cexpr *e)
+{
+	return e->kind == CX_FIELD && e->slot < rs->nslots && rs->slots;
+}
+
+/*
+ * Extracts with at most one check's worth of the arena (what the whole
+ * arena was when it was reset per check), so that whether a long value fits
+ * does not depend on what other rules read before.
+ */
+static void extract(struct vg_ruleset *rs, const struct vg_field_ref *ref,
+		    const struct vg_eval_ctx *ctx, struct vg_xval *x)
+{
+	struct vg_scratch *s = &rs->env.scratch;
+	size_t cap = s->cap;
+
+	if (cap - s->used > rs->xscratch.cap)
+		s->cap = s->used + rs->xscratch.cap;
+	vg_field_extract(ref, ctx, &rs->env, x);
+	s->cap = cap;
+}
+
+/* Slot i's values for this event, extracted on first use. */
+static struct vg_fslot *field_slot(struct vg_ruleset *rs, uint32_t i, const struct vg_cexpr *e,
+				   const struct vg_eval_ctx *ctx)
+{
+	struct vg_fslot *s = &rs->slots[i];
+	struct vg_xval *x = &rs->xtmp;
+
+	if (s->gen == rs->fgen)
+		return s;
+	extract(rs, &e->ref, ctx, x);
+	/* each slot is filed once per generation: nslots * VG_XVAL_MAX always fits */
+	s->off = (uint32_t)rs->nfvals;
+	s->n = x->n;
+	s->type = x->type;
+	s->truncated = x->truncated;
+	s->hashed = 0;
+	s->gen = rs->fgen;
+	memcpy(rs->fvals + s->off, x->v, x->n * sizeof(x->v[0]));
+	rs->nfvals += x->n;
+	return s;
+}
+
+/* vg_hash of value i, kept for the event when the values come from a slot. */
+static uint64_t value_hash(struct vg_ruleset *rs, struct vg_fslot *slot, const struct vg_value *v,
+			   uint32_t i)
+{
+	uint64_t *h;
+
+	if (!slot)
+		return vg_hash(v[i].s, v[i].len);
+	h = &rs->fhash[slot->off + i];
+	if (!(slot->hashed >> i & 1)) {
+		*h = vg_hash(v[i].s, v[i].len);
+		slot->hashed |= 1ULL << i;
+	}
+	return *h;
+}
+
+static void copy_xval(struct vg_xval *dst, const struct vg_xval *src)
+{
+	dst->type = src->type;
+	dst->n = src->n;
+	dst->truncated = src->truncated;
+	memcpy(dst->v, src->v, src->n * sizeof(src->v[0]));
+}
+
+/* ---- value producers ---- */
+
 static void eval_xform(struct vg_ruleset *rs, const struct vg_cexpr *e,
 		       const struct vg_eval_ctx *ctx, struct vg_xval *x, size_t level)
 {
-	struct vg_xval *in = pool_at(rs, level + 1);
+	struct vg_xval *tmp = pool_at(rs, level + 1);
 	const struct vg_cexpr *a0 = e->args[0];
+	const struct vg_xval *in;
 
-	if (!in)
+	if (!tmp)
 		return;
 	switch (e->xf) {
 	case VG_XF_VAL:
-		vg_cexpr_eval(rs, a0, ctx, x, level + 1);
+		in = vg_cexpr_values(rs, a0, ctx, tmp, level + 1);
+		copy_xval(x, in);
 		x->type = e->type;
 		return;
 	case VG_XF_TOLOWER:
 	case VG_XF_TOUPPER:
-		vg_cexpr_eval(rs, a0, ctx, in, level + 1);
+		in = vg_cexpr_values(rs, a0, ctx, tmp, level + 1);
 		xf_case(rs, in, x, e->xf == VG_XF_TOUPPER);
 		return;
 	case VG_XF_B64:
-		vg_cexpr_eval(rs, a0, ctx, in, level + 1);
+		in = vg_cexpr_values(rs, a0, ctx, tmp, level + 1);
 		xf_b64(rs, in, x);
 		return;
 	case VG_XF_BASENAME:
-		vg_cexpr_eval(rs, a0, ctx, in, level + 1);
+		in = vg_cexpr_values(rs, a0, ctx, tmp, level + 1);
 		xf_basename(in, x);
 		return;
 	case VG_XF_LEN:
-		vg_cexpr_eval(rs, a0, ctx, in, level + 1);
+		in = vg_cexpr_values(rs, a0, ctx, tmp, level + 1);
 		if (in->n)
 			vg_xval_u64(x, a0->multi || !is_str(in) ? in->n : in->v[0].len);
 		return;
 	case VG_XF_GETOPT:
-		vg_cexpr_eval(rs, e->args[1], ctx, in, level + 1);
+		in = vg_cexpr_values(rs, e->args[1], ctx, tmp, level + 1);
 		xf_getopt(rs, a0->cstr, a0->clen, in, x);
 		return;
 	case VG_XF_JOIN: {
 		const char *acc = "";
 		size_t alen = 0;
 
-		vg_cexpr_eval(rs, e->args[1], ctx, in, level + 1);
+		in = vg_cexpr_values(rs, e->args[1], ctx, tmp, level + 1);
 		if (!in->n)
 			return;
 		for (uint32_t i = 0; i < in->n && acc; i++) {
@@ -211,7 +327,7 @@ static void eval_xform(struct vg_ruleset *rs, const struct vg_cexpr *e,
 		size_t alen = 0;
 
 		for (size_t i = 0; i < e->nargs && acc; i++) {
-			vg_cexpr_eval(rs, e->args[i], ctx, in, level + 1);
+			in = vg_cexpr_values(rs, e->args[i], ctx, tmp, level + 1);
 			if (!in->n)
 				return; /* a missing part makes the whole missing */
 			acc = cat(rs, acc, alen, in->v[0].s, in->v[0].len);
@@ -225,17 +341,37 @@ static void eval_xform(struct vg_ruleset *rs, const struct vg_cexpr *e,
 	}
 }
 
+const struct vg_xval *vg_cexpr_values(struct vg_ruleset *rs, const struct vg_cexpr *e,
+				      const struct vg_eval_ctx *ctx, struct vg_xval *tmp,
+				      size_t level)
+{
+	if (cached(rs, e)) {
+		struct vg_fslot *slot = field_slot(rs, e->slot, e, ctx);
+
+		tmp->type = slot->type;
+		tmp->n = slot->n;
+		tmp->truncated = slot->truncated;
+		memcpy(tmp->v, rs->fvals + slot->off, slot->n * sizeof(tmp->v[0]));
+		return tmp;
+	}
+	tmp->n = 0;
+	tmp->truncated = false;
+	tmp->type = e->type;
+	switch (e->kind) {
+	case CX_FIELD: extract(rs, &e->ref, ctx, tmp); break;
+	case CX_CONST: vg_xval_str(tmp, e->cstr, e->clen); break;
+	case CX_XFORM: eval_xform(rs, e, ctx, tmp, level); break;
+	}
+	return tmp;
+}
+
 void vg_cexpr_eval(struct vg_ruleset *rs, const struct vg_cexpr *e, const struct vg_eval_ctx *ctx,
 		   struct vg_xval *x, size_t level)
 {
-	x->n = 0;
-	x->truncated = false;
-	x->type = e->type;
-	switch (e->kind) {
-	case CX_FIELD: vg_field_extract(&e->ref, ctx, &rs->env, x); return;
-	case CX_CONST: vg_xval_str(x, e->cstr, e->clen); return;
-	case CX_XFORM: eval_xform(rs, e, ctx, x, level); return;
-	}
+	const struct vg_xval *v = vg_cexpr_values(rs, e, ctx, x, level);
+
+	if (v != x)
+		copy_xval(x, v);
 }
 
 /* ---- comparisons ---- */
@@ -428,93 +564,137 @@ static bool match_dyn(const struct vg_cnode *n, enum vg_ftype t, const struct vg
 	}
 }
 
+/* Value i of v against the constant right-hand side; slot (or NULL) keeps v's hashes. */
+static bool match_value(struct vg_ruleset *rs, const struct vg_cnode *n, struct vg_fslot *slot,
+			const struct vg_value *v, uint32_t i)
+{
+	if (!n->mod && (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS) && is_stringish_t(n->ltype))
+		return n->set.n &&
+		       vg_strset_has_hash(&n->set, v[i].s, v[i].len, value_hash(rs, slot, v, i));
+	return match_const(n, n->ltype, &v[i]);
+}
+
 static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
 		       const struct vg_eval_ctx *ctx)
 {
 	size_t half = rs->npool / 2;
-	struct vg_xval *x = &rs->pool[0], *y = &rs->pool[half];
+	struct vg_fslot *slot = NULL;
+	const struct vg_value *v;
+	const struct vg_xval *x, *y;
+	uint32_t cnt;
 
-	vg_scratch_reset(&rs->env.scratch);
-	vg_cexpr_eval(rs, n->lhs, ctx, x, 0);
+	vg_eval_check_start(rs);
+	if (n->lslot < rs->nslots) {
+		slot = field_slot(rs, n->lslot, n->lhs, ctx);
+		v = rs->fvals + slot->off;
+		cnt = slot->n;
+	} else {
+		x = vg_cexpr_values(rs, n->lhs, ctx, &rs->pool[0], 0);
+		v = x->v;
+		cnt = x->n;
+	}
 	if (n->op == VG_OP_EXISTS)
-		return x->n > 0;
-	if (!x->n)
+		return cnt > 0;
+	if (!cnt)
 		return false;
 	if (n->rhs) {
-		vg_cexpr_eval(rs, n->rhs, ctx, y, half);
+		y = vg_cexpr_values(rs, n->rhs, ctx, &rs->pool[half], half);
 		if (!y->n)
 			return false;
-		for (uint32_t i = 0; i < x->n; i++)
-			if (match_dyn(n, n->lhs->type, &x->v[i], &y->v[0]))
+		for (uint32_t i = 0; i < cnt; i++)
+			if (match_dyn(n, n->ltype, &v[i], &y->v[0]))
 				return true;
 		return false;
 	}
-	if (n->op == VG_OP_IN && n->lhs->kind == CX_FIELD &&
-	    (n->lhs->ref.def->flags & VG_FF_LIST)) {
+	if (n->op == VG_OP_IN && n->lall) {
 		/* a list field is "in" a set when all its values are */
-		for (uint32_t i = 0; i < x->n; i++)
-			if (!match_const(n, n->lhs->type, &x->v[i]))
+		for (uint32_t i = 0; i < cnt; i++)
+			if (!match_value(rs, n, slot, v, i))
 				return false;
 		return true;
 	}
-	for (uint32_t i = 0; i < x->n; i++)
-		if (match_const(n, n->lhs->type, &x->v[i]))
+	for (uint32_t i = 0; i < cnt; i++)
+		if (match_value(rs, n, slot, v, i))
 			return true;
 	return false;
 }
 
-static bool eval_node(struct vg_ruleset *rs, const struct vg_cnode *n,
-		      const struct vg_eval_ctx *ctx, uint16_t type)
+/*
+ * Runs the program from insn i. implied: the evt.type tests marked implied
+ * hold (the rule was picked by its index); otherwise they are tested.
+ */
+static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type,
+		bool implied)
 {
-	switch (n->kind) {
+	const struct vg_insn *in = &rs->prog[i];
+	uint64_t *memo = in->memo ? &rs->memos[in->memo] : NULL;
+	bool v = false;
+
+	if (memo && *memo >> 1 == rs->mgen)
+		return *memo & 1;
+	switch (in->kind) {
 	case CN_AND:
-		for (size_t i = 0; i < n->nkids; i++)
-			if (!eval_node(rs, n->kids[i], ctx, type))
-				return false;
-		return true;
+		v = true;
+		for (uint32_t k = i + 1; k < in->end && v; k = rs->prog[k].end)
+			v = run(rs, k, ctx, type, implied);
+		break;
 	case CN_OR:
-		for (size_t i = 0; i < n->nkids; i++)
-			if (eval_node(rs, n->kids[i], ctx, type))
-				return true;
-		return false;
-	case CN_NOT: return !eval_node(rs, n->kids[0], ctx, type);
-	case CN_EVTTYPE: return vg_evtset_has(&n->evts, type) != n->negate;
-	case CN_CHECK: return eval_check(rs, n, ctx);
+		for (uint32_t k = i + 1; k < in->end && !v; k = rs->prog[k].end)
+			v = run(rs, k, ctx, type, implied);
+		break;
+	case CN_NOT: v = !run(rs, i + 1, ctx, type, implied); break;
+	case VG_INSN_IMPLIED:
+		if (implied) {
+			v = true;
+			break;
+		}
+		/* fall through */
+	case CN_EVTTYPE: v = vg_evtset_has(&in->n->evts, type) != in->negate; break;
+	case CN_CHECK: v = eval_check(rs, in->n, ctx); break;
 	}
-	return false;
+	if (memo)
+		*memo = rs->mgen << 1 | v;
+	return v;
 }
 
 bool vg_rule_eval(struct vg_ruleset *rs, const struct vg_rule *r, const struct vg_eval_ctx *ctx)
 {
-	uint16_t type = ctx->ev ? vg_evttype_of(ctx->ev) : 0;
+	bool started, m;
 
-	if (!rs->compiled || !rs->pool || !r->root)
+	if (!rs->compiled || !rs->pool || !r->root || !rs->prog)
 		return false;
-	return eval_node(rs, r->root, ctx, type);
+	started = vg_eval_begin(rs, ctx);
+	m = run(rs, r->prog, ctx, rs->cur_type, false);
+	vg_eval_end(rs, started);
+	return m;
 }
 
 size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_match_fn fn,
 		       void *arg)
 {
+	const uint32_t *prog;
 	uint16_t type;
 	size_t matches = 0;
+	bool started;
 
-	if (!rs->compiled || !rs->pool || !ctx->ev)
+	if (!rs->compiled || !rs->pool || !ctx->ev || !rs->prog)
 		return 0;
-	type = vg_evttype_of(ctx->ev);
+	started = vg_eval_begin(rs, ctx);
+	type = rs->cur_type;
 	if (!type)
-		return 0;
+		goto out;
 	rs->env.evt_num++;
+	prog = rs->by_type_prog[type];
 	for (size_t i = 0; i < rs->nby_type[type]; i++) {
-		const struct vg_rule *r = rs->by_type[type][i];
-
-		if (!eval_node(rs, r->root, ctx, type))
+		if (!run(rs, prog[i], ctx, type, true))
 			continue;
 		matches++;
-		if (fn && !fn(r, ctx, arg))
+		if (fn && !fn(rs->by_type[type][i], ctx, arg))
 			break;
 		if (!rs->opts.match_all)
 			break;
 	}
+out:
+	vg_eval_end(rs, started);
 	return matches;
 }

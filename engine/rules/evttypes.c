@@ -6,6 +6,8 @@
  */
 #include "rules/evttypes.h"
 
+#include <pthread.h>
+
 #include "decode/decode.h"
 #include "vigil/syscalls.h"
 
@@ -437,17 +439,33 @@ const char *vg_evttype_name(uint16_t code)
 	return code && code < VG_EVT_COUNT ? names[code] : NULL;
 }
 
+/* Codes of vigil's syscall ids and of the exec/fork/exit events, built once. */
+static uint16_t sc_codes[VG_SC__MAX];
+static uint16_t exec_code, fork_code, exit_code;
+static pthread_once_t codes_once = PTHREAD_ONCE_INIT;
+
+static void build_codes(void)
+{
+	for (int i = 0; i < VG_SC__MAX; i++)
+		if (sc_names[i])
+			sc_codes[i] = vg_evttype_code(sc_names[i], strlen(sc_names[i]));
+	exec_code = vg_evttype_code("execve", 6);
+	fork_code = vg_evttype_code("clone", 5);
+	exit_code = vg_evttype_code("procexit", 8);
+}
+
 uint16_t vg_evttype_of(const struct vg_event *ev)
 {
-	/* a binary search over the names: cheap next to evaluating rules */
+	/* once per event: a table lookup, not a search over the names */
+	pthread_once(&codes_once, build_codes);
 	switch (ev->type) {
-	case VG_EV_EXEC: return vg_evttype_code("execve", 6);
-	case VG_EV_FORK: return vg_evttype_code("clone", 5);
-	case VG_EV_EXIT: return vg_evttype_code("procexit", 8);
+	case VG_EV_EXEC: return exec_code;
+	case VG_EV_FORK: return fork_code;
+	case VG_EV_EXIT: return exit_code;
 	case VG_EV_SYSCALL:
-		if (!ev->sc || ev->sc->id >= VG_SC__MAX || !sc_names[ev->sc->id])
+		if (!ev->sc || ev->sc->id >= VG_SC__MAX)
 			return 0;
-		return vg_evttype_code(sc_names[ev->sc->id], strlen(sc_names[ev->sc->id]));
+		return sc_codes[ev->sc->id];
 	default: return 0;
 	}
 }

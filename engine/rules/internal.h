@@ -116,7 +116,9 @@ struct vg_rule_item {
 	uint64_t capture_duration;
 	uint32_t index, visibility;
 	bool unknown_source;
-	char *action; /* vigil extension, kept for the enforcement compiler */
+	char *action;	    /* vigil extension, kept for the enforcement compiler */
+	int enforce_mode;   /* -1 unset, else enum vg_enf_mode */
+	bool enforce_force; /* load even when the compiler finds it too broad */
 };
 
 /* ---- compiled form ---- */
@@ -133,7 +135,8 @@ struct vg_cexpr {
 	size_t nargs;
 	char *cstr;
 	size_t clen;
-	char *text; /* as written, e.g. "tolower(proc.name)": the output_fields key */
+	char *text;    /* as written, e.g. "tolower(proc.name)": the output_fields key */
+	uint32_t slot; /* CX_FIELD: its per-event cache slot (one per field and argument) */
 };
 
 struct vg_cval {
@@ -155,24 +158,31 @@ enum vg_cnode_kind {
 };
 
 struct vg_cnode {
+	/* what evaluating a check reads comes first: one cache line for most checks */
 	enum vg_cnode_kind kind;
-	struct vg_cnode **kids;
-	size_t nkids;
-	/* CHECK */
-	struct vg_cexpr *lhs;
 	enum vg_op op;
 	enum vg_mod mod;
+	/* a subtree several rules share: its result is kept per event (0: not shared) */
+	uint32_t memo;
+	/* copied from lhs at compile time, so that a check need not load it */
+	uint32_t lslot;	     /* lhs's cache slot; UINT32_MAX when it has none */
+	enum vg_ftype ltype; /* lhs's type */
+	bool lall;	     /* lhs is a list field: "in" needs all its values in the set */
+	struct vg_cexpr *lhs;
 	struct vg_cexpr *rhs; /* val() or a transformer: compared at run time */
 	struct vg_cval *vals; /* constant right-hand side, parsed to lhs's type */
 	size_t nvals;
-	char **owned; /* strings the vals point into */
-	size_t nowned;
 	struct vg_strset set; /* in / intersects / pmatch over strings */
 	pcre2_code *re;
 	pcre2_match_data *md;
+	struct vg_cnode **kids;
+	size_t nkids;
+	char **owned; /* strings the vals point into */
+	size_t nowned;
 	/* EVTTYPE */
 	struct vg_evtset evts;
 	bool negate;
+	uint32_t cost; /* rough evaluation cost; and/or run their cheapest children first */
 };
 
 /* Output format: literal text and fields, alternating. */
@@ -187,6 +197,8 @@ struct vg_ofmt {
 
 struct vg_rule {
 	char *name, *desc, *source, *output, *action;
+	int enforce_mode;
+	bool enforce_force;
 	int priority;
 	char **tags;
 	size_t ntags;
@@ -195,6 +207,7 @@ struct vg_rule {
 	struct vg_cnode *root;
 	struct vg_ofmt ofmt;
 	uint32_t order;
+	uint32_t prog;	 /* where its condition starts in the ruleset's program */
 	char *cond_text; /* canonical, macros inlined */
 	char *file;
 	int line, col;
@@ -230,7 +243,64 @@ struct vg_ruleset {
 	struct vg_fenv env;
 	struct vg_xval *pool; /* extraction buffers, one per transformer depth */
 	size_t npool;
+	/*
+	 * Per-event caches (eval.c). Each distinct field and argument gets a
+	 * slot at compile time and is extracted at most once per event; each
+	 * shared subtree gets a memo. An entry is valid while its generation
+	 * equals the ruleset's. Extractors write into env.scratch, which lives
+	 * as long as the event; transformers into xscratch, reset per check.
+	 */
+	struct vg_fslot *slots;
+	struct vg_value *fvals; /* nslots * VG_XVAL_MAX: no event can need more */
+	uint64_t *fhash;
+	size_t nfvals;
+	struct vg_xval xtmp; /* where an extractor writes before the values are filed */
+	struct vg_slot_key {
+		const struct vg_field_def *def;
+		char *arg;
+	} * slot_keys; /* compile time: what each slot extracts */
+	size_t nslots, cslots;
+	uint64_t *memos; /* generation << 1 | result; [0] unused */
+	size_t nmemos;
+	struct vg_insn *prog; /* every rule's condition, flattened (compile.c, eval.c) */
+	size_t nprog, cprog;
+	uint32_t *by_type_prog[VG_EVT_COUNT]; /* where by_type's rules start in prog */
+	uint64_t fgen, mgen;		      /* field slots, memos */
+	const struct vg_eval_ctx *cur;	      /* the event the caches hold, during an evaluation */
+	uint16_t cur_type;
+	struct vg_scratch xscratch;
 };
+
+/*
+ * One cached extraction: n values at off in the ruleset's value arena
+ * (fvals), which fills up in the order fields are first read in an event,
+ * so one event's values sit together. fhash[off + i] is value i's vg_hash
+ * when bit i of hashed is set.
+ */
+struct vg_fslot {
+	uint64_t gen;
+	uint64_t hashed;
+	uint32_t off, n;
+	enum vg_ftype type;
+	bool truncated;
+};
+
+/*
+ * A condition flattened for evaluation: a node followed by its children's
+ * subtrees, cheapest first, each subtree ending where `end` says. A rule's
+ * nodes are contiguous, so evaluating it touches a few cache lines instead
+ * of one allocation per node.
+ */
+struct vg_insn {
+	uint8_t kind; /* enum vg_cnode_kind, or VG_INSN_IMPLIED */
+	uint8_t negate;
+	uint32_t memo;
+	uint32_t end; /* index one past this subtree */
+	const struct vg_cnode *n;
+};
+
+/* An evt.type test the rule's index already guarantees (a top-level and's child). */
+#define VG_INSN_IMPLIED 0xff
 
 /* ---- loader -> compiler helpers ---- */
 
@@ -253,6 +323,27 @@ struct vg_cexpr *vg_compile_opnd(struct vg_ruleset *rs, const struct vg_ast_opnd
 /* Evaluates a value producer into x (eval.c); level indexes rs->pool for nested args. */
 void vg_cexpr_eval(struct vg_ruleset *rs, const struct vg_cexpr *e, const struct vg_eval_ctx *ctx,
 		   struct vg_xval *x, size_t level);
+/*
+ * The values of e: a field's come from its cache slot, anything else is
+ * evaluated into tmp. Valid until the next check or output segment.
+ */
+const struct vg_xval *vg_cexpr_values(struct vg_ruleset *rs, const struct vg_cexpr *e,
+				      const struct vg_eval_ctx *ctx, struct vg_xval *tmp,
+				      size_t level);
+/*
+ * Makes ctx the event the per-event caches hold (eval.c). Returns true when
+ * that started a new event, which the caller then ends with vg_eval_end.
+ * Evaluation and the output functions use this, so that an alert's output
+ * reuses what the rules extracted.
+ */
+bool vg_eval_begin(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx);
+void vg_eval_end(struct vg_ruleset *rs, bool started);
+/* Resets the per-check transformer scratch; flushes the field cache when its arena fills. */
+void vg_eval_check_start(struct vg_ruleset *rs);
+/* Compile time (compile.c): the cache slot for a field and argument. */
+bool vg_slot_assign(struct vg_ruleset *rs, struct vg_cexpr *e);
+/* Frees what the compiler allocated for the per-event caches. */
+void vg_eval_caches_free(struct vg_ruleset *rs);
 
 /* Output format compile (output.c). */
 bool vg_ofmt_compile(struct vg_ruleset *rs, const char *fmt, struct vg_ofmt *out,

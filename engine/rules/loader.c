@@ -136,6 +136,7 @@ void vg_ruleset_free(struct vg_ruleset *rs)
 	free(rs->env.scratch.buf);
 	vg_userdb_free(rs->env.users);
 	free(rs->pool);
+	vg_eval_caches_free(rs);
 	free(rs);
 }
 
@@ -1287,6 +1288,54 @@ struct rule_update {
 	struct vg_scalar_loc cond_loc;
 };
 
+/* vigil's enforcement keys: action, enforce, force (see docs/enforcement.md). */
+static bool read_enforce_keys(struct reader *r, const struct ynode *item, const char *name,
+			      struct rule_update *u)
+{
+	static const char *const modes[] = {"off", "audit", "on"};
+	const struct ynode *k;
+	const char *s;
+	int b;
+
+	if ((k = map_get(item, "action"))) {
+		if (!(s = want_str(r, k, "action", "rule", name)))
+			return false;
+		if (strcmp(s, "deny") != 0 && strcmp(s, "kill") != 0) {
+			err_at(r, k, "rule", name, "E-ACTION",
+			       "invalid action '%s' (deny: the operation fails with EPERM; kill: "
+			       "the process is killed)",
+			       s);
+			return false;
+		}
+		if (!(u->v.action = strdup(s)))
+			return false;
+	}
+	u->v.enforce_mode = -1;
+	if ((k = map_get(item, "enforce"))) {
+		if (!(s = want_str(r, k, "enforce", "rule", name)))
+			return false;
+		for (int i = 0; i < 3; i++)
+			if (strcmp(s, modes[i]) == 0)
+				u->v.enforce_mode = i;
+		if (u->v.enforce_mode < 0) {
+			err_at(r, k, "rule", name, "E-VALUE",
+			       "invalid enforce mode '%s' (off, audit, on)", s);
+			return false;
+		}
+	}
+	if ((k = map_get(item, "force"))) {
+		if ((b = want_bool(r, k, "force", "rule", name)) < 0)
+			return false;
+		u->v.enforce_force = b;
+	}
+	if ((u->v.enforce_mode >= 0 || u->v.enforce_force) && !u->v.action) {
+		err_at(r, k ? k : item, "rule", name, "E-ACTION",
+		       "'enforce' and 'force' need an 'action' (deny or kill)");
+		return false;
+	}
+	return true;
+}
+
 static bool read_rule_keys(struct reader *r, const struct ynode *item, const char *name,
 			   struct rule_update *u, bool define)
 {
@@ -1373,11 +1422,7 @@ static bool read_rule_keys(struct reader *r, const struct ynode *item, const cha
 		if (!(s = want_str(r, k, "source", "rule", name)) || !(u->v.source = strdup(s)))
 			return false;
 	}
-	if ((k = map_get(item, "action"))) {
-		if (!(s = want_str(r, k, "action", "rule", name)) || !(u->v.action = strdup(s)))
-			return false;
-	}
-	return true;
+	return read_enforce_keys(r, item, name, u);
 }
 
 static void move_str(char **dst, char **src)
@@ -1610,6 +1655,8 @@ static void read_rule(struct reader *r, const struct ynode *item, const char *na
 					    "append",
 					    "override",
 					    "action",
+					    "enforce",
+					    "force",
 					    NULL};
 	static const char *const appendable[] = {"condition", "output",	    "desc",
 						 "tags",      "exceptions", NULL};

@@ -229,10 +229,12 @@ size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
 {
 	size_t off = 0;
 	char tmp[64];
+	/* inside an alert callback this is the event just evaluated: its fields are cached */
+	bool started = vg_eval_begin(rs, ctx);
 
 	for (size_t i = 0; i < r->ofmt.n; i++) {
 		const struct vg_oseg *s = &r->ofmt.segs[i];
-		struct vg_xval *x;
+		const struct vg_xval *x;
 
 		if (s->lit) {
 			put(buf, cap, &off, s->lit, s->litlen);
@@ -242,9 +244,8 @@ size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
 			put(buf, cap, &off, "<NA>", 4);
 			continue;
 		}
-		x = &rs->pool[0];
-		vg_scratch_reset(&rs->env.scratch);
-		vg_cexpr_eval(rs, s->ex, ctx, x, 0);
+		vg_eval_check_start(rs);
+		x = vg_cexpr_values(rs, s->ex, ctx, &rs->pool[0], 0);
 		if (!x->n) {
 			put(buf, cap, &off, "<NA>", 4);
 			continue;
@@ -258,6 +259,7 @@ size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
 			put(buf, cap, &off, t, n);
 		}
 	}
+	vg_eval_end(rs, started);
 	if (cap)
 		buf[off < cap ? off : cap - 1] = '\0';
 	return off;
@@ -286,43 +288,46 @@ static struct json_object *json_value(enum vg_ftype t, const struct vg_value *v)
 int vg_rule_output_fields(struct vg_ruleset *rs, const struct vg_rule *r,
 			  const struct vg_eval_ctx *ctx, struct json_object *obj)
 {
-	for (size_t i = 0; i < r->ofmt.n; i++) {
+	bool started = vg_eval_begin(rs, ctx);
+	int rc = 0;
+
+	for (size_t i = 0; i < r->ofmt.n && !rc; i++) {
 		const struct vg_oseg *s = &r->ofmt.segs[i];
 		struct json_object *val = NULL;
-		struct vg_xval *x;
+		const struct vg_xval *x;
 
 		if (s->lit)
 			continue;
 		if (rs->pool) {
-			x = &rs->pool[0];
-			vg_scratch_reset(&rs->env.scratch);
+			vg_eval_check_start(rs);
 			/* Falco's JSON carries evt.time as epoch nanoseconds */
 			if (s->ex->kind == CX_FIELD && strncmp(s->ex->text, "evt.time", 8) == 0 &&
 			    ctx && ctx->ev && ctx->ev->hdr) {
 				val = json_object_new_uint64(
 					ctx->ev->wall_ns ? ctx->ev->wall_ns : ctx->ev->hdr->ts_ns);
 				if (!val)
-					return -1;
+					rc = -1;
 			} else {
-				vg_cexpr_eval(rs, s->ex, ctx, x, 0);
+				x = vg_cexpr_values(rs, s->ex, ctx, &rs->pool[0], 0);
 				if (x->n == 1) {
 					val = json_value(x->type, &x->v[0]);
 					if (!val)
-						return -1;
+						rc = -1;
 				} else if (x->n > 1) {
 					val = json_object_new_array();
 					if (!val)
-						return -1;
-					for (uint32_t k = 0; k < x->n; k++)
+						rc = -1;
+					for (uint32_t k = 0; val && k < x->n; k++)
 						json_object_array_add(
 							val, json_value(x->type, &x->v[k]));
 				}
 			}
 		}
-		if (json_object_object_add(obj, s->ex->text, val) != 0) {
+		if (!rc && json_object_object_add(obj, s->ex->text, val) != 0) {
 			json_object_put(val);
-			return -1;
+			rc = -1;
 		}
 	}
-	return 0;
+	vg_eval_end(rs, started);
+	return rc;
 }

@@ -129,13 +129,23 @@ char *vg_strndup0(const char *s, size_t n)
 
 uint64_t vg_hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	/* eight bytes a step, each mixed by a multiply and a shift: set lookups hash
+	 * paths and command lines per event, and byte-wise FNV costs ~4 cycles a byte */
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
 	}
-	return h;
+	if (n) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0x94d049bb133111ebULL;
+		h ^= h >> 29;
+	}
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 32);
 }
 
 static size_t set_slot(const struct vg_strset_ent *tab, size_t cap, const char *s, size_t n,
@@ -188,12 +198,12 @@ bool vg_strset_add(struct vg_strset *set, const char *s, size_t n)
 
 bool vg_strset_has(const struct vg_strset *set, const char *s, size_t n)
 {
-	uint64_t h;
+	return set->n && vg_strset_has_hash(set, s, n, vg_hash(s, n));
+}
 
-	if (!set->n)
-		return false;
-	h = vg_hash(s, n);
-	return set->tab[set_slot(set->tab, set->cap, s, n, h)].s != NULL;
+bool vg_strset_has_hash(const struct vg_strset *set, const char *s, size_t n, uint64_t h)
+{
+	return set->n && set->tab[set_slot(set->tab, set->cap, s, n, h)].s != NULL;
 }
 
 void vg_strset_free(struct vg_strset *set)

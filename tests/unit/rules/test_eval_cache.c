@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The evaluator's per-event caches: a field read with different arguments
+ * gets a value per argument, cached values and shared subtrees belong to
+ * one event only (a new event, even through the same context, re-reads),
+ * an alert's output reuses the event's values, a full arena starts over
+ * without losing values, and the cheapest-first order never changes a
+ * result.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "rules/output.h"
+
+static struct th_world W;
+
+static int setup(void **state)
+{
+	(void)state;
+	th_world_init(&W, VG_EV_EXEC);
+	return 0;
+}
+
+/* Collects the names of matching rules, comma-separated. */
+static bool collect(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
+{
+	char *names = arg;
+
+	(void)ctx;
+	if (names[0])
+		strcat(names, ",");
+	strcat(names, vg_rule_name(r));
+	return true;
+}
+
+static struct vg_ruleset *load_all(const char *yaml)
+{
+	struct vg_ruleset_opts o = {.match_all = true,
+				    .passwd_path = TEST_DATA_DIR "/passwd",
+				    .group_path = TEST_DATA_DIR "/group"};
+	struct vg_ruleset *rs = vg_ruleset_new(&o);
+
+	assert_non_null(rs);
+	vg_ruleset_load_string(rs, "cache.yaml", yaml, strlen(yaml));
+	if (vg_ruleset_compile(rs) != 0) {
+		th_dump(rs);
+		fail_msg("rules did not compile");
+	}
+	return rs;
+}
+
+static const char *matches(struct vg_ruleset *rs)
+{
+	static char names[512];
+
+	names[0] = '\0';
+	vg_ruleset_eval(rs, &W.ctx, collect, names);
+	return names;
+}
+
+#define RULE(name, cond)                                                                           \
+	"- rule: " name "\n  desc: d\n  condition: evt.type = execve and " cond                    \
+	"\n  output: o\n  priority: INFO\n"
+
+static void test_same_field_different_args(void **state)
+{
+	/* one slot per (field, argument): aname[1] and aname[2] must not share */
+	struct vg_ruleset *rs = load_all(
+		RULE("p1", "proc.aname[1] = bash") RULE("p2", "proc.aname[2] = sshd")
+			RULE("p2bash", "proc.aname[2] = bash") RULE("p3", "proc.aname[3] = systemd")
+				RULE("any", "proc.aname = sshd")
+					RULE("p1again", "proc.aname[1] in (bash)"));
+
+	(void)state;
+	assert_string_equal(matches(rs), "p1,p2,p3,any,p1again");
+	vg_ruleset_free(rs);
+}
+
+static void test_new_event_rereads(void **state)
+{
+	/* the same context object with new contents is a new event */
+	struct vg_ruleset *rs = load_all(RULE("cat", "proc.name = cat") RULE(
+		"shared", "proc.name = cat and proc.pid = 300") RULE("ls", "proc.name = ls"));
+
+	(void)state;
+	assert_string_equal(matches(rs), "cat,shared");
+	snprintf(W.procs[3].comm, sizeof(W.procs[3].comm), "ls");
+	assert_string_equal(matches(rs), "ls");
+	assert_false(vg_rule_eval(rs, vg_ruleset_rule(rs, 0), &W.ctx));
+	assert_true(vg_rule_eval(rs, vg_ruleset_rule(rs, 2), &W.ctx));
+	snprintf(W.procs[3].comm, sizeof(W.procs[3].comm), "cat");
+	assert_true(vg_rule_eval(rs, vg_ruleset_rule(rs, 0), &W.ctx));
+	assert_string_equal(matches(rs), "cat,shared");
+	vg_ruleset_free(rs);
+}
+
+static void test_shared_subtree_per_rule_context(void **state)
+{
+	/*
+	 * The macro is shared by three rules (one memo) under different
+	 * surroundings, and negated in one: each rule still gets its own answer.
+	 */
+	struct vg_ruleset *rs = load_all(
+		"- macro: is_cat\n  condition: (proc.name = cat and "
+		"proc.cmdline contains shadow)\n" RULE("a", "is_cat") RULE("b", "not is_cat")
+			RULE("c", "is_cat and proc.pid = 1") RULE("d", "(is_cat or proc.pid = 1)"));
+
+	(void)state;
+	assert_string_equal(matches(rs), "a,d");
+	W.procs[3].args = (char *)"cat\0/etc/hosts";
+	W.procs[3].args_len = sizeof("cat\0/etc/hosts");
+	assert_string_equal(matches(rs), "b");
+	vg_ruleset_free(rs);
+}
+
+/* Records the output rendered inside the match callback. */
+struct rendered {
+	struct vg_ruleset *rs;
+	char text[256];
+};
+
+static bool render_cb(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
+{
+	struct rendered *out = arg;
+
+	vg_rule_render_output(out->rs, r, ctx, out->text, sizeof(out->text));
+	return true;
+}
+
+static void test_output_reuses_event_values(void **state)
+{
+	const char *y = "- rule: r\n  desc: d\n  condition: evt.type = execve and proc.cmdline "
+			"contains shadow and proc.aname[2] = sshd\n  output: '%proc.cmdline by "
+			"%proc.aname[2] (%proc.aname[1], %toupper(proc.name))'\n  priority: INFO\n";
+	struct rendered out = {.rs = load_all(y)};
+	char again[256];
+
+	(void)state;
+	assert_int_equal(vg_ruleset_eval(out.rs, &W.ctx, render_cb, &out), 1);
+	assert_string_equal(out.text, "cat /etc/shadow -n by sshd (bash, CAT)");
+	/* outside an evaluation the output reads the event afresh */
+	snprintf(W.procs[3].comm, sizeof(W.procs[3].comm), "tac");
+	vg_rule_render_output(out.rs, vg_ruleset_rule(out.rs, 0), &W.ctx, again, sizeof(again));
+	assert_string_equal(again, "tac /etc/shadow -n by sshd (bash, TAC)");
+	vg_ruleset_free(out.rs);
+}
+
+static void test_full_arena_starts_over(void **state)
+{
+	/*
+	 * With 4 KiB per check, proc.cmdline and proc.exeline (4 KiB each: they
+	 * build proc.args on the way) and proc.args (2 KiB) do not all fit in
+	 * the event's 8 KiB: the cache starts over between checks, and every
+	 * check still sees its full value, event after event.
+	 */
+	struct vg_ruleset_opts o = {.match_all = true, .scratch_bytes = 4096};
+	const char *y =
+		RULE("both", "proc.cmdline endswith zz and proc.args startswith yy and "
+			     "proc.exeline endswith zz and proc.cmdline startswith 'cat yy'");
+	struct vg_ruleset *rs = vg_ruleset_new(&o);
+	size_t n = 2000;
+	char *big = malloc(n);
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'a', n);
+	memcpy(big, "x\0yy", 4);
+	memcpy(big + n - 3, "zz", 3);
+	th_set_args(&W, big, n);
+	vg_ruleset_load_string(rs, "t", y, strlen(y));
+	assert_int_equal(vg_ruleset_compile(rs), 0);
+	assert_string_equal(matches(rs), "both");
+	assert_string_equal(matches(rs), "both");
+	vg_ruleset_free(rs);
+	free(big);
+}
+
+static void test_order_keeps_results(void **state)
+{
+	/*
+	 * The same condition written cheapest-last and cheapest-first, with
+	 * missing fields, negations and ors: equal answers, event after event.
+	 */
+	struct vg_ruleset *rs = load_all(
+		RULE("slow_first", "(proc.cmdline regex '.*sha.*' or proc.aname = init) "
+				   "and not fd.name exists and proc.pid in (300, 301)")
+			RULE("fast_first", "proc.pid in (300, 301) and not fd.name exists and "
+					   "(proc.aname = init or proc.cmdline regex '.*sha.*')"));
+
+	(void)state;
+	assert_string_equal(matches(rs), "slow_first,fast_first");
+	W.procs[3].pid = 302;
+	assert_string_equal(matches(rs), "");
+	W.procs[3].pid = 301;
+	W.procs[3].args = (char *)"cat\0/etc/passwd";
+	W.procs[3].args_len = sizeof("cat\0/etc/passwd");
+	assert_string_equal(matches(rs), "");
+	snprintf(W.procs[0].comm, sizeof(W.procs[0].comm), "init");
+	assert_string_equal(matches(rs), "slow_first,fast_first");
+	vg_ruleset_free(rs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_same_field_different_args, setup),
+		cmocka_unit_test_setup(test_new_event_rereads, setup),
+		cmocka_unit_test_setup(test_shared_subtree_per_rule_context, setup),
+		cmocka_unit_test_setup(test_output_reuses_event_values, setup),
+		cmocka_unit_test_setup(test_full_arena_starts_over, setup),
+		cmocka_unit_test_setup(test_order_keeps_results, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
