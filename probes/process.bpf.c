@@ -25,6 +25,81 @@ static __always_inline __u64 task_start_ns(struct task_struct *task)
 	return BPF_CORE_READ(task, start_boottime);
 }
 
+/* The number of pid in the pid namespace at level, 0 when pid is not visible there. */
+static __always_inline __u32 pid_nr_at(struct pid *pid, unsigned int level)
+{
+	struct upid upid = {};
+
+	if (!pid || BPF_CORE_READ(pid, level) < level)
+		return 0;
+	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 31]);
+	return upid.nr;
+}
+
+/* Session and process group, as the task's own pid namespace numbers them. */
+static __always_inline void fill_ids(struct vg_task_ids *ids, struct task_struct *task)
+{
+	unsigned int level = BPF_CORE_READ(task, thread_pid, level);
+	struct pid *sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID]);
+	struct pid *pgid = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]);
+
+	ids->sid = pid_nr_at(sid, level);
+	ids->vpgid = pid_nr_at(pgid, level);
+	ids->pgid = pid_nr_at(pgid, 0);
+	ids->pad = 0;
+}
+
+/* Inode times moved: timespec64 i_ctime, then __i_ctime (6.6), then split sec/nsec (6.11). */
+struct inode___v66 {
+	struct timespec64 __i_ctime;
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+struct inode___old {
+	struct timespec64 i_ctime;
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+
+/* Since 6.13 the top bit of i_ctime_nsec flags a queried multigrain ctime: not time. */
+static __always_inline __u64 ts_ns(__s64 sec, __u32 nsec)
+{
+	return sec * 1000000000ULL + (nsec & 0x3fffffff);
+}
+
+static __always_inline void fill_inode_times(struct vg_exec_body *b, struct inode *inode)
+{
+	struct inode___v66 *v66 = (void *)inode;
+	struct inode___old *old = (void *)inode;
+
+	if (bpf_core_field_exists(inode->i_ctime_sec)) {
+		b->exe_ctime_ns = ts_ns(BPF_CORE_READ(inode, i_ctime_sec),
+					BPF_CORE_READ(inode, i_ctime_nsec));
+		b->exe_mtime_ns = ts_ns(BPF_CORE_READ(inode, i_mtime_sec),
+					BPF_CORE_READ(inode, i_mtime_nsec));
+	} else if (bpf_core_field_exists(v66->__i_ctime)) {
+		b->exe_ctime_ns = ts_ns(BPF_CORE_READ(v66, __i_ctime.tv_sec),
+					BPF_CORE_READ(v66, __i_ctime.tv_nsec));
+		b->exe_mtime_ns = ts_ns(BPF_CORE_READ(v66, i_mtime.tv_sec),
+					BPF_CORE_READ(v66, i_mtime.tv_nsec));
+	} else {
+		b->exe_ctime_ns = ts_ns(BPF_CORE_READ(old, i_ctime.tv_sec),
+					BPF_CORE_READ(old, i_ctime.tv_nsec));
+		b->exe_mtime_ns = ts_ns(BPF_CORE_READ(old, i_mtime.tv_sec),
+					BPF_CORE_READ(old, i_mtime.tv_nsec));
+	}
+}
+
+/* Start of the init of the task's pid namespace (its child reaper). */
+static __always_inline __u64 pidns_init_start(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid = {};
+
+	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 31]);
+	return BPF_CORE_READ(upid.ns, child_reaper, start_boottime);
+}
+
 /*
  * argv lives only in the new image's stack. The kernel has just copied it
  * there, so the pages are present and a non-faulting read succeeds.
@@ -46,6 +121,37 @@ static __always_inline __u32 put_argv(char *buf, __u32 pos, struct mm_struct *mm
 	if (newpos == pos && len)
 		*flags |= VG_HF_ARGV_TRUNC;
 	return newpos;
+}
+
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+
+/*
+ * overlayfs's inode (fs/overlayfs/ovl_entry.h): the VFS inode, then the
+ * upper dentry. A flavour of our own, so that the build needs no vmlinux.h
+ * that has it and CO-RE finds it in vmlinux or in overlay's module BTF.
+ */
+struct ovl_inode___vg {
+	struct inode vfs_inode;
+	struct dentry *__upperdentry;
+} __attribute__((preserve_access_index));
+
+/*
+ * Falco's proc.is_exe_upper_layer: the exe is on an overlay mount and has an
+ * upper dentry, so it was written (created, or copied up by a change) in
+ * the container's writable layer, not taken from its image. A kernel whose
+ * BTF lacks ovl_inode says no: the branch below is removed at load.
+ */
+static __always_inline bool exe_in_upper_layer(struct file *exe)
+{
+	struct inode *inode = BPF_CORE_READ(exe, f_inode);
+	struct ovl_inode___vg *oi;
+
+	if (!bpf_core_field_exists(struct ovl_inode___vg, __upperdentry))
+		return false;
+	if (!inode || BPF_CORE_READ(inode, i_sb, s_magic) != OVERLAYFS_SUPER_MAGIC)
+		return false;
+	oi = (void *)inode - bpf_core_field_offset(struct ovl_inode___vg, vfs_inode);
+	return BPF_CORE_READ(oi, __upperdentry) != NULL;
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -70,6 +176,12 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	exe = BPF_CORE_READ(mm, exe_file);
 	b->exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
 	b->exe_dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+	fill_inode_times(b, BPF_CORE_READ(exe, f_inode));
+	b->pidns_init_start_ns = pidns_init_start(task);
+	fill_ids(&b->ids, task);
+	fill_creds(&b->creds, task);
+	if (exe_in_upper_layer(exe))
+		flags |= VG_HF_EXE_UPPER;
 
 	pos = sizeof(*h) + sizeof(*b);
 	pos = put_kstr(buf, pos, VG_VAR_FILENAME, BPF_CORE_READ(bprm, filename));
@@ -96,6 +208,8 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	b->parent_pid = BPF_CORE_READ(parent, tgid);
 	b->parent_tid = BPF_CORE_READ(parent, pid);
 	b->start_ns = task_start_ns(child);
+	fill_ids(&b->ids, child);
+	fill_creds(&b->creds, child);
 	if (b->parent_pid == h->pid)
 		h->flags |= VG_HF_THREAD;
 	record_submit(buf, sizeof(*h) + sizeof(*b));

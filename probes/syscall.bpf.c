@@ -12,6 +12,7 @@
  * from those objects instead.
  */
 #include "vigil.bpf.h"
+#include "vigil/prefilter.h"
 #include "vigil/syscalls.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -32,6 +33,23 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } family_handlers SEC(".maps");
+
+/* The path prefilter's trie (vigil/prefilter.h); user space fills it from the rules. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, VG_PF_ENTRIES);
+	__type(key, struct vg_pf_key);
+	__type(value, struct vg_pf_val);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} path_filter SEC(".maps");
+
+/* The lookup key is built here: 260 bytes are too many for the stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vg_pf_key);
+} pf_key_scratch SEC(".maps");
 
 /* libbpf 1.1 stops at the fifth syscall argument. */
 #if defined(__TARGET_ARCH_x86)
@@ -143,7 +161,15 @@ static __always_inline __u32 put_ustr(char *buf, __u32 pos, __u16 id, __u64 uptr
 	return pos + sizeof(*v) + n - 1;
 }
 
-static __always_inline __u32 put_file(char *buf, __u32 pos, struct file *file, int fd, __u16 *flags)
+/* A path the prefilter already walked into path_scratch, to be sent as is. */
+struct walked {
+	bool done;
+	__u16 flags;
+	__u32 start;
+};
+
+static __always_inline __u32 put_file(char *buf, __u32 pos, struct file *file, int fd, __u16 *flags,
+				      const struct walked *w)
 {
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	struct vg_file vf = {
@@ -152,16 +178,148 @@ static __always_inline __u32 put_file(char *buf, __u32 pos, struct file *file, i
 		.ino = BPF_CORE_READ(inode, i_ino),
 		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
 		.fd = fd,
+		.fmode = BPF_CORE_READ(file, f_mode),
 	};
+	__u32 zero = 0, start = w->start & (VG_PATH_MAX - 1);
+	struct path_buf *pb;
 
 	pos = put_var(buf, pos, VG_VAR_FILE, &vf, sizeof(vf), false);
-	return put_path(buf, pos, VG_VAR_FD_PATH, &file->f_path, flags);
+	if (!w->done || !(pb = bpf_map_lookup_elem(&path_scratch, &zero)))
+		return put_path(buf, pos, VG_VAR_FD_PATH, &file->f_path, flags);
+	*flags |= w->flags;
+	return put_var(buf, pos, VG_VAR_FD_PATH, &pb->data[start], VG_PATH_MAX - start, false);
+}
+
+/*
+ * The path prefilter. For a syscall whose row has a prefilter bit, an open
+ * of a path outside every set the rules need is dropped here, before a
+ * record is built: its cost is one dentry walk and one trie lookup.
+ *
+ * What the state loses with it: the fd table gets no entry for the new fd.
+ * Later events on that fd that carry the kernel's view of the file
+ * (fchmod, fchdir, ...) still name it; those that do not (close, dup,
+ * fcntl) find no entry and the fd table looks the fd up in /proc while
+ * it is open. User space counts the paths of rules on close/dup/fcntl
+ * that read fd.* into the sets (engine/rules/prefilter.c), so what a rule
+ * can see is never filtered; what is lost is only fd.* of unwatched files
+ * on events no rule looks at.
+ */
+static __always_inline bool pf_lookup(const char *path, __u32 len, bool user, __u64 bit)
+{
+	__u32 zero = 0, n = len;
+	struct vg_pf_key *key = bpf_map_lookup_elem(&pf_key_scratch, &zero);
+	struct vg_pf_val *v;
+
+	if (!key)
+		return true;
+	if (!user) {
+		if (n > VG_PF_KEY_MAX)
+			n = VG_PF_KEY_MAX;
+		asm volatile("" : "+r"(n));
+		n &= 2 * VG_PF_KEY_MAX - 1;
+		if (n > VG_PF_KEY_MAX)
+			return true;
+		bpf_probe_read_kernel(key->path, n, path);
+	}
+	key->prefixlen = n * 8;
+	v = bpf_map_lookup_elem(&path_filter, key);
+	if (!v)
+		return false;
+	return (v->prefix & bit) || ((v->exact & bit) && v->len == len);
+}
+
+struct clean_scan {
+	const char *p;
+	__u32 len;
+	bool dirty;
+};
+
+/* One byte of is_clean: a "/" followed by "/", "./", "../" or the end. */
+static long clean_step(__u32 i, void *ctx)
+{
+	struct clean_scan *c = ctx;
+	const char *p = c->p;
+	__u32 len = c->len;
+	char a, b, d;
+
+	if (i >= len)
+		return 1;
+	if (p[i & (VG_PF_KEY_MAX - 1)] != '/')
+		return 0;
+	a = i + 1 < len ? p[(i + 1) & (VG_PF_KEY_MAX - 1)] : 0;
+	b = i + 2 < len ? p[(i + 2) & (VG_PF_KEY_MAX - 1)] : 0;
+	d = i + 3 < len ? p[(i + 3) & (VG_PF_KEY_MAX - 1)] : 0;
+	if (a == '/' || !a || (a == '.' && (b == '/' || !b)) ||
+	    (a == '.' && b == '.' && (d == '/' || !d))) {
+		c->dirty = true;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A failed open has no file: fd.name is then the caller's path made
+ * absolute in user space (state/path.c). An absolute path without "//",
+ * "." or ".." components and no trailing "/" is already in that form, so
+ * the kernel can test it as it is; any other is sent.
+ */
+static __always_inline bool failed_open_wanted(const struct vg_sc_conf *c, struct pt_regs *regs,
+					       __u64 bit)
+{
+	__u32 zero = 0;
+	struct vg_pf_key *key = bpf_map_lookup_elem(&pf_key_scratch, &zero);
+	struct clean_scan scan = {};
+	long n;
+
+	if (!key || c->path >= 6)
+		return true;
+	n = bpf_probe_read_user_str(key->path, VG_PF_KEY_MAX, (void *)arg_of(regs, c->path & 7));
+	/* unreadable, relative, or too long to hold every ".." it may have */
+	if (n <= 1 || n >= VG_PF_KEY_MAX || key->path[0] != '/')
+		return true;
+	scan.p = key->path;
+	scan.len = n - 1;
+	bpf_loop(VG_PF_KEY_MAX, clean_step, &scan, 0);
+	return scan.dirty || pf_lookup(key->path, n - 1, true, bit);
+}
+
+/* Whether some rule may match this open; walks the new fd's path into w. */
+static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_regs *regs, long ret,
+					struct walked *w)
+{
+	__u64 bit = 1ull << ((c->prefilter - 1) & (VG_PF_BITS - 1));
+	__u32 zero = 0;
+	struct path_buf *pb;
+	struct file *file;
+
+	if (ret < 0)
+		return failed_open_wanted(c, regs, bit);
+	file = file_of_fd(ret);
+	pb = bpf_map_lookup_elem(&path_scratch, &zero);
+	if (!file || !pb)
+		return true;
+	w->start = walk_path(&file->f_path, pb->data, &w->flags) & (VG_PATH_MAX - 1);
+	w->done = true;
+	/* a cut or unreachable name is not what user space will compare */
+	if (w->flags & (VG_HF_PATH_TRUNC | VG_HF_PATH_UNREACH))
+		return true;
+	return pf_lookup(&pb->data[w->start], VG_PATH_MAX - w->start, false, bit);
+}
+
+static __always_inline void count_filtered(void)
+{
+	__u32 type = VG_EV_SYSCALL;
+	struct vg_kcounters *k = bpf_map_lookup_elem(&counters, &type);
+
+	if (k)
+		k->filtered++;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_file, struct pt_regs *regs, long ret)
 {
 	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
+	struct walked w = {};
 	struct vg_syscall_body *b;
 	struct file *file;
 	__u16 flags = 0;
@@ -169,7 +327,14 @@ int BPF_PROG(handle_file, struct pt_regs *regs, long ret)
 	char *buf;
 	int fd;
 
-	if (!c || !(buf = begin(regs, ret, c)))
+	if (!c)
+		return 0;
+	if (c->prefilter && !is_self(bpf_get_current_task_btf()) &&
+	    !open_wanted(c, regs, ret, &w)) {
+		count_filtered();
+		return 0;
+	}
+	if (!(buf = begin(regs, ret, c)))
 		return 0;
 	b = (void *)(buf + sizeof(struct vg_event_hdr));
 	pos = body_end();
@@ -179,7 +344,7 @@ int BPF_PROG(handle_file, struct pt_regs *regs, long ret)
 		pos = put_ustr(buf, pos, VG_VAR_PATH2, b->args[c->path2 & 7]);
 	fd = fd_of(b, ret, c->fd);
 	if (fd >= 0 && (file = file_of_fd(fd)))
-		pos = put_file(buf, pos, file, fd, &flags);
+		pos = put_file(buf, pos, file, fd, &flags, &w);
 	((struct vg_event_hdr *)buf)->flags |= flags;
 	record_submit(buf, pos);
 	return 0;
@@ -263,6 +428,34 @@ static __always_inline __u32 put_sockaddr(char *buf, __u32 pos, const struct vg_
 	return put_var(buf, pos, VG_VAR_SOCKADDR, (void *)b->args[c->sa & 7], len, true);
 }
 
+/*
+ * The first VG_SNAPLEN bytes of the data a send or receive moved, read at
+ * exit: the buffer still holds what was sent, or now holds what arrived.
+ */
+static __always_inline __u32 put_data(char *buf, __u32 pos, const struct vg_sc_conf *c,
+				      const struct vg_syscall_body *b, long ret)
+{
+	void *data = (void *)b->args[1];
+	__u64 len = ret;
+
+	if (ret <= 0 || !data)
+		return pos;
+	if (c->flags & VG_SCF_DATA_MSG) {
+		struct user_msghdr msg = {};
+		struct iovec iov = {};
+
+		if (bpf_probe_read_user(&msg, sizeof(msg), data) || !msg.msg_iov ||
+		    bpf_probe_read_user(&iov, sizeof(iov), msg.msg_iov))
+			return pos;
+		data = iov.iov_base;
+		if (iov.iov_len < len)
+			len = iov.iov_len;
+	}
+	if (len > VG_SNAPLEN)
+		len = VG_SNAPLEN;
+	return put_var(buf, pos, VG_VAR_DATA, data, len, true);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sock, struct pt_regs *regs, long ret)
 {
@@ -281,6 +474,8 @@ int BPF_PROG(handle_sock, struct pt_regs *regs, long ret)
 	if (fd >= 0 && (file = file_of_fd(fd)))
 		pos = put_sock(buf, pos, file, fd);
 	pos = put_sockaddr(buf, pos, c, b);
+	if (c->flags & (VG_SCF_DATA | VG_SCF_DATA_MSG))
+		pos = put_data(buf, pos, c, b, ret);
 	record_submit(buf, pos);
 	return 0;
 }
@@ -297,6 +492,13 @@ int BPF_PROG(handle_plain, struct pt_regs *regs, long ret)
 		return 0;
 	b = (void *)(buf + sizeof(struct vg_event_hdr));
 	pos = put_sockaddr(buf, body_end(), c, b);
+	if (c->flags & VG_SCF_CREDS) {
+		struct vg_creds creds;
+
+		/* the capabilities as the call left them (setuid from root drops them) */
+		fill_creds(&creds, bpf_get_current_task_btf());
+		pos = put_var(buf, pos, VG_VAR_CREDS, &creds, sizeof(creds), false);
+	}
 	record_submit(buf, pos);
 	return 0;
 }

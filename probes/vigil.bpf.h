@@ -151,6 +151,16 @@ static __always_inline void fill_hdr(struct vg_event_hdr *h, struct task_struct 
 	bpf_core_read_str(h->comm, sizeof(h->comm), &task->comm);
 }
 
+/* kernel_cap_t is a u64 since 6.3 and two u32s before: the same 8 bytes either way. */
+static __always_inline void fill_creds(struct vg_creds *c, struct task_struct *task)
+{
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+
+	bpf_core_read(&c->cap_inheritable, 8, &cred->cap_inheritable);
+	bpf_core_read(&c->cap_permitted, 8, &cred->cap_permitted);
+	bpf_core_read(&c->cap_effective, 8, &cred->cap_effective);
+}
+
 static __always_inline __u32 align4(__u32 n)
 {
 	return (n + 3) & ~3u;
@@ -230,13 +240,23 @@ static long walk_step(__u32 i, void *ctx)
 		w->vfsmnt = (void *)mnt_parent + bpf_core_field_offset(struct mount, mnt);
 		return 0;
 	}
-	if (dentry == parent) {
-		/* a detached tree: lazily unmounted, or a pseudo filesystem */
-		w->flags |= VG_HF_PATH_UNREACH;
-		return 1;
-	}
 	struct qstr name = BPF_CORE_READ(dentry, d_name);
 	__u32 len = name.len & NAME_MASK;
+
+	if (dentry == parent) {
+		/*
+		 * A detached dentry: a pseudo file (memfd, anon inode) or a lazily
+		 * unmounted tree. Keep its own name, without a leading slash, as
+		 * Falco names a memfd ("memfd:NAME").
+		 */
+		w->flags |= VG_HF_PATH_UNREACH;
+		if (len && len <= off && off <= VG_PATH_MAX) {
+			off -= len;
+			bpf_probe_read_kernel(&w->pb[off & (VG_PATH_MAX - 1)], len, name.name);
+			w->off = off;
+		}
+		return 1;
+	}
 
 	if (len + 1 > off || off > VG_PATH_MAX) {
 		w->flags |= VG_HF_PATH_TRUNC;

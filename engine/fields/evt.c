@@ -39,28 +39,48 @@ bool vg_fx_is_open(const struct vg_event *ev)
 	return id == VG_SC_open || id == VG_SC_openat || id == VG_SC_openat2 || id == VG_SC_creat;
 }
 
-/* The O_* flags of an open: the kernel's view when the fd exists, else the arguments. */
+/*
+ * The O_* flags of an open as the caller passed them (the kernel's f_flags
+ * has lost O_CREAT, O_EXCL, O_NOCTTY and O_TRUNC by the time the fd exists).
+ * openat2's come from its struct open_how, which the probe copies into args.
+ */
 static bool open_flags(const struct vg_event *ev, uint32_t *flags)
 {
 	if (!vg_fx_is_open(ev))
 		return false;
-	if (ev->fd && ev->fd->open_flags) {
-		*flags = ev->fd->open_flags;
-		return true;
-	}
 	switch (ev->sc->id) {
 	case VG_SC_open: *flags = (uint32_t)ev->sc->args[1]; return true;
-	case VG_SC_openat: *flags = (uint32_t)ev->sc->args[2]; return true;
-	case VG_SC_creat: *flags = O_CREAT | O_WRONLY | O_TRUNC; return true;
-	default: return false; /* openat2 keeps them in user memory */
+	case VG_SC_openat:
+	case VG_SC_openat2: *flags = (uint32_t)ev->sc->args[2]; return true;
+	default: *flags = O_CREAT | O_WRONLY | O_TRUNC; return true; /* creat */
 	}
+}
+
+/*
+ * The open created the file: the kernel's FMODE_CREATED, as libsinsp's
+ * O_F_CREATED. Records without the file's f_mode (a failed open, recordings
+ * from before vigil carried it) fall back to the O_CREAT the caller asked for.
+ */
+#define VG_FMODE_CREATED 0x100000u
+static bool open_created(const struct vg_event *ev, uint32_t flags)
+{
+	struct vg_file f;
+	const struct vg_str *v = &ev->var[VG_VAR_FILE];
+
+	if (v->len != sizeof(f))
+		return ev->hdr->retval >= 0 && (flags & O_CREAT);
+	memcpy(&f, v->ptr, sizeof(f));
+	if (!f.fmode)
+		return flags & O_CREAT;
+	return f.fmode & VG_FMODE_CREATED;
 }
 
 static uint32_t open_mode(const struct vg_event *ev)
 {
 	switch (ev->sc->id) {
 	case VG_SC_open: return (uint32_t)ev->sc->args[2];
-	case VG_SC_openat: return (uint32_t)ev->sc->args[3];
+	case VG_SC_openat:
+	case VG_SC_openat2: return (uint32_t)ev->sc->args[3];
 	case VG_SC_creat: return (uint32_t)ev->sc->args[1];
 	default: return 0;
 	}
@@ -274,7 +294,11 @@ X(x_false)
 		vg_xval_bool(out, false);
 }
 
-/* evt.is_open_*: true or false for opens, false for every other event. */
+/*
+ * evt.is_open_*: true or false for opens, false for every other event. As
+ * libsinsp: read/write from the access mode, create when the open created
+ * the file, exec when it creates (O_CREAT or O_TMPFILE) with an execute bit.
+ */
 X(x_is_open)
 {
 	const char *what = ref->def->name + 12; /* after "evt.is_open_" */
@@ -290,11 +314,10 @@ X(x_is_open)
 		else if (strcmp(what, "write") == 0)
 			v = (f & O_ACCMODE) == O_WRONLY || (f & O_ACCMODE) == O_RDWR;
 		else if (strcmp(what, "create") == 0)
-			v = f & O_CREAT;
-		else /* exec: created with an execute bit, as libsinsp defines it */
-			v = (f & O_CREAT) && (open_mode(ctx->ev) & 0111);
-	} else if (vg_fx_is_open(ctx->ev)) {
-		return; /* openat2 without an fd: unknown */
+			v = open_created(ctx->ev, f);
+		else
+			v = ((f & O_CREAT) || (f & O_TMPFILE) == O_TMPFILE) &&
+			    (open_mode(ctx->ev) & 0111);
 	}
 	vg_xval_bool(out, v);
 }
@@ -320,181 +343,73 @@ static void put_num_str(struct vg_fenv *env, struct vg_xval *out, long long v)
 		vg_xval_str(out, buf, (size_t)snprintf(buf, 24, "%lld", v));
 }
 
-/* Falco renders open flags as names joined by '|'. */
-static void put_open_flags(struct vg_fenv *env, struct vg_xval *out, uint32_t f)
-{
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} names[] = {
-		{O_CREAT, "O_CREAT"},	    {O_EXCL, "O_EXCL"},	      {O_NOCTTY, "O_NOCTTY"},
-		{O_TRUNC, "O_TRUNC"},	    {O_APPEND, "O_APPEND"},   {O_NONBLOCK, "O_NONBLOCK"},
-		{O_DSYNC, "O_DSYNC"},	    {O_DIRECT, "O_DIRECT"},   {O_DIRECTORY, "O_DIRECTORY"},
-		{O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"},
-		{O_PATH, "O_PATH"},	    {O_TMPFILE, "O_TMPFILE"},
-	};
-	char *buf = vg_scratch_alloc(&env->scratch, 256);
-	size_t n;
-
-	if (!buf)
-		return;
-	n = (size_t)snprintf(buf, 256, "%s",
-			     (f & O_ACCMODE) == O_WRONLY ? "O_WRONLY"
-			     : (f & O_ACCMODE) == O_RDWR ? "O_RDWR"
-							 : "O_RDONLY");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((f & names[i].bit) == names[i].bit && n < 200)
-			n += (size_t)snprintf(buf + n, 256 - n, "|%s", names[i].name);
-	vg_xval_str(out, buf, n);
-}
-
-static const char *ptrace_request(uint64_t r)
-{
-	static const struct {
-		uint64_t v;
-		const char *name;
-	} reqs[] = {
-		{0, "PTRACE_TRACEME"},
-		{1, "PTRACE_PEEKTEXT"},
-		{2, "PTRACE_PEEKDATA"},
-		{3, "PTRACE_PEEKUSR"},
-		{4, "PTRACE_POKETEXT"},
-		{5, "PTRACE_POKEDATA"},
-		{6, "PTRACE_POKEUSR"},
-		{7, "PTRACE_CONT"},
-		{8, "PTRACE_KILL"},
-		{9, "PTRACE_SINGLESTEP"},
-		{12, "PTRACE_GETREGS"},
-		{13, "PTRACE_SETREGS"},
-		{14, "PTRACE_GETFPREGS"},
-		{15, "PTRACE_SETFPREGS"},
-		{16, "PTRACE_ATTACH"},
-		{17, "PTRACE_DETACH"},
-		{24, "PTRACE_SYSCALL"},
-		{0x4200, "PTRACE_SETOPTIONS"},
-		{0x4201, "PTRACE_GETEVENTMSG"},
-		{0x4202, "PTRACE_GETSIGINFO"},
-		{0x4203, "PTRACE_SETSIGINFO"},
-		{0x4204, "PTRACE_GETREGSET"},
-		{0x4205, "PTRACE_SETREGSET"},
-		{0x4206, "PTRACE_SEIZE"},
-		{0x4207, "PTRACE_INTERRUPT"},
-		{0x4208, "PTRACE_LISTEN"},
-	};
-
-	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
-		if (reqs[i].v == r)
-			return reqs[i].name;
-	return NULL;
-}
-
-static const char *socket_domain(uint64_t d)
-{
-	switch (d) {
-	case AF_UNIX: return "AF_LOCAL";
-	case AF_INET: return "AF_INET";
-	case AF_INET6: return "AF_INET6";
-	case AF_NETLINK: return "AF_NETLINK";
-	case AF_PACKET: return "AF_PACKET";
-	default: return NULL;
-	}
-}
-
 /*
- * evt.arg.NAME of a syscall event, named as in Falco's event table: the
- * path arguments (name, path, filename, oldpath, target, ... and their
- * second-path counterparts), fd, flags and mode of opens, uid and gid of
- * setuid/setgid (as names, like Falco prints them), ptrace's request and
- * socket's domain.
+ * execve's exit "flags": of libsinsp's EXE_* flags, vigil knows
+ * EXE_FROM_MEMFD; with none of them known to be set, the value is missing
+ * rather than a "0" that would claim the others are clear.
  */
-static void sc_arg(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out,
-		   const char *key)
+static void put_exe_flags(const struct vg_eval_ctx *ctx, struct vg_xval *out)
 {
-	static const char *const first[] = {"name",   "path", "pathname", "filename", "oldpath",
-					    "target", "dev",  "file",	  NULL};
-	static const char *const second[] = {"newpath", "linkpath", "dir", NULL};
-	const struct vg_event *ev = ctx->ev;
-	const struct vg_sc_row *row = vg_fx_sc_row(ev);
-	uint16_t id;
-	uint32_t f;
-
-	if (!row)
-		return;
-	id = ev->sc->id;
-	for (size_t i = 0; first[i]; i++)
-		if (strcmp(key, first[i]) == 0 && row->path != VG_ARG_NONE) {
-			put_var(ctx, env, out, VG_VAR_PATH);
-			return;
-		}
-	for (size_t i = 0; second[i]; i++)
-		if (strcmp(key, second[i]) == 0 && row->path2 != VG_ARG_NONE) {
-			put_var(ctx, env, out, VG_VAR_PATH2);
-			return;
-		}
-	if (strcmp(key, "fd") == 0 && row->fd != VG_ARG_NONE) {
-		put_num_str(env, out,
-			    row->fd == VG_ARG_RET ? ev->hdr->retval
-						  : (int64_t)ev->sc->args[row->fd]);
-	} else if (strcmp(key, "flags") == 0 && open_flags(ev, &f)) {
-		put_open_flags(env, out, f);
-	} else if (strcmp(key, "mode") == 0 && vg_fx_is_open(ev)) {
-		char *buf = vg_scratch_alloc(&env->scratch, 16);
-
-		if (buf)
-			vg_xval_str(out, buf, (size_t)snprintf(buf, 16, "0%o", open_mode(ev)));
-	} else if ((strcmp(key, "uid") == 0 && id == VG_SC_setuid) ||
-		   (strcmp(key, "gid") == 0 && id == VG_SC_setgid)) {
-		uint32_t v = (uint32_t)ev->sc->args[0];
-		const char *name = id == VG_SC_setuid ? vg_userdb_user(env->users, v)
-						      : vg_userdb_group(env->users, v);
-
-		if (name)
-			vg_xval_cstr(out, name);
-		else
-			put_num_str(env, out, v);
-	} else if (strcmp(key, "request") == 0 && id == VG_SC_ptrace) {
-		vg_xval_cstr(out, ptrace_request(ev->sc->args[0]));
-	} else if (strcmp(key, "domain") == 0 && id == VG_SC_socket) {
-		vg_xval_cstr(out, socket_domain(ev->sc->args[0]));
-	}
+	if (ctx->proc && vg_fx_exe_from_memfd(ctx->proc))
+		vg_xval_cstr(out, "EXE_FROM_MEMFD");
 }
 
-/*
- * evt.arg.NAME / evt.arg[N]: the arguments of Falco's execve exit event
- * that vigil's exec event carries, rendered as strings like libsinsp does.
- */
-X(x_arg)
+static void put_caps_of(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out,
+			const char *key)
 {
-	static const char *const exec_args[] = {"res", "exe", "args", "tid", "pid", "ptid", "cwd"};
-	const struct vg_event_hdr *h;
-	const char *key = ref->arg;
+	const struct vg_proc *p = ctx->proc;
+
+	if (!p)
+		return;
+	if (strcmp(key, "cap_inheritable") == 0)
+		vg_fx_caps_str(p->cap_inheritable, env, out);
+	else if (strcmp(key, "cap_permitted") == 0)
+		vg_fx_caps_str(p->cap_permitted, env, out);
+	else
+		vg_fx_caps_str(p->cap_effective, env, out);
+}
+
+/* The arguments of Falco's execve exit event, in its order, as far as vigil has them. */
+static const char *const exec_args[] = {
+	"res",
+	"exe",
+	"args",
+	"tid",
+	"pid",
+	"ptid",
+	"cwd",
+	"comm",
+	"tty",
+	"vpgid",
+	"loginuid",
+	"flags",
+	"cap_inheritable",
+	"cap_permitted",
+	"cap_effective",
+	"exe_ino",
+	"exe_ino_ctime",
+	"exe_ino_mtime",
+	"uid",
+	"pgid",
+	"gid",
+	"filename",
+};
+
+#define NEXEC_ARGS (sizeof(exec_args) / sizeof(exec_args[0]))
+
+static void exec_arg(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out,
+		     const char *key)
+{
+	const struct vg_event_hdr *h = ctx->ev->hdr;
+	const struct vg_proc *p = ctx->proc;
 	uint32_t len;
 	const char *s;
 
-	if (!have_hdr(ctx))
-		return;
-	h = ctx->ev->hdr;
-	if (ref->index >= 0 && ctx->ev->type != VG_EV_SYSCALL)
-		key = ref->index < 7 ? exec_args[ref->index] : "";
-	if (strcmp(key, "res") == 0) {
-		put_res(ctx, env, out);
-		return;
-	}
-	if (ctx->ev->type == VG_EV_SYSCALL) {
-		if (ref->index < 0)
-			sc_arg(ctx, env, out, key);
-		return;
-	}
-	if (ctx->ev->type != VG_EV_EXEC) {
-		if (strcmp(key, "pid") == 0 && ctx->ev->type == VG_EV_FORK)
-			put_num_str(env, out, h->pid);
-		return;
-	}
 	if (strcmp(key, "exe") == 0) {
-		if (ctx->proc && (s = vg_fx_proc_exe(ctx->proc, &env->scratch, &len)))
+		if (p && (s = vg_fx_proc_exe(p, &env->scratch, &len)))
 			vg_xval_str(out, s, len);
 	} else if (strcmp(key, "args") == 0) {
-		if (ctx->proc && (s = vg_fx_proc_args(ctx->proc, &env->scratch, &len)))
+		if (p && (s = vg_fx_proc_args(p, &env->scratch, &len)))
 			vg_xval_str(out, s, len);
 	} else if (strcmp(key, "filename") == 0) {
 		put_var(ctx, env, out, VG_VAR_FILENAME);
@@ -507,17 +422,72 @@ X(x_arg)
 	} else if (strcmp(key, "ptid") == 0) {
 		put_num_str(env, out, h->ppid);
 	} else if (strcmp(key, "comm") == 0) {
-		vg_xval_str(out, h->comm,
-			    strnlen(h->comm, sizeof(h->comm)) < sizeof(h->comm)
-				    ? strnlen(h->comm, sizeof(h->comm))
-				    : 0);
+		vg_xval_str(out, h->comm, strnlen(h->comm, sizeof(h->comm) - 1));
 	} else if (strcmp(key, "loginuid") == 0) {
 		put_num_str(env, out, (long long)(int32_t)h->loginuid);
 	} else if (strcmp(key, "uid") == 0) {
 		put_num_str(env, out, h->uid);
 	} else if (strcmp(key, "gid") == 0) {
 		put_num_str(env, out, h->gid);
+	} else if (strcmp(key, "flags") == 0) {
+		put_exe_flags(ctx, out);
+	} else if (strncmp(key, "cap_", 4) == 0) {
+		put_caps_of(ctx, env, out, key);
+	} else if (!p) {
+		return;
+	} else if (strcmp(key, "tty") == 0) {
+		put_num_str(env, out, p->tty);
+	} else if (strcmp(key, "vpgid") == 0) {
+		put_num_str(env, out, p->vpgid);
+	} else if (strcmp(key, "pgid") == 0) {
+		put_num_str(env, out, p->pgid);
+	} else if (strcmp(key, "exe_ino") == 0) {
+		put_num_str(env, out, p->exe_ino);
+	} else if (strcmp(key, "exe_ino_ctime") == 0) {
+		put_num_str(env, out, (long long)p->exe_ctime_ns);
+	} else if (strcmp(key, "exe_ino_mtime") == 0) {
+		put_num_str(env, out, (long long)p->exe_mtime_ns);
 	}
+}
+
+/*
+ * evt.arg.NAME / evt.arg[N], rendered as libsinsp does: the arguments of
+ * Falco's execve exit event for exec events, the syscall's (evt_args.c)
+ * for syscall events, the child pid for forks, the result for all.
+ */
+X(x_arg)
+{
+	const struct vg_event *ev = ctx->ev;
+	const char *key = ref->arg;
+
+	if (!have_hdr(ctx))
+		return;
+	if (ev->type == VG_EV_SYSCALL) {
+		if (ref->index >= 0)
+			key = vg_fx_sc_arg_name(ev, (size_t)ref->index);
+		if (key && strcmp(key, "res") == 0)
+			put_res(ctx, env, out);
+		else if (key)
+			vg_fx_sc_arg(ctx, env, out, key, -1);
+		return;
+	}
+	if (ref->index >= 0 && ev->type == VG_EV_EXEC)
+		key = (size_t)ref->index < NEXEC_ARGS ? exec_args[ref->index] : "";
+	if (strcmp(key, "res") == 0)
+		put_res(ctx, env, out);
+	else if (ev->type == VG_EV_EXEC)
+		exec_arg(ctx, env, out, key);
+	else if (strcmp(key, "pid") == 0 && ev->type == VG_EV_FORK)
+		put_num_str(env, out, ev->hdr->pid);
+}
+
+bool vg_fx_evt_arg_known(const char *syscall, const char *key)
+{
+	if (strcmp(syscall, "execve") == 0 || strcmp(syscall, "execveat") == 0)
+		for (size_t i = 0; i < NEXEC_ARGS; i++)
+			if (strcmp(exec_args[i], key) == 0)
+				return true;
+	return strcmp(key, "res") == 0 || vg_fx_sc_arg_known(syscall, key);
 }
 
 /* evt.abspath[.src|.dst]: the paths the state stage made absolute. */
@@ -550,17 +520,33 @@ static size_t put_pair(struct vg_fenv *env, char *buf, size_t off, size_t cap, c
 	return off < cap ? off : cap - 1;
 }
 
-/*
- * evt.args: the arguments evt.arg.* knows, as "res=0 exe=cat args=..."; an
- * approximation of libsinsp's rendering (which also prints fd names, limits
- * and page faults vigil does not carry).
- */
+/* evt.buffer: what the probe carried of a send or receive (VG_SNAPLEN bytes). */
+X(x_buffer)
+{
+	const struct vg_str *d;
+
+	(void)ref;
+	(void)env;
+	if (!vg_fx_sc_row(ctx->ev))
+		return;
+	d = &ctx->ev->var[VG_VAR_DATA];
+	if (d->len)
+		vg_xval_str(out, vg_scratch_copy(&env->scratch, d->ptr, d->len), d->len);
+}
+
+X(x_buflen)
+{
+	(void)ref;
+	(void)env;
+	if (vg_fx_sc_row(ctx->ev) && ctx->ev->var[VG_VAR_DATA].len)
+		vg_xval_u64(out, ctx->ev->hdr->retval > 0 ? (uint64_t)ctx->ev->hdr->retval : 0);
+}
+
+/* evt.args: "name=value" for every argument evt.arg.* has a value for, in Falco's order. */
 X(x_args)
 {
-	static const char *const exec_keys[] = {"res", "exe", "args", "tid", "pid", "ptid", "cwd"};
-	static const char *const sc_keys[] = {"fd",  "name", "newpath", "flags", "mode",
-					      "uid", "gid",  "request", "domain"};
 	const size_t cap = 2048;
+	const char *name;
 	char *buf;
 	size_t off = 0;
 
@@ -569,12 +555,12 @@ X(x_args)
 		return;
 	buf[0] = '\0';
 	if (ctx->ev->type == VG_EV_EXEC) {
-		for (size_t i = 0; i < sizeof(exec_keys) / sizeof(exec_keys[0]); i++)
-			off = put_pair(env, buf, off, cap, exec_keys[i], ctx, x_arg, exec_keys[i]);
+		/* the first seven, as Falco's evt.args begins; the rest are proc.* fields */
+		for (size_t i = 0; i < 7; i++)
+			off = put_pair(env, buf, off, cap, exec_args[i], ctx, x_arg, exec_args[i]);
 	} else if (vg_fx_sc_row(ctx->ev)) {
-		off = put_pair(env, buf, off, cap, "res", ctx, x_arg, "res");
-		for (size_t i = 0; i < sizeof(sc_keys) / sizeof(sc_keys[0]); i++)
-			off = put_pair(env, buf, off, cap, sc_keys[i], ctx, x_arg, sc_keys[i]);
+		for (size_t i = 0; (name = vg_fx_sc_arg_name(ctx->ev, i)); i++)
+			off = put_pair(env, buf, off, cap, name, ctx, x_arg, name);
 	} else {
 		off = put_pair(env, buf, off, cap, "res", ctx, x_arg, "res");
 	}
@@ -628,8 +614,11 @@ static const struct vg_field_def defs[] = {
 		 "An event argument by name (evt.arg.fd) or index (evt.arg[0])", x_arg),
 	VG_FIELD_NL("evt.rawarg", STRING, IDX_OR_KEY, "An event argument, unformatted"),
 	VG_FIELD_NL("evt.info", STRING, NONE, "Event arguments, or a description"),
-	VG_FIELD_NL("evt.buffer", BYTES, NONE, "Data buffer of I/O events"),
-	VG_FIELD_NL("evt.buflen", U64, NONE, "Length of the data buffer"),
+	VG_FIELD("evt.buffer", BYTES, NONE, VG_FF_LIVE,
+		 "Data of send/recv events: the first 80 bytes (Falco's default snaplen)",
+		 x_buffer),
+	VG_FIELD("evt.buflen", U64, NONE, VG_FF_LIVE,
+		 "Bytes the send/recv event moved (its result)", x_buflen),
 	VG_FIELD("evt.res", STRING, NONE, VG_FF_LIVE, "Result: SUCCESS or an errno name", x_res),
 	VG_FIELD("evt.rawres", S64, NONE, VG_FF_LIVE, "Result as a number", x_rawres),
 	VG_FIELD("evt.failed", BOOL, NONE, VG_FF_LIVE, "The event returned an error", x_failed),

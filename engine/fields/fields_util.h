@@ -40,6 +40,24 @@ const struct vg_sc_row *vg_fx_sc_row(const struct vg_event *ev);
 /* True for open, openat, openat2, creat (the calls that name a new file fd). */
 bool vg_fx_is_open(const struct vg_event *ev);
 
+/* p's environment (NUL-separated, *len bytes), read once from /proc; NULL when unknown. */
+const char *vg_fx_proc_env(struct vg_proc *p, uint32_t *len);
+/* The process runs a memfd (fileless execution). */
+bool vg_fx_exe_from_memfd(const struct vg_proc *p);
+/* A capability set as libsinsp prints it: names joined by spaces. */
+void vg_fx_caps_str(uint64_t caps, struct vg_fenv *env, struct vg_xval *out);
+
+/* True when evt.arg.KEY has a value for some events of syscall (or exec's "execve"). */
+bool vg_fx_evt_arg_known(const char *syscall, const char *key);
+
+/* evt_args.c: a syscall event's argument by Falco's name (or, key NULL, by index). */
+void vg_fx_sc_arg(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out,
+		  const char *key, int64_t index);
+/* The name of a syscall event's i-th argument, NULL past the last. */
+const char *vg_fx_sc_arg_name(const struct vg_event *ev, size_t i);
+/* The syscall (by name) has an argument named key. */
+bool vg_fx_sc_arg_known(const char *syscall, const char *key);
+
 /* Offset between the event's boot clock and wall clock, in ns. */
 int64_t vg_fx_boot_to_wall(const struct vg_eval_ctx *ctx);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * proc.* fields, after libsinsp's sinsp_filter_check_thread: what vigil's
- * process table knows (exe, argv, cwd, ancestry, times) is live; what it
- * does not keep yet (environment, session and group leaders, exe inode
- * times, overlayfs layer) is registered with its type and extracts missing.
+ * process table knows (exe, argv, cwd, ancestry, times, session and process
+ * group, the executable's inode, the environment) is live; what it does not
+ * keep (resource usage, fd counts, standard fd types) is registered with its
+ * type and extracts missing.
  */
 #include <string.h>
 
@@ -444,17 +445,266 @@ X(x_exe_ino)
 		vg_xval_u64(out, who(ref, ctx, SELF)->exe_ino);
 }
 
-/* A memfd's path reads "/memfd:NAME (deleted)" (or without the slash). */
+/*
+ * A memfd's path: "memfd:NAME" from the exec probe (as Falco names it), or
+ * "/memfd:NAME (deleted)" from /proc for processes seeded at start-up.
+ */
+bool vg_fx_exe_from_memfd(const struct vg_proc *p)
+{
+	const char *e = p->exe;
+
+	if (!e)
+		return false;
+	return strncmp(e[0] == '/' ? e + 1 : e, "memfd:", 6) == 0;
+}
+
 X(x_exe_memfd)
 {
 	struct vg_proc *p = who(ref, ctx, SELF);
-	const char *e;
 
 	(void)env;
-	if (!p || !p->exe)
+	if (p && p->exe)
+		vg_xval_bool(out, vg_fx_exe_from_memfd(p));
+}
+
+/* From the exec probe's overlayfs check; a process seeded from /proc reads false. */
+X(x_exe_upper)
+{
+	struct vg_proc *p = who(ref, ctx, SELF);
+
+	(void)env;
+	if (p)
+		vg_xval_bool(out, p->exe_upper_layer);
+}
+
+/*
+ * Session and process group leaders, as libsinsp finds them: the process
+ * whose (namespace) pid is the id, else the eldest ancestor still in the
+ * same session or group (the leader may have exited).
+ */
+enum group { SID, VPGID, PGID };
+
+static uint32_t group_id(const struct vg_proc *p, enum group g)
+{
+	return g == SID ? p->sid : g == VPGID ? p->vpgid : p->pgid;
+}
+
+static uint32_t own_id(const struct vg_proc *p, enum group g)
+{
+	return g == PGID ? p->pid : p->vpid;
+}
+
+static struct vg_proc *leader(const struct vg_eval_ctx *ctx, enum group g)
+{
+	struct vg_proc *p = ctx->proc, *best = p, *a;
+	uint32_t id;
+
+	if (!p || !(id = group_id(p, g)))
+		return NULL;
+	for (int i = 1; i < 1024 && own_id(best, g) != id; i++) {
+		a = vg_fx_ancestor(ctx, i);
+		if (!a || group_id(a, g) != id)
+			break;
+		best = a;
+	}
+	return best;
+}
+
+static void put_group_id(const struct vg_eval_ctx *ctx, enum group g, struct vg_xval *out)
+{
+	if (ctx->proc && group_id(ctx->proc, g))
+		vg_xval_s64(out, group_id(ctx->proc, g));
+}
+
+static void put_is_leader(const struct vg_eval_ctx *ctx, enum group g, struct vg_xval *out)
+{
+	if (ctx->proc && group_id(ctx->proc, g))
+		vg_xval_bool(out, group_id(ctx->proc, g) == own_id(ctx->proc, g));
+}
+
+X(x_sid)
+{
+	(void)ref;
+	(void)env;
+	put_group_id(ctx, SID, out);
+}
+X(x_vpgid)
+{
+	(void)ref;
+	(void)env;
+	put_group_id(ctx, VPGID, out);
+}
+X(x_pgid)
+{
+	(void)ref;
+	(void)env;
+	put_group_id(ctx, PGID, out);
+}
+X(x_is_sid_leader)
+{
+	(void)ref;
+	(void)env;
+	put_is_leader(ctx, SID, out);
+}
+X(x_is_vpgid_leader)
+{
+	(void)ref;
+	(void)env;
+	put_is_leader(ctx, VPGID, out);
+}
+X(x_is_pgid_leader)
+{
+	(void)ref;
+	(void)env;
+	put_is_leader(ctx, PGID, out);
+}
+
+/* proc.sname, proc.vpgid.exe, ...: a field of the leader; which one from the name's tail. */
+static void put_leader(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,
+		       struct vg_fenv *env, struct vg_xval *out, enum group g)
+{
+	const char *n = ref->def->name;
+	struct vg_proc *l = leader(ctx, g);
+	size_t len = strlen(n);
+
+	if (len > 8 && strcmp(n + len - 8, ".exepath") == 0)
+		put_exepath(l, out);
+	else if (len > 4 && strcmp(n + len - 4, ".exe") == 0)
+		put_exe(l, env, out);
+	else
+		put_name(l, out);
+}
+
+X(x_sid_leader)
+{
+	put_leader(ref, ctx, env, out, SID);
+}
+X(x_vpgid_leader)
+{
+	put_leader(ref, ctx, env, out, VPGID);
+}
+X(x_pgid_leader)
+{
+	put_leader(ref, ctx, env, out, PGID);
+}
+
+/* NAME's value in a NUL-separated environment block, or NULL. */
+static const char *env_get(const char *e, uint32_t n, const char *name, uint32_t *vlen)
+{
+	size_t k = strlen(name);
+
+	for (uint32_t i = 0; i < n;) {
+		uint32_t len = (uint32_t)strnlen(e + i, n - i);
+
+		if (len > k && e[i + k] == '=' && memcmp(e + i, name, k) == 0) {
+			*vlen = len - (uint32_t)k - 1;
+			return e + i + k + 1;
+		}
+		i += len + 1;
+	}
+	return NULL;
+}
+
+/* The whole environment, "A=1 B=2" as libsinsp joins it. */
+static void put_env_all(const char *e, uint32_t n, struct vg_fenv *env, struct vg_xval *out)
+{
+	char *o;
+
+	while (n && e[n - 1] == '\0')
+		n--;
+	o = vg_scratch_alloc(&env->scratch, n);
+	if (!o)
 		return;
-	e = p->exe[0] == '/' ? p->exe + 1 : p->exe;
-	vg_xval_bool(out, strncmp(e, "memfd:", 6) == 0);
+	for (uint32_t i = 0; i < n; i++)
+		o[i] = e[i] ? e[i] : ' ';
+	vg_xval_str(out, o, n);
+}
+
+/* With a name, its value in p's environment; true when found. */
+static bool put_env(struct vg_proc *p, const struct vg_field_ref *ref, struct vg_fenv *env,
+		    struct vg_xval *out)
+{
+	uint32_t n, vlen;
+	const char *e, *v;
+
+	if (!p || !(e = vg_fx_proc_env(p, &n)))
+		return false;
+	if (!ref->arg) {
+		put_env_all(e, n, env, out);
+		return true;
+	}
+	v = env_get(e, n, ref->arg, &vlen);
+	if (v && (v = vg_scratch_copy(&env->scratch, v, vlen)))
+		vg_xval_str(out, v, vlen);
+	return v != NULL;
+}
+
+X(x_env)
+{
+	put_env(ctx->proc, ref, env, out);
+}
+
+/* proc.aenv[NAME]: the first of the process and its ancestors that has NAME. */
+X(x_aenv)
+{
+	struct vg_proc *p;
+
+	for (int i = 0; i < 1024 && (p = vg_fx_ancestor(ctx, i)); i++)
+		if (put_env(p, ref, env, out) || !ref->arg)
+			return;
+}
+
+static uint64_t proc_start_wall(const struct vg_proc *p, const struct vg_eval_ctx *ctx)
+{
+	return p->start_ns + (uint64_t)vg_fx_boot_to_wall(ctx);
+}
+
+X(x_exe_ino_time)
+{
+	struct vg_proc *p = ctx->proc;
+	bool mtime = strcmp(ref->def->name, "proc.exe_ino.mtime") == 0;
+
+	(void)env;
+	if (p && (mtime ? p->exe_mtime_ns : p->exe_ctime_ns))
+		vg_xval_u64(out, mtime ? p->exe_mtime_ns : p->exe_ctime_ns);
+}
+
+/* Time from the executable's last change to the process start: a fresh drop runs soon. */
+X(x_ctime_to_start)
+{
+	struct vg_proc *p = ctx->proc;
+	uint64_t start;
+
+	(void)ref;
+	(void)env;
+	if (!p || !p->exe_ctime_ns || !p->start_ns || !vg_fx_boot_to_wall(ctx))
+		return;
+	start = proc_start_wall(p, ctx);
+	vg_xval_u64(out, start > p->exe_ctime_ns ? start - p->exe_ctime_ns : 0);
+}
+
+/* Time from the pid namespace's start to the executable's change, when it came later. */
+X(x_ctime_after_pidns)
+{
+	struct vg_proc *p = ctx->proc;
+	uint64_t ns_start;
+
+	(void)ref;
+	(void)env;
+	if (!p || !p->exe_ctime_ns || !p->pidns_init_start_ns || !vg_fx_boot_to_wall(ctx))
+		return;
+	ns_start = p->pidns_init_start_ns + (uint64_t)vg_fx_boot_to_wall(ctx);
+	vg_xval_u64(out, p->exe_ctime_ns > ns_start ? p->exe_ctime_ns - ns_start : 0);
+}
+
+X(x_pidns_start)
+{
+	struct vg_proc *p = ctx->proc;
+
+	(void)ref;
+	(void)env;
+	if (p && p->pidns_init_start_ns && vg_fx_boot_to_wall(ctx))
+		vg_xval_u64(out, p->pidns_init_start_ns + (uint64_t)vg_fx_boot_to_wall(ctx));
 }
 
 static const struct vg_field_def defs[] = {
@@ -491,9 +741,12 @@ static const struct vg_field_def defs[] = {
 	VG_FIELD("proc.cmdlenargs", U64, NONE, VG_FF_LIVE,
 		 "Total length of the command-line arguments, excluding argv[0] and separators",
 		 x_cmdlenargs),
-	VG_FIELD_NL("proc.env", STRING, OPT_KEY, "Environment; with [NAME], that variable's value"),
-	VG_FIELD_NL("proc.aenv", STRING, OPT_KEY,
-		    "An ancestor's environment variable; with [NAME], its value"),
+	VG_FIELD("proc.env", STRING, OPT_KEY, VG_FF_LIVE,
+		 "Environment (read from /proc, best effort); with [NAME], that variable's value",
+		 x_env),
+	VG_FIELD("proc.aenv", STRING, OPT_KEY, VG_FF_LIVE,
+		 "With [NAME], its value in the process's or the nearest ancestor's environment",
+		 x_aenv),
 	VG_FIELD("proc.cwd", STRING, NONE, VG_FF_LIVE,
 		 "Current working directory, with a trailing slash", x_cwd),
 	VG_FIELD_NL("proc.loginshellid", S64, NONE,
@@ -508,18 +761,29 @@ static const struct vg_field_def defs[] = {
 		 "Process id as seen from its own pid namespace", x_vpid),
 	VG_FIELD("proc.pvpid", S64, NONE, VG_FF_LIVE,
 		 "Parent's pid as seen from its own pid namespace", x_pvpid),
-	VG_FIELD_NL("proc.sid", S64, NONE, "Session id (setsid) of the process"),
-	VG_FIELD_NL("proc.sname", STRING, NONE, "Name of the session leader"),
-	VG_FIELD_NL("proc.sid.exe", STRING, NONE, "proc.exe of the session leader"),
-	VG_FIELD_NL("proc.sid.exepath", STRING, NONE, "proc.exepath of the session leader"),
-	VG_FIELD_NL("proc.vpgid", S64, NONE, "Process group id in the pid namespace"),
-	VG_FIELD_NL("proc.vpgid.name", STRING, NONE, "Name of the process group leader"),
-	VG_FIELD_NL("proc.vpgid.exe", STRING, NONE, "proc.exe of the process group leader"),
-	VG_FIELD_NL("proc.vpgid.exepath", STRING, NONE, "proc.exepath of the process group leader"),
-	VG_FIELD_NL("proc.pgid", S64, NONE, "Process group id"),
-	VG_FIELD_NL("proc.pgid.name", STRING, NONE, "Name of the process group leader"),
-	VG_FIELD_NL("proc.pgid.exe", STRING, NONE, "proc.exe of the process group leader"),
-	VG_FIELD_NL("proc.pgid.exepath", STRING, NONE, "proc.exepath of the process group leader"),
+	VG_FIELD("proc.sid", S64, NONE, VG_FF_LIVE,
+		 "Session id, in the process's pid namespace (0: leader outside it)", x_sid),
+	VG_FIELD("proc.sname", STRING, NONE, VG_FF_LIVE, "Name of the session leader",
+		 x_sid_leader),
+	VG_FIELD("proc.sid.exe", STRING, NONE, VG_FF_LIVE, "proc.exe of the session leader",
+		 x_sid_leader),
+	VG_FIELD("proc.sid.exepath", STRING, NONE, VG_FF_LIVE, "proc.exepath of the session leader",
+		 x_sid_leader),
+	VG_FIELD("proc.vpgid", S64, NONE, VG_FF_LIVE, "Process group id in the pid namespace",
+		 x_vpgid),
+	VG_FIELD("proc.vpgid.name", STRING, NONE, VG_FF_LIVE, "Name of the process group leader",
+		 x_vpgid_leader),
+	VG_FIELD("proc.vpgid.exe", STRING, NONE, VG_FF_LIVE, "proc.exe of the process group leader",
+		 x_vpgid_leader),
+	VG_FIELD("proc.vpgid.exepath", STRING, NONE, VG_FF_LIVE,
+		 "proc.exepath of the process group leader", x_vpgid_leader),
+	VG_FIELD("proc.pgid", S64, NONE, VG_FF_LIVE, "Process group id (global)", x_pgid),
+	VG_FIELD("proc.pgid.name", STRING, NONE, VG_FF_LIVE, "Name of the process group leader",
+		 x_pgid_leader),
+	VG_FIELD("proc.pgid.exe", STRING, NONE, VG_FF_LIVE, "proc.exe of the process group leader",
+		 x_pgid_leader),
+	VG_FIELD("proc.pgid.exepath", STRING, NONE, VG_FF_LIVE,
+		 "proc.exepath of the process group leader", x_pgid_leader),
 	VG_FIELD("proc.duration", RELTIME, NONE, VG_FF_LIVE,
 		 "Nanoseconds since the process started", x_duration),
 	VG_FIELD("proc.ppid.duration", RELTIME, NONE, VG_FF_LIVE,
@@ -530,25 +794,31 @@ static const struct vg_field_def defs[] = {
 		 x_ppid_ts),
 	VG_FIELD_NL("proc.is_exe_writable", BOOL, NONE,
 		    "The executable file is writable by the process's user"),
-	VG_FIELD_NL("proc.is_exe_upper_layer", BOOL, NONE,
-		    "The executable is in the upper layer of an overlayfs"),
+	VG_FIELD("proc.is_exe_upper_layer", BOOL, NONE, VG_FF_LIVE,
+		 "The executable is in the upper layer of an overlayfs", x_exe_upper),
 	VG_FIELD_NL("proc.is_exe_lower_layer", BOOL, NONE,
 		    "The executable is in a lower layer of an overlayfs"),
 	VG_FIELD("proc.is_exe_from_memfd", BOOL, NONE, VG_FF_LIVE,
 		 "The executable is a memfd (fileless execution)", x_exe_memfd),
-	VG_FIELD_NL("proc.is_sid_leader", BOOL, NONE, "The process leads its session"),
-	VG_FIELD_NL("proc.is_vpgid_leader", BOOL, NONE, "The process leads its process group"),
-	VG_FIELD_NL("proc.is_pgid_leader", BOOL, NONE, "The process leads its process group"),
+	VG_FIELD("proc.is_sid_leader", BOOL, NONE, VG_FF_LIVE, "The process leads its session",
+		 x_is_sid_leader),
+	VG_FIELD("proc.is_vpgid_leader", BOOL, NONE, VG_FF_LIVE,
+		 "The process leads its process group (pid namespace view)", x_is_vpgid_leader),
+	VG_FIELD("proc.is_pgid_leader", BOOL, NONE, VG_FF_LIVE,
+		 "The process leads its process group", x_is_pgid_leader),
 	VG_FIELD("proc.exe_ino", U64, NONE, VG_FF_LIVE, "Inode number of the executable",
 		 x_exe_ino),
-	VG_FIELD_NL("proc.exe_ino.ctime", ABSTIME, NONE, "ctime of the executable's inode"),
-	VG_FIELD_NL("proc.exe_ino.mtime", ABSTIME, NONE, "mtime of the executable's inode"),
-	VG_FIELD_NL("proc.exe_ino.ctime_duration_proc_start", RELTIME, NONE,
-		    "Time between the executable's ctime and the process start"),
-	VG_FIELD_NL("proc.exe_ino.ctime_duration_pidns_start", RELTIME, NONE,
-		    "Time between the executable's ctime and the pid namespace start"),
-	VG_FIELD_NL("proc.pidns_init_start_ts", U64, NONE,
-		    "Start time of the pid namespace's init"),
+	VG_FIELD("proc.exe_ino.ctime", ABSTIME, NONE, VG_FF_LIVE, "ctime of the executable's inode",
+		 x_exe_ino_time),
+	VG_FIELD("proc.exe_ino.mtime", ABSTIME, NONE, VG_FF_LIVE, "mtime of the executable's inode",
+		 x_exe_ino_time),
+	VG_FIELD("proc.exe_ino.ctime_duration_proc_start", RELTIME, NONE, VG_FF_LIVE,
+		 "Time between the executable's ctime and the process start", x_ctime_to_start),
+	VG_FIELD("proc.exe_ino.ctime_duration_pidns_start", RELTIME, NONE, VG_FF_LIVE,
+		 "Time from the pid namespace's start to the executable's ctime, when later",
+		 x_ctime_after_pidns),
+	VG_FIELD("proc.pidns_init_start_ts", U64, NONE, VG_FF_LIVE,
+		 "Start time of the pid namespace's init (epoch ns)", x_pidns_start),
 	VG_FIELD_NL("proc.nthreads", U64, NONE, "Number of threads"),
 	VG_FIELD_NL("proc.nchilds", U64, NONE, "Number of child threads"),
 	VG_FIELD_NL("proc.fdopencount", U64, NONE, "Number of open file descriptors"),

@@ -120,6 +120,19 @@ static uint64_t start_on_wall_clock(json_object *o, uint64_t wall_ts)
 	return wall_ts - (boot_ts - start);
 }
 
+/* The header flag `vigil events` lists by this name (exec's exe_upper_layer). */
+static bool has_flag(json_object *o, const char *name)
+{
+	json_object *flags = get(o, "flags");
+	size_t n =
+		json_object_is_type(flags, json_type_array) ? json_object_array_length(flags) : 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(json_object_get_string(json_object_array_get_idx(flags, i)), name))
+			return true;
+	return false;
+}
+
 static void encode_exec(struct vg_record_buf *rec, json_object *o, struct vg_event_hdr *h)
 {
 	struct vg_exec_body *b = (void *)(rec->data + sizeof(*h));
@@ -132,6 +145,8 @@ static void encode_exec(struct vg_record_buf *rec, json_object *o, struct vg_eve
 	b->argv_len = get_u64(o, "args_bytes", 0);
 	b->exe_ino = get_u64(o, "exe_ino", 0);
 	b->exe_dev = get_u64(o, "exe_dev", 0);
+	if (has_flag(o, "exe_upper_layer"))
+		h->flags |= VG_HF_EXE_UPPER;
 	rec->len = sizeof(*h) + sizeof(*b);
 	put_str(rec, VG_VAR_FILENAME, o, "filename");
 	put_str(rec, VG_VAR_EXE, o, "exe");
@@ -144,6 +159,7 @@ static void encode_fork(struct vg_record_buf *rec, json_object *o, struct vg_eve
 	struct vg_fork_body *b = (void *)(rec->data + sizeof(*h));
 	json_object *thread = get(o, "thread");
 
+	memset(b, 0, sizeof(*b)); /* fields the JSON lacks (session, caps) are zero, not stale */
 	b->parent_pid = get_u64(o, "parent_pid", h->ppid);
 	b->parent_tid = get_u64(o, "parent_tid", b->parent_pid);
 	b->start_ns = start_on_wall_clock(o, h->ts_ns);

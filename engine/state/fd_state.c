@@ -213,7 +213,15 @@ static struct vg_fd *apply_sock(const char *root, struct vg_proc *p, struct vg_e
 		if (e && ev->sc->id == VG_SC_socket)
 			e->cloexec = ev->sc->args[1] & SOCK_CLOEXEC;
 		break;
-	default: e = fd_lookup(root, p, (int)ev->sc->args[0]);
+	default:
+		e = fd_lookup(root, p, (int)ev->sc->args[0]);
+		/*
+		 * Unknown to the table (its socket() was not captured) and gone
+		 * from /proc (a short-lived process): the kernel read the socket
+		 * behind the fd, so the fd is real.
+		 */
+		if (!e && ev->var[VG_VAR_SOCK].len == sizeof(struct vg_sock))
+			e = vg_fd_put(p->fds, (int)ev->sc->args[0]);
 	}
 	if (e)
 		fill_sock(e, ev);

@@ -105,8 +105,10 @@ static void proc_free_strings(struct vg_proc *p)
 	free(p->filename);
 	free(p->args);
 	free(p->cwd);
-	p->exe = p->filename = p->args = p->cwd = NULL;
-	p->args_len = 0;
+	free(p->env);
+	p->exe = p->filename = p->args = p->cwd = p->env = NULL;
+	p->args_len = p->env_len = 0;
+	p->env_tried = false;
 }
 
 void vg_proc_table_free(struct vg_proc_table *t)
@@ -291,6 +293,16 @@ static bool same_start(uint64_t seen, uint64_t exact)
 	return seen <= exact && exact - seen < vg_procfs_ticks_to_ns(1);
 }
 
+static void set_ids(struct vg_proc *p, const struct vg_task_ids *ids, const struct vg_creds *c)
+{
+	p->sid = ids->sid;
+	p->vpgid = ids->vpgid;
+	p->pgid = ids->pgid;
+	p->cap_inheritable = c->cap_inheritable;
+	p->cap_permitted = c->cap_permitted;
+	p->cap_effective = c->cap_effective;
+}
+
 static struct vg_proc *apply_exec(struct vg_proc_table *t, const struct vg_event *ev)
 {
 	const struct vg_exec_body *b = ev->exec;
@@ -316,6 +328,10 @@ static struct vg_proc *apply_exec(struct vg_proc_table *t, const struct vg_event
 	p->tty = vg_tty_nr(b->tty_major, b->tty_minor);
 	p->exe_ino = b->exe_ino;
 	p->exe_dev = b->exe_dev;
+	p->exe_ctime_ns = b->exe_ctime_ns;
+	p->exe_mtime_ns = b->exe_mtime_ns;
+	p->pidns_init_start_ns = b->pidns_init_start_ns;
+	set_ids(p, &b->ids, &b->creds);
 	p->exe = dup_str(ev->var[VG_VAR_EXE]);
 	p->filename = dup_str(ev->var[VG_VAR_FILENAME]);
 	p->cwd = dup_str(ev->var[VG_VAR_CWD]);
@@ -326,6 +342,7 @@ static struct vg_proc *apply_exec(struct vg_proc_table *t, const struct vg_event
 		p->args_len = argv.len;
 	}
 	p->args_truncated = ev->hdr->flags & (VG_HF_ARGV_TRUNC | VG_HF_ARGV_FAULT);
+	p->exe_upper_layer = ev->hdr->flags & VG_HF_EXE_UPPER;
 	if (p->args_truncated && p->args)
 		complete_args(t, p, b->argv_len);
 	vg_proc_set_exec_id(t, p);
@@ -346,6 +363,16 @@ static void inherit_image(struct vg_proc *child, const struct vg_proc *parent)
 	child->tty = parent->tty;
 	child->exe_ino = parent->exe_ino;
 	child->exe_dev = parent->exe_dev;
+	child->exe_ctime_ns = parent->exe_ctime_ns;
+	child->exe_mtime_ns = parent->exe_mtime_ns;
+	child->pidns_init_start_ns = parent->pidns_init_start_ns;
+	/* the child's memory, environment included, is a copy of its parent's */
+	if (parent->env && (child->env = malloc(parent->env_len + 1))) {
+		memcpy(child->env, parent->env, parent->env_len + 1);
+		child->env_len = parent->env_len;
+		child->env_tried = true;
+	}
+	child->exe_upper_layer = parent->exe_upper_layer;
 	child->args_truncated = parent->args_truncated;
 	if (parent->fds)
 		child->fds = vg_fd_table_clone(parent->fds);
@@ -371,6 +398,7 @@ static struct vg_proc *apply_fork(struct vg_proc_table *t, const struct vg_event
 	copy_hdr(child, ev->hdr);
 	child->start_ns = b->start_ns;
 	child->exec_ns = b->start_ns;
+	set_ids(child, &b->ids, &b->creds);
 	parent = lookup(t, b->parent_pid);
 	if (parent && parent != child)
 		inherit_image(child, parent);
@@ -400,12 +428,40 @@ static struct vg_proc *apply_exit(struct vg_proc_table *t, const struct vg_event
 	return p;
 }
 
+/*
+ * A successful setuid-family call or capset: the credentials the header
+ * carries, and the capabilities the probe read after the call, replace what
+ * the process had.
+ */
+static struct vg_proc *apply_creds(struct vg_proc_table *t, const struct vg_event *ev)
+{
+	struct vg_proc *p = vg_proc_get(t, ev->hdr->pid);
+	struct vg_str v = ev->var[VG_VAR_CREDS];
+	struct vg_creds c;
+
+	if (!p || !v.ptr || v.len != sizeof(c) || ev->hdr->retval != 0)
+		return p;
+	memcpy(&c, v.ptr, sizeof(c));
+	p->uid = ev->hdr->uid;
+	p->gid = ev->hdr->gid;
+	p->euid = ev->hdr->euid;
+	p->egid = ev->hdr->egid;
+	p->cap_inheritable = c.cap_inheritable;
+	p->cap_permitted = c.cap_permitted;
+	p->cap_effective = c.cap_effective;
+	return p;
+}
+
 struct vg_proc *vg_proc_apply(struct vg_proc_table *t, const struct vg_event *ev)
 {
 	switch (ev->type) {
 	case VG_EV_EXEC: return apply_exec(t, ev);
 	case VG_EV_FORK: return apply_fork(t, ev);
 	case VG_EV_EXIT: return apply_exit(t, ev);
+	case VG_EV_SYSCALL:
+		if (ev->var[VG_VAR_CREDS].ptr)
+			return apply_creds(t, ev);
+		return vg_proc_get(t, ev->hdr->pid);
 	default: return vg_proc_get(t, ev->hdr->pid);
 	}
 }

@@ -29,6 +29,14 @@ struct vg_proc {
 	uint64_t exec_ns;  /* CLOCK_BOOTTIME of the last exec (start_ns if none seen) */
 	uint32_t exe_ino;
 	uint64_t exe_dev;
+	uint64_t exe_ctime_ns, exe_mtime_ns; /* the executable's inode times, epoch ns; 0 unknown */
+	uint64_t pidns_init_start_ns;	     /* CLOCK_BOOTTIME; 0 unknown */
+	uint32_t sid, vpgid;		     /* in the process's pid namespace; 0 unknown */
+	uint32_t pgid;			     /* global */
+	uint64_t cap_inheritable, cap_permitted, cap_effective;
+	char *env; /* environ, NUL-separated, env_len bytes; read lazily (fields/proc_env.c) */
+	uint32_t env_len;
+	bool env_tried; /* env was read, or could not be */
 	char comm[16];
 	char *exe;	/* path of the executable, resolved by the kernel */
 	char *filename; /* name given to execve; NULL for seeded processes */
@@ -40,6 +48,7 @@ struct vg_proc {
 	int32_t exit_code; /* wait(2) status, valid when exited */
 	uint64_t exit_ns;
 	bool args_from_procfs;	      /* argv beyond the kernel's cap came from /proc */
+	bool exe_upper_layer;	      /* exe in an overlayfs upper layer (unknown: seeded) */
 	struct vg_fd_table *fds;      /* NULL until the first fd of this process is seen */
 	char exec_id[VG_EXEC_ID_LEN]; /* unique across pid reuse: boot, pid and exec time */
 	/* table bookkeeping: hash chain, and the live-LRU or exited-FIFO list */

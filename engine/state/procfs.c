@@ -5,11 +5,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "state/cgroup.h"
@@ -65,7 +67,7 @@ static int parse_stat(const char *buf, struct vg_proc *p)
 {
 	const char *open = strchr(buf, '('), *close = strrchr(buf, ')');
 	unsigned long long starttime;
-	int ppid, session, tty;
+	int ppid, pgrp, session, tty;
 	size_t n;
 
 	if (!open || !close || close < open)
@@ -76,31 +78,59 @@ static int parse_stat(const char *buf, struct vg_proc *p)
 	memcpy(p->comm, open + 1, n);
 	p->comm[n] = '\0';
 	if (sscanf(close + 2,
-		   "%*c %d %*d %d %d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		   &ppid, &session, &tty, &starttime) != 4)
+		   "%*c %d %d %d %d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   &ppid, &pgrp, &session, &tty, &starttime) != 5)
 		return -EINVAL;
 	p->ppid = ppid;
+	p->pgid = pgrp;
 	p->tty = tty;
 	p->start_ns = vg_procfs_ticks_to_ns(starttime);
 	return 0;
 }
 
-/* Uid/Gid lines hold "real effective saved fs"; NSpid's last value is the pid in its own ns. */
+/* "NSpid:\t7\t1": the last value is the id in the process's own pid namespace. */
+static bool ns_last(const char *line, const char *key, uint32_t *out)
+{
+	size_t n = strlen(key);
+	const char *last;
+
+	if (strncmp(line, key, n) != 0)
+		return false;
+	last = strrchr(line, '\t');
+	*out = (uint32_t)strtoul(last ? last + 1 : line + n, NULL, 10);
+	return true;
+}
+
+/* Uid/Gid lines hold "real effective saved fs"; Cap* lines are hex masks. */
 static void parse_status(char *buf, struct vg_proc *p)
 {
 	char *save = NULL;
 
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "Uid: %u %u", &p->uid, &p->euid) == 2)
+		if (sscanf(line, "Uid: %u %u", &p->uid, &p->euid) == 2 ||
+		    sscanf(line, "Gid: %u %u", &p->gid, &p->egid) == 2 ||
+		    sscanf(line, "CapInh: %" SCNx64, &p->cap_inheritable) == 1 ||
+		    sscanf(line, "CapPrm: %" SCNx64, &p->cap_permitted) == 1 ||
+		    sscanf(line, "CapEff: %" SCNx64, &p->cap_effective) == 1)
 			continue;
-		if (sscanf(line, "Gid: %u %u", &p->gid, &p->egid) == 2)
+		if (ns_last(line, "NSpid:", &p->vpid) || ns_last(line, "NSpgid:", &p->vpgid))
 			continue;
-		if (strncmp(line, "NSpid:", 6) == 0) {
-			char *last = strrchr(line, '\t');
-
-			p->vpid = (uint32_t)strtoul(last ? last + 1 : line + 6, NULL, 10);
-		}
+		ns_last(line, "NSsid:", &p->sid);
 	}
+}
+
+/* The executable's inode: number, device and times, as the exec probe gives them. */
+static void stat_exe(const char *path, struct vg_proc *p)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return;
+	p->exe_ino = (uint32_t)st.st_ino;
+	/* the kernel's s_dev encoding, as the probe reads it */
+	p->exe_dev = ((uint64_t)major(st.st_dev) << 20) | minor(st.st_dev);
+	p->exe_ctime_ns = (uint64_t)st.st_ctim.tv_sec * 1000000000ull + st.st_ctim.tv_nsec;
+	p->exe_mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000ull + st.st_mtim.tv_nsec;
 }
 
 static uint32_t read_u32_file(const char *path, uint32_t dflt)
@@ -177,6 +207,7 @@ int vg_procfs_read_proc(const char *root, uint32_t pid, struct vg_proc *p)
 	p->mnt_ns = ns_inode(path);
 	snprintf(path, sizeof(path), "%s/%u/exe", root, pid);
 	p->exe = read_link(path);
+	stat_exe(path, p);
 	snprintf(path, sizeof(path), "%s/%u/cwd", root, pid);
 	p->cwd = read_link(path);
 	p->args = read_cmdline_raw(root, pid, &p->args_len);

@@ -33,6 +33,9 @@ enum vg_hdr_flags {
 	VG_HF_PATH_TRUNC = 1 << 2,   /* some path hit the depth or length cap */
 	VG_HF_PATH_UNREACH = 1 << 3, /* some path is outside the task's root */
 	VG_HF_ARGV_FAULT = 1 << 4,   /* exec: argv pages could not be read */
+	VG_HF_ENFORCE = 1 << 5,	     /* an enforcement decision: see vigil/enforce.h */
+	VG_HF_EXE_UPPER = 1 << 6,    /* exec: the exe is in an overlayfs upper layer (written in
+				      * the container, not part of its image) */
 };
 
 struct vg_event_hdr {
@@ -66,6 +69,9 @@ enum vg_var_id {
 	VG_VAR_FILE = 8,      /* syscall: struct vg_file of that fd */
 	VG_VAR_SOCK = 9,      /* syscall: struct vg_sock of that fd */
 	VG_VAR_SOCKADDR = 10, /* syscall: raw bytes of a user sockaddr (or int[2] of pipe) */
+	VG_VAR_ENFORCE = 11,  /* syscall with VG_HF_ENFORCE: struct vg_enforce_info */
+	VG_VAR_DATA = 12,     /* syscall: the first VG_SNAPLEN bytes of the I/O buffer */
+	VG_VAR_CREDS = 13,    /* syscall: struct vg_creds after a credential change */
 	VG_VAR__MAX,
 };
 
@@ -79,6 +85,22 @@ struct vg_var {
 #define VG_PATH_MAX   4096  /* bytes of one resolved path */
 #define VG_PATH_DEPTH 64    /* components walked per path */
 #define VG_RECORD_MAX 32768 /* largest record a probe emits */
+#define VG_SNAPLEN    80    /* bytes of an I/O buffer carried, as Falco's default snaplen */
+
+/* A task's capability sets (kernel_cap_t, bit n = capability n). */
+struct vg_creds {
+	__u64 cap_inheritable;
+	__u64 cap_permitted;
+	__u64 cap_effective;
+};
+
+/* Session and process group: ids in the task's own pid namespace, and pgid globally. */
+struct vg_task_ids {
+	__u32 sid;   /* 0 when the session leader is outside the namespace */
+	__u32 vpgid; /* 0 when the group leader is outside the namespace */
+	__u32 pgid;
+	__u32 pad;
+};
 
 struct vg_exec_body {
 	__u64 start_ns;	 /* task start, CLOCK_BOOTTIME */
@@ -87,12 +109,19 @@ struct vg_exec_body {
 	__u32 argv_len; /* full length of argv in the task, before any cap */
 	__u32 exe_ino;
 	__u64 exe_dev;
+	__u64 exe_ctime_ns; /* the executable's inode times, CLOCK_REALTIME */
+	__u64 exe_mtime_ns;
+	__u64 pidns_init_start_ns; /* start of the pid namespace's init, CLOCK_BOOTTIME */
+	struct vg_task_ids ids;
+	struct vg_creds creds;
 };
 
 struct vg_fork_body {
 	__u32 parent_pid; /* tgid of the task that called fork/clone */
 	__u32 parent_tid;
 	__u64 start_ns; /* child start, CLOCK_BOOTTIME */
+	struct vg_task_ids ids;
+	struct vg_creds creds;
 };
 
 struct vg_exit_body {
@@ -115,7 +144,7 @@ struct vg_file {
 	__u64 ino;
 	__u64 dev;
 	__u32 fd;
-	__u32 pad;
+	__u32 fmode; /* file f_mode (FMODE_*): FMODE_CREATED says the open created it */
 };
 
 /* A socket's identity, addresses in network byte order, ports in host order. */
@@ -134,7 +163,8 @@ struct vg_sock {
 /* Kernel-side counters, one slot per event kind (per CPU). */
 struct vg_kcounters {
 	__u64 sent;
-	__u64 dropped; /* ring buffer full */
+	__u64 dropped;	/* ring buffer full */
+	__u64 filtered; /* not sent: the path prefilter showed no rule can match */
 };
 
 #endif /* VIGIL_EVENT_H */

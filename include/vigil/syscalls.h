@@ -33,6 +33,9 @@ enum vg_sc_family {
 #define VG_SCF_FAILED_ONLY   (1 << 0) /* success is reported elsewhere (execve) */
 #define VG_SCF_OPEN_HOW	     (1 << 1) /* openat2: flags are in a struct open_how */
 #define VG_SCF_SA_IS_LEN_PTR (1 << 2) /* salen is a pointer to the length */
+#define VG_SCF_DATA	     (1 << 3) /* arg 1 is the I/O buffer, the result its length */
+#define VG_SCF_DATA_MSG	     (1 << 4) /* arg 1 is a struct msghdr: its first iovec */
+#define VG_SCF_CREDS	     (1 << 5) /* carry the task's capabilities after the call */
 
 /*         name          family      path  path2 dirfd dirfd2 fd   sa   salen flags */
 #define VG_SYSCALLS(X)                                                                             \
@@ -79,19 +82,19 @@ enum vg_sc_family {
 	X(listen, VG_FAM_SOCK, 7, 7, 7, 7, 0, 7, 7, 0)                                             \
 	X(accept, VG_FAM_SOCK, 7, 7, 7, 7, 6, 7, 7, 0)                                             \
 	X(accept4, VG_FAM_SOCK, 7, 7, 7, 7, 6, 7, 7, 0)                                            \
-	X(sendto, VG_FAM_SOCK, 7, 7, 7, 7, 0, 4, 5, 0)                                             \
-	X(recvfrom, VG_FAM_SOCK, 7, 7, 7, 7, 0, 4, 5, VG_SCF_SA_IS_LEN_PTR)                        \
-	X(sendmsg, VG_FAM_SOCK, 7, 7, 7, 7, 0, 7, 7, 0)                                            \
-	X(recvmsg, VG_FAM_SOCK, 7, 7, 7, 7, 0, 7, 7, 0)                                            \
+	X(sendto, VG_FAM_SOCK, 7, 7, 7, 7, 0, 4, 5, VG_SCF_DATA)                                   \
+	X(recvfrom, VG_FAM_SOCK, 7, 7, 7, 7, 0, 4, 5, VG_SCF_SA_IS_LEN_PTR | VG_SCF_DATA)          \
+	X(sendmsg, VG_FAM_SOCK, 7, 7, 7, 7, 0, 7, 7, VG_SCF_DATA_MSG)                              \
+	X(recvmsg, VG_FAM_SOCK, 7, 7, 7, 7, 0, 7, 7, VG_SCF_DATA_MSG)                              \
 	X(ptrace, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                            \
 	X(unshare, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                           \
-	X(setuid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                            \
-	X(setgid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                            \
-	X(setreuid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                          \
-	X(setregid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                          \
-	X(setresuid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                         \
-	X(setresgid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                         \
-	X(capset, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                            \
+	X(setuid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, VG_SCF_CREDS)                                 \
+	X(setgid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, VG_SCF_CREDS)                                 \
+	X(setreuid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, VG_SCF_CREDS)                               \
+	X(setregid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, VG_SCF_CREDS)                               \
+	X(setresuid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, VG_SCF_CREDS)                              \
+	X(setresgid, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, VG_SCF_CREDS)                              \
+	X(capset, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, VG_SCF_CREDS)                                 \
 	X(prctl, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                             \
 	X(bpf, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)                                               \
 	X(userfaultfd, VG_FAM_PLAIN, 7, 7, 7, 7, 7, 7, 7, 0)
@@ -111,7 +114,9 @@ struct vg_sc_conf {
 	__u8 flags;
 	__u8 path, path2, dirfd, dirfd2;
 	__u8 fd, sa, salen;
-	__u8 pad[3];
+	__u8 prefilter; /* 0: none; else 1 + this syscall's bit in the path filter
+			   (vigil/prefilter.h) */
+	__u8 pad[2];
 };
 
 #endif

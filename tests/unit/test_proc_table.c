@@ -11,6 +11,7 @@
 
 #include "decode/decode.h"
 #include "records.h"
+#include "vigil/syscalls.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
 
@@ -289,6 +290,68 @@ static void truncated_argv_is_completed_from_procfs(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Session, group and capabilities come with exec and fork; setuid and capset update them. */
+static void ids_and_creds_follow_exec_fork_and_setuid(void **state)
+{
+	struct vg_proc_table *t = vg_proc_table_new(16, NULL);
+	struct test_record r;
+	struct vg_event_hdr *h = rec_begin(&r, VG_EV_EXEC, 10, 1, sizeof(struct vg_exec_body));
+	struct vg_exec_body *eb = rec_body(&r);
+	struct vg_fork_body *fb;
+	struct vg_syscall_body *sb;
+	struct vg_creds root = {.cap_permitted = 0x1fffffffffULL, .cap_effective = 0x3};
+	struct vg_creds after = {.cap_permitted = 0, .cap_effective = 0};
+	struct vg_proc *p;
+
+	(void)state;
+	h->ts_ns = eb->start_ns = 100;
+	eb->ids = (struct vg_task_ids){.sid = 10, .vpgid = 10, .pgid = 10};
+	eb->creds = root;
+	eb->exe_ctime_ns = 5;
+	eb->exe_mtime_ns = 4;
+	rec_str(&r, VG_VAR_EXE, "/usr/sbin/sshd");
+	p = apply(t, &r);
+	assert_int_equal(p->sid, 10);
+	assert_int_equal(p->vpgid, 10);
+	assert_int_equal(p->cap_effective, 0x3);
+	assert_int_equal(p->exe_ctime_ns, 5);
+
+	/* the child's own ids from the fork record; the image's inode times from the parent */
+	h = rec_begin(&r, VG_EV_FORK, 11, 10, sizeof(*fb));
+	fb = rec_body(&r);
+	fb->parent_pid = fb->parent_tid = 10;
+	fb->start_ns = h->ts_ns = 200;
+	fb->ids = (struct vg_task_ids){.sid = 11, .vpgid = 11, .pgid = 11};
+	fb->creds = root;
+	p = apply(t, &r);
+	assert_int_equal(p->sid, 11);
+	assert_int_equal(p->cap_permitted, 0x1fffffffffULL);
+	assert_int_equal(p->exe_ctime_ns, 5);
+
+	/* setuid(1) from root: the header's uid and the capabilities read after the call */
+	h = rec_begin(&r, VG_EV_SYSCALL, 11, 10, sizeof(*sb));
+	sb = rec_body(&r);
+	sb->id = VG_SC_setuid;
+	h->uid = h->euid = 1;
+	rec_var(&r, VG_VAR_CREDS, &after, sizeof(after));
+	p = apply(t, &r);
+	assert_int_equal(p->uid, 1);
+	assert_int_equal(p->cap_effective, 0);
+	assert_int_equal(p->sid, 11);
+
+	/* a failed call changes nothing */
+	h = rec_begin(&r, VG_EV_SYSCALL, 10, 1, sizeof(*sb));
+	sb = rec_body(&r);
+	sb->id = VG_SC_setuid;
+	h->uid = 1;
+	h->retval = -1;
+	rec_var(&r, VG_VAR_CREDS, &after, sizeof(after));
+	p = apply(t, &r);
+	assert_int_equal(p->uid, 0);
+	assert_int_equal(p->cap_effective, 0x3);
+	vg_proc_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +366,7 @@ int main(void)
 		cmocka_unit_test(table_is_bounded_and_evicts_exited_first),
 		cmocka_unit_test(truncated_argv_without_procfs_stays_truncated),
 		cmocka_unit_test(truncated_argv_is_completed_from_procfs),
+		cmocka_unit_test(ids_and_creds_follow_exec_fork_and_setuid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
