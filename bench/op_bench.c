@@ -4,10 +4,14 @@
  * alternating runs, medians. Operations: open+close of a file, fork+exec of
  * /bin/true, TCP connect (and accept) on loopback.
  *
- *   op_bench -o open|exec|connect [-n OPS] [-r RUNS] [-p PATH] [-w READY] -- CMD [ARGS...]
+ *   op_bench -o open|exec|connect [-n OPS] [-r RUNS] [-p PATH] [-w READY]... [-l LABEL]...
+ *            -- CMD [ARGS...] [-- CMD [ARGS...]]...
  *
- * CMD is the tracer (e.g. `vigil run -r RULES`, `opensnoop`); the bench
- * waits until READY appears in its stdout or stderr (default: any output).
+ * Each CMD is a tracer (e.g. `vigil run -r RULES`, `opensnoop`); every run
+ * measures the bare operation, then each tracer in turn, so one run
+ * compares them all. The bench waits until READY appears in the tracer's
+ * stdout or stderr (default: any output); the i-th -w and -l go with the
+ * i-th tracer, the last -w with those after it too. LABEL names the line.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -160,25 +164,87 @@ static int cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+#define MAX_TRACERS 8
+
+struct tracer {
+	char **cmd; /* NULL-terminated, inside argv */
+	const char *ready, *label;
+	double ns[64];
+};
+
+/* Splits the arguments after the options at each "--" into tracer commands. */
+static int split_tracers(int argc, char **argv, struct tracer *t, const char **ready, int nready,
+			 const char **label, int nlabel)
+{
+	int n = 0;
+
+	for (int i = 0; i < argc && n < MAX_TRACERS; i++) {
+		t[n].cmd = argv + i;
+		while (i < argc && strcmp(argv[i], "--") != 0)
+			i++;
+		if (i < argc)
+			argv[i] = NULL; /* ends this command */
+		if (!t[n].cmd[0])
+			return -1;
+		/* the last -w/-l given applies to the tracers after it */
+		t[n].ready = nready ? ready[n < nready ? n : nready - 1] : NULL;
+		t[n].label = n < nlabel ? label[n] : t[n].cmd[t[n].cmd[1] ? 1 : 0];
+		n++;
+	}
+	return n;
+}
+
+/* One measured run with a tracer attached; negative when it did not start. */
+static double run_traced(struct tracer *t, void (*op)(void), int n)
+{
+	double ns;
+	pthread_t th;
+	pid_t pid;
+	int fd;
+
+	pid = start_tracer(t->cmd, t->ready, &fd);
+	if (pid < 0)
+		return -1;
+	pthread_create(&th, NULL, drain, (void *)(long)fd);
+	ns = ns_per_op(op, n);
+	kill(pid, SIGINT);
+	waitpid(pid, NULL, 0);
+	pthread_join(th, NULL);
+	close(fd);
+	return ns;
+}
+
 int main(int argc, char **argv)
 {
-	const char *opname = "open", *ready = NULL;
-	int n = 20000, runs = 7, c;
-	double base[64], with[64];
+	const char *opname = "open", *ready[MAX_TRACERS], *label[MAX_TRACERS];
+	int n = 20000, runs = 7, c, nready = 0, nlabel = 0, ntracers;
+	struct tracer tracers[MAX_TRACERS] = {0};
 	void (*op)(void) = op_open;
+	double base[64];
 	struct utsname u;
 
-	while ((c = getopt(argc, argv, "+o:n:r:p:w:")) != -1) {
+	while ((c = getopt(argc, argv, "+o:n:r:p:w:l:")) != -1) {
 		switch (c) {
 		case 'o': opname = optarg; break;
 		case 'n': n = atoi(optarg); break;
 		case 'r': runs = atoi(optarg); break;
 		case 'p': path = optarg; break;
-		case 'w': ready = optarg; break;
+		case 'w':
+			if (nready < MAX_TRACERS)
+				ready[nready++] = optarg;
+			break;
+		case 'l':
+			if (nlabel < MAX_TRACERS)
+				label[nlabel++] = optarg;
+			break;
 		default: goto usage;
 		}
 	}
 	if (optind >= argc || runs < 1 || runs > 64 || n < 1)
+		goto usage;
+	ntracers =
+		split_tracers(argc - optind, argv + optind, tracers, ready, nready, label, nlabel);
+	if (ntracers < 1)
 		goto usage;
 	if (!strcmp(opname, "exec"))
 		op = op_exec;
@@ -193,32 +259,27 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	uname(&u);
 	ns_per_op(op, n / 10 + 1);
+	/* each run measures the bare op, then each tracer in turn: drift hits all alike */
 	for (int r = 0; r < runs; r++) {
-		int fd;
-		pthread_t th;
-		pid_t tracer;
-
 		base[r] = ns_per_op(op, n);
-		tracer = start_tracer(argv + optind, ready, &fd);
-		if (tracer < 0)
-			return 1;
-		pthread_create(&th, NULL, drain, (void *)(long)fd);
-		with[r] = ns_per_op(op, n);
-		kill(tracer, SIGINT);
-		waitpid(tracer, NULL, 0);
-		pthread_join(th, NULL);
-		close(fd);
+		for (int t = 0; t < ntracers; t++)
+			if ((tracers[t].ns[r] = run_traced(&tracers[t], op, n)) < 0)
+				return 1;
 	}
 	qsort(base, runs, sizeof(double), cmp);
-	qsort(with, runs, sizeof(double), cmp);
-	printf("%-8s %-40.40s without %9.0f ns/op  with %9.0f ns/op  added %+8.0f ns/op (%.2fx)  "
-	       "[%s, %d x %d, medians]\n",
-	       opname, argv[optind + (argc - optind > 1 ? 1 : 0)], base[runs / 2], with[runs / 2],
-	       with[runs / 2] - base[runs / 2], with[runs / 2] / base[runs / 2], u.release, runs,
-	       n);
+	for (int t = 0; t < ntracers; t++) {
+		double with;
+
+		qsort(tracers[t].ns, runs, sizeof(double), cmp);
+		with = tracers[t].ns[runs / 2];
+		printf("%-8s %-40.40s without %9.0f ns/op  with %9.0f ns/op  added %+8.0f ns/op "
+		       "(%.2fx)  [%s, %d x %d, medians]\n",
+		       opname, tracers[t].label, base[runs / 2], with, with - base[runs / 2],
+		       with / base[runs / 2], u.release, runs, n);
+	}
 	return 0;
 usage:
 	fprintf(stderr, "usage: op_bench -o open|exec|connect [-n OPS] [-r RUNS] [-p PATH] "
-			"[-w READY] -- CMD [ARGS...]\n");
+			"[-w READY]... [-l LABEL]... -- CMD [ARGS...] [-- CMD [ARGS...]]...\n");
 	return 2;
 }

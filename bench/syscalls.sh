@@ -2,6 +2,12 @@
 # The added cost per operation of vigil running Falco's stable rules, next to
 # libbpf-tools' opensnoop and execsnoop in the same run. Needs root.
 #   bench/syscalls.sh [BUILD_DIR]
+#
+# The prefilter case opens a path no rule watches (/tmp/vigil-op-bench.txt)
+# with vigil running Falco's stable rules minus the three that can match any
+# path (bench/prefilter-overrides.yaml) plus vigil's own rules, and compares in
+# one run: no tracer, vigil with its in-kernel path prefilter, the same vigil
+# with the prefilter off (VIGIL_NO_PREFILTER=1 in its environment), opensnoop.
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,4 +25,15 @@ command -v opensnoop >/dev/null && "$bench" -o open -w PID -- opensnoop
 "$bench" -o exec -n 2000 -w "vigil: ready" -- "$vigil" run -r "$rules"
 command -v execsnoop >/dev/null && "$bench" -o exec -n 2000 -w PID -- execsnoop
 "$bench" -o connect -w "vigil: ready" -- "$vigil" run -r "$rules"
+
+if [ "$rules" != "$here/rules" ]; then
+	bounded=(-r "$rules" -r "$here/rules" -r "$here/bench/prefilter-overrides.yaml")
+	snoop=()
+	command -v opensnoop >/dev/null && snoop=(-- opensnoop)
+	"$bench" -o open -r 9 -w "vigil: ready" -w "vigil: ready" -w PID \
+		-l "vigil, prefilter on" -l "vigil, prefilter off" -l opensnoop \
+		-- "$vigil" run "${bounded[@]}" \
+		-- env VIGIL_NO_PREFILTER=1 "$vigil" run "${bounded[@]}" \
+		"${snoop[@]}"
+fi
 true

@@ -205,6 +205,21 @@ void vg_probes_stop(struct vg_probes *p)
 	free(p);
 }
 
+int vg_probes_syscall_map_fd(const struct vg_probes *p, const char *name)
+{
+	const struct bpf_map *m = bpf_object__find_map_by_name(p->syscall->obj, name);
+
+	return m ? bpf_map__fd(m) : -1;
+}
+
+void vg_probes_shared_maps(const struct vg_probes *p, struct vg_shared_maps *out)
+{
+	out->events = bpf_map__fd(p->process->maps.events);
+	out->counters = bpf_map__fd(p->process->maps.counters);
+	out->record_scratch = bpf_map__fd(p->process->maps.record_scratch);
+	out->path_scratch = bpf_map__fd(p->process->maps.path_scratch);
+}
+
 int vg_probes_ringbuf_fd(const struct vg_probes *p)
 {
 	return bpf_map__fd(p->process->maps.events);
@@ -232,6 +247,7 @@ int vg_probes_counters(const struct vg_probes *p, struct vg_kcounters *out)
 		for (int cpu = 0; cpu < ncpus; cpu++) {
 			out[type].sent += percpu[cpu].sent;
 			out[type].dropped += percpu[cpu].dropped;
+			out[type].filtered += percpu[cpu].filtered;
 		}
 	}
 	free(percpu);

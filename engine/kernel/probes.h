@@ -28,6 +28,14 @@ void vg_probes_stop(struct vg_probes *p);
 int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted);
 
 int vg_probes_ringbuf_fd(const struct vg_probes *p);
+
+/* What another probe (enforcement) shares with the process probe. */
+struct vg_shared_maps {
+	int events, counters, record_scratch, path_scratch;
+};
+void vg_probes_shared_maps(const struct vg_probes *p, struct vg_shared_maps *out);
+/* A map of the syscall probe by name (syscall_conf, path_filter, ...); -1 when absent. */
+int vg_probes_syscall_map_fd(const struct vg_probes *p, const char *name);
 int vg_probes_attached(const struct vg_probes *p);
 /* Sums the per-CPU counters into out[VG_EV__MAX]. */
 int vg_probes_counters(const struct vg_probes *p, struct vg_kcounters *out);

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "kernel/pf_trie.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil/prefilter.h"
+
+/* One trie entry being built: a string and its own bits. */
+struct pf_entry {
+	const char *s;
+	uint32_t len;
+	uint64_t prefix, exact;
+};
+
+struct pf_build {
+	struct pf_entry *v;
+	size_t n, cap;
+};
+
+int vg_pf_trie_clear(int trie_fd)
+{
+	struct vg_pf_key key;
+
+	while (bpf_map_get_next_key(trie_fd, NULL, &key) == 0)
+		if (bpf_map_delete_elem(trie_fd, &key) != 0)
+			return -errno;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+static bool add_entry(struct pf_build *b, const struct vg_pathset_entry *e, int bit)
+{
+	uint32_t len = e->len;
+	/* cut to what the trie compares: a shorter prefix still holds every such path */
+	bool prefix = e->prefix || len >= VG_PF_KEY_MAX;
+
+	if (len >= VG_PF_KEY_MAX)
+		len = VG_PF_KEY_MAX - 1;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct pf_entry *v = realloc(b->v, cap * sizeof(*v));
+
+		if (!v)
+			return false;
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n++] = (struct pf_entry){
+		.s = e->s,
+		.len = len,
+		.prefix = prefix ? 1ull << bit : 0,
+		.exact = prefix ? 0 : 1ull << bit,
+	};
+	return true;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct pf_entry *x = a, *y = b;
+	uint32_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->s, y->s, n);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Sorts, merges same strings, gives each entry the prefix bits of its prefixes. */
+static int finish_entries(struct pf_build *b)
+{
+	size_t n = 0, depth = 0, *stack;
+
+	if (!b->n)
+		return 0;
+	qsort(b->v, b->n, sizeof(*b->v), cmp_entry);
+	for (size_t i = 0; i < b->n; i++) {
+		if (n && cmp_entry(&b->v[n - 1], &b->v[i]) == 0) {
+			b->v[n - 1].prefix |= b->v[i].prefix;
+			b->v[n - 1].exact |= b->v[i].exact;
+		} else {
+			b->v[n++] = b->v[i];
+		}
+	}
+	b->n = n;
+	stack = malloc(n * sizeof(*stack));
+	if (!stack)
+		return -ENOMEM;
+	/* in sorted order, the entries that are prefixes of one are the stack under it */
+	for (size_t i = 0; i < n; i++) {
+		struct pf_entry *e = &b->v[i];
+
+		while (depth) {
+			const struct pf_entry *top = &b->v[stack[depth - 1]];
+
+			if (top->len <= e->len && memcmp(top->s, e->s, top->len) == 0)
+				break;
+			depth--;
+		}
+		if (depth)
+			e->prefix |= b->v[stack[depth - 1]].prefix;
+		stack[depth++] = i;
+	}
+	free(stack);
+	return n > VG_PF_ENTRIES ? -E2BIG : 0;
+}
+
+/* One bit per distinct set; syscalls with the same set share theirs. */
+static int assign_bits(struct pf_build *b, const struct vg_prefilter *pf, int *bit)
+{
+	int nbits = 0;
+
+	for (int id = 0; id < VG_SC__MAX; id++) {
+		bit[id] = -1;
+		if (!vg_prefilter_syscall(id) || pf->paths[id].kind == VG_PATHS_ANY)
+			continue;
+		for (int j = 0; j < id && bit[id] < 0; j++)
+			if (bit[j] >= 0 && vg_pathset_equal(&pf->paths[j], &pf->paths[id]))
+				bit[id] = bit[j];
+		if (bit[id] >= 0)
+			continue;
+		if (nbits == VG_PF_BITS)
+			return -E2BIG;
+		bit[id] = nbits++;
+		for (size_t i = 0; i < pf->paths[id].n; i++)
+			if (!add_entry(b, &pf->paths[id].v[i], bit[id]))
+				return -ENOMEM;
+	}
+	return 0;
+}
+
+static int write_entries(int trie_fd, const struct pf_build *b)
+{
+	struct vg_pf_key key;
+	struct vg_pf_val val;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct pf_entry *e = &b->v[i];
+
+		memset(&key, 0, sizeof(key));
+		key.prefixlen = e->len * 8;
+		memcpy(key.path, e->s, e->len);
+		val = (struct vg_pf_val){.prefix = e->prefix, .exact = e->exact, .len = e->len};
+		if (bpf_map_update_elem(trie_fd, &key, &val, BPF_ANY) != 0)
+			return -errno;
+	}
+	return 0;
+}
+
+int vg_pf_trie_write(int trie_fd, const struct vg_prefilter *pf, int bit[VG_SC__MAX])
+{
+	struct pf_build b = {0};
+	int err = assign_bits(&b, pf, bit);
+
+	err = err ?: finish_entries(&b);
+	err = err ?: write_entries(trie_fd, &b);
+	free(b.v);
+	return err ? err : (int)b.n;
+}
+
+bool vg_pf_trie_match(int trie_fd, const char *path, size_t len, int bit)
+{
+	size_t n = len > VG_PF_KEY_MAX ? VG_PF_KEY_MAX : len;
+	uint64_t mask = 1ull << bit;
+	struct vg_pf_key key = {.prefixlen = (uint32_t)n * 8};
+	struct vg_pf_val v;
+
+	memcpy(key.path, path, n);
+	if (bpf_map_lookup_elem(trie_fd, &key, &v) != 0)
+		return false;
+	return (v.prefix & mask) || ((v.exact & mask) && v.len == len);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The path prefilter's LPM trie (vigil/prefilter.h) from the analysed
+ * path sets: one bit per distinct set, entries merged, and each entry's
+ * prefix bits widened with those of its own prefixes, so that the kernel's
+ * one longest-prefix lookup decides a path.
+ */
+#ifndef VIGIL_KERNEL_PF_TRIE_H
+#define VIGIL_KERNEL_PF_TRIE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rules/prefilter.h"
+
+/*
+ * Writes the entries for pf into an empty trie and sets bit[id] for every
+ * syscall of the open family that gets a filter (-1 for the others: ANY).
+ * Returns the number of entries, or -errno (-E2BIG past VG_PF_ENTRIES or
+ * VG_PF_BITS).
+ */
+int vg_pf_trie_write(int trie_fd, const struct vg_prefilter *pf, int bit[VG_SC__MAX]);
+/* Deletes every entry. */
+int vg_pf_trie_clear(int trie_fd);
+/* The kernel's decision (probes/syscall.bpf.c, pf_lookup) for path and bit, by a lookup. */
+bool vg_pf_trie_match(int trie_fd, const char *path, size_t len, int bit);
+
+#endif

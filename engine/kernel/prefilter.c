@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "kernel/prefilter.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/pf_trie.h"
+#include "kernel/probes.h"
+#include "kernel/syscall_table.h"
+#include "rules/prefilter.h"
+
+static bool disabled_by_env(void)
+{
+	const char *v = getenv(VG_PREFILTER_ENV_OFF);
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+/* Sets the prefilter byte of every captured open-family row (bit NULL: all off). */
+static int set_rows(int conf_fd, const int *bit)
+{
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
+		struct vg_sc_conf c;
+		__u32 nr = (__u32)vg_syscall_nr(id);
+
+		if (!vg_prefilter_syscall(id) || (int)nr < 0)
+			continue;
+		if (bpf_map_lookup_elem(conf_fd, &nr, &c) != 0)
+			return -errno;
+		c.prefilter = bit && bit[id] >= 0 && c.id ? (__u8)(bit[id] + 1) : 0;
+		if (bpf_map_update_elem(conf_fd, &nr, &c, BPF_ANY) != 0)
+			return -errno;
+	}
+	return 0;
+}
+
+/* The union of the two rulesets' sets, per syscall. */
+static void build_sets(const struct vg_ruleset *also, const struct vg_ruleset *next,
+		       struct vg_prefilter *pf)
+{
+	struct vg_prefilter more;
+
+	vg_prefilter_build(next, pf);
+	if (!also)
+		return;
+	vg_prefilter_build(also, &more);
+	for (int id = 0; id < VG_SC__MAX; id++) {
+		if (!pf->why[id])
+			pf->why[id] = more.why[id];
+		vg_pathset_union(&pf->paths[id], &more.paths[id]);
+	}
+	vg_prefilter_free(&more);
+}
+
+static void report(const struct vg_prefilter *pf, const int *bit, int entries)
+{
+	bool any = false;
+
+	for (int id = 0; id < VG_SC__MAX; id++) {
+		if (vg_prefilter_syscall(id) && bit[id] >= 0) {
+			fprintf(stderr, "%s%s", any ? ", " : "vigil: path prefilter on ",
+				vg_syscall_name(id));
+			any = true;
+		}
+	}
+	if (any)
+		fprintf(stderr, ": %d paths and prefixes\n", entries);
+	for (int id = 0; id < VG_SC__MAX; id++)
+		if (vg_prefilter_syscall(id) && pf->why[id])
+			fprintf(stderr,
+				"vigil: no path prefilter on %s: rule '%s' can match any path\n",
+				vg_syscall_name(id), pf->why[id]);
+}
+
+static int fill(int conf_fd, int trie_fd, const struct vg_ruleset *also,
+		const struct vg_ruleset *next)
+{
+	int bit[VG_SC__MAX], entries, err;
+	struct vg_prefilter pf;
+
+	build_sets(also, next, &pf);
+	entries = vg_pf_trie_write(trie_fd, &pf, bit);
+	err = entries < 0 ? entries : set_rows(conf_fd, bit);
+	if (!err)
+		report(&pf, bit, entries);
+	vg_prefilter_free(&pf);
+	return err;
+}
+
+int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
+		      const struct vg_ruleset *next)
+{
+	int conf_fd = vg_probes_syscall_map_fd(p, "syscall_conf");
+	int trie_fd = vg_probes_syscall_map_fd(p, "path_filter");
+	int err;
+
+	if (conf_fd < 0 || trie_fd < 0)
+		return -ENOENT;
+	/* off first: while the trie is rewritten every open is sent */
+	err = set_rows(conf_fd, NULL);
+	err = err ?: vg_pf_trie_clear(trie_fd);
+	if (err || !next)
+		goto out;
+	if (disabled_by_env()) {
+		fprintf(stderr, "vigil: path prefilter off (%s is set)\n", VG_PREFILTER_ENV_OFF);
+		return 0;
+	}
+	err = fill(conf_fd, trie_fd, also, next);
+	if (err) {
+		set_rows(conf_fd, NULL);
+		vg_pf_trie_clear(trie_fd);
+	}
+out:
+	if (err)
+		fprintf(stderr, "vigil: the path prefilter is off: filling it failed: %s\n",
+			strerror(-err));
+	return err;
+}

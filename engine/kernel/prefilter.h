@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Fills the syscall probe's path prefilter (vigil/prefilter.h) from
+ * compiled rules: the analysis of engine/rules/prefilter.c per syscall of
+ * the open family, as one LPM trie and a bit per syscall in syscall_conf.
+ */
+#ifndef VIGIL_KERNEL_PREFILTER_H
+#define VIGIL_KERNEL_PREFILTER_H
+
+#include <stdbool.h>
+
+struct vg_probes;
+struct vg_ruleset;
+
+/* Setting this environment variable to anything but "0" keeps the prefilter off (benchmarks). */
+#define VG_PREFILTER_ENV_OFF "VIGIL_NO_PREFILTER"
+
+/*
+ * Replaces the kernel's path filter with what next needs, and also needs
+ * when not NULL (the union, for the time a reload swaps rulesets). While
+ * it runs nothing is filtered, so no event a rule needs is lost; on failure
+ * the filter stays off. Prints one line per outcome on stderr. Call it
+ * after vg_probes_set_syscalls. Returns 0 or -errno.
+ */
+int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
+		      const struct vg_ruleset *next);
+
+#endif

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "rules/prefilter.h"
+
+#include <string.h>
+
+#include "rules/internal.h"
+
+/* The open family: the kernel has the new fd's file, hence its name, at exit. */
+static const enum vg_syscall open_family[] = {VG_SC_open, VG_SC_openat, VG_SC_openat2, VG_SC_creat};
+/* Events whose fd.* fields come from the table an open filled, and nothing fresher. */
+static const char *const table_readers[] = {"close", "dup", "dup2", "dup3", "fcntl"};
+
+struct walk {
+	uint16_t code;
+	enum vg_pf_mode mode;
+};
+
+static void node_paths(const struct vg_cnode *n, bool neg, const struct walk *w,
+		       struct vg_pathset *out);
+
+static void add_dir(struct vg_pathset *out, const char *d, size_t len)
+{
+	char buf[4096];
+
+	/* fd.directory D: D itself (a directory's own name) or anything under D/ */
+	if (len + 1 >= sizeof(buf) || (len == 1 && d[0] == '/')) {
+		vg_pathset_add(out, d, len, true); /* looser, still every such path */
+		return;
+	}
+	vg_pathset_add(out, d, len, false);
+	memcpy(buf, d, len);
+	buf[len] = '/';
+	vg_pathset_add(out, buf, len + 1, true);
+}
+
+/* A glob's text up to its first wildcard; *whole when it has none. */
+static size_t glob_literal(const char *s, size_t len, bool *whole)
+{
+	size_t n = 0;
+
+	while (n < len && !strchr("*?[\\", s[n]))
+		n++;
+	*whole = n == len;
+	return n;
+}
+
+static void add_glob(struct vg_pathset *out, const char *s, size_t len, bool dir)
+{
+	bool whole;
+	size_t n = glob_literal(s, len, &whole);
+
+	if (whole && dir)
+		add_dir(out, s, len);
+	else
+		vg_pathset_add(out, s, n, !whole);
+}
+
+/*
+ * A check on the path (dir: on fd.directory). Every modifier is read as a
+ * union over the values: for anyof that is exact, for allof a superset.
+ */
+static void name_check(const struct vg_cnode *n, bool dir, struct vg_pathset *out)
+{
+	vg_pathset_init(out, VG_PATHS_NONE);
+	for (size_t i = 0; i < n->nvals; i++) {
+		const char *s = n->vals[i].s;
+		size_t len = n->vals[i].len;
+
+		switch (n->op) {
+		case VG_OP_EQ:
+		case VG_OP_IN:
+			if (dir)
+				add_dir(out, s, len);
+			else
+				vg_pathset_add(out, s, len, false);
+			break;
+		/* the name starts with its directory: a prefix of that is one of the name */
+		case VG_OP_STARTSWITH: vg_pathset_add(out, s, len, true); break;
+		case VG_OP_PMATCH: add_dir(out, s, len); break;
+		case VG_OP_GLOB: add_glob(out, s, len, dir); break;
+		default: vg_pathset_any(out); return;
+		}
+	}
+	vg_pathset_normalize(out);
+}
+
+/* fd.type / fd.typechar values an fd made by open can have (state/fd_table.c). */
+static bool open_made_type(const char *s, size_t len)
+{
+	static const char *const types[] = {"file", "directory", "pipe", "memfd", "unix",
+					    "f",    "d",	 "p",	 "F",	  "u"};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strlen(types[i]) == len && memcmp(types[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+/* fd.type in (ipv4, ipv6): never the fd of an open, so no path at all. */
+static void type_check(const struct vg_cnode *n, struct vg_pathset *out)
+{
+	vg_pathset_init(out, VG_PATHS_ANY);
+	if ((n->op != VG_OP_EQ && n->op != VG_OP_IN) || n->mod != VG_MOD_NONE)
+		return;
+	for (size_t i = 0; i < n->nvals; i++)
+		if (open_made_type(n->vals[i].s, n->vals[i].len))
+			return;
+	vg_pathset_init(out, VG_PATHS_NONE);
+}
+
+static bool is_name_field(const char *name, enum vg_pf_mode mode)
+{
+	if (strcmp(name, "fd.name") == 0)
+		return true;
+	/* on an open these are fd.name too; on a close they are not the table's */
+	return mode == VG_PF_OPEN &&
+	       (strcmp(name, "fs.path.name") == 0 || strcmp(name, "evt.abspath") == 0);
+}
+
+static void check_paths(const struct vg_cnode *n, const struct walk *w, struct vg_pathset *out)
+{
+	const char *name;
+
+	vg_pathset_init(out, VG_PATHS_ANY);
+	/* a transformer or val() on either side: nothing known */
+	if (n->lhs->kind != CX_FIELD || n->rhs || !n->vals)
+		return;
+	name = n->lhs->ref.def->name;
+	if (strcmp(name, "fd.type") == 0 || strcmp(name, "fd.typechar") == 0)
+		type_check(n, out);
+	else if (is_name_field(name, w->mode))
+		name_check(n, false, out);
+	else if (strcmp(name, "fd.directory") == 0)
+		name_check(n, true, out);
+}
+
+static void conjunction(const struct vg_cnode *n, bool neg, const struct walk *w,
+			struct vg_pathset *out)
+{
+	struct vg_pathset k;
+
+	vg_pathset_init(out, VG_PATHS_ANY);
+	for (size_t i = 0; i < n->nkids && out->kind != VG_PATHS_NONE; i++) {
+		node_paths(n->kids[i], neg, w, &k);
+		vg_pathset_intersect(out, &k);
+	}
+}
+
+static void disjunction(const struct vg_cnode *n, bool neg, const struct walk *w,
+			struct vg_pathset *out)
+{
+	struct vg_pathset k;
+
+	vg_pathset_init(out, VG_PATHS_NONE);
+	for (size_t i = 0; i < n->nkids && out->kind != VG_PATHS_ANY; i++) {
+		node_paths(n->kids[i], neg, w, &k);
+		vg_pathset_union(out, &k);
+	}
+}
+
+/* The paths for which n (negated when neg) can hold on an event of type w->code. */
+static void node_paths(const struct vg_cnode *n, bool neg, const struct walk *w,
+		       struct vg_pathset *out)
+{
+	switch (n->kind) {
+	case CN_EVTTYPE: {
+		bool holds = vg_evtset_has(&n->evts, w->code) != n->negate;
+
+		vg_pathset_init(out, holds != neg ? VG_PATHS_ANY : VG_PATHS_NONE);
+		return;
+	}
+	case CN_NOT: node_paths(n->kids[0], !neg, w, out); return;
+	case CN_AND:
+	case CN_OR:
+		/* De Morgan: a negated "and" is an "or" of negated children */
+		if ((n->kind == CN_AND) != neg)
+			conjunction(n, neg, w, out);
+		else
+			disjunction(n, neg, w, out);
+		return;
+	case CN_CHECK:
+		/* "not fd.name startswith /etc" says little about where the path is */
+		if (neg)
+			vg_pathset_init(out, VG_PATHS_ANY);
+		else
+			check_paths(n, w, out);
+		return;
+	}
+	vg_pathset_init(out, VG_PATHS_ANY);
+}
+
+void vg_prefilter_rule(const struct vg_rule *r, uint16_t evttype, enum vg_pf_mode mode,
+		       struct vg_pathset *out)
+{
+	struct walk w = {.code = evttype, .mode = mode};
+
+	if (!r->root || !vg_evtset_has(&r->evts, evttype)) {
+		vg_pathset_init(out, VG_PATHS_NONE);
+		return;
+	}
+	node_paths(r->root, false, &w, out);
+}
+
+static bool expr_reads_fd(const struct vg_cexpr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == CX_FIELD)
+		return strncmp(e->ref.def->name, "fd.", 3) == 0;
+	for (size_t i = 0; i < e->nargs; i++)
+		if (expr_reads_fd(e->args[i]))
+			return true;
+	return false;
+}
+
+static bool node_reads_fd(const struct vg_cnode *n)
+{
+	if (n->kind == CN_CHECK)
+		return expr_reads_fd(n->lhs) || expr_reads_fd(n->rhs);
+	for (size_t i = 0; i < n->nkids; i++)
+		if (node_reads_fd(n->kids[i]))
+			return true;
+	return false;
+}
+
+/* Whether r's condition or output shows anything of the fd table. */
+static bool rule_reads_fd(const struct vg_rule *r)
+{
+	if (r->root && node_reads_fd(r->root))
+		return true;
+	for (size_t i = 0; i < r->ofmt.n; i++)
+		if (expr_reads_fd(r->ofmt.segs[i].ex))
+			return true;
+	return false;
+}
+
+/* The paths r needs the table to know: those its close/dup/fcntl matches can name. */
+static void table_paths(const struct vg_rule *r, struct vg_pathset *out)
+{
+	struct vg_pathset k;
+
+	vg_pathset_init(out, VG_PATHS_NONE);
+	if (!rule_reads_fd(r))
+		return;
+	for (size_t i = 0; i < sizeof(table_readers) / sizeof(table_readers[0]); i++) {
+		uint16_t code = vg_evttype_code(table_readers[i], strlen(table_readers[i]));
+
+		vg_prefilter_rule(r, code, VG_PF_TABLE, &k);
+		vg_pathset_union(out, &k);
+	}
+}
+
+bool vg_prefilter_syscall(enum vg_syscall id)
+{
+	for (size_t i = 0; i < sizeof(open_family) / sizeof(open_family[0]); i++)
+		if (open_family[i] == id)
+			return true;
+	return false;
+}
+
+/* The paths the rules need for one syscall of the open family. */
+static void build_one(const struct vg_ruleset *rs, enum vg_syscall id, struct vg_prefilter *pf)
+{
+	static const char *const names[VG_SC__MAX] = {
+		[VG_SC_open] = "open",
+		[VG_SC_openat] = "openat",
+		[VG_SC_openat2] = "openat2",
+		[VG_SC_creat] = "creat",
+	};
+	uint16_t code = vg_evttype_code(names[id], strlen(names[id]));
+	struct vg_pathset *acc = &pf->paths[id], k;
+
+	vg_pathset_init(acc, VG_PATHS_NONE);
+	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++) {
+		const struct vg_rule *r = vg_ruleset_rule(rs, i);
+
+		if (!r->enabled)
+			continue;
+		vg_prefilter_rule(r, code, VG_PF_OPEN, &k);
+		vg_pathset_union(acc, &k);
+		table_paths(r, &k);
+		vg_pathset_union(acc, &k);
+		if (acc->kind == VG_PATHS_ANY) {
+			pf->why[id] = r->name;
+			return;
+		}
+	}
+}
+
+void vg_prefilter_build(const struct vg_ruleset *rs, struct vg_prefilter *pf)
+{
+	for (int id = 0; id < VG_SC__MAX; id++) {
+		vg_pathset_init(&pf->paths[id], VG_PATHS_ANY);
+		pf->why[id] = NULL;
+	}
+	for (size_t i = 0; i < sizeof(open_family) / sizeof(open_family[0]); i++)
+		build_one(rs, open_family[i], pf);
+}
+
+void vg_prefilter_free(struct vg_prefilter *pf)
+{
+	for (int id = 0; id < VG_SC__MAX; id++)
+		vg_pathset_free(&pf->paths[id]);
+}
