@@ -6,16 +6,41 @@
 #ifndef VIGIL_PIPELINE_H
 #define VIGIL_PIPELINE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "state/fd_state.h"
+#include "vigil/event.h"
+#include "vigil/syscalls.h"
 
 struct vg_proc_table;
 struct vg_event;
 struct vg_proc;
 struct vg_containers;
+struct vg_histogram;
+
+/*
+ * What the pipeline counts, for /metrics. Written only by the thread that
+ * runs the pipeline, read by the metrics endpoint's thread: relaxed atomics
+ * with a plain load-add-store (vg_stat_bump), which compiles to ordinary
+ * moves, no locked instruction on the event path.
+ */
+struct vg_pipeline_stats {
+	_Atomic uint64_t events[VG_EV__MAX];   /* decoded, by event kind */
+	_Atomic uint64_t syscalls[VG_SC__MAX]; /* decoded syscall events, by syscall */
+	_Atomic uint64_t malformed;
+};
+
+static inline void vg_stat_bump(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+}
+
+/* One event in this many has its sink (rule evaluation) timed. */
+#define VG_PIPELINE_TIME_EVERY 64
 
 /* Called for each decoded event after state is updated. */
 typedef void (*vg_event_sink)(void *ctx, const struct vg_event *ev, struct vg_proc *p);
@@ -30,6 +55,9 @@ struct vg_pipeline {
 	struct vg_fd_scratch fd_scratch;
 	uint64_t decoded;
 	uint64_t malformed;
+	struct vg_pipeline_stats stats;
+	/* NULL: the sink is not timed; else 1 in VG_PIPELINE_TIME_EVERY events is */
+	struct vg_histogram *sink_time;
 };
 
 /* CLOCK_REALTIME minus CLOCK_BOOTTIME, to stamp kernel events with wall time. */

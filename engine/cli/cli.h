@@ -9,9 +9,21 @@ int vg_cmd_features(int argc, char **argv);
 int vg_cmd_replay(int argc, char **argv);  /* rules over recorded events, no kernel */
 int vg_cmd_capture(int argc, char **argv); /* record raw events and a process snapshot */
 
+#include <stddef.h>
+
 struct vg_ruleset;
+struct vg_config;
 
 /* Loads and compiles rules files/dirs, printing every diagnostic; NULL on any error. */
 struct vg_ruleset *vg_cli_load_rules(const char *const *paths, int n);
+/*
+ * The same, then applies cfg (NULL: nothing): rule_matching, the minimum
+ * priority and the `rules:` enable/disable selectors. On error, err gets
+ * the first one as "file:line:col: error E-CODE: ..." (err may be NULL).
+ */
+struct vg_ruleset *vg_cli_load_rules_cfg(const char *const *paths, int n,
+					 const struct vg_config *cfg, char *err, size_t errlen);
+/* How many of the compiled rules are enabled. */
+size_t vg_cli_rules_enabled(const struct vg_ruleset *rs);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "capture/capture.h"
 #include "cli/cli.h"
+#include "config/config.h"
 #include "output/alert.h"
 #include "pipeline.h"
 #include "replay/json_record.h"
@@ -22,6 +23,7 @@
 #include "state/proc_table.h"
 
 #define MAX_RULE_PATHS 64
+#define MAX_OVERRIDES  64
 
 struct replay {
 	struct vg_pipeline pl;
@@ -33,6 +35,9 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: vigil replay -r RULES [-r RULES]... [--events] FILE|-...\n"
 		   "  -r, --rules PATH  rules file or directory (repeatable)\n"
+		   "  -c, --config FILE apply its rules_files, priority, rules: and "
+		   "rule_matching\n"
+		   "  -o KEY.PATH=VALUE override one configuration key (repeatable)\n"
 		   "  --events          print each replayed event (as `vigil events`) instead of "
 		   "alerts\n");
 }
@@ -92,6 +97,7 @@ int vg_cmd_replay(int argc, char **argv)
 	static const struct option opts[] = {
 		{"rules", required_argument, NULL, 'r'},
 		{"events", no_argument, NULL, 'e'},
+		{"config", required_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -100,10 +106,20 @@ int vg_cmd_replay(int argc, char **argv)
 	bool events = false;
 	struct vg_ruleset *rules = NULL;
 	struct replay r = {.pl = {.procfs_root = NULL}};
+	/* replay reads no config unless asked: offline results stay the same on any host */
+	const char *cfg_path = NULL;
+	char *overrides[MAX_OVERRIDES];
+	size_t noverrides = 0;
+	struct vg_config cfg;
+	bool use_cfg = false;
 
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:c:o:h", opts, NULL)) != -1) {
 		if (c == 'r' && npaths < MAX_RULE_PATHS) {
 			paths[npaths++] = optarg;
+		} else if (c == 'c') {
+			cfg_path = optarg;
+		} else if (c == 'o' && noverrides < MAX_OVERRIDES) {
+			overrides[noverrides++] = optarg;
 		} else if (c == 'e') {
 			events = true;
 		} else {
@@ -111,18 +127,36 @@ int vg_cmd_replay(int argc, char **argv)
 			return c == 'h' ? 0 : 2;
 		}
 	}
+	use_cfg = cfg_path || noverrides;
+	if (use_cfg) {
+		struct vg_config_err err;
+
+		if (vg_config_load(&cfg, cfg_path, overrides, noverrides, &err) != 0) {
+			fprintf(stderr, "vigil: %s\n", err.text);
+			return 2;
+		}
+		for (size_t i = 0; !npaths && i < cfg.n_rules_files && i < MAX_RULE_PATHS; i++)
+			paths[i] = cfg.rules_files[i];
+		if (!npaths)
+			npaths = (int)(cfg.n_rules_files < MAX_RULE_PATHS ? cfg.n_rules_files
+									  : MAX_RULE_PATHS);
+	}
 	if (optind == argc || (!events && npaths == 0)) {
 		usage(stderr);
+		if (use_cfg)
+			vg_config_free(&cfg);
 		return 2;
 	}
 	r.pl.procs = vg_proc_table_new(65536, NULL);
-	if (!r.pl.procs)
-		return 1;
+	if (!r.pl.procs) {
+		ret = 1;
+		goto out;
+	}
 	if (events) {
 		r.pl.sink = vg_sink_event_json;
 		r.pl.sink_ctx = &r.pl;
 	} else {
-		rules = vg_cli_load_rules(paths, npaths);
+		rules = vg_cli_load_rules_cfg(paths, npaths, use_cfg ? &cfg : NULL, NULL, 0);
 		if (!rules || vg_alerter_init(&r.alerter, rules, r.pl.procs, stdout) != 0) {
 			ret = 1;
 			goto out;
@@ -142,5 +176,7 @@ out:
 	vg_alerter_fini(&r.alerter);
 	vg_ruleset_free(rules);
 	vg_proc_table_free(r.pl.procs);
+	if (use_cfg)
+		vg_config_free(&cfg);
 	return ret;
 }

@@ -71,6 +71,8 @@ static const char *const priorities[] = {"emergency", "alert",	"critical",	 "err
 					 "warning",   "notice", "informational", "debug"};
 static const char *const formats[] = {"json", "text", NULL};
 static const char *const matchings[] = {"first", "all", NULL};
+/* in the order of enum vg_enf_mode */
+static const char *const enforce_modes[] = {"off", "audit", "on", NULL};
 static const char *const transports[] = {"unix", "udp", "tcp", NULL};
 static const char *const batches[] = {"none", "array", "ndjson", NULL};
 static const char *const facilities[] = {"kern",	 "user",   "mail",   "daemon",	 "auth",
@@ -286,6 +288,10 @@ static const struct field top[] = {
 	 .doc = "enable/disable rules by name glob or tag, in order"},
 	{"rule_matching", F_ENUM, C(rule_matching), .names = matchings,
 	 .doc = "first: one alert per event; all: every matching rule"},
+	{"enforce", F_ENUM, C(enforce), .names = enforce_modes,
+	 .doc = "rules with an action: on, audit (decide and report only), off"},
+	{"self_protect", F_BOOL, C(self_protect),
+	 .doc = "deny SIGKILL/SIGSTOP and ptrace of vigil by others (BPF LSM)"},
 	{"ring_buffer_size", F_SIZE, C(ring_buffer_size), .check = check_ringbuf,
 	 .doc = "kernel ring buffer, bytes (power of two)"},
 	{"process_table_size", F_U32, C(process_table_size), .check = check_positive_u32,
@@ -1142,6 +1148,8 @@ int vg_config_defaults(struct vg_config *c)
 	c->n_rules_files = 1;
 	c->priority = 7;
 	c->rule_matching = VG_RULE_MATCHING_FIRST;
+	c->enforce = 2; /* on: a rule's action is what its author asked for */
+	c->self_protect = true;
 	c->ring_buffer_size = 8u << 20;
 	c->process_table_size = 65536;
 	c->json_output = true;
@@ -1358,4 +1366,47 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 void vg_config_dump(const struct vg_config *cfg, FILE *f)
 {
 	dump_fields(cfg, top, 0, f);
+}
+
+/* One top-level key of cfg as the dump writes it (malloc'd), or NULL on OOM. */
+static char *dump_one(const struct vg_config *cfg, const struct field *fl)
+{
+	struct field one[2] = {*fl, {0}};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	dump_fields(cfg, one, 0, f);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+size_t vg_config_changed_keys(const struct vg_config *a, const struct vg_config *b, char *out,
+			      size_t cap)
+{
+	size_t n = 0, len = 0;
+
+	if (cap)
+		out[0] = '\0';
+	for (const struct field *fl = top; fl->key; fl++) {
+		char *ta = dump_one(a, fl), *tb = dump_one(b, fl);
+		bool differ = !ta || !tb || strcmp(ta, tb) != 0;
+
+		free(ta);
+		free(tb);
+		if (!differ)
+			continue;
+		n++;
+		if (cap > len) {
+			int w = snprintf(out + len, cap - len, "%s%s", len ? ", " : "", fl->key);
+
+			len += w > 0 ? (size_t)w : 0;
+		}
+	}
+	return n;
 }

@@ -39,6 +39,8 @@ struct vg_config {
 	struct vg_rule_selector *rule_selectors;
 	size_t n_rule_selectors;
 	enum vg_rule_matching rule_matching;
+	int enforce;		   /* enum vg_enf_mode: off, audit, on */
+	bool self_protect;	   /* where BPF LSM is active */
 	uint64_t ring_buffer_size; /* bytes, a power of two */
 	uint32_t process_table_size;
 	bool json_output;	     /* the default format of every output */
@@ -96,5 +98,13 @@ bool vg_config_rule_enabled(const struct vg_config *cfg, const char *name, int p
 
 /* Prints every setting as YAML (for `vigil config` / debugging). */
 void vg_config_dump(const struct vg_config *cfg, FILE *f);
+
+/*
+ * The top-level keys whose settings differ between a and b, comma-separated
+ * in out ("metrics, http_output"; truncated to cap). Returns how many. A
+ * reload uses it to say which changes wait for a restart.
+ */
+size_t vg_config_changed_keys(const struct vg_config *a, const struct vg_config *b, char *out,
+			      size_t cap);
 
 #endif

@@ -29,6 +29,16 @@ struct family {
 	size_t n, cap;
 };
 
+struct vg_histogram {
+	char *name;
+	char *help;
+	size_t n; /* finite bounds; buckets[n] is +Inf */
+	uint64_t bounds_ns[VG_HISTOGRAM_MAX_BUCKETS];
+	/* per bucket, not cumulative: one add per observation; summed at render */
+	_Atomic uint64_t buckets[VG_HISTOGRAM_MAX_BUCKETS + 1];
+	_Atomic uint64_t sum_ns;
+};
+
 struct collector {
 	vg_metrics_collect_fn fn;
 	void *arg;
@@ -40,6 +50,8 @@ struct vg_metrics {
 	size_t n, cap;
 	struct collector *coll;
 	size_t ncoll;
+	struct vg_histogram **hist;
+	size_t nhist, hist_cap;
 	vg_metrics_health_fn health;
 	void *health_arg;
 	char version[64];
@@ -93,6 +105,12 @@ void vg_metrics_free(struct vg_metrics *m)
 		free(f->help);
 		free(f);
 	}
+	for (size_t i = 0; i < m->nhist; i++) {
+		free(m->hist[i]->name);
+		free(m->hist[i]->help);
+		free(m->hist[i]);
+	}
+	free(m->hist);
 	free(m->fam);
 	free(m->coll);
 	pthread_mutex_destroy(&m->lock);
@@ -124,6 +142,17 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
+static bool name_taken(const struct vg_metrics *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->fam[i]->name, name))
+			return true;
+	for (size_t i = 0; i < m->nhist; i++)
+		if (!strcmp(m->hist[i]->name, name))
+			return true;
+	return false;
+}
+
 static struct vg_metric *get(struct vg_metrics *m, const char *name, const char *help,
 			     const char *labels, enum vg_metric_type type, double scale)
 {
@@ -142,6 +171,8 @@ static struct vg_metric *get(struct vg_metrics *m, const char *name, const char 
 		f = NULL;
 		goto out;
 	}
+	if (!f && name_taken(m, name)) /* a histogram's */
+		goto out;
 	if (!f) {
 		if (grow((void **)&m->fam, &m->cap, m->n, sizeof(*m->fam)) != 0)
 			goto out;
@@ -200,6 +231,60 @@ struct vg_metric *vg_metrics_counter_ns(struct vg_metrics *m, const char *name, 
 					const char *labels)
 {
 	return get(m, name, help, labels, VG_METRIC_COUNTER, 1e-9);
+}
+
+static bool bounds_ok(const uint64_t *b, size_t n)
+{
+	if (!n || n > VG_HISTOGRAM_MAX_BUCKETS)
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (b[i] <= b[i - 1])
+			return false;
+	return true;
+}
+
+struct vg_histogram *vg_metrics_histogram_ns(struct vg_metrics *m, const char *name,
+					     const char *help, const uint64_t *bounds_ns, size_t n)
+{
+	struct vg_histogram *h = NULL;
+
+	if (!m || !valid_name(name) || !bounds_ok(bounds_ns, n))
+		return NULL;
+	pthread_mutex_lock(&m->lock);
+	if (name_taken(m, name) ||
+	    grow((void **)&m->hist, &m->hist_cap, m->nhist, sizeof(*m->hist)) != 0)
+		goto out;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		goto out;
+	h->name = strdup(name);
+	h->help = strdup(help ? help : "");
+	if (!h->name || !h->help) {
+		free(h->name);
+		free(h->help);
+		free(h);
+		h = NULL;
+		goto out;
+	}
+	h->n = n;
+	memcpy(h->bounds_ns, bounds_ns, n * sizeof(*bounds_ns));
+	m->hist[m->nhist++] = h;
+out:
+	pthread_mutex_unlock(&m->lock);
+	return h;
+}
+
+void vg_histogram_observe_ns(struct vg_histogram *h, uint64_t ns)
+{
+	size_t i = 0;
+
+	if (!h)
+		return;
+	/* a dozen bounds: a linear scan beats a binary search's branches */
+	while (i < h->n && ns > h->bounds_ns[i])
+		i++;
+	atomic_fetch_add_explicit(&h->buckets[i], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->sum_ns, ns, memory_order_relaxed);
 }
 
 int vg_metrics_labels(char *buf, size_t cap, ...)
@@ -340,7 +425,10 @@ void vg_metrics_family(struct vg_metrics_writer *w, const char *name, enum vg_me
 {
 	w->family = name;
 	w_help(w, name, help ? help : "");
-	w_printf(w, "# TYPE %s %s\n", name, type == VG_METRIC_COUNTER ? "counter" : "gauge");
+	w_printf(w, "# TYPE %s %s\n", name,
+		 type == VG_METRIC_COUNTER ? "counter"
+		 : type == VG_METRIC_GAUGE ? "gauge"
+					   : "histogram");
 }
 
 static void sample_name(struct vg_metrics_writer *w, const char *labels)
@@ -366,6 +454,33 @@ void vg_metrics_sample_u64(struct vg_metrics_writer *w, const char *labels, uint
 {
 	sample_name(w, labels);
 	w_printf(w, "%llu\n", (unsigned long long)value);
+}
+
+/*
+ * Buckets are cumulative in the exposition; observations land in one
+ * bucket each, so they are summed here. Read without a lock while the
+ * event thread observes: the count may run a little ahead of the buckets,
+ * so +Inf is the bucket sum and _count is taken as that too (Prometheus
+ * requires _count == the +Inf bucket).
+ */
+static void render_histogram(struct vg_metrics_writer *w, struct vg_histogram *h)
+{
+	char name[256], le[32];
+	uint64_t cum = 0;
+
+	vg_metrics_family(w, h->name, VG_METRIC_HISTOGRAM, h->help);
+	snprintf(name, sizeof(name), "%s_bucket", h->name);
+	for (size_t i = 0; i <= h->n; i++) {
+		cum += atomic_load_explicit(&h->buckets[i], memory_order_relaxed);
+		if (i < h->n)
+			snprintf(le, sizeof(le), "%.9g", (double)h->bounds_ns[i] * 1e-9);
+		else
+			snprintf(le, sizeof(le), "+Inf");
+		w_printf(w, "%s{le=\"%s\"} %llu\n", name, le, (unsigned long long)cum);
+	}
+	w_printf(w, "%s_sum %.9g\n", h->name,
+		 (double)atomic_load_explicit(&h->sum_ns, memory_order_relaxed) * 1e-9);
+	w_printf(w, "%s_count %llu\n", h->name, (unsigned long long)cum);
 }
 
 /* process_* as the Prometheus client libraries name them. */
@@ -451,6 +566,8 @@ char *vg_metrics_render(struct vg_metrics *m, size_t *len)
 					 *f->series[j]->labels ? "}" : "", (long long)v);
 		}
 	}
+	for (size_t i = 0; i < m->nhist; i++)
+		render_histogram(&w, m->hist[i]);
 	for (size_t i = 0; i < m->ncoll; i++)
 		m->coll[i].fn(&w, m->coll[i].arg);
 	pthread_mutex_unlock(&m->lock);

@@ -28,6 +28,7 @@ struct vg_metric {
 enum vg_metric_type {
 	VG_METRIC_COUNTER,
 	VG_METRIC_GAUGE,
+	VG_METRIC_HISTOGRAM,
 };
 
 struct vg_metrics *vg_metrics_new(void);
@@ -72,6 +73,20 @@ static inline int64_t vg_metric_get(const struct vg_metric *c)
 {
 	return c ? atomic_load_explicit(&((struct vg_metric *)c)->value, memory_order_relaxed) : 0;
 }
+
+/*
+ * A histogram of durations observed in nanoseconds and exposed in seconds
+ * (name_bucket{le=...}, name_sum, name_count). bounds_ns: the n upper
+ * bounds, ascending (copied; at most VG_HISTOGRAM_MAX_BUCKETS); +Inf is
+ * added. An observation is a few relaxed atomic adds, no lock: the caller
+ * decides how often to measure (sample) so the clock reads stay cheap.
+ * NULL on OOM, a bad name or bounds, or a name already used.
+ */
+#define VG_HISTOGRAM_MAX_BUCKETS 24
+struct vg_histogram;
+struct vg_histogram *vg_metrics_histogram_ns(struct vg_metrics *m, const char *name,
+					     const char *help, const uint64_t *bounds_ns, size_t n);
+void vg_histogram_observe_ns(struct vg_histogram *h, uint64_t ns);
 
 /*
  * Builds a label string from NULL-terminated name/value pairs:

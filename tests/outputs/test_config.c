@@ -420,6 +420,27 @@ static void test_rule_selection(void **state)
 	vg_config_free(&cfg);
 }
 
+/* What a reload reports as waiting for a restart: the keys that differ, none else. */
+static void test_changed_keys(void **state)
+{
+	char *o1[] = {"priority=warning", "metrics.listen_address=127.0.0.1:9", "rules_files=[/x]"};
+	struct vg_config a, b;
+	struct vg_config_err err;
+	char keys[256];
+
+	(void)state;
+	assert_int_equal(vg_config_load(&a, NULL, NULL, 0, &err), 0);
+	assert_int_equal(vg_config_load(&b, NULL, NULL, 0, &err), 0);
+	assert_int_equal(vg_config_changed_keys(&a, &b, keys, sizeof(keys)), 0);
+	assert_string_equal(keys, "");
+	vg_config_free(&b);
+	assert_int_equal(vg_config_load(&b, NULL, o1, 3, &err), 0);
+	assert_int_equal(vg_config_changed_keys(&a, &b, keys, sizeof(keys)), 3);
+	assert_string_equal(keys, "rules_files, priority, metrics");
+	vg_config_free(&a);
+	vg_config_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_mutations_never_crash),
 		cmocka_unit_test(test_rule_selection),
+		cmocka_unit_test(test_changed_keys),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

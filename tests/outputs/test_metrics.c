@@ -117,6 +117,39 @@ static long get(uint16_t port, const char *path, const char *method, struct body
 	return code;
 }
 
+/* Buckets cumulative, +Inf == _count, seconds; a name is one family only. */
+static void test_histogram(void **state)
+{
+	static const uint64_t bounds[] = {1000, 10000, 100000};
+	struct vg_metrics *m = vg_metrics_new();
+	struct vg_histogram *h;
+	char *text;
+
+	(void)state;
+	assert_non_null(m);
+	assert_null(vg_metrics_histogram_ns(m, "t_seconds", "x", (uint64_t[]){5, 5}, 2));
+	h = vg_metrics_histogram_ns(m, "t_seconds", "Time per event.", bounds, 3);
+	assert_non_null(h);
+	assert_null(vg_metrics_histogram_ns(m, "t_seconds", "again", bounds, 3));
+	assert_null(vg_metrics_counter(m, "t_seconds", "clash", NULL));
+	vg_histogram_observe_ns(h, 500);     /* <= 1 us */
+	vg_histogram_observe_ns(h, 1000);    /* on the bound: still <= 1 us */
+	vg_histogram_observe_ns(h, 50000);   /* <= 100 us */
+	vg_histogram_observe_ns(h, 2000000); /* +Inf */
+	text = vg_metrics_render(m, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "# HELP t_seconds Time per event.\n"
+				     "# TYPE t_seconds histogram\n"
+				     "t_seconds_bucket{le=\"1e-06\"} 2\n"
+				     "t_seconds_bucket{le=\"1e-05\"} 2\n"
+				     "t_seconds_bucket{le=\"0.0001\"} 3\n"
+				     "t_seconds_bucket{le=\"+Inf\"} 4\n"
+				     "t_seconds_sum 0.0020515\n"
+				     "t_seconds_count 4\n"));
+	free(text);
+	vg_metrics_free(m);
+}
+
 static void test_endpoint(void **state)
 {
 	struct vg_metrics *m = vg_metrics_new();
@@ -181,6 +214,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_endpoint),
 	};
 

@@ -79,8 +79,18 @@ for what, change in [
     change(bad)
     invalid(bad, what)
 later = copy.deepcopy(good)
-later["vigil"].update(container={"id": "abc"}, k8s={"pod": "p"}, enforcement={"action": "deny"})
+decision = {"action": "deny", "mode": "on", "tier": "lsm", "result": "denied",
+            "operation": "exec", "target": "/tmp/x"}
+later["vigil"].update(container={"id": "abc"}, k8s={"pod": "p"}, enforcement=decision)
 valid(later, "container, k8s and enforcement keys are allowed under vigil")
+for what, change in [
+    ("an enforcement without its result", lambda e: e.pop("result")),
+    ("an enforcement with an unknown action", lambda e: e.update(action="block")),
+    ("an enforcement with an unknown tier", lambda e: e.update(tier="kprobe")),
+]:
+    bad = copy.deepcopy(later)
+    change(bad["vigil"]["enforcement"])
+    invalid(bad, what)
 
 # a real alert from the rule engine, when a vigil with `replay` is at hand
 vigil = os.environ.get("VIGIL_BIN") or os.path.join(ROOT, "build", "engine", "vigil")
