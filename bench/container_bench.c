@@ -2,7 +2,7 @@
 /*
  * container_bench: what a container lookup costs on the event path.
  *
- *   container_bench [-n CONTAINERS] [-r ROUNDS] [-a]
+ *   container_bench [-n CONTAINERS] [-r ROUNDS] [-R RUNS] [-e EVENTS] [-a]
  *
  * Builds N containers of each kind the module reads from files (Docker,
  * CRI through containerd, Podman, runc) as state files shaped and sized
@@ -11,10 +11,16 @@
  * does: cgroup id -> open_by_handle_at -> path -> state files. Without
  * root (or cgroup2) it falls back to a fake /proc (pid -> cgroup path).
  * Prints, per runtime: the mean and worst time of a miss, the time of a
- * hit, and the heap bytes per cached container. -a: async_files, the state
- * files read by the worker (a miss then costs the cgroup path only; the
- * bench waits for the worker before timing hits). Removes what it created.
+ * hit (median of RUNS runs of ROUNDS lookups of every container, through
+ * vg_containers_lookup_ns as the pipeline calls it), the heap bytes per
+ * cached container, and what enrichment adds per event: the hit, plus the
+ * container's one miss spread over EVENTS events of that container. Then
+ * the same for a process that entered a container with setns (host cgroup,
+ * the container's mount namespace). -a: async_files, the state files read
+ * by the worker (a miss then costs the cgroup path only; the bench waits
+ * for the worker before timing hits). Removes what it created.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -27,7 +33,10 @@
 #include <unistd.h>
 
 #include "container/container.h"
+#include "container/nsscan.h"
 #include "state/cgroup.h"
+
+#define MAX_RUNS 101
 
 static char root[64];
 static char cg2[PATH_MAX];
@@ -153,6 +162,97 @@ static void rm_cgroups(const char *dir)
 		fprintf(stderr, "could not remove %s\n", dir);
 }
 
+/*
+ * A distinct mount namespace inode per container (the host's is never this
+ * small); host processes are in the host's (0: not given, the same path).
+ */
+static uint32_t fake_mnt_ns(int kind, int i)
+{
+	return kind == HOST ? 0 : 0x40000000u + (uint32_t)kind * 0x100000u + (uint32_t)i;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * ns per lookup, median over runs of `rounds` lookups of each target. host_cgid
+ * (not 0): look up from that host cgroup with the container's mount
+ * namespace instead, as for a process that entered the container with setns.
+ */
+static double hits_median(struct vg_containers *m, const struct target *t, int n, int kind,
+			  int rounds, int runs, uint64_t host_cgid)
+{
+	double per[MAX_RUNS];
+	const struct vg_container *c = NULL;
+
+	for (int r = 0; r < runs; r++) {
+		uint64_t t0 = now_ns();
+
+		for (int j = 0; j < rounds; j++)
+			for (int i = 0; i < n; i++)
+				c = vg_containers_lookup_ns(m, host_cgid ? host_cgid : t[i].cgid,
+							    host_cgid ? 0 : t[i].pid,
+							    fake_mnt_ns(kind, i));
+		per[r] = (double)(now_ns() - t0) / ((double)rounds * n);
+	}
+	if (host_cgid && (!c || c->type == VG_CT_HOST)) {
+		fprintf(stderr, "setns into %s: the host, not the container\n", kind_name[kind]);
+		return -1;
+	}
+	qsort(per, (size_t)runs, sizeof(per[0]), cmp_double);
+	return per[runs / 2];
+}
+
+/* Host processes in mount namespaces of their own (systemd's PrivateTmp, unshare -m). */
+static void print_private_ns(struct vg_containers *m, const struct target *t, int n, int rounds,
+			     int runs)
+{
+	double per[MAX_RUNS];
+
+	for (int r = 0; r < runs; r++) {
+		uint64_t t0 = now_ns();
+
+		for (int j = 0; j < rounds; j++)
+			for (int i = 0; i < n; i++)
+				vg_containers_lookup_ns(m, t[i].cgid, t[i].pid,
+							0x7f000000u + (i & 7));
+		per[r] = (double)(now_ns() - t0) / ((double)rounds * n);
+	}
+	qsort(per, (size_t)runs, sizeof(per[0]), cmp_double);
+	printf("host process in a private mount namespace: hit %.1f ns\n", per[runs / 2]);
+}
+
+/*
+ * A process that entered a container vigil has seen nothing of walks /proc
+ * once (bounded to 5% of the thread): what one walk costs on this machine.
+ */
+static void print_proc_walk(int runs)
+{
+	double per[MAX_RUNS];
+	uint32_t pids[64];
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int nproc = 0;
+
+	while (d && (de = readdir(d)))
+		nproc += de->d_name[0] >= '1' && de->d_name[0] <= '9';
+	if (d)
+		closedir(d);
+	for (int r = 0; r < runs; r++) {
+		uint64_t t0 = now_ns();
+
+		vg_ns_pids("/proc", 1, pids, 64); /* no namespace has inode 1: a full walk */
+		per[r] = (double)(now_ns() - t0);
+	}
+	qsort(per, (size_t)runs, sizeof(per[0]), cmp_double);
+	printf("setns into a container not seen yet: one walk of /proc (%d processes) %.1f us\n",
+	       nproc, per[runs / 2] / 1e3);
+}
+
 int main(int argc, char **argv)
 {
 	static char spec[32768], buf[32768];
@@ -160,26 +260,36 @@ int main(int argc, char **argv)
 	struct vg_containers *m;
 	struct vg_containers_stats st0, st;
 	struct target *t[KINDS];
-	int n = 200, rounds = 200, opt;
+	int n = 200, rounds = 200, runs = 5, events = 1000, opt, ret = 0;
 	bool async = false;
 	char id[65], rel[PATH_MAX], *podman_all;
 	size_t pa_len = 0, pa_cap;
 	uint64_t empty_mem;
 
-	while ((opt = getopt(argc, argv, "n:r:a")) != -1) {
+	while ((opt = getopt(argc, argv, "n:r:R:e:a")) != -1) {
 		if (opt == 'a')
 			async = true;
 		else if (opt == 'n')
 			n = atoi(optarg);
 		else if (opt == 'r')
 			rounds = atoi(optarg);
+		else if (opt == 'R')
+			runs = atoi(optarg);
+		else if (opt == 'e')
+			events = atoi(optarg);
 		else {
-			fprintf(stderr, "usage: %s [-n CONTAINERS] [-r ROUNDS] [-a]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [-n CONTAINERS] [-r ROUNDS] [-R RUNS] [-e EVENTS] "
+				"[-a]\n",
+				argv[0]);
 			return 2;
 		}
 	}
-	if (n < 1 || rounds < 1)
+	if (n < 1 || rounds < 1 || runs < 1 || runs > MAX_RUNS || events < 1) {
+		fprintf(stderr, "container_bench: -n, -r, -e must be positive, -R 1..%d\n",
+			MAX_RUNS);
 		return 2;
+	}
 	snprintf(root, sizeof(root), "/tmp/vg-bench-XXXXXX");
 	if (!mkdtemp(root)) {
 		perror("mkdtemp");
@@ -191,9 +301,10 @@ int main(int argc, char **argv)
 		    mkdir(cgbase, 0755) != 0)
 			cgbase[0] = '\0';
 	}
-	printf("container_bench: %d containers per runtime, %d rounds of hits, cgroups: %s, "
-	       "state files read %s\n",
-	       n, rounds, cgbase[0] ? "real cgroup2 (open_by_handle_at)" : "fake /proc (by pid)",
+	printf("container_bench: %d containers per runtime, hits: median of %d runs of %d rounds, "
+	       "cgroups: %s, state files read %s\n",
+	       n, runs, rounds,
+	       cgbase[0] ? "real cgroup2 (open_by_handle_at)" : "fake /proc (by pid)",
 	       async ? "by the worker" : "on the miss");
 
 	pa_cap = (size_t)n * 1024 + 16;
@@ -325,10 +436,11 @@ int main(int argc, char **argv)
 	vg_containers_stats(m, &st0);
 	empty_mem = st0.memory_bytes;
 
-	printf("%-15s %12s %12s %12s %14s\n", "runtime", "miss mean", "miss max", "hit mean",
-	       "bytes/entry");
+	printf("%-15s %12s %12s %12s %12s %16s\n", "runtime", "miss mean", "miss max", "hit",
+	       "bytes/entry", "per event (-e)");
 	for (int k = 0; k < KINDS; k++) {
-		uint64_t total = 0, worst = 0, hit_total, mem0, t0;
+		uint64_t total = 0, worst = 0, mem0, t0;
+		double hit_total;
 		const struct vg_container *c = NULL;
 
 		vg_containers_stats(m, &st);
@@ -358,17 +470,31 @@ int main(int argc, char **argv)
 		if (strcmp(vg_container_type_name(c->type), kind_name[k]) != 0) {
 			fprintf(stderr, "%s: resolved as %s\n", kind_name[k],
 				vg_container_type_name(c->type));
-			return 1;
+			ret = 1; /* the cgroups and files made above still go */
+			break;
 		}
-		t0 = now_ns();
-		for (int r = 0; r < rounds; r++)
-			for (int i = 0; i < n; i++)
-				vg_containers_lookup(m, t[k][i].cgid, t[k][i].pid);
-		hit_total = now_ns() - t0;
+		/* a mount namespace per container, as its events would carry */
+		for (int i = 0; i < n; i++)
+			vg_containers_lookup_ns(m, t[k][i].cgid, t[k][i].pid, fake_mnt_ns(k, i));
+		hit_total = hits_median(m, t[k], n, k, rounds, runs, 0);
 		vg_containers_stats(m, &st);
-		printf("%-15s %9.1f us %9.1f us %9.1f ns %14.0f\n", kind_name[k], total / 1e3 / n,
-		       worst / 1e3, (double)hit_total / ((double)rounds * n),
-		       (double)(st.memory_bytes - mem0) / n);
+		printf("%-15s %9.1f us %9.1f us %9.1f ns %12.0f %13.1f ns\n", kind_name[k],
+		       total / 1e3 / n, worst / 1e3, hit_total,
+		       (double)(st.memory_bytes - mem0) / n,
+		       hit_total + (double)total / n / events);
+	}
+	/* processes that entered each container with setns: the host's cgroup, its mount ns */
+	for (int k = 0; k < HOST && !ret; k++) {
+		double ns = hits_median(m, t[k], n, k, rounds, runs, t[HOST][0].cgid);
+
+		if (ns < 0)
+			ret = 1;
+		else
+			printf("setns into %-15s hit %6.1f ns\n", kind_name[k], ns);
+	}
+	if (!ret) {
+		print_private_ns(m, t[HOST], n, rounds, runs);
+		print_proc_walk(runs);
 	}
 	vg_containers_stats(m, &st);
 	printf("cache: %llu entries, %llu bytes (table %llu); lookups %llu, hits %llu, misses "
@@ -384,5 +510,5 @@ int main(int argc, char **argv)
 	snprintf(rel, sizeof(rel), "rm -rf '%s'", root);
 	if (system(rel) != 0)
 		fprintf(stderr, "could not remove %s\n", root);
-	return 0;
+	return ret;
 }

@@ -139,6 +139,15 @@ struct vg_cache_entry *vg_cache_get(struct vg_cache *c, uint64_t key)
 	return e;
 }
 
+struct vg_cache_entry *vg_cache_peek(const struct vg_cache *c, uint64_t key)
+{
+	struct vg_cache_entry *e = c->buckets[bucket(c, key)];
+
+	while (e && e->key != key)
+		e = e->hnext;
+	return e;
+}
+
 struct vg_cache_entry *vg_cache_put(struct vg_cache *c, uint64_t key, struct vg_container *ct)
 {
 	struct vg_cache_entry *e = vg_cache_get(c, key);

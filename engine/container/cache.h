@@ -27,6 +27,7 @@ struct vg_cache_entry {
 	uint64_t retry_ns;
 	unsigned retries;
 	char *retry_path; /* the cgroup path to parse again; owned */
+	uint32_t mnt_ns;  /* the container's mount namespace once seen, 0 before */
 	struct vg_cache_entry *hnext;
 	struct vg_cache_entry *prev, *next; /* LRU: head most recent */
 };
@@ -38,6 +39,8 @@ struct vg_cache *vg_cache_new(size_t max_entries);
 void vg_cache_free(struct vg_cache *c);
 /* Finds key and makes it the most recent; NULL if absent. */
 struct vg_cache_entry *vg_cache_get(struct vg_cache *c, uint64_t key);
+/* Finds key without touching the LRU order. */
+struct vg_cache_entry *vg_cache_peek(const struct vg_cache *c, uint64_t key);
 /*
  * Stores ct under key (taking ownership, replacing and freeing an older
  * value), evicting the least recent entry when full. NULL on ENOMEM, ct

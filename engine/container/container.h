@@ -154,6 +154,8 @@ struct vg_containers_stats {
 	uint64_t entries;	/* cached now */
 	uint64_t memory_bytes;	/* heap bytes of the cached containers */
 	uint64_t miss_ns_total; /* time spent resolving misses */
+	uint64_t entered;	/* host-cgroup lookups given a container by mount namespace */
+	uint64_t ns_scans;	/* walks of /proc for a mount namespace not learnt yet */
 };
 
 struct vg_containers;
@@ -171,6 +173,18 @@ void vg_containers_free(struct vg_containers *m);
  */
 const struct vg_container *vg_containers_lookup(struct vg_containers *m, uint64_t cgroup_id,
 						uint32_t pid);
+
+/*
+ * The same, for an event that also gives the process's mount namespace
+ * (inode; 0 unknown). A process in the host's cgroup whose mount namespace
+ * is a container's gets that container: it entered with setns(2) (nsenter,
+ * or a tool that joins the namespaces but not the cgroup) and sees the
+ * container's filesystem. A container's mount namespace is learnt from its
+ * own processes' events; one not learnt yet (a container idle since vigil
+ * started) is looked for in /proc, a bounded walk (see containers.c).
+ */
+const struct vg_container *vg_containers_lookup_ns(struct vg_containers *m, uint64_t cgroup_id,
+						   uint32_t pid, uint32_t mnt_ns);
 
 /* Drops the entry of a removed cgroup (container exit). */
 void vg_containers_forget(struct vg_containers *m, uint64_t cgroup_id);

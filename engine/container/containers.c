@@ -15,6 +15,8 @@
 #include "container/cache.h"
 #include "container/cgroup_path.h"
 #include "container/internal.h"
+#include "container/nsmap.h"
+#include "container/nsscan.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -22,7 +24,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +35,14 @@
 #define DEFAULT_TIMEOUT_MS  2000
 /* keys of containers found through a pid on a host without a usable cgroup id */
 #define SYNTHETIC_KEY_BIT (1ull << 63)
+/* mount namespaces found to be no container's, not looked for again for a while */
+#define NS_NEG_SLOTS  64
+#define NS_NEG_TTL_NS (30ull * 1000000000ull)
+/* processes of one mount namespace looked at per walk of /proc */
+#define NS_SCAN_PIDS 64
+/* walks of /proc may take 1/NS_SCAN_SHARE of the time, in bursts of up to NS_SCAN_BURST_NS */
+#define NS_SCAN_SHARE	 20
+#define NS_SCAN_BURST_NS (50ull * 1000000ull)
 
 enum api_kind {
 	API_NONE = 0,
@@ -59,6 +71,17 @@ struct api_req {
 struct vg_containers {
 	struct vg_cgroup_resolver res;
 	struct vg_cache *cache;
+	/* containers' mount namespaces, for processes that entered one with setns */
+	struct vg_nsmap nsmap;
+	uint32_t host_mnt_ns; /* init's: never a container's; 0 unknown (no setns lookups) */
+	struct {
+		uint32_t ns;
+		uint64_t until_ns;
+	} ns_neg[NS_NEG_SLOTS];
+	unsigned ns_neg_next;
+	/* time walks of /proc may still take (a token bucket), and when it was topped up */
+	int64_t scan_budget_ns;
+	uint64_t scan_refill_ns;
 	char *docker_root, *docker_socket, *podman_root, *podman_runroot, *runc_root,
 		*containerd_root, *containerd_socket, *podman_socket;
 	bool docker_api_always, async_files;
@@ -79,7 +102,8 @@ struct vg_containers {
 
 	/* counters: written by the caller's thread (and the worker's for api_*) */
 	_Atomic uint64_t lookups, hits, misses, host, incomplete, pending, api_calls, api_errors,
-		queue_drops, errors, meta_errors, forgotten, miss_ns_total, retries;
+		queue_drops, errors, meta_errors, forgotten, miss_ns_total, retries, entered,
+		ns_scans;
 	_Atomic uint64_t entries, memory_bytes, evictions;
 };
 
@@ -198,13 +222,31 @@ static void free_reqs(struct api_req *r)
 static void update_gauges(struct vg_containers *m)
 {
 	atomic_store_explicit(&m->entries, vg_cache_count(m->cache), memory_order_relaxed);
-	atomic_store_explicit(&m->memory_bytes, vg_cache_memory(m->cache), memory_order_relaxed);
+	atomic_store_explicit(&m->memory_bytes,
+			      vg_cache_memory(m->cache) + vg_nsmap_memory(&m->nsmap),
+			      memory_order_relaxed);
 	atomic_store_explicit(&m->evictions, vg_cache_evictions(m->cache), memory_order_relaxed);
 }
 
 static char *dup_or(const char *v, const char *def)
 {
 	return strdup(v ? v : def);
+}
+
+/*
+ * The host's mount namespace: init's, or (when init's is not ours to read,
+ * as in some sandboxes) our own, vigil running in the host's.
+ */
+static uint32_t host_mnt_ns(const char *procfs)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/1/ns/mnt", procfs);
+	if (stat(path, &st) == 0)
+		return (uint32_t)st.st_ino;
+	snprintf(path, sizeof(path), "%s/self/ns/mnt", procfs);
+	return stat(path, &st) == 0 ? (uint32_t)st.st_ino : 0;
 }
 
 struct vg_containers *vg_containers_new(const struct vg_containers_opts *opts)
@@ -263,6 +305,8 @@ struct vg_containers *vg_containers_new(const struct vg_containers_opts *opts)
 		}
 		m->worker_started = true;
 	}
+	m->host_mnt_ns = host_mnt_ns(opts->procfs_root ? opts->procfs_root : "/proc");
+	vg_nsmap_init(&m->nsmap, opts->max_entries ? opts->max_entries : DEFAULT_MAX_ENTRIES);
 	update_gauges(m);
 	return m;
 }
@@ -285,6 +329,7 @@ void vg_containers_free(struct vg_containers *m)
 	pthread_mutex_destroy(&m->files_lock);
 	pthread_cond_destroy(&m->wake);
 	vg_cache_free(m->cache);
+	vg_nsmap_free(&m->nsmap);
 	vg_json_cache_free(&m->podman_containers);
 	vg_json_cache_free(&m->podman_images);
 	vg_json_cache_free(&m->docker_repos);
@@ -698,9 +743,9 @@ static void retry(struct vg_containers *m, struct vg_cache_entry *e)
 	schedule_retry(e, e->retry_path);
 }
 
-static const struct vg_container *hit(struct vg_containers *m, struct vg_cache_entry *e)
+/* An entry's answer: looks again or asks an API when that is due. */
+static const struct vg_container *serve(struct vg_containers *m, struct vg_cache_entry *e)
 {
-	inc_own(&m->hits);
 	if (e->retry_ns && e->state == VG_CACHE_READY && now_ns() >= e->retry_ns)
 		retry(m, e);
 	/* a request the full queue refused earlier: try again now */
@@ -711,7 +756,14 @@ static const struct vg_container *hit(struct vg_containers *m, struct vg_cache_e
 	return e->c;
 }
 
-static const struct vg_container *miss(struct vg_containers *m, uint64_t cgroup_id, uint32_t pid)
+static const struct vg_container *hit(struct vg_containers *m, struct vg_cache_entry *e)
+{
+	inc_own(&m->hits);
+	return serve(m, e);
+}
+
+static const struct vg_container *miss(struct vg_containers *m, uint64_t cgroup_id, uint32_t pid,
+				       struct vg_cache_entry **out)
 {
 	char path[PATH_MAX];
 	struct vg_cgroup_info ci;
@@ -735,14 +787,17 @@ static const struct vg_container *miss(struct vg_containers *m, uint64_t cgroup_
 		}
 		key = synthetic_key(ci.id);
 		e = vg_cache_get(m->cache, key);
-		if (e)
+		if (e) {
+			*out = e;
 			return hit(m, e);
+		}
 	}
 	inc_own(&m->misses);
 	if (m->async_files && (ci.kind == VG_CGK_CONTAINER || ci.kind == VG_CGK_CANDIDATE) &&
 	    queue_files(m, key, &ci, path, &e)) {
 		update_gauges(m);
 		atomic_fetch_add_explicit(&m->miss_ns_total, now_ns() - t0, memory_order_relaxed);
+		*out = e;
 		return e->c;
 	}
 	c = build(m, &ci, path, &want);
@@ -765,20 +820,30 @@ static const struct vg_container *miss(struct vg_containers *m, uint64_t cgroup_
 		schedule_retry(e, path);
 	update_gauges(m);
 	atomic_fetch_add_explicit(&m->miss_ns_total, now_ns() - t0, memory_order_relaxed);
+	*out = e;
 	return e->c;
 }
 
-const struct vg_container *vg_containers_lookup(struct vg_containers *m, uint64_t cgroup_id,
-						uint32_t pid)
+/* A mapping whose container the cache no longer holds, or holds with another namespace. */
+static bool ns_stale(uint64_t key, uint32_t ns, void *arg)
 {
-	struct vg_cache_entry *e;
+	struct vg_containers *m = arg;
+	struct vg_cache_entry *e = vg_cache_peek(m->cache, key);
 
+	return !e || e->mnt_ns != ns;
+}
+
+/* The lookup; *e is the cache entry behind the answer, NULL for the root cgroup. */
+static const struct vg_container *lookup(struct vg_containers *m, uint64_t cgroup_id, uint32_t pid,
+					 struct vg_cache_entry **e)
+{
+	*e = NULL;
 	inc_own(&m->lookups);
 	vg_containers_poll(m);
 	if (cgroup_id && cgroup_id != m->res.root_ino) {
-		e = vg_cache_get(m->cache, cgroup_id);
-		if (e)
-			return hit(m, e);
+		*e = vg_cache_get(m->cache, cgroup_id);
+		if (*e)
+			return hit(m, *e);
 	} else if (!pid || (cgroup_id && m->res.root[0])) {
 		/*
 		 * The cgroup2 root is the host's: every runtime puts its containers
@@ -789,7 +854,135 @@ const struct vg_container *vg_containers_lookup(struct vg_containers *m, uint64_
 		inc_own(&m->hits);
 		return vg_container_host();
 	}
-	return miss(m, cgroup_id, pid);
+	return miss(m, cgroup_id, pid, e);
+}
+
+const struct vg_container *vg_containers_lookup(struct vg_containers *m, uint64_t cgroup_id,
+						uint32_t pid)
+{
+	struct vg_cache_entry *e;
+
+	return lookup(m, cgroup_id, pid, &e);
+}
+
+/*
+ * A container's mount namespace, learnt from its first event that is in
+ * one: the runtime's exec helper joins the cgroup before the namespaces, so
+ * an event in the host's mount namespace teaches nothing.
+ */
+static void learn_ns(struct vg_containers *m, struct vg_cache_entry *e, uint32_t mnt_ns)
+{
+	if (e->c->type == VG_CT_HOST)
+		return;
+	e->mnt_ns = mnt_ns;
+	if (vg_nsmap_put(&m->nsmap, mnt_ns, e->key) == -ENOSPC) {
+		/* full: what the cache has dropped since goes, then try once more */
+		vg_nsmap_prune(&m->nsmap, ns_stale, m);
+		vg_nsmap_put(&m->nsmap, mnt_ns, e->key);
+	}
+}
+
+/* The container whose mount namespace a host-cgroup process is in, or NULL. */
+static const struct vg_container *entered(struct vg_containers *m, uint32_t mnt_ns)
+{
+	struct vg_cache_entry *e;
+	uint64_t key;
+
+	if (!vg_nsmap_get(&m->nsmap, mnt_ns, &key))
+		return NULL;
+	e = vg_cache_get(m->cache, key);
+	if (!e || e->mnt_ns != mnt_ns) {
+		/* the container is gone from the cache: so is what it taught */
+		vg_nsmap_del(&m->nsmap, mnt_ns);
+		return NULL;
+	}
+	inc_own(&m->entered);
+	return serve(m, e);
+}
+
+static bool ns_known_not_container(const struct vg_containers *m, uint32_t mnt_ns, uint64_t now)
+{
+	for (size_t i = 0; i < NS_NEG_SLOTS; i++)
+		if (m->ns_neg[i].ns == mnt_ns && m->ns_neg[i].until_ns > now)
+			return true;
+	return false;
+}
+
+/* A process of mnt_ns in a container's cgroup teaches the namespace; that container or NULL. */
+static const struct vg_container *ns_from_pids(struct vg_containers *m, uint32_t mnt_ns)
+{
+	uint32_t pids[NS_SCAN_PIDS];
+	size_t n = vg_ns_pids(m->res.procfs, mnt_ns, pids, NS_SCAN_PIDS);
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t cgid = vg_resolve_pid_cgroup_id(&m->res, pids[i]);
+		struct vg_cache_entry *e;
+		const struct vg_container *c;
+
+		/* the process that entered is among them, in the host's cgroup */
+		if (!cgid || cgid == m->res.root_ino)
+			continue;
+		c = lookup(m, cgid, pids[i], &e);
+		if (c->type == VG_CT_HOST || !e)
+			continue;
+		learn_ns(m, e, mnt_ns);
+		if (e->mnt_ns == mnt_ns)
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * A mount namespace no cached container has taught yet: the container may
+ * be older than vigil and idle since it started. Walks /proc for a process
+ * of that namespace in a container's cgroup. Bounded: walks take at most
+ * 1/20 of this thread's time, in bursts of up to 50 ms (a few processes
+ * entering containers one after the other are all found), and a namespace
+ * found to be no container's (a service's private /tmp, an unshare) is not
+ * looked for again for 30 s.
+ */
+static const struct vg_container *scan_ns(struct vg_containers *m, uint32_t mnt_ns)
+{
+	uint64_t t0 = now_ns();
+	const struct vg_container *c;
+
+	if (!m->scan_refill_ns)
+		m->scan_budget_ns = (int64_t)NS_SCAN_BURST_NS;
+	else
+		m->scan_budget_ns += (int64_t)((t0 - m->scan_refill_ns) / NS_SCAN_SHARE);
+	if (m->scan_budget_ns > (int64_t)NS_SCAN_BURST_NS)
+		m->scan_budget_ns = (int64_t)NS_SCAN_BURST_NS;
+	m->scan_refill_ns = t0;
+	if (m->scan_budget_ns <= 0 || ns_known_not_container(m, mnt_ns, t0))
+		return NULL;
+	c = ns_from_pids(m, mnt_ns);
+	m->scan_budget_ns -= (int64_t)(now_ns() - t0);
+	inc_own(&m->ns_scans);
+	if (c)
+		return c;
+	m->ns_neg[m->ns_neg_next].ns = mnt_ns;
+	m->ns_neg[m->ns_neg_next].until_ns = t0 + NS_NEG_TTL_NS;
+	m->ns_neg_next = (m->ns_neg_next + 1) % NS_NEG_SLOTS;
+	return NULL;
+}
+
+const struct vg_container *vg_containers_lookup_ns(struct vg_containers *m, uint64_t cgroup_id,
+						   uint32_t pid, uint32_t mnt_ns)
+{
+	struct vg_cache_entry *e;
+	const struct vg_container *c = lookup(m, cgroup_id, pid, &e), *in;
+
+	if (!mnt_ns || mnt_ns == m->host_mnt_ns || !m->host_mnt_ns)
+		return c;
+	if (c->type != VG_CT_HOST) {
+		if (e && !e->mnt_ns)
+			learn_ns(m, e, mnt_ns);
+		return c;
+	}
+	in = entered(m, mnt_ns);
+	if (!in && (in = scan_ns(m, mnt_ns)))
+		inc_own(&m->entered);
+	return in ? in : c;
 }
 
 void vg_containers_forget(struct vg_containers *m, uint64_t cgroup_id)
@@ -842,5 +1035,7 @@ void vg_containers_stats(struct vg_containers *m, struct vg_containers_stats *o)
 	LOAD(entries);
 	LOAD(memory_bytes);
 	LOAD(miss_ns_total);
+	LOAD(entered);
+	LOAD(ns_scans);
 #undef LOAD
 }

@@ -159,6 +159,8 @@ void vg_resolver_fini(struct vg_cgroup_resolver *r);
  */
 int vg_resolve_cgroup(const struct vg_cgroup_resolver *r, uint64_t cgroup_id, uint32_t pid,
 		      char *path, size_t cap, bool *keyed);
+/* the cgroup id (cgroup2 inode) of pid's cgroup, from /proc/<pid>/cgroup; 0 unknown */
+uint64_t vg_resolve_pid_cgroup_id(const struct vg_cgroup_resolver *r, uint32_t pid);
 /* true if the cgroup of this id still exists */
 bool vg_resolve_cgroup_alive(const struct vg_cgroup_resolver *r, uint64_t cgroup_id,
 			     const char *path);

@@ -176,6 +176,17 @@ int vg_resolve_cgroup(const struct vg_cgroup_resolver *r, uint64_t cgroup_id, ui
 	return 0;
 }
 
+uint64_t vg_resolve_pid_cgroup_id(const struct vg_cgroup_resolver *r, uint32_t pid)
+{
+	char path[PATH_MAX], full[PATH_MAX + 4096];
+	struct stat st;
+
+	if (!r->root[0] || by_pid(r, pid, path, sizeof(path)) != 0)
+		return 0;
+	snprintf(full, sizeof(full), "%s%s", r->root, path);
+	return stat(full, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
 bool vg_resolve_cgroup_alive(const struct vg_cgroup_resolver *r, uint64_t cgroup_id,
 			     const char *path)
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-runtime test of the container module.
 #
-#   run-runtimes.sh TEST_BINARY
+#   run-runtimes.sh TEST_BINARY [ARGS...]
 #
 # Installs what it needs with apt-get (runc, containerd, docker.io, podman,
 # busybox-static, jq), builds a one-layer busybox image locally (no
@@ -12,9 +12,13 @@
 #   docker          dockerd + docker run (one plain, one --privileged)
 #   podman          podman run (one plain, one --privileged, one in a pod), and its API
 #                   service (podman system service) for the labels
-# writes what it started to an expectations file, and runs TEST_BINARY on
-# it: the C program resolves every container through the module's API and
-# checks each field. Everything it started (containers, daemons, cgroups,
+# writes what it started to an expectations file, and runs
+# `TEST_BINARY EXPECTATIONS ARGS...`: test_containers resolves every
+# container through the module's API and checks each field;
+# test_vigil_containers runs commands inside them under the real vigil.
+# Every container's init is a shell that runs `/bin/true vgmark-init` on
+# SIGUSR1 (a process born inside the container), and each block says how to
+# run a command inside through the runtime (exec=). Everything it started (containers, daemons, cgroups,
 # temp dirs) is removed on exit, failure included; daemons that were already
 # running are left alone.
 #
@@ -25,7 +29,8 @@
 # VG_RUNTIMES="runc containerd cri crio docker podman" selects runtimes.
 set -uo pipefail
 
-TEST_BIN=${1:?usage: run-runtimes.sh TEST_BINARY}
+TEST_BIN=${1:?usage: run-runtimes.sh TEST_BINARY [ARGS...]}
+shift
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 [ -x "$TEST_BIN" ] || { echo "no test binary $TEST_BIN"; exit 1; }
 
@@ -65,7 +70,7 @@ cleanup() {
 	fi
 	# parent cgroups the runtimes made for us and leave behind, in every hierarchy
 	for h in /sys/fs/cgroup /sys/fs/cgroup/*; do
-		rmdir "$h/kubepods/besteffort/pod$POD_UID" 2>/dev/null
+		rmdir "$h/kubepods/besteffort/pod$POD_UID" "$h/kubepods/besteffort/pod$POD_UID2" 2>/dev/null
 		rmdir "$h/kubepods/burstable/pod$POD_UID" 2>/dev/null
 		for d in kubepods/besteffort kubepods/burstable kubepods vgtest docker libpod_parent/conmon libpod_parent; do
 			[[ " $HAD_CGROUPS " == *" $h/$d "* ]] || rmdir "$h/$d" 2>/dev/null
@@ -75,6 +80,7 @@ cleanup() {
 	exit $rc
 }
 POD_UID=$(cat /proc/sys/kernel/random/uuid)
+POD_UID2=$(cat /proc/sys/kernel/random/uuid)
 HAD_CGROUPS=""
 for h in /sys/fs/cgroup /sys/fs/cgroup/*; do
 	for d in kubepods/besteffort kubepods/burstable kubepods vgtest docker libpod_parent/conmon libpod_parent; do
@@ -117,7 +123,10 @@ mkimage() {
 	local R=$W/rootfs T=$W/img
 	mkdir -p "$R"/{bin,proc,sys,dev,etc,tmp,root,run} "$T/blobs/sha256"
 	cp /bin/busybox "$R/bin/busybox"
-	for a in sh sleep cat; do ln -s busybox "$R/bin/$a"; done
+	# what the tests run inside: marker commands, and Falco rules' scenarios
+	for a in sh sleep cat true nc arping cp chmod mkdir mount umount insmod; do
+		ln -s busybox "$R/bin/$a"
+	done
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"
 	echo 'root:x:0:' >"$R/etc/group"
 	tar --numeric-owner --sort=name -C "$R" -cf "$T/layer.tar" .
@@ -146,6 +155,10 @@ mkimage() {
 mkimage
 log "image built ($(ms) ms)"
 
+# Every container's init: waits, and on SIGUSR1 starts a marker process (no polling, so
+# no other process starts in the container unasked)
+INIT='trap "/bin/true vgmark-init" USR1; while :; do /bin/sleep 600 & wait $!; kill $! 2>/dev/null; done'
+
 # one block of expectations per container; the C test reads them
 expect() { printf '%s\n' "$@" "" >>"$EXP"; }
 pid_ok() { [ -n "$1" ] && [ "$1" -gt 0 ] 2>/dev/null && [ -d "/proc/$1" ]; }
@@ -155,8 +168,8 @@ start_runc() {
 	local id=$TAG-runc b=$W/bundle
 	mkdir -p "$b" "$W/data" "$W/rootfs/data"
 	(cd "$b" && runc spec) || return 1
-	jq --arg id "$id" --arg rootfs "$W/rootfs" --arg data "$W/data" '.root.path=$rootfs | .process.terminal=false
-		| .process.args=["/bin/sleep","600"] | .root.readonly=true | .linux.cgroupsPath=("/" + $id)
+	jq --arg init "$INIT" --arg id "$id" --arg rootfs "$W/rootfs" --arg data "$W/data" '.root.path=$rootfs | .process.terminal=false
+		| .process.args=["/bin/sh","-c",$init] | .root.readonly=true | .linux.cgroupsPath=("/" + $id)
 		| .hostname=$id | .annotations={"org.example.team":"blue"}
 		| .mounts += [{destination:"/data",type:"bind",source:$data,options:["rbind","ro"]}]' "$b/config.json" >"$b/c" &&
 		mv "$b/c" "$b/config.json"
@@ -164,7 +177,7 @@ start_runc() {
 	CLEANUPS+=("runc delete -f $id")
 	local pid; pid=$(runc state "$id" | jq .pid)
 	pid_ok "$pid" || return 1
-	expect "runtime=runc" "pid=$pid" "full_id=$id" "name=$id" "type=runc" "image=" \
+	expect "runtime=runc" "pid=$pid" "full_id=$id" "name=$id" "type=runc" "image=" "exec=runc exec $id" \
 		"privileged=0" "label=org.example.team=blue" "mount=$W/data:/data:ro" "stopcmd=runc kill $id KILL; sleep 0.3; runc delete -f $id"
 }
 
@@ -173,8 +186,8 @@ run_bundle() {
 	local id=$1 b=$W/bundle-$1
 	mkdir -p "$b"
 	(cd "$b" && runc spec) || return 1
-	jq --arg rootfs "$W/rootfs" --arg cg "$2" --argjson ann "$3" '.root.path=$rootfs
-		| .process.terminal=false | .process.args=["/bin/sleep","600"] | .root.readonly=true
+	jq --arg init "$INIT" --arg rootfs "$W/rootfs" --arg cg "$2" --argjson ann "$3" '.root.path=$rootfs
+		| .process.terminal=false | .process.args=["/bin/sh","-c",$init] | .root.readonly=true
 		| .linux.cgroupsPath=$cg | .annotations=$ann' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
 	(cd "$b" && runc run -d "$id" </dev/null >/dev/null 2>"$W/runc.err") || { cat "$W/runc.err" >&2; return 1; }
 	CLEANUPS+=("runc delete -f $id")
@@ -201,7 +214,7 @@ start_crio() {
 		>"$rr/overlay-containers/$sb/userdata/config.json"
 	pid=$(runc state "$id" | jq .pid)
 	pid_ok "$pid" || return 1
-	expect "runtime=crio" "pid=$pid" "full_id=$id" "name=api" "type=cri-o" \
+	expect "runtime=crio" "pid=$pid" "full_id=$id" "name=api" "type=cri-o" "exec=runc exec $id" \
 		"image=quay.io/shop/api:3" "image_repository=quay.io/shop/api" "image_tag=3" \
 		"pod_name=api-5f6d" "pod_namespace=shop" "pod_uid=$POD_UID" "pod_sandbox_id=$sb" \
 		"label=team=shop" "pod_label=app=api" "pod_label=pod-template-hash=5f6d" \
@@ -211,6 +224,7 @@ start_crio() {
 	pid=$(runc state "$TAG-conmon" | jq .pid)
 	pid_ok "$pid" || return 1
 	expect "runtime=crio-conmon" "pid=$pid" "full_id=host" "name=host" "type=host" \
+		"exec=runc exec $TAG-conmon" \
 		"crio_runroot=$rr"
 }
 
@@ -237,12 +251,14 @@ start_containerd() {
 	local id=$TAG-ctr ns=vgtest
 	containerd_up || return 1
 	ctr -n $ns image import "$W/image.tar" >/dev/null || return 1
-	ctr -n $ns run -d --privileged --label org.example.team=green "$IMG" "$id" /bin/sleep 600 >/dev/null || return 1
+	ctr -n $ns run -d --privileged --label org.example.team=green "$IMG" "$id" /bin/sh -c "$INIT" >/dev/null || return 1
 	CLEANUPS+=("ctr namespaces rm $ns" "ctr -n $ns image rm $IMG" "$(ctr_rm $ns "$id")")
 	local pid; pid=$(cat "/run/containerd/io.containerd.runtime.v2.task/$ns/$id/init.pid")
 	pid_ok "$pid" || return 1
 	# plain ctr keeps the image name in containerd's database only: the gRPC API tells it
+	# (ctr's exec ids must be unique: the shell that runs exec= gives its pid)
 	expect "runtime=containerd" "pid=$pid" "full_id=$id" "name=$id" "type=containerd" "image=$IMG" \
+		"exec=ctr -n $ns task exec --exec-id vgx\$\$ $id" \
 		"image_repository=localhost/vigil-test/busybox" "image_tag=1.0" \
 		"image_digest=$MANIFEST_DIGEST" "privileged=1" "label=org.example.team=green" "async=1"
 }
@@ -266,16 +282,44 @@ start_cri() {
 		--annotation io.kubernetes.cri.sandbox-name=web-7d8f9c-abcde \
 		--annotation io.kubernetes.cri.sandbox-namespace=prod \
 		--annotation io.kubernetes.cri.sandbox-uid="$POD_UID" \
-		"$IMG" "$id" /bin/sleep 600 >/dev/null || return 1
+		"$IMG" "$id" /bin/sh -c "$INIT" >/dev/null || return 1
 	CLEANUPS+=("ctr -n k8s.io image rm $IMG" "$(ctr_rm k8s.io "$id")")
 	local pid; pid=$(cat "/run/containerd/io.containerd.runtime.v2.task/k8s.io/$id/init.pid")
 	pid_ok "$pid" || return 1
 	expect "runtime=cri" "pid=$pid" "full_id=$id" "name=web" "type=cri-containerd" "image=$IMG" \
+		"exec=ctr -n k8s.io task exec --exec-id vgx\$\$ $id" \
 		"image_repository=localhost/vigil-test/busybox" "image_tag=1.0" "privileged=0" \
 		"image_digest=$MANIFEST_DIGEST" \
 		"pod_name=web-7d8f9c-abcde" "pod_namespace=prod" "pod_uid=$POD_UID" "pod_sandbox_id=$sb" \
 		"pod_label=app=web" "pod_label=tier=frontend" "no_pod_label=io.kubernetes.pod.name" \
 		"no_pod_label=io.cri-containerd.kind" "async=1"
+	[ -z "${VG_FALCO_SCENARIOS:-}" ] && return 0
+	# Falco's "Contact K8S API Server": host-network pods (as the API server is reached on a
+	# node), one in "prod" beside web, one in kube-system (the rule's own exception)
+	cri_hostnet cri-hostnet "$POD_UID" prod web-7d8f9c-abcde "$sb" || return 1
+	cri_hostnet cri-kube-system "$POD_UID2" kube-system coredns-5d78c9869d-x2x7q \
+		"$(head -c32 /dev/urandom | sha256sum | cut -c1-64)"
+}
+
+# cri_hostnet RUNTIME POD_UID NAMESPACE POD_NAME SANDBOX_ID: a CRI container with the host's network
+cri_hostnet() {
+	local id pid
+	id=$(head -c32 /dev/urandom | sha256sum | cut -c1-64)
+	ctr -n k8s.io run -d --net-host --cgroup "/kubepods/besteffort/pod$2/$id" \
+		--annotation io.kubernetes.cri.container-type=container \
+		--annotation io.kubernetes.cri.container-name=client \
+		--annotation io.kubernetes.cri.image-name="$IMG" \
+		--annotation io.kubernetes.cri.sandbox-id="$5" \
+		--annotation io.kubernetes.cri.sandbox-name="$4" \
+		--annotation io.kubernetes.cri.sandbox-namespace="$3" \
+		--annotation io.kubernetes.cri.sandbox-uid="$2" \
+		"$IMG" "$id" /bin/sh -c "$INIT" >/dev/null || return 1
+	CLEANUPS+=("$(ctr_rm k8s.io "$id")")
+	pid=$(cat "/run/containerd/io.containerd.runtime.v2.task/k8s.io/$id/init.pid")
+	pid_ok "$pid" || return 1
+	expect "runtime=$1" "pid=$pid" "full_id=$id" "name=client" "type=cri-containerd" \
+		"image=$IMG" "exec=ctr -n k8s.io task exec --exec-id vgx\$\$ $id" \
+		"pod_name=$4" "pod_namespace=$3" "pod_uid=$2" "async=1"
 }
 
 DOCKER=/usr/bin/docker # docker.io's client, matching its daemon's API
@@ -299,7 +343,7 @@ start_docker() {
 		CLEANUPS+=("$DOCKER rm -f $name")
 		if ! $DOCKER run -d --network none $flag --name "$name" --label org.example.team=red \
 			--cpu-shares 512 --memory 256m --cpuset-cpus 0 \
-			-v "$W:/data:ro" "$IMG" /bin/sleep 600 >/dev/null 2>"$W/docker.err"; then
+			-v "$W:/data:ro" "$IMG" /bin/sh -c "$INIT" >/dev/null 2>"$W/docker.err"; then
 			# --privileged asks for every capability; a root without all of them cannot
 			if [ $n = priv ] && grep -q 'unable to apply caps' "$W/docker.err"; then
 				log "docker --privileged: not possible here (root lacks capabilities), skipped"
@@ -313,6 +357,7 @@ start_docker() {
 		pid=$($DOCKER inspect -f '{{.State.Pid}}' "$name")
 		pid_ok "$pid" || return 1
 		expect "runtime=docker" "pid=$pid" "full_id=$id" "name=$name" "type=docker" "image=$IMG" \
+			"exec=$DOCKER exec $name" "exec_tty=$DOCKER exec -it $name" \
 			"image_repository=localhost/vigil-test/busybox" "image_tag=1.0" \
 			"privileged=$([ $n = priv ] && echo 1 || echo 0)" "label=org.example.team=red" \
 			"mount=$W:/data:ro" "api=1" "cpu_shares=512" "memory_limit=268435456" \
@@ -320,6 +365,17 @@ start_docker() {
 			"image_digest=$($DOCKER image inspect -f '{{range .RepoDigests}}{{.}}{{end}}' "$IMG" | sed 's/.*@//')" \
 			"cpuset_cpu_count=1"
 	done
+	[ -z "${VG_FALCO_SCENARIOS:-}" ] && return 0
+	# Falco's escape and module rules: a container with the capabilities they need
+	local name=$TAG-docker-caps id pid
+	CLEANUPS+=("$DOCKER rm -f $name")
+	$DOCKER run -d --network none --cap-add SYS_ADMIN --cap-add SYS_MODULE --name "$name" \
+		"$IMG" /bin/sh -c "$INIT" >/dev/null || return 1
+	id=$($DOCKER inspect -f '{{.Id}}' "$name")
+	pid=$($DOCKER inspect -f '{{.State.Pid}}' "$name")
+	pid_ok "$pid" || return 1
+	expect "runtime=docker-caps" "pid=$pid" "full_id=$id" "name=$name" "type=docker" \
+		"image=$IMG" "exec=$DOCKER exec $name" "exec_tty=$DOCKER exec -it $name"
 }
 
 start_podman() {
@@ -350,13 +406,14 @@ start_podman() {
 		[ $n = priv ] && flag=--privileged
 		podman run -d --network none $flag --name "$name" -v "$W:/data:ro" \
 			--label org.example.team=purple --cpu-shares 256 --memory 128m \
-			"$IMG" /bin/sleep 600 >/dev/null || return 1
+			"$IMG" /bin/sh -c "$INIT" >/dev/null || return 1
 		CLEANUPS+=("CONTAINERS_CONF=$W/containers.conf podman rm -f -t 0 $name")
 		local id pid
 		id=$(podman inspect -f '{{.Id}}' "$name")
 		pid=$(podman inspect -f '{{.State.Pid}}' "$name")
 		pid_ok "$pid" || return 1
 		expect "runtime=podman" "pid=$pid" "full_id=$id" "name=$name" "type=podman" "image=$IMG" \
+			"exec=env CONTAINERS_CONF=$W/containers.conf podman exec $name" \
 			"image_repository=localhost/vigil-test/busybox" "image_tag=1.0" \
 			"privileged=$([ $n = priv ] && echo 1 || echo 0)" "mount=$W:/data:ro" \
 			"cpu_shares=256" "memory_limit=134217728" "image_id=$IMAGE_ID" \
@@ -373,16 +430,32 @@ start_podman() {
 	CLEANUPS+=("for h in /sys/fs/cgroup /sys/fs/cgroup/*; do rmdir \$h/libpod_parent/$podid; done")
 	[ -n "$pause" ] || CLEANUPS+=("CONTAINERS_CONF=$W/containers.conf podman rmi -f \$(CONTAINERS_CONF=$W/containers.conf podman images -q localhost/podman-pause)")
 	CLEANUPS+=("CONTAINERS_CONF=$W/containers.conf podman pod rm -f -t 0 $pod")
-	podman run -d --network none --pod "$pod" --name "$name" "$IMG" /bin/sleep 600 >/dev/null || return 1
+	podman run -d --network none --pod "$pod" --name "$name" "$IMG" /bin/sh -c "$INIT" >/dev/null || return 1
 	CLEANUPS+=("CONTAINERS_CONF=$W/containers.conf podman rm -f -t 0 $name")
 	id=$(podman inspect -f '{{.Id}}' "$name")
 	pid=$(podman inspect -f '{{.State.Pid}}' "$name")
 	pid_ok "$pid" || return 1
 	expect "runtime=podman-pod" "pid=$pid" "full_id=$id" "name=$name" "type=podman" "image=$IMG" \
+		"exec=env CONTAINERS_CONF=$W/containers.conf podman exec $name" \
 		"privileged=0" "async=1" "cgroup_parent=$(podman pod inspect -f '{{.Id}}' "$pod")"
 }
 
 : >"$EXP"
+# Falco's k8s_api_server macro names the API server by DNS (fd.sip.name). A node without
+# cluster DNS gets the name in /etc/hosts for the test's duration (rewritten in place, not
+# renamed: /etc/hosts may be a bind mount)
+K8S_API_NAME=kubernetes.default.svc.cluster.local
+hosts_line_out() {
+	local keep
+	keep=$(grep -v "# vigil-test-$$\$" /etc/hosts) && printf '%s\n' "$keep" >/etc/hosts
+}
+if [ -n "${VG_FALCO_SCENARIOS:-}" ]; then
+	if ! getent hosts $K8S_API_NAME >/dev/null; then
+		echo "127.0.0.77 $K8S_API_NAME # vigil-test-$$" >>/etc/hosts
+		CLEANUPS+=("hosts_line_out")
+	fi
+	expect "runtime=k8s-api" "ip=$(getent hosts $K8S_API_NAME | awk '{print $1; exit}')"
+fi
 for r in $RUNTIMES; do
 	[ -n "${OK[$r]:-}" ] || continue
 	s=$(ms)
@@ -394,10 +467,10 @@ for r in $RUNTIMES; do
 	fi
 done
 # the host itself: this shell
-expect "runtime=host" "pid=$$" "full_id=host" "name=host" "type=host"
+expect "runtime=host" "pid=$$" "full_id=host" "name=host" "type=host" "exec="
 
 s=$(ms)
-"$TEST_BIN" "$EXP"
+"$TEST_BIN" "$EXP" "$@"
 rc=$?
 log "checks took $(($(ms) - s)) ms; total $(ms) ms"
 if [ ${#FAILED_START[@]} -gt 0 ]; then

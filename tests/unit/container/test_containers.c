@@ -639,6 +639,116 @@ static void test_retry(void **state)
 	vg_containers_free(ma);
 }
 
+/* Fake mount namespace inodes: beyond any inode number a fixture file gets. */
+#define NS_A 0xfffff001u
+#define NS_B 0xfffff002u
+#define NS_C 0xfffff003u
+
+/* A process in the host's cgroup but a container's mount namespace entered it with setns. */
+static void test_entered_by_mount_ns(void **state)
+{
+	struct vg_containers_opts o;
+	struct vg_containers *m;
+	struct vg_containers_stats st;
+	struct stat sb;
+	uint64_t id_d, id_h;
+	uint32_t host_ns;
+
+	(void)state;
+	put("proc/1/ns/mnt", ""); /* init's mount namespace: this file's inode */
+	assert_int_equal(stat(P("proc/1/ns/mnt"), &sb), 0);
+	host_ns = (uint32_t)sb.st_ino;
+	id_d = proc(110, "/docker/" ID_D, true);
+	id_h = proc(111, "/system.slice/ssh.service", true);
+	/* last: P() reuses its buffers, and the manager keeps the paths */
+	o = fixture_opts();
+	m = vg_containers_new(&o);
+	assert_non_null(m);
+
+	/* the container seen only in the host's mount namespace (runc exec's helper): nothing
+	 * learnt */
+	assert_int_equal(vg_containers_lookup_ns(m, id_d, 110, host_ns)->type, VG_CT_DOCKER);
+	assert_ptr_equal(vg_containers_lookup_ns(m, id_h, 111, NS_A), vg_container_host());
+	/* its own process in its namespace teaches it */
+	assert_int_equal(vg_containers_lookup_ns(m, id_d, 110, NS_A)->type, VG_CT_DOCKER);
+	assert_string_equal(vg_containers_lookup_ns(m, id_h, 111, NS_A)->name, "web");
+	assert_string_equal(vg_containers_lookup_ns(m, 0, 0, NS_A)->name, "web"); /* root cgroup */
+	/* the host's namespace, or one no container has, is the host */
+	assert_ptr_equal(vg_containers_lookup_ns(m, id_h, 111, host_ns), vg_container_host());
+	assert_ptr_equal(vg_containers_lookup_ns(m, id_h, 111, NS_B), vg_container_host());
+	assert_ptr_equal(vg_containers_lookup_ns(m, id_h, 111, 0), vg_container_host());
+	/* the first namespace stays: a nested one (a process that unshared) is not the container's
+	 */
+	assert_int_equal(vg_containers_lookup_ns(m, id_d, 110, NS_C)->type, VG_CT_DOCKER);
+	assert_ptr_equal(vg_containers_lookup_ns(m, id_h, 111, NS_C), vg_container_host());
+	vg_containers_stats(m, &st);
+	assert_int_equal(st.entered, 2);
+	/* the container gone from the cache: what it taught goes too */
+	vg_containers_forget(m, id_d);
+	assert_ptr_equal(vg_containers_lookup_ns(m, id_h, 111, NS_A), vg_container_host());
+	/* back in the cache, seen in the host's namespace only: still nothing */
+	assert_int_equal(vg_containers_lookup_ns(m, id_d, 110, host_ns)->type, VG_CT_DOCKER);
+	assert_ptr_equal(vg_containers_lookup_ns(m, id_h, 111, NS_A), vg_container_host());
+	vg_containers_stats(m, &st);
+	assert_int_equal(st.entered, 2);
+	vg_containers_free(m);
+	unlink(P("proc/1/ns/mnt"));
+}
+
+/*
+ * A container idle since vigil started: no event taught its namespace, so
+ * the manager finds a process of that namespace in /proc whose cgroup is
+ * the container's.
+ */
+static void test_entered_idle_container(void **state)
+{
+	struct vg_containers_opts o;
+	struct vg_containers *m;
+	struct vg_containers_stats st;
+	struct stat sb;
+	uint32_t ns_ctr, ns_private;
+	uint64_t id_h;
+	const struct vg_container *c;
+
+	(void)state;
+	put("proc/1/ns/mnt", "");
+	proc(120, "/docker/" ID_D, true); /* the container's init */
+	id_h = proc(121, "/system.slice/ssh.service", true);
+	proc(122, "/system.slice/cron.service", true);
+	/* pid 121 entered 120's namespace: both ns/mnt files are one inode */
+	put("proc/120/ns/mnt", "");
+	assert_int_equal(mkdir(P("proc/121/ns"), 0755), 0);
+	assert_int_equal(link(P("proc/120/ns/mnt"), P("proc/121/ns/mnt")), 0);
+	assert_int_equal(stat(P("proc/120/ns/mnt"), &sb), 0);
+	ns_ctr = (uint32_t)sb.st_ino;
+	/* pid 122: a service with a mount namespace of its own, no container's */
+	put("proc/122/ns/mnt", "");
+	assert_int_equal(stat(P("proc/122/ns/mnt"), &sb), 0);
+	ns_private = (uint32_t)sb.st_ino;
+	/* last: P() reuses its buffers, and the manager keeps the paths */
+	o = fixture_opts();
+	m = vg_containers_new(&o);
+	assert_non_null(m);
+
+	c = vg_containers_lookup_ns(m, id_h, 121, ns_ctr);
+	assert_int_equal(c->type, VG_CT_DOCKER);
+	assert_string_equal(c->name, "web");
+	/* learnt: no more walks for it */
+	assert_string_equal(vg_containers_lookup_ns(m, id_h, 121, ns_ctr)->name, "web");
+	vg_containers_stats(m, &st);
+	assert_int_equal(st.ns_scans, 1);
+	assert_int_equal(st.entered, 2);
+
+	assert_ptr_equal(vg_containers_lookup_ns(m, id_h, 122, ns_private), vg_container_host());
+	/* known to be no container's: not walked for again */
+	assert_ptr_equal(vg_containers_lookup_ns(m, id_h, 122, ns_private), vg_container_host());
+	vg_containers_stats(m, &st);
+	assert_int_equal(st.ns_scans, 2);
+	assert_int_equal(st.entered, 2);
+	vg_containers_free(m);
+	unlink(P("proc/1/ns/mnt"));
+}
+
 static void test_bad_opts(void **state)
 {
 	struct vg_containers_opts o = {.cgroup2_root = "/"};
@@ -665,11 +775,17 @@ static void test_bad_opts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_resolve_by_pid),	cmocka_unit_test(test_v1_by_pid),
-		cmocka_unit_test(test_bound),		cmocka_unit_test(test_docker_api_async),
-		cmocka_unit_test(test_docker_api_down), cmocka_unit_test(test_podman_api),
-		cmocka_unit_test(test_async_files),	cmocka_unit_test(test_retry),
+		cmocka_unit_test(test_resolve_by_pid),
+		cmocka_unit_test(test_v1_by_pid),
+		cmocka_unit_test(test_bound),
+		cmocka_unit_test(test_docker_api_async),
+		cmocka_unit_test(test_docker_api_down),
+		cmocka_unit_test(test_podman_api),
+		cmocka_unit_test(test_async_files),
+		cmocka_unit_test(test_retry),
 		cmocka_unit_test(test_bad_opts),
+		cmocka_unit_test(test_entered_by_mount_ns),
+		cmocka_unit_test(test_entered_idle_container),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
