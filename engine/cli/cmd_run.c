@@ -14,7 +14,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/enforcement.h"
+#include "cli/engine_metrics.h"
+#include "cli/kernel_apply.h"
+#include "cli/reload.h"
 #include "decode/decode.h"
+#include "enforce/policy.h"
 #include "interest.h"
 #include "kernel/host.h"
 #include "kernel/libbpf_log.h"
@@ -59,6 +64,8 @@ struct run_opts {
 	char *overrides[MAX_OVERRIDES];
 	size_t noverrides;
 	bool ringbuf_set, max_procs_set;
+	struct vg_enforcement enforce;
+	bool enforce_set, self_protect_set;
 };
 
 /* What the config starts besides the probes: outputs, rate limiter, metrics. */
@@ -75,6 +82,19 @@ struct ops {
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t counters_requested;
 static struct ops *ops_for_loop;
+static struct vg_reloader *reloader_for_signal;
+
+/* What the event loop swaps rules in and publishes metrics with (vigil run only). */
+struct live {
+	struct ring_buffer *rb;
+	struct vg_probes *probes;
+	struct vg_alerter *alerter;
+	struct vg_reloader *reloader;
+	struct vg_engine_metrics *em;
+	struct vg_enforcement *enforce;
+	time_t last_tick;
+};
+static struct live *live_for_loop;
 
 static void on_stop(int sig)
 {
@@ -88,8 +108,14 @@ static void on_usr1(int sig)
 	counters_requested = 1;
 }
 
+static void on_hup(int sig)
+{
+	(void)sig;
+	vg_reloader_request(reloader_for_signal);
+}
+
 /* No SA_RESTART: the ring-buffer poll must return at once on a signal. */
-static void install_signals(void)
+static void install_signals(bool hup_reloads)
 {
 	struct sigaction sa = {0};
 
@@ -98,6 +124,11 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
+	/* SIGHUP reloads in vigil run; elsewhere it keeps its default (a hangup ends it) */
+	if (hup_reloads) {
+		sa.sa_handler = on_hup;
+		sigaction(SIGHUP, &sa, NULL);
+	}
 }
 
 static void print_counters(const struct vg_probes *probes, const struct vg_pipeline *pl)
@@ -108,8 +139,9 @@ static void print_counters(const struct vg_probes *probes, const struct vg_pipel
 		return;
 	fprintf(stderr, "vigil: kernel:");
 	for (int t = VG_EV_NONE + 1; t < VG_EV__MAX; t++)
-		fprintf(stderr, " %s sent=%llu dropped=%llu;", vg_event_type_name(t),
-			(unsigned long long)k[t].sent, (unsigned long long)k[t].dropped);
+		fprintf(stderr, " %s sent=%llu dropped=%llu filtered=%llu;", vg_event_type_name(t),
+			(unsigned long long)k[t].sent, (unsigned long long)k[t].dropped,
+			(unsigned long long)k[t].filtered);
 	fprintf(stderr,
 		"\nvigil: user space: decoded=%llu malformed=%llu processes=%zu "
 		"evicted=%zu\n",
@@ -156,7 +188,11 @@ static void usage(FILE *f, const char *cmd)
 		"  -o KEY.PATH=VALUE  override one configuration key (repeatable)\n"
 		"  --ringbuf-size N   kernel ring buffer size, power of two (default 8M)\n"
 		"  --max-procs N      process table bound (default %d)\n"
-		"  -v, --verbose      print libbpf's messages\n",
+		"  -v, --verbose      print libbpf's messages\n"
+		"  --enforce MODE     rules with an action: on (default), audit (report only), "
+		"off\n"
+		"  --enforce-tier T   auto (LSM where active, else signal) or signal\n"
+		"  --no-self-protect  let other processes kill or ptrace vigil (LSM tier)\n",
 		cmd, DEFAULT_MAX_PROCS);
 }
 
@@ -171,9 +207,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{"help", no_argument, NULL, 'h'},
 		{"config", required_argument, NULL, 'c'},
 		{"option", required_argument, NULL, 'o'},
+		{"enforce", required_argument, NULL, 'E'},
+		{"enforce-tier", required_argument, NULL, 'T'},
+		{"no-self-protect", no_argument, NULL, 'S'},
 		{0},
 	};
-	int c;
+	int c, mode;
 
 	while ((c = getopt_long(argc, argv, "r:w:c:o:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -212,6 +251,28 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 				return 2;
 			}
 			o->max_procs_set = true;
+			break;
+		case 'E':
+			if ((mode = vg_enf_mode_parse(optarg)) < 0) {
+				fprintf(stderr, "vigil: --enforce: '%s' is not off, audit or on\n",
+					optarg);
+				return 2;
+			}
+			o->enforce.mode = (enum vg_enf_mode)mode;
+			o->enforce_set = true;
+			break;
+		case 'T':
+			if (strcmp(optarg, "signal") != 0 && strcmp(optarg, "auto") != 0) {
+				fprintf(stderr,
+					"vigil: --enforce-tier: '%s' is not auto or signal\n",
+					optarg);
+				return 2;
+			}
+			o->enforce.force_signal = strcmp(optarg, "signal") == 0;
+			break;
+		case 'S':
+			o->enforce.self_protect = false;
+			o->self_protect_set = true;
 			break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout, argv[0]); return -1;
@@ -255,6 +316,109 @@ static void print_output_stats(const struct vg_output_stats *st, void *arg)
 		st->last_error[0] ? " last error: " : "", st->last_error);
 }
 
+static void reload_failed(struct live *lv, struct vg_reload_result *res)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	fprintf(stderr, "vigil: reload (%s) failed, the previous rules stay in force: %s\n",
+		res->reason, res->error);
+	vg_engine_metrics_reload(lv->em, false,
+				 (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
+				 vg_mono_ns() - res->started_ns);
+	if (ops_for_loop)
+		vg_reload_failure_alert(ops_for_loop->outs, ops_for_loop->hostname,
+					(uint64_t)now.tv_sec * 1000000000ull +
+						(uint64_t)now.tv_nsec,
+					res->reason, res->error);
+}
+
+/*
+ * The swap, between two ring-buffer reads: the kernel first sends what the
+ * old or the new rules need; what it queued until now is read with the old
+ * rules; the new rules take over; then the kernel narrows to what they need.
+ * Every event is so evaluated by exactly one ruleset, and none a rule needs
+ * is filtered out on the way.
+ */
+static void apply_reload(struct live *lv, struct vg_reload_result *res)
+{
+	uint64_t t0 = vg_mono_ns(), swap_ns;
+	struct vg_ruleset *old = lv->alerter->rules;
+	struct vg_enf_policy *policy = NULL;
+	struct timespec now;
+	int n;
+
+	/* first: it takes the enforcing rules out of the rule engine's hands */
+	if (res->ok && vg_enforcement_compile(lv->enforce, res->rules, &policy) != 0) {
+		res->ok = false;
+		snprintf(res->error, sizeof(res->error),
+			 "the enforcing rules do not compile for the kernel (errors above)");
+	}
+	if (res->ok && vg_apply_ruleset_to_kernel(lv->probes, old, res->rules) < 0) {
+		res->ok = false;
+		snprintf(res->error, sizeof(res->error),
+			 "the kernel's syscall set could not be "
+			 "widened for the new rules");
+	}
+	if (!res->ok) {
+		vg_enf_policy_free(policy);
+		reload_failed(lv, res);
+		vg_reloader_retire(lv->reloader, res);
+		return;
+	}
+	ring_buffer__consume(lv->rb);
+	/*
+	 * The new enforcer is attached before the old one goes: no gap. A
+	 * decision the old one makes in between reaches user space after the
+	 * swap and is reported under the new policy's rule of that index.
+	 */
+	if (vg_enforcement_start(lv->enforce, policy, lv->probes) != 0) {
+		vg_enf_policy_free(policy);
+		vg_apply_ruleset_to_kernel(lv->probes, NULL, old);
+		res->ok = false;
+		snprintf(res->error, sizeof(res->error),
+			 "the new enforcement policy could not be loaded into the kernel");
+		reload_failed(lv, res);
+		vg_reloader_retire(lv->reloader, res);
+		return;
+	}
+	lv->alerter->enforce = lv->enforce->policy;
+	lv->alerter->rules = res->rules;
+	res->rules = old; /* freed by the reload thread, off the event path */
+	n = vg_apply_ruleset_to_kernel(lv->probes, NULL, lv->alerter->rules);
+	vg_engine_metrics_bind_rules(lv->em, lv->alerter->rules, n);
+	swap_ns = vg_mono_ns() - t0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	vg_engine_metrics_reload(lv->em, true,
+				 (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
+				 vg_mono_ns() - res->started_ns);
+	fprintf(stderr,
+		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls; "
+		"loaded in %.1f ms, swapped in %.3f ms\n",
+		res->reason, vg_ruleset_rule_count(lv->alerter->rules),
+		vg_cli_rules_enabled(lv->alerter->rules), n, (double)res->compile_ns / 1e6,
+		(double)swap_ns / 1e6);
+	if (res->restart_keys[0])
+		fprintf(stderr, "vigil: reload: changes to %s take effect at restart\n",
+			res->restart_keys);
+	vg_reloader_retire(lv->reloader, res);
+}
+
+/* Once per loop iteration: a finished reload, and once a second the table gauges. */
+static void live_tick(struct live *lv)
+{
+	struct vg_reload_result *res = vg_reloader_take(lv->reloader);
+	time_t now;
+
+	if (res)
+		apply_reload(lv, res);
+	now = time(NULL);
+	if (lv->em && now != lv->last_tick) {
+		vg_engine_metrics_tick(lv->em);
+		lv->last_tick = now;
+	}
+}
+
 static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struct vg_pipeline *pl)
 {
 	while (!stop_requested) {
@@ -269,6 +433,8 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struc
 			return 1;
 		}
 		containers_tick(pl->containers);
+		if (live_for_loop)
+			live_tick(live_for_loop);
 		if (counters_requested) {
 			counters_requested = 0;
 			print_counters(probes, pl);
@@ -293,6 +459,33 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struc
 	return 0;
 }
 
+/*
+ * vigil run, once the probes are up: the kernel side follows the rules
+ * through the same step a reload uses, the engine metrics are registered,
+ * and the reload thread starts watching.
+ */
+static int start_live(struct live *lv, const struct vg_reload_src *src, struct ops *ops,
+		      struct vg_pipeline *pl, struct vg_probes *probes)
+{
+	int n = vg_apply_ruleset_to_kernel(probes, NULL, lv->alerter->rules);
+
+	if (n < 0)
+		return -1;
+	lv->probes = probes;
+	lv->em = vg_engine_metrics_new(ops->metrics, pl, probes);
+	if (!lv->em || vg_engine_metrics_bind_rules(lv->em, lv->alerter->rules, n) != 0) {
+		fprintf(stderr, "vigil: out of memory for the engine metrics\n");
+		return -1;
+	}
+	lv->alerter->on_alert = vg_engine_metrics_on_alert;
+	lv->alerter->on_alert_arg = lv->em;
+	vg_engine_metrics_tick(lv->em);
+	/* without it vigil still runs: SIGHUP and file changes are then not acted on */
+	lv->reloader = vg_reloader_start(src, &ops->cfg);
+	reloader_for_signal = lv->reloader;
+	return 0;
+}
+
 /* Loads the config and starts the outputs, the rate limiter and the metrics endpoint. */
 static int ops_start(struct ops *ops, struct run_opts *o)
 {
@@ -308,16 +501,14 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 	if (gethostname(ops->hostname, sizeof(ops->hostname) - 1) != 0)
 		strcpy(ops->hostname, "unknown");
 	/* command-line options win over the file */
+	if (!o->enforce_set)
+		o->enforce.mode = (enum vg_enf_mode)ops->cfg.enforce;
+	if (!o->self_protect_set)
+		o->enforce.self_protect = ops->cfg.self_protect;
 	if (!o->ringbuf_set)
 		o->ringbuf_bytes = ops->cfg.ring_buffer_size;
 	if (!o->max_procs_set)
 		o->max_procs = ops->cfg.process_table_size;
-	for (size_t i = 0; !o->nrule_paths && i < ops->cfg.n_rules_files && i < MAX_RULE_PATHS; i++)
-		o->rule_paths[i] = ops->cfg.rules_files[i];
-	if (!o->nrule_paths)
-		o->nrule_paths =
-			(int)(ops->cfg.n_rules_files < MAX_RULE_PATHS ? ops->cfg.n_rules_files
-								      : MAX_RULE_PATHS);
 	vg_config_outputs(&ops->cfg, &oc);
 	ops->outs = vg_outputs_new(&oc);
 	if (!ops->outs)
@@ -374,8 +565,19 @@ static int run(struct run_opts *o)
 	struct vg_probes *probes = NULL;
 	struct ring_buffer *rb = NULL;
 	struct vg_ruleset *rules = NULL;
+	struct vg_enf_policy *policy = NULL;
 	struct vg_alerter alerter = {0};
 	struct ops ops = {0};
+	struct live lv = {.alerter = &alerter, .enforce = &o->enforce};
+	struct vg_reload_src src = {
+		.config_path = o->config_path,
+		.overrides = o->overrides,
+		.noverrides = o->noverrides,
+		.cli_rules = o->rule_paths,
+		.ncli_rules = o->nrule_paths,
+		.fallback_rules = VIGIL_DEFAULT_RULES,
+		.running = &ops.cfg,
+	};
 	FILE *capture = NULL;
 	bool wanted[VG_SC__MAX];
 	int ret = 1, seeded;
@@ -411,23 +613,29 @@ static int run(struct run_opts *o)
 		pl.sink = vg_sink_event_json;
 		pl.sink_ctx = &pl;
 	} else {
-		if (o->nrule_paths == 0 && access(VIGIL_DEFAULT_RULES, R_OK) == 0)
-			o->rule_paths[o->nrule_paths++] = VIGIL_DEFAULT_RULES;
-		if (o->nrule_paths == 0) {
+		const char *paths[VG_RELOAD_MAX_PATHS];
+		int npaths = vg_reload_rule_paths(&src, &ops.cfg, paths);
+
+		if (npaths == 0) {
 			fprintf(stderr,
-				"vigil: no rules: give -r FILE|DIR (vigil's own are in rules/; "
-				"%s is absent)\n",
+				"vigil: no rules: give -r FILE|DIR or rules_files (vigil's own are "
+				"in rules/; %s is absent)\n",
 				VIGIL_DEFAULT_RULES);
 			goto out;
 		}
-		rules = vg_cli_load_rules(o->rule_paths, o->nrule_paths);
+		/* the same load as a reload: the config's priority, rules: and rule_matching */
+		rules = vg_cli_load_rules_cfg(paths, npaths, &ops.cfg, NULL, 0);
 		if (!rules || vg_alerter_init(&alerter, rules, pl.procs, stdout) != 0)
+			goto out;
+		/* before the syscall set: the kernel reports enforcing rules itself */
+		if (vg_enforcement_compile(&o->enforce, rules, &policy) != 0)
 			goto out;
 		alerter.outs = ops.outs;
 		alerter.rl = ops.rl;
 		ops_for_loop = &ops;
-		fprintf(stderr, "vigil: %zu rules loaded, capturing %d syscalls\n",
-			vg_ruleset_rule_count(rules), vg_interest_from_rules(rules, wanted));
+		fprintf(stderr, "vigil: %zu rules loaded (%zu enabled), capturing %d syscalls\n",
+			vg_ruleset_rule_count(rules), vg_cli_rules_enabled(rules),
+			vg_interest_from_rules(rules, wanted));
 		popts.syscalls = wanted;
 		pl.sink = vg_sink_alerts;
 		pl.sink_ctx = &alerter;
@@ -435,8 +643,16 @@ static int run(struct run_opts *o)
 	pl.containers = vg_containers_new(&(struct vg_containers_opts){0});
 	if (!pl.containers)
 		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
-	install_signals();
+	install_signals(rules != NULL);
 	if (vg_probes_start(&popts, &probes) != 0)
+		goto out;
+	if (policy) {
+		if (vg_enforcement_start(&o->enforce, policy, probes) != 0)
+			goto out;
+		policy = NULL; /* owned by o->enforce now */
+		alerter.enforce = o->enforce.policy;
+	}
+	if (rules && start_live(&lv, &src, &ops, &pl, probes) != 0)
 		goto out;
 	/* attach first, then seed: a process born in between is in one or the other */
 	seeded = vg_procfs_seed(pl.procs, "/proc");
@@ -449,17 +665,30 @@ static int run(struct run_opts *o)
 		fprintf(stderr, "vigil: cannot open the ring buffer: %s\n", strerror(errno));
 		goto out;
 	}
+	lv.rb = rb;
+	if (rules)
+		live_for_loop = &lv;
 	fprintf(stderr, "vigil: ready: %d probes attached, %d processes seeded from /proc\n",
 		vg_probes_attached(probes), seeded);
 	ret = consume(rb, probes, &pl);
 	print_counters(probes, &pl);
 out:
+	reloader_for_signal = NULL;
+	live_for_loop = NULL;
+	vg_reloader_stop(lv.reloader);
+	/* scrapes read the probes' counters and the pipeline: no scrape past here */
+	vg_metrics_server_stop(ops.server);
+	ops.server = NULL;
+	rules = alerter.rules; /* the ones in force, after any reload */
 	ring_buffer__free(rb);
+	vg_enforcement_stop(&o->enforce);
+	vg_enf_policy_free(policy);
 	vg_probes_stop(probes);
 	if (capture && fclose(capture) != 0)
 		fprintf(stderr, "vigil: closing the capture failed: %s\n", strerror(errno));
 	ops_for_loop = NULL;
 	ops_stop(&ops);
+	vg_engine_metrics_free(lv.em);
 	vg_alerter_fini(&alerter);
 	vg_ruleset_free(rules);
 	vg_containers_free(pl.containers);
@@ -473,6 +702,7 @@ static int run_cmd(int argc, char **argv, bool events)
 		.events = events,
 		.ringbuf_bytes = DEFAULT_RINGBUF_BYTES,
 		.max_procs = DEFAULT_MAX_PROCS,
+		.enforce = {.mode = VG_ENF_MODE_ON, .self_protect = true},
 	};
 	int err = parse_opts(argc, argv, &o);
 

@@ -6,11 +6,14 @@
  */
 #include <getopt.h>
 #include <json-c/json.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "enforce/policy.h"
 #include "rules/loader.h"
 
 static void usage(FILE *f)
@@ -104,6 +107,24 @@ static void print_text(const struct vg_ruleset *rs)
 	       vg_ruleset_warning_count(rs));
 }
 
+/* Rules with an action must also compile for the kernel, as `vigil run` will. */
+static int validate_enforcement(const struct vg_ruleset *rs, bool json)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct vg_enf_opts o = {.mode = VG_ENF_MODE_ON, .self_exe = n > 0 ? self : NULL};
+	struct vg_enf_policy *p = NULL;
+	int nerr;
+
+	if (n > 0)
+		self[n] = '\0';
+	nerr = vg_enf_policy_build(rs, &o, &p, stderr);
+	if (!json && p && p->nrules)
+		printf("%zu enforcing rules compile for the kernel\n", p->nrules);
+	vg_enf_policy_free(p);
+	return nerr;
+}
+
 int vg_cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -155,6 +176,8 @@ int vg_cmd_validate(int argc, char **argv)
 	else
 		print_text(rs);
 	ret = vg_ruleset_error_count(rs) ? 1 : 0;
+	if (!ret)
+		ret = validate_enforcement(rs, json) ? 1 : 0;
 	vg_ruleset_free(rs);
 	free(files);
 	return ret;

@@ -154,6 +154,9 @@ int vg_features_hook_tiers(const struct vg_features *f, struct vg_hook_tier *out
 		{"process.fork", "observe", observe},
 		{"process.exit", "observe", observe},
 		{"process.exec", "enforce", enforce},
+		{"file.open", "enforce", enforce},
+		{"net.connect", "enforce", enforce},
+		{"self.protect", "enforce", lsm_usable(f) ? "lsm" : "unavailable"},
 	};
 	int n = 0;
 

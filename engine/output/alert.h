@@ -20,6 +20,7 @@ struct vg_proc;
 struct vg_proc_table;
 struct vg_outputs;
 struct vg_ratelimit;
+struct vg_enf_policy;
 
 struct vg_alerter {
 	struct vg_ruleset *rules;
@@ -32,6 +33,11 @@ struct vg_alerter {
 	char *text; /* rendered output, reused across alerts */
 	size_t text_cap;
 	uint64_t alerts;
+	/* called for each alert written (after rate limiting), e.g. per-rule metrics */
+	void (*on_alert)(void *arg, const struct vg_rule *r);
+	void *on_alert_arg;
+	/* the enforcement policy in force: rule ids in the kernel's decisions index it */
+	const struct vg_enf_policy *enforce;
 };
 
 int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_proc_table *procs,

@@ -10,6 +10,7 @@
 
 #include "container/container.h"
 #include "decode/decode.h"
+#include "enforce/names.h"
 #include "kernel/syscall_table.h"
 #include "state/fd_table.h"
 #include "state/proc_table.h"
@@ -106,6 +107,8 @@ static json_object *flags_json(uint16_t flags)
 		{VG_HF_PATH_TRUNC, "path_truncated"},
 		{VG_HF_PATH_UNREACH, "path_unreachable"},
 		{VG_HF_ARGV_FAULT, "argv_unreadable"},
+		{VG_HF_EXE_UPPER, "exe_upper_layer"},
+		{VG_HF_ENFORCE, "enforcement"},
 	};
 	json_object *arr = json_object_new_array();
 
@@ -248,6 +251,29 @@ static json_object *file_json(const struct vg_file *f)
 	return o;
 }
 
+/* A decision of the enforcement probe: what was done, by which tier, to what. */
+json_object *vg_enforcement_json(const struct vg_event *ev)
+{
+	json_object *o = json_object_new_object();
+	struct vg_enforce_info info;
+
+	if (ev->var[VG_VAR_ENFORCE].len != sizeof(info))
+		return o;
+	memcpy(&info, ev->var[VG_VAR_ENFORCE].ptr, sizeof(info));
+	add_str(o, "action", vg_enf_action_name(info.action));
+	add_str(o, "mode", vg_enf_mode_name(info.mode));
+	add_str(o, "tier", vg_enf_tier_name(info.tier));
+	add_str(o, "result", vg_enf_result_name(info.result));
+	add_str(o, "operation", vg_enf_op_name(info.op));
+	if (ev->fd && ev->fd->name)
+		add_str(o, "target", ev->fd->name);
+	else if (ev->path_abs)
+		add_str(o, "target", ev->path_abs);
+	if (info.target_pid)
+		json_object_object_add(o, "target_pid", json_object_new_int64(info.target_pid));
+	return o;
+}
+
 static void add_syscall(json_object *o, const struct vg_event *ev)
 {
 	const struct vg_syscall_body *b = ev->sc;
@@ -292,6 +318,8 @@ static void add_syscall(json_object *o, const struct vg_event *ev)
 	}
 	if (ev->path2_abs)
 		add_str(o, "name2", ev->path2_abs);
+	if (ev->hdr->flags & VG_HF_ENFORCE)
+		json_object_object_add(o, "enforcement", vg_enforcement_json(ev));
 	if (ev->fd) {
 		json_object *fd = json_object_new_object();
 		char type[2] = {ev->fd->type, '\0'};

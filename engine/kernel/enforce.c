@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "kernel/enforce.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enforce.skel.h"
+#include "enforce/policy.h"
+#include "kernel/libbpf_log.h"
+#include "kernel/syscall_table.h"
+
+struct vg_enforcer {
+	struct enforce_bpf *skel;
+	enum vg_enf_tier tier;
+};
+
+/* BPF LSM runs only when "bpf" is in the kernel's active LSM list. */
+bool vg_bpf_lsm_active(void)
+{
+	char list[512] = "", padded[520];
+	FILE *f = fopen("/sys/kernel/security/lsm", "r");
+
+	if (!f)
+		return false;
+	if (!fgets(list, sizeof(list), f))
+		list[0] = '\0';
+	fclose(f);
+	list[strcspn(list, "\n")] = '\0';
+	snprintf(padded, sizeof(padded), ",%s,", list);
+	return strstr(padded, ",bpf,") != NULL;
+}
+
+static unsigned count_kind(const struct vg_enf_policy *p, bool prefix)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < p->nstrs; i++)
+		n += p->strs[i].prefix == prefix;
+	return n;
+}
+
+static unsigned at_least_one(size_t n)
+{
+	return n ? (unsigned)n : 1;
+}
+
+/* Only the hooks the policy needs are loaded: the others would cost on every event. */
+static void choose_programs(struct enforce_bpf *skel, const struct vg_enf_policy *p, bool lsm)
+{
+	unsigned ops = p->conf.ops;
+
+	bpf_program__set_autoload(skel->progs.lsm_exec, lsm && (ops & VG_ENF_OP_EXEC));
+	bpf_program__set_autoload(skel->progs.lsm_open, lsm && (ops & VG_ENF_OP_OPEN));
+	bpf_program__set_autoload(skel->progs.lsm_connect, lsm && (ops & VG_ENF_OP_CONNECT));
+	bpf_program__set_autoload(skel->progs.lsm_task_kill, lsm && p->conf.self_protect);
+	bpf_program__set_autoload(skel->progs.lsm_ptrace, lsm && p->conf.self_protect);
+	bpf_program__set_autoload(skel->progs.signal_exec, !lsm && (ops & VG_ENF_OP_EXEC));
+	bpf_program__set_autoload(skel->progs.signal_sys_exit,
+				  !lsm && (ops & (VG_ENF_OP_OPEN | VG_ENF_OP_CONNECT)));
+}
+
+static void configure(struct enforce_bpf *skel, const struct vg_enf_policy *p,
+		      const struct vg_enforcer_opts *o)
+{
+	skel->rodata->self_tgid = o->self_tgid;
+	skel->rodata->wakeup_bytes = o->wakeup_bytes;
+	skel->rodata->nr_open = vg_syscall_nr(VG_SC_open);
+	skel->rodata->nr_openat = vg_syscall_nr(VG_SC_openat);
+	skel->rodata->nr_openat2 = vg_syscall_nr(VG_SC_openat2);
+	skel->rodata->nr_creat = vg_syscall_nr(VG_SC_creat);
+	skel->rodata->nr_connect = vg_syscall_nr(VG_SC_connect);
+	bpf_map__set_max_entries(skel->maps.enf_conj, at_least_one(p->nconj));
+	bpf_map__set_max_entries(skel->maps.enf_cmp, at_least_one(p->ncmp));
+	bpf_map__set_max_entries(skel->maps.enf_str, at_least_one(count_kind(p, false)));
+	bpf_map__set_max_entries(skel->maps.enf_prefix, at_least_one(count_kind(p, true)));
+	bpf_map__set_max_entries(skel->maps.enf_num, at_least_one(p->nnums));
+	bpf_map__set_max_entries(skel->maps.enf_net, at_least_one(p->nnets));
+}
+
+static int share_maps(struct enforce_bpf *skel, const struct vg_shared_maps *m)
+{
+	int err = bpf_map__reuse_fd(skel->maps.events, m->events);
+
+	err = err ?: bpf_map__reuse_fd(skel->maps.counters, m->counters);
+	err = err ?: bpf_map__reuse_fd(skel->maps.record_scratch, m->record_scratch);
+	err = err ?: bpf_map__reuse_fd(skel->maps.path_scratch, m->path_scratch);
+	return err;
+}
+
+static int put(struct bpf_map *map, const void *key, const void *val)
+{
+	return bpf_map__update_elem(map, key, bpf_map__key_size(map), val, bpf_map__value_size(map),
+				    BPF_ANY)
+		       ? -errno
+		       : 0;
+}
+
+static int fill_strings(struct enforce_bpf *skel, const struct vg_enf_policy *p)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < p->nstrs && !err; i++) {
+		const struct vg_enf_str_ent *e = &p->strs[i];
+		struct vg_enf_prefix_key k = {.field = e->field};
+
+		memcpy(k.s, e->s, e->len);
+		if (e->prefix) {
+			k.prefixlen = 32 + 8 * (uint32_t)e->len;
+			err = put(skel->maps.enf_prefix, &k, &e->mask);
+		} else {
+			err = put(skel->maps.enf_str, &k.field, &e->mask);
+		}
+	}
+	return err;
+}
+
+/* Entries first, the configuration last: a hook sees a whole policy or none. */
+static int fill_maps(struct enforce_bpf *skel, const struct vg_enf_policy *p)
+{
+	uint32_t zero = 0;
+	int err = fill_strings(skel, p);
+
+	for (uint32_t i = 0; i < p->nconj && !err; i++)
+		err = put(skel->maps.enf_conj, &i, &p->conjs[i]);
+	for (uint32_t i = 0; i < p->ncmp && !err; i++)
+		err = put(skel->maps.enf_cmp, &i, &p->cmps[i]);
+	for (size_t i = 0; i < p->nnums && !err; i++) {
+		struct vg_enf_num_key k = {.field = p->nums[i].field, .value = p->nums[i].value};
+
+		err = put(skel->maps.enf_num, &k, &p->nums[i].mask);
+	}
+	for (size_t i = 0; i < p->nnets && !err; i++) {
+		struct vg_enf_net_key k = {.prefixlen = p->nets[i].prefixlen};
+
+		memcpy(k.addr, p->nets[i].addr, 16);
+		err = put(skel->maps.enf_net, &k, &p->nets[i].mask);
+	}
+	return err ?: put(skel->maps.enf_conf, &zero, &p->conf);
+}
+
+static int load(struct vg_enforcer *e, const struct vg_enf_policy *p,
+		const struct vg_enforcer_opts *o, bool lsm)
+{
+	struct enforce_bpf *skel = enforce_bpf__open();
+	int err;
+
+	if (!skel)
+		return -errno;
+	e->skel = skel;
+	e->tier = lsm ? VG_ENF_TIER_LSM : VG_ENF_TIER_SIGNAL;
+	choose_programs(skel, p, lsm);
+	configure(skel, p, o);
+	err = share_maps(skel, &o->maps);
+	vg_libbpf_log_reset();
+	err = err ?: enforce_bpf__load(skel);
+	err = err ?: fill_maps(skel, p);
+	err = err ?: enforce_bpf__attach(skel);
+	return err;
+}
+
+int vg_enforcer_start(const struct vg_enf_policy *p, const struct vg_enforcer_opts *o,
+		      struct vg_enforcer **out)
+{
+	struct vg_enforcer *e = calloc(1, sizeof(*e));
+	bool lsm = !o->force_signal && vg_bpf_lsm_active();
+	int err;
+
+	*out = NULL;
+	if (!e)
+		return -ENOMEM;
+	err = load(e, p, o, lsm);
+	if (err && lsm) {
+		fprintf(stderr,
+			"vigil: BPF LSM is active but the LSM enforcement hooks failed to "
+			"load (%s); enforcing with signals instead\n",
+			strerror(-err));
+		vg_libbpf_log_print_tail(6);
+		enforce_bpf__destroy(e->skel);
+		e->skel = NULL;
+		err = load(e, p, o, false);
+	}
+	if (err) {
+		fprintf(stderr, "vigil: loading the enforcement probe failed: %s\n",
+			strerror(-err));
+		vg_libbpf_log_print_tail(8);
+		vg_enforcer_stop(e);
+		return err;
+	}
+	*out = e;
+	return 0;
+}
+
+void vg_enforcer_stop(struct vg_enforcer *e)
+{
+	if (!e)
+		return;
+	enforce_bpf__destroy(e->skel);
+	free(e);
+}
+
+enum vg_enf_tier vg_enforcer_tier(const struct vg_enforcer *e)
+{
+	return e->tier;
+}
