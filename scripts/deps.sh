@@ -6,9 +6,11 @@ set -euo pipefail
 BUILD_PKGS=(cmake make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
 	libyaml-dev libpcre2-dev libjson-c-dev libseccomp-dev libcurl4-openssl-dev
 	libmicrohttpd-dev)
-# tests: unit framework, sanitizer/fuzzer runtimes, the QEMU harness, setpriv/unshare
+# tests: unit framework, sanitizer/fuzzer runtimes, the QEMU harness, setpriv/unshare,
+# perf (profiling the benchmarks), ssh and ip (the live Falco rules test's SSH peer namespace)
 TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio util-linux
-	rsyslog prometheus python3-jsonschema python3-yaml openssl)
+	rsyslog prometheus python3-jsonschema python3-yaml openssl linux-perf
+	openssh-client iproute2)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")
