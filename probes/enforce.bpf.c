@@ -398,18 +398,6 @@ int BPF_PROG(lsm_connect, struct socket *sock, struct sockaddr *address, int add
 
 /* ---- the signal tier's syscall exits ---- */
 
-static __always_inline struct file *file_of_fd(struct task_struct *task, int fd)
-{
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file = NULL;
-
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_core_read(&file, sizeof(file), &fds[fd]);
-	return file;
-}
-
 static __always_inline bool is_open_nr(long nr)
 {
 	return nr >= 0 && (nr == nr_open || nr == nr_openat || nr == nr_openat2 || nr == nr_creat);
@@ -429,7 +417,7 @@ int BPF_PROG(signal_sys_exit, struct pt_regs *regs, long ret)
 	if (is_open_nr(nr)) {
 		/* a failed open gave the process nothing to use */
 		if (ret < 0 || !(s = begin(task, &conf, VG_ENF_OP_OPEN)) ||
-		    !(file = file_of_fd(task, ret)) || !(c = decide_open(s, conf, task, file)))
+		    !(file = task_file_of_fd(task, ret)) || !(c = decide_open(s, conf, task, file)))
 			return 0;
 		act_signal(c, &a.info);
 		a.ret = ret;

@@ -133,15 +133,7 @@ static __always_inline int fd_of(const struct vg_syscall_body *b, long ret, __u8
 
 static __always_inline struct file *file_of_fd(int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file = NULL;
-
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_core_read(&file, sizeof(file), &fds[fd]);
-	return file;
+	return task_file_of_fd(bpf_get_current_task_btf(), fd);
 }
 
 static __always_inline __u32 put_ustr(char *buf, __u32 pos, __u16 id, __u64 uptr)

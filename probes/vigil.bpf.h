@@ -299,6 +299,19 @@ static __always_inline __u32 walk_path(const struct path *path, char *pb, __u16 
 	return w.off;
 }
 
+/* The file behind a task's fd, or NULL. */
+static __always_inline struct file *task_file_of_fd(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *file = NULL;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
 /* Appends the resolved name of path as variable field id. */
 static __always_inline __u32 put_path(char *buf, __u32 pos, __u16 id, const struct path *path,
 				      __u16 *flags)

@@ -6,8 +6,6 @@
  */
 #include <getopt.h>
 #include <json-c/json.h>
-#include <limits.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,15 +108,9 @@ static void print_text(const struct vg_ruleset *rs)
 /* Rules with an action must also compile for the kernel, as `vigil run` will. */
 static int validate_enforcement(const struct vg_ruleset *rs, bool json)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	struct vg_enf_opts o = {.mode = VG_ENF_MODE_ON, .self_exe = n > 0 ? self : NULL};
 	struct vg_enf_policy *p = NULL;
-	int nerr;
+	int nerr = vg_enf_policy_build_host(rs, VG_ENF_MODE_ON, false, &p, stderr);
 
-	if (n > 0)
-		self[n] = '\0';
-	nerr = vg_enf_policy_build(rs, &o, &p, stderr);
 	if (!json && p && p->nrules)
 		printf("%zu enforcing rules compile for the kernel\n", p->nrules);
 	vg_enf_policy_free(p);

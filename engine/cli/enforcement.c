@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/enforcement.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "enforce/policy.h"
@@ -12,32 +10,11 @@
 #include "kernel/probes.h"
 #include "rules/compile.h"
 
-/* The binary behind a /proc link, or NULL. */
-static char *exe_of(const char *link)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return strdup(buf);
-}
-
 int vg_enforcement_compile(const struct vg_enforcement *e, struct vg_ruleset *rs,
 			   struct vg_enf_policy **out)
 {
-	char *self = exe_of("/proc/self/exe"), *init = exe_of("/proc/1/exe");
-	struct vg_enf_opts o = {
-		.mode = e->mode,
-		.self_protect = e->self_protect,
-		.self_exe = self,
-		.init_exe = init,
-	};
-	int nerr = vg_enf_policy_build(rs, &o, out, stderr);
+	int nerr = vg_enf_policy_build_host(rs, e->mode, e->self_protect, out, stderr);
 
-	free(self);
-	free(init);
 	if (nerr) {
 		fprintf(stderr, "vigil: %d error(s) in the enforcing rules\n", nerr);
 		return nerr;
@@ -61,7 +38,7 @@ int vg_enforcement_start(struct vg_enforcement *e, struct vg_enf_policy *p,
 	int err;
 
 	vg_probes_shared_maps(probes, &o.maps);
-	if (p && !p->nrules && (e->force_signal || !vg_bpf_lsm_active())) {
+	if (p && !p->nrules && (e->force_signal || !vg_enforcer_lsm_possible())) {
 		vg_enf_policy_free(p); /* self-protection alone needs LSM */
 		p = NULL;
 	}

@@ -11,9 +11,11 @@
  */
 #include "enforce/policy.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "enforce/kfields.h"
 #include "rules/internal.h"
@@ -808,13 +810,12 @@ const struct vg_enf_conj *vg_enf_policy_match(const struct vg_enf_policy *p,
 /* ---- the policy ---- */
 
 /* An exec of path by root on the host, with nothing else known. */
-static void exec_subject(struct vg_enf_subject *s, const char *path)
+static void exec_subject(struct vg_enf_subject *s, const char *path, char comm[16])
 {
 	const char *slash = strrchr(path, '/');
-	static char comm[16];
 
 	memset(s, 0, sizeof(*s));
-	snprintf(comm, sizeof(comm), "%s", slash ? slash + 1 : path);
+	snprintf(comm, 16, "%s", slash ? slash + 1 : path);
 	s->op = VG_ENF_OP_EXEC;
 	s->str[VG_ENF_F_EXE] = path;
 	s->str[VG_ENF_F_COMM] = comm;
@@ -825,6 +826,7 @@ static void exec_subject(struct vg_enf_subject *s, const char *path)
 /* A rule must not deny the exec of vigil's own binary or the host's init, unless forced. */
 static void check_protected(struct ectx *c, const struct vg_enf_opts *o)
 {
+	char comm[16];
 	const char *protected[] = {o->self_exe, o->init_exe};
 	struct vg_enf_policy *p = c->p;
 
@@ -834,7 +836,7 @@ static void check_protected(struct ectx *c, const struct vg_enf_opts *o)
 
 		if (!protected[i])
 			continue;
-		exec_subject(&s, protected[i]);
+		exec_subject(&s, protected[i], comm);
 		hit = vg_enf_policy_match(p, &s);
 		if (!hit || vg_rule_enforce_force(p->rules[hit->rule].rule))
 			continue;
@@ -925,6 +927,31 @@ void vg_enf_policy_free(struct vg_enf_policy *p)
 	free(p->conjs);
 	free(p->rules);
 	free(p);
+}
+
+/* The binary behind a /proc link, into buf; NULL when unreadable. */
+static const char *link_target(const char *link, char *buf, size_t len)
+{
+	ssize_t n = readlink(link, buf, len - 1);
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+int vg_enf_policy_build_host(const struct vg_ruleset *rs, enum vg_enf_mode mode, bool self_protect,
+			     struct vg_enf_policy **out, FILE *err)
+{
+	char self[PATH_MAX], init[PATH_MAX];
+	struct vg_enf_opts o = {
+		.mode = mode,
+		.self_protect = self_protect,
+		.self_exe = link_target("/proc/self/exe", self, sizeof(self)),
+		.init_exe = link_target("/proc/1/exe", init, sizeof(init)),
+	};
+
+	return vg_enf_policy_build(rs, &o, out, err);
 }
 
 int vg_enf_mode_parse(const char *s)

@@ -79,6 +79,9 @@ struct vg_enf_opts {
 int vg_enf_policy_build(const struct vg_ruleset *rs, const struct vg_enf_opts *opts,
 			struct vg_enf_policy **out, FILE *err);
 void vg_enf_policy_free(struct vg_enf_policy *p);
+/* The same, protecting this host's vigil binary (/proc/self/exe) and init (/proc/1/exe). */
+int vg_enf_policy_build_host(const struct vg_ruleset *rs, enum vg_enf_mode mode, bool self_protect,
+			     struct vg_enf_policy **out, FILE *err);
 
 /* What an operation is about, for matching in user space (tests, load-time checks). */
 struct vg_enf_subject {

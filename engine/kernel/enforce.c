@@ -10,6 +10,7 @@
 
 #include "enforce.skel.h"
 #include "enforce/policy.h"
+#include "kernel/features.h"
 #include "kernel/libbpf_log.h"
 #include "kernel/syscall_table.h"
 
@@ -18,20 +19,12 @@ struct vg_enforcer {
 	enum vg_enf_tier tier;
 };
 
-/* BPF LSM runs only when "bpf" is in the kernel's active LSM list. */
-bool vg_bpf_lsm_active(void)
+/* BPF LSM programs run only when "bpf" is in the kernel's active LSM list. */
+bool vg_enforcer_lsm_possible(void)
 {
-	char list[512] = "", padded[520];
-	FILE *f = fopen("/sys/kernel/security/lsm", "r");
+	char list[512];
 
-	if (!f)
-		return false;
-	if (!fgets(list, sizeof(list), f))
-		list[0] = '\0';
-	fclose(f);
-	list[strcspn(list, "\n")] = '\0';
-	snprintf(padded, sizeof(padded), ",%s,", list);
-	return strstr(padded, ",bpf,") != NULL;
+	return vg_bpf_lsm_active(list, sizeof(list)) > 0;
 }
 
 static unsigned count_kind(const struct vg_enf_policy *p, bool prefix)
@@ -166,7 +159,7 @@ int vg_enforcer_start(const struct vg_enf_policy *p, const struct vg_enforcer_op
 		      struct vg_enforcer **out)
 {
 	struct vg_enforcer *e = calloc(1, sizeof(*e));
-	bool lsm = !o->force_signal && vg_bpf_lsm_active();
+	bool lsm = !o->force_signal && vg_enforcer_lsm_possible();
 	int err;
 
 	*out = NULL;

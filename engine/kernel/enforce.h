@@ -29,7 +29,7 @@ int vg_enforcer_start(const struct vg_enf_policy *p, const struct vg_enforcer_op
 void vg_enforcer_stop(struct vg_enforcer *e);
 enum vg_enf_tier vg_enforcer_tier(const struct vg_enforcer *e);
 
-/* "bpf" is in /sys/kernel/security/lsm. */
-bool vg_bpf_lsm_active(void);
+/* "bpf" is in /sys/kernel/security/lsm: the LSM tier may load. */
+bool vg_enforcer_lsm_possible(void);
 
 #endif

@@ -101,24 +101,31 @@ static void probe_ringbuf(struct vg_feature_result *r)
 	set(r, ret == 1, "%s", ret == 1 ? "map creates" : "map type refused");
 }
 
-static void probe_lsm_active(struct vg_feature_result *r)
+int vg_bpf_lsm_active(char *list, size_t len)
 {
-	char list[256] = "";
+	char padded[520];
 	FILE *f = fopen("/sys/kernel/security/lsm", "r");
 
-	if (!f) {
-		set(r, false, "cannot read /sys/kernel/security/lsm: %s", strerror(errno));
-		return;
-	}
-	if (!fgets(list, sizeof(list), f))
+	if (!f)
+		return -errno;
+	if (!fgets(list, (int)len, f))
 		list[0] = '\0';
 	fclose(f);
 	list[strcspn(list, "\n")] = '\0';
 	/* match "bpf" as a whole comma-separated entry */
-	char padded[260];
+	snprintf(padded, sizeof(padded), ",%.510s,", list);
+	return strstr(padded, ",bpf,") != NULL;
+}
 
-	snprintf(padded, sizeof(padded), ",%s,", list);
-	set(r, strstr(padded, ",bpf,") != NULL, "lsm=%s", list);
+static void probe_lsm_active(struct vg_feature_result *r)
+{
+	char list[120]; /* fits the detail; the list is a few LSM names */
+	int active = vg_bpf_lsm_active(list, sizeof(list));
+
+	if (active < 0)
+		set(r, false, "cannot read /sys/kernel/security/lsm: %s", strerror(-active));
+	else
+		set(r, active, "lsm=%s", list);
 }
 
 void vg_features_probe(struct vg_features *f)

@@ -7,6 +7,7 @@
 #define VIGIL_FEATURES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum vg_feature {
 	VG_FEAT_BTF,
@@ -33,6 +34,12 @@ struct vg_features {
 };
 
 void vg_features_probe(struct vg_features *f);
+
+/*
+ * 1 if "bpf" is in the kernel's active LSM list (copied into list), 0 if
+ * not, -errno when /sys/kernel/security/lsm cannot be read.
+ */
+int vg_bpf_lsm_active(char *list, size_t len);
 const char *vg_feature_name(enum vg_feature feat);
 
 /* The tier a hook gets on this kernel, e.g. "tp_btf", "lsm", "signal", or "unavailable". */
