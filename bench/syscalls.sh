@@ -4,10 +4,10 @@
 #   bench/syscalls.sh [BUILD_DIR]
 #
 # The prefilter case opens a path no rule watches (/tmp/vigil-op-bench.txt)
-# with vigil running Falco's stable rules minus the three that can match any
-# path (bench/prefilter-overrides.yaml) plus vigil's own rules, and compares in
-# one run: no tracer, vigil with its in-kernel path prefilter, the same vigil
-# with the prefilter off (VIGIL_NO_PREFILTER=1 in its environment), opensnoop.
+# with vigil running Falco's stable rules as they are plus vigil's own rules,
+# and compares in one run: no tracer, vigil with its in-kernel path
+# prefilter, the same vigil with the prefilter off (VIGIL_NO_PREFILTER=1 in
+# its environment), opensnoop.
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +27,7 @@ command -v execsnoop >/dev/null && "$bench" -o exec -n 2000 -w PID -- execsnoop
 "$bench" -o connect -w "vigil: ready" -- "$vigil" run -r "$rules"
 
 if [ "$rules" != "$here/rules" ]; then
-	bounded=(-r "$rules" -r "$here/rules" -r "$here/bench/prefilter-overrides.yaml")
+	bounded=(-r "$rules" -r "$here/rules")
 	snoop=()
 	command -v opensnoop >/dev/null && snoop=(-- opensnoop)
 	"$bench" -o open -r 9 -w "vigil: ready" -w "vigil: ready" -w PID \

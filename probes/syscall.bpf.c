@@ -196,7 +196,7 @@ static __always_inline __u32 put_file(char *buf, __u32 pos, struct file *file, i
  * can see is never filtered; what is lost is only fd.* of unwatched files
  * on events no rule looks at.
  */
-static __always_inline bool pf_lookup(const char *path, __u32 len, bool user, __u64 bit)
+static __always_inline bool pf_lookup(const char *path, __u32 len, bool filled, __u64 bit)
 {
 	__u32 zero = 0, n = len;
 	struct vg_pf_key *key = bpf_map_lookup_elem(&pf_key_scratch, &zero);
@@ -204,7 +204,7 @@ static __always_inline bool pf_lookup(const char *path, __u32 len, bool user, __
 
 	if (!key)
 		return true;
-	if (!user) {
+	if (!filled) {
 		if (n > VG_PF_KEY_MAX)
 			n = VG_PF_KEY_MAX;
 		asm volatile("" : "+r"(n));
@@ -218,6 +218,52 @@ static __always_inline bool pf_lookup(const char *path, __u32 len, bool user, __
 	if (!v)
 		return false;
 	return (v->prefix & bit) || ((v->exact & bit) && v->len == len);
+}
+
+struct base_copy {
+	const char *path; /* a path ending at path[VG_PATH_MAX - 1] */
+	char *key;
+	__u32 max, len;
+	bool whole; /* stopped at a "/" */
+};
+
+/* One byte of the base name, from the end: key[1 + i] = name[len - 1 - i]. */
+static long base_step(__u32 i, void *ctx)
+{
+	struct base_copy *b = ctx;
+	char c;
+
+	if (i >= b->max)
+		return 1;
+	c = b->path[(VG_PATH_MAX - 1 - i) & (VG_PATH_MAX - 1)];
+	if (c == '/') {
+		b->whole = true;
+		return 1;
+	}
+	b->key[(i + 1) & (VG_PF_KEY_MAX - 1)] = c;
+	b->len = i + 1;
+	return 0;
+}
+
+/*
+ * The base name of a path of len bytes ending at path[VG_PATH_MAX - 1],
+ * reversed behind the mark (vigil/prefilter.h), looked up: "is" and "ends
+ * with" checks on it. A name the key cannot hold is sent.
+ */
+static __always_inline bool base_lookup(const char *path, __u32 len, __u64 bit)
+{
+	__u32 zero = 0;
+	struct vg_pf_key *key = bpf_map_lookup_elem(&pf_key_scratch, &zero);
+	struct base_copy b = {.path = path, .max = len < VG_PF_KEY_MAX ? len : VG_PF_KEY_MAX - 1};
+
+	if (!key)
+		return true;
+	b.key = key->path;
+	key->path[0] = VG_PF_BASE_MARK;
+	bpf_loop(VG_PF_KEY_MAX, base_step, &b, 0);
+	if (!b.whole)
+		return true;
+	return pf_lookup(key->path, b.len + 1, true, bit);
 }
 
 struct clean_scan {
@@ -249,6 +295,42 @@ static long clean_step(__u32 i, void *ctx)
 	return 0;
 }
 
+/* One byte of the ".." search: here counts as dirty. */
+static long dotdot_step(__u32 i, void *ctx)
+{
+	struct clean_scan *c = ctx;
+
+	if (i + 1 >= c->len)
+		return 1;
+	if (c->p[i & (VG_PF_KEY_MAX - 1)] == '.' && c->p[(i + 1) & (VG_PF_KEY_MAX - 1)] == '.') {
+		c->dirty = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the n bytes of key hold ".."; a rule on fd.nameraw may want them. */
+static __always_inline bool has_dotdot(const char *key, long n)
+{
+	struct clean_scan scan = {.p = key, .len = n};
+
+	bpf_loop(VG_PF_KEY_MAX, dotdot_step, &scan, 0);
+	return scan.dirty;
+}
+
+/* The caller's path into the key scratch: its length with the NUL, or <= 0. */
+static __always_inline long read_raw(const struct vg_sc_conf *c, struct pt_regs *regs,
+				     struct vg_pf_key **key)
+{
+	__u32 zero = 0;
+
+	*key = bpf_map_lookup_elem(&pf_key_scratch, &zero);
+	if (!*key || c->path >= 6)
+		return -1;
+	return bpf_probe_read_user_str((*key)->path, VG_PF_KEY_MAX,
+				       (void *)arg_of(regs, c->path & 7));
+}
+
 /*
  * A failed open has no file: fd.name is then the caller's path made
  * absolute in user space (state/path.c). An absolute path without "//",
@@ -258,21 +340,31 @@ static long clean_step(__u32 i, void *ctx)
 static __always_inline bool failed_open_wanted(const struct vg_sc_conf *c, struct pt_regs *regs,
 					       __u64 bit)
 {
-	__u32 zero = 0;
-	struct vg_pf_key *key = bpf_map_lookup_elem(&pf_key_scratch, &zero);
+	__u32 zero = 0, len;
 	struct clean_scan scan = {};
-	long n;
+	struct vg_pf_key *key;
+	struct path_buf *pb;
+	long n = read_raw(c, regs, &key);
 
-	if (!key || c->path >= 6)
-		return true;
-	n = bpf_probe_read_user_str(key->path, VG_PF_KEY_MAX, (void *)arg_of(regs, c->path & 7));
 	/* unreadable, relative, or too long to hold every ".." it may have */
-	if (n <= 1 || n >= VG_PF_KEY_MAX || key->path[0] != '/')
+	if (!key || n <= 1 || n >= VG_PF_KEY_MAX || key->path[0] != '/')
+		return true;
+	if (c->pf_dotdot && has_dotdot(key->path, n - 1))
 		return true;
 	scan.p = key->path;
 	scan.len = n - 1;
 	bpf_loop(VG_PF_KEY_MAX, clean_step, &scan, 0);
-	return scan.dirty || pf_lookup(key->path, n - 1, true, bit);
+	if (scan.dirty || pf_lookup(key->path, n - 1, true, bit))
+		return true;
+	/* the base name is looked up from where a walked path would end */
+	if (!(pb = bpf_map_lookup_elem(&path_scratch, &zero)))
+		return true;
+	len = (__u32)(n - 1);
+	/* the 6.1 verifier wants the size bounded in this register, not in n */
+	asm volatile("" : "+r"(len));
+	len &= VG_PF_KEY_MAX - 1;
+	bpf_probe_read_kernel(&pb->data[(VG_PATH_MAX - len) & (VG_PATH_MAX - 1)], len, key->path);
+	return base_lookup(pb->data, len, bit);
 }
 
 /* Whether some rule may match this open; walks the new fd's path into w. */
@@ -280,9 +372,11 @@ static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_re
 					struct walked *w)
 {
 	__u64 bit = 1ull << ((c->prefilter - 1) & (VG_PF_BITS - 1));
-	__u32 zero = 0;
+	__u32 zero = 0, len;
+	struct vg_pf_key *key;
 	struct path_buf *pb;
 	struct file *file;
+	long n;
 
 	if (ret < 0)
 		return failed_open_wanted(c, regs, bit);
@@ -295,7 +389,13 @@ static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_re
 	/* a cut or unreachable name is not what user space will compare */
 	if (w->flags & (VG_HF_PATH_TRUNC | VG_HF_PATH_UNREACH))
 		return true;
-	return pf_lookup(&pb->data[w->start], VG_PATH_MAX - w->start, false, bit);
+	len = VG_PATH_MAX - w->start;
+	if (pf_lookup(&pb->data[w->start], len, false, bit) || base_lookup(pb->data, len, bit))
+		return true;
+	if (!c->pf_dotdot)
+		return false;
+	n = read_raw(c, regs, &key);
+	return !key || n <= 0 || has_dotdot(key->path, n - 1);
 }
 
 static __always_inline void count_filtered(void)

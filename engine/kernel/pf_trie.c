@@ -8,9 +8,9 @@
 
 #include "vigil/prefilter.h"
 
-/* One trie entry being built: a string and its own bits. */
+/* One trie entry being built: its key string (owned) and its own bits. */
 struct pf_entry {
-	const char *s;
+	char *s;
 	uint32_t len;
 	uint64_t prefix, exact;
 };
@@ -30,14 +30,33 @@ int vg_pf_trie_clear(int trie_fd)
 	return errno == ENOENT ? 0 : -errno;
 }
 
+/* The key of e: the path, or the mark and the base name reversed; cut to what the trie compares. */
+static char *key_string(const struct vg_pathset_entry *e, uint32_t *len, bool *cut)
+{
+	uint32_t n = e->len + (e->base ? 1 : 0);
+	char *k;
+
+	*cut = n >= VG_PF_KEY_MAX;
+	*len = *cut ? VG_PF_KEY_MAX - 1 : n;
+	if (!(k = malloc(*len + 1)))
+		return NULL;
+	if (!e->base) {
+		memcpy(k, e->s, *len);
+	} else {
+		k[0] = VG_PF_BASE_MARK;
+		for (uint32_t i = 1; i < *len; i++)
+			k[i] = e->s[e->len - i];
+	}
+	k[*len] = '\0';
+	return k;
+}
+
 static bool add_entry(struct pf_build *b, const struct vg_pathset_entry *e, int bit)
 {
-	uint32_t len = e->len;
-	/* cut to what the trie compares: a shorter prefix still holds every such path */
-	bool prefix = e->prefix || len >= VG_PF_KEY_MAX;
+	uint32_t len;
+	bool cut, prefix;
+	char *k;
 
-	if (len >= VG_PF_KEY_MAX)
-		len = VG_PF_KEY_MAX - 1;
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
 		struct pf_entry *v = realloc(b->v, cap * sizeof(*v));
@@ -47,8 +66,12 @@ static bool add_entry(struct pf_build *b, const struct vg_pathset_entry *e, int 
 		b->v = v;
 		b->cap = cap;
 	}
+	if (!(k = key_string(e, &len, &cut)))
+		return false;
+	/* a shorter prefix (suffix) still holds every such path */
+	prefix = e->prefix || cut;
 	b->v[b->n++] = (struct pf_entry){
-		.s = e->s,
+		.s = k,
 		.len = len,
 		.prefix = prefix ? 1ull << bit : 0,
 		.exact = prefix ? 0 : 1ull << bit,
@@ -77,6 +100,7 @@ static int finish_entries(struct pf_build *b)
 		if (n && cmp_entry(&b->v[n - 1], &b->v[i]) == 0) {
 			b->v[n - 1].prefix |= b->v[i].prefix;
 			b->v[n - 1].exact |= b->v[i].exact;
+			free(b->v[i].s);
 		} else {
 			b->v[n++] = b->v[i];
 		}
@@ -153,19 +177,40 @@ int vg_pf_trie_write(int trie_fd, const struct vg_prefilter *pf, int bit[VG_SC__
 
 	err = err ?: finish_entries(&b);
 	err = err ?: write_entries(trie_fd, &b);
+	for (size_t i = 0; i < b.n; i++)
+		free(b.v[i].s);
 	free(b.v);
 	return err ? err : (int)b.n;
 }
 
-bool vg_pf_trie_match(int trie_fd, const char *path, size_t len, int bit)
+static bool lookup(int trie_fd, const char *key, size_t len, size_t full, uint64_t mask)
 {
 	size_t n = len > VG_PF_KEY_MAX ? VG_PF_KEY_MAX : len;
-	uint64_t mask = 1ull << bit;
-	struct vg_pf_key key = {.prefixlen = (uint32_t)n * 8};
+	struct vg_pf_key k = {.prefixlen = (uint32_t)n * 8};
 	struct vg_pf_val v;
 
-	memcpy(key.path, path, n);
-	if (bpf_map_lookup_elem(trie_fd, &key, &v) != 0)
+	memcpy(k.path, key, n);
+	if (bpf_map_lookup_elem(trie_fd, &k, &v) != 0)
 		return false;
-	return (v.prefix & mask) || ((v.exact & mask) && v.len == len);
+	return (v.prefix & mask) || ((v.exact & mask) && v.len == full);
+}
+
+bool vg_pf_trie_match(int trie_fd, const char *path, size_t len, const char *raw, bool dotdot,
+		      int bit)
+{
+	uint64_t mask = 1ull << bit;
+	char key[VG_PF_KEY_MAX];
+	size_t n;
+	const char *name = vg_path_base(path, len, &n);
+
+	if (lookup(trie_fd, path, len, len, mask))
+		return true;
+	if (n < VG_PF_KEY_MAX) {
+		key[0] = VG_PF_BASE_MARK;
+		for (size_t i = 0; i < n; i++)
+			key[i + 1] = name[n - 1 - i];
+		if (lookup(trie_fd, key, n + 1, n + 1, mask))
+			return true;
+	}
+	return dotdot && raw && strstr(raw, "..");
 }

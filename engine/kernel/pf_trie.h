@@ -22,7 +22,11 @@
 int vg_pf_trie_write(int trie_fd, const struct vg_prefilter *pf, int bit[VG_SC__MAX]);
 /* Deletes every entry. */
 int vg_pf_trie_clear(int trie_fd);
-/* The kernel's decision (probes/syscall.bpf.c, pf_lookup) for path and bit, by a lookup. */
-bool vg_pf_trie_match(int trie_fd, const char *path, size_t len, int bit);
+/*
+ * The kernel's decision (probes/syscall.bpf.c, open_wanted) for path,
+ * opened as raw, and bit, by lookups; dotdot as the syscall's row says.
+ */
+bool vg_pf_trie_match(int trie_fd, const char *path, size_t len, const char *raw, bool dotdot,
+		      int bit);
 
 #endif

@@ -19,8 +19,8 @@ static bool disabled_by_env(void)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
-/* Sets the prefilter byte of every captured open-family row (bit NULL: all off). */
-static int set_rows(int conf_fd, const int *bit)
+/* Sets the prefilter bytes of every captured open-family row (bit NULL: all off). */
+static int set_rows(int conf_fd, const int *bit, const struct vg_prefilter *pf)
 {
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
 		struct vg_sc_conf c;
@@ -31,6 +31,7 @@ static int set_rows(int conf_fd, const int *bit)
 		if (bpf_map_lookup_elem(conf_fd, &nr, &c) != 0)
 			return -errno;
 		c.prefilter = bit && bit[id] >= 0 && c.id ? (__u8)(bit[id] + 1) : 0;
+		c.pf_dotdot = c.prefilter && pf->paths[id].dotdot;
 		if (bpf_map_update_elem(conf_fd, &nr, &c, BPF_ANY) != 0)
 			return -errno;
 	}
@@ -67,7 +68,7 @@ static void report(const struct vg_prefilter *pf, const int *bit, int entries)
 		}
 	}
 	if (any)
-		fprintf(stderr, ": %d paths and prefixes\n", entries);
+		fprintf(stderr, ": %d paths, prefixes and base names\n", entries);
 	for (int id = 0; id < VG_SC__MAX; id++)
 		if (vg_prefilter_syscall(id) && pf->why[id])
 			fprintf(stderr,
@@ -83,7 +84,7 @@ static int fill(int conf_fd, int trie_fd, const struct vg_ruleset *also,
 
 	build_sets(also, next, &pf);
 	entries = vg_pf_trie_write(trie_fd, &pf, bit);
-	err = entries < 0 ? entries : set_rows(conf_fd, bit);
+	err = entries < 0 ? entries : set_rows(conf_fd, bit, &pf);
 	if (!err)
 		report(&pf, bit, entries);
 	vg_prefilter_free(&pf);
@@ -100,7 +101,7 @@ int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
 	if (conf_fd < 0 || trie_fd < 0)
 		return -ENOENT;
 	/* off first: while the trie is rewritten every open is sent */
-	err = set_rows(conf_fd, NULL);
+	err = set_rows(conf_fd, NULL, NULL);
 	err = err ?: vg_pf_trie_clear(trie_fd);
 	if (err || !next)
 		goto out;
@@ -110,7 +111,7 @@ int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
 	}
 	err = fill(conf_fd, trie_fd, also, next);
 	if (err) {
-		set_rows(conf_fd, NULL);
+		set_rows(conf_fd, NULL, NULL);
 		vg_pf_trie_clear(trie_fd);
 	}
 out:

@@ -78,10 +78,71 @@ static void name_check(const struct vg_cnode *n, bool dir, struct vg_pathset *ou
 		case VG_OP_STARTSWITH: vg_pathset_add(out, s, len, true); break;
 		case VG_OP_PMATCH: add_dir(out, s, len); break;
 		case VG_OP_GLOB: add_glob(out, s, len, dir); break;
+		/* a suffix without "/" lies in the base name: a check on that */
+		case VG_OP_ENDSWITH:
+			if (dir || !len || memchr(s, '/', len)) {
+				vg_pathset_any(out);
+				return;
+			}
+			vg_pathset_add_base(out, s, len, true);
+			break;
 		default: vg_pathset_any(out); return;
 		}
 	}
 	vg_pathset_normalize(out);
+}
+
+/* fd.filename: the base name; one with "/" in it is never equal to one. */
+static void base_check(const struct vg_cnode *n, struct vg_pathset *out)
+{
+	vg_pathset_init(out, VG_PATHS_NONE);
+	for (size_t i = 0; i < n->nvals; i++) {
+		const char *s = n->vals[i].s;
+		size_t len = n->vals[i].len;
+		bool slash = memchr(s, '/', len) != NULL;
+
+		if (n->op == VG_OP_EQ || n->op == VG_OP_IN) {
+			if (!slash)
+				vg_pathset_add_base(out, s, len, false);
+		} else if (n->op == VG_OP_ENDSWITH && len) {
+			if (!slash)
+				vg_pathset_add_base(out, s, len, true);
+		} else {
+			vg_pathset_any(out);
+			return;
+		}
+	}
+	vg_pathset_normalize(out);
+}
+
+/*
+ * fd.nameraw, the path as the caller gave it: only "it holds .." is known
+ * to the kernel, which it tests on the caller's string. A glob's ".." is
+ * literal only outside brackets and escapes, hence neither may appear.
+ */
+static void raw_check(const struct vg_cnode *n, struct vg_pathset *out)
+{
+	vg_pathset_init(out, VG_PATHS_ANY);
+	switch (n->op) {
+	case VG_OP_EQ:
+	case VG_OP_IN:
+	case VG_OP_CONTAINS:
+	case VG_OP_ICONTAINS:
+	case VG_OP_STARTSWITH:
+	case VG_OP_ENDSWITH:
+	case VG_OP_GLOB: break;
+	default: return;
+	}
+	for (size_t i = 0; i < n->nvals; i++) {
+		const char *s = n->vals[i].s;
+		size_t len = n->vals[i].len;
+
+		if (!memmem(s, len, "..", 2) ||
+		    (n->op == VG_OP_GLOB && (memchr(s, '[', len) || memchr(s, '\\', len))))
+			return;
+	}
+	vg_pathset_init(out, VG_PATHS_NONE);
+	vg_pathset_add_dotdot(out);
 }
 
 /* fd.type / fd.typechar values an fd made by open can have (state/fd_table.c). */
@@ -132,6 +193,10 @@ static void check_paths(const struct vg_cnode *n, const struct walk *w, struct v
 		name_check(n, false, out);
 	else if (strcmp(name, "fd.directory") == 0)
 		name_check(n, true, out);
+	else if (strcmp(name, "fd.filename") == 0)
+		base_check(n, out);
+	else if (strcmp(name, "fd.nameraw") == 0)
+		raw_check(n, out);
 }
 
 static void conjunction(const struct vg_cnode *n, bool neg, const struct walk *w,

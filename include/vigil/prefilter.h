@@ -9,6 +9,12 @@
  * every entry the prefix bits of all shorter entries that are prefixes of
  * it too, so the longest match alone knows every prefix the path has. An
  * exact bit counts only when the match is as long as the path.
+ *
+ * Base names share the trie: an entry VG_PF_BASE_MARK followed by a name
+ * reversed answers, for the reversed base name of a path, "is" (exact) and
+ * "ends with" (prefix). No path starts with the mark, so the two kinds of
+ * entries never answer for each other. A syscall whose row has pf_dotdot
+ * also sends every open whose raw path contains "..".
  */
 #ifndef VIGIL_PREFILTER_ABI_H
 #define VIGIL_PREFILTER_ABI_H
@@ -23,9 +29,10 @@
  * compared on their first VG_PF_KEY_MAX bytes, which decides every prefix
  * entry, and no exact entry is that long.
  */
-#define VG_PF_KEY_MAX 256
-#define VG_PF_ENTRIES 16384 /* trie capacity */
-#define VG_PF_BITS    64    /* syscalls (distinct path sets) one trie serves */
+#define VG_PF_KEY_MAX	256
+#define VG_PF_ENTRIES	16384  /* trie capacity */
+#define VG_PF_BITS	64     /* syscalls (distinct path sets) one trie serves */
+#define VG_PF_BASE_MARK '\x01' /* first byte of a base-name entry */
 
 struct vg_pf_key {
 	__u32 prefixlen; /* in bits, as the LPM trie wants */

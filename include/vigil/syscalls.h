@@ -116,7 +116,8 @@ struct vg_sc_conf {
 	__u8 fd, sa, salen;
 	__u8 prefilter; /* 0: none; else 1 + this syscall's bit in the path filter
 			   (vigil/prefilter.h) */
-	__u8 pad[2];
+	__u8 pf_dotdot; /* with prefilter: also send raw paths containing ".." */
+	__u8 pad;
 };
 
 #endif

@@ -22,25 +22,38 @@ static void add(struct vg_pathset *s, const char *p, bool prefix)
 	vg_pathset_add(s, p, strlen(p), prefix);
 }
 
-static void check(int fd, const struct vg_prefilter *pf, const int *bit, const char *path, bool cut)
+static void add_base(struct vg_pathset *s, const char *p, bool suffix)
+{
+	vg_pathset_add_base(s, p, strlen(p), suffix);
+}
+
+/* path opened as raw (NULL: as itself) */
+static void check_raw(int fd, const struct vg_prefilter *pf, const int *bit, const char *path,
+		      const char *raw, bool cut)
 {
 	for (int id = 0; id < VG_SC__MAX; id++) {
 		bool has, match;
 
 		if (!vg_prefilter_syscall(id))
 			continue;
-		has = vg_pathset_has(&pf->paths[id], path, strlen(path));
+		has = vg_pathset_has(&pf->paths[id], path, strlen(path), raw ? raw : path);
 		if (bit[id] < 0) {
 			/* no filter: every path is sent, so the set must be ANY */
 			assert_int_equal(pf->paths[id].kind, VG_PATHS_ANY);
 			continue;
 		}
-		match = vg_pf_trie_match(fd, path, strlen(path), bit[id]);
+		match = vg_pf_trie_match(fd, path, strlen(path), raw ? raw : path,
+					 pf->paths[id].dotdot, bit[id]);
 		/* an entry cut to the trie's key length may let more through, never less */
 		if (has != match && !(cut && match))
 			fail_msg("syscall %d, %.60s...: set says %d, trie says %d", id, path, has,
 				 match);
 	}
+}
+
+static void check(int fd, const struct vg_prefilter *pf, const int *bit, const char *path, bool cut)
+{
+	check_raw(fd, pf, bit, path, NULL, cut);
 }
 
 static void test_trie_decides_like_the_sets(void **state)
@@ -63,6 +76,13 @@ static void test_trie_decides_like_the_sets(void **state)
 		"/tmp/a",
 		"/",
 		"/e",
+		"/srv/auth.log",
+		"/srv/xauth.log",
+		"/srv/auth.log.1",
+		"/sys/fs/cgroup/x/release_agent",
+		"/sys/fs/cgroup/x/release_agent2",
+		"/tmp/release_agent/x",
+		"/syslog",
 	};
 
 	(void)state;
@@ -83,6 +103,8 @@ static void test_trie_decides_like_the_sets(void **state)
 		add(s, "/var/log/syslog", false);
 		add(s, "/root", false);
 		add(s, longx, false);
+		add_base(s, "auth.log", false);
+		add_base(s, "release_agent", true);
 		vg_pathset_normalize(s);
 	}
 	/* open's exact /etc/shadow lies under openat's prefix /etc/: one entry, two bits */
@@ -90,6 +112,8 @@ static void test_trie_decides_like_the_sets(void **state)
 	add(&pf.paths[VG_SC_open], "/etc/shadow", false);
 	add(&pf.paths[VG_SC_open], "/etc/ssh/", true);
 	add(&pf.paths[VG_SC_open], "/var/", true);
+	add_base(&pf.paths[VG_SC_open], "log", true);
+	vg_pathset_add_dotdot(&pf.paths[VG_SC_open]);
 	vg_pathset_normalize(&pf.paths[VG_SC_open]);
 	vg_pathset_init(&pf.paths[VG_SC_creat], VG_PATHS_NONE); /* no rule: all dropped */
 
@@ -99,7 +123,9 @@ static void test_trie_decides_like_the_sets(void **state)
 							  .map_flags = BPF_F_NO_PREALLOC});
 	assert_true(fd >= 0);
 	n = vg_pf_trie_write(fd, &pf, bit);
-	assert_int_equal(n, 7); /* /etc/ /etc/shadow /etc/ssh/ /root /var/ /var/log/syslog long */
+	/* /etc/ /etc/shadow /etc/ssh/ /root /var/ /var/log/syslog long; ~auth.log $release_agent
+	 * $log */
+	assert_int_equal(n, 10);
 	assert_int_equal(bit[VG_SC_openat], bit[VG_SC_openat2]);
 	assert_true(bit[VG_SC_open] >= 0 && bit[VG_SC_open] != bit[VG_SC_openat]);
 	assert_true(bit[VG_SC_creat] >= 0);
@@ -108,12 +134,20 @@ static void test_trie_decides_like_the_sets(void **state)
 	check(fd, &pf, bit, longx, true);
 	check(fd, &pf, bit, longer, true);
 	check(fd, &pf, bit, under_etc, false);
+	/* open sends a raw path with "..", openat does not */
+	check_raw(fd, &pf, bit, "/tmp/a", "/tmp/b/../a", false);
+	assert_false(vg_pf_trie_match(fd, "/tmp/a", 6, "/tmp/b/../a", false, bit[VG_SC_openat]));
+	assert_true(vg_pf_trie_match(fd, "/tmp/a", 6, "/tmp/b/../a", true, bit[VG_SC_open]));
+	assert_true(vg_pf_trie_match(fd, "/a/auth.log", 11, NULL, false, bit[VG_SC_openat]));
+	assert_false(vg_pf_trie_match(fd, "/a/auth.txt", 11, NULL, false, bit[VG_SC_openat]));
+	assert_true(vg_pf_trie_match(fd, "/a/x.log", 8, NULL, false, bit[VG_SC_open]));
+	assert_false(vg_pf_trie_match(fd, "/a/x.log", 8, NULL, false, bit[VG_SC_openat]));
 	/* the cut entry still lets its own path through */
-	assert_true(vg_pf_trie_match(fd, longx, strlen(longx), bit[VG_SC_openat]));
+	assert_true(vg_pf_trie_match(fd, longx, strlen(longx), NULL, false, bit[VG_SC_openat]));
 	/* creat has a bit and no entry: nothing passes */
-	assert_false(vg_pf_trie_match(fd, "/etc/shadow", 11, bit[VG_SC_creat]));
+	assert_false(vg_pf_trie_match(fd, "/etc/shadow", 11, NULL, false, bit[VG_SC_creat]));
 	assert_int_equal(vg_pf_trie_clear(fd), 0);
-	assert_false(vg_pf_trie_match(fd, "/etc/shadow", 11, bit[VG_SC_openat]));
+	assert_false(vg_pf_trie_match(fd, "/etc/shadow", 11, NULL, false, bit[VG_SC_openat]));
 	close(fd);
 	vg_prefilter_free(&pf);
 }

@@ -16,7 +16,10 @@
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 
-/* "=exact ^prefix" in the set's order, "ANY" or "NONE". */
+/*
+ * "=exact ^prefix ~base $base-suffix" in the set's order, then ".." for
+ * raw paths with "..", "ANY" or "NONE".
+ */
 static const char *str(const struct vg_pathset *s)
 {
 	static char buf[4096];
@@ -25,20 +28,32 @@ static const char *str(const struct vg_pathset *s)
 	if (s->kind != VG_PATHS_SOME)
 		return s->kind == VG_PATHS_ANY ? "ANY" : "NONE";
 	buf[0] = '\0';
-	for (size_t i = 0; i < s->n && off < sizeof(buf); i++)
-		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%c%s", i ? " " : "",
-					s->v[i].prefix ? '^' : '=', s->v[i].s);
+	for (size_t i = 0; i < s->n && off < sizeof(buf); i++) {
+		const struct vg_pathset_entry *e = &s->v[i];
+		char tag = e->base ? (e->prefix ? '$' : '~') : (e->prefix ? '^' : '=');
+
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%c%s", i ? " " : "", tag,
+					e->s);
+	}
+	if (s->dotdot && off < sizeof(buf))
+		snprintf(buf + off, sizeof(buf) - off, "%s..", s->n ? " " : "");
 	return buf;
 }
 
-/* Parses "=a ^b" into a set. */
+/* Parses "=a ^b ~c $d .." into a set. */
 static void parse(struct vg_pathset *s, const char *text)
 {
 	char *copy = strdup(text), *save = NULL;
 
 	vg_pathset_init(s, VG_PATHS_NONE);
-	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
-		vg_pathset_add(s, t + 1, strlen(t + 1), t[0] == '^');
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (strcmp(t, "..") == 0)
+			vg_pathset_add_dotdot(s);
+		else if (t[0] == '~' || t[0] == '$')
+			vg_pathset_add_base(s, t + 1, strlen(t + 1), t[0] == '$');
+		else
+			vg_pathset_add(s, t + 1, strlen(t + 1), t[0] == '^');
+	}
 	vg_pathset_normalize(s);
 	free(copy);
 }
@@ -61,6 +76,16 @@ static void test_normalize(void **state)
 	vg_pathset_free(&s);
 	parse(&s, "");
 	assert_string_equal(str(&s), "NONE");
+	vg_pathset_free(&s);
+	/* a shorter base-name suffix covers what ends with it */
+	parse(&s, "~auth.log $.log ~syslog $x.log =/x ~syslog");
+	assert_string_equal(str(&s), "=/x $.log ~syslog");
+	vg_pathset_free(&s);
+	parse(&s, "=/x $");
+	assert_string_equal(str(&s), "ANY");
+	vg_pathset_free(&s);
+	parse(&s, "..");
+	assert_string_equal(str(&s), "..");
 	vg_pathset_free(&s);
 }
 
@@ -86,6 +111,13 @@ static void test_intersect(void **state)
 	intersect("=/etc/shadow", "=/etc/shadow", "=/etc/shadow");
 	intersect("^/etc/", "^/tmp/", "NONE");
 	intersect("^/etc", "=/etc", "=/etc");
+	/* base names against base names and paths */
+	intersect("~syslog $log", "~syslog ~cron", "~syslog");
+	intersect("$.log", "~auth.log ~cron $x.log", "~auth.log $x.log");
+	intersect("=/var/log/syslog =/tmp/cron ^/etc/", "~syslog", "^/etc/ =/var/log/syslog");
+	/* a raw path with "..": kept where the other side keeps it */
+	intersect("..", "^/etc/ ~shadow", "^/etc/ ~shadow");
+	intersect(".. =/x", "..", "=/x ..");
 	/* ANY is the identity, NONE absorbs */
 	vg_pathset_init(&x, VG_PATHS_ANY);
 	parse(&y, "^/root/");
@@ -105,11 +137,18 @@ static void test_union_and_has(void **state)
 	parse(&y, "^/etc/ =/tmp/x");
 	vg_pathset_union(&x, &y);
 	assert_string_equal(str(&x), "^/etc/ ^/root/.ssh/ =/tmp/x");
-	assert_true(vg_pathset_has(&x, "/etc/passwd", 11));
-	assert_true(vg_pathset_has(&x, "/tmp/x", 6));
-	assert_false(vg_pathset_has(&x, "/tmp/xy", 7));
-	assert_false(vg_pathset_has(&x, "/etc", 4));
-	assert_false(vg_pathset_has(&x, "/root/.ssh", 10));
+	assert_true(vg_pathset_has(&x, "/etc/passwd", 11, NULL));
+	assert_true(vg_pathset_has(&x, "/tmp/x", 6, NULL));
+	assert_false(vg_pathset_has(&x, "/tmp/xy", 7, NULL));
+	assert_false(vg_pathset_has(&x, "/etc", 4, NULL));
+	assert_false(vg_pathset_has(&x, "/root/.ssh", 10, NULL));
+	parse(&y, "~syslog $.pem ..");
+	vg_pathset_union(&x, &y);
+	assert_true(vg_pathset_has(&x, "/var/log/syslog", 15, NULL));
+	assert_true(vg_pathset_has(&x, "/a/k.pem", 8, NULL));
+	assert_false(vg_pathset_has(&x, "/a/syslog.1", 11, NULL));
+	assert_false(vg_pathset_has(&x, "/a/b", 4, "/a/./b"));
+	assert_true(vg_pathset_has(&x, "/a/b", 4, "/a/c/../b"));
 	vg_pathset_init(&y, VG_PATHS_ANY);
 	vg_pathset_union(&x, &y);
 	assert_string_equal(str(&x), "ANY");
@@ -162,9 +201,21 @@ static void test_checks(void **state)
 	/* what says nothing about where the path is */
 	assert_string_equal(OPENAT("evt.type = openat and fd.directory = /"), "ANY");
 	assert_string_equal(OPENAT("evt.type = openat and fd.name contains id_rsa"), "ANY");
-	assert_string_equal(OPENAT("evt.type = openat and fd.name endswith .pem"), "ANY");
-	assert_string_equal(OPENAT("evt.type = openat and fd.filename = shadow"), "ANY");
+	assert_string_equal(OPENAT("evt.type = openat and fd.name endswith /x.pem"), "ANY");
+	assert_string_equal(OPENAT("evt.type = openat and fd.directory endswith log"), "ANY");
+	assert_string_equal(OPENAT("evt.type = openat and fd.filename startswith sh"), "ANY");
 	assert_string_equal(OPENAT("evt.type = openat and fd.nameraw startswith /etc"), "ANY");
+	assert_string_equal(OPENAT("evt.type = openat and fd.nameraw glob '*[..]*'"), "ANY");
+	/* base names: is and ends with */
+	assert_string_equal(OPENAT("evt.type = openat and fd.name endswith .pem"), "$.pem");
+	assert_string_equal(OPENAT("evt.type = openat and fd.filename = shadow"), "~shadow");
+	assert_string_equal(OPENAT("evt.type = openat and fd.filename in (syslog, a/b, cron)"),
+			    "~cron ~syslog");
+	assert_string_equal(OPENAT("evt.type = openat and fd.filename endswith .log"), "$.log");
+	assert_string_equal(OPENAT("evt.type = openat and fd.filename = a/b"), "NONE");
+	/* the caller's path: only "it has .." is known */
+	assert_string_equal(OPENAT("evt.type = openat and fd.nameraw contains '../'"), "..");
+	assert_string_equal(OPENAT("evt.type = openat and fd.nameraw glob '*../*../*'"), "..");
 	assert_string_equal(OPENAT("evt.type = openat and tolower(fd.name) startswith /etc"),
 			    "ANY");
 	assert_string_equal(OPENAT("evt.type = openat and fd.name regex '/etc/.*'"), "ANY");
@@ -329,18 +380,41 @@ static void test_sound_against_eval(void **state)
 		"evt.type = openat and not (proc.name = nope or not fd.name startswith /root)",
 		"evt.type = openat and fd.name startswith /etc and fd.name in (/etc/shadow, /x)",
 		"evt.type = openat and fd.directory startswith /var and fd.name endswith .log",
+		"evt.type = openat and fd.filename in (syslog, auth.log, a/b)",
+		"evt.type = openat and fd.name endswith release_agent",
+		"evt.type = openat and (fd.directory in (/var/log) or fd.filename in (syslog, "
+		"x.conf))",
+		"evt.type = openat and fd.filename endswith .conf and fd.name startswith /etc/",
+		"evt.type = openat and fd.nameraw contains '../' and fd.nameraw glob '*../*../*' "
+		"and "
+		"(fd.name startswith /etc or fd.name contains id_rsa)",
 	};
 	static const char *const paths[] = {
-		"/etc/shadow",	  "/etc",
-		"/etc/x.conf",	  "/etcx",
-		"/root/.ssh",	  "/root/.ssh/k",
-		"/root/.sshx",	  "/usr/lib",
-		"/usr/lib/a",	  "/usr/libexec",
-		"/tmp/a",	  "/tmp/ab",
-		"/var/log/a.log", "/x",
-		"/root",	  "/",
-		"/var",		  "/etc/ssh/ssh.conf",
+		"/etc/shadow",
+		"/etc",
+		"/etc/x.conf",
+		"/etcx",
+		"/root/.ssh",
+		"/root/.ssh/k",
+		"/root/.sshx",
+		"/usr/lib",
+		"/usr/lib/a",
+		"/usr/libexec",
+		"/tmp/a",
+		"/tmp/ab",
+		"/var/log/a.log",
+		"/x",
+		"/root",
+		"/",
+		"/var",
+		"/etc/ssh/ssh.conf",
 		"/usr/lib/a/b",
+		"/var/log/syslog",
+		"/tmp/syslog",
+		"/tmp/syslogx",
+		"/sys/fs/cgroup/release_agent",
+		"/tmp/xrelease_agent",
+		"/home/u/.ssh/id_rsa",
 	};
 	struct th_world w;
 	struct vg_syscall_body sc = {.id = VG_SC_openat};
@@ -355,22 +429,28 @@ static void test_sound_against_eval(void **state)
 		assert_int_equal(vg_ruleset_error_count(rs), 0);
 		vg_prefilter_rule(vg_ruleset_rule(rs, 0), vg_evttype_code("openat", 6), VG_PF_OPEN,
 				  &s);
-		for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
+		/* each path opened as itself, and by a raw path with ".." twice */
+		for (size_t p = 0; p < 2 * sizeof(paths) / sizeof(paths[0]); p++) {
+			const char *name = paths[p / 2];
+			char raw[256];
 			bool m;
 
+			snprintf(raw, sizeof(raw), "%s%s", p % 2 ? "/a/../b/../" : "",
+				 p % 2 ? name + 1 : name);
 			th_world_init(&w, VG_EV_SYSCALL);
 			w.ev.sc = &sc;
 			w.hdr.retval = 3;
 			memset(w.ev.var, 0, sizeof(w.ev.var));
-			fd.name = (char *)paths[p];
-			fd.type = strcmp(paths[p], "/root/.ssh") == 0 ? VG_FDT_DIR : VG_FDT_FILE;
+			fd.name = (char *)name;
+			fd.nameraw = raw;
+			fd.type = strcmp(name, "/root/.ssh") == 0 ? VG_FDT_DIR : VG_FDT_FILE;
 			w.ev.fd = &fd;
-			w.ev.path_abs = paths[p];
+			w.ev.path_abs = name;
 			m = vg_rule_eval(rs, vg_ruleset_rule(rs, 0), &w.ctx);
 			matched += m;
-			if (m && !vg_pathset_has(&s, paths[p], strlen(paths[p])))
-				fail_msg("'%s' matches %s but the set is %s", paths[p], conds[c],
-					 str(&s));
+			if (m && !vg_pathset_has(&s, name, strlen(name), raw))
+				fail_msg("'%s' (as '%s') matches %s but the set is %s", name, raw,
+					 conds[c], str(&s));
 		}
 		/* every condition matches some path: the test is not vacuous */
 		assert_true(matched > 0);
@@ -399,10 +479,10 @@ static void test_falco_sensitive_files(void **state)
 	assert_int_equal(vg_ruleset_select(rs, "Read sensitive file untrusted", false, true), 1);
 	vg_prefilter_build(rs, &pf);
 	assert_int_equal(pf.paths[VG_SC_openat].kind, VG_PATHS_SOME);
-	assert_true(vg_pathset_has(&pf.paths[VG_SC_openat], "/etc/shadow", 11));
-	assert_true(vg_pathset_has(&pf.paths[VG_SC_openat], "/etc/pam.d/sshd", 15));
-	assert_false(vg_pathset_has(&pf.paths[VG_SC_openat], "/tmp/x", 6));
-	assert_false(vg_pathset_has(&pf.paths[VG_SC_openat], "/etc/hostname", 13));
+	assert_true(vg_pathset_has(&pf.paths[VG_SC_openat], "/etc/shadow", 11, NULL));
+	assert_true(vg_pathset_has(&pf.paths[VG_SC_openat], "/etc/pam.d/sshd", 15, NULL));
+	assert_false(vg_pathset_has(&pf.paths[VG_SC_openat], "/tmp/x", 6, NULL));
+	assert_false(vg_pathset_has(&pf.paths[VG_SC_openat], "/etc/hostname", 13, NULL));
 	assert_int_equal(pf.paths[VG_SC_creat].kind, VG_PATHS_NONE);
 	vg_prefilter_free(&pf);
 	vg_ruleset_free(rs);
