@@ -11,6 +11,9 @@
 #include "config/config.h"
 #include "rules/loader.h"
 
+/* How long a load waits for the first answers of the domain-name resolver. */
+#define FIRST_RESOLVE_WAIT_MS 2000
+
 /* The first error as one line, for reload reports and metrics. */
 static void first_error(const struct vg_ruleset *rs, char *err, size_t errlen)
 {
@@ -92,6 +95,8 @@ struct vg_ruleset *vg_cli_load_rules_cfg(const char *const *paths, int n,
 		vg_ruleset_free(rs);
 		return NULL;
 	}
+	/* run, reload and replay evaluate: the rules' domain names get resolved (fd.*ip.name) */
+	vg_ruleset_start_background(rs, FIRST_RESOLVE_WAIT_MS);
 	return rs;
 }
 

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fields/dns_names.h"
 #include "fields/fields_util.h"
+#include "rules/ast.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 
@@ -332,6 +334,54 @@ X(x_port)
 	vg_xval_u64(out, is_local(ctx, s, e) ? s->sport : s->dport);
 }
 
+/*
+ * fd.cip.name, fd.sip.name, fd.lip.name, fd.rip.name: the domain names the
+ * rules compare these fields with that resolve to the end's address, as
+ * libsinsp gives them (dns_names.h). Several names may resolve to one
+ * address: each is a value, and a check holds if one does. No name: missing.
+ */
+X(x_ipname)
+{
+	struct fdview v;
+	const struct vg_sock *s;
+	const char *names[VG_XVAL_MAX];
+	uint32_t lens[VG_XVAL_MAX];
+	size_t n;
+	bool local;
+
+	if (!env->dns || !view(ctx, env, &v) || !(s = sock_of(&v)) || !is_ip(s))
+		return;
+	local = is_local(ctx, s, end_of(ref->def->name));
+	n = vg_dns_names_lookup(env->dns, local ? s->saddr : s->daddr,
+				s->family == AF_INET ? 4 : 16, names, lens, VG_XVAL_MAX);
+	for (size_t i = 0; i < n; i++)
+		vg_xval_str(out, names[i], lens[i]);
+}
+
+static bool ipname_wants(const struct vg_field_def *def)
+{
+	return def->extract == x_ipname;
+}
+
+/*
+ * A constant a rule compares fd.*ip.name with is a name to resolve when it
+ * can be one: a regex, a byte string or a path set names no host, and "*"
+ * or a leading dot ("endswith .svc.cluster.local") is no host name either.
+ */
+static bool ipname_learn(struct vg_fenv *env, const struct vg_field_ref *ref, int op, const char *s,
+			 size_t len)
+{
+	(void)ref;
+	if (op == VG_OP_REGEX || op == VG_OP_BCONTAINS || op == VG_OP_BSTARTSWITH ||
+	    op == VG_OP_PMATCH || !vg_dns_name_valid(s, len))
+		return true;
+	if (!env->dns && !(env->dns = vg_dns_names_new()))
+		return false;
+	return vg_dns_names_add(env->dns, s, len);
+}
+
+const struct vg_field_learner vg_learner_ip_names = {ipname_wants, ipname_learn};
+
 /* fs.path.*: the paths of a file syscall, absolute or as given. */
 X(x_fspath)
 {
@@ -397,10 +447,18 @@ static const struct vg_field_def fd_defs[] = {
 	VG_FIELD("fd.rnet", IPNET, NONE, L, "Remote network", x_ip),
 	VG_FIELD("fd.connected", BOOL, NONE, L, "The socket is connected", x_connected),
 	VG_FIELD("fd.name_changed", BOOL, NONE, L, "The event changed fd.name", x_name_changed),
-	VG_FIELD_NL("fd.cip.name", STRING, NONE, "Domain name of the client address"),
-	VG_FIELD_NL("fd.sip.name", STRING, NONE, "Domain name of the server address"),
-	VG_FIELD_NL("fd.lip.name", STRING, NONE, "Domain name of the local address"),
-	VG_FIELD_NL("fd.rip.name", STRING, NONE, "Domain name of the remote address"),
+	VG_FIELD("fd.cip.name", STRING, NONE, LA,
+		 "Domain names the rules compare it with that resolve to the client address",
+		 x_ipname),
+	VG_FIELD("fd.sip.name", STRING, NONE, LA,
+		 "Domain names the rules compare it with that resolve to the server address",
+		 x_ipname),
+	VG_FIELD("fd.lip.name", STRING, NONE, LA,
+		 "Domain names the rules compare it with that resolve to the local address",
+		 x_ipname),
+	VG_FIELD("fd.rip.name", STRING, NONE, LA,
+		 "Domain names the rules compare it with that resolve to the remote address",
+		 x_ipname),
 	VG_FIELD("fd.dev", U64, NONE, L, "Device number of the file", x_dev),
 	VG_FIELD("fd.dev.major", U64, NONE, L, "Major device number", x_dev),
 	VG_FIELD("fd.dev.minor", U64, NONE, L, "Minor device number", x_dev),

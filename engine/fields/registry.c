@@ -3,8 +3,11 @@
 #include "fields/registry.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "fields/dns_names.h"
 
 static const struct vg_field_class *const classes[] = {
 	&vg_fields_evt,	      &vg_fields_proc, &vg_fields_thread, &vg_fields_user,
@@ -107,6 +110,65 @@ const char *vg_field_bind(struct vg_field_ref *ref, const struct vg_field_def *d
 		return NULL;
 	}
 	return "bad argument";
+}
+
+/* Fields that learn the constants conditions compare them with. */
+static const struct vg_field_learner *const learners[] = {&vg_learner_ip_names};
+
+bool vg_field_learn(struct vg_fenv *env, const struct vg_field_ref *ref, int op, const char *s,
+		    size_t len)
+{
+	for (size_t i = 0; i < sizeof(learners) / sizeof(learners[0]); i++)
+		if (learners[i]->wants(ref->def))
+			return learners[i]->learn(env, ref, op, s, len);
+	return true;
+}
+
+/* VIGIL_DNS_REFRESH_MS: the resolver's refresh interval (tests shorten it). */
+static uint32_t dns_refresh_ms(void)
+{
+	const char *v = getenv("VIGIL_DNS_REFRESH_MS");
+	char *end;
+	unsigned long ms;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	ms = strtoul(v, &end, 10);
+	if (errno || *end || ms < 100 || ms > 3600000) {
+		fprintf(stderr,
+			"vigil: VIGIL_DNS_REFRESH_MS=%s is not 100..3600000 ms; using 10 s\n", v);
+		return 0;
+	}
+	return (uint32_t)ms;
+}
+
+void vg_fenv_start(struct vg_fenv *env, unsigned wait_ms)
+{
+	struct vg_dns_opts o = {.refresh_ms = dns_refresh_ms(), .first_wait_ms = wait_ms};
+	struct vg_dns_stats st;
+	size_t n = vg_dns_names_count(env->dns);
+
+	if (!n)
+		return;
+	if (vg_dns_names_start(env->dns, &o) != 0) {
+		fprintf(stderr,
+			"vigil: cannot start the resolver of the rules' %zu domain name(s); "
+			"fd.*ip.name stays missing\n",
+			n);
+		return;
+	}
+	vg_dns_names_stats(env->dns, &st);
+	fprintf(stderr,
+		"vigil: fd.*ip.name: %zu domain name(s) from the rules (first: %s), "
+		"%zu address(es) so far, refreshed every %u ms\n",
+		n, vg_dns_names_name(env->dns, 0), st.addrs, o.refresh_ms ? o.refresh_ms : 10000);
+}
+
+void vg_fenv_free_learned(struct vg_fenv *env)
+{
+	vg_dns_names_free(env->dns);
+	env->dns = NULL;
 }
 
 void vg_field_extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,

@@ -77,11 +77,13 @@ struct vg_scratch {
 };
 
 struct vg_userdb;
+struct vg_dns_names;
 
 /* Per-ruleset state extractors may read (and the scratch they write). */
 struct vg_fenv {
 	struct vg_scratch scratch;
 	struct vg_userdb *users;
+	struct vg_dns_names *dns; /* the rules' domain names, for fd.*ip.name; NULL: none */
 	char hostname[256];
 	uint64_t evt_num;
 };
@@ -130,6 +132,31 @@ bool vg_ftype_is_numeric(enum vg_ftype t);
 const char *vg_field_bind(struct vg_field_ref *ref, const struct vg_field_def *def,
 			  const char *arg);
 
+/*
+ * Compile time: a condition compares ref with the constant s (op is the
+ * check's enum vg_op). A field whose values depend on the constants it is
+ * compared with learns them here (fd.*ip.name registers the domain names
+ * to resolve); other fields ignore it. False only when out of memory.
+ */
+bool vg_field_learn(struct vg_fenv *env, const struct vg_field_ref *ref, int op, const char *s,
+		    size_t len);
+
+/* A field that learns its constants: which definitions, and what it does with them. */
+struct vg_field_learner {
+	bool (*wants)(const struct vg_field_def *def);
+	bool (*learn)(struct vg_fenv *env, const struct vg_field_ref *ref, int op, const char *s,
+		      size_t len);
+};
+
+/*
+ * Once the rules are compiled, for the commands that evaluate them: starts
+ * what the learned constants need in the background (the resolver of the
+ * domain names), waiting up to wait_ms for its first results.
+ */
+void vg_fenv_start(struct vg_fenv *env, unsigned wait_ms);
+/* Frees what learning and vg_fenv_start made (not the scratch or users). */
+void vg_fenv_free_learned(struct vg_fenv *env);
+
 /* Runs the extractor (or yields "missing" for a field that is not live). */
 void vg_field_extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *ctx,
 		      struct vg_fenv *env, struct vg_xval *out);
@@ -168,5 +195,6 @@ extern const struct vg_field_class vg_fields_fdlist;
 extern const struct vg_field_class vg_fields_fs;
 extern const struct vg_field_class vg_fields_container;
 extern const struct vg_field_class vg_fields_k8s;
+extern const struct vg_field_learner vg_learner_ip_names; /* fd.c */
 
 #endif

@@ -967,6 +967,10 @@ static struct vg_cnode *compile_check(struct cctx *c, const struct vg_ast *a)
 			goto fail;
 		}
 		n->nvals = i + 1;
+		/* some fields need their constants: fd.*ip.name resolves the names */
+		if (n->lhs->kind == CX_FIELD &&
+		    !vg_field_learn(&c->rs->env, &n->lhs->ref, (int)a->op, s, it->len))
+			goto nomem;
 	}
 	if (is_stringish(t) && (vg_op_is_list(a->op))) {
 		for (size_t i = 0; i < n->nvals; i++)
@@ -1810,6 +1814,11 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 nomem:
 	vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-NOMEM", NULL, 0, 0, NULL, "out of memory");
 	return (int)(rs->diags.nerrors - before);
+}
+
+void vg_ruleset_start_background(struct vg_ruleset *rs, unsigned wait_ms)
+{
+	vg_fenv_start(&rs->env, wait_ms);
 }
 
 /* ---- accessors ---- */

@@ -41,6 +41,14 @@ struct vg_ruleset_opts {
 /* Compiles what has been loaded; returns the number of errors (0: ok). */
 int vg_ruleset_compile(struct vg_ruleset *rs);
 
+/*
+ * For the commands that evaluate the rules (run, reload, replay): starts
+ * what the compiled rules need in the background, today the resolver of
+ * the domain names fd.*ip.name is compared with, waiting up to wait_ms for
+ * its first answers. Stopped by vg_ruleset_free.
+ */
+void vg_ruleset_start_background(struct vg_ruleset *rs, unsigned wait_ms);
+
 /* Compiled rules, in load order (disabled ones included). */
 size_t vg_ruleset_rule_count(const struct vg_ruleset *rs);
 const struct vg_rule *vg_ruleset_rule(const struct vg_ruleset *rs, size_t i);

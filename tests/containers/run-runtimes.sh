@@ -23,9 +23,11 @@
 # running are left alone.
 #
 # Exit: 0 pass, 1 fail, 77 skip (not root, or no runtime could be installed).
-#   crio            CRI-O is not packaged: runc with CRI-O's cgroup (kubepods/.../crio-<id>)
-#                   and CRI-O's userdata/config.json in a runroot of the test's own;
-#                   and a crio-conmon-<id> cgroup, which is no container
+#   crio            CRI-O is not packaged: runc started as CRI-O starts it, with the bundle
+#                   in CRI-O's runroot (/run/containers/storage/overlay-containers/<id>/userdata,
+#                   removed after), CRI-O's annotations, the kubelet's systemd-style cgroup
+#                   (kubepods.slice/.../crio-<id>.scope, made by the cgroupfs driver); and a
+#                   crio-conmon-<id>.scope cgroup, which is no container
 # VG_RUNTIMES="runc containerd cri crio docker podman" selects runtimes.
 set -uo pipefail
 
@@ -182,8 +184,8 @@ start_runc() {
 }
 
 # runc bundle from the image's rootfs: run_bundle ID CGROUP_PATH ANNOTATIONS_JSON
-run_bundle() {
-	local id=$1 b=$W/bundle-$1
+run_bundle() { # id cgroup annotations [bundle dir]
+	local id=$1 b=${4:-$W/bundle-$1}
 	mkdir -p "$b"
 	(cd "$b" && runc spec) || return 1
 	jq --arg init "$INIT" --arg rootfs "$W/rootfs" --arg cg "$2" --argjson ann "$3" '.root.path=$rootfs
@@ -193,20 +195,26 @@ run_bundle() {
 	CLEANUPS+=("runc delete -f $id")
 }
 
+CRIO_RUNROOT=/run/containers/storage
 start_crio() {
-	local id sb rr=$W/crio-runroot pid ann
+	local id sb rr=$CRIO_RUNROOT pid ann slice
 	id=$(head -c32 /dev/urandom | sha256sum | cut -c1-64)
 	sb=$(head -c32 /dev/urandom | sha256sum | cut -c1-64)
+	# the kubelet's systemd-driver pod slice (the uid's dashes become underscores)
+	slice=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${POD_UID//-/_}.slice
+	# what CRI-O keeps under its runroot: each container's userdata, its OCI bundle
+	mkdir -p "$rr/overlay-containers/$id/userdata" "$rr/overlay-containers/$sb/userdata" || return 1
+	CLEANUPS+=("rm -rf $rr/overlay-containers/$id $rr/overlay-containers/$sb")
+	# after the containers are gone (cleanups run last first): the slices runc made
+	CLEANUPS+=("for h in /sys/fs/cgroup /sys/fs/cgroup/*; do rmdir \$h$slice \$h/kubepods.slice/kubepods-burstable.slice \$h/kubepods.slice; done")
 	ann=$(jq -cn --arg sb "$sb" --arg uid "$POD_UID" --arg img "quay.io/shop/api:3" '{
 		"io.kubernetes.cri-o.ContainerType":"container", "io.kubernetes.container.name":"api",
 		"io.kubernetes.pod.name":"api-5f6d", "io.kubernetes.pod.namespace":"shop",
 		"io.kubernetes.pod.uid":$uid, "io.kubernetes.cri-o.ImageName":$img,
 		"io.kubernetes.cri-o.SandboxID":$sb, "io.kubernetes.cri-o.Created":"2026-01-02T03:04:05Z",
 		"io.kubernetes.cri-o.Labels":"{\"io.kubernetes.container.name\":\"api\",\"team\":\"shop\"}"}')
-	run_bundle "$id" "/kubepods/burstable/pod$POD_UID/crio-$id" "$ann" || return 1
-	# what CRI-O keeps: the container's spec and its sandbox's, under its runroot
-	mkdir -p "$rr/overlay-containers/$id/userdata" "$rr/overlay-containers/$sb/userdata"
-	cp "$W/bundle-$id/config.json" "$rr/overlay-containers/$id/userdata/config.json"
+	run_bundle "$id" "$slice/crio-$id.scope" "$ann" "$rr/overlay-containers/$id/userdata" || return 1
+	# the pod's sandbox: only its spec, whose Labels annotation is the pod's labels
 	jq -cn --arg uid "$POD_UID" '{annotations:{"io.kubernetes.cri-o.ContainerType":"sandbox",
 		"io.kubernetes.pod.name":"api-5f6d","io.kubernetes.pod.namespace":"shop",
 		"io.kubernetes.pod.uid":$uid,
@@ -218,14 +226,13 @@ start_crio() {
 		"image=quay.io/shop/api:3" "image_repository=quay.io/shop/api" "image_tag=3" \
 		"pod_name=api-5f6d" "pod_namespace=shop" "pod_uid=$POD_UID" "pod_sandbox_id=$sb" \
 		"label=team=shop" "pod_label=app=api" "pod_label=pod-template-hash=5f6d" \
-		"privileged=0" "crio_runroot=$rr"
-	# CRI-O's monitor runs in crio-conmon-<id>: the host's, by Falco's rules too
-	run_bundle "$TAG-conmon" "/kubepods/burstable/pod$POD_UID/crio-conmon-$id" '{}' || return 1
+		"privileged=0"
+	# CRI-O's monitor runs in crio-conmon-<id>.scope: the host's, by Falco's rules too
+	run_bundle "$TAG-conmon" "$slice/crio-conmon-$id.scope" '{}' || return 1
 	pid=$(runc state "$TAG-conmon" | jq .pid)
 	pid_ok "$pid" || return 1
 	expect "runtime=crio-conmon" "pid=$pid" "full_id=host" "name=host" "type=host" \
-		"exec=runc exec $TAG-conmon" \
-		"crio_runroot=$rr"
+		"exec=runc exec $TAG-conmon"
 }
 
 ctr_ok() { [ -S /run/containerd/containerd.sock ] && timeout 5 ctr version >/dev/null 2>&1; }

@@ -12,8 +12,8 @@
  *   init        started by the container's own init (SIGUSR1 to its trap)
  *   setns       nsenter again, now that vigil has seen the container
  * and each must carry the container's identity (id, full id, name, type,
- * image, and the pod for the CRI container) both in `vigil events` and in
- * the alert of a one-rule `vigil run`. A process in CRI-O's conmon cgroup,
+ * image, and the pod for the CRI and CRI-O containers) both in `vigil
+ * events` and in the alert of a one-rule `vigil run`. A process in CRI-O's conmon cgroup,
  * and one on the host, must be the host.
  *
  *   test_vigil_containers EXPECTATIONS

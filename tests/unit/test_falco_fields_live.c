@@ -9,10 +9,9 @@
  * exceptions folded in), and every field its condition names is resolved
  * through the registry as the compiler does. container.* and k8s.* belong
  * to the container work, and so does proc.is_exe_upper_layer; they are
- * reported but not asserted here. The DNS fields are a known gap (see
- * docs/rules.md, Fields): they are listed below, and the test fails as
- * soon as one of them becomes live, so the list cannot go stale. Skips (77)
- * without ../shared.
+ * reported but not asserted here. A known gap would be listed in pending
+ * below (empty now), and the test fails as soon as one of them becomes
+ * live, so the list cannot go stale. Skips (77) without ../shared.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,12 +43,15 @@ struct seen {
 	size_t not_live, other_owner, pending;
 };
 
-/* Live in libsinsp through compile-time resolution of the rule's domain names. */
-static const char *const pending[] = {"fd.sip.name", "fd.cip.name"};
+/*
+ * Fields known not to be live yet, NULL-terminated: none today (fd.sip.name
+ * and fd.cip.name became live with the rules' domain-name resolver).
+ */
+static const char *const pending[] = {NULL};
 
 static bool is_pending(const char *field)
 {
-	for (size_t i = 0; i < sizeof(pending) / sizeof(pending[0]); i++)
+	for (size_t i = 0; pending[i]; i++)
 		if (strcmp(field, pending[i]) == 0)
 			return true;
 	return false;
@@ -186,7 +188,7 @@ static void test_every_condition_field_is_live(void **state)
 		scan_condition(&s, r, vg_rule_condition(r));
 	}
 	printf("[ fields  ] %zu distinct condition fields in %zu rules; %zu are the container "
-	       "work's; %zu pending (DNS); %zu not live\n",
+	       "work's; %zu pending; %zu not live\n",
 	       s.n, vg_ruleset_rule_count(rs), s.other_owner, s.pending, s.not_live);
 	/* the rule files use some 70 fields; far fewer means the scan went wrong */
 	assert_true(s.n >= 60);
