@@ -13,6 +13,7 @@
  */
 #include "vigil.bpf.h"
 #include "vigil/prefilter.h"
+#include "dropped_fds.bpf.h"
 #include "vigil/syscalls.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -107,6 +108,14 @@ static __always_inline char *begin(struct pt_regs *regs, long ret, const struct 
 	b->nr = syscall_nr(regs);
 	for (int i = 0; i < 6; i++)
 		b->args[i] = arg_of(regs, i);
+	/*
+	 * A new fd user space is told about is no longer a dropped one (for
+	 * fcntl, ret may be no fd at all: clearing a bit in vain only costs a
+	 * close sent).
+	 */
+	if (ret >= 0 && (c->fd == VG_ARG_RET || c->id == VG_SC_dup || c->id == VG_SC_dup2 ||
+			 c->id == VG_SC_dup3 || c->id == VG_SC_fcntl))
+		dropped_fd_take(ret);
 	if (c->flags & VG_SCF_OPEN_HOW) {
 		struct open_how how = {};
 
@@ -423,6 +432,7 @@ int BPF_PROG(handle_file, struct pt_regs *regs, long ret)
 		return 0;
 	if (c->prefilter && !is_self(bpf_get_current_task_btf()) &&
 	    !open_wanted(c, regs, ret, &w)) {
+		dropped_fd_mark(ret);
 		count_filtered();
 		return 0;
 	}
@@ -572,6 +582,17 @@ int BPF_PROG(handle_sock, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/* pipe, socketpair: the two new fds user space is told about. */
+static __always_inline void forget_fd_pair(__u64 uptr)
+{
+	int fds[2];
+
+	if (bpf_probe_read_user(fds, sizeof(fds), (void *)uptr) == 0) {
+		dropped_fd_take(fds[0]);
+		dropped_fd_take(fds[1]);
+	}
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_plain, struct pt_regs *regs, long ret)
 {
@@ -584,6 +605,8 @@ int BPF_PROG(handle_plain, struct pt_regs *regs, long ret)
 		return 0;
 	b = (void *)(buf + sizeof(struct vg_event_hdr));
 	pos = put_sockaddr(buf, body_end(), c, b);
+	if (c->sa < 6 && c->salen >= 6 && ret == 0)
+		forget_fd_pair(b->args[c->sa & 7]);
 	if (c->flags & VG_SCF_CREDS) {
 		struct vg_creds creds;
 
@@ -605,6 +628,11 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if ((c->flags & VG_SCF_FAILED_ONLY) && ret >= 0)
 		return 0;
+	/* no rule looks at closes: that of a dropped open tells user space nothing */
+	if (c->pf_closes && ret == 0 && dropped_fd_take(arg_of(regs, 0))) {
+		count_filtered();
+		return 0;
+	}
 	bpf_tail_call(ctx, &family_handlers, c->family);
 	return 0;
 }

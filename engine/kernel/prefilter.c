@@ -38,6 +38,28 @@ static int set_rows(int conf_fd, const int *bit, const struct vg_prefilter *pf)
 	return 0;
 }
 
+/*
+ * The close row: drop the close of an fd whose open was dropped, when some
+ * open is filtered and no rule can match a close (pf NULL: off).
+ */
+static int set_close_row(int conf_fd, const struct vg_prefilter *pf, const int *bit)
+{
+	__u32 nr = (__u32)vg_syscall_nr(VG_SC_close);
+	bool any = false;
+	struct vg_sc_conf c;
+
+	if ((int)nr < 0)
+		return 0;
+	for (int id = 0; pf && id < VG_SC__MAX; id++)
+		any |= vg_prefilter_syscall(id) && bit[id] >= 0;
+	if (bpf_map_lookup_elem(conf_fd, &nr, &c) != 0)
+		return -errno;
+	c.pf_closes = any && !pf->closes_watched && c.id;
+	if (bpf_map_update_elem(conf_fd, &nr, &c, BPF_ANY) != 0)
+		return -errno;
+	return 0;
+}
+
 /* The union of the two rulesets' sets, per syscall. */
 static void build_sets(const struct vg_ruleset *also, const struct vg_ruleset *next,
 		       struct vg_prefilter *pf)
@@ -48,6 +70,7 @@ static void build_sets(const struct vg_ruleset *also, const struct vg_ruleset *n
 	if (!also)
 		return;
 	vg_prefilter_build(also, &more);
+	pf->closes_watched |= more.closes_watched;
 	for (int id = 0; id < VG_SC__MAX; id++) {
 		if (!pf->why[id])
 			pf->why[id] = more.why[id];
@@ -85,6 +108,7 @@ static int fill(int conf_fd, int trie_fd, const struct vg_ruleset *also,
 	build_sets(also, next, &pf);
 	entries = vg_pf_trie_write(trie_fd, &pf, bit);
 	err = entries < 0 ? entries : set_rows(conf_fd, bit, &pf);
+	err = err ?: set_close_row(conf_fd, &pf, bit);
 	if (!err)
 		report(&pf, bit, entries);
 	vg_prefilter_free(&pf);
@@ -102,6 +126,7 @@ int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
 		return -ENOENT;
 	/* off first: while the trie is rewritten every open is sent */
 	err = set_rows(conf_fd, NULL, NULL);
+	err = err ?: set_close_row(conf_fd, NULL, NULL);
 	err = err ?: vg_pf_trie_clear(trie_fd);
 	if (err || !next)
 		goto out;
@@ -112,6 +137,7 @@ int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
 	err = fill(conf_fd, trie_fd, also, next);
 	if (err) {
 		set_rows(conf_fd, NULL, NULL);
+		set_close_row(conf_fd, NULL, NULL);
 		vg_pf_trie_clear(trie_fd);
 	}
 out:

@@ -142,7 +142,8 @@ void vg_pathset_normalize(struct vg_pathset *s)
 
 	if (s->kind != VG_PATHS_SOME)
 		return;
-	qsort(s->v, s->n, sizeof(*s->v), cmp_entry);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_entry);
 	/* sorted, whatever a path prefix covers follows it in one block */
 	for (size_t i = 0; i < s->n; i++) {
 		struct vg_pathset_entry *e = &s->v[i];

@@ -352,12 +352,27 @@ static void build_one(const struct vg_ruleset *rs, enum vg_syscall id, struct vg
 	}
 }
 
+/* Whether an enabled rule can match a close, whatever the fd. */
+static bool closes_watched(const struct vg_ruleset *rs)
+{
+	uint16_t code = vg_evttype_code("close", 5);
+
+	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++) {
+		const struct vg_rule *r = vg_ruleset_rule(rs, i);
+
+		if (r->enabled && vg_evtset_has(&r->evts, code))
+			return true;
+	}
+	return false;
+}
+
 void vg_prefilter_build(const struct vg_ruleset *rs, struct vg_prefilter *pf)
 {
 	for (int id = 0; id < VG_SC__MAX; id++) {
 		vg_pathset_init(&pf->paths[id], VG_PATHS_ANY);
 		pf->why[id] = NULL;
 	}
+	pf->closes_watched = closes_watched(rs);
 	for (size_t i = 0; i < sizeof(open_family) / sizeof(open_family[0]); i++)
 		build_one(rs, open_family[i], pf);
 }

@@ -48,6 +48,8 @@ void vg_prefilter_rule(const struct vg_rule *r, uint16_t evttype, enum vg_pf_mod
 struct vg_prefilter {
 	struct vg_pathset paths[VG_SC__MAX]; /* ANY for syscalls without a path prefilter */
 	const char *why[VG_SC__MAX];	     /* ANY because of this rule; NULL otherwise */
+	/* some rule can match a close: those of dropped opens must be sent too */
+	bool closes_watched;
 };
 
 /* The syscalls whose new fd's path the kernel can test (the open family). */

@@ -117,7 +117,7 @@ struct vg_sc_conf {
 	__u8 prefilter; /* 0: none; else 1 + this syscall's bit in the path filter
 			   (vigil/prefilter.h) */
 	__u8 pf_dotdot; /* with prefilter: also send raw paths containing ".." */
-	__u8 pad;
+	__u8 pf_closes; /* close: drop that of an fd whose open the prefilter dropped */
 };
 
 #endif

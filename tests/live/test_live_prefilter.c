@@ -38,8 +38,8 @@
 
 #define N 20000
 
-static char dir[128], rules[256], watched[128], missing[128], named[160], suffixed[160],
-	traversed[160];
+static char dir[128], rules[256], close_rules[256], watched[128], missing[128], named[160],
+	suffixed[160], traversed[160];
 
 struct counts {
 	long long sent, dropped, filtered;
@@ -76,11 +76,25 @@ static void write_rules(void)
 		"- rule: Prefilter test traversal\n"
 		"  desc: an open through ..\n"
 		"  condition: evt.type in (open, openat, openat2) and fd.nameraw contains '../' "
-		"and "
-		"fd.name contains vigil-pf-t\n"
+		"and fd.name contains vigil-pf-t\n"
 		"  output: opened %%fd.name\n"
+		"  priority: WARNING\n"
+		"- rule: Prefilter test dup\n"
+		"  desc: a dup of the watched file\n"
+		"  condition: evt.type in (dup, dup2, dup3) and fd.name = %s\n"
+		"  output: dup of %%fd.name\n"
 		"  priority: WARNING\n",
-		getpid(), getpid());
+		getpid(), getpid(), watched);
+	assert_int_equal(fclose(f), 0);
+	/* a close of any fd by a process that never runs: closes matter */
+	snprintf(close_rules, sizeof(close_rules), "%s/close-rules.yaml", dir);
+	f = fopen(close_rules, "w");
+	assert_non_null(f);
+	fprintf(f, "- rule: Prefilter test any close\n"
+		   "  desc: a close by a program that is never run\n"
+		   "  condition: evt.type = close and proc.name = vigil-never-r\n"
+		   "  output: closed by %%proc.name\n"
+		   "  priority: WARNING\n");
 	assert_int_equal(fclose(f), 0);
 }
 
@@ -107,24 +121,29 @@ static struct counts read_counters(struct vigil_proc *v)
  * Children open a file in the scratch directory N times in all, and a
  * missing one N times, each up to CHUNK fds, then exit: the fds go with
  * them, without close calls, so the burst sends no syscall event at all
- * when its opens are filtered, and 2N when they are not.
+ * when its opens are filtered, and 2N when they are not. With closing,
+ * each fd is closed at once: N closes more, which the kernel drops with
+ * their opens unless a rule can match a close.
  */
 #define CHUNK 1000
 
-static void burst(void)
+static void burst(bool closing)
 {
 	char file[160], absent[160];
 
 	snprintf(file, sizeof(file), "%s/unwatched", dir);
 	snprintf(absent, sizeof(absent), "%s/absent", dir);
 	for (int done = 0; done < N; done += CHUNK) {
-		int status = -1;
+		int status = -1, fd;
 		pid_t pid = fork();
 
 		if (pid == 0) {
-			for (int i = 0; i < CHUNK; i++)
-				if (open(file, O_RDONLY) < 0 || open(absent, O_RDONLY) >= 0)
+			for (int i = 0; i < CHUNK; i++) {
+				if ((fd = open(file, O_RDONLY)) < 0 || open(absent, O_RDONLY) >= 0)
 					_exit(3);
+				if (closing && close(fd) != 0)
+					_exit(4);
+			}
 			_exit(0);
 		}
 		assert_true(pid > 0);
@@ -187,14 +206,20 @@ static void expect_watched_alerts(struct vigil_proc *v)
  */
 #define BURSTS 5
 
-static void run_case(bool prefilter, const char *rules_path, struct counts *delta, char *log,
-		     size_t loglen)
+struct vcase {
+	bool prefilter, closing;
+	const char *rules, *more_rules; /* more_rules may be NULL */
+};
+
+static void run_case(const struct vcase *k, struct counts *delta, char *log, size_t loglen)
 {
-	const char *const args[] = {"-r", rules_path, "-o", "metrics.enabled=false", NULL};
+	const char *const args[] = {
+		"-r",	       k->rules, "-o", "metrics.enabled=false", k->more_rules ? "-r" : NULL,
+		k->more_rules, NULL};
 	struct vigil_proc v;
 	struct counts a, b;
 
-	if (prefilter)
+	if (k->prefilter)
 		unsetenv("VIGIL_NO_PREFILTER");
 	else
 		setenv("VIGIL_NO_PREFILTER", "1", 1);
@@ -202,7 +227,7 @@ static void run_case(bool prefilter, const char *rules_path, struct counts *delt
 	*delta = (struct counts){-1, -1, -1};
 	for (int i = 0; i < BURSTS; i++) {
 		a = read_counters(&v);
-		burst();
+		burst(k->closing);
 		b = read_counters(&v);
 		if (delta->sent < 0 ||
 		    b.sent + b.dropped - a.sent - a.dropped < delta->sent + delta->dropped) {
@@ -211,7 +236,7 @@ static void run_case(bool prefilter, const char *rules_path, struct counts *delt
 			delta->filtered = b.filtered - a.filtered;
 		}
 	}
-	if (rules_path == rules)
+	if (k->rules == rules)
 		expect_watched_alerts(&v);
 	assert_int_equal(WEXITSTATUS(vigil_stop(&v)), 0);
 	assert_true(vigil_no_drops(&v));
@@ -226,7 +251,7 @@ static void test_prefilter_drops_unwatched_opens(void **state)
 	struct counts d;
 
 	(void)state;
-	run_case(true, rules, &d, log, sizeof(log));
+	run_case(&(struct vcase){.prefilter = true, .rules = rules}, &d, log, sizeof(log));
 	print_message("prefilter on: %d+%d opens, sent %+lld, filtered %+lld\n", N, N, d.sent,
 		      d.filtered);
 	assert_non_null(strstr(log, "vigil: path prefilter on open, openat, openat2"));
@@ -241,7 +266,7 @@ static void test_without_prefilter_opens_are_sent(void **state)
 	struct counts d;
 
 	(void)state;
-	run_case(false, rules, &d, log, sizeof(log));
+	run_case(&(struct vcase){.rules = rules}, &d, log, sizeof(log));
 	print_message("prefilter off: %d+%d opens, sent %+lld, filtered %+lld\n", N, N, d.sent,
 		      d.filtered);
 	assert_non_null(strstr(log, "vigil: path prefilter off"));
@@ -261,13 +286,95 @@ static void test_falco_stable_rules_get_the_prefilter(void **state)
 		print_message("skipped: %s not found (../shared is absent)\n", falco);
 		skip();
 	}
-	run_case(true, falco, &d, log, sizeof(log));
+	run_case(&(struct vcase){.prefilter = true, .closing = true, .rules = falco}, &d, log,
+		 sizeof(log));
 	print_message("Falco's stable rules: %d+%d opens, sent %+lld, filtered %+lld\n", N, N,
 		      d.sent, d.filtered);
 	assert_non_null(strstr(log, "vigil: path prefilter on open, openat, openat2"));
 	assert_null(strstr(log, "no path prefilter"));
-	assert_true(d.filtered >= 2 * N);
+	assert_true(d.filtered >= 3 * N);
 	assert_true(d.sent + d.dropped < N);
+}
+
+/* The closes of dropped opens are dropped with them: no rule matches a close. */
+static void test_closes_of_dropped_opens_are_dropped(void **state)
+{
+	static char log[65536];
+	struct counts d;
+
+	(void)state;
+	run_case(&(struct vcase){.prefilter = true, .closing = true, .rules = rules}, &d, log,
+		 sizeof(log));
+	print_message("closing: %d+%d opens, %d closes, sent %+lld, filtered %+lld\n", N, N, N,
+		      d.sent, d.filtered);
+	assert_true(d.filtered >= 3 * N);
+	assert_true(d.sent + d.dropped < N);
+}
+
+static bool is_dup_alert(json_object *a, const void *arg)
+{
+	(void)arg;
+	return json_object_object_get_ex(a, "rule", NULL) &&
+	       strcmp(jstr(a, "rule"), "Prefilter test dup") == 0;
+}
+
+/*
+ * An fd whose open was dropped, replaced by dup2 with a watched file: its
+ * close is that of a file user space knows and must be sent. Were it
+ * dropped, the table would keep the watched name for the fd number, and a
+ * dup of the unwatched file opened next under that number would alert.
+ */
+static void test_dup2_over_a_dropped_fd(void **state)
+{
+	const char *const args[] = {"-r", rules, "-o", "metrics.enabled=false", NULL};
+	char file[160];
+	struct vigil_proc v;
+	int w, n, n2, m, alerts = 0;
+
+	(void)state;
+	snprintf(file, sizeof(file), "%s/unwatched", dir);
+	assert_int_equal(vigil_start_cmd(&v, "run", args), 0);
+	w = open(watched, O_RDONLY);
+	n = open(file, O_RDONLY);
+	assert_true(w >= 0 && n > w);
+	assert_int_equal(dup2(w, n), n);
+	assert_int_equal(close(n), 0);
+	n2 = open(file, O_RDONLY);
+	assert_int_equal(n2, n);
+	m = dup(n2);
+	assert_true(m >= 0);
+	close(m);
+	close(n2);
+	close(w);
+	/* a later event as a marker: everything before it has been judged */
+	assert_int_equal(open(missing, O_RDONLY), -1);
+	expect_alert(&v, missing, "the failed open");
+	for (size_t i = 0; i < json_object_array_length(v.events); i++)
+		alerts += is_dup_alert(json_object_array_get_idx(v.events, i), NULL);
+	assert_int_equal(WEXITSTATUS(vigil_stop(&v)), 0);
+	vigil_free(&v);
+	/* the dup2 of the watched file, and nothing for the dup of the other */
+	assert_int_equal(alerts, 1);
+}
+
+/* A rule that can match any close: every close is sent, the opens still dropped. */
+static void test_close_rule_keeps_closes(void **state)
+{
+	static char log[65536];
+	struct counts d;
+
+	(void)state;
+	run_case(&(struct vcase){.prefilter = true,
+				 .closing = true,
+				 .rules = rules,
+				 .more_rules = close_rules},
+		 &d, log, sizeof(log));
+	print_message("closing, a close rule: %d+%d opens, %d closes, sent %+lld, filtered "
+		      "%+lld\n",
+		      N, N, N, d.sent, d.filtered);
+	assert_true(d.filtered >= 2 * N);
+	assert_true(d.filtered < 3 * N);
+	assert_true(d.sent >= N);
 }
 
 static int make_file(const char *path)
@@ -325,6 +432,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefilter_drops_unwatched_opens),
 		cmocka_unit_test(test_without_prefilter_opens_are_sent),
+		cmocka_unit_test(test_closes_of_dropped_opens_are_dropped),
+		cmocka_unit_test(test_close_rule_keeps_closes),
+		cmocka_unit_test(test_dup2_over_a_dropped_fd),
 		cmocka_unit_test(test_falco_stable_rules_get_the_prefilter),
 	};
 
