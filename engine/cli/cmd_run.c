@@ -21,6 +21,7 @@
 #include "decode/decode.h"
 #include "enforce/policy.h"
 #include "interest.h"
+#include "kernel/hooks.h"
 #include "kernel/host.h"
 #include "kernel/libbpf_log.h"
 #include "kernel/probes.h"
@@ -66,6 +67,7 @@ struct run_opts {
 	bool ringbuf_set, max_procs_set;
 	struct vg_enforcement enforce;
 	bool enforce_set, self_protect_set;
+	int hooks_mode; /* enum vg_hooks_mode */
 };
 
 /* What the config starts besides the probes: outputs, rate limiter, metrics. */
@@ -192,7 +194,9 @@ static void usage(FILE *f, const char *cmd)
 		"  --enforce MODE     rules with an action: on (default), audit (report only), "
 		"off\n"
 		"  --enforce-tier T   auto (LSM where active, else signal) or signal\n"
-		"  --no-self-protect  let other processes kill or ptrace vigil (LSM tier)\n",
+		"  --no-self-protect  let other processes kill or ptrace vigil (LSM tier)\n"
+		"  --hook-tier T      kernel-function hooks: auto (fentry, else kprobe), "
+		"kprobe, off\n",
 		cmd, DEFAULT_MAX_PROCS);
 }
 
@@ -210,6 +214,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{"enforce", required_argument, NULL, 'E'},
 		{"enforce-tier", required_argument, NULL, 'T'},
 		{"no-self-protect", no_argument, NULL, 'S'},
+		{"hook-tier", required_argument, NULL, 'H'},
 		{0},
 	};
 	int c, mode;
@@ -273,6 +278,14 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'S':
 			o->enforce.self_protect = false;
 			o->self_protect_set = true;
+			break;
+		case 'H':
+			if ((o->hooks_mode = vg_hooks_mode_parse(optarg)) < 0) {
+				fprintf(stderr,
+					"vigil: --hook-tier: '%s' is not auto, kprobe or off\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout, argv[0]); return -1;
@@ -560,6 +573,7 @@ static int run(struct run_opts *o)
 		.ringbuf_bytes = o->ringbuf_bytes,
 		.self_tgid = getpid(),
 		.wakeup_bytes = o->ringbuf_bytes / 16,
+		.hooks_mode = o->hooks_mode,
 	};
 	struct vg_pipeline pl = {.boot_to_wall_ns = vg_boot_to_wall_ns(), .procfs_root = "/proc"};
 	struct vg_probes *probes = NULL;

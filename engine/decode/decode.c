@@ -4,10 +4,8 @@
 #include <string.h>
 
 static const char *const type_names[VG_EV__MAX] = {
-	[VG_EV_EXEC] = "exec",
-	[VG_EV_FORK] = "fork",
-	[VG_EV_EXIT] = "exit",
-	[VG_EV_SYSCALL] = "syscall",
+	[VG_EV_EXEC] = "exec",	     [VG_EV_FORK] = "fork",   [VG_EV_EXIT] = "exit",
+	[VG_EV_SYSCALL] = "syscall", [VG_EV_CREDS] = "creds",
 };
 
 static const size_t body_sizes[VG_EV__MAX] = {
@@ -15,6 +13,7 @@ static const size_t body_sizes[VG_EV__MAX] = {
 	[VG_EV_FORK] = sizeof(struct vg_fork_body),
 	[VG_EV_EXIT] = sizeof(struct vg_exit_body),
 	[VG_EV_SYSCALL] = sizeof(struct vg_syscall_body),
+	[VG_EV_CREDS] = sizeof(struct vg_creds_body),
 };
 
 const char *vg_event_type_name(enum vg_event_type type)
@@ -22,6 +21,15 @@ const char *vg_event_type_name(enum vg_event_type type)
 	if (type <= VG_EV_NONE || type >= VG_EV__MAX)
 		return "unknown";
 	return type_names[type];
+}
+
+const char *vg_hook_flavour_name(enum vg_hook_flavour hook)
+{
+	switch (hook) {
+	case VG_HOOK_FENTRY: return "fentry";
+	case VG_HOOK_KPROBE: return "kprobe";
+	default: return "tracepoint";
+	}
 }
 
 const char *vg_decode_strerror(enum vg_decode_err err)

@@ -28,6 +28,7 @@ struct vg_event {
 		const struct vg_fork_body *fork;
 		const struct vg_exit_body *exit;
 		const struct vg_syscall_body *sc;
+		const struct vg_creds_body *creds;
 	};
 	struct vg_str var[VG_VAR__MAX]; /* by enum vg_var_id; len 0 when absent */
 	uint64_t wall_ns;		/* ts_ns converted to CLOCK_REALTIME */
@@ -52,5 +53,7 @@ enum vg_decode_err vg_decode(const void *data, size_t len, int64_t boot_to_wall_
 			     struct vg_event *ev);
 const char *vg_decode_strerror(enum vg_decode_err err);
 const char *vg_event_type_name(enum vg_event_type type);
+/* "fentry", "kprobe", or "tracepoint" for VG_HOOK_NONE (the fallback). */
+const char *vg_hook_flavour_name(enum vg_hook_flavour hook);
 
 #endif

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decode/decode.h"
 #include "features.skel.h"
+#include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
 
 static const char *const names[VG_FEAT__MAX] = {
@@ -22,6 +24,7 @@ static const char *const names[VG_FEAT__MAX] = {
 	[VG_FEAT_LSM_ACTIVE] = "bpf_lsm_active",
 	[VG_FEAT_SEND_SIGNAL] = "bpf_send_signal",
 	[VG_FEAT_TASK_ITER] = "task_iter",
+	[VG_FEAT_CREDS_HOOK] = "commit_creds_hook",
 };
 
 const char *vg_feature_name(enum vg_feature feat)
@@ -143,6 +146,10 @@ void vg_features_probe(struct vg_features *f)
 	probe_lsm_active(&f->r[VG_FEAT_LSM_ACTIVE]);
 	try_program(&f->r[VG_FEAT_SEND_SIGNAL], pick_send_signal, false);
 	try_program(&f->r[VG_FEAT_TASK_ITER], pick_task_iter, true);
+	/* the real program, not a stand-in: the function may be missing or notrace */
+	f->creds_hook = vg_hooks_probe(f->r[VG_FEAT_CREDS_HOOK].detail,
+				       sizeof(f->r[VG_FEAT_CREDS_HOOK].detail));
+	f->r[VG_FEAT_CREDS_HOOK].ok = f->creds_hook != VG_HOOK_NONE;
 }
 
 static bool lsm_usable(const struct vg_features *f)
@@ -160,6 +167,7 @@ int vg_features_hook_tiers(const struct vg_features *f, struct vg_hook_tier *out
 		{"process.exec", "observe", observe},
 		{"process.fork", "observe", observe},
 		{"process.exit", "observe", observe},
+		{"process.creds", "observe", vg_hook_flavour_name(f->creds_hook)},
 		{"process.exec", "enforce", enforce},
 		{"file.open", "enforce", enforce},
 		{"net.connect", "enforce", enforce},

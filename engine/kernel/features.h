@@ -21,6 +21,7 @@ enum vg_feature {
 	VG_FEAT_LSM_ACTIVE, /* "bpf" in /sys/kernel/security/lsm */
 	VG_FEAT_SEND_SIGNAL,
 	VG_FEAT_TASK_ITER,
+	VG_FEAT_CREDS_HOOK, /* probes/kernel_hooks.bpf.c's commit_creds, fentry or kprobe */
 	VG_FEAT__MAX,
 };
 
@@ -31,6 +32,7 @@ struct vg_feature_result {
 
 struct vg_features {
 	struct vg_feature_result r[VG_FEAT__MAX];
+	int creds_hook; /* enum vg_hook_flavour the commit_creds hook attached with */
 };
 
 void vg_features_probe(struct vg_features *f);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
 #include "kernel/syscall_table.h"
 #include "process.skel.h"
@@ -17,6 +18,7 @@
 struct vg_probes {
 	struct process_bpf *process;
 	struct syscall_bpf *syscall;
+	struct vg_hooks *hooks; /* NULL where no fentry/kprobe flavour attaches */
 	int attached;
 };
 
@@ -179,6 +181,24 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 	return 0;
 }
 
+/* Optional: a kernel without fentry and kprobes keeps the tracepoints alone. */
+static int start_hooks(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	struct vg_shared_maps maps;
+	struct vg_hooks_opts o = {
+		.self_tgid = opts->self_tgid,
+		.wakeup_bytes = opts->wakeup_bytes,
+		.maps = &maps,
+		.mode = (enum vg_hooks_mode)opts->hooks_mode,
+	};
+	int err;
+
+	vg_probes_shared_maps(p, &maps);
+	err = vg_hooks_start(&o, &p->hooks);
+	p->attached += p->hooks != NULL;
+	return err;
+}
+
 int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out)
 {
 	struct vg_probes *p = calloc(1, sizeof(*p));
@@ -188,6 +208,7 @@ int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out)
 		return -ENOMEM;
 	err = start_process(p, opts);
 	err = err ?: start_syscall(p, opts);
+	err = err ?: start_hooks(p, opts);
 	if (err) {
 		vg_probes_stop(p);
 		return err;
@@ -200,6 +221,7 @@ void vg_probes_stop(struct vg_probes *p)
 {
 	if (!p)
 		return;
+	vg_hooks_stop(p->hooks);
 	syscall_bpf__destroy(p->syscall);
 	process_bpf__destroy(p->process);
 	free(p);

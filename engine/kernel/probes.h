@@ -16,6 +16,7 @@ struct vg_probes_opts {
 	uint32_t self_tgid;	/* excluded in the kernel */
 	uint32_t wakeup_bytes;	/* wake the reader only past this backlog; 0: every record */
 	const bool *syscalls;	/* by enum vg_syscall: which to capture; NULL: all */
+	int hooks_mode;		/* enum vg_hooks_mode (kernel/hooks.h): fentry/kprobe hooks */
 };
 
 struct vg_probes;

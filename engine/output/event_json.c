@@ -332,6 +332,49 @@ static void add_syscall(json_object *o, const struct vg_event *ev)
 	}
 }
 
+static json_object *cred_set_json(const struct vg_cred_set *c)
+{
+	json_object *o = json_object_new_object();
+
+	add_u64(o, "uid", c->uid);
+	add_u64(o, "gid", c->gid);
+	add_u64(o, "euid", c->euid);
+	add_u64(o, "egid", c->egid);
+	add_u64(o, "suid", c->suid);
+	add_u64(o, "sgid", c->sgid);
+	add_u64(o, "fsuid", c->fsuid);
+	add_u64(o, "fsgid", c->fsgid);
+	add_u64(o, "userns", c->userns);
+	add_u64(o, "cap_inheritable", c->caps.cap_inheritable);
+	add_u64(o, "cap_permitted", c->caps.cap_permitted);
+	add_u64(o, "cap_effective", c->caps.cap_effective);
+	return o;
+}
+
+/* commit_creds: both sides, what differs, and which hook flavour saw it. */
+static void add_creds(json_object *o, const struct vg_event *ev)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{VG_CRC_UID, "uid"},
+		{VG_CRC_GID, "gid"},
+		{VG_CRC_CAPS, "caps"},
+		{VG_CRC_USERNS, "userns"},
+	};
+	const struct vg_creds_body *b = ev->creds;
+	json_object *changed = json_object_new_array();
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (b->changed & names[i].bit)
+			json_object_array_add(changed, json_object_new_string(names[i].name));
+	add_str(o, "hook", vg_hook_flavour_name(b->hook));
+	json_object_object_add(o, "changed", changed);
+	json_object_object_add(o, "old", cred_set_json(&b->old));
+	json_object_object_add(o, "new", cred_set_json(&b->new));
+}
+
 json_object *vg_container_json(const struct vg_container *c, json_object **k8s)
 {
 	json_object *o = json_object_new_object();
@@ -375,6 +418,7 @@ json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, s
 		add_u64(o, "start_time_ns", ev->fork->start_ns);
 		break;
 	case VG_EV_SYSCALL: add_syscall(o, ev); break;
+	case VG_EV_CREDS: add_creds(o, ev); break;
 	case VG_EV_EXIT:
 		add_u64(o, "exit_status", ev->exit->exit_code);
 		add_u64(o, "exit_code", (ev->exit->exit_code >> 8) & 0xff);

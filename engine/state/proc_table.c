@@ -452,6 +452,28 @@ static struct vg_proc *apply_creds(struct vg_proc_table *t, const struct vg_even
 	return p;
 }
 
+/*
+ * commit_creds, from the kernel hook: whatever made the change (a syscall
+ * the probes were not asked to capture, a setuid exec, a user namespace, an
+ * exploit), the process now has these credentials.
+ */
+static struct vg_proc *apply_commit_creds(struct vg_proc_table *t, const struct vg_event *ev)
+{
+	struct vg_proc *p = vg_proc_get(t, ev->hdr->pid);
+	const struct vg_cred_set *n = &ev->creds->new;
+
+	if (!p)
+		return NULL;
+	p->uid = n->uid;
+	p->gid = n->gid;
+	p->euid = n->euid;
+	p->egid = n->egid;
+	p->cap_inheritable = n->caps.cap_inheritable;
+	p->cap_permitted = n->caps.cap_permitted;
+	p->cap_effective = n->caps.cap_effective;
+	return p;
+}
+
 struct vg_proc *vg_proc_apply(struct vg_proc_table *t, const struct vg_event *ev)
 {
 	switch (ev->type) {
@@ -462,6 +484,7 @@ struct vg_proc *vg_proc_apply(struct vg_proc_table *t, const struct vg_event *ev
 		if (ev->var[VG_VAR_CREDS].ptr)
 			return apply_creds(t, ev);
 		return vg_proc_get(t, ev->hdr->pid);
+	case VG_EV_CREDS: return apply_commit_creds(t, ev);
 	default: return vg_proc_get(t, ev->hdr->pid);
 	}
 }

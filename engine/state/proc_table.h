@@ -72,7 +72,7 @@ struct vg_proc *vg_proc_parent(struct vg_proc_table *t, const struct vg_proc *p)
 /* The n-th ancestor (1 = parent). */
 struct vg_proc *vg_proc_ancestor(struct vg_proc_table *t, const struct vg_proc *p, int n);
 
-/* Applies an exec, fork or exit event; returns the process it is about. */
+/* Applies an exec, fork, exit or credential event; returns the process it is about. */
 struct vg_proc *vg_proc_apply(struct vg_proc_table *t, const struct vg_event *ev);
 
 /* Returns a blank entry for pid, replacing any earlier one (pid reuse). */

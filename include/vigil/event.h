@@ -23,6 +23,7 @@ enum vg_event_type {
 	VG_EV_FORK = 2,
 	VG_EV_EXIT = 3,
 	VG_EV_SYSCALL = 4, /* one syscall, at its exit: see vigil/syscalls.h */
+	VG_EV_CREDS = 5,   /* the task's credentials changed (commit_creds), from any cause */
 	VG_EV__MAX,
 };
 
@@ -158,6 +159,43 @@ struct vg_sock {
 	__u16 sport;
 	__u16 dport;
 	__u32 fd;
+};
+
+/* The observation hook flavour that produced a record (probes/kernel_hooks.bpf.c). */
+enum vg_hook_flavour {
+	VG_HOOK_NONE = 0,
+	VG_HOOK_FENTRY = 1,
+	VG_HOOK_KPROBE = 2,
+};
+
+/* What a VG_EV_CREDS record saw change (struct vg_creds_body.changed). */
+enum vg_creds_change {
+	VG_CRC_UID = 1 << 0,	/* uid, euid, suid or fsuid */
+	VG_CRC_GID = 1 << 1,	/* gid, egid, sgid or fsgid */
+	VG_CRC_CAPS = 1 << 2,	/* inheritable, permitted or effective capabilities */
+	VG_CRC_USERNS = 1 << 3, /* the user namespace the credentials belong to */
+};
+
+/* One side of a credential change: ids, capabilities and the user namespace. */
+struct vg_cred_set {
+	__u32 uid, gid, euid, egid;
+	__u32 suid, sgid, fsuid, fsgid;
+	__u32 userns; /* user namespace inode */
+	__u32 pad;
+	struct vg_creds caps;
+};
+
+/*
+ * VG_EV_CREDS: commit_creds(new) made new the task's credentials. The
+ * header's uid/gid/euid/egid are the new ones, as after a syscall; the
+ * body has both sides. Sent only when something below changed.
+ */
+struct vg_creds_body {
+	struct vg_cred_set old;
+	struct vg_cred_set new;
+	__u32 changed; /* enum vg_creds_change */
+	__u16 hook;    /* enum vg_hook_flavour */
+	__u16 pad;
 };
 
 /* Kernel-side counters, one slot per event kind (per CPU). */
