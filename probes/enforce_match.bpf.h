@@ -65,6 +65,20 @@ struct {
 
 #define NUMS (VG_ENF_F__NUM - VG_ENF_F__STR)
 
+#define CG_NAME_LEN  128 /* > the longest id-shaped name, cri-containerd-<id>.scope (85) */
+#define CG_DEPTH_MAX 64	 /* components user space's cgroup path parser looks at */
+#define CG_ID_LEN    VG_ENF_CFULLID_LEN
+
+/* Scratch of the cgroup walk: the name at hand and the outermost ids found. */
+struct enf_cgroup {
+	char name[CG_NAME_LEN];
+	char cand[CG_ID_LEN];	/* the name's id-shaped run */
+	char shaped[CG_ID_LEN]; /* outermost <runtime>-<id>[.scope] */
+	char bare[CG_ID_LEN];	/* outermost bare <id> */
+	__u8 shaped_kind;	/* enum cg_kind of shaped */
+	__u8 has_bare;
+};
+
 /* What one operation is about, and the bits it sets. Lives in per-CPU scratch. */
 struct enf_subject {
 	struct vg_enf_prefix_key key; /* its field..s is also the exact-match key */
@@ -78,6 +92,7 @@ struct enf_subject {
 	__u32 hit; /* index of the matching conjunction, or ~0 */
 	struct path_buf pb;
 	char filename[NAME_MASK + 1];
+	struct enf_cgroup cg;
 };
 
 struct {
@@ -276,6 +291,205 @@ static __always_inline void match_comm(struct enf_subject *s, const struct vg_en
 		match_str(s, conf, f, comm, n - 1);
 }
 
+/* ---- the container id, from the names of the task's cgroup v2 and its ancestors ---- */
+
+/* kernfs_node.parent became __parent in 6.15 */
+struct kernfs_node___v615 {
+	struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	struct kernfs_node___v615 *v615 = (void *)kn;
+	struct kernfs_node___old *old = (void *)kn;
+
+	if (bpf_core_field_exists(v615->__parent))
+		return BPF_CORE_READ(v615, __parent);
+	return BPF_CORE_READ(old, parent);
+}
+
+enum cg_kind {
+	CG_NONE,
+	CG_CONTAINER, /* a runtime's <prefix><id>[.scope] */
+	CG_MONITOR,   /* conmon of CRI-O or Podman: the host's, as in user space */
+	CG_BARE,      /* just the 64 hex digits */
+};
+
+/* len is a constant once inlined: clang unrolls this, no pragma needed (or possible) */
+static __always_inline bool cg_prefix_is(const char *name, const char *lit, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (name[i] != lit[i])
+			return false;
+	return true;
+}
+
+static __always_inline bool cg_hex64(const char *id)
+{
+#pragma clang loop unroll(full)
+	for (int i = 0; i < CG_ID_LEN; i++) {
+		char c = id[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The shapes of engine/container/cgroup_path.c, decided by where the 64
+ * digits start (the prefix's length) and whether ".scope" follows.
+ */
+static __always_inline enum cg_kind cg_prefix_kind(const char *name, __u32 start, bool scope)
+{
+	switch (start) {
+	case 0: return scope ? CG_NONE : CG_BARE;
+	case 5: return cg_prefix_is(name, "crio-", 5) ? CG_CONTAINER : CG_NONE;
+	case 7:
+		if (cg_prefix_is(name, "libpod-", 7))
+			return CG_CONTAINER;
+		return scope && cg_prefix_is(name, "docker-", 7) ? CG_CONTAINER : CG_NONE;
+	case 12: return cg_prefix_is(name, "crio-conmon-", 12) ? CG_MONITOR : CG_NONE;
+	case 14: return cg_prefix_is(name, "libpod-conmon-", 14) ? CG_MONITOR : CG_NONE;
+	case 15: return scope && cg_prefix_is(name, "cri-containerd-", 15) ? CG_CONTAINER : CG_NONE;
+	}
+	return CG_NONE;
+}
+
+/* The kind of a cgroup name of len bytes (in cg->name); its id is then in cg->cand. */
+static __always_inline enum cg_kind cg_classify(struct enf_cgroup *cg, __u32 len)
+{
+	__u32 end = len, start;
+	bool scope = false;
+	enum cg_kind kind;
+
+	if (len < CG_ID_LEN || len >= CG_NAME_LEN)
+		return CG_NONE;
+	if (len >= CG_ID_LEN + 6) {
+		const char *t = &cg->name[(len - 6) & (CG_NAME_LEN - 1)];
+
+		/* t[0..5] is within name: len - 6 + 5 < CG_NAME_LEN */
+		scope = cg_prefix_is(t, ".scope", 6);
+	}
+	if (scope)
+		end -= 6;
+	start = end - CG_ID_LEN; /* < CG_NAME_LEN - CG_ID_LEN: the mask below keeps it so */
+	if ((kind = cg_prefix_kind(cg->name, start, scope)) == CG_NONE)
+		return CG_NONE;
+	bpf_probe_read_kernel(cg->cand, CG_ID_LEN,
+			      &cg->name[start & (CG_NAME_LEN - CG_ID_LEN - 1)]);
+	return cg_hex64(cg->cand) ? kind : CG_NONE;
+}
+
+/* One cgroup of a walk, innermost first: an outer find replaces an inner one. */
+static __always_inline void cg_visit(struct enf_cgroup *cg, struct kernfs_node *kn)
+{
+	enum cg_kind kind;
+	long n = bpf_probe_read_kernel_str(cg->name, CG_NAME_LEN, BPF_CORE_READ(kn, name));
+
+	if (n <= 1)
+		return;
+	kind = cg_classify(cg, n - 1);
+	if (kind == CG_BARE) {
+		__builtin_memcpy(cg->bare, cg->cand, CG_ID_LEN);
+		cg->has_bare = 1;
+	} else if (kind != CG_NONE) {
+		__builtin_memcpy(cg->shaped, cg->cand, CG_ID_LEN);
+		cg->shaped_kind = kind;
+	}
+}
+
+/* The id of a walked path, as user space reads it; NULL when it names no container. */
+static __always_inline const char *cg_id(struct enf_cgroup *cg)
+{
+	if (cg->shaped_kind == CG_CONTAINER)
+		return cg->shaped;
+	if (cg->shaped_kind == CG_NONE && cg->has_bare)
+		return cg->bare;
+	return NULL;
+}
+
+#define CG_SUBSYS_MAX 16 /* bounds CGROUP_SUBSYS_COUNT (12 to 14 in practice) */
+
+/* bpf_loop's context: on the stack, read with plain loads (no CO-RE on it). */
+struct cg_walk {
+	struct enf_cgroup *cg;
+	struct kernfs_node *kn; /* next cgroup up; NULL: this hierarchy is done */
+	void *subsys;		/* &task->cgroups->subsys[0] */
+	__u32 next, nsubsys;	/* the next v1 controller to look at */
+	__u32 v1;		/* the cgroup2 one is the root: ask the v1 hierarchies */
+};
+
+/* Starts the walk of the next controller's cgroup that is not a root; false when none is left. */
+static __always_inline bool cg_next_v1(struct cg_walk *w)
+{
+	struct cgroup_subsys_state *css = NULL;
+	struct cgroup *cgrp;
+	__u32 i = w->next++;
+
+	if (i >= w->nsubsys || i >= CG_SUBSYS_MAX)
+		return false;
+	bpf_probe_read_kernel(&css, sizeof(css), w->subsys + i * sizeof(css));
+	cgrp = BPF_CORE_READ(css, cgroup);
+	if (cgrp && BPF_CORE_READ(cgrp, level) > 0) {
+		w->kn = BPF_CORE_READ(cgrp, kn);
+		w->cg->shaped_kind = CG_NONE;
+		w->cg->has_bare = 0;
+	}
+	return true;
+}
+
+static long cg_step(__u32 i, void *ctx)
+{
+	struct cg_walk *w = ctx;
+	struct kernfs_node *kn = w->kn;
+
+	if (kn) {
+		cg_visit(w->cg, kn);
+		w->kn = kn_parent(kn);
+		return 0;
+	}
+	if (cg_id(w->cg) || !w->v1)
+		return 1;
+	return cg_next_v1(w) ? 0 : 1;
+}
+
+/*
+ * container.id and container.full_id as user space derives them from the
+ * cgroup path (engine/container/): the outermost runtime-shaped component,
+ * else the outermost bare 64-hex one; a conmon cgroup is the host's. The
+ * cgroup2 path counts, unless it is the root: then the first v1 controller
+ * whose path names a container (a v1 or hybrid host). Read from the
+ * kernel's own cgroup names at the hook, so a container is known from its
+ * first exec, before user space has heard of it.
+ */
+static __always_inline void match_container(struct enf_subject *s, const struct vg_enf_conf *conf,
+					    struct task_struct *task)
+{
+	struct css_set *cset = BPF_CORE_READ(task, cgroups);
+	struct cgroup *dfl = BPF_CORE_READ(cset, dfl_cgrp);
+	struct cg_walk w = {.cg = &s->cg};
+	const char *id;
+
+	if (!(conf->str_fields & ((1u << VG_ENF_F_CID) | (1u << VG_ENF_F_CFULLID))))
+		return;
+	s->cg.shaped_kind = CG_NONE;
+	s->cg.has_bare = 0;
+	w.kn = BPF_CORE_READ(dfl, kn);
+	w.v1 = BPF_CORE_READ(dfl, level) == 0;
+	w.subsys = (void *)cset + bpf_core_field_offset(struct css_set, subsys);
+	w.nsubsys = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT);
+	bpf_loop(CG_DEPTH_MAX * 4, cg_step, &w, 0);
+	if (!(id = cg_id(&s->cg)))
+		return;
+	match_str(s, conf, VG_ENF_F_CID, id, VG_ENF_CID_LEN);
+	match_str(s, conf, VG_ENF_F_CFULLID, id, VG_ENF_CFULLID_LEN);
+}
+
 /* The fields every operation has: the caller's parent, user, and whether in a container. */
 static __always_inline void match_task(struct enf_subject *s, const struct vg_enf_conf *conf,
 				       struct task_struct *task)
@@ -290,6 +504,7 @@ static __always_inline void match_task(struct enf_subject *s, const struct vg_en
 	if (bpf_core_field_exists(task->loginuid))
 		set_num(s, VG_ENF_F_LOGINUID, BPF_CORE_READ(task, loginuid.val));
 	set_num(s, VG_ENF_F_CONTAINER, BPF_CORE_READ(pid, level) > 0);
+	match_container(s, conf, task);
 }
 
 #endif

@@ -248,21 +248,55 @@ static bool str_entries(struct ectx *c, const struct vg_cnode *n, const struct v
 	return true;
 }
 
+static bool lower_hex(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/*
+ * "host" is the pid namespace test (a number); an id is an exact string the
+ * probe takes from the task's cgroup name, as user space does. Both kinds
+ * may share one check's bit: container.id in (host, 0123456789ab).
+ */
+static bool container_entries(struct ectx *c, const struct vg_cnode *n, const struct vg_kfield *kf,
+			      unsigned bit)
+{
+	bool full = kf->field == VG_ENF_F_CFULLID;
+	size_t want = full ? VG_ENF_CFULLID_LEN : VG_ENF_CID_LEN;
+
+	for (size_t i = 0; i < n->nvals; i++) {
+		const char *s = n->vals[i].s ? n->vals[i].s : "";
+		size_t len = n->vals[i].len;
+		bool ok;
+
+		if (len == 4 && memcmp(s, "host", 4) == 0) {
+			ok = add_num(c, VG_ENF_F_CONTAINER, 0, bit);
+		} else if (len == want && lower_hex(s, len)) {
+			ok = add_str(c, full ? VG_ENF_F_CFULLID : VG_ENF_F_CID, false, s, len, bit);
+		} else {
+			rule_error(
+				c, "E-ENFORCE-VALUE",
+				"%s '%.*s' is neither 'host' nor a container id of %zu lowercase "
+				"hex digits: the kernel knows a container by the id its runtime "
+				"puts in the cgroup's name (docker-<id>.scope, crio-<id>, ...)",
+				kf->name, (int)(len > 80 ? 80 : len), s, want);
+			return false;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 static bool num_entries(struct ectx *c, const struct vg_cnode *n, const struct vg_kfield *kf,
 			unsigned bit)
 {
 	for (size_t i = 0; i < n->nvals; i++) {
 		int64_t v = (int64_t)n->vals[i].u;
 
-		if (kf->kind == VG_KF_CONTAINER) {
-			if (n->vals[i].len != 4 || memcmp(n->vals[i].s, "host", 4) != 0) {
-				rule_error(c, "E-ENFORCE-VALUE",
-					   "container.id can only be compared with 'host' in the "
-					   "kernel (container.id = host, container.id != host)");
-				return false;
-			}
-			v = 0;
-		}
 		if (n->op == VG_OP_LT || n->op == VG_OP_LE || n->op == VG_OP_GT ||
 		    n->op == VG_OP_GE) {
 			if (!add_cmp(c, kf->field, n->op, v, bit))
@@ -316,6 +350,7 @@ static int compile_check(struct ectx *c, const struct vg_cnode *n)
 		return bit;
 	switch (kf->kind) {
 	case VG_KF_STR: ok = str_entries(c, n, kf, (unsigned)bit); break;
+	case VG_KF_CONTAINER: ok = container_entries(c, n, kf, (unsigned)bit); break;
 	case VG_KF_ADDR:
 	case VG_KF_NET:
 		ok = true;

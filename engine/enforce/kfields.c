@@ -21,7 +21,9 @@ static const struct vg_kfield kfields[] = {
 	{"fd.filename", VG_ENF_F_FILENAME, VG_ENF_OP_OPEN, VG_KF_STR},
 	{"user.uid", VG_ENF_F_UID, ALL, VG_KF_NUM},
 	{"user.loginuid", VG_ENF_F_LOGINUID, ALL, VG_KF_NUM},
+	/* host / not host from the pid namespace; an id from the cgroup's name */
 	{"container.id", VG_ENF_F_CONTAINER, ALL, VG_KF_CONTAINER},
+	{"container.full_id", VG_ENF_F_CFULLID, ALL, VG_KF_CONTAINER},
 	{"evt.is_open_read", VG_ENF_F_OPEN_READ, VG_ENF_OP_OPEN, VG_KF_BOOL},
 	{"evt.is_open_write", VG_ENF_F_OPEN_WRITE, VG_ENF_OP_OPEN, VG_KF_BOOL},
 	{"fd.sport", VG_ENF_F_DPORT, VG_ENF_OP_CONNECT, VG_KF_NUM},
@@ -85,6 +87,10 @@ const char *vg_kfield_op_refusal(const struct vg_kfield *kf, enum vg_op op, enum
 		if (op == VG_OP_IN)
 			return NULL;
 		return "the kernel matches addresses with =, != and in";
+	case VG_KF_CONTAINER:
+		if (op == VG_OP_IN)
+			return NULL;
+		return "the kernel matches container ids whole, with =, != and in";
 	default: return "the kernel only tests this field with = and !=";
 	}
 }

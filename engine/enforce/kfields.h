@@ -15,7 +15,7 @@ enum vg_kf_kind {
 	VG_KF_STR,	 /* exact, in, startswith, pmatch */
 	VG_KF_NUM,	 /* =, in, <, <=, >, >= */
 	VG_KF_BOOL,	 /* = */
-	VG_KF_CONTAINER, /* = host */
+	VG_KF_CONTAINER, /* =, in: host, or a container id */
 	VG_KF_ADDR,	 /* =, in: addresses */
 	VG_KF_NET,	 /* =, in: networks */
 };

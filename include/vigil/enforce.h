@@ -19,9 +19,11 @@
 #include <linux/types.h>
 #endif
 
-#define VG_ENF_STR_MAX	  255 /* bytes of a path or name the kernel compares */
-#define VG_ENF_PRED_WORDS 8   /* predicates per policy: 64 per word */
-#define VG_ENF_PRED_MAX	  (64 * VG_ENF_PRED_WORDS)
+#define VG_ENF_STR_MAX	   255 /* bytes of a path or name the kernel compares */
+#define VG_ENF_PRED_WORDS  8   /* predicates per policy: 64 per word */
+#define VG_ENF_PRED_MAX	   (64 * VG_ENF_PRED_WORDS)
+#define VG_ENF_CID_LEN	   12 /* container.id: the first 12 of the 64 hex digits */
+#define VG_ENF_CFULLID_LEN 64
 
 /* Operations a rule may enforce on, as a bit set. */
 enum vg_enf_op {
@@ -40,11 +42,13 @@ enum vg_enf_field {
 	VG_ENF_F_PATH,	   /* open: the file's resolved path */
 	VG_ENF_F_DIR,	   /* open: its directory */
 	VG_ENF_F_FILENAME, /* open: its last component */
+	VG_ENF_F_CID,	   /* container.id: 12 hex digits, from the task's cgroup name */
+	VG_ENF_F_CFULLID,  /* container.full_id: 64 hex digits, from the same */
 	VG_ENF_F__STR,
 	/* numbers: equality through the hash map, order through compares */
 	VG_ENF_F_UID = VG_ENF_F__STR,
 	VG_ENF_F_LOGINUID,   /* (u32)-1 when unset */
-	VG_ENF_F_CONTAINER,  /* 0 on the host, 1 in a container */
+	VG_ENF_F_CONTAINER,  /* 0 in the host pid namespace, 1 in another */
 	VG_ENF_F_OPEN_READ,  /* open: 1 if opened for reading */
 	VG_ENF_F_OPEN_WRITE, /* open: 1 if opened for writing */
 	VG_ENF_F_DPORT,	     /* connect: destination port */

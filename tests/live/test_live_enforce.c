@@ -4,11 +4,13 @@
  * rules with an action kill the offender: a denied binary is killed before
  * it runs (its side effect never happens), an allowed one runs, audit mode
  * alerts and lets it run, a denied open and a denied connect kill the
- * caller. With VIGIL_ENFORCE_TIER=lsm (the QEMU guest, BPF LSM active) the
- * same rules with action deny make execve, open and connect fail with
- * EPERM while the process lives on, and vigil refuses SIGKILL from another
- * root process. Every alert carries the action, tier and result.
- * Needs root; exits 77 (skipped) otherwise.
+ * caller, and a rule on container.id or container.full_id acts on processes
+ * in cgroups named as container runtimes name them. With
+ * VIGIL_ENFORCE_TIER=lsm (the QEMU guest, BPF LSM active) the same rules
+ * with action deny make execve, open and connect fail with EPERM while the
+ * process lives on, and vigil refuses SIGKILL from another root process.
+ * Every alert carries the action, tier and result. Needs root; exits 77
+ * (skipped) otherwise.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -395,6 +397,216 @@ static void self_protection_refuses_sigkill(void **state)
 	assert_int_equal(WEXITSTATUS(vigil_stop(&V)), 0);
 }
 
+/* ---- container ids, read by the kernel from cgroup names ---- */
+
+#define ID_A "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
+#define ID_B "b1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
+#define ID_C "c1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
+/* container.id: the first 12 */
+#define ID_A_SHORT "a1b2c3d4e5f6"
+#define ID_C_SHORT "c1b2c3d4e5f6"
+
+static char cgroot[256]; /* this test's cgroup, removed by stop_vigil if the test fails */
+
+/* Where a cgroup hierarchy is mounted: cgroup2 (option NULL) or the v1 one with option. */
+static bool cgroup_mount(const char *option, char *dst, size_t n)
+{
+	char line[512], dev[64], dir[256], type[32], opts[256];
+	FILE *f = fopen("/proc/self/mounts", "r");
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %255s %31s %255s", dev, dir, type, opts) != 4)
+			continue;
+		if (option ? strcmp(type, "cgroup") == 0 && strstr(opts, option)
+			   : strcmp(type, "cgroup2") == 0) {
+			snprintf(dst, n, "%s", dir);
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* This process's cgroup2 path is "/": the kernel then looks at the v1 hierarchies. */
+static bool in_cgroup2_root(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	bool root = false;
+
+	while (f && fgets(line, sizeof(line), f))
+		root |= strcmp(line, "0::/\n") == 0;
+	if (f)
+		fclose(f);
+	return root;
+}
+
+/* Makes this test's cgroup under mount, then subs (parents first). */
+static void cg_setup(const char *mount, const char *const subs[], size_t n)
+{
+	char p[512];
+
+	snprintf(cgroot, sizeof(cgroot), "%s/vigil-enforce-%d", mount, getpid());
+	if (mkdir(cgroot, 0755) != 0)
+		fail_msg("mkdir %s: %s", cgroot, strerror(errno));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/%s", cgroot, subs[i]);
+		if (mkdir(p, 0755) != 0)
+			fail_msg("mkdir %s: %s", p, strerror(errno));
+	}
+}
+
+/* The processes are gone once reaped; rmdir may still see them for a moment. */
+static void cg_remove(const char *const subs[], size_t n)
+{
+	for (size_t i = n + 1; i-- > 0;) {
+		char p[512];
+
+		snprintf(p, sizeof(p), "%s%s%s", cgroot, i ? "/" : "", i ? subs[i - 1] : "");
+		for (int t = 0; t < 50 && rmdir(p) != 0 && errno == EBUSY; t++)
+			usleep(100000);
+	}
+	cgroot[0] = '\0';
+}
+
+/* Runs argv in cgroup sub (moved there before the exec, as a runtime does); its status. */
+static int run_in_cgroup(const char *sub, const char *const argv[])
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		char p[512];
+		int null = open("/dev/null", O_RDWR);
+		FILE *f;
+
+		snprintf(p, sizeof(p), "%s/%s/cgroup.procs", cgroot, sub);
+		if (!(f = fopen(p, "w")) || fprintf(f, "%d\n", getpid()) < 0 || fclose(f) != 0)
+			_exit(125);
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(errno == EPERM ? DENIED_EXIT : 127);
+	}
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 125)
+		fail_msg("could not move a process into %s/%s", cgroot, sub);
+	return status;
+}
+
+/* Starts vigil with the rules in yaml (one %s: this test's directory). */
+static void start_policy(const char *yaml)
+{
+	char rules[256];
+	const char *const args[] = {"-r",
+				    rules,
+				    "--enforce-tier",
+				    lsm ? "auto" : "signal",
+				    "-o",
+				    "metrics.enabled=false",
+				    NULL};
+	FILE *f;
+
+	path_in(rules, sizeof(rules), "containers.yaml");
+	f = fopen(rules, "w");
+	assert_non_null(f);
+	fprintf(f, yaml, dir);
+	fclose(f);
+	if (vigil_start_cmd(&V, "run", args) != 0)
+		fail_msg("vigil run did not start: %s", V.errtext);
+}
+
+/* cont-touch in cgroup sub, leaving marker: stopped (and no marker) or ran. */
+static void expect_in_cgroup(const char *sub, const char *marker, bool stop)
+{
+	char bin[256], mpath[256];
+	const char *argv[] = {bin, mpath, NULL};
+	int status;
+
+	path_in(bin, sizeof(bin), "cont-touch");
+	path_in(mpath, sizeof(mpath), marker);
+	status = run_in_cgroup(sub, argv);
+	if (stop ? !stopped(status) : status != 0)
+		fail_msg("cont-touch in %s: wait status %#x, expected it %s", sub, status,
+			 stop ? "stopped" : "to run");
+	assert_int_equal(exists(marker), !stop);
+}
+
+/*
+ * cgroup2: a rule on container.id (12 hex digits) and one on
+ * container.full_id act on processes in cgroups named as Docker (systemd
+ * driver) and CRI-O name them, nested or not, from the first exec: no
+ * runtime and no user-space discovery involved. The same binary in another
+ * cgroup, or in a conmon cgroup carrying the id (the host's, as in user
+ * space), runs.
+ */
+static void container_id_from_cgroup2_name(void **state)
+{
+	static const char *const subs[] = {
+		"docker-" ID_A ".scope",
+		"docker-" ID_A ".scope/inner",
+		"crio-" ID_B,
+		"crio-conmon-" ID_B,
+		"other",
+	};
+	char mount[256], bin[256];
+
+	(void)state;
+	if (!cgroup_mount(NULL, mount, sizeof(mount)))
+		skip();
+	cg_setup(mount, subs, 5);
+	copy_touch("cont-touch");
+	start_policy("- rule: Deny in container A\n  desc: test\n  condition: evt.type = execve "
+		     "and container.id in (000000000000, " ID_A_SHORT ") and proc.exepath = "
+		     "%s/cont-touch\n  output: denied in A (proc.exepath=%%proc.exepath)\n"
+		     "  priority: CRITICAL\n  action: deny\n"
+		     "- rule: Deny in container B\n  desc: test\n  condition: evt.type = execve "
+		     "and container.full_id = " ID_B " and proc.name = cont-touch\n"
+		     "  output: denied in B (proc.exepath=%%proc.exepath)\n"
+		     "  priority: CRITICAL\n  action: deny\n");
+	path_in(bin, sizeof(bin), "cont-touch");
+	expect_in_cgroup(subs[0], "ran-in-a", true);
+	expect_enforcement(expect_alert(&V, "Deny in container A", bin), "deny", "on",
+			   stopped_result("deny"), "exec");
+	/* nested below the container's cgroup: the outer name still names it */
+	expect_in_cgroup(subs[1], "ran-in-a-inner", true);
+	expect_in_cgroup(subs[2], "ran-in-b", true);
+	expect_alert(&V, "Deny in container B", bin);
+	expect_in_cgroup(subs[3], "ran-in-conmon", false);
+	expect_in_cgroup(subs[4], "ran-in-other", false);
+	assert_int_equal(WEXITSTATUS(vigil_stop(&V)), 0);
+	assert_null(vigil_wait_event(&V, match_text, "ran-in-other", 0));
+	cg_remove(subs, 5);
+}
+
+/*
+ * A v1 or hybrid host (this project's CI host): with the cgroup2 path at
+ * the root, the kernel reads the v1 controllers' paths, Docker's cgroupfs
+ * shape /docker/<id> here.
+ */
+static void container_id_from_cgroup_v1_name(void **state)
+{
+	static const char *const subs[] = {"docker", ("docker/" ID_C), "other"};
+	char mount[256];
+
+	(void)state;
+	if (!cgroup_mount("pids", mount, sizeof(mount)) || !in_cgroup2_root())
+		skip();
+	cg_setup(mount, subs, 3);
+	copy_touch("cont-touch");
+	start_policy("- rule: Deny in container C\n  desc: test\n  condition: evt.type = execve "
+		     "and container.id = " ID_C_SHORT " and proc.exepath = %s/cont-touch\n"
+		     "  output: denied in C (proc.exepath=%%proc.exepath)\n"
+		     "  priority: CRITICAL\n  action: kill\n");
+	expect_in_cgroup(subs[1], "ran-in-c", true);
+	expect_alert(&V, "Deny in container C", "cont-touch");
+	expect_in_cgroup(subs[2], "ran-in-other", false);
+	assert_int_equal(WEXITSTATUS(vigil_stop(&V)), 0);
+	cg_remove(subs, 3);
+}
+
 static void broken_policy_is_refused(void **state)
 {
 	char rules[256];
@@ -436,6 +648,15 @@ static void broken_policy_is_refused(void **state)
 static int stop_vigil(void **state)
 {
 	(void)state;
+	if (cgroot[0]) { /* a failed container test leaves its cgroups */
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "find %s -depth -type d -exec rmdir {} + 2>/dev/null",
+			 cgroot);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", cgroot);
+		cgroot[0] = '\0';
+	}
 	if (!V.events && V.pid <= 0)
 		return 0; /* never started */
 	if (V.pid > 0)
@@ -476,6 +697,8 @@ int main(void)
 		cmocka_unit_test_teardown(reload_swaps_the_policy, stop_vigil),
 		cmocka_unit_test_teardown(thousands_of_paths_load_and_enforce, stop_vigil),
 		cmocka_unit_test_teardown(self_protection_refuses_sigkill, stop_vigil),
+		cmocka_unit_test_teardown(container_id_from_cgroup2_name, stop_vigil),
+		cmocka_unit_test_teardown(container_id_from_cgroup_v1_name, stop_vigil),
 		cmocka_unit_test_teardown(broken_policy_is_refused, stop_vigil),
 	};
 

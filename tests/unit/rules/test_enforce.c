@@ -132,8 +132,8 @@ static void test_refuses_values_the_kernel_cannot_hold(void **state)
 	char yaml[2048], longpath[400];
 
 	(void)state;
-	expect_error(RULE("r", "evt.type = execve and container.id = abcdef123456", "deny"),
-		     "E-ENFORCE-VALUE", "only be compared with 'host'");
+	expect_error(RULE("r", "evt.type = execve and container.id = my-box", "deny"),
+		     "E-ENFORCE-VALUE", "'my-box' is neither 'host' nor a container id of 12");
 	memset(longpath, 'a', sizeof(longpath) - 1);
 	longpath[0] = '/';
 	longpath[sizeof(longpath) - 1] = '\0';
@@ -367,6 +367,108 @@ static void test_thousands_of_paths(void **state)
 	free(yaml);
 }
 
+#define CID   "0123456789ab"
+#define FULL  CID "cdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define OTHER "ffffffffffff0123456789abcdef0123456789abcdef0123456789abcdef0123"
+
+/* container.id is 12 hex digits, container.full_id 64, or host; nothing else. */
+static void test_container_id_forms(void **state)
+{
+	static const char *const accepted[] = {
+		"container.id = " CID,
+		"container.id in (" CID ", abcdefabcdef)",
+		"container.id in (host, " CID ")",
+		"container.id != " CID " and proc.name = sh",
+		"container.full_id = " FULL,
+		"container.full_id in (" FULL ")",
+	};
+	struct built b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		char yaml[1024];
+
+		snprintf(yaml, sizeof(yaml),
+			 "- rule: r\n  desc: d\n  condition: evt.type = execve and %s\n"
+			 "  output: o\n  priority: WARNING\n  action: deny\n",
+			 accepted[i]);
+		b = build(yaml);
+		if (b.nerr)
+			fail_msg("refused '%s': %s", accepted[i], b.err);
+		done(&b);
+	}
+	expect_error(RULE("r", "evt.type = execve and container.id startswith 0123", "deny"),
+		     "E-ENFORCE-OPERATOR", "container ids whole, with =, != and in");
+	expect_error(RULE("r", "evt.type = execve and container.id = 0123456789AB", "deny"),
+		     "E-ENFORCE-VALUE", "lowercase hex");
+	/* a full id is not a container.id, a short one not a container.full_id */
+	expect_error(RULE("r", "evt.type = execve and container.id = " FULL, "deny"),
+		     "E-ENFORCE-VALUE", "container.id '0123456789abcdef");
+	expect_error(RULE("r", "evt.type = execve and container.full_id = " CID, "deny"),
+		     "E-ENFORCE-VALUE", "container id of 64 lowercase hex digits");
+	expect_error(RULE("r", "evt.type = execve and container.full_id contains abc", "deny"),
+		     "E-ENFORCE-OPERATOR", "'container.full_id contains ...'");
+}
+
+static void subject_in(struct vg_enf_subject *s, const char *full_id)
+{
+	static char id[VG_ENF_CID_LEN + 1];
+
+	subject_exec(s, "/usr/bin/curl", "curl", 0);
+	s->num[VG_ENF_F_CONTAINER - VG_ENF_F__STR] = full_id != NULL;
+	if (full_id) {
+		memcpy(id, full_id, VG_ENF_CID_LEN);
+		s->str[VG_ENF_F_CID] = id;
+		s->str[VG_ENF_F_CFULLID] = full_id;
+	}
+}
+
+static void test_matches_container_ids(void **state)
+{
+	const char *other = OTHER;
+	struct built b =
+		build(RULE("short", "evt.type = execve and container.id in (" CID ", 111111111111)",
+			   "deny") RULE("full",
+					"evt.type = execve and container.full_id = " OTHER
+					" and proc.name = curl",
+					"kill") RULE("host or one",
+						     "evt.type = execve and proc.name = wget and "
+						     "container.id in (host, 222222222222)",
+						     "deny"));
+	struct vg_enf_subject s;
+
+	(void)state;
+	assert_int_equal(b.nerr, 0);
+	subject_in(&s, FULL);
+	assert_string_equal(matched(&b, &s), "short");
+	subject_in(&s, other);
+	assert_string_equal(matched(&b, &s), "full");
+	s.str[VG_ENF_F_COMM] = "bash";
+	assert_null(matched(&b, &s));
+	subject_in(&s, NULL); /* the host */
+	assert_null(matched(&b, &s));
+	s.str[VG_ENF_F_COMM] = "wget";
+	assert_string_equal(matched(&b, &s), "host or one");
+	subject_in(&s, "222222222222"
+		       "cdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	s.str[VG_ENF_F_COMM] = "wget";
+	assert_string_equal(matched(&b, &s), "host or one");
+	subject_in(&s, other);
+	s.str[VG_ENF_F_COMM] = "wget";
+	assert_null(matched(&b, &s)); /* in a container, not that one */
+	done(&b);
+	/* != an id: everything but that container, host included */
+	b = build(RULE("not", "evt.type = execve and proc.name = curl and container.id != " CID,
+		       "deny"));
+	subject_in(&s, FULL);
+	assert_null(matched(&b, &s));
+	subject_in(&s, other);
+	assert_string_equal(matched(&b, &s), "not");
+	subject_in(&s, NULL);
+	assert_string_equal(matched(&b, &s), "not");
+	done(&b);
+}
+
 static void test_bad_action_is_a_load_error(void **state)
 {
 	struct vg_ruleset *rs = vg_ruleset_new(NULL);
@@ -396,6 +498,8 @@ int main(void)
 		cmocka_unit_test(test_matches_networks_and_ports),
 		cmocka_unit_test(test_audit_mode_and_order),
 		cmocka_unit_test(test_thousands_of_paths),
+		cmocka_unit_test(test_container_id_forms),
+		cmocka_unit_test(test_matches_container_ids),
 		cmocka_unit_test(test_bad_action_is_a_load_error),
 	};
 
