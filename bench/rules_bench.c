@@ -4,7 +4,12 @@
  * path (decode -> process/fd state -> rules -> alerts to /dev/null) with
  * Falco's rule files loaded. Prints events/s on one core and ns/event.
  *
- *   rules_bench [-n EVENTS] [-R RUNS] [-r RULES]...
+ *   rules_bench [-n EVENTS] [-R RUNS] [-m host|equal] [-k KIND] [-E] [-o ALERTS] [-r RULES]...
+ *
+ * Exec events carry an environment, as the probe sends it; -E leaves it out
+ * (the workload before it did: proc.env then falls back to /proc). -o
+ * writes the alerts to a file instead of discarding them, to compare the
+ * output of two builds (the figures then include the writes).
  *
  * Default rules: Falco's stable, incubating and sandbox files (93 rules),
  * from ../shared/anchors/falco-rules beside the source tree.
@@ -100,6 +105,23 @@ static const struct tmpl templates[] = {
 	 "0}"},
 };
 
+/*
+ * What an exec carries as its environment (about 20 variables, 1 KiB, as a
+ * login shell's child has): proc.env reads it, and decode and state copy it.
+ */
+#define EXEC_ENV                                                                                   \
+	",\"env\":[\"SHELL=/bin/bash\",\"PWD=/home/u\",\"LOGNAME=u\",\"HOME=/home/u\","            \
+	"\"LANG=en_US.UTF-8\",\"USER=u\",\"SHLVL=1\",\"TERM=xterm-256color\","                     \
+	"\"XDG_SESSION_ID=42\",\"XDG_RUNTIME_DIR=/run/user/1000\",\"XDG_SESSION_TYPE=tty\","       \
+	"\"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus\",\"MAIL=/var/mail/u\","          \
+	"\"SSH_CLIENT=10.0.0.9 51234 22\",\"SSH_CONNECTION=10.0.0.9 51234 10.0.0.2 22\","          \
+	"\"SSH_TTY=/dev/pts/0\",\"EDITOR=vim\",\"LESSOPEN=| /usr/bin/lesspipe %s\","               \
+	"\"LS_COLORS=rs=0:di=01;34:ln=01;36:mh=00:pi=40;33:so=01;35:do=01;35:bd=40;33;01:cd=40;"   \
+	"33;01:"                                                                                   \
+	"or=40;31;01:mi=00:su=37;41:sg=30;43:ca=00:tw=30;42:ow=34;42:st=37;44:ex=01;32\","         \
+	"\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"_=/usr/bin/"      \
+	"env\"]"
+
 #define NTEMPLATES (sizeof(templates) / sizeof(templates[0]))
 #define MAXCYCLE   64 /* events in one process's cycle */
 
@@ -170,11 +192,11 @@ static size_t cycle(bool equal, size_t *order)
 }
 
 /* Builds the records once: the timed loop only replays bytes. */
-static void build_stream(struct stream *st, struct vg_proc_table *procs, bool equal)
+static void build_stream(struct stream *st, struct vg_proc_table *procs, bool equal, bool env)
 {
 	size_t order[MAXCYCLE], len = cycle(equal, order), count = len * NPROCS, used = 0;
 	struct vg_record_buf *rec = malloc(sizeof(*rec));
-	char json[2048], err[128];
+	char json[4096], err[128];
 
 	st->buf = malloc(count * sizeof(rec->data));
 	st->off = calloc(count, sizeof(*st->off));
@@ -188,13 +210,14 @@ static void build_stream(struct stream *st, struct vg_proc_table *procs, bool eq
 		const struct tmpl *t = &templates[order[i % len]];
 		int pid = 10000 + (int)(i / len % NPROCS), ppid = 1000;
 		int n = snprintf(json, sizeof(json), t->json, pid, ppid, ppid);
+		bool exec = strcmp(t->kind, "exec") == 0;
 		json_object *o;
 
-		/* every event gets a time and a parent, as recorded ones have */
+		/* every event gets a time and a parent, as recorded ones have; an exec its env */
 		snprintf(json + n - 1, sizeof(json) - n + 1,
-			 ",\"time\":\"2026-11-22T08:00:00.%09zuZ\",\"parent\":{\"pid\":1000,"
+			 "%s,\"time\":\"2026-11-22T08:00:00.%09zuZ\",\"parent\":{\"pid\":1000,"
 			 "\"exe\":\"/usr/bin/bash\",\"comm\":\"bash\",\"args\":[\"bash\"]}}",
-			 i);
+			 exec && env ? EXEC_ENV : "", i);
 		o = json_tokener_parse(json);
 		if (!o || vg_json_to_record(o, rec, err, sizeof(err)) != 0) {
 			fprintf(stderr, "rules_bench: template %zu: %s\n", order[i % len],
@@ -284,7 +307,7 @@ static void run_stage(struct stage *st, struct vg_pipeline *pl, const struct str
 static void usage(void)
 {
 	fprintf(stderr, "usage: rules_bench [-n EVENTS>0] [-R RUNS 1..16] [-m host|equal] "
-			"[-k exec|openat|connect|other] [-r RULES]...\n");
+			"[-k exec|openat|connect|other] [-E] [-o ALERTS] [-r RULES]...\n");
 	exit(2);
 }
 
@@ -296,7 +319,8 @@ int main(int argc, char **argv)
 	const char *paths[16];
 	int npaths = 0, runs = 5, c, only = -1;
 	long total = 2000000;
-	bool equal = false;
+	bool equal = false, env = true;
+	const char *alerts_path = NULL;
 	struct vg_pipeline pl = {0};
 	struct vg_alerter alerter;
 	struct eval_only eo = {0};
@@ -304,9 +328,9 @@ int main(int argc, char **argv)
 	struct stream stream;
 	struct utsname u;
 	size_t nkind[NKINDS] = {0};
-	FILE *sink = fopencookie(NULL, "w", (cookie_io_functions_t){.write = discard});
+	FILE *sink;
 
-	while ((c = getopt(argc, argv, "n:R:r:m:k:")) != -1) {
+	while ((c = getopt(argc, argv, "n:R:r:m:k:Eo:")) != -1) {
 		if (c == 'n' && atol(optarg) > 0)
 			total = atol(optarg);
 		else if (c == 'R' && atoi(optarg) > 0 && atoi(optarg) <= 16)
@@ -315,6 +339,10 @@ int main(int argc, char **argv)
 			paths[npaths++] = optarg;
 		else if (c == 'm' && (strcmp(optarg, "host") == 0 || strcmp(optarg, "equal") == 0))
 			equal = strcmp(optarg, "equal") == 0;
+		else if (c == 'o')
+			alerts_path = optarg; /* the alerts in full, to compare builds */
+		else if (c == 'E')
+			env = false; /* execs without env, as before the probe sent it */
 		else if (c == 'k' && strcmp(kinds[kind_of(optarg)], optarg) == 0)
 			only = (int)kind_of(optarg); /* that kind alone, for profiling */
 		else
@@ -330,13 +358,19 @@ int main(int argc, char **argv)
 		memcpy(paths, defaults, sizeof(defaults));
 		npaths = 3;
 	}
+	sink = alerts_path ? fopen(alerts_path, "w")
+			   : fopencookie(NULL, "w", (cookie_io_functions_t){.write = discard});
+	if (!sink) {
+		fprintf(stderr, "rules_bench: %s: %m\n", alerts_path);
+		return 2;
+	}
 	rules = vg_cli_load_rules(paths, npaths);
 	pl.procs = vg_proc_table_new(65536, NULL);
 	if (!rules || !pl.procs || !sink || vg_alerter_init(&alerter, rules, pl.procs, sink) != 0)
 		return 1;
 	eo.rules = rules;
 	eo.procs = pl.procs;
-	build_stream(&stream, pl.procs, equal);
+	build_stream(&stream, pl.procs, equal, env);
 	for (size_t i = 0; i < stream.n; i++)
 		nkind[stream.kind[i]]++;
 	uname(&u);
@@ -345,6 +379,9 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < NKINDS; k++)
 		printf(" %s %.0f%%", kinds[k], 100.0 * (double)nkind[k] / (double)stream.n);
 	printf("), %ld events per run, %d runs\n", total, runs);
+	printf("execs carry %s\n",
+	       env ? "a 20-variable environment, as the exec probe sends it (-E: none)"
+		   : "no environment: proc.env reads /proc, as before the probe sent it");
 	printf("machine: %s %s, %ld CPUs online; one thread, per-core figures from its CPU time\n",
 	       u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN));
 

@@ -123,6 +123,48 @@ static __always_inline __u32 put_argv(char *buf, __u32 pos, struct mm_struct *mm
 	return newpos;
 }
 
+/*
+ * The environment, for proc.env: like argv it lives only on the new
+ * image's stack, just written by the kernel. Carried last, capped at
+ * VG_ENV_MAX and at what room the record has left; either cap, or a failed
+ * read (then nothing is carried), sets VG_HF_ENV_TRUNC so that user space
+ * knows to look in /proc for the rest.
+ */
+static __always_inline __u32 put_env(char *buf, __u32 pos, struct mm_struct *mm, __u16 *flags)
+{
+	unsigned long start = BPF_CORE_READ(mm, env_start);
+	unsigned long end = BPF_CORE_READ(mm, env_end);
+	__u32 len = end > start ? end - start : 0;
+	__u32 at = align4(pos) & (VG_RECORD_MAX - 1);
+	__u32 room;
+	struct vg_var *v;
+
+	if (at + sizeof(*v) > VG_RECORD_MAX)
+		return pos;
+	room = VG_RECORD_MAX - sizeof(*v) - at;
+	if (len > VG_ENV_MAX) {
+		len = VG_ENV_MAX;
+		*flags |= VG_HF_ENV_TRUNC;
+	}
+	if (len > room) {
+		len = room;
+		*flags |= VG_HF_ENV_TRUNC;
+	}
+	/* Already bounded, but the verifier needs to see it on the register it uses. */
+	asm volatile("" : "+r"(len));
+	len &= VG_RECORD_MAX - 1;
+	if (len > VG_ENV_MAX)
+		return pos;
+	v = (void *)&buf[at];
+	if (len && bpf_probe_read_user(&buf[at + sizeof(*v)], len, (void *)start) != 0) {
+		*flags |= VG_HF_ENV_TRUNC;
+		return pos;
+	}
+	v->id = VG_VAR_ENV;
+	v->len = len;
+	return at + sizeof(*v) + len;
+}
+
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 /*
@@ -188,6 +230,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	pos = put_path(buf, pos, VG_VAR_EXE, &exe->f_path, &flags);
 	pos = put_argv(buf, pos, mm, b, &flags);
 	pos = put_path(buf, pos, VG_VAR_CWD, &task->fs->pwd, &flags);
+	pos = put_env(buf, pos, mm, &flags);
 	h->flags |= flags;
 	record_submit(buf, pos);
 	return 0;

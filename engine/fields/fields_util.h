@@ -40,7 +40,7 @@ const struct vg_sc_row *vg_fx_sc_row(const struct vg_event *ev);
 /* True for open, openat, openat2, creat (the calls that name a new file fd). */
 bool vg_fx_is_open(const struct vg_event *ev);
 
-/* p's environment (NUL-separated, *len bytes), read once from /proc; NULL when unknown. */
+/* p's environment (NUL-separated, *len bytes) as exec carried it, else /proc's; NULL: unknown. */
 const char *vg_fx_proc_env(struct vg_proc *p, uint32_t *len);
 /* The process runs a memfd (fileless execution). */
 bool vg_fx_exe_from_memfd(const struct vg_proc *p);

@@ -615,8 +615,10 @@ static void put_env_all(const char *e, uint32_t n, struct vg_fenv *env, struct v
 	o = vg_scratch_alloc(&env->scratch, n);
 	if (!o)
 		return;
-	for (uint32_t i = 0; i < n; i++)
-		o[i] = e[i] ? e[i] : ' ';
+	/* a kilobyte or more with a NUL every few dozen bytes: copy, then patch the NULs */
+	memcpy(o, e, n);
+	for (char *z = memchr(o, '\0', n); z; z = memchr(z + 1, '\0', n - (size_t)(z + 1 - o)))
+		*z = ' ';
 	vg_xval_str(out, o, n);
 }
 

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * proc.env: a process's environment, read from /proc/<pid>/environ the
- * first time a rule asks for it and kept on the process entry. The kernel
- * does not send environments (they are often kilobytes per exec), so this
- * is best effort: a process that exited before its event was evaluated has
- * none to read, and a process that rewrote its environment area shows the
- * rewrite. A reused pid is recognised by its start time and not read.
+ * proc.env: a process's environment. The exec event carries it (up to
+ * VG_ENV_MAX bytes, state/proc_table.c keeps it on the entry), so this file
+ * only serves what the kernel did not send: processes vigil saw before it
+ * started (seeded from /proc), and environments the probe had to cut or
+ * could not read. Those are read from /proc/<pid>/environ the first time a
+ * rule asks and kept on the entry. Best effort: a process that exited
+ * before its event was evaluated has none to read (a cut environment then
+ * stays as carried), and a process that rewrote its environment area
+ * shows the rewrite. A reused pid is recognised by its start time and not
+ * read.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -85,9 +89,20 @@ static char *read_all(uint32_t pid, uint32_t *len)
 const char *vg_fx_proc_env(struct vg_proc *p, uint32_t *len)
 {
 	if (!p->env_tried && !p->exited && p->start_ns) {
+		uint32_t len = 0;
+		char *full;
+
 		p->env_tried = true;
-		if (same_process(p))
-			p->env = read_all(p->pid, &p->env_len);
+		/* a cut environment is kept unless /proc gives a longer one */
+		if (same_process(p) && (full = read_all(p->pid, &len))) {
+			if (!p->env || len > p->env_len) {
+				free(p->env);
+				p->env = full;
+				p->env_len = len;
+			} else {
+				free(full);
+			}
+		}
 	}
 	*len = p->env_len;
 	return p->env;

@@ -18,7 +18,8 @@
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 
-#define TEXT_CAP 8192
+#define TEXT_CAP	8192 /* the rule's rendered output, as before the prefix */
+#define TEXT_PREFIX_CAP 64   /* "09:00:00.123456789: Informational " */
 
 int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_proc_table *procs,
 		    FILE *out)
@@ -27,10 +28,12 @@ int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_pr
 	a->rules = rules;
 	a->procs = procs;
 	a->out = out;
+	a->sec = (time_t)-1;
 	if (gethostname(a->hostname, sizeof(a->hostname) - 1) != 0)
 		strcpy(a->hostname, "unknown");
-	a->text = malloc(TEXT_CAP);
-	a->text_cap = TEXT_CAP;
+	vg_jb_init(&a->jb);
+	a->text = malloc(TEXT_PREFIX_CAP + TEXT_CAP);
+	a->text_cap = TEXT_PREFIX_CAP + TEXT_CAP;
 	return a->text ? 0 : -1;
 }
 
@@ -38,44 +41,48 @@ void vg_alerter_fini(struct vg_alerter *a)
 {
 	free(a->text);
 	a->text = NULL;
+	vg_jb_free(&a->jb);
 }
 
-/* Falco's "output" starts with the event time of day and the priority. */
-static json_object *output_text(struct vg_alerter *a, const struct vg_rule *r,
-				const struct vg_eval_ctx *ctx)
+/* The UTC date and local time of day of second sec, formatted once per second. */
+static void set_second(struct vg_alerter *a, time_t sec)
+{
+	struct tm tm;
+
+	if (sec == a->sec)
+		return;
+	gmtime_r(&sec, &tm);
+	strftime(a->date, sizeof(a->date), "%Y-%m-%dT%H:%M:%S", &tm);
+	localtime_r(&sec, &tm);
+	snprintf(a->hms, sizeof(a->hms), "%02d:%02d:%02d", tm.tm_hour % 100, tm.tm_min % 100,
+		 tm.tm_sec % 100);
+	a->sec = sec;
+}
+
+/*
+ * Falco's "output": the event's local time of day and the priority, then the
+ * rule's rendered format, into a->text. Returns its length.
+ */
+static size_t output_text(struct vg_alerter *a, const struct vg_rule *r,
+			  const struct vg_eval_ctx *ctx)
 {
 	uint64_t ns = ctx->ev->wall_ns;
-	time_t secs = (time_t)(ns / 1000000000ull);
-	char prefix[64];
-	struct tm tm;
-	json_object *o;
-	char *full;
-	size_t len;
+	char *body;
+	size_t plen, len;
 
-	vg_rule_render_output(a->rules, r, ctx, a->text, a->text_cap);
+	set_second(a, (time_t)(ns / 1000000000ull));
+	plen = (size_t)snprintf(a->text, TEXT_PREFIX_CAP, "%s.%09llu: %s ", a->hms,
+				(unsigned long long)(ns % 1000000000ull),
+				vg_priority_name(vg_rule_priority(r)));
+	if (plen >= TEXT_PREFIX_CAP)
+		plen = TEXT_PREFIX_CAP - 1;
+	body = a->text + plen;
+	vg_rule_render_output(a->rules, r, ctx, body, TEXT_CAP);
 	/* YAML's folded ">" leaves a newline at the end; Falco's output has none */
-	len = strlen(a->text);
-	while (len && (a->text[len - 1] == '\n' || a->text[len - 1] == ' '))
-		a->text[--len] = '\0';
-	localtime_r(&secs, &tm);
-	snprintf(prefix, sizeof(prefix), "%02d:%02d:%02d.%09llu: ", tm.tm_hour, tm.tm_min,
-		 tm.tm_sec, (unsigned long long)(ns % 1000000000ull));
-	if (asprintf(&full, "%s%s %s", prefix, vg_priority_name(vg_rule_priority(r)), a->text) < 0)
-		return json_object_new_string(a->text);
-	o = json_object_new_string(full);
-	free(full);
-	return o;
-}
-
-static json_object *tags_json(const struct vg_rule *r)
-{
-	json_object *arr = json_object_new_array();
-	size_t n = 0;
-	const char *const *tags = vg_rule_tags(r, &n);
-
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(arr, json_object_new_string(tags[i]));
-	return arr;
+	len = strlen(body);
+	while (len && (body[len - 1] == '\n' || body[len - 1] == ' '))
+		body[--len] = '\0';
+	return plen + len;
 }
 
 static bool enforce_info(const struct vg_event *ev, struct vg_enforce_info *info)
@@ -86,66 +93,178 @@ static bool enforce_info(const struct vg_event *ev, struct vg_enforce_info *info
 	return true;
 }
 
-/* What Falco's schema has no place for. */
-static json_object *vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx)
+/* A NUL-separated argv as an array of strings (event_json.c's vg_args_json). */
+static void put_args(struct vg_jbuf *b, const char *args, uint32_t len)
 {
-	json_object *o = json_object_new_object();
+	vg_jb_arr_begin(b);
+	for (uint32_t i = 0; args && i < len;) {
+		uint32_t n = (uint32_t)strnlen(args + i, len - i);
+
+		vg_jb_str(b, args + i, n);
+		i += n + 1;
+	}
+	vg_jb_arr_end(b);
+}
+
+/* vg_proc_json_brief's keys, in its order. */
+static void put_process(struct vg_jbuf *b, const struct vg_proc *p)
+{
+	vg_jb_obj_begin(b);
+	vg_jb_key(b, "pid");
+	vg_jb_u64(b, p->pid);
+	vg_jb_key(b, "exec_id");
+	vg_jb_cstr(b, p->exec_id);
+	vg_jb_key(b, "comm");
+	vg_jb_cstr(b, p->comm);
+	vg_jb_key(b, "exe");
+	vg_jb_cstr(b, p->exe);
+	vg_jb_key(b, "args");
+	put_args(b, p->args, p->args_len);
+	vg_jb_key(b, "uid");
+	vg_jb_u64(b, p->uid);
+	vg_jb_key(b, "cgroup_id");
+	vg_jb_u64(b, p->cgroup_id);
+	vg_jb_obj_end(b);
+}
+
+/* vg_ancestors_json's: the parent first, at most VG_JSON_MAX_ANCESTORS. */
+static void put_ancestors(struct vg_jbuf *b, struct vg_proc_table *t, const struct vg_proc *p)
+{
+	const struct vg_proc *a = p;
+
+	vg_jb_arr_begin(b);
+	for (int i = 0; i < VG_JSON_MAX_ANCESTORS && (a = vg_proc_parent(t, a)); i++) {
+		vg_jb_obj_begin(b);
+		vg_jb_key(b, "pid");
+		vg_jb_u64(b, a->pid);
+		vg_jb_key(b, "exec_id");
+		vg_jb_cstr(b, a->exec_id);
+		vg_jb_key(b, "exe");
+		vg_jb_cstr(b, a->exe);
+		vg_jb_key(b, "comm");
+		vg_jb_cstr(b, a->comm);
+		vg_jb_obj_end(b);
+	}
+	vg_jb_arr_end(b);
+}
+
+/* Takes o (a json-c value, rare in alerts) and writes it as json-c prints it. */
+static void put_json(struct vg_jbuf *b, json_object *o)
+{
+	vg_jb_json(b, o);
+	json_object_put(o);
+}
+
+/* What Falco's schema has no place for: the value of the "vigil" key. */
+static void put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx)
+{
+	struct vg_jbuf *b = &a->jb;
 	const struct vg_proc *p = ctx->proc;
 
-	json_object_object_add(o, "event_type",
-			       json_object_new_string(vg_event_type_name(ctx->ev->type)));
+	vg_jb_obj_begin(b);
+	vg_jb_key(b, "event_type");
+	vg_jb_cstr(b, vg_event_type_name(ctx->ev->type));
 	if (ctx->container) {
 		json_object *k8s;
 
-		json_object_object_add(o, "container", vg_container_json(ctx->container, &k8s));
-		if (k8s)
-			json_object_object_add(o, "k8s", k8s);
+		vg_jb_key(b, "container");
+		put_json(b, vg_container_json(ctx->container, &k8s));
+		if (k8s) {
+			vg_jb_key(b, "k8s");
+			put_json(b, k8s);
+		}
 	}
-	if (ctx->ev->hdr->flags & VG_HF_ENFORCE)
-		json_object_object_add(o, "enforcement", vg_enforcement_json(ctx->ev));
-	if (!p)
-		return o;
-	json_object_object_add(o, "exec_id", json_object_new_string(p->exec_id));
-	json_object_object_add(o, "process", vg_proc_json_brief(p));
-	json_object_object_add(o, "ancestors", vg_ancestors_json(a->procs, p));
-	return o;
+	if (ctx->ev->hdr->flags & VG_HF_ENFORCE) {
+		vg_jb_key(b, "enforcement");
+		put_json(b, vg_enforcement_json(ctx->ev));
+	}
+	if (p) {
+		vg_jb_key(b, "exec_id");
+		vg_jb_cstr(b, p->exec_id);
+		vg_jb_key(b, "process");
+		put_process(b, p);
+		vg_jb_key(b, "ancestors");
+		put_ancestors(b, a->procs, p);
+	}
+	vg_jb_obj_end(b);
 }
 
-/* Writes the alert object o to the outputs (or the plain stream) and frees it. */
-static void emit(struct vg_alerter *a, json_object *o, int priority, const char *rule)
+/* One output field: as vg_rule_output_fields types it (numbers as numbers, missing as null). */
+static void put_value(struct vg_jbuf *b, enum vg_ftype t, const struct vg_value *v)
 {
-	const char *line = json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	json_object *out;
+	char tmp[64];
+	const char *s;
+	size_t n;
 
+	switch (t) {
+	case VG_FT_STRING:
+	case VG_FT_BYTES: vg_jb_str(b, v->s, v->len); return;
+	case VG_FT_BOOL: vg_jb_bool(b, v->u != 0); return;
+	case VG_FT_S64: vg_jb_i64(b, v->i); return;
+	case VG_FT_DOUBLE: put_json(b, json_object_new_double(v->d)); return;
+	case VG_FT_IPADDR:
+	case VG_FT_IPNET:
+		s = vg_output_value_text(t, v, tmp, sizeof(tmp), &n);
+		vg_jb_str(b, s, n);
+		return;
+	default: vg_jb_u64(b, v->u); return;
+	}
+}
+
+static int put_field(void *arg, const char *key, const struct vg_xval *x)
+{
+	struct vg_jbuf *b = arg;
+
+	vg_jb_key(b, key);
+	if (!x->n)
+		vg_jb_null(b);
+	else if (x->n == 1)
+		put_value(b, x->type, &x->v[0]);
+	else {
+		vg_jb_arr_begin(b);
+		for (uint32_t k = 0; k < x->n; k++)
+			put_value(b, x->type, &x->v[k]);
+		vg_jb_arr_end(b);
+	}
+	return 0;
+}
+
+/* Hands the line (and Falco's text line, the alert's "output") to the outputs or the stream. */
+static void emit(struct vg_alerter *a, const char *line, size_t len, const char *text,
+		 size_t text_len, int priority, const char *rule)
+{
 	if (a->outs) {
 		struct vg_alert_msg m = {
 			.json = line,
-			.json_len = strlen(line),
+			.json_len = len,
+			.text = text,
+			.text_len = text_len,
 			.priority = priority,
 			.rule = rule,
 		};
 
-		/* Falco's text line is the alert's "output" */
-		if (json_object_object_get_ex(o, "output", &out)) {
-			m.text = json_object_get_string(out);
-			m.text_len = (size_t)json_object_get_string_len(out);
-		}
 		vg_outputs_submit(a->outs, &m);
 	} else {
-		fputs(line, a->out);
+		fwrite(line, 1, len, a->out);
 		fputc('\n', a->out);
 		fflush(a->out);
 	}
-	json_object_put(o);
 	a->alerts++;
 }
 
+/*
+ * The alert, written straight into a->jb: Falco's keys in the order json-c
+ * gave them before (the bytes are the same), no object tree per alert.
+ */
 static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
 {
 	struct vg_alerter *a = arg;
-	json_object *o, *fields;
-	char time[64];
+	struct vg_jbuf *b = &a->jb;
+	uint64_t ns = ctx->ev->wall_ns;
+	const char *prio = vg_priority_name(vg_rule_priority(r));
+	size_t n, text_len;
+	const char *const *tags = vg_rule_tags(r, &n);
+	char time[48];
 
 	/* before any formatting: a suppressed alert costs one bucket lookup */
 	if (a->rl && !vg_ratelimit_allow(a->rl, vg_rule_name(r), ctx->proc ? ctx->proc->pid : 0,
@@ -153,22 +272,40 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 		a->suppressed++;
 		return true;
 	}
-	o = json_object_new_object();
-	fields = json_object_new_object();
-
-	vg_format_time(ctx->ev->wall_ns, time, sizeof(time));
-	json_object_object_add(o, "hostname", json_object_new_string(a->hostname));
-	json_object_object_add(o, "output", output_text(a, r, ctx));
-	vg_rule_output_fields(a->rules, r, ctx, fields);
-	json_object_object_add(o, "output_fields", fields);
-	json_object_object_add(o, "priority",
-			       json_object_new_string(vg_priority_name(vg_rule_priority(r))));
-	json_object_object_add(o, "rule", json_object_new_string(vg_rule_name(r)));
-	json_object_object_add(o, "source", json_object_new_string(vg_rule_source(r)));
-	json_object_object_add(o, "tags", tags_json(r));
-	json_object_object_add(o, "time", json_object_new_string(time));
-	json_object_object_add(o, "vigil", vigil_extras(a, ctx));
-	emit(a, o, (int)vg_rule_priority(r), vg_rule_name(r));
+	vg_jb_reset(b);
+	vg_jb_obj_begin(b);
+	vg_jb_key(b, "hostname");
+	vg_jb_cstr(b, a->hostname);
+	text_len = output_text(a, r, ctx);
+	vg_jb_key(b, "output");
+	vg_jb_str(b, a->text, text_len);
+	vg_jb_key(b, "output_fields");
+	vg_jb_obj_begin(b);
+	vg_rule_output_each(a->rules, r, ctx, put_field, b);
+	vg_jb_obj_end(b);
+	vg_jb_key(b, "priority");
+	vg_jb_cstr(b, prio);
+	vg_jb_key(b, "rule");
+	vg_jb_cstr(b, vg_rule_name(r));
+	vg_jb_key(b, "source");
+	vg_jb_cstr(b, vg_rule_source(r));
+	vg_jb_key(b, "tags");
+	vg_jb_arr_begin(b);
+	for (size_t i = 0; i < n; i++)
+		vg_jb_cstr(b, tags[i]);
+	vg_jb_arr_end(b);
+	/* vg_format_time's form, from the cached second */
+	set_second(a, (time_t)(ns / 1000000000ull));
+	snprintf(time, sizeof(time), "%s.%09lluZ", a->date,
+		 (unsigned long long)(ns % 1000000000ull));
+	vg_jb_key(b, "time");
+	vg_jb_cstr(b, time);
+	vg_jb_key(b, "vigil");
+	put_vigil_extras(a, ctx);
+	vg_jb_obj_end(b);
+	if (b->oom)
+		return true; /* nothing half-written goes out */
+	emit(a, b->s, b->len, a->text, text_len, (int)vg_rule_priority(r), vg_rule_name(r));
 	if (a->on_alert)
 		a->on_alert(a->on_alert_arg, r);
 	return true;
@@ -181,33 +318,52 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 static void self_protection_alert(struct vg_alerter *a, const struct vg_eval_ctx *ctx,
 				  const struct vg_enforce_info *info)
 {
-	static const char *const tags[] = {"vigil", "self_protection", NULL};
+	static const char *const tags[] = {"vigil", "self_protection"};
 	const struct vg_event *ev = ctx->ev;
 	const char *what = info->rule == VG_ENF_RULE_SELF_SIGNAL ? "kill or stop" : "ptrace";
-	json_object *o = json_object_new_object(), *fields = json_object_new_object();
-	json_object *tagarr = json_object_new_array();
-	char time[64], *text = NULL;
+	struct vg_jbuf *b = &a->jb;
+	char time[64], text[160];
+	size_t comm_len = strnlen(ev->hdr->comm, VG_COMM_LEN);
+	int text_len;
 
 	vg_format_time(ev->wall_ns, time, sizeof(time));
-	if (asprintf(&text, "Denied an attempt to %s vigil (pid %u) by %.16s (pid %u, uid %u)",
-		     what, info->target_pid, ev->hdr->comm, ev->hdr->pid, ev->hdr->uid) < 0)
-		text = NULL;
-	json_object_object_add(o, "hostname", json_object_new_string(a->hostname));
-	json_object_object_add(o, "output", json_object_new_string(text ? text : what));
-	json_object_object_add(fields, "proc.name", json_object_new_string(ev->hdr->comm));
-	json_object_object_add(fields, "proc.pid", json_object_new_int64(ev->hdr->pid));
-	json_object_object_add(fields, "user.uid", json_object_new_int64(ev->hdr->uid));
-	json_object_object_add(o, "output_fields", fields);
-	json_object_object_add(o, "priority", json_object_new_string("Critical"));
-	json_object_object_add(o, "rule", json_object_new_string("vigil self-protection"));
-	json_object_object_add(o, "source", json_object_new_string("syscall"));
-	for (size_t i = 0; tags[i]; i++)
-		json_object_array_add(tagarr, json_object_new_string(tags[i]));
-	json_object_object_add(o, "tags", tagarr);
-	json_object_object_add(o, "time", json_object_new_string(time));
-	json_object_object_add(o, "vigil", vigil_extras(a, ctx));
-	emit(a, o, VG_PRIO_CRITICAL, "vigil self-protection");
-	free(text);
+	text_len = snprintf(text, sizeof(text),
+			    "Denied an attempt to %s vigil (pid %u) by %.16s (pid %u, uid %u)",
+			    what, info->target_pid, ev->hdr->comm, ev->hdr->pid, ev->hdr->uid);
+	vg_jb_reset(b);
+	vg_jb_obj_begin(b);
+	vg_jb_key(b, "hostname");
+	vg_jb_cstr(b, a->hostname);
+	vg_jb_key(b, "output");
+	vg_jb_str(b, text, (size_t)text_len);
+	vg_jb_key(b, "output_fields");
+	vg_jb_obj_begin(b);
+	vg_jb_key(b, "proc.name");
+	vg_jb_str(b, ev->hdr->comm, comm_len);
+	vg_jb_key(b, "proc.pid");
+	vg_jb_u64(b, ev->hdr->pid);
+	vg_jb_key(b, "user.uid");
+	vg_jb_u64(b, ev->hdr->uid);
+	vg_jb_obj_end(b);
+	vg_jb_key(b, "priority");
+	vg_jb_cstr(b, "Critical");
+	vg_jb_key(b, "rule");
+	vg_jb_cstr(b, "vigil self-protection");
+	vg_jb_key(b, "source");
+	vg_jb_cstr(b, "syscall");
+	vg_jb_key(b, "tags");
+	vg_jb_arr_begin(b);
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		vg_jb_cstr(b, tags[i]);
+	vg_jb_arr_end(b);
+	vg_jb_key(b, "time");
+	vg_jb_cstr(b, time);
+	vg_jb_key(b, "vigil");
+	put_vigil_extras(a, ctx);
+	vg_jb_obj_end(b);
+	if (!b->oom)
+		emit(a, b->s, b->len, text, (size_t)text_len, VG_PRIO_CRITICAL,
+		     "vigil self-protection");
 }
 
 static void enforcement_alert(struct vg_alerter *a, const struct vg_eval_ctx *ctx)

@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
+
+#include "output/json_buf.h"
 
 struct vg_rule;
 struct vg_ruleset;
@@ -32,6 +35,11 @@ struct vg_alerter {
 	char hostname[256];
 	char *text; /* rendered output, reused across alerts */
 	size_t text_cap;
+	struct vg_jbuf jb; /* the alert line, reused across alerts */
+	/* the second of the last alert, formatted: most alerts share it with the one before */
+	time_t sec;
+	char date[24]; /* UTC, "2026-11-22T08:00:00" */
+	char hms[12];  /* local time of day, "09:00:00" */
 	uint64_t alerts;
 	/* called for each alert written (after rate limiting), e.g. per-rule metrics */
 	void (*on_alert)(void *arg, const struct vg_rule *r);

@@ -108,6 +108,7 @@ static json_object *flags_json(uint16_t flags)
 		{VG_HF_PATH_UNREACH, "path_unreachable"},
 		{VG_HF_ARGV_FAULT, "argv_unreadable"},
 		{VG_HF_EXE_UPPER, "exe_upper_layer"},
+		{VG_HF_ENV_TRUNC, "env_truncated"},
 		{VG_HF_ENFORCE, "enforcement"},
 	};
 	json_object *arr = json_object_new_array();
@@ -172,6 +173,10 @@ static void add_exec(json_object *o, const struct vg_event *ev, const struct vg_
 			o, "args",
 			vg_args_json(ev->var[VG_VAR_ARGV].ptr, ev->var[VG_VAR_ARGV].len));
 	add_u64(o, "args_bytes", ev->exec->argv_len);
+	/* the environment as the kernel carried it (rules see the same through proc.env) */
+	if (ev->var[VG_VAR_ENV].ptr)
+		json_object_object_add(
+			o, "env", vg_args_json(ev->var[VG_VAR_ENV].ptr, ev->var[VG_VAR_ENV].len));
 	json_object_object_add(o, "args_truncated", json_object_new_boolean(reason != NULL));
 	if (reason)
 		add_str(o, "args_truncated_reason", reason);

@@ -65,24 +65,36 @@ static void put_str(struct vg_record_buf *rec, uint16_t id, json_object *o, cons
 		put_var(rec, id, json_object_get_string(v), json_object_get_string_len(v));
 }
 
-static void put_args(struct vg_record_buf *rec, json_object *o)
+/*
+ * A string array as the kernel carries argv and environ: NUL-separated, at
+ * most max bytes. cut: the last entry was cut by the probe and had no NUL.
+ */
+static void put_strv(struct vg_record_buf *rec, uint16_t id, json_object *o, const char *key,
+		     size_t max, bool cut)
 {
-	json_object *args = get(o, "args");
+	json_object *arr = get(o, key);
 	char buf[VG_ARGV_MAX];
 	size_t len = 0;
 
-	if (!args || !json_object_is_type(args, json_type_array))
+	if (!arr || !json_object_is_type(arr, json_type_array))
 		return;
-	for (size_t i = 0; i < json_object_array_length(args); i++) {
-		const char *a = json_object_get_string(json_object_array_get_idx(args, i));
+	if (max > sizeof(buf))
+		max = sizeof(buf);
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		const char *a = json_object_get_string(json_object_array_get_idx(arr, i));
 		size_t n = a ? strlen(a) + 1 : 1;
 
-		if (len + n > sizeof(buf))
+		if (len + n > max)
 			break;
 		memcpy(buf + len, a ? a : "", n);
 		len += n;
 	}
-	put_var(rec, VG_VAR_ARGV, buf, len);
+	put_var(rec, id, buf, cut && len ? len - 1 : len);
+}
+
+static void put_args(struct vg_record_buf *rec, json_object *o)
+{
+	put_strv(rec, VG_VAR_ARGV, o, "args", VG_ARGV_MAX, false);
 }
 
 static void fill_header(struct vg_event_hdr *h, json_object *o, uint16_t type)
@@ -147,11 +159,14 @@ static void encode_exec(struct vg_record_buf *rec, json_object *o, struct vg_eve
 	b->exe_dev = get_u64(o, "exe_dev", 0);
 	if (has_flag(o, "exe_upper_layer"))
 		h->flags |= VG_HF_EXE_UPPER;
+	if (has_flag(o, "env_truncated"))
+		h->flags |= VG_HF_ENV_TRUNC;
 	rec->len = sizeof(*h) + sizeof(*b);
 	put_str(rec, VG_VAR_FILENAME, o, "filename");
 	put_str(rec, VG_VAR_EXE, o, "exe");
 	put_args(rec, o);
 	put_str(rec, VG_VAR_CWD, o, "cwd");
+	put_strv(rec, VG_VAR_ENV, o, "env", VG_ENV_MAX, h->flags & VG_HF_ENV_TRUNC);
 }
 
 static void encode_fork(struct vg_record_buf *rec, json_object *o, struct vg_event_hdr *h)

@@ -1635,6 +1635,29 @@ out:
 	return r;
 }
 
+/*
+ * The rule at prog index root, and the memos of up to VG_GUARDS of its
+ * top-level "and" children (cheapest first, as they run): subtrees other
+ * rules share, such as an inlined macro. When an earlier rule of the event
+ * has found one false, this rule cannot match and is skipped without
+ * touching its program, most of the work for the many rules that begin
+ * with the same macro.
+ */
+static void set_guards(const struct vg_ruleset *rs, uint32_t root, uint32_t *out)
+{
+	const struct vg_insn *in = &rs->prog[root];
+	size_t n = 0;
+
+	out[0] = root;
+	if (in->memo)
+		out[1 + n++] = in->memo;
+	if (in->kind != CN_AND)
+		return;
+	for (uint32_t k = root + 1; k < in->end && n < VG_GUARDS; k = rs->prog[k].end)
+		if (rs->prog[k].memo)
+			out[1 + n++] = rs->prog[k].memo;
+}
+
 static bool index_rules(struct vg_ruleset *rs)
 {
 	vg_evtset_clear(&rs->all_types);
@@ -1658,12 +1681,13 @@ static bool index_rules(struct vg_ruleset *rs)
 			continue;
 		rs->by_type[t] = calloc(n, sizeof(*rs->by_type[t]));
 		free(rs->by_type_prog[t]);
-		rs->by_type_prog[t] = calloc(n, sizeof(*rs->by_type_prog[t]));
+		rs->by_type_prog[t] = calloc(n * (VG_GUARDS + 1), sizeof(*rs->by_type_prog[t]));
 		if (!rs->by_type[t] || !rs->by_type_prog[t])
 			return false;
 		for (size_t i = 0; i < rs->nrules; i++)
 			if (rs->rules[i]->enabled && vg_evtset_has(&rs->rules[i]->evts, t)) {
-				rs->by_type_prog[t][rs->nby_type[t]] = rs->rules[i]->prog;
+				set_guards(rs, rs->rules[i]->prog,
+					   &rs->by_type_prog[t][rs->nby_type[t] * (VG_GUARDS + 1)]);
 				rs->by_type[t][rs->nby_type[t]++] = rs->rules[i];
 			}
 	}

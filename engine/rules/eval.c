@@ -376,17 +376,49 @@ void vg_cexpr_eval(struct vg_ruleset *rs, const struct vg_cexpr *e, const struct
 
 /* ---- comparisons ---- */
 
+/* ASCII case folding (vigil runs in the C locale, where tolower() is this). */
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static bool folded_eq(const char *h, const char *lowneedle, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (fold((unsigned char)h[k]) != (unsigned char)lowneedle[k])
+			return false;
+	return true;
+}
+
+/*
+ * Case-insensitive substring search. Haystacks can be long (a whole
+ * environment, a command line) and mostly lack the needle, so candidates
+ * are found with memchr on the first byte's two cases, and only those are
+ * compared.
+ */
 static bool icontains(const char *h, size_t hl, const char *lowneedle, size_t nl)
 {
+	unsigned char c0, c1;
+	const char *a, *b, *end;
+
 	if (nl > hl)
 		return false;
-	for (size_t i = 0; i + nl <= hl; i++) {
-		size_t k = 0;
+	if (!nl)
+		return true;
+	c0 = (unsigned char)lowneedle[0];
+	c1 = c0 >= 'a' && c0 <= 'z' ? c0 - ('a' - 'A') : c0;
+	end = h + (hl - nl) + 1; /* last candidate start + 1 */
+	a = memchr(h, c0, (size_t)(end - h));
+	b = c1 != c0 ? memchr(h, c1, (size_t)(end - h)) : NULL;
+	while (a || b) {
+		const char *q = !b || (a && a < b) ? a : b;
 
-		while (k < nl && tolower((unsigned char)h[i + k]) == (unsigned char)lowneedle[k])
-			k++;
-		if (k == nl)
+		if (folded_eq(q + 1, lowneedle + 1, nl - 1))
 			return true;
+		if (q == a)
+			a = memchr(a + 1, c0, (size_t)(end - a - 1));
+		else
+			b = memchr(b + 1, c1, (size_t)(end - b - 1));
 	}
 	return false;
 }
@@ -619,30 +651,29 @@ static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
 	return false;
 }
 
-/*
- * Runs the program from insn i. implied: the evt.type tests marked implied
- * hold (the rule was picked by its index); otherwise they are tested.
- */
 static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type,
-		bool implied)
+		bool implied);
+
+/*
+ * Insn i's value: from its memo when an earlier rule of this event computed
+ * it, a leaf (check, evt.type test) right here, and/or/not through run().
+ * Most insns an event reaches are leaves or memo hits, so they cost no
+ * call of their own. implied: the evt.type tests marked implied hold (the
+ * rule was picked by its index); otherwise they are tested.
+ */
+static inline bool value(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx,
+			 uint16_t type, bool implied)
 {
 	const struct vg_insn *in = &rs->prog[i];
-	uint64_t *memo = in->memo ? &rs->memos[in->memo] : NULL;
-	bool v = false;
+	uint64_t *memo = NULL;
+	bool v;
 
-	if (memo && *memo >> 1 == rs->mgen)
-		return *memo & 1;
+	if (in->memo) {
+		memo = &rs->memos[in->memo];
+		if (*memo >> 1 == rs->mgen)
+			return *memo & 1;
+	}
 	switch (in->kind) {
-	case CN_AND:
-		v = true;
-		for (uint32_t k = i + 1; k < in->end && v; k = rs->prog[k].end)
-			v = run(rs, k, ctx, type, implied);
-		break;
-	case CN_OR:
-		for (uint32_t k = i + 1; k < in->end && !v; k = rs->prog[k].end)
-			v = run(rs, k, ctx, type, implied);
-		break;
-	case CN_NOT: v = !run(rs, i + 1, ctx, type, implied); break;
 	case VG_INSN_IMPLIED:
 		if (implied) {
 			v = true;
@@ -651,9 +682,33 @@ static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx
 		/* fall through */
 	case CN_EVTTYPE: v = vg_evtset_has(&in->n->evts, type) != in->negate; break;
 	case CN_CHECK: v = eval_check(rs, in->n, ctx); break;
+	default: v = run(rs, i, ctx, type, implied); break;
 	}
 	if (memo)
 		*memo = rs->mgen << 1 | v;
+	return v;
+}
+
+/* An and, or or not insn: its children in program order (cheapest first), short-circuited. */
+static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type,
+		bool implied)
+{
+	const struct vg_insn *in = &rs->prog[i];
+	bool v = false;
+
+	switch (in->kind) {
+	case CN_AND:
+		v = true;
+		for (uint32_t k = i + 1; k < in->end && v; k = rs->prog[k].end)
+			v = value(rs, k, ctx, type, implied);
+		break;
+	case CN_OR:
+		for (uint32_t k = i + 1; k < in->end && !v; k = rs->prog[k].end)
+			v = value(rs, k, ctx, type, implied);
+		break;
+	case CN_NOT: v = !value(rs, i + 1, ctx, type, implied); break;
+	default: break;
+	}
 	return v;
 }
 
@@ -664,9 +719,21 @@ bool vg_rule_eval(struct vg_ruleset *rs, const struct vg_rule *r, const struct v
 	if (!rs->compiled || !rs->pool || !r->root || !rs->prog)
 		return false;
 	started = vg_eval_begin(rs, ctx);
-	m = run(rs, r->prog, ctx, rs->cur_type, false);
+	m = value(rs, r->prog, ctx, rs->cur_type, false);
 	vg_eval_end(rs, started);
 	return m;
+}
+
+/* One of the rule's guards is already known false for this event. */
+static bool guarded_out(const struct vg_ruleset *rs, const uint32_t *guard)
+{
+	for (size_t k = 0; k < VG_GUARDS && guard[k]; k++) {
+		uint64_t m = rs->memos[guard[k]];
+
+		if (m >> 1 == rs->mgen && !(m & 1))
+			return true;
+	}
+	return false;
 }
 
 size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_match_fn fn,
@@ -685,8 +752,8 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 		goto out;
 	rs->env.evt_num++;
 	prog = rs->by_type_prog[type];
-	for (size_t i = 0; i < rs->nby_type[type]; i++) {
-		if (!run(rs, prog[i], ctx, type, true))
+	for (size_t i = 0; i < rs->nby_type[type]; i++, prog += VG_GUARDS + 1) {
+		if (guarded_out(rs, prog + 1) || !value(rs, prog[0], ctx, type, true))
 			continue;
 		matches++;
 		if (fn && !fn(rs->by_type[type][i], ctx, arg))

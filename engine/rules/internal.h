@@ -264,7 +264,8 @@ struct vg_ruleset {
 	size_t nmemos;
 	struct vg_insn *prog; /* every rule's condition, flattened (compile.c, eval.c) */
 	size_t nprog, cprog;
-	uint32_t *by_type_prog[VG_EVT_COUNT]; /* where by_type's rules start in prog */
+	/* per by_type rule: where it starts in prog, then up to VG_GUARDS memos that must hold */
+	uint32_t *by_type_prog[VG_EVT_COUNT]; /* VG_GUARDS + 1 words per rule */
 	uint64_t fgen, mgen;		      /* field slots, memos */
 	const struct vg_eval_ctx *cur;	      /* the event the caches hold, during an evaluation */
 	uint16_t cur_type;
@@ -298,6 +299,9 @@ struct vg_insn {
 	uint32_t end; /* index one past this subtree */
 	const struct vg_cnode *n;
 };
+
+/* Shared subtrees a rule's top-level "and" needs: known false, the rule is skipped unrun. */
+#define VG_GUARDS 3
 
 /* An evt.type test the rule's index already guarantees (a top-level and's child). */
 #define VG_INSN_IMPLIED 0xff

@@ -202,9 +202,8 @@ static void put(char *buf, size_t cap, size_t *off, const char *s, size_t n)
 	*off += n;
 }
 
-/* Text of one extracted value, in tmp when it is not a string. */
-static const char *value_text(enum vg_ftype t, const struct vg_value *v, char *tmp, size_t tlen,
-			      size_t *n)
+const char *vg_output_value_text(enum vg_ftype t, const struct vg_value *v, char *tmp, size_t tlen,
+				 size_t *n)
 {
 	switch (t) {
 	case VG_FT_STRING:
@@ -252,7 +251,8 @@ size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
 		}
 		for (uint32_t k = 0; k < x->n; k++) {
 			size_t n;
-			const char *t = value_text(x->type, &x->v[k], tmp, sizeof(tmp), &n);
+			const char *t =
+				vg_output_value_text(x->type, &x->v[k], tmp, sizeof(tmp), &n);
 
 			if (k)
 				put(buf, cap, &off, ",", 1);
@@ -279,55 +279,82 @@ static struct json_object *json_value(enum vg_ftype t, const struct vg_value *v)
 	case VG_FT_DOUBLE: return json_object_new_double(v->d);
 	case VG_FT_IPADDR:
 	case VG_FT_IPNET:
-		s = value_text(t, v, tmp, sizeof(tmp), &n);
+		s = vg_output_value_text(t, v, tmp, sizeof(tmp), &n);
 		return json_object_new_string_len(s, (int)n);
 	default: return json_object_new_uint64(v->u);
 	}
 }
 
-int vg_rule_output_fields(struct vg_ruleset *rs, const struct vg_rule *r,
-			  const struct vg_eval_ctx *ctx, struct json_object *obj)
+/* An earlier segment of f names the same field: Falco's object has each key once. */
+static bool seen_before(const struct vg_ofmt *f, size_t i)
 {
+	const char *key = f->segs[i].ex->text;
+
+	for (size_t k = 0; k < i; k++)
+		if (!f->segs[k].lit && strcmp(f->segs[k].ex->text, key) == 0)
+			return true;
+	return false;
+}
+
+/* One field's values for this event; Falco's JSON carries evt.time* as epoch nanoseconds. */
+static const struct vg_xval *field_values(struct vg_ruleset *rs, const struct vg_cexpr *ex,
+					  const struct vg_eval_ctx *ctx)
+{
+	struct vg_xval *x = &rs->pool[0];
+
+	vg_eval_check_start(rs);
+	if (ex->kind == CX_FIELD && strncmp(ex->text, "evt.time", 8) == 0 && ctx && ctx->ev &&
+	    ctx->ev->hdr) {
+		x->n = 0;
+		x->truncated = false;
+		x->type = VG_FT_U64;
+		vg_xval_u64(x, ctx->ev->wall_ns ? ctx->ev->wall_ns : ctx->ev->hdr->ts_ns);
+		return x;
+	}
+	return vg_cexpr_values(rs, ex, ctx, x, 0);
+}
+
+int vg_rule_output_each(struct vg_ruleset *rs, const struct vg_rule *r,
+			const struct vg_eval_ctx *ctx, vg_ofield_fn fn, void *arg)
+{
+	static const struct vg_xval missing = {.n = 0};
 	bool started = vg_eval_begin(rs, ctx);
 	int rc = 0;
 
 	for (size_t i = 0; i < r->ofmt.n && !rc; i++) {
 		const struct vg_oseg *s = &r->ofmt.segs[i];
-		struct json_object *val = NULL;
-		const struct vg_xval *x;
 
-		if (s->lit)
+		if (s->lit || seen_before(&r->ofmt, i))
 			continue;
-		if (rs->pool) {
-			vg_eval_check_start(rs);
-			/* Falco's JSON carries evt.time as epoch nanoseconds */
-			if (s->ex->kind == CX_FIELD && strncmp(s->ex->text, "evt.time", 8) == 0 &&
-			    ctx && ctx->ev && ctx->ev->hdr) {
-				val = json_object_new_uint64(
-					ctx->ev->wall_ns ? ctx->ev->wall_ns : ctx->ev->hdr->ts_ns);
-				if (!val)
-					rc = -1;
-			} else {
-				x = vg_cexpr_values(rs, s->ex, ctx, &rs->pool[0], 0);
-				if (x->n == 1) {
-					val = json_value(x->type, &x->v[0]);
-					if (!val)
-						rc = -1;
-				} else if (x->n > 1) {
-					val = json_object_new_array();
-					if (!val)
-						rc = -1;
-					for (uint32_t k = 0; val && k < x->n; k++)
-						json_object_array_add(
-							val, json_value(x->type, &x->v[k]));
-				}
-			}
-		}
-		if (!rc && json_object_object_add(obj, s->ex->text, val) != 0) {
-			json_object_put(val);
-			rc = -1;
-		}
+		rc = fn(arg, s->ex->text, rs->pool ? field_values(rs, s->ex, ctx) : &missing);
 	}
 	vg_eval_end(rs, started);
 	return rc;
+}
+
+/* As json-c values: numbers as numbers, addresses as text, several values as an array. */
+static int add_json_field(void *arg, const char *key, const struct vg_xval *x)
+{
+	struct json_object *obj = arg, *val = NULL;
+
+	if (x->n == 1) {
+		if (!(val = json_value(x->type, &x->v[0])))
+			return -1;
+	} else if (x->n > 1) {
+		if (!(val = json_object_new_array()))
+			return -1;
+		for (uint32_t k = 0; k < x->n; k++)
+			json_object_array_add(val, json_value(x->type, &x->v[k]));
+	}
+	if (json_object_object_add(obj, key, val) != 0) {
+		json_object_put(val);
+		return -1;
+	}
+	return 0;
+}
+
+int vg_rule_output_fields(struct vg_ruleset *rs, const struct vg_rule *r,
+			  const struct vg_eval_ctx *ctx, struct json_object *obj)
+{
+	return vg_rule_output_each(rs, r, ctx, add_json_field, obj);
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "fields/registry.h"
 #include "rules/eval_ctx.h"
 
 struct vg_ruleset;
@@ -22,6 +23,22 @@ struct json_object;
  */
 size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
 			     const struct vg_eval_ctx *ctx, char *buf, size_t cap);
+
+/* Text of one value of type t as an output shows it, in tmp (tlen bytes) unless a string. */
+const char *vg_output_value_text(enum vg_ftype t, const struct vg_value *v, char *tmp, size_t tlen,
+				 size_t *n);
+
+/*
+ * Called once per distinct field of an output format, in the order the
+ * format names them: key is the field as written ("proc.aname[2]"), x its
+ * values for the event (n == 0: missing). evt.time* come as epoch
+ * nanoseconds, as Falco's JSON has them. A non-zero return stops the walk.
+ */
+typedef int (*vg_ofield_fn)(void *arg, const char *key, const struct vg_xval *x);
+
+/* Walks r's output fields for ctx's event; returns the first non-zero fn result, or 0. */
+int vg_rule_output_each(struct vg_ruleset *rs, const struct vg_rule *r,
+			const struct vg_eval_ctx *ctx, vg_ofield_fn fn, void *arg);
 
 /* Adds one key per field of r's output to obj. Returns 0, or -1 on OOM. */
 int vg_rule_output_fields(struct vg_ruleset *rs, const struct vg_rule *r,

@@ -215,10 +215,36 @@ void vg_proc_remove(struct vg_proc_table *t, uint32_t pid)
 		remove_entry(t, p);
 }
 
+/* v in decimal at o; returns the end. */
+static char *put_dec(char *o, uint64_t v)
+{
+	char tmp[20], *q = tmp + sizeof(tmp);
+
+	do {
+		*--q = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	memcpy(o, q, (size_t)(tmp + sizeof(tmp) - q));
+	return o + (tmp + sizeof(tmp) - q);
+}
+
+/* "<boot>-<pid>-<exec_ns>", cut as snprintf would; by hand, as it is made per exec and fork. */
 void vg_proc_set_exec_id(struct vg_proc_table *t, struct vg_proc *p)
 {
-	snprintf(p->exec_id, sizeof(p->exec_id), "%s-%" PRIu32 "-%" PRIu64, t->boot_id, p->pid,
-		 p->exec_ns);
+	char buf[sizeof(t->boot_id) + 48], *o = buf;
+	size_t blen = strnlen(t->boot_id, sizeof(t->boot_id)), len;
+
+	memcpy(o, t->boot_id, blen);
+	o += blen;
+	*o++ = '-';
+	o = put_dec(o, p->pid);
+	*o++ = '-';
+	o = put_dec(o, p->exec_ns);
+	len = (size_t)(o - buf);
+	if (len > sizeof(p->exec_id) - 1)
+		len = sizeof(p->exec_id) - 1;
+	memcpy(p->exec_id, buf, len);
+	p->exec_id[len] = '\0';
 }
 
 struct vg_proc *vg_proc_parent(struct vg_proc_table *t, const struct vg_proc *p)
@@ -303,6 +329,30 @@ static void set_ids(struct vg_proc *p, const struct vg_task_ids *ids, const stru
 	p->cap_effective = c->cap_effective;
 }
 
+/*
+ * The environment the kernel carried. A cut one loses its partial last
+ * entry and stays open to completion from /proc (fields/proc_env.c), as
+ * does an exec that carried none (older probes, unreadable pages).
+ */
+static void set_env(struct vg_proc *p, const struct vg_event *ev)
+{
+	struct vg_str e = ev->var[VG_VAR_ENV];
+	bool cut = ev->hdr->flags & VG_HF_ENV_TRUNC;
+	uint32_t len = e.len;
+
+	if (!e.ptr)
+		return;
+	while (cut && len && e.ptr[len - 1] != '\0')
+		len--;
+	p->env = malloc(len + 1);
+	if (!p->env)
+		return;
+	memcpy(p->env, e.ptr, len);
+	p->env[len] = '\0';
+	p->env_len = len;
+	p->env_tried = !cut;
+}
+
 static struct vg_proc *apply_exec(struct vg_proc_table *t, const struct vg_event *ev)
 {
 	const struct vg_exec_body *b = ev->exec;
@@ -345,6 +395,7 @@ static struct vg_proc *apply_exec(struct vg_proc_table *t, const struct vg_event
 	p->exe_upper_layer = ev->hdr->flags & VG_HF_EXE_UPPER;
 	if (p->args_truncated && p->args)
 		complete_args(t, p, b->argv_len);
+	set_env(p, ev);
 	vg_proc_set_exec_id(t, p);
 	return p;
 }
@@ -370,7 +421,7 @@ static void inherit_image(struct vg_proc *child, const struct vg_proc *parent)
 	if (parent->env && (child->env = malloc(parent->env_len + 1))) {
 		memcpy(child->env, parent->env, parent->env_len + 1);
 		child->env_len = parent->env_len;
-		child->env_tried = true;
+		child->env_tried = parent->env_tried; /* a cut one may still be completed */
 	}
 	child->exe_upper_layer = parent->exe_upper_layer;
 	child->args_truncated = parent->args_truncated;

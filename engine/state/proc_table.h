@@ -34,9 +34,9 @@ struct vg_proc {
 	uint32_t sid, vpgid;		     /* in the process's pid namespace; 0 unknown */
 	uint32_t pgid;			     /* global */
 	uint64_t cap_inheritable, cap_permitted, cap_effective;
-	char *env; /* environ, NUL-separated, env_len bytes; read lazily (fields/proc_env.c) */
+	char *env; /* environ, NUL-separated, env_len bytes: from exec, else /proc (proc_env.c) */
 	uint32_t env_len;
-	bool env_tried; /* env was read, or could not be */
+	bool env_tried; /* env is complete, or /proc was tried */
 	char comm[16];
 	char *exe;	/* path of the executable, resolved by the kernel */
 	char *filename; /* name given to execve; NULL for seeded processes */

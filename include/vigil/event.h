@@ -37,6 +37,8 @@ enum vg_hdr_flags {
 	VG_HF_ENFORCE = 1 << 5,	     /* an enforcement decision: see vigil/enforce.h */
 	VG_HF_EXE_UPPER = 1 << 6,    /* exec: the exe is in an overlayfs upper layer (written in
 				      * the container, not part of its image) */
+	VG_HF_ENV_TRUNC = 1 << 7,    /* exec: environment longer than VG_ENV_MAX (or than the
+				      * record had room for), or its pages were not readable */
 };
 
 struct vg_event_hdr {
@@ -73,6 +75,7 @@ enum vg_var_id {
 	VG_VAR_ENFORCE = 11,  /* syscall with VG_HF_ENFORCE: struct vg_enforce_info */
 	VG_VAR_DATA = 12,     /* syscall: the first VG_SNAPLEN bytes of the I/O buffer */
 	VG_VAR_CREDS = 13,    /* syscall: struct vg_creds after a credential change */
+	VG_VAR_ENV = 14,      /* exec: mm->env_start..env_end, NUL-separated, at most VG_ENV_MAX */
 	VG_VAR__MAX,
 };
 
@@ -83,6 +86,7 @@ struct vg_var {
 
 /* Caps that keep one record bounded; hitting one sets a VG_HF_*_TRUNC flag. */
 #define VG_ARGV_MAX   16384 /* bytes of argv carried in the event */
+#define VG_ENV_MAX    8192  /* bytes of the environment carried in an exec event */
 #define VG_PATH_MAX   4096  /* bytes of one resolved path */
 #define VG_PATH_DEPTH 64    /* components walked per path */
 #define VG_RECORD_MAX 32768 /* largest record a probe emits */

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "output/json_buf.h"
+
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void vg_jb_init(struct vg_jbuf *b)
+{
+	memset(b, 0, sizeof(*b));
+	vg_jb_reset(b);
+}
+
+void vg_jb_free(struct vg_jbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+void vg_jb_reset(struct vg_jbuf *b)
+{
+	b->len = 0;
+	b->oom = false;
+	b->depth = 0;
+	b->first[0] = true;
+	b->after_key = false;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+/* Room for n more bytes and the NUL. */
+static bool reserve(struct vg_jbuf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : 1024;
+	char *s;
+
+	if (b->oom)
+		return false;
+	if (b->len + n + 1 <= b->cap)
+		return true;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	s = realloc(b->s, cap);
+	if (!s) {
+		b->oom = true;
+		return false;
+	}
+	b->s = s;
+	b->cap = cap;
+	return true;
+}
+
+static void raw(struct vg_jbuf *b, const char *s, size_t n)
+{
+	if (!reserve(b, n))
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Before any value or key: the comma that separates it from the previous one. */
+static void sep(struct vg_jbuf *b)
+{
+	if (b->after_key) {
+		b->after_key = false;
+		return;
+	}
+	if (!b->first[b->depth])
+		raw(b, ",", 1);
+	b->first[b->depth] = false;
+}
+
+static void open_(struct vg_jbuf *b, char c)
+{
+	sep(b);
+	raw(b, &c, 1);
+	if (b->depth < VG_JB_DEPTH)
+		b->depth++;
+	b->first[b->depth] = true;
+}
+
+static void close_(struct vg_jbuf *b, char c)
+{
+	raw(b, &c, 1);
+	if (b->depth)
+		b->depth--;
+}
+
+void vg_jb_obj_begin(struct vg_jbuf *b)
+{
+	open_(b, '{');
+}
+
+void vg_jb_obj_end(struct vg_jbuf *b)
+{
+	close_(b, '}');
+}
+
+void vg_jb_arr_begin(struct vg_jbuf *b)
+{
+	open_(b, '[');
+}
+
+void vg_jb_arr_end(struct vg_jbuf *b)
+{
+	close_(b, ']');
+}
+
+/*
+ * json-c's escapes: the short forms for \b \n \r \t \f " and \, \u00XX
+ * (lower-case hex) for the other control bytes; everything else, '/' and
+ * bytes above 0x7e included, as it is.
+ */
+void vg_jb_escape(struct vg_jbuf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t start = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = {'\\', 0, '0', '0', 0, 0};
+		size_t n = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		raw(b, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '\b': esc[1] = 'b'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		default:
+			esc[1] = 'u';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			n = 6;
+		}
+		raw(b, esc, n);
+	}
+	raw(b, s + start, len - start);
+}
+
+void vg_jb_key(struct vg_jbuf *b, const char *key)
+{
+	sep(b);
+	raw(b, "\"", 1);
+	vg_jb_escape(b, key, strlen(key));
+	raw(b, "\":", 2);
+	b->after_key = true;
+}
+
+void vg_jb_str(struct vg_jbuf *b, const char *s, size_t len)
+{
+	sep(b);
+	raw(b, "\"", 1);
+	vg_jb_escape(b, s, len);
+	raw(b, "\"", 1);
+}
+
+void vg_jb_cstr(struct vg_jbuf *b, const char *s)
+{
+	if (s)
+		vg_jb_str(b, s, strlen(s));
+	else
+		vg_jb_null(b);
+}
+
+void vg_jb_u64(struct vg_jbuf *b, uint64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	sep(b);
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	raw(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void vg_jb_i64(struct vg_jbuf *b, int64_t v)
+{
+	if (v >= 0) {
+		vg_jb_u64(b, (uint64_t)v);
+		return;
+	}
+	sep(b);
+	raw(b, "-", 1);
+	b->after_key = true; /* the digits follow the sign */
+	vg_jb_u64(b, -(uint64_t)v);
+}
+
+void vg_jb_bool(struct vg_jbuf *b, bool v)
+{
+	sep(b);
+	raw(b, v ? "true" : "false", v ? 4 : 5);
+}
+
+void vg_jb_null(struct vg_jbuf *b)
+{
+	sep(b);
+	raw(b, "null", 4);
+}
+
+void vg_jb_json(struct vg_jbuf *b, struct json_object *o)
+{
+	const char *s;
+
+	if (!o) {
+		vg_jb_null(b);
+		return;
+	}
+	s = json_object_to_json_string_ext(o,
+					   JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	sep(b);
+	raw(b, s, strlen(s));
+}
