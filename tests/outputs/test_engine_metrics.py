@@ -148,7 +148,7 @@ scrape_configs:
     ks = value('vigil_kernel_events_total{kind="exec"}')
     T.check(ks >= ev, f"kernel sent {ks} >= decoded {ev}")
     dropped = q('vigil_kernel_events_dropped_total')
-    T.eq(sorted(r["metric"]["kind"] for r in dropped), ["exec", "exit", "fork", "syscall"],
+    T.eq(sorted(r["metric"]["kind"] for r in dropped), ["creds", "exec", "exit", "fork", "syscall"],
          "kernel drops by kind")
     T.eq(value("vigil_events_malformed_total"), 0.0, "malformed records")
     cnt = value("vigil_rule_eval_seconds_count")
