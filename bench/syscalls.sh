@@ -21,15 +21,16 @@ export PATH=$PATH:/usr/sbin
 echo "rules: $rules"
 "$bench" -o open -w "vigil: ready" -- "$vigil" run -r "$rules"
 "$bench" -o open -p /etc/passwd -w "vigil: ready" -- "$vigil" run -r "$rules"
-command -v opensnoop >/dev/null && "$bench" -o open -w PID -- opensnoop
+# line-buffered: on a quiet machine the tools' header would sit in a pipe buffer
+command -v opensnoop >/dev/null && "$bench" -o open -w PID -- stdbuf -oL opensnoop
 "$bench" -o exec -n 2000 -w "vigil: ready" -- "$vigil" run -r "$rules"
-command -v execsnoop >/dev/null && "$bench" -o exec -n 2000 -w PID -- execsnoop
+command -v execsnoop >/dev/null && "$bench" -o exec -n 2000 -w PID -- stdbuf -oL execsnoop
 "$bench" -o connect -w "vigil: ready" -- "$vigil" run -r "$rules"
 
 if [ "$rules" != "$here/rules" ]; then
 	bounded=(-r "$rules" -r "$here/rules")
 	snoop=()
-	command -v opensnoop >/dev/null && snoop=(-- opensnoop)
+	command -v opensnoop >/dev/null && snoop=(-- stdbuf -oL opensnoop)
 	"$bench" -o open -r 9 -w "vigil: ready" -w "vigil: ready" -w PID \
 		-l "vigil, prefilter on" -l "vigil, prefilter off" -l opensnoop \
 		-- "$vigil" run "${bounded[@]}" \
