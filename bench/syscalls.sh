@@ -22,9 +22,9 @@ echo "rules: $rules"
 "$bench" -o open -w "vigil: ready" -- "$vigil" run -r "$rules"
 "$bench" -o open -p /etc/passwd -w "vigil: ready" -- "$vigil" run -r "$rules"
 # line-buffered: on a quiet machine the tools' header would sit in a pipe buffer
-command -v opensnoop >/dev/null && "$bench" -o open -w PID -- stdbuf -oL opensnoop
+command -v opensnoop >/dev/null && "$bench" -o open -w PID -l opensnoop -- stdbuf -oL opensnoop
 "$bench" -o exec -n 2000 -w "vigil: ready" -- "$vigil" run -r "$rules"
-command -v execsnoop >/dev/null && "$bench" -o exec -n 2000 -w PID -- stdbuf -oL execsnoop
+command -v execsnoop >/dev/null && "$bench" -o exec -n 2000 -w PID -l execsnoop -- stdbuf -oL execsnoop
 "$bench" -o connect -w "vigil: ready" -- "$vigil" run -r "$rules"
 
 if [ "$rules" != "$here/rules" ]; then
