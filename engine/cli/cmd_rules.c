@@ -4,12 +4,12 @@
  * run: each rule with its priority, state, event types and tags, and the
  * union of event types the kernel is asked for.
  */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/commands.h"
+#include "cli/rules_args.h"
 #include "rules/loader.h"
 
 static void usage(FILE *f)
@@ -90,52 +90,19 @@ static struct json_object *rule_json(const struct vg_rule *r)
 
 int vg_cmd_rules(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"rules", required_argument, NULL, 'r'},
-		{"json", no_argument, NULL, 'j'},
-		{"condition", no_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	char **files = calloc((size_t)argc + 1, sizeof(*files));
+	struct vg_rules_args a;
 	struct vg_ruleset *rs;
 	struct vg_evtset all;
-	int nfiles = 0, c, ret;
-	bool json = false, cond = false;
+	int ret = vg_rules_args_parse(&a, argc, argv, true, usage);
 
-	if (!files)
-		return 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': files[nfiles++] = optarg; break;
-		case 'j': json = true; break;
-		case 'c': cond = true; break;
-		case 'h':
-			usage(stdout);
-			free(files);
-			return 0;
-		default:
-			usage(stderr);
-			free(files);
-			return 2;
-		}
+	if (ret >= 0) {
+		vg_rules_args_free(&a);
+		return ret;
 	}
-	while (optind < argc)
-		files[nfiles++] = argv[optind++];
-	if (!nfiles) {
-		usage(stderr);
-		free(files);
-		return 2;
-	}
-	rs = vg_ruleset_new(NULL);
-	if (!rs) {
-		free(files);
+	if (!(rs = vg_rules_args_compile(&a))) {
+		vg_rules_args_free(&a);
 		return 1;
 	}
-	for (int i = 0; i < nfiles; i++)
-		vg_ruleset_load_path(rs, files[i]);
-	vg_ruleset_compile(rs);
 	if (vg_ruleset_error_count(rs)) {
 		const struct vg_diag *d;
 		size_t n;
@@ -146,7 +113,7 @@ int vg_cmd_rules(int argc, char **argv)
 				vg_diag_print(stderr, &d[i]);
 	}
 	vg_ruleset_evttypes(rs, &all);
-	if (json) {
+	if (a.json) {
 		struct json_object *root = json_object_new_object(), *arr = json_object_new_array();
 
 		for (size_t i = 0; arr && i < vg_ruleset_rule_count(rs); i++)
@@ -158,7 +125,7 @@ int vg_cmd_rules(int argc, char **argv)
 		json_object_put(root);
 	} else {
 		for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
-			print_rule(vg_ruleset_rule(rs, i), cond);
+			print_rule(vg_ruleset_rule(rs, i), a.condition);
 		printf("\n%zu rules; event types of enabled rules (%u): ",
 		       vg_ruleset_rule_count(rs), vg_evtset_count(&all));
 		print_types(&all);
@@ -166,6 +133,6 @@ int vg_cmd_rules(int argc, char **argv)
 	}
 	ret = vg_ruleset_error_count(rs) ? 1 : 0;
 	vg_ruleset_free(rs);
-	free(files);
+	vg_rules_args_free(&a);
 	return ret;
 }

@@ -4,13 +4,13 @@
  * at start-up and reports every diagnostic with its position, then a
  * summary. Exit status: 0 when there is no error, 1 otherwise, 2 on usage.
  */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/rules_args.h"
 #include "enforce/policy.h"
 #include "rules/loader.h"
 
@@ -119,58 +119,27 @@ static int validate_enforcement(const struct vg_ruleset *rs, bool json)
 
 int vg_cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"rules", required_argument, NULL, 'r'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	char **files = calloc((size_t)argc + 1, sizeof(*files));
+	struct vg_rules_args a;
 	struct vg_ruleset *rs;
-	int nfiles = 0, c, ret;
-	bool json = false;
+	int ret = vg_rules_args_parse(&a, argc, argv, false, usage);
 
-	if (!files)
-		return 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r': files[nfiles++] = optarg; break;
-		case 'j': json = true; break;
-		case 'h':
-			usage(stdout);
-			free(files);
-			return 0;
-		default:
-			usage(stderr);
-			free(files);
-			return 2;
-		}
+	if (ret >= 0) {
+		vg_rules_args_free(&a);
+		return ret;
 	}
-	while (optind < argc)
-		files[nfiles++] = argv[optind++];
-	if (!nfiles) {
-		usage(stderr);
-		free(files);
-		return 2;
-	}
-	rs = vg_ruleset_new(NULL);
-	if (!rs) {
+	if (!(rs = vg_rules_args_compile(&a))) {
 		fprintf(stderr, "vigil validate: out of memory\n");
-		free(files);
+		vg_rules_args_free(&a);
 		return 1;
 	}
-	for (int i = 0; i < nfiles; i++)
-		vg_ruleset_load_path(rs, files[i]);
-	vg_ruleset_compile(rs);
-	if (json)
-		print_json(rs, files, nfiles);
+	if (a.json)
+		print_json(rs, a.files, a.nfiles);
 	else
 		print_text(rs);
 	ret = vg_ruleset_error_count(rs) ? 1 : 0;
 	if (!ret)
-		ret = validate_enforcement(rs, json) ? 1 : 0;
+		ret = validate_enforcement(rs, a.json) ? 1 : 0;
 	vg_ruleset_free(rs);
-	free(files);
+	vg_rules_args_free(&a);
 	return ret;
 }
