@@ -446,11 +446,6 @@ static char *opnd_text(const struct vg_ast_opnd *o)
 	return vg_sb_take(&b);
 }
 
-static bool is_stringish(enum vg_ftype t)
-{
-	return t == VG_FT_STRING || t == VG_FT_BYTES;
-}
-
 #define SET_ERR(code, ...)                                                                         \
 	do {                                                                                       \
 		*errcode = (code);                                                                 \
@@ -514,7 +509,7 @@ static bool check_xform(struct vg_cexpr *e, const char **errcode, char *err, siz
 	case VG_XF_TOUPPER:
 	case VG_XF_B64:
 	case VG_XF_BASENAME:
-		if (e->nargs != 1 || !is_stringish(e->args[0]->type)) {
+		if (e->nargs != 1 || !vg_is_stringish(e->args[0]->type)) {
 			SET_ERR("E-TRANSFORMER", "%s() takes one string field", name);
 			return false;
 		}
@@ -531,7 +526,7 @@ static bool check_xform(struct vg_cexpr *e, const char **errcode, char *err, siz
 	case VG_XF_JOIN:
 	case VG_XF_GETOPT:
 		if (e->nargs != 2 || e->args[0]->kind != CX_CONST ||
-		    !is_stringish(e->args[1]->type)) {
+		    !vg_is_stringish(e->args[1]->type)) {
 			SET_ERR("E-TRANSFORMER", "%s() takes a quoted string and a string field",
 				name);
 			return false;
@@ -544,7 +539,7 @@ static bool check_xform(struct vg_cexpr *e, const char **errcode, char *err, siz
 			return false;
 		}
 		for (size_t i = 0; i < e->nargs; i++) {
-			if (!is_stringish(e->args[i]->type)) {
+			if (!vg_is_stringish(e->args[i]->type)) {
 				SET_ERR("E-TRANSFORMER", "concat() arguments must be strings");
 				return false;
 			}
@@ -659,7 +654,7 @@ static bool op_allowed(enum vg_op op, enum vg_ftype t)
 	case VG_OP_LE:
 	case VG_OP_GT:
 	case VG_OP_GE: return t != VG_FT_BOOL && t != VG_FT_IPADDR && t != VG_FT_IPNET;
-	default: return is_stringish(t);
+	default: return vg_is_stringish(t);
 	}
 }
 
@@ -936,7 +931,7 @@ static struct vg_cnode *compile_check(struct cctx *c, const struct vg_ast *a)
 			goto fail;
 		}
 		if (vg_ftype_is_numeric(t) != vg_ftype_is_numeric(n->rhs->type) ||
-		    is_stringish(t) != is_stringish(n->rhs->type)) {
+		    vg_is_stringish(t) != vg_is_stringish(n->rhs->type)) {
 			cdiag(c, VG_DIAG_ERROR, a->src, a->rhs->pos, "E-TYPE-VALUE",
 			      "'%s' (%s) cannot be compared with '%s' (%s)", n->lhs->text,
 			      vg_ftype_name(t), n->rhs->text, vg_ftype_name(n->rhs->type));
@@ -972,7 +967,7 @@ static struct vg_cnode *compile_check(struct cctx *c, const struct vg_ast *a)
 		    !vg_field_learn(&c->rs->env, &n->lhs->ref, (int)a->op, s, it->len))
 			goto nomem;
 	}
-	if (is_stringish(t) && (vg_op_is_list(a->op))) {
+	if (vg_is_stringish(t) && (vg_op_is_list(a->op))) {
 		for (size_t i = 0; i < n->nvals; i++)
 			if (!vg_strset_add(&n->set, n->vals[i].s, n->vals[i].len))
 				goto nomem;
@@ -1161,303 +1156,6 @@ void vg_eval_caches_free(struct vg_ruleset *rs)
 	rs->nslots = rs->cslots = rs->nmemos = rs->nprog = rs->cprog = 0;
 }
 
-/*
- * Subtrees are shared by structure: each node gets the id of its key (its
- * kind and operands, with its children by id), so equal subtrees, whichever
- * rule or macro they came from, get equal ids. Ids seen more than once get a
- * memo. The table lives only while the ruleset is compiled.
- */
-struct key_ent {
-	char *s;
-	size_t len;
-	uint64_t h;
-	uint32_t id;
-};
-
-struct key_tab {
-	struct key_ent *tab;
-	size_t cap, n;
-	uint32_t *count; /* by id */
-	size_t ccount;
-};
-
-static bool key_rehash(struct key_tab *t)
-{
-	size_t ncap = t->cap ? t->cap * 2 : 256;
-	struct key_ent *nt = calloc(ncap, sizeof(*nt));
-
-	if (!nt)
-		return false;
-	for (size_t i = 0; i < t->cap; i++) {
-		size_t j;
-
-		if (!t->tab[i].s)
-			continue;
-		for (j = t->tab[i].h & (ncap - 1); nt[j].s; j = (j + 1) & (ncap - 1))
-			;
-		nt[j] = t->tab[i];
-	}
-	free(t->tab);
-	t->tab = nt;
-	t->cap = ncap;
-	return true;
-}
-
-/* The id of key (taken over by the table), counted once more; UINT32_MAX on OOM. */
-static uint32_t key_id(struct key_tab *t, char *key, size_t len)
-{
-	uint64_t h = vg_hash(key, len);
-	size_t i;
-
-	if ((t->n + 1) * 2 > t->cap && !key_rehash(t)) {
-		free(key);
-		return UINT32_MAX;
-	}
-	for (i = h & (t->cap - 1); t->tab[i].s; i = (i + 1) & (t->cap - 1)) {
-		if (t->tab[i].h == h && t->tab[i].len == len &&
-		    memcmp(t->tab[i].s, key, len) == 0) {
-			free(key);
-			t->count[t->tab[i].id]++;
-			return t->tab[i].id;
-		}
-	}
-	if (!vg_grow(&t->count, &t->ccount, t->n + 1, sizeof(*t->count))) {
-		free(key);
-		return UINT32_MAX;
-	}
-	t->tab[i] = (struct key_ent){key, len, h, (uint32_t)t->n};
-	t->count[t->n] = 1;
-	return (uint32_t)t->n++;
-}
-
-static void key_tab_free(struct key_tab *t)
-{
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->tab[i].s);
-	free(t->tab);
-	free(t->count);
-}
-
-static void key_val(struct vg_sb *b, const struct vg_cval *v, bool str)
-{
-	if (str) {
-		vg_sb_putn(b, (const char *)&v->len, sizeof(v->len));
-		vg_sb_putn(b, v->s, v->len);
-		return;
-	}
-	vg_sb_putn(b, (const char *)&v->u, sizeof(v->u));
-	vg_sb_putn(b, (const char *)&v->d, sizeof(v->d));
-	vg_sb_putn(b, (const char *)v->ip, sizeof(v->ip));
-	vg_sb_putc(b, (char)v->iplen);
-	vg_sb_putc(b, (char)v->prefix);
-}
-
-/* Gives n and its subtree key ids (kept in ->memo until assign_memos). */
-static bool key_ids(struct key_tab *t, struct vg_cnode *n)
-{
-	struct vg_sb b;
-	uint32_t id;
-
-	for (size_t i = 0; i < n->nkids; i++)
-		if (!key_ids(t, n->kids[i]))
-			return false;
-	vg_sb_init(&b);
-	vg_sb_printf(&b, "%d:", (int)n->kind);
-	switch (n->kind) {
-	case CN_AND:
-	case CN_OR:
-	case CN_NOT:
-		for (size_t i = 0; i < n->nkids; i++)
-			vg_sb_printf(&b, "%u,", n->kids[i]->memo);
-		break;
-	case CN_EVTTYPE:
-		vg_sb_putn(&b, (const char *)n->evts.w, sizeof(n->evts.w));
-		vg_sb_putc(&b, n->negate ? '!' : '=');
-		break;
-	case CN_CHECK:
-		/* the operand texts are canonical: equal texts extract the same values */
-		vg_sb_printf(&b, "%s%c%d:%d:%s%c", n->lhs->text, 0, (int)n->op, (int)n->mod,
-			     n->rhs ? n->rhs->text : "", 0);
-		for (size_t i = 0; i < n->nvals; i++)
-			key_val(&b, &n->vals[i], is_stringish(n->lhs->type));
-		break;
-	}
-	if (b.oom) {
-		vg_sb_free(&b);
-		return false;
-	}
-	id = key_id(t, b.s, b.len);
-	if (id == UINT32_MAX)
-		return false;
-	n->memo = id;
-	return true;
-}
-
-/* Replaces key ids by memo indexes: shared checks, ands and ors get one. */
-static void assign_memos(struct vg_ruleset *rs, const struct key_tab *t, uint32_t *memo_of,
-			 struct vg_cnode *n)
-{
-	uint32_t id = n->memo;
-
-	for (size_t i = 0; i < n->nkids; i++)
-		assign_memos(rs, t, memo_of, n->kids[i]);
-	n->memo = 0;
-	if (t->count[id] < 2 || (n->kind != CN_CHECK && n->kind != CN_AND && n->kind != CN_OR))
-		return;
-	if (!memo_of[id])
-		memo_of[id] = (uint32_t)++rs->nmemos;
-	n->memo = memo_of[id];
-}
-
-static uint32_t opnd_cost(const struct vg_cexpr *e)
-{
-	uint32_t c = 0;
-
-	switch (e->kind) {
-	case CX_CONST: return 0;
-	case CX_FIELD:
-		if (!e->ref.def->extract)
-			return 0; /* not live: always missing */
-		/* every ancestor, each a table lookup */
-		return (e->ref.def->flags & VG_FF_ANY) && e->ref.index < 0 ? 16 : 2;
-	case CX_XFORM:
-		for (size_t i = 0; i < e->nargs; i++)
-			c += opnd_cost(e->args[i]);
-		return c + 6;
-	}
-	return c;
-}
-
-static uint32_t op_cost(enum vg_op op)
-{
-	switch (op) {
-	case VG_OP_EXISTS: return 0;
-	case VG_OP_IN:
-	case VG_OP_INTERSECTS: return 3;
-	case VG_OP_CONTAINS:
-	case VG_OP_BCONTAINS: return 4;
-	case VG_OP_ICONTAINS:
-	case VG_OP_GLOB:
-	case VG_OP_IGLOB:
-	case VG_OP_PMATCH: return 8;
-	case VG_OP_REGEX: return 16;
-	default: return 1;
-	}
-}
-
-/*
- * Estimates what evaluating n costs. A shared subtree counts as cheap, since
- * another rule has likely evaluated it already.
- */
-static uint32_t node_cost(struct vg_cnode *n)
-{
-	uint64_t c = 0;
-
-	switch (n->kind) {
-	case CN_EVTTYPE: c = 0; break;
-	case CN_CHECK:
-		c = opnd_cost(n->lhs) + op_cost(n->op) + (n->rhs ? opnd_cost(n->rhs) + 2 : 0) +
-		    (n->mod ? n->nvals : 0);
-		break;
-	case CN_NOT:
-	case CN_AND:
-	case CN_OR:
-		for (size_t i = 0; i < n->nkids; i++)
-			c += node_cost(n->kids[i]);
-		break;
-	}
-	n->cost = (uint32_t)(c > 1000000 ? 1000000 : c);
-	if (n->memo && n->cost > 1)
-		n->cost = 1;
-	return n->cost;
-}
-
-/* An evt.type test that holds for every type the rule is indexed under. */
-static bool implied_evttype(const struct vg_cnode *k, const struct vg_evtset *rule_evts)
-{
-	struct vg_evtset s;
-
-	if (k->kind != CN_EVTTYPE)
-		return false;
-	s = k->evts;
-	if (k->negate)
-		vg_evtset_complement(&s);
-	for (int i = 0; i < VG_EVT_WORDS; i++)
-		if (rule_evts->w[i] & ~s.w[i])
-			return false;
-	return true;
-}
-
-/*
- * Appends n's subtree to the program, the children of "and" and "or"
- * cheapest first (stable: equal costs keep the author's order). Evaluation
- * has no side effects, so the order changes only the time: a cheap check
- * that fails spares the expensive ones. The compiled tree itself keeps the
- * author's order for the other readers of conditions.
- */
-static bool emit(struct vg_ruleset *rs, const struct vg_cnode *n, const struct vg_evtset *top)
-{
-	size_t at = rs->nprog;
-	const struct vg_cnode **kids = NULL;
-	bool ok = true;
-
-	if (!vg_grow(&rs->prog, &rs->cprog, at + 1, sizeof(*rs->prog)))
-		return false;
-	rs->prog[at] = (struct vg_insn){
-		.kind = (uint8_t)n->kind, .negate = n->negate, .memo = n->memo, .n = n};
-	if (top && implied_evttype(n, top))
-		rs->prog[at].kind = VG_INSN_IMPLIED;
-	rs->nprog++;
-	if (n->nkids) {
-		kids = malloc(n->nkids * sizeof(*kids));
-		if (!kids)
-			return false;
-		for (size_t i = 0; i < n->nkids; i++) {
-			size_t j = i;
-
-			for (; j > 0 && kids[j - 1]->cost > n->kids[i]->cost; j--)
-				kids[j] = kids[j - 1];
-			kids[j] = n->kids[i];
-		}
-		/* only a top-level and's children are guaranteed by the index */
-		for (size_t i = 0; i < n->nkids && ok; i++)
-			ok = emit(rs, kids[i], n->kind == CN_AND ? top : NULL);
-		free(kids);
-	}
-	rs->prog[at].end = (uint32_t)rs->nprog;
-	return ok;
-}
-
-static void clear_memos(struct vg_cnode *n)
-{
-	n->memo = 0;
-	for (size_t i = 0; i < n->nkids; i++)
-		clear_memos(n->kids[i]);
-}
-
-static bool share_and_order(struct vg_ruleset *rs)
-{
-	struct key_tab t = {0};
-	uint32_t *memo_of;
-	bool ok = true;
-
-	for (size_t i = 0; i < rs->nrules && ok; i++)
-		ok = key_ids(&t, rs->rules[i]->root);
-	memo_of = ok ? calloc(t.n ? t.n : 1, sizeof(*memo_of)) : NULL;
-	if (memo_of) {
-		for (size_t i = 0; i < rs->nrules; i++) {
-			assign_memos(rs, &t, memo_of, rs->rules[i]->root);
-			node_cost(rs->rules[i]->root);
-		}
-	} else {
-		/* out of memory: no sharing, which only costs time */
-		ok = false;
-	}
-	free(memo_of);
-	key_tab_free(&t);
-	return ok;
-}
-
 /* ---- rules ---- */
 
 void vg_rule_free(struct vg_rule *r)
@@ -1635,65 +1333,6 @@ out:
 	return r;
 }
 
-/*
- * The rule at prog index root, and the memos of up to VG_GUARDS of its
- * top-level "and" children (cheapest first, as they run): subtrees other
- * rules share, such as an inlined macro. When an earlier rule of the event
- * has found one false, this rule cannot match and is skipped without
- * touching its program, most of the work for the many rules that begin
- * with the same macro.
- */
-static void set_guards(const struct vg_ruleset *rs, uint32_t root, uint32_t *out)
-{
-	const struct vg_insn *in = &rs->prog[root];
-	size_t n = 0;
-
-	out[0] = root;
-	if (in->memo)
-		out[1 + n++] = in->memo;
-	if (in->kind != CN_AND)
-		return;
-	for (uint32_t k = root + 1; k < in->end && n < VG_GUARDS; k = rs->prog[k].end)
-		if (rs->prog[k].memo)
-			out[1 + n++] = rs->prog[k].memo;
-}
-
-static bool index_rules(struct vg_ruleset *rs)
-{
-	vg_evtset_clear(&rs->all_types);
-	for (size_t i = 0; i < rs->nrules; i++) {
-		struct vg_rule *r = rs->rules[i];
-
-		if (r->enabled)
-			vg_evtset_union(&rs->all_types, &r->evts);
-	}
-	for (uint16_t t = 1; t < VG_EVT_COUNT; t++) {
-		size_t n = 0;
-
-		free(rs->by_type[t]);
-		free(rs->by_type_prog[t]);
-		rs->by_type[t] = NULL;
-		rs->by_type_prog[t] = NULL;
-		rs->nby_type[t] = 0;
-		for (size_t i = 0; i < rs->nrules; i++)
-			n += rs->rules[i]->enabled && vg_evtset_has(&rs->rules[i]->evts, t);
-		if (!n)
-			continue;
-		rs->by_type[t] = calloc(n, sizeof(*rs->by_type[t]));
-		free(rs->by_type_prog[t]);
-		rs->by_type_prog[t] = calloc(n * (VG_GUARDS + 1), sizeof(*rs->by_type_prog[t]));
-		if (!rs->by_type[t] || !rs->by_type_prog[t])
-			return false;
-		for (size_t i = 0; i < rs->nrules; i++)
-			if (rs->rules[i]->enabled && vg_evtset_has(&rs->rules[i]->evts, t)) {
-				set_guards(rs, rs->rules[i]->prog,
-					   &rs->by_type_prog[t][rs->nby_type[t] * (VG_GUARDS + 1)]);
-				rs->by_type[t][rs->nby_type[t]++] = rs->rules[i];
-			}
-	}
-	return true;
-}
-
 static bool setup_env(struct vg_ruleset *rs)
 {
 	size_t sb = rs->opts.scratch_bytes ? rs->opts.scratch_bytes : DEFAULT_SCRATCH;
@@ -1821,18 +1460,7 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 		rs->rules[rs->nrules++] = r;
 	}
 	unused_warnings(rs);
-	if (!share_and_order(rs)) {
-		/* key ids may be left in ->memo: no memo then */
-		for (size_t i = 0; i < rs->nrules; i++)
-			clear_memos(rs->rules[i]->root);
-		rs->nmemos = 0;
-	}
-	for (size_t i = 0; i < rs->nrules; i++) {
-		rs->rules[i]->prog = (uint32_t)rs->nprog;
-		if (!emit(rs, rs->rules[i]->root, &rs->rules[i]->evts))
-			goto nomem;
-	}
-	if (!setup_env(rs) || !index_rules(rs))
+	if (!vg_program_build(rs) || !setup_env(rs))
 		goto nomem;
 	return (int)(rs->diags.nerrors - before);
 nomem:
@@ -1877,7 +1505,7 @@ size_t vg_ruleset_enable(struct vg_ruleset *rs, const char *name, bool enabled)
 			n++;
 		}
 	}
-	if (n && rs->compiled && !index_rules(rs))
+	if (n && rs->compiled && !vg_program_index(rs))
 		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-NOMEM", NULL, 0, 0, NULL,
 			    "out of memory");
 	return n;
@@ -1900,7 +1528,7 @@ size_t vg_ruleset_select(struct vg_ruleset *rs, const char *pattern, bool by_tag
 			n++;
 		}
 	}
-	if (n && rs->compiled && !index_rules(rs))
+	if (n && rs->compiled && !vg_program_index(rs))
 		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-NOMEM", NULL, 0, 0, NULL,
 			    "out of memory");
 	return n;

@@ -441,11 +441,6 @@ static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 	return c ? c : (al > bl) - (al < bl);
 }
 
-static bool is_stringish_t(enum vg_ftype t)
-{
-	return t == VG_FT_STRING || t == VG_FT_BYTES;
-}
-
 static bool str_cmp(const struct vg_cnode *n, const struct vg_value *v, const struct vg_cval *c)
 {
 	switch (n->op) {
@@ -523,8 +518,8 @@ static bool match_mod(const struct vg_cnode *n, enum vg_ftype t, const struct vg
 	bool all = n->mod == VG_MOD_ALLOF;
 
 	for (size_t i = 0; i < n->nvals; i++) {
-		bool m = is_stringish_t(t) ? str_cmp(n, v, &n->vals[i])
-					   : num_cmp(n->op, t, v->u, n->vals[i].u);
+		bool m = vg_is_stringish(t) ? str_cmp(n, v, &n->vals[i])
+					    : num_cmp(n->op, t, v->u, n->vals[i].u);
 
 		if (m != all)
 			return m;
@@ -600,7 +595,8 @@ static bool match_dyn(const struct vg_cnode *n, enum vg_ftype t, const struct vg
 static bool match_value(struct vg_ruleset *rs, const struct vg_cnode *n, struct vg_fslot *slot,
 			const struct vg_value *v, uint32_t i)
 {
-	if (!n->mod && (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS) && is_stringish_t(n->ltype))
+	if (!n->mod && (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS) &&
+	    vg_is_stringish(n->ltype))
 		return n->set.n &&
 		       vg_strset_has_hash(&n->set, v[i].s, v[i].len, value_hash(rs, slot, v, i));
 	return match_const(n, n->ltype, &v[i]);
@@ -651,18 +647,16 @@ static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
 	return false;
 }
 
-static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type,
-		bool implied);
+static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type);
 
 /*
  * Insn i's value: from its memo when an earlier rule of this event computed
  * it, a leaf (check, evt.type test) right here, and/or/not through run().
  * Most insns an event reaches are leaves or memo hits, so they cost no
- * call of their own. implied: the evt.type tests marked implied hold (the
- * rule was picked by its index); otherwise they are tested.
+ * call of their own.
  */
 static inline bool value(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx,
-			 uint16_t type, bool implied)
+			 uint16_t type)
 {
 	const struct vg_insn *in = &rs->prog[i];
 	uint64_t *memo = NULL;
@@ -674,24 +668,18 @@ static inline bool value(struct vg_ruleset *rs, uint32_t i, const struct vg_eval
 			return *memo & 1;
 	}
 	switch (in->kind) {
-	case VG_INSN_IMPLIED:
-		if (implied) {
-			v = true;
-			break;
-		}
-		/* fall through */
+	case VG_INSN_TRUE: v = true; break;
 	case CN_EVTTYPE: v = vg_evtset_has(&in->n->evts, type) != in->negate; break;
 	case CN_CHECK: v = eval_check(rs, in->n, ctx); break;
-	default: v = run(rs, i, ctx, type, implied); break;
+	default: v = run(rs, i, ctx, type); break;
 	}
 	if (memo)
 		*memo = rs->mgen << 1 | v;
 	return v;
 }
 
-/* An and, or or not insn: its children in program order (cheapest first), short-circuited. */
-static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type,
-		bool implied)
+/* An and, or or not insn: its children in program order, short-circuited. */
+static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type)
 {
 	const struct vg_insn *in = &rs->prog[i];
 	bool v = false;
@@ -700,13 +688,13 @@ static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx
 	case CN_AND:
 		v = true;
 		for (uint32_t k = i + 1; k < in->end && v; k = rs->prog[k].end)
-			v = value(rs, k, ctx, type, implied);
+			v = value(rs, k, ctx, type);
 		break;
 	case CN_OR:
 		for (uint32_t k = i + 1; k < in->end && !v; k = rs->prog[k].end)
-			v = value(rs, k, ctx, type, implied);
+			v = value(rs, k, ctx, type);
 		break;
-	case CN_NOT: v = !value(rs, i + 1, ctx, type, implied); break;
+	case CN_NOT: v = !value(rs, i + 1, ctx, type); break;
 	default: break;
 	}
 	return v;
@@ -719,7 +707,7 @@ bool vg_rule_eval(struct vg_ruleset *rs, const struct vg_rule *r, const struct v
 	if (!rs->compiled || !rs->pool || !r->root || !rs->prog)
 		return false;
 	started = vg_eval_begin(rs, ctx);
-	m = value(rs, r->prog, ctx, rs->cur_type, false);
+	m = value(rs, r->prog, ctx, rs->cur_type);
 	vg_eval_end(rs, started);
 	return m;
 }
@@ -753,7 +741,7 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 	rs->env.evt_num++;
 	prog = rs->by_type_prog[type];
 	for (size_t i = 0; i < rs->nby_type[type]; i++, prog += VG_GUARDS + 1) {
-		if (guarded_out(rs, prog + 1) || !value(rs, prog[0], ctx, type, true))
+		if (guarded_out(rs, prog + 1) || !value(rs, prog[0], ctx, type))
 			continue;
 		matches++;
 		if (fn && !fn(rs->by_type[type][i], ctx, arg))

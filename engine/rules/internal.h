@@ -182,7 +182,6 @@ struct vg_cnode {
 	/* EVTTYPE */
 	struct vg_evtset evts;
 	bool negate;
-	uint32_t cost; /* rough evaluation cost; and/or run their cheapest children first */
 };
 
 /* Output format: literal text and fields, alternating. */
@@ -262,8 +261,10 @@ struct vg_ruleset {
 	size_t nslots, cslots;
 	uint64_t *memos; /* generation << 1 | result; [0] unused */
 	size_t nmemos;
-	struct vg_insn *prog; /* every rule's condition, flattened (compile.c, eval.c) */
-	size_t nprog, cprog;
+	/* every rule's condition flattened (program.c, eval.c): generic programs
+	 * first, then each event type's */
+	struct vg_insn *prog;
+	size_t nprog, cprog, ngeneric;
 	/* per by_type rule: where it starts in prog, then up to VG_GUARDS memos that must hold */
 	uint32_t *by_type_prog[VG_EVT_COUNT]; /* VG_GUARDS + 1 words per rule */
 	uint64_t fgen, mgen;		      /* field slots, memos */
@@ -288,12 +289,12 @@ struct vg_fslot {
 
 /*
  * A condition flattened for evaluation: a node followed by its children's
- * subtrees, cheapest first, each subtree ending where `end` says. A rule's
- * nodes are contiguous, so evaluating it touches a few cache lines instead
- * of one allocation per node.
+ * subtrees, in the order they run, each subtree ending where `end` says. A
+ * rule's nodes are contiguous, so evaluating it touches a few cache lines
+ * instead of one allocation per node.
  */
 struct vg_insn {
-	uint8_t kind; /* enum vg_cnode_kind, or VG_INSN_IMPLIED */
+	uint8_t kind; /* enum vg_cnode_kind, or VG_INSN_TRUE */
 	uint8_t negate;
 	uint32_t memo;
 	uint32_t end; /* index one past this subtree */
@@ -303,8 +304,19 @@ struct vg_insn {
 /* Shared subtrees a rule's top-level "and" needs: known false, the rule is skipped unrun. */
 #define VG_GUARDS 3
 
-/* An evt.type test the rule's index already guarantees (a top-level and's child). */
-#define VG_INSN_IMPLIED 0xff
+/* Strings and byte buffers compare as bytes; the other types as numbers or addresses. */
+static inline bool vg_is_stringish(enum vg_ftype t)
+{
+	return t == VG_FT_STRING || t == VG_FT_BYTES;
+}
+
+/* A rule that holds for every event of the type its program is for. */
+#define VG_INSN_TRUE 0xff
+
+/* Lays out the compiled rules for evaluation and indexes them (program.c). */
+bool vg_program_build(struct vg_ruleset *rs);
+/* Indexes the enabled rules by event type again, after rules were switched on or off. */
+bool vg_program_index(struct vg_ruleset *rs);
 
 /* ---- loader -> compiler helpers ---- */
 

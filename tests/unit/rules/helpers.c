@@ -131,7 +131,7 @@ struct vg_ruleset *th_rule(const char *prelude, const char *cond)
 bool th_match(struct th_world *w, const char *prelude, const char *cond)
 {
 	struct vg_ruleset *rs = th_rule(prelude, cond);
-	bool m;
+	bool m, indexed;
 
 	if (vg_ruleset_error_count(rs) || vg_ruleset_rule_count(rs) != 1) {
 		th_dump(rs);
@@ -139,7 +139,13 @@ bool th_match(struct th_world *w, const char *prelude, const char *cond)
 		fail_msg("condition did not compile: %s", cond);
 	}
 	m = vg_rule_eval(rs, vg_ruleset_rule(rs, 0), &w->ctx);
+	/* the rule's program for the event's type (what vigil runs) must agree with its generic one
+	 */
+	indexed = vg_ruleset_eval(rs, &w->ctx, NULL, NULL) == 1;
 	vg_ruleset_free(rs);
+	if (indexed != m)
+		fail_msg("%s: %s by its own program, %s by its event type's", cond,
+			 m ? "matches" : "does not match", indexed ? "matches" : "does not match");
 	return m;
 }
 

@@ -47,7 +47,11 @@ void th_set_args(struct th_world *w, const char *args, size_t len);
 struct vg_ruleset *th_load(const char *yaml);
 /* Loads a single rule with condition cond (plus optional extra YAML before it). */
 struct vg_ruleset *th_rule(const char *prelude, const char *cond);
-/* True when cond (as a rule with any event type) matches w's event. */
+/*
+ * True when cond (as a rule with any event type) matches w's event; fails
+ * the test when the rule's generic program and its program for the event's
+ * type disagree.
+ */
 bool th_match(struct th_world *w, const char *prelude, const char *cond);
 /* The first diagnostic with code, or NULL. */
 const struct vg_diag *th_find_diag(const struct vg_ruleset *rs, const char *code);

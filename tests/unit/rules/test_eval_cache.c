@@ -4,15 +4,18 @@
  * gets a value per argument, cached values and shared subtrees belong to
  * one event only (a new event, even through the same context, re-reads),
  * an alert's output reuses the event's values, a full arena starts over
- * without losing values, and the cheapest-first order never changes a
- * result.
+ * without losing values, the cheapest-first order never changes a
+ * result, and neither do the programs specialised per event type.
  */
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
 #include "rules/output.h"
+#include "state/fd_table.h"
+#include "vigil/syscalls.h"
 
 static struct th_world W;
 
@@ -202,6 +205,58 @@ static void test_order_keeps_results(void **state)
 	vg_ruleset_free(rs);
 }
 
+/* Makes W an openat of path by a process named comm. */
+static void openat_event(const char *comm, const char *path)
+{
+	static struct vg_syscall_body sc;
+	static struct vg_fd fd;
+
+	th_world_init(&W, VG_EV_SYSCALL);
+	snprintf(W.procs[3].comm, sizeof(W.procs[3].comm), "%s", comm);
+	memset(W.ev.var, 0, sizeof(W.ev.var));
+	memset(&sc, 0, sizeof(sc));
+	sc.id = VG_SC_openat;
+	sc.args[2] = O_RDONLY;
+	W.ev.sc = &sc;
+	W.hdr.retval = 3;
+	fd = (struct vg_fd){.num = 3, .type = VG_FDT_FILE, .name = (char *)path};
+	W.ev.fd = &fd;
+	W.ev.path_abs = path;
+}
+
+static void test_programs_per_event_type(void **state)
+{
+	/*
+	 * Each event type runs its own program of a rule, with the evt.type
+	 * tests decided: "either" loses the other type's branch, "exec_or_cat"
+	 * holds for every execve and tests the name for other types, "not_exec"
+	 * cannot match an execve at all.
+	 */
+	struct vg_ruleset *rs = load_all(
+		"- rule: either\n  desc: d\n  condition: (evt.type = execve and proc.name = cat) "
+		"or "
+		"(evt.type = openat and fd.name = /etc/shadow)\n  output: o\n  priority: INFO\n"
+		"- rule: exec_or_cat\n  desc: d\n  condition: evt.type = execve or proc.name = "
+		"cat\n"
+		"  output: o\n  priority: INFO\n  warn_evttypes: false\n"
+		"- rule: not_exec\n  desc: d\n  condition: not evt.type = execve and proc.name in "
+		"(cat, ls)\n  output: o\n  priority: INFO\n  warn_evttypes: false\n");
+
+	(void)state;
+	assert_string_equal(matches(rs), "either,exec_or_cat");
+	snprintf(W.procs[3].comm, sizeof(W.procs[3].comm), "ls");
+	assert_string_equal(matches(rs), "exec_or_cat");
+	openat_event("cat", "/etc/shadow");
+	assert_string_equal(matches(rs), "either,exec_or_cat,not_exec");
+	openat_event("ls", "/etc/shadow");
+	assert_string_equal(matches(rs), "either,not_exec");
+	openat_event("cat", "/etc/hosts");
+	assert_string_equal(matches(rs), "exec_or_cat,not_exec");
+	openat_event("vi", "/etc/hosts");
+	assert_string_equal(matches(rs), "");
+	vg_ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +266,7 @@ int main(void)
 		cmocka_unit_test_setup(test_output_reuses_event_values, setup),
 		cmocka_unit_test_setup(test_full_arena_starts_over, setup),
 		cmocka_unit_test_setup(test_order_keeps_results, setup),
+		cmocka_unit_test_setup(test_programs_per_event_type, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

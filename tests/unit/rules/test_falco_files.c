@@ -116,22 +116,51 @@ static int free_falco(void **state)
 	return 0;
 }
 
+struct matched {
+	char names[1024];
+	const struct vg_rule *rules[64];
+	size_t n;
+};
+
 static bool collect(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
 {
+	struct matched *m = arg;
+
 	(void)ctx;
-	strncat(arg, vg_rule_name(r), 1000 - strlen(arg));
-	strncat(arg, ";", 1000 - strlen(arg));
+	strncat(m->names, vg_rule_name(r), 1000 - strlen(m->names));
+	strncat(m->names, ";", 1000 - strlen(m->names));
+	if (m->n < 64)
+		m->rules[m->n++] = r;
 	return true;
 }
 
-/* The rules (of falco_rules.yaml) the event matches, ";"-separated. */
+static bool was_matched(const struct matched *m, const struct vg_rule *r)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->rules[i] == r)
+			return true;
+	return false;
+}
+
+/*
+ * The rules (of falco_rules.yaml) the event matches, ";"-separated. Every
+ * rule's generic program must say the same as the event type's programs
+ * that found them.
+ */
 static const char *matches(struct th_world *w)
 {
-	static char names[1024];
+	static struct matched m;
 
-	names[0] = '\0';
-	vg_ruleset_eval(falco_rs, &w->ctx, collect, names);
-	return names;
+	memset(&m, 0, sizeof(m));
+	vg_ruleset_eval(falco_rs, &w->ctx, collect, &m);
+	for (size_t i = 0; i < vg_ruleset_rule_count(falco_rs); i++) {
+		const struct vg_rule *r = vg_ruleset_rule(falco_rs, i);
+
+		if (vg_rule_enabled(r) && vg_rule_eval(falco_rs, r, &w->ctx) != was_matched(&m, r))
+			fail_msg("%s: the generic program and the event type's disagree",
+				 vg_rule_name(r));
+	}
+	return m.names;
 }
 
 /* The host "container", as vg_container_host() gives it (not linked here). */
