@@ -170,12 +170,24 @@ static void put_flags(struct vg_fenv *env, struct vg_xval *out, uint64_t v, cons
 
 	if (!buf)
 		return;
-	for (size_t i = 0; i < n && len < 448; i++)
-		if (t[i].bit && (v & t[i].bit) == t[i].bit)
-			len += (size_t)snprintf(buf + len, 512 - len, "%s%s", len ? "|" : "",
-						t[i].name);
+	/* copied by hand: this runs for most opens, where snprintf was a tenth of the rules' time
+	 */
+	for (size_t i = 0; i < n; i++) {
+		size_t nl;
+
+		if (!t[i].bit || (v & t[i].bit) != t[i].bit)
+			continue;
+		nl = strlen(t[i].name);
+		if (len + 1 + nl >= 512)
+			break;
+		if (len)
+			buf[len++] = '|';
+		memcpy(buf + len, t[i].name, nl);
+		len += nl;
+	}
 	if (!len)
-		len = (size_t)snprintf(buf, 512, "0");
+		buf[len++] = '0';
+	buf[len] = '\0';
 	vg_xval_str(out, buf, len);
 }
 

@@ -254,18 +254,47 @@ char vg_fd_type_of_family(uint16_t family)
 	}
 }
 
-static void format_endpoint(char *out, size_t cap, uint16_t family, const uint8_t *addr,
-			    uint16_t port)
+/* v in decimal at p; returns the digits written. */
+static size_t put_dec(char *p, unsigned v)
 {
-	char ip[INET6_ADDRSTRLEN] = "";
+	char d[10];
+	size_t n = 0;
 
-	inet_ntop(family, addr, ip, sizeof(ip));
-	snprintf(out, cap, "%s:%u", ip, port);
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	for (size_t i = 0; i < n; i++)
+		p[i] = d[n - 1 - i];
+	return n;
+}
+
+/*
+ * "addr:port" at p (room for INET6_ADDRSTRLEN + 6); returns its length.
+ * IPv4 by hand: connects and accepts reach here per event, where
+ * inet_ntop and snprintf cost more than the rest of the fd's state.
+ */
+static size_t put_endpoint(char *p, uint16_t family, const uint8_t *addr, uint16_t port)
+{
+	size_t n = 0;
+
+	if (family == AF_INET) {
+		for (int i = 0; i < 4; i++) {
+			n += put_dec(p + n, addr[i]);
+			p[n++] = i < 3 ? '.' : ':';
+		}
+	} else {
+		if (!inet_ntop(family, addr, p, INET6_ADDRSTRLEN))
+			p[0] = '\0';
+		n = strlen(p);
+		p[n++] = ':';
+	}
+	return n + put_dec(p + n, port);
 }
 
 void vg_fd_set_sock(struct vg_fd *e, const struct vg_sock *s, const char *unix_path)
 {
-	char local[64], remote[64], text[160];
+	char text[2 * (INET6_ADDRSTRLEN + 6) + 3];
+	size_t n;
 
 	e->sock = *s;
 	e->has_sock = true;
@@ -273,9 +302,11 @@ void vg_fd_set_sock(struct vg_fd *e, const struct vg_sock *s, const char *unix_p
 	free(e->name);
 	e->name = NULL;
 	if (s->family == AF_INET || s->family == AF_INET6) {
-		format_endpoint(local, sizeof(local), s->family, s->saddr, s->sport);
-		format_endpoint(remote, sizeof(remote), s->family, s->daddr, s->dport);
-		snprintf(text, sizeof(text), "%s->%s", local, remote);
+		n = put_endpoint(text, s->family, s->saddr, s->sport);
+		memcpy(text + n, "->", 2);
+		n += 2;
+		n += put_endpoint(text + n, s->family, s->daddr, s->dport);
+		text[n] = '\0';
 		e->name = strdup(text);
 	} else if (unix_path) {
 		e->name = strdup(unix_path);

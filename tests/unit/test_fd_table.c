@@ -147,6 +147,15 @@ static void socket_tuple_text(void **state)
 	vg_fd_set_sock(e, &s, NULL);
 	assert_int_equal(e->type, VG_FDT_IPV4);
 	assert_string_equal(e->name, "10.0.0.1:40000->93.184.216.34:443");
+	/* the widest and the narrowest IPv4 tuples */
+	inet_pton(AF_INET, "255.255.255.255", s.saddr);
+	inet_pton(AF_INET, "0.0.0.0", s.daddr);
+	s.sport = 65535;
+	s.dport = 0;
+	vg_fd_set_sock(e, &s, NULL);
+	assert_string_equal(e->name, "255.255.255.255:65535->0.0.0.0:0");
+	s.sport = 40000;
+	s.dport = 443;
 	s.family = AF_INET6;
 	memset(s.saddr, 0, 16);
 	s.saddr[15] = 1;

@@ -104,6 +104,13 @@ static void test_create_exec(void **state)
 	SC.args[1] = O_CREAT | O_WRONLY;
 	SC.args[2] = 0755;
 	YES("evt.is_open_create = true and evt.is_open_exec = true and evt.arg.mode = 0755");
+	YES("evt.arg.flags = \"O_CREAT|O_WRONLY\"");
+	/* an open with no flag bits set is a read-only open; a flag set with no names is "0" */
+	SC.args[1] = O_RDONLY;
+	YES("evt.arg.flags = O_RDONLY");
+	syscall_event(VG_SC_unlinkat, 0);
+	SC.args[2] = 0;
+	YES("evt.arg.flags = 0");
 }
 
 static void test_socket_client(void **state)
