@@ -1141,10 +1141,7 @@ void vg_eval_caches_free(struct vg_ruleset *rs)
 	free(rs->fhash);
 	free(rs->memos);
 	free(rs->prog);
-	for (size_t t = 0; t < VG_EVT_COUNT; t++) {
-		free(rs->by_type_prog[t]);
-		rs->by_type_prog[t] = NULL;
-	}
+	vg_program_free_index(rs);
 	free(rs->xscratch.buf);
 	rs->slot_keys = NULL;
 	rs->slots = NULL;

@@ -724,9 +724,43 @@ static bool guarded_out(const struct vg_ruleset *rs, const uint32_t *guard)
 	return false;
 }
 
+/*
+ * The rules of the type the event may match, as bits in by_type order, or
+ * NULL for all: those no key decides, and those whose key field has a
+ * value in their set.
+ */
+static const uint64_t *candidates(struct vg_ruleset *rs, uint16_t type,
+				  const struct vg_eval_ctx *ctx)
+{
+	const struct vg_type_keys *tk = rs->keys[type];
+	uint64_t *c = rs->candidates;
+
+	if (!tk)
+		return NULL;
+	memcpy(c, tk->unkeyed, tk->nwords * sizeof(*c));
+	for (size_t k = 0; k < tk->nkeys; k++) {
+		const struct vg_rule_key *key = &tk->keys[k];
+		struct vg_fslot *slot;
+		const struct vg_value *v;
+
+		vg_eval_check_start(rs);
+		slot = field_slot(rs, key->slot, key->field, ctx);
+		v = rs->fvals + slot->off;
+		for (uint32_t i = 0; i < slot->n; i++) {
+			size_t at = vg_strset_find(&key->values, v[i].s, v[i].len,
+						   value_hash(rs, slot, v, i));
+
+			for (size_t w = 0; at != SIZE_MAX && w < tk->nwords; w++)
+				c[w] |= key->rules[at * tk->nwords + w];
+		}
+	}
+	return c;
+}
+
 size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_match_fn fn,
 		       void *arg)
 {
+	const uint64_t *cand;
 	const uint32_t *prog;
 	uint16_t type;
 	size_t matches = 0;
@@ -740,7 +774,10 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 		goto out;
 	rs->env.evt_num++;
 	prog = rs->by_type_prog[type];
+	cand = candidates(rs, type, ctx);
 	for (size_t i = 0; i < rs->nby_type[type]; i++, prog += VG_GUARDS + 1) {
+		if (cand && !(cand[i / 64] >> (i % 64) & 1))
+			continue;
 		if (guarded_out(rs, prog + 1) || !value(rs, prog[0], ctx, type))
 			continue;
 		matches++;

@@ -266,9 +266,11 @@ struct vg_ruleset {
 	struct vg_insn *prog;
 	size_t nprog, cprog, ngeneric;
 	/* per by_type rule: where it starts in prog, then up to VG_GUARDS memos that must hold */
-	uint32_t *by_type_prog[VG_EVT_COUNT]; /* VG_GUARDS + 1 words per rule */
-	uint64_t fgen, mgen;		      /* field slots, memos */
-	const struct vg_eval_ctx *cur;	      /* the event the caches hold, during an evaluation */
+	uint32_t *by_type_prog[VG_EVT_COUNT];	 /* VG_GUARDS + 1 words per rule */
+	struct vg_type_keys *keys[VG_EVT_COUNT]; /* NULL: every rule of the type runs */
+	uint64_t *candidates;			 /* room for the largest type's rule bits */
+	uint64_t fgen, mgen;			 /* field slots, memos */
+	const struct vg_eval_ctx *cur; /* the event the caches hold, during an evaluation */
 	uint16_t cur_type;
 	struct vg_scratch xscratch;
 };
@@ -310,6 +312,24 @@ static inline bool vg_is_stringish(enum vg_ftype t)
 	return t == VG_FT_STRING || t == VG_FT_BYTES;
 }
 
+/*
+ * Rules of one event type that can only match when one field's value is in
+ * a set (their programs require "proc.name in (...)" or "fd.name = x"):
+ * one lookup per event finds which of them may, instead of a check per rule.
+ */
+struct vg_rule_key {
+	uint32_t slot; /* the field's cache slot */
+	const struct vg_cexpr *field;
+	struct vg_strset values; /* every value some rule of the key needs */
+	uint64_t *rules;	 /* per entry of values.tab: nwords of rule bits (by_type order) */
+};
+
+struct vg_type_keys {
+	struct vg_rule_key *keys;
+	size_t nkeys, nwords;
+	uint64_t *unkeyed; /* the rules no key decides: they always run */
+};
+
 /* A rule that holds for every event of the type its program is for. */
 #define VG_INSN_TRUE 0xff
 
@@ -317,6 +337,8 @@ static inline bool vg_is_stringish(enum vg_ftype t)
 bool vg_program_build(struct vg_ruleset *rs);
 /* Indexes the enabled rules by event type again, after rules were switched on or off. */
 bool vg_program_index(struct vg_ruleset *rs);
+/* Frees the index by event type. */
+void vg_program_free_index(struct vg_ruleset *rs);
 
 /* ---- loader -> compiler helpers ---- */
 

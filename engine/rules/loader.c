@@ -111,8 +111,6 @@ void vg_ruleset_free(struct vg_ruleset *rs)
 	for (size_t i = 0; i < rs->nrules; i++)
 		vg_rule_free(rs->rules[i]);
 	free(rs->rules);
-	for (size_t t = 0; t < VG_EVT_COUNT; t++)
-		free(rs->by_type[t]);
 	for (size_t i = 0; i < rs->nlists; i++)
 		list_item_free(&rs->lists[i]);
 	free(rs->lists);

@@ -15,6 +15,9 @@
  *   with its evt.type tests, serves vg_rule_eval.
  * - Guards: the shared subtrees a rule's top-level and needs, tested
  *   before the rule is run at all.
+ * - Keys: rules of a type whose programs require one field's value to be
+ *   in a set ("proc.name in (...)") are found by one lookup of the value
+ *   per event, and the others of them are not run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -469,6 +472,194 @@ static bool share(struct vg_ruleset *rs)
 	return ok;
 }
 
+/* ---- rule keys ---- */
+
+#define KEY_MAX_CHECKS 16 /* an or of more alternatives gets no key */
+#define KEY_MIN_RULES  2  /* a key for one rule costs what its check would */
+
+/* A set of values one field must take for a program to hold: the union of some checks' values. */
+struct keyreq {
+	uint32_t slot;
+	const struct vg_cexpr *field;
+	const struct vg_cnode *checks[KEY_MAX_CHECKS];
+	size_t nchecks, nvalues;
+};
+
+/* A check that holds only when its field has one of the check's string values. */
+static bool is_key_check(const struct vg_ruleset *rs, const struct vg_cnode *n)
+{
+	if (n->kind != CN_CHECK || n->mod || n->rhs || n->lslot >= rs->nslots ||
+	    !vg_is_stringish(n->ltype))
+		return false;
+	return (n->op == VG_OP_EQ && n->nvals == 1) || n->op == VG_OP_IN ||
+	       n->op == VG_OP_INTERSECTS;
+}
+
+/*
+ * The key of the code at insn i: a check's values; for an and, its
+ * child's key with the fewest values; for an or, the union of its
+ * children's keys when all are on the same field.
+ */
+static bool insn_key(const struct vg_ruleset *rs, uint32_t i, struct keyreq *out)
+{
+	const struct vg_insn *in = &rs->prog[i];
+	struct keyreq k;
+	bool found = false;
+
+	switch (in->kind) {
+	case CN_CHECK:
+		if (!is_key_check(rs, in->n))
+			return false;
+		*out = (struct keyreq){.slot = in->n->lslot, .field = in->n->lhs, .nchecks = 1};
+		out->checks[0] = in->n;
+		out->nvalues = in->n->op == VG_OP_EQ ? 1 : in->n->set.n;
+		return true;
+	case CN_AND:
+		for (uint32_t c = i + 1; c < in->end; c = rs->prog[c].end)
+			if (insn_key(rs, c, &k) && (!found || k.nvalues < out->nvalues)) {
+				*out = k;
+				found = true;
+			}
+		return found;
+	case CN_OR:
+		out->nchecks = out->nvalues = 0;
+		for (uint32_t c = i + 1; c < in->end; c = rs->prog[c].end) {
+			if (!insn_key(rs, c, &k) || (out->nchecks && k.slot != out->slot) ||
+			    out->nchecks + k.nchecks > KEY_MAX_CHECKS)
+				return false;
+			out->slot = k.slot;
+			out->field = k.field;
+			memcpy(out->checks + out->nchecks, k.checks,
+			       k.nchecks * sizeof(k.checks[0]));
+			out->nchecks += k.nchecks;
+			out->nvalues += k.nvalues;
+		}
+		return out->nchecks > 0;
+	default: return false;
+	}
+}
+
+/* Calls fn for every value the key's checks accept; false when fn fails. */
+static bool each_key_value(const struct keyreq *k, bool (*fn)(void *, const char *, size_t),
+			   void *arg)
+{
+	for (size_t c = 0; c < k->nchecks; c++) {
+		const struct vg_cnode *n = k->checks[c];
+
+		if (n->op == VG_OP_EQ && !fn(arg, n->vals[0].s, n->vals[0].len))
+			return false;
+		for (size_t e = 0; n->op != VG_OP_EQ && e < n->set.cap; e++)
+			if (n->set.tab[e].s && !fn(arg, n->set.tab[e].s, n->set.tab[e].len))
+				return false;
+	}
+	return true;
+}
+
+static bool add_value(void *set, const char *s, size_t len)
+{
+	return vg_strset_add(set, s, len);
+}
+
+struct mark {
+	struct vg_rule_key *key;
+	size_t nwords, rule;
+};
+
+static bool mark_value(void *arg, const char *s, size_t len)
+{
+	struct mark *m = arg;
+	size_t at = vg_strset_find(&m->key->values, s, len, vg_hash(s, len));
+
+	if (at != SIZE_MAX)
+		m->key->rules[at * m->nwords + m->rule / 64] |= 1ULL << (m->rule % 64);
+	return true;
+}
+
+/* The key on slot for the rules of req that use it. */
+static bool build_key(struct vg_rule_key *key, uint32_t slot, const struct keyreq *req,
+		      const bool *keyed, size_t n, size_t nwords)
+{
+	struct mark m = {.key = key, .nwords = nwords};
+
+	key->slot = slot;
+	for (size_t i = 0; i < n; i++)
+		if (keyed[i] && req[i].slot == slot) {
+			key->field = req[i].field;
+			if (!each_key_value(&req[i], add_value, &key->values))
+				return false;
+		}
+	key->rules = calloc(key->values.cap * nwords, sizeof(*key->rules));
+	if (!key->rules)
+		return false;
+	for (m.rule = 0; m.rule < n; m.rule++)
+		if (keyed[m.rule] && req[m.rule].slot == slot)
+			each_key_value(&req[m.rule], mark_value, &m);
+	return true;
+}
+
+static void free_keys(struct vg_type_keys *tk)
+{
+	if (!tk)
+		return;
+	for (size_t k = 0; k < tk->nkeys; k++) {
+		vg_strset_free(&tk->keys[k].values);
+		free(tk->keys[k].rules);
+	}
+	free(tk->keys);
+	free(tk->unkeyed);
+	free(tk);
+}
+
+/* Keys for the rules of type t on the fields at least KEY_MIN_RULES of them need. */
+static bool key_type(struct vg_ruleset *rs, uint16_t t)
+{
+	size_t n = rs->nby_type[t], nwords = (n + 63) / 64;
+	struct keyreq *req = calloc(n, sizeof(*req));
+	bool *keyed = calloc(n, sizeof(*keyed));
+	struct vg_type_keys *tk = calloc(1, sizeof(*tk));
+	bool ok = req && keyed && tk;
+	size_t ckeys = 0;
+
+	for (size_t i = 0; ok && i < n; i++)
+		keyed[i] = insn_key(rs, rs->by_type_prog[t][i * (VG_GUARDS + 1)], &req[i]);
+	for (size_t i = 0; ok && i < n; i++) {
+		size_t users = 0;
+
+		for (size_t j = 0; keyed[i] && j < n; j++)
+			users += keyed[j] && req[j].slot == req[i].slot;
+		if (users < KEY_MIN_RULES)
+			keyed[i] = false;
+	}
+	tk->nwords = nwords;
+	tk->unkeyed = ok ? calloc(nwords, sizeof(*tk->unkeyed)) : NULL;
+	ok = ok && tk->unkeyed;
+	for (size_t i = 0; ok && i < n; i++) {
+		bool seen = false;
+
+		if (!keyed[i]) {
+			tk->unkeyed[i / 64] |= 1ULL << (i % 64);
+			continue;
+		}
+		for (size_t k = 0; k < tk->nkeys && !seen; k++)
+			seen = tk->keys[k].slot == req[i].slot;
+		if (seen)
+			continue;
+		ok = vg_grow(&tk->keys, &ckeys, tk->nkeys + 1, sizeof(*tk->keys));
+		if (ok) {
+			memset(&tk->keys[tk->nkeys], 0, sizeof(tk->keys[0]));
+			ok = build_key(&tk->keys[tk->nkeys++], req[i].slot, req, keyed, n, nwords);
+		}
+	}
+	free(req);
+	free(keyed);
+	if (ok && tk->nkeys) {
+		rs->keys[t] = tk;
+		return true;
+	}
+	free_keys(tk);
+	return ok;
+}
+
 /* ---- index by event type ---- */
 
 /*
@@ -528,28 +719,43 @@ static bool index_type(struct emitter *em, uint16_t t)
 	return true;
 }
 
+void vg_program_free_index(struct vg_ruleset *rs)
+{
+	for (uint16_t t = 0; t < VG_EVT_COUNT; t++) {
+		free(rs->by_type[t]);
+		free(rs->by_type_prog[t]);
+		free_keys(rs->keys[t]);
+		rs->by_type[t] = NULL;
+		rs->by_type_prog[t] = NULL;
+		rs->keys[t] = NULL;
+		rs->nby_type[t] = 0;
+	}
+	free(rs->candidates);
+	rs->candidates = NULL;
+}
+
 bool vg_program_index(struct vg_ruleset *rs)
 {
 	struct emitter em = {.rs = rs};
-	bool ok = true;
+	size_t most = 0;
+	bool ok;
 
+	vg_program_free_index(rs);
 	vg_evtset_clear(&rs->all_types);
 	for (size_t i = 0; i < rs->nrules; i++)
 		if (rs->rules[i]->enabled)
 			vg_evtset_union(&rs->all_types, &rs->rules[i]->evts);
 	rs->nprog = rs->ngeneric; /* the previous index's programs */
 	em.first_use = calloc(rs->nmemos + 1, sizeof(*em.first_use));
-	for (uint16_t t = 1; t < VG_EVT_COUNT; t++) {
-		free(rs->by_type[t]);
-		free(rs->by_type_prog[t]);
-		rs->by_type[t] = NULL;
-		rs->by_type_prog[t] = NULL;
-		rs->nby_type[t] = 0;
-		if (ok)
-			ok = em.first_use && index_type(&em, t);
+	ok = em.first_use != NULL;
+	for (uint16_t t = 1; t < VG_EVT_COUNT && ok; t++) {
+		ok = index_type(&em, t) && (!rs->nby_type[t] || key_type(rs, t));
+		if (rs->nby_type[t] > most)
+			most = rs->nby_type[t];
 	}
 	free(em.first_use);
-	return ok;
+	rs->candidates = calloc((most + 63) / 64 + 1, sizeof(*rs->candidates));
+	return ok && rs->candidates;
 }
 
 bool vg_program_build(struct vg_ruleset *rs)

@@ -206,6 +206,16 @@ bool vg_strset_has_hash(const struct vg_strset *set, const char *s, size_t n, ui
 	return set->n && set->tab[set_slot(set->tab, set->cap, s, n, h)].s != NULL;
 }
 
+size_t vg_strset_find(const struct vg_strset *set, const char *s, size_t n, uint64_t h)
+{
+	size_t i;
+
+	if (!set->n)
+		return SIZE_MAX;
+	i = set_slot(set->tab, set->cap, s, n, h);
+	return set->tab[i].s ? i : SIZE_MAX;
+}
+
 void vg_strset_free(struct vg_strset *set)
 {
 	for (size_t i = 0; i < set->cap; i++)

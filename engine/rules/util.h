@@ -49,6 +49,8 @@ bool vg_strset_add(struct vg_strset *set, const char *s, size_t n);
 bool vg_strset_has(const struct vg_strset *set, const char *s, size_t n);
 /* The same with h = vg_hash(s, n) already computed (a value tested against several sets). */
 bool vg_strset_has_hash(const struct vg_strset *set, const char *s, size_t n, uint64_t h);
+/* Where s sits in set->tab (stable once the set is built), or SIZE_MAX; h = vg_hash(s, n). */
+size_t vg_strset_find(const struct vg_strset *set, const char *s, size_t n, uint64_t h);
 void vg_strset_free(struct vg_strset *set);
 
 #endif

@@ -5,7 +5,8 @@
  * one event only (a new event, even through the same context, re-reads),
  * an alert's output reuses the event's values, a full arena starts over
  * without losing values, the cheapest-first order never changes a
- * result, and neither do the programs specialised per event type.
+ * result, and neither do the programs specialised per event type nor
+ * the keys that pick which rules run.
  */
 #include <stdio.h>
 #include <fcntl.h>
@@ -257,6 +258,44 @@ static void test_programs_per_event_type(void **state)
 	vg_ruleset_free(rs);
 }
 
+static void test_rules_found_by_key(void **state)
+{
+	/*
+	 * Rules that need proc.name (or an ancestor's name) in a set are found
+	 * by one lookup per event: the ones whose set has the value run, in
+	 * load order with the rules no key decides.
+	 */
+	const char *y = RULE("shells", "proc.name in (bash, sh)")
+		RULE("cat_or_tac", "(proc.name = cat or proc.name = tac) and proc.pid = 300")
+			RULE("unkeyed", "proc.pid = 300")
+				RULE("cat_by_name", "proc.name = cat and not proc.pid = 1")
+					RULE("under_sshd", "proc.aname in (sshd, login)")
+						RULE("under_init", "proc.aname = systemd");
+	struct vg_ruleset_opts first = {.passwd_path = TEST_DATA_DIR "/passwd",
+					.group_path = TEST_DATA_DIR "/group"};
+	struct vg_ruleset *rs = load_all(y), *rs_first = vg_ruleset_new(&first);
+
+	(void)state;
+	assert_string_equal(matches(rs), "cat_or_tac,unkeyed,cat_by_name,under_sshd,under_init");
+	snprintf(W.procs[3].comm, sizeof(W.procs[3].comm), "sh");
+	assert_string_equal(matches(rs), "shells,unkeyed,under_sshd,under_init");
+	snprintf(W.procs[1].comm, sizeof(W.procs[1].comm), "dropbear");
+	W.procs[3].pid = 301;
+	assert_string_equal(matches(rs), "shells,under_init");
+	snprintf(W.procs[3].comm, sizeof(W.procs[3].comm), "vi");
+	assert_string_equal(matches(rs), "under_init");
+	/* rule_matching first: the first in load order, keyed or not */
+	vg_ruleset_load_string(rs_first, "t", y, strlen(y));
+	assert_int_equal(vg_ruleset_compile(rs_first), 0);
+	snprintf(W.procs[3].comm, sizeof(W.procs[3].comm), "cat");
+	W.procs[3].pid = 300;
+	assert_string_equal(matches(rs_first), "cat_or_tac");
+	W.procs[3].pid = 301;
+	assert_string_equal(matches(rs_first), "cat_by_name");
+	vg_ruleset_free(rs);
+	vg_ruleset_free(rs_first);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +306,7 @@ int main(void)
 		cmocka_unit_test_setup(test_full_arena_starts_over, setup),
 		cmocka_unit_test_setup(test_order_keeps_results, setup),
 		cmocka_unit_test_setup(test_programs_per_event_type, setup),
+		cmocka_unit_test_setup(test_rules_found_by_key, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
