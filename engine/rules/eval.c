@@ -423,6 +423,27 @@ static bool icontains(const char *h, size_t hl, const char *lowneedle, size_t nl
 	return false;
 }
 
+/*
+ * Substring search for contains. The haystacks are short (paths, command
+ * lines) and the needles few bytes, where glibc's memmem spends more on its
+ * setup than memchr on the first byte and memcmp on the candidates.
+ */
+static bool contains(const char *h, size_t hl, const char *n, size_t nl)
+{
+	const char *end, *p;
+
+	if (nl > hl)
+		return false;
+	if (!nl)
+		return true;
+	end = h + (hl - nl) + 1; /* last candidate start + 1 */
+	for (p = memchr(h, n[0], (size_t)(end - h)); p;
+	     p = memchr(p + 1, n[0], (size_t)(end - p - 1)))
+		if (memcmp(p + 1, n + 1, nl - 1) == 0)
+			return true;
+	return false;
+}
+
 /* Path prefix match at component boundaries, as libsinsp's pmatch. */
 static bool pmatch(const struct vg_strset *set, const char *s, size_t len)
 {
@@ -451,7 +472,7 @@ static bool str_cmp(const struct vg_cnode *n, const struct vg_value *v, const st
 	case VG_OP_GT: return cmp_bytes(v->s, v->len, c->s, c->len) > 0;
 	case VG_OP_GE: return cmp_bytes(v->s, v->len, c->s, c->len) >= 0;
 	case VG_OP_CONTAINS:
-	case VG_OP_BCONTAINS: return memmem(v->s, v->len, c->s, c->len) != NULL;
+	case VG_OP_BCONTAINS: return contains(v->s, v->len, c->s, c->len);
 	case VG_OP_ICONTAINS: return icontains(v->s, v->len, c->s, c->len);
 	case VG_OP_STARTSWITH:
 	case VG_OP_BSTARTSWITH: return v->len >= c->len && memcmp(v->s, c->s, c->len) == 0;
@@ -757,13 +778,25 @@ static const uint64_t *candidates(struct vg_ruleset *rs, uint16_t type,
 	return c;
 }
 
+/* The first candidate rule at or after i (of n): the next set bit, or i itself when all run. */
+static size_t next_candidate(const uint64_t *cand, size_t i, size_t n)
+{
+	while (cand && i < n) {
+		uint64_t w = cand[i / 64] >> (i % 64);
+
+		if (w)
+			return i + (size_t)__builtin_ctzll(w);
+		i = (i / 64 + 1) * 64;
+	}
+	return i < n ? i : n;
+}
+
 size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_match_fn fn,
 		       void *arg)
 {
 	const uint64_t *cand;
-	const uint32_t *prog;
 	uint16_t type;
-	size_t matches = 0;
+	size_t matches = 0, n;
 	bool started;
 
 	if (!rs->compiled || !rs->pool || !ctx->ev || !rs->prog)
@@ -773,11 +806,11 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 	if (!type)
 		goto out;
 	rs->env.evt_num++;
-	prog = rs->by_type_prog[type];
+	n = rs->nby_type[type];
 	cand = candidates(rs, type, ctx);
-	for (size_t i = 0; i < rs->nby_type[type]; i++, prog += VG_GUARDS + 1) {
-		if (cand && !(cand[i / 64] >> (i % 64) & 1))
-			continue;
+	for (size_t i = next_candidate(cand, 0, n); i < n; i = next_candidate(cand, i + 1, n)) {
+		const uint32_t *prog = rs->by_type_prog[type] + i * (VG_GUARDS + 1);
+
 		if (guarded_out(rs, prog + 1) || !value(rs, prog[0], ctx, type))
 			continue;
 		matches++;

@@ -495,12 +495,31 @@ static bool is_key_check(const struct vg_ruleset *rs, const struct vg_cnode *n)
 	       n->op == VG_OP_INTERSECTS;
 }
 
+static size_t key_nvalues(const struct vg_cnode *n)
+{
+	return n->op == VG_OP_EQ ? 1 : n->set.n;
+}
+
+/*
+ * Which of two keys an and should use: the one on the field the type's
+ * rules compare with more distinct values (fd.typechar = f, shared by
+ * every open rule, sorts nothing out; proc.name does), then the smaller.
+ */
+static bool better_key(const struct keyreq *a, const struct keyreq *b, const size_t *distinct)
+{
+	if (distinct[a->slot] != distinct[b->slot])
+		return distinct[a->slot] > distinct[b->slot];
+	return a->nvalues < b->nvalues;
+}
+
 /*
  * The key of the code at insn i: a check's values; for an and, its
- * child's key with the fewest values; for an or, the union of its
- * children's keys when all are on the same field.
+ * children's best key; for an or, the union of its children's keys when
+ * all are on the same field. distinct: per slot, the values the type's
+ * rules compare it with.
  */
-static bool insn_key(const struct vg_ruleset *rs, uint32_t i, struct keyreq *out)
+static bool insn_key(const struct vg_ruleset *rs, uint32_t i, const size_t *distinct,
+		     struct keyreq *out)
 {
 	const struct vg_insn *in = &rs->prog[i];
 	struct keyreq k;
@@ -512,11 +531,12 @@ static bool insn_key(const struct vg_ruleset *rs, uint32_t i, struct keyreq *out
 			return false;
 		*out = (struct keyreq){.slot = in->n->lslot, .field = in->n->lhs, .nchecks = 1};
 		out->checks[0] = in->n;
-		out->nvalues = in->n->op == VG_OP_EQ ? 1 : in->n->set.n;
+		out->nvalues = key_nvalues(in->n);
 		return true;
 	case CN_AND:
 		for (uint32_t c = i + 1; c < in->end; c = rs->prog[c].end)
-			if (insn_key(rs, c, &k) && (!found || k.nvalues < out->nvalues)) {
+			if (insn_key(rs, c, distinct, &k) &&
+			    (!found || better_key(&k, out, distinct))) {
 				*out = k;
 				found = true;
 			}
@@ -524,7 +544,8 @@ static bool insn_key(const struct vg_ruleset *rs, uint32_t i, struct keyreq *out
 	case CN_OR:
 		out->nchecks = out->nvalues = 0;
 		for (uint32_t c = i + 1; c < in->end; c = rs->prog[c].end) {
-			if (!insn_key(rs, c, &k) || (out->nchecks && k.slot != out->slot) ||
+			if (!insn_key(rs, c, distinct, &k) ||
+			    (out->nchecks && k.slot != out->slot) ||
 			    out->nchecks + k.nchecks > KEY_MAX_CHECKS)
 				return false;
 			out->slot = k.slot;
@@ -610,6 +631,36 @@ static void free_keys(struct vg_type_keys *tk)
 	free(tk);
 }
 
+/* Per slot, how many distinct values the key checks of type t's programs compare it with. */
+static size_t *count_distinct(const struct vg_ruleset *rs, uint16_t t)
+{
+	struct vg_strset *seen = calloc(rs->nslots + 1, sizeof(*seen));
+	size_t *distinct = calloc(rs->nslots + 1, sizeof(*distinct));
+	struct keyreq one = {.nchecks = 1};
+	bool ok = seen && distinct;
+
+	for (size_t r = 0; ok && r < rs->nby_type[t]; r++) {
+		uint32_t root = rs->by_type_prog[t][r * (VG_GUARDS + 1)];
+
+		for (uint32_t i = root; ok && i < rs->prog[root].end; i++) {
+			if (rs->prog[i].kind != CN_CHECK || !is_key_check(rs, rs->prog[i].n))
+				continue;
+			one.checks[0] = rs->prog[i].n;
+			ok = each_key_value(&one, add_value, &seen[rs->prog[i].n->lslot]);
+		}
+	}
+	for (size_t i = 0; ok && i < rs->nslots; i++)
+		distinct[i] = seen[i].n;
+	for (size_t i = 0; seen && i < rs->nslots; i++)
+		vg_strset_free(&seen[i]);
+	free(seen);
+	if (!ok) {
+		free(distinct);
+		return NULL;
+	}
+	return distinct;
+}
+
 /* Keys for the rules of type t on the fields at least KEY_MIN_RULES of them need. */
 static bool key_type(struct vg_ruleset *rs, uint16_t t)
 {
@@ -617,11 +668,14 @@ static bool key_type(struct vg_ruleset *rs, uint16_t t)
 	struct keyreq *req = calloc(n, sizeof(*req));
 	bool *keyed = calloc(n, sizeof(*keyed));
 	struct vg_type_keys *tk = calloc(1, sizeof(*tk));
-	bool ok = req && keyed && tk;
+	size_t *distinct = count_distinct(rs, t);
+	bool ok = req && keyed && tk && distinct;
 	size_t ckeys = 0;
 
 	for (size_t i = 0; ok && i < n; i++)
-		keyed[i] = insn_key(rs, rs->by_type_prog[t][i * (VG_GUARDS + 1)], &req[i]);
+		keyed[i] =
+			insn_key(rs, rs->by_type_prog[t][i * (VG_GUARDS + 1)], distinct, &req[i]);
+	free(distinct);
 	for (size_t i = 0; ok && i < n; i++) {
 		size_t users = 0;
 

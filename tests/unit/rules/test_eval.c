@@ -52,6 +52,11 @@ static void test_string_operators(void **state)
 	(void)state;
 	YES("proc.cmdline contains shadow");
 	NO("proc.cmdline contains SHADOW");
+	/* candidates start where the first byte repeats; the match may end the string */
+	YES("proc.cmdline contains \"-n\" and proc.cmdline contains \"cat /etc/shadow -n\"");
+	YES("proc.cmdline contains \"c\" and proc.cmdline contains \"\"");
+	NO("proc.cmdline contains \"cat /etc/shadow -nn\" or proc.cmdline contains \"sha-\"");
+	NO("proc.cmdline contains \"/etc/shadow -n \"");
 	YES("proc.cmdline icontains SHADOW");
 	YES("proc.exepath startswith /usr/");
 	YES("proc.exepath endswith /cat");
