@@ -59,6 +59,18 @@ static void set_second(struct vg_alerter *a, time_t sec)
 	a->sec = sec;
 }
 
+/* text (a cached second), a dot and ns as nine digits at out; returns the length. */
+static size_t put_nanos(char *out, const char *text, uint32_t ns)
+{
+	size_t n = strlen(text);
+
+	memcpy(out, text, n);
+	out[n++] = '.';
+	for (int i = 8; i >= 0; i--, ns /= 10)
+		out[n + (size_t)i] = (char)('0' + ns % 10);
+	return n + 9;
+}
+
 /*
  * Falco's "output": the event's local time of day and the priority, then the
  * rule's rendered format, into a->text. Returns its length.
@@ -70,12 +82,16 @@ static size_t output_text(struct vg_alerter *a, const struct vg_rule *r,
 	char *body;
 	size_t plen, len;
 
+	const char *prio = vg_priority_name(vg_rule_priority(r));
+	size_t prio_len = strlen(prio);
+
 	set_second(a, (time_t)(ns / 1000000000ull));
-	plen = (size_t)snprintf(a->text, TEXT_PREFIX_CAP, "%s.%09llu: %s ", a->hms,
-				(unsigned long long)(ns % 1000000000ull),
-				vg_priority_name(vg_rule_priority(r)));
-	if (plen >= TEXT_PREFIX_CAP)
-		plen = TEXT_PREFIX_CAP - 1;
+	/* "hh:mm:ss.nnnnnnnnn: Priority ": at most 8 + 10 + 2 + 13 + 1 bytes */
+	plen = put_nanos(a->text, a->hms, (uint32_t)(ns % 1000000000ull));
+	memcpy(a->text + plen, ": ", 2);
+	memcpy(a->text + plen + 2, prio, prio_len);
+	plen += 2 + prio_len;
+	a->text[plen++] = ' ';
 	body = a->text + plen;
 	vg_rule_render_output(a->rules, r, ctx, body, TEXT_CAP);
 	/* YAML's folded ">" leaves a newline at the end; Falco's output has none */
@@ -296,8 +312,7 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	vg_jb_arr_end(b);
 	/* vg_format_time's form, from the cached second */
 	set_second(a, (time_t)(ns / 1000000000ull));
-	snprintf(time, sizeof(time), "%s.%09lluZ", a->date,
-		 (unsigned long long)(ns % 1000000000ull));
+	memcpy(time + put_nanos(time, a->date, (uint32_t)(ns % 1000000000ull)), "Z", 2);
 	vg_jb_key(b, "time");
 	vg_jb_cstr(b, time);
 	vg_jb_key(b, "vigil");

@@ -117,6 +117,10 @@ void vg_jb_arr_end(struct vg_jbuf *b)
 void vg_jb_escape(struct vg_jbuf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
+	/* a table: most alert strings have nothing to escape, and this loop reads every byte */
+	static const bool plain[256] = {[0x20 ... 0x21] = true,
+					[0x23 ... 0x5b] = true,
+					[0x5d ... 0xff] = true}; /* not '"' (0x22), '\\' (0x5c) */
 	size_t start = 0;
 
 	for (size_t i = 0; i < len; i++) {
@@ -124,7 +128,7 @@ void vg_jb_escape(struct vg_jbuf *b, const char *s, size_t len)
 		char esc[6] = {'\\', 0, '0', '0', 0, 0};
 		size_t n = 2;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (plain[c])
 			continue;
 		raw(b, s + start, i - start);
 		start = i + 1;

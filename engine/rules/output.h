@@ -24,7 +24,8 @@ struct json_object;
 size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
 			     const struct vg_eval_ctx *ctx, char *buf, size_t cap);
 
-/* Text of one value of type t as an output shows it, in tmp (tlen bytes) unless a string. */
+/* Text of one value of type t as an output shows it, in tmp (tlen >= 64 bytes) unless a string or
+ * bool. */
 const char *vg_output_value_text(enum vg_ftype t, const struct vg_value *v, char *tmp, size_t tlen,
 				 size_t *n);
 
