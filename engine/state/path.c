@@ -58,6 +58,30 @@ static bool push_path(char *out, size_t *len, size_t cap, const char *p, bool ab
 	return true;
 }
 
+/*
+ * An absolute path with nothing to fold (no empty, "." or ".." component,
+ * no trailing slash): most paths an open names. *len: its length.
+ */
+static bool already_canonical(const char *p, size_t *len)
+{
+	const char *s = p, *e;
+
+	if (p[0] != '/')
+		return false;
+	for (; *s && p[1]; s = e) {
+		const char *c = s + 1;
+		size_t n;
+
+		for (e = c; *e && *e != '/'; e++)
+			;
+		n = (size_t)(e - c);
+		if (n == 0 || (c[0] == '.' && (n == 1 || (n == 2 && c[1] == '.'))))
+			return false;
+	}
+	*len = p[1] ? (size_t)(s - p) : 1;
+	return true;
+}
+
 bool vg_path_resolve(const char *base, const char *path, char *out, size_t cap)
 {
 	bool abs = path[0] == '/' || (base && base[0] == '/');
@@ -66,6 +90,11 @@ bool vg_path_resolve(const char *base, const char *path, char *out, size_t cap)
 
 	if (cap == 0)
 		return false;
+	if (already_canonical(path, &len) && len < cap) {
+		memcpy(out, path, len + 1);
+		return true;
+	}
+	len = 0;
 	out[0] = '\0';
 	if (path[0] != '/' && base && base[0] == '/')
 		fits = push_path(out, &len, cap, base, true);

@@ -29,6 +29,12 @@ static void absolute_paths_are_normalized(void **state)
 	assert_string_equal(resolve(NULL, "/", &ok), "/");
 	assert_string_equal(resolve(NULL, "/a/b/../../..", &ok), "/");
 	assert_true(ok);
+	/* the names that look like "." and ".." but are not, and the ones that are, at the end */
+	assert_string_equal(resolve(NULL, "/a/.b/..c/...", &ok), "/a/.b/..c/...");
+	assert_string_equal(resolve(NULL, "/etc/ssh/.", &ok), "/etc/ssh");
+	assert_string_equal(resolve(NULL, "/etc/ssh/..", &ok), "/etc");
+	assert_string_equal(resolve(NULL, "/etc/ssh/", &ok), "/etc/ssh");
+	assert_true(ok);
 }
 
 static void relative_paths_join_the_base(void **state)
