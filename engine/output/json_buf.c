@@ -61,6 +61,15 @@ static void raw(struct vg_jbuf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
+/* One byte: most of what raw() writes is a quote, a comma or a bracket. */
+static void raw_char(struct vg_jbuf *b, char c)
+{
+	if (!reserve(b, 1))
+		return;
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
 /* Before any value or key: the comma that separates it from the previous one. */
 static void sep(struct vg_jbuf *b)
 {
@@ -69,14 +78,14 @@ static void sep(struct vg_jbuf *b)
 		return;
 	}
 	if (!b->first[b->depth])
-		raw(b, ",", 1);
+		raw_char(b, ',');
 	b->first[b->depth] = false;
 }
 
 static void open_(struct vg_jbuf *b, char c)
 {
 	sep(b);
-	raw(b, &c, 1);
+	raw_char(b, c);
 	if (b->depth < VG_JB_DEPTH)
 		b->depth++;
 	b->first[b->depth] = true;
@@ -84,7 +93,7 @@ static void open_(struct vg_jbuf *b, char c)
 
 static void close_(struct vg_jbuf *b, char c)
 {
-	raw(b, &c, 1);
+	raw_char(b, c);
 	if (b->depth)
 		b->depth--;
 }
@@ -154,7 +163,7 @@ void vg_jb_escape(struct vg_jbuf *b, const char *s, size_t len)
 void vg_jb_key(struct vg_jbuf *b, const char *key)
 {
 	sep(b);
-	raw(b, "\"", 1);
+	raw_char(b, '"');
 	vg_jb_escape(b, key, strlen(key));
 	raw(b, "\":", 2);
 	b->after_key = true;
@@ -163,9 +172,9 @@ void vg_jb_key(struct vg_jbuf *b, const char *key)
 void vg_jb_str(struct vg_jbuf *b, const char *s, size_t len)
 {
 	sep(b);
-	raw(b, "\"", 1);
+	raw_char(b, '"');
 	vg_jb_escape(b, s, len);
-	raw(b, "\"", 1);
+	raw_char(b, '"');
 }
 
 void vg_jb_cstr(struct vg_jbuf *b, const char *s)

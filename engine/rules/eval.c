@@ -235,7 +235,11 @@ static struct vg_fslot *field_slot(struct vg_ruleset *rs, uint32_t i, const stru
 	s->truncated = x->truncated;
 	s->hashed = 0;
 	s->gen = rs->fgen;
-	memcpy(rs->fvals + s->off, x->v, x->n * sizeof(x->v[0]));
+	/* most fields have one value: a struct copy, not a call to memcpy */
+	if (x->n == 1)
+		rs->fvals[s->off] = x->v[0];
+	else
+		memcpy(rs->fvals + s->off, x->v, x->n * sizeof(x->v[0]));
 	rs->nfvals += x->n;
 	return s;
 }
