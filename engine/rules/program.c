@@ -672,11 +672,18 @@ static bool key_type(struct vg_ruleset *rs, uint16_t t)
 	bool ok = req && keyed && tk && distinct;
 	size_t ckeys = 0;
 
-	for (size_t i = 0; ok && i < n; i++)
+	if (!ok) {
+		free(req);
+		free(keyed);
+		free(tk);
+		free(distinct);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
 		keyed[i] =
 			insn_key(rs, rs->by_type_prog[t][i * (VG_GUARDS + 1)], distinct, &req[i]);
 	free(distinct);
-	for (size_t i = 0; ok && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		size_t users = 0;
 
 		for (size_t j = 0; keyed[i] && j < n; j++)
@@ -685,8 +692,8 @@ static bool key_type(struct vg_ruleset *rs, uint16_t t)
 			keyed[i] = false;
 	}
 	tk->nwords = nwords;
-	tk->unkeyed = ok ? calloc(nwords, sizeof(*tk->unkeyed)) : NULL;
-	ok = ok && tk->unkeyed;
+	tk->unkeyed = calloc(nwords, sizeof(*tk->unkeyed));
+	ok = tk->unkeyed != NULL;
 	for (size_t i = 0; ok && i < n; i++) {
 		bool seen = false;
 
