@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
+
 void vg_jb_init(struct vg_jbuf *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -187,14 +189,10 @@ void vg_jb_cstr(struct vg_jbuf *b, const char *s)
 
 void vg_jb_u64(struct vg_jbuf *b, uint64_t v)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
+	char tmp[VG_DEC_MAX];
 
 	sep(b);
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	raw(b, p, (size_t)(tmp + sizeof(tmp) - p));
+	raw(b, tmp, vg_put_dec(tmp, v));
 }
 
 void vg_jb_i64(struct vg_jbuf *b, int64_t v)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
+#include "decimal.h"
 #include "rules/internal.h"
 #include "rules/lexer.h"
 #include "rules/parser.h"
@@ -202,18 +203,13 @@ static void put(char *buf, size_t cap, size_t *off, const char *s, size_t n)
 	*off += n;
 }
 
-/* v in decimal, at the end of tmp (24 bytes at least). */
-static const char *dec(char *tmp, size_t tlen, uint64_t v, bool neg, size_t *n)
+/* v in decimal at tmp, after a '-' when neg. */
+static const char *dec(char *tmp, uint64_t v, bool neg, size_t *n)
 {
-	char *p = tmp + tlen;
-
-	do
-		*--p = (char)('0' + v % 10);
-	while ((v /= 10));
 	if (neg)
-		*--p = '-';
-	*n = (size_t)(tmp + tlen - p);
-	return p;
+		tmp[0] = '-';
+	*n = neg + vg_put_dec(tmp + neg, v);
+	return tmp;
 }
 
 const char *vg_output_value_text(enum vg_ftype t, const struct vg_value *v, char *tmp, size_t tlen,
@@ -223,8 +219,7 @@ const char *vg_output_value_text(enum vg_ftype t, const struct vg_value *v, char
 	case VG_FT_STRING:
 	case VG_FT_BYTES: *n = v->len; return v->s;
 	case VG_FT_BOOL: *n = v->u ? 4 : 5; return v->u ? "true" : "false";
-	case VG_FT_S64:
-		return dec(tmp, tlen, v->i < 0 ? -(uint64_t)v->i : (uint64_t)v->i, v->i < 0, n);
+	case VG_FT_S64: return dec(tmp, v->i < 0 ? -(uint64_t)v->i : (uint64_t)v->i, v->i < 0, n);
 	case VG_FT_DOUBLE: *n = (size_t)snprintf(tmp, tlen, "%g", v->d); return tmp;
 	case VG_FT_IPADDR:
 	case VG_FT_IPNET:
@@ -232,7 +227,7 @@ const char *vg_output_value_text(enum vg_ftype t, const struct vg_value *v, char
 			tmp[0] = '\0';
 		*n = strlen(tmp);
 		return tmp;
-	default: return dec(tmp, tlen, v->u, false, n);
+	default: return dec(tmp, v->u, false, n);
 	}
 }
 

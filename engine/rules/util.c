@@ -201,11 +201,6 @@ bool vg_strset_has(const struct vg_strset *set, const char *s, size_t n)
 	return set->n && vg_strset_has_hash(set, s, n, vg_hash(s, n));
 }
 
-bool vg_strset_has_hash(const struct vg_strset *set, const char *s, size_t n, uint64_t h)
-{
-	return set->n && set->tab[set_slot(set->tab, set->cap, s, n, h)].s != NULL;
-}
-
 size_t vg_strset_find(const struct vg_strset *set, const char *s, size_t n, uint64_t h)
 {
 	size_t i;
@@ -214,6 +209,11 @@ size_t vg_strset_find(const struct vg_strset *set, const char *s, size_t n, uint
 		return SIZE_MAX;
 	i = set_slot(set->tab, set->cap, s, n, h);
 	return set->tab[i].s ? i : SIZE_MAX;
+}
+
+bool vg_strset_has_hash(const struct vg_strset *set, const char *s, size_t n, uint64_t h)
+{
+	return vg_strset_find(set, s, n, h) != SIZE_MAX;
 }
 
 void vg_strset_free(struct vg_strset *set)

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "decimal.h"
+
 /* Open addressing over fd numbers; small tables stay small. */
 struct vg_fd_table {
 	struct vg_fd *slots; /* num == -1 marks an empty slot */
@@ -254,20 +256,6 @@ char vg_fd_type_of_family(uint16_t family)
 	}
 }
 
-/* v in decimal at p; returns the digits written. */
-static size_t put_dec(char *p, unsigned v)
-{
-	char d[10];
-	size_t n = 0;
-
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10));
-	for (size_t i = 0; i < n; i++)
-		p[i] = d[n - 1 - i];
-	return n;
-}
-
 /*
  * "addr:port" at p (room for INET6_ADDRSTRLEN + 6); returns its length.
  * IPv4 by hand: connects and accepts reach here per event, where
@@ -279,7 +267,7 @@ static size_t put_endpoint(char *p, uint16_t family, const uint8_t *addr, uint16
 
 	if (family == AF_INET) {
 		for (int i = 0; i < 4; i++) {
-			n += put_dec(p + n, addr[i]);
+			n += vg_put_dec(p + n, addr[i]);
 			p[n++] = i < 3 ? '.' : ':';
 		}
 	} else {
@@ -288,7 +276,7 @@ static size_t put_endpoint(char *p, uint16_t family, const uint8_t *addr, uint16
 		n = strlen(p);
 		p[n++] = ':';
 	}
-	return n + put_dec(p + n, port);
+	return n + vg_put_dec(p + n, port);
 }
 
 void vg_fd_set_sock(struct vg_fd *e, const struct vg_sock *s, const char *unix_path)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
+#include "decimal.h"
 #include "state/fd_table.h"
 #include "state/procfs.h"
 
@@ -216,18 +217,6 @@ void vg_proc_remove(struct vg_proc_table *t, uint32_t pid)
 }
 
 /* v in decimal at o; returns the end. */
-static char *put_dec(char *o, uint64_t v)
-{
-	char tmp[20], *q = tmp + sizeof(tmp);
-
-	do {
-		*--q = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	memcpy(o, q, (size_t)(tmp + sizeof(tmp) - q));
-	return o + (tmp + sizeof(tmp) - q);
-}
-
 /* "<boot>-<pid>-<exec_ns>", cut as snprintf would; by hand, as it is made per exec and fork. */
 void vg_proc_set_exec_id(struct vg_proc_table *t, struct vg_proc *p)
 {
@@ -237,9 +226,9 @@ void vg_proc_set_exec_id(struct vg_proc_table *t, struct vg_proc *p)
 	memcpy(o, t->boot_id, blen);
 	o += blen;
 	*o++ = '-';
-	o = put_dec(o, p->pid);
+	o += vg_put_dec(o, p->pid);
 	*o++ = '-';
-	o = put_dec(o, p->exec_ns);
+	o += vg_put_dec(o, p->exec_ns);
 	len = (size_t)(o - buf);
 	if (len > sizeof(p->exec_id) - 1)
 		len = sizeof(p->exec_id) - 1;

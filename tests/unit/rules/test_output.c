@@ -131,6 +131,37 @@ static void test_output_fields_json(void **state)
 	vg_ruleset_free(rs);
 }
 
+/* Numbers and booleans as an output shows them: every digit, the sign, the extremes. */
+static void test_value_text(void **state)
+{
+	char tmp[64];
+	size_t n;
+	const char *t;
+	struct vg_value v = {0};
+
+	(void)state;
+	v.i = -42;
+	t = vg_output_value_text(VG_FT_S64, &v, tmp, sizeof(tmp), &n);
+	assert_int_equal(n, 3);
+	assert_memory_equal(t, "-42", 3);
+	v.i = INT64_MIN;
+	t = vg_output_value_text(VG_FT_S64, &v, tmp, sizeof(tmp), &n);
+	assert_int_equal(n, 20);
+	assert_memory_equal(t, "-9223372036854775808", 20);
+	v.u = 0;
+	t = vg_output_value_text(VG_FT_U64, &v, tmp, sizeof(tmp), &n);
+	assert_int_equal(n, 1);
+	assert_memory_equal(t, "0", 1);
+	v.u = UINT64_MAX;
+	t = vg_output_value_text(VG_FT_U64, &v, tmp, sizeof(tmp), &n);
+	assert_int_equal(n, 20);
+	assert_memory_equal(t, "18446744073709551615", 20);
+	v.u = 1;
+	t = vg_output_value_text(VG_FT_BOOL, &v, tmp, sizeof(tmp), &n);
+	assert_int_equal(n, 4);
+	assert_memory_equal(t, "true", 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_bad_output),
 		cmocka_unit_test(test_output_fields_json),
+		cmocka_unit_test(test_value_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
