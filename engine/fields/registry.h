@@ -47,6 +47,8 @@ enum vg_fflags {
 	VG_FF_LIST = 1 << 1,   /* a list: "in" means all values in the set, "intersects" any */
 	VG_FF_ANY = 1 << 3,    /* several values without an index; a check holds if any does */
 	VG_FF_DOTARG = 1 << 2, /* the key may also follow a dot: evt.arg.flags */
+	/* reading it builds text (renders flags, joins arguments): costs more than a lookup */
+	VG_FF_BUILT = 1 << 4,
 };
 
 /* Up to this many values per extraction; more are dropped and counted. */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "rules/internal.h"
+#include "rules/keys.h"
 
 /* ---- transformers ---- */
 
@@ -427,27 +428,6 @@ static bool icontains(const char *h, size_t hl, const char *lowneedle, size_t nl
 	return false;
 }
 
-/*
- * Substring search for contains. The haystacks are short (paths, command
- * lines) and the needles few bytes, where glibc's memmem spends more on its
- * setup than memchr on the first byte and memcmp on the candidates.
- */
-static bool contains(const char *h, size_t hl, const char *n, size_t nl)
-{
-	const char *end, *p;
-
-	if (nl > hl)
-		return false;
-	if (!nl)
-		return true;
-	end = h + (hl - nl) + 1; /* last candidate start + 1 */
-	for (p = memchr(h, n[0], (size_t)(end - h)); p;
-	     p = memchr(p + 1, n[0], (size_t)(end - p - 1)))
-		if (memcmp(p + 1, n + 1, nl - 1) == 0)
-			return true;
-	return false;
-}
-
 /* Path prefix match at component boundaries, as libsinsp's pmatch. */
 static bool pmatch(const struct vg_strset *set, const char *s, size_t len)
 {
@@ -476,7 +456,7 @@ static bool str_cmp(const struct vg_cnode *n, const struct vg_value *v, const st
 	case VG_OP_GT: return cmp_bytes(v->s, v->len, c->s, c->len) > 0;
 	case VG_OP_GE: return cmp_bytes(v->s, v->len, c->s, c->len) >= 0;
 	case VG_OP_CONTAINS:
-	case VG_OP_BCONTAINS: return contains(v->s, v->len, c->s, c->len);
+	case VG_OP_BCONTAINS: return vg_contains(v->s, v->len, c->s, c->len);
 	case VG_OP_ICONTAINS: return icontains(v->s, v->len, c->s, c->len);
 	case VG_OP_STARTSWITH:
 	case VG_OP_BSTARTSWITH: return v->len >= c->len && memcmp(v->s, c->s, c->len) == 0;
@@ -771,13 +751,9 @@ static const uint64_t *candidates(struct vg_ruleset *rs, uint16_t type,
 		vg_eval_check_start(rs);
 		slot = field_slot(rs, key->slot, key->field, ctx);
 		v = rs->fvals + slot->off;
-		for (uint32_t i = 0; i < slot->n; i++) {
-			size_t at = vg_strset_find(&key->values, v[i].s, v[i].len,
-						   value_hash(rs, slot, v, i));
-
-			for (size_t w = 0; at != SIZE_MAX && w < tk->nwords; w++)
-				c[w] |= key->rules[at * tk->nwords + w];
-		}
+		for (uint32_t i = 0; i < slot->n; i++)
+			vg_key_lookup(key, tk->nwords, v[i].s, v[i].len,
+				      vg_key_needs_hash(key) ? value_hash(rs, slot, v, i) : 0, c);
 	}
 	return c;
 }

@@ -312,24 +312,6 @@ static inline bool vg_is_stringish(enum vg_ftype t)
 	return t == VG_FT_STRING || t == VG_FT_BYTES;
 }
 
-/*
- * Rules of one event type that can only match when one field's value is in
- * a set (their programs require "proc.name in (...)" or "fd.name = x"):
- * one lookup per event finds which of them may, instead of a check per rule.
- */
-struct vg_rule_key {
-	uint32_t slot; /* the field's cache slot */
-	const struct vg_cexpr *field;
-	struct vg_strset values; /* every value some rule of the key needs */
-	uint64_t *rules;	 /* per entry of values.tab: nwords of rule bits (by_type order) */
-};
-
-struct vg_type_keys {
-	struct vg_rule_key *keys;
-	size_t nkeys, nwords;
-	uint64_t *unkeyed; /* the rules no key decides: they always run */
-};
-
 /* A rule that holds for every event of the type its program is for. */
 #define VG_INSN_TRUE 0xff
 

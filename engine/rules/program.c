@@ -15,14 +15,14 @@
  *   with its evt.type tests, serves vg_rule_eval.
  * - Guards: the shared subtrees a rule's top-level and needs, tested
  *   before the rule is run at all.
- * - Keys: rules of a type whose programs require one field's value to be
- *   in a set ("proc.name in (...)") are found by one lookup of the value
- *   per event, and the others of them are not run.
+ * - Keys (keys.c): which rules of a type an event can match at all, found
+ *   by looking its field values up.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules/internal.h"
+#include "rules/keys.h"
 
 /* ---- sharing ---- */
 
@@ -186,8 +186,10 @@ static uint32_t opnd_cost(const struct vg_cexpr *e)
 	case CX_FIELD:
 		if (!e->ref.def->extract)
 			return 0; /* not live: always missing */
-		/* every ancestor, each a table lookup */
-		return (e->ref.def->flags & VG_FF_ANY) && e->ref.index < 0 ? 16 : 2;
+		/* every ancestor, each a table lookup; built text */
+		if ((e->ref.def->flags & VG_FF_ANY) && e->ref.index < 0)
+			return 16;
+		return e->ref.def->flags & VG_FF_BUILT ? 6 : 2;
 	case CX_XFORM:
 		for (size_t i = 0; i < e->nargs; i++)
 			c += opnd_cost(e->args[i]);
@@ -472,255 +474,6 @@ static bool share(struct vg_ruleset *rs)
 	return ok;
 }
 
-/* ---- rule keys ---- */
-
-#define KEY_MAX_CHECKS 16 /* an or of more alternatives gets no key */
-#define KEY_MIN_RULES  2  /* a key for one rule costs what its check would */
-
-/* A set of values one field must take for a program to hold: the union of some checks' values. */
-struct keyreq {
-	uint32_t slot;
-	const struct vg_cexpr *field;
-	const struct vg_cnode *checks[KEY_MAX_CHECKS];
-	size_t nchecks, nvalues;
-};
-
-/* A check that holds only when its field has one of the check's string values. */
-static bool is_key_check(const struct vg_ruleset *rs, const struct vg_cnode *n)
-{
-	if (n->kind != CN_CHECK || n->mod || n->rhs || n->lslot >= rs->nslots ||
-	    !vg_is_stringish(n->ltype))
-		return false;
-	return (n->op == VG_OP_EQ && n->nvals == 1) || n->op == VG_OP_IN ||
-	       n->op == VG_OP_INTERSECTS;
-}
-
-static size_t key_nvalues(const struct vg_cnode *n)
-{
-	return n->op == VG_OP_EQ ? 1 : n->set.n;
-}
-
-/*
- * Which of two keys an and should use: the one on the field the type's
- * rules compare with more distinct values (fd.typechar = f, shared by
- * every open rule, sorts nothing out; proc.name does), then the smaller.
- */
-static bool better_key(const struct keyreq *a, const struct keyreq *b, const size_t *distinct)
-{
-	if (distinct[a->slot] != distinct[b->slot])
-		return distinct[a->slot] > distinct[b->slot];
-	return a->nvalues < b->nvalues;
-}
-
-/*
- * The key of the code at insn i: a check's values; for an and, its
- * children's best key; for an or, the union of its children's keys when
- * all are on the same field. distinct: per slot, the values the type's
- * rules compare it with.
- */
-static bool insn_key(const struct vg_ruleset *rs, uint32_t i, const size_t *distinct,
-		     struct keyreq *out)
-{
-	const struct vg_insn *in = &rs->prog[i];
-	struct keyreq k;
-	bool found = false;
-
-	switch (in->kind) {
-	case CN_CHECK:
-		if (!is_key_check(rs, in->n))
-			return false;
-		*out = (struct keyreq){.slot = in->n->lslot, .field = in->n->lhs, .nchecks = 1};
-		out->checks[0] = in->n;
-		out->nvalues = key_nvalues(in->n);
-		return true;
-	case CN_AND:
-		for (uint32_t c = i + 1; c < in->end; c = rs->prog[c].end)
-			if (insn_key(rs, c, distinct, &k) &&
-			    (!found || better_key(&k, out, distinct))) {
-				*out = k;
-				found = true;
-			}
-		return found;
-	case CN_OR:
-		out->nchecks = out->nvalues = 0;
-		for (uint32_t c = i + 1; c < in->end; c = rs->prog[c].end) {
-			if (!insn_key(rs, c, distinct, &k) ||
-			    (out->nchecks && k.slot != out->slot) ||
-			    out->nchecks + k.nchecks > KEY_MAX_CHECKS)
-				return false;
-			out->slot = k.slot;
-			out->field = k.field;
-			memcpy(out->checks + out->nchecks, k.checks,
-			       k.nchecks * sizeof(k.checks[0]));
-			out->nchecks += k.nchecks;
-			out->nvalues += k.nvalues;
-		}
-		return out->nchecks > 0;
-	default: return false;
-	}
-}
-
-/* Calls fn for every value the key's checks accept; false when fn fails. */
-static bool each_key_value(const struct keyreq *k, bool (*fn)(void *, const char *, size_t),
-			   void *arg)
-{
-	for (size_t c = 0; c < k->nchecks; c++) {
-		const struct vg_cnode *n = k->checks[c];
-
-		if (n->op == VG_OP_EQ && !fn(arg, n->vals[0].s, n->vals[0].len))
-			return false;
-		for (size_t e = 0; n->op != VG_OP_EQ && e < n->set.cap; e++)
-			if (n->set.tab[e].s && !fn(arg, n->set.tab[e].s, n->set.tab[e].len))
-				return false;
-	}
-	return true;
-}
-
-static bool add_value(void *set, const char *s, size_t len)
-{
-	return vg_strset_add(set, s, len);
-}
-
-struct mark {
-	struct vg_rule_key *key;
-	size_t nwords, rule;
-};
-
-static bool mark_value(void *arg, const char *s, size_t len)
-{
-	struct mark *m = arg;
-	size_t at = vg_strset_find(&m->key->values, s, len, vg_hash(s, len));
-
-	if (at != SIZE_MAX)
-		m->key->rules[at * m->nwords + m->rule / 64] |= 1ULL << (m->rule % 64);
-	return true;
-}
-
-/* The key on slot for the rules of req that use it. */
-static bool build_key(struct vg_rule_key *key, uint32_t slot, const struct keyreq *req,
-		      const bool *keyed, size_t n, size_t nwords)
-{
-	struct mark m = {.key = key, .nwords = nwords};
-
-	key->slot = slot;
-	for (size_t i = 0; i < n; i++)
-		if (keyed[i] && req[i].slot == slot) {
-			key->field = req[i].field;
-			if (!each_key_value(&req[i], add_value, &key->values))
-				return false;
-		}
-	key->rules = calloc(key->values.cap * nwords, sizeof(*key->rules));
-	if (!key->rules)
-		return false;
-	for (m.rule = 0; m.rule < n; m.rule++)
-		if (keyed[m.rule] && req[m.rule].slot == slot)
-			each_key_value(&req[m.rule], mark_value, &m);
-	return true;
-}
-
-static void free_keys(struct vg_type_keys *tk)
-{
-	if (!tk)
-		return;
-	for (size_t k = 0; k < tk->nkeys; k++) {
-		vg_strset_free(&tk->keys[k].values);
-		free(tk->keys[k].rules);
-	}
-	free(tk->keys);
-	free(tk->unkeyed);
-	free(tk);
-}
-
-/* Per slot, how many distinct values the key checks of type t's programs compare it with. */
-static size_t *count_distinct(const struct vg_ruleset *rs, uint16_t t)
-{
-	struct vg_strset *seen = calloc(rs->nslots + 1, sizeof(*seen));
-	size_t *distinct = calloc(rs->nslots + 1, sizeof(*distinct));
-	struct keyreq one = {.nchecks = 1};
-	bool ok = seen && distinct;
-
-	for (size_t r = 0; ok && r < rs->nby_type[t]; r++) {
-		uint32_t root = rs->by_type_prog[t][r * (VG_GUARDS + 1)];
-
-		for (uint32_t i = root; ok && i < rs->prog[root].end; i++) {
-			if (rs->prog[i].kind != CN_CHECK || !is_key_check(rs, rs->prog[i].n))
-				continue;
-			one.checks[0] = rs->prog[i].n;
-			ok = each_key_value(&one, add_value, &seen[rs->prog[i].n->lslot]);
-		}
-	}
-	for (size_t i = 0; ok && i < rs->nslots; i++)
-		distinct[i] = seen[i].n;
-	for (size_t i = 0; seen && i < rs->nslots; i++)
-		vg_strset_free(&seen[i]);
-	free(seen);
-	if (!ok) {
-		free(distinct);
-		return NULL;
-	}
-	return distinct;
-}
-
-/* Keys for the rules of type t on the fields at least KEY_MIN_RULES of them need. */
-static bool key_type(struct vg_ruleset *rs, uint16_t t)
-{
-	size_t n = rs->nby_type[t], nwords = (n + 63) / 64;
-	struct keyreq *req = calloc(n, sizeof(*req));
-	bool *keyed = calloc(n, sizeof(*keyed));
-	struct vg_type_keys *tk = calloc(1, sizeof(*tk));
-	size_t *distinct = count_distinct(rs, t);
-	bool ok = req && keyed && tk && distinct;
-	size_t ckeys = 0;
-
-	if (!ok) {
-		free(req);
-		free(keyed);
-		free(tk);
-		free(distinct);
-		return false;
-	}
-	for (size_t i = 0; i < n; i++)
-		keyed[i] =
-			insn_key(rs, rs->by_type_prog[t][i * (VG_GUARDS + 1)], distinct, &req[i]);
-	free(distinct);
-	for (size_t i = 0; i < n; i++) {
-		size_t users = 0;
-
-		for (size_t j = 0; keyed[i] && j < n; j++)
-			users += keyed[j] && req[j].slot == req[i].slot;
-		if (users < KEY_MIN_RULES)
-			keyed[i] = false;
-	}
-	tk->nwords = nwords;
-	tk->unkeyed = calloc(nwords, sizeof(*tk->unkeyed));
-	ok = tk->unkeyed != NULL;
-	for (size_t i = 0; ok && i < n; i++) {
-		bool seen = false;
-
-		if (!keyed[i]) {
-			tk->unkeyed[i / 64] |= 1ULL << (i % 64);
-			continue;
-		}
-		for (size_t k = 0; k < tk->nkeys && !seen; k++)
-			seen = tk->keys[k].slot == req[i].slot;
-		if (seen)
-			continue;
-		ok = vg_grow(&tk->keys, &ckeys, tk->nkeys + 1, sizeof(*tk->keys));
-		if (ok) {
-			memset(&tk->keys[tk->nkeys], 0, sizeof(tk->keys[0]));
-			ok = build_key(&tk->keys[tk->nkeys++], req[i].slot, req, keyed, n, nwords);
-		}
-	}
-	free(req);
-	free(keyed);
-	if (ok && tk->nkeys) {
-		rs->keys[t] = tk;
-		return true;
-	}
-	free_keys(tk);
-	return ok;
-}
-
 /* ---- index by event type ---- */
 
 /*
@@ -785,7 +538,7 @@ void vg_program_free_index(struct vg_ruleset *rs)
 	for (uint16_t t = 0; t < VG_EVT_COUNT; t++) {
 		free(rs->by_type[t]);
 		free(rs->by_type_prog[t]);
-		free_keys(rs->keys[t]);
+		vg_keys_free(rs->keys[t]);
 		rs->by_type[t] = NULL;
 		rs->by_type_prog[t] = NULL;
 		rs->keys[t] = NULL;
@@ -810,7 +563,7 @@ bool vg_program_index(struct vg_ruleset *rs)
 	em.first_use = calloc(rs->nmemos + 1, sizeof(*em.first_use));
 	ok = em.first_use != NULL;
 	for (uint16_t t = 1; t < VG_EVT_COUNT && ok; t++) {
-		ok = index_type(&em, t) && (!rs->nby_type[t] || key_type(rs, t));
+		ok = index_type(&em, t) && (!rs->nby_type[t] || vg_keys_build(rs, t));
 		if (rs->nby_type[t] > most)
 			most = rs->nby_type[t];
 	}

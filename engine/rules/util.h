@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct vg_sb {
 	char *s;
@@ -34,6 +35,27 @@ bool vg_grow(void *arr, size_t *cap, size_t need, size_t elem);
 char *vg_strndup0(const char *s, size_t n);
 
 uint64_t vg_hash(const char *s, size_t n);
+
+/*
+ * Substring search. The haystacks are short (paths, command lines) and the
+ * needles few bytes, where glibc's memmem spends more on its setup than
+ * memchr on the first byte and memcmp on the candidates.
+ */
+static inline bool vg_contains(const char *h, size_t hl, const char *n, size_t nl)
+{
+	const char *end, *p;
+
+	if (nl > hl)
+		return false;
+	if (!nl)
+		return true;
+	end = h + (hl - nl) + 1; /* last candidate start + 1 */
+	for (p = memchr(h, n[0], (size_t)(end - h)); p;
+	     p = memchr(p + 1, n[0], (size_t)(end - p - 1)))
+		if (memcmp(p + 1, n + 1, nl - 1) == 0)
+			return true;
+	return false;
+}
 
 /* Open-addressing set of byte strings; the set owns copies. */
 struct vg_strset {

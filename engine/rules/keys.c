@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Rule keys (keys.h): deriving each rule's necessary condition on string
+ * fields from its program, filing the rules under the literals of that
+ * condition, and the per-event lookup.
+ */
+#include "rules/keys.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/internal.h"
+
+/* ---- the necessary condition of a program ---- */
+
+#define KEY_MAX_ATOMS 32 /* an or of more alternatives gets no key */
+/* A condition that more events than this pass is not worth its lookups. */
+#define KEY_MAX_PASS 0.5
+
+enum atom_kind {
+	ATOM_EXACT,
+	ATOM_START,
+	ATOM_END,
+	ATOM_CONTAINS,
+};
+
+/*
+ * One literal test on a field: its check's values (lit NULL), or the one
+ * literal given (a glob's fixed start or end).
+ */
+struct atom {
+	enum atom_kind kind;
+	uint32_t slot;
+	const struct vg_cnode *check;
+	const char *lit;
+	uint32_t litlen;
+};
+
+/* A rule can only match when one of the atoms holds; p: a guess at how often one does. */
+struct req {
+	struct atom a[KEY_MAX_ATOMS];
+	size_t n;
+	double p;
+};
+
+/* What the rules of one event type do with a field slot. */
+struct slot_use {
+	bool weak;	  /* compared with two values or fewer: an exact test passes most events */
+	bool built;	  /* reading the field builds text (registry.h, VG_FF_BUILT) */
+	bool banned;	  /* a key on it would build the text for one rule that may not need it */
+	uint32_t users;	  /* rules keyed on it */
+	size_t last_user; /* 1 + the last rule counted */
+};
+
+/*
+ * Guesses at how often a field passes a test. One of a set of n values:
+ * most values in rule lists are rare, so a long list is not much likelier
+ * than a short one. A literal the field starts or ends with: the longer,
+ * the rarer; one of a byte or none (startswith "/") says nothing. A
+ * substring shows up anywhere, so it needs to be longer to say as much.
+ */
+static double exact_pass(const struct slot_use *u, size_t n)
+{
+	return u->weak ? 0.5 : 0.01 + 0.001 * (double)n;
+}
+
+static double literal_pass(size_t len)
+{
+	return len < 2 ? 1 : 0.5 / (double)len;
+}
+
+static double substring_pass(size_t len)
+{
+	return len < 2 ? 1 : 1.5 / (double)len;
+}
+
+/* A glob's literal start or end, whichever is longer (the pattern up to or after a wildcard). */
+static bool glob_atom(const struct vg_cnode *n, struct atom *a)
+{
+	const char *pat = n->vals[0].s;
+	size_t len = n->vals[0].len, first = strcspn(pat, "*?[\\"), last = len;
+
+	while (last > 0 && !strchr("*?[]\\", pat[last - 1]))
+		last--;
+	if (first == len)
+		return false; /* no wildcard: the compiler would have an exact test */
+	if (first >= len - last) {
+		a->kind = ATOM_START;
+		a->lit = pat;
+		a->litlen = (uint32_t)first;
+	} else {
+		a->kind = ATOM_END;
+		a->lit = pat + last;
+		a->litlen = (uint32_t)(len - last);
+	}
+	return true;
+}
+
+/* The atom of a check that tests its field against string literals. */
+static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
+		      const struct slot_use *use, struct req *out)
+{
+	struct atom *a = &out->a[0];
+
+	if (n->kind != CN_CHECK || n->mod || n->rhs || n->lslot >= rs->nslots ||
+	    !vg_is_stringish(n->ltype) || use[n->lslot].banned)
+		return false;
+	*a = (struct atom){.slot = n->lslot, .check = n};
+	out->n = 1;
+	switch (n->op) {
+	case VG_OP_EQ:
+	case VG_OP_IN:
+	case VG_OP_INTERSECTS:
+		if (n->op == VG_OP_EQ && n->nvals != 1)
+			return false;
+		a->kind = ATOM_EXACT;
+		out->p = exact_pass(&use[n->lslot], n->op == VG_OP_EQ ? 1 : n->set.n);
+		out->n = n->op == VG_OP_EQ || n->set.n ? 1 : 0; /* "in ()" never holds */
+		return true;
+	case VG_OP_STARTSWITH:
+	case VG_OP_BSTARTSWITH: a->kind = ATOM_START; break;
+	case VG_OP_ENDSWITH: a->kind = ATOM_END; break;
+	case VG_OP_CONTAINS:
+	case VG_OP_BCONTAINS:
+		a->kind = ATOM_CONTAINS;
+		out->p = substring_pass(n->vals[0].len);
+		return n->nvals == 1;
+	case VG_OP_PMATCH:
+		/* a path under p starts with p */
+		a->kind = ATOM_START;
+		out->p = 0;
+		for (size_t e = 0; e < n->set.cap; e++)
+			if (n->set.tab[e].s)
+				out->p += literal_pass(n->set.tab[e].len);
+		out->n = n->set.n ? 1 : 0;
+		return true;
+	case VG_OP_GLOB:
+		if (!glob_atom(n, a))
+			return false;
+		out->p = literal_pass(a->litlen);
+		return true;
+	default: return false;
+	}
+	out->p = literal_pass(n->vals[0].len);
+	return n->nvals == 1;
+}
+
+/* The necessary condition of the code at insn i, if it has one worth a lookup. */
+static bool insn_req(const struct vg_ruleset *rs, uint32_t i, const struct slot_use *use,
+		     struct req *out)
+{
+	const struct vg_insn *in = &rs->prog[i];
+	struct req *k;
+	bool found = false;
+
+	switch (in->kind) {
+	case CN_CHECK: return check_req(rs, in->n, use, out) && out->p < KEY_MAX_PASS;
+	case CN_AND:
+		/* any one child bounds the and: the rarest */
+		k = malloc(sizeof(*k));
+		for (uint32_t c = i + 1; k && c < in->end; c = rs->prog[c].end)
+			if (insn_req(rs, c, use, k) && (!found || k->p < out->p)) {
+				*out = *k;
+				found = true;
+			}
+		free(k);
+		return found;
+	case CN_OR:
+		/* every child must be bounded: the union */
+		k = malloc(sizeof(*k));
+		out->n = 0;
+		out->p = 0;
+		for (uint32_t c = i + 1; k && c < in->end; c = rs->prog[c].end) {
+			if (!insn_req(rs, c, use, k) || out->n + k->n > KEY_MAX_ATOMS) {
+				free(k);
+				return false;
+			}
+			memcpy(out->a + out->n, k->a, k->n * sizeof(k->a[0]));
+			out->n += k->n;
+			out->p += k->p;
+		}
+		free(k);
+		return k && out->p < KEY_MAX_PASS;
+	default: return false;
+	}
+}
+
+/* ---- tries of literals ---- */
+
+/* A new node; 0 when out of memory (the root, made first, is nobody's child). */
+static uint32_t trie_node(struct vg_key_trie *t)
+{
+	if (!vg_grow(&t->v, &t->cap, t->n + 1, sizeof(*t->v)))
+		return 0;
+	memset(&t->v[t->n], 0, sizeof(t->v[0]));
+	return (uint32_t)t->n++;
+}
+
+/* The node where s (reversed when rev) ends, made as needed; 0 when out of memory. */
+static uint32_t trie_add(struct vg_key_trie *t, const char *s, size_t len, bool rev)
+{
+	uint32_t at = 0;
+
+	if (!t->n)
+		trie_node(t); /* the root */
+	if (!t->n)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		uint8_t b = (uint8_t)s[rev ? len - 1 - i : i];
+		uint32_t c = t->v[at].child, prev = 0;
+
+		while (c && t->v[c].byte != b) {
+			prev = c;
+			c = t->v[c].next;
+		}
+		if (!c) {
+			c = trie_node(t);
+			if (!c)
+				return 0;
+			t->v[c].byte = b;
+			if (prev)
+				t->v[prev].next = c;
+			else
+				t->v[at].child = c;
+		}
+		at = c;
+	}
+	return at;
+}
+
+static void or_row(const struct vg_rule_key *k, uint32_t row, size_t nwords, uint64_t *cand)
+{
+	const uint64_t *r = k->rows + (size_t)(row - 1) * nwords;
+
+	for (size_t w = 0; w < nwords; w++)
+		cand[w] |= r[w];
+}
+
+/* Every literal s starts with (ends with, when rev) adds its rules. */
+static void trie_walk(const struct vg_rule_key *k, const struct vg_key_trie *t, size_t nwords,
+		      const char *s, uint32_t len, bool rev, uint64_t *cand)
+{
+	uint32_t at = 0;
+
+	for (uint32_t i = 0; i < len; i++) {
+		uint8_t b = (uint8_t)s[rev ? len - 1 - i : i];
+
+		for (at = t->v[at].child; at && t->v[at].byte != b; at = t->v[at].next)
+			;
+		if (!at)
+			return;
+		if (t->v[at].row)
+			or_row(k, t->v[at].row, nwords, cand);
+	}
+}
+
+void vg_key_lookup(const struct vg_rule_key *k, size_t nwords, const char *s, uint32_t len,
+		   uint64_t h, uint64_t *cand)
+{
+	if (k->exact.n) {
+		size_t at = vg_strset_find(&k->exact, s, len, h);
+
+		if (at != SIZE_MAX)
+			or_row(k, k->exact_row[at], nwords, cand);
+	}
+	if (k->start.n)
+		trie_walk(k, &k->start, nwords, s, len, false, cand);
+	if (k->end.n)
+		trie_walk(k, &k->end, nwords, s, len, true, cand);
+	for (size_t i = 0; i < k->nneedles; i++)
+		if (vg_contains(s, len, k->needles[i].s, k->needles[i].len))
+			or_row(k, k->needles[i].row, nwords, cand);
+}
+
+/* ---- filing rules under their literals ---- */
+
+struct filing {
+	struct vg_rule_key *key;
+	size_t nwords, rule;
+	bool ok;
+};
+
+/* A new row of rule bits; 0 when out of memory. */
+static uint32_t new_row(struct filing *f)
+{
+	struct vg_rule_key *k = f->key;
+
+	if (!vg_grow(&k->rows, &k->rows_cap, (k->nrows + 1) * f->nwords, sizeof(*k->rows)))
+		return 0;
+	memset(k->rows + k->nrows * f->nwords, 0, f->nwords * sizeof(*k->rows));
+	return (uint32_t)++k->nrows;
+}
+
+/* *row, made when 0, gets the rule being filed. */
+static void mark(struct filing *f, uint32_t *row)
+{
+	if (!*row)
+		*row = new_row(f);
+	if (!*row) {
+		f->ok = false;
+		return;
+	}
+	f->key->rows[(size_t)(*row - 1) * f->nwords + f->rule / 64] |= 1ULL << (f->rule % 64);
+}
+
+/* Exact values were all added to the key's set before filing: their places are final. */
+static void file_exact(struct filing *f, const char *s, size_t len)
+{
+	struct vg_rule_key *k = f->key;
+	size_t at = vg_strset_find(&k->exact, s, len, vg_hash(s, len));
+
+	if (at == SIZE_MAX) {
+		f->ok = false;
+		return;
+	}
+	mark(f, &k->exact_row[at]);
+}
+
+static void file_literal(struct filing *f, enum atom_kind kind, const char *s, size_t len)
+{
+	struct vg_rule_key *k = f->key;
+	uint32_t node;
+
+	switch (kind) {
+	case ATOM_EXACT: file_exact(f, s, len); return;
+	case ATOM_START:
+	case ATOM_END:
+		node = trie_add(kind == ATOM_START ? &k->start : &k->end, s, len, kind == ATOM_END);
+		if (!node) {
+			f->ok = false;
+			return;
+		}
+		mark(f, &(kind == ATOM_START ? &k->start : &k->end)->v[node].row);
+		return;
+	case ATOM_CONTAINS:
+		for (size_t i = 0; i < k->nneedles; i++)
+			if (k->needles[i].len == len && memcmp(k->needles[i].s, s, len) == 0) {
+				mark(f, &k->needles[i].row);
+				return;
+			}
+		if (!vg_grow(&k->needles, &k->needles_cap, k->nneedles + 1, sizeof(*k->needles)) ||
+		    !(k->needles[k->nneedles].s = vg_strndup0(s, len))) {
+			f->ok = false;
+			return;
+		}
+		k->needles[k->nneedles].len = (uint32_t)len;
+		k->needles[k->nneedles].row = 0;
+		mark(f, &k->needles[k->nneedles++].row);
+		return;
+	}
+}
+
+/* Files the rule being filed under every literal of atom a. */
+static void file_atom(struct filing *f, const struct atom *a)
+{
+	const struct vg_cnode *n = a->check;
+
+	if (a->lit) {
+		file_literal(f, a->kind, a->lit, a->litlen);
+		return;
+	}
+	if (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS || n->op == VG_OP_PMATCH) {
+		for (size_t e = 0; e < n->set.cap && f->ok; e++)
+			if (n->set.tab[e].s)
+				file_literal(f, a->kind, n->set.tab[e].s, n->set.tab[e].len);
+		return;
+	}
+	file_literal(f, a->kind, n->vals[0].s, n->vals[0].len);
+}
+
+/* ---- per event type ---- */
+
+static bool is_exact_check(const struct vg_ruleset *rs, const struct vg_cnode *n)
+{
+	return n->kind == CN_CHECK && !n->mod && !n->rhs && n->lslot < rs->nslots &&
+	       vg_is_stringish(n->ltype) &&
+	       ((n->op == VG_OP_EQ && n->nvals == 1) || n->op == VG_OP_IN ||
+		n->op == VG_OP_INTERSECTS);
+}
+
+static bool add_to_set(struct vg_strset *set, const struct vg_cnode *n)
+{
+	if (n->op == VG_OP_EQ)
+		return vg_strset_add(set, n->vals[0].s, n->vals[0].len);
+	for (size_t e = 0; e < n->set.cap; e++)
+		if (n->set.tab[e].s && !vg_strset_add(set, n->set.tab[e].s, n->set.tab[e].len))
+			return false;
+	return true;
+}
+
+/*
+ * Per slot, whether type t's rules compare it with two values or fewer: an
+ * exact test on it then passes most events (every open is of a file or a
+ * directory) and keys nothing out. NULL when out of memory.
+ */
+static struct slot_use *slot_uses(const struct vg_ruleset *rs, uint16_t t)
+{
+	struct vg_strset *seen = calloc(rs->nslots + 1, sizeof(*seen));
+	struct slot_use *use = calloc(rs->nslots + 1, sizeof(*use));
+	bool ok = seen && use;
+
+	for (size_t r = 0; ok && r < rs->nby_type[t]; r++) {
+		uint32_t root = rs->by_type_prog[t][r * (VG_GUARDS + 1)];
+
+		for (uint32_t i = root; ok && i < rs->prog[root].end; i++)
+			if (rs->prog[i].kind == CN_CHECK && is_exact_check(rs, rs->prog[i].n))
+				ok = add_to_set(&seen[rs->prog[i].n->lslot], rs->prog[i].n);
+	}
+	for (size_t i = 0; ok && i < rs->nslots; i++) {
+		use[i].weak = seen[i].n <= 2;
+		use[i].built = (rs->slot_keys[i].def->flags & VG_FF_BUILT) != 0;
+	}
+	for (size_t i = 0; seen && i < rs->nslots; i++)
+		vg_strset_free(&seen[i]);
+	free(seen);
+	if (!ok) {
+		free(use);
+		return NULL;
+	}
+	return use;
+}
+
+/*
+ * Each rule's necessary condition, on slots that are not banned. A key
+ * reads its field for every event of the type, before any rule runs: a
+ * field whose text is built (flags rendered, arguments joined) is only
+ * worth that when several rules share it, since one rule might well have
+ * been decided before it read it. Such a slot that only one rule would be
+ * keyed on is banned and the rules are looked at again (that rule may have
+ * another condition), until none is left.
+ */
+static bool choose_reqs(const struct vg_ruleset *rs, uint16_t t, struct slot_use *use,
+			struct req *req, bool *keyed)
+{
+	size_t n = rs->nby_type[t];
+	struct req *r = malloc(sizeof(*r));
+	bool changed = true;
+
+	while (r && changed) {
+		changed = false;
+		for (size_t s = 0; s < rs->nslots; s++)
+			use[s].users = 0, use[s].last_user = 0;
+		for (size_t i = 0; i < n; i++) {
+			keyed[i] = insn_req(rs, rs->by_type_prog[t][i * (VG_GUARDS + 1)], use, r);
+			if (keyed[i])
+				req[i] = *r;
+			for (size_t j = 0; keyed[i] && j < req[i].n; j++) {
+				struct slot_use *u = &use[req[i].a[j].slot];
+
+				u->users += u->last_user != i + 1;
+				u->last_user = i + 1;
+			}
+		}
+		for (size_t s = 0; s < rs->nslots; s++)
+			if (use[s].built && use[s].users == 1) {
+				use[s].banned = true;
+				changed = true;
+			}
+	}
+	free(r);
+	return r != NULL;
+}
+
+/* The key on slot, made when missing (NULL when out of memory). */
+static struct vg_rule_key *key_on(struct vg_type_keys *tk, size_t *cap, const struct atom *a)
+{
+	for (size_t k = 0; k < tk->nkeys; k++)
+		if (tk->keys[k].slot == a->slot)
+			return &tk->keys[k];
+	if (!vg_grow(&tk->keys, cap, tk->nkeys + 1, sizeof(*tk->keys)))
+		return NULL;
+	memset(&tk->keys[tk->nkeys], 0, sizeof(tk->keys[0]));
+	tk->keys[tk->nkeys].slot = a->slot;
+	tk->keys[tk->nkeys].field = a->check->lhs;
+	return &tk->keys[tk->nkeys++];
+}
+
+/* Files every keyed rule of the type under its atoms' literals. */
+static bool file_rules(struct vg_type_keys *tk, size_t *ckeys, const struct req *req,
+		       const bool *keyed, size_t n)
+{
+	struct filing f = {.nwords = tk->nwords, .ok = true};
+
+	/* exact values first, so that their places in each key's set are final */
+	for (size_t i = 0; i < n && f.ok; i++)
+		for (size_t j = 0; keyed[i] && j < req[i].n && f.ok; j++) {
+			const struct atom *a = &req[i].a[j];
+
+			f.key = key_on(tk, ckeys, a);
+			f.ok = f.key &&
+			       (a->kind != ATOM_EXACT || add_to_set(&f.key->exact, a->check));
+		}
+	for (size_t k = 0; k < tk->nkeys && f.ok; k++) {
+		tk->keys[k].exact_row = calloc(tk->keys[k].exact.cap + 1, sizeof(uint32_t));
+		f.ok = tk->keys[k].exact_row != NULL;
+	}
+	for (f.rule = 0; f.rule < n && f.ok; f.rule++)
+		for (size_t j = 0; keyed[f.rule] && j < req[f.rule].n && f.ok; j++) {
+			f.key = key_on(tk, ckeys, &req[f.rule].a[j]);
+			file_atom(&f, &req[f.rule].a[j]);
+		}
+	return f.ok;
+}
+
+bool vg_keys_build(struct vg_ruleset *rs, uint16_t t)
+{
+	size_t n = rs->nby_type[t], ckeys = 0;
+	struct req *req = calloc(n, sizeof(*req));
+	bool *keyed = calloc(n, sizeof(*keyed)), ok;
+	struct slot_use *use = slot_uses(rs, t);
+	struct vg_type_keys *tk = calloc(1, sizeof(*tk));
+
+	ok = req && keyed && use && tk && choose_reqs(rs, t, use, req, keyed);
+	if (ok) {
+		tk->nwords = (n + 63) / 64;
+		tk->unkeyed = calloc(tk->nwords, sizeof(*tk->unkeyed));
+		ok = tk->unkeyed != NULL;
+	}
+	for (size_t i = 0; ok && i < n; i++)
+		if (!keyed[i])
+			tk->unkeyed[i / 64] |= 1ULL << (i % 64);
+	ok = ok && file_rules(tk, &ckeys, req, keyed, n);
+	free(req);
+	free(keyed);
+	free(use);
+	if (ok && tk->nkeys) {
+		rs->keys[t] = tk;
+		return true;
+	}
+	vg_keys_free(tk);
+	return ok;
+}
+
+void vg_keys_free(struct vg_type_keys *tk)
+{
+	if (!tk)
+		return;
+	for (size_t k = 0; k < tk->nkeys; k++) {
+		struct vg_rule_key *key = &tk->keys[k];
+
+		vg_strset_free(&key->exact);
+		free(key->exact_row);
+		free(key->start.v);
+		free(key->end.v);
+		for (size_t i = 0; i < key->nneedles; i++)
+			free(key->needles[i].s);
+		free(key->needles);
+		free(key->rows);
+	}
+	free(tk->keys);
+	free(tk->unkeyed);
+	free(tk);
+}
