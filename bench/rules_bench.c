@@ -4,12 +4,14 @@
  * path (decode -> process/fd state -> rules -> alerts to /dev/null) with
  * Falco's rule files loaded. Prints events/s on one core and ns/event.
  *
- *   rules_bench [-n EVENTS] [-R RUNS] [-m host|equal] [-k KIND] [-E] [-o ALERTS] [-r RULES]...
+ *   rules_bench [-n EVENTS] [-R RUNS] [-m host|equal] [-k KIND] [-E] [-F] [-o ALERTS] [-r RULES]...
  *
  * Exec events carry an environment, as the probe sends it; -E leaves it out
  * (the workload before it did: proc.env then falls back to /proc). -o
  * writes the alerts to a file instead of discarding them, to compare the
- * output of two builds (the figures then include the writes).
+ * output of two builds (the figures then include the writes). -F runs the
+ * full path alone, without the split and the per-kind figures: what a
+ * profiler should look at.
  *
  * Default rules: Falco's stable, incubating and sandbox files (93 rules),
  * from ../shared/anchors/falco-rules beside the source tree.
@@ -307,7 +309,7 @@ static void run_stage(struct stage *st, struct vg_pipeline *pl, const struct str
 static void usage(void)
 {
 	fprintf(stderr, "usage: rules_bench [-n EVENTS>0] [-R RUNS 1..16] [-m host|equal] "
-			"[-k exec|openat|connect|other] [-E] [-o ALERTS] [-r RULES]...\n");
+			"[-k exec|openat|connect|other] [-E] [-F] [-o ALERTS] [-r RULES]...\n");
 	exit(2);
 }
 
@@ -319,7 +321,7 @@ int main(int argc, char **argv)
 	const char *paths[16];
 	int npaths = 0, runs = 5, c, only = -1;
 	long total = 2000000;
-	bool equal = false, env = true;
+	bool equal = false, env = true, full_only = false;
 	const char *alerts_path = NULL;
 	struct vg_pipeline pl = {0};
 	struct vg_alerter alerter;
@@ -330,7 +332,7 @@ int main(int argc, char **argv)
 	size_t nkind[NKINDS] = {0};
 	FILE *sink;
 
-	while ((c = getopt(argc, argv, "n:R:r:m:k:Eo:")) != -1) {
+	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:")) != -1) {
 		if (c == 'n' && atol(optarg) > 0)
 			total = atol(optarg);
 		else if (c == 'R' && atoi(optarg) > 0 && atoi(optarg) <= 16)
@@ -343,6 +345,8 @@ int main(int argc, char **argv)
 			alerts_path = optarg; /* the alerts in full, to compare builds */
 		else if (c == 'E')
 			env = false; /* execs without env, as before the probe sent it */
+		else if (c == 'F')
+			full_only = true;
 		else if (c == 'k' && strcmp(kinds[kind_of(optarg)], optarg) == 0)
 			only = (int)kind_of(optarg); /* that kind alone, for profiling */
 		else
@@ -391,11 +395,13 @@ int main(int argc, char **argv)
 		{"+rules", sink_eval_only, &eo, 0, 0},
 		{"+alerts (full)", vg_sink_alerts, &alerter, 0, 0},
 	};
-	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+	for (size_t i = full_only ? 2 : 0; i < sizeof(st) / sizeof(st[0]); i++) {
 		run_stage(&st[i], &pl, &stream, total, runs, only);
 		printf("  %-15s median %6.0f ns/event CPU (%6.0f wall)\n", st[i].name,
 		       st[i].cpu * 1e9 / total, st[i].wall * 1e9 / total);
 	}
+	if (full_only)
+		goto out;
 	printf("split: decode+state %.0f ns, rule evaluation %.0f ns, alert output %.0f ns per "
 	       "event\n",
 	       st[0].cpu * 1e9 / total, (st[1].cpu - st[0].cpu) * 1e9 / total,
@@ -411,6 +417,7 @@ int main(int argc, char **argv)
 	printf("\nmatches: %.2f%% of events (rule_matching first); alerts written: %llu\n",
 	       100.0 * (double)eo.matches / ((double)total * runs),
 	       (unsigned long long)alerter.alerts);
+out:
 	printf("median: %.0f events/s per core, %.0f ns/event (wall: %.0f events/s)\n",
 	       total / st[2].cpu, st[2].cpu * 1e9 / total, total / st[2].wall);
 	vg_alerter_fini(&alerter);

@@ -32,16 +32,14 @@ void vg_jb_reset(struct vg_jbuf *b)
 		b->s[0] = '\0';
 }
 
-/* Room for n more bytes and the NUL. */
-static bool reserve(struct vg_jbuf *b, size_t n)
+/* Grows the buffer to hold n more bytes and the NUL. */
+static bool grow(struct vg_jbuf *b, size_t n)
 {
 	size_t cap = b->cap ? b->cap : 1024;
 	char *s;
 
 	if (b->oom)
 		return false;
-	if (b->len + n + 1 <= b->cap)
-		return true;
 	while (cap < b->len + n + 1)
 		cap *= 2;
 	s = realloc(b->s, cap);
@@ -54,7 +52,13 @@ static bool reserve(struct vg_jbuf *b, size_t n)
 	return true;
 }
 
-static void raw(struct vg_jbuf *b, const char *s, size_t n)
+/* Room for n more bytes and the NUL: almost always there once the buffer has grown. */
+static inline bool reserve(struct vg_jbuf *b, size_t n)
+{
+	return (b->len + n + 1 <= b->cap && !b->oom) || grow(b, n);
+}
+
+static inline void raw(struct vg_jbuf *b, const char *s, size_t n)
 {
 	if (!reserve(b, n))
 		return;
@@ -64,7 +68,7 @@ static void raw(struct vg_jbuf *b, const char *s, size_t n)
 }
 
 /* One byte: most of what raw() writes is a quote, a comma or a bracket. */
-static void raw_char(struct vg_jbuf *b, char c)
+static inline void raw_char(struct vg_jbuf *b, char c)
 {
 	if (!reserve(b, 1))
 		return;
@@ -121,28 +125,50 @@ void vg_jb_arr_end(struct vg_jbuf *b)
 }
 
 /*
+ * Whether none of the 8 bytes of w needs an escape: no byte below 0x20, no
+ * '"' and no '\\'. Each test is the exact "some byte is zero / less than n"
+ * trick: (x - 0x0101..*n) & ~x has a byte's high bit set only if some byte
+ * of x is below n; bytes of 0x80 and above never count.
+ */
+static inline bool plain_word(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+
+	return !((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high);
+}
+
+/*
  * json-c's escapes: the short forms for \b \n \r \t \f " and \, \u00XX
  * (lower-case hex) for the other control bytes; everything else, '/' and
- * bytes above 0x7e included, as it is.
+ * bytes above 0x7e included, as it is. Alert strings rarely hold any of
+ * these, so the scan goes a word at a time and copies runs in one piece.
  */
 void vg_jb_escape(struct vg_jbuf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	/* a table: most alert strings have nothing to escape, and this loop reads every byte */
-	static const bool plain[256] = {[0x20 ... 0x21] = true,
-					[0x23 ... 0x5b] = true,
-					[0x5d ... 0xff] = true}; /* not '"' (0x22), '\\' (0x5c) */
-	size_t start = 0;
+	size_t start = 0, i = 0;
+	uint64_t w;
 
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < len) {
+		unsigned char c;
 		char esc[6] = {'\\', 0, '0', '0', 0, 0};
 		size_t n = 2;
 
-		if (plain[c])
+		/* a tail shorter than a word is padded with plain bytes */
+		w = 0x6161616161616161ULL;
+		memcpy(&w, s + i, len - i < 8 ? len - i : 8);
+		if (plain_word(w)) {
+			i += len - i < 8 ? len - i : 8;
 			continue;
+		}
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
 		raw(b, s + start, i - start);
-		start = i + 1;
+		start = ++i;
 		switch (c) {
 		case '\b': esc[1] = 'b'; break;
 		case '\n': esc[1] = 'n'; break;

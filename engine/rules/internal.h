@@ -190,6 +190,8 @@ struct vg_ofmt {
 		char *lit; /* NULL for a field segment */
 		size_t litlen;
 		struct vg_cexpr *ex;
+		bool repeat;   /* the field of an earlier segment: output_fields has it once */
+		bool epoch_ns; /* evt.time*: output_fields carries epoch nanoseconds, as Falco's */
 	} * segs;
 	size_t n;
 };

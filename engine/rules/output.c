@@ -37,7 +37,14 @@ static bool add_seg(struct vg_ofmt *f, char *lit, size_t litlen, struct vg_cexpr
 	if (!s)
 		return false;
 	f->segs = s;
-	s[f->n++] = (struct vg_oseg){lit, litlen, ex};
+	s[f->n] = (struct vg_oseg){lit, litlen, ex, false, false};
+	if (ex) {
+		/* what output_fields needs per field, decided once here rather than per alert */
+		for (size_t k = 0; k < f->n; k++)
+			s[f->n].repeat |= !s[k].lit && strcmp(s[k].ex->text, ex->text) == 0;
+		s[f->n].epoch_ns = ex->kind == CX_FIELD && strncmp(ex->text, "evt.time", 8) == 0;
+	}
+	f->n++;
 	return true;
 }
 
@@ -293,26 +300,14 @@ static struct json_object *json_value(enum vg_ftype t, const struct vg_value *v)
 	}
 }
 
-/* An earlier segment of f names the same field: Falco's object has each key once. */
-static bool seen_before(const struct vg_ofmt *f, size_t i)
-{
-	const char *key = f->segs[i].ex->text;
-
-	for (size_t k = 0; k < i; k++)
-		if (!f->segs[k].lit && strcmp(f->segs[k].ex->text, key) == 0)
-			return true;
-	return false;
-}
-
 /* One field's values for this event; Falco's JSON carries evt.time* as epoch nanoseconds. */
 static const struct vg_xval *field_values(struct vg_ruleset *rs, const struct vg_cexpr *ex,
-					  const struct vg_eval_ctx *ctx)
+					  bool epoch_ns, const struct vg_eval_ctx *ctx)
 {
 	struct vg_xval *x = &rs->pool[0];
 
 	vg_eval_check_start(rs);
-	if (ex->kind == CX_FIELD && strncmp(ex->text, "evt.time", 8) == 0 && ctx && ctx->ev &&
-	    ctx->ev->hdr) {
+	if (epoch_ns && ctx && ctx->ev && ctx->ev->hdr) {
 		x->n = 0;
 		x->truncated = false;
 		x->type = VG_FT_U64;
@@ -332,9 +327,10 @@ int vg_rule_output_each(struct vg_ruleset *rs, const struct vg_rule *r,
 	for (size_t i = 0; i < r->ofmt.n && !rc; i++) {
 		const struct vg_oseg *s = &r->ofmt.segs[i];
 
-		if (s->lit || seen_before(&r->ofmt, i))
+		if (s->lit || s->repeat)
 			continue;
-		rc = fn(arg, s->ex->text, rs->pool ? field_values(rs, s->ex, ctx) : &missing);
+		rc = fn(arg, s->ex->text,
+			rs->pool ? field_values(rs, s->ex, s->epoch_ns, ctx) : &missing);
 	}
 	vg_eval_end(rs, started);
 	return rc;

@@ -48,6 +48,38 @@ static void test_every_byte_escapes_as_json_c(void **state)
 	vg_jb_free(&b);
 }
 
+/*
+ * The writer scans 8 bytes at a time: every byte, at every place of a
+ * word and of the tail, next to plain bytes below and above it (a borrow
+ * from one byte must not hide or fake another).
+ */
+static void test_every_byte_at_every_place(void **state)
+{
+	static const char fill[] = {'a', 0x7f, (char)0x80, (char)0xff, 0x20, 0x21, 0x23, 0x5d};
+	struct vg_jbuf b;
+
+	(void)state;
+	vg_jb_init(&b);
+	for (int c = 0; c < 256; c++)
+		for (size_t f = 0; f < sizeof(fill); f++)
+			for (size_t at = 0; at < 19; at++) {
+				char s[19];
+				json_object *o;
+
+				memset(s, fill[f], sizeof(s));
+				s[at] = (char)c;
+				o = json_object_new_string_len(s, sizeof(s));
+				vg_jb_reset(&b);
+				vg_jb_str(&b, s, sizeof(s));
+				if (strcmp(b.s, jc(o)) != 0)
+					fail_msg("byte 0x%02x at %zu among 0x%02x: writer %s, "
+						 "json-c %s",
+						 c, at, (unsigned char)fill[f], b.s, jc(o));
+				json_object_put(o);
+			}
+	vg_jb_free(&b);
+}
+
 static void test_document_as_json_c(void **state)
 {
 	json_object *o = json_object_new_object(), *arr = json_object_new_array();
@@ -145,6 +177,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_byte_escapes_as_json_c),
+		cmocka_unit_test(test_every_byte_at_every_place),
 		cmocka_unit_test(test_document_as_json_c),
 		cmocka_unit_test(test_long_values_grow_the_buffer),
 	};
