@@ -188,13 +188,35 @@ void vg_jb_escape(struct vg_jbuf *b, const char *s, size_t len)
 	raw(b, s + start, len - start);
 }
 
+/* Keys are short field and member names: copied and checked in one pass. */
+#define KEY_FAST_MAX 64
+
 void vg_jb_key(struct vg_jbuf *b, const char *key)
 {
+	size_t i = 0;
+	char *d;
+
 	sep(b);
-	raw_char(b, '"');
-	vg_jb_escape(b, key, strlen(key));
-	raw(b, "\":", 2);
 	b->after_key = true;
+	if (!reserve(b, KEY_FAST_MAX + 3))
+		return;
+	d = b->s + b->len;
+	*d++ = '"';
+	for (; i < KEY_FAST_MAX && key[i]; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if (c < 0x20 || c == '"' || c == '\\')
+			break;
+		d[i] = (char)c;
+	}
+	if (key[i]) {
+		/* something to escape, or long: the general way */
+		raw_char(b, '"');
+		vg_jb_escape(b, key, strlen(key));
+	} else {
+		b->len += i + 1;
+	}
+	raw(b, "\":", 2);
 }
 
 void vg_jb_str(struct vg_jbuf *b, const char *s, size_t len)

@@ -145,6 +145,40 @@ static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
 	return n->nvals == 1;
 }
 
+/* The one literal of an atom, or NULL for a set of them. */
+static const char *atom_literal(const struct atom *a, uint32_t *len)
+{
+	if (a->lit) {
+		*len = a->litlen;
+		return a->lit;
+	}
+	if (a->check->op == VG_OP_IN || a->check->op == VG_OP_INTERSECTS ||
+	    a->check->op == VG_OP_PMATCH)
+		return NULL;
+	*len = a->check->vals[0].len;
+	return a->check->vals[0].s;
+}
+
+/*
+ * Whether k, a single literal, tests for one an atom of r already tests
+ * for, on another field: evt.arg.name, evt.arg.path and evt.arg.oldpath
+ * are one path under the names different syscalls give it, so a rule that
+ * tries a suffix on each is not three times likelier to pass.
+ */
+static bool repeats_literal(const struct req *r, const struct req *k)
+{
+	const char *s, *t;
+	uint32_t slen, tlen;
+
+	if (k->n != 1 || !(s = atom_literal(&k->a[0], &slen)))
+		return false;
+	for (size_t j = 0; j < r->n; j++)
+		if (r->a[j].kind == k->a[0].kind && (t = atom_literal(&r->a[j], &tlen)) &&
+		    tlen == slen && memcmp(s, t, slen) == 0)
+			return true;
+	return false;
+}
+
 /* The necessary condition of the code at insn i, if it has one worth a lookup. */
 static bool insn_req(const struct vg_ruleset *rs, uint32_t i, const struct slot_use *use,
 		     struct req *out)
@@ -168,19 +202,22 @@ static bool insn_req(const struct vg_ruleset *rs, uint32_t i, const struct slot_
 	case CN_OR:
 		/* every child must be bounded: the union */
 		k = malloc(sizeof(*k));
+		if (!k)
+			return false;
 		out->n = 0;
 		out->p = 0;
-		for (uint32_t c = i + 1; k && c < in->end; c = rs->prog[c].end) {
+		for (uint32_t c = i + 1; c < in->end; c = rs->prog[c].end) {
 			if (!insn_req(rs, c, use, k) || out->n + k->n > KEY_MAX_ATOMS) {
 				free(k);
 				return false;
 			}
+			if (!repeats_literal(out, k))
+				out->p += k->p;
 			memcpy(out->a + out->n, k->a, k->n * sizeof(k->a[0]));
 			out->n += k->n;
-			out->p += k->p;
 		}
 		free(k);
-		return k && out->p < KEY_MAX_PASS;
+		return out->p < KEY_MAX_PASS;
 	default: return false;
 	}
 }
