@@ -751,9 +751,16 @@ static const uint64_t *candidates(struct vg_ruleset *rs, uint16_t type,
 		vg_eval_check_start(rs);
 		slot = field_slot(rs, key->slot, key->field, ctx);
 		v = rs->fvals + slot->off;
-		for (uint32_t i = 0; i < slot->n; i++)
-			vg_key_lookup(key, tk->nwords, v[i].s, v[i].len,
-				      vg_key_needs_hash(key) ? value_hash(rs, slot, v, i) : 0, c);
+		for (uint32_t i = 0; i < slot->n; i++) {
+			if (key->number)
+				vg_key_lookup(key, tk->nwords, (const char *)&v[i].u,
+					      sizeof(v[i].u),
+					      vg_hash((const char *)&v[i].u, sizeof(v[i].u)), c);
+			else
+				vg_key_lookup(
+					key, tk->nwords, v[i].s, v[i].len,
+					vg_key_needs_hash(key) ? value_hash(rs, slot, v, i) : 0, c);
+		}
 	}
 	return c;
 }

@@ -31,6 +31,7 @@ enum atom_kind {
 struct atom {
 	enum atom_kind kind;
 	uint32_t slot;
+	const struct vg_cexpr *field; /* the field slot holds */
 	const struct vg_cnode *check;
 	const char *lit;
 	uint32_t litlen;
@@ -45,6 +46,14 @@ struct req {
 
 /* What the rules of one event type do with a field slot. */
 struct slot_use {
+	/*
+	 * fd.directory and fd.filename are parts of fd.name: an exact test on
+	 * one is a prefix or suffix test on fd.name, so that one key on fd.name
+	 * serves the checks on all three, and the parts need not be read per event.
+	 */
+	const struct vg_cexpr *name_field; /* fd.name, when this slot is one of its parts */
+	uint32_t name_slot;
+	enum atom_kind name_kind;
 	bool weak;	  /* compared with two values or fewer: an exact test passes most events */
 	bool built;	  /* reading the field builds text (registry.h, VG_FF_BUILT) */
 	bool banned;	  /* a key on it would build the text for one rule that may not need it */
@@ -96,17 +105,42 @@ static bool glob_atom(const struct vg_cnode *n, struct atom *a)
 	return true;
 }
 
-/* The atom of a check that tests its field against string literals. */
+static bool is_integer(enum vg_ftype t)
+{
+	return t == VG_FT_U64 || t == VG_FT_S64 || t == VG_FT_BOOL || t == VG_FT_PORT ||
+	       t == VG_FT_RELTIME || t == VG_FT_ABSTIME;
+}
+
+/*
+ * A number that must equal one of a check's values: its 8 bytes are the
+ * literal. A flag says little: open_read and open_write test one on every
+ * open, and a flag that marks the unusual is no rarer to the guess.
+ */
+static bool number_req(const struct vg_cnode *n, struct req *out)
+{
+	if (n->op != VG_OP_EQ && n->op != VG_OP_IN)
+		return false;
+	out->a[0].kind = ATOM_EXACT;
+	out->n = n->nvals ? 1 : 0;
+	out->p = n->ltype == VG_FT_BOOL ? 0.5 : 0.01 + 0.001 * (double)n->nvals;
+	return true;
+}
+
+/* The atom of a check that tests its field against literals. */
 static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
 		      const struct slot_use *use, struct req *out)
 {
 	struct atom *a = &out->a[0];
 
 	if (n->kind != CN_CHECK || n->mod || n->rhs || n->lslot >= rs->nslots ||
-	    !vg_is_stringish(n->ltype) || use[n->lslot].banned)
+	    use[n->lslot].banned)
 		return false;
-	*a = (struct atom){.slot = n->lslot, .check = n};
+	*a = (struct atom){.slot = n->lslot, .field = n->lhs, .check = n};
 	out->n = 1;
+	if (is_integer(n->ltype))
+		return number_req(n, out);
+	if (!vg_is_stringish(n->ltype))
+		return false;
 	switch (n->op) {
 	case VG_OP_EQ:
 	case VG_OP_IN:
@@ -116,6 +150,11 @@ static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
 		a->kind = ATOM_EXACT;
 		out->p = exact_pass(&use[n->lslot], n->op == VG_OP_EQ ? 1 : n->set.n);
 		out->n = n->op == VG_OP_EQ || n->set.n ? 1 : 0; /* "in ()" never holds */
+		if (use[n->lslot].name_field) {
+			a->kind = use[n->lslot].name_kind;
+			a->slot = use[n->lslot].name_slot;
+			a->field = use[n->lslot].name_field;
+		}
 		return true;
 	case VG_OP_STARTSWITH:
 	case VG_OP_BSTARTSWITH: a->kind = ATOM_START; break;
@@ -152,8 +191,8 @@ static const char *atom_literal(const struct atom *a, uint32_t *len)
 		*len = a->litlen;
 		return a->lit;
 	}
-	if (a->check->op == VG_OP_IN || a->check->op == VG_OP_INTERSECTS ||
-	    a->check->op == VG_OP_PMATCH)
+	if (is_integer(a->check->ltype) || a->check->op == VG_OP_IN ||
+	    a->check->op == VG_OP_INTERSECTS || a->check->op == VG_OP_PMATCH)
 		return NULL;
 	*len = a->check->vals[0].len;
 	return a->check->vals[0].s;
@@ -273,21 +312,64 @@ static void or_row(const struct vg_rule_key *k, uint32_t row, size_t nwords, uin
 		cand[w] |= r[w];
 }
 
+/*
+ * Lays a built trie out for lookups, breadth first: a node's children take
+ * consecutive places, sorted by byte, so that a step scans one short run.
+ */
+static bool trie_layout(struct vg_key_trie *t)
+{
+	struct vg_key_trie_node *v = calloc(t->n + 1, sizeof(*v));
+	uint32_t *order = calloc(t->n + 1, sizeof(*order)), head = 0, tail = 1;
+
+	if (!v || !order) {
+		free(v);
+		free(order);
+		return false;
+	}
+	/* order[i]: the built node that takes place i */
+	for (; head < tail; head++) {
+		const struct vg_key_trie_node *o = &t->v[order[head]];
+		uint32_t first = tail;
+
+		for (uint32_t c = o->child; c; c = t->v[c].next) {
+			uint32_t j = tail++;
+
+			for (; j > first && t->v[order[j - 1]].byte > t->v[c].byte; j--)
+				order[j] = order[j - 1];
+			order[j] = c;
+		}
+		v[head] = (struct vg_key_trie_node){
+			.child = tail > first ? first : 0,
+			.nchild = tail - first,
+			.row = o->row,
+			.byte = o->byte,
+		};
+	}
+	free(order);
+	free(t->v);
+	t->v = v;
+	t->cap = t->n + 1;
+	return true;
+}
+
 /* Every literal s starts with (ends with, when rev) adds its rules. */
 static void trie_walk(const struct vg_rule_key *k, const struct vg_key_trie *t, size_t nwords,
 		      const char *s, uint32_t len, bool rev, uint64_t *cand)
 {
+	const struct vg_key_trie_node *v = t->v;
 	uint32_t at = 0;
 
 	for (uint32_t i = 0; i < len; i++) {
 		uint8_t b = (uint8_t)s[rev ? len - 1 - i : i];
+		uint32_t c = v[at].child, end = c + v[at].nchild;
 
-		for (at = t->v[at].child; at && t->v[at].byte != b; at = t->v[at].next)
-			;
-		if (!at)
+		while (c < end && v[c].byte < b)
+			c++;
+		if (c == end || v[c].byte != b)
 			return;
-		if (t->v[at].row)
-			or_row(k, t->v[at].row, nwords, cand);
+		at = c;
+		if (v[at].row)
+			or_row(k, v[at].row, nwords, cand);
 	}
 }
 
@@ -396,6 +478,12 @@ static void file_atom(struct filing *f, const struct atom *a)
 		file_literal(f, a->kind, a->lit, a->litlen);
 		return;
 	}
+	if (is_integer(n->ltype)) {
+		for (size_t i = 0; i < n->nvals && f->ok; i++)
+			file_literal(f, ATOM_EXACT, (const char *)&n->vals[i].u,
+				     sizeof(n->vals[i].u));
+		return;
+	}
 	if (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS || n->op == VG_OP_PMATCH) {
 		for (size_t e = 0; e < n->set.cap && f->ok; e++)
 			if (n->set.tab[e].s)
@@ -417,6 +505,12 @@ static bool is_exact_check(const struct vg_ruleset *rs, const struct vg_cnode *n
 
 static bool add_to_set(struct vg_strset *set, const struct vg_cnode *n)
 {
+	if (is_integer(n->ltype)) {
+		for (size_t i = 0; i < n->nvals; i++)
+			if (!vg_strset_add(set, (const char *)&n->vals[i].u, sizeof(n->vals[i].u)))
+				return false;
+		return true;
+	}
 	if (n->op == VG_OP_EQ)
 		return vg_strset_add(set, n->vals[0].s, n->vals[0].len);
 	for (size_t e = 0; e < n->set.cap; e++)
@@ -425,10 +519,45 @@ static bool add_to_set(struct vg_strset *set, const struct vg_cnode *n)
 	return true;
 }
 
+static bool field_named(const struct vg_cexpr *e, const char *name)
+{
+	return e->kind == CX_FIELD && !e->ref.arg && strcmp(e->ref.def->name, name) == 0;
+}
+
 /*
- * Per slot, whether type t's rules compare it with two values or fewer: an
- * exact test on it then passes most events (every open is of a file or a
- * directory) and keys nothing out. NULL when out of memory.
+ * Links fd.directory and fd.filename to fd.name when a check of type t
+ * reads fd.name (its slot and field are then at hand): a directory D is a
+ * prefix of the name (the name itself, or D/...), a base name F a suffix.
+ */
+static void link_name_parts(const struct vg_ruleset *rs, uint16_t t, struct slot_use *use)
+{
+	const struct vg_cexpr *name = NULL;
+
+	for (size_t r = 0; !name && r < rs->nby_type[t]; r++) {
+		uint32_t root = rs->by_type_prog[t][r * (VG_GUARDS + 1)];
+
+		for (uint32_t i = root; !name && i < rs->prog[root].end; i++)
+			if (rs->prog[i].kind == CN_CHECK && rs->prog[i].n->lslot < rs->nslots &&
+			    field_named(rs->prog[i].n->lhs, "fd.name"))
+				name = rs->prog[i].n->lhs;
+	}
+	for (size_t i = 0; name && i < rs->nslots; i++) {
+		const struct vg_slot_key *k = &rs->slot_keys[i];
+		bool dir = strcmp(k->def->name, "fd.directory") == 0;
+
+		if (k->arg || (!dir && strcmp(k->def->name, "fd.filename") != 0))
+			continue;
+		use[i].name_field = name;
+		use[i].name_slot = name->slot;
+		use[i].name_kind = dir ? ATOM_START : ATOM_END;
+	}
+}
+
+/*
+ * What type t's rules do with each slot: which slots an exact test says
+ * little about (compared with two values or fewer: every open is of a
+ * file or a directory), which build text, which are parts of fd.name.
+ * NULL when out of memory.
  */
 static struct slot_use *slot_uses(const struct vg_ruleset *rs, uint16_t t)
 {
@@ -454,6 +583,7 @@ static struct slot_use *slot_uses(const struct vg_ruleset *rs, uint16_t t)
 		free(use);
 		return NULL;
 	}
+	link_name_parts(rs, t, use);
 	return use;
 }
 
@@ -508,7 +638,8 @@ static struct vg_rule_key *key_on(struct vg_type_keys *tk, size_t *cap, const st
 		return NULL;
 	memset(&tk->keys[tk->nkeys], 0, sizeof(tk->keys[0]));
 	tk->keys[tk->nkeys].slot = a->slot;
-	tk->keys[tk->nkeys].field = a->check->lhs;
+	tk->keys[tk->nkeys].field = a->field;
+	tk->keys[tk->nkeys].number = is_integer(a->check->ltype);
 	return &tk->keys[tk->nkeys++];
 }
 
@@ -536,6 +667,9 @@ static bool file_rules(struct vg_type_keys *tk, size_t *ckeys, const struct req 
 			f.key = key_on(tk, ckeys, &req[f.rule].a[j]);
 			file_atom(&f, &req[f.rule].a[j]);
 		}
+	for (size_t k = 0; k < tk->nkeys && f.ok; k++)
+		f.ok = (!tk->keys[k].start.n || trie_layout(&tk->keys[k].start)) &&
+		       (!tk->keys[k].end.n || trie_layout(&tk->keys[k].end));
 	return f.ok;
 }
 

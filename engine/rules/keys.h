@@ -4,7 +4,7 @@
  * all, found from a few of the event's field values instead of running
  * every rule.
  *
- * Most rules can only hold when some string field has one of a few values,
+ * Most rules can only hold when some field has one of a few values,
  * starts or ends with one of a few literals, or contains one: "fd.name in
  * (sensitive_file_names) or fd.directory in (/etc/pam.d)", "proc.exe
  * startswith /dev/shm/", "fd.name endswith release_agent", "proc.cmdline
@@ -27,13 +27,17 @@ struct vg_ruleset;
 struct vg_cexpr;
 
 /*
- * Literals as a byte trie: first-child / next-sibling links in one array,
- * node 0 the root. A node where a literal ends names its row of rule bits.
+ * Literals as a byte trie in one array, node 0 the root. It is built with
+ * first-child / next-sibling links, then laid out so that each node's
+ * children sit next to each other, sorted by byte. A node where a literal
+ * ends names its row of rule bits.
  */
 struct vg_key_trie {
 	struct vg_key_trie_node {
-		uint32_t child, next; /* 0: none (the root is nobody's child) */
-		uint32_t row;	      /* 1 + the row of the rules a literal ending here needs */
+		uint32_t child;	 /* the first child (0: none; the root is nobody's child) */
+		uint32_t nchild; /* laid out: how many children follow child */
+		uint32_t next;	 /* while building: the next sibling */
+		uint32_t row;	 /* 1 + the row of the rules a literal ending here needs */
 		uint8_t byte;
 	} * v;
 	size_t n, cap;
@@ -43,6 +47,7 @@ struct vg_key_trie {
 struct vg_rule_key {
 	uint32_t slot; /* the field's per-event cache slot */
 	const struct vg_cexpr *field;
+	bool number;		  /* an integer field: its values' 8 bytes are looked up */
 	struct vg_strset exact;	  /* values the field must equal */
 	uint32_t *exact_row;	  /* per exact.tab entry: 1 + its row */
 	struct vg_key_trie start; /* literals the field must start with */

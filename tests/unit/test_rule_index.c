@@ -468,6 +468,12 @@ static const char *const synthetic[][2] = {
 	{"mixed or",
 	 "evt.type = openat and (fd.name startswith /etc/ or proc.name = cat or user.name = "
 	 "root)"},
+	{"number", "evt.type = execve and proc.vpid = 1"},
+	{"numbers", "evt.type in (execve, openat) and user.uid in (0, 33) and proc.name = cat"},
+	{"flag", "evt.type = execve and (proc.is_exe_from_memfd = true or proc.vpid = 1)"},
+	{"flag false",
+	 "evt.type = openat and evt.is_open_write = false and fd.name startswith /etc"},
+	{"number or path", "evt.type = openat and (fd.num = 3 or fd.name endswith .log)"},
 };
 
 static void test_synthetic_rules(void **state)
