@@ -134,11 +134,12 @@ static struct vg_fd *apply_open(struct vg_proc *p, struct vg_event *ev)
 	if (ret < 0 || !(e = vg_fd_put(p->fds, (int)ret)))
 		return NULL;
 	e->type = VG_FDT_FILE;
-	if (ev->path_abs)
-		e->name = strdup(ev->path_abs);
 	e->nameraw = dup_str(ev->var[VG_VAR_PATH]);
 	e->name_unresolved = ev->path_abs && !ev->path_resolved;
 	fill_from_kernel(e, ev);
+	/* the caller's path made absolute, where the kernel sent no name */
+	if (!e->name && ev->path_abs)
+		e->name = strdup(ev->path_abs);
 	e->cloexec = e->open_flags & O_CLOEXEC;
 	if (ev->sc->id == VG_SC_memfd_create) {
 		e->type = VG_FDT_FILE_V2;
