@@ -126,19 +126,19 @@ static void put_args(struct vg_jbuf *b, const char *args, uint32_t len)
 static void put_process(struct vg_jbuf *b, const struct vg_proc *p)
 {
 	vg_jb_obj_begin(b);
-	vg_jb_key(b, "pid");
+	VG_JB_KEY(b, "pid");
 	vg_jb_u64(b, p->pid);
-	vg_jb_key(b, "exec_id");
+	VG_JB_KEY(b, "exec_id");
 	vg_jb_cstr(b, p->exec_id);
-	vg_jb_key(b, "comm");
+	VG_JB_KEY(b, "comm");
 	vg_jb_cstr(b, p->comm);
-	vg_jb_key(b, "exe");
+	VG_JB_KEY(b, "exe");
 	vg_jb_cstr(b, p->exe);
-	vg_jb_key(b, "args");
+	VG_JB_KEY(b, "args");
 	put_args(b, p->args, p->args_len);
-	vg_jb_key(b, "uid");
+	VG_JB_KEY(b, "uid");
 	vg_jb_u64(b, p->uid);
-	vg_jb_key(b, "cgroup_id");
+	VG_JB_KEY(b, "cgroup_id");
 	vg_jb_u64(b, p->cgroup_id);
 	vg_jb_obj_end(b);
 }
@@ -151,13 +151,13 @@ static void put_ancestors(struct vg_jbuf *b, struct vg_proc_table *t, const stru
 	vg_jb_arr_begin(b);
 	for (int i = 0; i < VG_JSON_MAX_ANCESTORS && (a = vg_proc_parent(t, a)); i++) {
 		vg_jb_obj_begin(b);
-		vg_jb_key(b, "pid");
+		VG_JB_KEY(b, "pid");
 		vg_jb_u64(b, a->pid);
-		vg_jb_key(b, "exec_id");
+		VG_JB_KEY(b, "exec_id");
 		vg_jb_cstr(b, a->exec_id);
-		vg_jb_key(b, "exe");
+		VG_JB_KEY(b, "exe");
 		vg_jb_cstr(b, a->exe);
-		vg_jb_key(b, "comm");
+		VG_JB_KEY(b, "comm");
 		vg_jb_cstr(b, a->comm);
 		vg_jb_obj_end(b);
 	}
@@ -178,28 +178,28 @@ static void put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx
 	const struct vg_proc *p = ctx->proc;
 
 	vg_jb_obj_begin(b);
-	vg_jb_key(b, "event_type");
+	VG_JB_KEY(b, "event_type");
 	vg_jb_cstr(b, vg_event_type_name(ctx->ev->type));
 	if (ctx->container) {
 		json_object *k8s;
 
-		vg_jb_key(b, "container");
+		VG_JB_KEY(b, "container");
 		put_json(b, vg_container_json(ctx->container, &k8s));
 		if (k8s) {
-			vg_jb_key(b, "k8s");
+			VG_JB_KEY(b, "k8s");
 			put_json(b, k8s);
 		}
 	}
 	if (ctx->ev->hdr->flags & VG_HF_ENFORCE) {
-		vg_jb_key(b, "enforcement");
+		VG_JB_KEY(b, "enforcement");
 		put_json(b, vg_enforcement_json(ctx->ev));
 	}
 	if (p) {
-		vg_jb_key(b, "exec_id");
+		VG_JB_KEY(b, "exec_id");
 		vg_jb_cstr(b, p->exec_id);
-		vg_jb_key(b, "process");
+		VG_JB_KEY(b, "process");
 		put_process(b, p);
-		vg_jb_key(b, "ancestors");
+		VG_JB_KEY(b, "ancestors");
 		put_ancestors(b, a->procs, p);
 	}
 	vg_jb_obj_end(b);
@@ -290,22 +290,22 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	}
 	vg_jb_reset(b);
 	vg_jb_obj_begin(b);
-	vg_jb_key(b, "hostname");
+	VG_JB_KEY(b, "hostname");
 	vg_jb_cstr(b, a->hostname);
 	text_len = output_text(a, r, ctx);
-	vg_jb_key(b, "output");
+	VG_JB_KEY(b, "output");
 	vg_jb_str(b, a->text, text_len);
-	vg_jb_key(b, "output_fields");
+	VG_JB_KEY(b, "output_fields");
 	vg_jb_obj_begin(b);
 	vg_rule_output_each(a->rules, r, ctx, put_field, b);
 	vg_jb_obj_end(b);
-	vg_jb_key(b, "priority");
+	VG_JB_KEY(b, "priority");
 	vg_jb_cstr(b, prio);
-	vg_jb_key(b, "rule");
+	VG_JB_KEY(b, "rule");
 	vg_jb_cstr(b, vg_rule_name(r));
-	vg_jb_key(b, "source");
+	VG_JB_KEY(b, "source");
 	vg_jb_cstr(b, vg_rule_source(r));
-	vg_jb_key(b, "tags");
+	VG_JB_KEY(b, "tags");
 	vg_jb_arr_begin(b);
 	for (size_t i = 0; i < n; i++)
 		vg_jb_cstr(b, tags[i]);
@@ -313,9 +313,9 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	/* vg_format_time's form, from the cached second */
 	set_second(a, (time_t)(ns / 1000000000ull));
 	memcpy(time + put_nanos(time, a->date, (uint32_t)(ns % 1000000000ull)), "Z", 2);
-	vg_jb_key(b, "time");
+	VG_JB_KEY(b, "time");
 	vg_jb_cstr(b, time);
-	vg_jb_key(b, "vigil");
+	VG_JB_KEY(b, "vigil");
 	put_vigil_extras(a, ctx);
 	vg_jb_obj_end(b);
 	if (b->oom)
@@ -347,33 +347,33 @@ static void self_protection_alert(struct vg_alerter *a, const struct vg_eval_ctx
 			    what, info->target_pid, ev->hdr->comm, ev->hdr->pid, ev->hdr->uid);
 	vg_jb_reset(b);
 	vg_jb_obj_begin(b);
-	vg_jb_key(b, "hostname");
+	VG_JB_KEY(b, "hostname");
 	vg_jb_cstr(b, a->hostname);
-	vg_jb_key(b, "output");
+	VG_JB_KEY(b, "output");
 	vg_jb_str(b, text, (size_t)text_len);
-	vg_jb_key(b, "output_fields");
+	VG_JB_KEY(b, "output_fields");
 	vg_jb_obj_begin(b);
-	vg_jb_key(b, "proc.name");
+	VG_JB_KEY(b, "proc.name");
 	vg_jb_str(b, ev->hdr->comm, comm_len);
-	vg_jb_key(b, "proc.pid");
+	VG_JB_KEY(b, "proc.pid");
 	vg_jb_u64(b, ev->hdr->pid);
-	vg_jb_key(b, "user.uid");
+	VG_JB_KEY(b, "user.uid");
 	vg_jb_u64(b, ev->hdr->uid);
 	vg_jb_obj_end(b);
-	vg_jb_key(b, "priority");
+	VG_JB_KEY(b, "priority");
 	vg_jb_cstr(b, "Critical");
-	vg_jb_key(b, "rule");
+	VG_JB_KEY(b, "rule");
 	vg_jb_cstr(b, "vigil self-protection");
-	vg_jb_key(b, "source");
+	VG_JB_KEY(b, "source");
 	vg_jb_cstr(b, "syscall");
-	vg_jb_key(b, "tags");
+	VG_JB_KEY(b, "tags");
 	vg_jb_arr_begin(b);
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
 		vg_jb_cstr(b, tags[i]);
 	vg_jb_arr_end(b);
-	vg_jb_key(b, "time");
+	VG_JB_KEY(b, "time");
 	vg_jb_cstr(b, time);
-	vg_jb_key(b, "vigil");
+	VG_JB_KEY(b, "vigil");
 	put_vigil_extras(a, ctx);
 	vg_jb_obj_end(b);
 	if (!b->oom)

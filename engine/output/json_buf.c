@@ -138,85 +138,101 @@ static inline bool plain_word(uint64_t w)
 	return !((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high);
 }
 
+/* The bytes escape_byte writes otherwise: control bytes, '"' and '\\'. */
+static const bool special[256] = {[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true};
+
+/* How many bytes at the start of s need no escape: whole words while they are clean. */
+static size_t plain_run(const char *s, size_t len)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (!plain_word(w))
+			break;
+	}
+	while (i < len && !special[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
 /*
- * json-c's escapes: the short forms for \b \n \r \t \f " and \, \u00XX
- * (lower-case hex) for the other control bytes; everything else, '/' and
- * bytes above 0x7e included, as it is. Alert strings rarely hold any of
- * these, so the scan goes a word at a time and copies runs in one piece.
+ * json-c's escape of c: the short forms for \b \n \r \t \f " and \, \u00XX
+ * (lower-case hex) for the other control bytes.
+ */
+static void escape_byte(struct vg_jbuf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[6] = {'\\', 0, '0', '0', 0, 0};
+	size_t n = 2;
+
+	switch (c) {
+	case '\b': esc[1] = 'b'; break;
+	case '\n': esc[1] = 'n'; break;
+	case '\r': esc[1] = 'r'; break;
+	case '\t': esc[1] = 't'; break;
+	case '\f': esc[1] = 'f'; break;
+	case '"': esc[1] = '"'; break;
+	case '\\': esc[1] = '\\'; break;
+	default:
+		esc[1] = 'u';
+		esc[4] = hex[c >> 4];
+		esc[5] = hex[c & 0xf];
+		n = 6;
+	}
+	raw(b, esc, n);
+}
+
+/*
+ * Everything but the bytes escape_byte handles, '/' and bytes above 0x7e
+ * included, is written as it is. Alert strings rarely hold any of those,
+ * so clean runs are found a word at a time and copied in one piece.
  */
 void vg_jb_escape(struct vg_jbuf *b, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t start = 0, i = 0;
-	uint64_t w;
+	while (len) {
+		size_t n = plain_run(s, len);
 
-	while (i < len) {
-		unsigned char c;
-		char esc[6] = {'\\', 0, '0', '0', 0, 0};
-		size_t n = 2;
-
-		/* a tail shorter than a word is padded with plain bytes */
-		w = 0x6161616161616161ULL;
-		memcpy(&w, s + i, len - i < 8 ? len - i : 8);
-		if (plain_word(w)) {
-			i += len - i < 8 ? len - i : 8;
-			continue;
-		}
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			i++;
-			continue;
-		}
-		raw(b, s + start, i - start);
-		start = ++i;
-		switch (c) {
-		case '\b': esc[1] = 'b'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		default:
-			esc[1] = 'u';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			n = 6;
-		}
-		raw(b, esc, n);
+		raw(b, s, n);
+		if (n == len)
+			return;
+		escape_byte(b, (unsigned char)s[n]);
+		s += n + 1;
+		len -= n + 1;
 	}
-	raw(b, s + start, len - start);
 }
 
 /* Keys are short field and member names: copied and checked in one pass. */
-#define KEY_FAST_MAX 64
-
-void vg_jb_key(struct vg_jbuf *b, const char *key)
+void vg_jb_key_n(struct vg_jbuf *b, const char *key, size_t len)
 {
 	size_t i = 0;
 	char *d;
 
 	sep(b);
 	b->after_key = true;
-	if (!reserve(b, KEY_FAST_MAX + 3))
+	if (!reserve(b, len + 3))
 		return;
 	d = b->s + b->len;
 	*d++ = '"';
-	for (; i < KEY_FAST_MAX && key[i]; i++) {
-		unsigned char c = (unsigned char)key[i];
-
-		if (c < 0x20 || c == '"' || c == '\\')
-			break;
-		d[i] = (char)c;
-	}
-	if (key[i]) {
-		/* something to escape, or long: the general way */
-		raw_char(b, '"');
-		vg_jb_escape(b, key, strlen(key));
-	} else {
-		b->len += i + 1;
-	}
+	for (; i < len && !special[(unsigned char)key[i]]; i++)
+		d[i] = key[i];
+	b->len += i + 1;
+	if (i < len)
+		vg_jb_escape(b, key + i, len - i); /* something to escape: the general way */
 	raw(b, "\":", 2);
+}
+
+void vg_jb_key_quoted(struct vg_jbuf *b, const char *quoted, size_t len)
+{
+	sep(b);
+	b->after_key = true;
+	raw(b, quoted, len);
+}
+
+void vg_jb_key(struct vg_jbuf *b, const char *key)
+{
+	vg_jb_key_n(b, key, strlen(key));
 }
 
 void vg_jb_str(struct vg_jbuf *b, const char *s, size_t len)

@@ -37,6 +37,11 @@ void vg_jb_arr_begin(struct vg_jbuf *b);
 void vg_jb_arr_end(struct vg_jbuf *b);
 /* An object key; the next call writes its value. */
 void vg_jb_key(struct vg_jbuf *b, const char *key);
+void vg_jb_key_n(struct vg_jbuf *b, const char *key, size_t len);
+/* A key already quoted and followed by its colon, with nothing to escape. */
+void vg_jb_key_quoted(struct vg_jbuf *b, const char *quoted, size_t len);
+/* A key written in the source, which must need no escape: quoted at compile time. */
+#define VG_JB_KEY(b, lit) vg_jb_key_quoted(b, "\"" lit "\":", sizeof(lit) + 2)
 
 void vg_jb_str(struct vg_jbuf *b, const char *s, size_t len);
 /* A NUL-terminated string, or null for NULL. */

@@ -95,6 +95,7 @@ static void test_document_as_json_c(void **state)
 	json_object_object_add(o, "t", json_object_new_boolean(1));
 	json_object_object_add(o, "f", json_object_new_boolean(0));
 	json_object_object_add(o, "n", NULL);
+	json_object_object_add(o, "a long key with\ta tab late", json_object_new_string("x"));
 	json_object_object_add(o, "empty", json_object_new_array());
 	json_object_object_add(o, "eo", json_object_new_object());
 	json_object_array_add(arr, json_object_new_string(""));
@@ -111,7 +112,7 @@ static void test_document_as_json_c(void **state)
 	vg_jb_u64(&b, UINT64_MAX);
 	vg_jb_key(&b, "i");
 	vg_jb_i64(&b, INT64_MIN);
-	vg_jb_key(&b, "neg");
+	VG_JB_KEY(&b, "neg");
 	vg_jb_i64(&b, -1);
 	vg_jb_key(&b, "zero");
 	vg_jb_u64(&b, 0);
@@ -121,7 +122,9 @@ static void test_document_as_json_c(void **state)
 	vg_jb_bool(&b, false);
 	vg_jb_key(&b, "n");
 	vg_jb_cstr(&b, NULL);
-	vg_jb_key(&b, "empty");
+	vg_jb_key(&b, "a long key with\ta tab late");
+	vg_jb_cstr(&b, "x");
+	VG_JB_KEY(&b, "empty");
 	vg_jb_arr_begin(&b);
 	vg_jb_arr_end(&b);
 	vg_jb_key(&b, "eo");
@@ -132,7 +135,7 @@ static void test_document_as_json_c(void **state)
 	vg_jb_str(&b, "", 0);
 	vg_jb_i64(&b, 7);
 	vg_jb_obj_begin(&b);
-	vg_jb_key(&b, "d");
+	VG_JB_KEY(&b, "d");
 	{
 		json_object *d = json_object_new_double(0.5);
 
