@@ -3,6 +3,8 @@
 #ifndef VIGIL_FIELDS_UTIL_H
 #define VIGIL_FIELDS_UTIL_H
 
+#include <string.h>
+
 #include "decode/decode.h"
 #include "fields/registry.h"
 #include "state/proc_table.h"
@@ -18,6 +20,27 @@
 		n, VG_FT_##t, VG_FARG_##a, 0, d, NULL                                              \
 	}
 #define VG_FIELDS_COUNT(arr) (sizeof(arr) / sizeof((arr)[0]))
+
+/*
+ * Copies n bytes with each NUL made a space: an argv or an environment as
+ * one line. Sixteen bytes a step through the compiler's vector extension
+ * (SSE2, NEON), without a branch per byte: proc.env is a kilobyte or more.
+ */
+static inline void vg_fx_copy_line(char *dst, const char *src, size_t n)
+{
+	typedef unsigned char v16 __attribute__((vector_size(16)));
+	size_t i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		v16 v;
+
+		memcpy(&v, src + i, 16);
+		v |= (v16)(v == 0) & 0x20;
+		memcpy(dst + i, &v, 16);
+	}
+	for (; i < n; i++)
+		dst[i] = src[i] ? src[i] : ' ';
+}
 
 /* The n-th ancestor of the event's process (0 = itself), or NULL. */
 struct vg_proc *vg_fx_ancestor(const struct vg_eval_ctx *ctx, int64_t n);

@@ -59,44 +59,47 @@ const char *vg_fx_proc_exe(const struct vg_proc *p, struct vg_scratch *s, uint32
 	return NULL;
 }
 
-const char *vg_fx_proc_args(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len)
+/* Where argv[1..] starts in p's args and how long it is, its last NUL dropped; 0 when none. */
+static size_t args_after_first(const struct vg_proc *p, size_t *start)
 {
 	size_t first, n;
-	char *out;
 
-	if (!p->args || !p->args_len) {
-		*len = 0;
-		return "";
-	}
+	if (!p->args || !p->args_len)
+		return 0;
 	first = strnlen(p->args, p->args_len);
-	if (first + 1 >= p->args_len) {
-		*len = 0;
-		return "";
-	}
+	if (first + 1 >= p->args_len)
+		return 0;
 	n = p->args_len - first - 1;
-	/* drop the trailing NUL of the last argument */
 	while (n && p->args[first + 1 + n - 1] == '\0')
 		n--;
+	*start = first + 1;
+	return n;
+}
+
+const char *vg_fx_proc_args(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len)
+{
+	size_t start = 0, n = args_after_first(p, &start);
+	char *out;
+
+	*len = 0;
+	if (!n)
+		return "";
 	out = vg_scratch_alloc(s, n);
 	if (!out)
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		char c = p->args[first + 1 + i];
-
-		out[i] = c ? c : ' ';
-	}
+	vg_fx_copy_line(out, p->args + start, n);
 	*len = (uint32_t)n;
 	return out;
 }
 
 const char *vg_fx_proc_cmdline(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len)
 {
-	uint32_t nlen = 0, alen = 0;
+	uint32_t nlen = 0;
 	const char *name = vg_fx_proc_name(p, &nlen);
-	const char *args = vg_fx_proc_args(p, s, &alen);
+	size_t start = 0, alen = args_after_first(p, &start);
 	char *out;
 
-	if (!name || !args)
+	if (!name)
 		return NULL;
 	out = vg_scratch_alloc(s, nlen + (alen ? 1 + alen : 0));
 	if (!out)
@@ -104,9 +107,9 @@ const char *vg_fx_proc_cmdline(const struct vg_proc *p, struct vg_scratch *s, ui
 	memcpy(out, name, nlen);
 	if (alen) {
 		out[nlen] = ' ';
-		memcpy(out + nlen + 1, args, alen);
+		vg_fx_copy_line(out + nlen + 1, p->args + start, alen);
 	}
-	*len = nlen + (alen ? 1 + alen : 0);
+	*len = (uint32_t)(nlen + (alen ? 1 + alen : 0));
 	return out;
 }
 
@@ -615,10 +618,7 @@ static void put_env_all(const char *e, uint32_t n, struct vg_fenv *env, struct v
 	o = vg_scratch_alloc(&env->scratch, n);
 	if (!o)
 		return;
-	/* a kilobyte or more with a NUL every few dozen bytes: copy, then patch the NULs */
-	memcpy(o, e, n);
-	for (char *z = memchr(o, '\0', n); z; z = memchr(z + 1, '\0', n - (size_t)(z + 1 - o)))
-		*z = ' ';
+	vg_fx_copy_line(o, e, n);
 	vg_xval_str(out, o, n);
 }
 

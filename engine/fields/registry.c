@@ -181,11 +181,6 @@ void vg_field_extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *
 		ref->def->extract(ref, ctx, env, out);
 }
 
-void vg_scratch_reset(struct vg_scratch *s)
-{
-	s->used = 0;
-}
-
 char *vg_scratch_alloc(struct vg_scratch *s, size_t n)
 {
 	char *p;

@@ -164,7 +164,11 @@ void vg_field_extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *
 		      struct vg_fenv *env, struct vg_xval *out);
 
 /* ---- helpers for extractors ---- */
-void vg_scratch_reset(struct vg_scratch *s);
+/* Inline: the evaluator resets the transformer scratch before every check. */
+static inline void vg_scratch_reset(struct vg_scratch *s)
+{
+	s->used = 0;
+}
 /* n bytes plus a NUL; NULL when the arena is full. */
 char *vg_scratch_alloc(struct vg_scratch *s, size_t n);
 /* Copies n bytes into the arena, NUL-terminated. */

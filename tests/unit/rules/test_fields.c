@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields/fields_util.h"
 #include "fields/registry.h"
 #include "helpers.h"
 
@@ -112,6 +113,32 @@ static void test_scratch(void **state)
 	assert_string_equal(vg_scratch_copy(&s, "abcdef", 3), "abc");
 }
 
+/*
+ * An argv or environment made one line: every NUL a space, every other
+ * byte as it was, at every length around the 16-byte steps and with NULs
+ * and 0x20 / 0xa0 / 0x80 bytes (which must stay) at every place.
+ */
+static void test_copy_line(void **state)
+{
+	static const char fill[] = {'a', 0x20, (char)0xa0, (char)0x80, 0x01, (char)0xff};
+	char src[70], dst[72], want[70];
+
+	(void)state;
+	for (size_t len = 0; len <= sizeof(src); len++)
+		for (size_t f = 0; f < sizeof(fill); f++)
+			for (size_t z = 0; z <= len; z++) {
+				memset(src, fill[f], sizeof(src));
+				for (size_t i = z; i < len; i += 7)
+					src[i] = '\0'; /* NULs from z on, every 7th */
+				for (size_t i = 0; i < len; i++)
+					want[i] = src[i] ? src[i] : ' ';
+				memset(dst, 'X', sizeof(dst));
+				vg_fx_copy_line(dst, src, len);
+				assert_memory_equal(dst, want, len);
+				assert_int_equal(dst[len], 'X'); /* nothing written past n */
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_bind),
 		cmocka_unit_test(test_userdb),
 		cmocka_unit_test(test_scratch),
+		cmocka_unit_test(test_copy_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
