@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Rule keys (keys.h): deriving each rule's necessary condition on string
- * fields from its program, filing the rules under the literals of that
- * condition, and the per-event lookup.
+ * Rule keys (keys.h): deriving each rule's necessary condition on its
+ * fields' values from its program, filing the rules under the literals of
+ * that condition, and the per-event lookup.
  */
 #include "rules/keys.h"
 
