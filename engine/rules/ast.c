@@ -251,8 +251,14 @@ static void print_node(struct vg_sb *b, const struct vg_ast *n)
 		vg_sb_putc(b, ')');
 		break;
 	case VG_AST_NOT:
-		vg_sb_puts(b, "not ");
+		/*
+		 * "not not x" parses as x (the parser cancels negations in a row):
+		 * a negated negation, as "not(not x)" gives, keeps its parentheses
+		 */
+		vg_sb_puts(b, n->kids[0]->kind == VG_AST_NOT ? "not (" : "not ");
 		print_node(b, n->kids[0]);
+		if (n->kids[0]->kind == VG_AST_NOT)
+			vg_sb_putc(b, ')');
 		break;
 	case VG_AST_MACRO: vg_sb_puts(b, n->name); break;
 	case VG_AST_CHECK:

@@ -87,6 +87,10 @@ static void test_precedence_and_grouping(void **state)
 	assert_canon("(a or b) and c", "((a or b) and c)");
 	assert_canon("not a and b", "(not a and b)");
 	assert_canon("not not a", "a");
+	/* found by fuzz_condition: a negated negation must print as one again */
+	assert_canon("not(not notp)", "not (not notp)");
+	assert_canon("not (not notp)", "not (not notp)");
+	assert_canon("not (not (not a))", "not (not (not a))");
 	assert_canon("not(a or b)", "not (a or b)");
 	assert_canon("a and(b)", "(a and b)");
 	assert_canon("a and not(b)", "(a and not b)");
