@@ -2,17 +2,39 @@
 /*
  * libFuzzer target: arbitrary bytes as a rules file. Loads, compiles, and
  * when rules compiled, evaluates them against a fixed event and renders
- * their outputs. Any crash, leak or sanitizer report is a finding.
+ * their outputs. Any crash, leak or sanitizer report is a finding, and so
+ * is a rule the indexed evaluation (rule keys, per-type programs) picks
+ * differently from the rule's own condition: the fuzzer aborts on it.
  */
 #include <json-c/json.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "fuzz_common.h"
 #include "rules/loader.h"
 #include "rules/output.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FZ_MAX_RULES 256
+
+struct picked {
+	const struct vg_ruleset *rs;
+	bool by_index[FZ_MAX_RULES];
+};
+
+static bool pick(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
+{
+	struct picked *p = arg;
+
+	(void)ctx;
+	for (size_t i = 0; i < vg_ruleset_rule_count(p->rs) && i < FZ_MAX_RULES; i++)
+		if (vg_ruleset_rule(p->rs, i) == r)
+			p->by_index[i] = true;
+	return true;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,12 +51,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vg_ruleset_load_string(rs, "fuzz.yaml", (const char *)data, size);
 	vg_ruleset_compile(rs);
 	fz_world(&ctx);
-	vg_ruleset_eval(rs, &ctx, NULL, NULL);
+	struct picked picked = {.rs = rs};
+
+	vg_ruleset_eval(rs, &ctx, pick, &picked);
 	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++) {
 		const struct vg_rule *r = vg_ruleset_rule(rs, i);
 		struct json_object *obj = json_object_new_object();
+		bool own = vg_rule_enabled(r) && vg_rule_eval(rs, r, &ctx);
 
-		vg_rule_eval(rs, r, &ctx);
+		if (i < FZ_MAX_RULES && own != picked.by_index[i]) {
+			fprintf(stderr, "rule %zu (%s): index %d, own condition %d\n", i,
+				vg_rule_name(r), picked.by_index[i], own);
+			abort();
+		}
 		vg_rule_render_output(rs, r, &ctx, buf, sizeof(buf));
 		if (obj) {
 			vg_rule_output_fields(rs, r, &ctx, obj);
