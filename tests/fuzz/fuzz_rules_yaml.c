@@ -43,6 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    .group_path = "/nonexistent",
 				    .scratch_bytes = 65536};
 	struct vg_ruleset *rs = vg_ruleset_new(&o);
+	struct picked picked = {.rs = rs};
 	struct vg_eval_ctx ctx;
 	char buf[256];
 
@@ -51,8 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vg_ruleset_load_string(rs, "fuzz.yaml", (const char *)data, size);
 	vg_ruleset_compile(rs);
 	fz_world(&ctx);
-	struct picked picked = {.rs = rs};
-
 	vg_ruleset_eval(rs, &ctx, pick, &picked);
 	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++) {
 		const struct vg_rule *r = vg_ruleset_rule(rs, i);
