@@ -187,15 +187,12 @@ int main(int argc, char **argv)
 			if (*end || !(churn_rate >= 1 && churn_rate <= 1e7))
 				usage();
 			break;
-		case 'd':
-			dir = optarg;
-			break;
-		default:
-			usage();
+		case 'd': dir = optarg; break;
+		default: usage();
 		}
 	}
-	struct counters *c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct counters *c =
+		mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (c == MAP_FAILED) {
 		perror("soak_load: mmap");
 		return 1;

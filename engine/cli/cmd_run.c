@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/file_trust.h"
 #include "cli/enforcement.h"
 #include "cli/engine_metrics.h"
 #include "cli/kernel_apply.h"
@@ -511,6 +512,8 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 		return -1;
 	}
 	ops->cfg_loaded = true;
+	if (access(path, F_OK) == 0)
+		vg_file_trust_warn(path);
 	if (gethostname(ops->hostname, sizeof(ops->hostname) - 1) != 0)
 		strcpy(ops->hostname, "unknown");
 	/* command-line options win over the file */

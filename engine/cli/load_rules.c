@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/file_trust.h"
 #include "config/config.h"
 #include "rules/loader.h"
 
@@ -80,8 +81,10 @@ struct vg_ruleset *vg_cli_load_rules_cfg(const char *const *paths, int n,
 			snprintf(err, errlen, "out of memory for the rules");
 		return NULL;
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		vg_file_trust_warn(paths[i]);
 		vg_ruleset_load_path(rs, paths[i]);
+	}
 	if (vg_ruleset_error_count(rs) == 0)
 		vg_ruleset_compile(rs);
 	if (vg_ruleset_error_count(rs) == 0 && cfg)
