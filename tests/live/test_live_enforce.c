@@ -448,7 +448,9 @@ static void cg_setup(const char *mount, const char *const subs[], size_t n)
 {
 	char p[512];
 
-	snprintf(cgroot, sizeof(cgroot), "%s/vigil-enforce-%d", mount, getpid());
+	if (snprintf(cgroot, sizeof(cgroot), "%s/vigil-enforce-%d", mount, getpid()) >=
+	    (int)sizeof(cgroot))
+		fail_msg("cgroup path too long under %s", mount);
 	if (mkdir(cgroot, 0755) != 0)
 		fail_msg("mkdir %s: %s", cgroot, strerror(errno));
 	for (size_t i = 0; i < n; i++) {

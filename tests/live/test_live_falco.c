@@ -503,8 +503,9 @@ static void install_as(const char *name, char *out, size_t len)
 {
 	char cmd[1400];
 
-	snprintf(out, len, "%s/%s", dir, name);
-	snprintf(cmd, sizeof(cmd), "cp %s %s && chmod 755 %s", self_exe, out, out);
+	assert_true(snprintf(out, len, "%s/%s", dir, name) < (int)len);
+	assert_true(snprintf(cmd, sizeof(cmd), "cp %s %s && chmod 755 %s", self_exe, out, out) <
+		    (int)sizeof(cmd));
 	assert_int_equal(system(cmd), 0);
 }
 

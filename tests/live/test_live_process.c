@@ -77,7 +77,9 @@ static pid_t spawn(const char *const argv[], const char *cgroup_dir)
 			char path[PATH_MAX];
 			FILE *f;
 
-			snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup_dir);
+			if (snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup_dir) >=
+			    (int)sizeof(path))
+				_exit(120);
 			f = fopen(path, "w");
 			if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f) != 0)
 				_exit(120);
