@@ -44,7 +44,7 @@ function(vigil_bpf_skeleton name)
   add_custom_command(
     OUTPUT ${skel}
     COMMAND ${BPF_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${VIGIL_BPF_ARCH}
-            -Wall -Werror -std=gnu11
+            -Wall $<$<BOOL:${VIGIL_WERROR}>:-Werror> -std=gnu11
             -I${VIGIL_BPF_GEN} -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_SOURCE_DIR}/probes
             -c ${src} -o ${obj}
     COMMAND ${BPFTOOL} gen object ${lnk} ${obj}

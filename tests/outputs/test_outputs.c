@@ -549,7 +549,8 @@ static int count_markers(const char *dir)
 	FILE *p;
 	int n = -1;
 
-	snprintf(cmd, sizeof(cmd), "ls '%s' | grep -c '^mark\\.'", dir);
+	if (snprintf(cmd, sizeof(cmd), "ls '%s' | grep -c '^mark\\.'", dir) >= (int)sizeof(cmd))
+		return -1;
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
