@@ -132,7 +132,7 @@ try:
 
     v.send_signal(signal.SIGTERM)
     T.eq(v.wait(timeout=60), 0, "exit status after SIGTERM")
-    T.check("output http: sent=" in log(), "outputs' counters printed at exit")
+    T.check("output http: accepted=" in log(), "outputs' counters printed at exit")
     posted = [a for _, _, b in r.records for a in json.loads(b)]
     in_files = alerts(f"{D}/alerts.json.1") + alerts(f"{D}/alerts.json")
     T.eq(len(posted), len(in_files), "the HTTP receiver got what the file got")

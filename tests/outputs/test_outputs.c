@@ -134,7 +134,7 @@ static void test_file_basic(void **state)
 {
 	char path[PATH_MAX];
 	struct vg_output_config c;
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	int ts[200], seqs[200], n = 0;
 	struct stats_one s;
@@ -189,7 +189,7 @@ static void test_file_rotation_concurrent(void **state)
 	const uint64_t max_bytes = 64 * 1024;
 	char path[PATH_MAX], p[PATH_MAX + 16];
 	struct vg_output_config c;
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	struct submitter sub[THREADS];
 	pthread_t th[THREADS];
@@ -251,7 +251,7 @@ static void test_file_rotation_keep(void **state)
 	enum { N = 3000 };
 	char path[PATH_MAX], p[PATH_MAX + 16];
 	struct vg_output_config c;
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	static int ts[N], seqs[N];
 	int n = 0;
@@ -284,7 +284,7 @@ static void test_file_reopen(void **state)
 {
 	char path[PATH_MAX], moved[PATH_MAX + 8];
 	struct vg_output_config c;
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	int ts[64], seqs[64], n = 0;
 
@@ -315,7 +315,7 @@ static void test_file_reopen(void **state)
 static void test_file_bad_path(void **state)
 {
 	struct vg_output_config c = file_cfg("/nonexistent-dir/x/alerts.json", 0, 0, 10);
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 
 	(void)state;
 	assert_null(vg_outputs_new(&oc));
@@ -348,7 +348,7 @@ static void test_stalled_output_never_blocks(void **state)
 	enum { N = 20000, CAP = 64 };
 	char path[PATH_MAX];
 	struct vg_output_config c[2];
-	struct vg_outputs_config oc = {c, 2};
+	struct vg_outputs_config oc = {.outputs = c, .n = 2};
 	struct vg_outputs *outs;
 	int fds[2], junk = 0, n = 0;
 	char filler[4096];
@@ -438,7 +438,7 @@ static void test_stdout_text_and_priority(void **state)
 		.min_priority = 3, /* error and more severe */
 		.queue_size = 100,
 	};
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	int fds[2];
 	char buf[4096];
@@ -502,7 +502,7 @@ static void test_program_restarts(void **state)
 		.retry_initial_ms = 5,
 		.retry_max_ms = 20,
 	};
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	struct stats_one s;
 	int ts[N + 1], seqs[N + 1], n = 0;
@@ -577,7 +577,7 @@ static void test_program_dying_command_counted(void **state)
 		.retry_initial_ms = 5,
 		.retry_max_ms = 20,
 	};
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	struct stats_one s;
 
@@ -624,7 +624,7 @@ static void test_unreachable_gives_up(void **state)
 		.retry_initial_ms = 5,
 		.retry_max_ms = 10,
 	};
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	struct stats_one s;
 
