@@ -15,9 +15,9 @@
 struct vg_msg {
 	atomic_uint refs;
 	int priority;
-	size_t size;			 /* bytes allocated: what every holder is charged */
-	atomic_uint_fast64_t *live;	 /* the global count of live bytes it is part of */
-	uint64_t wall_ns; /* when it was submitted (syslog's TIMESTAMP) */
+	size_t size;		    /* bytes allocated: what every holder is charged */
+	atomic_uint_fast64_t *live; /* the global count of live bytes it is part of */
+	uint64_t wall_ns;	    /* when it was submitted (syslog's TIMESTAMP) */
 	size_t json_len;
 	size_t text_len;
 	const char *json;
@@ -69,7 +69,7 @@ struct vg_output {
 	uint64_t bytes; /* the size of every alert counted in count */
 	uint64_t max_bytes;
 	bool stop;
-	bool abandoned; /* shutdown gave up waiting for the worker: it must not count */
+	bool abandoned;	      /* shutdown gave up waiting for the worker: it must not count */
 	atomic_bool stopping; /* stop, readable without the lock (curl's progress callback) */
 	atomic_bool reopen;
 	bool failing;

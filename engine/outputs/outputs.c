@@ -34,8 +34,8 @@ struct vg_outputs {
 	uint64_t max_alert;
 	uint64_t total_max;
 	uint32_t drain_ms;
-	bool shut;	/* vg_outputs_shutdown() ran */
-	bool leaked;	/* a worker was abandoned: its memory stays */
+	bool shut;   /* vg_outputs_shutdown() ran */
+	bool leaked; /* a worker was abandoned: its memory stays */
 	/* bytes of every alert copy alive now, each counted once (what memory holds) */
 	atomic_uint_fast64_t live_bytes;
 };
@@ -387,7 +387,8 @@ struct vg_outputs *vg_outputs_new(const struct vg_outputs_config *cfg)
 		return NULL;
 	}
 	outs->max_alert = cfg->max_alert_bytes ? cfg->max_alert_bytes : VG_OUTPUT_DEFAULT_MAX_ALERT;
-	outs->total_max = cfg->total_max_bytes ? cfg->total_max_bytes : VG_OUTPUT_DEFAULT_TOTAL_BYTES;
+	outs->total_max =
+		cfg->total_max_bytes ? cfg->total_max_bytes : VG_OUTPUT_DEFAULT_TOTAL_BYTES;
 	outs->drain_ms = cfg->drain_ms ? cfg->drain_ms : VG_OUTPUT_DEFAULT_DRAIN_MS;
 	atomic_init(&outs->live_bytes, 0);
 	for (size_t i = 0; i < cfg->n; i++) {
@@ -439,8 +440,7 @@ static size_t msg_size(const struct vg_alert_msg *a)
 	return sizeof(struct vg_msg) + a->json_len + tl + rl + 3;
 }
 
-static struct vg_msg *msg_new(const struct vg_alert_msg *a, size_t size,
-			      atomic_uint_fast64_t *live)
+static struct vg_msg *msg_new(const struct vg_alert_msg *a, size_t size, atomic_uint_fast64_t *live)
 {
 	size_t tl = a->text ? a->text_len : 0;
 	size_t rl = a->rule ? strlen(a->rule) : 0;
@@ -500,7 +500,8 @@ static struct vg_msg *msg_admit(struct vg_outputs *outs, const struct vg_alert_m
 	uint64_t before;
 	struct vg_msg *m;
 
-	/* the alert's own bytes (JSON, text, rule name): refused, not cut, so no half alert goes out */
+	/* the alert's own bytes (JSON, text, rule name): refused, not cut, so no half alert goes
+	 * out */
 	if (size - sizeof(*m) > outs->max_alert) {
 		drop_all(outs, a->priority, offsetof(struct vg_output, dropped_oversize));
 		return NULL;
@@ -660,7 +661,7 @@ static void stop_workers(struct vg_outputs *outs, uint32_t grace_ms)
 		pthread_mutex_unlock(&o->lock);
 		outs->leaked = true;
 		continue;
-joined:
+	joined:
 		o->started = false;
 	}
 	/* outputs whose worker never ran: their queue is empty, but be exact */

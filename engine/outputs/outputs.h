@@ -179,24 +179,24 @@ void vg_outputs_free(struct vg_outputs *outs);
 struct vg_output_stats {
 	const char *name; /* "stdout", "file", "syslog", "http", "program" */
 	enum vg_output_kind kind;
-	uint64_t accepted;	 /* offered to this output (its min_priority admits it) */
-	uint64_t queued;	 /* taken into the queue */
-	uint64_t depth;		 /* in the queue now, in flight included */
-	uint64_t capacity;	 /* the queue bound */
-	uint64_t depth_bytes;	 /* bytes of the alerts in the queue now */
-	uint64_t capacity_bytes; /* the queue bound in bytes */
-	uint64_t sent;		 /* delivered */
-	uint64_t dropped_full;	 /* refused: the queue held its bound of alerts */
-	uint64_t dropped_bytes;	 /* refused: its byte bound (or the global one) was reached */
+	uint64_t accepted;	   /* offered to this output (its min_priority admits it) */
+	uint64_t queued;	   /* taken into the queue */
+	uint64_t depth;		   /* in the queue now, in flight included */
+	uint64_t capacity;	   /* the queue bound */
+	uint64_t depth_bytes;	   /* bytes of the alerts in the queue now */
+	uint64_t capacity_bytes;   /* the queue bound in bytes */
+	uint64_t sent;		   /* delivered */
+	uint64_t dropped_full;	   /* refused: the queue held its bound of alerts */
+	uint64_t dropped_bytes;	   /* refused: its byte bound (or the global one) was reached */
 	uint64_t dropped_oversize; /* refused: the alert alone was over max_alert_bytes */
-	uint64_t dropped_failed; /* given up after the retries (or refused for good) */
+	uint64_t dropped_failed;   /* given up after the retries (or refused for good) */
 	uint64_t dropped_shutdown; /* still queued or in flight when vigil stopped */
-	uint64_t retries;	 /* failed attempts that were retried */
-	uint64_t restarts;	 /* program: the command was started again */
-	uint64_t rotations;	 /* file: rotations done */
-	bool failing;		 /* the last attempt failed; retrying */
-	uint64_t last_ok_ns;	 /* CLOCK_REALTIME of the last delivery; 0 = none yet */
-	char last_error[256];	 /* why the last failure happened; empty when none yet */
+	uint64_t retries;	   /* failed attempts that were retried */
+	uint64_t restarts;	   /* program: the command was started again */
+	uint64_t rotations;	   /* file: rotations done */
+	bool failing;		   /* the last attempt failed; retrying */
+	uint64_t last_ok_ns;	   /* CLOCK_REALTIME of the last delivery; 0 = none yet */
+	char last_error[256];	   /* why the last failure happened; empty when none yet */
 };
 
 typedef void (*vg_output_stats_fn)(const struct vg_output_stats *st, void *arg);

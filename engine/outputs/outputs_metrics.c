@@ -20,7 +20,18 @@ static void take(const struct vg_output_stats *st, void *arg)
 		s->st[s->n++] = *st;
 }
 
-enum field { DEPTH, CAPACITY, DEPTH_BYTES, CAPACITY_BYTES, ACCEPTED, QUEUED, SENT, RETRIES, RESTARTS, ROTATIONS };
+enum field {
+	DEPTH,
+	CAPACITY,
+	DEPTH_BYTES,
+	CAPACITY_BYTES,
+	ACCEPTED,
+	QUEUED,
+	SENT,
+	RETRIES,
+	RESTARTS,
+	ROTATIONS
+};
 
 static uint64_t field(const struct vg_output_stats *st, enum field f)
 {
@@ -94,8 +105,8 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 			const char *reason;
 			uint64_t n;
 		} by[] = {
-			{"queue_full", st->dropped_full},	{"queue_full_bytes", st->dropped_bytes},
-			{"oversize", st->dropped_oversize},	{"failed", st->dropped_failed},
+			{"queue_full", st->dropped_full},   {"queue_full_bytes", st->dropped_bytes},
+			{"oversize", st->dropped_oversize}, {"failed", st->dropped_failed},
 			{"shutdown", st->dropped_shutdown},
 		};
 

@@ -107,10 +107,8 @@ static void add_stats(const struct vg_output_stats *st, void *arg)
 	json_object_object_add(o, "depth_bytes", json_object_new_uint64(st->depth_bytes));
 	json_object_object_add(o, "capacity_bytes", json_object_new_uint64(st->capacity_bytes));
 	json_object_object_add(o, "dropped_bytes", json_object_new_uint64(st->dropped_bytes));
-	json_object_object_add(o, "dropped_oversize",
-			       json_object_new_uint64(st->dropped_oversize));
-	json_object_object_add(o, "dropped_shutdown",
-			       json_object_new_uint64(st->dropped_shutdown));
+	json_object_object_add(o, "dropped_oversize", json_object_new_uint64(st->dropped_oversize));
+	json_object_object_add(o, "dropped_shutdown", json_object_new_uint64(st->dropped_shutdown));
 	json_object_object_add(o, "depth", json_object_new_uint64(st->depth));
 	json_object_object_add(o, "capacity", json_object_new_uint64(st->capacity));
 	json_object_object_add(o, "sent", json_object_new_uint64(st->sent));

@@ -654,7 +654,8 @@ static void test_url_redact(void **state)
 		{"https://TOKEN123@hooks.example/a", "https://***@hooks.example/a"},
 		{"http://u:p@ss:w@rd@h/", "http://u:***@h/"},
 		{"http://h/p?region=eu&api_key=k1&X-Amz-Signature=zz;Password=p#access_token=t",
-		 "http://h/p?region=eu&api_key=***&X-Amz-Signature=***;Password=***#access_token=***"},
+		 "http://h/"
+		 "p?region=eu&api_key=***&X-Amz-Signature=***;Password=***#access_token=***"},
 		{"http://h:1/plain?a=1&b", "http://h:1/plain?a=1&b"},
 		{"http://h/p@q?secret=", "http://h/p@q?secret=***"},
 		{"not a url ?Auth=x", "not a url ?Auth=***"},
@@ -780,8 +781,8 @@ static void test_queue_bytes(void **state)
 {
 	enum { ALERT = 10000, N = 50 };
 	struct vg_output_config c[2];
-	struct vg_outputs_config oc = {.outputs = c, .n = 2, .max_alert_bytes = 20000,
-				       .total_max_bytes = 1 << 20};
+	struct vg_outputs_config oc = {
+		.outputs = c, .n = 2, .max_alert_bytes = 20000, .total_max_bytes = 1 << 20};
 	struct vg_outputs *outs;
 	struct stats_one s;
 
