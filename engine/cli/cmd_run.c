@@ -48,8 +48,6 @@
 
 #define MAX_RULE_PATHS 64
 #define MAX_OVERRIDES  64
-/* How long shutdown waits for the outputs to deliver what is queued. */
-#define FLUSH_MS 5000
 #ifndef VIGIL_VERSION_STRING
 #define VIGIL_VERSION_STRING "0.1.0"
 #endif
@@ -319,17 +317,6 @@ static void sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p
 		fprintf(stderr, "vigil: writing the capture failed\n");
 }
 
-static void print_output_stats(const struct vg_output_stats *st, void *arg)
-{
-	(void)arg;
-	fprintf(stderr,
-		"vigil: output %s: sent=%llu dropped_full=%llu dropped_failed=%llu "
-		"retries=%llu%s%s\n",
-		st->name, (unsigned long long)st->sent, (unsigned long long)st->dropped_full,
-		(unsigned long long)st->dropped_failed, (unsigned long long)st->retries,
-		st->last_error[0] ? " last error: " : "", st->last_error);
-}
-
 static void reload_failed(struct live *lv, struct vg_reload_result *res)
 {
 	struct timespec now;
@@ -556,13 +543,15 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 static void ops_stop(struct ops *ops)
 {
 	vg_metrics_server_stop(ops->server);
-	if (ops->outs && vg_outputs_flush(ops->outs, FLUSH_MS) != 0)
-		fprintf(stderr, "vigil: outputs: not everything was delivered in %d ms\n",
-			FLUSH_MS);
-	if (ops->outs) {
-		/* what every output did, on the way out */
-		vg_outputs_stats(ops->outs, print_output_stats, NULL);
-	}
+	if (ops->outs && vg_outputs_shutdown(ops->outs) != 0)
+		fprintf(stderr,
+			"vigil: outputs: not everything was delivered in "
+			"outputs_queue.shutdown_drain_ms (%u ms); the rest is counted as dropped "
+			"(shutdown)\n",
+			ops->cfg.outputs_drain_ms);
+	/* what every output did, on the way out: accepted = delivered + dropped */
+	if (ops->outs)
+		vg_outputs_print_summary(ops->outs, stderr);
 	vg_outputs_free(ops->outs);
 	vg_ratelimit_free(ops->rl);
 	vg_metrics_free(ops->metrics);

@@ -163,6 +163,55 @@ static const char *check_queue(const void *v)
 	return n <= 10000000 ? NULL : "must be at most 10000000";
 }
 
+/* An output's byte bound: 0 (= outputs_queue.max_bytes) or 64K .. 16G. */
+static const char *check_queue_bytes_or_0(const void *v)
+{
+	uint64_t n = *(const uint64_t *)v;
+
+	return !n || (n >= (64u << 10) && n <= (16ull << 30))
+		       ? NULL
+		       : "must be 0 (outputs_queue.max_bytes) or between 64K and 16G";
+}
+
+static const char *check_queue_bytes(const void *v)
+{
+	uint64_t n = *(const uint64_t *)v;
+
+	return n >= (64u << 10) && n <= (16ull << 30) ? NULL : "must be between 64K and 16G";
+}
+
+static const char *check_total_bytes(const void *v)
+{
+	uint64_t n = *(const uint64_t *)v;
+
+	return n >= (64u << 10) && n <= (64ull << 30) ? NULL : "must be between 64K and 64G";
+}
+
+static const char *check_alert_bytes(const void *v)
+{
+	uint64_t n = *(const uint64_t *)v;
+
+	return n >= (4u << 10) && n <= (256u << 20) ? NULL : "must be between 4K and 256M";
+}
+
+static const char *check_drain_ms(const void *v)
+{
+	uint32_t n = *(const uint32_t *)v;
+
+	return n >= 1 && n <= 600000 ? NULL : "must be between 1 and 600000 (10 minutes)";
+}
+
+/* Alerts carry command lines: owner read-write, the group at most, never the world. */
+static const char *check_file_mode(const void *v)
+{
+	uint32_t n = *(const uint32_t *)v;
+
+	if ((n & ~0660u) || (n & 0600u) != 0600u)
+		return "must be an octal mode with a leading 0: 0600, 0640, 0620 or 0660 "
+		       "(never world-readable, no execute bits)";
+	return NULL;
+}
+
 /* --- the table ------------------------------------------------------------ */
 
 #define C(member) offsetof(struct vg_config, member)
@@ -179,6 +228,9 @@ static const char *check_queue(const void *v)
 		 .doc = "deliver alerts of this priority or more severe"},                         \
 		{"queue_size", F_U32, O(kind, queue_size), .check = check_queue,                   \
 		 .doc = "alerts queued at most; 0 = outputs_queue.capacity"},                      \
+		{"queue_max_bytes", F_SIZE, O(kind, queue_max_bytes),                              \
+		 .check = check_queue_bytes_or_0,                                                  \
+		 .doc = "bytes of alerts queued at most; 0 = outputs_queue.max_bytes"},            \
 		{"retry_initial_ms", F_U32, O(kind, retry_initial_ms),                             \
 		 .check = check_positive_u32, .doc = "first back-off after a failure"},            \
 		{"retry_max_ms", F_U32, O(kind, retry_max_ms), .check = check_positive_u32,        \
@@ -200,6 +252,8 @@ static const struct field file_fields[] = {
 	 .doc = "rotate before a line would make it bigger; 0 = never"},
 	{"keep", F_U32, O(VG_OUTPUT_FILE, file.keep),
 	 .doc = "rotated files kept: FILE.1 .. FILE.N"},
+	{"mode", F_U32, O(VG_OUTPUT_FILE, file.mode), .check = check_file_mode,
+	 .doc = "permissions of the alert files (octal, 0600 or 0640)"},
 	{"keep_alive", F_BOOL, C(file_keep_alive), .doc = "Falco's; vigil always keeps it open"},
 	{0},
 };
@@ -255,6 +309,14 @@ static const struct field program_fields[] = {
 static const struct field queue_fields[] = {
 	{"capacity", F_U32, C(outputs_queue_size), .check = check_positive_u32,
 	 .doc = "default queue bound of every output, in alerts"},
+	{"max_bytes", F_SIZE, C(outputs_queue_bytes), .check = check_queue_bytes,
+	 .doc = "default queue bound of every output, in bytes"},
+	{"total_max_bytes", F_SIZE, C(outputs_total_bytes), .check = check_total_bytes,
+	 .doc = "bytes of alerts queued in all outputs together at most"},
+	{"max_alert_bytes", F_SIZE, C(outputs_max_alert_bytes), .check = check_alert_bytes,
+	 .doc = "a bigger alert is refused by every output and counted (oversize)"},
+	{"shutdown_drain_ms", F_U32, C(outputs_drain_ms), .check = check_drain_ms,
+	 .doc = "at SIGINT/SIGTERM, time given to deliver what is queued"},
 	{0},
 };
 
@@ -1107,6 +1169,17 @@ static int finish(struct loader *ld)
 			o->format = c->json_output ? VG_FORMAT_JSON : VG_FORMAT_TEXT;
 		if (!o->queue_size)
 			o->queue_size = c->outputs_queue_size;
+		if (!o->queue_max_bytes)
+			o->queue_max_bytes = c->outputs_queue_bytes;
+		if (o->enabled && o->queue_max_bytes < c->outputs_max_alert_bytes) {
+			snprintf(ld->path, sizeof(ld->path), "%s.queue_max_bytes", section[k]);
+			ld->file = c->loaded_from ? c->loaded_from : "config";
+			return fail_plain(ld,
+					  "%s's queue (%llu bytes) must hold at least one alert of "
+					  "outputs_queue.max_alert_bytes (%llu)",
+					  section[k], (unsigned long long)o->queue_max_bytes,
+					  (unsigned long long)c->outputs_max_alert_bytes);
+		}
 		if (!o->enabled || !need[k])
 			continue;
 		switch (k) {
@@ -1154,6 +1227,10 @@ int vg_config_defaults(struct vg_config *c)
 	c->process_table_size = 65536;
 	c->json_output = true;
 	c->outputs_queue_size = 4096;
+	c->outputs_queue_bytes = VG_OUTPUT_DEFAULT_QUEUE_BYTES;
+	c->outputs_total_bytes = VG_OUTPUT_DEFAULT_TOTAL_BYTES;
+	c->outputs_max_alert_bytes = VG_OUTPUT_DEFAULT_MAX_ALERT;
+	c->outputs_drain_ms = VG_OUTPUT_DEFAULT_DRAIN_MS;
 	for (int k = 0; k < VG_OUTPUT__KINDS; k++) {
 		struct vg_output_config *o = &c->outputs[k];
 
@@ -1169,6 +1246,7 @@ int vg_config_defaults(struct vg_config *c)
 		       "/var/log/vigil/alerts.json");
 	c->outputs[VG_OUTPUT_FILE].file.max_bytes = 100ull << 20;
 	c->outputs[VG_OUTPUT_FILE].file.keep = 5;
+	c->outputs[VG_OUTPUT_FILE].file.mode = 0600;
 	c->outputs[VG_OUTPUT_SYSLOG].syslog.transport = VG_SYSLOG_UNIX;
 	/* address: none, so that each transport gets its own default (/dev/log, 127.0.0.1) */
 	c->outputs[VG_OUTPUT_SYSLOG].syslog.port = 514;
@@ -1241,6 +1319,9 @@ void vg_config_outputs(const struct vg_config *cfg, struct vg_outputs_config *ou
 {
 	out->outputs = cfg->outputs;
 	out->n = VG_OUTPUT__KINDS;
+	out->max_alert_bytes = cfg->outputs_max_alert_bytes;
+	out->total_max_bytes = cfg->outputs_total_bytes;
+	out->drain_ms = cfg->outputs_drain_ms;
 }
 
 bool vg_config_rule_enabled(const struct vg_config *cfg, const char *name, int priority,

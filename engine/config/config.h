@@ -43,8 +43,12 @@ struct vg_config {
 	bool self_protect;	   /* where BPF LSM is active */
 	uint64_t ring_buffer_size; /* bytes, a power of two */
 	uint32_t process_table_size;
-	bool json_output;	     /* the default format of every output */
-	uint32_t outputs_queue_size; /* the default queue of every output */
+	bool json_output;		  /* the default format of every output */
+	uint32_t outputs_queue_size;	  /* the default queue of every output */
+	uint64_t outputs_queue_bytes;	  /* the default byte bound of every output's queue */
+	uint64_t outputs_total_bytes;	  /* all outputs' queued alerts together */
+	uint64_t outputs_max_alert_bytes; /* bigger alerts are refused (oversize) */
+	uint32_t outputs_drain_ms;	  /* shutdown: time to deliver what is queued */
 	/* indexed by enum vg_output_kind; strings are owned by the config */
 	struct vg_output_config outputs[VG_OUTPUT__KINDS];
 	struct vg_ratelimit_config rate_limit;

@@ -15,7 +15,9 @@
 struct vg_msg {
 	atomic_uint refs;
 	int priority;
-	uint64_t wall_ns; /* when it was submitted (syslog's TIMESTAMP) */
+	size_t size;		    /* bytes allocated: what every holder is charged */
+	atomic_uint_fast64_t *live; /* the global count of live bytes it is part of */
+	uint64_t wall_ns;	    /* when it was submitted (syslog's TIMESTAMP) */
 	size_t json_len;
 	size_t text_len;
 	const char *json;
@@ -64,16 +66,23 @@ struct vg_output {
 	uint32_t cap;
 	uint32_t head;
 	uint32_t count; /* in flight included: they leave when delivered or given up */
+	uint64_t bytes; /* the size of every alert counted in count */
+	uint64_t max_bytes;
 	bool stop;
+	bool abandoned;	      /* shutdown gave up waiting for the worker: it must not count */
 	atomic_bool stopping; /* stop, readable without the lock (curl's progress callback) */
 	atomic_bool reopen;
 	bool failing;
 	char last_error[256];
 
+	atomic_uint_fast64_t accepted;
 	atomic_uint_fast64_t queued;
 	atomic_uint_fast64_t sent;
 	atomic_uint_fast64_t dropped_full;
+	atomic_uint_fast64_t dropped_bytes;
+	atomic_uint_fast64_t dropped_oversize;
 	atomic_uint_fast64_t dropped_failed;
+	atomic_uint_fast64_t dropped_shutdown;
 	atomic_uint_fast64_t retries;
 	atomic_uint_fast64_t restarts;
 	atomic_uint_fast64_t rotations;

@@ -22,6 +22,7 @@ struct fd_out {
 	char *path;
 	uint64_t max_bytes;
 	uint32_t keep;
+	mode_t mode;   /* of the files it creates, whatever the umask */
 	uint64_t size; /* bytes in the current file */
 };
 
@@ -93,13 +94,23 @@ static int file_open(struct vg_output *o, struct fd_out *f)
 {
 	struct stat st;
 
-	f->fd = open(f->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	f->fd = open(f->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, f->mode);
 	if (f->fd < 0) {
 		vg_output_error(o, "cannot open %s: %s", f->path, strerror(errno));
 		return -1;
 	}
 	f->own_fd = true;
-	f->size = fstat(f->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (fstat(f->fd, &st) != 0)
+		st.st_size = 0;
+	/*
+	 * Alerts carry command lines and paths: the file has exactly the
+	 * configured mode, whatever the umask made of it and whoever created it
+	 * before (an old world-readable alerts.json is narrowed on open).
+	 */
+	else if ((st.st_mode & 07777) != f->mode && fchmod(f->fd, f->mode) != 0)
+		vg_output_error(o, "cannot set mode %04o on %s: %s", (unsigned)f->mode, f->path,
+				strerror(errno));
+	f->size = (uint64_t)st.st_size;
 	return 0;
 }
 
@@ -174,6 +185,7 @@ static int file_init(struct vg_output *o, const struct vg_output_config *c)
 	}
 	f->max_bytes = c->file.max_bytes;
 	f->keep = c->file.keep;
+	f->mode = c->file.mode ? (mode_t)c->file.mode : 0600;
 	/* a file that cannot be opened at start is a configuration error: say so now */
 	if (file_open(o, f) != 0) {
 		fprintf(stderr, "vigil: file output: %s\n", o->last_error);

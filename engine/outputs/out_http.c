@@ -28,6 +28,7 @@ struct http_out {
 	CURL *curl;
 	struct curl_slist *headers;
 	char *url;
+	char *shown_url; /* url with its secrets masked: the only form messages print */
 	char *basic_auth;
 	char *ca_file;
 	char *ca_path;
@@ -127,7 +128,7 @@ static size_t http_send(struct vg_output *o, struct vg_msg *const *msgs, size_t 
 		h->fresh = false;
 	}
 	if (rc != CURLE_OK) {
-		vg_output_error(o, "POST %s: %s", h->url,
+		vg_output_error(o, "POST %s: %s", h->shown_url,
 				h->curl_err[0] ? h->curl_err : curl_easy_strerror(rc));
 		return 0;
 	}
@@ -135,7 +136,7 @@ static size_t http_send(struct vg_output *o, struct vg_msg *const *msgs, size_t 
 	if (code >= 200 && code < 300)
 		return n;
 	trim_reply(h->reply);
-	vg_output_error(o, "POST %s: HTTP %ld %s", h->url, code, h->reply);
+	vg_output_error(o, "POST %s: HTTP %ld %s", h->shown_url, code, h->reply);
 	if (code >= 400 && code < 500 && code != 408 && code != 425 && code != 429)
 		*refused = n;
 	return 0;
@@ -224,8 +225,10 @@ static int http_init(struct vg_output *o, const struct vg_output_config *c)
 		return -1;
 	}
 	if (strncmp(c->http.url, "http://", 7) && strncmp(c->http.url, "https://", 8)) {
+		char shown[512];
+
 		fprintf(stderr, "vigil: http output: '%s' is not an http:// or https:// URL\n",
-			c->http.url);
+			vg_url_redact(c->http.url, shown, sizeof(shown)));
 		return -1;
 	}
 	pthread_once(&curl_once, curl_init_once);
@@ -238,6 +241,12 @@ static int http_init(struct vg_output *o, const struct vg_output_config *c)
 	h->timeout_ms = c->http.timeout_ms ? c->http.timeout_ms : 10000;
 	h->insecure = c->http.insecure;
 	h->url = vg_out_strdup(c->http.url, &oom);
+	/* "***" replaces at least one byte each time: three times the length always fits */
+	h->shown_url = malloc(3 * strlen(c->http.url) + 4);
+	if (h->shown_url)
+		vg_url_redact(c->http.url, h->shown_url, 3 * strlen(c->http.url) + 4);
+	else
+		oom = true;
 	h->basic_auth = vg_out_strdup(nonempty(c->http.basic_auth), &oom);
 	h->ca_file = vg_out_strdup(nonempty(c->http.ca_file), &oom);
 	h->ca_path = vg_out_strdup(nonempty(c->http.ca_path), &oom);
@@ -278,6 +287,7 @@ static void http_fini(struct vg_output *o)
 		curl_easy_cleanup(h->curl);
 	curl_slist_free_all(h->headers);
 	free(h->url);
+	free(h->shown_url);
 	free(h->basic_auth);
 	free(h->ca_file);
 	free(h->ca_path);

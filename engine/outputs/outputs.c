@@ -21,10 +21,23 @@
 #define STREAM_BATCH 64
 /* How long shutdown waits for a worker stuck in a blocking write. */
 #define STOP_WAIT_S 5
+/*
+ * How long a request under way at shutdown may take to finish before it is
+ * aborted: long enough for a live receiver to answer, so that what it got
+ * is counted as sent rather than dropped.
+ */
+#define STOP_GRACE_MS 1000
 
 struct vg_outputs {
 	struct vg_output *out;
 	size_t n;
+	uint64_t max_alert;
+	uint64_t total_max;
+	uint32_t drain_ms;
+	bool shut;   /* vg_outputs_shutdown() ran */
+	bool leaked; /* a worker was abandoned: its memory stays */
+	/* bytes of every alert copy alive now, each counted once (what memory holds) */
+	atomic_uint_fast64_t live_bytes;
 };
 
 static const char *const kind_names[VG_OUTPUT__KINDS] = {
@@ -183,14 +196,17 @@ int vg_split_host_port(const char *addr, char *host, size_t hostlen, uint16_t *p
 
 static void msg_put(struct vg_msg *m)
 {
-	if (atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1)
+	if (atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1) {
+		atomic_fetch_sub(m->live, m->size);
 		free(m);
+	}
 }
 
 /* Removes n alerts from the queue head. Called with o->lock held. */
 static void pop_locked(struct vg_output *o, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
+		o->bytes -= o->ring[o->head]->size;
 		msg_put(o->ring[o->head]);
 		o->ring[o->head] = NULL;
 		o->head = (o->head + 1) % o->cap;
@@ -257,6 +273,9 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&o->lock);
 		done = o->ops->send(o, batch, n, &refused);
 		pthread_mutex_lock(&o->lock);
+		/* shutdown stopped waiting and counted these: they are not ours to count */
+		if (o->abandoned)
+			break;
 
 		if (done) {
 			struct timespec now;
@@ -299,9 +318,9 @@ static void *worker(void *arg)
 				;
 		}
 	}
-	/* stopped: what is left was not delivered */
-	if (o->count) {
-		atomic_fetch_add(&o->dropped_failed, o->count);
+	/* stopped: what is left was not delivered before the end */
+	if (o->count && !o->abandoned) {
+		atomic_fetch_add(&o->dropped_shutdown, o->count);
 		pop_locked(o, o->count);
 	}
 	pthread_mutex_unlock(&o->lock);
@@ -318,6 +337,7 @@ static int output_init(struct vg_output *o, const struct vg_output_config *c)
 	o->format = c->format;
 	o->min_priority = c->min_priority;
 	o->cap = c->queue_size ? c->queue_size : DEFAULT_QUEUE;
+	o->max_bytes = c->queue_max_bytes ? c->queue_max_bytes : VG_OUTPUT_DEFAULT_QUEUE_BYTES;
 	o->retry_initial_ms = c->retry_initial_ms ? c->retry_initial_ms : DEFAULT_RETRY_INITIAL;
 	o->retry_max_ms = c->retry_max_ms ? c->retry_max_ms : DEFAULT_RETRY_MAX;
 	if (o->retry_max_ms < o->retry_initial_ms)
@@ -366,6 +386,11 @@ struct vg_outputs *vg_outputs_new(const struct vg_outputs_config *cfg)
 		fprintf(stderr, "vigil: out of memory for the outputs\n");
 		return NULL;
 	}
+	outs->max_alert = cfg->max_alert_bytes ? cfg->max_alert_bytes : VG_OUTPUT_DEFAULT_MAX_ALERT;
+	outs->total_max =
+		cfg->total_max_bytes ? cfg->total_max_bytes : VG_OUTPUT_DEFAULT_TOTAL_BYTES;
+	outs->drain_ms = cfg->drain_ms ? cfg->drain_ms : VG_OUTPUT_DEFAULT_DRAIN_MS;
+	atomic_init(&outs->live_bytes, 0);
 	for (size_t i = 0; i < cfg->n; i++) {
 		const struct vg_output_config *c = &cfg->outputs[i];
 
@@ -406,11 +431,20 @@ fail:
 	return NULL;
 }
 
-static struct vg_msg *msg_new(const struct vg_alert_msg *a)
+/* What the shared copy of a takes: the header and the three strings with their NULs. */
+static size_t msg_size(const struct vg_alert_msg *a)
 {
 	size_t tl = a->text ? a->text_len : 0;
 	size_t rl = a->rule ? strlen(a->rule) : 0;
-	struct vg_msg *m = malloc(sizeof(*m) + a->json_len + tl + rl + 3);
+
+	return sizeof(struct vg_msg) + a->json_len + tl + rl + 3;
+}
+
+static struct vg_msg *msg_new(const struct vg_alert_msg *a, size_t size, atomic_uint_fast64_t *live)
+{
+	size_t tl = a->text ? a->text_len : 0;
+	size_t rl = a->rule ? strlen(a->rule) : 0;
+	struct vg_msg *m = malloc(size);
 	struct timespec now;
 	char *p;
 
@@ -418,6 +452,8 @@ static struct vg_msg *msg_new(const struct vg_alert_msg *a)
 		return NULL;
 	atomic_init(&m->refs, 1);
 	m->priority = a->priority;
+	m->size = size;
+	m->live = live;
 	clock_gettime(CLOCK_REALTIME, &now);
 	m->wall_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 	p = m->data;
@@ -443,42 +479,99 @@ static struct vg_msg *msg_new(const struct vg_alert_msg *a)
 	return m;
 }
 
-size_t vg_outputs_submit(struct vg_outputs *outs, const struct vg_alert_msg *a)
+/* Every output that wants an alert of this priority counts it as dropped in *counter. */
+static void drop_all(struct vg_outputs *outs, int priority, size_t counter_off)
 {
-	struct vg_msg *m = NULL;
-	size_t taken = 0;
-
 	for (size_t i = 0; i < outs->n; i++) {
 		struct vg_output *o = &outs->out[i];
 
-		if (a->priority > o->min_priority)
-			continue;
-		if (!m) {
-			m = msg_new(a);
-			if (!m) {
-				/* no memory for the copy: every output that wanted it lost it */
-				for (size_t j = i; j < outs->n; j++)
-					if (a->priority <= outs->out[j].min_priority)
-						atomic_fetch_add(&outs->out[j].dropped_full, 1);
-				return 0;
-			}
-		}
-		pthread_mutex_lock(&o->lock);
-		if (o->count == o->cap || o->stop) {
-			pthread_mutex_unlock(&o->lock);
-			atomic_fetch_add(&o->dropped_full, 1);
-			continue;
-		}
-		atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
-		o->ring[(o->head + o->count) % o->cap] = m;
-		o->count++;
-		pthread_cond_signal(&o->work);
-		pthread_mutex_unlock(&o->lock);
-		atomic_fetch_add(&o->queued, 1);
-		taken++;
+		if (priority <= o->min_priority)
+			atomic_fetch_add((atomic_uint_fast64_t *)((char *)o + counter_off), 1);
 	}
-	if (m)
-		msg_put(m);
+}
+
+/*
+ * The shared copy, when the alert is not too big and memory has room for it
+ * under the global bound; NULL after counting the refusal for every output.
+ */
+static struct vg_msg *msg_admit(struct vg_outputs *outs, const struct vg_alert_msg *a)
+{
+	size_t size = msg_size(a);
+	uint64_t before;
+	struct vg_msg *m;
+
+	/* the alert's own bytes (JSON, text, rule name): refused, not cut, so no half alert goes
+	 * out */
+	if (size - sizeof(*m) > outs->max_alert) {
+		drop_all(outs, a->priority, offsetof(struct vg_output, dropped_oversize));
+		return NULL;
+	}
+	before = atomic_fetch_add(&outs->live_bytes, size);
+	if (before + size > outs->total_max) {
+		atomic_fetch_sub(&outs->live_bytes, size);
+		drop_all(outs, a->priority, offsetof(struct vg_output, dropped_bytes));
+		return NULL;
+	}
+	m = msg_new(a, size, &outs->live_bytes);
+	if (!m) {
+		/* no memory for the copy: every output that wanted it lost it */
+		atomic_fetch_sub(&outs->live_bytes, size);
+		drop_all(outs, a->priority, offsetof(struct vg_output, dropped_full));
+	}
+	return m;
+}
+
+/* Puts m on o's queue, or counts why not. Returns whether o took it. */
+static bool enqueue(struct vg_output *o, struct vg_msg *m)
+{
+	atomic_uint_fast64_t *why = NULL;
+
+	pthread_mutex_lock(&o->lock);
+	if (o->stop)
+		why = &o->dropped_shutdown;
+	else if (o->count == o->cap)
+		why = &o->dropped_full;
+	else if (o->bytes + m->size > o->max_bytes)
+		why = &o->dropped_bytes;
+	if (why) {
+		pthread_mutex_unlock(&o->lock);
+		atomic_fetch_add(why, 1);
+		return false;
+	}
+	atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
+	o->ring[(o->head + o->count) % o->cap] = m;
+	o->count++;
+	o->bytes += m->size;
+	/* counted before the worker can deliver it: sent never runs ahead of queued */
+	atomic_fetch_add(&o->queued, 1);
+	pthread_cond_signal(&o->work);
+	pthread_mutex_unlock(&o->lock);
+	return true;
+}
+
+size_t vg_outputs_submit(struct vg_outputs *outs, const struct vg_alert_msg *a)
+{
+	struct vg_msg *m;
+	size_t taken = 0, wanted = 0;
+
+	for (size_t i = 0; i < outs->n; i++) {
+		if (a->priority > outs->out[i].min_priority)
+			continue;
+		atomic_fetch_add(&outs->out[i].accepted, 1);
+		wanted++;
+	}
+	if (!wanted)
+		return 0;
+	m = msg_admit(outs, a);
+	if (!m)
+		return 0;
+	for (size_t i = 0; i < outs->n; i++) {
+		struct vg_output *o = &outs->out[i];
+
+		if (a->priority <= o->min_priority && enqueue(o, m))
+			taken++;
+	}
+	msg_put(m);
 	return taken;
 }
 
@@ -514,18 +607,36 @@ int vg_outputs_flush(struct vg_outputs *outs, int timeout_ms)
 	return ret;
 }
 
-void vg_outputs_free(struct vg_outputs *outs)
+static bool join_by(struct vg_output *o, uint32_t ms)
 {
-	bool leaked = false;
+	struct timespec ts;
 
-	if (!outs)
-		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return pthread_timedjoin_np(o->thread, NULL, &ts) == 0;
+}
+
+/*
+ * Stops every worker: no new batch starts; a request under way has grace_ms
+ * to finish, then is aborted (curl's progress callback reads stopping). A
+ * worker that is still stuck after that (a write nobody reads: a paused
+ * terminal, a command that stopped reading) must not hang the exit: it is
+ * left behind with its memory, and what it held is counted as dropped here.
+ */
+static void stop_workers(struct vg_outputs *outs, uint32_t grace_ms)
+{
 	for (size_t i = 0; i < outs->n; i++) {
 		struct vg_output *o = &outs->out[i];
 
 		pthread_mutex_lock(&o->lock);
 		o->stop = true;
-		atomic_store(&o->stopping, true);
+		if (!grace_ms)
+			atomic_store(&o->stopping, true);
 		pthread_cond_broadcast(&o->work);
 		pthread_cond_broadcast(&o->idle);
 		pthread_mutex_unlock(&o->lock);
@@ -533,27 +644,60 @@ void vg_outputs_free(struct vg_outputs *outs)
 	for (size_t i = 0; i < outs->n; i++) {
 		struct vg_output *o = &outs->out[i];
 
-		if (o->started) {
-			struct timespec ts;
+		if (!o->started)
+			continue;
+		if (grace_ms && join_by(o, grace_ms))
+			goto joined;
+		atomic_store(&o->stopping, true);
+		if (join_by(o, STOP_WAIT_S * 1000))
+			goto joined;
+		pthread_mutex_lock(&o->lock);
+		o->abandoned = true;
+		atomic_fetch_add(&o->dropped_shutdown, o->count);
+		fprintf(stderr,
+			"vigil: %s output: still blocked delivering after %d s; "
+			"%u queued alert(s) counted as dropped (shutdown)\n",
+			kind_names[o->kind], STOP_WAIT_S, o->count);
+		pthread_mutex_unlock(&o->lock);
+		outs->leaked = true;
+		continue;
+	joined:
+		o->started = false;
+	}
+	/* outputs whose worker never ran: their queue is empty, but be exact */
+	for (size_t i = 0; i < outs->n; i++) {
+		struct vg_output *o = &outs->out[i];
 
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += STOP_WAIT_S;
-			/*
-			 * A worker stuck in a write nobody reads (a paused terminal, a
-			 * command that stopped reading) must not hang shutdown: it is
-			 * left behind, with its memory, for the exit to end.
-			 */
-			if (pthread_timedjoin_np(o->thread, NULL, &ts) != 0) {
-				fprintf(stderr,
-					"vigil: %s output: still blocked delivering after %d s; "
-					"abandoning %u queued alert(s)\n",
-					kind_names[o->kind], STOP_WAIT_S, o->count);
-				leaked = true;
-				continue;
-			}
-		} else if (o->count) {
+		if (!o->abandoned && o->count) {
+			atomic_fetch_add(&o->dropped_shutdown, o->count);
 			pop_locked(o, o->count);
 		}
+	}
+	outs->shut = true;
+}
+
+int vg_outputs_shutdown(struct vg_outputs *outs)
+{
+	int drained;
+
+	if (!outs || outs->shut)
+		return 0;
+	drained = vg_outputs_flush(outs, (int)outs->drain_ms);
+	stop_workers(outs, STOP_GRACE_MS);
+	return drained;
+}
+
+void vg_outputs_free(struct vg_outputs *outs)
+{
+	if (!outs)
+		return;
+	if (!outs->shut)
+		stop_workers(outs, 0);
+	for (size_t i = 0; i < outs->n; i++) {
+		struct vg_output *o = &outs->out[i];
+
+		if (o->abandoned)
+			continue;
 		if (o->ops && o->ops->fini)
 			o->ops->fini(o);
 		pthread_cond_destroy(&o->work);
@@ -561,7 +705,7 @@ void vg_outputs_free(struct vg_outputs *outs)
 		pthread_mutex_destroy(&o->lock);
 		free(o->ring);
 	}
-	if (leaked)
+	if (outs->leaked)
 		return;
 	free(outs->out);
 	free(outs);
@@ -575,17 +719,23 @@ void vg_outputs_stats(struct vg_outputs *outs, vg_output_stats_fn cb, void *arg)
 			.name = kind_names[o->kind],
 			.kind = o->kind,
 			.capacity = o->cap,
+			.capacity_bytes = o->max_bytes,
 		};
 
 		pthread_mutex_lock(&o->lock);
-		st.depth = o->count;
+		st.depth = o->abandoned ? 0 : o->count;
+		st.depth_bytes = o->abandoned ? 0 : o->bytes;
 		st.failing = o->failing;
 		memcpy(st.last_error, o->last_error, sizeof(st.last_error));
 		pthread_mutex_unlock(&o->lock);
+		st.accepted = atomic_load(&o->accepted);
 		st.queued = atomic_load(&o->queued);
 		st.sent = atomic_load(&o->sent);
 		st.dropped_full = atomic_load(&o->dropped_full);
+		st.dropped_bytes = atomic_load(&o->dropped_bytes);
+		st.dropped_oversize = atomic_load(&o->dropped_oversize);
 		st.dropped_failed = atomic_load(&o->dropped_failed);
+		st.dropped_shutdown = atomic_load(&o->dropped_shutdown);
 		st.retries = atomic_load(&o->retries);
 		st.restarts = atomic_load(&o->restarts);
 		st.rotations = atomic_load(&o->rotations);
@@ -594,12 +744,50 @@ void vg_outputs_stats(struct vg_outputs *outs, vg_output_stats_fn cb, void *arg)
 	}
 }
 
+uint64_t vg_output_stats_dropped(const struct vg_output_stats *st)
+{
+	return st->dropped_full + st->dropped_bytes + st->dropped_oversize + st->dropped_failed +
+	       st->dropped_shutdown;
+}
+
+static void add_dropped(const struct vg_output_stats *st, void *arg)
+{
+	*(uint64_t *)arg += vg_output_stats_dropped(st);
+}
+
 uint64_t vg_outputs_dropped(struct vg_outputs *outs)
 {
 	uint64_t n = 0;
 
-	for (size_t i = 0; i < outs->n; i++)
-		n += atomic_load(&outs->out[i].dropped_full) +
-		     atomic_load(&outs->out[i].dropped_failed);
+	vg_outputs_stats(outs, add_dropped, &n);
 	return n;
+}
+
+static void print_one(const struct vg_output_stats *st, void *arg)
+{
+	FILE *f = arg;
+	uint64_t dropped = vg_output_stats_dropped(st);
+	uint64_t unaccounted = st->accepted - st->sent - dropped - st->depth;
+
+	fprintf(f,
+		"vigil: output %s: accepted=%llu delivered=%llu dropped=%llu (queue_full=%llu "
+		"queue_full_bytes=%llu oversize=%llu failed=%llu shutdown=%llu) retries=%llu",
+		st->name, (unsigned long long)st->accepted, (unsigned long long)st->sent,
+		(unsigned long long)dropped, (unsigned long long)st->dropped_full,
+		(unsigned long long)st->dropped_bytes, (unsigned long long)st->dropped_oversize,
+		(unsigned long long)st->dropped_failed, (unsigned long long)st->dropped_shutdown,
+		(unsigned long long)st->retries);
+	if (st->depth)
+		fprintf(f, " still_queued=%llu", (unsigned long long)st->depth);
+	/* a mismatch is a bug in vigil: say it rather than hide it */
+	if (unaccounted)
+		fprintf(f, " UNACCOUNTED=%lld", (long long)unaccounted);
+	if (st->last_error[0])
+		fprintf(f, " last error: %s", st->last_error);
+	fputc('\n', f);
+}
+
+void vg_outputs_print_summary(struct vg_outputs *outs, FILE *f)
+{
+	vg_outputs_stats(outs, print_one, f);
 }

@@ -12,6 +12,19 @@
  * An alert stays in its queue, counting against the bound, until it is
  * delivered or given up, so an output that comes back receives exactly
  * what was queued.
+ *
+ * Queues are bounded in bytes as well as in alerts: an attacker controls
+ * how big an alert is (argv, paths), so a count alone bounds nothing. Every
+ * output charges the whole size of the shared copy against its own byte
+ * bound (the copy lives as long as any output holds it), and all live
+ * copies together stay under a global byte bound. An alert bigger than
+ * max_alert_bytes is refused by every output (dropped_oversize).
+ *
+ * Every alert offered to an output (its min_priority admits it) is counted
+ * once as accepted and ends as exactly one of: sent, or dropped for one
+ * reason (queue full in alerts, queue full in bytes, oversize, failed,
+ * shutdown). accepted == sent + dropped + depth at any time, and depth is 0
+ * after vg_outputs_shutdown().
  */
 #ifndef VIGIL_OUTPUTS_H
 #define VIGIL_OUTPUTS_H
@@ -19,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* One alert as the alert writer formatted it. Strings need not outlive the call. */
 struct vg_alert_msg {
@@ -68,6 +82,7 @@ struct vg_output_config {
 	enum vg_output_format format;
 	int min_priority;	   /* deliver priorities <= this (7 = everything) */
 	uint32_t queue_size;	   /* alerts; default 4096 */
+	uint64_t queue_max_bytes;  /* bytes of alerts queued at most; default 16 MiB */
 	uint32_t retry_initial_ms; /* first back-off; default 250 */
 	uint32_t retry_max_ms;	   /* back-off cap; default 30000 */
 	uint32_t max_retries; /* retries after the first attempt (0 = none); UINT32_MAX = forever */
@@ -79,6 +94,7 @@ struct vg_output_config {
 			const char *path;
 			uint64_t max_bytes; /* rotate before a line would cross it; 0 = never */
 			uint32_t keep;	    /* rotated files kept: path.1 .. path.keep */
+			uint32_t mode;	    /* permissions of files created; 0 = 0600 */
 		} file;
 		struct {
 			enum vg_syslog_transport transport;
@@ -111,7 +127,15 @@ struct vg_output_config {
 struct vg_outputs_config {
 	const struct vg_output_config *outputs;
 	size_t n;
+	uint64_t max_alert_bytes; /* bigger alerts are refused (oversize); default 1 MiB */
+	uint64_t total_max_bytes; /* all queued alerts of all outputs; default 64 MiB */
+	uint32_t drain_ms;	  /* vg_outputs_shutdown's drain; 0 = default 5000 */
 };
+
+#define VG_OUTPUT_DEFAULT_QUEUE_BYTES (16ull << 20)
+#define VG_OUTPUT_DEFAULT_MAX_ALERT   (1ull << 20)
+#define VG_OUTPUT_DEFAULT_TOTAL_BYTES (64ull << 20)
+#define VG_OUTPUT_DEFAULT_DRAIN_MS    5000u
 
 struct vg_outputs;
 
@@ -133,24 +157,46 @@ void vg_outputs_reopen(struct vg_outputs *outs);
  */
 int vg_outputs_flush(struct vg_outputs *outs, int timeout_ms);
 
-/* Stops the workers; what is still queued is counted as dropped_failed. */
+/*
+ * The orderly end (SIGINT, SIGTERM): waits up to the configured drain time
+ * for every queue to empty, then stops the workers. A request under way
+ * gets a short grace to finish (so what a receiver got is counted as sent),
+ * then is aborted. Everything not delivered by then is counted as
+ * dropped_shutdown, so that accepted == sent + dropped for every output.
+ * Returns 0 when everything was delivered, -1 when some was dropped.
+ */
+int vg_outputs_shutdown(struct vg_outputs *outs);
+
+/*
+ * Per output, "accepted, delivered, dropped by reason" on f, one line each,
+ * and whether the numbers add up (the exit summary of vigil run).
+ */
+void vg_outputs_print_summary(struct vg_outputs *outs, FILE *f);
+
+/* Stops the workers (vg_outputs_shutdown() with no drain when not done yet). */
 void vg_outputs_free(struct vg_outputs *outs);
 
 struct vg_output_stats {
 	const char *name; /* "stdout", "file", "syslog", "http", "program" */
 	enum vg_output_kind kind;
-	uint64_t queued;	 /* accepted into the queue */
-	uint64_t depth;		 /* in the queue now, in flight included */
-	uint64_t capacity;	 /* the queue bound */
-	uint64_t sent;		 /* delivered */
-	uint64_t dropped_full;	 /* refused: the queue was full */
-	uint64_t dropped_failed; /* given up after the retries (or refused for good) */
-	uint64_t retries;	 /* failed attempts that were retried */
-	uint64_t restarts;	 /* program: the command was started again */
-	uint64_t rotations;	 /* file: rotations done */
-	bool failing;		 /* the last attempt failed; retrying */
-	uint64_t last_ok_ns;	 /* CLOCK_REALTIME of the last delivery; 0 = none yet */
-	char last_error[256];	 /* why the last failure happened; empty when none yet */
+	uint64_t accepted;	   /* offered to this output (its min_priority admits it) */
+	uint64_t queued;	   /* taken into the queue */
+	uint64_t depth;		   /* in the queue now, in flight included */
+	uint64_t capacity;	   /* the queue bound */
+	uint64_t depth_bytes;	   /* bytes of the alerts in the queue now */
+	uint64_t capacity_bytes;   /* the queue bound in bytes */
+	uint64_t sent;		   /* delivered */
+	uint64_t dropped_full;	   /* refused: the queue held its bound of alerts */
+	uint64_t dropped_bytes;	   /* refused: its byte bound (or the global one) was reached */
+	uint64_t dropped_oversize; /* refused: the alert alone was over max_alert_bytes */
+	uint64_t dropped_failed;   /* given up after the retries (or refused for good) */
+	uint64_t dropped_shutdown; /* still queued or in flight when vigil stopped */
+	uint64_t retries;	   /* failed attempts that were retried */
+	uint64_t restarts;	   /* program: the command was started again */
+	uint64_t rotations;	   /* file: rotations done */
+	bool failing;		   /* the last attempt failed; retrying */
+	uint64_t last_ok_ns;	   /* CLOCK_REALTIME of the last delivery; 0 = none yet */
+	char last_error[256];	   /* why the last failure happened; empty when none yet */
 };
 
 typedef void (*vg_output_stats_fn)(const struct vg_output_stats *st, void *arg);
@@ -160,6 +206,21 @@ void vg_outputs_stats(struct vg_outputs *outs, vg_output_stats_fn cb, void *arg)
 
 /* Totals over all outputs. */
 uint64_t vg_outputs_dropped(struct vg_outputs *outs);
+
+/* Every drop of st, whatever the reason. */
+uint64_t vg_output_stats_dropped(const struct vg_output_stats *st);
+
+/*
+ * Copies url to out (cap bytes, always NUL-terminated, truncated if need
+ * be) with its secrets masked, for every message, metric and log line that
+ * shows an output's target: the password of user:password@ becomes "***"
+ * (a user alone: "***@"), and the value of every query or fragment
+ * parameter whose name says it is a secret (token, key, secret, password,
+ * passwd, pwd, auth, signature, sig, credential, session, apikey,
+ * access_token, ... matched as substrings, case-insensitive) becomes
+ * "***". Returns out.
+ */
+char *vg_url_redact(const char *url, char *out, size_t cap);
 
 const char *vg_output_kind_name(enum vg_output_kind kind);
 

@@ -20,13 +20,27 @@ static void take(const struct vg_output_stats *st, void *arg)
 		s->st[s->n++] = *st;
 }
 
-enum field { DEPTH, CAPACITY, QUEUED, SENT, RETRIES, RESTARTS, ROTATIONS };
+enum field {
+	DEPTH,
+	CAPACITY,
+	DEPTH_BYTES,
+	CAPACITY_BYTES,
+	ACCEPTED,
+	QUEUED,
+	SENT,
+	RETRIES,
+	RESTARTS,
+	ROTATIONS
+};
 
 static uint64_t field(const struct vg_output_stats *st, enum field f)
 {
 	switch (f) {
 	case DEPTH: return st->depth;
 	case CAPACITY: return st->capacity;
+	case DEPTH_BYTES: return st->depth_bytes;
+	case CAPACITY_BYTES: return st->capacity_bytes;
+	case ACCEPTED: return st->accepted;
 	case QUEUED: return st->queued;
 	case SENT: return st->sent;
 	case RETRIES: return st->retries;
@@ -48,6 +62,12 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 		 "Alerts waiting in the output's queue, in flight included."},
 		{"vigil_output_queue_capacity", VG_METRIC_GAUGE, CAPACITY,
 		 "The output's queue bound, in alerts."},
+		{"vigil_output_queue_bytes", VG_METRIC_GAUGE, DEPTH_BYTES,
+		 "Bytes of the alerts in the output's queue (each shared copy counted whole)."},
+		{"vigil_output_queue_capacity_bytes", VG_METRIC_GAUGE, CAPACITY_BYTES,
+		 "The output's queue bound, in bytes."},
+		{"vigil_output_accepted_total", VG_METRIC_COUNTER, ACCEPTED,
+		 "Alerts offered to the output; accepted = sent + dropped + queue depth."},
 		{"vigil_output_queued_total", VG_METRIC_COUNTER, QUEUED,
 		 "Alerts accepted into the output's queue."},
 		{"vigil_output_sent_total", VG_METRIC_COUNTER, SENT,
@@ -74,15 +94,27 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 		}
 	}
 	vg_metrics_family(w, "vigil_output_dropped_total", VG_METRIC_COUNTER,
-			  "Alerts an output dropped: reason queue_full (it was not keeping up) or "
-			  "failed (given up after the retries, or refused by the receiver).");
+			  "Alerts an output dropped, by reason: queue_full (its bound in alerts), "
+			  "queue_full_bytes (its bound in bytes, or all outputs' together), "
+			  "oversize (the alert alone was over outputs_queue.max_alert_bytes), "
+			  "failed (given up after the retries, or refused by the receiver), "
+			  "shutdown (still queued or in flight when vigil stopped).");
 	for (size_t i = 0; i < s->n; i++) {
-		vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, "reason",
-				  "queue_full", NULL);
-		vg_metrics_sample_u64(w, labels, s->st[i].dropped_full);
-		vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, "reason",
-				  "failed", NULL);
-		vg_metrics_sample_u64(w, labels, s->st[i].dropped_failed);
+		const struct vg_output_stats *st = &s->st[i];
+		const struct {
+			const char *reason;
+			uint64_t n;
+		} by[] = {
+			{"queue_full", st->dropped_full},   {"queue_full_bytes", st->dropped_bytes},
+			{"oversize", st->dropped_oversize}, {"failed", st->dropped_failed},
+			{"shutdown", st->dropped_shutdown},
+		};
+
+		for (size_t r = 0; r < sizeof(by) / sizeof(by[0]); r++) {
+			vg_metrics_labels(labels, sizeof(labels), "output", st->name, "reason",
+					  by[r].reason, NULL);
+			vg_metrics_sample_u64(w, labels, by[r].n);
+		}
 	}
 	vg_metrics_family(
 		w, "vigil_output_last_success_timestamp_seconds", VG_METRIC_GAUGE,

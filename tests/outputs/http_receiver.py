@@ -6,6 +6,7 @@ import http.server
 import socket
 import ssl
 import threading
+import time
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -15,6 +16,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         srv = self.server.receiver
+        if srv.delay:
+            time.sleep(srv.delay)  # a slow collector
         with srv.lock:
             srv.requests += 1
             n = srv.requests
@@ -36,8 +39,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class Receiver:
-    def __init__(self, port=0, status=200, fail_first=0, fail_status=503, tls=None):
+    def __init__(self, port=0, status=200, fail_first=0, fail_status=503, tls=None, delay=0.0):
         self.lock = threading.Lock()
+        self.delay = delay
         self.records = []
         self.refused = []  # bodies answered with an error status
         self.requests = 0

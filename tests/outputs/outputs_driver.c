@@ -14,7 +14,18 @@
  * --serve    after flushing, wait for a line on stdin before exiting
  * --summary  also submit a rate-limit summary alert (vg_ratelimit_summary_alert)
  * --second N after --wait's line, submit N more alerts (seq continues)
+ * --pad N    add N bytes of argv-like text to each alert's JSON and to its text
+ *            (a hostile command line), and print "RSS <VmRSS kB> <VmHWM kB>"
+ *            on stderr once everything is submitted
+ * --sigterm  after submitting, print "SUBMITTED" and wait for SIGTERM; then
+ *            end as vigil run does (vg_outputs_shutdown: drain, then count the
+ *            rest as dropped) instead of flushing
+ *
+ * At the end the per-output exit summary (vg_outputs_print_summary) follows
+ * the STATS line.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -91,7 +102,13 @@ static void add_stats(const struct vg_output_stats *st, void *arg)
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(st->name));
+	json_object_object_add(o, "accepted", json_object_new_uint64(st->accepted));
 	json_object_object_add(o, "queued", json_object_new_uint64(st->queued));
+	json_object_object_add(o, "depth_bytes", json_object_new_uint64(st->depth_bytes));
+	json_object_object_add(o, "capacity_bytes", json_object_new_uint64(st->capacity_bytes));
+	json_object_object_add(o, "dropped_bytes", json_object_new_uint64(st->dropped_bytes));
+	json_object_object_add(o, "dropped_oversize", json_object_new_uint64(st->dropped_oversize));
+	json_object_object_add(o, "dropped_shutdown", json_object_new_uint64(st->dropped_shutdown));
 	json_object_object_add(o, "depth", json_object_new_uint64(st->depth));
 	json_object_object_add(o, "capacity", json_object_new_uint64(st->capacity));
 	json_object_object_add(o, "sent", json_object_new_uint64(st->sent));
@@ -104,27 +121,85 @@ static void add_stats(const struct vg_output_stats *st, void *arg)
 	json_object_array_add(arg, o);
 }
 
+static size_t pad_bytes;
+
+/*
+ * The alert grown by pad_bytes of argv in "vigil.pad" and at the end of the
+ * text, as an exec with a huge command line makes it. Buffers are reused.
+ */
+static int pad_alert(char **json, size_t *jlen, char **text, size_t *tlen)
+{
+	static char *pj, *pt;
+	size_t jl = strlen(*json), tl = strlen(*text);
+
+	free(pj);
+	free(pt);
+	pj = malloc(jl + pad_bytes + 16);
+	pt = malloc(tl + pad_bytes + 2);
+	if (!pj || !pt)
+		return -1;
+	/* {... ,"pad":"AAAA"} : valid JSON, replacing the closing brace */
+	memcpy(pj, *json, jl - 1);
+	memcpy(pj + jl - 1, ",\"pad\":\"", 8);
+	memset(pj + jl + 7, 'A', pad_bytes);
+	memcpy(pj + jl + 7 + pad_bytes, "\"}", 3);
+	memcpy(pt, *text, tl);
+	pt[tl] = ' ';
+	memset(pt + tl + 1, 'A', pad_bytes);
+	pt[tl + 1 + pad_bytes] = '\0';
+	*json = pj;
+	*jlen = strlen(pj);
+	*text = pt;
+	*tlen = strlen(pt);
+	return 0;
+}
+
 static int submit_one(struct vg_outputs *outs, unsigned long seq, int priority,
 		      uint64_t *max_submit)
 {
 	static char json[8192], text[1024];
 	struct vg_alert_msg a = {.priority = priority, .rule = "Test shell rule"};
+	char *j = json, *t = text;
+	size_t jl, tl;
 	uint64_t t0, dt;
 
 	if (make_alert(seq, priority, json, sizeof(json), text, sizeof(text)) != 0) {
 		fprintf(stderr, "cannot build alert %lu\n", seq);
 		return -1;
 	}
-	a.json = json;
-	a.json_len = strlen(json);
-	a.text = text;
-	a.text_len = strlen(text);
+	jl = strlen(json);
+	tl = strlen(text);
+	if (pad_bytes && pad_alert(&j, &jl, &t, &tl) != 0) {
+		fprintf(stderr, "out of memory padding alert %lu\n", seq);
+		return -1;
+	}
+	a.json = j;
+	a.json_len = jl;
+	a.text = t;
+	a.text_len = tl;
 	t0 = now_ns(CLOCK_MONOTONIC);
 	vg_outputs_submit(outs, &a);
 	dt = now_ns(CLOCK_MONOTONIC) - t0;
 	if (dt > *max_submit)
 		*max_submit = dt;
 	return 0;
+}
+
+/* "RSS <VmRSS kB> <VmHWM kB>" from /proc/self/status. */
+static void print_rss(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long rss = 0, hwm = 0;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "VmRSS: %lu", &rss);
+		sscanf(line, "VmHWM: %lu", &hwm);
+	}
+	fclose(f);
+	fprintf(stderr, "RSS %lu %lu\n", rss, hwm);
 }
 
 static void wait_line(void)
@@ -145,6 +220,8 @@ int main(int argc, char **argv)
 		{"summary", no_argument, NULL, 'S'},
 		{"priority", required_argument, NULL, 'p'},
 		{"second", required_argument, NULL, '2'},
+		{"pad", required_argument, NULL, 'P'},
+		{"sigterm", no_argument, NULL, 'T'},
 		{0},
 	};
 	char *overrides[64];
@@ -152,7 +229,8 @@ int main(int argc, char **argv)
 	const char *cfg_path = NULL, *metrics_addr = NULL;
 	unsigned long count = 10, second = 0;
 	int flush_ms = 10000, priority = 4, c;
-	bool wait = false, serve = false, summary = false;
+	bool wait = false, serve = false, summary = false, sigterm = false;
+	sigset_t term;
 	struct vg_config cfg;
 	struct vg_config_err err;
 	struct vg_outputs_config ocfg;
@@ -178,6 +256,8 @@ int main(int argc, char **argv)
 		case 'S': summary = true; break;
 		case 'p': priority = atoi(optarg); break;
 		case '2': second = strtoul(optarg, NULL, 10); break;
+		case 'P': pad_bytes = strtoul(optarg, NULL, 10); break;
+		case 'T': sigterm = true; break;
 		default: return 2;
 		}
 	}
@@ -185,6 +265,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "CONFIG %s\n", err.text);
 		return 2;
 	}
+	/* SIGTERM is taken with sigwait: blocked before any thread starts */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	if (sigterm)
+		pthread_sigmask(SIG_BLOCK, &term, NULL);
 	vg_config_outputs(&cfg, &ocfg);
 	outs = vg_outputs_new(&ocfg);
 	if (!outs)
@@ -227,7 +312,17 @@ int main(int argc, char **argv)
 				return 1;
 		count += second;
 	}
-	flushed = vg_outputs_flush(outs, flush_ms);
+	if (pad_bytes)
+		print_rss();
+	if (sigterm) {
+		int sig;
+
+		fprintf(stderr, "SUBMITTED\n");
+		sigwait(&term, &sig);
+		flushed = vg_outputs_shutdown(outs);
+	} else {
+		flushed = vg_outputs_flush(outs, flush_ms);
+	}
 	stats = json_object_new_object();
 	arr = json_object_new_array();
 	vg_outputs_stats(outs, add_stats, arr);
@@ -238,6 +333,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "STATS %s\n",
 		json_object_to_json_string_ext(stats, JSON_C_TO_STRING_PLAIN));
 	json_object_put(stats);
+	vg_outputs_print_summary(outs, stderr);
+	fprintf(stderr, "SUMMARY END\n");
 	if (serve) {
 		fprintf(stderr, "SERVING\n");
 		wait_line();

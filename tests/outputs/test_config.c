@@ -295,6 +295,67 @@ static void test_errors(void **state)
 	expect_error("priority: debug\n---\npriority: error\n", 3, 1, "", "second YAML document");
 }
 
+/* The delivery-side bounds (issue 17): defaults, and each key range-checked with its place. */
+static void test_output_limit_keys(void **state)
+{
+	struct vg_config cfg;
+	struct vg_config_err err;
+	struct vg_outputs_config oc;
+	const char *path;
+
+	(void)state;
+	assert_int_equal(vg_config_load(&cfg, NULL, NULL, 0, &err), 0);
+	vg_config_outputs(&cfg, &oc);
+	assert_int_equal(cfg.outputs[VG_OUTPUT_HTTP].queue_max_bytes, 16u << 20);
+	assert_int_equal(oc.max_alert_bytes, 1u << 20);
+	assert_int_equal(oc.total_max_bytes, 64u << 20);
+	assert_int_equal(oc.drain_ms, 5000);
+	assert_int_equal(cfg.outputs[VG_OUTPUT_FILE].file.mode, 0600);
+	vg_config_free(&cfg);
+
+	path = write_cfg("limits.yaml", "outputs_queue:\n  max_bytes: 1M\n  max_alert_bytes: 64K\n"
+					"  shutdown_drain_ms: 250\n"
+					"http_output:\n  queue_max_bytes: 2M\n"
+					"file_output:\n  mode: 0640\n");
+	if (vg_config_load(&cfg, path, NULL, 0, &err) != 0)
+		fail_msg("%s", err.text);
+	vg_config_outputs(&cfg, &oc);
+	assert_int_equal(cfg.outputs[VG_OUTPUT_HTTP].queue_max_bytes, 2u << 20);
+	assert_int_equal(cfg.outputs[VG_OUTPUT_SYSLOG].queue_max_bytes, 1u << 20);
+	assert_int_equal(oc.max_alert_bytes, 64u << 10);
+	assert_int_equal(oc.drain_ms, 250);
+	assert_int_equal(cfg.outputs[VG_OUTPUT_FILE].file.mode, 0640);
+	vg_config_free(&cfg);
+
+	expect_error("outputs_queue:\n  max_bytes: 1K\n", 2, 14, "outputs_queue.max_bytes",
+		     "between 64K and 16G");
+	expect_error("outputs_queue:\n  max_bytes: 0\n", 2, 14, "outputs_queue.max_bytes",
+		     "between 64K and 16G");
+	expect_error("outputs_queue:\n  total_max_bytes: 100G\n", 2, 20,
+		     "outputs_queue.total_max_bytes", "between 64K and 64G");
+	expect_error("outputs_queue:\n  max_alert_bytes: 1G\n", 2, 20,
+		     "outputs_queue.max_alert_bytes", "between 4K and 256M");
+	expect_error("outputs_queue:\n  shutdown_drain_ms: 0\n", 2, 22,
+		     "outputs_queue.shutdown_drain_ms", "between 1 and 600000");
+	expect_error("http_output:\n  queue_max_bytes: 17G\n", 2, 20, "http_output.queue_max_bytes",
+		     "64K and 16G");
+	expect_error("http_output:\n  queue_max_bytes: -1\n", 2, 20, "http_output.queue_max_bytes",
+		     "expected a size");
+	expect_error("file_output:\n  mode: 0644\n", 2, 9, "file_output.mode",
+		     "never world-readable");
+	expect_error("file_output:\n  mode: 600\n", 2, 9, "file_output.mode", "leading 0");
+	expect_error("file_output:\n  mode: 0700\n", 2, 9, "file_output.mode", "no execute");
+
+	/* an enabled output's queue must hold one alert of the largest size */
+	path = write_cfg("small.yaml", "outputs_queue:\n  max_alert_bytes: 4M\n"
+				       "http_output:\n  enabled: true\n  url: http://127.0.0.1:1/\n"
+				       "  queue_max_bytes: 1M\n");
+	assert_int_equal(vg_config_load(&cfg, path, NULL, 0, &err), -1);
+	print_message("  error: %s\n", err.text);
+	assert_string_equal(err.key, "http_output.queue_max_bytes");
+	assert_non_null(strstr(err.msg, "at least one alert"));
+}
+
 static void test_missing_files(void **state)
 {
 	struct vg_config cfg;
@@ -450,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_override_errors),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_output_limit_keys),
 		cmocka_unit_test(test_missing_files),
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_mutations_never_crash),

@@ -11,6 +11,7 @@ Needs root and a vigil built with the outputs wired in (`run -c`); skips
 (77) otherwise. usage: test_e2e.py OUTPUTS_DRIVER REPO_ROOT"""
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -132,7 +133,14 @@ try:
 
     v.send_signal(signal.SIGTERM)
     T.eq(v.wait(timeout=60), 0, "exit status after SIGTERM")
-    T.check("output http: sent=" in log(), "outputs' counters printed at exit")
+    T.check("output http: accepted=" in log(), "outputs' counters printed at exit")
+    for line in log().splitlines():
+        if line.startswith("vigil: output ") and " accepted=" in line:
+            n = {k: int(x) for k, x in re.findall(r"(\w+)=(-?\d+)", line)}
+            T.eq(n["accepted"], n["delivered"] + n["dropped"],
+                 f"{line.split(':')[1].strip()}: accepted = delivered + dropped")
+            T.check("UNACCOUNTED" not in line, "nothing unaccounted")
+    T.eq(os.stat(f"{D}/alerts.json").st_mode & 0o7777, 0o600, "the alert file's mode")
     posted = [a for _, _, b in r.records for a in json.loads(b)]
     in_files = alerts(f"{D}/alerts.json.1") + alerts(f"{D}/alerts.json")
     T.eq(len(posted), len(in_files), "the HTTP receiver got what the file got")

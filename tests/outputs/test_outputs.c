@@ -134,7 +134,7 @@ static void test_file_basic(void **state)
 {
 	char path[PATH_MAX];
 	struct vg_output_config c;
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	int ts[200], seqs[200], n = 0;
 	struct stats_one s;
@@ -189,7 +189,7 @@ static void test_file_rotation_concurrent(void **state)
 	const uint64_t max_bytes = 64 * 1024;
 	char path[PATH_MAX], p[PATH_MAX + 16];
 	struct vg_output_config c;
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	struct submitter sub[THREADS];
 	pthread_t th[THREADS];
@@ -251,7 +251,7 @@ static void test_file_rotation_keep(void **state)
 	enum { N = 3000 };
 	char path[PATH_MAX], p[PATH_MAX + 16];
 	struct vg_output_config c;
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	static int ts[N], seqs[N];
 	int n = 0;
@@ -284,7 +284,7 @@ static void test_file_reopen(void **state)
 {
 	char path[PATH_MAX], moved[PATH_MAX + 8];
 	struct vg_output_config c;
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	int ts[64], seqs[64], n = 0;
 
@@ -315,7 +315,7 @@ static void test_file_reopen(void **state)
 static void test_file_bad_path(void **state)
 {
 	struct vg_output_config c = file_cfg("/nonexistent-dir/x/alerts.json", 0, 0, 10);
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 
 	(void)state;
 	assert_null(vg_outputs_new(&oc));
@@ -348,7 +348,7 @@ static void test_stalled_output_never_blocks(void **state)
 	enum { N = 20000, CAP = 64 };
 	char path[PATH_MAX];
 	struct vg_output_config c[2];
-	struct vg_outputs_config oc = {c, 2};
+	struct vg_outputs_config oc = {.outputs = c, .n = 2};
 	struct vg_outputs *outs;
 	int fds[2], junk = 0, n = 0;
 	char filler[4096];
@@ -438,7 +438,7 @@ static void test_stdout_text_and_priority(void **state)
 		.min_priority = 3, /* error and more severe */
 		.queue_size = 100,
 	};
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	int fds[2];
 	char buf[4096];
@@ -502,7 +502,7 @@ static void test_program_restarts(void **state)
 		.retry_initial_ms = 5,
 		.retry_max_ms = 20,
 	};
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	struct stats_one s;
 	int ts[N + 1], seqs[N + 1], n = 0;
@@ -578,7 +578,7 @@ static void test_program_dying_command_counted(void **state)
 		.retry_initial_ms = 5,
 		.retry_max_ms = 20,
 	};
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	struct stats_one s;
 
@@ -625,7 +625,7 @@ static void test_unreachable_gives_up(void **state)
 		.retry_initial_ms = 5,
 		.retry_max_ms = 10,
 	};
-	struct vg_outputs_config oc = {&c, 1};
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
 	struct vg_outputs *outs;
 	struct stats_one s;
 
@@ -646,6 +646,214 @@ static void test_unreachable_gives_up(void **state)
 	vg_outputs_free(outs);
 }
 
+/* vg_url_redact: credentials and secret query values masked, the rest kept. */
+static void test_url_redact(void **state)
+{
+	static const char *const cases[][2] = {
+		{"http://alice:s3cr3t@127.0.0.1:8080/x?token=abc",
+		 "http://alice:***@127.0.0.1:8080/x?token=***"},
+		{"https://TOKEN123@hooks.example/a", "https://***@hooks.example/a"},
+		{"http://u:p@ss:w@rd@h/", "http://u:***@h/"},
+		{"http://h/p?region=eu&api_key=k1&X-Amz-Signature=zz;Password=p#access_token=t",
+		 "http://h/"
+		 "p?region=eu&api_key=***&X-Amz-Signature=***;Password=***#access_token=***"},
+		{"http://h:1/plain?a=1&b", "http://h:1/plain?a=1&b"},
+		{"http://h/p@q?secret=", "http://h/p@q?secret=***"},
+		{"not a url ?Auth=x", "not a url ?Auth=***"},
+		{"", ""},
+	};
+	char out[256], small[12];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_string_equal(vg_url_redact(cases[i][0], out, sizeof(out)), cases[i][1]);
+	/* cut to the buffer, always terminated, never the secret */
+	vg_url_redact("http://alice:s3cr3t@h/", small, sizeof(small));
+	assert_string_equal(small, "http://alic");
+	vg_url_redact("http://a:s3cr3t@h/", small, sizeof(small));
+	assert_null(strstr(small, "s3"));
+	assert_string_equal(vg_url_redact(NULL, out, sizeof(out)), "");
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+/*
+ * Files the file output creates, rotated ones included, have the configured
+ * mode (0600 by default) whatever the umask; an old world-readable file is
+ * narrowed when it is opened.
+ */
+static void test_file_mode(void **state)
+{
+	char path[PATH_MAX], p1[PATH_MAX + 8];
+	struct vg_output_config c;
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1};
+	struct vg_outputs *outs;
+	mode_t old = umask(0);
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/mode.json", tmpdir);
+	snprintf(p1, sizeof(p1), "%s.1", path);
+	c = file_cfg(path, 4096, 2, 1000);
+	outs = vg_outputs_new(&oc);
+	assert_non_null(outs);
+	for (int i = 0; i < 100; i++)
+		submit_line(outs, 0, i, 4);
+	assert_int_equal(vg_outputs_flush(outs, 30000), 0);
+	vg_outputs_free(outs);
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(mode_of(p1), 0600);
+
+	/* 0640 asked: exactly that, even under a umask that would remove more */
+	umask(077);
+	unlink(path);
+	unlink(p1);
+	c.file.mode = 0640;
+	outs = vg_outputs_new(&oc);
+	assert_non_null(outs);
+	for (int i = 0; i < 100; i++)
+		submit_line(outs, 0, i, 4);
+	assert_int_equal(vg_outputs_flush(outs, 30000), 0);
+	vg_outputs_free(outs);
+	assert_int_equal(mode_of(path), 0640);
+	assert_int_equal(mode_of(p1), 0640);
+
+	/* a file left world-readable by an older version is narrowed */
+	umask(0);
+	unlink(path);
+	fd = open(path, O_CREAT | O_WRONLY, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	c.file.mode = 0;
+	outs = vg_outputs_new(&oc);
+	assert_non_null(outs);
+	vg_outputs_free(outs);
+	assert_int_equal(mode_of(path), 0600);
+	umask(old);
+}
+
+/* An alert of about size bytes of JSON. */
+static void submit_big(struct vg_outputs *outs, size_t size)
+{
+	char *json = malloc(size + 1);
+	struct vg_alert_msg a = {.priority = 4, .rule = "r"};
+
+	assert_non_null(json);
+	memset(json, 'x', size);
+	json[size] = '\0';
+	a.json = json;
+	a.json_len = size;
+	vg_outputs_submit(outs, &a);
+	free(json);
+}
+
+/* An HTTP output whose receiver is down, retrying forever: what it takes stays queued. */
+static struct vg_output_config down_cfg(uint64_t max_bytes)
+{
+	struct vg_output_config c = {
+		.kind = VG_OUTPUT_HTTP,
+		.enabled = true,
+		.min_priority = 7,
+		.queue_size = 1000,
+		.queue_max_bytes = max_bytes,
+		.max_retries = UINT32_MAX,
+		.retry_initial_ms = 60000,
+		.retry_max_ms = 60000,
+	};
+
+	c.http.url = "http://127.0.0.1:1/"; /* nothing listens on port 1 */
+	c.http.timeout_ms = 2000;
+	return c;
+}
+
+/*
+ * The byte bounds: each output charges every alert it holds whole, refuses
+ * (queue_full_bytes) past its bound, and all outputs together stay under
+ * the global bound; an alert over max_alert_bytes is refused by all
+ * (oversize). accepted = queued + dropped at every step.
+ */
+static void test_queue_bytes(void **state)
+{
+	enum { ALERT = 10000, N = 50 };
+	struct vg_output_config c[2];
+	struct vg_outputs_config oc = {
+		.outputs = c, .n = 2, .max_alert_bytes = 20000, .total_max_bytes = 1 << 20};
+	struct vg_outputs *outs;
+	struct stats_one s;
+
+	(void)state;
+	c[0] = down_cfg(64 << 10);
+	c[1] = down_cfg(1 << 20);
+	outs = vg_outputs_new(&oc);
+	assert_non_null(outs);
+	for (int i = 0; i < N; i++)
+		submit_big(outs, ALERT);
+	s = stats(outs);
+	/* 64K holds 6 alerts of 10000 bytes and their headers, not 7 */
+	assert_int_equal(s.st[0].queued, 6);
+	assert_int_equal(s.st[0].dropped_bytes, N - 6);
+	assert_int_equal(s.st[0].dropped_full, 0);
+	assert_true(s.st[0].depth_bytes <= 64 << 10 && s.st[0].depth_bytes > 6 * ALERT);
+	assert_int_equal(s.st[1].queued, N);
+	assert_int_equal(s.st[1].accepted, N);
+	/* an alert over max_alert_bytes: refused by both, counted */
+	submit_big(outs, 20001);
+	s = stats(outs);
+	assert_int_equal(s.st[0].dropped_oversize, 1);
+	assert_int_equal(s.st[1].dropped_oversize, 1);
+	/* the global bound (1 MiB of live copies): the second output stops at it too */
+	for (int i = 0; i < 100; i++)
+		submit_big(outs, ALERT);
+	s = stats(outs);
+	assert_true(s.st[1].queued < N + 100);
+	assert_true(s.st[1].depth_bytes <= 1 << 20);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(s.st[k].accepted, N + 101);
+		assert_int_equal(s.st[k].accepted,
+				 s.st[k].queued + vg_output_stats_dropped(&s.st[k]));
+	}
+	assert_int_equal(s.st[1].dropped_bytes, N + 100 - s.st[1].queued);
+	vg_outputs_free(outs);
+}
+
+/*
+ * Shutdown with a receiver that is down: the drain ends at its deadline,
+ * and everything still queued is counted as dropped (shutdown), so that
+ * accepted = sent + dropped with nothing left over.
+ */
+static void test_shutdown_counts_the_rest(void **state)
+{
+	struct vg_output_config c = down_cfg(0);
+	struct vg_outputs_config oc = {.outputs = &c, .n = 1, .drain_ms = 100};
+	struct vg_outputs *outs;
+	struct stats_one s;
+
+	(void)state;
+	outs = vg_outputs_new(&oc);
+	assert_non_null(outs);
+	for (int i = 0; i < 10; i++)
+		submit_line(outs, 0, i, 4);
+	assert_int_equal(vg_outputs_shutdown(outs), -1);
+	s = stats(outs);
+	assert_int_equal(s.st[0].accepted, 10);
+	assert_int_equal(s.st[0].sent, 0);
+	assert_int_equal(s.st[0].dropped_shutdown, 10);
+	assert_int_equal(s.st[0].dropped_failed, 0);
+	assert_int_equal(s.st[0].depth, 0);
+	/* after the end, a late alert is refused and counted, not queued */
+	submit_line(outs, 0, 10, 4);
+	s = stats(outs);
+	assert_int_equal(s.st[0].dropped_shutdown, 11);
+	assert_int_equal(s.st[0].accepted, s.st[0].sent + vg_output_stats_dropped(&s.st[0]));
+	vg_outputs_free(outs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -659,6 +867,10 @@ int main(void)
 		cmocka_unit_test(test_program_restarts),
 		cmocka_unit_test(test_program_dying_command_counted),
 		cmocka_unit_test(test_unreachable_gives_up),
+		cmocka_unit_test(test_url_redact),
+		cmocka_unit_test(test_file_mode),
+		cmocka_unit_test(test_queue_bytes),
+		cmocka_unit_test(test_shutdown_counts_the_rest),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

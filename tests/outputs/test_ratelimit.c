@@ -179,7 +179,7 @@ static void test_report_through_outputs(void **state)
 	char path[] = "/tmp/vigil-rl-XXXXXX", line[4096];
 	struct vg_output_config oc = {
 		.kind = VG_OUTPUT_FILE, .enabled = true, .min_priority = 7, .queue_size = 16};
-	struct vg_outputs_config ocs = {&oc, 1};
+	struct vg_outputs_config ocs = {.outputs = &oc, .n = 1};
 	struct vg_outputs *outs;
 	int fd = mkstemp(path);
 	FILE *f;
