@@ -317,7 +317,7 @@ static void hold_budget(struct vg_proc_table *t, const struct vg_proc *keep)
 		;
 }
 
-void vg_proc_account(struct vg_proc_table *t, struct vg_proc *p)
+void vg_proc_recount(struct vg_proc_table *t, struct vg_proc *p)
 {
 	uint32_t n;
 
@@ -326,6 +326,11 @@ void vg_proc_account(struct vg_proc_table *t, struct vg_proc *p)
 	n = entry_bytes(p);
 	t->bytes = t->bytes - p->str_bytes + n;
 	p->str_bytes = n;
+}
+
+void vg_proc_account(struct vg_proc_table *t, struct vg_proc *p)
+{
+	vg_proc_recount(t, p);
 	hold_budget(t, p);
 }
 

@@ -150,9 +150,11 @@ void vg_proc_table_set_warn(struct vg_proc_table *t, vg_proc_warn_fn fn, void *a
 
 /*
  * Recounts p's string bytes after code outside the table changed them (a
- * new cwd, an environment read from /proc) and holds the byte budget,
- * never evicting p itself. p may be NULL.
+ * new cwd, an environment read from /proc). Evicts nothing: safe while
+ * other entries are in use (rule evaluation). p may be NULL.
  */
+void vg_proc_recount(struct vg_proc_table *t, struct vg_proc *p);
+/* vg_proc_recount(), then evicts down to the byte budget, never p itself. */
 void vg_proc_account(struct vg_proc_table *t, struct vg_proc *p);
 
 #endif

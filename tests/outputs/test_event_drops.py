@@ -11,6 +11,7 @@ vigil is stopped (SIGSTOP) for a second, so that the kernel must drop.
   with Falco's n_evts/n_drops/n_drops_buffer_* fields; one of each however
   many seconds drop (the bucket refills one per 30 s);
 - rate 0.5, max_burst 2: more than one, never more than max_burst + rate * t;
+- threshold 1 (a ratio never exceeds it): nothing;
 - actions [ignore]: neither a line nor an alert, although the kernel dropped.
 
 Needs root; skips (77) otherwise. usage: test_event_drops.py OUTPUTS_DRIVER REPO_ROOT"""
@@ -152,7 +153,12 @@ try:
     T.check(2 <= len(alerts) <= bound,
             f"{len(alerts)} alerts in {ran:.1f} s: at least 2, at most {bound:.1f}")
     T.eq(len(lines), len(alerts), "as many stderr lines as alerts")
-    # 3. ignore: neither
+    # 3. threshold 1: drops / events never exceeds it
+    err, alerts, ran = run("threshold", "syscall_event_drops:\n  threshold: 1\n")
+    T.check(dropped(err) > 0, "the kernel dropped events")
+    T.eq(([x for x in err.splitlines() if x.startswith(LOGLINE)], alerts), ([], []),
+         "neither a line nor an alert under threshold 1")
+    # 4. ignore: neither
     err, alerts, ran = run("ignore", "syscall_event_drops:\n  actions: [ignore]\n")
     n = dropped(err)
     T.check(n > 0, f"the kernel dropped {n} events")
