@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/file_trust.h"
+#include "cli/drop_watch.h"
 #include "cli/enforcement.h"
 #include "cli/engine_metrics.h"
 #include "cli/kernel_apply.h"
@@ -39,7 +40,7 @@
 #include "state/procfs.h"
 
 #define DEFAULT_RINGBUF_BYTES (8u << 20)
-#define DEFAULT_MAX_PROCS     65536
+#define DEFAULT_MAX_PROCS     0 /* from the host's pid_max (state/proc_table.h) */
 /*
  * The kernel wakes vigil only when a backlog builds up (wakeup_bytes), so
  * this timer bounds how late an event is read: at most POLL_MS.
@@ -77,6 +78,7 @@ struct ops {
 	struct vg_ratelimit *rl;
 	struct vg_metrics *metrics;
 	struct vg_metrics_server *server;
+	struct vg_drop_watch *drops;
 	char hostname[256];
 };
 
@@ -188,7 +190,7 @@ static void usage(FILE *f, const char *cmd)
 		"  -c, --config FILE  configuration (default " VG_CONFIG_DEFAULT_PATH ")\n"
 		"  -o KEY.PATH=VALUE  override one configuration key (repeatable)\n"
 		"  --ringbuf-size N   kernel ring buffer size, power of two (default 8M)\n"
-		"  --max-procs N      process table bound (default %d)\n"
+		"  --max-procs N      process table bound (default: pid_max + 1/8, %d..%d)\n"
 		"  -v, --verbose      print libbpf's messages\n"
 		"  --enforce MODE     rules with an action: on (default), audit (report only), "
 		"off\n"
@@ -196,7 +198,7 @@ static void usage(FILE *f, const char *cmd)
 		"  --no-self-protect  let other processes kill or ptrace vigil (LSM tier)\n"
 		"  --hook-tier T      kernel-function hooks: auto (fentry, else kprobe), "
 		"kprobe, off\n",
-		cmd, DEFAULT_MAX_PROCS);
+		cmd, VG_PROC_TABLE_DEFAULT_MIN, VG_PROC_TABLE_DEFAULT_MAX);
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -420,6 +422,23 @@ static void live_tick(struct live *lv)
 	}
 }
 
+/* Falco's syscall_event_drops: true when its `exit` action fired. */
+static bool drops_tick(struct ops *ops, const struct vg_probes *probes)
+{
+	struct vg_kcounters k[VG_EV__MAX];
+	struct timespec mono, wall;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	if (!ops->drops ||
+	    !vg_drop_watch_due(ops->drops, (uint64_t)mono.tv_sec * 1000000000ull + mono.tv_nsec) ||
+	    vg_probes_counters(probes, k) != 0)
+		return false;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	return vg_drop_watch_tick(
+		ops->drops, k, (uint64_t)mono.tv_sec * 1000000000ull + mono.tv_nsec,
+		(uint64_t)wall.tv_sec * 1000000000ull + wall.tv_nsec, ops->outs, ops->hostname);
+}
+
 static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struct vg_pipeline *pl)
 {
 	while (!stop_requested) {
@@ -453,6 +472,10 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struc
 					    (uint64_t)now.tv_sec * 1000000000ull +
 						    (uint64_t)now.tv_nsec,
 					    ops_for_loop->outs, ops_for_loop->hostname);
+			if (drops_tick(ops_for_loop, probes)) {
+				ring_buffer__consume(rb);
+				return 1;
+			}
 		}
 	}
 	/* what the kernel already queued is delivered, not lost, on shutdown */
@@ -519,6 +542,9 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 	ops->rl = vg_ratelimit_new(&ops->cfg.rate_limit);
 	if (!ops->rl)
 		return -1;
+	ops->drops = vg_drop_watch_new(&ops->cfg.drops, stderr);
+	if (!ops->drops)
+		return -1;
 	ops->metrics = vg_metrics_new();
 	if (!ops->metrics || vg_outputs_register_metrics(ops->outs, ops->metrics) != 0) {
 		fprintf(stderr, "vigil: out of memory for the metrics\n");
@@ -554,6 +580,7 @@ static void ops_stop(struct ops *ops)
 		vg_outputs_print_summary(ops->outs, stderr);
 	vg_outputs_free(ops->outs);
 	vg_ratelimit_free(ops->rl);
+	vg_drop_watch_free(ops->drops);
 	vg_metrics_free(ops->metrics);
 	if (ops->cfg_loaded)
 		vg_config_free(&ops->cfg);
@@ -606,6 +633,8 @@ static int run(struct run_opts *o)
 		fprintf(stderr, "vigil: out of memory for the process table\n");
 		return 1;
 	}
+	if (ops.cfg_loaded)
+		vg_proc_table_set_max_bytes(pl.procs, ops.cfg.process_table_max_bytes);
 	if (o->capture_path) {
 		capture = fopen(o->capture_path, "w");
 		if (!capture) {

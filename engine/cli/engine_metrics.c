@@ -37,6 +37,9 @@ struct vg_engine_metrics {
 	_Atomic int64_t procs, fds, containers, rules_enabled, rules_disabled, syscalls;
 	_Atomic uint64_t reloads_ok, reloads_failed, last_reload_wall_ns, last_reload_ns;
 	_Atomic int last_reload_ok; /* -1: none yet */
+	/* the process table's pressure, published with the gauges */
+	_Atomic uint64_t pt_max_entries, pt_bytes, pt_max_bytes, pt_args_capped, pt_warnings;
+	_Atomic uint64_t pt_evictions[VG_PROC_LIMIT__N][2];
 };
 
 static void put(_Atomic int64_t *g, int64_t v)
@@ -130,6 +133,48 @@ static void state_families(struct vg_metrics_writer *w, struct vg_engine_metrics
 	vg_metrics_sample(w, "state=\"disabled\"", (double)get(&em->rules_disabled));
 }
 
+static double load(_Atomic uint64_t *v)
+{
+	return (double)atomic_load_explicit(v, memory_order_relaxed);
+}
+
+static void proc_table_families(struct vg_metrics_writer *w, struct vg_engine_metrics *em)
+{
+	static const char *const limits[VG_PROC_LIMIT__N] = {"entries", "bytes"};
+	char l[96];
+
+	gauge(w, "vigil_process_table_max_entries",
+	      "The process table's entry bound (--max-procs, process_table_size).",
+	      (int64_t)load(&em->pt_max_entries));
+	gauge(w, "vigil_process_table_bytes",
+	      "Bytes of the strings process entries hold (exe, filename, cwd, args, env).",
+	      (int64_t)load(&em->pt_bytes));
+	gauge(w, "vigil_process_table_max_bytes",
+	      "The budget for those strings (process_table_max_bytes).",
+	      (int64_t)load(&em->pt_max_bytes));
+	vg_metrics_family(w, "vigil_proc_table_evictions_total", VG_METRIC_COUNTER,
+			  "Entries evicted from the process table, by the state of the process "
+			  "(exited: lingering for late events; live: its descendants lose "
+			  "ancestry) and the limit reached (entries or bytes).");
+	for (int lim = 0; lim < VG_PROC_LIMIT__N; lim++) {
+		for (int live = 0; live < 2; live++) {
+			vg_metrics_labels(l, sizeof(l), "reason", live ? "live" : "exited", "limit",
+					  limits[lim], NULL);
+			vg_metrics_sample_u64(w, l,
+					      atomic_load_explicit(&em->pt_evictions[lim][live],
+								   memory_order_relaxed));
+		}
+	}
+	vg_metrics_family(w, "vigil_proc_args_truncated_total", VG_METRIC_COUNTER,
+			  "Command lines cut at the bytes vigil keeps per process, by reason.");
+	vg_metrics_sample_u64(w, "reason=\"procfs_cap\"",
+			      atomic_load_explicit(&em->pt_args_capped, memory_order_relaxed));
+	vg_metrics_family(w, "vigil_proc_table_warnings_total", VG_METRIC_COUNTER,
+			  "Warnings logged about live processes evicted (at most one per 10 s).");
+	vg_metrics_sample_u64(w, NULL,
+			      atomic_load_explicit(&em->pt_warnings, memory_order_relaxed));
+}
+
 static void reload_families(struct vg_metrics_writer *w, struct vg_engine_metrics *em)
 {
 	int ok = atomic_load(&em->last_reload_ok);
@@ -159,6 +204,7 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 	events_family(w, em);
 	kernel_family(w, em);
 	state_families(w, em);
+	proc_table_families(w, em);
 	reload_families(w, em);
 }
 
@@ -271,10 +317,27 @@ static void add_fds(struct vg_proc *p, void *arg)
 		*(int64_t *)arg += vg_fd_count(p->fds);
 }
 
+static void publish_proc_table(struct vg_engine_metrics *em)
+{
+	struct vg_proc_table_stats st;
+
+	vg_proc_table_stats(em->pl->procs, &st);
+	atomic_store_explicit(&em->pt_max_entries, st.max_entries, memory_order_relaxed);
+	atomic_store_explicit(&em->pt_bytes, st.bytes, memory_order_relaxed);
+	atomic_store_explicit(&em->pt_max_bytes, st.max_bytes, memory_order_relaxed);
+	atomic_store_explicit(&em->pt_args_capped, st.args_capped, memory_order_relaxed);
+	atomic_store_explicit(&em->pt_warnings, st.warnings, memory_order_relaxed);
+	for (int lim = 0; lim < VG_PROC_LIMIT__N; lim++)
+		for (int live = 0; live < 2; live++)
+			atomic_store_explicit(&em->pt_evictions[lim][live], st.evictions[lim][live],
+					      memory_order_relaxed);
+}
+
 void vg_engine_metrics_tick(struct vg_engine_metrics *em)
 {
 	int64_t fds = 0;
 
+	publish_proc_table(em);
 	put(&em->procs, (int64_t)vg_proc_count(em->pl->procs));
 	vg_proc_foreach(em->pl->procs, add_fds, &fds);
 	put(&em->fds, fds);

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "state/proc_table.h" /* the process table's bounds (constants only) */
+
 /* the rules installed with vigil (the build passes the same path as the binary's) */
 #ifndef VIGIL_DEFAULT_RULES
 #define VIGIL_DEFAULT_RULES "/usr/local/share/vigil/rules"
@@ -38,8 +40,9 @@ enum ftype {
 	F_RULESEL,
 	F_HEADERS,
 	F_FACILITY,
-	F_RETRIES, /* a count, or -1 for forever */
-	F_FORMAT,  /* aux: offset of the int "set" flag */
+	F_RETRIES,	/* a count, or -1 for forever */
+	F_FORMAT,	/* aux: offset of the int "set" flag */
+	F_DROP_ACTIONS, /* a list of syscall_event_drops actions, as a bit set */
 };
 
 struct field {
@@ -90,6 +93,29 @@ static const char *check_ringbuf(const void *v)
 	if (n < 4096 || n > (1ull << 30) || (n & (n - 1)))
 		return "must be a power of two between 4K and 1G";
 	return NULL;
+}
+
+static const char *check_procs(const void *v)
+{
+	uint32_t n = *(const uint32_t *)v;
+
+	if (n == 0 || (n >= VG_PROC_TABLE_MIN && n <= VG_PROC_TABLE_MAX))
+		return NULL;
+	return "must be 0 (from the host's pid_max) or between 64 and 4194304";
+}
+
+static const char *check_proc_bytes(const void *v)
+{
+	uint64_t n = *(const uint64_t *)v;
+
+	return n >= VG_PROC_BYTES_MIN ? NULL : "must be at least 1M";
+}
+
+static const char *check_ratio(const void *v)
+{
+	double d = *(const double *)v;
+
+	return d >= 0 && d <= 1 ? NULL : "must be a number between 0 and 1";
 }
 
 static const char *check_positive_u32(const void *v)
@@ -335,6 +361,21 @@ static const struct field ratelimit_fields[] = {
 	{0},
 };
 
+/* Falco's syscall_event_drops, keys and meaning as in falco.yaml. */
+static const struct field drops_fields[] = {
+	{"threshold", F_DOUBLE, C(drops.threshold), .check = check_ratio,
+	 .doc = "act when drops / events in a second exceed this (0: any drop)"},
+	{"actions", F_DROP_ACTIONS, C(drops.actions),
+	 .doc = "log (stderr), alert (through the outputs), exit, or ignore"},
+	{"rate", F_DOUBLE, C(drops.rate), .check = check_rate,
+	 .doc = "actions per second refilled (token bucket); .03333: one per 30 s"},
+	{"max_burst", F_DOUBLE, C(drops.max_burst), .check = check_burst,
+	 .doc = "actions let through at once"},
+	{"simulate_drops", F_BOOL, C(drops.simulate),
+	 .doc = "act every second as if there were drops (testing the actions)"},
+	{0},
+};
+
 static const struct field metrics_fields[] = {
 	{"enabled", F_BOOL, C(metrics_enabled), .doc = "serve /metrics, /healthz, /version"},
 	{"listen_address", F_STR, C(metrics_listen_address), .check = check_listen,
@@ -356,8 +397,11 @@ static const struct field top[] = {
 	 .doc = "deny SIGKILL/SIGSTOP and ptrace of vigil by others (BPF LSM)"},
 	{"ring_buffer_size", F_SIZE, C(ring_buffer_size), .check = check_ringbuf,
 	 .doc = "kernel ring buffer, bytes (power of two)"},
-	{"process_table_size", F_U32, C(process_table_size), .check = check_positive_u32,
-	 .doc = "processes tracked at most"},
+	{"process_table_size", F_U32, C(process_table_size), .check = check_procs,
+	 .doc = "processes tracked at most; 0: pid_max + 1/8, clamped to 16384..262144"},
+	{"process_table_max_bytes", F_SIZE, C(process_table_max_bytes), .check = check_proc_bytes,
+	 .doc = "bytes of strings (exe, args, cwd, env) held at most"},
+	{"syscall_event_drops", F_SECTION, 0, .sub = drops_fields},
 	{"json_output", F_BOOL, C(json_output), .doc = "JSON alerts (else Falco's text)"},
 	{"outputs_queue", F_SECTION, C(outputs_queue_size), .sub = queue_fields},
 	{"stdout_output", F_SECTION, 0, .sub = stdout_fields},
@@ -625,6 +669,35 @@ static int parse_priority(struct loader *ld, const yaml_node_t *n, int *out)
 static yaml_node_t *item(yaml_document_t *doc, yaml_node_item_t *it)
 {
 	return yaml_document_get_node(doc, *it);
+}
+
+/* in the order of the VG_DROP_* bits; "ignore" adds none (Falco's list may be empty) */
+static const char *const drop_actions[] = {"log", "alert", "exit", "ignore", NULL};
+
+/* syscall_event_drops.actions: a list of names, as Falco writes it. */
+static int parse_drop_actions(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+			      unsigned *out)
+{
+	unsigned bits = 0;
+	int i;
+
+	if (is_null(n)) {
+		*out = 0;
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_node(ld, n,
+				 "expected a list of actions (log, alert, exit, ignore), got %s",
+				 node_kind(n));
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		if (parse_name(ld, item(doc, it), drop_actions, &i))
+			return -1;
+		if (drop_actions[i] != drop_actions[3])
+			bits |= 1u << i;
+	}
+	*out = bits;
+	return 0;
 }
 
 static int dup_str(struct loader *ld, const yaml_node_t *n, char **out)
@@ -955,6 +1028,10 @@ static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 					 "daemon, auth, local0..local7, ...");
 		*(int *)dst = iv;
 		break;
+	case F_DROP_ACTIONS:
+		if (parse_drop_actions(ld, doc, n, dst))
+			return -1;
+		break;
 	case F_SECTION: return apply_map(ld, doc, n, f->sub);
 	case F_RULESEL: return parse_rulesel(ld, doc, n, dst, (size_t *)(base + f->aux));
 	case F_HEADERS: return parse_headers(ld, doc, n, dst, (size_t *)(base + f->aux));
@@ -1224,7 +1301,13 @@ int vg_config_defaults(struct vg_config *c)
 	c->enforce = 2; /* on: a rule's action is what its author asked for */
 	c->self_protect = true;
 	c->ring_buffer_size = 8u << 20;
-	c->process_table_size = 65536;
+	c->process_table_size = 0; /* from the host's pid_max */
+	c->process_table_max_bytes = VG_PROC_BYTES_DEFAULT;
+	/* Falco's defaults */
+	c->drops.threshold = 0.1;
+	c->drops.actions = VG_DROP_LOG | VG_DROP_ALERT;
+	c->drops.rate = 0.03333;
+	c->drops.max_burst = 1;
 	c->json_output = true;
 	c->outputs_queue_size = 4096;
 	c->outputs_queue_bytes = VG_OUTPUT_DEFAULT_QUEUE_BYTES;
@@ -1404,6 +1487,17 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 		case F_PRIORITY: fprintf(f, " %s", priorities[*(const int *)v & 7]); break;
 		case F_ENUM:
 		case F_FORMAT: fprintf(f, " %s", fl->names[*(const int *)v]); break;
+		case F_DROP_ACTIONS: {
+			unsigned bits = *(const unsigned *)v;
+			int k = 0;
+
+			fputs(" [", f);
+			for (int i = 0; i < 3; i++)
+				if (bits & (1u << i))
+					fprintf(f, "%s%s", k++ ? ", " : "", drop_actions[i]);
+			fputc(']', f);
+			break;
+		}
 		case F_FACILITY: fprintf(f, " %s", facilities[*(const int *)v % 24]); break;
 		case F_SECTION:
 			fputc('\n', f);

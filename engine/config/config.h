@@ -32,6 +32,18 @@ struct vg_rule_selector {
 	char *pattern;
 };
 
+/* syscall_event_drops.actions, as bits */
+enum { VG_DROP_LOG = 1, VG_DROP_ALERT = 2, VG_DROP_EXIT = 4 };
+
+/* Falco's syscall_event_drops: what to do when the kernel drops events. */
+struct vg_drops_config {
+	double threshold; /* act when drops / events in a second exceed it */
+	unsigned actions; /* VG_DROP_* */
+	double rate;	  /* token bucket: actions per second */
+	double max_burst; /* and at once */
+	bool simulate;	  /* act each second as if there were drops */
+};
+
 struct vg_config {
 	char **rules_files; /* files or directories */
 	size_t n_rules_files;
@@ -56,6 +68,10 @@ struct vg_config {
 	char *metrics_listen_address;
 	bool file_keep_alive;	 /* Falco's key, accepted: vigil always keeps files open */
 	bool program_keep_alive; /* Falco's key, accepted: vigil always keeps the command */
+
+	/* process_table_size 0: from the host's pid_max (state/proc_table.h) */
+	uint64_t process_table_max_bytes; /* the strings its entries hold */
+	struct vg_drops_config drops;	  /* syscall_event_drops (cli/drop_watch.h) */
 
 	/* internal: what the file set explicitly, so defaults can follow json_output */
 	int output_format_set[VG_OUTPUT__KINDS];

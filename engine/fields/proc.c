@@ -623,13 +623,21 @@ static void put_env_all(const char *e, uint32_t n, struct vg_fenv *env, struct v
 }
 
 /* With a name, its value in p's environment; true when found. */
-static bool put_env(struct vg_proc *p, const struct vg_field_ref *ref, struct vg_fenv *env,
-		    struct vg_xval *out)
+static bool put_env(struct vg_proc_table *t, struct vg_proc *p, const struct vg_field_ref *ref,
+		    struct vg_fenv *env, struct vg_xval *out)
 {
 	uint32_t n, vlen;
 	const char *e, *v;
+	bool tried;
 
-	if (!p || !(e = vg_fx_proc_env(p, &n)))
+	if (!p)
+		return false;
+	tried = p->env_tried;
+	e = vg_fx_proc_env(p, &n);
+	/* read from /proc just now: counted (the pipeline holds the byte budget after the event) */
+	if (!tried && t)
+		vg_proc_recount(t, p);
+	if (!e)
 		return false;
 	if (!ref->arg) {
 		put_env_all(e, n, env, out);
@@ -643,7 +651,7 @@ static bool put_env(struct vg_proc *p, const struct vg_field_ref *ref, struct vg
 
 X(x_env)
 {
-	put_env(ctx->proc, ref, env, out);
+	put_env(ctx->procs, ctx->proc, ref, env, out);
 }
 
 /* proc.aenv[NAME]: the first of the process and its ancestors that has NAME. */
@@ -652,7 +660,7 @@ X(x_aenv)
 	struct vg_proc *p;
 
 	for (int i = 0; i < 1024 && (p = vg_fx_ancestor(ctx, i)); i++)
-		if (put_env(p, ref, env, out) || !ref->arg)
+		if (put_env(ctx->procs, p, ref, env, out) || !ref->arg)
 			return;
 }
 

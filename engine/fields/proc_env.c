@@ -71,9 +71,10 @@ static char *read_all(uint32_t pid, uint32_t *len)
 		free(buf);
 		return NULL;
 	}
-	while ((n = read(fd, buf + total, cap - total - 1)) > 0) {
+	/* bounded: the process table keeps one copy per process (VG_PROC_ENV_MAX) */
+	while (total < VG_PROC_ENV_MAX && (n = read(fd, buf + total, cap - total - 1)) > 0) {
 		total += (size_t)n;
-		if (total + 1 == cap) {
+		if (total + 1 == cap && total < VG_PROC_ENV_MAX) {
 			if (!(bigger = realloc(buf, cap * 2)))
 				break;
 			buf = bigger;
@@ -81,6 +82,8 @@ static char *read_all(uint32_t pid, uint32_t *len)
 		}
 	}
 	close(fd);
+	if (total > VG_PROC_ENV_MAX)
+		total = VG_PROC_ENV_MAX;
 	buf[total] = '\0';
 	*len = (uint32_t)total;
 	return buf;

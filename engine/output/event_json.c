@@ -151,6 +151,9 @@ static const char *args_truncation_reason(const struct vg_event *ev, const struc
 {
 	if (p && !p->args_truncated)
 		return NULL;
+	if (p && p->args_capped)
+		return "argv exceeds the 64 KiB vigil keeps per process (the rest of /proc's copy "
+		       "is cut)";
 	if (ev->hdr->flags & VG_HF_ARGV_FAULT)
 		return "argv pages were not readable at exec";
 	if (ev->hdr->flags & VG_HF_ARGV_TRUNC)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "decode/decode.h"
 #include "decimal.h"
@@ -20,9 +21,19 @@ struct vg_proc_table {
 	struct vg_proc **buckets;
 	size_t mask;
 	size_t count, max, evictions;
+	uint64_t bytes, max_bytes;
+	uint64_t evicted[VG_PROC_LIMIT__N][2]; /* [limit][live] */
+	uint64_t args_capped;
 	struct plist live, exited;
 	char boot_id[9];
 	char *procfs_root;
+	/* the live-eviction warning: at most one per VG_PROC_WARN_INTERVAL_NS */
+	vg_proc_warn_fn warn;
+	void *warn_arg;
+	uint64_t (*clock_ns)(void);
+	uint64_t last_warn_ns;
+	bool warned;
+	uint64_t warnings, warn_suppressed, suppressed_since;
 };
 
 static void plist_unlink(struct plist *l, struct vg_proc *p)
@@ -77,6 +88,41 @@ static void read_boot_id(struct vg_proc_table *t)
 	fclose(f);
 }
 
+size_t vg_proc_table_default_size(const char *pid_max_path)
+{
+	FILE *f = fopen(pid_max_path, "r");
+	unsigned long long pid_max = 0;
+	size_t n;
+
+	if (f) {
+		if (fscanf(f, "%llu", &pid_max) != 1)
+			pid_max = 0;
+		fclose(f);
+	}
+	if (!pid_max || pid_max > VG_PROC_TABLE_MAX)
+		pid_max = 32768; /* the kernel's own default */
+	n = (size_t)(pid_max + pid_max / 8);
+	if (n < VG_PROC_TABLE_DEFAULT_MIN)
+		n = VG_PROC_TABLE_DEFAULT_MIN;
+	if (n > VG_PROC_TABLE_DEFAULT_MAX)
+		n = VG_PROC_TABLE_DEFAULT_MAX;
+	return n;
+}
+
+static void warn_stderr(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", msg);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 struct vg_proc_table *vg_proc_table_new(size_t max_entries, const char *procfs_root)
 {
 	struct vg_proc_table *t = calloc(1, sizeof(*t));
@@ -84,6 +130,11 @@ struct vg_proc_table *vg_proc_table_new(size_t max_entries, const char *procfs_r
 
 	if (!t)
 		return NULL;
+	if (!max_entries)
+		max_entries = vg_proc_table_default_size("/proc/sys/kernel/pid_max");
+	/* also what keeps the doubling below from overflowing */
+	if (max_entries > VG_PROC_TABLE_MAX)
+		max_entries = VG_PROC_TABLE_MAX;
 	while (n < max_entries)
 		n <<= 1;
 	t->buckets = calloc(n, sizeof(*t->buckets));
@@ -93,12 +144,36 @@ struct vg_proc_table *vg_proc_table_new(size_t max_entries, const char *procfs_r
 		return NULL;
 	}
 	t->mask = n - 1;
-	t->max = max_entries ? max_entries : 1;
+	t->max = max_entries;
+	t->max_bytes = VG_PROC_BYTES_DEFAULT;
+	t->warn = warn_stderr;
+	t->clock_ns = mono_ns;
 	read_boot_id(t);
 	return t;
 }
 
-static void proc_free_strings(struct vg_proc *p)
+void vg_proc_table_set_warn(struct vg_proc_table *t, vg_proc_warn_fn fn, void *arg,
+			    uint64_t (*clock_ns)(void))
+{
+	t->warn = fn ? fn : warn_stderr;
+	t->warn_arg = arg;
+	t->clock_ns = clock_ns ? clock_ns : mono_ns;
+}
+
+/* What p's strings cost: each with its terminating NUL. */
+static uint32_t entry_bytes(const struct vg_proc *p)
+{
+	uint64_t n = 0;
+
+	n += p->exe ? strlen(p->exe) + 1 : 0;
+	n += p->filename ? strlen(p->filename) + 1 : 0;
+	n += p->cwd ? strlen(p->cwd) + 1 : 0;
+	n += p->args ? (uint64_t)p->args_len + 1 : 0;
+	n += p->env ? (uint64_t)p->env_len + 1 : 0;
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+static void proc_free_strings(struct vg_proc_table *t, struct vg_proc *p)
 {
 	vg_fd_table_free(p->fds);
 	p->fds = NULL;
@@ -110,6 +185,9 @@ static void proc_free_strings(struct vg_proc *p)
 	p->exe = p->filename = p->args = p->cwd = p->env = NULL;
 	p->args_len = p->env_len = 0;
 	p->env_tried = false;
+	if (t)
+		t->bytes -= p->str_bytes;
+	p->str_bytes = 0;
 }
 
 void vg_proc_table_free(struct vg_proc_table *t)
@@ -121,7 +199,7 @@ void vg_proc_table_free(struct vg_proc_table *t)
 
 		for (; p; p = next) {
 			next = p->hnext;
-			proc_free_strings(p);
+			proc_free_strings(NULL, p);
 			free(p);
 		}
 	}
@@ -152,20 +230,127 @@ static void remove_entry(struct vg_proc_table *t, struct vg_proc *p)
 		pp = &(*pp)->hnext;
 	*pp = p->hnext;
 	plist_unlink(list_of(t, p), p);
-	proc_free_strings(p);
+	proc_free_strings(t, p);
 	free(p);
 	t->count--;
 }
 
-/* Exited processes go first, then the least recently used live one. */
-static void evict_one(struct vg_proc_table *t)
+static const char *limit_text(const struct vg_proc_table *t, enum vg_proc_limit limit, char *buf,
+			      size_t cap)
 {
-	struct vg_proc *victim = t->exited.head ? t->exited.head : t->live.tail;
+	if (limit == VG_PROC_LIMIT_ENTRIES)
+		snprintf(buf, cap,
+			 "the process table is full (%zu entries); raise --max-procs or "
+			 "process_table_size",
+			 t->max);
+	else
+		snprintf(buf, cap,
+			 "the process table's strings reached their budget (%" PRIu64
+			 " bytes); raise process_table_max_bytes",
+			 t->max_bytes);
+	return buf;
+}
 
-	if (victim) {
-		remove_entry(t, victim);
-		t->evictions++;
+/*
+ * A live process left the table: its descendants' alerts lose parent and
+ * ancestry. Said at once, then at most once per interval with how many
+ * more went meanwhile.
+ */
+static void warn_live_eviction(struct vg_proc_table *t, enum vg_proc_limit limit, uint32_t pid)
+{
+	uint64_t now = t->clock_ns();
+	char msg[512], why[200];
+
+	if (t->warned && now - t->last_warn_ns < VG_PROC_WARN_INTERVAL_NS) {
+		t->warn_suppressed++;
+		t->suppressed_since++;
+		return;
 	}
+	snprintf(msg, sizeof(msg),
+		 "vigil: warning: %s: evicted live process %u (alerts lose its ancestry); "
+		 "%" PRIu64 " more live evictions since the last warning, %" PRIu64 " in all",
+		 limit_text(t, limit, why, sizeof(why)), pid, t->suppressed_since,
+		 t->evicted[VG_PROC_LIMIT_ENTRIES][1] + t->evicted[VG_PROC_LIMIT_BYTES][1]);
+	t->warned = true;
+	t->last_warn_ns = now;
+	t->suppressed_since = 0;
+	t->warnings++;
+	t->warn(t->warn_arg, msg);
+}
+
+/* An entry other than keep: exited ones first (oldest), then the least recently used live. */
+static struct vg_proc *victim_of(struct vg_proc_table *t, const struct vg_proc *keep)
+{
+	struct vg_proc *v = t->exited.head;
+
+	if (v && v == keep)
+		v = v->next;
+	if (v)
+		return v;
+	v = t->live.tail;
+	if (v && v == keep)
+		v = v->prev;
+	return v;
+}
+
+static bool evict_one(struct vg_proc_table *t, enum vg_proc_limit limit, const struct vg_proc *keep)
+{
+	struct vg_proc *victim = victim_of(t, keep);
+	bool live;
+	uint32_t pid;
+
+	if (!victim)
+		return false;
+	live = !victim->exited;
+	pid = victim->pid;
+	remove_entry(t, victim);
+	t->evictions++;
+	t->evicted[limit][live]++;
+	if (live)
+		warn_live_eviction(t, limit, pid);
+	return true;
+}
+
+static void hold_budget(struct vg_proc_table *t, const struct vg_proc *keep)
+{
+	while (t->bytes > t->max_bytes && evict_one(t, VG_PROC_LIMIT_BYTES, keep))
+		;
+}
+
+void vg_proc_recount(struct vg_proc_table *t, struct vg_proc *p)
+{
+	uint32_t n;
+
+	if (!p)
+		return;
+	n = entry_bytes(p);
+	t->bytes = t->bytes - p->str_bytes + n;
+	p->str_bytes = n;
+}
+
+void vg_proc_account(struct vg_proc_table *t, struct vg_proc *p)
+{
+	vg_proc_recount(t, p);
+	hold_budget(t, p);
+}
+
+void vg_proc_table_set_max_bytes(struct vg_proc_table *t, uint64_t max_bytes)
+{
+	t->max_bytes = max_bytes;
+	hold_budget(t, NULL);
+}
+
+void vg_proc_table_stats(const struct vg_proc_table *t, struct vg_proc_table_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->entries = t->count;
+	out->max_entries = t->max;
+	out->bytes = t->bytes;
+	out->max_bytes = t->max_bytes;
+	memcpy(out->evictions, t->evicted, sizeof(out->evictions));
+	out->args_capped = t->args_capped;
+	out->warnings = t->warnings;
+	out->warnings_suppressed = t->warn_suppressed;
 }
 
 struct vg_proc *vg_proc_get(struct vg_proc_table *t, uint32_t pid)
@@ -187,13 +372,13 @@ struct vg_proc *vg_proc_create(struct vg_proc_table *t, uint32_t pid)
 	if (p) {
 		/* pid reuse, or a fresh view of the same process: start clean */
 		plist_unlink(list_of(t, p), p);
-		proc_free_strings(p);
+		proc_free_strings(t, p);
 		struct vg_proc *hnext = p->hnext;
 		memset(p, 0, sizeof(*p));
 		p->hnext = hnext;
 	} else {
 		if (t->count >= t->max)
-			evict_one(t);
+			evict_one(t, VG_PROC_LIMIT_ENTRIES, NULL);
 		p = calloc(1, sizeof(*p));
 		if (!p)
 			return NULL;
@@ -284,19 +469,24 @@ static void copy_hdr(struct vg_proc *p, const struct vg_event_hdr *h)
 static void complete_args(struct vg_proc_table *t, struct vg_proc *p, uint32_t full_len)
 {
 	uint32_t len;
+	bool cut = false;
 	char *full;
 
 	if (!t->procfs_root)
 		return;
-	full = vg_procfs_read_cmdline(t->procfs_root, p->pid, p->start_ns, &len);
+	full = vg_procfs_read_cmdline(t->procfs_root, p->pid, p->start_ns, &len, &cut);
 	if (!full)
 		return;
-	if (len >= full_len && len > p->args_len && memcmp(full, p->args, p->args_len) == 0) {
+	/* cut at VG_PROC_ARGS_MAX: still more than the kernel carried, and said so */
+	if ((len >= full_len || cut) && len > p->args_len &&
+	    memcmp(full, p->args, p->args_len) == 0) {
 		free(p->args);
 		p->args = full;
 		p->args_len = len;
-		p->args_truncated = false;
+		p->args_truncated = cut;
+		p->args_capped = cut;
 		p->args_from_procfs = true;
+		t->args_capped += cut;
 		return;
 	}
 	free(full);
@@ -386,6 +576,7 @@ static struct vg_proc *apply_exec(struct vg_proc_table *t, const struct vg_event
 		complete_args(t, p, b->argv_len);
 	set_env(p, ev);
 	vg_proc_set_exec_id(t, p);
+	vg_proc_account(t, p);
 	return p;
 }
 
@@ -414,6 +605,7 @@ static void inherit_image(struct vg_proc *child, const struct vg_proc *parent)
 	}
 	child->exe_upper_layer = parent->exe_upper_layer;
 	child->args_truncated = parent->args_truncated;
+	child->args_capped = parent->args_capped;
 	if (parent->fds)
 		child->fds = vg_fd_table_clone(parent->fds);
 	if (parent->args) {
@@ -432,6 +624,8 @@ static struct vg_proc *apply_fork(struct vg_proc_table *t, const struct vg_event
 
 	if (ev->hdr->flags & VG_HF_THREAD)
 		return vg_proc_get(t, ev->hdr->pid); /* a thread is not a new process */
+	/* the parent is in use: made most recent, a full table evicts another */
+	vg_proc_get(t, b->parent_pid);
 	child = vg_proc_create(t, ev->hdr->pid);
 	if (!child)
 		return NULL;
@@ -443,6 +637,7 @@ static struct vg_proc *apply_fork(struct vg_proc_table *t, const struct vg_event
 	if (parent && parent != child)
 		inherit_image(child, parent);
 	vg_proc_set_exec_id(t, child);
+	vg_proc_account(t, child);
 	return child;
 }
 

@@ -149,14 +149,21 @@ static uint32_t ns_inode(const char *path)
 	return stat(path, &st) == 0 ? (uint32_t)st.st_ino : 0;
 }
 
-static char *read_cmdline_raw(const char *root, uint32_t pid, uint32_t *len)
+/*
+ * argv as /proc has it, at most VG_PROC_ARGS_MAX bytes: a process can make
+ * its argv as long as its stack allows (the kernel's limit is a quarter of
+ * RLIMIT_STACK), and vigil keeps one copy per process. *cut says whether
+ * there was more.
+ */
+static char *read_cmdline_raw(const char *root, uint32_t pid, uint32_t *len, bool *cut)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], extra;
 	size_t cap = 4096, total = 0;
 	char *buf = malloc(cap);
 	ssize_t n;
 	int fd;
 
+	*cut = false;
 	snprintf(path, sizeof(path), "%s/%u/cmdline", root, pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || !buf) {
@@ -165,17 +172,22 @@ static char *read_cmdline_raw(const char *root, uint32_t pid, uint32_t *len)
 		free(buf);
 		return NULL;
 	}
-	while ((n = read(fd, buf + total, cap - total - 1)) > 0) {
+	while (total < VG_PROC_ARGS_MAX && (n = read(fd, buf + total, cap - total - 1)) > 0) {
 		total += n;
-		if (total + 1 == cap) {
-			char *bigger = realloc(buf, cap * 2);
+		if (total + 1 == cap && total < VG_PROC_ARGS_MAX) {
+			/* up to the cap and its NUL, no further */
+			size_t want =
+				cap * 2 > VG_PROC_ARGS_MAX + 1 ? VG_PROC_ARGS_MAX + 1 : cap * 2;
+			char *bigger = realloc(buf, want);
 
 			if (!bigger)
 				break;
 			buf = bigger;
-			cap *= 2;
+			cap = want;
 		}
 	}
+	if (total >= VG_PROC_ARGS_MAX)
+		*cut = read(fd, &extra, 1) > 0;
 	close(fd);
 	/* argv ends with a NUL; the kernel's copy keeps it, so keep it too */
 	buf[total] = '\0';
@@ -186,6 +198,7 @@ static char *read_cmdline_raw(const char *root, uint32_t pid, uint32_t *len)
 int vg_procfs_read_proc(const char *root, uint32_t pid, struct vg_proc *p)
 {
 	char path[PATH_MAX], buf[4096];
+	bool cut;
 	int err;
 
 	snprintf(path, sizeof(path), "%s/%u/stat", root, pid);
@@ -210,12 +223,14 @@ int vg_procfs_read_proc(const char *root, uint32_t pid, struct vg_proc *p)
 	stat_exe(path, p);
 	snprintf(path, sizeof(path), "%s/%u/cwd", root, pid);
 	p->cwd = read_link(path);
-	p->args = read_cmdline_raw(root, pid, &p->args_len);
+	p->args = read_cmdline_raw(root, pid, &p->args_len, &cut);
+	p->args_truncated = p->args_capped = cut;
 	p->exec_ns = p->start_ns;
 	return 0;
 }
 
-char *vg_procfs_read_cmdline(const char *root, uint32_t pid, uint64_t start_ns, uint32_t *len)
+char *vg_procfs_read_cmdline(const char *root, uint32_t pid, uint64_t start_ns, uint32_t *len,
+			     bool *cut)
 {
 	char path[PATH_MAX], buf[4096];
 	struct vg_proc now = {0};
@@ -227,7 +242,7 @@ char *vg_procfs_read_cmdline(const char *root, uint32_t pid, uint64_t start_ns, 
 	/* /proc has tick resolution: the same process starts within one tick */
 	if (start_ns < now.start_ns || start_ns >= now.start_ns + tick)
 		return NULL;
-	return read_cmdline_raw(root, pid, len);
+	return read_cmdline_raw(root, pid, len, cut);
 }
 
 static bool is_pid_name(const char *s)
@@ -269,6 +284,7 @@ int vg_procfs_seed(struct vg_proc_table *t, const char *root)
 		if (have_cg2)
 			p->cgroup_id = vg_cgroup_id_of(root, cg2, pid);
 		vg_proc_set_exec_id(t, p);
+		vg_proc_account(t, p);
 		n++;
 	}
 	closedir(d);

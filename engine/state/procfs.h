@@ -3,6 +3,7 @@
 #ifndef VIGIL_PROCFS_H
 #define VIGIL_PROCFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,11 +18,12 @@ int vg_procfs_read_proc(const char *procfs_root, uint32_t pid, struct vg_proc *p
 
 /*
  * Reads the argv of pid if it is still the process that started at
- * start_ns (CLOCK_BOOTTIME). Returns a malloc'd buffer and its length in
- * *len, or NULL.
+ * start_ns (CLOCK_BOOTTIME). Returns a malloc'd, NUL-terminated buffer and
+ * its length in *len, or NULL. At most VG_PROC_ARGS_MAX bytes: *cut says
+ * whether /proc had more.
  */
 char *vg_procfs_read_cmdline(const char *procfs_root, uint32_t pid, uint64_t start_ns,
-			     uint32_t *len);
+			     uint32_t *len, bool *cut);
 
 /* Clock ticks since boot in /proc/<pid>/stat, as CLOCK_BOOTTIME ns. */
 uint64_t vg_procfs_ticks_to_ns(uint64_t ticks);

@@ -66,6 +66,13 @@ struct vg_proc *vg_proc_ancestor(struct vg_proc_table *t, const struct vg_proc *
 	return (struct vg_proc *)c;
 }
 
+/* The hand-built table counts no bytes. */
+void vg_proc_recount(struct vg_proc_table *t, struct vg_proc *p)
+{
+	(void)t;
+	(void)p;
+}
+
 static void fz_world(struct vg_eval_ctx *ctx)
 {
 	static const char args[] = "bash\0-c\0echo aGk= | base64 -d";

@@ -81,7 +81,12 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.priority, 7);
 	assert_int_equal(cfg.rule_matching, VG_RULE_MATCHING_FIRST);
 	assert_int_equal(cfg.ring_buffer_size, 8u << 20);
-	assert_int_equal(cfg.process_table_size, 65536);
+	assert_int_equal(cfg.process_table_size, 0); /* from the host's pid_max */
+	assert_int_equal(cfg.process_table_max_bytes, 256ull << 20);
+	/* Falco's syscall_event_drops defaults */
+	assert_int_equal(cfg.drops.actions, VG_DROP_LOG | VG_DROP_ALERT);
+	assert_true(cfg.drops.threshold == 0.1 && cfg.drops.rate == 0.03333);
+	assert_true(cfg.drops.max_burst == 1 && !cfg.drops.simulate);
 	assert_true(cfg.json_output);
 	assert_true(cfg.outputs[VG_OUTPUT_STDOUT].enabled);
 	assert_false(cfg.outputs[VG_OUTPUT_FILE].enabled);
@@ -160,11 +165,24 @@ static void test_full_config(void **state)
 				       "rate_limit: {enabled: true, rate: 0.5, burst: 3, "
 				       "per_process: true}\n"
 				       "metrics:\n"
-				       "  listen_address: '[::1]:9000'\n");
+				       "  listen_address: '[::1]:9000'\n"
+				       "process_table_size: 64\n"
+				       "process_table_max_bytes: 16M\n"
+				       "syscall_event_drops:\n"
+				       "  threshold: 0\n"
+				       "  actions: [ignore]\n"
+				       "  rate: 2\n"
+				       "  max_burst: 5\n"
+				       "  simulate_drops: true\n");
 
 	(void)state;
 	if (vg_config_load(&cfg, path, NULL, 0, &err) != 0)
 		fail_msg("%s", err.text);
+	assert_int_equal(cfg.process_table_size, 64);
+	assert_int_equal(cfg.process_table_max_bytes, 16ull << 20);
+	assert_int_equal(cfg.drops.actions, 0); /* ignore: no action, as Falco */
+	assert_true(cfg.drops.threshold == 0 && cfg.drops.rate == 2 && cfg.drops.max_burst == 5);
+	assert_true(cfg.drops.simulate);
 	assert_int_equal(cfg.n_rules_files, 2);
 	assert_string_equal(cfg.rules_files[1], "/b/dir");
 	assert_int_equal(cfg.priority, 4);
@@ -262,7 +280,20 @@ static void test_errors(void **state)
 	expect_error("json_output: maybe\n", 1, 14, "json_output", "true or false");
 	expect_error("process_table_size: abc\n", 1, 21, "process_table_size", "whole number");
 	expect_error("process_table_size: -5\n", 1, 21, "process_table_size", "whole number");
-	expect_error("process_table_size: 0\n", 1, 21, "process_table_size", "greater than 0");
+	expect_error("process_table_size: 10\n", 1, 21, "process_table_size", "between 64 and");
+	expect_error("process_table_size: 4194305\n", 1, 21, "process_table_size", "between 64");
+	expect_error("process_table_max_bytes: 1000\n", 1, 26, "process_table_max_bytes",
+		     "at least 1M");
+	expect_error("syscall_event_drops:\n  actions: [log, shout]\n", 2, 18,
+		     "syscall_event_drops.actions", "not one of: log, alert, exit, ignore");
+	expect_error("syscall_event_drops:\n  actions: log\n", 2, 12, "syscall_event_drops.actions",
+		     "expected a list");
+	expect_error("syscall_event_drops:\n  threshold: 1.5\n", 2, 14,
+		     "syscall_event_drops.threshold", "between 0 and 1");
+	expect_error("syscall_event_drops:\n  rate: 0\n", 2, 9, "syscall_event_drops.rate",
+		     "greater than 0");
+	expect_error("syscall_event_drops:\n  max_burst: 0.5\n", 2, 14,
+		     "syscall_event_drops.max_burst", "at least 1");
 	expect_error("process_table_size: 99999999999\n", 1, 21, "process_table_size", "too large");
 	expect_error("rule_matching: some\n", 1, 16, "rule_matching", "not one of: first, all");
 	expect_error("priority: loud\n", 1, 11, "priority", "not a priority");

@@ -352,6 +352,244 @@ static void ids_and_creds_follow_exec_fork_and_setuid(void **state)
 	vg_proc_table_free(t);
 }
 
+/* --- pressure: what a full table evicts, and that it says so -------------- */
+
+static uint64_t fake_now;
+static uint64_t fake_clock(void)
+{
+	return fake_now;
+}
+
+struct warnings {
+	int n;
+	char last[512];
+};
+
+static void keep_warning(void *arg, const char *msg)
+{
+	struct warnings *w = arg;
+
+	w->n++;
+	snprintf(w->last, sizeof(w->last), "%s", msg);
+}
+
+static struct vg_proc_table *watched_table(size_t max, struct warnings *w)
+{
+	struct vg_proc_table *t = vg_proc_table_new(max, NULL);
+
+	memset(w, 0, sizeof(*w));
+	fake_now = 1000;
+	vg_proc_table_set_warn(t, keep_warning, w, fake_clock);
+	return t;
+}
+
+static void full_table_evicts_exited_first_and_counts_live(void **state)
+{
+	struct vg_proc_table_stats st;
+	struct warnings w;
+	struct vg_proc_table *t = watched_table(8, &w);
+
+	(void)state;
+	for (uint32_t pid = 101; pid <= 106; pid++)
+		exec_at(t, pid, 1, "/bin/live", pid);
+	exec_at(t, 201, 1, "/bin/gone", 201);
+	exec_at(t, 202, 1, "/bin/gone", 202);
+	exit_at(t, 201, 0, 300);
+	exit_at(t, 202, 0, 301);
+	/* two newcomers: the two exited entries make room, nothing live goes */
+	exec_at(t, 301, 1, "/bin/new", 302);
+	exec_at(t, 302, 1, "/bin/new", 303);
+	vg_proc_table_stats(t, &st);
+	assert_int_equal(st.evictions[VG_PROC_LIMIT_ENTRIES][0], 2);
+	assert_int_equal(st.evictions[VG_PROC_LIMIT_ENTRIES][1], 0);
+	assert_int_equal(w.n, 0);
+	assert_null(vg_proc_get(t, 201));
+	assert_non_null(vg_proc_get(t, 101));
+	/* now a live one must go: the least recently used (102), counted and said */
+	exec_at(t, 303, 1, "/bin/new", 304);
+	assert_null(vg_proc_get(t, 102));
+	vg_proc_table_stats(t, &st);
+	assert_int_equal(st.evictions[VG_PROC_LIMIT_ENTRIES][1], 1);
+	assert_int_equal(w.n, 1);
+	assert_non_null(strstr(w.last, "process table is full (8 entries)"));
+	assert_non_null(strstr(w.last, "--max-procs"));
+	assert_non_null(strstr(w.last, "process_table_size"));
+	assert_non_null(strstr(w.last, "evicted live process 102"));
+	/* a fork flood: every eviction counted, the warning rate-limited */
+	for (uint32_t pid = 1000; pid < 1050; pid++)
+		exec_at(t, pid, 1, "/bin/flood", pid);
+	vg_proc_table_stats(t, &st);
+	assert_int_equal(st.evictions[VG_PROC_LIMIT_ENTRIES][1], 51);
+	assert_int_equal(vg_proc_evictions(t), 53);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(st.warnings, 1);
+	assert_int_equal(st.warnings_suppressed, 50);
+	/* the interval passed: one more warning, with what went meanwhile */
+	fake_now += VG_PROC_WARN_INTERVAL_NS;
+	exec_at(t, 2000, 1, "/bin/flood", 2000);
+	assert_int_equal(w.n, 2);
+	assert_non_null(strstr(w.last, "50 more live evictions since the last warning, 52 in all"));
+	assert_int_equal(vg_proc_count(t), 8);
+	vg_proc_table_free(t);
+}
+
+/* A fork under a full table keeps its parent, whose image the child inherits. */
+static void fork_in_a_full_table_keeps_the_parent(void **state)
+{
+	struct warnings w;
+	struct vg_proc_table *t = watched_table(4, &w);
+	struct vg_proc *child;
+
+	(void)state;
+	exec_at(t, 10, 1, "/usr/sbin/sshd", 1); /* the least recently used */
+	for (uint32_t pid = 11; pid <= 13; pid++)
+		exec_at(t, pid, 1, "/bin/other", pid);
+	child = fork_at(t, 10, 20, false, 50);
+	assert_non_null(child);
+	assert_string_equal(child->exe, "/usr/sbin/sshd");
+	assert_non_null(vg_proc_parent(t, child));
+	assert_null(vg_proc_get(t, 11));
+	vg_proc_table_free(t);
+}
+
+/* An exec with argv_len bytes of argv and env_len of environment. */
+static struct vg_proc *exec_big(struct vg_proc_table *t, uint32_t pid, size_t argv_len,
+				size_t env_len, uint64_t ts)
+{
+	static char blob[VG_ARGV_MAX];
+	struct test_record r;
+	struct vg_event_hdr *h = rec_begin(&r, VG_EV_EXEC, pid, 1, sizeof(struct vg_exec_body));
+	struct vg_exec_body *b = rec_body(&r);
+
+	memset(blob, 'a', sizeof(blob));
+	h->ts_ns = b->start_ns = ts;
+	b->argv_len = (uint32_t)argv_len;
+	rec_str(&r, VG_VAR_EXE, "/bin/big");
+	rec_var(&r, VG_VAR_ARGV, blob, (uint16_t)argv_len);
+	rec_var(&r, VG_VAR_ENV, blob, (uint16_t)env_len);
+	return apply(t, &r);
+}
+
+static void byte_budget_evicts_and_counts(void **state)
+{
+	struct vg_proc_table_stats st;
+	struct warnings w;
+	struct vg_proc_table *t = watched_table(100000, &w);
+	uint64_t per;
+
+	(void)state;
+	vg_proc_table_set_max_bytes(t, 1 << 20);
+	exec_big(t, 1, 16000, 8000, 1);
+	vg_proc_table_stats(t, &st);
+	per = st.bytes;
+	assert_true(per >= 24000 && per < 24100);
+	/* 24 KB entries: a 1 MiB budget holds about 43; 200 execs evict the rest */
+	for (uint32_t pid = 2; pid <= 200; pid++)
+		exec_big(t, pid, 16000, 8000, pid);
+	vg_proc_table_stats(t, &st);
+	assert_true(st.bytes <= 1 << 20);
+	assert_true(st.bytes > (1 << 20) - per);
+	assert_int_equal(st.entries, (1 << 20) / per);
+	assert_int_equal(st.evictions[VG_PROC_LIMIT_BYTES][1], 200 - st.entries);
+	assert_int_equal(st.evictions[VG_PROC_LIMIT_ENTRIES][1], 0);
+	assert_int_equal(w.n, 1);
+	assert_non_null(strstr(w.last, "process_table_max_bytes"));
+	/* every byte counted comes back: exit and expire them all */
+	for (uint32_t pid = 1; pid <= 200; pid++)
+		if (vg_proc_get(t, pid))
+			exit_at(t, pid, 0, 1000);
+	vg_proc_expire(t, UINT64_MAX / 2, 0);
+	vg_proc_table_stats(t, &st);
+	assert_int_equal(st.entries, 0);
+	assert_int_equal(st.bytes, 0);
+	vg_proc_table_free(t);
+}
+
+/* Forked children copy their parent's strings: they count too. */
+static void forked_copies_count_against_the_budget(void **state)
+{
+	struct vg_proc_table_stats st;
+	struct warnings w;
+	struct vg_proc_table *t = watched_table(100000, &w);
+
+	(void)state;
+	vg_proc_table_set_max_bytes(t, 1 << 20);
+	exec_big(t, 1, 16000, 8000, 1);
+	for (uint32_t pid = 2; pid <= 300; pid++) {
+		vg_proc_get(t, 1); /* the parent keeps forking: it stays in use */
+		fork_at(t, 1, pid, false, pid);
+	}
+	vg_proc_table_stats(t, &st);
+	assert_true(st.bytes <= 1 << 20);
+	assert_true(st.evictions[VG_PROC_LIMIT_BYTES][1] > 200);
+	assert_non_null(vg_proc_get(t, 1));
+	vg_proc_table_free(t);
+}
+
+static void argv_from_procfs_is_capped(void **state)
+{
+	char root[] = "/tmp/vigil-test-procfs-XXXXXX", cmd[128];
+	size_t full_len = 3 * VG_PROC_ARGS_MAX;
+	char *full = malloc(full_len);
+	struct vg_proc_table_stats st;
+	struct vg_proc_table *t;
+	struct test_record r;
+	struct vg_event_hdr *h;
+	struct vg_exec_body *b;
+	struct vg_proc *p;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	memset(full, 'y', full_len);
+	full[full_len - 1] = '\0';
+	write_fake_proc(root, 78, 500, full, full_len);
+	t = vg_proc_table_new(16, root);
+	h = rec_begin(&r, VG_EV_EXEC, 78, 1, sizeof(*b));
+	b = rec_body(&r);
+	h->flags = VG_HF_ARGV_TRUNC;
+	b->argv_len = (uint32_t)full_len;
+	b->start_ns = vg_procfs_ticks_to_ns(500);
+	rec_var(&r, VG_VAR_ARGV, full, 1000);
+	p = apply(t, &r);
+	assert_int_equal(p->args_len, VG_PROC_ARGS_MAX);
+	assert_int_equal(p->args[p->args_len], '\0');
+	assert_true(p->args_truncated);
+	assert_true(p->args_capped);
+	assert_true(p->args_from_procfs);
+	vg_proc_table_stats(t, &st);
+	assert_int_equal(st.args_capped, 1);
+	assert_true(st.bytes < VG_PROC_ARGS_MAX + 100);
+	vg_proc_table_free(t);
+	free(full);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static size_t default_for(const char *pid_max)
+{
+	char path[] = "/tmp/vigil-test-pidmax-XXXXXX";
+	int fd = mkstemp(path);
+	size_t n;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, pid_max, strlen(pid_max)), (ssize_t)strlen(pid_max));
+	close(fd);
+	n = vg_proc_table_default_size(path);
+	unlink(path);
+	return n;
+}
+
+static void default_size_follows_pid_max(void **state)
+{
+	(void)state;
+	assert_int_equal(default_for("32768\n"), 32768 + 4096);
+	assert_int_equal(default_for("100000\n"), 112500);
+	assert_int_equal(default_for("4194304\n"), VG_PROC_TABLE_DEFAULT_MAX);
+	assert_int_equal(default_for("1000\n"), VG_PROC_TABLE_DEFAULT_MIN);
+	assert_int_equal(default_for("junk\n"), 32768 + 4096);
+	assert_int_equal(vg_proc_table_default_size("/nonexistent/pid_max"), 32768 + 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +605,12 @@ int main(void)
 		cmocka_unit_test(truncated_argv_without_procfs_stays_truncated),
 		cmocka_unit_test(truncated_argv_is_completed_from_procfs),
 		cmocka_unit_test(ids_and_creds_follow_exec_fork_and_setuid),
+		cmocka_unit_test(full_table_evicts_exited_first_and_counts_live),
+		cmocka_unit_test(fork_in_a_full_table_keeps_the_parent),
+		cmocka_unit_test(byte_budget_evicts_and_counts),
+		cmocka_unit_test(forked_copies_count_against_the_budget),
+		cmocka_unit_test(argv_from_procfs_is_capped),
+		cmocka_unit_test(default_size_follows_pid_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
