@@ -15,6 +15,7 @@
 #include "confine/confine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <linux/sockios.h>
 #include <sched.h>
@@ -88,7 +89,7 @@ static const char *const refused[] = {
 	"fsconfig", "fspick", "open_tree", "mount_setattr", "init_module", "finit_module",
 	"delete_module", "kexec_load", "kexec_file_load", "setuid", "setgid", "setreuid",
 	"setregid", "setresuid", "setresgid", "setfsuid", "setfsgid", "setgroups", "capset",
-	"unshare", "setns", "open_by_handle_at", "name_to_handle_at", "keyctl", "add_key",
+	"unshare", "setns", "name_to_handle_at", "keyctl", "add_key",
 	"request_key", "userfaultfd", "swapon", "swapoff", "reboot", "acct", "quotactl",
 	"iopl", "ioperm", "personality", "listen", "perf_event_open", "memfd_create",
 };
@@ -142,6 +143,13 @@ static int add_argument_rules(scmp_filter_ctx ctx, int *count)
 	err = err ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, &SCMP_A0(SCMP_CMP_EQ, self),
 			 "kill");
 #endif
+	/*
+	 * cgroup id -> path (engine/container/resolve.c) opens the cgroup2
+	 * directory from its kernfs handle, as O_PATH. It reads nothing that
+	 * cap_dac_read_search and openat() would not reach anyway.
+	 */
+	err = err ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open_by_handle_at), 1,
+			 &SCMP_A2(SCMP_CMP_EQ, O_PATH | O_CLOEXEC), "open_by_handle_at");
 	/* its own limits only; raising them needs a capability it no longer has */
 	err = err ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1, &SCMP_A0(SCMP_CMP_EQ, 0),
 			 "prlimit64");
@@ -153,7 +161,7 @@ static int add_argument_rules(scmp_filter_ctx ctx, int *count)
 		err = add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 			  &SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, ioctls[i] & 0xffffffffu),
 			  "ioctl");
-	*count += 7;
+	*count += 8;
 	return err ? -1 : 0;
 }
 
