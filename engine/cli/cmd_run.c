@@ -68,7 +68,7 @@ struct run_opts {
 	bool ringbuf_set, max_procs_set;
 	struct vg_enforcement enforce;
 	bool enforce_set, self_protect_set;
-	int hooks_mode; /* enum vg_hooks_mode */
+	int hooks_mode;	 /* enum vg_hooks_mode */
 	bool no_confine; /* --no-confine: keep every capability, no seccomp filter */
 };
 
@@ -582,8 +582,10 @@ static int confine(const struct run_opts *o, const struct ops *ops)
 		return -1;
 	}
 	if (!on)
-		fprintf(stderr, "vigil: not confined (%s): every capability kept, no seccomp "
-				"filter\n", o->no_confine ? "--no-confine" : "confine: false");
+		fprintf(stderr,
+			"vigil: not confined (%s): every capability kept, no seccomp "
+			"filter\n",
+			o->no_confine ? "--no-confine" : "confine: false");
 	if (getenv("VIGIL_TEST_CONFINE_PROBE"))
 		vg_confine_probe();
 	return 0;

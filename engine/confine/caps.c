@@ -50,9 +50,9 @@ struct vg_ksigaction {
 
 /* What every thread must end with. */
 struct caps_target {
-	uint64_t keep;	 /* effective and permitted */
-	bool bounding;	 /* drop the bounding set too (needs CAP_SETPCAP) */
-	int last_cap;	 /* /proc/sys/kernel/cap_last_cap */
+	uint64_t keep; /* effective and permitted */
+	bool bounding; /* drop the bounding set too (needs CAP_SETPCAP) */
+	int last_cap;  /* /proc/sys/kernel/cap_last_cap */
 };
 
 static struct caps_target target;
@@ -233,16 +233,46 @@ int vg_confine_drop_caps(uint64_t keep)
 }
 
 static const char *const cap_names[] = {
-	"chown",	   "dac_override",	"dac_read_search", "fowner",
-	"fsetid",	   "kill",		"setgid",	   "setuid",
-	"setpcap",	   "linux_immutable",	"net_bind_service", "net_broadcast",
-	"net_admin",	   "net_raw",		"ipc_lock",	   "ipc_owner",
-	"sys_module",	   "sys_rawio",		"sys_chroot",	   "sys_ptrace",
-	"sys_pacct",	   "sys_admin",		"sys_boot",	   "sys_nice",
-	"sys_resource",	   "sys_time",		"sys_tty_config",  "mknod",
-	"lease",	   "audit_write",	"audit_control",   "setfcap",
-	"mac_override",	   "mac_admin",		"syslog",	   "wake_alarm",
-	"block_suspend",   "audit_read",	"perfmon",	   "bpf",
+	"chown",
+	"dac_override",
+	"dac_read_search",
+	"fowner",
+	"fsetid",
+	"kill",
+	"setgid",
+	"setuid",
+	"setpcap",
+	"linux_immutable",
+	"net_bind_service",
+	"net_broadcast",
+	"net_admin",
+	"net_raw",
+	"ipc_lock",
+	"ipc_owner",
+	"sys_module",
+	"sys_rawio",
+	"sys_chroot",
+	"sys_ptrace",
+	"sys_pacct",
+	"sys_admin",
+	"sys_boot",
+	"sys_nice",
+	"sys_resource",
+	"sys_time",
+	"sys_tty_config",
+	"mknod",
+	"lease",
+	"audit_write",
+	"audit_control",
+	"setfcap",
+	"mac_override",
+	"mac_admin",
+	"syslog",
+	"wake_alarm",
+	"block_suspend",
+	"audit_read",
+	"perfmon",
+	"bpf",
 	"checkpoint_restore",
 };
 
@@ -252,8 +282,8 @@ const char *vg_confine_caps_names(uint64_t mask, char *buf, size_t cap)
 
 	buf[0] = '\0';
 	for (int c = 0; c < 64; c++) {
-		const char *n = c < (int)(sizeof(cap_names) / sizeof(*cap_names)) ? cap_names[c]
-										    : "?";
+		const char *n =
+			c < (int)(sizeof(cap_names) / sizeof(*cap_names)) ? cap_names[c] : "?";
 		int w;
 
 		if (!(mask >> c & 1) || len >= cap)

@@ -77,8 +77,7 @@ static void probe_once(const char *where)
 	fprintf(stderr, "vigil: confine probe (%s): execve: %s (errno %d)\n", where, strerror(e),
 		e);
 	e = mount("none", "/nonexistent-vigil-probe", "tmpfs", 0, NULL) == 0 ? 0 : errno;
-	fprintf(stderr, "vigil: confine probe (%s): mount: %s (errno %d)\n", where, strerror(e),
-		e);
+	fprintf(stderr, "vigil: confine probe (%s): mount: %s (errno %d)\n", where, strerror(e), e);
 }
 
 static void *probe_thread(void *arg)

@@ -38,65 +38,231 @@
 /* Allowed with any arguments. Names this architecture lacks are skipped. */
 static const char *const allowed[] = {
 	/* memory */
-	"brk", "mmap", "munmap", "mprotect", "madvise", "mremap", "msync", "mincore",
+	"brk",
+	"mmap",
+	"munmap",
+	"mprotect",
+	"madvise",
+	"mremap",
+	"msync",
+	"mincore",
 	"membarrier",
 	/* threads, identity, exit */
-	"futex", "futex_waitv", "set_robust_list", "get_robust_list", "rseq", "sched_yield",
-	"sched_getaffinity", "sched_getparam", "sched_getscheduler", "getcpu", "gettid",
-	"getpid", "getppid", "getuid", "geteuid", "getgid", "getegid", "getresuid",
-	"getresgid", "getgroups", "getpgrp", "getpgid", "getsid", "exit", "exit_group",
-	"restart_syscall", "wait4", "waitid",
+	"futex",
+	"futex_waitv",
+	"set_robust_list",
+	"get_robust_list",
+	"rseq",
+	"sched_yield",
+	"sched_getaffinity",
+	"sched_getparam",
+	"sched_getscheduler",
+	"getcpu",
+	"gettid",
+	"getpid",
+	"getppid",
+	"getuid",
+	"geteuid",
+	"getgid",
+	"getegid",
+	"getresuid",
+	"getresgid",
+	"getgroups",
+	"getpgrp",
+	"getpgid",
+	"getsid",
+	"exit",
+	"exit_group",
+	"restart_syscall",
+	"wait4",
+	"waitid",
 	/* signals (sending: see the argument rules) */
-	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigtimedwait", "rt_sigpending",
-	"rt_sigsuspend", "sigaltstack",
+	"rt_sigaction",
+	"rt_sigprocmask",
+	"rt_sigreturn",
+	"rt_sigtimedwait",
+	"rt_sigpending",
+	"rt_sigsuspend",
+	"sigaltstack",
 	/* time */
-	"clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time",
-	"timerfd_create", "timerfd_settime", "timerfd_gettime", "times", "getrusage",
+	"clock_gettime",
+	"clock_getres",
+	"clock_nanosleep",
+	"nanosleep",
+	"gettimeofday",
+	"time",
+	"timerfd_create",
+	"timerfd_settime",
+	"timerfd_gettime",
+	"times",
+	"getrusage",
 	/* files: /proc, the rules, the outputs' files and their rotation, the runtimes' state */
-	"read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev", "lseek",
-	"open", "openat", "openat2", "close", "close_range", "fstat", "stat", "lstat",
-	"newfstatat", "statx", "statfs", "fstatfs", "getdents", "getdents64", "readlink",
-	"readlinkat", "access", "faccessat", "faccessat2", "fcntl", "dup", "dup2", "dup3", "pipe",
-	"pipe2", "ftruncate", "fsync", "fdatasync", "rename", "renameat", "renameat2", "unlink",
-	"unlinkat", "mkdir", "mkdirat", "fchmod", "umask", "getcwd", "fadvise64", "flock",
+	"read",
+	"write",
+	"readv",
+	"writev",
+	"pread64",
+	"pwrite64",
+	"preadv",
+	"pwritev",
+	"lseek",
+	"open",
+	"openat",
+	"openat2",
+	"close",
+	"close_range",
+	"fstat",
+	"stat",
+	"lstat",
+	"newfstatat",
+	"statx",
+	"statfs",
+	"fstatfs",
+	"getdents",
+	"getdents64",
+	"readlink",
+	"readlinkat",
+	"access",
+	"faccessat",
+	"faccessat2",
+	"fcntl",
+	"dup",
+	"dup2",
+	"dup3",
+	"pipe",
+	"pipe2",
+	"ftruncate",
+	"fsync",
+	"fdatasync",
+	"rename",
+	"renameat",
+	"renameat2",
+	"unlink",
+	"unlinkat",
+	"mkdir",
+	"mkdirat",
+	"fchmod",
+	"umask",
+	"getcwd",
+	"fadvise64",
+	"flock",
 	"sendfile",
 	/* waiting: the ring buffer, reload's inotify, libmicrohttpd, libcurl */
-	"inotify_init", "inotify_init1", "inotify_add_watch", "inotify_rm_watch", "eventfd",
-	"eventfd2", "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
-	"epoll_pwait2", "poll", "ppoll", "select", "pselect6",
+	"inotify_init",
+	"inotify_init1",
+	"inotify_add_watch",
+	"inotify_rm_watch",
+	"eventfd",
+	"eventfd2",
+	"epoll_create",
+	"epoll_create1",
+	"epoll_ctl",
+	"epoll_wait",
+	"epoll_pwait",
+	"epoll_pwait2",
+	"poll",
+	"ppoll",
+	"select",
+	"pselect6",
 	/* network: HTTP and syslog outputs, scrapes, runtime sockets, DNS (socket(): below) */
-	"socketpair", "connect", "accept", "accept4", "bind", "sendto", "recvfrom", "sendmsg",
-	"recvmsg", "sendmmsg", "recvmmsg", "shutdown", "getsockname", "getpeername",
-	"setsockopt", "getsockopt",
+	"socketpair",
+	"connect",
+	"accept",
+	"accept4",
+	"bind",
+	"sendto",
+	"recvfrom",
+	"sendmsg",
+	"recvmsg",
+	"sendmmsg",
+	"recvmmsg",
+	"shutdown",
+	"getsockname",
+	"getpeername",
+	"setsockopt",
+	"getsockopt",
 	/* BPF: maps on every reload, a new enforcement program when its rules change */
 	"bpf",
 	/* the rest */
-	"prctl", "getrandom", "uname", "sysinfo", "getrlimit", "capget",
+	"prctl",
+	"getrandom",
+	"uname",
+	"sysinfo",
+	"getrlimit",
+	"capget",
 #ifdef VG_SANITIZER
 	/* LeakSanitizer stops the world at exit from a clone()d tracer with ptrace() */
-	"ptrace", "clone", "kill", "tgkill", "tkill",
+	"ptrace",
+	"clone",
+	"kill",
+	"tgkill",
+	"tkill",
 #endif
 };
 
 /* Refused whatever else is allowed: what an attacker inside vigil would reach for. */
 static const char *const refused[] = {
-	"execve", "execveat", "fork", "vfork",
+	"execve",
+	"execveat",
+	"fork",
+	"vfork",
 #ifndef VG_SANITIZER
 	"ptrace",
 #endif
-	"process_vm_readv", "process_vm_writev", "pidfd_getfd", "process_madvise", "mount",
-	"umount", "umount2", "pivot_root", "chroot", "move_mount", "fsopen", "fsmount",
-	"fsconfig", "fspick", "open_tree", "mount_setattr", "init_module", "finit_module",
-	"delete_module", "kexec_load", "kexec_file_load", "setuid", "setgid", "setreuid",
-	"setregid", "setresuid", "setresgid", "setfsuid", "setfsgid", "setgroups", "capset",
-	"unshare", "setns", "name_to_handle_at", "keyctl", "add_key",
-	"request_key", "userfaultfd", "swapon", "swapoff", "reboot", "acct", "quotactl",
-	"iopl", "ioperm", "personality", "listen", "perf_event_open", "memfd_create",
+	"process_vm_readv",
+	"process_vm_writev",
+	"pidfd_getfd",
+	"process_madvise",
+	"mount",
+	"umount",
+	"umount2",
+	"pivot_root",
+	"chroot",
+	"move_mount",
+	"fsopen",
+	"fsmount",
+	"fsconfig",
+	"fspick",
+	"open_tree",
+	"mount_setattr",
+	"init_module",
+	"finit_module",
+	"delete_module",
+	"kexec_load",
+	"kexec_file_load",
+	"setuid",
+	"setgid",
+	"setreuid",
+	"setregid",
+	"setresuid",
+	"setresgid",
+	"setfsuid",
+	"setfsgid",
+	"setgroups",
+	"capset",
+	"unshare",
+	"setns",
+	"name_to_handle_at",
+	"keyctl",
+	"add_key",
+	"request_key",
+	"userfaultfd",
+	"swapon",
+	"swapoff",
+	"reboot",
+	"acct",
+	"quotactl",
+	"iopl",
+	"ioperm",
+	"personality",
+	"listen",
+	"perf_event_open",
+	"memfd_create",
 };
 
 /* ioctl requests made: terminals (stdio), FIONREAD (the program output), interfaces. */
 static const unsigned long ioctls[] = {
-	TCGETS,	    TIOCGWINSZ,	  FIONREAD,	FIONBIO,      FIOCLEX,	   FIONCLEX,
+	TCGETS,	      TIOCGWINSZ,  FIONREAD,	FIONBIO,      FIOCLEX,	   FIONCLEX,
 	SIOCGIFINDEX, SIOCGIFNAME, SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFADDR,
 };
 
@@ -135,24 +301,29 @@ static int add_argument_rules(scmp_filter_ctx ctx, int *count)
 
 	/* threads only: a new process could exec what the filter keeps vigil from */
 #ifndef VG_SANITIZER
-	err = err ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-			 &SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD), "clone");
+	err = err
+		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+			     &SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD), "clone");
 	/* signals to itself only (raise, abort, its own threads) */
-	err = err ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, &SCMP_A0(SCMP_CMP_EQ, self),
-			 "tgkill");
-	err = err ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, &SCMP_A0(SCMP_CMP_EQ, self),
-			 "kill");
+	err = err
+		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, &SCMP_A0(SCMP_CMP_EQ, self),
+			     "tgkill");
+	err = err
+		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, &SCMP_A0(SCMP_CMP_EQ, self),
+			     "kill");
 #endif
 	/*
 	 * cgroup id -> path (engine/container/resolve.c) opens the cgroup2
 	 * directory from its kernfs handle, as O_PATH. It reads nothing that
 	 * cap_dac_read_search and openat() would not reach anyway.
 	 */
-	err = err ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open_by_handle_at), 1,
-			 &SCMP_A2(SCMP_CMP_EQ, O_PATH | O_CLOEXEC), "open_by_handle_at");
+	err = err
+		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open_by_handle_at), 1,
+			     &SCMP_A2(SCMP_CMP_EQ, O_PATH | O_CLOEXEC), "open_by_handle_at");
 	/* its own limits only; raising them needs a capability it no longer has */
-	err = err ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1, &SCMP_A0(SCMP_CMP_EQ, 0),
-			 "prlimit64");
+	err = err
+		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1, &SCMP_A0(SCMP_CMP_EQ, 0),
+			     "prlimit64");
 	for (size_t i = 0; !err && i < sizeof(families) / sizeof(*families); i++)
 		err = add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
 			  &SCMP_A0(SCMP_CMP_EQ, (uint64_t)families[i]), "socket");
@@ -197,8 +368,7 @@ static int build(scmp_filter_ctx ctx, int *count)
 	/* glibc's pthread_create falls back to clone(), whose flags the filter can read */
 	if (add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL, "clone3") != 0)
 		return -1;
-	if (add_named(ctx, SCMP_ACT_ALLOW, allowed, sizeof(allowed) / sizeof(*allowed), count) !=
-	    0)
+	if (add_named(ctx, SCMP_ACT_ALLOW, allowed, sizeof(allowed) / sizeof(*allowed), count) != 0)
 		return -1;
 	return add_argument_rules(ctx, count);
 }
@@ -219,8 +389,7 @@ int vg_confine_seccomp(void)
 	err = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (err) {
-		fprintf(stderr, "vigil: confine: loading the seccomp filter: %s\n",
-			strerror(-err));
+		fprintf(stderr, "vigil: confine: loading the seccomp filter: %s\n", strerror(-err));
 		return -1;
 	}
 	return count;

@@ -62,8 +62,10 @@ static volatile sig_atomic_t term_requested;
 
 static void say(const char *a, const char *b)
 {
-	struct iovec v[4] = {{"vigil: spawner: ", 16}, {(void *)a, strlen(a)},
-			     {(void *)b, strlen(b)}, {"\n", 1}};
+	struct iovec v[4] = {{"vigil: spawner: ", 16},
+			     {(void *)a, strlen(a)},
+			     {(void *)b, strlen(b)},
+			     {"\n", 1}};
 
 	(void)!writev(STDERR_FILENO, v, 4);
 }
@@ -233,8 +235,7 @@ static int children(pid_t *out, int cap)
 			continue;
 		buf[len] = '\0';
 		/* "pid (comm) state ppid ...": comm may hold anything, even ") " */
-		if ((p = strrchr(buf, ')')) && sscanf(p + 1, " %*c %d", &ppid) == 1 &&
-		    ppid == self)
+		if ((p = strrchr(buf, ')')) && sscanf(p + 1, " %*c %d", &ppid) == 1 && ppid == self)
 			out[n++] = (pid_t)atoi(e->d_name);
 	}
 	if (d)
@@ -298,7 +299,9 @@ static bool serve_one(int sock, const char *command, struct kid *kids)
 	} ctl;
 	struct req q;
 	struct iovec v = {&q, sizeof(q)};
-	struct msghdr m = {.msg_iov = &v, .msg_iovlen = 1, .msg_control = ctl.buf,
+	struct msghdr m = {.msg_iov = &v,
+			   .msg_iovlen = 1,
+			   .msg_control = ctl.buf,
 			   .msg_controllen = sizeof(ctl.buf)};
 	struct rep r = {-EINVAL, 0};
 	ssize_t n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
