@@ -59,7 +59,7 @@ static struct caps_target target;
 static atomic_int bc_done, bc_err;
 static pid_t bc_pid;
 
-static int last_cap(void)
+int vg_confine_last_cap(void)
 {
 	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "r");
 	int n = 40;
@@ -221,7 +221,7 @@ int vg_confine_drop_caps(uint64_t keep)
 		return -1;
 	}
 	prm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
-	target.last_cap = last_cap();
+	target.last_cap = vg_confine_last_cap();
 	/* what vigil was not given it cannot keep */
 	target.keep = keep & prm;
 	/* without CAP_SETPCAP the bounding set stays; NoNewPrivs and seccomp still hold */

@@ -31,15 +31,8 @@
 uint64_t vg_confine_kept_caps(void)
 {
 	uint64_t keep = BIT(CAP_SYS_PTRACE) | BIT(CAP_DAC_READ_SEARCH);
-	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "r");
-	int last = 40;
 
-	if (f) {
-		if (fscanf(f, "%d", &last) != 1)
-			last = 40;
-		fclose(f);
-	}
-	if (last >= 39)
+	if (vg_confine_last_cap() >= 39)
 		keep |= BIT(38) | BIT(39); /* CAP_PERFMON, CAP_BPF */
 	else
 		keep |= BIT(CAP_SYS_ADMIN);

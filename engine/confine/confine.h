@@ -37,6 +37,7 @@ int vg_confine_apply(void);
 void vg_confine_probe(void);
 
 /* Internal, shared by confine.c and its parts. */
+int vg_confine_last_cap(void); /* /proc/sys/kernel/cap_last_cap */
 int vg_confine_drop_caps(uint64_t keep);
 int vg_confine_seccomp(void);
 

@@ -293,47 +293,66 @@ static int add_named(scmp_filter_ctx ctx, uint32_t action, const char *const *na
 	return 0;
 }
 
-/* The calls allowed only with some arguments. */
+/* libseccomp's SCMP_An() leave datum_b out, which clang warns about */
+static struct scmp_arg_cmp arg(unsigned int n, enum scmp_compare op, uint64_t a, uint64_t b)
+{
+	return (struct scmp_arg_cmp){.arg = n, .op = op, .datum_a = a, .datum_b = b};
+}
+
+struct arg_rule {
+	int nr;
+	const char *name;
+	struct scmp_arg_cmp cmp;
+};
+
+/* The calls allowed only with some arguments: rules of one call follow each other. */
 static int add_argument_rules(scmp_filter_ctx ctx, int *count)
 {
-	uint64_t self = (uint64_t)getpid();
-	int err = 0;
-
-	/* threads only: a new process could exec what the filter keeps vigil from */
 #ifndef VG_SANITIZER
-	err = err
-		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-			     &SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD), "clone");
-	/* signals to itself only (raise, abort, its own threads) */
-	err = err
-		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, &SCMP_A0(SCMP_CMP_EQ, self),
-			     "tgkill");
-	err = err
-		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, &SCMP_A0(SCMP_CMP_EQ, self),
-			     "kill");
+	const uint64_t self = (uint64_t)getpid();
 #endif
-	/*
-	 * cgroup id -> path (engine/container/resolve.c) opens the cgroup2
-	 * directory from its kernfs handle, as O_PATH. It reads nothing that
-	 * cap_dac_read_search and openat() would not reach anyway.
-	 */
-	err = err
-		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open_by_handle_at), 1,
-			     &SCMP_A2(SCMP_CMP_EQ, O_PATH | O_CLOEXEC), "open_by_handle_at");
-	/* its own limits only; raising them needs a capability it no longer has */
-	err = err
-		      ?: add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1, &SCMP_A0(SCMP_CMP_EQ, 0),
-			     "prlimit64");
-	for (size_t i = 0; !err && i < sizeof(families) / sizeof(*families); i++)
-		err = add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-			  &SCMP_A0(SCMP_CMP_EQ, (uint64_t)families[i]), "socket");
+	const struct arg_rule rules[] = {
+#ifndef VG_SANITIZER
+		/* threads only: a new process could exec what the filter keeps vigil from */
+		{SCMP_SYS(clone), "clone", arg(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)},
+		/* signals to itself only (raise, abort, its own threads) */
+		{SCMP_SYS(tgkill), "tgkill", arg(0, SCMP_CMP_EQ, self, 0)},
+		{SCMP_SYS(kill), "kill", arg(0, SCMP_CMP_EQ, self, 0)},
+#endif
+		/*
+		 * cgroup id -> path (engine/container/resolve.c) opens the cgroup2
+		 * directory from its kernfs handle, as O_PATH. It reaches nothing
+		 * cap_dac_read_search and openat() would not reach anyway.
+		 */
+		{SCMP_SYS(open_by_handle_at), "open_by_handle_at",
+		 arg(2, SCMP_CMP_EQ, O_PATH | O_CLOEXEC, 0)},
+		/* its own limits only; raising them needs a capability it no longer has */
+		{SCMP_SYS(prlimit64), "prlimit64", arg(0, SCMP_CMP_EQ, 0, 0)},
+	};
+	int last = -1;
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(*rules); i++) {
+		if (add(ctx, SCMP_ACT_ALLOW, rules[i].nr, 1, &rules[i].cmp, rules[i].name))
+			return -1;
+		*count += rules[i].nr != last;
+		last = rules[i].nr;
+	}
+	for (size_t i = 0; i < sizeof(families) / sizeof(*families); i++) {
+		struct scmp_arg_cmp c = arg(0, SCMP_CMP_EQ, (uint64_t)families[i], 0);
+
+		if (add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, &c, "socket"))
+			return -1;
+	}
 	/* the request is an int to the kernel: compare its low 32 bits only */
-	for (size_t i = 0; !err && i < sizeof(ioctls) / sizeof(*ioctls); i++)
-		err = add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-			  &SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, ioctls[i] & 0xffffffffu),
-			  "ioctl");
-	*count += 8;
-	return err ? -1 : 0;
+	for (size_t i = 0; i < sizeof(ioctls) / sizeof(*ioctls); i++) {
+		struct scmp_arg_cmp c =
+			arg(1, SCMP_CMP_MASKED_EQ, 0xffffffffu, ioctls[i] & 0xffffffffu);
+
+		if (add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1, &c, "ioctl"))
+			return -1;
+	}
+	*count += 2; /* socket, ioctl */
+	return 0;
 }
 
 /*

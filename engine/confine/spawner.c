@@ -167,10 +167,11 @@ static int32_t do_spawn(const char *command, int fd, struct kid *kids)
 	pid = fork();
 	if (pid == 0)
 		exec_command(command, fd, ep[1]);
+	e = errno;
 	close(ep[1]);
 	if (pid < 0) {
 		close(ep[0]);
-		return -errno;
+		return -e;
 	}
 	setpgid(pid, pid); /* no race with the first kill: either call makes the group */
 	/* the exec closes ep[1]: EOF means it ran; an errno means it did not */
