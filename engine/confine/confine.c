@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define BIT(c) (1ull << (c))
@@ -61,16 +63,30 @@ int vg_confine_apply(void)
 	return 0;
 }
 
+static void probe_say(const char *where, const char *call, int e)
+{
+	fprintf(stderr, "vigil: confine probe (%s): %s: %s (errno %d)\n", where, call, strerror(e),
+		e);
+}
+
+/* Calls the filter refuses; each harmless, or failing for another reason, when unconfined. */
 static void probe_once(const char *where)
 {
 	char *const argv[] = {"/nonexistent-vigil-probe", NULL};
-	int e;
+	pid_t pid;
 
-	e = execve(argv[0], argv, NULL) == 0 ? 0 : errno;
-	fprintf(stderr, "vigil: confine probe (%s): execve: %s (errno %d)\n", where, strerror(e),
-		e);
-	e = mount("none", "/nonexistent-vigil-probe", "tmpfs", 0, NULL) == 0 ? 0 : errno;
-	fprintf(stderr, "vigil: confine probe (%s): mount: %s (errno %d)\n", where, strerror(e), e);
+	probe_say(where, "execve", execve(argv[0], argv, NULL) == 0 ? 0 : errno);
+	probe_say(where, "mount",
+		  mount("none", "/nonexistent-vigil-probe", "tmpfs", 0, NULL) == 0 ? 0 : errno);
+	/* a new process: clone() without CLONE_THREAD */
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	probe_say(where, "fork", pid > 0 ? 0 : errno);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	/* a signal to another process (0: only the permission check) */
+	probe_say(where, "kill", kill(1, 0) == 0 ? 0 : errno);
 }
 
 static void *probe_thread(void *arg)

@@ -31,8 +31,9 @@ int vg_confine_apply(void);
 
 /*
  * Test hook (VIGIL_TEST_CONFINE_PROBE=1): attempts execve() of a missing
- * file and mount() on a missing directory, from this thread and from a new
- * one, and logs each errno: EPERM when confined, ENOENT when not.
+ * file, mount() on a missing directory, fork() and kill(1, 0), from this
+ * thread and from a new one, and logs each errno: EPERM for all when
+ * confined; ENOENT, ENOENT, 0, 0 when not.
  */
 void vg_confine_probe(void);
 

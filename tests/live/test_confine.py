@@ -6,9 +6,10 @@
    and exactly the documented capabilities (effective, permitted, bounding;
    no inheritable or ambient); the program output's command has none and
    NoNewPrivs 1; the metrics endpoint and the program output still work.
-2. VIGIL_TEST_CONFINE_PROBE=1: execve() of a missing file and mount() on a
-   missing directory, from the main thread and a new one, fail with EPERM
-   (errno 1) when confined and ENOENT (errno 2) with --no-confine and with
+2. VIGIL_TEST_CONFINE_PROBE=1: execve() of a missing file, mount() on a
+   missing directory, fork() and kill(1, 0), from the main thread and a new
+   one, fail with EPERM (errno 1) when confined, and reach the kernel
+   (ENOENT, ENOENT, success, success) with --no-confine and with
    -o confine=false, which also keep every capability and no filter.
 3. A program output that never reads its input (blocked): once vigil exits,
    by SIGTERM or SIGKILL, no process of the command's process group is left.
@@ -194,7 +195,7 @@ def test_confined(exe, rules, tmp):
                         r"cap_perfmon,cap_bpf; NoNewPrivs; seccomp filter on", v.text()),
               "start-up says what it kept and that seccomp is on")
         for where in ("main thread", "new thread"):
-            for call in ("execve", "mount"):
+            for call in ("execve", "mount", "fork", "kill"):
                 check(f"confine probe ({where}): {call}: Operation not permitted (errno 1)"
                       in v.text(), f"{call} from the {where} is refused with EPERM")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
@@ -229,9 +230,11 @@ def test_unconfined(exe, rules, tmp, extra, label):
         check(caps(st, "CapEff") & ~KEPT != 0, f"every capability kept: CapEff {st['CapEff']}")
         check("not confined" in v.text(), "start-up says it is not confined")
         for where in ("main thread", "new thread"):
-            for call in ("execve", "mount"):
-                check(f"confine probe ({where}): {call}: No such file or directory (errno 2)"
-                      in v.text(), f"{call} from the {where} reaches the kernel (ENOENT)")
+            for call, res in (("execve", "No such file or directory (errno 2)"),
+                              ("mount", "No such file or directory (errno 2)"),
+                              ("fork", "Success (errno 0)"), ("kill", "Success (errno 0)")):
+                check(f"confine probe ({where}): {call}: {res}" in v.text(),
+                      f"{call} from the {where} reaches the kernel: {res}")
     finally:
         v.stop()
 
