@@ -29,6 +29,7 @@
 #include "kernel/probes.h"
 #include "capture/capture.h"
 #include "config/config.h"
+#include "confine/confine.h"
 #include "container/container.h"
 #include "metrics/metrics.h"
 #include "outputs/outputs.h"
@@ -67,7 +68,8 @@ struct run_opts {
 	bool ringbuf_set, max_procs_set;
 	struct vg_enforcement enforce;
 	bool enforce_set, self_protect_set;
-	int hooks_mode; /* enum vg_hooks_mode */
+	int hooks_mode;	 /* enum vg_hooks_mode */
+	bool no_confine; /* --no-confine: keep every capability, no seccomp filter */
 };
 
 /* What the config starts besides the probes: outputs, rate limiter, metrics. */
@@ -197,7 +199,8 @@ static void usage(FILE *f, const char *cmd)
 		"  --enforce-tier T   auto (LSM where active, else signal) or signal\n"
 		"  --no-self-protect  let other processes kill or ptrace vigil (LSM tier)\n"
 		"  --hook-tier T      kernel-function hooks: auto (fentry, else kprobe), "
-		"kprobe, off\n",
+		"kprobe, off\n"
+		"  --no-confine       keep every capability, no seccomp filter (debugging)\n",
 		cmd, VG_PROC_TABLE_DEFAULT_MIN, VG_PROC_TABLE_DEFAULT_MAX);
 }
 
@@ -216,6 +219,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{"enforce-tier", required_argument, NULL, 'T'},
 		{"no-self-protect", no_argument, NULL, 'S'},
 		{"hook-tier", required_argument, NULL, 'H'},
+		{"no-confine", no_argument, NULL, 'N'},
 		{0},
 	};
 	int c, mode;
@@ -288,6 +292,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 				return 2;
 			}
 			break;
+		case 'N': o->no_confine = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout, argv[0]); return -1;
 		default: usage(stderr, argv[0]); return 2;
@@ -586,6 +591,25 @@ static void ops_stop(struct ops *ops)
 		vg_config_free(&ops->cfg);
 }
 
+/* Once start-up is done: nothing past here loads, attaches, binds or execs anew. */
+static int confine(const struct run_opts *o, const struct ops *ops)
+{
+	bool on = !o->no_confine && (!ops->cfg_loaded || ops->cfg.confine);
+
+	if (on && vg_confine_apply() != 0) {
+		fprintf(stderr, "vigil: confinement failed (--no-confine runs without it)\n");
+		return -1;
+	}
+	if (!on)
+		fprintf(stderr,
+			"vigil: not confined (%s): every capability kept, no seccomp "
+			"filter\n",
+			o->no_confine ? "--no-confine" : "confine: false");
+	if (getenv("VIGIL_TEST_CONFINE_PROBE"))
+		vg_confine_probe();
+	return 0;
+}
+
 static int run(struct run_opts *o)
 {
 	struct vg_probes_opts popts = {
@@ -703,6 +727,8 @@ static int run(struct run_opts *o)
 	lv.rb = rb;
 	if (rules)
 		live_for_loop = &lv;
+	if (confine(o, &ops) != 0)
+		goto out;
 	fprintf(stderr, "vigil: ready: %d probes attached, %d processes seeded from /proc\n",
 		vg_probes_attached(probes), seeded);
 	ret = consume(rb, probes, &pl);

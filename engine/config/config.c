@@ -395,6 +395,8 @@ static const struct field top[] = {
 	 .doc = "rules with an action: on, audit (decide and report only), off"},
 	{"self_protect", F_BOOL, C(self_protect),
 	 .doc = "deny SIGKILL/SIGSTOP and ptrace of vigil by others (BPF LSM)"},
+	{"confine", F_BOOL, C(confine),
+	 .doc = "after start-up: drop capabilities, NoNewPrivs, seccomp filter"},
 	{"ring_buffer_size", F_SIZE, C(ring_buffer_size), .check = check_ringbuf,
 	 .doc = "kernel ring buffer, bytes (power of two)"},
 	{"process_table_size", F_U32, C(process_table_size), .check = check_procs,
@@ -1300,6 +1302,7 @@ int vg_config_defaults(struct vg_config *c)
 	c->rule_matching = VG_RULE_MATCHING_FIRST;
 	c->enforce = 2; /* on: a rule's action is what its author asked for */
 	c->self_protect = true;
+	c->confine = true;
 	c->ring_buffer_size = 8u << 20;
 	c->process_table_size = 0; /* from the host's pid_max */
 	c->process_table_max_bytes = VG_PROC_BYTES_DEFAULT;

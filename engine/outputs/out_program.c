@@ -4,13 +4,18 @@
  * one alert line each (Falco's program_output with keep_alive). When the
  * command dies, the line that hit the broken pipe is retried with back-off
  * into a new instance, so nothing is lost to a restart that succeeds.
+ *
+ * The command is started by the spawner (engine/confine/spawner.h), a
+ * process forked here at init, before vigil confines itself: confined vigil
+ * cannot exec, and the spawner ends the command's process group when vigil
+ * exits, however it exits.
  */
 #include "outputs/internal.h"
+#include "confine/spawner.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
 /* Lengths of the last lines written, to tell how many a dead command left unread. */
 #define RECENT 1024
 
 struct program_out {
 	char *command;
+	struct vg_spawner *spawner;
 	pid_t pid;
 	int fd; /* the write end of the command's stdin */
 	bool started;
@@ -60,16 +64,11 @@ static void count_unread(struct vg_output *o, struct program_out *p)
 /* Reaps the command if it is gone; true when it is. */
 static bool reap(struct program_out *p, int *status)
 {
-	pid_t r;
-
 	if (p->pid <= 0)
 		return true;
-	do
-		r = waitpid(p->pid, status, WNOHANG);
-	while (r < 0 && errno == EINTR);
-	if (r == 0)
+	if (vg_spawner_wait(p->spawner, p->pid, status, 0) == 0)
 		return false;
-	/* ECHILD: someone else reaped it (SIGCHLD ignored); it is gone all the same */
+	/* an error: the spawner is gone, and the command with it */
 	p->pid = 0;
 	return true;
 }
@@ -85,39 +84,18 @@ static void close_pipe(struct vg_output *o, struct program_out *p)
 
 static int spawn(struct vg_output *o, struct program_out *p)
 {
-	char *argv[] = {"/bin/sh", "-c", p->command, NULL};
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, deflt;
 	int fds[2], err;
 
 	if (pipe2(fds, O_CLOEXEC) != 0) {
 		vg_output_error(o, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[0], STDIN_FILENO);
-	posix_spawnattr_init(&attr);
-	/* the worker blocks every signal; the command must start with none blocked */
-	sigemptyset(&none);
-	sigemptyset(&deflt);
-	sigaddset(&deflt, SIGPIPE);
-	sigaddset(&deflt, SIGINT);
-	sigaddset(&deflt, SIGTERM);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &deflt);
-	/* its own process group: shutdown ends the whole pipeline, not just sh */
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-						POSIX_SPAWN_SETPGROUP);
-	err = posix_spawn(&p->pid, "/bin/sh", &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	err = vg_spawner_spawn(p->spawner, fds[0], &p->pid);
 	close(fds[0]);
 	if (err) {
 		close(fds[1]);
 		p->pid = 0;
-		vg_output_error(o, "cannot start /bin/sh -c '%s': %s", p->command, strerror(err));
+		vg_output_error(o, "cannot start /bin/sh -c '%s': %s", p->command, strerror(-err));
 		return -1;
 	}
 	p->fd = fds[1];
@@ -186,8 +164,8 @@ static size_t program_send(struct vg_output *o, struct vg_msg *const *msgs, size
 			describe_exit(o, p, status, gone);
 			if (!gone) {
 				/* it closed stdin but lives on: it cannot take more alerts */
-				kill(-p->pid, SIGTERM);
-				waitpid(p->pid, NULL, 0);
+				vg_spawner_kill(p->spawner, p->pid, SIGTERM);
+				vg_spawner_wait(p->spawner, p->pid, &status, 1);
 				p->pid = 0;
 			}
 		} else {
@@ -218,7 +196,9 @@ static int program_init(struct vg_output *o, const struct vg_output_config *c)
 		fprintf(stderr, "vigil: program output: out of memory\n");
 		return -1;
 	}
-	return 0;
+	/* now, while vigil may still fork (and exec) */
+	p->spawner = vg_spawner_start(p->command);
+	return p->spawner ? 0 : -1;
 }
 
 static void program_fini(struct vg_output *o)
@@ -235,9 +215,11 @@ static void program_fini(struct vg_output *o)
 	for (int k = 0; k < 100 && !reap(p, &status); k++)
 		nanosleep(&(struct timespec){0, 20000000}, NULL);
 	if (p->pid > 0) {
-		kill(-p->pid, SIGKILL);
-		waitpid(p->pid, &status, 0);
+		vg_spawner_kill(p->spawner, p->pid, SIGKILL);
+		vg_spawner_wait(p->spawner, p->pid, &status, 1);
 	}
+	/* and whatever the command left behind in its group */
+	vg_spawner_stop(p->spawner);
 	free(p->command);
 	free(p);
 	o->priv = NULL;
