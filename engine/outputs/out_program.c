@@ -30,6 +30,8 @@
 
 struct program_out {
 	char *command;
+	char name[72]; /* what messages show: the first word only, since arguments may hold tokens
+			*/
 	struct vg_spawner *spawner;
 	pid_t pid;
 	int fd; /* the write end of the command's stdin */
@@ -57,7 +59,7 @@ static void count_unread(struct vg_output *o, struct program_out *p)
 	/* they were counted as sent when the pipe took them */
 	atomic_fetch_sub(&o->sent, lost);
 	atomic_fetch_add(&o->dropped_failed, lost);
-	vg_output_error(o, "'%s' died leaving %llu alert(s) unread", p->command,
+	vg_output_error(o, "'%s' died leaving %llu alert(s) unread", p->name,
 			(unsigned long long)lost);
 }
 
@@ -95,7 +97,7 @@ static int spawn(struct vg_output *o, struct program_out *p)
 	if (err) {
 		close(fds[1]);
 		p->pid = 0;
-		vg_output_error(o, "cannot start /bin/sh -c '%s': %s", p->command, strerror(-err));
+		vg_output_error(o, "cannot start '%s': %s", p->name, strerror(-err));
 		return -1;
 	}
 	p->fd = fds[1];
@@ -120,13 +122,13 @@ static void eat_sigpipe(void)
 static void describe_exit(struct vg_output *o, struct program_out *p, int status, bool reaped)
 {
 	if (!reaped)
-		vg_output_error(o, "'%s' closed its input", p->command);
+		vg_output_error(o, "'%s' closed its input", p->name);
 	else if (WIFSIGNALED(status))
-		vg_output_error(o, "'%s' was killed by signal %d", p->command, WTERMSIG(status));
+		vg_output_error(o, "'%s' was killed by signal %d", p->name, WTERMSIG(status));
 	else if (WIFEXITED(status))
-		vg_output_error(o, "'%s' exited with status %d", p->command, WEXITSTATUS(status));
+		vg_output_error(o, "'%s' exited with status %d", p->name, WEXITSTATUS(status));
 	else
-		vg_output_error(o, "'%s' is gone", p->command);
+		vg_output_error(o, "'%s' is gone", p->name);
 }
 
 static size_t program_send(struct vg_output *o, struct vg_msg *const *msgs, size_t n,
@@ -169,11 +171,23 @@ static size_t program_send(struct vg_output *o, struct vg_msg *const *msgs, size
 				p->pid = 0;
 			}
 		} else {
-			vg_output_error(o, "write to '%s': %s", p->command, strerror(-err));
+			vg_output_error(o, "write to '%s': %s", p->name, strerror(-err));
 		}
 		return i;
 	}
 	return n;
+}
+
+/* "curl …" for "curl -H 'Authorization: Bearer …' …": enough to say which command. */
+static void set_name(struct program_out *p)
+{
+	const char *c = p->command + strspn(p->command, " \t");
+	size_t n = strcspn(c, " \t\n");
+
+	if (n > 64)
+		n = 64;
+	memcpy(p->name, c, n);
+	strcpy(p->name + n, c[n + strspn(c + n, " \t\n")] ? " …" : "");
 }
 
 static int program_init(struct vg_output *o, const struct vg_output_config *c)
@@ -196,6 +210,7 @@ static int program_init(struct vg_output *o, const struct vg_output_config *c)
 		fprintf(stderr, "vigil: program output: out of memory\n");
 		return -1;
 	}
+	set_name(p);
 	/* now, while vigil may still fork (and exec) */
 	p->spawner = vg_spawner_start(p->command);
 	return p->spawner ? 0 : -1;
