@@ -52,6 +52,9 @@ struct vg_config {
 	char *metrics_listen_address;
 	bool file_keep_alive;	 /* Falco's key, accepted: vigil always keeps files open */
 	bool program_keep_alive; /* Falco's key, accepted: vigil always keeps the command */
+	/* `vigil events`/`capture --env=redacted`: names whose values are hidden (fnmatch) */
+	char **env_redact_patterns;
+	size_t n_env_redact_patterns;
 
 	/* internal: what the file set explicitly, so defaults can follow json_output */
 	int output_format_set[VG_OUTPUT__KINDS];
