@@ -59,7 +59,7 @@ static int build_corpus(void **state)
 		"\xf0\x8f\xbf\xbf", /* overlongs */
 		"\xed\xa0\x80", "\xed\xbf\xbf", "\xed\xa0\x80\xed\xb0\x80", /* surrogates */
 		"\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xf7\xbf\xbf\xbf", "\xff\xfe", /* > 10FFFF */
-		"\xe2\x82", "\xe2\x82" "a", "\xf0\x9f\x98", "\xf0\x9f", "\xc3", "a\xc3", /* truncated */
+		"\xe2\x82", "\xe2\x82\x61", "\xf0\x9f\x98", "\xf0\x9f", "\xc3", "a\xc3", /* truncated */
 		"\x80", "\xbf\x80", "\xe2\x82\xac\x80",  /* stray continuation bytes */
 		"caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xef\xbf\xbd", /* valid */
 		"\xf4\x8f\xbf\xbf", "\xed\x9f\xbf", "\xee\x80\x80",		       /* edges, valid */
@@ -171,8 +171,10 @@ static void check_writer(struct vg_jbuf *b, const char *s, size_t len)
 	assert_false(b->oom);
 	if (!hw_utf8_ok(b->s, b->len))
 		fail_msg("writer output is not UTF-8 for a %zu-byte input", len);
-	if (!(o = hw_parse(b->s)))
+	if (!(o = hw_parse(b->s))) {
 		fail_msg("writer output does not parse: %s", b->s);
+		return;
+	}
 	assert_true(json_object_object_get_ex(o, "v", &v));
 	assert_repaired(v, s, len, "value");
 	assert_true(json_object_object_get_ex(o, "k", &v));
@@ -277,8 +279,10 @@ static void check_exec(struct hw_world *w, const struct bytes *s)
 	w->alert[strlen(w->alert) - 1] = '\0';
 	if (!hw_utf8_ok(w->alert, strlen(w->alert)) || strchr(w->alert, '\n'))
 		fail_msg("alert is not one UTF-8 line: %s", w->alert);
-	if (!(a = hw_parse(w->alert)))
+	if (!(a = hw_parse(w->alert))) {
 		fail_msg("alert does not parse: %s", w->alert);
+		return;
+	}
 	assert_true(json_object_object_get_ex(a, "vigil", &vig));
 	json_object_object_get_ex(vig, "raw", &raw);
 	assert_true(json_object_object_get_ex(vig, "process", &proc));
@@ -305,8 +309,10 @@ static void check_exec(struct hw_world *w, const struct bytes *s)
 	assert_raw(raw, "proc.name", comm, clen);
 	json_object_put(a);
 	/* the events line: the same, raw at its top level */
-	if (!hw_utf8_ok(w->events, strlen(w->events)) || !(e = hw_parse(w->events)))
+	if (!hw_utf8_ok(w->events, strlen(w->events)) || !(e = hw_parse(w->events))) {
 		fail_msg("events line is not UTF-8 JSON: %s", w->events);
+		return;
+	}
 	raw = NULL;
 	json_object_object_get_ex(e, "raw", &raw);
 	assert_true(json_object_object_get_ex(e, "exe", &v));
