@@ -1142,8 +1142,8 @@ static int set_str(char **dst, const char *v)
 /* The names that usually hold secrets, for `--env=redacted`. */
 static int set_env_patterns(struct vg_config *c)
 {
-	static const char *const pats[] = {"*TOKEN*",	   "*SECRET*", "*PASSWORD*", "*PASSWD*",
-					   "*KEY*",	   "*CREDENTIAL*", "*AUTH*",	 "*COOKIE*",
+	static const char *const pats[] = {"*TOKEN*",	"*SECRET*",	"*PASSWORD*", "*PASSWD*",
+					   "*KEY*",	"*CREDENTIAL*", "*AUTH*",     "*COOKIE*",
 					   "*SESSION*", "AWS_*"};
 	size_t n = sizeof(pats) / sizeof(pats[0]);
 	int err = 0;

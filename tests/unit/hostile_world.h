@@ -29,8 +29,8 @@
 /* The strings of one exec, each as bytes (NULs only where they separate argv). */
 struct hw_input {
 	const char *comm, *filename, *exe, *cwd, *env_value, *ctr_name, *ctr_image, *pexe;
-	size_t comm_len, filename_len, exe_len, cwd_len, env_value_len, ctr_name_len,
-		ctr_image_len, pexe_len;
+	size_t comm_len, filename_len, exe_len, cwd_len, env_value_len, ctr_name_len, ctr_image_len,
+		pexe_len;
 	const char *argv; /* NUL-separated */
 	size_t argv_len;
 };
@@ -82,8 +82,7 @@ static inline void hw_fini(struct hw_world *w)
 }
 
 /* A string variable field, cut to what the probe would carry. */
-static inline void hw_var(struct test_record *r, uint16_t id, const char *s, size_t len,
-			  size_t max)
+static inline void hw_var(struct test_record *r, uint16_t id, const char *s, size_t len, size_t max)
 {
 	if (s)
 		rec_var(r, id, s, (uint16_t)(len < max ? len : max));

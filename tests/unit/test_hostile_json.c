@@ -55,15 +55,46 @@ static uint32_t next(void)
 static int build_corpus(void **state)
 {
 	static const char *const fixed[] = {
-		"evil\xff", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\x80", "\xe0\x9f\xbf", "\xf0\x80\x80\x80",
-		"\xf0\x8f\xbf\xbf", /* overlongs */
-		"\xed\xa0\x80", "\xed\xbf\xbf", "\xed\xa0\x80\xed\xb0\x80", /* surrogates */
-		"\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xf7\xbf\xbf\xbf", "\xff\xfe", /* > 10FFFF */
-		"\xe2\x82", "\xe2\x82\x61", "\xf0\x9f\x98", "\xf0\x9f", "\xc3", "a\xc3", /* truncated */
-		"\x80", "\xbf\x80", "\xe2\x82\xac\x80",  /* stray continuation bytes */
-		"caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xef\xbf\xbd", /* valid */
-		"\xf4\x8f\xbf\xbf", "\xed\x9f\xbf", "\xee\x80\x80",		       /* edges, valid */
-		"a\x01\"\\b", "\x1f\x7f", "\"\\\"\\", "/\b\f\n\r\t", "",
+		/* overlongs */
+		"evil\xff",
+		"\xc0\xaf",
+		"\xc1\xbf",
+		"\xe0\x80\x80",
+		"\xe0\x9f\xbf",
+		"\xf0\x80\x80\x80",
+		"\xf0\x8f\xbf\xbf",
+		/* surrogates, then beyond U+10FFFF */
+		"\xed\xa0\x80",
+		"\xed\xbf\xbf",
+		"\xed\xa0\x80\xed\xb0\x80",
+		"\xf4\x90\x80\x80",
+		"\xf5\x80\x80\x80",
+		"\xf7\xbf\xbf\xbf",
+		"\xff\xfe",
+		/* truncated sequences, then stray continuation bytes */
+		"\xe2\x82",
+		"\xe2\x82\x61",
+		"\xf0\x9f\x98",
+		"\xf0\x9f",
+		"\xc3",
+		"a\xc3",
+		"\x80",
+		"\xbf\x80",
+		"\xe2\x82\xac\x80",
+		/* valid, edges included */
+		"caf\xc3\xa9",
+		"\xe2\x82\xac",
+		"\xf0\x9f\x98\x80",
+		"\xef\xbf\xbd",
+		"\xf4\x8f\xbf\xbf",
+		"\xed\x9f\xbf",
+		"\xee\x80\x80",
+		/* what JSON escapes */
+		"a\x01\"\\b",
+		"\x1f\x7f",
+		"\"\\\"\\",
+		"/\b\f\n\r\t",
+		"",
 	};
 	char s[2];
 	(void)state;
@@ -84,7 +115,7 @@ static int build_corpus(void **state)
 			uint32_t x = next();
 
 			/* mostly high bytes and near-valid sequences, some ASCII and controls */
-			r[k] = (char)(x % 4 == 0 ? (x >> 8) % 0x40 + 0x80
+			r[k] = (char)(x % 4 == 0   ? (x >> 8) % 0x40 + 0x80
 				      : x % 4 == 1 ? (x >> 8) % 0x20 + 0xe0
 				      : x % 4 == 2 ? (x >> 8) % 0x80
 						   : x >> 8);
@@ -266,11 +297,24 @@ static void check_exec(struct hw_world *w, const struct bytes *s)
 	memcpy(comm, str, n < 15 ? n : 15);
 	clen = strlen(comm);
 	in = (struct hw_input){
-		.comm = str, .comm_len = n, .filename = str, .filename_len = n,
-		.exe = str, .exe_len = n, .cwd = str, .cwd_len = n,
-		.env_value = str, .env_value_len = n, .ctr_name = str, .ctr_name_len = n,
-		.ctr_image = str, .ctr_image_len = n, .pexe = str, .pexe_len = n,
-		.argv = argv, .argv_len = alen,
+		.comm = str,
+		.comm_len = n,
+		.filename = str,
+		.filename_len = n,
+		.exe = str,
+		.exe_len = n,
+		.cwd = str,
+		.cwd_len = n,
+		.env_value = str,
+		.env_value_len = n,
+		.ctr_name = str,
+		.ctr_name_len = n,
+		.ctr_image = str,
+		.ctr_image_len = n,
+		.pexe = str,
+		.pexe_len = n,
+		.argv = argv,
+		.argv_len = alen,
 	};
 	assert_int_equal(hw_run(w, &in), 0);
 	assert_non_null(w->alert);
@@ -350,9 +394,10 @@ static void test_events_env_raw(void **state)
 
 	(void)state;
 	assert_int_equal(hw_init(&w), 0);
-	assert_int_equal(hw_run(&w, &(struct hw_input){.exe = "/bin/x", .exe_len = 6,
-							.env_value = "hunter\xff\x01",
-							.env_value_len = 8}),
+	assert_int_equal(hw_run(&w, &(struct hw_input){.exe = "/bin/x",
+						       .exe_len = 6,
+						       .env_value = "hunter\xff\x01",
+						       .env_value_len = 8}),
 			 0);
 	assert_non_null(e = hw_parse(w.events));
 	assert_true(json_object_object_get_ex(e, "raw", &raw));

@@ -114,7 +114,8 @@ static inline json_object *hw_parse(const char *line)
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, line, (int)strlen(line));
 	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
-		  json_tokener_get_parse_end(tok) != strlen(line) || !json_object_is_type(o, json_type_object))) {
+		  json_tokener_get_parse_end(tok) != strlen(line) ||
+		  !json_object_is_type(o, json_type_object))) {
 		json_object_put(o);
 		o = NULL;
 	}
