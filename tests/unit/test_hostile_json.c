@@ -411,6 +411,38 @@ static void test_events_env_raw(void **state)
 	hw_fini(&w);
 }
 
+/* Clean strings: the container part reads exactly as json-c printed it before. */
+static void test_clean_container_as_json_c(void **state)
+{
+	struct hw_world w;
+	json_object *c, *k8s;
+	char want[1024];
+
+	(void)state;
+	assert_int_equal(hw_init(&w), 0);
+	w.c.pod_name = (char *)"web-1";
+	w.c.pod_namespace = (char *)"default";
+	w.c.image_tag = (char *)"1.25";
+	w.c.incomplete = true;
+	assert_int_equal(hw_run(&w, &(struct hw_input){.exe = "/bin/x", .exe_len = 6,
+							.ctr_name = "web", .ctr_image = "nginx"}),
+			 0);
+	assert_non_null(w.alert);
+	assert_null(strstr(w.alert, "\"raw\""));
+	c = vg_container_json(&w.c, &k8s);
+	assert_non_null(k8s);
+	snprintf(want, sizeof(want), "\"container\":%s,\"k8s\":%s",
+		 json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN |
+							   JSON_C_TO_STRING_NOSLASHESCAPE),
+		 json_object_to_json_string_ext(k8s, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (!strstr(w.alert, want))
+		fail_msg("alert %s lacks %s", w.alert, want);
+	json_object_put(c);
+	json_object_put(k8s);
+	hw_fini(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_writer_huge_string),
 		cmocka_unit_test(test_alert_and_events_every_field),
 		cmocka_unit_test(test_events_env_raw),
+		cmocka_unit_test(test_clean_container_as_json_c),
 	};
 
 	return cmocka_run_group_tests(tests, build_corpus, free_corpus);
