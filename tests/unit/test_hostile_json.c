@@ -424,8 +424,10 @@ static void test_clean_container_as_json_c(void **state)
 	w.c.pod_namespace = (char *)"default";
 	w.c.image_tag = (char *)"1.25";
 	w.c.incomplete = true;
-	assert_int_equal(hw_run(&w, &(struct hw_input){.exe = "/bin/x", .exe_len = 6,
-							.ctr_name = "web", .ctr_image = "nginx"}),
+	assert_int_equal(hw_run(&w, &(struct hw_input){.exe = "/bin/x",
+						       .exe_len = 6,
+						       .ctr_name = "web",
+						       .ctr_image = "nginx"}),
 			 0);
 	assert_non_null(w.alert);
 	assert_null(strstr(w.alert, "\"raw\""));
