@@ -220,15 +220,20 @@ size_t vg_utf8_seq(const char *str, size_t len)
 
 bool vg_utf8_valid(const char *s, size_t len)
 {
-	for (size_t i = 0, n; i < len; i += n) {
-		uint64_t w;
+	size_t i = 0, n;
+	uint64_t w;
 
-		if (i + 8 <= len && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL))) {
-			n = 8; /* eight ASCII bytes */
-			continue;
+	while (i < len) {
+		if (i + 8 <= len) {
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ULL)) {
+				i += 8; /* eight ASCII bytes at once */
+				continue;
+			}
 		}
 		if (!(n = vg_utf8_seq(s + i, len - i)))
 			return false;
+		i += n;
 	}
 	return true;
 }
