@@ -104,7 +104,7 @@ int vg_pipeline_handle(void *ctx, void *data, size_t len)
 void vg_sink_event_json(void *ctx, const struct vg_event *ev, struct vg_proc *p)
 {
 	struct vg_pipeline *pl = ctx;
-	json_object *o = vg_event_json(ev, pl->procs, p);
+	json_object *o = vg_event_json_env(ev, pl->procs, p, pl->env_policy);
 
 	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							JSON_C_TO_STRING_NOSLASHESCAPE),

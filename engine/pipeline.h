@@ -45,6 +45,8 @@ static inline void vg_stat_bump(_Atomic uint64_t *c)
 /* Called for each decoded event after state is updated. */
 typedef void (*vg_event_sink)(void *ctx, const struct vg_event *ev, struct vg_proc *p);
 
+struct vg_env_policy;
+
 struct vg_pipeline {
 	struct vg_proc_table *procs;
 	int64_t boot_to_wall_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME */
@@ -58,6 +60,8 @@ struct vg_pipeline {
 	struct vg_pipeline_stats stats;
 	/* NULL: the sink is not timed; else 1 in VG_PIPELINE_TIME_EVERY events is */
 	struct vg_histogram *sink_time;
+	/* what `vigil events` writes of an environment; NULL: nothing */
+	const struct vg_env_policy *env_policy;
 };
 
 /* CLOCK_REALTIME minus CLOCK_BOOTTIME, to stamp kernel events with wall time. */
@@ -66,7 +70,7 @@ int64_t vg_boot_to_wall_ns(void);
 /* ring_buffer_sample_fn: ctx is a struct vg_pipeline. */
 int vg_pipeline_handle(void *ctx, void *data, size_t len);
 
-/* The sink of `vigil events`: ctx is a FILE *. */
+/* The sink of `vigil events`: ctx is the struct vg_pipeline (its env_policy applies). */
 void vg_sink_event_json(void *ctx, const struct vg_event *ev, struct vg_proc *p);
 
 #endif

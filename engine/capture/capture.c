@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "capture/capture.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "decode/decode.h"
+#include "output/env_policy.h"
 #include "pipeline.h"
 #include "state/proc_table.h"
 #include "vigil/event.h"
@@ -82,6 +87,87 @@ int vg_capture_begin(FILE *f, struct vg_proc_table *t, int64_t boot_to_wall_ns)
 int vg_capture_record(FILE *f, const void *record, uint32_t len)
 {
 	return put_blob(f, record, len);
+}
+
+static uint32_t align4(uint32_t n)
+{
+	return (n + 3) & ~3u;
+}
+
+/*
+ * ev's record with its environment variable field removed (off) or its
+ * values redacted, in out; 0 when the record is to be written as it is.
+ * Variable fields start 4-byte aligned and the env field's header sits right
+ * before its data, so cutting [header, aligned end) keeps the rest aligned.
+ */
+uint32_t vg_capture_filter_env(const struct vg_event *ev, const struct vg_env_policy *pol,
+			       char out[VG_RECORD_MAX])
+{
+	struct vg_str env = ev->var[VG_VAR_ENV];
+	const char *base = (const char *)ev->hdr;
+	uint32_t size = ev->hdr->size, start, end, o;
+	struct vg_event_hdr *h = (struct vg_event_hdr *)out;
+
+	if (ev->type != VG_EV_EXEC || !env.ptr || (pol && pol->mode == VG_ENV_FULL) ||
+	    size > VG_RECORD_MAX)
+		return 0;
+	start = (uint32_t)(env.ptr - base) - (uint32_t)sizeof(struct vg_var);
+	end = align4((uint32_t)(env.ptr - base) + env.len);
+	if (end > size)
+		end = size;
+	memcpy(out, base, start);
+	o = start;
+	if (pol && pol->mode == VG_ENV_REDACTED) {
+		struct vg_var var = {.id = VG_VAR_ENV};
+		/* room left for the field so that the record stays within VG_RECORD_MAX */
+		size_t room = VG_RECORD_MAX - (size - (end - start)) - sizeof(var) - 3;
+		bool cut;
+
+		var.len = (uint16_t)vg_env_redact(pol, env.ptr, env.len, out + o + sizeof(var),
+						  room < VG_ENV_MAX ? room : VG_ENV_MAX, &cut);
+		memcpy(out + o, &var, sizeof(var));
+		o += (uint32_t)sizeof(var) + var.len;
+		if (end < size) {
+			memset(out + o, 0, align4(o) - o);
+			o = align4(o);
+		}
+		if (cut)
+			h->flags |= VG_HF_ENV_TRUNC;
+	}
+	memcpy(out + o, base + end, size - end);
+	o += size - end;
+	h->size = o;
+	return o;
+}
+
+void vg_sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p)
+{
+	struct vg_capture_sink *c = ctx;
+	uint32_t len = vg_capture_filter_env(ev, c->env, c->scratch);
+	int err = len ? vg_capture_record(c->f, c->scratch, len)
+		      : vg_capture_record(c->f, ev->hdr, ev->hdr->size);
+
+	(void)p;
+	if (err)
+		fprintf(stderr, "vigil: writing the capture failed\n");
+}
+
+FILE *vg_capture_create(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	/* an existing file keeps its mode on open: captures hold secrets, make it 0600 */
+	if (fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "w"))) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	return f;
 }
 
 bool vg_capture_is_capture(FILE *f)

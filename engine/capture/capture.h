@@ -21,8 +21,13 @@
 #define VG_CAP_MAGIC   "VIGILCAP"
 #define VG_CAP_VERSION 1
 
+#include "vigil/event.h"
+
 struct vg_proc_table;
 struct vg_pipeline;
+struct vg_event;
+struct vg_proc;
+struct vg_env_policy;
 
 struct vg_cap_header {
 	char magic[8];
@@ -46,6 +51,29 @@ struct vg_cap_proc {
 /* Writer: header and snapshot now, then one record per call. */
 int vg_capture_begin(FILE *f, struct vg_proc_table *t, int64_t boot_to_wall_ns);
 int vg_capture_record(FILE *f, const void *record, uint32_t len);
+
+/*
+ * Creates (or truncates) a capture file with mode 0600 whatever the umask,
+ * also when it existed with another mode: captures hold what processes
+ * ran with. NULL with errno set on failure.
+ */
+FILE *vg_capture_create(const char *path);
+
+/* The capture sink of `vigil capture`: ctx is one of these. */
+struct vg_capture_sink {
+	FILE *f;
+	const struct vg_env_policy *env; /* what of an exec's environment is kept; NULL: none */
+	char scratch[VG_RECORD_MAX];
+};
+void vg_sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p);
+
+/*
+ * An exec record with its environment as the policy allows (off: the field
+ * removed; redacted: secret values replaced), into out. Returns its length,
+ * or 0 when the record is kept as the probe wrote it (full, or no env).
+ */
+uint32_t vg_capture_filter_env(const struct vg_event *ev, const struct vg_env_policy *pol,
+			       char out[VG_RECORD_MAX]);
 
 /* True when the file starts with the capture magic (the stream is rewound). */
 bool vg_capture_is_capture(FILE *f);

@@ -28,6 +28,7 @@
 #include "kernel/libbpf_log.h"
 #include "kernel/probes.h"
 #include "capture/capture.h"
+#include "output/env_policy.h"
 #include "config/config.h"
 #include "confine/confine.h"
 #include "container/container.h"
@@ -70,6 +71,7 @@ struct run_opts {
 	bool enforce_set, self_protect_set;
 	int hooks_mode;	 /* enum vg_hooks_mode */
 	bool no_confine; /* --no-confine: keep every capability, no seccomp filter */
+	int env_mode;	 /* events and capture: enum vg_env_mode; -1 when not given */
 };
 
 /* What the config starts besides the probes: outputs, rate limiter, metrics. */
@@ -200,7 +202,10 @@ static void usage(FILE *f, const char *cmd)
 		"  --no-self-protect  let other processes kill or ptrace vigil (LSM tier)\n"
 		"  --hook-tier T      kernel-function hooks: auto (fentry, else kprobe), "
 		"kprobe, off\n"
-		"  --no-confine       keep every capability, no seccomp filter (debugging)\n",
+		"  --no-confine       keep every capability, no seccomp filter (debugging)\n"
+		"  --env MODE         events and capture: a process's environment off "
+		"(default),\n"
+		"                     redacted (env_redact_patterns' values hidden) or full\n",
 		cmd, VG_PROC_TABLE_DEFAULT_MIN, VG_PROC_TABLE_DEFAULT_MAX);
 }
 
@@ -220,6 +225,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{"no-self-protect", no_argument, NULL, 'S'},
 		{"hook-tier", required_argument, NULL, 'H'},
 		{"no-confine", no_argument, NULL, 'N'},
+		{"env", required_argument, NULL, 'e'},
 		{0},
 	};
 	int c, mode;
@@ -293,6 +299,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			}
 			break;
 		case 'N': o->no_confine = true; break;
+		case 'e':
+			if ((o->env_mode = vg_env_mode_parse(optarg)) < 0) {
+				fprintf(stderr, "vigil: --env: '%s' is not off, redacted or full\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout, argv[0]); return -1;
 		default: usage(stderr, argv[0]); return 2;
@@ -314,14 +327,6 @@ static void containers_tick(struct vg_containers *ct)
 		vg_containers_sweep(ct);
 		last_sweep = now;
 	}
-}
-
-/* The capture sink: each record exactly as the probe wrote it. */
-static void sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p)
-{
-	(void)p;
-	if (vg_capture_record(ctx, ev->hdr, ev->hdr->size) != 0)
-		fprintf(stderr, "vigil: writing the capture failed\n");
 }
 
 static void reload_failed(struct live *lv, struct vg_reload_result *res)
@@ -610,6 +615,32 @@ static int confine(const struct run_opts *o, const struct ops *ops)
 	return 0;
 }
 
+/* What events and capture write of an environment, and the config's patterns for it. */
+struct env_out {
+	struct vg_env_policy pol;
+	struct vg_config cfg;
+	bool cfg_loaded;
+};
+
+static int env_policy_init(struct env_out *e, const struct run_opts *o)
+{
+	struct vg_config_err err;
+	const char *path = o->config_path ? o->config_path : VG_CONFIG_DEFAULT_PATH;
+
+	e->pol.mode = o->env_mode < 0 ? VG_ENV_OFF : (enum vg_env_mode)o->env_mode;
+	if (e->pol.mode != VG_ENV_REDACTED)
+		return 0;
+	/* only redaction reads the config: env_redact_patterns */
+	if (vg_config_load(&e->cfg, path, o->overrides, o->noverrides, &err) != 0) {
+		fprintf(stderr, "vigil: %s\n", err.text);
+		return -1;
+	}
+	e->cfg_loaded = true;
+	e->pol.patterns = e->cfg.env_redact_patterns;
+	e->pol.npatterns = e->cfg.n_env_redact_patterns;
+	return 0;
+}
+
 static int run(struct run_opts *o)
 {
 	struct vg_probes_opts popts = {
@@ -636,6 +667,8 @@ static int run(struct run_opts *o)
 		.running = &ops.cfg,
 	};
 	FILE *capture = NULL;
+	struct vg_capture_sink *capsink = NULL;
+	struct env_out envp = {0};
 	bool wanted[VG_SC__MAX];
 	int ret = 1, seeded;
 
@@ -659,16 +692,21 @@ static int run(struct run_opts *o)
 	}
 	if (ops.cfg_loaded)
 		vg_proc_table_set_max_bytes(pl.procs, ops.cfg.process_table_max_bytes);
+	if ((o->events || o->capture_path) && env_policy_init(&envp, o) != 0)
+		goto out;
 	if (o->capture_path) {
-		capture = fopen(o->capture_path, "w");
-		if (!capture) {
+		capture = vg_capture_create(o->capture_path);
+		if (!capture || !(capsink = calloc(1, sizeof(*capsink)))) {
 			fprintf(stderr, "vigil: cannot write %s: %s\n", o->capture_path,
 				strerror(errno));
 			goto out;
 		}
-		pl.sink = sink_capture;
-		pl.sink_ctx = capture;
+		capsink->f = capture;
+		capsink->env = &envp.pol;
+		pl.sink = vg_sink_capture;
+		pl.sink_ctx = capsink;
 	} else if (o->events) {
+		pl.env_policy = &envp.pol;
 		pl.sink = vg_sink_event_json;
 		pl.sink_ctx = &pl;
 	} else {
@@ -747,6 +785,9 @@ out:
 	vg_probes_stop(probes);
 	if (capture && fclose(capture) != 0)
 		fprintf(stderr, "vigil: closing the capture failed: %s\n", strerror(errno));
+	free(capsink);
+	if (envp.cfg_loaded)
+		vg_config_free(&envp.cfg);
 	ops_for_loop = NULL;
 	ops_stop(&ops);
 	vg_engine_metrics_free(lv.em);
@@ -764,11 +805,18 @@ static int run_cmd(int argc, char **argv, bool events)
 		.ringbuf_bytes = DEFAULT_RINGBUF_BYTES,
 		.max_procs = DEFAULT_MAX_PROCS,
 		.enforce = {.mode = VG_ENF_MODE_ON, .self_protect = true},
+		.env_mode = -1,
 	};
 	int err = parse_opts(argc, argv, &o);
 
 	if (err)
 		return err < 0 ? 0 : err;
+	if (!events && o.env_mode >= 0) {
+		fprintf(stderr, "vigil: --env is for events and capture: rules in run always see "
+				"the environment, and alerts show only the fields a rule's output "
+				"names\n");
+		return 2;
+	}
 	return run(&o);
 }
 
@@ -782,6 +830,7 @@ int vg_cmd_capture(int argc, char **argv)
 	struct run_opts o = {
 		.ringbuf_bytes = DEFAULT_RINGBUF_BYTES,
 		.max_procs = DEFAULT_MAX_PROCS,
+		.env_mode = -1,
 	};
 	int err = parse_opts(argc, argv, &o);
 

@@ -413,6 +413,9 @@ static const struct field top[] = {
 	{"program_output", F_SECTION, 0, .sub = program_fields},
 	{"rate_limit", F_SECTION, 0, .sub = ratelimit_fields},
 	{"metrics", F_SECTION, 0, .sub = metrics_fields},
+	{"env_redact_patterns", F_STRLIST, C(env_redact_patterns), C(n_env_redact_patterns),
+	 .doc = "events/capture --env=redacted: variable names (globs, any case) whose values "
+		"are hidden"},
 	{0},
 };
 
@@ -1288,6 +1291,24 @@ static int set_str(char **dst, const char *v)
 	return *dst ? 0 : -1;
 }
 
+/* The names that usually hold secrets, for `--env=redacted`. */
+static int set_env_patterns(struct vg_config *c)
+{
+	static const char *const pats[] = {"*TOKEN*",	"*SECRET*",	"*PASSWORD*", "*PASSWD*",
+					   "*KEY*",	"*CREDENTIAL*", "*AUTH*",     "*COOKIE*",
+					   "*SESSION*", "AWS_*"};
+	size_t n = sizeof(pats) / sizeof(pats[0]);
+	int err = 0;
+
+	c->env_redact_patterns = calloc(n, sizeof(*c->env_redact_patterns));
+	if (!c->env_redact_patterns)
+		return -1;
+	c->n_env_redact_patterns = n;
+	for (size_t i = 0; i < n; i++)
+		err |= set_str(&c->env_redact_patterns[i], pats[i]);
+	return err;
+}
+
 int vg_config_defaults(struct vg_config *c)
 {
 	int err = 0;
@@ -1351,6 +1372,7 @@ int vg_config_defaults(struct vg_config *c)
 	c->file_keep_alive = true;
 	c->program_keep_alive = true;
 	err |= set_str(&c->metrics_listen_address, "127.0.0.1:8765");
+	err |= set_env_patterns(c);
 	return err ? -1 : 0;
 }
 
@@ -1359,6 +1381,7 @@ void vg_config_free(struct vg_config *c)
 	struct vg_output_config *o = c->outputs;
 
 	free_strlist(c->rules_files, c->n_rules_files);
+	free_strlist(c->env_redact_patterns, c->n_env_redact_patterns);
 	free_selectors(c->rule_selectors, c->n_rule_selectors);
 	free((char *)o[VG_OUTPUT_FILE].file.path);
 	free((char *)o[VG_OUTPUT_SYSLOG].syslog.address);

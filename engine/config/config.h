@@ -69,6 +69,9 @@ struct vg_config {
 	char *metrics_listen_address;
 	bool file_keep_alive;	 /* Falco's key, accepted: vigil always keeps files open */
 	bool program_keep_alive; /* Falco's key, accepted: vigil always keeps the command */
+	/* `vigil events`/`capture --env=redacted`: names whose values are hidden (fnmatch) */
+	char **env_redact_patterns;
+	size_t n_env_redact_patterns;
 
 	/* process_table_size 0: from the host's pid_max (state/proc_table.h) */
 	uint64_t process_table_max_bytes; /* the strings its entries hold */

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "decode/decode.h"
+#include "container/container.h"
+#include "enforce/names.h"
 #include "enforce/policy.h"
 #include "output/event_json.h"
 #include "outputs/outputs.h"
@@ -32,6 +34,7 @@ int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_pr
 	if (gethostname(a->hostname, sizeof(a->hostname) - 1) != 0)
 		strcpy(a->hostname, "unknown");
 	vg_jb_init(&a->jb);
+	vg_jb_init(&a->raw);
 	a->text = malloc(TEXT_PREFIX_CAP + TEXT_CAP);
 	a->text_cap = TEXT_PREFIX_CAP + TEXT_CAP;
 	return a->text ? 0 : -1;
@@ -42,6 +45,7 @@ void vg_alerter_fini(struct vg_alerter *a)
 	free(a->text);
 	a->text = NULL;
 	vg_jb_free(&a->jb);
+	vg_jb_free(&a->raw);
 }
 
 /* The UTC date and local time of day of second sec, formatted once per second. */
@@ -109,33 +113,82 @@ static bool enforce_info(const struct vg_event *ev, struct vg_enforce_info *info
 	return true;
 }
 
-/* A NUL-separated argv as an array of strings (event_json.c's vg_args_json). */
-static void put_args(struct vg_jbuf *b, const char *args, uint32_t len)
+/*
+ * Where a string was not valid UTF-8, its exact bytes as base64 in a->raw
+ * (the body of the alert's "vigil.raw"), keyed by where the string is:
+ * p1, then "[idx]" when idx >= 0, then p2. Only ever reached for such a
+ * string: clean alerts never touch a->raw.
+ */
+static void note_raw(struct vg_alerter *a, const char *s, size_t n, const char *p1, int idx,
+		     const char *p2)
 {
+	char path[320];
+	int len;
+
+	a->jb.replaced = false;
+	if (idx >= 0)
+		len = snprintf(path, sizeof(path), "%s[%d]%s", p1, idx, p2 ? p2 : "");
+	else
+		len = snprintf(path, sizeof(path), "%s%s", p1, p2 ? p2 : "");
+	if (len < 0)
+		return;
+	if (!a->raw.len)
+		vg_jb_obj_begin(&a->raw);
+	vg_jb_key_n(&a->raw, path, (size_t)len < sizeof(path) ? (size_t)len : sizeof(path) - 1);
+	vg_jb_base64(&a->raw, s, n);
+}
+
+/* A string value of the alert; path as note_raw takes it. */
+static inline void put_str(struct vg_alerter *a, const char *s, size_t n, const char *p1, int idx,
+			   const char *p2)
+{
+	vg_jb_str(&a->jb, s, n);
+	if (__builtin_expect(a->jb.replaced, 0))
+		note_raw(a, s, n, p1, idx, p2);
+}
+
+/* A NUL-terminated string, or null for NULL. */
+static inline void put_cstr(struct vg_alerter *a, const char *s, const char *p1, int idx,
+			    const char *p2)
+{
+	if (s)
+		put_str(a, s, strlen(s), p1, idx, p2);
+	else
+		vg_jb_null(&a->jb);
+}
+
+/* A NUL-separated argv as an array of strings (event_json.c's vg_args_json). */
+static void put_args(struct vg_alerter *a, const char *args, uint32_t len, const char *path)
+{
+	struct vg_jbuf *b = &a->jb;
+	int k = 0;
+
 	vg_jb_arr_begin(b);
-	for (uint32_t i = 0; args && i < len;) {
+	for (uint32_t i = 0; args && i < len; k++) {
 		uint32_t n = (uint32_t)strnlen(args + i, len - i);
 
-		vg_jb_str(b, args + i, n);
+		put_str(a, args + i, n, path, k, NULL);
 		i += n + 1;
 	}
 	vg_jb_arr_end(b);
 }
 
 /* vg_proc_json_brief's keys, in its order. */
-static void put_process(struct vg_jbuf *b, const struct vg_proc *p)
+static void put_process(struct vg_alerter *a, const struct vg_proc *p)
 {
+	struct vg_jbuf *b = &a->jb;
+
 	vg_jb_obj_begin(b);
 	VG_JB_KEY(b, "pid");
 	vg_jb_u64(b, p->pid);
 	VG_JB_KEY(b, "exec_id");
-	vg_jb_cstr(b, p->exec_id);
+	put_cstr(a, p->exec_id, "vigil.process.exec_id", -1, NULL);
 	VG_JB_KEY(b, "comm");
-	vg_jb_cstr(b, p->comm);
+	put_cstr(a, p->comm, "vigil.process.comm", -1, NULL);
 	VG_JB_KEY(b, "exe");
-	vg_jb_cstr(b, p->exe);
+	put_cstr(a, p->exe, "vigil.process.exe", -1, NULL);
 	VG_JB_KEY(b, "args");
-	put_args(b, p->args, p->args_len);
+	put_args(a, p->args, p->args_len, "vigil.process.args");
 	VG_JB_KEY(b, "uid");
 	vg_jb_u64(b, p->uid);
 	VG_JB_KEY(b, "cgroup_id");
@@ -144,21 +197,22 @@ static void put_process(struct vg_jbuf *b, const struct vg_proc *p)
 }
 
 /* vg_ancestors_json's: the parent first, at most VG_JSON_MAX_ANCESTORS. */
-static void put_ancestors(struct vg_jbuf *b, struct vg_proc_table *t, const struct vg_proc *p)
+static void put_ancestors(struct vg_alerter *a, const struct vg_proc *p)
 {
-	const struct vg_proc *a = p;
+	struct vg_jbuf *b = &a->jb;
+	const struct vg_proc *q = p;
 
 	vg_jb_arr_begin(b);
-	for (int i = 0; i < VG_JSON_MAX_ANCESTORS && (a = vg_proc_parent(t, a)); i++) {
+	for (int i = 0; i < VG_JSON_MAX_ANCESTORS && (q = vg_proc_parent(a->procs, q)); i++) {
 		vg_jb_obj_begin(b);
 		VG_JB_KEY(b, "pid");
-		vg_jb_u64(b, a->pid);
+		vg_jb_u64(b, q->pid);
 		VG_JB_KEY(b, "exec_id");
-		vg_jb_cstr(b, a->exec_id);
+		put_cstr(a, q->exec_id, "vigil.ancestors", i, ".exec_id");
 		VG_JB_KEY(b, "exe");
-		vg_jb_cstr(b, a->exe);
+		put_cstr(a, q->exe, "vigil.ancestors", i, ".exe");
 		VG_JB_KEY(b, "comm");
-		vg_jb_cstr(b, a->comm);
+		put_cstr(a, q->comm, "vigil.ancestors", i, ".comm");
 		vg_jb_obj_end(b);
 	}
 	vg_jb_arr_end(b);
@@ -171,6 +225,81 @@ static void put_json(struct vg_jbuf *b, json_object *o)
 	json_object_put(o);
 }
 
+/* vg_container_json's keys and order: container names and labels come from whoever ran it. */
+static void put_container(struct vg_alerter *a, const struct vg_container *c)
+{
+	struct vg_jbuf *b = &a->jb;
+
+	VG_JB_KEY(b, "container");
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "id");
+	put_cstr(a, c->id, "vigil.container.id", -1, NULL);
+	VG_JB_KEY(b, "full_id");
+	put_cstr(a, c->full_id, "vigil.container.full_id", -1, NULL);
+	VG_JB_KEY(b, "type");
+	vg_jb_cstr(b, vg_container_type_name(c->type));
+	VG_JB_KEY(b, "name");
+	put_cstr(a, c->name, "vigil.container.name", -1, NULL);
+	VG_JB_KEY(b, "image");
+	put_cstr(a, c->image, "vigil.container.image", -1, NULL);
+	VG_JB_KEY(b, "image_repository");
+	put_cstr(a, c->image_repository, "vigil.container.image_repository", -1, NULL);
+	VG_JB_KEY(b, "image_tag");
+	put_cstr(a, c->image_tag, "vigil.container.image_tag", -1, NULL);
+	VG_JB_KEY(b, "image_digest");
+	put_cstr(a, c->image_digest, "vigil.container.image_digest", -1, NULL);
+	VG_JB_KEY(b, "privileged");
+	vg_jb_bool(b, c->privileged);
+	if (c->incomplete) {
+		VG_JB_KEY(b, "incomplete");
+		vg_jb_bool(b, true);
+	}
+	vg_jb_obj_end(b);
+	if (!c->pod_name && !c->pod_uid)
+		return;
+	VG_JB_KEY(b, "k8s");
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "pod_name");
+	put_cstr(a, c->pod_name, "vigil.k8s.pod_name", -1, NULL);
+	VG_JB_KEY(b, "ns_name");
+	put_cstr(a, c->pod_namespace, "vigil.k8s.ns_name", -1, NULL);
+	VG_JB_KEY(b, "pod_uid");
+	put_cstr(a, c->pod_uid, "vigil.k8s.pod_uid", -1, NULL);
+	vg_jb_obj_end(b);
+}
+
+/* vg_enforcement_json's keys and order; the target is a path the offender chose. */
+static void put_enforcement(struct vg_alerter *a, const struct vg_event *ev)
+{
+	struct vg_jbuf *b = &a->jb;
+	struct vg_enforce_info info;
+	const char *target = ev->fd && ev->fd->name ? ev->fd->name : ev->path_abs;
+
+	VG_JB_KEY(b, "enforcement");
+	vg_jb_obj_begin(b);
+	if (enforce_info(ev, &info)) {
+		VG_JB_KEY(b, "action");
+		vg_jb_cstr(b, vg_enf_action_name(info.action));
+		VG_JB_KEY(b, "mode");
+		vg_jb_cstr(b, vg_enf_mode_name(info.mode));
+		VG_JB_KEY(b, "tier");
+		vg_jb_cstr(b, vg_enf_tier_name(info.tier));
+		VG_JB_KEY(b, "result");
+		vg_jb_cstr(b, vg_enf_result_name(info.result));
+		VG_JB_KEY(b, "operation");
+		vg_jb_cstr(b, vg_enf_op_name(info.op));
+		if (target) {
+			VG_JB_KEY(b, "target");
+			put_cstr(a, target, "vigil.enforcement.target", -1, NULL);
+		}
+		if (info.target_pid) {
+			VG_JB_KEY(b, "target_pid");
+			vg_jb_i64(b, info.target_pid);
+		}
+	}
+	vg_jb_obj_end(b);
+}
+
 /* What Falco's schema has no place for: the value of the "vigil" key. */
 static void put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx)
 {
@@ -180,41 +309,41 @@ static void put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx
 	vg_jb_obj_begin(b);
 	VG_JB_KEY(b, "event_type");
 	vg_jb_cstr(b, vg_event_type_name(ctx->ev->type));
-	if (ctx->container) {
-		json_object *k8s;
-
-		VG_JB_KEY(b, "container");
-		put_json(b, vg_container_json(ctx->container, &k8s));
-		if (k8s) {
-			VG_JB_KEY(b, "k8s");
-			put_json(b, k8s);
-		}
-	}
-	if (ctx->ev->hdr->flags & VG_HF_ENFORCE) {
-		VG_JB_KEY(b, "enforcement");
-		put_json(b, vg_enforcement_json(ctx->ev));
-	}
+	if (ctx->container)
+		put_container(a, ctx->container);
+	if (ctx->ev->hdr->flags & VG_HF_ENFORCE)
+		put_enforcement(a, ctx->ev);
 	if (p) {
 		VG_JB_KEY(b, "exec_id");
-		vg_jb_cstr(b, p->exec_id);
+		put_cstr(a, p->exec_id, "vigil.exec_id", -1, NULL);
 		VG_JB_KEY(b, "process");
-		put_process(b, p);
+		put_process(a, p);
 		VG_JB_KEY(b, "ancestors");
-		put_ancestors(b, a->procs, p);
+		put_ancestors(a, p);
+	}
+	/* last: every string before it may have added to it */
+	if (a->raw.len) {
+		vg_jb_obj_end(&a->raw);
+		VG_JB_KEY(b, "raw");
+		vg_jb_verbatim(b, a->raw.s, a->raw.len);
+		if (a->raw.oom)
+			b->oom = true; /* a raw map cut short would lie: drop the alert */
 	}
 	vg_jb_obj_end(b);
 }
 
 /* One output field: as vg_rule_output_fields types it (numbers as numbers, missing as null). */
-static void put_value(struct vg_jbuf *b, enum vg_ftype t, const struct vg_value *v)
+static void put_value(struct vg_alerter *a, enum vg_ftype t, const struct vg_value *v,
+		      const char *key, int idx)
 {
+	struct vg_jbuf *b = &a->jb;
 	char tmp[64];
 	const char *s;
 	size_t n;
 
 	switch (t) {
 	case VG_FT_STRING:
-	case VG_FT_BYTES: vg_jb_str(b, v->s, v->len); return;
+	case VG_FT_BYTES: put_str(a, v->s, v->len, key, idx, NULL); return;
 	case VG_FT_BOOL: vg_jb_bool(b, v->u != 0); return;
 	case VG_FT_S64: vg_jb_i64(b, v->i); return;
 	case VG_FT_DOUBLE: put_json(b, json_object_new_double(v->d)); return;
@@ -229,17 +358,19 @@ static void put_value(struct vg_jbuf *b, enum vg_ftype t, const struct vg_value 
 
 static int put_field(void *arg, const char *key, const struct vg_xval *x)
 {
-	struct vg_jbuf *b = arg;
+	struct vg_alerter *a = arg;
+	struct vg_jbuf *b = &a->jb;
 
 	vg_jb_key(b, key);
+	b->replaced = false; /* the key is the rule author's, not the event's */
 	if (!x->n)
 		vg_jb_null(b);
 	else if (x->n == 1)
-		put_value(b, x->type, &x->v[0]);
+		put_value(a, x->type, &x->v[0], key, -1);
 	else {
 		vg_jb_arr_begin(b);
 		for (uint32_t k = 0; k < x->n; k++)
-			put_value(b, x->type, &x->v[k]);
+			put_value(a, x->type, &x->v[k], key, (int)k);
 		vg_jb_arr_end(b);
 	}
 	return 0;
@@ -289,26 +420,28 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 		return true;
 	}
 	vg_jb_reset(b);
+	if (a->raw.len)
+		vg_jb_reset(&a->raw);
 	vg_jb_obj_begin(b);
 	VG_JB_KEY(b, "hostname");
-	vg_jb_cstr(b, a->hostname);
+	put_cstr(a, a->hostname, "hostname", -1, NULL);
 	text_len = output_text(a, r, ctx);
 	VG_JB_KEY(b, "output");
-	vg_jb_str(b, a->text, text_len);
+	put_str(a, a->text, text_len, "output", -1, NULL);
 	VG_JB_KEY(b, "output_fields");
 	vg_jb_obj_begin(b);
-	vg_rule_output_each(a->rules, r, ctx, put_field, b);
+	vg_rule_output_each(a->rules, r, ctx, put_field, a);
 	vg_jb_obj_end(b);
 	VG_JB_KEY(b, "priority");
 	vg_jb_cstr(b, prio);
 	VG_JB_KEY(b, "rule");
-	vg_jb_cstr(b, vg_rule_name(r));
+	put_cstr(a, vg_rule_name(r), "rule", -1, NULL);
 	VG_JB_KEY(b, "source");
-	vg_jb_cstr(b, vg_rule_source(r));
+	put_cstr(a, vg_rule_source(r), "source", -1, NULL);
 	VG_JB_KEY(b, "tags");
 	vg_jb_arr_begin(b);
 	for (size_t i = 0; i < n; i++)
-		vg_jb_cstr(b, tags[i]);
+		put_cstr(a, tags[i], "tags", (int)i, NULL);
 	vg_jb_arr_end(b);
 	/* vg_format_time's form, from the cached second */
 	set_second(a, (time_t)(ns / 1000000000ull));
@@ -346,15 +479,17 @@ static void self_protection_alert(struct vg_alerter *a, const struct vg_eval_ctx
 			    "Denied an attempt to %s vigil (pid %u) by %.16s (pid %u, uid %u)",
 			    what, info->target_pid, ev->hdr->comm, ev->hdr->pid, ev->hdr->uid);
 	vg_jb_reset(b);
+	if (a->raw.len)
+		vg_jb_reset(&a->raw);
 	vg_jb_obj_begin(b);
 	VG_JB_KEY(b, "hostname");
-	vg_jb_cstr(b, a->hostname);
+	put_cstr(a, a->hostname, "hostname", -1, NULL);
 	VG_JB_KEY(b, "output");
-	vg_jb_str(b, text, (size_t)text_len);
+	put_str(a, text, (size_t)text_len, "output", -1, NULL);
 	VG_JB_KEY(b, "output_fields");
 	vg_jb_obj_begin(b);
 	VG_JB_KEY(b, "proc.name");
-	vg_jb_str(b, ev->hdr->comm, comm_len);
+	put_str(a, ev->hdr->comm, comm_len, "proc.name", -1, NULL);
 	VG_JB_KEY(b, "proc.pid");
 	vg_jb_u64(b, ev->hdr->pid);
 	VG_JB_KEY(b, "user.uid");

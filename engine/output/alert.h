@@ -36,6 +36,8 @@ struct vg_alerter {
 	char *text; /* rendered output, reused across alerts */
 	size_t text_cap;
 	struct vg_jbuf jb; /* the alert line, reused across alerts */
+	/* the body of "vigil.raw": exact bytes of the strings that were not UTF-8; empty if none */
+	struct vg_jbuf raw;
 	/* the second of the last alert, formatted: most alerts share it with the one before */
 	time_t sec;
 	char date[24]; /* UTC, "2026-11-22T08:00:00" */

@@ -12,6 +12,7 @@
 #include "decode/decode.h"
 #include "enforce/names.h"
 #include "kernel/syscall_table.h"
+#include "output/json_buf.h"
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 
@@ -162,7 +163,28 @@ static const char *args_truncation_reason(const struct vg_event *ev, const struc
 	return NULL;
 }
 
-static void add_exec(json_object *o, const struct vg_event *ev, const struct vg_proc *p)
+/* The environment as the policy allows: nothing, names with secret values hidden, or all. */
+static void add_env(json_object *o, const struct vg_event *ev, const struct vg_env_policy *pol)
+{
+	struct vg_str env = ev->var[VG_VAR_ENV];
+	char buf[VG_ENV_MAX + 1024];
+	bool truncated;
+	size_t n;
+
+	if (!env.ptr || !pol || pol->mode == VG_ENV_OFF)
+		return;
+	if (pol->mode == VG_ENV_FULL) {
+		json_object_object_add(o, "env", vg_args_json(env.ptr, env.len));
+		return;
+	}
+	n = vg_env_redact(pol, env.ptr, env.len, buf, sizeof(buf), &truncated);
+	json_object_object_add(o, "env", vg_args_json(buf, (uint32_t)n));
+	if (truncated)
+		json_object_object_add(o, "env_redaction_truncated", json_object_new_boolean(1));
+}
+
+static void add_exec(json_object *o, const struct vg_event *ev, const struct vg_proc *p,
+		     const struct vg_env_policy *pol)
 {
 	const char *reason = args_truncation_reason(ev, p);
 
@@ -176,10 +198,8 @@ static void add_exec(json_object *o, const struct vg_event *ev, const struct vg_
 			o, "args",
 			vg_args_json(ev->var[VG_VAR_ARGV].ptr, ev->var[VG_VAR_ARGV].len));
 	add_u64(o, "args_bytes", ev->exec->argv_len);
-	/* the environment as the kernel carried it (rules see the same through proc.env) */
-	if (ev->var[VG_VAR_ENV].ptr)
-		json_object_object_add(
-			o, "env", vg_args_json(ev->var[VG_VAR_ENV].ptr, ev->var[VG_VAR_ENV].len));
+	/* what the policy lets out of the environment the kernel carried (rules see all of it) */
+	add_env(o, ev, pol);
 	json_object_object_add(o, "args_truncated", json_object_new_boolean(reason != NULL));
 	if (reason)
 		add_str(o, "args_truncated_reason", reason);
@@ -408,7 +428,98 @@ json_object *vg_container_json(const struct vg_container *c, json_object **k8s)
 	return o;
 }
 
+/* Where a string was not valid UTF-8: path, and the builder of its repaired text and base64. */
+struct repair {
+	json_object *raw; /* path -> base64 of the exact bytes; created on the first */
+	struct vg_jbuf jb;
+	char path[512];
+};
+
+static void repair_value(struct repair *r, json_object *v, size_t plen);
+
+/* A string that is not UTF-8: U+FFFD for each bad byte, its exact bytes under raw. */
+static void repair_string(struct repair *r, json_object *v)
+{
+	const char *s = json_object_get_string(v);
+	size_t len = (size_t)json_object_get_string_len(v);
+
+	if (vg_utf8_valid(s, len))
+		return;
+	if (!r->raw)
+		r->raw = json_object_new_object();
+	vg_jb_reset(&r->jb);
+	vg_base64_append(&r->jb, s, len);
+	if (!r->jb.oom)
+		json_object_object_add(r->raw, r->path,
+				       json_object_new_string_len(r->jb.s, (int)r->jb.len));
+	vg_jb_reset(&r->jb);
+	vg_utf8_repair(&r->jb, s, len);
+	/* out of memory: an empty string rather than bytes that break the line */
+	json_object_set_string_len(v, r->jb.oom ? "" : r->jb.s, r->jb.oom ? 0 : (int)r->jb.len);
+}
+
+/* Appends ".key" (or "key" at the top) or "[i]" to the path, as long as it fits. */
+static size_t path_push(struct repair *r, size_t plen, const char *key, int idx)
+{
+	size_t cap = sizeof(r->path) - plen;
+	int n = key ? snprintf(r->path + plen, cap, "%s%s", plen ? "." : "", key)
+		    : snprintf(r->path + plen, cap, "[%d]", idx);
+
+	return n < 0 ? plen : (size_t)n >= cap ? sizeof(r->path) - 1 : plen + (size_t)n;
+}
+
+static void repair_value(struct repair *r, json_object *v, size_t plen)
+{
+	size_t n;
+
+	switch (json_object_get_type(v)) {
+	case json_type_string: repair_string(r, v); break;
+	case json_type_array:
+		n = json_object_array_length(v);
+		for (size_t i = 0; i < n; i++) {
+			repair_value(r, json_object_array_get_idx(v, i),
+				     path_push(r, plen, NULL, (int)i));
+			r->path[plen] = '\0';
+		}
+		break;
+	case json_type_object: {
+		json_object_object_foreach(v, key, val)
+		{
+			repair_value(r, val, path_push(r, plen, key, 0));
+			r->path[plen] = '\0';
+		}
+		break;
+	}
+	default: break;
+	}
+}
+
+/*
+ * The same guarantee as alerts (json_buf.c): every string valid UTF-8, each
+ * bad byte as U+FFFD, and the exact bytes of such strings, base64, under
+ * "raw" keyed by their path ("exe", "args[1]", "parent.comm"). json-c would
+ * print the bytes as they are.
+ */
+static void repair_utf8(json_object *o)
+{
+	struct repair r = {0};
+
+	vg_jb_init(&r.jb);
+	repair_value(&r, o, 0);
+	vg_jb_free(&r.jb);
+	if (r.raw)
+		json_object_object_add(o, "raw", r.raw);
+}
+
 json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, struct vg_proc *p)
+{
+	static const struct vg_env_policy full = {.mode = VG_ENV_FULL};
+
+	return vg_event_json_env(ev, t, p, &full);
+}
+
+json_object *vg_event_json_env(const struct vg_event *ev, struct vg_proc_table *t,
+			       struct vg_proc *p, const struct vg_env_policy *env)
 {
 	json_object *o = json_object_new_object();
 	struct vg_proc *parent = NULL;
@@ -417,7 +528,7 @@ json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, s
 	if (p)
 		add_str(o, "exec_id", p->exec_id);
 	switch (ev->type) {
-	case VG_EV_EXEC: add_exec(o, ev, p); break;
+	case VG_EV_EXEC: add_exec(o, ev, p, env); break;
 	case VG_EV_FORK:
 		add_u64(o, "parent_pid", ev->fork->parent_pid);
 		add_u64(o, "parent_tid", ev->fork->parent_tid);
@@ -446,5 +557,6 @@ json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, s
 		json_object_object_add(o, "parent", parent ? vg_proc_json_brief(parent) : NULL);
 		json_object_object_add(o, "ancestors", vg_ancestors_json(t, p));
 	}
+	repair_utf8(o);
 	return o;
 }

@@ -5,13 +5,25 @@
 
 #include <json-c/json.h>
 
+#include "output/env_policy.h"
+
 struct vg_event;
 struct vg_proc;
 struct vg_proc_table;
 
 #define VG_JSON_MAX_ANCESTORS 16
 
-/* Returns a new object; p is the process the event is about (may be NULL). */
+struct vg_env_policy;
+
+/*
+ * Returns a new object; p is the process the event is about (may be NULL).
+ * env says what of an exec's environment goes in (NULL: none). Every string
+ * is valid UTF-8: bytes that are not become U+FFFD and the exact bytes of
+ * each such string are under "raw" (path -> base64).
+ */
+json_object *vg_event_json_env(const struct vg_event *ev, struct vg_proc_table *t,
+			       struct vg_proc *p, const struct vg_env_policy *env);
+/* The same with the whole environment: the engine's own view, for tests. */
 json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, struct vg_proc *p);
 
 /* The summary of a process used for "parent" and "ancestors" entries. */

@@ -28,6 +28,7 @@ void vg_jb_reset(struct vg_jbuf *b)
 	b->depth = 0;
 	b->first[0] = true;
 	b->after_key = false;
+	b->replaced = false;
 	if (b->s)
 		b->s[0] = '\0';
 }
@@ -125,21 +126,23 @@ void vg_jb_arr_end(struct vg_jbuf *b)
 }
 
 /*
- * Whether none of the 8 bytes of w needs an escape: no byte below 0x20, no
- * '"' and no '\\'. Each test is the exact "some byte is zero / less than n"
- * trick: (x - 0x0101..*n) & ~x has a byte's high bit set only if some byte
- * of x is below n; bytes of 0x80 and above never count.
+ * Whether all 8 bytes of w are printable ASCII that needs no escape: no byte
+ * below 0x20, no '"', no '\\' and no byte of 0x80 or above (those start
+ * UTF-8 sequences, checked one by one). Each test is the exact "some byte is
+ * zero / less than n" trick: (x - 0x0101..*n) & ~x has a byte's high bit set
+ * only if some byte of x is below n; w itself has it for the bytes >= 0x80.
  */
 static inline bool plain_word(uint64_t w)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 	uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
 
-	return !((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high);
+	return !((w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & high);
 }
 
-/* The bytes escape_byte writes otherwise: control bytes, '"' and '\\'. */
-static const bool special[256] = {[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true};
+/* The bytes plain runs stop at: control bytes, '"', '\\', and every non-ASCII byte. */
+static const bool special[256] = {
+	[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x80 ... 0xff] = true};
 
 /* How many bytes at the start of s need no escape: whole words while they are clean. */
 static size_t plain_run(const char *s, size_t len)
@@ -184,23 +187,143 @@ static void escape_byte(struct vg_jbuf *b, unsigned char c)
 	raw(b, esc, n);
 }
 
+size_t vg_utf8_seq(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0; /* a continuation byte, C0/C1 (overlong 2-byte) or F5..FF */
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong 3- and 4-byte forms, UTF-16 surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+bool vg_utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0, n;
+	uint64_t w;
+
+	while (i < len) {
+		if (i + 8 <= len) {
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ULL)) {
+				i += 8; /* eight ASCII bytes at once */
+				continue;
+			}
+		}
+		if (!(n = vg_utf8_seq(s + i, len - i)))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/* U+FFFD REPLACEMENT CHARACTER, in UTF-8. */
+static const char replacement[3] = {(char)0xef, (char)0xbf, (char)0xbd};
+
+void vg_utf8_repair(struct vg_jbuf *b, const char *s, size_t len)
+{
+	for (size_t i = 0, n; i < len; i += n) {
+		if ((n = vg_utf8_seq(s + i, len - i))) {
+			raw(b, s + i, n);
+		} else {
+			raw(b, replacement, sizeof(replacement));
+			b->replaced = true;
+			n = 1;
+		}
+	}
+}
+
 /*
- * Everything but the bytes escape_byte handles, '/' and bytes above 0x7e
- * included, is written as it is. Alert strings rarely hold any of those,
- * so clean runs are found a word at a time and copied in one piece.
+ * Printable ASCII other than '"' and '\\', '/' included, is written as it
+ * is: clean runs are found a word at a time and copied in one piece, which
+ * is nearly every alert string. Control bytes get json-c's escapes; a valid
+ * UTF-8 sequence is copied; each byte that is not part of one becomes
+ * U+FFFD and marks b->replaced, so that the caller can keep the raw bytes.
  */
 void vg_jb_escape(struct vg_jbuf *b, const char *s, size_t len)
 {
 	while (len) {
-		size_t n = plain_run(s, len);
+		size_t n = plain_run(s, len), k;
 
 		raw(b, s, n);
 		if (n == len)
 			return;
-		escape_byte(b, (unsigned char)s[n]);
-		s += n + 1;
-		len -= n + 1;
+		s += n;
+		len -= n;
+		if ((unsigned char)*s < 0x80) {
+			escape_byte(b, (unsigned char)*s);
+			k = 1;
+		} else if ((k = vg_utf8_seq(s, len))) {
+			raw(b, s, k);
+		} else {
+			raw(b, replacement, sizeof(replacement));
+			b->replaced = true;
+			k = 1;
+		}
+		s += k;
+		len -= k;
 	}
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void vg_base64_append(struct vg_jbuf *b, const void *data, size_t len)
+{
+	const unsigned char *s = data;
+	char *d;
+
+	if (!reserve(b, (len + 2) / 3 * 4))
+		return;
+	d = b->s + b->len;
+	for (; len >= 3; s += 3, len -= 3) {
+		*d++ = b64[s[0] >> 2];
+		*d++ = b64[(s[0] & 3) << 4 | s[1] >> 4];
+		*d++ = b64[(s[1] & 0xf) << 2 | s[2] >> 6];
+		*d++ = b64[s[2] & 0x3f];
+	}
+	if (len) {
+		*d++ = b64[s[0] >> 2];
+		*d++ = b64[(s[0] & 3) << 4 | (len > 1 ? s[1] >> 4 : 0)];
+		*d++ = len > 1 ? b64[(s[1] & 0xf) << 2] : '=';
+		*d++ = '=';
+	}
+	b->len = (size_t)(d - b->s);
+	b->s[b->len] = '\0';
+}
+
+void vg_jb_base64(struct vg_jbuf *b, const void *data, size_t len)
+{
+	sep(b);
+	raw_char(b, '"');
+	vg_base64_append(b, data, len);
+	raw_char(b, '"');
+}
+
+void vg_jb_verbatim(struct vg_jbuf *b, const char *json, size_t len)
+{
+	sep(b);
+	raw(b, json, len);
 }
 
 /* Keys are short field and member names: copied and checked in one pass. */

@@ -24,6 +24,8 @@ struct vg_jbuf {
 	unsigned depth;		     /* open objects and arrays */
 	bool first[VG_JB_DEPTH + 1]; /* nothing written yet at that level */
 	bool after_key;		     /* the next value follows a key: no comma */
+	/* a string had bytes that are not UTF-8, written as U+FFFD; the caller clears it */
+	bool replaced;
 };
 
 void vg_jb_init(struct vg_jbuf *b);
@@ -53,7 +55,26 @@ void vg_jb_null(struct vg_jbuf *b);
 /* A json-c value as json-c prints it (rare values: doubles, nested records). */
 void vg_jb_json(struct vg_jbuf *b, struct json_object *o);
 
-/* String s escaped as a JSON string body (no quotes) appended to b; for tests and callers. */
+/* len bytes as a JSON string of their base64 (RFC 4648, padded). */
+void vg_jb_base64(struct vg_jbuf *b, const void *data, size_t len);
+/* A value that is already JSON text (an object another vg_jbuf wrote), as it is. */
+void vg_jb_verbatim(struct vg_jbuf *b, const char *json, size_t len);
+
+/*
+ * String s escaped as a JSON string body (no quotes) appended to b; for tests
+ * and callers. Each byte that is not part of a valid UTF-8 sequence (stray
+ * continuation bytes, truncated sequences, overlong forms, surrogates
+ * U+D800..U+DFFF, code points above U+10FFFF) is written as U+FFFD and sets
+ * b->replaced: the output is valid UTF-8 and valid JSON whatever s holds.
+ */
 void vg_jb_escape(struct vg_jbuf *b, const char *s, size_t len);
+
+/* The length of the valid UTF-8 sequence at s (1 to 4, len > 0), or 0 if none starts there. */
+size_t vg_utf8_seq(const char *s, size_t len);
+bool vg_utf8_valid(const char *s, size_t len);
+/* s appended to b with no JSON escapes, each invalid byte as U+FFFD (sets b->replaced). */
+void vg_utf8_repair(struct vg_jbuf *b, const char *s, size_t len);
+/* base64 of len bytes appended to b (no quotes). */
+void vg_base64_append(struct vg_jbuf *b, const void *data, size_t len);
 
 #endif

@@ -8,6 +8,7 @@ vigil binary with `replay` is at hand ($VIGIL_BIN or REPO_ROOT/build), a real
 alert from the rule engine validates too.
 
 usage: test_schema.py OUTPUTS_DRIVER REPO_ROOT"""
+import base64
 import copy
 import json
 import os
@@ -83,6 +84,17 @@ decision = {"action": "deny", "mode": "on", "tier": "lsm", "result": "denied",
             "operation": "exec", "target": "/tmp/x"}
 later["vigil"].update(container={"id": "abc"}, k8s={"pod": "p"}, enforcement=decision)
 valid(later, "container, k8s and enforcement keys are allowed under vigil")
+with_raw = copy.deepcopy(good)
+with_raw["vigil"]["raw"] = {"proc.exepath": "L3RtcC9ldmls/w==", "vigil.process.args[1]": "YQ=="}
+valid(with_raw, "vigil.raw: exact bytes of strings that were not UTF-8")
+for what, raw in [
+    ("vigil.raw empty", {}),
+    ("vigil.raw value not base64", {"proc.exepath": "/tmp/evil"}),
+    ("vigil.raw value not a string", {"proc.exepath": 1}),
+]:
+    bad = copy.deepcopy(good)
+    bad["vigil"]["raw"] = raw
+    invalid(bad, what)
 for what, change in [
     ("an enforcement without its result", lambda e: e.pop("result")),
     ("an enforcement with an unknown action", lambda e: e.update(action="block")),
@@ -103,6 +115,17 @@ if os.access(vigil, os.X_OK):
         real = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
     else:
         print(f"  note: {vigil} replay gave no alert ({r.stderr.strip()[:200]})")
+    # argv with bytes that are not UTF-8: a strict line, and vigil.raw that validates
+    r = subprocess.run([vigil, "replay", "-r", os.path.join(HERE, "data", "schema_rule.yaml"),
+                        os.path.join(HERE, "data", "schema_event_hostile.jsonl")],
+                       capture_output=True, timeout=60)
+    hostile = [json.loads(x.decode("utf-8", errors="strict")) for x in r.stdout.splitlines()
+               if x.startswith(b"{")]
+    T.eq(len(hostile), 1, "an alert for the exec with argv that is not UTF-8")
+    for a in hostile:
+        valid(a, "the alert with vigil.raw")
+        T.eq(base64.b64decode(a["vigil"].get("raw", {}).get("vigil.process.args[2]", "")),
+             b"evil\xff\xc0\xaf", "vigil.raw gives argv[2]'s exact bytes")
 if real:
     for a in real:
         valid(a, f"vigil replay alert of rule {a.get('rule')!r}")
