@@ -116,15 +116,51 @@ static bool push_str(char ***v, size_t *n, const char *s)
 	return true;
 }
 
+/* Saturating: sizes of nested expansions may overflow long before the bounds are checked. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t max_nodes(const struct vg_ruleset *rs)
+{
+	return rs->opts.max_nodes ? rs->opts.max_nodes : VG_MAX_EXPANDED_NODES;
+}
+
+static uint64_t max_total_nodes(const struct vg_ruleset *rs)
+{
+	return rs->opts.max_total_nodes ? rs->opts.max_total_nodes : VG_MAX_RULESET_NODES;
+}
+
+static void list_too_large(struct vg_ruleset *rs, struct vg_list_item *l,
+			   const struct vg_list_item *ref, bool total)
+{
+	const char *file = l->loc.file ? l->loc.file->path : NULL;
+	char item[300];
+
+	snprintf(item, sizeof(item), "list:%s", l->name);
+	if (total)
+		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-EXPANSION", file, l->loc.line,
+			    l->loc.col, item,
+			    "expanding list '%s' in it takes all lists past %u items together",
+			    ref->name, VG_MAX_RULESET_ITEMS);
+	else
+		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-EXPANSION", file, l->loc.line,
+			    l->loc.col, item, "expands past %u items through list '%s'",
+			    VG_MAX_LIST_ITEMS, ref->name);
+}
+
 /*
  * Expands a list's items: an unquoted item naming a list defined before
- * this list's latest definition is replaced by that list's items.
+ * this list's latest definition is replaced by that list's items. Lists
+ * naming a list twice double at each step, so the count is checked before
+ * each copy (E-EXPANSION; the list then fails and stays unexpanded).
  */
 static bool expand_list(struct vg_ruleset *rs, struct vg_list_item *l, int depth)
 {
 	if (l->state == 2)
 		return true;
-	if (l->state == 1 || depth > MAX_LIST_DEPTH)
+	if (l->state == 1 || l->state == 3 || depth > MAX_LIST_DEPTH)
 		return false; /* a cycle: keep the names as plain items */
 	l->state = 1;
 	for (size_t i = 0; i < l->n; i++) {
@@ -134,6 +170,13 @@ static bool expand_list(struct vg_ruleset *rs, struct vg_list_item *l, int depth
 		if (ref && ref != l && ref->index < l->visibility &&
 		    expand_list(rs, ref, depth + 1)) {
 			ref->used = true;
+			if (l->nx + ref->nx > VG_MAX_LIST_ITEMS ||
+			    rs->xitems_total + ref->nx > VG_MAX_RULESET_ITEMS) {
+				list_too_large(rs, l, ref, l->nx + ref->nx <= VG_MAX_LIST_ITEMS);
+				l->state = 3;
+				return false;
+			}
+			rs->xitems_total += ref->nx;
 			for (size_t j = 0; j < ref->nx; j++)
 				if (!push_str(&l->xitems, &l->nx, ref->xitems[j]))
 					return false;
@@ -245,8 +288,16 @@ static struct vg_ast *parse_cond(struct cctx *c, const char *text, const struct 
 {
 	struct vg_parse_error err;
 	struct vg_ast *ast;
+	size_t len = strlen(text);
 
-	ast = vg_parse_condition(text, strlen(text), src, VG_PARSE_MAX_DEPTH, &err);
+	/* appends and exceptions glue text together: bound what the parser builds from */
+	if (len > VG_MAX_CONDITION_BYTES) {
+		cdiag(c, VG_DIAG_ERROR, src, 0, "E-EXPANSION",
+		      "condition is %zu bytes (appends and exceptions included), more than %u", len,
+		      VG_MAX_CONDITION_BYTES);
+		return NULL;
+	}
+	ast = vg_parse_condition(text, len, src, VG_PARSE_MAX_DEPTH, &err);
 	if (!ast) {
 		cdiag(c, VG_DIAG_ERROR, src, err.pos, err.code, "%s", err.msg);
 		return NULL;
@@ -259,11 +310,171 @@ static struct vg_ast *parse_cond(struct cctx *c, const char *text, const struct 
 	return ast;
 }
 
-static bool resolve_macro(struct cctx *c, struct vg_macro_item *m);
+static bool resolve_macro(struct cctx *c, struct vg_macro_item *m, unsigned nesting);
+
+/* What inlining a tree builds: its size, height and macro nesting. */
+struct xsize {
+	uint64_t nodes; /* AST nodes and list items */
+	uint32_t height;
+	uint32_t chain;		    /* macros nested, the outermost included */
+	struct vg_macro_item *via;  /* the macro named in it that weighs most */
+	const struct vg_ast *where; /* where that macro is named */
+};
+
+static uint64_t opnd_nodes(const struct vg_ast_opnd *o)
+{
+	uint64_t n = 1 + (uint64_t)o->nitems;
+
+	for (size_t i = 0; i < o->nargs; i++)
+		n = sat_add(n, opnd_nodes(o->args[i]));
+	return n;
+}
+
+/* The macro a reference names, resolved (measured, and built when within bounds). */
+static struct vg_macro_item *macro_ref(struct cctx *c, const struct vg_ast *n, uint32_t visibility,
+				       unsigned nesting)
+{
+	struct vg_macro_item *m = macro_by_name(c->rs, n->name);
+
+	if (!m || m->index >= visibility) {
+		cdiag(c, VG_DIAG_ERROR, n->src, n->pos, "E-UNDEFINED-MACRO",
+		      "undefined macro '%s'%s", n->name,
+		      m ? " (it is defined after this point)" : "");
+		return NULL;
+	}
+	m->used = true;
+	if (m->state == 1) {
+		cdiag(c, VG_DIAG_ERROR, n->src, n->pos, "E-MACRO-LOOP",
+		      "macro '%s' refers to itself", n->name);
+		return NULL;
+	}
+	if (!resolve_macro(c, m, nesting + 1)) {
+		cdiag(c, VG_DIAG_ERROR, n->src, n->pos, "E-MACRO", "macro '%s' has errors",
+		      n->name);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * Measures what inlining the macros of tree n would build, from the sizes
+ * of the macros it names (each measured once, bottom-up), so that the
+ * check costs as much as the text and nothing is built before it passes.
+ */
+static bool measure(struct cctx *c, const struct vg_ast *n, uint32_t visibility, unsigned nesting,
+		    struct xsize *out)
+{
+	struct xsize k;
+
+	memset(out, 0, sizeof(*out));
+	if (n->kind == VG_AST_MACRO) {
+		struct vg_macro_item *m = macro_ref(c, n, visibility, nesting);
+
+		if (!m)
+			return false;
+		*out = (struct xsize){m->xnodes, m->xheight, m->xchain, m, n};
+		return true;
+	}
+	out->nodes = 1;
+	if (n->lhs)
+		out->nodes = sat_add(out->nodes, opnd_nodes(n->lhs));
+	if (n->rhs)
+		out->nodes = sat_add(out->nodes, opnd_nodes(n->rhs));
+	for (size_t i = 0; i < n->nkids; i++) {
+		if (!measure(c, n->kids[i], visibility, nesting, &k))
+			return false;
+		out->nodes = sat_add(out->nodes, k.nodes);
+		out->height = k.height > out->height ? k.height : out->height;
+		out->chain = k.chain > out->chain ? k.chain : out->chain;
+		if (k.via && (!out->via || k.nodes > out->via->xnodes)) {
+			out->via = k.via;
+			out->where = k.where;
+		}
+	}
+	out->height++;
+	return true;
+}
+
+/* "m24 -> m23 -> ... -> m17": the heaviest macros, down to the first within the bound. */
+static void chain_text(const struct vg_ruleset *rs, const struct vg_macro_item *m, char *buf,
+		       size_t len)
+{
+	const struct vg_macro_item *v[VG_MAX_MACRO_NESTING + 1];
+	size_t n = 0, off = 0;
+
+	for (; m && n < VG_MAX_MACRO_NESTING + 1; m = m->xvia) {
+		v[n++] = m;
+		if (m->xnodes <= max_nodes(rs) && m->xheight <= VG_MAX_EXPANDED_HEIGHT)
+			break;
+	}
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && off < len; i++) {
+		if (n > 8 && i == 3) {
+			off += (size_t)snprintf(buf + off, len - off, " -> ...");
+			i = n - 4;
+			continue;
+		}
+		off += (size_t)snprintf(buf + off, len - off, "%s%.60s", i ? " -> " : "",
+					v[i]->name);
+	}
+}
+
+/*
+ * Checks a measured tree against the bounds; says which one it passes
+ * and through which macros. The error sits where the heaviest macro is
+ * named, or at the condition's start.
+ */
+static bool within_bounds(struct cctx *c, const struct xsize *x, const struct vg_cond_src *src)
+{
+	const struct vg_cond_src *at = x->where ? x->where->src : src;
+	uint32_t pos = x->where ? x->where->pos : 0;
+	char chain[400] = "", via[420] = "";
+
+	if (x->via) {
+		chain_text(c->rs, x->via, chain, sizeof(chain));
+		snprintf(via, sizeof(via), " through macro chain %s", chain);
+	}
+	if (x->chain > VG_MAX_MACRO_NESTING) {
+		cdiag(c, VG_DIAG_ERROR, at, pos, "E-DEPTH", "macros nest deeper than %d%s",
+		      VG_MAX_MACRO_NESTING, via);
+		return false;
+	}
+	if (x->height > VG_MAX_EXPANDED_HEIGHT) {
+		cdiag(c, VG_DIAG_ERROR, at, pos, "E-DEPTH",
+		      "condition nests deeper than %d once macros are inlined%s",
+		      VG_MAX_EXPANDED_HEIGHT, via);
+		return false;
+	}
+	if (x->nodes > max_nodes(c->rs)) {
+		cdiag(c, VG_DIAG_ERROR, at, pos, "E-EXPANSION", "condition expands past %llu nodes%s",
+		      (unsigned long long)max_nodes(c->rs), via);
+		return false;
+	}
+	if (sat_add(c->rs->xnodes_total, x->nodes) > max_total_nodes(c->rs)) {
+		cdiag(c, VG_DIAG_ERROR, at, pos, "E-EXPANSION",
+		      "condition (%llu nodes) takes all rules and macros past %llu nodes together",
+		      (unsigned long long)x->nodes, (unsigned long long)max_total_nodes(c->rs));
+		return false;
+	}
+	return true;
+}
+
+/* Counts a tree about to be built against the ruleset's total. */
+static void account(struct vg_ruleset *rs, const struct xsize *x)
+{
+	rs->xnodes_total = sat_add(rs->xnodes_total, x->nodes);
+	if (x->nodes > rs->xmax.largest)
+		rs->xmax.largest = x->nodes;
+	if (x->height > rs->xmax.height)
+		rs->xmax.height = x->height;
+	if (x->chain > rs->xmax.nesting)
+		rs->xmax.nesting = x->chain;
+}
 
 /*
  * Inlines macro references in *np. A reference resolves to a macro whose
- * first definition precedes the referrer's visibility mark.
+ * first definition precedes the referrer's visibility mark. Called after
+ * measure: every macro named is resolved and within the bounds.
  */
 static bool inline_macros(struct cctx *c, struct vg_ast **np, uint32_t visibility)
 {
@@ -277,23 +488,8 @@ static bool inline_macros(struct cctx *c, struct vg_ast **np, uint32_t visibilit
 		return true;
 	}
 	m = macro_by_name(c->rs, n->name);
-	if (!m || m->index >= visibility) {
-		cdiag(c, VG_DIAG_ERROR, n->src, n->pos, "E-UNDEFINED-MACRO",
-		      "undefined macro '%s'%s", n->name,
-		      m ? " (it is defined after this point)" : "");
+	if (!m || m->index >= visibility || m->state != 2 || !m->resolved)
 		return false;
-	}
-	m->used = true;
-	if (m->state == 1) {
-		cdiag(c, VG_DIAG_ERROR, n->src, n->pos, "E-MACRO-LOOP",
-		      "macro '%s' refers to itself", n->name);
-		return false;
-	}
-	if (!resolve_macro(c, m)) {
-		cdiag(c, VG_DIAG_ERROR, n->src, n->pos, "E-MACRO", "macro '%s' has errors",
-		      n->name);
-		return false;
-	}
 	copy = vg_ast_clone(m->resolved);
 	if (!copy)
 		return false;
@@ -302,21 +498,49 @@ static bool inline_macros(struct cctx *c, struct vg_ast **np, uint32_t visibilit
 	return true;
 }
 
-static bool resolve_macro(struct cctx *outer, struct vg_macro_item *m)
+/*
+ * Measures a macro from the macros it names, then builds its inlined
+ * tree if that stays within the bounds. A macro past them is not an
+ * error by itself (state 4): the rule or macro using it is, and names the
+ * chain; an unused one is reported at the end (unused_warnings).
+ */
+static bool resolve_macro(struct cctx *outer, struct vg_macro_item *m, unsigned nesting)
 {
 	struct cctx c = {.rs = outer->rs, .kind = "macro", .name = m->name, .src = &m->src};
 	struct vg_ast *ast;
+	struct xsize x;
 
-	if (m->state == 2)
+	if (m->state == 2 || m->state == 4)
 		return true;
-	if (m->state != 0)
+	if (m->state != 0 || !m->ast)
 		return false;
-	if (!m->ast)
+	if (nesting > VG_MAX_MACRO_NESTING) {
+		/* only reached through macros redefined later: bounds the recursion */
+		cdiag(&c, VG_DIAG_ERROR, &m->src, 0, "E-DEPTH", "macros nest deeper than %d",
+		      VG_MAX_MACRO_NESTING);
+		m->state = 3;
 		return false;
+	}
 	m->state = 1;
+	if (!measure(&c, m->ast, m->visibility, nesting, &x)) {
+		m->state = 3;
+		return false;
+	}
+	m->xnodes = x.nodes;
+	m->xheight = x.height;
+	m->xchain = ++x.chain;
+	m->xvia = x.via;
+	if (x.nodes > max_nodes(c.rs) || x.height > VG_MAX_EXPANDED_HEIGHT ||
+	    m->xchain > VG_MAX_MACRO_NESTING ||
+	    sat_add(c.rs->xnodes_total, x.nodes) > max_total_nodes(c.rs)) {
+		m->state = 4;
+		return true;
+	}
+	account(c.rs, &x);
 	ast = vg_ast_clone(m->ast);
 	if (!ast || !inline_macros(&c, &ast, m->visibility)) {
 		vg_ast_free(ast);
+		cdiag(&c, VG_DIAG_ERROR, &m->src, 0, "E-NOMEM", "out of memory");
 		m->state = 3;
 		return false;
 	}
@@ -1248,6 +1472,7 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 	const char *code = "E-OUTPUT";
 	char err[300] = "";
 	size_t epos = 0;
+	struct xsize x;
 	char *text;
 
 	if (!it->cond) {
@@ -1267,8 +1492,13 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 	if (bad)
 		goto out;
 	ast = parse_cond(&c, text, &src);
-	if (!ast || !inline_macros(&c, &ast, UINT32_MAX))
+	if (!ast || !measure(&c, ast, UINT32_MAX, 0, &x) || !within_bounds(&c, &x, &src))
 		goto out;
+	account(rs, &x);
+	if (!inline_macros(&c, &ast, UINT32_MAX)) {
+		cdiag(&c, VG_DIAG_ERROR, NULL, 0, "E-NOMEM", "out of memory");
+		goto out;
+	}
 	r = calloc(1, sizeof(*r));
 	if (!r || !copy_rule_meta(r, it))
 		goto fail;
@@ -1365,6 +1595,13 @@ static void unused_warnings(struct vg_ruleset *rs)
 
 		if (m->used)
 			continue;
+		if (m->state == 4) {
+			/* past the bounds and used by nothing: no rule reported it */
+			struct cctx c = {.rs = rs, .kind = "macro", .name = m->name, .loc = &m->loc};
+			struct xsize x = {m->xnodes, m->xheight, m->xchain, m, NULL};
+
+			within_bounds(&c, &x, NULL);
+		}
 		snprintf(item, sizeof(item), "macro:%s", m->name);
 		vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNUSED-MACRO",
 			    m->loc.file ? m->loc.file->path : NULL, m->loc.line, m->loc.col, item,
@@ -1431,7 +1668,7 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 	for (size_t i = 0; i < rs->nmacros; i++) {
 		struct cctx c = {.rs = rs, .kind = "macro", .name = rs->macros[i].name};
 
-		resolve_macro(&c, &rs->macros[i]);
+		resolve_macro(&c, &rs->macros[i], 0);
 	}
 	rs->rules = calloc(rs->nritems ? rs->nritems : 1, sizeof(*rs->rules));
 	if (!rs->rules)
@@ -1463,6 +1700,13 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 nomem:
 	vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-NOMEM", NULL, 0, 0, NULL, "out of memory");
 	return (int)(rs->diags.nerrors - before);
+}
+
+void vg_ruleset_expansion(const struct vg_ruleset *rs, struct vg_expansion *out)
+{
+	*out = rs->xmax;
+	out->total = rs->xnodes_total;
+	out->list_items = rs->xitems_total;
 }
 
 void vg_ruleset_start_background(struct vg_ruleset *rs, unsigned wait_ms)
