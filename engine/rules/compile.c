@@ -395,16 +395,26 @@ static bool measure(struct cctx *c, const struct vg_ast *n, uint32_t visibility,
 	return true;
 }
 
-/* "m24 -> m23 -> ... -> m17": the heaviest macros, down to the first within the bound. */
+static bool past_bounds(const struct vg_ruleset *rs, const struct vg_macro_item *m)
+{
+	return m->xnodes > max_nodes(rs) || m->xheight > VG_MAX_EXPANDED_HEIGHT ||
+	       m->xchain > VG_MAX_MACRO_NESTING;
+}
+
+/*
+ * "m24 -> m23 -> ... -> m17": from the heaviest macro named, each one's
+ * heaviest, down to the last that is past the bounds by itself (where the
+ * bound is crossed). Long chains keep their ends.
+ */
 static void chain_text(const struct vg_ruleset *rs, const struct vg_macro_item *m, char *buf,
 		       size_t len)
 {
-	const struct vg_macro_item *v[VG_MAX_MACRO_NESTING + 1];
+	const struct vg_macro_item *v[VG_MAX_MACRO_NESTING + 2];
 	size_t n = 0, off = 0;
 
-	for (; m && n < VG_MAX_MACRO_NESTING + 1; m = m->xvia) {
+	for (; m && n < VG_MAX_MACRO_NESTING + 2; m = m->xvia) {
 		v[n++] = m;
-		if (m->xnodes <= max_nodes(rs) && m->xheight <= VG_MAX_EXPANDED_HEIGHT)
+		if (!m->xvia || !past_bounds(rs, m->xvia))
 			break;
 	}
 	buf[0] = '\0';
