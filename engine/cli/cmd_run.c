@@ -223,8 +223,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'p':
 			/* 4194304: the largest pid_max Linux allows */
-			if (vg_cli_number("--max-procs", optarg, MIN_MAX_PROCS, MAX_MAX_PROCS, false,
-					  &u))
+			if (vg_cli_number("--max-procs", optarg, MIN_MAX_PROCS, MAX_MAX_PROCS,
+					  false, &u))
 				return 2;
 			o->max_procs = (size_t)u;
 			o->max_procs_set = true;

@@ -453,27 +453,28 @@ struct key_range {
 	struct vg_num_drange d;
 };
 
-#define NUM(p, lo, hi)  {p, .r = {lo, hi, false}}
-#define SIZE(p, lo, hi) {p, .r = {lo, hi, true}}
-#define FRAC(p, lo, hi, open) {p, .d = {lo, hi, open}}
+#define NUM(p, lo, hi)                                                                             \
+	{                                                                                          \
+		p, .r = { lo, hi, false }                                                          \
+	}
+#define SIZE(p, lo, hi)                                                                            \
+	{                                                                                          \
+		p, .r = { lo, hi, true }                                                           \
+	}
+#define FRAC(p, lo, hi, open)                                                                      \
+	{                                                                                          \
+		p, .d = { lo, hi, open }                                                           \
+	}
 
 static const struct key_range ranges[] = {
-	SIZE("ring_buffer_size", 4096, 1ull << 30),
-	NUM("process_table_size", 64, 4194304),
-	NUM("outputs_queue.capacity", 1, 10000000),
-	NUM("*_output.queue_size", 0, 10000000),
-	NUM("*_output.retry_initial_ms", 1, 3600000),
-	NUM("*_output.retry_max_ms", 1, 86400000),
-	NUM("*_output.max_retries", 0, 1000000),
-	NUM("*_output.timeout_ms", 1, 3600000),
-	SIZE("file_output.max_size", 0, 1ull << 40),
-	NUM("file_output.keep", 0, 1000),
-	NUM("syslog_output.port", 1, 65535),
-	NUM("http_output.batch_max", 1, 10000),
-	NUM("rate_limit.summary_interval", 0, 86400),
-	NUM("rate_limit.max_keys", 1, 10000000),
-	FRAC("rate_limit.rate", 0, 1e9, true),
-	FRAC("rate_limit.burst", 1, 1e9, false),
+	SIZE("ring_buffer_size", 4096, 1ull << 30),   NUM("process_table_size", 64, 4194304),
+	NUM("outputs_queue.capacity", 1, 10000000),   NUM("*_output.queue_size", 0, 10000000),
+	NUM("*_output.retry_initial_ms", 1, 3600000), NUM("*_output.retry_max_ms", 1, 86400000),
+	NUM("*_output.max_retries", 0, 1000000),      NUM("*_output.timeout_ms", 1, 3600000),
+	SIZE("file_output.max_size", 0, 1ull << 40),  NUM("file_output.keep", 0, 1000),
+	NUM("syslog_output.port", 1, 65535),	      NUM("http_output.batch_max", 1, 10000),
+	NUM("rate_limit.summary_interval", 0, 86400), NUM("rate_limit.max_keys", 1, 10000000),
+	FRAC("rate_limit.rate", 0, 1e9, true),	      FRAC("rate_limit.burst", 1, 1e9, false),
 };
 
 static const struct key_range *range_of(const struct loader *ld)

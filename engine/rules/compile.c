@@ -140,14 +140,14 @@ static void list_too_large(struct vg_ruleset *rs, struct vg_list_item *l,
 
 	snprintf(item, sizeof(item), "list:%s", l->name);
 	if (total)
-		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-EXPANSION", file, l->loc.line,
-			    l->loc.col, item,
+		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-EXPANSION", file, l->loc.line, l->loc.col,
+			    item,
 			    "expanding list '%s' in it takes all lists past %u items together",
 			    ref->name, VG_MAX_RULESET_ITEMS);
 	else
-		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-EXPANSION", file, l->loc.line,
-			    l->loc.col, item, "expands past %u items through list '%s'",
-			    VG_MAX_LIST_ITEMS, ref->name);
+		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-EXPANSION", file, l->loc.line, l->loc.col,
+			    item, "expands past %u items through list '%s'", VG_MAX_LIST_ITEMS,
+			    ref->name);
 }
 
 /*
@@ -456,8 +456,9 @@ static bool within_bounds(struct cctx *c, const struct xsize *x, const struct vg
 		return false;
 	}
 	if (x->nodes > max_nodes(c->rs)) {
-		cdiag(c, VG_DIAG_ERROR, at, pos, "E-EXPANSION", "condition expands past %llu nodes%s",
-		      (unsigned long long)max_nodes(c->rs), via);
+		cdiag(c, VG_DIAG_ERROR, at, pos, "E-EXPANSION",
+		      "condition expands past %llu nodes%s", (unsigned long long)max_nodes(c->rs),
+		      via);
 		return false;
 	}
 	if (sat_add(c->rs->xnodes_total, x->nodes) > max_total_nodes(c->rs)) {
@@ -1607,7 +1608,8 @@ static void unused_warnings(struct vg_ruleset *rs)
 			continue;
 		if (m->state == 4) {
 			/* past the bounds and used by nothing: no rule reported it */
-			struct cctx c = {.rs = rs, .kind = "macro", .name = m->name, .loc = &m->loc};
+			struct cctx c = {
+				.rs = rs, .kind = "macro", .name = m->name, .loc = &m->loc};
 			struct xsize x = {m->xnodes, m->xheight, m->xchain, m, NULL};
 
 			within_bounds(&c, &x, NULL);

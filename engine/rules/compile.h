@@ -39,20 +39,20 @@ enum vg_priority {
  * defaults hold Falco's and vigil's rules with a wide margin (docs/rules.md,
  * "Limits"); a vg_ruleset_opts field of 0 takes the default.
  */
-#define VG_MAX_EXPANDED_NODES	200000	   /* per rule or macro: AST nodes and list items */
-#define VG_MAX_RULESET_NODES	1000000	   /* every rule and macro together */
-#define VG_MAX_EXPANDED_HEIGHT	1000	   /* tree height after inlining, as E-DEPTH */
-#define VG_MAX_MACRO_NESTING	64	   /* macros inside macros */
-#define VG_MAX_LIST_ITEMS	200000	   /* one list, lists in it expanded */
-#define VG_MAX_RULESET_ITEMS	1000000	   /* items copied from lists into lists, in all */
-#define VG_MAX_CONDITION_BYTES	(1u << 20) /* one condition's text, appends and exceptions in */
+#define VG_MAX_EXPANDED_NODES  200000	  /* per rule or macro: AST nodes and list items */
+#define VG_MAX_RULESET_NODES   1000000	  /* every rule and macro together */
+#define VG_MAX_EXPANDED_HEIGHT 1000	  /* tree height after inlining, as E-DEPTH */
+#define VG_MAX_MACRO_NESTING   64	  /* macros inside macros */
+#define VG_MAX_LIST_ITEMS      200000	  /* one list, lists in it expanded */
+#define VG_MAX_RULESET_ITEMS   1000000	  /* items copied from lists into lists, in all */
+#define VG_MAX_CONDITION_BYTES (1u << 20) /* one condition's text, appends and exceptions in */
 
 struct vg_ruleset_opts {
-	bool match_all;		 /* rule_matching: all (default first, as Falco) */
-	const char *passwd_path; /* NULL: /etc/passwd */
-	const char *group_path;	 /* NULL: /etc/group */
-	size_t scratch_bytes;	 /* per-event string arena; 0: 1 MiB */
-	uint64_t max_nodes;	 /* 0: VG_MAX_EXPANDED_NODES */
+	bool match_all;		  /* rule_matching: all (default first, as Falco) */
+	const char *passwd_path;  /* NULL: /etc/passwd */
+	const char *group_path;	  /* NULL: /etc/group */
+	size_t scratch_bytes;	  /* per-event string arena; 0: 1 MiB */
+	uint64_t max_nodes;	  /* 0: VG_MAX_EXPANDED_NODES */
 	uint64_t max_total_nodes; /* 0: VG_MAX_RULESET_NODES */
 };
 

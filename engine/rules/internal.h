@@ -94,9 +94,9 @@ struct vg_macro_item {
 	struct vg_ast *resolved; /* macros inlined; NULL when past the bounds */
 	int state;		 /* 0 new, 1 resolving, 2 done, 3 failed, 4 past the bounds */
 	/* what inlining builds, measured before building it (compile.c, measure) */
-	uint64_t xnodes;	     /* AST nodes and list items */
-	uint32_t xheight;	     /* tree height */
-	uint32_t xchain;	     /* macros nested inside, itself included */
+	uint64_t xnodes;	    /* AST nodes and list items */
+	uint32_t xheight;	    /* tree height */
+	uint32_t xchain;	    /* macros nested inside, itself included */
 	struct vg_macro_item *xvia; /* the macro it names that weighs most, or NULL */
 };
 
@@ -235,8 +235,8 @@ struct vg_ruleset {
 	char *req_engine;
 	/* compiled */
 	bool compiled;
-	uint64_t xnodes_total; /* AST nodes built by inlining, for VG_MAX_RULESET_NODES */
-	uint64_t xitems_total; /* list items expanded, for VG_MAX_RULESET_ITEMS */
+	uint64_t xnodes_total;	  /* AST nodes built by inlining, for VG_MAX_RULESET_NODES */
+	uint64_t xitems_total;	  /* list items expanded, for VG_MAX_RULESET_ITEMS */
 	struct vg_expansion xmax; /* the largest built, for the limits' margin */
 	struct vg_rule **rules;
 	size_t nrules;

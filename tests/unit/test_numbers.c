@@ -66,8 +66,9 @@ static void test_whole_numbers(void **state)
 	assert_int_equal(num_ok("64", &r), 64);
 	assert_int_equal(num_ok("4194304", &r), 4194304);
 	assert_int_equal(num_ok("0100", &r), 100); /* decimal, never octal */
-	assert_int_equal(num_ok("18446744073709551615", &(struct vg_num_range){0, UINT64_MAX, false}),
-			 UINT64_MAX);
+	assert_int_equal(
+		num_ok("18446744073709551615", &(struct vg_num_range){0, UINT64_MAX, false}),
+		UINT64_MAX);
 }
 
 static void test_sizes(void **state)
@@ -114,10 +115,10 @@ static void test_fractions(void **state)
 struct key {
 	const char *section; /* NULL: top level */
 	const char *name;
-	const char *lo, *hi;	 /* the ends of the range, accepted */
-	const char *below;	 /* just below the range, or NULL when 0 is in it */
-	const char *above;	 /* just above */
-	const char *range;	 /* as the message prints it */
+	const char *lo, *hi; /* the ends of the range, accepted */
+	const char *below;   /* just below the range, or NULL when 0 is in it */
+	const char *above;   /* just above */
+	const char *range;   /* as the message prints it */
 };
 
 static const struct key keys[] = {
@@ -140,8 +141,7 @@ static const struct key keys[] = {
 
 static char tmpdir[] = "/tmp/vigil-numbers-XXXXXX";
 
-static const char *write_cfg(const struct key *k, const char *value, unsigned *line,
-			     unsigned *col)
+static const char *write_cfg(const struct key *k, const char *value, unsigned *line, unsigned *col)
 {
 	static char path[PATH_MAX];
 	FILE *f;
@@ -226,7 +226,8 @@ static void test_config_keys(void **state)
 
 static void test_config_fractions(void **state)
 {
-	static const struct key rate = {"rate_limit", "rate", "0.001", "1000000000", NULL, NULL, ""};
+	static const struct key rate = {"rate_limit", "rate", "0.001", "1000000000",
+					NULL,	      NULL,   ""};
 	static const struct key burst = {"rate_limit", "burst", "1", "1000000000", NULL, NULL, ""};
 
 	(void)state;
