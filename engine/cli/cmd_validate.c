@@ -92,10 +92,11 @@ static void print_expansion(const struct vg_ruleset *rs)
 
 	vg_ruleset_expansion(rs, &x);
 	printf("expanded: largest condition %llu nodes (limit %u), all %llu (limit %u), "
-	       "height %u (limit %d), macro nesting %u (limit %d)\n",
+	       "height %u (limit %d), macro nesting %u (limit %d), list items copied %llu "
+	       "(limit %u)\n",
 	       (unsigned long long)x.largest, VG_MAX_EXPANDED_NODES, (unsigned long long)x.total,
 	       VG_MAX_RULESET_NODES, x.height, VG_MAX_EXPANDED_HEIGHT, x.nesting,
-	       VG_MAX_MACRO_NESTING);
+	       VG_MAX_MACRO_NESTING, (unsigned long long)x.list_items, VG_MAX_RULESET_ITEMS);
 }
 
 static void print_text(const struct vg_ruleset *rs)

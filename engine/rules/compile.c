@@ -102,15 +102,13 @@ static struct vg_list_item *list_by_name(struct vg_ruleset *rs, const char *name
 	return NULL;
 }
 
-static bool push_str(char ***v, size_t *n, const char *s)
+/* Grows by doubling: a list of lists can be 200000 items, one at a time. */
+static bool push_str(char ***v, size_t *n, size_t *cap, const char *s)
 {
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (!nv)
+	if (!vg_grow(v, cap, *n + 1, sizeof(**v)))
 		return false;
-	*v = nv;
-	nv[*n] = strdup(s);
-	if (!nv[*n])
+	(*v)[*n] = strdup(s);
+	if (!(*v)[*n])
 		return false;
 	(*n)++;
 	return true;
@@ -178,11 +176,11 @@ static bool expand_list(struct vg_ruleset *rs, struct vg_list_item *l, int depth
 			}
 			rs->xitems_total += ref->nx;
 			for (size_t j = 0; j < ref->nx; j++)
-				if (!push_str(&l->xitems, &l->nx, ref->xitems[j]))
+				if (!push_str(&l->xitems, &l->nx, &l->cx, ref->xitems[j]))
 					return false;
 			continue;
 		}
-		if (!push_str(&l->xitems, &l->nx, l->items[i]))
+		if (!push_str(&l->xitems, &l->nx, &l->cx, l->items[i]))
 			return false;
 	}
 	l->state = 2;
@@ -211,14 +209,52 @@ static bool list_item_value(const char *s, char **out, size_t *len, bool *quoted
 	return *out != NULL;
 }
 
+/* How substituting lists into one condition went, for its message. */
+struct subst {
+	uint64_t items;	  /* list items copied into this condition */
+	const char *list; /* the list whose copy would pass a bound */
+	enum { SUBST_OK, SUBST_NOMEM, SUBST_ITEM, SUBST_TOTAL } why;
+};
+
+/*
+ * Copies a list's items into an operand, once the bounds allow: list
+ * names are replaced when the condition is parsed, before macros are
+ * measured, so a condition naming a big list many times is caught here.
+ */
+static bool copy_list_items(struct vg_ruleset *rs, struct vg_list_item *l, uint32_t pos,
+			    struct vg_ast_item **items, size_t *n, size_t *cap, struct subst *st)
+{
+	if (st->items + l->nx > max_nodes(rs) || rs->xitems_total + l->nx > VG_MAX_RULESET_ITEMS) {
+		st->why = st->items + l->nx > max_nodes(rs) ? SUBST_ITEM : SUBST_TOTAL;
+		st->list = l->name;
+		return false;
+	}
+	st->items += l->nx;
+	rs->xitems_total += l->nx;
+	if (!vg_grow(items, cap, *n + l->nx, sizeof(**items)))
+		goto nomem;
+	for (size_t j = 0; j < l->nx; j++) {
+		struct vg_ast_item *it = &(*items)[*n];
+
+		it->pos = pos;
+		if (!list_item_value(l->xitems[j], &it->s, &it->len, &it->quoted))
+			goto nomem;
+		(*n)++;
+	}
+	return true;
+nomem:
+	st->why = SUBST_NOMEM;
+	return false;
+}
+
 /* Replaces list names inside "(...)" operands by the lists' items. */
-static bool subst_lists_opnd(struct vg_ruleset *rs, struct vg_ast_opnd *o)
+static bool subst_lists_opnd(struct vg_ruleset *rs, struct vg_ast_opnd *o, struct subst *st)
 {
 	struct vg_ast_item *items = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < o->nargs; i++)
-		if (!subst_lists_opnd(rs, o->args[i]))
+		if (!subst_lists_opnd(rs, o->args[i], st))
 			return false;
 	if (o->kind != VG_OPND_LIST)
 		return true;
@@ -227,28 +263,17 @@ static bool subst_lists_opnd(struct vg_ruleset *rs, struct vg_ast_opnd *o)
 		struct vg_list_item *l = it->quoted ? NULL : list_by_name(rs, it->s, it->len);
 
 		if (!l || !expand_list(rs, l, 0)) {
-			struct vg_ast_item *ni = realloc(items, (n + 1) * sizeof(*ni));
-
-			if (!ni)
+			if (!vg_grow(&items, &cap, n + 1, sizeof(*items))) {
+				st->why = SUBST_NOMEM;
 				goto fail;
-			items = ni;
+			}
 			items[n++] = *it;
 			it->s = NULL;
 			continue;
 		}
 		l->used = true;
-		for (size_t j = 0; j < l->nx; j++) {
-			struct vg_ast_item *ni = realloc(items, (n + 1) * sizeof(*ni));
-
-			if (!ni)
-				goto fail;
-			items = ni;
-			items[n].pos = it->pos;
-			if (!list_item_value(l->xitems[j], &items[n].s, &items[n].len,
-					     &items[n].quoted))
-				goto fail;
-			n++;
-		}
+		if (!copy_list_items(rs, l, it->pos, &items, &n, &cap, st))
+			goto fail;
 	}
 	for (size_t i = 0; i < o->nitems; i++)
 		free(o->items[i].s);
@@ -257,21 +282,22 @@ static bool subst_lists_opnd(struct vg_ruleset *rs, struct vg_ast_opnd *o)
 	o->nitems = n;
 	return true;
 fail:
+	/* items taken over from o are NULL there: the caller frees the rest of the tree */
 	for (size_t i = 0; i < n; i++)
 		free(items[i].s);
 	free(items);
 	return false;
 }
 
-static bool subst_lists(struct vg_ruleset *rs, struct vg_ast *n)
+static bool subst_lists(struct vg_ruleset *rs, struct vg_ast *n, struct subst *st)
 {
 	for (size_t i = 0; i < n->nkids; i++)
-		if (!subst_lists(rs, n->kids[i]))
+		if (!subst_lists(rs, n->kids[i], st))
 			return false;
 	if (n->kind != VG_AST_CHECK)
 		return true;
-	return (!n->lhs || subst_lists_opnd(rs, n->lhs)) &&
-	       (!n->rhs || subst_lists_opnd(rs, n->rhs));
+	return (!n->lhs || subst_lists_opnd(rs, n->lhs, st)) &&
+	       (!n->rhs || subst_lists_opnd(rs, n->rhs, st));
 }
 
 /* ---- macros ---- */
@@ -287,6 +313,7 @@ static struct vg_macro_item *macro_by_name(struct vg_ruleset *rs, const char *na
 static struct vg_ast *parse_cond(struct cctx *c, const char *text, const struct vg_cond_src *src)
 {
 	struct vg_parse_error err;
+	struct subst st = {0};
 	struct vg_ast *ast;
 	size_t len = strlen(text);
 
@@ -302,8 +329,17 @@ static struct vg_ast *parse_cond(struct cctx *c, const char *text, const struct 
 		cdiag(c, VG_DIAG_ERROR, src, err.pos, err.code, "%s", err.msg);
 		return NULL;
 	}
-	if (!subst_lists(c->rs, ast)) {
-		cdiag(c, VG_DIAG_ERROR, src, 0, "E-NOMEM", "out of memory");
+	if (!subst_lists(c->rs, ast, &st)) {
+		if (st.why == SUBST_ITEM)
+			cdiag(c, VG_DIAG_ERROR, src, 0, "E-EXPANSION",
+			      "condition expands past %llu nodes through list '%s'",
+			      (unsigned long long)max_nodes(c->rs), st.list);
+		else if (st.why == SUBST_TOTAL)
+			cdiag(c, VG_DIAG_ERROR, src, 0, "E-EXPANSION",
+			      "copying list '%s' takes the list items copied past %u together",
+			      st.list, VG_MAX_RULESET_ITEMS);
+		else
+			cdiag(c, VG_DIAG_ERROR, src, 0, "E-NOMEM", "out of memory");
 		vg_ast_free(ast);
 		return NULL;
 	}

@@ -78,7 +78,7 @@ struct vg_list_item {
 	/* compile-time expansion */
 	int state; /* 0 new, 1 expanding, 2 done */
 	char **xitems;
-	size_t nx;
+	size_t nx, cx;
 };
 
 struct vg_macro_item {

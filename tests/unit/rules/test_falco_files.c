@@ -47,8 +47,10 @@ static int load_set(const char *const *files, size_t n)
 	if (errors)
 		th_dump(rs);
 	vg_ruleset_expansion(rs, &x);
-	printf("[ falco   ] expanded: largest %llu nodes, all %llu, height %u, nesting %u\n",
-	       (unsigned long long)x.largest, (unsigned long long)x.total, x.height, x.nesting);
+	printf("[ falco   ] expanded: largest %llu nodes, all %llu, height %u, nesting %u, "
+	       "list items copied %llu\n",
+	       (unsigned long long)x.largest, (unsigned long long)x.total, x.height, x.nesting,
+	       (unsigned long long)x.list_items);
 	/* the expansion bounds hold Falco's rules with a wide margin (docs/rules.md, Limits) */
 	assert_true(x.largest * 50 < VG_MAX_EXPANDED_NODES);
 	assert_true(x.total * 50 < VG_MAX_RULESET_NODES);
