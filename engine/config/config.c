@@ -116,15 +116,15 @@ static const char *check_burst(const void *v)
 static const char *check_listen(const void *v)
 {
 	const char *s = *(const char *const *)v;
+	static const struct vg_num_range port = {0, 65535, false};
 	const char *colon = s ? strrchr(s, ':') : NULL;
-	char *end;
-	unsigned long p;
+	char err[160];
+	uint64_t p;
 
 	if (!colon)
 		return "must be HOST:PORT (127.0.0.1:8765, [::1]:8765)";
-	p = strtoul(colon + 1, &end, 10);
-	if (*end || end == colon + 1 || p > 65535)
-		return "must end in :PORT, a number up to 65535";
+	if (vg_num_parse(colon + 1, &port, &p, err, sizeof(err)))
+		return "must end in :PORT, a number from 0 to 65535";
 	return NULL;
 }
 

@@ -242,6 +242,20 @@ static void test_config_fractions(void **state)
 	expect_key_error(&burst, "nan", "expected a number, got 'nan'");
 }
 
+/* The port in metrics.listen_address goes through the same parser. */
+static void test_listen_port(void **state)
+{
+	static const struct key listen = {"metrics", "listen_address", NULL, NULL, NULL, NULL, ""};
+	static const char *const bad[] = {"127.0.0.1:-5",  "127.0.0.1:65536", "'[::1]:12abc'",
+					  "127.0.0.1:+80", "'127.0.0.1:'",    "127.0.0.1:1e3"};
+
+	(void)state;
+	expect_key_ok(&listen, "127.0.0.1:0");
+	expect_key_ok(&listen, "'[::1]:65535'");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_key_error(&listen, bad[i], "must end in :PORT, a number from 0 to 65535");
+}
+
 /* An -o override is checked the same way, placed after "key=". */
 static void test_override(void **state)
 {
@@ -278,7 +292,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whole_numbers),	 cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_fractions),	 cmocka_unit_test(test_config_keys),
-		cmocka_unit_test(test_config_fractions), cmocka_unit_test(test_override),
+		cmocka_unit_test(test_config_fractions), cmocka_unit_test(test_listen_port),
+		cmocka_unit_test(test_override),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
