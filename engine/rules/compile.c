@@ -929,16 +929,14 @@ static bool op_allowed(enum vg_op op, enum vg_ftype t)
 	}
 }
 
+/* Grows by doubling: a check's list may hold 200000 constants. */
 static bool own(struct vg_cnode *n, char *s)
 {
-	char **v = realloc(n->owned, (n->nowned + 1) * sizeof(*v));
-
-	if (!v) {
+	if (!vg_grow(&n->owned, &n->cowned, n->nowned + 1, sizeof(*n->owned))) {
 		free(s);
 		return false;
 	}
-	n->owned = v;
-	v[n->nowned++] = s;
+	n->owned[n->nowned++] = s;
 	return true;
 }
 

@@ -183,7 +183,7 @@ struct vg_cnode {
 	struct vg_cnode **kids;
 	size_t nkids;
 	char **owned; /* strings the vals point into */
-	size_t nowned;
+	size_t nowned, cowned;
 	/* EVTTYPE */
 	struct vg_evtset evts;
 	bool negate;
