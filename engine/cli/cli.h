@@ -9,7 +9,9 @@ int vg_cmd_features(int argc, char **argv);
 int vg_cmd_replay(int argc, char **argv);  /* rules over recorded events, no kernel */
 int vg_cmd_capture(int argc, char **argv); /* record raw events and a process snapshot */
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct vg_ruleset;
 struct vg_config;
@@ -23,6 +25,14 @@ struct vg_ruleset *vg_cli_load_rules(const char *const *paths, int n);
  */
 struct vg_ruleset *vg_cli_load_rules_cfg(const char *const *paths, int n,
 					 const struct vg_config *cfg, char *err, size_t errlen);
+/*
+ * A numeric option's value within [min, max] (config/number.h; size: K/M/G
+ * allowed). Returns 0 with *out set, or prints "vigil: --max-procs: -5 is
+ * out of range [64, 4194304]" and returns 2, the usage error's exit status.
+ */
+int vg_cli_number(const char *opt, const char *arg, uint64_t min, uint64_t max, bool size,
+		  uint64_t *out);
+
 /* How many of the compiled rules are enabled. */
 size_t vg_cli_rules_enabled(const struct vg_ruleset *rs);
 

@@ -156,35 +156,6 @@ static void print_counters(const struct vg_probes *probes, const struct vg_pipel
 		vg_proc_count(pl->procs), vg_proc_evictions(pl->procs));
 }
 
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-
-	switch (*end) {
-	case 'k':
-	case 'K':
-		v <<= 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		v <<= 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		v <<= 30;
-		end++;
-		break;
-	default: break;
-	}
-	if (*end || end == s)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static void usage(FILE *f, const char *cmd)
 {
 	fprintf(f,
@@ -193,8 +164,10 @@ static void usage(FILE *f, const char *cmd)
 		"  -w, --write FILE   capture only: the file to record to\n"
 		"  -c, --config FILE  configuration (default " VG_CONFIG_DEFAULT_PATH ")\n"
 		"  -o KEY.PATH=VALUE  override one configuration key (repeatable)\n"
-		"  --ringbuf-size N   kernel ring buffer size, power of two (default 8M)\n"
-		"  --max-procs N      process table bound (default: pid_max + 1/8, %d..%d)\n"
+		"  --ringbuf-size N   kernel ring buffer size, power of two, 4K to 2G (default "
+		"8M)\n"
+		"  --max-procs N      process table bound, %d to %d (default: pid_max + 1/8, "
+		"%d..%d)\n"
 		"  -v, --verbose      print libbpf's messages\n"
 		"  --enforce MODE     rules with an action: on (default), audit (report only), "
 		"off\n"
@@ -206,7 +179,8 @@ static void usage(FILE *f, const char *cmd)
 		"  --env MODE         events and capture: a process's environment off "
 		"(default),\n"
 		"                     redacted (env_redact_patterns' values hidden) or full\n",
-		cmd, VG_PROC_TABLE_DEFAULT_MIN, VG_PROC_TABLE_DEFAULT_MAX);
+		cmd, VG_PROC_TABLE_MIN, VG_PROC_TABLE_MAX, VG_PROC_TABLE_DEFAULT_MIN,
+		VG_PROC_TABLE_DEFAULT_MAX);
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -229,6 +203,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{0},
 	};
 	int c, mode;
+	uint64_t u;
 
 	while ((c = getopt_long(argc, argv, "r:w:c:o:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -249,23 +224,20 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			o->rule_paths[o->nrule_paths++] = optarg;
 			break;
 		case 'b':
-			if (parse_size(optarg, &o->ringbuf_bytes) != 0) {
-				fprintf(stderr, "vigil: --ringbuf-size: '%s' is not a size\n",
-					optarg);
+			/* the kernel's bounds: a page to 2 GiB, a power of two (checked next) */
+			if (vg_cli_number("--ringbuf-size", optarg, 4096, 1ull << 31, true,
+					  &o->ringbuf_bytes))
 				return 2;
-			}
 			if (!vg_ringbuf_size_valid(o->ringbuf_bytes))
 				return 2;
 			o->ringbuf_set = true;
 			break;
 		case 'p':
-			o->max_procs = strtoul(optarg, NULL, 10);
-			if (!o->max_procs) {
-				fprintf(stderr,
-					"vigil: --max-procs: '%s' is not a positive number\n",
-					optarg);
+			/* 4194304: the largest pid_max Linux allows */
+			if (vg_cli_number("--max-procs", optarg, VG_PROC_TABLE_MIN,
+					  VG_PROC_TABLE_MAX, false, &u))
 				return 2;
-			}
+			o->max_procs = (size_t)u;
 			o->max_procs_set = true;
 			break;
 		case 'E':

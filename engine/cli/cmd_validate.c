@@ -85,6 +85,20 @@ static void print_json(const struct vg_ruleset *rs, char **files, int nfiles)
 	json_object_put(root);
 }
 
+/* How close the rules come to the expansion bounds (docs/rules.md, "Limits"). */
+static void print_expansion(const struct vg_ruleset *rs)
+{
+	struct vg_expansion x;
+
+	vg_ruleset_expansion(rs, &x);
+	printf("expanded: largest condition %llu nodes (limit %u), all %llu (limit %u), "
+	       "height %u (limit %d), macro nesting %u (limit %d), list items copied %llu "
+	       "(limit %u)\n",
+	       (unsigned long long)x.largest, VG_MAX_EXPANDED_NODES, (unsigned long long)x.total,
+	       VG_MAX_RULESET_NODES, x.height, VG_MAX_EXPANDED_HEIGHT, x.nesting,
+	       VG_MAX_MACRO_NESTING, (unsigned long long)x.list_items, VG_MAX_RULESET_ITEMS);
+}
+
 static void print_text(const struct vg_ruleset *rs)
 {
 	const struct vg_diag *d;
@@ -103,6 +117,7 @@ static void print_text(const struct vg_ruleset *rs)
 	       vg_ruleset_rule_count(rs), enabled, vg_ruleset_skipped(rs),
 	       vg_ruleset_macro_count(rs), vg_ruleset_list_count(rs), vg_ruleset_error_count(rs),
 	       vg_ruleset_warning_count(rs));
+	print_expansion(rs);
 }
 
 /* Rules with an action must also compile for the kernel, as `vigil run` will. */

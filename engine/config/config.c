@@ -20,6 +20,7 @@
 #include <yaml.h>
 
 #include "state/proc_table.h" /* the process table's bounds (constants only) */
+#include "config/number.h"
 
 /* the rules installed with vigil (the build passes the same path as the binary's) */
 #ifndef VIGIL_DEFAULT_RULES
@@ -30,6 +31,7 @@ enum ftype {
 	F_BOOL,
 	F_U32,
 	F_PORT,
+	F_MODE, /* file permissions: octal with a leading 0, as chmod writes them */
 	F_SIZE,
 	F_DOUBLE,
 	F_STR,
@@ -140,15 +142,15 @@ static const char *check_burst(const void *v)
 static const char *check_listen(const void *v)
 {
 	const char *s = *(const char *const *)v;
+	static const struct vg_num_range port = {0, 65535, false};
 	const char *colon = s ? strrchr(s, ':') : NULL;
-	char *end;
-	unsigned long p;
+	char err[160];
+	uint64_t p;
 
 	if (!colon)
 		return "must be HOST:PORT (127.0.0.1:8765, [::1]:8765)";
-	p = strtoul(colon + 1, &end, 10);
-	if (*end || end == colon + 1 || p > 65535)
-		return "must end in :PORT, a number up to 65535";
+	if (vg_num_parse(colon + 1, &port, &p, err, sizeof(err)))
+		return "must end in :PORT, a number from 0 to 65535";
 	return NULL;
 }
 
@@ -278,7 +280,7 @@ static const struct field file_fields[] = {
 	 .doc = "rotate before a line would make it bigger; 0 = never"},
 	{"keep", F_U32, O(VG_OUTPUT_FILE, file.keep),
 	 .doc = "rotated files kept: FILE.1 .. FILE.N"},
-	{"mode", F_U32, O(VG_OUTPUT_FILE, file.mode), .check = check_file_mode,
+	{"mode", F_MODE, O(VG_OUTPUT_FILE, file.mode), .check = check_file_mode,
 	 .doc = "permissions of the alert files (octal, 0600 or 0640)"},
 	{"keep_alive", F_BOOL, C(file_keep_alive), .doc = "Falco's; vigil always keeps it open"},
 	{0},
@@ -548,77 +550,113 @@ static int parse_bool(struct loader *ld, const yaml_node_t *n, bool *out)
 	return fail_node(ld, n, "expected true or false, got '%s'", s);
 }
 
-static int parse_u64(struct loader *ld, const yaml_node_t *n, uint64_t max, uint64_t *out)
+/* --- numbers ------------------------------------------------------------- */
+
+/*
+ * The bounds of every numeric key, by key path (fnmatch), in one place
+ * (docs/operations.md has the same table). A key not listed gets its
+ * type's range. Every number goes through vg_num_parse (config/number.h):
+ * no sign, exponent, hex or trailing text; out of range says the range.
+ */
+struct key_range {
+	const char *path;
+	struct vg_num_range r;
+	struct vg_num_drange d;
+};
+
+#define NUM(p, lo, hi)                                                                             \
+	{                                                                                          \
+		p, .r = { lo, hi, false }                                                          \
+	}
+#define SIZE(p, lo, hi)                                                                            \
+	{                                                                                          \
+		p, .r = { lo, hi, true }                                                           \
+	}
+#define FRAC(p, lo, hi, open)                                                                      \
+	{                                                                                          \
+		p, .d = { lo, hi, open }                                                           \
+	}
+
+static const struct key_range ranges[] = {
+	SIZE("ring_buffer_size", 4096, 1ull << 30),
+	NUM("process_table_size", 0, 4194304),
+	NUM("outputs_queue.capacity", 1, 10000000),
+	NUM("*_output.queue_size", 0, 10000000),
+	NUM("*_output.retry_initial_ms", 1, 3600000),
+	NUM("*_output.retry_max_ms", 1, 86400000),
+	NUM("*_output.max_retries", 0, 1000000),
+	NUM("*_output.timeout_ms", 1, 3600000),
+	SIZE("file_output.max_size", 0, 1ull << 40),
+	NUM("file_output.keep", 0, 1000),
+	NUM("syslog_output.port", 1, 65535),
+	NUM("http_output.batch_max", 1, 10000),
+	NUM("rate_limit.summary_interval", 0, 86400),
+	NUM("rate_limit.max_keys", 1, 10000000),
+	SIZE("*_output.queue_max_bytes", 0, 16ull << 30),
+	FRAC("rate_limit.rate", 0, 1e9, true),
+	FRAC("rate_limit.burst", 1, 1e9, false),
+};
+
+static const struct key_range *range_of(const struct loader *ld)
+{
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (!fnmatch(ranges[i].path, ld->path, 0))
+			return &ranges[i];
+	return NULL;
+}
+
+/* A whole number (or a size) within the key's range, or its type's range. */
+static int parse_number(struct loader *ld, const yaml_node_t *n, struct vg_num_range dflt,
+			uint64_t *out)
+{
+	const struct key_range *kr = range_of(ld);
+	char err[160];
+
+	if (want_scalar(ld, n, dflt.size ? "a size" : "a number"))
+		return -1;
+	if (vg_num_parse(scalar(n), kr ? &kr->r : &dflt, out, err, sizeof(err)))
+		return fail_node(ld, n, "%s", err);
+	return 0;
+}
+
+/* "0600": a leading 0 and three octal digits, nothing else. */
+static int parse_mode(struct loader *ld, const yaml_node_t *n, uint32_t *out)
 {
 	const char *s;
-	char *end;
-	unsigned long long v;
 
-	if (want_scalar(ld, n, "a number"))
+	if (want_scalar(ld, n, "an octal mode"))
 		return -1;
 	s = scalar(n);
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (!isdigit((unsigned char)*s) || *end || errno)
-		return fail_node(ld, n, "expected a whole number, got '%s'", s);
-	if (v > max)
-		return fail_node(ld, n, "%s is too large (at most %llu)", s,
-				 (unsigned long long)max);
-	*out = v;
+	if (strlen(s) != 4 || s[0] != '0' || strspn(s + 1, "01234567") != 3)
+		return fail_node(ld, n,
+				 "expected an octal mode with a leading 0 (0600, 0640, 0620 or "
+				 "0660), got '%s'",
+				 s);
+	*out = (uint32_t)strtoul(s, NULL, 8);
 	return 0;
+}
+
+static int parse_u64(struct loader *ld, const yaml_node_t *n, uint64_t max, uint64_t *out)
+{
+	return parse_number(ld, n, (struct vg_num_range){0, max, false}, out);
 }
 
 /* 8388608, "8M", "8MiB", "512k", "1G" (binary multiples). */
 static int parse_size(struct loader *ld, const yaml_node_t *n, uint64_t *out)
 {
-	const char *s;
-	char *end;
-	unsigned long long v;
-	unsigned shift = 0;
-
-	if (want_scalar(ld, n, "a size"))
-		return -1;
-	s = scalar(n);
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (!isdigit((unsigned char)*s) || errno)
-		goto bad;
-	switch (toupper((unsigned char)*end)) {
-	case 'K': shift = 10; break;
-	case 'M': shift = 20; break;
-	case 'G': shift = 30; break;
-	case '\0': break;
-	default: goto bad;
-	}
-	if (shift) {
-		end++;
-		if (!strcasecmp(end, "ib") || !strcasecmp(end, "b"))
-			end += strlen(end);
-	}
-	if (*end)
-		goto bad;
-	if (shift && v > (UINT64_MAX >> shift))
-		return fail_node(ld, n, "%s is too large", s);
-	*out = (uint64_t)v << shift;
-	return 0;
-bad:
-	return fail_node(ld, n, "expected a size (bytes, or with K, M or G), got '%s'", s);
+	return parse_number(ld, n, (struct vg_num_range){0, 1ull << 62, true}, out);
 }
 
 static int parse_double(struct loader *ld, const yaml_node_t *n, double *out)
 {
-	const char *s;
-	char *end;
-	double v;
+	static const struct vg_num_drange any = {-1e15, 1e15, false};
+	const struct key_range *kr = range_of(ld);
+	char err[160];
 
 	if (want_scalar(ld, n, "a number"))
 		return -1;
-	s = scalar(n);
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end || errno || !isfinite(v))
-		return fail_node(ld, n, "expected a number, got '%s'", s);
-	*out = v;
+	if (vg_num_parse_double(scalar(n), kr ? &kr->d : &any, out, err, sizeof(err)))
+		return fail_node(ld, n, "%s", err);
 	return 0;
 }
 
@@ -960,11 +998,13 @@ static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 			return -1;
 		*(uint32_t *)dst = (uint32_t)u;
 		break;
-	case F_PORT:
-		if (parse_u64(ld, n, 65535, &u))
+	case F_MODE:
+		if (parse_mode(ld, n, (uint32_t *)dst))
 			return -1;
-		if (!u)
-			return fail_node(ld, n, "a port is 1 to 65535");
+		break;
+	case F_PORT:
+		if (parse_number(ld, n, (struct vg_num_range){1, 65535, false}, &u))
+			return -1;
 		*(uint16_t *)dst = (uint16_t)u;
 		break;
 	case F_RETRIES:
@@ -1486,6 +1526,7 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 		case F_BOOL: fprintf(f, " %s", *(const bool *)v ? "true" : "false"); break;
 		case F_U32: fprintf(f, " %u", *(const uint32_t *)v); break;
 		case F_PORT: fprintf(f, " %u", *(const uint16_t *)v); break;
+		case F_MODE: fprintf(f, " 0%o", *(const uint32_t *)v); break;
 		case F_RETRIES:
 			if (*(const uint32_t *)v == UINT32_MAX)
 				fputs(" -1", f);

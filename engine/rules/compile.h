@@ -31,12 +31,42 @@ enum vg_priority {
 	VG_PRIO_DEBUG,
 };
 
+/*
+ * Bounds on what inlining macros and lists may build. A few lines of rules
+ * can describe an exponential tree (each macro naming the previous one
+ * twice), so every size is measured before anything is built and an item
+ * past a bound fails with E-EXPANSION (sizes) or E-DEPTH (nesting). The
+ * defaults hold Falco's and vigil's rules with a wide margin (docs/rules.md,
+ * "Limits"); a vg_ruleset_opts field of 0 takes the default.
+ */
+#define VG_MAX_EXPANDED_NODES  200000	  /* per rule or macro: AST nodes and list items */
+#define VG_MAX_RULESET_NODES   1000000	  /* every rule and macro together */
+#define VG_MAX_EXPANDED_HEIGHT 1000	  /* tree height after inlining, as E-DEPTH */
+#define VG_MAX_MACRO_NESTING   64	  /* macros inside macros */
+#define VG_MAX_LIST_ITEMS      200000	  /* one list, lists in it expanded */
+#define VG_MAX_RULESET_ITEMS   1000000	  /* items copied from lists into lists, in all */
+#define VG_MAX_CONDITION_BYTES (1u << 20) /* one condition's text, appends and exceptions in */
+
 struct vg_ruleset_opts {
-	bool match_all;		 /* rule_matching: all (default first, as Falco) */
-	const char *passwd_path; /* NULL: /etc/passwd */
-	const char *group_path;	 /* NULL: /etc/group */
-	size_t scratch_bytes;	 /* per-event string arena; 0: 1 MiB */
+	bool match_all;		  /* rule_matching: all (default first, as Falco) */
+	const char *passwd_path;  /* NULL: /etc/passwd */
+	const char *group_path;	  /* NULL: /etc/group */
+	size_t scratch_bytes;	  /* per-event string arena; 0: 1 MiB */
+	uint64_t max_nodes;	  /* 0: VG_MAX_EXPANDED_NODES */
+	uint64_t max_total_nodes; /* 0: VG_MAX_RULESET_NODES */
 };
+
+/*
+ * What inlining built, after vg_ruleset_compile, in the units of the bounds
+ * above: the largest rule or macro and the sum over all of them (AST nodes
+ * and list items), the items copied from lists named in lists, the highest
+ * tree and the deepest macro nesting.
+ */
+struct vg_expansion {
+	uint64_t largest, total, list_items;
+	uint32_t height, nesting;
+};
+void vg_ruleset_expansion(const struct vg_ruleset *rs, struct vg_expansion *out);
 
 /* Compiles what has been loaded; returns the number of errors (0: ok). */
 int vg_ruleset_compile(struct vg_ruleset *rs);

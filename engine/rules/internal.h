@@ -78,7 +78,7 @@ struct vg_list_item {
 	/* compile-time expansion */
 	int state; /* 0 new, 1 expanding, 2 done */
 	char **xitems;
-	size_t nx;
+	size_t nx, cx;
 };
 
 struct vg_macro_item {
@@ -91,8 +91,13 @@ struct vg_macro_item {
 	bool used;
 	/* compile-time */
 	struct vg_ast *ast;	 /* parsed, lists substituted */
-	struct vg_ast *resolved; /* macros inlined */
-	int state;		 /* 0 new, 1 resolving, 2 done, 3 failed */
+	struct vg_ast *resolved; /* macros inlined; NULL when past the bounds */
+	int state;		 /* 0 new, 1 resolving, 2 done, 3 failed, 4 past the bounds */
+	/* what inlining builds, measured before building it (compile.c, measure) */
+	uint64_t xnodes;	    /* AST nodes and list items */
+	uint32_t xheight;	    /* tree height */
+	uint32_t xchain;	    /* macros nested inside, itself included */
+	struct vg_macro_item *xvia; /* the macro it names that weighs most, or NULL */
 };
 
 struct vg_rule_item {
@@ -178,7 +183,7 @@ struct vg_cnode {
 	struct vg_cnode **kids;
 	size_t nkids;
 	char **owned; /* strings the vals point into */
-	size_t nowned;
+	size_t nowned, cowned;
 	/* EVTTYPE */
 	struct vg_evtset evts;
 	bool negate;
@@ -230,6 +235,9 @@ struct vg_ruleset {
 	char *req_engine;
 	/* compiled */
 	bool compiled;
+	uint64_t xnodes_total;	  /* AST nodes built by inlining, for VG_MAX_RULESET_NODES */
+	uint64_t xitems_total;	  /* list items expanded, for VG_MAX_RULESET_ITEMS */
+	struct vg_expansion xmax; /* the largest built, for the limits' margin */
 	struct vg_rule **rules;
 	size_t nrules;
 	struct vg_rule **by_type[VG_EVT_COUNT];

@@ -41,7 +41,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vg_ruleset_opts o = {.match_all = true,
 				    .passwd_path = "/nonexistent",
 				    .group_path = "/nonexistent",
-				    .scratch_bytes = 65536};
+				    .scratch_bytes = 65536,
+				    /* the expansion bounds, small: each input stays fast, and
+				       the fuzzer reaches them (docs/rules.md, Limits) */
+				    .max_nodes = 20000,
+				    .max_total_nodes = 100000};
 	struct vg_ruleset *rs = vg_ruleset_new(&o);
 	struct picked picked = {.rs = rs};
 	struct vg_eval_ctx ctx;

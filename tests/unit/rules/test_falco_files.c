@@ -24,6 +24,7 @@ static int load_set(const char *const *files, size_t n)
 	struct vg_ruleset *rs = vg_ruleset_new(NULL);
 	char path[1024];
 	size_t enabled = 0;
+	struct vg_expansion x;
 	int errors;
 
 	assert_non_null(rs);
@@ -45,6 +46,17 @@ static int load_set(const char *const *files, size_t n)
 	       vg_ruleset_warning_count(rs));
 	if (errors)
 		th_dump(rs);
+	vg_ruleset_expansion(rs, &x);
+	printf("[ falco   ] expanded: largest %llu nodes, all %llu, height %u, nesting %u, "
+	       "list items copied %llu\n",
+	       (unsigned long long)x.largest, (unsigned long long)x.total, x.height, x.nesting,
+	       (unsigned long long)x.list_items);
+	/* the expansion bounds hold Falco's rules with a wide margin (docs/rules.md, Limits) */
+	assert_true(x.largest * 50 < VG_MAX_EXPANDED_NODES);
+	assert_true(x.total * 50 < VG_MAX_RULESET_NODES);
+	assert_true(x.height * 50 < VG_MAX_EXPANDED_HEIGHT);
+	assert_true(x.nesting * 8 < VG_MAX_MACRO_NESTING);
+	assert_true(x.list_items * 50 < VG_MAX_RULESET_ITEMS);
 	vg_ruleset_free(rs);
 	return errors;
 }
