@@ -159,6 +159,7 @@ static unsigned fit_fd_limit(unsigned want)
 {
 	struct rlimit rl;
 	rlim_t need = (rlim_t)want + FD_RESERVE;
+	unsigned fit;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return want;
@@ -169,8 +170,14 @@ static unsigned fit_fd_limit(unsigned want)
 	}
 	if (rl.rlim_cur >= need)
 		return want;
-	return rl.rlim_cur > 2 * FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE)
-					    : VG_METRICS_CONNECTIONS_MIN;
+	fit = rl.rlim_cur > FD_RESERVE + VG_METRICS_CONNECTIONS_MIN
+		      ? (unsigned)(rl.rlim_cur - FD_RESERVE)
+		      : VG_METRICS_CONNECTIONS_MIN;
+	fprintf(stderr,
+		"vigil: metrics: connection_limit %u lowered to %u: RLIMIT_NOFILE is %llu "
+		"(raise it, e.g. LimitNOFILE=)\n",
+		want, fit, (unsigned long long)rl.rlim_cur);
+	return fit;
 }
 
 /*
@@ -189,13 +196,18 @@ static struct MHD_Daemon *start(struct vg_metrics_server *s, unsigned flags,
 	/* the server's threads must not take the main loop's signals */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	d = MHD_start_daemon(
-		flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS, MHD_OPTION_CONNECTION_LIMIT,
-		lim->connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_ip_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)CONN_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LISTEN_BACKLOG,
-		MHD_OPTION_END);
+	/* one option and its value per line */
+	/* clang-format off */
+	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
+			     MHD_OPTION_SOCK_ADDR, ss,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,
+			     MHD_OPTION_CONNECTION_LIMIT, lim->connections,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_ip_connections,
+			     MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LISTEN_BACKLOG,
+			     MHD_OPTION_END);
+	/* clang-format on */
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return d;
 }
