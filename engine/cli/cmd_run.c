@@ -537,9 +537,12 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 	vg_metrics_set_heartbeat_timeout(ops->metrics, 30);
 	if (ops->cfg.metrics_enabled) {
 		char e[256];
+		const struct vg_metrics_limits lim = {ops->cfg.metrics_connection_limit,
+						      ops->cfg.metrics_per_ip_connection_limit,
+						      ops->cfg.metrics_connection_timeout};
 
-		ops->server = vg_metrics_serve(ops->metrics, ops->cfg.metrics_listen_address, e,
-					       sizeof(e));
+		ops->server = vg_metrics_serve(ops->metrics, ops->cfg.metrics_listen_address, &lim,
+					       e, sizeof(e));
 		if (!ops->server) {
 			fprintf(stderr, "vigil: %s\n", e);
 			return -1;

@@ -197,6 +197,30 @@ static void reload_families(struct vg_metrics_writer *w, struct vg_engine_metric
 	vg_metrics_sample(w, NULL, (double)atomic_load(&em->last_reload_ns) * 1e-9);
 }
 
+/* What the container cache holds and what its byte bounds cut (stats are any-thread). */
+static void container_families(struct vg_metrics_writer *w, struct vg_engine_metrics *em)
+{
+	struct vg_containers_stats cs;
+	char l[64];
+
+	if (!em->pl->containers)
+		return;
+	vg_containers_stats(em->pl->containers, &cs);
+	gauge(w, "vigil_container_cache_bytes", "Heap bytes of the container cache.",
+	      (int64_t)cs.memory_bytes);
+	vg_metrics_family(w, "vigil_container_cache_evictions_total", VG_METRIC_COUNTER,
+			  "Containers dropped from the cache by its bounds, by bound.");
+	vg_metrics_sample_u64(w, "reason=\"entries\"", cs.evictions - cs.evict_bytes);
+	vg_metrics_sample_u64(w, "reason=\"bytes\"", cs.evict_bytes);
+	vg_metrics_family(w, "vigil_container_metadata_truncated_total", VG_METRIC_COUNTER,
+			  "Container metadata cut by its byte bounds: state files not read, "
+			  "strings cut, labels and mounts dropped.");
+	for (unsigned i = 0; i < VG_CONTAINER_TRUNC_REASONS; i++) {
+		vg_metrics_labels(l, sizeof(l), "reason", vg_container_trunc_reason(i), NULL);
+		vg_metrics_sample_u64(w, l, cs.truncated[i]);
+	}
+}
+
 static void collect(struct vg_metrics_writer *w, void *arg)
 {
 	struct vg_engine_metrics *em = arg;
@@ -205,6 +229,7 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 	kernel_family(w, em);
 	state_families(w, em);
 	proc_table_families(w, em);
+	container_families(w, em);
 	reload_families(w, em);
 }
 

@@ -154,6 +154,26 @@ static const char *check_listen(const void *v)
 	return NULL;
 }
 
+/* The metrics server's limits (engine/metrics/metrics.h has the why). */
+static const char *check_metrics_conns(const void *v)
+{
+	uint32_t n = *(const uint32_t *)v;
+
+	return n >= 16 && n <= 65536 ? NULL : "must be from 16 to 65536";
+}
+
+static const char *check_metrics_per_ip(const void *v)
+{
+	return *(const uint32_t *)v <= 65536 ? NULL : "must be from 0 (no cap) to 65536";
+}
+
+static const char *check_metrics_timeout(const void *v)
+{
+	uint32_t n = *(const uint32_t *)v;
+
+	return n >= 1 && n <= 60 ? NULL : "must be from 1 to 60 seconds";
+}
+
 static const char *check_url(const void *v)
 {
 	const char *s = *(const char *const *)v;
@@ -382,6 +402,12 @@ static const struct field metrics_fields[] = {
 	{"enabled", F_BOOL, C(metrics_enabled), .doc = "serve /metrics, /healthz, /version"},
 	{"listen_address", F_STR, C(metrics_listen_address), .check = check_listen,
 	 .doc = "HOST:PORT; keep it on loopback unless it is firewalled"},
+	{"connection_limit", F_U32, C(metrics_connection_limit), .check = check_metrics_conns,
+	 .doc = "open connections at most, every client together (16..65536)"},
+	{"per_ip_connection_limit", F_U32, C(metrics_per_ip_connection_limit),
+	 .check = check_metrics_per_ip, .doc = "open connections from one address; 0 = no cap"},
+	{"connection_timeout", F_U32, C(metrics_connection_timeout), .check = check_metrics_timeout,
+	 .doc = "seconds a silent connection is kept (1..60)"},
 	{0},
 };
 
@@ -1409,6 +1435,9 @@ int vg_config_defaults(struct vg_config *c)
 	c->rate_limit.summary_interval_s = 60;
 	c->rate_limit.max_keys = 16384;
 	c->metrics_enabled = true;
+	c->metrics_connection_limit = 1024;
+	c->metrics_per_ip_connection_limit = 0;
+	c->metrics_connection_timeout = 3;
 	c->file_keep_alive = true;
 	c->program_keep_alive = true;
 	err |= set_str(&c->metrics_listen_address, "127.0.0.1:8765");

@@ -67,6 +67,9 @@ struct vg_config {
 	struct vg_ratelimit_config rate_limit;
 	bool metrics_enabled;
 	char *metrics_listen_address;
+	uint32_t metrics_connection_limit;	  /* see struct vg_metrics_limits */
+	uint32_t metrics_per_ip_connection_limit; /* 0 = no per-address cap */
+	uint32_t metrics_connection_timeout;	  /* seconds of silence before a close */
 	bool file_keep_alive;	 /* Falco's key, accepted: vigil always keeps files open */
 	bool program_keep_alive; /* Falco's key, accepted: vigil always keeps the command */
 	/* `vigil events`/`capture --env=redacted`: names whose values are hidden (fnmatch) */

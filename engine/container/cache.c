@@ -9,14 +9,17 @@
 #include "container/internal.h"
 
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 struct vg_cache {
 	struct vg_cache_entry **buckets;
 	size_t mask;
 	size_t count, max, evictions;
-	size_t mem;	  /* bytes of owned containers */
-	size_t per_entry; /* what malloc hands out for one entry */
+	size_t evictions_bytes; /* of evictions, those by max_bytes */
+	size_t mem;		/* bytes of owned containers */
+	size_t max_bytes;	/* bound on mem; SIZE_MAX none */
+	size_t per_entry;	/* what malloc hands out for one entry */
 	struct vg_cache_entry *head, *tail;
 };
 
@@ -48,6 +51,7 @@ struct vg_cache *vg_cache_new(size_t max_entries)
 	}
 	c->mask = n - 1;
 	c->max = max_entries;
+	c->max_bytes = SIZE_MAX;
 	c->per_entry = sizeof(struct vg_cache_entry);
 	probe = malloc(sizeof(struct vg_cache_entry));
 	if (probe) {
@@ -55,6 +59,11 @@ struct vg_cache *vg_cache_new(size_t max_entries)
 		free(probe);
 	}
 	return c;
+}
+
+void vg_cache_set_max_bytes(struct vg_cache *c, size_t max_bytes)
+{
+	c->max_bytes = max_bytes ? max_bytes : SIZE_MAX;
 }
 
 static void lru_unlink(struct vg_cache *c, struct vg_cache_entry *e)
@@ -148,6 +157,27 @@ struct vg_cache_entry *vg_cache_peek(const struct vg_cache *c, uint64_t key)
 	return e;
 }
 
+/*
+ * Evicts least recent entries until the owned containers fit max_bytes;
+ * keep (the entry just stored) stays, whatever its size: one container is
+ * bounded by VG_META_MAX_CT_BYTES already.
+ */
+static void fit_bytes(struct vg_cache *c, const struct vg_cache_entry *keep)
+{
+	while (c->mem > c->max_bytes && c->tail) {
+		struct vg_cache_entry *victim = c->tail;
+
+		if (victim == keep) {
+			victim = keep->prev;
+			if (!victim)
+				return;
+		}
+		remove_entry(c, victim);
+		c->evictions++;
+		c->evictions_bytes++;
+	}
+}
+
 struct vg_cache_entry *vg_cache_put(struct vg_cache *c, uint64_t key, struct vg_container *ct)
 {
 	struct vg_cache_entry *e = vg_cache_get(c, key);
@@ -158,6 +188,7 @@ struct vg_cache_entry *vg_cache_put(struct vg_cache *c, uint64_t key, struct vg_
 		e->state = VG_CACHE_READY;
 		e->api = 0;
 		e->retry_ns = 0;
+		fit_bytes(c, e);
 		return e;
 	}
 	e = calloc(1, sizeof(*e));
@@ -174,12 +205,14 @@ struct vg_cache_entry *vg_cache_put(struct vg_cache *c, uint64_t key, struct vg_
 	lru_push(c, e);
 	set_value(c, e, ct);
 	c->count++;
+	fit_bytes(c, e);
 	return e;
 }
 
 void vg_cache_replace(struct vg_cache *c, struct vg_cache_entry *e, struct vg_container *ct)
 {
 	set_value(c, e, ct);
+	fit_bytes(c, e);
 }
 
 int vg_cache_del(struct vg_cache *c, uint64_t key)
@@ -219,6 +252,11 @@ size_t vg_cache_count(const struct vg_cache *c)
 size_t vg_cache_evictions(const struct vg_cache *c)
 {
 	return c->evictions;
+}
+
+size_t vg_cache_evictions_bytes(const struct vg_cache *c)
+{
+	return c->evictions_bytes;
 }
 
 size_t vg_cache_memory(const struct vg_cache *c)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Bounded map cgroup id -> container, least recently used first out.
+ * Bounded map cgroup id -> container, least recently used first out, by
+ * entries and by the heap bytes of the containers it owns.
  * Single-threaded: only the manager's caller thread touches it.
  */
 #ifndef VIGIL_CONTAINER_CACHE_H
@@ -36,6 +37,8 @@ struct vg_cache;
 
 /* NULL on ENOMEM */
 struct vg_cache *vg_cache_new(size_t max_entries);
+/* Bounds the bytes of owned containers too (0: no byte bound, the default). */
+void vg_cache_set_max_bytes(struct vg_cache *c, size_t max_bytes);
 void vg_cache_free(struct vg_cache *c);
 /* Finds key and makes it the most recent; NULL if absent. */
 struct vg_cache_entry *vg_cache_get(struct vg_cache *c, uint64_t key);
@@ -55,7 +58,9 @@ int vg_cache_del(struct vg_cache *c, uint64_t key);
 size_t vg_cache_remove_if(struct vg_cache *c, int (*fn)(struct vg_cache_entry *e, void *arg),
 			  void *arg);
 size_t vg_cache_count(const struct vg_cache *c);
+/* Entries evicted by either bound; _bytes: by the byte bound. */
 size_t vg_cache_evictions(const struct vg_cache *c);
+size_t vg_cache_evictions_bytes(const struct vg_cache *c);
 /* heap bytes: the table, the entries, and the containers they own */
 size_t vg_cache_memory(const struct vg_cache *c);
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,50 @@ static const struct vg_container host_container = {
 const struct vg_container *vg_container_host(void)
 {
 	return &host_container;
+}
+
+static _Atomic uint64_t truncations[VG_CT_TRUNC__MAX];
+static const char *const trunc_names[VG_CT_TRUNC__MAX] = {
+	[VG_CT_TRUNC_FILE] = "file",	 [VG_CT_TRUNC_STRING] = "string",
+	[VG_CT_TRUNC_LABELS] = "labels", [VG_CT_TRUNC_MOUNTS] = "mounts",
+	[VG_CT_TRUNC_BYTES] = "bytes",
+};
+_Static_assert(VG_CT_TRUNC__MAX == VG_CONTAINER_TRUNC_REASONS, "container.h's reason count");
+
+void vg_ct_count_trunc(enum vg_ct_trunc reason)
+{
+	atomic_fetch_add_explicit(&truncations[reason], 1, memory_order_relaxed);
+}
+
+uint64_t vg_ct_truncated(unsigned reason)
+{
+	return reason < VG_CT_TRUNC__MAX
+		       ? atomic_load_explicit(&truncations[reason], memory_order_relaxed)
+		       : 0;
+}
+
+const char *vg_container_trunc_reason(unsigned reason)
+{
+	return reason < VG_CT_TRUNC__MAX ? trunc_names[reason] : "unknown";
+}
+
+char *vg_ct_strndup_capped(const char *src, size_t len)
+{
+	size_t n = strnlen(src, len < VG_META_MAX_STR + 1 ? len : VG_META_MAX_STR + 1);
+
+	if (n <= VG_META_MAX_STR)
+		return strndup(src, n);
+	/* at a UTF-8 character boundary: the cut adds no invalid sequence of its own */
+	n = VG_META_MAX_STR;
+	while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+		n--;
+	vg_ct_count_trunc(VG_CT_TRUNC_STRING);
+	return strndup(src, n);
+}
+
+static char *capped_dup(const char *src)
+{
+	return vg_ct_strndup_capped(src, SIZE_MAX);
 }
 
 const char *vg_container_label(const struct vg_kv *kv, size_t n, const char *key)
@@ -177,7 +222,7 @@ int vg_ct_set(char **dst, const char *src)
 	char *copy = NULL;
 
 	if (src) {
-		copy = strdup(src);
+		copy = capped_dup(src);
 		if (!copy)
 			return -ENOMEM;
 	}
@@ -206,11 +251,16 @@ int vg_ct_kv_put(struct vg_kv **arr, size_t *n, const char *key, const char *val
 	struct vg_kv *grown;
 	char *k, *v;
 
+	/* at the bound, O(1): a file of 100k labels must not cost 100k scans */
+	if (*n >= VG_META_MAX_LABELS) {
+		vg_ct_count_trunc(VG_CT_TRUNC_LABELS);
+		return 0;
+	}
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*arr)[i].key, key) == 0)
 			return vg_ct_set(&(*arr)[i].value, value ? value : "");
-	k = strdup(key);
-	v = strdup(value ? value : "");
+	k = capped_dup(key);
+	v = capped_dup(value ? value : "");
 	grown = realloc(*arr, (*n + 1) * sizeof(**arr));
 	if (!k || !v || !grown) {
 		free(k);
@@ -231,15 +281,19 @@ int vg_ct_add_mount(struct vg_container *c, const char *source, const char *dest
 {
 	struct vg_mount *grown, *m;
 
+	if (c->n_mounts >= VG_META_MAX_MOUNTS) {
+		vg_ct_count_trunc(VG_CT_TRUNC_MOUNTS);
+		return 0;
+	}
 	grown = realloc(c->mounts, (c->n_mounts + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
 	c->mounts = grown;
 	m = &grown[c->n_mounts];
-	m->source = strdup(source ? source : "");
-	m->dest = strdup(dest ? dest : "");
-	m->mode = strdup(mode ? mode : "");
-	m->propagation = strdup(propagation ? propagation : "");
+	m->source = capped_dup(source ? source : "");
+	m->dest = capped_dup(dest ? dest : "");
+	m->mode = capped_dup(mode ? mode : "");
+	m->propagation = capped_dup(propagation ? propagation : "");
 	m->rw = rw;
 	if (!m->source || !m->dest || !m->mode || !m->propagation) {
 		free(m->source);
@@ -279,6 +333,44 @@ size_t vg_ct_memory(const struct vg_container *c)
 	return sz;
 }
 
+static void drop_last_kv(struct vg_kv *kv, size_t *n)
+{
+	(*n)--;
+	free(kv[*n].key);
+	free(kv[*n].value);
+}
+
+static void drop_last_mount(struct vg_container *c)
+{
+	struct vg_mount *m = &c->mounts[--c->n_mounts];
+
+	free(m->source);
+	free(m->dest);
+	free(m->mode);
+	free(m->propagation);
+}
+
+/*
+ * Keeps one container within VG_META_MAX_CT_BYTES: the per-string and
+ * per-count caps alone still allow megabytes. The last added go first,
+ * pod labels, labels and mounts in turn, each drop counted.
+ */
+static void fit_budget(struct vg_container *c)
+{
+	size_t mem = vg_ct_memory(c);
+
+	while (mem > VG_META_MAX_CT_BYTES && (c->n_pod_labels || c->n_labels || c->n_mounts)) {
+		if (c->n_pod_labels)
+			drop_last_kv(c->pod_labels, &c->n_pod_labels);
+		if (c->n_labels)
+			drop_last_kv(c->labels, &c->n_labels);
+		if (c->n_mounts)
+			drop_last_mount(c);
+		vg_ct_count_trunc(VG_CT_TRUNC_BYTES);
+		mem = vg_ct_memory(c);
+	}
+}
+
 int vg_ct_finish(struct vg_container *c)
 {
 	if (c->image && c->image[0] && !c->image_repository) {
@@ -299,6 +391,7 @@ int vg_ct_finish(struct vg_container *c)
 			free(digest);
 		}
 	}
+	fit_budget(c);
 	c->memory_bytes = vg_ct_memory(c);
 	return 0;
 }
@@ -444,6 +537,7 @@ json_object *vg_json_file(const char *path)
 	}
 	if ((size_t)st.st_size > VG_META_MAX_FILE) {
 		close(fd);
+		vg_ct_count_trunc(VG_CT_TRUNC_FILE);
 		errno = EFBIG;
 		return NULL;
 	}

@@ -102,6 +102,7 @@ struct vg_container {
 
 struct vg_containers_opts {
 	size_t max_entries;	  /* cache bound; 0: 4096 */
+	size_t max_bytes;	  /* cache bound, heap bytes of containers; 0: 64 MiB */
 	const char *procfs_root;  /* "/proc" when NULL */
 	const char *cgroup2_root; /* cgroup2 mount; found in /proc/self/mountinfo when NULL */
 	/*
@@ -136,6 +137,10 @@ struct vg_containers_opts {
 	long api_timeout_ms;  /* per API request; 0: 2000 */
 };
 
+/* Reasons metadata is cut: "file", "string", "labels", "mounts", "bytes" (internal.h). */
+#define VG_CONTAINER_TRUNC_REASONS 5
+const char *vg_container_trunc_reason(unsigned reason);
+
 struct vg_containers_stats {
 	uint64_t lookups;
 	uint64_t hits;
@@ -148,7 +153,8 @@ struct vg_containers_stats {
 	uint64_t queue_drops;	/* API requests not queued: the queue was full */
 	uint64_t errors;	/* cgroup ids that could not be resolved to a path */
 	uint64_t meta_errors;	/* state files that existed but could not be parsed */
-	uint64_t evictions;	/* entries dropped by the bound */
+	uint64_t evictions;	/* entries dropped by the bounds (entries or bytes) */
+	uint64_t evict_bytes;	/* of these, dropped by the byte bound (max_bytes) */
 	uint64_t forgotten;	/* entries dropped by vg_containers_forget / sweep */
 	uint64_t retries;	/* state files looked for again (not there at the first miss) */
 	uint64_t entries;	/* cached now */
@@ -156,6 +162,8 @@ struct vg_containers_stats {
 	uint64_t miss_ns_total; /* time spent resolving misses */
 	uint64_t entered;	/* host-cgroup lookups given a container by mount namespace */
 	uint64_t ns_scans;	/* walks of /proc for a mount namespace not learnt yet */
+	/* metadata cut by the byte bounds, by reason (vg_container_trunc_reason); process-wide */
+	uint64_t truncated[VG_CONTAINER_TRUNC_REASONS];
 };
 
 struct vg_containers;

@@ -31,8 +31,10 @@
 #include <unistd.h>
 
 #define DEFAULT_MAX_ENTRIES 4096
-#define DEFAULT_QUEUE_LEN   256
-#define DEFAULT_TIMEOUT_MS  2000
+/* 4096 containers of a few KiB each fit many times over; hostile ones cannot grow it */
+#define DEFAULT_MAX_BYTES  (64u << 20)
+#define DEFAULT_QUEUE_LEN  256
+#define DEFAULT_TIMEOUT_MS 2000
 /* keys of containers found through a pid on a host without a usable cgroup id */
 #define SYNTHETIC_KEY_BIT (1ull << 63)
 /* mount namespaces found to be no container's, not looked for again for a while */
@@ -104,7 +106,7 @@ struct vg_containers {
 	_Atomic uint64_t lookups, hits, misses, host, incomplete, pending, api_calls, api_errors,
 		queue_drops, errors, meta_errors, forgotten, miss_ns_total, retries, entered,
 		ns_scans;
-	_Atomic uint64_t entries, memory_bytes, evictions;
+	_Atomic uint64_t entries, memory_bytes, evictions, evict_bytes;
 };
 
 static uint64_t now_ns(void)
@@ -226,6 +228,8 @@ static void update_gauges(struct vg_containers *m)
 			      vg_cache_memory(m->cache) + vg_nsmap_memory(&m->nsmap),
 			      memory_order_relaxed);
 	atomic_store_explicit(&m->evictions, vg_cache_evictions(m->cache), memory_order_relaxed);
+	atomic_store_explicit(&m->evict_bytes, vg_cache_evictions_bytes(m->cache),
+			      memory_order_relaxed);
 }
 
 static char *dup_or(const char *v, const char *def)
@@ -279,6 +283,9 @@ struct vg_containers *vg_containers_new(const struct vg_containers_opts *opts)
 	m->queue_max = opts->api_queue_len ? opts->api_queue_len : DEFAULT_QUEUE_LEN;
 	m->api_timeout_ms = opts->api_timeout_ms > 0 ? opts->api_timeout_ms : DEFAULT_TIMEOUT_MS;
 	m->res.root_fd = -1;
+	if (m->cache)
+		vg_cache_set_max_bytes(m->cache,
+				       opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES);
 	if (!m->docker_root || !m->docker_socket || !m->podman_root || !m->podman_runroot ||
 	    !m->runc_root || !m->containerd_root || !m->containerd_socket || !m->podman_socket ||
 	    !m->cache) {
@@ -1037,5 +1044,8 @@ void vg_containers_stats(struct vg_containers *m, struct vg_containers_stats *o)
 	LOAD(miss_ns_total);
 	LOAD(entered);
 	LOAD(ns_scans);
+	LOAD(evict_bytes);
 #undef LOAD
+	for (unsigned i = 0; i < VG_CONTAINER_TRUNC_REASONS; i++)
+		o->truncated[i] = vg_ct_truncated(i);
 }

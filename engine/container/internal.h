@@ -15,17 +15,46 @@
 
 #include "container/container.h"
 
-/* Largest state file read: config.v2.json with many mounts stays far below. */
+/*
+ * Byte bounds on what a container's owner controls (labels, annotations,
+ * names, image names, mounts): the state files and API answers are read
+ * from disk or sockets the runtime writes on the owner's behalf, so each
+ * read is capped and what is cut is counted by reason (vg_ct_truncated).
+ *
+ * Largest state file or API answer read: config.v2.json with many mounts and
+ * a large environment stays far below. A larger one is not read at all.
+ */
 #define VG_META_MAX_FILE (4u << 20)
+/* One string kept (name, image, label key or value, mount path): longer is cut. */
+#define VG_META_MAX_STR 4096u
+/* Labels (and pod labels) kept per container; Kubernetes pods carry tens. */
+#define VG_META_MAX_LABELS 256u
+#define VG_META_MAX_MOUNTS 256u
+/* Heap bytes one container may own; past it labels and mounts are dropped. */
+#define VG_META_MAX_CT_BYTES (256u << 10)
+
+enum vg_ct_trunc {
+	VG_CT_TRUNC_FILE,   /* a state file or API answer over VG_META_MAX_FILE: not read */
+	VG_CT_TRUNC_STRING, /* a string cut at VG_META_MAX_STR */
+	VG_CT_TRUNC_LABELS, /* a label past VG_META_MAX_LABELS dropped */
+	VG_CT_TRUNC_MOUNTS, /* a mount past VG_META_MAX_MOUNTS dropped */
+	VG_CT_TRUNC_BYTES,  /* a label or mount dropped by VG_META_MAX_CT_BYTES */
+	VG_CT_TRUNC__MAX,
+};
+/* Counts one cut (any thread); the counts are process-wide. */
+void vg_ct_count_trunc(enum vg_ct_trunc reason);
+uint64_t vg_ct_truncated(unsigned reason);
+/* The first len bytes of src (up to a NUL), cut to VG_META_MAX_STR and counted; NULL on ENOMEM. */
+char *vg_ct_strndup_capped(const char *src, size_t len);
 
 struct vg_container *vg_ct_new(void);
 void vg_ct_free(struct vg_container *c);
-/* Replaces *dst by a copy of src (NULL clears); 0 or -ENOMEM. */
+/* Replaces *dst by a copy of src cut to VG_META_MAX_STR (NULL clears); 0 or -ENOMEM. */
 int vg_ct_set(char **dst, const char *src);
 /* Like vg_ct_set but keeps a value already there. */
 int vg_ct_set_once(char **dst, const char *src);
 int vg_ct_set_id(struct vg_container *c, const char *full_id);
-/* Adds or replaces key. */
+/* Adds or replaces key; past VG_META_MAX_LABELS a new key is dropped (counted), 0. */
 int vg_ct_kv_put(struct vg_kv **arr, size_t *n, const char *key, const char *value);
 int vg_ct_add_mount(struct vg_container *c, const char *source, const char *dest, const char *mode,
 		    const char *propagation, bool rw);

@@ -109,7 +109,7 @@ static int pb_next(struct pb *b, uint32_t *field, uint32_t *wire, struct pb *sub
 
 static char *pb_str(const struct pb *s)
 {
-	return strndup((const char *)s->p, (size_t)(s->end - s->p));
+	return vg_ct_strndup_capped((const char *)s->p, (size_t)(s->end - s->p));
 }
 
 /* map<string,string> entry: key = 1, value = 2 */
@@ -197,8 +197,10 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 	uint8_t *grown;
 
-	if (b->len + n > VG_META_MAX_FILE)
-		return 0;
+	if (b->len + n > VG_META_MAX_FILE) {
+		vg_ct_count_trunc(VG_CT_TRUNC_FILE);
+		return 0; /* aborts the transfer */
+	}
 	grown = realloc(b->buf, b->len + n + 1);
 	if (!grown)
 		return 0;

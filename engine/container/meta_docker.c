@@ -195,6 +195,7 @@ static char *slurp(const char *path)
 			buf[len] = '\0';
 		}
 	} else {
+		vg_ct_count_trunc(VG_CT_TRUNC_FILE);
 		errno = EFBIG;
 	}
 	fclose(f);
@@ -307,8 +308,10 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 	char *grown;
 
-	if (b->len + n > VG_META_MAX_FILE)
+	if (b->len + n > VG_META_MAX_FILE) {
+		vg_ct_count_trunc(VG_CT_TRUNC_FILE);
 		return 0; /* aborts the transfer */
+	}
 	grown = realloc(b->buf, b->len + n + 1);
 	if (!grown)
 		return 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The metrics endpoint: libmicrohttpd (Debian's libmicrohttpd-dev) with its
- * own polling thread, so scrapes never touch the event loop. GET only:
+ * own polling threads, so scrapes never touch the event loop. GET only:
  *   /metrics  Prometheus text exposition format 0.0.4
  *   /healthz  200 "ok", or 503 with the reason
  *   /version  {"version":"..."}
@@ -15,10 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "metrics/internal.h"
 #include "metrics/metrics.h"
+
+enum {
+	POOL_THREADS = 2,     /* a render in one thread, probes answered by the other */
+	CONN_MEMORY = 16384,  /* request line and headers per connection, bytes */
+	LISTEN_BACKLOG = 512, /* a burst of connects waits in the kernel, not refused */
+	FD_RESERVE = 256,     /* descriptors left for everything else vigil opens */
+};
 
 struct vg_metrics_server {
 	struct MHD_Daemon *d;
@@ -142,20 +150,91 @@ static int parse_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *
 	return 0;
 }
 
-struct vg_metrics_server *vg_metrics_serve(struct vg_metrics *m, const char *addr, char *err,
+/*
+ * Every connection the server may hold is a file descriptor: raise the soft
+ * RLIMIT_NOFILE (up to the hard one) so the connection limit, and not
+ * EMFILE, is what turns a flood away. Returns the connections that fit.
+ */
+static unsigned fit_fd_limit(unsigned want)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)want + FD_RESERVE;
+	unsigned fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return want;
+	if (rl.rlim_cur < need) {
+		rl.rlim_cur = need < rl.rlim_max ? need : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur >= need)
+		return want;
+	fit = rl.rlim_cur > FD_RESERVE + VG_METRICS_CONNECTIONS_MIN
+		      ? (unsigned)(rl.rlim_cur - FD_RESERVE)
+		      : VG_METRICS_CONNECTIONS_MIN;
+	fprintf(stderr,
+		"vigil: metrics: connection_limit %u lowered to %u: RLIMIT_NOFILE is %llu "
+		"(raise it, e.g. LimitNOFILE=)\n",
+		want, fit, (unsigned long long)rl.rlim_cur);
+	return fit;
+}
+
+/*
+ * One epoll thread per pool slot, each with non-blocking sockets: an idle
+ * connection, a slow-loris sender or a client that never reads its response
+ * costs a slot and a few KiB, never a thread, and is closed after timeout_s
+ * of silence. The pool keeps a slow /metrics render from delaying /healthz.
+ */
+static struct MHD_Daemon *start(struct vg_metrics_server *s, unsigned flags,
+				const struct sockaddr_storage *ss,
+				const struct vg_metrics_limits *lim)
+{
+	struct MHD_Daemon *d;
+	sigset_t all, old;
+
+	/* the server's threads must not take the main loop's signals */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* one option and its value per line */
+	/* clang-format off */
+	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
+			     MHD_OPTION_SOCK_ADDR, ss,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)POOL_THREADS,
+			     MHD_OPTION_CONNECTION_LIMIT, lim->connections,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim->per_ip_connections,
+			     MHD_OPTION_CONNECTION_TIMEOUT, lim->timeout_s,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LISTEN_BACKLOG,
+			     MHD_OPTION_END);
+	/* clang-format on */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return d;
+}
+
+struct vg_metrics_server *vg_metrics_serve(struct vg_metrics *m, const char *addr,
+					   const struct vg_metrics_limits *lim, char *err,
 					   size_t errlen)
 {
+	static const struct vg_metrics_limits defaults = {VG_METRICS_CONNECTIONS_DEFAULT,
+							  VG_METRICS_PER_IP_DEFAULT,
+							  VG_METRICS_TIMEOUT_DEFAULT};
+	struct vg_metrics_limits l = lim ? *lim : defaults;
 	struct vg_metrics_server *s;
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	sigset_t all, old;
-	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD;
 	const union MHD_DaemonInfo *info;
 
 	if (parse_addr(addr, &ss, &sl) != 0) {
 		snprintf(err, errlen, "metrics listen address '%s' is not HOST:PORT", addr);
 		return NULL;
 	}
+	if (l.connections < VG_METRICS_CONNECTIONS_MIN)
+		l.connections = VG_METRICS_CONNECTIONS_MIN;
+	if (l.timeout_s == 0)
+		l.timeout_s = VG_METRICS_TIMEOUT_DEFAULT;
+	l.connections = fit_fd_limit(l.connections);
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		snprintf(err, errlen, "out of memory");
@@ -164,13 +243,7 @@ struct vg_metrics_server *vg_metrics_serve(struct vg_metrics *m, const char *add
 	s->m = m;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	/* the server's thread must not take the main loop's signals */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &ss,
-				MHD_OPTION_CONNECTION_LIMIT, 32u, MHD_OPTION_CONNECTION_TIMEOUT,
-				10u, MHD_OPTION_END);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	s->d = start(s, flags, &ss, &l);
 	if (!s->d) {
 		snprintf(err, errlen, "cannot serve metrics on %s (address in use or not local?)",
 			 addr);

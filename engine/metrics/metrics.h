@@ -130,10 +130,30 @@ void vg_metrics_set_heartbeat_timeout(struct vg_metrics *m, unsigned seconds);
 struct vg_metrics_server;
 
 /*
- * Serves m on addr ("127.0.0.1:8765", "[::1]:8765", ":8765" for every
- * address; port 0 picks one). NULL with a message in err on failure.
+ * What one client may hold of the server. Anything that can connect (any
+ * pod, when the port is on the pod network) is an attacker: idle and
+ * slow-loris connections must not starve the kubelet's /healthz probe.
  */
-struct vg_metrics_server *vg_metrics_serve(struct vg_metrics *m, const char *addr, char *err,
+struct vg_metrics_limits {
+	unsigned connections;	     /* open connections at most (all clients) */
+	unsigned per_ip_connections; /* from one address at most; 0 = no per-address cap */
+	unsigned timeout_s;	     /* a connection idle this long is closed */
+};
+
+#define VG_METRICS_CONNECTIONS_DEFAULT 1024u
+#define VG_METRICS_CONNECTIONS_MIN     16u
+#define VG_METRICS_CONNECTIONS_MAX     65536u
+#define VG_METRICS_PER_IP_DEFAULT      0u
+#define VG_METRICS_TIMEOUT_DEFAULT     3u
+#define VG_METRICS_TIMEOUT_MAX	       60u
+
+/*
+ * Serves m on addr ("127.0.0.1:8765", "[::1]:8765", ":8765" for every
+ * address; port 0 picks one) within lim (NULL: the defaults above). NULL
+ * with a message in err on failure.
+ */
+struct vg_metrics_server *vg_metrics_serve(struct vg_metrics *m, const char *addr,
+					   const struct vg_metrics_limits *lim, char *err,
 					   size_t errlen);
 /* The port the server listens on (useful after port 0). */
 uint16_t vg_metrics_server_port(const struct vg_metrics_server *s);

@@ -18,6 +18,14 @@ static json_object *get(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
+/* key's value when it is an array, else NULL: json-c asserts on array calls with anything else */
+static json_object *get_array(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+
+	return json_object_is_type(v, json_type_array) ? v : NULL;
+}
+
 static uint64_t get_u64(json_object *o, const char *key, uint64_t dflt)
 {
 	json_object *v = get(o, key);
@@ -135,13 +143,15 @@ static uint64_t start_on_wall_clock(json_object *o, uint64_t wall_ts)
 /* The header flag `vigil events` lists by this name (exec's exe_upper_layer). */
 static bool has_flag(json_object *o, const char *name)
 {
-	json_object *flags = get(o, "flags");
-	size_t n =
-		json_object_is_type(flags, json_type_array) ? json_object_array_length(flags) : 0;
+	json_object *flags = get_array(o, "flags");
+	size_t n = flags ? json_object_array_length(flags) : 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(json_object_get_string(json_object_array_get_idx(flags, i)), name))
+	for (size_t i = 0; i < n; i++) {
+		const char *f = json_object_get_string(json_object_array_get_idx(flags, i));
+
+		if (f && !strcmp(f, name)) /* a null in the array has no string */
 			return true;
+	}
 	return false;
 }
 
@@ -247,7 +257,7 @@ static int encode_syscall(struct vg_record_buf *rec, json_object *o, struct vg_e
 {
 	struct vg_syscall_body *b = (void *)(rec->data + sizeof(*h));
 	const char *name = json_object_get_string(get(o, "syscall"));
-	json_object *args = get(o, "sc_args"), *v;
+	json_object *args = get_array(o, "sc_args"), *v;
 	enum vg_syscall id = name ? vg_syscall_by_name(name) : VG_SC_NONE;
 
 	if (id == VG_SC_NONE) {
@@ -279,7 +289,7 @@ static int encode_syscall(struct vg_record_buf *rec, json_object *o, struct vg_e
 		encode_sock(rec, v);
 	if ((v = get(o, "sockaddr")))
 		encode_sockaddr(rec, v);
-	if ((v = get(o, "fds")) && json_object_array_length(v) == 2) {
+	if ((v = get_array(o, "fds")) && json_object_array_length(v) == 2) {
 		int fds[2] = {json_object_get_int(json_object_array_get_idx(v, 0)),
 			      json_object_get_int(json_object_array_get_idx(v, 1))};
 

@@ -276,12 +276,15 @@ int main(int argc, char **argv)
 		return 1;
 	if (metrics_addr) {
 		char e[256];
+		const struct vg_metrics_limits lim = {cfg.metrics_connection_limit,
+						      cfg.metrics_per_ip_connection_limit,
+						      cfg.metrics_connection_timeout};
 
 		m = vg_metrics_new();
 		if (!m || vg_outputs_register_metrics(outs, m) != 0)
 			return 1;
 		vg_metrics_set_version(m, "0.1.0-test");
-		srv = vg_metrics_serve(m, metrics_addr, e, sizeof(e));
+		srv = vg_metrics_serve(m, metrics_addr, &lim, e, sizeof(e));
 		if (!srv) {
 			fprintf(stderr, "vigil: %s\n", e);
 			return 1;

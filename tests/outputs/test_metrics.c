@@ -164,9 +164,9 @@ static void test_endpoint(void **state)
 	vg_metrics_set_version(m, "0.1.0");
 	assert_int_equal(vg_metrics_add_collector(m, collect, &drops), 0);
 	vg_metric_add(vg_metrics_counter(m, "vigil_events_total", "Events.", "type=\"exec\""), 3);
-	assert_null(vg_metrics_serve(m, "nonsense", err, sizeof(err)));
+	assert_null(vg_metrics_serve(m, "nonsense", NULL, err, sizeof(err)));
 	assert_non_null(strstr(err, "HOST:PORT"));
-	s = vg_metrics_serve(m, "127.0.0.1:0", err, sizeof(err));
+	s = vg_metrics_serve(m, "127.0.0.1:0", NULL, err, sizeof(err));
 	assert_non_null(s);
 	port = vg_metrics_server_port(s);
 	assert_int_not_equal(port, 0);
@@ -203,7 +203,7 @@ static void test_endpoint(void **state)
 		char addr[32];
 
 		snprintf(addr, sizeof(addr), "127.0.0.1:%u", port);
-		assert_null(vg_metrics_serve(m, addr, err, sizeof(err)));
+		assert_null(vg_metrics_serve(m, addr, NULL, err, sizeof(err)));
 		assert_non_null(strstr(err, addr));
 	}
 	vg_metrics_server_stop(s);

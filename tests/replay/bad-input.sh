@@ -21,6 +21,18 @@ check "a broken line is named by file:line" grep -q "mixed.jsonl:4: not a JSON o
 check "an unknown type is named by file:line" grep -q "mixed.jsonl:5: no known \"type\"" "$work/err"
 check "good lines around them still alert" [ "$(grep -c '"rule"' "$work/out")" -eq 5 ]
 
+# wrong JSON types where arrays belong (found by fuzz_replay_json: json-c asserts on them)
+{
+	head -n 3 "$fixture"
+	echo '{"type":"syscall","pid":1,"time":"2026-11-22T08:00:00Z","syscall":"connect","sc_args":5,"fds":{"a":1}}'
+	echo '{"type":"exec","pid":2,"time":"2026-11-22T08:00:00Z","flags":[null,7],"args":"sh"}'
+	tail -n +4 "$fixture"
+} >"$work/types.jsonl"
+"$vigil" replay -r "$rules" "$work/types.jsonl" >"$work/out" 2>"$work/err"
+rc=$?
+check "wrong types do not kill replay (exit $rc)" [ "$rc" -lt 128 ]
+check "good lines around them still alert" [ "$(grep -c '"rule"' "$work/out")" -eq 5 ]
+
 printf 'VIGILCAP\x01\x00\x00\x00' >"$work/short.bin"
 "$vigil" replay -r "$rules" "$work/short.bin" >"$work/out" 2>"$work/err"
 rc=$?
