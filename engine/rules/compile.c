@@ -474,7 +474,7 @@ static bool within_bounds(struct cctx *c, const struct xsize *x, const struct vg
 {
 	const struct vg_cond_src *at = x->where ? x->where->src : src;
 	uint32_t pos = x->where ? x->where->pos : 0;
-	char chain[400] = "", via[420] = "";
+	char chain[400] = "", via[sizeof(chain) + 32] = "";
 
 	if (x->via) {
 		chain_text(c->rs, x->via, chain, sizeof(chain));
