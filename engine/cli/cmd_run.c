@@ -17,6 +17,7 @@
 #include "cli/file_trust.h"
 #include "cli/drop_watch.h"
 #include "cli/enforcement.h"
+#include "cli/falco_flags.h"
 #include "cli/engine_metrics.h"
 #include "cli/kernel_apply.h"
 #include "cli/reload.h"
@@ -647,9 +648,11 @@ static int run(struct run_opts *o)
 	bool wanted[VG_SC__MAX];
 	int ret = 1, seeded;
 
-	if (vg_host_check_privileges() || vg_host_check_btf())
+	/* Falco's --dry-run needs no kernel: neither privileges nor BTF */
+	if (!vg_falco.dry_run && (vg_host_check_privileges() || vg_host_check_btf()))
 		return 1;
-	vg_host_mount_pseudo_fs(true);
+	if (!vg_falco.dry_run)
+		vg_host_mount_pseudo_fs(true);
 	vg_libbpf_log_init(o->verbose);
 	if (!o->events && !o->capture_path) {
 		/* the config sizes the ring buffer and the process table: load it first */
@@ -712,6 +715,11 @@ static int run(struct run_opts *o)
 		pl.sink = vg_sink_alerts;
 		pl.sink_ctx = &alerter;
 	}
+	if (vg_falco.dry_run) {
+		fprintf(stderr, "vigil: dry run: configuration and rules loaded, not capturing\n");
+		ret = 0;
+		goto out;
+	}
 	pl.containers = vg_containers_new(&(struct vg_containers_opts){0});
 	if (!pl.containers)
 		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
@@ -738,6 +746,11 @@ static int run(struct run_opts *o)
 		goto out;
 	}
 	lv.rb = rb;
+	/* Falco's -M SECONDS: stop as on SIGTERM (armed before seccomp confines us) */
+	if (vg_falco.duration) {
+		signal(SIGALRM, on_stop);
+		alarm(vg_falco.duration);
+	}
 	if (rules)
 		live_for_loop = &lv;
 	if (confine(o, &ops) != 0)

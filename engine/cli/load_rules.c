@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/falco_flags.h"
 #include "cli/file_trust.h"
 #include "config/config.h"
 #include "rules/loader.h"
@@ -54,6 +55,10 @@ static size_t apply_selection(struct vg_ruleset *rs, const struct vg_config *cfg
 		const char *const *tags = vg_rule_tags(r, &ntags);
 		bool want = vg_config_rule_enabled(cfg, vg_rule_name(r), (int)vg_rule_priority(r),
 						   tags, ntags, vg_rule_enabled(r));
+
+		/* Falco's -D/-T/-t after the config; the minimum priority still holds */
+		want = vg_falco_rule_enabled(vg_rule_name(r), tags, ntags, want) &&
+		       (int)vg_rule_priority(r) <= cfg->priority;
 
 		if (want != vg_rule_enabled(r)) {
 			vg_ruleset_enable(rs, vg_rule_name(r), want);
