@@ -32,13 +32,16 @@ struct scan {
 	const char *validate[MAX_ARGS], *rules[MAX_ARGS], *config, *show_rule, *list_src;
 	char *overrides[MAX_ARGS];
 	int nvalidate, nrules, noverrides;
-	bool help, version, list_rules, list_fields, list_plugins, unbuffered;
+	bool help, version, list_rules, list_fields, list_plugins, unbuffered, support;
 };
 
 /* vigil run's options that take a value: their value is never read as a flag. */
 static const char *const run_valued[] = {
-	"-r", "-w", "-c", "-o", "--rules", "--write", "--config", "--option", "--ringbuf-size",
-	"--max-procs", "--enforce", "--enforce-tier", "--hook-tier", "--env", NULL,
+	"-r",	       "-w",	    "-c",
+	"-o",	       "--rules",   "--write",
+	"--config",    "--option",  "--ringbuf-size",
+	"--max-procs", "--enforce", "--enforce-tier",
+	"--hook-tier", "--env",	    NULL,
 };
 
 static bool in(const char *a, const char *const *set)
@@ -134,8 +137,8 @@ static int take_valued(struct scan *s, int argc, char **argv, int *i)
 		unsigned long n = strtoul(v, &end, 10);
 
 		if (!*v || *end || *v == '-' || n > 31536000) {
-			fprintf(stderr, "vigil: -M: '%s' is not a number of seconds (0 to 31536000)\n",
-				v);
+			fprintf(stderr,
+				"vigil: -M: '%s' is not a number of seconds (0 to 31536000)\n", v);
 			return -1;
 		}
 		f->duration = (unsigned)n;
@@ -162,6 +165,8 @@ static bool take_plain(struct scan *s, int argc, char **argv, int *i)
 		s->version = true;
 	else if (!strcmp(a, "-L"))
 		s->list_rules = true;
+	else if (!strcmp(a, "--support"))
+		s->support = true;
 	else if (!strcmp(a, "--list-plugins"))
 		s->list_plugins = true;
 	else if (!strcmp(a, "--dry-run"))
@@ -230,6 +235,7 @@ static void falco_help(FILE *f)
 		"  -l RULE               show one loaded rule's name and description\n"
 		"  --list [syscall]      list the fields rules can use (vigil fields)\n"
 		"  --list-plugins        vigil loads no plugins: says so\n"
+		"  --support             versions, uname, config and rules files' SHA-256 (JSON)\n"
 		"  --dry-run             load config and rules, set up, exit without capturing\n"
 		"  -M SECONDS            stop after SECONDS, as on SIGTERM\n"
 		"  -D SUBSTRING          disable the rules whose name contains SUBSTRING\n"
@@ -292,31 +298,54 @@ static void print_rule(const struct vg_rule *r)
 	       vg_rule_enabled(r) ? "yes" : "no", len, d);
 }
 
-/* -L and -l: the rules `vigil run` would load, with the config and -D/-T/-t applied. */
-static int list_rules(const struct scan *s)
+/* The config and the rules paths `vigil run` would use; 0, or 1 after a message. */
+static int load_cfg_paths(const struct scan *s, struct vg_config *cfg, const char **paths, int *n)
 {
-	struct vg_config cfg;
 	struct vg_config_err err;
 	struct vg_reload_src src = {
 		.cli_rules = s->rules,
 		.ncli_rules = s->nrules,
 		.fallback_rules = VIGIL_DEFAULT_RULES,
 	};
+
+	if (vg_config_load(cfg, s->config ? s->config : VG_CONFIG_DEFAULT_PATH,
+			   (char *const *)s->overrides, (size_t)s->noverrides, &err) != 0) {
+		fprintf(stderr, "vigil: %s\n", err.text);
+		return 1;
+	}
+	if (!(*n = vg_reload_rule_paths(&src, cfg, paths))) {
+		fprintf(stderr, "vigil: no rules: give -r FILE|DIR or rules_files\n");
+		vg_config_free(cfg);
+		return 1;
+	}
+	return 0;
+}
+
+static int support(const struct scan *s)
+{
+	struct vg_config cfg;
+	const char *paths[VG_RELOAD_MAX_PATHS];
+	int n, ret;
+
+	if (load_cfg_paths(s, &cfg, paths, &n))
+		return 1;
+	ret = vg_falco_support(VIGIL_VERSION_STRING, s->config ? s->config : VG_CONFIG_DEFAULT_PATH,
+			       paths, n);
+	vg_config_free(&cfg);
+	return ret;
+}
+
+/* -L and -l: the rules `vigil run` would load, with the config and -D/-T/-t applied. */
+static int list_rules(const struct scan *s)
+{
+	struct vg_config cfg;
 	const char *paths[VG_RELOAD_MAX_PATHS];
 	struct vg_ruleset *rs;
 	int n, ret = 0;
 	bool found = false;
 
-	if (vg_config_load(&cfg, s->config ? s->config : VG_CONFIG_DEFAULT_PATH,
-			   (char *const *)s->overrides, (size_t)s->noverrides, &err) != 0) {
-		fprintf(stderr, "vigil: %s\n", err.text);
+	if (load_cfg_paths(s, &cfg, paths, &n))
 		return 1;
-	}
-	if (!(n = vg_reload_rule_paths(&src, &cfg, paths))) {
-		fprintf(stderr, "vigil: no rules: give -r FILE|DIR or rules_files\n");
-		vg_config_free(&cfg);
-		return 1;
-	}
 	if (!(rs = vg_cli_load_rules_cfg(paths, n, &cfg, NULL, 0))) {
 		vg_config_free(&cfg);
 		return 1;
@@ -353,6 +382,8 @@ static int dispatch(struct scan *s, void (*usage)(FILE *))
 		setvbuf(stdout, NULL, _IONBF, 0);
 	if (s->version)
 		return print_version();
+	if (s->support)
+		return support(s);
 	if (s->list_plugins) {
 		printf("vigil loads no plugins: 0 plugins loaded (the syscall source is built "
 		       "in)\n");

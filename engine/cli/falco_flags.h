@@ -16,8 +16,8 @@
 
 /* What the Falco flags ask of `vigil run` and of every rules load. */
 struct vg_falco_run {
-	bool dry_run;		/* --dry-run: load and set up, do not capture */
-	unsigned duration;	/* -M SECONDS: stop after this long (0: never) */
+	bool dry_run;				   /* --dry-run: load and set up, do not capture */
+	unsigned duration;			   /* -M SECONDS: stop after this long (0: never) */
 	const char *disable_sub[VG_FALCO_MAX_SEL]; /* -D: name contains */
 	const char *disable_tag[VG_FALCO_MAX_SEL]; /* -T */
 	const char *enable_tag[VG_FALCO_MAX_SEL];  /* -t: only these stay on */
@@ -31,6 +31,10 @@ extern struct vg_falco_run vg_falco;
  * runs `vigil run` with the rest. usage prints vigil's command list.
  */
 int vg_falco_main(int argc, char **argv, void (*usage)(FILE *));
+
+/* --support: versions, uname, the config and rules files with their SHA-256, as JSON. */
+int vg_falco_support(const char *version, const char *config_path, const char *const *rules,
+		     int nrules);
 
 /* A rule's state after -D, -T and -t, in Falco's order, from the config's want. */
 bool vg_falco_rule_enabled(const char *name, const char *const *tags, size_t ntags, bool want);

@@ -92,6 +92,18 @@ check "-p is refused" 1 "-p (append to rule outputs) is not supported" \
 check "an unknown flag is a usage error" 2 "unrecognized option '--no-such-flag'" \
 	"$vigil" --no-such-flag
 
+check "--support is JSON with the rules file's SHA-256" 0 "$(sha256sum <"$rules" | cut -d' ' -f1)" \
+	"$vigil" --support -r "$rules"
+check "--support names the config" 0 '"name":"/etc/vigil/vigil.yaml"' "$vigil" --support -r "$rules"
+if out=$("$vigil" --support -r "$(dirname "$rules")") && python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$out"; then
+	echo "ok: --support over a directory is valid JSON"
+	passed=$((passed + 1))
+else
+	echo "FAIL: --support over a directory is not valid JSON:"
+	echo "$out" | head -20 | sed 's/^/    /'
+	failures=$((failures + 1))
+fi
+
 nc="Netcat Reverse Shell Arguments" tmpx="Execution from Temporary Directory"
 expect_state "-L without selection: enabled" yes "$nc" -r "$rules"
 expect_state "-D substring disables" no "$nc" -r "$rules" -D "Reverse Shell"
@@ -106,6 +118,8 @@ if [ -n "$falco_dir" ] && [ -r "$falco_dir/falco_rules.yaml" ]; then
 	fr=$falco_dir/falco_rules.yaml
 	check "Falco's rules: -V" 0 "0 errors" "$vigil" -V "$fr"
 	check "Falco's rules: -L" 0 "Rule: Terminal shell in container" "$vigil" -L -r "$fr"
+	check "Falco's rules: --support hash" 0 "$(sha256sum <"$fr" | cut -d' ' -f1)" \
+		"$vigil" --support -r "$fr"
 	check "Falco's rules: --dry-run" 0 "dry run" "$vigil" --dry-run -o metrics.enabled=false -r "$fr"
 	expect_state "Falco's rules: -T maturity_stable" no "Terminal shell in container" \
 		-r "$fr" -T maturity_stable
