@@ -536,7 +536,8 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 	vg_metrics_set_version(ops->metrics, VIGIL_VERSION_STRING);
 	/* a loop stuck for 30 s makes /healthz fail: the liveness probe restarts vigil */
 	vg_metrics_set_heartbeat_timeout(ops->metrics, 30);
-	if (ops->cfg.metrics_enabled) {
+	/* as Falco skips its web server in --dry-run: nothing binds a port */
+	if (ops->cfg.metrics_enabled && !vg_falco.dry_run) {
 		char e[256];
 		const struct vg_metrics_limits lim = {ops->cfg.metrics_connection_limit,
 						      ops->cfg.metrics_per_ip_connection_limit,

@@ -82,6 +82,9 @@ check "--list other source exits 1" 1 "no event source 'k8saudit'" "$vigil" --li
 check "--list-plugins" 0 "no plugins" "$vigil" --list-plugins
 # metrics off (-o): the default port may be taken by a vigil running beside this test
 check "--dry-run" 0 "dry run: configuration and rules loaded" "$vigil" --dry-run -o metrics.enabled=false -r "$rules"
+# port 1 is privileged: as nobody, only a dry run that binds nothing can succeed
+check "--dry-run binds no metrics port" 0 "dry run" \
+	"$vigil" --dry-run -o metrics.listen_address=127.0.0.1:1 -r "$rules"
 check "--dry-run with -A -U" 0 "dry run" "$vigil" -A -U --dry-run -o metrics.enabled=false -r "$rules"
 check "--dry-run with bad rules exits 1" 1 "error" "$vigil" --dry-run -o metrics.enabled=false -r "$tmp/bad.yaml"
 check "-T with -t exits 1" 1 "-T and -t cannot" "$vigil" -T a -t b -L -r "$rules"
