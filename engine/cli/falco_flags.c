@@ -108,6 +108,20 @@ static void note_run_option(struct scan *s, const char *a, const char *v)
 		s->overrides[s->noverrides++] = (char *)v;
 }
 
+#define PC_FIELDS                                                                                  \
+	"container_id=%container.id container_image=%container.image.repository "                  \
+	"container_image_tag=%container.image.tag container_name=%container.name"
+
+/* -p's value: Falco's shortcuts -pc and -pk for container and Kubernetes details. */
+static const char *print_format(const char *v)
+{
+	if (!strcmp(v, "c") || !strcmp(v, "container"))
+		return PC_FIELDS;
+	if (!strcmp(v, "k") || !strcmp(v, "kubernetes"))
+		return PC_FIELDS " k8s_ns=%k8s.ns.name k8s_pod_name=%k8s.pod.name";
+	return v;
+}
+
 /* One of Falco's valued flags: 1 taken, 0 not this flag, -1 error (exit 1). */
 static int take_valued(struct scan *s, int argc, char **argv, int *i)
 {
@@ -147,10 +161,7 @@ static int take_valued(struct scan *s, int argc, char **argv, int *i)
 	case 'T': return add_sel(f->disable_tag, &f->ndisable_tag, v, "-T") ? -1 : 1;
 	case 't': return add_sel(f->enable_tag, &f->nenable_tag, v, "-t") ? -1 : 1;
 	case 'D': return add_sel(f->disable_sub, &f->ndisable_sub, v, "-D") ? -1 : 1;
-	default:
-		fprintf(stderr, "vigil: -p (append to rule outputs) is not supported; use the "
-				"rules' output fields or the config's outputs instead\n");
-		return -1;
+	default: f->append_output = print_format(v); return 1;
 	}
 }
 
@@ -244,7 +255,8 @@ static void falco_help(FILE *f)
 		"  -A                    accepted: vigil drops no event type by default, so every\n"
 		"                        event a rule needs is already captured\n"
 		"  -U, --unbuffered      write stdout unbuffered\n"
-		"  -p FORMAT             not supported (exit 1)\n");
+		"  -p FORMAT             append FORMAT to every rule's output (-pc: container,\n"
+		"                        -pk: container and Kubernetes details)\n");
 }
 
 static int print_version(void)
@@ -287,15 +299,23 @@ static int list_fields(const struct scan *s)
 	return vg_cmd_fields(1, av) ? 1 : 0;
 }
 
+/* Text without its trailing whitespace: YAML's folded text ends in a newline. */
+static int trimmed(const char *s)
+{
+	int len = s ? (int)strlen(s) : 0;
+
+	while (len > 0 && strchr(" \t\r\n", s[len - 1]))
+		len--;
+	return len;
+}
+
 static void print_rule(const struct vg_rule *r)
 {
 	const char *d = vg_rule_desc(r) ? vg_rule_desc(r) : "";
-	int len = (int)strlen(d);
+	const char *o = vg_rule_output_format(r) ? vg_rule_output_format(r) : "";
 
-	while (len > 0 && (d[len - 1] == '\n' || d[len - 1] == ' '))
-		len--; /* YAML's folded text ends in a newline */
-	printf("Rule: %s\nEnabled: %s\nDescription: %.*s\n\n", vg_rule_name(r),
-	       vg_rule_enabled(r) ? "yes" : "no", len, d);
+	printf("Rule: %s\nEnabled: %s\nDescription: %.*s\nOutput: %.*s\n\n", vg_rule_name(r),
+	       vg_rule_enabled(r) ? "yes" : "no", trimmed(d), d, trimmed(o), o);
 }
 
 /* The config and the rules paths `vigil run` would use; 0, or 1 after a message. */

@@ -22,6 +22,7 @@ struct vg_falco_run {
 	const char *disable_tag[VG_FALCO_MAX_SEL]; /* -T */
 	const char *enable_tag[VG_FALCO_MAX_SEL];  /* -t: only these stay on */
 	size_t ndisable_sub, ndisable_tag, nenable_tag;
+	const char *append_output; /* -p: appended to every rule's output */
 };
 
 extern struct vg_falco_run vg_falco;

@@ -90,8 +90,12 @@ check "--dry-run with bad rules exits 1" 1 "error" "$vigil" --dry-run -o metrics
 check "-T with -t exits 1" 1 "-T and -t cannot" "$vigil" -T a -t b -L -r "$rules"
 check "-M without seconds exits 1" 1 "-M needs a value" "$vigil" -M
 check "-M not a number exits 1" 1 "not a number of seconds" "$vigil" -M soon -r "$rules"
-check "-p is refused" 1 "-p (append to rule outputs) is not supported" \
-	"$vigil" -p x --dry-run -o metrics.enabled=false -r "$rules"
+check "-p with an unknown field exits 1" 1 "output appended by -p: invalid field" \
+	"$vigil" -p "x=%no.such" --dry-run -o metrics.enabled=false -r "$rules"
+check "-pc appends container details" 0 "pid=%proc.pid) container_id=%container.id" \
+	"$vigil" -pc -r "$rules" -l "Netcat Reverse Shell Arguments"
+check "-pk appends Kubernetes details" 0 "k8s_pod_name=%k8s.pod.name" \
+	"$vigil" -pk -r "$rules" -l "Netcat Reverse Shell Arguments"
 check "an unknown flag is a usage error" 2 "unrecognized option '--no-such-flag'" \
 	"$vigil" --no-such-flag
 
@@ -131,15 +135,30 @@ else
 fi
 
 if [ "$(id -u)" -eq 0 ]; then
+	# -M 4 with -p: a program run from $tmp (under /tmp) alerts with the appended text
+	cp /bin/true "$tmp/vgff-true"
 	start=$(date +%s)
-	out=$(timeout 30 "$vigil" -M 2 -o metrics.enabled=false -r "$rules" 2>&1 </dev/null)
+	timeout 30 "$vigil" -M 4 -p "pflag=%proc.name" -o metrics.enabled=false -r "$rules" \
+		>"$tmp/m.out" 2>"$tmp/m.err" </dev/null &
+	pid=$!
+	for _ in $(seq 100); do grep -q "ready:" "$tmp/m.err" && break; sleep 0.1; done
+	"$tmp/vgff-true"
+	wait "$pid"
 	rc=$? took=$(($(date +%s) - start))
-	if [ "$rc" -eq 0 ] && [ "$took" -le 10 ] && grep -qF "ready:" <<<"$out"; then
-		echo "ok: -M 2 stops after ${took}s, exit 0"
+	if [ "$rc" -eq 0 ] && [ "$took" -le 10 ] && grep -qF "ready:" "$tmp/m.err"; then
+		echo "ok: -M 4 stops after ${took}s, exit 0"
 		passed=$((passed + 1))
 	else
-		echo "FAIL: -M 2: exit $rc after ${took}s"
-		echo "$out" | tail -5 | sed 's/^/    /'
+		echo "FAIL: -M 4: exit $rc after ${took}s"
+		tail -5 "$tmp/m.err" | sed 's/^/    /'
+		failures=$((failures + 1))
+	fi
+	if grep -q "Program executed from a temporary directory.* pflag=vgff-true" "$tmp/m.out"; then
+		echo "ok: -p appends to the alert's output"
+		passed=$((passed + 1))
+	else
+		echo "FAIL: -p: no alert with 'pflag=vgff-true' in:"
+		head -5 "$tmp/m.out" | sed 's/^/    /'
 		failures=$((failures + 1))
 	fi
 else
