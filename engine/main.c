@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/falco_flags.h"
 
 struct command {
 	const char *name;
@@ -33,14 +34,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-			usage(stdout);
-			return 0;
-		}
-		argv[0] = "run";
-		return vg_cmd_run(argc, argv);
-	}
+	/* no command: `vigil run`, with Falco's flags understood (cli/falco_flags.c) */
+	if (argc < 2 || argv[1][0] == '-')
+		return vg_falco_main(argc, argv, usage);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);

@@ -17,6 +17,7 @@
 #include "cli/file_trust.h"
 #include "cli/drop_watch.h"
 #include "cli/enforcement.h"
+#include "cli/falco_flags.h"
 #include "cli/engine_metrics.h"
 #include "cli/kernel_apply.h"
 #include "cli/reload.h"
@@ -535,7 +536,8 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 	vg_metrics_set_version(ops->metrics, VIGIL_VERSION_STRING);
 	/* a loop stuck for 30 s makes /healthz fail: the liveness probe restarts vigil */
 	vg_metrics_set_heartbeat_timeout(ops->metrics, 30);
-	if (ops->cfg.metrics_enabled) {
+	/* as Falco skips its web server in --dry-run: nothing binds a port */
+	if (ops->cfg.metrics_enabled && !vg_falco.dry_run) {
 		char e[256];
 		const struct vg_metrics_limits lim = {ops->cfg.metrics_connection_limit,
 						      ops->cfg.metrics_per_ip_connection_limit,
@@ -647,9 +649,11 @@ static int run(struct run_opts *o)
 	bool wanted[VG_SC__MAX];
 	int ret = 1, seeded;
 
-	if (vg_host_check_privileges() || vg_host_check_btf())
+	/* Falco's --dry-run needs no kernel: neither privileges nor BTF */
+	if (!vg_falco.dry_run && (vg_host_check_privileges() || vg_host_check_btf()))
 		return 1;
-	vg_host_mount_pseudo_fs(true);
+	if (!vg_falco.dry_run)
+		vg_host_mount_pseudo_fs(true);
 	vg_libbpf_log_init(o->verbose);
 	if (!o->events && !o->capture_path) {
 		/* the config sizes the ring buffer and the process table: load it first */
@@ -712,6 +716,11 @@ static int run(struct run_opts *o)
 		pl.sink = vg_sink_alerts;
 		pl.sink_ctx = &alerter;
 	}
+	if (vg_falco.dry_run) {
+		fprintf(stderr, "vigil: dry run: configuration and rules loaded, not capturing\n");
+		ret = 0;
+		goto out;
+	}
 	pl.containers = vg_containers_new(&(struct vg_containers_opts){0});
 	if (!pl.containers)
 		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
@@ -738,6 +747,11 @@ static int run(struct run_opts *o)
 		goto out;
 	}
 	lv.rb = rb;
+	/* Falco's -M SECONDS: stop as on SIGTERM (armed before seccomp confines us) */
+	if (vg_falco.duration) {
+		signal(SIGALRM, on_stop);
+		alarm(vg_falco.duration);
+	}
 	if (rules)
 		live_for_loop = &lv;
 	if (confine(o, &ops) != 0)

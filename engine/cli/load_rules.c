@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/falco_flags.h"
 #include "cli/file_trust.h"
 #include "config/config.h"
 #include "rules/loader.h"
@@ -55,6 +56,10 @@ static size_t apply_selection(struct vg_ruleset *rs, const struct vg_config *cfg
 		bool want = vg_config_rule_enabled(cfg, vg_rule_name(r), (int)vg_rule_priority(r),
 						   tags, ntags, vg_rule_enabled(r));
 
+		/* Falco's -D/-T/-t after the config; the minimum priority still holds */
+		want = vg_falco_rule_enabled(vg_rule_name(r), tags, ntags, want) &&
+		       (int)vg_rule_priority(r) <= cfg->priority;
+
 		if (want != vg_rule_enabled(r)) {
 			vg_ruleset_enable(rs, vg_rule_name(r), want);
 			changed++;
@@ -68,6 +73,7 @@ struct vg_ruleset *vg_cli_load_rules_cfg(const char *const *paths, int n,
 {
 	struct vg_ruleset_opts opts = {
 		.match_all = cfg && cfg->rule_matching == VG_RULE_MATCHING_ALL,
+		.append_output = vg_falco.append_output,
 	};
 	struct vg_ruleset *rs = vg_ruleset_new(&opts);
 	const struct vg_diag *d;

@@ -1502,6 +1502,27 @@ static char *rule_text(struct vg_rule_item *it, struct vg_textmap *map, bool *ba
 	return vg_sb_take(&b);
 }
 
+/* Falco's -p: the text joins the rule's own output after a space, as Falco's does. */
+static bool append_output(const struct vg_ruleset *rs, struct vg_rule *r, size_t *own)
+{
+	char *s;
+	int len;
+
+	*own = strlen(r->output);
+	if (!rs->opts.append_output || !*rs->opts.append_output)
+		return true;
+	/* a folded YAML output (`output: >`) ends in a newline: join on one line */
+	len = (int)*own;
+	while (len > 0 && strchr(" \t\r\n", r->output[len - 1]))
+		len--;
+	*own = (size_t)len;
+	if (asprintf(&s, "%.*s %s", len, r->output, rs->opts.append_output) < 0)
+		return false;
+	free(r->output);
+	r->output = s;
+	return true;
+}
+
 static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *it)
 {
 	struct cctx c = {.rs = rs,
@@ -1516,7 +1537,7 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 	bool bad = false;
 	const char *code = "E-OUTPUT";
 	char err[300] = "";
-	size_t epos = 0;
+	size_t epos = 0, own = 0; /* own: the length of the rule's own output text */
 	struct xsize x;
 	char *text;
 
@@ -1555,12 +1576,18 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 			      "(skip-if-unknown-filter)");
 		goto fail;
 	}
-	if (!vg_ofmt_compile(rs, it->output, &r->ofmt, &code, err, sizeof(err), &epos)) {
+	if (!append_output(rs, r, &own))
+		goto fail;
+	if (!vg_ofmt_compile(rs, r->output, &r->ofmt, &code, err, sizeof(err), &epos)) {
 		const char *file;
 		int line, col;
 
 		vg_scalar_linecol(&it->output_loc, &file, &line, &col);
-		if (strcmp(code, "E-UNKNOWN-FIELD") == 0 && it->skip_unknown) {
+		if (epos > own) {
+			/* the error is in what -p appended: say so, at the rule's output */
+			vg_diag_add(&rs->diags, VG_DIAG_ERROR, code, file, line, col, NULL,
+				    "output appended by -p: %s", err);
+		} else if (strcmp(code, "E-UNKNOWN-FIELD") == 0 && it->skip_unknown) {
 			vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNKNOWN-FILTER", file, line,
 				    col, NULL, "rule '%s' skipped: %s in output", it->name, err);
 		} else {
