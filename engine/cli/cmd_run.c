@@ -27,6 +27,7 @@
 #include "kernel/hooks.h"
 #include "kernel/host.h"
 #include "kernel/libbpf_log.h"
+#include "kernel/prefilter.h"
 #include "kernel/probes.h"
 #include "capture/capture.h"
 #include "output/env_policy.h"
@@ -261,6 +262,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'S':
 			o->enforce.self_protect = false;
+			o->enforce.self_protect_set = true;
 			o->self_protect_set = true;
 			break;
 		case 'H':
@@ -512,8 +514,10 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 	/* command-line options win over the file */
 	if (!o->enforce_set)
 		o->enforce.mode = (enum vg_enf_mode)ops->cfg.enforce;
-	if (!o->self_protect_set)
+	if (!o->self_protect_set) {
 		o->enforce.self_protect = ops->cfg.self_protect;
+		o->enforce.self_protect_set = ops->cfg.self_protect_set;
+	}
 	if (!o->ringbuf_set)
 		o->ringbuf_bytes = ops->cfg.ring_buffer_size;
 	if (!o->max_procs_set)
@@ -582,14 +586,33 @@ static int confine(const struct run_opts *o, const struct ops *ops)
 		fprintf(stderr, "vigil: confinement failed (--no-confine runs without it)\n");
 		return -1;
 	}
-	if (!on)
-		fprintf(stderr,
-			"vigil: not confined (%s): every capability kept, no seccomp "
-			"filter\n",
-			o->no_confine ? "--no-confine" : "confine: false");
 	if (getenv("VIGIL_TEST_CONFINE_PROBE"))
 		vg_confine_probe();
 	return 0;
+}
+
+/*
+ * Start-up in one line: what runs, how it is enforced and confined. Warnings
+ * come before it only for what was asked for and cannot be had.
+ */
+static void print_ready(struct run_opts *o, struct vg_probes *probes, const char *rules, int seeded)
+{
+	char enf[160];
+	bool confined = strncmp(vg_confine_summary(), "confined", 8) == 0;
+
+	fprintf(stderr,
+		"vigil: ready: %s%d probes attached (%s); %s; enforcing: %s; %s%s%s%s; "
+		"%d processes seeded from /proc\n",
+		rules, vg_probes_attached(probes), vg_hooks_summary(), vg_prefilter_summary(),
+		vg_enforcement_describe(&o->enforce, enf, sizeof(enf)), vg_confine_summary(),
+		confined ? "" : " (",
+		confined	? ""
+		: o->no_confine ? "--no-confine"
+				: "confine: false",
+		confined ? "" : "): every capability kept, no seccomp filter", seeded);
+	/* from here on a reload says what it enforces and filters */
+	o->enforce.announce = true;
+	vg_prefilter_announce(true);
 }
 
 /* What events and capture write of an environment, and the config's patterns for it. */
@@ -647,13 +670,14 @@ static int run(struct run_opts *o)
 	struct vg_capture_sink *capsink = NULL;
 	struct env_out envp = {0};
 	bool wanted[VG_SC__MAX];
+	char what[160] = "";
 	int ret = 1, seeded;
 
 	/* Falco's --dry-run needs no kernel: neither privileges nor BTF */
 	if (!vg_falco.dry_run && (vg_host_check_privileges() || vg_host_check_btf()))
 		return 1;
 	if (!vg_falco.dry_run)
-		vg_host_mount_pseudo_fs(true);
+		vg_host_mount_pseudo_fs(o->verbose); /* a failure is said either way */
 	vg_libbpf_log_init(o->verbose);
 	if (!o->events && !o->capture_path) {
 		/* the config sizes the ring buffer and the process table: load it first */
@@ -709,9 +733,10 @@ static int run(struct run_opts *o)
 		alerter.outs = ops.outs;
 		alerter.rl = ops.rl;
 		ops_for_loop = &ops;
-		fprintf(stderr, "vigil: %zu rules loaded (%zu enabled), capturing %d syscalls\n",
-			vg_ruleset_rule_count(rules), vg_cli_rules_enabled(rules),
-			vg_interest_from_rules(rules, wanted));
+		snprintf(what, sizeof(what),
+			 "%zu rules loaded (%zu enabled), capturing %d syscalls; ",
+			 vg_ruleset_rule_count(rules), vg_cli_rules_enabled(rules),
+			 vg_interest_from_rules(rules, wanted));
 		popts.syscalls = wanted;
 		pl.sink = vg_sink_alerts;
 		pl.sink_ctx = &alerter;
@@ -756,8 +781,7 @@ static int run(struct run_opts *o)
 		live_for_loop = &lv;
 	if (confine(o, &ops) != 0)
 		goto out;
-	fprintf(stderr, "vigil: ready: %d probes attached, %d processes seeded from /proc\n",
-		vg_probes_attached(probes), seeded);
+	print_ready(o, probes, what, seeded);
 	ret = consume(rb, probes, &pl);
 	print_counters(probes, &pl);
 out:

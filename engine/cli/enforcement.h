@@ -8,6 +8,7 @@
 #define VIGIL_CLI_ENFORCEMENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "vigil/enforce.h"
 
@@ -20,6 +21,8 @@ struct vg_enforcement {
 	enum vg_enf_mode mode; /* global: caps every rule's own */
 	bool force_signal;     /* the signal tier even where BPF LSM is active */
 	bool self_protect;     /* where BPF LSM is active */
+	bool self_protect_set; /* asked for in the config or on the command line, not a default */
+	bool announce; /* say what is enforced on each start: set after the first (reloads) */
 	struct vg_enf_policy *policy;
 	struct vg_enforcer *enforcer;
 };
@@ -35,5 +38,7 @@ int vg_enforcement_compile(const struct vg_enforcement *e, struct vg_ruleset *rs
 int vg_enforcement_start(struct vg_enforcement *e, struct vg_enf_policy *p,
 			 struct vg_probes *probes);
 void vg_enforcement_stop(struct vg_enforcement *e);
+/* "off", or "N rule(s), tier T, mode M[, self-protection on]", for the start-up summary. */
+const char *vg_enforcement_describe(const struct vg_enforcement *e, char *buf, size_t len);
 
 #endif

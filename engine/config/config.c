@@ -1011,6 +1011,9 @@ static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 	case F_BOOL:
 		if (parse_bool(ld, n, dst))
 			return -1;
+		/* asked for, not a default: a warning at start if it cannot be had */
+		if (dst == &ld->cfg->self_protect)
+			ld->cfg->self_protect_set = true;
 		if (f->aux) {
 			/* an output's "enabled": remembered to place later errors */
 			ld->enabled_seen[f->aux - 1] = true;

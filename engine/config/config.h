@@ -53,6 +53,7 @@ struct vg_config {
 	enum vg_rule_matching rule_matching;
 	int enforce;		   /* enum vg_enf_mode: off, audit, on */
 	bool self_protect;	   /* where BPF LSM is active */
+	bool self_protect_set;	   /* self_protect given in the file or -o, not the default */
 	bool confine;		   /* drop capabilities, NoNewPrivs, seccomp after start-up */
 	uint64_t ring_buffer_size; /* bytes, a power of two */
 	uint32_t process_table_size;

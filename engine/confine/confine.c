@@ -41,6 +41,9 @@ uint64_t vg_confine_kept_caps(void)
 	return keep;
 }
 
+/* What vg_confine_apply did, for the start-up summary. */
+static char summary[640] = "not confined";
+
 int vg_confine_apply(void)
 {
 	uint64_t keep = vg_confine_kept_caps();
@@ -56,11 +59,16 @@ int vg_confine_apply(void)
 	nsys = vg_confine_seccomp();
 	if (nsys < 0)
 		return -1;
-	fprintf(stderr,
-		"vigil: confined: capabilities kept %s; NoNewPrivs; seccomp filter on "
-		"(%d system calls allowed, others fail with EPERM)\n",
-		vg_confine_caps_names(keep, names, sizeof(names)), nsys);
+	snprintf(summary, sizeof(summary),
+		 "confined: capabilities kept %s; NoNewPrivs; seccomp filter on "
+		 "(%d system calls allowed, others fail with EPERM)",
+		 vg_confine_caps_names(keep, names, sizeof(names)), nsys);
 	return 0;
+}
+
+const char *vg_confine_summary(void)
+{
+	return summary;
 }
 
 static void probe_say(const char *where, const char *call, int e)

@@ -23,11 +23,13 @@ const char *vg_confine_caps_names(uint64_t mask, char *buf, size_t cap);
 
 /*
  * Drops capabilities in every thread, sets NoNewPrivs and installs the
- * seccomp filter. Says in one line on stderr what was kept. 0, or -1 after
+ * seccomp filter; vg_confine_summary then says what was kept. 0, or -1 after
  * a message naming what failed (vigil then stops: it never runs half
  * confined without saying so).
  */
 int vg_confine_apply(void);
+/* "confined: capabilities kept ...; NoNewPrivs; seccomp filter on (...)" once applied. */
+const char *vg_confine_summary(void);
 
 /*
  * Test hook (VIGIL_TEST_CONFINE_PROBE=1): attempts execve() of a missing

@@ -17,6 +17,7 @@
 struct vg_enforcer {
 	struct enforce_bpf *skel;
 	enum vg_enf_tier tier;
+	int lsm_err; /* errno of the LSM tier's failure before the signal fallback */
 };
 
 /* BPF LSM programs run only when "bpf" is in the kernel's active LSM list. */
@@ -167,11 +168,9 @@ int vg_enforcer_start(const struct vg_enf_policy *p, const struct vg_enforcer_op
 		return -ENOMEM;
 	err = load(e, p, o, lsm);
 	if (err && lsm) {
-		fprintf(stderr,
-			"vigil: BPF LSM is active but the LSM enforcement hooks failed to "
-			"load (%s); enforcing with signals instead\n",
-			strerror(-err));
-		vg_libbpf_log_print_tail(6);
+		/* not fatal: the caller says so once, and only if it matters (-v shows libbpf's
+		 * lines) */
+		e->lsm_err = -err;
 		enforce_bpf__destroy(e->skel);
 		e->skel = NULL;
 		err = load(e, p, o, false);
@@ -198,4 +197,9 @@ void vg_enforcer_stop(struct vg_enforcer *e)
 enum vg_enf_tier vg_enforcer_tier(const struct vg_enforcer *e)
 {
 	return e->tier;
+}
+
+int vg_enforcer_lsm_error(const struct vg_enforcer *e)
+{
+	return e->lsm_err;
 }

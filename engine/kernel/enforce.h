@@ -28,6 +28,8 @@ int vg_enforcer_start(const struct vg_enf_policy *p, const struct vg_enforcer_op
 		      struct vg_enforcer **out);
 void vg_enforcer_stop(struct vg_enforcer *e);
 enum vg_enf_tier vg_enforcer_tier(const struct vg_enforcer *e);
+/* The errno with which the LSM tier failed before falling back to signals; 0 if it did not. */
+int vg_enforcer_lsm_error(const struct vg_enforcer *e);
 
 /* "bpf" is in /sys/kernel/security/lsm: the LSM tier may load. */
 bool vg_enforcer_lsm_possible(void);

@@ -107,6 +107,14 @@ static void attach_best(struct vg_hooks *h, const struct vg_hooks_opts *o, char 
 	}
 }
 
+/* What the last vg_hooks_start attached, for the start-up summary. */
+static char summary[96] = "no commit_creds hook";
+
+const char *vg_hooks_summary(void)
+{
+	return summary;
+}
+
 int vg_hooks_start(const struct vg_hooks_opts *o, struct vg_hooks **out)
 {
 	struct vg_hooks *h = calloc(1, sizeof(*h));
@@ -117,15 +125,19 @@ int vg_hooks_start(const struct vg_hooks_opts *o, struct vg_hooks **out)
 		return -ENOMEM;
 	attach_best(h, o, why, sizeof(why));
 	if (!h->skel) {
-		fprintf(stderr,
-			"vigil: credential changes: no commit_creds hook (%s); set*id and capset "
-			"come from the syscall tracepoints\n",
-			why);
+		snprintf(summary, sizeof(summary),
+			 "credential changes from the syscall tracepoints");
+		/* asked for a flavour that is not there: say why; otherwise the summary will do */
+		if (o->mode == VG_HOOKS_KPROBE)
+			fprintf(stderr,
+				"vigil: credential changes: no commit_creds hook (%s); set*id and "
+				"capset come from the syscall tracepoints\n",
+				why);
 		free(h);
 		return 0;
 	}
-	fprintf(stderr, "vigil: credential changes: %s on commit_creds%s%s%s\n",
-		vg_hook_flavour_name(h->flavour), why[0] ? " (" : "", why, why[0] ? ")" : "");
+	snprintf(summary, sizeof(summary), "credential changes: %s on commit_creds",
+		 vg_hook_flavour_name(h->flavour));
 	*out = h;
 	return 0;
 }

@@ -32,12 +32,15 @@ struct vg_hooks_opts {
 struct vg_hooks;
 
 /*
- * Attaches the hooks in the first flavour that works and says on stderr
- * which one, or why none. Not having one is no error: *out is then NULL
- * and 0 returned. -errno only for a failure of our own (memory).
+ * Attaches the hooks in the first flavour that works (vg_hooks_summary
+ * says which; why none only when kprobe was asked for). Not having one is
+ * no error: *out is then NULL and 0 returned. -errno only for a failure of
+ * our own (memory).
  */
 int vg_hooks_start(const struct vg_hooks_opts *o, struct vg_hooks **out);
 void vg_hooks_stop(struct vg_hooks *h);
+/* "credential changes: fentry on commit_creds" or how they come otherwise. */
+const char *vg_hooks_summary(void);
 
 /*
  * For `vigil features`: tries the flavours as vg_hooks_start would, on maps

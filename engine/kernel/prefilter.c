@@ -79,19 +79,39 @@ static void build_sets(const struct vg_ruleset *also, const struct vg_ruleset *n
 	vg_prefilter_free(&more);
 }
 
+/* The last fill's state, for the start-up summary; said on stderr only once announce is set. */
+static char summary[256] = "path prefilter off";
+static bool announce;
+
+const char *vg_prefilter_summary(void)
+{
+	return summary;
+}
+
+void vg_prefilter_announce(bool on)
+{
+	announce = on;
+}
+
 static void report(const struct vg_prefilter *pf, const int *bit, int entries)
 {
-	bool any = false;
+	size_t used = 0;
 
 	for (int id = 0; id < VG_SC__MAX; id++) {
-		if (vg_prefilter_syscall(id) && bit[id] >= 0) {
-			fprintf(stderr, "%s%s", any ? ", " : "vigil: path prefilter on ",
-				vg_syscall_name(id));
-			any = true;
-		}
+		if (vg_prefilter_syscall(id) && bit[id] >= 0 && used < sizeof(summary))
+			used += (size_t)snprintf(summary + used, sizeof(summary) - used, "%s%s",
+						 used ? ", " : "path prefilter on ",
+						 vg_syscall_name(id));
 	}
-	if (any)
-		fprintf(stderr, ": %d paths, prefixes and base names\n", entries);
+	if (used && used < sizeof(summary))
+		snprintf(summary + used, sizeof(summary) - used,
+			 ": %d paths, prefixes and base names", entries);
+	if (!used)
+		snprintf(summary, sizeof(summary),
+			 "path prefilter not used (no captured open names a path)");
+	if (announce)
+		fprintf(stderr, "vigil: %s\n", summary);
+	/* a rule that defeats the prefilter is worth a line of its own */
 	for (int id = 0; id < VG_SC__MAX; id++)
 		if (vg_prefilter_syscall(id) && pf->why[id])
 			fprintf(stderr,
@@ -131,7 +151,10 @@ int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
 	if (err || !next)
 		goto out;
 	if (disabled_by_env()) {
-		fprintf(stderr, "vigil: path prefilter off (%s is set)\n", VG_PREFILTER_ENV_OFF);
+		snprintf(summary, sizeof(summary), "path prefilter off (%s is set)",
+			 VG_PREFILTER_ENV_OFF);
+		if (announce)
+			fprintf(stderr, "vigil: %s\n", summary);
 		return 0;
 	}
 	err = fill(conf_fd, trie_fd, also, next);
@@ -141,6 +164,8 @@ int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
 		vg_pf_trie_clear(trie_fd);
 	}
 out:
+	if (err || !next)
+		snprintf(summary, sizeof(summary), "path prefilter off");
 	if (err)
 		fprintf(stderr, "vigil: the path prefilter is off: filling it failed: %s\n",
 			strerror(-err));

@@ -24,5 +24,9 @@ struct vg_ruleset;
  */
 int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
 		      const struct vg_ruleset *next);
+/* "path prefilter on open, openat: N paths, ..." or "path prefilter off (why)": the last fill. */
+const char *vg_prefilter_summary(void);
+/* From now on each fill says its summary on stderr (reloads; start-up has it in one line). */
+void vg_prefilter_announce(bool on);
 
 #endif
