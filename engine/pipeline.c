@@ -96,7 +96,10 @@ int vg_pipeline_handle(void *ctx, void *data, size_t len)
 		run_sink(pl, &ev, p);
 	vg_fd_after(p, &ev, &pl->fd_scratch);
 	/* a new cwd, an environment read from /proc: counted against the byte budget */
-	vg_proc_account(pl->procs, p);
+	if (p && p->strings_changed) {
+		p->strings_changed = false;
+		vg_proc_account(pl->procs, p);
+	}
 	vg_proc_expire(pl->procs, ev.hdr->ts_ns, EXITED_LINGER_NS);
 	return 0;
 }

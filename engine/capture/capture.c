@@ -235,6 +235,7 @@ static int read_proc(FILE *f, struct vg_proc_table *t)
 	p->args = args;
 	p->args_len = largs;
 	vg_proc_set_exec_id(t, p);
+	vg_proc_account(t, p);
 	return 0;
 }
 

@@ -634,9 +634,11 @@ static bool put_env(struct vg_proc_table *t, struct vg_proc *p, const struct vg_
 		return false;
 	tried = p->env_tried;
 	e = vg_fx_proc_env(p, &n);
-	/* read from /proc just now: counted (the pipeline holds the byte budget after the event) */
-	if (!tried && t)
+	/* read from /proc just now: counted now, the budget held by the pipeline after the event */
+	if (!tried && t) {
 		vg_proc_recount(t, p);
+		p->strings_changed = true;
+	}
 	if (!e)
 		return false;
 	if (!ref->arg) {

@@ -371,6 +371,7 @@ static void seed_one(struct vg_proc_table *t, json_object *brief, uint32_t ppid)
 		}
 	}
 	vg_proc_set_exec_id(t, p);
+	vg_proc_account(t, p);
 }
 
 void vg_json_seed_ancestry(json_object *o, struct vg_proc_table *t)

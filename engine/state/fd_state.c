@@ -197,6 +197,7 @@ static void set_cwd(struct vg_proc *p, const char *dir)
 		return;
 	free(p->cwd);
 	p->cwd = copy;
+	p->strings_changed = true;
 }
 
 static struct vg_fd *apply_sock(const char *root, struct vg_proc *p, struct vg_event *ev)

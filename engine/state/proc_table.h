@@ -73,6 +73,7 @@ struct vg_proc {
 	bool args_from_procfs;	      /* argv beyond the kernel's cap came from /proc */
 	bool args_capped;	      /* argv in /proc exceeds VG_PROC_ARGS_MAX: cut there */
 	uint32_t str_bytes;	      /* the strings' bytes as the table last counted them */
+	bool strings_changed;	      /* cwd or env replaced since: the budget needs a recount */
 	bool exe_upper_layer;	      /* exe in an overlayfs upper layer (unknown: seeded) */
 	struct vg_fd_table *fds;      /* NULL until the first fd of this process is seen */
 	char exec_id[VG_EXEC_ID_LEN]; /* unique across pid reuse: boot, pid and exec time */
