@@ -576,6 +576,32 @@ static void test_async_files(void **state)
 	vg_containers_free(m);
 }
 
+/*
+ * Bare runc writes state.json ~0.1 s after its init's first event and a
+ * moment before the container's first exec: a look 0.06 s in finds nothing,
+ * and the exec 0.04 s after the file appears must see the container, not
+ * the host (a 0.5 s second step let it through).
+ */
+static void test_retry_runc_state_gap(void **state)
+{
+	struct vg_containers_opts o = fixture_opts();
+	struct vg_containers *m = vg_containers_new(&o);
+	uint64_t id = proc(710, "/gap-runc", true);
+	const struct vg_container *c;
+
+	(void)state;
+	assert_non_null(m);
+	assert_ptr_equal(vg_containers_lookup(m, id, 710), vg_container_host());
+	usleep(60000);
+	assert_ptr_equal(vg_containers_lookup(m, id, 0), vg_container_host());
+	put("runc/gap-runc/state.json", "{\"id\":\"gap-runc\"}");
+	usleep(40000);
+	c = vg_containers_lookup(m, id, 0);
+	assert_int_equal(c->type, VG_CT_RUNC);
+	assert_string_equal(c->name, "gap-runc");
+	vg_containers_free(m);
+}
+
 #define ID_L H("9a") /* docker, files written late */
 
 /* state written after the first process is in the cgroup: looked at again */
@@ -783,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_podman_api),
 		cmocka_unit_test(test_async_files),
 		cmocka_unit_test(test_retry),
+		cmocka_unit_test(test_retry_runc_state_gap),
 		cmocka_unit_test(test_bad_opts),
 		cmocka_unit_test(test_entered_by_mount_ns),
 		cmocka_unit_test(test_entered_idle_container),
