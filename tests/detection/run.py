@@ -135,10 +135,9 @@ def alert_cgroup(a):
 
 def alert_container(a):
     f = a.get("output_fields") or {}
-    cid = f.get("container.id")
-    if cid is None:
-        cid = ((a.get("vigil") or {}).get("container") or {}).get("id")
-    return cid
+    c = (a.get("vigil") or {}).get("container") or {}
+    # full_id: container.id is cut to 12 characters, like Docker's short ids
+    return c.get("full_id") or c.get("id") or f.get("container.id")
 
 
 def alert_exe(a):
@@ -312,6 +311,8 @@ file_output:
   filename: {self.alerts.path}
   max_size: 0
 rate_limit:
+  enabled: false
+metrics:
   enabled: false
 """)
         cmd = [self.args.vigil, "run", "-c", cfg]
@@ -506,7 +507,7 @@ class Runner:
         work = f"{self.env.base}/c{self.n}"
         os.makedirs(f"{work}/scripts")
         self._scripts(item, f"{work}/scripts")
-        name = f"vigil-det-{self.env.tag}-{self.n}"
+        name = f"vd{self.env.tag}-{self.n}"
         det_dir = "/var/lib/vigil-det/case"
         env = self._env(det_dir, "/vigil-det", "container")
         b = container.Bundle(self.env, work, name, HERE, f"{work}/scripts", env)
@@ -550,6 +551,12 @@ class Runner:
             else:
                 res.others[r] = res.others.get(r, 0) + 1
         res.alerts = [a for a in self.env.alerts.all[start + 1:end] if self._mine(a, ids)]
+        if res.where == "container":
+            # every alert of a container run must name the container: a rule
+            # that says `container.id != host` depends on it
+            hostish = sum(alert_container(a) not in ids["containers"] for a in res.alerts)
+            if hostish:
+                res.note = f"{hostish} alert(s) without the container's id"
         if isinstance(item, Case):
             res.status = "PASS" if res.fired else "FAIL"
             if ids.get("rc") and not res.fired:
@@ -633,6 +640,8 @@ def main():
             results.append(r)
     except KeyboardInterrupt:
         log("interrupted")
+    except RuntimeError as e:
+        log(f"harness error: {e}")
     finally:
         env.close()
     print(table(results))
