@@ -160,6 +160,7 @@ class Env:
         self.cg_root = None
         self.ns = None
         self.ns_anyport = False
+        self.ns_addr = NS_ADDR
         self.marker_dir = f"/usr/local/libexec/vigil-det.{self.tag}"
         self.marker = f"{self.marker_dir}/vigil-det-mark"
         self.marker_rule = f"vigil-det marker {self.tag}"
@@ -259,17 +260,12 @@ class Env:
             log(f"cannot create user {DET_USER}: {r.stderr.strip()}")
 
     def _netns(self):
-        # A namespace holding the "internet" address, joined to the host by
-        # a veth pair. Only one harness on the machine can hold the address at
-        # a time; a second one waits for it (bounded).
+        # A namespace holding the "internet" address, joined to the host by a
+        # veth pair. Several detection runs may share the machine: the first
+        # gets 198.51.100.10, the others the next free address (cases use
+        # $DET_NS_ADDR). Adding the host route is the atomic claim.
         name = f"vigildet{self.tag}"
         hv, nv = f"vdh{self.tag}"[:15], f"vdn{self.tag}"[:15]
-        deadline = time.monotonic() + 300
-        while run(["ip", "route", "get", NS_ADDR], check=False).stdout.find(" dev vdh") >= 0:
-            if time.monotonic() > deadline:
-                log(f"{NS_ADDR} is held by another detection run; no namespace")
-                return
-            time.sleep(1)
         try:
             run(["ip", "netns", "add", name])
             self.cleanups.append(lambda: run(["ip", "netns", "del", name], check=False))
@@ -278,25 +274,33 @@ class Env:
             run(["ip", "link", "set", nv, "netns", name])
             run(["ip", "addr", "add", f"{NS_HOST_ADDR}/32", "dev", hv])
             run(["ip", "link", "set", hv, "up"])
-            run(["ip", "route", "add", f"{NS_ADDR}/32", "dev", hv, "src", NS_HOST_ADDR])
+            for last in range(10, 250):
+                addr = f"198.51.100.{last}"
+                if run(["ip", "route", "add", f"{addr}/32", "dev", hv, "src", NS_HOST_ADDR],
+                       check=False).returncode == 0:
+                    break
+            else:
+                raise RuntimeError("no free address in 198.51.100.0/24")
             nx = ["ip", "netns", "exec", name]
-            run(nx + ["ip", "addr", "add", f"{NS_ADDR}/32", "dev", nv])
+            run(nx + ["ip", "addr", "add", f"{addr}/32", "dev", nv])
             run(nx + ["ip", "link", "set", nv, "up"])
             run(nx + ["ip", "link", "set", "lo", "up"])
             run(nx + ["ip", "route", "add", f"{NS_HOST_ADDR}/32", "dev", nv])
             run(nx + ["ip", "route", "add", "default", "via", NS_HOST_ADDR, "dev", nv, "onlink"],
                 check=False)
-            self.ns = name
+            self.ns, self.ns_addr = name, addr
             catch = 4444
-            if run(nx + ["iptables", "-t", "nat", "-A", "PREROUTING", "-d", NS_ADDR, "-p", "tcp",
+            if run(nx + ["iptables", "-t", "nat", "-A", "PREROUTING", "-d", addr, "-p", "tcp",
                          "-j", "REDIRECT", "--to-ports", str(catch)], check=False).returncode == 0:
-                p = subprocess.Popen(nx + ["/usr/bin/python3", f"{HERE}/listen.py", NS_ADDR,
+                p = subprocess.Popen(nx + ["/usr/bin/python3", f"{HERE}/listen.py", addr,
                                            str(catch)], stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 self.cleanups.append(lambda: (p.kill(), p.wait()))
                 self.ns_anyport = True
             else:
                 log("iptables REDIRECT unavailable in the namespace: det_ns_listen fails")
+            if addr != NS_ADDR:
+                log(f"{NS_ADDR} is another detection run's: this one uses {addr}")
         except RuntimeError as e:
             log(f"network namespace: {e}")
 
@@ -432,7 +436,7 @@ class Runner:
             "DET_DIR": det_dir, "DET_LIB": lib, "DET_WHERE": where,
             "DET_PORT": str(free_port()), "DET_PORT2": str(free_port()),
             "DET_USER": DET_USER,
-            "DET_NS_ADDR": NS_ADDR if self.env.ns else "",
+            "DET_NS_ADDR": self.env.ns_addr if self.env.ns else "",
             "DET_NS_ANYPORT": "1" if self.env.ns_anyport else "0",
         }
         return e
