@@ -39,7 +39,8 @@ def make_etc_template(base):
 
 
 def _bind(dst, src, ro=True):
-    opts = ["rbind", "nosuid", "nodev"] + (["ro"] if ro else ["rw"])
+    # setuid binaries keep working, as in an image (sudo, su, passwd)
+    opts = ["rbind", "nodev"] + (["ro"] if ro else ["rw"])
     return {"destination": dst, "type": "bind", "source": src, "options": opts}
 
 
