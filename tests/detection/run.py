@@ -518,14 +518,16 @@ class Runner:
         ids = {"cgroups": set(), "containers": {name}}
         try:
             b.create()
-            b.run_part("setup", item.id)
+            if item.setup.strip():
+                b.run_part("setup", item.id)
             start = self.env.mark(f"start:{item.id}")
             rc = b.run_part("main", item.id)
             time.sleep(0.2)
             end = self.env.mark(f"end:{item.id}")
         finally:
             try:
-                b.run_part("cleanup", item.id)
+                if item.cleanup.strip():
+                    b.run_part("cleanup", item.id)
             finally:
                 b.destroy()
         ids["rc"] = rc
@@ -599,6 +601,8 @@ def main():
                     help="cases file or directory (repeatable; default cases/)")
     ap.add_argument("--only", action="append", default=[],
                     help="run only cases whose id starts with PREFIX (repeatable)")
+    ap.add_argument("--exclude", action="append", default=[],
+                    help="leave out cases whose id starts with PREFIX (repeatable)")
     ap.add_argument("--where", choices=("host", "container", "both"), default="both")
     ap.add_argument("--benign", choices=("yes", "no", "only"), default="yes",
                     help="run the benign scripts too, not at all, or only them")
@@ -612,6 +616,8 @@ def main():
     items = load_cases(case_files(args.cases or [os.path.join(HERE, "cases")]))
     if args.only:
         items = [c for c in items if any(c.id.startswith(p) for p in args.only)]
+    if args.exclude:
+        items = [c for c in items if not any(c.id.startswith(p) for p in args.exclude)]
     if args.benign == "no":
         items = [c for c in items if isinstance(c, Case)]
     elif args.benign == "only":
@@ -629,6 +635,9 @@ def main():
     if not plan:
         print("no case selected")
         return 1
+    if any(w == "container" for _, w in plan) and not shutil.which("runc"):
+        print("SKIP: container cases selected and runc is not installed (scripts/deps.sh --test)")
+        return SKIP
     if not os.access(args.vigil, os.X_OK):
         print(f"no vigil at {args.vigil}")
         return 1
