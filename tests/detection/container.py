@@ -128,7 +128,10 @@ class Bundle:
             json.dump(self._config(part), f, indent=1)
         logpath = f"{self.logdir}/{part}.log"
         with open(logpath, "w") as out:
+            # runc gets a clean environment: none of the caller's variables
+            # belongs in the recorded events
             p = subprocess.Popen(["runc", "run", "--bundle", self.dir, self.name],
+                                 env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
                                  stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                  preexec_fn=os.setsid)
             try:

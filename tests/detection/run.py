@@ -31,6 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from detlib import Benign, Case  # noqa: E402
 import container  # noqa: E402
+import record  # noqa: E402
 
 SKIP = 77
 NS_ADDR = "198.51.100.10"
@@ -144,6 +145,17 @@ def alert_exe(a):
     return (a.get("vigil") or {}).get("process", {}).get("exe")
 
 
+def belongs(pid, cgroup, container_id, ancestors, ids, helpers):
+    """Whether a process is one of a case's: in its cgroup or container, or
+    below the harness (and none of the harness's own helpers)."""
+    if pid in helpers or any(p in helpers for p in ancestors):
+        return False
+    if cgroup in ids["cgroups"] or container_id in ids["containers"]:
+        return True
+    me = os.getpid() if ids.get("harness") is None else ids["harness"]
+    return me in ancestors
+
+
 # ---------------------------------------------------------------- the environment
 
 class Env:
@@ -161,6 +173,9 @@ class Env:
         self.ns = None
         self.ns_anyport = False
         self.ns_addr = NS_ADDR
+        self.helper_pids = set()  # the harness's own helpers: never a case's
+        self.capture = None
+        self.last_token = None
         self.marker_dir = f"/usr/local/libexec/vigil-det.{self.tag}"
         self.marker = f"{self.marker_dir}/vigil-det-mark"
         self.marker_rule = f"vigil-det marker {self.tag}"
@@ -296,6 +311,7 @@ class Env:
                                            str(catch)], stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 self.cleanups.append(lambda: (p.kill(), p.wait()))
+                self.helper_pids.add(p.pid)
                 self.ns_anyport = True
             else:
                 log("iptables REDIRECT unavailable in the namespace: det_ns_listen fails")
@@ -349,6 +365,7 @@ metrics:
         has then been through the rules. Returns the alert's index."""
         self.seq += 1
         token = f"{what}:{self.seq}"
+        self.last_token = token
         subprocess.run([self.marker, token], check=True)
         deadline = time.monotonic() + 30
         start = 0
@@ -427,6 +444,7 @@ class Runner:
             res.note = f"harness error: {e}"
             return res
         self._judge(res, start, end, ids)
+        res.ids = ids
         return res
 
     def _env(self, det_dir, lib, where):
@@ -466,11 +484,13 @@ class Runner:
         try:
             self._sh(f"{work}/scripts/setup.sh", env, cg, f"{work}/setup.log", item.id, "setup")
             start = self.env.mark(f"start:{item.id}")
+            ids["tokens"] = [self.env.last_token]
             rc = self._sh(f"{work}/scripts/main.sh", env, cg, f"{work}/main.log", item.id, "main")
             if cg:
                 self.env._kill_cgroup(cg)
             time.sleep(0.2)  # late events (exits, sequences) land before the end marker
             end = self.env.mark(f"end:{item.id}")
+            ids["tokens"].append(self.env.last_token)
         finally:
             self._sh(f"{work}/scripts/cleanup.sh", env, cg, f"{work}/cleanup.log", item.id,
                      "cleanup")
@@ -521,9 +541,11 @@ class Runner:
             if item.setup.strip():
                 b.run_part("setup", item.id)
             start = self.env.mark(f"start:{item.id}")
+            ids["tokens"] = [self.env.last_token]
             rc = b.run_part("main", item.id)
             time.sleep(0.2)
             end = self.env.mark(f"end:{item.id}")
+            ids["tokens"].append(self.env.last_token)
         finally:
             try:
                 if item.cleanup.strip():
@@ -537,12 +559,8 @@ class Runner:
     def _mine(self, a, ids):
         if a.get("rule") == self.env.marker_rule or alert_exe(a) == self.env.marker:
             return False
-        if alert_cgroup(a) in ids["cgroups"]:
-            return True
-        if alert_container(a) in ids["containers"]:
-            return True
-        me = os.getpid()
-        return alert_pid(a) == me or me in alert_ancestor_pids(a)
+        return belongs(alert_pid(a), alert_cgroup(a), alert_container(a),
+                       alert_ancestor_pids(a), ids, self.env.helper_pids)
 
     def _judge(self, res, start, end, ids):
         item = res.item
@@ -609,6 +627,10 @@ def main():
     ap.add_argument("--list", action="store_true", help="list the selected cases and exit")
     ap.add_argument("--keep", action="store_true", help="keep the scratch dir and alerts file")
     ap.add_argument("--json", help="write the results as JSON to this file")
+    ap.add_argument("--record", metavar="DIR",
+                    help="also capture the run and cut it into one replayable file per case")
+    ap.add_argument("--replay", metavar="DIR",
+                    help="no kernel: replay DIR's recorded cases against --rules")
     ap.add_argument("--vigil-arg", action="append", default=[],
                     help="extra argument for `vigil run` (repeatable)")
     args = ap.parse_args()
@@ -624,6 +646,10 @@ def main():
         items = [c for c in items if isinstance(c, Benign)]
     wheres = ("host", "container") if args.where == "both" else (args.where,)
     plan = [(c, w) for c in items for w in c.where if w in wheres]
+    if args.replay:
+        current = {c.id: c for c in load_cases(case_files(args.cases or
+                                                           [os.path.join(HERE, "cases")]))}
+        return record.replay(args.vigil, args.rules, args.replay, current)
     if args.list:
         for c, w in plan:
             kind = c.technique if isinstance(c, Case) else "benign"
@@ -646,11 +672,19 @@ def main():
     t0 = time.monotonic()
     try:
         env.open(any(w == "container" for _, w in plan))
+        rec = None
+        if args.record:
+            rec = record.Recorder(env, args.vigil, args.record)
+            env.cleanups.append(rec.stop)
+            rec.start()
         runner = Runner(env)
         for c, w in plan:
             r = runner.run(c, w)
             log(f"{r.status} {c.id} [{w}] {', '.join(r.fired)} {r.note}")
             results.append(r)
+        if rec:
+            rec.split(results, lambda it: list(it.rules) if isinstance(it, Case) else None,
+                      belongs)
     except KeyboardInterrupt:
         log("interrupted")
     except RuntimeError as e:
