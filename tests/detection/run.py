@@ -334,6 +334,7 @@ rate_limit:
   enabled: false
 metrics:
   enabled: false
+rule_matching: {self.args.rule_matching}
 """)
         cmd = [self.args.vigil, "run", "-c", cfg]
         for r in self.args.rules:
@@ -627,6 +628,9 @@ def main():
     ap.add_argument("--list", action="store_true", help="list the selected cases and exit")
     ap.add_argument("--keep", action="store_true", help="keep the scratch dir and alerts file")
     ap.add_argument("--json", help="write the results as JSON to this file")
+    ap.add_argument("--rule-matching", choices=("all", "first"), default="all",
+                    help="vigil's rule_matching: all (default here: every rule an event "
+                    "matches alerts, so the table shows each) or first (vigil's default)")
     ap.add_argument("--record", metavar="DIR",
                     help="also capture the run and cut it into one replayable file per case")
     ap.add_argument("--replay", metavar="DIR",
