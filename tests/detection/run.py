@@ -504,7 +504,9 @@ class Runner:
             os.mkdir(cg)
         ids = {"cgroups": {os.stat(cg).st_ino} if cg else set(), "containers": set()}
         try:
-            self._sh(f"{work}/scripts/setup.sh", env, cg, f"{work}/setup.log", item.id, "setup")
+            if item.setup.strip():
+                self._sh(f"{work}/scripts/setup.sh", env, cg, f"{work}/setup.log", item.id,
+                         "setup")
             start = self.env.mark(f"start:{item.id}")
             ids["tokens"] = [self.env.last_token]
             rc = self._sh(f"{work}/scripts/main.sh", env, cg, f"{work}/main.log", item.id, "main")
@@ -514,8 +516,9 @@ class Runner:
             end = self.env.mark(f"end:{item.id}")
             ids["tokens"].append(self.env.last_token)
         finally:
-            self._sh(f"{work}/scripts/cleanup.sh", env, cg, f"{work}/cleanup.log", item.id,
-                     "cleanup")
+            if item.cleanup.strip():
+                self._sh(f"{work}/scripts/cleanup.sh", env, cg, f"{work}/cleanup.log",
+                         item.id, "cleanup")
             if cg:
                 self.env._kill_cgroup(cg)
                 try:
