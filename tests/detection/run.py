@@ -434,6 +434,7 @@ class Result:
         self.fired = []      # expected rules that fired
         self.others = {}     # other rule -> count
         self.note = ""
+        self.secs = 0.0
 
 
 def script_text(body):
@@ -448,6 +449,12 @@ class Runner:
         self.n = 0
 
     def run(self, item, where):
+        t0 = time.monotonic()
+        res = self._run(item, where)
+        res.secs = time.monotonic() - t0
+        return res
+
+    def _run(self, item, where):
         self.n += 1
         res = Result(item, where)
         missing = [c for c in item.needs if not shutil.which(c)]
@@ -620,18 +627,18 @@ class Runner:
 # ---------------------------------------------------------------- report
 
 def table(results):
-    rows = [("result", "technique", "case", "where", "rule fired", "other alerts")]
+    rows = [("result", "secs", "technique", "case", "where", "rule fired", "other alerts")]
     for r in results:
         tech = r.item.technique if isinstance(r.item, Case) else "benign"
         others = ", ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(r.others.items()))
         fired = ", ".join(r.fired) or ("-" if isinstance(r.item, Benign) else "NONE")
         if r.note:
             others = (others + "; " if others else "") + r.note
-        rows.append((r.status, tech, r.item.id, r.where, fired, others))
-    w = [max(len(str(row[i])) for row in rows) for i in range(5)]
+        rows.append((r.status, f"{r.secs:.1f}", tech, r.item.id, r.where, fired, others))
+    w = [max(len(str(row[i])) for row in rows) for i in range(6)]
     out = []
     for row in rows:
-        out.append("  ".join(str(row[i]).ljust(w[i]) for i in range(5)) + "  " + row[5])
+        out.append("  ".join(str(row[i]).ljust(w[i]) for i in range(6)) + "  " + row[6])
     return "\n".join(out)
 
 
@@ -739,7 +746,8 @@ def main():
         with open(args.json, "w") as f:
             json.dump([{"id": r.item.id, "where": r.where, "status": r.status,
                         "technique": getattr(r.item, "technique", "benign"),
-                        "fired": r.fired, "others": r.others, "note": r.note}
+                        "fired": r.fired, "others": r.others, "note": r.note,
+                        "secs": round(r.secs, 2)}
                        for r in results], f, indent=1)
     if len(results) < len(plan):
         return 1
