@@ -291,9 +291,12 @@ EOF
         where=("host",),
         needs=["bpftool"],
         script=r'''
+            # listing only: `bpftool feature probe` loads programs, which
+            # is no longer a listing
             bpftool prog list >/dev/null
             bpftool map list >/dev/null
-            bpftool feature probe kernel >/dev/null 2>&1 || true
+            bpftool link list >/dev/null 2>&1 || true
+            bpftool prog show --json >/dev/null
         ''',
     ),
     Benign(
