@@ -88,7 +88,10 @@ def load_cases(paths):
         spec = importlib.util.spec_from_file_location(
             "detcases_" + os.path.basename(path)[:-3], path)
         mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
+        try:
+            spec.loader.exec_module(mod)
+        except Exception as e:  # a broken cases file names itself, not a traceback
+            raise SystemExit(f"{path}: cannot load: {type(e).__name__}: {e}")
         for item in list(getattr(mod, "CASES", [])) + list(getattr(mod, "BENIGN", [])):
             if not isinstance(item, (Case, Benign)):
                 raise SystemExit(f"{path}: {item!r} is neither a Case nor a Benign")
@@ -691,9 +694,12 @@ def main():
                                                            [os.path.join(HERE, "cases")]))}
         return record.replay(args.vigil, args.rules, args.replay, current)
     if args.list:
-        for c, w in plan:
-            kind = c.technique if isinstance(c, Case) else "benign"
-            print(f"{c.id}\t{w}\t{kind}\t{', '.join(getattr(c, 'rules', []))}")
+        try:
+            for c, w in plan:
+                kind = c.technique if isinstance(c, Case) else "benign"
+                print(f"{c.id}\t{w}\t{kind}\t{', '.join(getattr(c, 'rules', []))}")
+        except BrokenPipeError:  # | head
+            sys.stderr.close()
         return 0
     if os.geteuid() != 0:
         print("SKIP: the detection suite needs root")
