@@ -732,6 +732,8 @@ static int run(struct run_opts *o)
 			goto out;
 		alerter.outs = ops.outs;
 		alerter.rl = ops.rl;
+		if (ops.cfg_loaded)
+			vg_cli_alert_format(&ops.cfg, &alerter.fmt);
 		ops_for_loop = &ops;
 		snprintf(what, sizeof(what),
 			 "%zu rules loaded (%zu enabled), capturing %d syscalls; ",

@@ -135,6 +135,7 @@ void vg_ruleset_free(struct vg_ruleset *rs)
 	vg_userdb_free(rs->env.users);
 	vg_fenv_free_learned(&rs->env);
 	free(rs->pool);
+	free(rs->xtext);
 	vg_eval_caches_free(rs);
 	free(rs);
 }
