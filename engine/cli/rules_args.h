@@ -16,6 +16,7 @@ struct vg_rules_args {
 	char **files;
 	int nfiles;
 	bool json, condition;
+	bool warn_unsupported; /* --unsupported-fields=warn */
 };
 
 /*

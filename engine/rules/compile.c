@@ -1751,9 +1751,9 @@ static void warn_unextracted(struct vg_ruleset *rs, const struct vg_rule_item *i
 	snprintf(item, sizeof(item), "rule:%s", it->name);
 	vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-NOT-EXTRACTED",
 		    it->loc.file ? it->loc.file->path : NULL, it->loc.line, it->loc.col, item,
-		    "rule '%s' uses %s, which vigil does not extract: those checks never match "
+		    "uses %s, which vigil does not extract: those checks never match "
 		    "(unsupported_fields: warn)",
-		    it->name, rs->unextracted);
+		    rs->unextracted);
 	rs->unextracted[0] = '\0';
 }
 
