@@ -492,6 +492,8 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	size_t text_len, prefix;
 	char time[48];
 
+	if (a->on_match)
+		a->on_match(a->on_alert_arg, r);
 	/* before any formatting: a suppressed alert costs one bucket lookup */
 	if (a->rl && !vg_ratelimit_allow(a->rl, vg_rule_name(r), ctx->proc ? ctx->proc->pid : 0,
 					 ctx->ev->hdr->ts_ns)) {

@@ -55,6 +55,8 @@ struct vg_alerter {
 	uint64_t alerts;
 	/* called for each alert written (after rate limiting), e.g. per-rule metrics */
 	void (*on_alert)(void *arg, const struct vg_rule *r);
+	/* called for each match, before rate limiting (Falco's rule counters); same arg */
+	void (*on_match)(void *arg, const struct vg_rule *r);
 	void *on_alert_arg;
 	/* the enforcement policy in force: rule ids in the kernel's decisions index it */
 	const struct vg_enf_policy *enforce;

@@ -18,8 +18,8 @@
 /* A field the registry has but that is not live; the test fails if none is left. */
 static const char *dead_field(void)
 {
-	static const char *const candidates[] = {"proc.vmrss", "proc.vmsize", "evt.cpu",
-						 "fd.proto", NULL};
+	static const char *const candidates[] = {"proc.vmrss", "proc.vmsize", "evt.cpu", "fd.proto",
+						 NULL};
 
 	for (size_t i = 0; candidates[i]; i++) {
 		const char *arg;

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Falco's metric families, from vigil's numbers. Falco's names come from
+ * its libs' convention: falcosecurity_<subsystem>_<name>, counters and
+ * "_total" gauges as its Prometheus converter writes them, and *_info
+ * gauges of value 1 carrying a label. The meaning of each is Falco's; where
+ * vigil's number differs in scope the comment at the family says how.
+ */
+#include "cli/falco_metrics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel/probes.h"
+#include "metrics/metrics.h"
+#include "outputs/outputs.h"
+#include "rules/compile.h"
+
+#define HELP "https://falco.org/docs/metrics/"
+
+struct vg_falco_metrics {
+	struct vg_probes *probes;
+	struct vg_outputs *outs;
+	uint64_t start_ns;   /* CLOCK_REALTIME at start-up */
+	uint64_t boot_ns;    /* the host's boot time, from /proc/stat's btime */
+	long ncpus;
+	char release[128];   /* uname -r */
+	char hostname[256];
+	_Atomic(struct vg_falco_series *) series; /* pushed by the event thread only */
+};
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* As Falco: the boot time in whole seconds (btime), in nanoseconds. */
+static uint64_t boot_ns(void)
+{
+	FILE *f = fopen("/proc/stat", "re");
+	char line[256];
+	unsigned long long btime = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "btime %llu", &btime) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)btime * 1000000000ull;
+}
+
+static void info(struct vg_metrics_writer *w, const char *name, const char *label,
+		 const char *value)
+{
+	char l[512];
+
+	if (vg_metrics_labels(l, sizeof(l), label, value, NULL) != 0)
+		return;
+	vg_metrics_family(w, name, VG_METRIC_GAUGE, HELP);
+	vg_metrics_sample(w, l, 1);
+}
+
+static void one(struct vg_metrics_writer *w, const char *name, enum vg_metric_type t, uint64_t v)
+{
+	vg_metrics_family(w, name, t, HELP);
+	vg_metrics_sample_u64(w, NULL, v);
+}
+
+/* Falco's wrapper metrics: what runs, where, since when. */
+static void wrapper_families(struct vg_metrics_writer *w, struct vg_falco_metrics *fm)
+{
+	/* vigil's probes are CO-RE BPF programs feeding a ring buffer: Falco's modern_bpf */
+	info(w, "falcosecurity_scap_engine_name_info", "engine_name", "modern_bpf");
+	info(w, "falcosecurity_falco_version_info", "version", VIGIL_VERSION_STRING);
+	info(w, "falcosecurity_falco_kernel_release_info", "kernel_release", fm->release);
+	info(w, "falcosecurity_evt_hostname_info", "hostname", fm->hostname);
+	info(w, "falcosecurity_falco_evt_source_info", "evt_source", "syscall");
+	one(w, "falcosecurity_falco_start_timestamp_nanoseconds", VG_METRIC_GAUGE, fm->start_ns);
+	one(w, "falcosecurity_falco_host_boot_timestamp_nanoseconds", VG_METRIC_GAUGE, fm->boot_ns);
+	one(w, "falcosecurity_falco_host_num_cpus_total", VG_METRIC_GAUGE, (uint64_t)fm->ncpus);
+	one(w, "falcosecurity_falco_duration_seconds_total", VG_METRIC_COUNTER,
+	    (wall_ns() - fm->start_ns) / 1000000000ull);
+}
+
+static void add_queue_drops(const struct vg_output_stats *st, void *arg)
+{
+	*(uint64_t *)arg += st->dropped_full + st->dropped_bytes;
+}
+
+/*
+ * Falco drops an alert when its one output queue is full; vigil has a
+ * queue per output: its count is the alerts an output's queue refused for
+ * room (in alerts or bytes), over all outputs.
+ */
+static void outputs_family(struct vg_metrics_writer *w, struct vg_falco_metrics *fm)
+{
+	uint64_t drops = 0;
+
+	if (fm->outs)
+		vg_outputs_stats(fm->outs, add_queue_drops, &drops);
+	one(w, "falcosecurity_falco_outputs_queue_num_drops_total", VG_METRIC_COUNTER, drops);
+}
+
+/*
+ * Falco's kernel event counters. vigil's probes send one event per syscall
+ * at its exit (no enter events), so the enter series are 0; kernel drops
+ * are counted by event kind: exec, fork and exit map to Falco's execve,
+ * clone_fork and proc categories, every other syscall and credentials
+ * change to other_interest.
+ */
+static void kernel_families(struct vg_metrics_writer *w, struct vg_falco_metrics *fm)
+{
+	static const struct {
+		const char *drop;
+		int kind; /* VG_EV_*, or -1: none of vigil's */
+		bool enter;
+	} cats[] = {
+		{"clone_fork", VG_EV_FORK, true}, {"execve", VG_EV_EXEC, true},
+		{"connect", -1, true},		  {"open", -1, true},
+		{"dir_file", -1, true},		  {"other_interest", VG_EV_SYSCALL, true},
+		{"close", -1, false},		  {"proc", VG_EV_EXIT, false},
+	};
+	struct vg_kcounters k[VG_EV__MAX];
+	uint64_t sent = 0, dropped = 0;
+	char l[96];
+
+	if (!fm->probes || vg_probes_counters(fm->probes, k) != 0)
+		return;
+	for (int t = VG_EV_NONE + 1; t < VG_EV__MAX; t++) {
+		sent += k[t].sent;
+		dropped += k[t].dropped;
+	}
+	one(w, "falcosecurity_scap_n_evts_total", VG_METRIC_COUNTER, sent);
+	vg_metrics_family(w, "falcosecurity_scap_n_drops_buffer_total", VG_METRIC_COUNTER, HELP);
+	for (size_t i = 0; i < sizeof(cats) / sizeof(cats[0]); i++) {
+		uint64_t n = cats[i].kind < 0 ? 0 : k[cats[i].kind].dropped;
+
+		if (cats[i].kind == VG_EV_SYSCALL)
+			n += k[VG_EV_CREDS].dropped;
+		if (cats[i].enter) {
+			vg_metrics_labels(l, sizeof(l), "dir", "enter", "drop", cats[i].drop, NULL);
+			vg_metrics_sample_u64(w, l, 0);
+		}
+		vg_metrics_labels(l, sizeof(l), "dir", "exit", "drop", cats[i].drop, NULL);
+		vg_metrics_sample_u64(w, l, n);
+	}
+	one(w, "falcosecurity_scap_n_drops_total", VG_METRIC_COUNTER, dropped);
+}
+
+/* Falco's rule counters: one series per rule that matched at least once. */
+static void rules_family(struct vg_metrics_writer *w, struct vg_falco_metrics *fm)
+{
+	bool first = true;
+
+	for (struct vg_falco_series *s = atomic_load_explicit(&fm->series, memory_order_acquire); s;
+	     s = s->next) {
+		uint64_t n = atomic_load_explicit(&s->matches, memory_order_relaxed);
+
+		if (!n)
+			continue;
+		if (first)
+			vg_metrics_family(w, "falcosecurity_falco_rules_matches_total",
+					  VG_METRIC_COUNTER, HELP);
+		first = false;
+		vg_metrics_sample_u64(w, s->labels, n);
+	}
+}
+
+static void collect(struct vg_metrics_writer *w, void *arg)
+{
+	struct vg_falco_metrics *fm = arg;
+
+	wrapper_families(w, fm);
+	outputs_family(w, fm);
+	kernel_families(w, fm);
+	rules_family(w, fm);
+}
+
+struct vg_falco_metrics *vg_falco_metrics_new(struct vg_metrics *m, struct vg_probes *probes,
+					      struct vg_outputs *outs)
+{
+	struct vg_falco_metrics *fm = calloc(1, sizeof(*fm));
+	struct utsname u;
+
+	if (!fm)
+		return NULL;
+	fm->probes = probes;
+	fm->outs = outs;
+	fm->start_ns = wall_ns();
+	fm->boot_ns = boot_ns();
+	fm->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (fm->ncpus < 0)
+		fm->ncpus = 0;
+	if (uname(&u) == 0)
+		snprintf(fm->release, sizeof(fm->release), "%s", u.release);
+	if (gethostname(fm->hostname, sizeof(fm->hostname) - 1) != 0)
+		fm->hostname[0] = '\0';
+	if (vg_metrics_add_collector(m, collect, fm) != 0) {
+		free(fm);
+		return NULL;
+	}
+	return fm;
+}
+
+void vg_falco_metrics_free(struct vg_falco_metrics *fm)
+{
+	struct vg_falco_series *s, *next;
+
+	if (!fm)
+		return;
+	for (s = atomic_load(&fm->series); s; s = next) {
+		next = s->next;
+		free(s->labels);
+		free(s);
+	}
+	free(fm);
+}
+
+/* A tag as a label name: tag_<tag>, characters Prometheus does not allow as '_'. */
+static void tag_label(char *out, size_t cap, const char *tag)
+{
+	size_t n = (size_t)snprintf(out, cap, "tag_%s", tag);
+
+	for (size_t i = 4; i < n && i < cap; i++)
+		if (!(out[i] == '_' || (out[i] >= 'a' && out[i] <= 'z') ||
+		      (out[i] >= 'A' && out[i] <= 'Z') || (out[i] >= '0' && out[i] <= '9')))
+			out[i] = '_';
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Falco's labels, sorted by name as its converter writes them: priority
+ * (the number, 0 emergency .. 7 debug), rule_name, source, then one
+ * tag_<tag>="true" per tag.
+ */
+static char *rule_labels(const struct vg_rule *r)
+{
+	size_t ntags, len = 0, cap = 1024;
+	const char *const *tags = vg_rule_tags(r, &ntags);
+	const char *sorted[64];
+	size_t m = ntags < 64 ? ntags : 64;
+	char *out = malloc(cap), prio[4], one[600], tl[200];
+
+	if (!out)
+		return NULL;
+	snprintf(prio, sizeof(prio), "%d", (int)vg_rule_priority(r));
+	if (vg_metrics_labels(one, sizeof(one), "priority", prio, "rule_name", vg_rule_name(r),
+			      "source", vg_rule_source(r), NULL) != 0) {
+		free(out);
+		return NULL;
+	}
+	len = (size_t)snprintf(out, cap, "%s", one);
+	memcpy(sorted, tags, m * sizeof(*sorted));
+	qsort(sorted, m, sizeof(*sorted), str_cmp);
+	for (size_t i = 0; i < m && len < cap; i++) {
+		if (i && strcmp(sorted[i], sorted[i - 1]) == 0)
+			continue;
+		tag_label(tl, sizeof(tl), sorted[i]);
+		len += (size_t)snprintf(out + len, cap - len, ",%s=\"true\"", tl);
+	}
+	if (len >= cap) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+struct vg_falco_series *vg_falco_metrics_rule(struct vg_falco_metrics *fm, const struct vg_rule *r)
+{
+	char *labels = rule_labels(r);
+	struct vg_falco_series *s;
+
+	if (!labels)
+		return NULL;
+	for (s = atomic_load_explicit(&fm->series, memory_order_relaxed); s; s = s->next) {
+		if (strcmp(s->labels, labels) == 0) {
+			free(labels);
+			return s;
+		}
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		free(labels);
+		return NULL;
+	}
+	s->labels = labels;
+	s->next = atomic_load_explicit(&fm->series, memory_order_relaxed);
+	/* release: a scrape that sees the node sees its labels */
+	atomic_store_explicit(&fm->series, s, memory_order_release);
+	return s;
+}
