@@ -41,7 +41,7 @@ def check(cond, what):
         FAILS.append(what)
 
 
-def replay(config, env=None):
+def replay(config, env=None, rules=RULES):
     """The alert lines of a replay of EVENT under config (YAML text), in rule order."""
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         f.write("rule_matching: all\n" + config)
@@ -49,7 +49,7 @@ def replay(config, env=None):
     try:
         e = dict(os.environ, TZ="UTC")
         e.update(env or {})
-        r = subprocess.run([VIGIL, "replay", "-c", path, "-r", RULES, EVENT],
+        r = subprocess.run([VIGIL, "replay", "-c", path, "-r", rules, EVENT],
                            capture_output=True, text=True, env=e, timeout=60)
     finally:
         os.unlink(path)
@@ -177,6 +177,31 @@ def test_append_output():
           f"an unknown match key is an error at its line ({r.stderr.strip()[:120]})")
 
 
+def test_unsupported_fields():
+    """The config key unsupported_fields reaches the rules: error by default, warn on request."""
+    fields = json.loads(subprocess.run([VIGIL, "fields", "--json"], capture_output=True,
+                                       text=True, timeout=60).stdout)
+    dead = [f["name"] for f in fields if not f["live"] and f["type"] in ("uint64", "int64")
+            and not f["arg"]]
+    check(bool(dead), f"a numeric field that is not live, for the test ({dead[:3]})")
+    if not dead:
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+        f.write("- rule: rss\n  desc: d\n  condition: evt.type = execve and "
+                f"{dead[0]} > 0\n  output: o\n  priority: INFO\n")
+        path = f.name
+    try:
+        _, r = replay("", rules=path)
+        check(r.returncode != 0 and f"{path}:3:" in r.stderr and "E-NOT-EXTRACTED" in r.stderr
+              and dead[0] in r.stderr,
+              "a field vigil does not extract: a load error at file:line (default)")
+        _, r = replay("unsupported_fields: warn\n", rules=path)
+        check(r.returncode == 0 and "W-NOT-EXTRACTED" in r.stderr and "'rss'" in r.stderr,
+              "unsupported_fields: warn loads it with a warning naming the rule")
+    finally:
+        os.unlink(path)
+
+
 if __name__ == "__main__":
     VIGIL = vigil_bin()
     if not VIGIL:
@@ -185,5 +210,6 @@ if __name__ == "__main__":
     test_recorded()
     test_switches()
     test_append_output()
+    test_unsupported_fields()
     print(f"{'FAILED' if FAILS else 'passed'}: {len(FAILS)} failure(s)")
     sys.exit(1 if FAILS else 0)
