@@ -155,6 +155,132 @@ static void kernel_families(struct vg_metrics_writer *w, struct vg_falco_metrics
 	one(w, "falcosecurity_scap_n_drops_total", VG_METRIC_COUNTER, dropped);
 }
 
+/* The kB value of the line starting with key in a /proc file; 0 when absent. */
+static uint64_t proc_kb(const char *path, const char *key)
+{
+	FILE *f = fopen(path, "re");
+	char line[256];
+	size_t n = strlen(key);
+	unsigned long long v = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, key, n) == 0 && sscanf(line + n, "%llu", &v) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)v;
+}
+
+static double round1(double v)
+{
+	return (double)(int64_t)(v * 10.0 + 0.5) / 10.0;
+}
+
+/*
+ * vigil's CPU use as Falco computes it (as ps does): CPU time over the
+ * time since the process started, in percent rounded to one decimal,
+ * served as a ratio.
+ */
+static double self_cpu_ratio(void)
+{
+	FILE *f = fopen("/proc/self/stat", "re");
+	char buf[1024], *p;
+	unsigned long long utime = 0, stime = 0, start = 0;
+	double uptime = 0, hz = (double)sysconf(_SC_CLK_TCK), elapsed;
+
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* after "(comm)": state is field 3; utime 14, stime 15, starttime 22 */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d "
+				"%*d %*d %*d %llu",
+			 &utime, &stime, &start) != 3)
+		return 0;
+	f = fopen("/proc/uptime", "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lf", &uptime) != 1)
+		uptime = 0;
+	fclose(f);
+	if (hz <= 0)
+		hz = 100;
+	elapsed = uptime - (double)start / hz;
+	return elapsed > 0 ? round1(100.0 * (double)(utime + stime) / hz / elapsed) / 100.0 : 0;
+}
+
+/* The host's CPU use since boot (all CPUs, 1 - idle share) and the running processes. */
+static void host_stat(double *cpu_ratio, uint64_t *running)
+{
+	FILE *f = fopen("/proc/stat", "re");
+	char line[512];
+	unsigned long long v[7] = {0}, r = 0;
+
+	*cpu_ratio = 0;
+	*running = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "cpu ", 4) == 0) {
+			unsigned long long sum = 0;
+
+			if (sscanf(line + 4, "%llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+				   &v[3], &v[4], &v[5], &v[6]) != 7)
+				continue;
+			for (int i = 0; i < 7; i++)
+				sum += v[i];
+			if (sum)
+				*cpu_ratio = round1(100.0 - (double)v[3] * 100.0 / (double)sum) / 100.0;
+		} else if (sscanf(line, "procs_running %llu", &r) == 1) {
+			*running = (uint64_t)r;
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static void gauge_d(struct vg_metrics_writer *w, const char *name, double v)
+{
+	vg_metrics_family(w, name, VG_METRIC_GAUGE, HELP);
+	vg_metrics_sample(w, NULL, v);
+}
+
+/* Falco's resource utilization: vigil's own process, and the host's, read at scrape time. */
+static void resource_families(struct vg_metrics_writer *w)
+{
+	uint64_t running, fds = 0, used, total;
+	double host_cpu;
+	FILE *f;
+
+	gauge_d(w, "falcosecurity_falco_cpu_usage_ratio", self_cpu_ratio());
+	gauge_d(w, "falcosecurity_falco_memory_rss_bytes",
+		(double)proc_kb("/proc/self/status", "VmRSS:") * 1024.0);
+	gauge_d(w, "falcosecurity_falco_memory_vsz_bytes",
+		(double)proc_kb("/proc/self/status", "VmSize:") * 1024.0);
+	gauge_d(w, "falcosecurity_falco_memory_pss_bytes",
+		(double)proc_kb("/proc/self/smaps_rollup", "Pss:") * 1024.0);
+	host_stat(&host_cpu, &running);
+	gauge_d(w, "falcosecurity_falco_host_cpu_usage_ratio", host_cpu);
+	/* Falco's "used": total less free, buffers and page cache */
+	used = proc_kb("/proc/meminfo", "MemFree:") + proc_kb("/proc/meminfo", "Buffers:") +
+	       proc_kb("/proc/meminfo", "Cached:");
+	total = proc_kb("/proc/meminfo", "MemTotal:");
+	used = total > used ? total - used : 0;
+	gauge_d(w, "falcosecurity_falco_host_memory_used_bytes", (double)used * 1024.0);
+	one(w, "falcosecurity_falco_host_procs_running_total", VG_METRIC_GAUGE, running);
+	/* allocated file handles, the first number of file-nr */
+	f = fopen("/proc/sys/fs/file-nr", "re");
+	if (f) {
+		unsigned long long n = 0;
+
+		if (fscanf(f, "%llu", &n) == 1)
+			fds = (uint64_t)n;
+		fclose(f);
+	}
+	one(w, "falcosecurity_falco_host_open_fds_total", VG_METRIC_GAUGE, fds);
+}
+
 /* Falco's rule counters: one series per rule that matched at least once. */
 static void rules_family(struct vg_metrics_writer *w, struct vg_falco_metrics *fm)
 {
@@ -181,6 +307,7 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 	wrapper_families(w, fm);
 	outputs_family(w, fm);
 	kernel_families(w, fm);
+	resource_families(w);
 	rules_family(w, fm);
 }
 
@@ -251,17 +378,17 @@ static char *rule_labels(const struct vg_rule *r)
 	const char *const *tags = vg_rule_tags(r, &ntags);
 	const char *sorted[64];
 	size_t m = ntags < 64 ? ntags : 64;
-	char *out = malloc(cap), prio[4], one[600], tl[200];
+	char *out = malloc(cap), prio[4], base[600], tl[200];
 
 	if (!out)
 		return NULL;
 	snprintf(prio, sizeof(prio), "%d", (int)vg_rule_priority(r));
-	if (vg_metrics_labels(one, sizeof(one), "priority", prio, "rule_name", vg_rule_name(r),
+	if (vg_metrics_labels(base, sizeof(base), "priority", prio, "rule_name", vg_rule_name(r),
 			      "source", vg_rule_source(r), NULL) != 0) {
 		free(out);
 		return NULL;
 	}
-	len = (size_t)snprintf(out, cap, "%s", one);
+	len = (size_t)snprintf(out, cap, "%s", base);
 	memcpy(sorted, tags, m * sizeof(*sorted));
 	qsort(sorted, m, sizeof(*sorted), str_cmp);
 	for (size_t i = 0; i < m && len < cap; i++) {

@@ -450,9 +450,9 @@ static void put_tags(struct vg_alerter *a, const struct vg_rule *r)
 	qsort(sorted, m, sizeof(*sorted), tag_cmp);
 	VG_JB_KEY(&a->jb, "tags");
 	vg_jb_arr_begin(&a->jb);
-	for (size_t i = 0; i < m; i++)
+	for (size_t i = 0, k = 0; i < m; i++)
 		if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0)
-			put_cstr(a, sorted[i], "tags", (int)i, NULL);
+			put_cstr(a, sorted[i], "tags", (int)k++, NULL);
 	vg_jb_arr_end(&a->jb);
 }
 

@@ -11,7 +11,8 @@ PromQL:
   rate(falcosecurity_scap_n_drops_total[5m]) / rate(falcosecurity_scap_n_evts_total[5m]),
   evaluates, and the two counters are vigil's kernel counters summed;
 - the wrapper metrics (version, engine, kernel release, hostname, source,
-  start and boot time, CPUs, uptime) hold this host's values, and Prometheus'
+  start and boot time, CPUs, uptime) and the resource use (vigil's CPU and
+  memory, the host's) hold this host's values, and Prometheus'
   metadata gives each family Falco's type.
 
 Needs root; skips (77) otherwise. usage: test_falco_metrics.py OUTPUTS_DRIVER REPO_ROOT"""
@@ -191,7 +192,20 @@ scrape_configs:
     T.eq(value("falcosecurity_falco_host_num_cpus_total"), float(os.sysconf("SC_NPROCESSORS_ONLN")),
          "online CPUs")
     T.check(value("falcosecurity_falco_duration_seconds_total") >= 1, "uptime in seconds")
-    meta = json.loads(get(f"{api}/metadata"))["data"]
+    # resource utilization, Falco's way: vigil's process and the host's
+    rss = value("falcosecurity_falco_memory_rss_bytes")
+    T.check(1 << 20 < rss <= value("falcosecurity_falco_memory_vsz_bytes"),
+            f"memory_rss_bytes {rss}: more than 1 MiB, at most vsz")
+    T.check(0 < value("falcosecurity_falco_memory_pss_bytes") <= rss * 1.01, "memory_pss_bytes")
+    cpu = value("falcosecurity_falco_cpu_usage_ratio")
+    T.check(0 <= cpu <= os.sysconf("SC_NPROCESSORS_ONLN"), f"cpu_usage_ratio {cpu}")
+    T.check(0 <= value("falcosecurity_falco_host_cpu_usage_ratio") <= 1, "host_cpu_usage_ratio")
+    with open("/proc/meminfo") as f:
+        mem = {l.split(":")[0]: int(l.split()[1]) * 1024 for l in f}
+    used = value("falcosecurity_falco_host_memory_used_bytes")
+    T.check(0 < used < mem["MemTotal"], f"host_memory_used_bytes {used} below MemTotal")
+    T.check(value("falcosecurity_falco_host_procs_running_total") >= 1, "host_procs_running_total")
+    T.check(value("falcosecurity_falco_host_open_fds_total") > 0, "host_open_fds_total")
     want = {"falcosecurity_falco_rules_matches_total": "counter",
             "falcosecurity_scap_n_evts_total": "counter",
             "falcosecurity_scap_n_drops_total": "counter",
@@ -201,7 +215,10 @@ scrape_configs:
             "falcosecurity_falco_version_info": "gauge",
             "falcosecurity_falco_start_timestamp_nanoseconds": "gauge",
             "falcosecurity_falco_host_boot_timestamp_nanoseconds": "gauge",
-            "falcosecurity_falco_host_num_cpus_total": "gauge"}
+            "falcosecurity_falco_host_num_cpus_total": "gauge",
+            "falcosecurity_falco_cpu_usage_ratio": "gauge",
+            "falcosecurity_falco_memory_rss_bytes": "gauge",
+            "falcosecurity_falco_host_open_fds_total": "gauge"}
     wait_until(lambda: all(k in json.loads(get(f"{api}/metadata"))["data"] for k in want),
                "metadata of every family")
     meta = json.loads(get(f"{api}/metadata"))["data"]
