@@ -25,10 +25,10 @@
 struct vg_falco_metrics {
 	struct vg_probes *probes;
 	struct vg_outputs *outs;
-	uint64_t start_ns;   /* CLOCK_REALTIME at start-up */
-	uint64_t boot_ns;    /* the host's boot time, from /proc/stat's btime */
+	uint64_t start_ns; /* CLOCK_REALTIME at start-up */
+	uint64_t boot_ns;  /* the host's boot time, from /proc/stat's btime */
 	long ncpus;
-	char release[128];   /* uname -r */
+	char release[128]; /* uname -r */
 	char hostname[256];
 	_Atomic(struct vg_falco_series *) series; /* pushed by the event thread only */
 };
@@ -123,10 +123,14 @@ static void kernel_families(struct vg_metrics_writer *w, struct vg_falco_metrics
 		int kind; /* VG_EV_*, or -1: none of vigil's */
 		bool enter;
 	} cats[] = {
-		{"clone_fork", VG_EV_FORK, true}, {"execve", VG_EV_EXEC, true},
-		{"connect", -1, true},		  {"open", -1, true},
-		{"dir_file", -1, true},		  {"other_interest", VG_EV_SYSCALL, true},
-		{"close", -1, false},		  {"proc", VG_EV_EXIT, false},
+		{"clone_fork", VG_EV_FORK, true},
+		{"execve", VG_EV_EXEC, true},
+		{"connect", -1, true},
+		{"open", -1, true},
+		{"dir_file", -1, true},
+		{"other_interest", VG_EV_SYSCALL, true},
+		{"close", -1, false},
+		{"proc", VG_EV_EXIT, false},
 	};
 	struct vg_kcounters k[VG_EV__MAX];
 	uint64_t sent = 0, dropped = 0;
@@ -194,8 +198,9 @@ static double self_cpu_ratio(void)
 	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
 	fclose(f);
 	/* after "(comm)": state is field 3; utime 14, stime 15, starttime 22 */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d "
-				"%*d %*d %*d %llu",
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d "
+			 "%*d %*d %*d %llu",
 			 &utime, &stime, &start) != 3)
 		return 0;
 	f = fopen("/proc/uptime", "re");
@@ -225,13 +230,14 @@ static void host_stat(double *cpu_ratio, uint64_t *running)
 		if (strncmp(line, "cpu ", 4) == 0) {
 			unsigned long long sum = 0;
 
-			if (sscanf(line + 4, "%llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
-				   &v[3], &v[4], &v[5], &v[6]) != 7)
+			if (sscanf(line + 4, "%llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+				   &v[2], &v[3], &v[4], &v[5], &v[6]) != 7)
 				continue;
 			for (int i = 0; i < 7; i++)
 				sum += v[i];
 			if (sum)
-				*cpu_ratio = round1(100.0 - (double)v[3] * 100.0 / (double)sum) / 100.0;
+				*cpu_ratio =
+					round1(100.0 - (double)v[3] * 100.0 / (double)sum) / 100.0;
 		} else if (sscanf(line, "procs_running %llu", &r) == 1) {
 			*running = (uint64_t)r;
 			break;
