@@ -1550,7 +1550,6 @@ static char *rule_text(struct vg_rule_item *it, struct vg_textmap *map, bool *ba
 	return vg_sb_take(&b);
 }
 
-/* Falco's -p: the text joins the rule's own output after a space, as Falco's does. */
 /* The fields Falco's container plugin marks as suggested output, in its order. */
 static const char *const suggested_fields[] = {
 	"container.id",	       "container.name", "container.image.repository",
