@@ -395,7 +395,8 @@ static char *rule_labels(const struct vg_rule *r)
 		return NULL;
 	}
 	len = (size_t)snprintf(out, cap, "%s", base);
-	memcpy(sorted, tags, m * sizeof(*sorted));
+	if (m) /* a rule without tags has none to copy (tags may be NULL) */
+		memcpy(sorted, tags, m * sizeof(*sorted));
 	qsort(sorted, m, sizeof(*sorted), str_cmp);
 	for (size_t i = 0; i < m && len < cap; i++) {
 		if (i && strcmp(sorted[i], sorted[i - 1]) == 0)

@@ -446,7 +446,8 @@ static void put_tags(struct vg_alerter *a, const struct vg_rule *r)
 	const char *sorted[64];
 	size_t m = n < 64 ? n : 64;
 
-	memcpy(sorted, tags, m * sizeof(*sorted));
+	if (m) /* a rule without tags has none to copy (tags may be NULL) */
+		memcpy(sorted, tags, m * sizeof(*sorted));
 	qsort(sorted, m, sizeof(*sorted), tag_cmp);
 	VG_JB_KEY(&a->jb, "tags");
 	vg_jb_arr_begin(&a->jb);
