@@ -481,7 +481,7 @@ static int start_live(struct live *lv, const struct vg_reload_src *src, struct o
 	if (n < 0)
 		return -1;
 	lv->probes = probes;
-	lv->em = vg_engine_metrics_new(ops->metrics, pl, probes, ops->outs);
+	lv->em = vg_engine_metrics_new(ops->metrics, pl, probes, ops->outs, ops->cfg.loaded_from);
 	if (!lv->em || vg_engine_metrics_bind_rules(lv->em, lv->alerter->rules, n) != 0) {
 		fprintf(stderr, "vigil: out of memory for the engine metrics\n");
 		return -1;

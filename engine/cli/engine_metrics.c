@@ -237,13 +237,14 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 }
 
 struct vg_engine_metrics *vg_engine_metrics_new(struct vg_metrics *m, struct vg_pipeline *pl,
-						struct vg_probes *probes, struct vg_outputs *outs)
+						struct vg_probes *probes, struct vg_outputs *outs,
+						const char *config_path)
 {
 	struct vg_engine_metrics *em = calloc(1, sizeof(*em));
 
 	if (!em)
 		return NULL;
-	em->fm = vg_falco_metrics_new(m, probes, outs);
+	em->fm = vg_falco_metrics_new(m, probes, outs, config_path);
 	if (!em->fm) {
 		free(em);
 		return NULL;
@@ -322,6 +323,7 @@ int vg_engine_metrics_bind_rules(struct vg_engine_metrics *em, const struct vg_r
 		em->slots[s].alerts = vg_rule_enabled(r) ? alerts_counter(em->m, r) : NULL;
 		em->slots[s].matches = vg_rule_enabled(r) ? vg_falco_metrics_rule(em->fm, r) : NULL;
 	}
+	vg_falco_metrics_files(em->fm, rs);
 	put(&em->rules_enabled, (int64_t)on);
 	put(&em->rules_disabled, (int64_t)(n - on));
 	put(&em->syscalls, syscalls);

@@ -25,10 +25,12 @@ struct vg_engine_metrics;
 /*
  * Registers the engine's families in m, and Falco's names for them
  * (cli/falco_metrics.h). pl, probes and outs (or NULL) must outlive every
- * scrape (stop the metrics server before freeing them). NULL on OOM.
+ * scrape (stop the metrics server before freeing them). config_path: the
+ * config file read, or NULL (its hash is served). NULL on OOM.
  */
 struct vg_engine_metrics *vg_engine_metrics_new(struct vg_metrics *m, struct vg_pipeline *pl,
-						struct vg_probes *probes, struct vg_outputs *outs);
+						struct vg_probes *probes, struct vg_outputs *outs,
+						const char *config_path);
 void vg_engine_metrics_free(struct vg_engine_metrics *em);
 
 /*

@@ -8,6 +8,9 @@
  */
 #include "cli/falco_metrics.h"
 
+#include <libgen.h>
+#include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +22,15 @@
 #include "metrics/metrics.h"
 #include "outputs/outputs.h"
 #include "rules/compile.h"
+#include "rules/loader.h"
 
 #define HELP "https://falco.org/docs/metrics/"
+
+/* A file's base name and the SHA-256 of its bytes, in hex. */
+struct file_hash {
+	char name[256];
+	char sha256[2 * 32 + 1];
+};
 
 struct vg_falco_metrics {
 	struct vg_probes *probes;
@@ -31,6 +41,11 @@ struct vg_falco_metrics {
 	char release[128]; /* uname -r */
 	char hostname[256];
 	_Atomic(struct vg_falco_series *) series; /* pushed by the event thread only */
+	/* the loaded files' hashes: replaced at reload, read at scrape */
+	pthread_mutex_t files_lock;
+	struct file_hash *rules_files, config_file;
+	size_t nrules_files;
+	char *config_path; /* or NULL */
 };
 
 static uint64_t wall_ns(void)
@@ -306,11 +321,96 @@ static void rules_family(struct vg_metrics_writer *w, struct vg_falco_metrics *f
 	}
 }
 
+static bool hash_bytes(const void *p, size_t n, const char *path, struct file_hash *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	char tmp[4096];
+
+	if (EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) != 1 || len != 32)
+		return false;
+	for (unsigned i = 0; i < len; i++)
+		snprintf(out->sha256 + 2 * i, 3, "%02x", md[i]);
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	snprintf(out->name, sizeof(out->name), "%s", basename(tmp));
+	return true;
+}
+
+/* The config file's hash, read whole (configs are small; past 16 MiB: none). */
+static bool hash_file(const char *path, struct file_hash *out)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = malloc(16u << 20);
+	size_t n = 0;
+	bool ok = false;
+
+	if (f && buf) {
+		n = fread(buf, 1, 16u << 20, f);
+		ok = !ferror(f) && feof(f) && hash_bytes(buf, n, path, out);
+	}
+	if (f)
+		fclose(f);
+	free(buf);
+	return ok;
+}
+
+void vg_falco_metrics_files(struct vg_falco_metrics *fm, const struct vg_ruleset *rs)
+{
+	size_t n = 0;
+	struct file_hash *h, cfg = {0};
+	const char *path, *text;
+	size_t len;
+
+	while (vg_ruleset_file(rs, n, &path, &text, &len))
+		n++;
+	h = calloc(n ? n : 1, sizeof(*h));
+	if (!h)
+		return;
+	for (size_t i = 0; i < n && vg_ruleset_file(rs, i, &path, &text, &len); i++)
+		hash_bytes(text ? text : "", text ? len : 0, path, &h[i]);
+	if (fm->config_path && !hash_file(fm->config_path, &cfg))
+		cfg.name[0] = '\0';
+	pthread_mutex_lock(&fm->files_lock);
+	free(fm->rules_files);
+	fm->rules_files = h;
+	fm->nrules_files = n;
+	fm->config_file = cfg;
+	pthread_mutex_unlock(&fm->files_lock);
+}
+
+static void files_family(struct vg_metrics_writer *w, const char *name, const struct file_hash *h,
+			 size_t n)
+{
+	char l[512];
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!h[i].name[0] || vg_metrics_labels(l, sizeof(l), "file_name", h[i].name,
+						       "sha256", h[i].sha256, NULL) != 0)
+			continue;
+		if (first)
+			vg_metrics_family(w, name, VG_METRIC_GAUGE, HELP);
+		first = false;
+		vg_metrics_sample(w, l, 1);
+	}
+}
+
+/* Falco's hashes of the rules and config files loaded: which rules run where. */
+static void files_families(struct vg_metrics_writer *w, struct vg_falco_metrics *fm)
+{
+	pthread_mutex_lock(&fm->files_lock);
+	files_family(w, "falcosecurity_falco_sha256_rules_files_info", fm->rules_files,
+		     fm->nrules_files);
+	files_family(w, "falcosecurity_falco_sha256_config_files_info", &fm->config_file, 1);
+	pthread_mutex_unlock(&fm->files_lock);
+}
+
 static void collect(struct vg_metrics_writer *w, void *arg)
 {
 	struct vg_falco_metrics *fm = arg;
 
 	wrapper_families(w, fm);
+	files_families(w, fm);
 	outputs_family(w, fm);
 	kernel_families(w, fm);
 	resource_families(w);
@@ -318,7 +418,7 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 }
 
 struct vg_falco_metrics *vg_falco_metrics_new(struct vg_metrics *m, struct vg_probes *probes,
-					      struct vg_outputs *outs)
+					      struct vg_outputs *outs, const char *config_path)
 {
 	struct vg_falco_metrics *fm = calloc(1, sizeof(*fm));
 	struct utsname u;
@@ -327,6 +427,11 @@ struct vg_falco_metrics *vg_falco_metrics_new(struct vg_metrics *m, struct vg_pr
 		return NULL;
 	fm->probes = probes;
 	fm->outs = outs;
+	pthread_mutex_init(&fm->files_lock, NULL);
+	if (config_path && !(fm->config_path = strdup(config_path))) {
+		free(fm);
+		return NULL;
+	}
 	fm->start_ns = wall_ns();
 	fm->boot_ns = boot_ns();
 	fm->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -337,6 +442,7 @@ struct vg_falco_metrics *vg_falco_metrics_new(struct vg_metrics *m, struct vg_pr
 	if (gethostname(fm->hostname, sizeof(fm->hostname) - 1) != 0)
 		fm->hostname[0] = '\0';
 	if (vg_metrics_add_collector(m, collect, fm) != 0) {
+		free(fm->config_path);
 		free(fm);
 		return NULL;
 	}
@@ -354,6 +460,9 @@ void vg_falco_metrics_free(struct vg_falco_metrics *fm)
 		free(s->labels);
 		free(s);
 	}
+	free(fm->rules_files);
+	free(fm->config_path);
+	pthread_mutex_destroy(&fm->files_lock);
 	free(fm);
 }
 

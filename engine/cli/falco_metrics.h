@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct vg_metrics;
+struct vg_ruleset;
 struct vg_probes;
 struct vg_outputs;
 struct vg_rule;
@@ -25,9 +26,19 @@ struct vg_falco_series {
 
 struct vg_falco_metrics;
 
-/* Registers the families in m; probes and outs (either may be NULL) must outlive every scrape. */
+/*
+ * Registers the families in m; probes and outs (either may be NULL) must
+ * outlive every scrape. config_path: the config file read (NULL: none).
+ */
 struct vg_falco_metrics *vg_falco_metrics_new(struct vg_metrics *m, struct vg_probes *probes,
-					      struct vg_outputs *outs);
+					      struct vg_outputs *outs, const char *config_path);
+
+/*
+ * Event thread, at start-up and after each reload: the SHA-256 of the rules
+ * files rs was loaded from (of the bytes it read) and of the config file
+ * (read now), for Falco's sha256_*_files_info. Keeps the previous on OOM.
+ */
+void vg_falco_metrics_files(struct vg_falco_metrics *fm, const struct vg_ruleset *rs);
 void vg_falco_metrics_free(struct vg_falco_metrics *fm);
 
 /*

@@ -171,6 +171,17 @@ size_t vg_ruleset_item_rule_count(const struct vg_ruleset *rs)
 	return rs->nritems;
 }
 
+bool vg_ruleset_file(const struct vg_ruleset *rs, size_t i, const char **path, const char **text,
+		     size_t *len)
+{
+	if (i >= rs->nfiles)
+		return false;
+	*path = rs->files[i]->path;
+	*text = rs->files[i]->text;
+	*len = rs->files[i]->len;
+	return true;
+}
+
 /* ---- text maps: offsets in (glued) condition text -> file:line:col ---- */
 
 bool vg_textmap_add(struct vg_textmap *m, size_t off, const struct vg_scalar_loc *loc)
