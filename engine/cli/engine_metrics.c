@@ -129,6 +129,13 @@ static void state_families(struct vg_metrics_writer *w, struct vg_engine_metrics
 	gauge(w, "vigil_kernel_syscalls_captured",
 	      "Syscalls the kernel sends (what the rules and the fd table need).",
 	      get(&em->syscalls));
+	/* Falco's state counters for the same tables (its fd and container tables) */
+	vg_metrics_family(w, "falcosecurity_scap_n_fds_total", VG_METRIC_GAUGE,
+			  "https://falco.org/docs/metrics/");
+	vg_metrics_sample(w, NULL, (double)get(&em->fds));
+	vg_metrics_family(w, "falcosecurity_scap_n_containers_total", VG_METRIC_GAUGE,
+			  "https://falco.org/docs/metrics/");
+	vg_metrics_sample(w, NULL, (double)get(&em->containers));
 	vg_metrics_family(w, "vigil_rules", VG_METRIC_GAUGE,
 			  "Compiled rules in force, by state (enabled by the rules files and "
 			  "the config's priority and rules: selectors).");

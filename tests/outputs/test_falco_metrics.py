@@ -196,6 +196,10 @@ scrape_configs:
     T.eq(value("falcosecurity_falco_host_num_cpus_total"), float(os.sysconf("SC_NPROCESSORS_ONLN")),
          "online CPUs")
     T.check(value("falcosecurity_falco_duration_seconds_total") >= 1, "uptime in seconds")
+    T.eq(value("sum(falcosecurity_scap_n_fds_total) - sum(vigil_fd_table_entries)"), 0.0,
+         "falcosecurity_scap_n_fds_total is the fd table's size")
+    T.eq(value("sum(falcosecurity_scap_n_containers_total) - sum(vigil_container_cache_entries)"),
+         0.0, "falcosecurity_scap_n_containers_total is the container cache's size")
     # which rules and config run: their SHA-256, as Falco serves them
     for fam, path in (("falcosecurity_falco_sha256_rules_files_info", f"{D}/rules.yaml"),
                       ("falcosecurity_falco_sha256_config_files_info", f"{D}/vigil.yaml")):
