@@ -33,6 +33,10 @@ struct vg_ruleset *vg_cli_load_rules_cfg(const char *const *paths, int n,
 int vg_cli_number(const char *opt, const char *arg, uint64_t min, uint64_t max, bool size,
 		  uint64_t *out);
 
+struct vg_alert_format;
+/* Falco's alert-shape keys of cfg (json_include_*, time_format_iso_8601) into f. */
+void vg_cli_alert_format(const struct vg_config *cfg, struct vg_alert_format *f);
+
 /* How many of the compiled rules are enabled. */
 size_t vg_cli_rules_enabled(const struct vg_ruleset *rs);
 

@@ -161,6 +161,8 @@ int vg_cmd_replay(int argc, char **argv)
 			ret = 1;
 			goto out;
 		}
+		if (use_cfg)
+			vg_cli_alert_format(&cfg, &r.alerter.fmt);
 		r.pl.sink = vg_sink_alerts;
 		r.pl.sink_ctx = &r.alerter;
 	}

@@ -481,12 +481,13 @@ static int start_live(struct live *lv, const struct vg_reload_src *src, struct o
 	if (n < 0)
 		return -1;
 	lv->probes = probes;
-	lv->em = vg_engine_metrics_new(ops->metrics, pl, probes);
+	lv->em = vg_engine_metrics_new(ops->metrics, pl, probes, ops->outs, ops->cfg.loaded_from);
 	if (!lv->em || vg_engine_metrics_bind_rules(lv->em, lv->alerter->rules, n) != 0) {
 		fprintf(stderr, "vigil: out of memory for the engine metrics\n");
 		return -1;
 	}
 	lv->alerter->on_alert = vg_engine_metrics_on_alert;
+	lv->alerter->on_match = vg_engine_metrics_on_match;
 	lv->alerter->on_alert_arg = lv->em;
 	vg_engine_metrics_tick(lv->em);
 	/* without it vigil still runs: SIGHUP and file changes are then not acted on */
@@ -732,6 +733,8 @@ static int run(struct run_opts *o)
 			goto out;
 		alerter.outs = ops.outs;
 		alerter.rl = ops.rl;
+		if (ops.cfg_loaded)
+			vg_cli_alert_format(&ops.cfg, &alerter.fmt);
 		ops_for_loop = &ops;
 		snprintf(what, sizeof(what),
 			 "%zu rules loaded (%zu enabled), capturing %d syscalls; ",

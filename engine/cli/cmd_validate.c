@@ -16,9 +16,13 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vigil validate -r FILE [-r FILE...] [--json]\n"
-		   "  -r, --rules FILE  a rules file or a directory of them (repeatable)\n"
-		   "      --json        print a JSON report\n");
+	fprintf(f,
+		"usage: vigil validate -r FILE [-r FILE...] [--json] [--unsupported-fields=warn]\n"
+		"  -r, --rules FILE  a rules file or a directory of them (repeatable)\n"
+		"      --json        print a JSON report\n"
+		"      --unsupported-fields=warn\n"
+		"                    a field vigil does not extract is a warning naming the\n"
+		"                    rule, not an error (the config key unsupported_fields)\n");
 }
 
 static struct json_object *diag_json(const struct vg_diag *d)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/falco_metrics.h"
 #include "container/container.h"
 #include "decode/decode.h"
 #include "kernel/probes.h"
@@ -24,12 +25,14 @@ static const uint64_t eval_bounds_ns[] = {
 struct rule_slot {
 	const struct vg_rule *rule;
 	struct vg_metric *alerts;
+	struct vg_falco_series *matches; /* Falco's falcosecurity_falco_rules_matches_total */
 };
 
 struct vg_engine_metrics {
 	struct vg_metrics *m;
 	struct vg_pipeline *pl;
 	struct vg_probes *probes;
+	struct vg_falco_metrics *fm; /* Falco's names for the same numbers */
 	struct rule_slot *slots;
 	size_t cap; /* a power of two, or 0 */
 	struct vg_metric *unknown_rule;
@@ -126,6 +129,13 @@ static void state_families(struct vg_metrics_writer *w, struct vg_engine_metrics
 	gauge(w, "vigil_kernel_syscalls_captured",
 	      "Syscalls the kernel sends (what the rules and the fd table need).",
 	      get(&em->syscalls));
+	/* Falco's state counters for the same tables (its fd and container tables) */
+	vg_metrics_family(w, "falcosecurity_scap_n_fds_total", VG_METRIC_GAUGE,
+			  "https://falco.org/docs/metrics/");
+	vg_metrics_sample(w, NULL, (double)get(&em->fds));
+	vg_metrics_family(w, "falcosecurity_scap_n_containers_total", VG_METRIC_GAUGE,
+			  "https://falco.org/docs/metrics/");
+	vg_metrics_sample(w, NULL, (double)get(&em->containers));
 	vg_metrics_family(w, "vigil_rules", VG_METRIC_GAUGE,
 			  "Compiled rules in force, by state (enabled by the rules files and "
 			  "the config's priority and rules: selectors).");
@@ -234,12 +244,18 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 }
 
 struct vg_engine_metrics *vg_engine_metrics_new(struct vg_metrics *m, struct vg_pipeline *pl,
-						struct vg_probes *probes)
+						struct vg_probes *probes, struct vg_outputs *outs,
+						const char *config_path)
 {
 	struct vg_engine_metrics *em = calloc(1, sizeof(*em));
 
 	if (!em)
 		return NULL;
+	em->fm = vg_falco_metrics_new(m, probes, outs, config_path);
+	if (!em->fm) {
+		free(em);
+		return NULL;
+	}
 	em->m = m;
 	em->pl = pl;
 	em->probes = probes;
@@ -252,6 +268,7 @@ struct vg_engine_metrics *vg_engine_metrics_new(struct vg_metrics *m, struct vg_
 	if (!pl->sink_time || vg_metrics_add_collector(m, collect, em) != 0) {
 		pl->sink_time = NULL;
 		free(em);
+		/* em->fm stays: m keeps calling its collector (vigil stops on this failure) */
 		return NULL;
 	}
 	return em;
@@ -262,6 +279,7 @@ void vg_engine_metrics_free(struct vg_engine_metrics *em)
 	if (!em)
 		return;
 	free(em->slots);
+	vg_falco_metrics_free(em->fm);
 	free(em);
 }
 
@@ -310,7 +328,9 @@ int vg_engine_metrics_bind_rules(struct vg_engine_metrics *em, const struct vg_r
 		em->slots[s].rule = r;
 		/* enabled rules only: a disabled one cannot alert, and needs no series */
 		em->slots[s].alerts = vg_rule_enabled(r) ? alerts_counter(em->m, r) : NULL;
+		em->slots[s].matches = vg_rule_enabled(r) ? vg_falco_metrics_rule(em->fm, r) : NULL;
 	}
+	vg_falco_metrics_files(em->fm, rs);
 	put(&em->rules_enabled, (int64_t)on);
 	put(&em->rules_disabled, (int64_t)(n - on));
 	put(&em->syscalls, syscalls);
@@ -334,6 +354,20 @@ void vg_engine_metrics_on_alert(void *arg, const struct vg_rule *r)
 			em->m, "vigil_alerts_total",
 			"Alerts written (after rate limiting), by rule and priority.", "rule=\"\"");
 	vg_metric_inc(em->unknown_rule);
+}
+
+void vg_engine_metrics_on_match(void *arg, const struct vg_rule *r)
+{
+	struct vg_engine_metrics *em = arg;
+
+	if (!em->cap)
+		return;
+	for (size_t s = slot_of(em, r); em->slots[s].rule; s = (s + 1) & (em->cap - 1)) {
+		if (em->slots[s].rule == r) {
+			vg_falco_series_inc(em->slots[s].matches);
+			return;
+		}
+	}
 }
 
 static void add_fds(struct vg_proc *p, void *arg)

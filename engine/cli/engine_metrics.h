@@ -16,17 +16,21 @@
 struct vg_metrics;
 struct vg_pipeline;
 struct vg_probes;
+struct vg_outputs;
 struct vg_ruleset;
 struct vg_rule;
 
 struct vg_engine_metrics;
 
 /*
- * Registers the engine's families in m. pl and probes must outlive every
- * scrape (stop the metrics server before freeing them). NULL on OOM.
+ * Registers the engine's families in m, and Falco's names for them
+ * (cli/falco_metrics.h). pl, probes and outs (or NULL) must outlive every
+ * scrape (stop the metrics server before freeing them). config_path: the
+ * config file read, or NULL (its hash is served). NULL on OOM.
  */
 struct vg_engine_metrics *vg_engine_metrics_new(struct vg_metrics *m, struct vg_pipeline *pl,
-						struct vg_probes *probes);
+						struct vg_probes *probes, struct vg_outputs *outs,
+						const char *config_path);
 void vg_engine_metrics_free(struct vg_engine_metrics *em);
 
 /*
@@ -39,6 +43,8 @@ int vg_engine_metrics_bind_rules(struct vg_engine_metrics *em, const struct vg_r
 
 /* struct vg_alerter's on_alert hook: arg is the vg_engine_metrics. */
 void vg_engine_metrics_on_alert(void *arg, const struct vg_rule *r);
+/* Its on_match hook (every match, before rate limiting: Falco's rule counters). */
+void vg_engine_metrics_on_match(void *arg, const struct vg_rule *r);
 
 /* Event thread, about once a second: table sizes. */
 void vg_engine_metrics_tick(struct vg_engine_metrics *em);

@@ -11,6 +11,7 @@
 #include "cli/falco_flags.h"
 #include "cli/file_trust.h"
 #include "config/config.h"
+#include "output/alert.h"
 #include "rules/loader.h"
 
 /* How long a load waits for the first answers of the domain-name resolver. */
@@ -74,6 +75,11 @@ struct vg_ruleset *vg_cli_load_rules_cfg(const char *const *paths, int n,
 	struct vg_ruleset_opts opts = {
 		.match_all = cfg && cfg->rule_matching == VG_RULE_MATCHING_ALL,
 		.append_output = vg_falco.append_output,
+		/* borrowed while compiling only */
+		.appends = cfg ? cfg->append_output : NULL,
+		.nappends = cfg ? cfg->n_append_output : 0,
+		.unsupported_fields = cfg ? (enum vg_unsupported_fields)cfg->unsupported_fields
+					  : VG_UNSUPPORTED_ERROR,
 	};
 	struct vg_ruleset *rs = vg_ruleset_new(&opts);
 	const struct vg_diag *d;
@@ -121,4 +127,13 @@ size_t vg_cli_rules_enabled(const struct vg_ruleset *rs)
 	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
 		n += vg_rule_enabled(vg_ruleset_rule(rs, i));
 	return n;
+}
+
+void vg_cli_alert_format(const struct vg_config *cfg, struct vg_alert_format *f)
+{
+	f->include_output = cfg->json_include_output_property;
+	f->include_tags = cfg->json_include_tags_property;
+	f->include_message = cfg->json_include_message_property;
+	f->include_output_fields = cfg->json_include_output_fields_property;
+	f->time_iso8601 = cfg->time_format_iso_8601;
 }

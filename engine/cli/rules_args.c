@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rules/loader.h"
 
@@ -13,6 +14,7 @@ int vg_rules_args_parse(struct vg_rules_args *a, int argc, char **argv, bool wit
 		{"rules", required_argument, NULL, 'r'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
+		{"unsupported-fields", required_argument, NULL, 'u'},
 		/* from here on: `rules` only, cut where not taken */
 		{"condition", no_argument, NULL, 'c'},
 		{"catalogue", no_argument, NULL, 'C'},
@@ -22,7 +24,7 @@ int vg_rules_args_parse(struct vg_rules_args *a, int argc, char **argv, bool wit
 	int c;
 
 	if (!with_condition)
-		opts[3] = opts[6];
+		opts[4] = opts[7];
 
 	*a = (struct vg_rules_args){.files = calloc((size_t)argc + 1, sizeof(*a->files))};
 	if (!a->files)
@@ -35,6 +37,17 @@ int vg_rules_args_parse(struct vg_rules_args *a, int argc, char **argv, bool wit
 		case 'c': a->condition = true; break;
 		case 'C': a->catalogue = true; break;
 		case 'M': a->matrix = true; break;
+		case 'u':
+			/* the config key unsupported_fields, for the commands that read no config
+			 */
+			if (strcmp(optarg, "warn") && strcmp(optarg, "error")) {
+				fprintf(stderr,
+					"vigil: --unsupported-fields: error or warn, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			a->warn_unsupported = strcmp(optarg, "warn") == 0;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -60,7 +73,10 @@ void vg_rules_args_free(struct vg_rules_args *a)
 
 struct vg_ruleset *vg_rules_args_compile(const struct vg_rules_args *a)
 {
-	struct vg_ruleset *rs = vg_ruleset_new(NULL);
+	struct vg_ruleset_opts o = {.unsupported_fields = a->warn_unsupported
+								  ? VG_UNSUPPORTED_WARN
+								  : VG_UNSUPPORTED_ERROR};
+	struct vg_ruleset *rs = vg_ruleset_new(&o);
 
 	if (!rs)
 		return NULL;

@@ -16,6 +16,7 @@ struct vg_rules_args {
 	char **files;
 	int nfiles;
 	bool json, condition, catalogue, matrix; /* the last three: `rules` only */
+	bool warn_unsupported;			 /* --unsupported-fields=warn */
 };
 
 /*

@@ -45,6 +45,7 @@ enum ftype {
 	F_RETRIES,	/* a count, or -1 for forever */
 	F_FORMAT,	/* aux: offset of the int "set" flag */
 	F_DROP_ACTIONS, /* a list of syscall_event_drops actions, as a bit set */
+	F_APPEND,	/* Falco's append_output list; aux: offset of the size_t count */
 };
 
 struct field {
@@ -76,6 +77,8 @@ static const char *const priorities[] = {"emergency", "alert",	"critical",	 "err
 					 "warning",   "notice", "informational", "debug"};
 static const char *const formats[] = {"json", "text", NULL};
 static const char *const matchings[] = {"first", "all", NULL};
+/* in the order of enum vg_unsupported_fields */
+static const char *const unsupported_modes[] = {"error", "warn", NULL};
 /* in the order of enum vg_enf_mode */
 static const char *const enforce_modes[] = {"off", "audit", "on", NULL};
 static const char *const transports[] = {"unix", "udp", "tcp", NULL};
@@ -441,6 +444,21 @@ static const struct field top[] = {
 	{"program_output", F_SECTION, 0, .sub = program_fields},
 	{"rate_limit", F_SECTION, 0, .sub = ratelimit_fields},
 	{"metrics", F_SECTION, 0, .sub = metrics_fields},
+	/* Falco's alert shape: the json_include_* switches, the time format, append_output */
+	{"json_include_output_property", F_BOOL, C(json_include_output_property),
+	 .doc = "JSON alerts have \"output\", the text line"},
+	{"json_include_tags_property", F_BOOL, C(json_include_tags_property),
+	 .doc = "JSON alerts have \"tags\""},
+	{"json_include_message_property", F_BOOL, C(json_include_message_property),
+	 .doc = "JSON alerts have \"message\": the output without time and priority"},
+	{"json_include_output_fields_property", F_BOOL, C(json_include_output_fields_property),
+	 .doc = "JSON alerts have \"output_fields\""},
+	{"time_format_iso_8601", F_BOOL, C(time_format_iso_8601),
+	 .doc = "the output line starts with the UTC date and time, not the local time of day"},
+	{"append_output", F_APPEND, C(append_output), C(n_append_output),
+	 .doc = "output text and fields added to the rules that match (Falco's)"},
+	{"unsupported_fields", F_ENUM, C(unsupported_fields), .names = unsupported_modes,
+	 .doc = "a rule using a field vigil does not extract: error, or warn"},
 	{"env_redact_patterns", F_STRLIST, C(env_redact_patterns), C(n_env_redact_patterns),
 	 .doc = "events/capture --env=redacted: variable names (globs, any case) whose values "
 		"are hidden"},
@@ -987,6 +1005,212 @@ fail:
 
 /* --- applying ------------------------------------------------------------- */
 
+/* --- append_output (Falco >= 0.39) ----------------------------------------- */
+
+/* s with each ${NAME} replaced by the environment's value (empty when unset), as Falco does. */
+static char *expand_env(const char *s)
+{
+	size_t cap = strlen(s) + 1, len = 0;
+	char *out = malloc(cap);
+
+	while (out && *s) {
+		const char *end = s[0] == '$' && s[1] == '{' ? strchr(s + 2, '}') : NULL;
+		const char *val = NULL;
+		size_t n = 1;
+		char name[128];
+
+		if (end && (size_t)(end - s - 2) < sizeof(name)) {
+			memcpy(name, s + 2, (size_t)(end - s - 2));
+			name[end - s - 2] = '\0';
+			val = getenv(name);
+			n = val ? strlen(val) : 0;
+		} else {
+			end = NULL;
+		}
+		if (len + n + 1 > cap) {
+			char *grown = realloc(out, cap = 2 * (len + n + 1));
+
+			if (!grown) {
+				free(out);
+				return NULL;
+			}
+			out = grown;
+		}
+		if (end) {
+			memcpy(out + len, val ? val : "", n);
+			s = end + 1;
+		} else {
+			out[len] = *s++;
+		}
+		len += n;
+	}
+	if (out)
+		out[len] = '\0';
+	return out;
+}
+
+static int dup_env_str(struct loader *ld, const yaml_node_t *n, const char *what, char **out)
+{
+	if (want_scalar(ld, n, what))
+		return -1;
+	free(*out);
+	*out = expand_env(scalar(n));
+	return *out ? 0 : fail_node(ld, n, "out of memory");
+}
+
+static void free_appends(struct vg_append_output *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].source);
+		free(a[i].rule);
+		free_strlist(a[i].tags, a[i].ntags);
+		free(a[i].extra_output);
+		for (size_t k = 0; k < a[i].nfields; k++) {
+			free(a[i].fields[k].key);
+			free(a[i].fields[k].format);
+		}
+		free(a[i].fields);
+	}
+	free(a);
+}
+
+/* match: {source, rule, tags}: every one given must hold. */
+static int parse_append_match(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+			      struct vg_append_output *a)
+{
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_MAPPING_NODE)
+		return fail_node(ld, n, "match: expected a mapping of source, rule, tags; got %s",
+				 node_kind(n));
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		const char *key = k->type == YAML_SCALAR_NODE ? scalar(k) : "";
+		int rc;
+
+		if (!strcmp(key, "source"))
+			rc = dup_env_str(ld, v, "a source name", &a->source);
+		else if (!strcmp(key, "rule"))
+			rc = dup_env_str(ld, v, "a rule name", &a->rule);
+		else if (!strcmp(key, "tags"))
+			rc = parse_strlist(ld, doc, v, &a->tags, &a->ntags);
+		else
+			rc = fail_node(ld, k,
+				       "unknown key in match: expected source, rule or tags");
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* extra_fields: each a field name, or a one-key mapping "name: format". */
+static int parse_append_fields(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+			       struct vg_append_output *a)
+{
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_node(ld, n, "extra_fields: expected a list, got %s", node_kind(n));
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = item(doc, it);
+		struct vg_append_field *f = realloc(a->fields, (a->nfields + 1) * sizeof(*f));
+
+		if (!f)
+			return fail_node(ld, e, "out of memory");
+		a->fields = f;
+		f = &a->fields[a->nfields];
+		memset(f, 0, sizeof(*f));
+		if (e->type == YAML_SCALAR_NODE && !is_null(e)) {
+			if (dup_str(ld, e, &f->key))
+				return -1;
+		} else if (e->type == YAML_MAPPING_NODE &&
+			   e->data.mapping.pairs.top - e->data.mapping.pairs.start == 1) {
+			yaml_node_t *k =
+				yaml_document_get_node(doc, e->data.mapping.pairs.start->key);
+			yaml_node_t *v =
+				yaml_document_get_node(doc, e->data.mapping.pairs.start->value);
+
+			a->nfields++; /* owned from here on: freed on failure too */
+			if (want_scalar(ld, k, "a field name") || dup_str(ld, k, &f->key) ||
+			    dup_env_str(ld, v, "an output format", &f->format))
+				return -1;
+			continue;
+		} else {
+			return fail_node(ld, e,
+					 "each extra field is a field name or 'name: format'");
+		}
+		a->nfields++;
+	}
+	return 0;
+}
+
+/* One entry: match, extra_output, extra_fields, suggested_output. */
+static int parse_append_entry(struct loader *ld, yaml_document_t *doc, yaml_node_t *e,
+			      struct vg_append_output *a)
+{
+	if (e->type != YAML_MAPPING_NODE)
+		return fail_node(ld, e,
+				 "each append_output entry is a mapping (match, extra_output, "
+				 "extra_fields, suggested_output), got %s",
+				 node_kind(e));
+	for (yaml_node_pair_t *p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		const char *key = k->type == YAML_SCALAR_NODE ? scalar(k) : "";
+		int rc;
+
+		if (!strcmp(key, "match"))
+			rc = parse_append_match(ld, doc, v, a);
+		else if (!strcmp(key, "extra_output"))
+			rc = dup_env_str(ld, v, "an output format", &a->extra_output);
+		else if (!strcmp(key, "extra_fields"))
+			rc = parse_append_fields(ld, doc, v, a);
+		else if (!strcmp(key, "suggested_output"))
+			rc = parse_bool(ld, v, &a->suggested_output);
+		else
+			rc = fail_node(ld, k,
+				       "unknown key: expected match, extra_output, extra_fields or "
+				       "suggested_output");
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_append(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+			struct vg_append_output **out, size_t *count)
+{
+	struct vg_append_output *l = NULL;
+	size_t nl = 0;
+
+	if (!is_null(n) && n->type != YAML_SEQUENCE_NODE)
+		return fail_node(ld, n, "expected a list of append_output entries, got %s",
+				 node_kind(n));
+	for (yaml_node_item_t *it = is_null(n) ? NULL : n->data.sequence.items.start;
+	     it && it < n->data.sequence.items.top; it++) {
+		struct vg_append_output *g = realloc(l, (nl + 1) * sizeof(*g));
+
+		if (!g) {
+			free_appends(l, nl);
+			return fail_node(ld, n, "out of memory");
+		}
+		l = g;
+		memset(&l[nl], 0, sizeof(l[nl]));
+		if (parse_append_entry(ld, doc, item(doc, it), &l[nl++])) {
+			free_appends(l, nl);
+			return -1;
+		}
+	}
+	free_appends(*out, *count);
+	*out = l;
+	*count = nl;
+	return 0;
+}
+
 static int apply_map(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 		     const struct field *fields);
 
@@ -1109,6 +1333,7 @@ static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 	case F_SECTION: return apply_map(ld, doc, n, f->sub);
 	case F_RULESEL: return parse_rulesel(ld, doc, n, dst, (size_t *)(base + f->aux));
 	case F_HEADERS: return parse_headers(ld, doc, n, dst, (size_t *)(base + f->aux));
+	case F_APPEND: return parse_append(ld, doc, n, dst, (size_t *)(base + f->aux));
 	}
 	if (f->check && (why = f->check(dst)))
 		return fail_node(ld, n, "%s", why);
@@ -1402,6 +1627,10 @@ int vg_config_defaults(struct vg_config *c)
 	c->drops.rate = 0.03333;
 	c->drops.max_burst = 1;
 	c->json_output = true;
+	c->json_include_output_property = true;
+	c->json_include_tags_property = true;
+	c->json_include_output_fields_property = true;
+	c->append_output = NULL;
 	c->outputs_queue_size = 4096;
 	c->outputs_queue_bytes = VG_OUTPUT_DEFAULT_QUEUE_BYTES;
 	c->outputs_total_bytes = VG_OUTPUT_DEFAULT_TOTAL_BYTES;
@@ -1455,6 +1684,7 @@ void vg_config_free(struct vg_config *c)
 	free_strlist(c->rules_files, c->n_rules_files);
 	free_strlist(c->env_redact_patterns, c->n_env_redact_patterns);
 	free_selectors(c->rule_selectors, c->n_rule_selectors);
+	free_appends(c->append_output, c->n_append_output);
 	free((char *)o[VG_OUTPUT_FILE].file.path);
 	free((char *)o[VG_OUTPUT_SYSLOG].syslog.address);
 	free((char *)o[VG_OUTPUT_SYSLOG].syslog.app_name);
@@ -1613,6 +1843,39 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 					s[i].by_tag ? "tag" : "rule");
 				put_str(f, s[i].pattern);
 				fputs(i + 1 < n ? "}\n" : "}", f);
+			}
+			break;
+		}
+		case F_APPEND: {
+			const struct vg_append_output *ap = *(struct vg_append_output *const *)v;
+			size_t n = *(const size_t *)(base + fl->aux);
+
+			fputs(n ? "\n" : " []", f);
+			for (size_t i = 0; i < n; i++) {
+				fprintf(f, "%*s- {match: {source: ", depth * 2 + 2, "");
+				put_str(f, ap[i].source ? ap[i].source : "");
+				fputs(", rule: ", f);
+				put_str(f, ap[i].rule ? ap[i].rule : "");
+				fputs(", tags: [", f);
+				for (size_t k = 0; k < ap[i].ntags; k++) {
+					fputs(k ? ", " : "", f);
+					put_str(f, ap[i].tags[k]);
+				}
+				fputs("]}, extra_output: ", f);
+				put_str(f, ap[i].extra_output ? ap[i].extra_output : "");
+				fputs(", extra_fields: [", f);
+				for (size_t k = 0; k < ap[i].nfields; k++) {
+					fputs(k ? ", " : "", f);
+					put_str(f, ap[i].fields[k].key);
+					if (ap[i].fields[k].format) {
+						fputs(": ", f);
+						put_str(f, ap[i].fields[k].format);
+					}
+				}
+				fprintf(f, "], suggested_output: %s}",
+					ap[i].suggested_output ? "true" : "false");
+				if (i + 1 < n)
+					fputc('\n', f);
 			}
 			break;
 		}

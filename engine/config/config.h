@@ -17,6 +17,7 @@
 
 #include "outputs/outputs.h"
 #include "ratelimit/ratelimit.h"
+#include "rules/compile.h"
 
 #define VG_CONFIG_DEFAULT_PATH "/etc/vigil/vigil.yaml"
 
@@ -83,7 +84,16 @@ struct vg_config {
 
 	/* internal: what the file set explicitly, so defaults can follow json_output */
 	int output_format_set[VG_OUTPUT__KINDS];
-	char *loaded_from; /* the file these settings came from, or NULL */
+	/* Falco's alert shape (output/alert.h) and append_output (rules/compile.h) */
+	bool json_include_output_property;
+	bool json_include_tags_property;
+	bool json_include_message_property;
+	bool json_include_output_fields_property;
+	bool time_format_iso_8601;
+	struct vg_append_output *append_output;
+	size_t n_append_output;
+	int unsupported_fields; /* enum vg_unsupported_fields: error (default) or warn */
+	char *loaded_from;	/* the file these settings came from, or NULL */
 };
 
 struct vg_config_err {

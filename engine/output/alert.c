@@ -21,7 +21,7 @@
 #include "state/proc_table.h"
 
 #define TEXT_CAP	8192 /* the rule's rendered output, as before the prefix */
-#define TEXT_PREFIX_CAP 64   /* "09:00:00.123456789: Informational " */
+#define TEXT_PREFIX_CAP 64   /* "2026-11-22T08:00:00.123456789+0000: Informational " */
 
 int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_proc_table *procs,
 		    FILE *out)
@@ -31,6 +31,8 @@ int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_pr
 	a->procs = procs;
 	a->out = out;
 	a->sec = (time_t)-1;
+	a->fmt = (struct vg_alert_format){
+		.include_output = true, .include_tags = true, .include_output_fields = true};
 	if (gethostname(a->hostname, sizeof(a->hostname) - 1) != 0)
 		strcpy(a->hostname, "unknown");
 	vg_jb_init(&a->jb);
@@ -76,11 +78,14 @@ static size_t put_nanos(char *out, const char *text, uint32_t ns)
 }
 
 /*
- * Falco's "output": the event's local time of day and the priority, then the
- * rule's rendered format, into a->text. Returns its length.
+ * Falco's "output": the event's time and the priority, then the rule's
+ * rendered format, into a->text. The time is the local time of day
+ * ("09:00:00.123456789"), or with time_format_iso_8601 the UTC date and
+ * time as Falco's evt.time.iso8601 writes it ("2026-11-22T08:00:00.123456789+0000").
+ * Returns its length; *prefix gets the length of the time and priority part.
  */
 static size_t output_text(struct vg_alerter *a, const struct vg_rule *r,
-			  const struct vg_eval_ctx *ctx)
+			  const struct vg_eval_ctx *ctx, size_t *prefix)
 {
 	uint64_t ns = ctx->ev->wall_ns;
 	char *body;
@@ -90,8 +95,14 @@ static size_t output_text(struct vg_alerter *a, const struct vg_rule *r,
 	size_t prio_len = strlen(prio);
 
 	set_second(a, (time_t)(ns / 1000000000ull));
-	/* "hh:mm:ss.nnnnnnnnn: Priority ": at most 8 + 10 + 2 + 13 + 1 bytes */
-	plen = put_nanos(a->text, a->hms, (uint32_t)(ns % 1000000000ull));
+	/* "YYYY-MM-DDThh:mm:ss.nnnnnnnnn+0000: Priority ": at most 34 + 2 + 13 + 1 bytes */
+	if (a->fmt.time_iso8601) {
+		plen = put_nanos(a->text, a->date, (uint32_t)(ns % 1000000000ull));
+		memcpy(a->text + plen, "+0000", 5);
+		plen += 5;
+	} else {
+		plen = put_nanos(a->text, a->hms, (uint32_t)(ns % 1000000000ull));
+	}
 	memcpy(a->text + plen, ": ", 2);
 	memcpy(a->text + plen + 2, prio, prio_len);
 	plen += 2 + prio_len;
@@ -102,6 +113,7 @@ static size_t output_text(struct vg_alerter *a, const struct vg_rule *r,
 	len = strlen(body);
 	while (len && (body[len - 1] == '\n' || body[len - 1] == ' '))
 		body[--len] = '\0';
+	*prefix = plen;
 	return plen + len;
 }
 
@@ -356,11 +368,34 @@ static void put_value(struct vg_alerter *a, enum vg_ftype t, const struct vg_val
 	}
 }
 
+/* Writes output_fields: the rule's, merged with the event time Falco's output prefix names. */
+struct fields_walk {
+	struct vg_alerter *a;
+	const char *time_key; /* "evt.time" or "evt.time.iso8601"; NULL once written */
+	uint64_t time_ns;
+};
+
+static void put_time_field(struct fields_walk *w)
+{
+	vg_jb_key(&w->a->jb, w->time_key);
+	vg_jb_u64(&w->a->jb, w->time_ns);
+	w->time_key = NULL;
+}
+
 static int put_field(void *arg, const char *key, const struct vg_xval *x)
 {
-	struct vg_alerter *a = arg;
+	struct fields_walk *w = arg;
+	struct vg_alerter *a = w->a;
 	struct vg_jbuf *b = &a->jb;
 
+	if (w->time_key) {
+		int c = strcmp(w->time_key, key);
+
+		if (c < 0)
+			put_time_field(w);
+		else if (c == 0)
+			w->time_key = NULL; /* the rule names it: the same epoch nanoseconds */
+	}
 	vg_jb_key(b, key);
 	b->replaced = false; /* the key is the rule author's, not the event's */
 	if (!x->n)
@@ -374,6 +409,52 @@ static int put_field(void *arg, const char *key, const struct vg_xval *x)
 		vg_jb_arr_end(b);
 	}
 	return 0;
+}
+
+/*
+ * Falco's output_fields: every field of the output line (its time prefix's
+ * %evt.time or %evt.time.iso8601 included, as epoch nanoseconds) and
+ * append_output's extra fields, keys sorted as Falco's JSON object has them.
+ */
+static void put_output_fields(struct vg_alerter *a, const struct vg_rule *r,
+			      const struct vg_eval_ctx *ctx)
+{
+	struct fields_walk w = {
+		.a = a,
+		.time_key = a->fmt.time_iso8601 ? "evt.time.iso8601" : "evt.time",
+		.time_ns = ctx->ev->wall_ns ? ctx->ev->wall_ns : ctx->ev->hdr->ts_ns,
+	};
+
+	VG_JB_KEY(&a->jb, "output_fields");
+	vg_jb_obj_begin(&a->jb);
+	vg_rule_output_each(a->rules, r, ctx, put_field, &w);
+	if (w.time_key)
+		put_time_field(&w);
+	vg_jb_obj_end(&a->jb);
+}
+
+static int tag_cmp(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Falco's tags: a set, so sorted and each once. */
+static void put_tags(struct vg_alerter *a, const struct vg_rule *r)
+{
+	size_t n;
+	const char *const *tags = vg_rule_tags(r, &n);
+	const char *sorted[64];
+	size_t m = n < 64 ? n : 64;
+
+	if (m) /* a rule without tags has none to copy (tags may be NULL) */
+		memcpy(sorted, tags, m * sizeof(*sorted));
+	qsort(sorted, m, sizeof(*sorted), tag_cmp);
+	VG_JB_KEY(&a->jb, "tags");
+	vg_jb_arr_begin(&a->jb);
+	for (size_t i = 0, k = 0; i < m; i++)
+		if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0)
+			put_cstr(a, sorted[i], "tags", (int)k++, NULL);
+	vg_jb_arr_end(&a->jb);
 }
 
 /* Hands the line (and Falco's text line, the alert's "output") to the outputs or the stream. */
@@ -409,10 +490,11 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	struct vg_jbuf *b = &a->jb;
 	uint64_t ns = ctx->ev->wall_ns;
 	const char *prio = vg_priority_name(vg_rule_priority(r));
-	size_t n, text_len;
-	const char *const *tags = vg_rule_tags(r, &n);
+	size_t text_len, prefix;
 	char time[48];
 
+	if (a->on_match)
+		a->on_match(a->on_alert_arg, r);
 	/* before any formatting: a suppressed alert costs one bucket lookup */
 	if (a->rl && !vg_ratelimit_allow(a->rl, vg_rule_name(r), ctx->proc ? ctx->proc->pid : 0,
 					 ctx->ev->hdr->ts_ns)) {
@@ -422,28 +504,30 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	vg_jb_reset(b);
 	if (a->raw.len)
 		vg_jb_reset(&a->raw);
+	/* Falco's keys in its order (sorted); "vigil" sorts after them all */
 	vg_jb_obj_begin(b);
 	VG_JB_KEY(b, "hostname");
 	put_cstr(a, a->hostname, "hostname", -1, NULL);
-	text_len = output_text(a, r, ctx);
-	VG_JB_KEY(b, "output");
-	put_str(a, a->text, text_len, "output", -1, NULL);
-	VG_JB_KEY(b, "output_fields");
-	vg_jb_obj_begin(b);
-	vg_rule_output_each(a->rules, r, ctx, put_field, a);
-	vg_jb_obj_end(b);
+	text_len = output_text(a, r, ctx, &prefix);
+	if (a->fmt.include_message) {
+		VG_JB_KEY(b, "message");
+		put_str(a, a->text + prefix, text_len - prefix, "message", -1, NULL);
+	}
+	if (a->fmt.include_output) {
+		VG_JB_KEY(b, "output");
+		put_str(a, a->text, text_len, "output", -1, NULL);
+	}
+	if (a->fmt.include_output_fields)
+		put_output_fields(a, r, ctx);
 	VG_JB_KEY(b, "priority");
 	vg_jb_cstr(b, prio);
 	VG_JB_KEY(b, "rule");
 	put_cstr(a, vg_rule_name(r), "rule", -1, NULL);
 	VG_JB_KEY(b, "source");
 	put_cstr(a, vg_rule_source(r), "source", -1, NULL);
-	VG_JB_KEY(b, "tags");
-	vg_jb_arr_begin(b);
-	for (size_t i = 0; i < n; i++)
-		put_cstr(a, tags[i], "tags", (int)i, NULL);
-	vg_jb_arr_end(b);
-	/* vg_format_time's form, from the cached second */
+	if (a->fmt.include_tags)
+		put_tags(a, r);
+	/* vg_format_time's form, from the cached second: always UTC, as Falco's "time" */
 	set_second(a, (time_t)(ns / 1000000000ull));
 	memcpy(time + put_nanos(time, a->date, (uint32_t)(ns % 1000000000ull)), "Z", 2);
 	VG_JB_KEY(b, "time");
@@ -488,6 +572,8 @@ static void self_protection_alert(struct vg_alerter *a, const struct vg_eval_ctx
 	put_str(a, text, (size_t)text_len, "output", -1, NULL);
 	VG_JB_KEY(b, "output_fields");
 	vg_jb_obj_begin(b);
+	vg_jb_key(b, a->fmt.time_iso8601 ? "evt.time.iso8601" : "evt.time");
+	vg_jb_u64(b, ev->wall_ns);
 	VG_JB_KEY(b, "proc.name");
 	put_str(a, ev->hdr->comm, comm_len, "proc.name", -1, NULL);
 	VG_JB_KEY(b, "proc.pid");

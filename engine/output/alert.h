@@ -25,12 +25,22 @@ struct vg_outputs;
 struct vg_ratelimit;
 struct vg_enf_policy;
 
+/* Falco's alert-shape switches (falco.yaml keys of the same names). */
+struct vg_alert_format {
+	bool include_output;	    /* json_include_output_property: "output" */
+	bool include_tags;	    /* json_include_tags_property: "tags" */
+	bool include_message;	    /* json_include_message_property: "message" */
+	bool include_output_fields; /* json_include_output_fields_property: "output_fields" */
+	bool time_iso8601;	    /* time_format_iso_8601: the output's time prefix in UTC */
+};
+
 struct vg_alerter {
 	struct vg_ruleset *rules;
 	struct vg_proc_table *procs;
-	FILE *out;		 /* used when outs is NULL (replay) */
-	struct vg_outputs *outs; /* the configured outputs, or NULL */
-	struct vg_ratelimit *rl; /* or NULL: no rate limiting */
+	struct vg_alert_format fmt; /* Falco's defaults after init */
+	FILE *out;		    /* used when outs is NULL (replay) */
+	struct vg_outputs *outs;    /* the configured outputs, or NULL */
+	struct vg_ratelimit *rl;    /* or NULL: no rate limiting */
 	uint64_t suppressed;
 	char hostname[256];
 	char *text; /* rendered output, reused across alerts */
@@ -45,6 +55,8 @@ struct vg_alerter {
 	uint64_t alerts;
 	/* called for each alert written (after rate limiting), e.g. per-rule metrics */
 	void (*on_alert)(void *arg, const struct vg_rule *r);
+	/* called for each match, before rate limiting (Falco's rule counters); same arg */
+	void (*on_match)(void *arg, const struct vg_rule *r);
 	void *on_alert_arg;
 	/* the enforcement policy in force: rule ids in the kernel's decisions index it */
 	const struct vg_enf_policy *enforce;

@@ -723,8 +723,48 @@ static char *opnd_text(const struct vg_ast_opnd *o)
 		snprintf(err, errlen, __VA_ARGS__);                                                \
 	} while (0)
 
-static struct vg_cexpr *compile_field(const struct vg_ast_opnd *o, const char **errcode, char *err,
-				      size_t errlen)
+/* Warn mode: remembers (once) a field the rule being compiled uses that nothing extracts. */
+static void note_unextracted(struct vg_ruleset *rs, const char *name)
+{
+	char *u = rs->unextracted;
+	size_t n = strlen(name), have = strlen(u);
+	const char *p = u;
+
+	while ((p = strstr(p, name))) {
+		if ((p == u || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+			return;
+		p += n;
+	}
+	if (have + n + 3 < sizeof(rs->unextracted))
+		snprintf(u + have, sizeof(rs->unextracted) - have, "%s%s", have ? ", " : "", name);
+}
+
+/*
+ * A field that is registered (Falco has it) but that vigil never extracts is
+ * always missing: a check on it never matches. That is a load error at the
+ * field, or with unsupported_fields: warn, a warning naming the rule.
+ * %container.info is the exception: Falco's outputs expand it to nothing.
+ */
+static bool field_extracted(struct vg_ruleset *rs, const struct vg_field_def *def,
+			    const char **errcode, char *err, size_t errlen)
+{
+	if ((def->flags & VG_FF_LIVE) ||
+	    (rs->in_output && strcmp(def->name, "container.info") == 0))
+		return true;
+	if (rs->opts.unsupported_fields == VG_UNSUPPORTED_WARN) {
+		note_unextracted(rs, def->name);
+		return true;
+	}
+	SET_ERR("E-NOT-EXTRACTED",
+		"'%s' is not extracted by vigil: it is always missing, so the rule could never "
+		"match on it (`vigil fields` marks the live fields; the config key "
+		"unsupported_fields: warn loads such rules with a warning)",
+		def->name);
+	return false;
+}
+
+static struct vg_cexpr *compile_field(struct vg_ruleset *rs, const struct vg_ast_opnd *o,
+				      const char **errcode, char *err, size_t errlen)
 {
 	const struct vg_field_def *def;
 	const char *dotarg, *berr;
@@ -735,6 +775,8 @@ static struct vg_cexpr *compile_field(const struct vg_ast_opnd *o, const char **
 		SET_ERR("E-UNKNOWN-FIELD", "'%s' is not a supported field", o->name);
 		return NULL;
 	}
+	if (!field_extracted(rs, def, errcode, err, errlen))
+		return NULL;
 	if (dotarg && o->arg) {
 		SET_ERR("E-FIELD-ARG", "'%s' has two arguments", o->name);
 		return NULL;
@@ -837,7 +879,7 @@ struct vg_cexpr *vg_compile_opnd(struct vg_ruleset *rs, const struct vg_ast_opnd
 
 	switch (o->kind) {
 	case VG_OPND_FIELD:
-		e = compile_field(o, errcode, err, errlen);
+		e = compile_field(rs, o, errcode, err, errlen);
 		if (e && !vg_slot_assign(rs, e)) {
 			SET_ERR("E-NOMEM", "out of memory");
 			vg_cexpr_free(e);
@@ -1438,6 +1480,12 @@ void vg_rule_free(struct vg_rule *r)
 	free(r->tags);
 	vg_cnode_free(r->root);
 	vg_ofmt_free(&r->ofmt);
+	for (size_t i = 0; i < r->nxf; i++) {
+		free(r->xf[i].key);
+		vg_ofmt_free(&r->xf[i].fmt);
+	}
+	free(r->xf);
+	free(r->okeys);
 	free(r->cond_text);
 	free(r->file);
 	free(r);
@@ -1502,25 +1550,210 @@ static char *rule_text(struct vg_rule_item *it, struct vg_textmap *map, bool *ba
 	return vg_sb_take(&b);
 }
 
-/* Falco's -p: the text joins the rule's own output after a space, as Falco's does. */
+/* The fields Falco's container plugin marks as suggested output, in its order. */
+static const char *const suggested_fields[] = {
+	"container.id",	       "container.name", "container.image.repository",
+	"container.image.tag", "k8s.pod.name",	 "k8s.ns.name",
+};
+
+static bool rule_has_tag(const struct vg_rule *r, const char *tag)
+{
+	for (size_t i = 0; i < r->ntags; i++)
+		if (strcmp(r->tags[i], tag) == 0)
+			return true;
+	return false;
+}
+
+/* Falco's append_output match: every condition given holds (none given: every rule). */
+static bool append_matches(const struct vg_append_output *a, const struct vg_rule *r)
+{
+	if (a->source && strcmp(a->source, r->source) != 0)
+		return false;
+	if (a->rule && strcmp(a->rule, r->name) != 0)
+		return false;
+	for (size_t i = 0; i < a->ntags; i++)
+		if (!rule_has_tag(r, a->tags[i]))
+			return false;
+	return true;
+}
+
+/* " container_id=%container.id ...": Falco's suggested output, field dots as underscores. */
+static void put_suggested(struct vg_sb *b)
+{
+	for (size_t i = 0; i < sizeof(suggested_fields) / sizeof(suggested_fields[0]); i++) {
+		vg_sb_putc(b, ' ');
+		for (const char *p = suggested_fields[i]; *p; p++)
+			vg_sb_putc(b, *p == '.' ? '_' : *p);
+		vg_sb_printf(b, "=%%%s", suggested_fields[i]);
+	}
+}
+
+/*
+ * The output line as Falco builds it: the rule's own text (a folded YAML
+ * output's trailing newline dropped), then each matching append_output
+ * entry's extra_output, the suggested fields (once, for syscall rules), and
+ * -p last, each after one space. *own is the length of the rule's own text,
+ * so that an error past it can be blamed on what was appended.
+ */
 static bool append_output(const struct vg_ruleset *rs, struct vg_rule *r, size_t *own)
 {
+	struct vg_sb b = {0};
+	bool suggested = false, changed = false;
+	size_t len = strlen(r->output);
 	char *s;
-	int len;
 
-	*own = strlen(r->output);
-	if (!rs->opts.append_output || !*rs->opts.append_output)
+	*own = len;
+	for (size_t i = 0; i < rs->opts.nappends; i++) {
+		const struct vg_append_output *a = &rs->opts.appends[i];
+
+		if (append_matches(a, r) && (a->extra_output || a->suggested_output))
+			changed = true;
+	}
+	if (!changed && (!rs->opts.append_output || !*rs->opts.append_output))
 		return true;
-	/* a folded YAML output (`output: >`) ends in a newline: join on one line */
-	len = (int)*own;
 	while (len > 0 && strchr(" \t\r\n", r->output[len - 1]))
 		len--;
-	*own = (size_t)len;
-	if (asprintf(&s, "%.*s %s", len, r->output, rs->opts.append_output) < 0)
+	*own = len;
+	vg_sb_printf(&b, "%.*s", (int)len, r->output);
+	for (size_t i = 0; i < rs->opts.nappends; i++) {
+		const struct vg_append_output *a = &rs->opts.appends[i];
+
+		if (!append_matches(a, r))
+			continue;
+		if (a->extra_output && *a->extra_output)
+			vg_sb_printf(&b, " %s", a->extra_output);
+		suggested |= a->suggested_output && strcmp(r->source, "syscall") == 0;
+	}
+	if (suggested)
+		put_suggested(&b);
+	if (rs->opts.append_output && *rs->opts.append_output)
+		vg_sb_printf(&b, " %s", rs->opts.append_output);
+	s = vg_sb_take(&b);
+	if (!s)
 		return false;
 	free(r->output);
 	r->output = s;
 	return true;
+}
+
+/* One extra field of append_output compiled into r->xf; false with err set when it fails. */
+static bool add_xfield(struct vg_ruleset *rs, struct vg_rule *r, const struct vg_append_field *f,
+		       const char **code, char *err, size_t errlen)
+{
+	struct vg_xfield *x = realloc(r->xf, (r->nxf + 1) * sizeof(*x));
+	char *fmt = NULL;
+	size_t epos = 0;
+	bool ok;
+
+	if (!x)
+		return false;
+	r->xf = x;
+	x = &r->xf[r->nxf];
+	memset(x, 0, sizeof(*x));
+	x->plain = f->format == NULL;
+	if (x->plain && asprintf(&fmt, "%%%s", f->key) < 0)
+		return false;
+	x->key = strdup(f->key);
+	rs->in_output = true;
+	ok = x->key &&
+	     vg_ofmt_compile(rs, x->plain ? fmt : f->format, &x->fmt, code, err, errlen, &epos);
+	rs->in_output = false;
+	free(fmt);
+	if (ok && x->plain && (x->fmt.n != 1 || x->fmt.segs[0].lit)) {
+		*code = "E-OUTPUT";
+		snprintf(err, errlen, "'%s' is not one field: give it as 'name: format'", f->key);
+		vg_ofmt_free(&x->fmt);
+		ok = false;
+	}
+	if (!ok) {
+		free(x->key);
+		return false;
+	}
+	r->nxf++;
+	return true;
+}
+
+static int okey_cmp(const void *pa, const void *pb)
+{
+	const struct vg_okey *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	if (c)
+		return c;
+	if (a->extra != b->extra)
+		return a->extra ? 1 : -1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/*
+ * output_fields in Falco's order: its JSON object keeps keys sorted, each
+ * once; an extra field of append_output wins over the format's field of the
+ * same name, as the one Falco sets last.
+ */
+static bool build_okeys(struct vg_rule *r)
+{
+	size_t n = 0, w = 0;
+
+	r->okeys = calloc(r->ofmt.n + r->nxf + 1, sizeof(*r->okeys));
+	if (!r->okeys)
+		return false;
+	for (size_t i = 0; i < r->ofmt.n; i++)
+		if (!r->ofmt.segs[i].lit && !r->ofmt.segs[i].repeat)
+			r->okeys[n++] =
+				(struct vg_okey){r->ofmt.segs[i].ex->text, (uint32_t)i, false};
+	for (size_t i = 0; i < r->nxf; i++)
+		r->okeys[n++] = (struct vg_okey){r->xf[i].key, (uint32_t)i, true};
+	qsort(r->okeys, n, sizeof(*r->okeys), okey_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && strcmp(r->okeys[i].key, r->okeys[i + 1].key) == 0)
+			continue; /* the last of equal keys stays */
+		r->okeys[w++] = r->okeys[i];
+	}
+	r->nokeys = w;
+	return true;
+}
+
+/* append_output's extra_fields for r, then its output_fields order. */
+static bool compile_extras(struct vg_ruleset *rs, struct vg_rule *r, struct vg_rule_item *it)
+{
+	const char *code = "E-OUTPUT";
+	char err[300] = "";
+
+	for (size_t i = 0; i < rs->opts.nappends; i++) {
+		const struct vg_append_output *a = &rs->opts.appends[i];
+
+		if (!append_matches(a, r))
+			continue;
+		for (size_t k = 0; k < a->nfields; k++) {
+			const char *file;
+			int line, col;
+
+			if (add_xfield(rs, r, &a->fields[k], &code, err, sizeof(err)))
+				continue;
+			vg_scalar_linecol(&it->output_loc, &file, &line, &col);
+			vg_diag_add(&rs->diags, VG_DIAG_ERROR, code, file, line, col, NULL,
+				    "append_output extra_fields '%s': %s", a->fields[k].key,
+				    err[0] ? err : "out of memory");
+			return false;
+		}
+	}
+	return build_okeys(r);
+}
+
+/* Warn mode: one warning per rule that uses fields vigil does not extract, naming them. */
+static void warn_unextracted(struct vg_ruleset *rs, const struct vg_rule_item *it)
+{
+	char item[300];
+
+	if (!rs->unextracted[0])
+		return;
+	snprintf(item, sizeof(item), "rule:%s", it->name);
+	vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-NOT-EXTRACTED",
+		    it->loc.file ? it->loc.file->path : NULL, it->loc.line, it->loc.col, item,
+		    "uses %s, which vigil does not extract: those checks never match "
+		    "(unsupported_fields: warn)",
+		    rs->unextracted);
+	rs->unextracted[0] = '\0';
 }
 
 static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *it)
@@ -1540,7 +1773,9 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 	size_t epos = 0, own = 0; /* own: the length of the rule's own output text */
 	struct xsize x;
 	char *text;
+	bool ok;
 
+	rs->unextracted[0] = '\0';
 	if (!it->cond) {
 		cdiag(&c, VG_DIAG_ERROR, NULL, 0, "E-MISSING-KEY", "rule has no condition");
 		return NULL;
@@ -1578,7 +1813,10 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 	}
 	if (!append_output(rs, r, &own))
 		goto fail;
-	if (!vg_ofmt_compile(rs, r->output, &r->ofmt, &code, err, sizeof(err), &epos)) {
+	rs->in_output = true;
+	ok = vg_ofmt_compile(rs, r->output, &r->ofmt, &code, err, sizeof(err), &epos);
+	rs->in_output = false;
+	if (!ok) {
 		const char *file;
 		int line, col;
 
@@ -1586,7 +1824,7 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 		if (epos > own) {
 			/* the error is in what -p appended: say so, at the rule's output */
 			vg_diag_add(&rs->diags, VG_DIAG_ERROR, code, file, line, col, NULL,
-				    "output appended by -p: %s", err);
+				    "output appended by append_output or -p: %s", err);
 		} else if (strcmp(code, "E-UNKNOWN-FIELD") == 0 && it->skip_unknown) {
 			vg_diag_add(&rs->diags, VG_DIAG_WARNING, "W-UNKNOWN-FILTER", file, line,
 				    col, NULL, "rule '%s' skipped: %s in output", it->name, err);
@@ -1603,6 +1841,9 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 		}
 		goto fail;
 	}
+	if (!compile_extras(rs, r, it))
+		goto fail;
+	warn_unextracted(rs, it);
 	node_evttypes(r->root, false, &r->evts);
 	if (it->warn_evttypes) {
 		unsigned cnt = vg_evtset_count(&r->evts);
@@ -1655,7 +1896,10 @@ static bool setup_env(struct vg_ruleset *rs)
 	if (rs->npool < 4)
 		rs->npool = 4;
 	rs->pool = calloc(rs->npool, sizeof(*rs->pool));
-	return rs->pool != NULL;
+	/* an append_output field of one's own is rendered here, per alert, without allocating */
+	rs->xtext_cap = 4096;
+	rs->xtext = malloc(rs->xtext_cap);
+	return rs->pool != NULL && rs->xtext != NULL;
 }
 
 static void unused_warnings(struct vg_ruleset *rs)

@@ -47,6 +47,31 @@ enum vg_priority {
 #define VG_MAX_RULESET_ITEMS   1000000	  /* items copied from lists into lists, in all */
 #define VG_MAX_CONDITION_BYTES (1u << 20) /* one condition's text, appends and exceptions in */
 
+/*
+ * One entry of Falco's `append_output` (falco.yaml, Falco >= 0.39): for the
+ * rules that match (every given condition; none given: all rules), text
+ * appended to the output line and fields added to output_fields only.
+ */
+struct vg_append_field {
+	char *key;    /* the output_fields key: a field name, or a name of one's own */
+	char *format; /* NULL: key is a field, typed as usual; else a format rendered as text */
+};
+struct vg_append_output {
+	char *source, *rule; /* NULL: any */
+	char **tags;	     /* the rule must have all of them */
+	size_t ntags;
+	char *extra_output; /* appended to the output line after a space; NULL: none */
+	struct vg_append_field *fields;
+	size_t nfields;
+	bool suggested_output; /* container and k8s fields, as Falco's container plugin suggests */
+};
+
+/* What a rule using a registered field that vigil never extracts gets (unsupported_fields). */
+enum vg_unsupported_fields {
+	VG_UNSUPPORTED_ERROR, /* a load error at the field */
+	VG_UNSUPPORTED_WARN,  /* a warning naming the rule; the field is always missing */
+};
+
 struct vg_ruleset_opts {
 	bool match_all;		   /* rule_matching: all (default first, as Falco) */
 	const char *passwd_path;   /* NULL: /etc/passwd */
@@ -55,6 +80,9 @@ struct vg_ruleset_opts {
 	uint64_t max_nodes;	   /* 0: VG_MAX_EXPANDED_NODES */
 	uint64_t max_total_nodes;  /* 0: VG_MAX_RULESET_NODES */
 	const char *append_output; /* Falco's -p: appended to every rule's output; NULL: none */
+	const struct vg_append_output *appends; /* falco.yaml's append_output, in order */
+	size_t nappends;
+	enum vg_unsupported_fields unsupported_fields;
 };
 
 /*

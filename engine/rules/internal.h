@@ -201,6 +201,20 @@ struct vg_ofmt {
 	size_t n;
 };
 
+/* A field append_output adds to output_fields only (output.c). */
+struct vg_xfield {
+	char *key;
+	struct vg_ofmt fmt; /* plain: "%key", else the entry's format */
+	bool plain;	    /* typed as the field; else the rendered text */
+};
+
+/* One key of output_fields: a field segment of the output format, or an extra field. */
+struct vg_okey {
+	const char *key;
+	uint32_t idx; /* into ofmt.segs, or xf when extra */
+	bool extra;
+};
+
 struct vg_rule {
 	char *name, *desc, *source, *output, *action;
 	int enforce_mode;
@@ -212,6 +226,11 @@ struct vg_rule {
 	struct vg_evtset evts;
 	struct vg_cnode *root;
 	struct vg_ofmt ofmt;
+	struct vg_xfield *xf; /* append_output's extra_fields */
+	size_t nxf;
+	/* output_fields in Falco's order (sorted by key, each key once), built at compile */
+	struct vg_okey *okeys;
+	size_t nokeys;
 	uint32_t order;
 	uint32_t prog;	 /* where its condition starts in the ruleset's program */
 	char *cond_text; /* canonical, macros inlined */
@@ -251,6 +270,11 @@ struct vg_ruleset {
 	size_t nskips;
 	struct vg_fenv env;
 	struct vg_xval *pool; /* extraction buffers, one per transformer depth */
+	char *xtext;	      /* an extra field's rendered text for output_fields (output.c) */
+	size_t xtext_cap;
+	bool in_output; /* compiling an output format: %container.info is allowed there */
+	/* while compiling one rule: the fields it uses that vigil does not extract (warn mode) */
+	char unextracted[256];
 	size_t npool;
 	/*
 	 * Per-event caches (eval.c). Each distinct field and argument gets a

@@ -135,6 +135,7 @@ void vg_ruleset_free(struct vg_ruleset *rs)
 	vg_userdb_free(rs->env.users);
 	vg_fenv_free_learned(&rs->env);
 	free(rs->pool);
+	free(rs->xtext);
 	vg_eval_caches_free(rs);
 	free(rs);
 }
@@ -168,6 +169,17 @@ size_t vg_ruleset_macro_count(const struct vg_ruleset *rs)
 size_t vg_ruleset_item_rule_count(const struct vg_ruleset *rs)
 {
 	return rs->nritems;
+}
+
+bool vg_ruleset_file(const struct vg_ruleset *rs, size_t i, const char **path, const char **text,
+		     size_t *len)
+{
+	if (i >= rs->nfiles)
+		return false;
+	*path = rs->files[i]->path;
+	*text = rs->files[i]->text;
+	*len = rs->files[i]->len;
+	return true;
 }
 
 /* ---- text maps: offsets in (glued) condition text -> file:line:col ---- */

@@ -16,6 +16,7 @@
 #ifndef VIGIL_RULES_LOADER_H
 #define VIGIL_RULES_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "rules/compile.h"
@@ -42,5 +43,9 @@ size_t vg_ruleset_warning_count(const struct vg_ruleset *rs);
 size_t vg_ruleset_list_count(const struct vg_ruleset *rs);
 size_t vg_ruleset_macro_count(const struct vg_ruleset *rs);
 size_t vg_ruleset_item_rule_count(const struct vg_ruleset *rs);
+
+/* The i-th file loaded (its path and the bytes read); false past the end. */
+bool vg_ruleset_file(const struct vg_ruleset *rs, size_t i, const char **path, const char **text,
+		     size_t *len);
 
 #endif

@@ -238,16 +238,15 @@ const char *vg_output_value_text(enum vg_ftype t, const struct vg_value *v, char
 	}
 }
 
-size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
-			     const struct vg_eval_ctx *ctx, char *buf, size_t cap)
+/* f rendered into buf as vg_rule_render_output says; the caller brackets the evaluation. */
+static size_t render_fmt(struct vg_ruleset *rs, const struct vg_ofmt *f,
+			 const struct vg_eval_ctx *ctx, char *buf, size_t cap)
 {
 	size_t off = 0;
 	char tmp[64];
-	/* inside an alert callback this is the event just evaluated: its fields are cached */
-	bool started = vg_eval_begin(rs, ctx);
 
-	for (size_t i = 0; i < r->ofmt.n; i++) {
-		const struct vg_oseg *s = &r->ofmt.segs[i];
+	for (size_t i = 0; i < f->n; i++) {
+		const struct vg_oseg *s = &f->segs[i];
 		const struct vg_xval *x;
 
 		if (s->lit) {
@@ -274,9 +273,19 @@ size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
 			put(buf, cap, &off, t, n);
 		}
 	}
-	vg_eval_end(rs, started);
 	if (cap)
 		buf[off < cap ? off : cap - 1] = '\0';
+	return off;
+}
+
+size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
+			     const struct vg_eval_ctx *ctx, char *buf, size_t cap)
+{
+	/* inside an alert callback this is the event just evaluated: its fields are cached */
+	bool started = vg_eval_begin(rs, ctx);
+	size_t off = render_fmt(rs, &r->ofmt, ctx, buf, cap);
+
+	vg_eval_end(rs, started);
 	return off;
 }
 
@@ -317,6 +326,24 @@ static const struct vg_xval *field_values(struct vg_ruleset *rs, const struct vg
 	return vg_cexpr_values(rs, ex, ctx, x, 0);
 }
 
+/* An append_output field: a plain field typed as usual, one of one's own as its rendered text. */
+static const struct vg_xval *extra_values(struct vg_ruleset *rs, const struct vg_xfield *xf,
+					  const struct vg_eval_ctx *ctx)
+{
+	struct vg_xval *x = &rs->pool[0];
+	size_t n;
+
+	if (xf->plain)
+		return field_values(rs, xf->fmt.segs[0].ex, xf->fmt.segs[0].epoch_ns, ctx);
+	n = render_fmt(rs, &xf->fmt, ctx, rs->xtext, rs->xtext_cap);
+	x->n = 1;
+	x->truncated = n >= rs->xtext_cap;
+	x->type = VG_FT_STRING;
+	x->v[0].s = rs->xtext;
+	x->v[0].len = (uint32_t)(n < rs->xtext_cap ? n : rs->xtext_cap - 1);
+	return x;
+}
+
 int vg_rule_output_each(struct vg_ruleset *rs, const struct vg_rule *r,
 			const struct vg_eval_ctx *ctx, vg_ofield_fn fn, void *arg)
 {
@@ -324,13 +351,17 @@ int vg_rule_output_each(struct vg_ruleset *rs, const struct vg_rule *r,
 	bool started = vg_eval_begin(rs, ctx);
 	int rc = 0;
 
-	for (size_t i = 0; i < r->ofmt.n && !rc; i++) {
-		const struct vg_oseg *s = &r->ofmt.segs[i];
+	/* okeys: Falco's order (sorted keys, each once), the extra fields in their places */
+	for (size_t i = 0; i < r->nokeys && !rc; i++) {
+		const struct vg_okey *k = &r->okeys[i];
+		const struct vg_xval *x = &missing;
 
-		if (s->lit || s->repeat)
-			continue;
-		rc = fn(arg, s->ex->text,
-			rs->pool ? field_values(rs, s->ex, s->epoch_ns, ctx) : &missing);
+		if (rs->pool && k->extra)
+			x = extra_values(rs, &r->xf[k->idx], ctx);
+		else if (rs->pool)
+			x = field_values(rs, r->ofmt.segs[k->idx].ex, r->ofmt.segs[k->idx].epoch_ns,
+					 ctx);
+		rc = fn(arg, k->key, x);
 	}
 	vg_eval_end(rs, started);
 	return rc;

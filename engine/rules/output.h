@@ -30,8 +30,10 @@ const char *vg_output_value_text(enum vg_ftype t, const struct vg_value *v, char
 				 size_t *n);
 
 /*
- * Called once per distinct field of an output format, in the order the
- * format names them: key is the field as written ("proc.aname[2]"), x its
+ * Called once per distinct key of output_fields, in Falco's order (sorted
+ * by key, as Falco's JSON object keeps them): the fields of the output
+ * format, then append_output's extra_fields in their places. key is the
+ * field as written ("proc.aname[2]") or an extra field's own name, x its
  * values for the event (n == 0: missing). evt.time* come as epoch
  * nanoseconds, as Falco's JSON has them. A non-zero return stops the walk.
  */
