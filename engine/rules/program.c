@@ -183,6 +183,7 @@ static uint32_t opnd_cost(const struct vg_cexpr *e)
 
 	switch (e->kind) {
 	case CX_CONST: return 0;
+	case CX_CAPTURE: return 1;
 	case CX_FIELD:
 		if (!e->ref.def->extract)
 			return 0; /* not live: always missing */
