@@ -74,6 +74,7 @@ struct vg_ruleset *vg_cli_load_rules_cfg(const char *const *paths, int n,
 	struct vg_ruleset_opts opts = {
 		.match_all = cfg && cfg->rule_matching == VG_RULE_MATCHING_ALL,
 		.append_output = vg_falco.append_output,
+		.seq_state_max_bytes = cfg ? cfg->sequence_state_max_bytes : 0,
 	};
 	struct vg_ruleset *rs = vg_ruleset_new(&opts);
 	const struct vg_diag *d;

@@ -55,6 +55,7 @@ struct vg_ruleset_opts {
 	uint64_t max_nodes;	   /* 0: VG_MAX_EXPANDED_NODES */
 	uint64_t max_total_nodes;  /* 0: VG_MAX_RULESET_NODES */
 	const char *append_output; /* Falco's -p: appended to every rule's output; NULL: none */
+	uint64_t seq_state_max_bytes; /* sequence/threshold state, all rules; 0: 64 MiB (seq.h) */
 };
 
 /*
