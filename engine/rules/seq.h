@@ -156,6 +156,8 @@ struct vg_seq_done {
 	uint64_t now_ns;
 };
 
+/* r is a sequence's step or a threshold: it alerts when its state says, not when it holds. */
+bool vg_rule_stateful(const struct vg_rule *r);
 /* Compiles a sequence or threshold item into rules appended to rs->rules. */
 bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it);
 /* How many more rules than items the ruleset's sequences need (hidden steps). */

@@ -21,6 +21,11 @@
 
 struct vg_rule *vg_compile_rule_item(struct vg_ruleset *rs, struct vg_rule_item *it);
 
+bool vg_rule_stateful(const struct vg_rule *r)
+{
+	return r->seq != NULL;
+}
+
 size_t vg_seq_extra_rules(const struct vg_ruleset *rs)
 {
 	size_t n = 0;
@@ -111,14 +116,16 @@ static bool compile_key(struct vg_ruleset *rs, const struct vg_seq_text *v, size
 	k->kind = n ? VG_KEY_FIELDS : VG_KEY_GLOBAL;
 	vg_sb_init(&b);
 	for (size_t i = 0; i < n; i++) {
-		bool proc = strcmp(v[i].s, "proc.pid") == 0 || strcmp(v[i].s, "proc.exec_id") == 0;
+		/* alone, proc.pid is the process (pid and start time: pid reuse differs);
+		   in a composite key, the field's value */
+		bool proc = n == 1 && strcmp(v[i].s, "proc.pid") == 0;
 		bool lin = strcmp(v[i].s, "proc.lineage") == 0;
 
 		vg_sb_puts(&b, i ? "," : "");
 		vg_sb_puts(&b, v[i].s);
-		if ((proc || lin) && n > 1) {
+		if (lin && n > 1) {
 			text_diag(rs, &v[i], rule, "E-SEQ-KEY",
-				  "proc.pid and proc.lineage are keys on their own, not in a list");
+				  "proc.lineage is a key on its own, not in a list");
 			goto fail;
 		}
 		if (proc || lin) {
