@@ -64,7 +64,7 @@ wait_ready() {
 }
 "$vigil" run -o metrics.enabled=false -r "$work/rules.yaml" >"$work/live.json" 2>"$work/live.err" &
 live_pid=$!
-"$vigil" events >"$work/events.json" 2>"$work/events.err" &
+"$vigil" events --ringbuf-size 256M >"$work/events.json" 2>"$work/events.err" &
 rec_pid=$!
 wait_ready "$work/live.err"
 wait_ready "$work/events.err"
@@ -104,12 +104,20 @@ wait $live_pid $rec_pid
 live_pid= rec_pid=
 "$vigil" replay -r "$work/rules.yaml" "$work/events.json" >"$work/replayed.json" 2>"$work/replay.err"
 
-failed=0 passed=0
+failed=0 passed=0 skipped=0
+# `vigil events` writes a JSON line per event and may fall behind on a busy
+# host: what it dropped cannot be replayed, so a missing replayed alert is then
+# no finding (the kernel counters say so on its exit line)
+rec_dropped=$(sed -n 's/.*exec sent=[0-9]* dropped=\([0-9]*\).*fork sent=[0-9]* dropped=\([0-9]*\).*syscall sent=[0-9]* dropped=\([0-9]*\).*/\1 \2 \3/p' "$work/events.err" | tr ' ' '+')
+rec_dropped=$(( ${rec_dropped:-0} ))
 check() { # NAME FILE PATTERN WANT(0|1)
 	local n
 	n=$(grep -c -- "$3" "$2")
 	if { [ "$4" = 1 ] && [ "$n" -ge 1 ]; } || { [ "$4" = 0 ] && [ "$n" -eq 0 ]; }; then
 		passed=$((passed + 1))
+	elif [ "$4" = 1 ] && [ "$2" = "$work/replayed.json" ] && [ "$rec_dropped" -gt 0 ]; then
+		echo "SKIP: $1: not in the replay, whose recorder dropped $rec_dropped events"
+		skipped=$((skipped + 1))
 	else
 		echo "FAIL: $1: $n alerts matching '$3' in $(basename "$2"), want $([ "$4" = 1 ] && echo some || echo none)"
 		failed=$((failed + 1))
@@ -140,7 +148,7 @@ assert t["count"] == 20 and t["window_ms"] == 2000 and t["by"] == "proc.pid" and
 ' && passed=$((passed + 1)) || { echo "FAIL: vigil.threshold"; failed=$((failed + 1)); }
 if [ "$failed" -ne 0 ]; then
 	echo "--- live"; grep -- "$mark" "$work/live.json"; echo "--- replay"; grep -- "$mark" "$work/replayed.json"
-	tail -5 "$work/live.err" "$work/replay.err"
+	tail -n 5 "$work/live.err" "$work/replay.err"
 fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
