@@ -175,6 +175,7 @@ static bool declare_steps(struct vg_ruleset *rs, struct vg_seq *s, const struct 
 		const struct vg_seq_step_src *st = &si->steps[i];
 		struct vg_seq_cstep *cs = &s->steps[i];
 
+		s->nsteps = i + 1; /* from here, vg_seq_free frees it */
 		cs->negative = st->negative;
 		cs->name = strdup(st->name ? st->name : "not");
 		if (!cs->name)
@@ -198,7 +199,6 @@ static bool declare_steps(struct vg_ruleset *rs, struct vg_seq *s, const struct 
 			c->type = c->ex->type;
 		}
 	}
-	s->nsteps = si->nsteps;
 	s->npos = pos;
 	return true;
 }
