@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "decode/decode.h"
 #include "rules/internal.h"
@@ -237,9 +238,18 @@ static void rekey(struct vg_seq_table *t, uint32_t i, uint64_t key)
 	*b = i;
 }
 
-static void note_eviction(struct vg_seq *s, uint64_t now)
+/*
+ * The log line is limited on the monotonic clock, not event time: a replay's
+ * or a benchmark's time may run backwards, and what is logged changes no alert.
+ */
+static void note_eviction(struct vg_seq *s)
 {
+	struct timespec ts;
+	uint64_t now;
+
 	s->evictions++;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	if (s->evict_logged && now - s->last_evict_log_ns < EVICT_LOG_NS)
 		return;
 	fprintf(stderr,
@@ -252,14 +262,14 @@ static void note_eviction(struct vg_seq *s, uint64_t now)
 }
 
 /* A fresh entry for key; a full table gives up its least recently advanced one. */
-static uint32_t alloc_entry(struct vg_seq *s, uint64_t key, uint64_t now)
+static uint32_t alloc_entry(struct vg_seq *s, uint64_t key)
 {
 	struct vg_seq_table *t = s->tab;
 	uint32_t i, *b;
 
 	if (!t->free_head) {
 		drop(t, t->lru_head);
-		note_eviction(s, now);
+		note_eviction(s);
 	}
 	i = t->free_head;
 	t->free_head = ent(t, i)->hnext;
@@ -565,7 +575,7 @@ static size_t on_step(struct vg_ruleset *rs, struct vg_seq *s, size_t step, uint
 			return 0;
 		i = find(s->tab, keys[0]);
 		if (!i)
-			i = alloc_entry(s, keys[0], now);
+			i = alloc_entry(s, keys[0]);
 		else if (ent(s->tab, i)->evt_num == rs->env.evt_num)
 			return 0;
 		ent(s->tab, i)->first_ns = now; /* a new start replaces the old */
@@ -672,7 +682,7 @@ static size_t on_threshold(struct vg_ruleset *rs, struct vg_seq *s, uint32_t pro
 		return 0;
 	i = find(s->tab, key);
 	if (!i)
-		i = alloc_entry(s, key, now);
+		i = alloc_entry(s, key);
 	fire = s->distinct ? count_distinct(rs, s, ent(s->tab, i), ctx, now)
 			   : count_event(s, ent(s->tab, i), now);
 	touch(s->tab, i, now);
