@@ -349,7 +349,8 @@ static void run_stage(struct stage *st, struct vg_pipeline *pl, const struct str
 			if (kind >= 0 && s->kind[k] != kind)
 				continue;
 			if (flood) {
-				struct vg_event_hdr *h = (struct vg_event_hdr *)(s->buf + s->off[k]);
+				struct vg_event_hdr *h =
+					(struct vg_event_hdr *)(s->buf + s->off[k]);
 
 				h->pid = h->tid = h->vpid = flood_pid++;
 				if (flood_pid > 4000000)

@@ -1800,7 +1800,8 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 		rs->rules[rs->nrules++] = r;
 	}
 	unused_warnings(rs);
-	if (!vg_program_build(rs) || !setup_env(rs) || !vg_seq_state_init(rs, rs->opts.seq_state_max_bytes))
+	if (!vg_program_build(rs) || !setup_env(rs) ||
+	    !vg_seq_state_init(rs, rs->opts.seq_state_max_bytes))
 		goto nomem;
 	return (int)(rs->diags.nerrors - before);
 nomem:

@@ -48,13 +48,13 @@ enum vg_priority {
 #define VG_MAX_CONDITION_BYTES (1u << 20) /* one condition's text, appends and exceptions in */
 
 struct vg_ruleset_opts {
-	bool match_all;		   /* rule_matching: all (default first, as Falco) */
-	const char *passwd_path;   /* NULL: /etc/passwd */
-	const char *group_path;	   /* NULL: /etc/group */
-	size_t scratch_bytes;	   /* per-event string arena; 0: 1 MiB */
-	uint64_t max_nodes;	   /* 0: VG_MAX_EXPANDED_NODES */
-	uint64_t max_total_nodes;  /* 0: VG_MAX_RULESET_NODES */
-	const char *append_output; /* Falco's -p: appended to every rule's output; NULL: none */
+	bool match_all;		      /* rule_matching: all (default first, as Falco) */
+	const char *passwd_path;      /* NULL: /etc/passwd */
+	const char *group_path;	      /* NULL: /etc/group */
+	size_t scratch_bytes;	      /* per-event string arena; 0: 1 MiB */
+	uint64_t max_nodes;	      /* 0: VG_MAX_EXPANDED_NODES */
+	uint64_t max_total_nodes;     /* 0: VG_MAX_RULESET_NODES */
+	const char *append_output;    /* Falco's -p: appended to every rule's output; NULL: none */
 	uint64_t seq_state_max_bytes; /* sequence/threshold state, all rules; 0: 64 MiB (seq.h) */
 };
 

@@ -122,9 +122,9 @@ struct vg_rule_item {
 	uint64_t capture_duration;
 	uint32_t index, visibility;
 	bool unknown_source;
-	char *action;	    /* vigil extension, kept for the enforcement compiler */
-	int enforce_mode;   /* -1 unset, else enum vg_enf_mode */
-	bool enforce_force; /* load even when the compiler finds it too broad */
+	char *action;		 /* vigil extension, kept for the enforcement compiler */
+	int enforce_mode;	 /* -1 unset, else enum vg_enf_mode */
+	bool enforce_force;	 /* load even when the compiler finds it too broad */
 	struct vg_seq_item *seq; /* sequence: or threshold: (seq.h); NULL for a plain rule */
 };
 
@@ -133,8 +133,8 @@ struct vg_rule_item {
 /* A compiled value producer: a field, a transformer, or a constant. */
 struct vg_cexpr {
 	enum { CX_FIELD, CX_XFORM, CX_CONST, CX_CAPTURE } kind; /* CAPTURE: seq.h */
-	enum vg_ftype type; /* result type */
-	bool multi;	    /* may yield several values */
+	enum vg_ftype type;					/* result type */
+	bool multi;						/* may yield several values */
 	struct vg_field_ref ref;
 	char *arg_owned;
 	enum vg_xform xf;
@@ -221,7 +221,7 @@ struct vg_rule {
 	int line, col;
 	/* sequences and thresholds (seq.h): the rule's state machine, and which step it is */
 	struct vg_seq *seq;
-	int seq_step; /* index in seq->steps; -1: a threshold's own condition */
+	int seq_step;  /* index in seq->steps; -1: a threshold's own condition */
 	bool seq_owns; /* this rule frees seq */
 };
 
@@ -290,9 +290,9 @@ struct vg_ruleset {
 	uint16_t cur_type;
 	struct vg_scratch xscratch;
 	/* sequences and thresholds (seq.h) */
-	struct vg_seq_cctx *seqc;	      /* compile time: the sequence being compiled */
+	struct vg_seq_cctx *seqc;	    /* compile time: the sequence being compiled */
 	const struct vg_seq_entry *seq_cur; /* evaluation: the partial match captures come from */
-	struct vg_seq_done seq_done;	      /* the match an alert reports, during its callback */
+	struct vg_seq_done seq_done;	    /* the match an alert reports, during its callback */
 	struct vg_seq **seqs;
 	size_t nseqs;
 };

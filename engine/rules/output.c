@@ -100,14 +100,15 @@ static size_t seq_token(const struct vg_ruleset *rs, const char *p, size_t max)
 	for (size_t i = 0; s && i < 2; i++) {
 		size_t len = strlen(thr[i]);
 
-		if (max >= len && strncmp(p, thr[i], len) == 0 && (max == len || !name_char(p[len])))
+		if (max >= len && strncmp(p, thr[i], len) == 0 &&
+		    (max == len || !name_char(p[len])))
 			return len;
 	}
 	for (size_t i = 0; s && i < s->nsteps; i++) {
 		size_t len = strlen(s->steps[i].name), f;
 
-		if (s->steps[i].negative || max <= len + 1 || strncmp(p, s->steps[i].name, len) != 0 ||
-		    p[len] != '.')
+		if (s->steps[i].negative || max <= len + 1 ||
+		    strncmp(p, s->steps[i].name, len) != 0 || p[len] != '.')
 			continue;
 		if ((f = field_token(p + len + 1, max - len - 1)))
 			return len + 1 + f;

@@ -34,17 +34,17 @@ struct vg_jbuf;
 struct vg_scalar_loc;
 struct vg_seq_entry;
 
-#define VG_SEQ_MAX_STEPS    8		   /* positive and negative steps of one sequence */
-#define VG_SEQ_MAX_CAPS	    8		   /* captured fields of one sequence, all steps */
-#define VG_SEQ_CAP_BYTES    256		   /* one captured string, cut there (hostile input) */
-#define VG_SEQ_MAX_KEYS	    4		   /* fields of a composite key */
-#define VG_SEQ_MAX_WINDOW   (24ull * 3600 * 1000000000ull)
-#define VG_THR_MAX_COUNT    1024	   /* count: N event times are kept per key */
-#define VG_THR_MAX_DISTINCT 256		   /* distinct: N values are kept per key */
-#define VG_THR_VALUE_BYTES  32		   /* a distinct value's text, for %threshold.values */
-#define VG_THR_OUT_VALUES   16		   /* values listed in an alert */
+#define VG_SEQ_MAX_STEPS     8	 /* positive and negative steps of one sequence */
+#define VG_SEQ_MAX_CAPS	     8	 /* captured fields of one sequence, all steps */
+#define VG_SEQ_CAP_BYTES     256 /* one captured string, cut there (hostile input) */
+#define VG_SEQ_MAX_KEYS	     4	 /* fields of a composite key */
+#define VG_SEQ_MAX_WINDOW    (24ull * 3600 * 1000000000ull)
+#define VG_THR_MAX_COUNT     1024	   /* count: N event times are kept per key */
+#define VG_THR_MAX_DISTINCT  256	   /* distinct: N values are kept per key */
+#define VG_THR_VALUE_BYTES   32		   /* a distinct value's text, for %threshold.values */
+#define VG_THR_OUT_VALUES    16		   /* values listed in an alert */
 #define VG_SEQ_DEFAULT_BYTES (64ull << 20) /* sequence_state_max_bytes */
-#define VG_SEQ_MIN_ENTRIES  16		   /* per rule, whatever the budget */
+#define VG_SEQ_MIN_ENTRIES   16		   /* per rule, whatever the budget */
 
 enum vg_seq_kind { VG_SEQ_SEQUENCE, VG_SEQ_THRESHOLD };
 
@@ -114,8 +114,8 @@ struct vg_seq_cap {
 struct vg_seq_cstep {
 	char *name;
 	bool negative;
-	uint8_t before;	     /* negative: cancels while the next positive step is this one */
-	uint8_t pos;	     /* positive: its rank among positive steps */
+	uint8_t before;	      /* negative: cancels while the next positive step is this one */
+	uint8_t pos;	      /* positive: its rank among positive steps */
 	struct vg_rule *rule; /* compiled condition (hidden, or the rule itself for the last) */
 	struct vg_seq_key key;
 	bool uses_caps;
@@ -211,7 +211,7 @@ struct vg_seq_report {
 	} steps[VG_SEQ_MAX_STEPS];
 	/* threshold */
 	uint64_t count, window_ms;
-	const char *by;		/* the key as written, or "" */
+	const char *by; /* the key as written, or "" */
 	bool distinct;
 	size_t nvalues; /* up to VG_THR_OUT_VALUES distinct values, as text */
 	struct vg_value values[VG_THR_OUT_VALUES];

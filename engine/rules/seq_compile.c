@@ -144,8 +144,8 @@ fail:
 }
 
 /* The synthetic rule item of step i: its condition, and for the last, the rule's own keys. */
-static struct vg_rule_item step_item(const struct vg_rule_item *it, const struct vg_seq_step_src *st,
-				     bool last, char *name)
+static struct vg_rule_item step_item(const struct vg_rule_item *it,
+				     const struct vg_seq_step_src *st, bool last, char *name)
 {
 	struct vg_rule_item v = *it;
 
@@ -306,7 +306,8 @@ bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 		vg_seq_free(s);
 		return false;
 	}
-	ok = s->kind == VG_SEQ_SEQUENCE ? compile_sequence(rs, it, s) : compile_threshold(rs, it, s);
+	ok = s->kind == VG_SEQ_SEQUENCE ? compile_sequence(rs, it, s)
+					: compile_threshold(rs, it, s);
 	v = ok ? realloc(rs->seqs, (rs->nseqs + 1) * sizeof(*v)) : NULL;
 	if (!v) {
 		if (ok) { /* out of memory after the rules went in: take them out again */
@@ -358,8 +359,9 @@ static struct vg_cexpr *threshold_ref(const struct vg_seq *s, const char *name,
 	else if (strcmp(name, "threshold.values") == 0)
 		e = capture_expr(name, CAP_VALUES, VG_FT_STRING);
 	else
-		SEQ_ERR("E-UNKNOWN-FIELD", "'%s': a threshold has threshold.count and "
-					   "threshold.values",
+		SEQ_ERR("E-UNKNOWN-FIELD",
+			"'%s': a threshold has threshold.count and "
+			"threshold.values",
 			name);
 	return e;
 }
@@ -404,8 +406,9 @@ struct vg_cexpr *vg_seq_compile_ref(struct vg_ruleset *rs, const char *name, con
 	}
 	*handled = true;
 	if (j > c->step) {
-		SEQ_ERR("E-SEQ-CAPTURE", "'%s': step '%s' comes after this one, its values are "
-					 "not known yet",
+		SEQ_ERR("E-SEQ-CAPTURE",
+			"'%s': step '%s' comes after this one, its values are "
+			"not known yet",
 			name, s->steps[j].name);
 		return NULL;
 	}
@@ -417,7 +420,8 @@ struct vg_cexpr *vg_seq_compile_ref(struct vg_ruleset *rs, const char *name, con
 			return capture_expr(name, (uint32_t)k, s->caps[k].type);
 		}
 	}
-	SEQ_ERR("E-SEQ-CAPTURE", "'%s': step '%s' does not capture '%s' (add it to its capture list)",
-		name, s->steps[j].name, rest);
+	SEQ_ERR("E-SEQ-CAPTURE",
+		"'%s': step '%s' does not capture '%s' (add it to its capture list)", name,
+		s->steps[j].name, rest);
 	return NULL;
 }

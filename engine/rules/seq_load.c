@@ -368,7 +368,7 @@ static bool read_sequence(struct reader *r, const struct ynode *m, const char *n
 	if ((k = vg_ymap_get(m, "by_step")) && !read_by_step(r, k, name, it))
 		return false;
 	if ((k = vg_ymap_get(m, "until_exit"))) {
-		b = k->kind == Y_SCALAR ? (strcmp(k->s, "true") == 0 ? 1
+		b = k->kind == Y_SCALAR ? (strcmp(k->s, "true") == 0	? 1
 					   : strcmp(k->s, "false") == 0 ? 0
 									: -1)
 					: -1;
@@ -385,7 +385,8 @@ bool vg_seq_read(struct reader *r, const struct ynode *item, const char *name,
 		 struct vg_seq_item **out)
 {
 	const struct ynode *seq = vg_ymap_get(item, "sequence"),
-			   *thr = vg_ymap_get(item, "threshold"), *c = vg_ymap_get(item, "condition");
+			   *thr = vg_ymap_get(item, "threshold"),
+			   *c = vg_ymap_get(item, "condition");
 	struct vg_seq_item *it;
 	bool ok;
 
@@ -395,7 +396,8 @@ bool vg_seq_read(struct reader *r, const struct ynode *item, const char *name,
 	}
 	if (seq && c) {
 		vg_yerr(r, c, name, "E-SEQ",
-			"a rule has 'condition' or 'sequence', not both: the steps are its condition");
+			"a rule has 'condition' or 'sequence', not both: the steps are its "
+			"condition");
 		return false;
 	}
 	it = calloc(1, sizeof(*it));

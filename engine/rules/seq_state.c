@@ -58,7 +58,8 @@ struct vg_seq_entry {
 	uint32_t head; /* threshold count: ring start */
 	uint64_t step_ns[VG_SEQ_MAX_STEPS], step_wall[VG_SEQ_MAX_STEPS];
 	uint16_t step_type[VG_SEQ_MAX_STEPS];
-	/* then: sequence, ncaps struct cap_slot; count, count uint64_t; distinct, count struct dval */
+	/* then: sequence, ncaps struct cap_slot; count, count uint64_t; distinct, count struct dval
+	 */
 };
 
 struct vg_seq_table {
@@ -440,8 +441,8 @@ static struct dval *dvals_of(struct vg_seq_entry *e)
 void vg_seq_ref_values(struct vg_ruleset *rs, const struct vg_cexpr *e, struct vg_xval *x)
 {
 	const struct vg_seq *s = rs->seq_done.seq;
-	struct vg_seq_entry *en = (struct vg_seq_entry *)(rs->seq_cur ? rs->seq_cur
-								       : rs->seq_done.e);
+	struct vg_seq_entry *en =
+		(struct vg_seq_entry *)(rs->seq_cur ? rs->seq_cur : rs->seq_done.e);
 
 	x->n = 0;
 	x->type = e->type;

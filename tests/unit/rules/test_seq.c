@@ -41,8 +41,9 @@ static void expect_error(const char *yaml, struct want_err w)
 static void test_err_window(void **state)
 {
 	(void)state;
-	expect_error(HEAD "  sequence:\n    steps:\n      - {name: a, condition: evt.type = execve}\n"
-			  "      - {name: b, condition: evt.type = execve}\n",
+	expect_error(HEAD
+		     "  sequence:\n    steps:\n      - {name: a, condition: evt.type = execve}\n"
+		     "      - {name: b, condition: evt.type = execve}\n",
 		     (struct want_err){"E-WINDOW", 6, 5, "'within' is missing"});
 	expect_error(HEAD "  condition: evt.type = execve\n  threshold: {within: 0s, count: 3}\n",
 		     (struct want_err){"E-WINDOW", 6, 23, "is zero"});
@@ -61,8 +62,9 @@ static void test_err_count(void **state)
 		     (struct want_err){"E-THRESHOLD", 6, 14, "'count' is missing"});
 }
 
-#define SEQ2(extra, c1, c2)                                                                         \
-	HEAD "  sequence:\n    within: 5s\n" extra "    steps:\n      - name: a\n        condition: " c1 \
+#define SEQ2(extra, c1, c2)                                                                        \
+	HEAD "  sequence:\n    within: 5s\n" extra                                                 \
+	     "    steps:\n      - name: a\n        condition: " c1                                 \
 	     "\n      - name: b\n        condition: " c2 "\n"
 
 static void test_err_steps(void **state)
@@ -83,13 +85,15 @@ static void test_err_steps(void **state)
 	expect_error(SEQ2("", "evt.type = execve", "proc.name = val(a.proc.name)"),
 		     (struct want_err){"E-SEQ-CAPTURE", 11, 32, "does not capture"});
 	/* by_step naming no step */
-	expect_error(SEQ2("    by_step: {c: proc.name}\n", "evt.type = execve", "evt.type = execve"),
-		     (struct want_err){"E-SEQ-STEP", 7, 15, "unknown step 'c'"});
+	expect_error(
+		SEQ2("    by_step: {c: proc.name}\n", "evt.type = execve", "evt.type = execve"),
+		(struct want_err){"E-SEQ-STEP", 7, 15, "unknown step 'c'"});
 	/* a key field that does not exist */
 	expect_error(SEQ2("    by: fd.nope\n", "evt.type = execve", "evt.type = execve"),
 		     (struct want_err){"E-UNKNOWN-FIELD", 7, 9, "fd.nope"});
 	/* condition and sequence together */
-	expect_error(HEAD "  condition: evt.type = execve\n" "  sequence:\n    within: 5s\n"
+	expect_error(HEAD "  condition: evt.type = execve\n"
+			  "  sequence:\n    within: 5s\n"
 			  "    steps:\n      - {name: a, condition: evt.type = execve}\n"
 			  "      - {name: b, condition: evt.type = execve}\n",
 		     (struct want_err){"E-SEQ", 5, 14, "not both"});
@@ -110,7 +114,8 @@ struct hits {
 	char out[512];
 	struct vg_seq_report rep;
 	bool has_rep;
-	char cap0[VG_SEQ_CAP_BYTES]; /* the first step's first capture: the entry goes after the alert */
+	char cap0[VG_SEQ_CAP_BYTES]; /* the first step's first capture: the entry goes after the
+					alert */
 	struct vg_ruleset *rs;
 };
 
@@ -169,8 +174,8 @@ static int ev(struct tw *t, int idx, const char *comm, double at)
 
 #define RULE_SEQ(by, extra, c1, caps, c2)                                                          \
 	"- rule: S\n  desc: d\n  priority: WARNING\n  output: 'seq %proc.name'\n"                  \
-	"  sequence:\n    within: 5s\n    by: " by "\n" extra "    steps:\n      - name: a\n"    \
-	"        condition: evt.type = execve and proc.name = " c1 "\n" caps                      \
+	"  sequence:\n    within: 5s\n    by: " by "\n" extra "    steps:\n      - name: a\n"      \
+	"        condition: evt.type = execve and proc.name = " c1 "\n" caps                       \
 	"      - name: b\n        condition: evt.type = execve and " c2 "\n"
 
 static void test_window_and_order(void **state)
@@ -212,7 +217,7 @@ static void test_keys(void **state)
 
 	/* proc.lineage: a descendant completes what an ancestor started */
 	tw_load(&t, RULE_SEQ("proc.lineage", "", "first", "", "proc.name = second"), 0);
-	ev(&t, 1, "first", 0);			      /* sshd (100) */
+	ev(&t, 1, "first", 0);			     /* sshd (100) */
 	assert_int_equal(ev(&t, 3, "second", 1), 1); /* cat (300), grandchild of sshd */
 	ev(&t, 3, "first", 2);
 	assert_int_equal(ev(&t, 2, "second", 3), 0); /* bash is cat's parent, not its child */
@@ -303,8 +308,8 @@ static void test_until_exit(void **state)
 	struct tw t;
 
 	(void)state;
-	tw_load(&t, RULE_SEQ("user.uid", "    until_exit: true\n", "first", "",
-			     "proc.name = second"),
+	tw_load(&t,
+		RULE_SEQ("user.uid", "    until_exit: true\n", "first", "", "proc.name = second"),
 		0);
 	ev(&t, 3, "first", 0);
 	t.w.procs[3].exited = true; /* the process of step a is gone */
@@ -361,8 +366,8 @@ static void test_eviction_and_expiry(void **state)
 }
 
 #define RULE_THR(thr)                                                                              \
-	"- rule: T\n  desc: d\n  priority: WARNING\n"                                               \
-	"  output: 'n=%threshold.count v=%threshold.values'\n"                                      \
+	"- rule: T\n  desc: d\n  priority: WARNING\n"                                              \
+	"  output: 'n=%threshold.count v=%threshold.values'\n"                                     \
 	"  condition: evt.type = execve and proc.name startswith x\n  threshold: " thr "\n"
 
 static void test_threshold_count(void **state)
@@ -411,9 +416,11 @@ static void test_disabled_and_plain(void **state)
 
 	(void)state;
 	tw_load(&t,
-		RULE_SEQ("proc.pid", "", "first", "", "proc.name = second")
-		"- rule: P\n  desc: d\n  priority: WARNING\n  output: plain\n"
-		"  condition: evt.type = execve and proc.name = second\n",
+		RULE_SEQ("proc.pid", "", "first", "",
+			 "proc.name = second") "- rule: P\n  desc: d\n  priority: WARNING\n  "
+					       "output: plain\n"
+					       "  condition: evt.type = execve and proc.name = "
+					       "second\n",
 		0);
 	ev(&t, 3, "first", 0);
 	/* rule_matching first: the plain rule matches too, the sequence still completes */
