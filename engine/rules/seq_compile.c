@@ -108,8 +108,33 @@ out:
 	return e;
 }
 
+/*
+ * A key field of the fd class where the step can only match events that
+ * have no file descriptor (process start and end): the key would always be
+ * missing and the step never take part, which is a mistake worth naming.
+ */
+static bool key_possible(const struct vg_evtset *evts, const char *field)
+{
+	static const char *const nofd[] = {"execve", "execveat", "clone",    "clone3",
+					   "fork",   "vfork",	 "procexit", NULL};
+	struct vg_evtset rest = *evts, lifecycle;
+
+	if (strncmp(field, "fd.", 3) != 0 || vg_evtset_is_full(evts) || !vg_evtset_count(evts))
+		return true;
+	vg_evtset_clear(&lifecycle);
+	for (size_t i = 0; nofd[i]; i++) {
+		uint16_t c = vg_evttype_code(nofd[i], strlen(nofd[i]));
+
+		if (c)
+			vg_evtset_add(&lifecycle, c);
+	}
+	vg_evtset_complement(&lifecycle);
+	vg_evtset_intersect(&rest, &lifecycle);
+	return vg_evtset_count(&rest) > 0;
+}
+
 static bool compile_key(struct vg_ruleset *rs, const struct vg_seq_text *v, size_t n,
-			const char *rule, struct vg_seq_key *k)
+			const char *rule, const struct vg_evtset *evts, struct vg_seq_key *k)
 {
 	struct vg_sb b;
 
@@ -134,7 +159,14 @@ static bool compile_key(struct vg_ruleset *rs, const struct vg_seq_text *v, size
 		}
 		if (!(k->ex[k->n] = compile_text(rs, &v[i], rule, "key")))
 			goto fail;
-		k->n++;
+		k->n++; /* freed with the key from here */
+		if (!key_possible(evts, v[i].s)) {
+			text_diag(
+				rs, &v[i], rule, "E-SEQ-KEY",
+				"key field cannot exist for the step's event types (process start "
+				"and exit carry no file descriptor)");
+			goto fail;
+		}
 	}
 	k->text = vg_sb_take(&b);
 	return k->text != NULL;
@@ -239,7 +271,7 @@ static bool compile_sequence(struct vg_ruleset *rs, struct vg_rule_item *it, str
 		rules[n]->seq_step = (int)i;
 		s->steps[i].rule = rules[n++];
 		if (!compile_key(rs, st->nkey ? st->key : si->by, st->nkey ? st->nkey : si->nby,
-				 it->name, &s->steps[i].key))
+				 it->name, &rules[n - 1]->evts, &s->steps[i].key))
 			goto fail;
 	}
 	s->owner = rules[n - 1];
@@ -265,7 +297,12 @@ static bool compile_threshold(struct vg_ruleset *rs, struct vg_rule_item *it, st
 	rs->seqc = NULL;
 	if (!r)
 		return false;
-	if (!compile_key(rs, si->by, si->nby, it->name, &s->by) ||
+	if (!compile_key(rs, si->by, si->nby, it->name, &r->evts, &s->by) ||
+	    (si->distinct.s && !key_possible(&r->evts, si->distinct.s) &&
+	     (text_diag(rs, &si->distinct, it->name, "E-THRESHOLD",
+			"'distinct' field cannot exist for the rule's event types (process start "
+			"and exit carry no file descriptor)"),
+	      true)) ||
 	    (si->distinct.s &&
 	     !(s->distinct = compile_text(rs, &si->distinct, it->name, "distinct")))) {
 		vg_rule_free(r);

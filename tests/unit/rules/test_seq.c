@@ -91,6 +91,13 @@ static void test_err_steps(void **state)
 	/* a key field that does not exist */
 	expect_error(SEQ2("    by: fd.nope\n", "evt.type = execve", "evt.type = execve"),
 		     (struct want_err){"E-UNKNOWN-FIELD", 7, 9, "fd.nope"});
+	/* a key field no event of the step can have */
+	expect_error(
+		SEQ2("    by: fd.name\n", "evt.type = execve", "evt.type = execve"),
+		(struct want_err){"E-SEQ-KEY", 7, 9, "cannot exist for the step's event types"});
+	expect_error(HEAD "  condition: evt.type = execve\n"
+			  "  threshold: {within: 5s, distinct: fd.rport, count: 3}\n",
+		     (struct want_err){"E-THRESHOLD", 6, 37, "cannot exist"});
 	/* condition and sequence together */
 	expect_error(HEAD "  condition: evt.type = execve\n"
 			  "  sequence:\n    within: 5s\n"
