@@ -46,7 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    /* the expansion bounds, small: each input stays fast, and
 				       the fuzzer reaches them (docs/rules.md, Limits) */
 				    .max_nodes = 20000,
-				    .max_total_nodes = 100000};
+				    .max_total_nodes = 100000,
+				    /* sequence state: small, so that each input allocates little
+				       and tables fill and evict */
+				    .seq_state_max_bytes = 64 << 10};
 	struct vg_ruleset *rs = vg_ruleset_new(&o);
 	struct picked picked = {.rs = rs};
 	struct vg_eval_ctx ctx;
