@@ -146,6 +146,16 @@ import json, sys
 t = json.loads(sys.stdin.read())["vigil"]["threshold"]
 assert t["count"] == 20 and t["window_ms"] == 2000 and t["by"] == "proc.pid" and len(t["values"]) == 16, t
 ' && passed=$((passed + 1)) || { echo "FAIL: vigil.threshold"; failed=$((failed + 1)); }
+# and follows the alert schema, vigil.sequence and vigil.threshold included
+schema="$(cd "$(dirname "$0")/../.." && pwd)/schema/alert.schema.json"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	grep -- "$mark" "$work/live.json" | python3 -c '
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1]))
+for line in sys.stdin:
+    jsonschema.validate(json.loads(line), s)
+' "$schema" && passed=$((passed + 1)) || { echo "FAIL: alert schema"; failed=$((failed + 1)); }
+fi
 if [ "$failed" -ne 0 ]; then
 	echo "--- live"; grep -- "$mark" "$work/live.json"; echo "--- replay"; grep -- "$mark" "$work/replayed.json"
 	tail -n 5 "$work/live.err" "$work/replay.err"
