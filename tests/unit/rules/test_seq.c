@@ -437,6 +437,12 @@ static void test_disabled_and_plain(void **state)
 	ev(&t, 3, "first", 2);
 	assert_int_equal(ev(&t, 3, "second", 3), 1);
 	assert_string_equal(t.h.out, "plain");
+	/* selectors by name: the steps follow the rule ("S/a" is not named, S is) */
+	vg_ruleset_select(t.rs, "*", false, false);
+	vg_ruleset_select(t.rs, "S", false, true);
+	ev(&t, 3, "first", 4);
+	assert_int_equal(ev(&t, 3, "second", 5), 1);
+	assert_string_equal(t.h.out, "seq second");
 	vg_ruleset_free(t.rs);
 }
 
