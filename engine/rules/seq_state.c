@@ -292,11 +292,17 @@ static void touch(struct vg_seq_table *t, uint32_t i, uint64_t now)
 	lru_append(t, i);
 }
 
+/* now - t, or 0 when t is later: events of several CPUs arrive slightly out of order */
+static inline uint64_t age(uint64_t now, uint64_t t)
+{
+	return now > t ? now - t : 0;
+}
+
 static bool expired(const struct vg_seq *s, const struct vg_seq_entry *e, uint64_t now)
 {
 	uint64_t since = s->kind == VG_SEQ_SEQUENCE ? e->first_ns : e->last_ns;
 
-	return now > since && now - since > s->within_ns;
+	return age(now, since) > s->within_ns;
 }
 
 /* Frees a few entries whose window has passed: memory follows the keys in use. */
@@ -627,7 +633,7 @@ static bool count_event(struct vg_seq *s, struct vg_seq_entry *e, uint64_t now)
 {
 	uint64_t *t = times_of(e);
 
-	while (e->n && now - t[e->head] > s->within_ns) {
+	while (e->n && age(now, t[e->head]) > s->within_ns) {
 		e->head = (e->head + 1) % s->count;
 		e->n--;
 	}
@@ -650,7 +656,7 @@ static bool count_distinct(struct vg_ruleset *rs, struct vg_seq *s, struct vg_se
 		return false;
 	h = value_hash(x->type, &x->v[0]);
 	for (uint16_t i = 0; i < e->n;) { /* expire, keeping order */
-		if (now - d[i].ts > s->within_ns) {
+		if (age(now, d[i].ts) > s->within_ns) {
 			memmove(&d[i], &d[i + 1], (size_t)(e->n - i - 1) * sizeof(*d));
 			e->n--;
 			continue;

@@ -392,6 +392,10 @@ static void test_threshold_count(void **state)
 	assert_int_equal(t.h.rep.window_ms, 2000);
 	assert_string_equal(t.h.rep.by, "proc.pid");
 	assert_int_equal(ev(&t, 2, "x1", 3.6), 0); /* another key counts apart */
+	/* events a little out of order (several CPUs) still count */
+	assert_int_equal(ev(&t, 3, "x1", 5.0), 0);
+	assert_int_equal(ev(&t, 3, "x1", 4.999), 0);
+	assert_int_equal(ev(&t, 3, "x1", 5.1), 1);
 	assert_int_equal(ev(&t, 3, "y", 3.7), 0);  /* not matching: not counted */
 	vg_ruleset_free(t.rs);
 }
