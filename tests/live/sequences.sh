@@ -132,6 +132,39 @@ for f in "$work/live.json" "$work/replayed.json"; do
 	check "discovery burst" "$f" "Discovery burst under sh -c .*$mark-disc-many" 1
 	check "two commands" "$f" "$mark-disc-few" 0
 done
+# at the memory bound: a threshold keyed by command line, 16 keys at most
+# (sequence_state_max_bytes 64K), and 100 command lines of this test: the
+# oldest keys are evicted and counted in /metrics, not kept (a proc.pid key
+# would not do: a key of that kind ends with its process)
+cat >"$work/flood.yaml" <<RULES
+- rule: Exec Flood
+  desc: every process of the flood is a key
+  priority: NOTICE
+  condition: evt.type in (execve, execveat) and proc.cmdline contains "$mark-flood"
+  threshold: {by: proc.cmdline, within: 1m, count: 1000}
+  output: never %proc.pid
+RULES
+mport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$vigil" run -o metrics.listen_address=127.0.0.1:$mport -o sequence_state_max_bytes=64K \
+	-r "$work/flood.yaml" >"$work/flood.json" 2>"$work/flood.err" &
+live_pid=$!
+wait_ready "$work/flood.err"
+for i in $(seq 100); do sh -c ": $mark-flood-$i"; done
+sleep 1.5 # the metrics are published once a second
+curl -s "http://127.0.0.1:$mport/metrics" >"$work/metrics.txt"
+kill -INT $live_pid
+wait $live_pid
+live_pid=
+ev=$(sed -n 's/^vigil_sequence_evictions_total{rule="Exec Flood"} \([0-9]*\)$/\1/p' "$work/metrics.txt")
+keys=$(sed -n 's/^vigil_sequence_keys{rule="Exec Flood"} \([0-9]*\)$/\1/p' "$work/metrics.txt")
+if [ "${ev:-0}" -ge 84 ] && [ "${keys:-99}" -le 16 ]; then
+	passed=$((passed + 1))
+else
+	echo "FAIL: key flood: evictions=${ev:-none} keys=${keys:-none}, want >= 84 and <= 16"
+	grep vigil_sequence "$work/metrics.txt"
+	failed=$((failed + 1))
+fi
+
 # the alert carries the steps and the count
 grep "file=$work/dl/tool-$mark" "$work/live.json" | head -1 | python3 -c '
 import json, sys
