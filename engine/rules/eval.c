@@ -791,7 +791,7 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 	const uint64_t *cand;
 	uint16_t type;
 	size_t matches = 0, n;
-	bool started;
+	bool started, done = false;
 
 	if (!rs->compiled || !rs->pool || !ctx->ev || !rs->prog)
 		return 0;
@@ -806,17 +806,17 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 	cand = candidates(rs, type, ctx);
 	for (size_t i = next_candidate(cand, 0, n); i < n; i = next_candidate(cand, i + 1, n)) {
 		const uint32_t *prog = rs->by_type_prog[type] + i * (VG_GUARDS + 1);
-
 		struct vg_rule *r = rs->by_type[type][i];
 
-		if (guarded_out(rs, prog + 1))
+		/* after the first match (rule_matching first) only sequences and thresholds run:
+		   their state must see every event, whatever other rules matched it */
+		if ((done && !r->seq) || guarded_out(rs, prog + 1))
 			continue;
 		if (r->seq) { /* a step or a threshold: the state machine decides (seq_state.c) */
 			size_t m = vg_seq_on_rule(rs, r, prog[0], ctx, fn, arg);
 
 			matches += m;
-			if (m && !rs->opts.match_all)
-				break;
+			done |= m && !rs->opts.match_all;
 			continue;
 		}
 		if (!value(rs, prog[0], ctx, type))
@@ -824,8 +824,11 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 		matches++;
 		if (fn && !fn(rs->by_type[type][i], ctx, arg))
 			break;
-		if (!rs->opts.match_all)
-			break;
+		if (!rs->opts.match_all) {
+			if (!rs->nseqs)
+				break;
+			done = true;
+		}
 	}
 out:
 	vg_eval_end(rs, started);

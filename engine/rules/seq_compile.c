@@ -276,7 +276,11 @@ static bool compile_sequence(struct vg_ruleset *rs, struct vg_rule_item *it, str
 	}
 	s->owner = rules[n - 1];
 	s->owner->seq_owns = true;
-	for (size_t i = 0; i < n; i++) {
+	/*
+	 * Last step first: an event advances the partial matches that wait for it
+	 * before it may start a new one ("A then A" completes on the second A).
+	 */
+	for (size_t i = n; i-- > 0;) {
 		rules[i]->order = (uint32_t)rs->nrules;
 		rs->rules[rs->nrules++] = rules[i];
 	}

@@ -206,6 +206,38 @@ static void test_window_and_order(void **state)
 	vg_ruleset_free(t.rs);
 }
 
+static void test_same_condition_twice(void **state)
+{
+	struct tw t;
+
+	(void)state;
+	/* "A then A": the second A completes the first's match, and starts the next */
+	tw_load(&t, RULE_SEQ("proc.pid", "", "again", "", "proc.name = again"), 0);
+	assert_int_equal(ev(&t, 3, "again", 0), 0);
+	assert_int_equal(ev(&t, 3, "again", 1), 1);
+	assert_int_equal(ev(&t, 3, "again", 2), 1);
+	vg_ruleset_free(t.rs);
+}
+
+static void test_first_match_does_not_hide_steps(void **state)
+{
+	struct tw t;
+
+	(void)state;
+	/* rule_matching first: a plain rule before the sequence alerts on its first step's
+	   event, and the sequence still sees that event */
+	tw_load(&t,
+		"- rule: P\n  desc: d\n  priority: WARNING\n  output: plain\n"
+		"  condition: evt.type = execve and proc.name = first\n" RULE_SEQ(
+			"proc.pid", "", "first", "", "proc.name = second"),
+		0);
+	assert_int_equal(ev(&t, 3, "first", 0), 1);
+	assert_string_equal(t.h.out, "plain");
+	assert_int_equal(ev(&t, 3, "second", 1), 1);
+	assert_string_equal(t.h.out, "seq second");
+	vg_ruleset_free(t.rs);
+}
+
 static void test_keys(void **state)
 {
 	struct tw t;
@@ -396,7 +428,7 @@ static void test_threshold_count(void **state)
 	assert_int_equal(ev(&t, 3, "x1", 5.0), 0);
 	assert_int_equal(ev(&t, 3, "x1", 4.999), 0);
 	assert_int_equal(ev(&t, 3, "x1", 5.1), 1);
-	assert_int_equal(ev(&t, 3, "y", 3.7), 0);  /* not matching: not counted */
+	assert_int_equal(ev(&t, 3, "y", 3.7), 0); /* not matching: not counted */
 	vg_ruleset_free(t.rs);
 }
 
@@ -457,6 +489,8 @@ int main(void)
 		cmocka_unit_test(test_err_count),
 		cmocka_unit_test(test_err_steps),
 		cmocka_unit_test(test_window_and_order),
+		cmocka_unit_test(test_same_condition_twice),
+		cmocka_unit_test(test_first_match_does_not_hide_steps),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_captures),
 		cmocka_unit_test(test_capture_bounded),
