@@ -230,13 +230,10 @@ static bool read_step_name(struct reader *r, const struct ynode *n, const char *
 	return (st->name = strdup(n->s)) != NULL;
 }
 
-static bool read_captures(struct reader *r, const struct ynode *n, const char *name,
-			  struct vg_seq_item *it, struct vg_seq_step_src *st)
+/* The step's capture list; taken: what the steps before it captured. */
+static bool read_captures(struct reader *r, const struct ynode *n, const char *name, size_t taken,
+			  struct vg_seq_step_src *st)
 {
-	size_t total = 0;
-
-	for (size_t i = 0; i < it->nsteps; i++)
-		total += it->steps[i].ncaps;
 	if (n->kind != Y_SEQ) {
 		vg_yerr(r, n, name, "E-SEQ-CAPTURE", "'capture' must be a list of fields");
 		return false;
@@ -248,7 +245,7 @@ static bool read_captures(struct reader *r, const struct ynode *n, const char *n
 			vg_yerr(r, f, name, "E-SEQ-CAPTURE", "'capture' must be a list of fields");
 			return false;
 		}
-		if (total + st->ncaps >= VG_SEQ_MAX_CAPS) {
+		if (taken + st->ncaps >= VG_SEQ_MAX_CAPS) {
 			vg_yerr(r, f, name, "E-SEQ-CAPTURE",
 				"more than %d captured fields in one sequence", VG_SEQ_MAX_CAPS);
 			return false;
@@ -289,16 +286,15 @@ static bool read_step(struct reader *r, const struct ynode *n, const char *name,
 		return false;
 	}
 	if ((k = vg_ymap_get(body, "capture"))) {
+		size_t taken = 0;
+
 		if (st->negative) {
 			vg_yerr(r, k, name, "E-SEQ-CAPTURE", "a negative step captures nothing");
 			return false;
 		}
-		it->nsteps--; /* read_captures counts the other steps' captures */
-		bool ok = read_captures(r, k, name, it, st);
-
-		it->nsteps++;
-		if (!ok)
-			return false;
+		for (size_t i = 0; i + 1 < it->nsteps; i++)
+			taken += it->steps[i].ncaps;
+		return read_captures(r, k, name, taken, st);
 	}
 	return true;
 }
