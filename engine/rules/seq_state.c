@@ -25,7 +25,7 @@
 #define CAP_COUNT      (UINT32_MAX - 1)
 #define CAP_VALUES     (UINT32_MAX - 2)
 #define LINEAGE_DEPTH  16
-#define SWEEP_PER_CALL 4
+#define SWEEP_PER_CALL 32 /* every 16th call: 2 per call on average */
 #define EVICT_LOG_NS   (60ull * 1000000000ull)
 
 /* One captured value: type, length, then the bytes (strings) or the number. */
@@ -68,6 +68,7 @@ struct vg_seq_table {
 	uint32_t *buckets;
 	size_t nbuckets; /* a power of two */
 	uint32_t lru_head, lru_tail, free_head;
+	uint32_t sweep_tick;
 };
 
 static inline struct vg_seq_entry *ent(const struct vg_seq_table *t, uint32_t i)
@@ -222,7 +223,7 @@ static void drop(struct vg_seq_table *t, uint32_t i)
 
 	hash_unlink(t, i);
 	lru_unlink(t, i);
-	memset(e, 0, t->esz);
+	e->used = 0;
 	e->hnext = t->free_head;
 	t->free_head = i;
 	t->used--;
@@ -274,7 +275,8 @@ static uint32_t alloc_entry(struct vg_seq *s, uint64_t key)
 	}
 	i = t->free_head;
 	t->free_head = ent(t, i)->hnext;
-	memset(ent(t, i), 0, t->esz);
+	/* the header only: payload slots are written before they are read (counts, captures) */
+	memset(ent(t, i), 0, sizeof(struct vg_seq_entry));
 	ent(t, i)->key = key;
 	ent(t, i)->used = 1;
 	b = bucket(t, key);
@@ -305,11 +307,16 @@ static bool expired(const struct vg_seq *s, const struct vg_seq_entry *e, uint64
 	return age(now, since) > s->within_ns;
 }
 
-/* Frees a few entries whose window has passed: memory follows the keys in use. */
+/*
+ * Frees a few entries whose window has passed: memory follows the keys in
+ * use. Every 16th call: the oldest entry is a cache miss away.
+ */
 static void sweep(struct vg_seq *s, uint64_t now)
 {
 	struct vg_seq_table *t = s->tab;
 
+	if (++t->sweep_tick & 15)
+		return;
 	for (int k = 0; k < SWEEP_PER_CALL && t->lru_head; k++) {
 		if (!expired(s, ent(t, t->lru_head), now))
 			break;

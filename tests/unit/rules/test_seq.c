@@ -396,7 +396,7 @@ static void test_eviction_and_expiry(void **state)
 	t.w.procs[3].pid = first_pid + 99;
 	assert_int_equal(ev(&t, 3, "second", 1), 1);
 	/* past the window, entries are freed as events pass */
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 32; i++)
 		ev(&t, 3, "other", 20 + i);
 	assert_true(vg_seq_stats(t.rs, 0, &st));
 	assert_true(st.expired >= 8);
