@@ -5,6 +5,7 @@
  * Falco's rule files loaded. Prints events/s on one core and ns/event.
  *
  *   rules_bench [-n EVENTS] [-R RUNS] [-m host|equal] [-k KIND] [-E] [-F] [-o ALERTS] [-r RULES]...
+ *               [-S] [-B BYTES] [-K]
  *
  * Exec events carry an environment, as the probe sends it; -E leaves it out
  * (the workload before it did: proc.env then falls back to /proc). -o
@@ -15,6 +16,13 @@
  *
  * Default rules: Falco's stable, incubating and sandbox files (93 rules),
  * from ../shared/anchors/falco-rules beside the source tree.
+ *
+ * Sequences and thresholds: -S adds bench/seq_rules.yaml (20 of them) to the
+ * rules; -B sets sequence_state_max_bytes; -K floods keys: every event
+ * comes from a new pid, so every proc.pid-keyed rule sees a new key each
+ * time and its table fills and evicts. The state's figures (keys, bytes per
+ * key, evictions) and the process's resident memory are printed after each
+ * stage.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -23,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +43,8 @@
 #include "rules/compile.h"
 #include "rules/eval.h"
 #include "rules/loader.h"
+#include "rules/seq.h"
+#include "config/config.h"
 #include "state/proc_table.h"
 
 /*
@@ -146,6 +157,49 @@ static double wall_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* -K: each event from a new pid (the record's header is rewritten before it is handled) */
+static bool flood;
+static uint32_t flood_pid = 200000;
+
+/* Resident memory now, from /proc/self/statm, in MiB. */
+static double rss_mib(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size = 0, res = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &res) != 2)
+		res = 0;
+	fclose(f);
+	return (double)res * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
+}
+
+/* The sequence and threshold rules' state: keys held, bound, bytes per key, evictions. */
+static void print_seq_state(const struct vg_ruleset *rs)
+{
+	struct vg_seq_stats st;
+	uint64_t keys = 0, cap = 0, ev = 0, exp = 0, bytes = 0, minb = UINT64_MAX, maxb = 0;
+	size_t n = 0;
+
+	for (; vg_seq_stats(rs, n, &st); n++) {
+		keys += st.entries;
+		cap += st.capacity;
+		ev += st.evictions;
+		exp += st.expired;
+		bytes += st.capacity * st.entry_bytes;
+		minb = st.entry_bytes < minb ? st.entry_bytes : minb;
+		maxb = st.entry_bytes > maxb ? st.entry_bytes : maxb;
+	}
+	if (!n)
+		return;
+	printf("    state: %zu rules, keys %llu of %llu, %.1f MiB allocated (%llu..%llu bytes per "
+	       "key), evictions %llu, expired %llu; RSS %.1f MiB\n",
+	       n, (unsigned long long)keys, (unsigned long long)cap, (double)bytes / 1048576.0,
+	       (unsigned long long)minb, (unsigned long long)maxb, (unsigned long long)ev,
+	       (unsigned long long)exp, rss_mib());
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -294,6 +348,14 @@ static void run_stage(struct stage *st, struct vg_pipeline *pl, const struct str
 
 			if (kind >= 0 && s->kind[k] != kind)
 				continue;
+			if (flood) {
+				struct vg_event_hdr *h =
+					(struct vg_event_hdr *)(s->buf + s->off[k]);
+
+				h->pid = h->tid = h->vpid = flood_pid++;
+				if (flood_pid > 4000000)
+					flood_pid = 200000;
+			}
 			vg_pipeline_handle(pl, s->buf + s->off[k], s->len[k]);
 			done++;
 		}
@@ -309,7 +371,8 @@ static void run_stage(struct stage *st, struct vg_pipeline *pl, const struct str
 static void usage(void)
 {
 	fprintf(stderr, "usage: rules_bench [-n EVENTS>0] [-R RUNS 1..16] [-m host|equal] "
-			"[-k exec|openat|connect|other] [-E] [-F] [-o ALERTS] [-r RULES]...\n");
+			"[-k exec|openat|connect|other] [-E] [-F] [-o ALERTS] [-r RULES]... [-S] "
+			"[-B BYTES] [-K]\n");
 	exit(2);
 }
 
@@ -321,7 +384,9 @@ int main(int argc, char **argv)
 	const char *paths[16];
 	int npaths = 0, runs = 5, c, only = -1;
 	long total = 2000000;
-	bool equal = false, env = true, full_only = false;
+	bool equal = false, env = true, full_only = false, seq = false;
+	uint64_t seq_bytes = 0;
+	struct vg_config cfg;
 	const char *alerts_path = NULL;
 	struct vg_pipeline pl = {0};
 	struct vg_alerter alerter;
@@ -332,12 +397,12 @@ int main(int argc, char **argv)
 	size_t nkind[NKINDS] = {0};
 	FILE *sink;
 
-	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:")) != -1) {
+	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:SB:K")) != -1) {
 		if (c == 'n' && atol(optarg) > 0)
 			total = atol(optarg);
 		else if (c == 'R' && atoi(optarg) > 0 && atoi(optarg) <= 16)
 			runs = atoi(optarg);
-		else if (c == 'r' && npaths < 16)
+		else if (c == 'r' && npaths < 15)
 			paths[npaths++] = optarg;
 		else if (c == 'm' && (strcmp(optarg, "host") == 0 || strcmp(optarg, "equal") == 0))
 			equal = strcmp(optarg, "equal") == 0;
@@ -347,6 +412,12 @@ int main(int argc, char **argv)
 			env = false; /* execs without env, as before the probe sent it */
 		else if (c == 'F')
 			full_only = true;
+		else if (c == 'S')
+			seq = true; /* the 20 sequence and threshold rules on top */
+		else if (c == 'B' && strtoull(optarg, NULL, 10) > 0)
+			seq_bytes = strtoull(optarg, NULL, 10);
+		else if (c == 'K')
+			flood = true;
 		else if (c == 'k' && strcmp(kinds[kind_of(optarg)], optarg) == 0)
 			only = (int)kind_of(optarg); /* that kind alone, for profiling */
 		else
@@ -362,13 +433,20 @@ int main(int argc, char **argv)
 		memcpy(paths, defaults, sizeof(defaults));
 		npaths = 3;
 	}
+	if (seq)
+		paths[npaths++] = VIGIL_SEQ_BENCH_RULES;
 	sink = alerts_path ? fopen(alerts_path, "w")
 			   : fopencookie(NULL, "w", (cookie_io_functions_t){.write = discard});
 	if (!sink) {
 		fprintf(stderr, "rules_bench: %s: %m\n", alerts_path);
 		return 2;
 	}
-	rules = vg_cli_load_rules(paths, npaths);
+	if (vg_config_defaults(&cfg) != 0)
+		return 1;
+	if (seq_bytes)
+		cfg.sequence_state_max_bytes = seq_bytes;
+	rules = vg_cli_load_rules_cfg(paths, npaths, &cfg, NULL, 0);
+	vg_config_free(&cfg);
 	pl.procs = vg_proc_table_new(65536, NULL);
 	if (!rules || !pl.procs || !sink || vg_alerter_init(&alerter, rules, pl.procs, sink) != 0)
 		return 1;
@@ -399,6 +477,7 @@ int main(int argc, char **argv)
 		run_stage(&st[i], &pl, &stream, total, runs, only);
 		printf("  %-15s median %6.0f ns/event CPU (%6.0f wall)\n", st[i].name,
 		       st[i].cpu * 1e9 / total, st[i].wall * 1e9 / total);
+		print_seq_state(rules);
 	}
 	if (full_only)
 		goto out;

@@ -13,6 +13,7 @@
 #include "metrics/metrics.h"
 #include "pipeline.h"
 #include "rules/compile.h"
+#include "rules/seq.h"
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 
@@ -28,7 +29,16 @@ struct rule_slot {
 	struct vg_falco_series *matches; /* Falco's falcosecurity_falco_rules_matches_total */
 };
 
+/* a sequence or threshold rule's state counters, published on each tick */
+struct seq_slot {
+	struct vg_metric *evictions, *expired, *keys, *max_keys;
+	uint64_t evictions_seen, expired_seen;
+};
+
 struct vg_engine_metrics {
+	const struct vg_ruleset *rs; /* the rules in force (event thread) */
+	struct seq_slot *seq;
+	size_t nseq;
 	struct vg_metrics *m;
 	struct vg_pipeline *pl;
 	struct vg_probes *probes;
@@ -280,6 +290,7 @@ void vg_engine_metrics_free(struct vg_engine_metrics *em)
 		return;
 	free(em->slots);
 	vg_falco_metrics_free(em->fm);
+	free(em->seq);
 	free(em);
 }
 
@@ -302,6 +313,59 @@ static struct vg_metric *alerts_counter(struct vg_metrics *m, const struct vg_ru
 	/* the same handle again after a reload: counts go on across swaps */
 	return vg_metrics_counter(m, "vigil_alerts_total",
 				  "Alerts written (after rate limiting), by rule and priority.", l);
+}
+
+/* Handles of the per-rule state series of the sequence and threshold rules in rs. */
+static void bind_seq(struct vg_engine_metrics *em, const struct vg_ruleset *rs)
+{
+	struct vg_seq_stats st;
+	size_t n = 0;
+	char l[512];
+
+	while (vg_seq_stats(rs, n, &st))
+		n++;
+	free(em->seq);
+	em->seq = n ? calloc(n, sizeof(*em->seq)) : NULL;
+	em->nseq = em->seq ? n : 0;
+	em->rs = rs;
+	for (size_t i = 0; i < em->nseq; i++) {
+		struct seq_slot *s = &em->seq[i];
+
+		vg_seq_stats(rs, i, &st);
+		if (vg_metrics_labels(l, sizeof(l), "rule", st.rule, NULL) != 0)
+			continue;
+		s->evictions = vg_metrics_counter(
+			em->m, "vigil_sequence_evictions_total",
+			"Partial sequences and threshold counts evicted because the rule's state "
+			"table was full (sequence_state_max_bytes), by rule.",
+			l);
+		s->expired = vg_metrics_counter(
+			em->m, "vigil_sequence_expired_total",
+			"Partial sequences and threshold counts whose window passed, by rule.", l);
+		s->keys = vg_metrics_gauge(em->m, "vigil_sequence_keys",
+					   "Keys a sequence or threshold rule tracks now.", l);
+		s->max_keys = vg_metrics_gauge(
+			em->m, "vigil_sequence_max_keys",
+			"Keys a sequence or threshold rule can track (its share of "
+			"sequence_state_max_bytes).",
+			l);
+	}
+}
+
+static void publish_seq(struct vg_engine_metrics *em)
+{
+	struct vg_seq_stats st;
+
+	for (size_t i = 0; i < em->nseq && vg_seq_stats(em->rs, i, &st); i++) {
+		struct seq_slot *s = &em->seq[i];
+
+		vg_metric_add(s->evictions, (int64_t)(st.evictions - s->evictions_seen));
+		vg_metric_add(s->expired, (int64_t)(st.expired - s->expired_seen));
+		s->evictions_seen = st.evictions;
+		s->expired_seen = st.expired;
+		vg_metric_set(s->keys, (int64_t)st.entries);
+		vg_metric_set(s->max_keys, (int64_t)st.capacity);
+	}
 }
 
 int vg_engine_metrics_bind_rules(struct vg_engine_metrics *em, const struct vg_ruleset *rs,
@@ -331,6 +395,7 @@ int vg_engine_metrics_bind_rules(struct vg_engine_metrics *em, const struct vg_r
 		em->slots[s].matches = vg_rule_enabled(r) ? vg_falco_metrics_rule(em->fm, r) : NULL;
 	}
 	vg_falco_metrics_files(em->fm, rs);
+	bind_seq(em, rs);
 	put(&em->rules_enabled, (int64_t)on);
 	put(&em->rules_disabled, (int64_t)(n - on));
 	put(&em->syscalls, syscalls);
@@ -397,6 +462,7 @@ void vg_engine_metrics_tick(struct vg_engine_metrics *em)
 	int64_t fds = 0;
 
 	publish_proc_table(em);
+	publish_seq(em);
 	put(&em->procs, (int64_t)vg_proc_count(em->pl->procs));
 	vg_proc_foreach(em->pl->procs, add_fds, &fds);
 	put(&em->fds, fds);

@@ -80,6 +80,7 @@ struct vg_ruleset *vg_cli_load_rules_cfg(const char *const *paths, int n,
 		.nappends = cfg ? cfg->n_append_output : 0,
 		.unsupported_fields = cfg ? (enum vg_unsupported_fields)cfg->unsupported_fields
 					  : VG_UNSUPPORTED_ERROR,
+		.seq_state_max_bytes = cfg ? cfg->sequence_state_max_bytes : 0,
 	};
 	struct vg_ruleset *rs = vg_ruleset_new(&opts);
 	const struct vg_diag *d;

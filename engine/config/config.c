@@ -116,6 +116,14 @@ static const char *check_proc_bytes(const void *v)
 	return n >= VG_PROC_BYTES_MIN ? NULL : "must be at least 1M";
 }
 
+/* sequence_state_max_bytes: 64K (a few keys per rule) to 16G */
+static const char *check_seq_bytes(const void *v)
+{
+	uint64_t n = *(const uint64_t *)v;
+
+	return n >= (64u << 10) && n <= (16ull << 30) ? NULL : "must be between 64K and 16G";
+}
+
 static const char *check_ratio(const void *v)
 {
 	double d = *(const double *)v;
@@ -434,6 +442,8 @@ static const struct field top[] = {
 	 .doc = "processes tracked at most; 0: pid_max + 1/8, clamped to 16384..262144"},
 	{"process_table_max_bytes", F_SIZE, C(process_table_max_bytes), .check = check_proc_bytes,
 	 .doc = "bytes of strings (exe, args, cwd, env) held at most"},
+	{"sequence_state_max_bytes", F_SIZE, C(sequence_state_max_bytes), .check = check_seq_bytes,
+	 .doc = "state of sequence and threshold rules, all rules together"},
 	{"syscall_event_drops", F_SECTION, 0, .sub = drops_fields},
 	{"json_output", F_BOOL, C(json_output), .doc = "JSON alerts (else Falco's text)"},
 	{"outputs_queue", F_SECTION, C(outputs_queue_size), .sub = queue_fields},
@@ -1621,6 +1631,7 @@ int vg_config_defaults(struct vg_config *c)
 	c->ring_buffer_size = 8u << 20;
 	c->process_table_size = 0; /* from the host's pid_max */
 	c->process_table_max_bytes = VG_PROC_BYTES_DEFAULT;
+	c->sequence_state_max_bytes = 64ull << 20; /* VG_SEQ_DEFAULT_BYTES (rules/seq.h) */
 	/* Falco's defaults */
 	c->drops.threshold = 0.1;
 	c->drops.actions = VG_DROP_LOG | VG_DROP_ALERT;

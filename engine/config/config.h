@@ -79,8 +79,9 @@ struct vg_config {
 	size_t n_env_redact_patterns;
 
 	/* process_table_size 0: from the host's pid_max (state/proc_table.h) */
-	uint64_t process_table_max_bytes; /* the strings its entries hold */
-	struct vg_drops_config drops;	  /* syscall_event_drops (cli/drop_watch.h) */
+	uint64_t process_table_max_bytes;  /* the strings its entries hold */
+	struct vg_drops_config drops;	   /* syscall_event_drops (cli/drop_watch.h) */
+	uint64_t sequence_state_max_bytes; /* sequence and threshold rules' state, all rules */
 
 	/* internal: what the file set explicitly, so defaults can follow json_output */
 	int output_format_set[VG_OUTPUT__KINDS];

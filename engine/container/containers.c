@@ -706,10 +706,10 @@ fail:
  * lets that first exec through as the host's), then once after 5 s. A
  * cgroup that is really no container costs at most 51 failed opens.
  */
-#define RETRY_FAST_NS 20000000ull
+#define RETRY_FAST_NS	 20000000ull
 #define RETRY_FAST_COUNT 50u
-#define RETRY_LAST_NS 5000000000ull
-#define MAX_RETRIES (RETRY_FAST_COUNT + 1)
+#define RETRY_LAST_NS	 5000000000ull
+#define MAX_RETRIES	 (RETRY_FAST_COUNT + 1)
 
 static void schedule_retry(struct vg_cache_entry *e, const char *path)
 {

@@ -17,6 +17,7 @@
 #include "rules/eval.h"
 #include "rules/loader.h"
 #include "rules/output.h"
+#include "rules/seq.h"
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 
@@ -312,11 +313,78 @@ static void put_enforcement(struct vg_alerter *a, const struct vg_event *ev)
 	vg_jb_obj_end(b);
 }
 
+static void put_value(struct vg_alerter *a, enum vg_ftype t, const struct vg_value *v,
+		      const char *key, int idx);
+
+/* vigil.sequence: each positive step's time, event type and captured fields. */
+static void put_sequence(struct vg_alerter *a, const struct vg_seq_report *rep)
+{
+	struct vg_jbuf *b = &a->jb;
+	char time[64];
+
+	VG_JB_KEY(b, "sequence");
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "steps");
+	vg_jb_arr_begin(b);
+	for (size_t i = 0; i < rep->nsteps; i++) {
+		const struct vg_seq_report_step *st = &rep->steps[i];
+
+		vg_jb_obj_begin(b);
+		VG_JB_KEY(b, "name");
+		vg_jb_cstr(b, st->name);
+		VG_JB_KEY(b, "time");
+		vg_format_time(st->wall_ns, time, sizeof(time));
+		vg_jb_cstr(b, time);
+		VG_JB_KEY(b, "evt.type");
+		vg_jb_cstr(b, st->evt_type ? st->evt_type : "");
+		VG_JB_KEY(b, "fields");
+		vg_jb_obj_begin(b);
+		for (size_t k = 0; k < st->ncaps; k++) {
+			vg_jb_key(b, st->caps[k].field);
+			if (st->caps[k].present)
+				put_value(a, st->caps[k].type, &st->caps[k].v, "vigil.sequence",
+					  -1);
+			else
+				vg_jb_null(b);
+		}
+		vg_jb_obj_end(b);
+		vg_jb_obj_end(b);
+	}
+	vg_jb_arr_end(b);
+	vg_jb_obj_end(b);
+}
+
+/* vigil.threshold: the count reached, the window, the key and the distinct values. */
+static void put_threshold(struct vg_alerter *a, const struct vg_seq_report *rep)
+{
+	struct vg_jbuf *b = &a->jb;
+
+	VG_JB_KEY(b, "threshold");
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "count");
+	vg_jb_u64(b, rep->count);
+	VG_JB_KEY(b, "window_ms");
+	vg_jb_u64(b, rep->window_ms);
+	VG_JB_KEY(b, "by");
+	vg_jb_cstr(b, rep->by);
+	if (rep->distinct) {
+		VG_JB_KEY(b, "values");
+		vg_jb_arr_begin(b);
+		for (size_t i = 0; i < rep->nvalues; i++)
+			put_str(a, rep->values[i].s, rep->values[i].len, "vigil.threshold.values",
+				(int)i, NULL);
+		vg_jb_arr_end(b);
+	}
+	vg_jb_obj_end(b);
+}
+
 /* What Falco's schema has no place for: the value of the "vigil" key. */
-static void put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx)
+static void put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx,
+			     const struct vg_rule *r)
 {
 	struct vg_jbuf *b = &a->jb;
 	const struct vg_proc *p = ctx->proc;
+	struct vg_seq_report rep;
 
 	vg_jb_obj_begin(b);
 	VG_JB_KEY(b, "event_type");
@@ -332,6 +400,12 @@ static void put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx
 		put_process(a, p);
 		VG_JB_KEY(b, "ancestors");
 		put_ancestors(a, p);
+	}
+	if (r && vg_seq_report_get(a->rules, r, &rep)) {
+		if (rep.kind == VG_SEQ_SEQUENCE)
+			put_sequence(a, &rep);
+		else
+			put_threshold(a, &rep);
 	}
 	/* last: every string before it may have added to it */
 	if (a->raw.len) {
@@ -533,7 +607,7 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	VG_JB_KEY(b, "time");
 	vg_jb_cstr(b, time);
 	VG_JB_KEY(b, "vigil");
-	put_vigil_extras(a, ctx);
+	put_vigil_extras(a, ctx, r);
 	vg_jb_obj_end(b);
 	if (b->oom)
 		return true; /* nothing half-written goes out */
@@ -595,7 +669,7 @@ static void self_protection_alert(struct vg_alerter *a, const struct vg_eval_ctx
 	VG_JB_KEY(b, "time");
 	vg_jb_cstr(b, time);
 	VG_JB_KEY(b, "vigil");
-	put_vigil_extras(a, ctx);
+	put_vigil_extras(a, ctx, NULL);
 	vg_jb_obj_end(b);
 	if (!b->oom)
 		emit(a, b->s, b->len, text, (size_t)text_len, VG_PRIO_CRITICAL,

@@ -17,7 +17,7 @@
 
 struct walk {
 	const struct vg_ruleset *rs;
-	bool *seen;   /* nmacros flags, then nlists */
+	bool *seen;    /* nmacros flags, then nlists */
 	size_t *queue; /* same numbering */
 	size_t head, tail;
 	vg_tunable_fn fn;
@@ -127,7 +127,9 @@ int vg_rule_tunables(const struct vg_ruleset *rs, const struct vg_rule *r, vg_tu
 		}
 		const struct vg_list_item *l = &rs->lists[k - rs->nmacros];
 		for (size_t i = 0; i < l->n; i++) {
-			long j = l->quoted && l->quoted[i] ? -1 : find_list(rs, l->items[i], strlen(l->items[i]));
+			long j = l->quoted && l->quoted[i]
+					 ? -1
+					 : find_list(rs, l->items[i], strlen(l->items[i]));
 			if (j >= 0)
 				reach(&w, rs->nmacros + (size_t)j);
 		}

@@ -860,7 +860,8 @@ static bool check_xform(struct vg_cexpr *e, const char **errcode, char *err, siz
 		e->type = VG_FT_STRING;
 		return true;
 	case VG_XF_VAL:
-		if (e->nargs != 1 || e->args[0]->kind != CX_FIELD) {
+		if (e->nargs != 1 ||
+		    (e->args[0]->kind != CX_FIELD && e->args[0]->kind != CX_CAPTURE)) {
 			SET_ERR("E-TRANSFORMER", "val() takes one field");
 			return false;
 		}
@@ -879,7 +880,25 @@ struct vg_cexpr *vg_compile_opnd(struct vg_ruleset *rs, const struct vg_ast_opnd
 
 	switch (o->kind) {
 	case VG_OPND_FIELD:
-		e = compile_field(rs, o, errcode, err, errlen);
+		if (rs->seqc) { /* a sequence's step reference (seq_compile.c) */
+			bool handled;
+			const char *plain;
+			struct vg_ast_opnd p = *o;
+
+			e = vg_seq_compile_ref(rs, o->name, errcode, err, errlen, &handled, &plain);
+			if (handled)
+				return e;
+			if (plain)
+				p.name = (char *)plain;
+			e = compile_field(rs, &p, errcode, err, errlen);
+			if (e && plain) {
+				free(e->text);
+				if (!(e->text = opnd_text(o)))
+					e = (vg_cexpr_free(e), NULL);
+			}
+		} else {
+			e = compile_field(rs, o, errcode, err, errlen);
+		}
 		if (e && !vg_slot_assign(rs, e)) {
 			SET_ERR("E-NOMEM", "out of memory");
 			vg_cexpr_free(e);
@@ -1873,6 +1892,13 @@ out:
 	return r;
 }
 
+/* For seq_compile.c: a rule item (a sequence's step, a threshold) compiled like any rule. */
+struct vg_rule *vg_compile_rule_item(struct vg_ruleset *rs, struct vg_rule_item *it);
+struct vg_rule *vg_compile_rule_item(struct vg_ruleset *rs, struct vg_rule_item *it)
+{
+	return compile_rule(rs, it);
+}
+
 static bool setup_env(struct vg_ruleset *rs)
 {
 	size_t sb = rs->opts.scratch_bytes ? rs->opts.scratch_bytes : DEFAULT_SCRATCH;
@@ -1987,7 +2013,8 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 
 		resolve_macro(&c, &rs->macros[i], 0);
 	}
-	rs->rules = calloc(rs->nritems ? rs->nritems : 1, sizeof(*rs->rules));
+	/* a sequence's steps are rules of their own (seq.h) */
+	rs->rules = calloc(rs->nritems + vg_seq_extra_rules(rs) + 1, sizeof(*rs->rules));
 	if (!rs->rules)
 		goto nomem;
 	for (size_t i = 0; i < rs->nritems; i++) {
@@ -1998,6 +2025,12 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 			continue;
 		}
 		before_rule = rs->diags.nerrors;
+		if (rs->ritems[i].seq) {
+			if (!vg_seq_compile_item(rs, &rs->ritems[i]))
+				add_skip(rs, rs->ritems[i].name,
+					 "errors in its sequence, threshold, condition or output");
+			continue;
+		}
 		r = compile_rule(rs, &rs->ritems[i]);
 		if (!r) {
 			add_skip(rs, rs->ritems[i].name,
@@ -2011,7 +2044,8 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 		rs->rules[rs->nrules++] = r;
 	}
 	unused_warnings(rs);
-	if (!vg_program_build(rs) || !setup_env(rs))
+	if (!vg_program_build(rs) || !setup_env(rs) ||
+	    !vg_seq_state_init(rs, rs->opts.seq_state_max_bytes))
 		goto nomem;
 	return (int)(rs->diags.nerrors - before);
 nomem:

@@ -83,6 +83,7 @@ struct vg_ruleset_opts {
 	const struct vg_append_output *appends; /* falco.yaml's append_output, in order */
 	size_t nappends;
 	enum vg_unsupported_fields unsupported_fields;
+	uint64_t seq_state_max_bytes; /* sequence/threshold state, all rules; 0: 64 MiB (seq.h) */
 };
 
 /*

@@ -20,6 +20,7 @@
 #include <fnmatch.h>
 #include <string.h>
 
+#include "decode/decode.h"
 #include "rules/internal.h"
 #include "rules/keys.h"
 
@@ -366,6 +367,7 @@ const struct vg_xval *vg_cexpr_values(struct vg_ruleset *rs, const struct vg_cex
 	case CX_FIELD: extract(rs, &e->ref, ctx, tmp); break;
 	case CX_CONST: vg_xval_str(tmp, e->cstr, e->clen); break;
 	case CX_XFORM: eval_xform(rs, e, ctx, tmp, level); break;
+	case CX_CAPTURE: vg_seq_ref_values(rs, e, tmp); break;
 	}
 	return tmp;
 }
@@ -717,6 +719,11 @@ bool vg_rule_eval(struct vg_ruleset *rs, const struct vg_rule *r, const struct v
 	return m;
 }
 
+bool vg_prog_value(struct vg_ruleset *rs, uint32_t prog, const struct vg_eval_ctx *ctx)
+{
+	return value(rs, prog, ctx, rs->cur_type);
+}
+
 /* One of the rule's guards is already known false for this event. */
 static bool guarded_out(const struct vg_ruleset *rs, const uint32_t *guard)
 {
@@ -784,12 +791,14 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 	const uint64_t *cand;
 	uint16_t type;
 	size_t matches = 0, n;
-	bool started;
+	bool started, done = false;
 
 	if (!rs->compiled || !rs->pool || !ctx->ev || !rs->prog)
 		return 0;
 	started = vg_eval_begin(rs, ctx);
 	type = rs->cur_type;
+	if (rs->nseqs && ctx->ev->type == VG_EV_EXIT)
+		vg_seq_on_exit(rs, ctx); /* sequences keyed by the process end with it */
 	if (!type)
 		goto out;
 	rs->env.evt_num++;
@@ -797,14 +806,29 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 	cand = candidates(rs, type, ctx);
 	for (size_t i = next_candidate(cand, 0, n); i < n; i = next_candidate(cand, i + 1, n)) {
 		const uint32_t *prog = rs->by_type_prog[type] + i * (VG_GUARDS + 1);
+		struct vg_rule *r = rs->by_type[type][i];
 
-		if (guarded_out(rs, prog + 1) || !value(rs, prog[0], ctx, type))
+		/* after the first match (rule_matching first) only sequences and thresholds run:
+		   their state must see every event, whatever other rules matched it */
+		if ((done && !r->seq) || guarded_out(rs, prog + 1))
+			continue;
+		if (r->seq) { /* a step or a threshold: the state machine decides (seq_state.c) */
+			size_t m = vg_seq_on_rule(rs, r, prog[0], ctx, fn, arg);
+
+			matches += m;
+			done |= m && !rs->opts.match_all;
+			continue;
+		}
+		if (!value(rs, prog[0], ctx, type))
 			continue;
 		matches++;
 		if (fn && !fn(rs->by_type[type][i], ctx, arg))
 			break;
-		if (!rs->opts.match_all)
-			break;
+		if (!rs->opts.match_all) {
+			if (!rs->nseqs)
+				break;
+			done = true;
+		}
 	}
 out:
 	vg_eval_end(rs, started);

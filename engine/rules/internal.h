@@ -15,6 +15,7 @@
 #include "rules/compile.h"
 #include "rules/diag.h"
 #include "rules/evttypes.h"
+#include "rules/seq.h"
 #include "rules/util.h"
 
 /* ---- where text came from ---- */
@@ -121,18 +122,19 @@ struct vg_rule_item {
 	uint64_t capture_duration;
 	uint32_t index, visibility;
 	bool unknown_source;
-	char *action;	    /* vigil extension, kept for the enforcement compiler */
-	int enforce_mode;   /* -1 unset, else enum vg_enf_mode */
-	bool enforce_force; /* load even when the compiler finds it too broad */
+	char *action;		 /* vigil extension, kept for the enforcement compiler */
+	int enforce_mode;	 /* -1 unset, else enum vg_enf_mode */
+	bool enforce_force;	 /* load even when the compiler finds it too broad */
+	struct vg_seq_item *seq; /* sequence: or threshold: (seq.h); NULL for a plain rule */
 };
 
 /* ---- compiled form ---- */
 
 /* A compiled value producer: a field, a transformer, or a constant. */
 struct vg_cexpr {
-	enum { CX_FIELD, CX_XFORM, CX_CONST } kind;
-	enum vg_ftype type; /* result type */
-	bool multi;	    /* may yield several values */
+	enum { CX_FIELD, CX_XFORM, CX_CONST, CX_CAPTURE } kind; /* CAPTURE: seq.h */
+	enum vg_ftype type;					/* result type */
+	bool multi;						/* may yield several values */
 	struct vg_field_ref ref;
 	char *arg_owned;
 	enum vg_xform xf;
@@ -236,6 +238,10 @@ struct vg_rule {
 	char *cond_text; /* canonical, macros inlined */
 	char *file;
 	int line, col;
+	/* sequences and thresholds (seq.h): the rule's state machine, and which step it is */
+	struct vg_seq *seq;
+	int seq_step;  /* index in seq->steps; -1: a threshold's own condition */
+	bool seq_owns; /* this rule frees seq */
 };
 
 struct vg_ruleset {
@@ -307,6 +313,12 @@ struct vg_ruleset {
 	const struct vg_eval_ctx *cur; /* the event the caches hold, during an evaluation */
 	uint16_t cur_type;
 	struct vg_scratch xscratch;
+	/* sequences and thresholds (seq.h) */
+	struct vg_seq_cctx *seqc;	    /* compile time: the sequence being compiled */
+	const struct vg_seq_entry *seq_cur; /* evaluation: the partial match captures come from */
+	struct vg_seq_done seq_done;	    /* the match an alert reports, during its callback */
+	struct vg_seq **seqs;
+	size_t nseqs;
 };
 
 /*

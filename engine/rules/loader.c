@@ -23,6 +23,8 @@
 
 #include "rules/internal.h"
 #include "rules/lexer.h"
+#include "rules/seq.h"
+#include "rules/ytree.h"
 
 /* Bounds that keep hostile YAML from exhausting memory or the stack. */
 #define YAML_MAX_DEPTH 64
@@ -93,6 +95,8 @@ static void macro_item_free(struct vg_macro_item *m)
 
 static void rule_item_free(struct vg_rule_item *r)
 {
+	vg_seq_item_free(r->seq);
+	r->seq = NULL;
 	free(r->name);
 	free(r->desc);
 	free(r->cond);
@@ -111,6 +115,9 @@ void vg_ruleset_free(struct vg_ruleset *rs)
 	for (size_t i = 0; i < rs->nrules; i++)
 		vg_rule_free(rs->rules[i]);
 	free(rs->rules);
+	for (size_t i = 0; i < rs->nseqs; i++)
+		vg_seq_free(rs->seqs[i]);
+	free(rs->seqs);
 	for (size_t i = 0; i < rs->nlists; i++)
 		list_item_free(&rs->lists[i]);
 	free(rs->lists);
@@ -267,19 +274,7 @@ void vg_textmap_loc(const struct vg_textmap *m, size_t off, const char *text, co
 	file_linecol(f, pos, line, col);
 }
 
-/* ---- a small YAML tree, built from events ---- */
-
-enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
-
-struct ynode {
-	enum ykind kind;
-	char *s;
-	size_t len;
-	yaml_scalar_style_t style;
-	yaml_mark_t start, end;
-	struct ynode **kids; /* maps: key, value, key, value, ... */
-	size_t n, cap;
-};
+/* ---- a small YAML tree, built from events (struct ynode: ytree.h) ---- */
 
 struct anchor {
 	char *name;
@@ -410,6 +405,32 @@ static void yaml_error(struct reader *r)
 	vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-YAML", r->file->path, (int)mk.line + 1,
 		    (int)mk.column + 1, NULL, "%s%s%s", what, p->context ? " " : "",
 		    p->context ? p->context : "");
+}
+
+/* ---- for readers outside this file (ytree.h) ---- */
+
+static const struct ynode *map_get(const struct ynode *m, const char *key);
+
+const struct ynode *vg_ymap_get(const struct ynode *m, const char *key)
+{
+	return map_get(m, key);
+}
+
+void vg_yerr(struct reader *r, const struct ynode *n, const char *name, const char *code,
+	     const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_at(r, VG_DIAG_ERROR, n, "rule", name, code, "%s", msg);
+}
+
+void vg_yloc(const struct reader *r, const struct ynode *n, struct vg_scalar_loc *l)
+{
+	loc_of(r, n, l);
 }
 
 static bool next_event(struct reader *r, yaml_event_t *ev)
@@ -1360,6 +1381,9 @@ static bool read_rule_keys(struct reader *r, const struct ynode *item, const cha
 		loc_of(r, k, &u->cond_loc);
 		u->has_cond = true;
 	}
+	if ((map_get(item, "sequence") || map_get(item, "threshold")) &&
+	    !vg_seq_read(r, item, name, &u->v.seq))
+		return false;
 	if ((k = map_get(item, "output"))) {
 		if (!(s = want_str(r, k, "output", "rule", name)) || !(u->v.output = strdup(s)))
 			return false;
@@ -1547,6 +1571,11 @@ static void rule_append(struct reader *r, struct vg_rule_item *prev, struct rule
 static void rule_replace(struct reader *r, struct vg_rule_item *prev, struct rule_update *u,
 			 const struct overrides *o)
 {
+	if (ovr_of(o, "sequence") == OVR_REPLACE || ovr_of(o, "threshold") == OVR_REPLACE) {
+		vg_seq_item_free(prev->seq);
+		prev->seq = u->v.seq;
+		u->v.seq = NULL;
+	}
 	if (ovr_of(o, "condition") == OVR_REPLACE)
 		glue(&prev->cond, &prev->cmap, u->v.cond, &u->cond_loc, true);
 	if (ovr_of(o, "output") == OVR_REPLACE) {
@@ -1596,6 +1625,8 @@ static void rule_define(struct reader *r, const struct ynode *item, const char *
 	struct vg_rule_item *prev = find_rule(r->rs, name), v;
 
 	for (size_t i = 0; i < 4; i++) {
+		if (i == 0 && map_get(item, "sequence"))
+			continue; /* a sequence's steps are its condition */
 		if (!map_get(item, required[i])) {
 			err_at(r, item, "rule", name, "E-MISSING-KEY", "rule has no '%s'",
 			       required[i]);
@@ -1668,6 +1699,8 @@ static void read_rule(struct reader *r, const struct ynode *item, const char *na
 					    "action",
 					    "enforce",
 					    "force",
+					    "sequence",
+					    "threshold",
 					    NULL};
 	static const char *const appendable[] = {"condition", "output",	    "desc",
 						 "tags",      "exceptions", NULL};
@@ -1682,6 +1715,8 @@ static void read_rule(struct reader *r, const struct ynode *item, const char *na
 						  "capture",
 						  "capture_duration",
 						  "skip-if-unknown-filter",
+						  "sequence",
+						  "threshold",
 						  NULL};
 	const struct ynode *ov = map_get(item, "override");
 	int append = map_get(item, "append") ? parse_bool(map_get(item, "append")) : 0;

@@ -91,6 +91,31 @@ static size_t field_token(const char *p, size_t max)
 	return 0;
 }
 
+/* In a sequence's or threshold's output: "download.fd.name", "threshold.count" (seq.h). */
+static size_t seq_token(const struct vg_ruleset *rs, const char *p, size_t max)
+{
+	static const char *const thr[] = {"threshold.count", "threshold.values"};
+	const struct vg_seq *s = rs->seqc ? rs->seqc->seq : NULL;
+
+	for (size_t i = 0; s && i < 2; i++) {
+		size_t len = strlen(thr[i]);
+
+		if (max >= len && strncmp(p, thr[i], len) == 0 &&
+		    (max == len || !name_char(p[len])))
+			return len;
+	}
+	for (size_t i = 0; s && i < s->nsteps; i++) {
+		size_t len = strlen(s->steps[i].name), f;
+
+		if (s->steps[i].negative || max <= len + 1 ||
+		    strncmp(p, s->steps[i].name, len) != 0 || p[len] != '.')
+			continue;
+		if ((f = field_token(p + len + 1, max - len - 1)))
+			return len + 1 + f;
+	}
+	return 0;
+}
+
 /* Parses the token after '%' as a condition operand; *used is its length. */
 static struct vg_cexpr *parse_token(struct vg_ruleset *rs, const char *p, size_t max, size_t *used,
 				    const char **code, char *err, size_t errlen)
@@ -98,10 +123,12 @@ static struct vg_cexpr *parse_token(struct vg_ruleset *rs, const char *p, size_t
 	struct vg_parse_error perr;
 	struct vg_ast *ast;
 	struct vg_cexpr *ex = NULL;
-	size_t n = field_token(p, max);
+	size_t n = seq_token(rs, p, max);
 	char *text;
 	unsigned depth = 0;
 
+	if (n == 0)
+		n = field_token(p, max);
 	if (n == 0) {
 		/* maybe a transformer: take up to the matching ')' */
 		size_t depth_p = 0, i = 0;

@@ -183,6 +183,7 @@ static uint32_t opnd_cost(const struct vg_cexpr *e)
 
 	switch (e->kind) {
 	case CX_CONST: return 0;
+	case CX_CAPTURE: return 1;
 	case CX_FIELD:
 		if (!e->ref.def->extract)
 			return 0; /* not live: always missing */
@@ -556,6 +557,10 @@ bool vg_program_index(struct vg_ruleset *rs)
 
 	vg_program_free_index(rs);
 	vg_evtset_clear(&rs->all_types);
+	/* a sequence's earlier steps follow the rule, whatever selected them by name */
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (rs->rules[i]->seq && rs->rules[i]->seq->owner)
+			rs->rules[i]->enabled = rs->rules[i]->seq->owner->enabled;
 	for (size_t i = 0; i < rs->nrules; i++)
 		if (rs->rules[i]->enabled)
 			vg_evtset_union(&rs->all_types, &rs->rules[i]->evts);

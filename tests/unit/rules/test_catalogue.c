@@ -18,19 +18,20 @@
 	"\n  output: o\n  priority: WARNING\n  tags: " tags "\n"
 
 #define YAML                                                                                       \
-	"- list: inner_bins\n  items: [bash, sh]\n" \
-	"- list: outer_bins\n  items: [inner_bins, zsh]\n" \
-	"- list: quoted_only\n  items: [a]\n" \
-	"- list: unused\n  items: [b]\n" \
-	"- macro: spawned\n  condition: evt.type = execve\n" \
-	"- macro: shell_start\n  condition: spawned and proc.name in (outer_bins)\n" \
-	"- macro: old_def\n  condition: proc.name = unused\n" \
-	"- macro: old_def\n  condition: proc.pname = x\n" /* redefined: no longer names `unused` */ \
-	RULE("Shell", "shell_start and old_def and proc.cmdline contains 'quoted_only'", \
-	     "[mitre_execution, T1059.004, T1059, maturity_stable]") \
-	RULE("No Tags", "spawned", "[]") \
-	RULE("Two | Tactics", "proc.name = x and evt.type = execve", \
-	     "[mitre_persistence, mitre_privilege_escalation, T1543]")
+	"- list: inner_bins\n  items: [bash, sh]\n"                                                \
+	"- list: outer_bins\n  items: [inner_bins, zsh]\n"                                         \
+	"- list: quoted_only\n  items: [a]\n"                                                      \
+	"- list: unused\n  items: [b]\n"                                                           \
+	"- macro: spawned\n  condition: evt.type = execve\n"                                       \
+	"- macro: shell_start\n  condition: spawned and proc.name in (outer_bins)\n"               \
+	"- macro: old_def\n  condition: proc.name = unused\n"                                      \
+	"- macro: old_def\n  condition: proc.pname = x\n" /* redefined: no longer names `unused`   \
+							   */                                      \
+		RULE("Shell", "shell_start and old_def and proc.cmdline contains 'quoted_only'",   \
+		     "[mitre_execution, T1059.004, T1059, maturity_stable]")                       \
+			RULE("No Tags", "spawned", "[]")                                           \
+				RULE("Two | Tactics", "proc.name = x and evt.type = execve",       \
+				     "[mitre_persistence, mitre_privilege_escalation, T1543]")
 
 static void collect(const char *name, bool is_list, void *arg)
 {
@@ -95,12 +96,15 @@ static void test_catalogue(void **state)
 
 	(void)state;
 	assert_non_null(strstr(md, "`vigil rules --catalogue -r rules/`: 3 rules."));
-	assert_non_null(strstr(md, "| Shell | execution | T1059.004, T1059 | Warning | stable | "
-				   "execve | macro `shell_start`, macro `old_def`, macro `spawned`, "
-				   "list `outer_bins`, list `inner_bins` |\n"));
-	assert_non_null(strstr(md, "| No Tags | — | — | Warning | — | execve | macro `spawned` |\n"));
+	assert_non_null(strstr(md,
+			       "| Shell | execution | T1059.004, T1059 | Warning | stable | "
+			       "execve | macro `shell_start`, macro `old_def`, macro `spawned`, "
+			       "list `outer_bins`, list `inner_bins` |\n"));
+	assert_non_null(
+		strstr(md, "| No Tags | — | — | Warning | — | execve | macro `spawned` |\n"));
 	/* a '|' in a name does not split the row */
-	assert_non_null(strstr(md, "| Two \\| Tactics | persistence, privilege_escalation | T1543 |"));
+	assert_non_null(
+		strstr(md, "| Two \\| Tactics | persistence, privilege_escalation | T1543 |"));
 	assert_non_null(strstr(md, "### Shell\n\nd|Shell\n"));
 	free(md);
 	vg_ruleset_free(rs);
@@ -108,7 +112,8 @@ static void test_catalogue(void **state)
 
 static void test_attack_matrix(void **state)
 {
-	struct vg_ruleset *rs = th_load(YAML RULE("Also Bash", "spawned", "[mitre_execution, T1059]"));
+	struct vg_ruleset *rs =
+		th_load(YAML RULE("Also Bash", "spawned", "[mitre_execution, T1059]"));
 	char *md = render(vg_print_attack_matrix, rs);
 
 	(void)state;
