@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "decode/decode.h"
 #include "rules/internal.h"
@@ -69,6 +71,7 @@ struct vg_seq_table {
 	size_t nbuckets; /* a power of two */
 	uint32_t lru_head, lru_tail, free_head;
 	uint32_t sweep_tick;
+	uint64_t seed; /* secret: keys and distinct values are held by their hash alone */
 };
 
 static inline struct vg_seq_entry *ent(const struct vg_seq_table *t, uint32_t i)
@@ -122,6 +125,8 @@ static bool table_new(struct vg_seq *s, uint64_t bytes)
 	for (uint32_t i = 1; i <= cap; i++)
 		ent(t, i)->hnext = i < cap ? i + 1 : 0;
 	t->free_head = 1;
+	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) != sizeof(t->seed))
+		t->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)t;
 	free(s->tab);
 	s->tab = t;
 	return true;
@@ -338,13 +343,13 @@ static uint64_t proc_key(uint32_t pid, uint64_t start)
 	return mix(mix(0x70726f63ull, pid), start);
 }
 
-static uint64_t value_hash(enum vg_ftype t, const struct vg_value *v)
+static uint64_t value_hash(uint64_t seed, enum vg_ftype t, const struct vg_value *v)
 {
 	if (vg_is_stringish(t))
-		return vg_hash(v->s, v->len);
+		return vg_hash_seeded(seed, v->s, v->len);
 	if (t == VG_FT_IPADDR || t == VG_FT_IPNET)
-		return vg_hash((const char *)v->ip, v->len == 4 ? 4 : 16);
-	return mix(0, v->u);
+		return vg_hash_seeded(seed, (const char *)v->ip, v->len == 4 ? 4 : 16);
+	return mix(seed, v->u);
 }
 
 static void ev_proc(const struct vg_eval_ctx *ctx, uint32_t *pid, uint64_t *start)
@@ -357,8 +362,9 @@ static void ev_proc(const struct vg_eval_ctx *ctx, uint32_t *pid, uint64_t *star
  * The keys the event may continue: one, or for proc.lineage its process and
  * its ancestors. 0 keys: a key field is missing, the step does not apply.
  */
-static size_t event_keys(struct vg_ruleset *rs, const struct vg_seq_key *k,
-			 const struct vg_eval_ctx *ctx, uint64_t *out, size_t max)
+static size_t event_keys(struct vg_ruleset *rs, const struct vg_seq_table *t,
+			 const struct vg_seq_key *k, const struct vg_eval_ctx *ctx, uint64_t *out,
+			 size_t max)
 {
 	struct vg_xval *tmp = &rs->pool[0];
 	uint64_t h = 0x6b6579ull, start;
@@ -393,7 +399,7 @@ static size_t event_keys(struct vg_ruleset *rs, const struct vg_seq_key *k,
 			x = vg_cexpr_values(rs, k->ex[i], ctx, tmp, 0);
 			if (!x->n)
 				return 0;
-			h = mix(h, value_hash(x->type, &x->v[0]));
+			h = mix(h, value_hash(t->seed, x->type, &x->v[0]));
 		}
 		out[0] = h;
 		return 1;
@@ -583,7 +589,7 @@ static size_t on_step(struct vg_ruleset *rs, struct vg_seq *s, size_t step, uint
 
 	if (!st->uses_caps && !vg_prog_value(rs, prog, ctx))
 		return 0;
-	nk = event_keys(rs, &st->key, ctx, keys, LINEAGE_DEPTH + 1);
+	nk = event_keys(rs, s->tab, &st->key, ctx, keys, LINEAGE_DEPTH + 1);
 	if (!st->negative && st->pos == 0) {
 		if (!nk)
 			return 0;
@@ -661,7 +667,7 @@ static bool count_distinct(struct vg_ruleset *rs, struct vg_seq *s, struct vg_se
 	x = vg_cexpr_values(rs, s->distinct, ctx, &rs->pool[0], 0);
 	if (!x->n)
 		return false;
-	h = value_hash(x->type, &x->v[0]);
+	h = value_hash(s->tab->seed, x->type, &x->v[0]);
 	for (uint16_t i = 0; i < e->n;) { /* expire, keeping order */
 		if (age(now, d[i].ts) > s->within_ns) {
 			memmove(&d[i], &d[i + 1], (size_t)(e->n - i - 1) * sizeof(*d));
@@ -692,7 +698,7 @@ static size_t on_threshold(struct vg_ruleset *rs, struct vg_seq *s, uint32_t pro
 	uint32_t i;
 	bool fire;
 
-	if (!vg_prog_value(rs, prog, ctx) || !event_keys(rs, &s->by, ctx, &key, 1))
+	if (!vg_prog_value(rs, prog, ctx) || !event_keys(rs, s->tab, &s->by, ctx, &key, 1))
 		return 0;
 	i = find(s->tab, key);
 	if (!i)

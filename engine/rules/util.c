@@ -127,11 +127,11 @@ char *vg_strndup0(const char *s, size_t n)
 	return p;
 }
 
-uint64_t vg_hash(const char *s, size_t n)
+uint64_t vg_hash_seeded(uint64_t seed, const char *s, size_t n)
 {
 	/* eight bytes a step, each mixed by a multiply and a shift: set lookups hash
 	 * paths and command lines per event, and byte-wise FNV costs ~4 cycles a byte */
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ seed ^ n, w;
 
 	for (; n >= 8; s += 8, n -= 8) {
 		memcpy(&w, s, 8);

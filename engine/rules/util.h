@@ -34,7 +34,16 @@ bool vg_grow(void *arr, size_t *cap, size_t need, size_t elem);
 
 char *vg_strndup0(const char *s, size_t n);
 
-uint64_t vg_hash(const char *s, size_t n);
+/*
+ * A fast hash; with a secret seed (state keyed by what watched processes
+ * choose), colliding inputs cannot be crafted offline.
+ */
+uint64_t vg_hash_seeded(uint64_t seed, const char *s, size_t n);
+
+static inline uint64_t vg_hash(const char *s, size_t n)
+{
+	return vg_hash_seeded(0, s, n);
+}
 
 /*
  * Substring search. The haystacks are short (paths, command lines) and the

@@ -13,6 +13,7 @@
 #include "helpers.h"
 #include "rules/output.h"
 #include "rules/seq.h"
+#include "rules/util.h"
 
 #define SEC 1000000000ull
 
@@ -453,6 +454,64 @@ static void test_threshold_distinct(void **state)
 	vg_ruleset_free(t.rs);
 }
 
+/*
+ * Two 15-byte names that collide under the hash with seed 0: vg_hash mixes
+ * eight bytes a step, so whoever knows the code picks a second block that
+ * cancels the first block's difference. Distinct values are held by their
+ * hash alone, so an unseeded table would count the pair as one value.
+ */
+static uint64_t block_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 31);
+}
+
+static bool crafted_pair(char a[16], char b[16])
+{
+	const uint64_t h0 = 0x9e3779b97f4a7c15ULL ^ 15;
+	uint64_t wa, wb, d, ta, tb;
+
+	srand(7);
+	for (int tries = 0; tries < 1000000; tries++) {
+		char x[8] = "xa", y[8] = "xb";
+
+		for (int i = 2; i < 8; i++)
+			x[i] = (char)('a' + rand() % 26), y[i] = (char)('a' + rand() % 26);
+		memcpy(&wa, x, 8);
+		memcpy(&wb, y, 8);
+		d = block_step(h0, wa) ^ block_step(h0, wb);
+		if (d >> 56)
+			continue;	    /* the 7-byte tail cannot reach the top byte */
+		ta = 0x0061616161616161ULL; /* "aaaaaaa" */
+		tb = ta ^ d;
+		bool ok = true;
+		for (int i = 0; i < 7; i++)
+			ok &= ((tb >> (8 * i)) & 0xff) != 0;
+		if (!ok)
+			continue;
+		memcpy(a, x, 8), memcpy(a + 8, &ta, 7), a[15] = '\0';
+		memcpy(b, y, 8), memcpy(b + 8, &tb, 7), b[15] = '\0';
+		return true;
+	}
+	return false;
+}
+
+static void test_threshold_distinct_resists_collisions(void **state)
+{
+	char a[16], b[16];
+	struct tw t;
+
+	(void)state;
+	assert_true(crafted_pair(a, b));
+	assert_int_equal(strlen(a), 15);
+	assert_int_equal(strlen(b), 15);
+	assert_true(vg_hash_seeded(0, a, 15) == vg_hash_seeded(0, b, 15)); /* a real collision */
+	tw_load(&t, RULE_THR("{by: proc.ppid, within: 5s, distinct: proc.name, count: 2}"), 0);
+	assert_int_equal(ev(&t, 3, a, 0), 0);
+	assert_int_equal(ev(&t, 3, b, 0.1), 1); /* two values, whatever their unseeded hash */
+	vg_ruleset_free(t.rs);
+}
+
 static void test_disabled_and_plain(void **state)
 {
 	struct tw t;
@@ -499,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_eviction_and_expiry),
 		cmocka_unit_test(test_threshold_count),
 		cmocka_unit_test(test_threshold_distinct),
+		cmocka_unit_test(test_threshold_distinct_resists_collisions),
 		cmocka_unit_test(test_disabled_and_plain),
 	};
 
