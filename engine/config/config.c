@@ -1433,7 +1433,7 @@ static int ce_defaults(struct vg_container_engines *e)
 	if (hr && hr[0])
 		err |= set_str(&e->host_root, hr);
 	err |= set_str(&e->docker_root, "/var/lib/docker");
-	err |= set_str(&e->docker_socket, "/var/run/docker.sock");
+	err |= set_str(&e->docker_socket, "/run/docker.sock");
 	err |= set_str(&e->containerd_state_dir, "/run/containerd/io.containerd.runtime.v2.task");
 	err |= set_str(&e->containerd_socket, "/run/containerd/containerd.sock");
 	err |= set_str(&e->crio_runroot, "/run/containers/storage");

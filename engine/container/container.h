@@ -118,7 +118,7 @@ struct vg_containers_opts {
 	 * fixture trees.
 	 */
 	const char *docker_root;   /* /var/lib/docker */
-	const char *docker_socket; /* /var/run/docker.sock; "" disables the API */
+	const char *docker_socket; /* /run/docker.sock; "" disables the API */
 	/* /run/containerd/containerd.sock; "" disables the API (images, digests, pod labels) */
 	const char *containerd_socket;
 	const char *podman_root; /* /var/lib/containers/storage */

@@ -283,7 +283,7 @@ struct vg_containers *vg_containers_new(const struct vg_containers_opts *opts)
 	hr = opts->host_root;
 	m->host_root = strdup(hr ? hr : "");
 	m->docker_root = host_path(hr, opts->docker_root, "/var/lib/docker");
-	m->docker_socket = host_path(hr, opts->docker_socket, "/var/run/docker.sock");
+	m->docker_socket = host_path(hr, opts->docker_socket, "/run/docker.sock");
 	m->podman_root = host_path(hr, opts->podman_root, "/var/lib/containers/storage");
 	m->podman_runroot = host_path(hr, opts->podman_runroot, "/run/containers/storage");
 	m->runc_root = host_path(hr, opts->runc_root, "/run/runc");

@@ -552,7 +552,7 @@ static void test_container_engines(void **state)
 	assert_int_equal(vg_config_load(&cfg, NULL, NULL, 0, &err), 0);
 	assert_null(cfg.container_engines.host_root);
 	assert_string_equal(cfg.container_engines.runc_root, "/run/runc");
-	assert_string_equal(cfg.container_engines.docker_socket, "/var/run/docker.sock");
+	assert_string_equal(cfg.container_engines.docker_socket, "/run/docker.sock");
 	vg_config_free(&cfg);
 
 	setenv("HOST_ROOT", "/falco-host", 1);
