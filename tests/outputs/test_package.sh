@@ -64,6 +64,7 @@ check "/etc/vigil/rules.d/" "$(yes_if test -d /etc/vigil/rules.d)"
 check "/usr/share/vigil/rules/vigil_rules.yaml" "$(yes_if test -f /usr/share/vigil/rules/vigil_rules.yaml)"
 check "/lib/systemd/system/vigil.service" "$(yes_if test -f /lib/systemd/system/vigil.service)"
 check "/usr/share/doc/vigil/operations.md" "$(yes_if test -f /usr/share/doc/vigil/operations.md)"
+check "/usr/share/doc/vigil/falco-migration.md" "$(yes_if test -f /usr/share/doc/vigil/falco-migration.md)"
 check "/usr/share/doc/vigil/copyright" "$(yes_if test -f /usr/share/doc/vigil/copyright)"
 check "/var/log/vigil made by postinst, not readable by others" \
 	"$(yes_if test "$(stat -c %a /var/log/vigil 2>/dev/null)" = 750)"
