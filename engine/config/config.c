@@ -417,7 +417,15 @@ static const struct field metrics_fields[] = {
  * socket); vigil reads each runtime's state files, so each engine has its
  * directory beside its socket.
  */
-#define CE(member) C(container_engines.member)
+/* a runtime path or the host root: absolute, or a relative one would follow vigil's cwd */
+static const char *check_abs_path(const void *v)
+{
+	const char *s = *(char *const *)v;
+
+	return s && s[0] != '/' ? "must be an absolute path (or \"\")" : NULL;
+}
+
+#define CE(member) C(container_engines.member), .check = check_abs_path
 static const struct field ce_docker_fields[] = {
 	{"root", F_STR, CE(docker_root), .doc = "containers/<id>/config.v2.json under it"},
 	{"socket", F_STR, CE(docker_socket),

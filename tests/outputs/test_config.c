@@ -587,6 +587,8 @@ static void test_container_engines(void **state)
 	vg_config_free(&cfg);
 	expect_error("container_engines:\n  docker:\n    sockets: [/x]\n", 3, 5,
 		     "container_engines.docker.sockets", "unknown key");
+	expect_error("container_engines:\n  runc: {root: run/runc}\n", 2, 16,
+		     "container_engines.runc.root", "absolute path");
 }
 
 int main(void)
