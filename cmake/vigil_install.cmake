@@ -2,7 +2,8 @@
 # systemd unit and the configuration for the prefix of THIS install, which
 # `cmake --install --prefix DIR` may change after configuring, so the paths
 # are worked out here and not at configure time.
-#   VG_SRC: the source tree; VG_SYSCONFDIR, VG_DATADIR, VG_SBINDIR: GNUInstallDirs' values.
+#   VG_SRC: the source tree; VG_SYSCONFDIR, VG_DATADIR, VG_SBINDIR: GNUInstallDirs' values;
+#   VG_UNITDIR: the unit's directory, or empty for PREFIX/lib/systemd/system.
 
 # GNUInstallDirs' rule for CMAKE_INSTALL_FULL_SYSCONFDIR: /etc for the /usr
 # prefix, /etc/opt/... for /opt/..., PREFIX/etc otherwise.
@@ -26,7 +27,11 @@ vg_full(VIGIL_SBIN "${VG_SBINDIR}")
 set(dest "$ENV{DESTDIR}")
 
 # the unit: ExecStart is the vigil this install puts in place
-set(unit "${dest}${CMAKE_INSTALL_PREFIX}/lib/systemd/system/vigil.service")
+if(VG_UNITDIR)
+  set(unit "${dest}${VG_UNITDIR}/vigil.service")
+else()
+  set(unit "${dest}${CMAKE_INSTALL_PREFIX}/lib/systemd/system/vigil.service")
+endif()
 message(STATUS "Installing: ${unit}")
 configure_file("${VG_SRC}/deploy/vigil.service.in" "${unit}" @ONLY)
 

@@ -9,10 +9,11 @@ BUILD_PKGS=(cmake make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev z
 # tests: unit framework, sanitizer/fuzzer runtimes, the QEMU harness, setpriv/unshare,
 # perf (profiling the benchmarks), ssh and ip (the live Falco rules test's SSH peer namespace);
 # the detection suite (tests/detection): runc containers, the namespace's iptables, and the
-# tools of the benign admin workload
+# tools of the benign admin workload; kubectl and python3-kubernetes: the DaemonSet manifest's
+# dry run and schema check; dpkg-dev: scripts/package.sh (dpkg-shlibdeps, dpkg-deb)
 TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio util-linux
 	rsyslog prometheus python3-jsonschema python3-yaml openssl linux-perf
-	openssh-client iproute2
+	openssh-client iproute2 python3-kubernetes dpkg-dev
 	runc iptables python3 strace gdb sudo logrotate netcat-openbsd cron curl procps passwd
 	dpkg)
 
@@ -23,6 +24,10 @@ missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# kubectl: Debian's is the kubernetes-client package; any kubectl already there will do
+if [ "${1:-}" = "--test" ] && ! command -v kubectl >/dev/null; then
+	missing+=(kubernetes-client)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0
 fi

@@ -629,9 +629,13 @@ static int env_policy_init(struct env_out *e, const struct run_opts *o)
 	const char *path = o->config_path ? o->config_path : VG_CONFIG_DEFAULT_PATH;
 
 	e->pol.mode = o->env_mode < 0 ? VG_ENV_OFF : (enum vg_env_mode)o->env_mode;
-	if (e->pol.mode != VG_ENV_REDACTED)
+	/*
+	 * The config is read for redaction (env_redact_patterns) and when -c or
+	 * -o names it (container_engines); otherwise a broken default config
+	 * must not stop the debugging view.
+	 */
+	if (e->pol.mode != VG_ENV_REDACTED && !o->config_path && !o->noverrides)
 		return 0;
-	/* only redaction reads the config: env_redact_patterns */
 	if (vg_config_load(&e->cfg, path, o->overrides, o->noverrides, &err) != 0) {
 		fprintf(stderr, "vigil: %s\n", err.text);
 		return -1;
@@ -640,6 +644,47 @@ static int env_policy_init(struct env_out *e, const struct run_opts *o)
 	e->pol.patterns = e->cfg.env_redact_patterns;
 	e->pol.npatterns = e->cfg.n_env_redact_patterns;
 	return 0;
+}
+
+/*
+ * The container module's paths from container_engines: the loaded config's
+ * (run's, or events' when -c/-o named one), else the defaults. An empty
+ * socket is "" (that API off); strings stay the config's.
+ */
+static struct vg_containers *containers_start(const struct vg_config *loaded)
+{
+	struct vg_config dflt;
+	const struct vg_container_engines *e;
+	struct vg_containers *m;
+	bool own = !loaded;
+
+	if (own) {
+		if (vg_config_defaults(&dflt) != 0) {
+			vg_config_free(&dflt);
+			errno = ENOMEM;
+			return NULL;
+		}
+		loaded = &dflt;
+	}
+	e = &loaded->container_engines;
+	m = vg_containers_new(&(struct vg_containers_opts){
+		.host_root = e->host_root,
+		.docker_root = e->docker_root,
+		.docker_socket = e->docker_socket ? e->docker_socket : "",
+		.containerd_root = e->containerd_state_dir,
+		.containerd_socket = e->containerd_socket ? e->containerd_socket : "",
+		.podman_runroot = e->crio_runroot,
+		.podman_root = e->podman_root,
+		.podman_socket = e->podman_socket ? e->podman_socket : "",
+		.runc_root = e->runc_root,
+	});
+	if (own) {
+		int err = errno;
+
+		vg_config_free(&dflt);
+		errno = err;
+	}
+	return m;
 }
 
 static int run(struct run_opts *o)
@@ -749,7 +794,9 @@ static int run(struct run_opts *o)
 		ret = 0;
 		goto out;
 	}
-	pl.containers = vg_containers_new(&(struct vg_containers_opts){0});
+	pl.containers = containers_start(ops.cfg_loaded	   ? &ops.cfg
+					 : envp.cfg_loaded ? &envp.cfg
+							   : NULL);
 	if (!pl.containers)
 		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
 	install_signals(rules != NULL);

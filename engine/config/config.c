@@ -422,6 +422,59 @@ static const struct field metrics_fields[] = {
 	{0},
 };
 
+/*
+ * container_engines: runtime state directories and sockets (engine/container/).
+ * Falco names its engines docker, containerd, podman (and cri for CRI-O's
+ * socket); vigil reads each runtime's state files, so each engine has its
+ * directory beside its socket.
+ */
+/* a runtime path or the host root: absolute, or a relative one would follow vigil's cwd */
+static const char *check_abs_path(const void *v)
+{
+	const char *s = *(char *const *)v;
+
+	return s && s[0] != '/' ? "must be an absolute path (or \"\")" : NULL;
+}
+
+#define CE(member) C(container_engines.member), .check = check_abs_path
+static const struct field ce_docker_fields[] = {
+	{"root", F_STR, CE(docker_root), .doc = "containers/<id>/config.v2.json under it"},
+	{"socket", F_STR, CE(docker_socket),
+	 .doc = "Engine API when the files are not enough; \"\" off"},
+	{0},
+};
+static const struct field ce_containerd_fields[] = {
+	{"state_dir", F_STR, CE(containerd_state_dir),
+	 .doc = "<namespace>/<id>/config.json under it (containerd's runtime v2 tasks)"},
+	{"socket", F_STR, CE(containerd_socket), .doc = "images, digests, pod labels; \"\" off"},
+	{0},
+};
+static const struct field ce_crio_fields[] = {
+	{"runroot", F_STR, CE(crio_runroot),
+	 .doc = "overlay-containers/<id>/userdata/config.json under it"},
+	{0},
+};
+static const struct field ce_podman_fields[] = {
+	{"root", F_STR, CE(podman_root), .doc = "containers/storage graph root (containers.json)"},
+	{"socket", F_STR, CE(podman_socket), .doc = "podman system service: labels; \"\" off"},
+	{0},
+};
+static const struct field ce_runc_fields[] = {
+	{"root", F_STR, CE(runc_root), .doc = "<id>/state.json under it (runc --root)"},
+	{0},
+};
+static const struct field ce_fields[] = {
+	{"host_root", F_STR, CE(host_root),
+	 .doc = "put before every path below and runc's bundles: /host in a pod"},
+	{"docker", F_SECTION, 0, .sub = ce_docker_fields},
+	{"containerd", F_SECTION, 0, .sub = ce_containerd_fields},
+	{"crio", F_SECTION, 0, .sub = ce_crio_fields},
+	{"podman", F_SECTION, 0, .sub = ce_podman_fields},
+	{"runc", F_SECTION, 0, .sub = ce_runc_fields},
+	{0},
+};
+#undef CE
+
 static const struct field top[] = {
 	{"rules_files", F_STRLIST, C(rules_files), C(n_rules_files),
 	 .doc = "rules files or directories of them"},
@@ -469,6 +522,7 @@ static const struct field top[] = {
 	 .doc = "output text and fields added to the rules that match (Falco's)"},
 	{"unsupported_fields", F_ENUM, C(unsupported_fields), .names = unsupported_modes,
 	 .doc = "a rule using a field vigil does not extract: error, or warn"},
+	{"container_engines", F_SECTION, 0, .sub = ce_fields},
 	{"env_redact_patterns", F_STRLIST, C(env_redact_patterns), C(n_env_redact_patterns),
 	 .doc = "events/capture --env=redacted: variable names (globs, any case) whose values "
 		"are hidden"},
@@ -1613,6 +1667,37 @@ static int set_env_patterns(struct vg_config *c)
 	return err;
 }
 
+/* container_engines: a host install's paths; HOST_ROOT as Falco's images set it */
+static int ce_defaults(struct vg_container_engines *e)
+{
+	const char *hr = getenv("HOST_ROOT");
+	int err = 0;
+
+	if (hr && hr[0])
+		err |= set_str(&e->host_root, hr);
+	err |= set_str(&e->docker_root, "/var/lib/docker");
+	err |= set_str(&e->docker_socket, "/run/docker.sock");
+	err |= set_str(&e->containerd_state_dir, "/run/containerd/io.containerd.runtime.v2.task");
+	err |= set_str(&e->containerd_socket, "/run/containerd/containerd.sock");
+	err |= set_str(&e->crio_runroot, "/run/containers/storage");
+	err |= set_str(&e->podman_root, "/var/lib/containers/storage");
+	err |= set_str(&e->podman_socket, "/run/podman/podman.sock");
+	err |= set_str(&e->runc_root, "/run/runc");
+	return err;
+}
+
+static void ce_free(struct vg_container_engines *e)
+{
+	char **all[] = {&e->host_root,	       &e->docker_root,
+			&e->docker_socket,     &e->containerd_state_dir,
+			&e->containerd_socket, &e->crio_runroot,
+			&e->podman_root,       &e->podman_socket,
+			&e->runc_root};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		free(*all[i]);
+}
+
 int vg_config_defaults(struct vg_config *c)
 {
 	int err = 0;
@@ -1685,6 +1770,7 @@ int vg_config_defaults(struct vg_config *c)
 	c->program_keep_alive = true;
 	err |= set_str(&c->metrics_listen_address, "127.0.0.1:8765");
 	err |= set_env_patterns(c);
+	err |= ce_defaults(&c->container_engines);
 	return err ? -1 : 0;
 }
 
@@ -1708,6 +1794,7 @@ void vg_config_free(struct vg_config *c)
 	free((char *)o[VG_OUTPUT_HTTP].http.ca_path);
 	free((char *)o[VG_OUTPUT_PROGRAM].program.command);
 	free(c->metrics_listen_address);
+	ce_free(&c->container_engines);
 	free(c->loaded_from);
 	memset(c, 0, sizeof(*c));
 }

@@ -45,6 +45,21 @@ struct vg_drops_config {
 	bool simulate;	  /* act each second as if there were drops */
 };
 
+/*
+ * container_engines: where each container runtime keeps its state and
+ * socket, as paths on the host; host_root goes before every one of them (a
+ * pod that mounts the host's /run at /host/run). NULL socket: that API is
+ * off; NULL directory: the built-in default.
+ */
+struct vg_container_engines {
+	char *host_root; /* default: $HOST_ROOT (Falco's variable), else none */
+	char *docker_root, *docker_socket;
+	char *containerd_state_dir, *containerd_socket;
+	char *crio_runroot;
+	char *podman_root, *podman_socket;
+	char *runc_root;
+};
+
 struct vg_config {
 	char **rules_files; /* files or directories */
 	size_t n_rules_files;
@@ -82,6 +97,7 @@ struct vg_config {
 	uint64_t process_table_max_bytes;  /* the strings its entries hold */
 	struct vg_drops_config drops;	   /* syscall_event_drops (cli/drop_watch.h) */
 	uint64_t sequence_state_max_bytes; /* sequence and threshold rules' state, all rules */
+	struct vg_container_engines container_engines;
 
 	/* internal: what the file set explicitly, so defaults can follow json_output */
 	int output_format_set[VG_OUTPUT__KINDS];

@@ -106,11 +106,19 @@ struct vg_containers_opts {
 	const char *procfs_root;  /* "/proc" when NULL */
 	const char *cgroup2_root; /* cgroup2 mount; found in /proc/self/mountinfo when NULL */
 	/*
-	 * Where each runtime keeps its state; NULL takes the default. Tests
-	 * point them at fixture trees.
+	 * Prefix of every runtime path below and of host paths read from the
+	 * runtime's state (runc's bundle): where the host's filesystem is seen
+	 * from vigil, "/host" in a pod that mounts the host's /run at /host/run.
+	 * NULL or "": the paths are the host's own.
+	 */
+	const char *host_root;
+	/*
+	 * Where each runtime keeps its state, as a path on the host (host_root
+	 * is put before it); NULL takes the default. Tests point them at
+	 * fixture trees.
 	 */
 	const char *docker_root;   /* /var/lib/docker */
-	const char *docker_socket; /* /var/run/docker.sock; "" disables the API */
+	const char *docker_socket; /* /run/docker.sock; "" disables the API */
 	/* /run/containerd/containerd.sock; "" disables the API (images, digests, pod labels) */
 	const char *containerd_socket;
 	const char *podman_root; /* /var/lib/containers/storage */

@@ -84,7 +84,8 @@ struct vg_containers {
 	/* time walks of /proc may still take (a token bucket), and when it was topped up */
 	int64_t scan_budget_ns;
 	uint64_t scan_refill_ns;
-	char *docker_root, *docker_socket, *podman_root, *podman_runroot, *runc_root,
+	/* host_root is already in the paths; kept for paths read from state (runc's bundle) */
+	char *host_root, *docker_root, *docker_socket, *podman_root, *podman_runroot, *runc_root,
 		*containerd_root, *containerd_socket, *podman_socket;
 	bool docker_api_always, async_files;
 	long api_timeout_ms;
@@ -232,9 +233,19 @@ static void update_gauges(struct vg_containers *m)
 			      memory_order_relaxed);
 }
 
-static char *dup_or(const char *v, const char *def)
+/*
+ * A runtime path as vigil sees it: host_root, then the host's path (v, or
+ * def when v is NULL). An empty socket stays empty: that API is off.
+ */
+static char *host_path(const char *host_root, const char *v, const char *def)
 {
-	return strdup(v ? v : def);
+	char *out;
+
+	if (!v)
+		v = def;
+	if (!v[0] || !host_root || !host_root[0])
+		return strdup(v);
+	return asprintf(&out, "%s%s", host_root, v) < 0 ? NULL : out;
 }
 
 /*
@@ -257,6 +268,7 @@ struct vg_containers *vg_containers_new(const struct vg_containers_opts *opts)
 {
 	static const struct vg_containers_opts none;
 	struct vg_containers *m;
+	const char *hr;
 
 	if (!opts)
 		opts = &none;
@@ -268,15 +280,18 @@ struct vg_containers *vg_containers_new(const struct vg_containers_opts *opts)
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_mutex_init(&m->files_lock, NULL);
 	pthread_cond_init(&m->wake, NULL);
-	m->docker_root = dup_or(opts->docker_root, "/var/lib/docker");
-	m->docker_socket = dup_or(opts->docker_socket, "/var/run/docker.sock");
-	m->podman_root = dup_or(opts->podman_root, "/var/lib/containers/storage");
-	m->podman_runroot = dup_or(opts->podman_runroot, "/run/containers/storage");
-	m->runc_root = dup_or(opts->runc_root, "/run/runc");
-	m->containerd_root =
-		dup_or(opts->containerd_root, "/run/containerd/io.containerd.runtime.v2.task");
-	m->containerd_socket = dup_or(opts->containerd_socket, "/run/containerd/containerd.sock");
-	m->podman_socket = dup_or(opts->podman_socket, "/run/podman/podman.sock");
+	hr = opts->host_root;
+	m->host_root = strdup(hr ? hr : "");
+	m->docker_root = host_path(hr, opts->docker_root, "/var/lib/docker");
+	m->docker_socket = host_path(hr, opts->docker_socket, "/run/docker.sock");
+	m->podman_root = host_path(hr, opts->podman_root, "/var/lib/containers/storage");
+	m->podman_runroot = host_path(hr, opts->podman_runroot, "/run/containers/storage");
+	m->runc_root = host_path(hr, opts->runc_root, "/run/runc");
+	m->containerd_root = host_path(hr, opts->containerd_root,
+				       "/run/containerd/io.containerd.runtime.v2.task");
+	m->containerd_socket =
+		host_path(hr, opts->containerd_socket, "/run/containerd/containerd.sock");
+	m->podman_socket = host_path(hr, opts->podman_socket, "/run/podman/podman.sock");
 	m->cache = vg_cache_new(opts->max_entries ? opts->max_entries : DEFAULT_MAX_ENTRIES);
 	m->docker_api_always = opts->docker_api_always;
 	m->async_files = opts->async_files;
@@ -286,9 +301,9 @@ struct vg_containers *vg_containers_new(const struct vg_containers_opts *opts)
 	if (m->cache)
 		vg_cache_set_max_bytes(m->cache,
 				       opts->max_bytes ? opts->max_bytes : DEFAULT_MAX_BYTES);
-	if (!m->docker_root || !m->docker_socket || !m->podman_root || !m->podman_runroot ||
-	    !m->runc_root || !m->containerd_root || !m->containerd_socket || !m->podman_socket ||
-	    !m->cache) {
+	if (!m->host_root || !m->docker_root || !m->docker_socket || !m->podman_root ||
+	    !m->podman_runroot || !m->runc_root || !m->containerd_root || !m->containerd_socket ||
+	    !m->podman_socket || !m->cache) {
 		vg_containers_free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -341,6 +356,7 @@ void vg_containers_free(struct vg_containers *m)
 	vg_json_cache_free(&m->podman_images);
 	vg_json_cache_free(&m->docker_repos);
 	vg_resolver_fini(&m->res);
+	free(m->host_root);
 	free(m->docker_root);
 	free(m->docker_socket);
 	free(m->podman_root);
@@ -549,7 +565,7 @@ static int read_metadata(struct vg_containers *m, const struct vg_cgroup_info *c
 			if (r)
 				return r;
 		}
-		return meta_result(m, vg_meta_runc_files(m->runc_root, id, c));
+		return meta_result(m, vg_meta_runc_files(m->runc_root, m->host_root, id, c));
 	}
 	/* a bare 64-hex id: kubepods (cgroupfs driver), a containerd namespace, ... */
 	if (ci->ns[0]) {
@@ -571,7 +587,7 @@ static int read_metadata(struct vg_containers *m, const struct vg_cgroup_info *c
 	r = podman(m, id, c, want);
 	if (r)
 		return r;
-	return meta_result(m, vg_meta_runc_files(m->runc_root, id, c));
+	return meta_result(m, vg_meta_runc_files(m->runc_root, m->host_root, id, c));
 }
 
 /* What the cgroup path alone says: id, runtime guess, pod uid. NULL on ENOMEM. */

@@ -143,9 +143,13 @@ int vg_meta_podman_files(const char *root, const char *id, struct vg_container *
 /* the digest of image_id in an images.json document; 0 or -ENOMEM */
 int vg_meta_podman_image_digest(json_object *images, struct vg_container *c);
 
-/* runc: <root>/<id>/state.json -> bundle config.json */
+/*
+ * runc: <root>/<id>/state.json -> bundle config.json. The bundle is a host
+ * path: it is read under host_root ("" on the host itself).
+ */
 int vg_meta_runc_parse(const char *state_json, struct vg_container *c, char *bundle, size_t cap);
-int vg_meta_runc_files(const char *root, const char *id, struct vg_container *c);
+int vg_meta_runc_files(const char *root, const char *host_root, const char *id,
+		       struct vg_container *c);
 
 /* containerd: <root>/<ns>/<id>/config.json */
 int vg_meta_containerd_files(const char *root, const char *ns, const char *id,

@@ -63,7 +63,8 @@ int vg_meta_runc_parse(const char *state_json, struct vg_container *c, char *bun
 	return ret;
 }
 
-int vg_meta_runc_files(const char *root, const char *id, struct vg_container *c)
+int vg_meta_runc_files(const char *root, const char *host_root, const char *id,
+		       struct vg_container *c)
 {
 	char path[4096], bundle[4096];
 	json_object *st;
@@ -80,9 +81,11 @@ int vg_meta_runc_files(const char *root, const char *id, struct vg_container *c)
 	if (vg_ct_set(&c->metadata_path, path))
 		return -ENOMEM;
 	c->type = VG_CT_RUNC;
-	if (!bundle[0])
+	/* a relative bundle would be read from vigil's own cwd: not the runtime's */
+	if (bundle[0] != '/')
 		return 1;
-	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s%s/config.json", host_root ? host_root : "", bundle) >=
+	    (int)sizeof(path))
 		return 1;
 	oret = vg_meta_oci_file(path, c);
 	return oret < 0 ? oret : 1;

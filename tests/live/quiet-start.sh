@@ -6,7 +6,7 @@
 # LSM tier to signals, self_protect set explicitly. -v shows libbpf's lines.
 set -uo pipefail
 vigil=${1:?usage: quiet-start.sh VIGIL_BINARY RULES_FILE}
-rules=${2:?usage: quiet-start.sh VIGIL_BINARY RULES_FILE}
+rules=${2:?usage: quiet-start.sh VIGIL_BINARY RULES_FILE_OR_DIR}
 failures=0 passed=0
 
 if [ "$(id -u)" -ne 0 ]; then

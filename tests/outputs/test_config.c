@@ -540,6 +540,57 @@ static void test_changed_keys(void **state)
 	vg_config_free(&b);
 }
 
+/* container_engines: a host's paths by default, HOST_ROOT as Falco's, "" turns a socket off */
+static void test_container_engines(void **state)
+{
+	struct vg_config cfg;
+	struct vg_config_err err;
+	const char *path;
+
+	(void)state;
+	unsetenv("HOST_ROOT");
+	assert_int_equal(vg_config_load(&cfg, NULL, NULL, 0, &err), 0);
+	assert_null(cfg.container_engines.host_root);
+	assert_string_equal(cfg.container_engines.runc_root, "/run/runc");
+	assert_string_equal(cfg.container_engines.docker_socket, "/run/docker.sock");
+	vg_config_free(&cfg);
+
+	setenv("HOST_ROOT", "/falco-host", 1);
+	assert_int_equal(vg_config_load(&cfg, NULL, NULL, 0, &err), 0);
+	assert_string_equal(cfg.container_engines.host_root, "/falco-host");
+	vg_config_free(&cfg);
+
+	/* the file wins over the environment; "" is no prefix */
+	path = write_cfg("ce.yaml", "container_engines:\n"
+				    "  host_root: \"\"\n"
+				    "  docker: {root: /d, socket: \"\"}\n"
+				    "  containerd: {state_dir: /c/task, socket: /c/sock}\n"
+				    "  crio: {runroot: /crio}\n"
+				    "  podman: {root: /p, socket: /p.sock}\n"
+				    "  runc: {root: /r}\n");
+	assert_int_equal(vg_config_load(&cfg, path, NULL, 0, &err), 0);
+	assert_null(cfg.container_engines.host_root);
+	assert_string_equal(cfg.container_engines.docker_root, "/d");
+	assert_null(cfg.container_engines.docker_socket);
+	assert_string_equal(cfg.container_engines.containerd_state_dir, "/c/task");
+	assert_string_equal(cfg.container_engines.containerd_socket, "/c/sock");
+	assert_string_equal(cfg.container_engines.crio_runroot, "/crio");
+	assert_string_equal(cfg.container_engines.podman_root, "/p");
+	assert_string_equal(cfg.container_engines.podman_socket, "/p.sock");
+	assert_string_equal(cfg.container_engines.runc_root, "/r");
+	vg_config_free(&cfg);
+	unsetenv("HOST_ROOT");
+
+	char *ov[] = {"container_engines.host_root=/host"};
+	assert_int_equal(vg_config_load(&cfg, NULL, ov, 1, &err), 0);
+	assert_string_equal(cfg.container_engines.host_root, "/host");
+	vg_config_free(&cfg);
+	expect_error("container_engines:\n  docker:\n    sockets: [/x]\n", 3, 5,
+		     "container_engines.docker.sockets", "unknown key");
+	expect_error("container_engines:\n  runc: {root: run/runc}\n", 2, 16,
+		     "container_engines.runc.root", "absolute path");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_mutations_never_crash),
 		cmocka_unit_test(test_rule_selection),
 		cmocka_unit_test(test_changed_keys),
+		cmocka_unit_test(test_container_engines),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

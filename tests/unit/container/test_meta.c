@@ -620,6 +620,8 @@ static void test_files(void **state)
 	put("runc/r2/state.json",
 	    "{\"id\":\"r2\",\"config\":{\"labels\":[\"bundle=/nonexistent\"]}}");
 	put("runc/bad/state.json", "{\"id\":");
+	/* a pod's view: the bundle is a host path, the host is under root */
+	put("runc/r3/state.json", "{\"id\":\"r3\",\"config\":{\"labels\":[\"bundle=/bundle\"]}}");
 	put("docker/containers/" SB "/config.v2.json", "{\"Name\":");
 
 #define P(s) (snprintf(path, sizeof(path), "%s/%s", root, s), path)
@@ -755,7 +757,7 @@ static void test_files(void **state)
 
 	c = vg_ct_new();
 	assert_int_equal(vg_ct_set_id(c, "r1"), 0);
-	assert_int_equal(vg_meta_runc_files(P("runc"), "r1", c), 1);
+	assert_int_equal(vg_meta_runc_files(P("runc"), "", "r1", c), 1);
 	assert_int_equal(c->type, VG_CT_RUNC);
 	assert_string_equal(c->name, "r1");
 	assert_string_equal(vg_container_label(c->labels, c->n_labels, "a"), "b");
@@ -767,10 +769,20 @@ static void test_files(void **state)
 
 	c = vg_ct_new();
 	/* the bundle is gone: state.json alone still says runc */
-	assert_int_equal(vg_meta_runc_files(P("runc"), "r2", c), 1);
+	assert_int_equal(vg_meta_runc_files(P("runc"), "", "r2", c), 1);
 	assert_int_equal(c->type, VG_CT_RUNC);
-	assert_true(vg_meta_runc_files(P("runc"), "bad", c) < 0);
-	assert_int_equal(vg_meta_runc_files(P("runc"), "absent", c), 0);
+	assert_true(vg_meta_runc_files(P("runc"), "", "bad", c) < 0);
+	assert_int_equal(vg_meta_runc_files(P("runc"), "", "absent", c), 0);
+	vg_ct_free(c);
+
+	/* the bundle is read under the host root, not from vigil's own / */
+	c = vg_ct_new();
+	assert_int_equal(vg_meta_runc_files(P("runc"), root, "r3", c), 1);
+	assert_string_equal(vg_container_label(c->labels, c->n_labels, "org.example.team"), "blue");
+	vg_ct_free(c);
+	c = vg_ct_new();
+	assert_int_equal(vg_meta_runc_files(P("runc"), "", "r3", c), 1);
+	assert_null(vg_container_label(c->labels, c->n_labels, "org.example.team"));
 	vg_ct_free(c);
 #undef P
 	snprintf(path, sizeof(path), "rm -rf %s", root);
