@@ -118,12 +118,12 @@ for f in (".kube/config", ".docker/config.json"):
          trigger=f"tar czf \"$DET_DIR/g.tgz\" {FAKE_HOME}/.config/gcloud 2>/dev/null"),
     Case(id="credential_access.k8s_token.cat", tactic="credential_access", technique="T1528",
          rules=["Kubernetes Service Account Token Read by Shell Tool"], where=BOTH,
-         setup=MKSA, cleanup=RMSA,
-         trigger=f"TOKEN=$(cat {SA_DIR}/token); echo \"${{#TOKEN}}\""),
+         cleanup=RMSA,   # made in the trigger: the container's /run is fresh per part
+         trigger=MKSA + f"TOKEN=$(cat {SA_DIR}/token); echo \"${{#TOKEN}}\""),
     Case(id="credential_access.k8s_token.shell_redirect", tactic="credential_access",
          technique="T1528", rules=["Kubernetes Service Account Token Read by Shell Tool"],
-         where=BOTH, setup=MKSA, cleanup=RMSA,
-         trigger=f"bash -c 'read -r T < {SA_DIR}/token; echo ${{#T}}'"),
+         where=BOTH, cleanup=RMSA,
+         trigger=MKSA + f"bash -c 'read -r T < {SA_DIR}/token; echo ${{#T}}'"),
 
     # ---- T1555.003 browser stores
     Case(id="credential_access.browser.firefox_cp", tactic="credential_access",
