@@ -3,9 +3,9 @@
 
 The rootfs is what an ordinary image of the host's distribution would be:
 the host's /usr bind-mounted read-only (Debian is merged-usr, so /bin, /sbin
-and /lib* are symlinks into it), a private writable copy of /etc (so a case
-that edits /etc/passwd or /etc/cron.d in the container changes only the
-container's), and its own /tmp, /root, /var, /home, /run. The container has
+and /lib* are symlinks into it), a private writable /etc (an overlay on a
+copy of the host's made once per run, so a case that edits /etc/passwd or
+/etc/cron.d in the container changes only its own), and its own /tmp, /root, /var, /home, /run. The container has
 its own pid, mount, ipc and uts namespaces but shares the host's network
 namespace, so loopback listeners and the harness's "internet" namespace are
 reachable from it. Capabilities are Docker's default set: what an intruder
@@ -71,7 +71,11 @@ class Bundle:
         os.chmod(f"{r}/var/tmp", 0o1777)
         os.symlink("/run", f"{r}/var/run")
         os.symlink("/run/lock", f"{r}/var/lock")
-        subprocess.run(["cp", "-a", self.env.rootfs_etc, f"{r}/etc"], check=True)
+        # /etc: an overlay on the run's copy, so that a case's changes are its
+        # own and making a bundle costs a few mkdirs, not a copy of /etc
+        os.makedirs(f"{r}/etc")
+        os.makedirs(f"{self.dir}/etc-upper")
+        os.makedirs(f"{self.dir}/etc-work")
         os.makedirs(f"{r}{self.det_env['DET_DIR']}", exist_ok=True)
         with open(f"{self.dir}/config.json", "w") as f:
             json.dump(self._config("main"), f, indent=1)
@@ -107,6 +111,9 @@ class Bundle:
                  "options": ["nosuid", "noexec", "nodev", "ro"]},
                 {"destination": "/run", "type": "tmpfs", "source": "tmpfs",
                  "options": ["nosuid", "nodev", "mode=755"]},
+                {"destination": "/etc", "type": "overlay", "source": "overlay",
+                 "options": [f"lowerdir={self.env.rootfs_etc},upperdir={self.dir}/etc-upper,"
+                             f"workdir={self.dir}/etc-work"]},
                 _bind("/usr", "/usr"),
                 _bind("/vigil-det", self.lib),
                 _bind("/.det", self.scripts),

@@ -38,7 +38,7 @@ def safe_name(case_id, where):
 
 
 class Recorder:
-    def __init__(self, env, vigil, outdir):
+    def __init__(self, env, vigil, outdir, die_with_parent):
         self.env = env
         self.vigil = vigil
         self.dir = os.path.abspath(outdir)
@@ -46,12 +46,13 @@ class Recorder:
         self.cap = f"{env.base}/run.cap"
         self.logf = open(f"{env.base}/capture.log", "w+")
         self.proc = None
+        self.preexec = die_with_parent
 
     def start(self):
         self.proc = subprocess.Popen(
             [self.vigil, "capture", "-w", self.cap],
             stdin=subprocess.DEVNULL, stdout=self.logf, stderr=subprocess.STDOUT,
-            preexec_fn=os.setpgrp)
+            preexec_fn=self.preexec)
         self.env.helper_pids.add(self.proc.pid)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -41,6 +41,28 @@ CG2_CANDIDATES = ("/sys/fs/cgroup/unified", "/sys/fs/cgroup")
 SCRIPT_TIMEOUT = int(os.environ.get("DET_TIMEOUT", "60"))
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (ctest's or timeout(1)'s): clean up as for ^C."""
+
+
+def _interrupted(signum, frame):
+    # once: timeout(1) signals the child and then its process group, and a
+    # second exception in the middle of the clean-up would cut it short
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signal.Signals(signum).name)
+
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+def die_with_parent():
+    """preexec_fn: own process group, and SIGTERM when the harness dies,
+    however it dies (a vigil left running would watch the machine forever)."""
+    os.setpgrp()
+    LIBC.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
 def log(msg):
     print(f"[det] {msg}", file=sys.stderr, flush=True)
 
@@ -199,8 +221,7 @@ class Env:
     def _subreaper(self):
         # Orphans of a case (double-forked daemons) are re-parented to the
         # harness, so they still have it among their ancestors.
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        LIBC.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
     def _marker(self):
         os.makedirs(self.marker_dir, exist_ok=True)
@@ -334,6 +355,7 @@ rate_limit:
   enabled: false
 metrics:
   enabled: false
+rule_matching: {self.args.rule_matching}
 """)
         cmd = [self.args.vigil, "run", "-c", cfg]
         for r in self.args.rules:
@@ -342,7 +364,7 @@ metrics:
         self.vigil_log = open(f"{self.base}/vigil.log", "w+")
         log("starting " + " ".join(cmd))
         self.vigil = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.vigil_log,
-                                      stderr=subprocess.STDOUT, preexec_fn=os.setpgrp)
+                                      stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.vigil.poll() is not None:
@@ -624,9 +646,15 @@ def main():
     ap.add_argument("--where", choices=("host", "container", "both"), default="both")
     ap.add_argument("--benign", choices=("yes", "no", "only"), default="yes",
                     help="run the benign scripts too, not at all, or only them")
+    ap.add_argument("--pending", action="store_true",
+                    help="also run the cases marked pending=True (rules not loadable yet; "
+                    "add their rules with --rules)")
     ap.add_argument("--list", action="store_true", help="list the selected cases and exit")
     ap.add_argument("--keep", action="store_true", help="keep the scratch dir and alerts file")
     ap.add_argument("--json", help="write the results as JSON to this file")
+    ap.add_argument("--rule-matching", choices=("all", "first"), default="all",
+                    help="vigil's rule_matching: all (default here: every rule an event "
+                    "matches alerts, so the table shows each) or first (vigil's default)")
     ap.add_argument("--record", metavar="DIR",
                     help="also capture the run and cut it into one replayable file per case")
     ap.add_argument("--replay", metavar="DIR",
@@ -638,6 +666,8 @@ def main():
     items = load_cases(case_files(args.cases or [os.path.join(HERE, "cases")]))
     if args.only:
         items = [c for c in items if any(c.id.startswith(p) for p in args.only)]
+    if not args.pending:
+        items = [c for c in items if not c.pending]
     if args.exclude:
         items = [c for c in items if not any(c.id.startswith(p) for p in args.exclude)]
     if args.benign == "no":
@@ -667,6 +697,8 @@ def main():
     if not os.access(args.vigil, os.X_OK):
         print(f"no vigil at {args.vigil}")
         return 1
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, _interrupted)
     env = Env(args)
     results = []
     t0 = time.monotonic()
@@ -674,7 +706,7 @@ def main():
         env.open(any(w == "container" for _, w in plan))
         rec = None
         if args.record:
-            rec = record.Recorder(env, args.vigil, args.record)
+            rec = record.Recorder(env, args.vigil, args.record, die_with_parent)
             env.cleanups.append(rec.stop)
             rec.start()
         runner = Runner(env)
@@ -685,8 +717,8 @@ def main():
         if rec:
             rec.split(results, lambda it: list(it.rules) if isinstance(it, Case) else None,
                       belongs)
-    except KeyboardInterrupt:
-        log("interrupted")
+    except KeyboardInterrupt as e:
+        log(f"interrupted ({e or 'SIGINT'}): cleaning up")
     except RuntimeError as e:
         log(f"harness error: {e}")
     finally:
