@@ -151,6 +151,12 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
     except OSError:
         pass
 EOF'''),
+    # Paths that start like the process's own but name another one.
+    Case(id="credential_access.proc_environ.relative_and_dotdot", tactic="credential_access",
+         technique="T1552.007", rules=["Other Process Environment Read"], where=BOTH,
+         trigger=r'''sleep 30 & pid=$!
+                     (cd /proc/$pid && cat environ > /dev/null)
+                     cat /proc/self/../$pid/environ > /dev/null'''),
     Case(id="credential_access.proc_mem.mimipenguin_style", tactic="credential_access",
          technique="T1003.007", rules=["Other Process Memory Read"], where=BOTH,
          trigger=r'''sleep 30 &
@@ -178,6 +184,40 @@ EOF'''),
          needs=["gdb"],
          trigger=r'''sleep 30 &
                      timeout 30 gdb -p $! -batch -ex "generate-core-file $DET_DIR/c" > /dev/null 2>&1 || true'''),
+
+    # ---- T1552.003 history, T1552.004 TLS keys, T1555 password stores
+    Case(id="credential_access.history.grep_passwords", tactic="credential_access",
+         technique="T1552.003", rules=["Shell History Read by Another Program"], where=BOTH,
+         setup=r'''printf 'mysql -uroot -pS3cret\nls\n' > "$DET_DIR/.bash_history"''',
+         trigger=r'''grep -E -e '-p|pass' "$DET_DIR/.bash_history" > /dev/null || true'''),
+    Case(id="credential_access.tls_key.cat", tactic="credential_access",
+         technique="T1552.004", rules=["TLS Private Key Read by Shell Tool"], where=BOTH,
+         setup=r'''mkdir -p /etc/ssl/private
+                   printf -- '-----BEGIN PRIVATE KEY-----\nx\n' > /etc/ssl/private/vigildet-rcred.key''',
+         trigger="cat /etc/ssl/private/vigildet-rcred.key | base64 > /dev/null",
+         cleanup="rm -f /etc/ssl/private/vigildet-rcred.key"),
+    Case(id="credential_access.password_store.keyring_cp", tactic="credential_access",
+         technique="T1555", rules=["Password Manager Store Read"], where=BOTH,
+         setup=MKHOME + r'''
+    mkdir -p "$H/.local/share/keyrings"; printf 'GnomeKeyring' > "$H/.local/share/keyrings/login.keyring"
+    printf 'x' > "$H/Passwords.kdbx"''', cleanup=RMHOME,
+         trigger=r'''cp /root/vigildet-rcred/.local/share/keyrings/login.keyring "$DET_DIR/"
+                     python3 -c 'open("/root/vigildet-rcred/Passwords.kdbx","rb").read()' '''),
+
+    # ---- T1040 sniffing
+    Case(id="credential_access.sniff.tcpdump", tactic="credential_access", technique="T1040",
+         rules=["Network Traffic Captured"], where=BOTH, needs=["tcpdump"],
+         trigger="timeout 2 tcpdump -i lo -c 1 -w /dev/null port 1 > /dev/null 2>&1 || true"),
+    Case(id="credential_access.sniff.python_af_packet", tactic="credential_access",
+         technique="T1040", rules=["Network Traffic Captured"], where=BOTH,
+         trigger=r'''python3 -c '
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(3))
+s.bind(("lo", 0)); s.settimeout(0.2)
+try:
+    s.recv(2048)
+except OSError:
+    pass' '''),
 
     # ---- searching for secrets
     Case(id="credential_access.search.grep_password", tactic="credential_access",

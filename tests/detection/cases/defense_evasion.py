@@ -66,6 +66,9 @@ CASES = [
     Case(id=f"{T}.logs.rm", tactic=T, technique="T1070.002",
          rules=["Log File Deleted or Renamed"], where=BOTH, setup=MKLOG, cleanup=RMLOG,
          trigger=f"rm -f {LOG}"),
+    Case(id=f"{T}.logs.sed_delete_lines", tactic=T, technique="T1070.002",
+         rules=["Log File Deleted or Renamed"], where=BOTH, setup=MKLOG, cleanup=RMLOG,
+         trigger=f"sed -i '/Accepted/d' {LOG}"),
     Case(id=f"{T}.logs.python_truncate", tactic=T, technique="T1070.002",
          rules=["Log File Truncated"], where=BOTH, setup=MKLOG, cleanup=RMLOG,
          trigger=f"python3 -c 'open(\"{LOG}\", \"w\").close()'"),
@@ -92,8 +95,11 @@ CASES = [
          # signal 0: nothing is killed, whatever runs here
          trigger="systemctl stop auditd > /dev/null 2>&1 || true; pkill -0 -x auditd || true"),
     Case(id=f"{T}.audit.daemon_killed", tactic=T, technique="T1562.012",
-         rules=["Audit Daemon Terminated"], where=("host",),
+         rules=["Audit or Log Daemon Terminated"], where=("host",),
          trigger=r'''cp /bin/sleep "$DET_DIR/auditd"; "$DET_DIR/auditd" 30 & sleep 0.3; kill -9 $!; wait || true'''),
+    Case(id=f"{T}.audit.syslog_killed", tactic=T, technique="T1562.001",
+         rules=["Audit or Log Daemon Terminated"], where=BOTH,
+         trigger=r'''cp /bin/sleep "$DET_DIR/rsyslogd"; "$DET_DIR/rsyslogd" 30 & sleep 0.3; kill -9 $!; wait || true'''),
     Case(id=f"{T}.firewall.iptables_flush", tactic=T, technique="T1562.004",
          rules=["Audit or Security Tool Disabled"], where=("host",), needs=["iptables", "unshare"],
          # in a fresh network namespace: nothing real is flushed
@@ -145,6 +151,11 @@ CASES = [
     Case(id=f"{T}.masquerade.exec_a_sshd", tactic=T, technique="T1036.005",
          rules=["Process Renamed After Exec"], where=BOTH,
          trigger=r'''cp /bin/sleep "$DET_DIR/upd"; bash -c "exec -a sshd '$DET_DIR/upd' 0.1"'''),
+    Case(id=f"{T}.masquerade.daemon_name_in_tmp", tactic=T, technique="T1036.005",
+         rules=["Process Renamed After Exec"], where=BOTH,
+         trigger=r'''mkdir -p /dev/shm/.vigildet-m; cp /bin/sleep /dev/shm/.vigildet-m/sshd
+                     /dev/shm/.vigildet-m/sshd 0.1''',
+         cleanup="rm -rf /dev/shm/.vigildet-m"),
     Case(id=f"{T}.masquerade.symlinked_ncat", tactic=T, technique="T1036.003",
          rules=["Known Tool Run Under Another Name", "Process Renamed After Exec"], where=BOTH,
          needs=["ncat"],
@@ -172,11 +183,10 @@ CASES = [
 ]
 
 BENIGN = [
-    # An interactive shell saving its history appends; an admin reads it.
+    # An interactive shell saving its history appends, and reads it back at start.
     Benign(id="benign.evasion.shell_history_save", where=BOTH,
            script=r'''printf 'ls\n' > "$DET_DIR/.bash_history"
                       HISTFILE="$DET_DIR/.bash_history" bash --norc -i <<< "echo hi" > /dev/null 2>&1
-                      tail -n 5 "$DET_DIR/.bash_history" > /dev/null
                       HISTFILE="$DET_DIR/.new_history" bash --norc -i <<< "echo hi" > /dev/null 2>&1'''),
     # logrotate rotating (copytruncate and create), savelog; journalctl and dmesg.
     Benign(id="benign.evasion.logrotate", where=BOTH, needs=["logrotate"],
