@@ -86,6 +86,28 @@ CASES = [
              python3 -m http.server --bind 169.254.169.254 80 > /dev/null 2>&1 &
              for i in $(seq 30); do curl -s -m 1 -o /dev/null http://169.254.169.254/latest/meta-data/iam/security-credentials/ && break; sleep 0.1; done' '''),
 
+    # single commands that admins seldom run and enumeration always does
+    Case(id=f"{T}.rare.sudo_list", tactic=T, technique="T1069",
+         rules=["Discovery Command Rare on Servers"], where=BOTH, needs=["sudo"],
+         trigger="sudo -n -l > /dev/null 2>&1 || true"),
+    Case(id=f"{T}.rare.container_checks", tactic=T, technique="T1613",
+         rules=["Discovery Command Rare on Servers"], where=BOTH, needs=["capsh"],
+         trigger=r'''cat /proc/1/cgroup > /dev/null; ls -la /.dockerenv > /dev/null 2>&1 || true
+                     capsh --print > /dev/null'''),
+    Case(id=f"{T}.rare.neighbours", tactic=T, technique="T1018",
+         rules=["Discovery Command Rare on Servers"], where=BOTH,
+         trigger="ip neigh show > /dev/null; cat /proc/net/arp > /dev/null"),
+    Case(id=f"{T}.rare.accounts", tactic=T, technique="T1087.001",
+         rules=["Discovery Command Rare on Servers"], where=BOTH,
+         trigger="getent passwd > /dev/null; lastlog > /dev/null 2>&1 || true"),
+    Case(id=f"{T}.rare.security_software", tactic=T, technique="T1518.001",
+         rules=["Discovery Command Rare on Servers"], where=BOTH,
+         trigger=r'''ps aux | grep -i -E "falco|auditd|osquery|wazuh|crowdstrike" > /dev/null || true'''),
+    Case(id=f"{T}.known_hosts.cat", tactic=T, technique="T1018",
+         rules=["SSH Known Hosts Read by Shell Tool"], where=BOTH,
+         setup=r'''mkdir -p "$DET_DIR/.ssh"; printf '10.0.0.5 ssh-ed25519 AAAA\n' > "$DET_DIR/.ssh/known_hosts"''',
+         trigger=r'''cut -d' ' -f1 "$DET_DIR/.ssh/known_hosts" > /dev/null; cat "$DET_DIR/.ssh/known_hosts" > /dev/null'''),
+
     # count-based (rules/pending/discovery.yaml): run when the engine loads them
     Case(id=f"{T}.burst.recon_script", tactic=T, technique="T1082",
          rules=["Discovery Command Burst"], where=BOTH, pending=True,
@@ -98,6 +120,9 @@ CASES = [
                      for p in $(seq $((DET_PORT - 10)) $((DET_PORT + 10))); do
                          (echo > /dev/tcp/127.0.0.1/$p) 2>/dev/null || true
                      done'''),
+    Case(id=f"{T}.sweep.ping_loop", tactic=T, technique="T1018",
+         rules=["Ping Sweep"], where=("host",), pending=True, needs=["ping"],
+         trigger=r'''for i in $(seq 1 12); do ping -c 1 -W 0.2 "127.0.0.$i" > /dev/null 2>&1 || true; done'''),
     Case(id=f"{T}.portscan.python_connect_ex", tactic=T, technique="T1046",
          rules=["Outbound Port Scan"], where=BOTH, pending=True,
          trigger=r'''python3 - <<'EOF'
@@ -123,6 +148,11 @@ BENIGN = [
     Benign(id="benign.discovery.service_runs_helpers", where=BOTH,
            script="set -- 'hostname' 'date' 'gzip -c /etc/hostname' 'uname -r'\n"
                   + SERVICE_HELPERS),
+    # The rare commands on an admin's terminal (a pty from script(1)).
+    Benign(id="benign.discovery.terminal_admin", where=("host",), needs=["script", "sudo"],
+           script=r'''script -qec "sudo -n -l; ip neigh; cat /proc/1/cgroup; getent passwd" /dev/null > /dev/null 2>&1 || true
+                      grep root /etc/passwd > /dev/null
+                      ps aux | grep -c sshd > /dev/null || true'''),
     # find for configuration, not setuid files.
     Benign(id="benign.discovery.find_configs", where=BOTH,
            script=r'''find /etc -maxdepth 2 -name '*.conf' -newer /etc/hostname > /dev/null
