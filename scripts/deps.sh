@@ -23,7 +23,8 @@ TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio 
 	socat
 	perl
 	e2fsprogs
-	libcap2-bin)
+	libcap2-bin
+	iputils-ping)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")
