@@ -239,6 +239,14 @@ BENIGN = [
     Benign(id="benign.cred.tar_backup_etc", where=BOTH,
            script=r'''tar czf "$DET_DIR/etc-backup.tgz" /etc 2>/dev/null || true
                       tar tzf "$DET_DIR/etc-backup.tgz" > /dev/null'''),
+    # A backup of a home directory holding keys, histories, known_hosts, cloud files.
+    Benign(id="benign.cred.tar_backup_home", where=BOTH, needs=["ssh-keygen"],
+           setup=MKHOME + r'''
+    printf 'ls\n' > "$H/.bash_history"; mkdir -p "$H/.ssh"; printf 'h ssh-ed25519 AAAA\n' > "$H/.ssh/known_hosts"
+    ssh-keygen -q -t ed25519 -N '' -f "$H/.ssh/id_ed25519"''',
+           cleanup=RMHOME,
+           script=r'''tar czf "$DET_DIR/home-backup.tgz" /root/vigildet-rcred 2>/dev/null
+                      rsync -a /root/vigildet-rcred/ "$DET_DIR/rsync-copy/" 2>/dev/null || cp -a /root/vigildet-rcred "$DET_DIR/cp-copy"'''),
     # ssh-keygen for one's own keys, and reading public keys.
     Benign(id="benign.cred.ssh_keygen_own", where=BOTH, needs=["ssh-keygen"],
            setup=MKKEY, cleanup=RMKEY,

@@ -216,6 +216,11 @@ logrotate -f -s "$DET_DIR/lr.state" "$DET_DIR/lr.conf"
 journalctl -n 5 --no-pager > /dev/null 2>&1 || true
 dmesg > /dev/null 2>&1 || true
 chmod 640 {LOG}; chown root:adm {LOG} 2>/dev/null || true'''),
+    # logrotate's postrotate asks syslog to reopen its files with HUP.
+    Benign(id="benign.evasion.syslog_reopen_signal", where=BOTH,
+           script=r'''systemctl kill -s HUP rsyslog.service > /dev/null 2>&1 || true
+                      pkill -HUP -x rsyslogd || true
+                      invoke-rc.d rsyslog rotate > /dev/null 2>&1 || true'''),
     # Audit status queries and a service status; bpftool listing.
     Benign(id="benign.evasion.status_queries", where=("host",),
            script=r'''auditctl -s > /dev/null 2>&1 || true
