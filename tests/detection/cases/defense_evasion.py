@@ -177,9 +177,7 @@ CASES = [
          trigger=r'''printf '#!/bin/sh\nrm -f -- "$0"\n' > "$DET_DIR/dropper.sh"; chmod +x "$DET_DIR/dropper.sh"
                      "$DET_DIR/dropper.sh"'''),
 
-    Case(id=f"{T}.file_deletion.shred_payload", tactic=T, technique="T1070.004",
-         rules=["Secure Deletion Tool Run"], where=BOTH,
-         trigger=r'''cp /bin/true "$DET_DIR/loot.tgz"; shred -u -n 1 "$DET_DIR/loot.tgz"'''),
+    # shred of a file: "Secure Deletion Tool Run" in 80_impact.yaml (h-rexec) and its cases.
     Case(id=f"{T}.file_deletion.executed_then_rm", tactic=T, technique="T1070.004",
          rules=["Executed File Deleted"], where=BOTH, pending=True,
          trigger=r'''cp /bin/true /tmp/vigildet-dropper; /tmp/vigildet-dropper; rm -f /tmp/vigildet-dropper''',
