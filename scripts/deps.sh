@@ -9,13 +9,24 @@ BUILD_PKGS=(cmake make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev z
 # tests: unit framework, sanitizer/fuzzer runtimes, the QEMU harness, setpriv/unshare,
 # perf (profiling the benchmarks), ssh and ip (the live Falco rules test's SSH peer namespace);
 # the detection suite (tests/detection): runc containers, the namespace's iptables, and the
-# tools of the benign admin workload; kubectl and python3-kubernetes: the DaemonSet manifest's
-# dry run and schema check; dpkg-dev: scripts/package.sh (dpkg-shlibdeps, dpkg-deb)
+# tools of the benign admin workload; the credential, evasion, discovery and escape cases'
+# real tools (nmap, auditctl, tcpdump, ncat, socat, perl, debugfs, getcap/capsh); kubectl and
+# python3-kubernetes: the DaemonSet manifest's dry run and schema check; dpkg-dev:
+# scripts/package.sh (dpkg-shlibdeps, dpkg-deb)
 TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio util-linux
 	rsyslog prometheus python3-jsonschema python3-yaml openssl linux-perf
 	openssh-client iproute2 python3-kubernetes dpkg-dev
 	runc iptables python3 strace gdb sudo logrotate netcat-openbsd cron curl procps passwd
-	dpkg)
+	dpkg
+	nmap
+	auditd
+	tcpdump
+	ncat
+	socat
+	perl
+	e2fsprogs
+	libcap2-bin
+	iputils-ping)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")
