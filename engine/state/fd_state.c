@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "state/fd_state.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +114,37 @@ static void fill_from_kernel(struct vg_fd *e, const struct vg_event *ev)
 	}
 }
 
+/*
+ * A connect the kernel refused at once (a closed port, an unreachable net)
+ * leaves the socket without a peer port (a reset clears it): the address the caller asked for, from
+ * its sockaddr, is the remote end then, so that scans of closed ports show
+ * which ports they tried.
+ */
+static void peer_from_sockaddr(struct vg_sock *s, const struct vg_event *ev)
+{
+	struct vg_str sa = ev->var[VG_VAR_SOCKADDR];
+	sa_family_t family = 0;
+
+	if (ev->sc->id != VG_SC_connect || s->dport || sa.len < sizeof(family))
+		return;
+	memcpy(&family, sa.ptr, sizeof(family));
+	if (family != s->family)
+		return;
+	if (family == AF_INET && sa.len >= sizeof(struct sockaddr_in)) {
+		struct sockaddr_in in;
+
+		memcpy(&in, sa.ptr, sizeof(in));
+		memcpy(s->daddr, &in.sin_addr, sizeof(in.sin_addr));
+		s->dport = ntohs(in.sin_port);
+	} else if (family == AF_INET6 && sa.len >= sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 in6;
+
+		memcpy(&in6, sa.ptr, sizeof(in6));
+		memcpy(s->daddr, &in6.sin6_addr, sizeof(in6.sin6_addr));
+		s->dport = ntohs(in6.sin6_port);
+	}
+}
+
 static void fill_sock(struct vg_fd *e, const struct vg_event *ev)
 {
 	struct vg_sock sock;
@@ -120,6 +153,7 @@ static void fill_sock(struct vg_fd *e, const struct vg_event *ev)
 	if (ev->var[VG_VAR_SOCK].len != sizeof(sock))
 		return;
 	memcpy(&sock, ev->var[VG_VAR_SOCK].ptr, sizeof(sock));
+	peer_from_sockaddr(&sock, ev);
 	unix_path = dup_str(ev->var[VG_VAR_FD_PATH]);
 	vg_fd_set_sock(e, &sock, unix_path);
 	free(unix_path);

@@ -93,6 +93,16 @@ for p in range(base, base + int(sys.argv[3])):
 base=$(( (RANDOM % 20000) + 30000 ))
 python3 -c "$scan" "$mark-scan-many" $base 30
 python3 -c "$scan" "$mark-scan-few" $base 3
+# blocking connects, refused at once: the kernel's reset clears the socket's
+# peer port, so the ports come from the caller's sockaddr
+bscan='import socket, sys
+base = int(sys.argv[2])
+for p in range(base, base + int(sys.argv[3])):
+    s = socket.socket()
+    try: s.connect(("127.0.0.1", p))
+    except OSError: pass
+    s.close()'
+python3 -c "$bscan" "$mark-scan-blocking" $base 30
 
 # a discovery burst, and a shell that runs two of the commands
 sh -c 'id; uname -a; hostname; cat /etc/passwd; ip addr; ps; : '"$mark-disc-many" >/dev/null
@@ -129,6 +139,7 @@ for f in "$work/live.json" "$work/replayed.json"; do
 	check "run, not downloaded" "$f" "local-$mark" 0
 	check "port scan" "$f" "cmd=python3 -c .*$mark-scan-many" 1
 	check "few ports" "$f" "$mark-scan-few" 0
+	check "port scan, blocking connects refused" "$f" "cmd=python3 -c .*$mark-scan-blocking" 1
 	check "discovery burst" "$f" "Discovery burst under sh -c .*$mark-disc-many" 1
 	check "two commands" "$f" "$mark-disc-few" 0
 done
