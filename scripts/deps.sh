@@ -11,6 +11,14 @@ BUILD_PKGS=(cmake make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev z
 TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio util-linux
 	rsyslog prometheus python3-jsonschema python3-yaml openssl linux-perf
 	openssh-client iproute2)
+# the persistence and privilege-escalation detection cases (tests/detection/cases)
+TEST_PKGS+=(sudo)
+TEST_PKGS+=(cron)
+TEST_PKGS+=(at)
+TEST_PKGS+=(kmod)
+TEST_PKGS+=(libcap2-bin)
+TEST_PKGS+=(gdb)
+TEST_PKGS+=(strace)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")
