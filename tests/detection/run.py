@@ -135,10 +135,9 @@ def alert_cgroup(a):
 
 def alert_container(a):
     f = a.get("output_fields") or {}
-    cid = f.get("container.id")
-    if cid is None:
-        cid = ((a.get("vigil") or {}).get("container") or {}).get("id")
-    return cid
+    c = (a.get("vigil") or {}).get("container") or {}
+    # full_id: container.id is cut to 12 characters, like Docker's short ids
+    return c.get("full_id") or c.get("id") or f.get("container.id")
 
 
 def alert_exe(a):
@@ -161,6 +160,7 @@ class Env:
         self.cg_root = None
         self.ns = None
         self.ns_anyport = False
+        self.ns_addr = NS_ADDR
         self.marker_dir = f"/usr/local/libexec/vigil-det.{self.tag}"
         self.marker = f"{self.marker_dir}/vigil-det-mark"
         self.marker_rule = f"vigil-det marker {self.tag}"
@@ -260,17 +260,12 @@ class Env:
             log(f"cannot create user {DET_USER}: {r.stderr.strip()}")
 
     def _netns(self):
-        # A namespace holding the "internet" address, joined to the host by
-        # a veth pair. Only one harness on the machine can hold the address at
-        # a time; a second one waits for it (bounded).
+        # A namespace holding the "internet" address, joined to the host by a
+        # veth pair. Several detection runs may share the machine: the first
+        # gets 198.51.100.10, the others the next free address (cases use
+        # $DET_NS_ADDR). Adding the host route is the atomic claim.
         name = f"vigildet{self.tag}"
         hv, nv = f"vdh{self.tag}"[:15], f"vdn{self.tag}"[:15]
-        deadline = time.monotonic() + 300
-        while run(["ip", "route", "get", NS_ADDR], check=False).stdout.find(" dev vdh") >= 0:
-            if time.monotonic() > deadline:
-                log(f"{NS_ADDR} is held by another detection run; no namespace")
-                return
-            time.sleep(1)
         try:
             run(["ip", "netns", "add", name])
             self.cleanups.append(lambda: run(["ip", "netns", "del", name], check=False))
@@ -279,25 +274,33 @@ class Env:
             run(["ip", "link", "set", nv, "netns", name])
             run(["ip", "addr", "add", f"{NS_HOST_ADDR}/32", "dev", hv])
             run(["ip", "link", "set", hv, "up"])
-            run(["ip", "route", "add", f"{NS_ADDR}/32", "dev", hv, "src", NS_HOST_ADDR])
+            for last in range(10, 250):
+                addr = f"198.51.100.{last}"
+                if run(["ip", "route", "add", f"{addr}/32", "dev", hv, "src", NS_HOST_ADDR],
+                       check=False).returncode == 0:
+                    break
+            else:
+                raise RuntimeError("no free address in 198.51.100.0/24")
             nx = ["ip", "netns", "exec", name]
-            run(nx + ["ip", "addr", "add", f"{NS_ADDR}/32", "dev", nv])
+            run(nx + ["ip", "addr", "add", f"{addr}/32", "dev", nv])
             run(nx + ["ip", "link", "set", nv, "up"])
             run(nx + ["ip", "link", "set", "lo", "up"])
             run(nx + ["ip", "route", "add", f"{NS_HOST_ADDR}/32", "dev", nv])
             run(nx + ["ip", "route", "add", "default", "via", NS_HOST_ADDR, "dev", nv, "onlink"],
                 check=False)
-            self.ns = name
+            self.ns, self.ns_addr = name, addr
             catch = 4444
-            if run(nx + ["iptables", "-t", "nat", "-A", "PREROUTING", "-d", NS_ADDR, "-p", "tcp",
+            if run(nx + ["iptables", "-t", "nat", "-A", "PREROUTING", "-d", addr, "-p", "tcp",
                          "-j", "REDIRECT", "--to-ports", str(catch)], check=False).returncode == 0:
-                p = subprocess.Popen(nx + ["/usr/bin/python3", f"{HERE}/listen.py", NS_ADDR,
+                p = subprocess.Popen(nx + ["/usr/bin/python3", f"{HERE}/listen.py", addr,
                                            str(catch)], stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 self.cleanups.append(lambda: (p.kill(), p.wait()))
                 self.ns_anyport = True
             else:
                 log("iptables REDIRECT unavailable in the namespace: det_ns_listen fails")
+            if addr != NS_ADDR:
+                log(f"{NS_ADDR} is another detection run's: this one uses {addr}")
         except RuntimeError as e:
             log(f"network namespace: {e}")
 
@@ -312,6 +315,8 @@ file_output:
   filename: {self.alerts.path}
   max_size: 0
 rate_limit:
+  enabled: false
+metrics:
   enabled: false
 """)
         cmd = [self.args.vigil, "run", "-c", cfg]
@@ -431,7 +436,7 @@ class Runner:
             "DET_DIR": det_dir, "DET_LIB": lib, "DET_WHERE": where,
             "DET_PORT": str(free_port()), "DET_PORT2": str(free_port()),
             "DET_USER": DET_USER,
-            "DET_NS_ADDR": NS_ADDR if self.env.ns else "",
+            "DET_NS_ADDR": self.env.ns_addr if self.env.ns else "",
             "DET_NS_ANYPORT": "1" if self.env.ns_anyport else "0",
         }
         return e
@@ -506,21 +511,23 @@ class Runner:
         work = f"{self.env.base}/c{self.n}"
         os.makedirs(f"{work}/scripts")
         self._scripts(item, f"{work}/scripts")
-        name = f"vigil-det-{self.env.tag}-{self.n}"
+        name = f"vd{self.env.tag}-{self.n}"
         det_dir = "/var/lib/vigil-det/case"
         env = self._env(det_dir, "/vigil-det", "container")
         b = container.Bundle(self.env, work, name, HERE, f"{work}/scripts", env)
         ids = {"cgroups": set(), "containers": {name}}
         try:
             b.create()
-            b.run_part("setup", item.id)
+            if item.setup.strip():
+                b.run_part("setup", item.id)
             start = self.env.mark(f"start:{item.id}")
             rc = b.run_part("main", item.id)
             time.sleep(0.2)
             end = self.env.mark(f"end:{item.id}")
         finally:
             try:
-                b.run_part("cleanup", item.id)
+                if item.cleanup.strip():
+                    b.run_part("cleanup", item.id)
             finally:
                 b.destroy()
         ids["rc"] = rc
@@ -550,6 +557,12 @@ class Runner:
             else:
                 res.others[r] = res.others.get(r, 0) + 1
         res.alerts = [a for a in self.env.alerts.all[start + 1:end] if self._mine(a, ids)]
+        if res.where == "container":
+            # every alert of a container run must name the container: a rule
+            # that says `container.id != host` depends on it
+            hostish = sum(alert_container(a) not in ids["containers"] for a in res.alerts)
+            if hostish:
+                res.note = f"{hostish} alert(s) without the container's id"
         if isinstance(item, Case):
             res.status = "PASS" if res.fired else "FAIL"
             if ids.get("rc") and not res.fired:
@@ -588,6 +601,8 @@ def main():
                     help="cases file or directory (repeatable; default cases/)")
     ap.add_argument("--only", action="append", default=[],
                     help="run only cases whose id starts with PREFIX (repeatable)")
+    ap.add_argument("--exclude", action="append", default=[],
+                    help="leave out cases whose id starts with PREFIX (repeatable)")
     ap.add_argument("--where", choices=("host", "container", "both"), default="both")
     ap.add_argument("--benign", choices=("yes", "no", "only"), default="yes",
                     help="run the benign scripts too, not at all, or only them")
@@ -601,6 +616,8 @@ def main():
     items = load_cases(case_files(args.cases or [os.path.join(HERE, "cases")]))
     if args.only:
         items = [c for c in items if any(c.id.startswith(p) for p in args.only)]
+    if args.exclude:
+        items = [c for c in items if not any(c.id.startswith(p) for p in args.exclude)]
     if args.benign == "no":
         items = [c for c in items if isinstance(c, Case)]
     elif args.benign == "only":
@@ -618,6 +635,9 @@ def main():
     if not plan:
         print("no case selected")
         return 1
+    if any(w == "container" for _, w in plan) and not shutil.which("runc"):
+        print("SKIP: container cases selected and runc is not installed (scripts/deps.sh --test)")
+        return SKIP
     if not os.access(args.vigil, os.X_OK):
         print(f"no vigil at {args.vigil}")
         return 1
@@ -633,6 +653,8 @@ def main():
             results.append(r)
     except KeyboardInterrupt:
         log("interrupted")
+    except RuntimeError as e:
+        log(f"harness error: {e}")
     finally:
         env.close()
     print(table(results))
