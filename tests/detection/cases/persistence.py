@@ -100,10 +100,10 @@ CASES = [
         rules=["At Job Scheduled"],
         setup=r'''mkdir -p /var/spool/cron/atjobs /var/spool/cron/atspool
                   chown daemon:daemon /var/spool/cron/atjobs /var/spool/cron/atspool 2>/dev/null || true
-                  [ -e /var/spool/cron/atjobs/.SEQ ] && cp /var/spool/cron/atjobs/.SEQ "$DET_DIR/saved.SEQ"; true''',
+                  if [ -e /var/spool/cron/atjobs/.SEQ ]; then cp /var/spool/cron/atjobs/.SEQ "$DET_DIR/saved.SEQ"
+                  else : > /var/spool/cron/atjobs/.SEQ; chown daemon:daemon /var/spool/cron/atjobs/.SEQ; fi''',
         trigger=r'''
-            echo "/tmp/.x/beacon" | at now + 30 minutes 2>/dev/null || true
-            ls /var/spool/cron/atjobs | grep -q . 
+            echo "/tmp/.x/beacon" | at now + 30 minutes
         ''',
         cleanup=r'''for f in /var/spool/cron/atjobs/*; do
                         grep -q /tmp/.x/beacon "$f" 2>/dev/null && rm -f "$f"
@@ -366,6 +366,17 @@ EOF
         cleanup=r'''userdel -f vigil-det-svc 2>/dev/null || true''',
         where=BOTH,
     ),
+    Case(
+        id="persistence.accounts.chpasswd_reset",
+        tactic="persistence", technique="T1098",
+        rules=["Password Set Non-interactively"],
+        setup=r'''useradd -M -s /usr/sbin/nologin vigil-det-pw''',
+        trigger=r'''
+            echo 'vigil-det-pw:Winter2026!' | chpasswd
+        ''',
+        cleanup=r'''userdel -f vigil-det-pw 2>/dev/null || true''',
+        where=BOTH,
+    ),
     # --- PAM
     Case(
         id="persistence.pam.pam_d_file",
@@ -502,6 +513,47 @@ BENIGN = [
         id="benign.persistence.visudo_check",
         script=r'''visudo -c > /dev/null 2>&1 || true''',
         where=BOTH, needs=["visudo"],
+    ),
+    # A package whose maintainer scripts do what packages do: a system user
+    # (adduser --system), a unit in /etc/systemd/system, a cron.d file, a PAM
+    # stack file, an ld.so.conf.d entry and ldconfig, a profile.d script, a
+    # setuid bit set by the package.
+    Benign(
+        id="benign.persistence.dpkg_maintainer_scripts",
+        script=r'''
+            p=vigil-det-pkg; r="$DET_DIR/$p"
+            mkdir -p "$r/DEBIAN" "$r/usr/share/doc/$p"
+            echo "vigil detection suite test package" > "$r/usr/share/doc/$p/README"
+            printf '%s\n' "Package: $p" "Version: 1.0" "Architecture: all" \
+                "Maintainer: vigil <vigil@localhost>" "Description: vigil detection suite test" \
+                > "$r/DEBIAN/control"
+            printf '%s\n' '#!/bin/sh' 'set -e' \
+                'adduser --system --group --no-create-home --quiet vigil-det-pkg 2>/dev/null ||' \
+                '    useradd --system --no-create-home --shell /usr/sbin/nologin vigil-det-pkg' \
+                'mkdir -p /etc/systemd/system /etc/cron.d /etc/pam.d /etc/ld.so.conf.d /etc/profile.d' \
+                'printf "[Service]\nExecStart=/bin/true\n" > /etc/systemd/system/vigil-det-pkg.service' \
+                'echo "0 4 * * * root /bin/true" > /etc/cron.d/vigil-det-pkg' \
+                'echo "auth required pam_permit.so" > /etc/pam.d/vigil-det-pkg' \
+                'echo /usr/lib/vigil-det-pkg > /etc/ld.so.conf.d/vigil-det-pkg.conf' \
+                'echo true > /etc/profile.d/vigil-det-pkg.sh' \
+                'ldconfig' \
+                'chmod 4755 /usr/share/doc/vigil-det-pkg/README; chmod 644 /usr/share/doc/vigil-det-pkg/README' \
+                'systemctl daemon-reload 2>/dev/null || true' \
+                > "$r/DEBIAN/postinst"
+            printf '%s\n' '#!/bin/sh' \
+                'rm -f /etc/systemd/system/vigil-det-pkg.service /etc/cron.d/vigil-det-pkg /etc/pam.d/vigil-det-pkg' \
+                'rm -f /etc/ld.so.conf.d/vigil-det-pkg.conf /etc/profile.d/vigil-det-pkg.sh' \
+                'if [ "$1" = purge ]; then userdel vigil-det-pkg 2>/dev/null || true; fi' \
+                'ldconfig' \
+                > "$r/DEBIAN/postrm"
+            chmod 755 "$r/DEBIAN/postinst" "$r/DEBIAN/postrm"
+            dpkg-deb --build -Zgzip "$r" "$DET_DIR/$p.deb" > /dev/null
+            dpkg -i "$DET_DIR/$p.deb" > /dev/null
+            dpkg --purge "$p" > /dev/null
+        ''',
+        cleanup=r'''dpkg --purge vigil-det-pkg > /dev/null 2>&1 || true
+                    userdel vigil-det-pkg 2>/dev/null || true''',
+        where=("host",), needs=["dpkg", "dpkg-deb"],  # the container has no dpkg database
     ),
     Benign(
         id="benign.persistence.modprobe_dry_run_by_name",

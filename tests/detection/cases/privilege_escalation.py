@@ -207,12 +207,12 @@ EOF
     ),
     # --- ptrace / process memory
     Case(
-        id="privilege_escalation.ptrace.gdb_attach_pid",
+        id="privilege_escalation.ptrace.gdb_attach_call",
         tactic="privilege_escalation", technique="T1055.008",
-        rules=["Ptrace Attached to Running Process"],
+        rules=["Debugger Used to Inject Code into Running Process"],
         trigger=r'''
             sleep 30 & victim=$!
-            gdb -q -nx -batch -p "$victim" -ex 'detach' > /dev/null 2>&1 || true
+            gdb -q -nx -batch -p "$victim" -ex 'call (int)getpid()' -ex 'detach' > /dev/null 2>&1 || true
             kill "$victim" || true
         ''',
         where=BOTH, needs=["gdb"],
@@ -220,7 +220,7 @@ EOF
     Case(
         id="privilege_escalation.ptrace.python_poketext",
         tactic="privilege_escalation", technique="T1055.008",
-        rules=["Ptrace Code Injection", "Ptrace Attached to Running Process"],
+        rules=["Ptrace Code Injection", "Ptrace Attached by Non-debugger"],
         trigger=r'''
             sleep 30 & victim=$!
             /usr/bin/python3 - "$victim" <<'EOF'
@@ -337,6 +337,10 @@ BENIGN = [
         script=r'''
             strace -f -o /dev/null /bin/true
             gdb -q -nx -batch -ex run -ex quit --args /bin/true > /dev/null 2>&1
+            sleep 30 & pid=$!
+            gdb -q -nx -batch -p "$pid" -ex bt -ex detach > /dev/null 2>&1 || true
+            timeout -s INT 1 strace -p "$pid" 2>/dev/null || true
+            kill "$pid" || true
         ''',
         where=BOTH, needs=["strace", "gdb"],
     ),
@@ -347,7 +351,7 @@ BENIGN = [
     ),
     Benign(
         id="benign.privesc.root_unshare_and_proc_reads",
-        script=r'''unshare -n true; cat /proc/self/status > /dev/null
+        script=r'''unshare -n true 2>/dev/null || true; cat /proc/self/status > /dev/null
                    cat /proc/sys/kernel/core_pattern > /dev/null; sysctl kernel.core_pattern > /dev/null''',
         where=BOTH,
     ),
