@@ -97,6 +97,20 @@ CASES = [
         cleanup=r'''[ -s "$DET_DIR/d" ] && rm -rf "$(cat "$DET_DIR/d")"; true''',
         where=("host",), needs=["setpriv"],
     ),
+    Case(
+        id="privilege_escalation.creds.setuid_c_helper_outside_system_dirs",
+        tactic="privilege_escalation", technique="T1548.001",
+        rules=["Credentials Raised to Root by Interpreter or Dropped Binary"],
+        setup=r'''
+            printf '%s\n' '#include <unistd.h>' \
+                'int main(void) { if (setresuid(0, 0, 0)) return 1; return execl("/usr/bin/id", "id", "-u", (char *)0); }' \
+                > "$DET_DIR/h.c"
+            gcc -o "$DET_DIR/.helper" "$DET_DIR/h.c"
+            chmod 4755 "$DET_DIR/.helper"; chmod 755 "$DET_DIR"
+        ''',
+        trigger=AS_USER + r''' "$DET_DIR/.helper" ''',
+        where=("host",), needs=["gcc", "setpriv"],
+    ),
     # --- sudo / setuid shell escapes
     Case(
         id="privilege_escalation.sudo.find_exec_sh",
@@ -158,6 +172,13 @@ CASES = [
         tactic="privilege_escalation", technique="T1068",
         rules=["Sudoedit Heap Overflow Exploit Attempt"],
         trigger=AS_USER + r''' sudoedit -s 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\' < /dev/null 2>/dev/null || true''',
+        where=BOTH, needs=["sudoedit", "setpriv"],
+    ),
+    Case(
+        id="privilege_escalation.exploit.sudoedit_vuln_check",
+        tactic="privilege_escalation", technique="T1068",
+        rules=["Sudoedit Heap Overflow Exploit Attempt"],
+        trigger=AS_USER + r''' sudoedit -s / < /dev/null 2>/dev/null || true''',
         where=BOTH, needs=["sudoedit", "setpriv"],
     ),
     Case(
@@ -359,5 +380,39 @@ BENIGN = [
         id="benign.privesc.visudo_and_su_root",
         script=r'''visudo -c > /dev/null 2>&1 || true; su -s /bin/sh root -c true''',
         where=BOTH, needs=["visudo", "su"],
+    ),
+]
+
+# Cases of the sequence rules in rules/pending/privilege_escalation.yaml. The
+# harness reads only CASES and BENIGN; these join CASES (pending=True, or
+# plainly once the engine loads `sequence:`) when the lead enables the pending
+# rules. Both pass with h-seq's engine on 2026-12-07 (rules/ plus the pending
+# file), the second only with a file outside /tmp: under rule_matching=first
+# the exec alerts "Execution from Temporary Directory" and the sequence's last
+# step does not fire.
+PENDING_CASES = [
+    Case(
+        id="privilege_escalation.seq.raise_after_user_exec",
+        tactic="privilege_escalation", technique="T1548",
+        rules=["Credentials Raised to Root After Unprivileged Exec"],
+        setup=r'''
+            mkdir -p /usr/local/libexec/vigil-det-seq
+            printf '%s\n' '#include <unistd.h>' \
+                'int main(void) { return setresuid(0, 0, 0) ? 1 : 0; }' > h.c
+            gcc -o /usr/local/libexec/vigil-det-seq/helper h.c
+            chmod 4755 /usr/local/libexec/vigil-det-seq/helper
+        ''',
+        trigger=AS_USER + ' /usr/local/libexec/vigil-det-seq/helper',
+        cleanup=r'''rm -rf /usr/local/libexec/vigil-det-seq''',
+        where=("host",), needs=["gcc", "setpriv"],
+    ),
+    Case(
+        id="privilege_escalation.seq.setuid_copy_run",
+        tactic="privilege_escalation", technique="T1548.001",
+        rules=["Setuid Copy Made Then Executed"],
+        trigger=r'''
+            cp /bin/dash "$DET_DIR/.d"; chmod 4755 "$DET_DIR/.d"; "$DET_DIR/.d" -c true
+        ''',
+        where=BOTH,
     ),
 ]
