@@ -376,6 +376,14 @@ BENIGN = [
                    cat /proc/sys/kernel/core_pattern > /dev/null; sysctl kernel.core_pattern > /dev/null''',
         where=BOTH,
     ),
+    # sudo's own shells and in-place wrappers with a command (not a shell):
+    # quiet for the single-event rules and for the pending sequences.
+    Benign(
+        id="benign.privesc.sudo_shell_and_wrappers",
+        script=r'''sudo -n -s true < /dev/null; sudo -n env FOO=1 true; sudo -n nice -n 5 true
+                   sudo -n /bin/sh -c 'true' < /dev/null''',
+        where=BOTH, needs=["sudo"],
+    ),
     Benign(
         id="benign.privesc.visudo_and_su_root",
         script=r'''visudo -c > /dev/null 2>&1 || true; su -s /bin/sh root -c true''',
@@ -414,5 +422,22 @@ PENDING_CASES = [
             cp /bin/dash "$DET_DIR/.d"; chmod 4755 "$DET_DIR/.d"; "$DET_DIR/.d" -c true
         ''',
         where=BOTH,
+    ),
+]
+
+PENDING_CASES += [
+    Case(
+        id="privilege_escalation.seq.sudo_perl_exec_sh",
+        tactic="privilege_escalation", technique="T1548.003",
+        rules=["Shell Replacing a Program Run with Sudo"],
+        trigger=r'''sudo -n perl -e 'exec "/bin/sh";' < /dev/null''',
+        where=BOTH, needs=["sudo"],
+    ),
+    Case(
+        id="privilege_escalation.seq.sudo_env_sh",
+        tactic="privilege_escalation", technique="T1548.003",
+        rules=["Shell Replacing a Program Run with Sudo"],
+        trigger=r'''sudo -n env /bin/sh < /dev/null''',
+        where=BOTH, needs=["sudo"],
     ),
 ]
