@@ -170,6 +170,30 @@ EOF
         cleanup=r'''rm -f /tmp/vigil-det-svc.service /etc/systemd/system/vigil-det-svc.service''',
         where=BOTH, needs=["systemctl"],
     ),
+    Case(
+        id="persistence.systemd.unit_moved_into_place",
+        tactic="persistence", technique="T1543.002",
+        rules=["Systemd Unit File Written"],
+        setup=r'''mkdir -p /etc/systemd/system/multi-user.target.wants
+                  printf '[Service]\nExecStart=/var/tmp/.d/agent\n' > /etc/systemd/system/.vigil-det-tmp''',
+        trigger=r'''
+            mv /etc/systemd/system/.vigil-det-tmp /etc/systemd/system/vigil-det-agent.service
+        ''',
+        cleanup=r'''rm -f /etc/systemd/system/.vigil-det-tmp /etc/systemd/system/vigil-det-agent.service''',
+        where=BOTH,
+    ),
+    Case(
+        id="persistence.cron.user_crontab_direct_copy",
+        tactic="persistence", technique="T1053.003",
+        rules=["Cron Job Written"],
+        setup=r'''mkdir -p /var/spool/cron/crontabs''',
+        trigger=r'''
+            echo "@reboot /dev/shm/.x" > c
+            cp c "/var/spool/cron/crontabs/$(det_user)"
+        ''',
+        cleanup=r'''rm -f "/var/spool/cron/crontabs/$(det_user)"''',
+        where=BOTH,
+    ),
     # --- rc scripts
     Case(
         id="persistence.rc.rc_local_append",
@@ -332,6 +356,18 @@ EOF
             chmod 440 /etc/sudoers.d/vigil-det
         ''',
         cleanup=r'''rm -f /etc/sudoers.d/vigil-det''',
+        where=BOTH,
+    ),
+    Case(
+        id="persistence.sudoers.sed_in_place",
+        tactic="persistence", technique="T1548.003",
+        rules=["Sudoers File Modified"],
+        setup=r'''mkdir -p /etc/sudoers.d; echo '# vigil-det' > /etc/sudoers.d/vigil-det-sed
+                  chmod 440 /etc/sudoers.d/vigil-det-sed''',
+        trigger=r'''
+            sed -i "\$a $(det_user) ALL=(ALL) NOPASSWD: ALL" /etc/sudoers.d/vigil-det-sed
+        ''',
+        cleanup=r'''rm -f /etc/sudoers.d/vigil-det-sed''',
         where=BOTH,
     ),
     # --- accounts
