@@ -27,6 +27,8 @@ TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio 
 	e2fsprogs
 	libcap2-bin
 	iputils-ping)
+# the persistence and privilege-escalation detection cases (tests/detection/cases)
+TEST_PKGS+=(at kmod)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")
