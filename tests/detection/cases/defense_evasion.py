@@ -179,7 +179,7 @@ CASES = [
 
     # shred of a file: "Secure Deletion Tool Run" in 80_impact.yaml (h-rexec) and its cases.
     Case(id=f"{T}.file_deletion.executed_then_rm", tactic=T, technique="T1070.004",
-         rules=["Executed File Deleted"], where=BOTH, pending=True,
+         rules=["Executed File Deleted"], where=BOTH,
          trigger=r'''cp /bin/true /tmp/vigildet-dropper; /tmp/vigildet-dropper; rm -f /tmp/vigildet-dropper''',
          cleanup="rm -f /tmp/vigildet-dropper"),
 

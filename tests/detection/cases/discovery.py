@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Discovery (rules/60_discovery.yaml; count-based forms in rules/pending/discovery.yaml):
+"""Discovery (rules/60_discovery.yaml; count-based forms in rules/60_discovery.yaml):
 scanners, netcat port ranges, enumeration scripts, SUID hunts, /proc sweeps, cloud
 metadata, discovery below a network service; and an admin's monitoring that
 must stay quiet."""
@@ -108,23 +108,23 @@ CASES = [
          setup=r'''mkdir -p "$DET_DIR/.ssh"; printf '10.0.0.5 ssh-ed25519 AAAA\n' > "$DET_DIR/.ssh/known_hosts"''',
          trigger=r'''cut -d' ' -f1 "$DET_DIR/.ssh/known_hosts" > /dev/null; cat "$DET_DIR/.ssh/known_hosts" > /dev/null'''),
 
-    # count-based (rules/pending/discovery.yaml): run when the engine loads them
+    # count-based (rules/60_discovery.yaml): run when the engine loads them
     Case(id=f"{T}.burst.recon_script", tactic=T, technique="T1082",
-         rules=["Discovery Command Burst"], where=BOTH, pending=True,
+         rules=["Discovery Command Burst"], where=BOTH,
          trigger=r'''id; whoami; uname -a; hostname; cat /etc/os-release > /dev/null
                      cat /etc/passwd > /dev/null; ip -brief addr > /dev/null; env > /dev/null
                      cat /proc/1/cgroup > /dev/null; mount > /dev/null'''),
     Case(id=f"{T}.portscan.bash_devtcp_loop", tactic=T, technique="T1046",
-         rules=["Outbound Port Scan"], where=BOTH, pending=True,
+         rules=["Outbound Port Scan"], where=BOTH,
          trigger=r'''det_listen_tcp 127.0.0.1 "$DET_PORT"
                      for p in $(seq $((DET_PORT - 10)) $((DET_PORT + 10))); do
                          (echo > /dev/tcp/127.0.0.1/$p) 2>/dev/null || true
                      done'''),
     Case(id=f"{T}.sweep.ping_loop", tactic=T, technique="T1018",
-         rules=["Ping Sweep"], where=("host",), pending=True, needs=["ping"],
+         rules=["Ping Sweep"], where=("host",), needs=["ping"],
          trigger=r'''for i in $(seq 1 12); do ping -c 1 -W 0.2 "127.0.0.$i" > /dev/null 2>&1 || true; done'''),
     Case(id=f"{T}.portscan.python_connect_ex", tactic=T, technique="T1046",
-         rules=["Outbound Port Scan"], where=BOTH, pending=True,
+         rules=["Outbound Port Scan"], where=BOTH,
          trigger=r'''python3 - <<'EOF'
 import socket
 for p in range(20000, 20030):

@@ -377,7 +377,7 @@ BENIGN = [
         where=BOTH,
     ),
     # sudo's own shells and in-place wrappers with a command (not a shell):
-    # quiet for the single-event rules and for the pending sequences.
+    # quiet for the single-event rules and for the sequence rules.
     Benign(
         id="benign.privesc.sudo_shell_and_wrappers",
         script=r'''sudo -n -s true < /dev/null; sudo -n env FOO=1 true; sudo -n nice -n 5 true
@@ -391,14 +391,8 @@ BENIGN = [
     ),
 ]
 
-# Cases of the sequence rules in rules/pending/privilege_escalation.yaml. The
-# harness reads only CASES and BENIGN; these join CASES (pending=True, or
-# plainly once the engine loads `sequence:`) when the lead enables the pending
-# rules. Both pass with h-seq's engine on 2026-12-07 (rules/ plus the pending
-# file), the second only with a file outside /tmp: under rule_matching=first
-# the exec alerts "Execution from Temporary Directory" and the sequence's last
-# step does not fire.
-PENDING_CASES = [
+# Cases of the sequence rules (the end of rules/30_privilege_escalation.yaml).
+SEQUENCE_CASES = [
     Case(
         id="privilege_escalation.seq.raise_after_user_exec",
         tactic="privilege_escalation", technique="T1548",
@@ -425,7 +419,7 @@ PENDING_CASES = [
     ),
 ]
 
-PENDING_CASES += [
+SEQUENCE_CASES += [
     Case(
         id="privilege_escalation.seq.sudo_perl_exec_sh",
         tactic="privilege_escalation", technique="T1548.003",
@@ -441,3 +435,5 @@ PENDING_CASES += [
         where=BOTH, needs=["sudo"],
     ),
 ]
+
+CASES += SEQUENCE_CASES
