@@ -34,7 +34,7 @@ CASES = [
     Case(id="c2.tunnel.socat_relay", tactic="command_and_control", technique="T1090.001",
          rules=["Socat Port Forwarder"],
          trigger=r'''
-            timeout 2 socat "TCP-LISTEN:$DET_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:$DET_NS_ADDR:3389" || true
+            timeout 2 socat "TCP-LISTEN:$DET_PORT,bind=127.0.0.1,reuseaddr,fork" "TCP:${DET_NS_ADDR:-192.0.2.10}:3389" || true
          ''', where=BOTH, needs=["socat"]),
     Case(id="c2.tunnel.chisel_renamed", tactic="command_and_control", technique="T1572",
          rules=[TUNNEL_TOOL],
