@@ -7,10 +7,14 @@ BUILD_PKGS=(cmake make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev z
 	libyaml-dev libpcre2-dev libjson-c-dev libseccomp-dev libcurl4-openssl-dev
 	libmicrohttpd-dev libssl-dev)
 # tests: unit framework, sanitizer/fuzzer runtimes, the QEMU harness, setpriv/unshare,
-# perf (profiling the benchmarks), ssh and ip (the live Falco rules test's SSH peer namespace)
+# perf (profiling the benchmarks), ssh and ip (the live Falco rules test's SSH peer namespace);
+# the detection suite (tests/detection): runc containers, the namespace's iptables, and the
+# tools of the benign admin workload
 TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio util-linux
 	rsyslog prometheus python3-jsonschema python3-yaml openssl linux-perf
-	openssh-client iproute2)
+	openssh-client iproute2
+	runc iptables python3 strace gdb sudo logrotate netcat-openbsd cron curl procps passwd
+	dpkg)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")

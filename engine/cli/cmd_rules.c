@@ -10,11 +10,17 @@
 
 #include "cli/commands.h"
 #include "cli/rules_args.h"
+#include "cli/rules_catalogue.h"
 #include "rules/loader.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vigil rules -r FILE [-r FILE...] [--json] [--condition]\n");
+	fprintf(f,
+		"usage: vigil rules -r FILE [-r FILE...] [--json] [--condition]\n"
+		"       vigil rules -r FILE [-r FILE...] --catalogue | --attack-matrix\n"
+		"  --catalogue      Markdown: each rule's tactic, techniques, priority, maturity,\n"
+		"                   event types and the lists and macros to tune it with\n"
+		"  --attack-matrix  Markdown: ATT&CK tactic x technique -> rules\n");
 }
 
 static struct json_object *types_json(const struct vg_evtset *s)
@@ -113,6 +119,16 @@ int vg_cmd_rules(int argc, char **argv)
 				vg_diag_print(stderr, &d[i]);
 	}
 	vg_ruleset_evttypes(rs, &all);
+	if (a.catalogue || a.matrix) {
+		ret = a.catalogue ? vg_print_catalogue(stdout, rs, a.files, a.nfiles)
+				  : vg_print_attack_matrix(stdout, rs);
+		if (ret)
+			fprintf(stderr, "vigil rules: out of memory\n");
+		ret = ret || vg_ruleset_error_count(rs) ? 1 : 0;
+		vg_ruleset_free(rs);
+		vg_rules_args_free(&a);
+		return ret;
+	}
 	if (a.json) {
 		struct json_object *root = json_object_new_object(), *arr = json_object_new_array();
 

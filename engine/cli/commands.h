@@ -11,7 +11,8 @@
 int vg_cmd_validate(int argc, char **argv);
 /* vigil fields [--json|--markdown]: the field registry. */
 int vg_cmd_fields(int argc, char **argv);
-/* vigil rules -r FILE... [--json]: compiled rules with event types and tags. */
+/* vigil rules -r FILE... [--json|--catalogue|--attack-matrix]: compiled rules with event
+ * types and tags, or the Markdown catalogue and ATT&CK matrix. */
 int vg_cmd_rules(int argc, char **argv);
 
 #endif

@@ -13,13 +13,16 @@ int vg_rules_args_parse(struct vg_rules_args *a, int argc, char **argv, bool wit
 		{"rules", required_argument, NULL, 'r'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
-		{"condition", no_argument, NULL, 'c'}, /* last: cut where not taken */
+		/* from here on: `rules` only, cut where not taken */
+		{"condition", no_argument, NULL, 'c'},
+		{"catalogue", no_argument, NULL, 'C'},
+		{"attack-matrix", no_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	if (!with_condition)
-		opts[3] = opts[4];
+		opts[3] = opts[6];
 
 	*a = (struct vg_rules_args){.files = calloc((size_t)argc + 1, sizeof(*a->files))};
 	if (!a->files)
@@ -30,12 +33,18 @@ int vg_rules_args_parse(struct vg_rules_args *a, int argc, char **argv, bool wit
 		case 'r': a->files[a->nfiles++] = optarg; break;
 		case 'j': a->json = true; break;
 		case 'c': a->condition = true; break;
+		case 'C': a->catalogue = true; break;
+		case 'M': a->matrix = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
 	while (optind < argc)
 		a->files[a->nfiles++] = argv[optind++];
+	if (a->catalogue && a->matrix) {
+		fprintf(stderr, "vigil rules: --catalogue and --attack-matrix: choose one\n");
+		return 2;
+	}
 	if (!a->nfiles) {
 		usage(stderr);
 		return 2;

@@ -15,12 +15,12 @@ struct vg_ruleset;
 struct vg_rules_args {
 	char **files;
 	int nfiles;
-	bool json, condition;
+	bool json, condition, catalogue, matrix; /* the last three: `rules` only */
 };
 
 /*
- * Parses argv (--condition only where with_condition). Returns -1 to go
- * on, else the exit status: 0 after --help, 2 on misuse, 1 without memory.
+ * Parses argv (--condition, --catalogue and --attack-matrix only where with_condition). Returns -1
+ * to go on, else the exit status: 0 after --help, 2 on misuse, 1 without memory.
  */
 int vg_rules_args_parse(struct vg_rules_args *a, int argc, char **argv, bool with_condition,
 			void (*usage)(FILE *));

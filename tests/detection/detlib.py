@@ -20,6 +20,9 @@ class Case:
     setup: str = ""
     cleanup: str = ""            # always runs; restores what setup/trigger changed
     needs: List[str] = field(default_factory=list)
+    # its rule needs what the engine cannot load yet (rules/pending/): skipped
+    # unless run.py --pending
+    pending: bool = False
 
 
 @dataclass
@@ -30,3 +33,4 @@ class Benign:
     setup: str = ""
     cleanup: str = ""
     needs: List[str] = field(default_factory=list)
+    pending: bool = False

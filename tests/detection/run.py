@@ -31,6 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from detlib import Benign, Case  # noqa: E402
 import container  # noqa: E402
+import record  # noqa: E402
 
 SKIP = 77
 NS_ADDR = "198.51.100.10"
@@ -38,6 +39,28 @@ NS_HOST_ADDR = "198.51.100.1"
 DET_USER = "vigildet"
 CG2_CANDIDATES = ("/sys/fs/cgroup/unified", "/sys/fs/cgroup")
 SCRIPT_TIMEOUT = int(os.environ.get("DET_TIMEOUT", "60"))
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (ctest's or timeout(1)'s): clean up as for ^C."""
+
+
+def _interrupted(signum, frame):
+    # once: timeout(1) signals the child and then its process group, and a
+    # second exception in the middle of the clean-up would cut it short
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signal.Signals(signum).name)
+
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+def die_with_parent():
+    """preexec_fn: own process group, and SIGTERM when the harness dies,
+    however it dies (a vigil left running would watch the machine forever)."""
+    os.setpgrp()
+    LIBC.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 def log(msg):
@@ -65,7 +88,10 @@ def load_cases(paths):
         spec = importlib.util.spec_from_file_location(
             "detcases_" + os.path.basename(path)[:-3], path)
         mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
+        try:
+            spec.loader.exec_module(mod)
+        except Exception as e:  # a broken cases file names itself, not a traceback
+            raise SystemExit(f"{path}: cannot load: {type(e).__name__}: {e}")
         for item in list(getattr(mod, "CASES", [])) + list(getattr(mod, "BENIGN", [])):
             if not isinstance(item, (Case, Benign)):
                 raise SystemExit(f"{path}: {item!r} is neither a Case nor a Benign")
@@ -135,14 +161,24 @@ def alert_cgroup(a):
 
 def alert_container(a):
     f = a.get("output_fields") or {}
-    cid = f.get("container.id")
-    if cid is None:
-        cid = ((a.get("vigil") or {}).get("container") or {}).get("id")
-    return cid
+    c = (a.get("vigil") or {}).get("container") or {}
+    # full_id: container.id is cut to 12 characters, like Docker's short ids
+    return c.get("full_id") or c.get("id") or f.get("container.id")
 
 
 def alert_exe(a):
     return (a.get("vigil") or {}).get("process", {}).get("exe")
+
+
+def belongs(pid, cgroup, container_id, ancestors, ids, helpers):
+    """Whether a process is one of a case's: in its cgroup or container, or
+    below the harness (and none of the harness's own helpers)."""
+    if pid in helpers or any(p in helpers for p in ancestors):
+        return False
+    if cgroup in ids["cgroups"] or container_id in ids["containers"]:
+        return True
+    me = os.getpid() if ids.get("harness") is None else ids["harness"]
+    return me in ancestors
 
 
 # ---------------------------------------------------------------- the environment
@@ -161,6 +197,10 @@ class Env:
         self.cg_root = None
         self.ns = None
         self.ns_anyport = False
+        self.ns_addr = NS_ADDR
+        self.helper_pids = set()  # the harness's own helpers: never a case's
+        self.capture = None
+        self.last_token = None
         self.marker_dir = f"/usr/local/libexec/vigil-det.{self.tag}"
         self.marker = f"{self.marker_dir}/vigil-det-mark"
         self.marker_rule = f"vigil-det marker {self.tag}"
@@ -184,8 +224,7 @@ class Env:
     def _subreaper(self):
         # Orphans of a case (double-forked daemons) are re-parented to the
         # harness, so they still have it among their ancestors.
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        LIBC.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
     def _marker(self):
         os.makedirs(self.marker_dir, exist_ok=True)
@@ -260,17 +299,12 @@ class Env:
             log(f"cannot create user {DET_USER}: {r.stderr.strip()}")
 
     def _netns(self):
-        # A namespace holding the "internet" address, joined to the host by
-        # a veth pair. Only one harness on the machine can hold the address at
-        # a time; a second one waits for it (bounded).
+        # A namespace holding the "internet" address, joined to the host by a
+        # veth pair. Several detection runs may share the machine: the first
+        # gets 198.51.100.10, the others the next free address (cases use
+        # $DET_NS_ADDR). Adding the host route is the atomic claim.
         name = f"vigildet{self.tag}"
         hv, nv = f"vdh{self.tag}"[:15], f"vdn{self.tag}"[:15]
-        deadline = time.monotonic() + 300
-        while run(["ip", "route", "get", NS_ADDR], check=False).stdout.find(" dev vdh") >= 0:
-            if time.monotonic() > deadline:
-                log(f"{NS_ADDR} is held by another detection run; no namespace")
-                return
-            time.sleep(1)
         try:
             run(["ip", "netns", "add", name])
             self.cleanups.append(lambda: run(["ip", "netns", "del", name], check=False))
@@ -279,25 +313,34 @@ class Env:
             run(["ip", "link", "set", nv, "netns", name])
             run(["ip", "addr", "add", f"{NS_HOST_ADDR}/32", "dev", hv])
             run(["ip", "link", "set", hv, "up"])
-            run(["ip", "route", "add", f"{NS_ADDR}/32", "dev", hv, "src", NS_HOST_ADDR])
+            for last in range(10, 250):
+                addr = f"198.51.100.{last}"
+                if run(["ip", "route", "add", f"{addr}/32", "dev", hv, "src", NS_HOST_ADDR],
+                       check=False).returncode == 0:
+                    break
+            else:
+                raise RuntimeError("no free address in 198.51.100.0/24")
             nx = ["ip", "netns", "exec", name]
-            run(nx + ["ip", "addr", "add", f"{NS_ADDR}/32", "dev", nv])
+            run(nx + ["ip", "addr", "add", f"{addr}/32", "dev", nv])
             run(nx + ["ip", "link", "set", nv, "up"])
             run(nx + ["ip", "link", "set", "lo", "up"])
             run(nx + ["ip", "route", "add", f"{NS_HOST_ADDR}/32", "dev", nv])
             run(nx + ["ip", "route", "add", "default", "via", NS_HOST_ADDR, "dev", nv, "onlink"],
                 check=False)
-            self.ns = name
+            self.ns, self.ns_addr = name, addr
             catch = 4444
-            if run(nx + ["iptables", "-t", "nat", "-A", "PREROUTING", "-d", NS_ADDR, "-p", "tcp",
+            if run(nx + ["iptables", "-t", "nat", "-A", "PREROUTING", "-d", addr, "-p", "tcp",
                          "-j", "REDIRECT", "--to-ports", str(catch)], check=False).returncode == 0:
-                p = subprocess.Popen(nx + ["/usr/bin/python3", f"{HERE}/listen.py", NS_ADDR,
+                p = subprocess.Popen(nx + ["/usr/bin/python3", f"{HERE}/listen.py", addr,
                                            str(catch)], stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 self.cleanups.append(lambda: (p.kill(), p.wait()))
+                self.helper_pids.add(p.pid)
                 self.ns_anyport = True
             else:
                 log("iptables REDIRECT unavailable in the namespace: det_ns_listen fails")
+            if addr != NS_ADDR:
+                log(f"{NS_ADDR} is another detection run's: this one uses {addr}")
         except RuntimeError as e:
             log(f"network namespace: {e}")
 
@@ -313,6 +356,9 @@ file_output:
   max_size: 0
 rate_limit:
   enabled: false
+metrics:
+  enabled: false
+rule_matching: {self.args.rule_matching}
 """)
         cmd = [self.args.vigil, "run", "-c", cfg]
         for r in self.args.rules:
@@ -321,7 +367,7 @@ rate_limit:
         self.vigil_log = open(f"{self.base}/vigil.log", "w+")
         log("starting " + " ".join(cmd))
         self.vigil = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.vigil_log,
-                                      stderr=subprocess.STDOUT, preexec_fn=os.setpgrp)
+                                      stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.vigil.poll() is not None:
@@ -344,6 +390,7 @@ rate_limit:
         has then been through the rules. Returns the alert's index."""
         self.seq += 1
         token = f"{what}:{self.seq}"
+        self.last_token = token
         subprocess.run([self.marker, token], check=True)
         deadline = time.monotonic() + 30
         start = 0
@@ -390,6 +437,7 @@ class Result:
         self.fired = []      # expected rules that fired
         self.others = {}     # other rule -> count
         self.note = ""
+        self.secs = 0.0
 
 
 def script_text(body):
@@ -404,6 +452,12 @@ class Runner:
         self.n = 0
 
     def run(self, item, where):
+        t0 = time.monotonic()
+        res = self._run(item, where)
+        res.secs = time.monotonic() - t0
+        return res
+
+    def _run(self, item, where):
         self.n += 1
         res = Result(item, where)
         missing = [c for c in item.needs if not shutil.which(c)]
@@ -422,6 +476,7 @@ class Runner:
             res.note = f"harness error: {e}"
             return res
         self._judge(res, start, end, ids)
+        res.ids = ids
         return res
 
     def _env(self, det_dir, lib, where):
@@ -431,7 +486,7 @@ class Runner:
             "DET_DIR": det_dir, "DET_LIB": lib, "DET_WHERE": where,
             "DET_PORT": str(free_port()), "DET_PORT2": str(free_port()),
             "DET_USER": DET_USER,
-            "DET_NS_ADDR": NS_ADDR if self.env.ns else "",
+            "DET_NS_ADDR": self.env.ns_addr if self.env.ns else "",
             "DET_NS_ANYPORT": "1" if self.env.ns_anyport else "0",
         }
         return e
@@ -459,16 +514,21 @@ class Runner:
             os.mkdir(cg)
         ids = {"cgroups": {os.stat(cg).st_ino} if cg else set(), "containers": set()}
         try:
-            self._sh(f"{work}/scripts/setup.sh", env, cg, f"{work}/setup.log", item.id, "setup")
+            if item.setup.strip():
+                self._sh(f"{work}/scripts/setup.sh", env, cg, f"{work}/setup.log", item.id,
+                         "setup")
             start = self.env.mark(f"start:{item.id}")
+            ids["tokens"] = [self.env.last_token]
             rc = self._sh(f"{work}/scripts/main.sh", env, cg, f"{work}/main.log", item.id, "main")
             if cg:
                 self.env._kill_cgroup(cg)
             time.sleep(0.2)  # late events (exits, sequences) land before the end marker
             end = self.env.mark(f"end:{item.id}")
+            ids["tokens"].append(self.env.last_token)
         finally:
-            self._sh(f"{work}/scripts/cleanup.sh", env, cg, f"{work}/cleanup.log", item.id,
-                     "cleanup")
+            if item.cleanup.strip():
+                self._sh(f"{work}/scripts/cleanup.sh", env, cg, f"{work}/cleanup.log",
+                         item.id, "cleanup")
             if cg:
                 self.env._kill_cgroup(cg)
                 try:
@@ -506,21 +566,25 @@ class Runner:
         work = f"{self.env.base}/c{self.n}"
         os.makedirs(f"{work}/scripts")
         self._scripts(item, f"{work}/scripts")
-        name = f"vigil-det-{self.env.tag}-{self.n}"
+        name = f"vd{self.env.tag}-{self.n}"
         det_dir = "/var/lib/vigil-det/case"
         env = self._env(det_dir, "/vigil-det", "container")
         b = container.Bundle(self.env, work, name, HERE, f"{work}/scripts", env)
         ids = {"cgroups": set(), "containers": {name}}
         try:
             b.create()
-            b.run_part("setup", item.id)
+            if item.setup.strip():
+                b.run_part("setup", item.id)
             start = self.env.mark(f"start:{item.id}")
+            ids["tokens"] = [self.env.last_token]
             rc = b.run_part("main", item.id)
             time.sleep(0.2)
             end = self.env.mark(f"end:{item.id}")
+            ids["tokens"].append(self.env.last_token)
         finally:
             try:
-                b.run_part("cleanup", item.id)
+                if item.cleanup.strip():
+                    b.run_part("cleanup", item.id)
             finally:
                 b.destroy()
         ids["rc"] = rc
@@ -530,12 +594,8 @@ class Runner:
     def _mine(self, a, ids):
         if a.get("rule") == self.env.marker_rule or alert_exe(a) == self.env.marker:
             return False
-        if alert_cgroup(a) in ids["cgroups"]:
-            return True
-        if alert_container(a) in ids["containers"]:
-            return True
-        me = os.getpid()
-        return alert_pid(a) == me or me in alert_ancestor_pids(a)
+        return belongs(alert_pid(a), alert_cgroup(a), alert_container(a),
+                       alert_ancestor_pids(a), ids, self.env.helper_pids)
 
     def _judge(self, res, start, end, ids):
         item = res.item
@@ -550,6 +610,12 @@ class Runner:
             else:
                 res.others[r] = res.others.get(r, 0) + 1
         res.alerts = [a for a in self.env.alerts.all[start + 1:end] if self._mine(a, ids)]
+        if res.where == "container":
+            # every alert of a container run must name the container: a rule
+            # that says `container.id != host` depends on it
+            hostish = sum(alert_container(a) not in ids["containers"] for a in res.alerts)
+            if hostish:
+                res.note = f"{hostish} alert(s) without the container's id"
         if isinstance(item, Case):
             res.status = "PASS" if res.fired else "FAIL"
             if ids.get("rc") and not res.fired:
@@ -564,18 +630,18 @@ class Runner:
 # ---------------------------------------------------------------- report
 
 def table(results):
-    rows = [("result", "technique", "case", "where", "rule fired", "other alerts")]
+    rows = [("result", "secs", "technique", "case", "where", "rule fired", "other alerts")]
     for r in results:
         tech = r.item.technique if isinstance(r.item, Case) else "benign"
         others = ", ".join(f"{k} x{v}" if v > 1 else k for k, v in sorted(r.others.items()))
         fired = ", ".join(r.fired) or ("-" if isinstance(r.item, Benign) else "NONE")
         if r.note:
             others = (others + "; " if others else "") + r.note
-        rows.append((r.status, tech, r.item.id, r.where, fired, others))
-    w = [max(len(str(row[i])) for row in rows) for i in range(5)]
+        rows.append((r.status, f"{r.secs:.1f}", tech, r.item.id, r.where, fired, others))
+    w = [max(len(str(row[i])) for row in rows) for i in range(6)]
     out = []
     for row in rows:
-        out.append("  ".join(str(row[i]).ljust(w[i]) for i in range(5)) + "  " + row[5])
+        out.append("  ".join(str(row[i]).ljust(w[i]) for i in range(6)) + "  " + row[6])
     return "\n".join(out)
 
 
@@ -588,12 +654,24 @@ def main():
                     help="cases file or directory (repeatable; default cases/)")
     ap.add_argument("--only", action="append", default=[],
                     help="run only cases whose id starts with PREFIX (repeatable)")
+    ap.add_argument("--exclude", action="append", default=[],
+                    help="leave out cases whose id starts with PREFIX (repeatable)")
     ap.add_argument("--where", choices=("host", "container", "both"), default="both")
     ap.add_argument("--benign", choices=("yes", "no", "only"), default="yes",
                     help="run the benign scripts too, not at all, or only them")
+    ap.add_argument("--pending", action="store_true",
+                    help="also run the cases marked pending=True (rules not loadable yet; "
+                    "add their rules with --rules)")
     ap.add_argument("--list", action="store_true", help="list the selected cases and exit")
     ap.add_argument("--keep", action="store_true", help="keep the scratch dir and alerts file")
     ap.add_argument("--json", help="write the results as JSON to this file")
+    ap.add_argument("--rule-matching", choices=("all", "first"), default="all",
+                    help="vigil's rule_matching: all (default here: every rule an event "
+                    "matches alerts, so the table shows each) or first (vigil's default)")
+    ap.add_argument("--record", metavar="DIR",
+                    help="also capture the run and cut it into one replayable file per case")
+    ap.add_argument("--replay", metavar="DIR",
+                    help="no kernel: replay DIR's recorded cases against --rules")
     ap.add_argument("--vigil-arg", action="append", default=[],
                     help="extra argument for `vigil run` (repeatable)")
     args = ap.parse_args()
@@ -601,16 +679,27 @@ def main():
     items = load_cases(case_files(args.cases or [os.path.join(HERE, "cases")]))
     if args.only:
         items = [c for c in items if any(c.id.startswith(p) for p in args.only)]
+    if not args.pending:
+        items = [c for c in items if not c.pending]
+    if args.exclude:
+        items = [c for c in items if not any(c.id.startswith(p) for p in args.exclude)]
     if args.benign == "no":
         items = [c for c in items if isinstance(c, Case)]
     elif args.benign == "only":
         items = [c for c in items if isinstance(c, Benign)]
     wheres = ("host", "container") if args.where == "both" else (args.where,)
     plan = [(c, w) for c in items for w in c.where if w in wheres]
+    if args.replay:
+        current = {c.id: c for c in load_cases(case_files(args.cases or
+                                                           [os.path.join(HERE, "cases")]))}
+        return record.replay(args.vigil, args.rules, args.replay, current)
     if args.list:
-        for c, w in plan:
-            kind = c.technique if isinstance(c, Case) else "benign"
-            print(f"{c.id}\t{w}\t{kind}\t{', '.join(getattr(c, 'rules', []))}")
+        try:
+            for c, w in plan:
+                kind = c.technique if isinstance(c, Case) else "benign"
+                print(f"{c.id}\t{w}\t{kind}\t{', '.join(getattr(c, 'rules', []))}")
+        except BrokenPipeError:  # | head
+            sys.stderr.close()
         return 0
     if os.geteuid() != 0:
         print("SKIP: the detection suite needs root")
@@ -618,21 +707,36 @@ def main():
     if not plan:
         print("no case selected")
         return 1
+    if any(w == "container" for _, w in plan) and not shutil.which("runc"):
+        print("SKIP: container cases selected and runc is not installed (scripts/deps.sh --test)")
+        return SKIP
     if not os.access(args.vigil, os.X_OK):
         print(f"no vigil at {args.vigil}")
         return 1
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, _interrupted)
     env = Env(args)
     results = []
     t0 = time.monotonic()
     try:
         env.open(any(w == "container" for _, w in plan))
+        rec = None
+        if args.record:
+            rec = record.Recorder(env, args.vigil, args.record, die_with_parent)
+            env.cleanups.append(rec.stop)
+            rec.start()
         runner = Runner(env)
         for c, w in plan:
             r = runner.run(c, w)
             log(f"{r.status} {c.id} [{w}] {', '.join(r.fired)} {r.note}")
             results.append(r)
-    except KeyboardInterrupt:
-        log("interrupted")
+        if rec:
+            rec.split(results, lambda it: list(it.rules) if isinstance(it, Case) else None,
+                      belongs)
+    except KeyboardInterrupt as e:
+        log(f"interrupted ({e or 'SIGINT'}): cleaning up")
+    except RuntimeError as e:
+        log(f"harness error: {e}")
     finally:
         env.close()
     print(table(results))
@@ -648,7 +752,8 @@ def main():
         with open(args.json, "w") as f:
             json.dump([{"id": r.item.id, "where": r.where, "status": r.status,
                         "technique": getattr(r.item, "technique", "benign"),
-                        "fired": r.fired, "others": r.others, "note": r.note}
+                        "fired": r.fired, "others": r.others, "note": r.note,
+                        "secs": round(r.secs, 2)}
                        for r in results], f, indent=1)
     if len(results) < len(plan):
         return 1
