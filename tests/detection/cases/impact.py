@@ -115,3 +115,41 @@ BENIGN = [
             shred --version >/dev/null
          ''', where=BOTH, needs=["curl"]),
 ]
+
+# Threshold rules (rules/pending/impact.yaml): run with --pending.
+CASES += [
+    Case(id="impact.pending.mass_deletion", tactic="impact", technique="T1485",
+         rules=["Mass File Deletion"], pending=True,
+         setup=r'''
+            mkdir -p /srv/vigil-det-wipe
+            for i in $(seq 1 400); do echo "record $i" > /srv/vigil-det-wipe/r$i.dat; done
+         ''',
+         trigger=r'''
+            rm -rf /srv/vigil-det-wipe
+         ''', cleanup='rm -rf /srv/vigil-det-wipe', where=BOTH),
+    Case(id="impact.pending.mass_rename", tactic="impact", technique="T1486",
+         rules=["Mass Rename to Ransomware Extension"], pending=True,
+         trigger=r'''
+            mkdir -p "$DET_DIR/d"
+            for i in $(seq 1 15); do echo "x$i" > "$DET_DIR/d/f$i.txt"; done
+            for f in "$DET_DIR"/d/*.txt; do mv "$f" "$f.locked"; done
+         ''', where=BOTH),
+    Case(id="impact.pending.mass_encryption", tactic="impact", technique="T1486",
+         rules=["Mass File Encryption by Command-Line Tools"], pending=True,
+         trigger=r'''
+            mkdir -p "$DET_DIR/d"
+            for i in $(seq 1 12); do echo "x$i" > "$DET_DIR/d/f$i.txt"; done
+            for f in "$DET_DIR"/d/*.txt; do openssl enc -aes-256-cbc -pbkdf2 -k pw -in "$f" -out "$f.bin"; done
+         ''', where=BOTH),
+    Case(id="impact.pending.self_replicating_storm", tactic="impact", technique="T1499.001",
+         rules=["Self-Replicating Process Storm"], pending=True,
+         trigger=r'''
+            cat > "$DET_DIR/worm.sh" <<'EOF'
+#!/bin/bash
+n=${1:-0}
+[ "$n" -ge 250 ] && exit 0
+exec /bin/bash "$0" $((n + 1))
+EOF
+            timeout 20 /bin/bash -c '/bin/bash "$1" 0 & /bin/bash "$1" 0' _ "$DET_DIR/worm.sh" || true
+         ''', where=("host",)),
+]
