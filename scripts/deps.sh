@@ -14,7 +14,18 @@ TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio 
 	rsyslog prometheus python3-jsonschema python3-yaml openssl linux-perf
 	openssh-client iproute2
 	runc iptables python3 strace gdb sudo logrotate netcat-openbsd cron curl procps passwd
-	dpkg)
+	dpkg
+	# detection triggers of execution, c2_exfil and impact (tests/detection/cases)
+	ncat
+	socat
+	php-cli
+	ruby
+	telnet
+	dnsutils
+	gawk
+	gnupg
+	zip
+	wget)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")
