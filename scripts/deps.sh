@@ -26,7 +26,16 @@ TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio 
 	perl
 	e2fsprogs
 	libcap2-bin
-	iputils-ping)
+	iputils-ping
+	# detection triggers of execution, c2_exfil and impact (tests/detection/cases)
+	php-cli
+	ruby
+	telnet
+	dnsutils
+	gawk
+	gnupg
+	zip
+	wget)
 # the persistence and privilege-escalation detection cases (tests/detection/cases)
 TEST_PKGS+=(at kmod)
 

@@ -3,8 +3,8 @@
 # stderr at start-up and on reload: whoever writes them decides what vigil
 # detects. Files only root can change raise no warning.
 set -uo pipefail
-vigil=${1:?usage: file-trust.sh VIGIL_BINARY RULES_FILE}
-rules=${2:?usage: file-trust.sh VIGIL_BINARY RULES_FILE}
+vigil=${1:?usage: file-trust.sh VIGIL_BINARY RULES_FILE_OR_DIR}
+rules=${2:?usage: file-trust.sh VIGIL_BINARY RULES_FILE_OR_DIR}
 failures=0 passed=0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -13,7 +13,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 work=$(mktemp -d /tmp/vigil-trust.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-cp "$rules" "$work/r.yaml"
+# a rules directory (vigil's default rules/) is tested as one file of its files in load order
+if [ -d "$rules" ]; then cat "$rules"/*.yaml >"$work/r.yaml"; else cp "$rules" "$work/r.yaml"; fi
 printf 'priority: debug\n' >"$work/vigil.yaml"
 chmod 755 "$work"
 chmod 644 "$work/r.yaml" "$work/vigil.yaml"

@@ -5,7 +5,7 @@
 # was asked for and cannot be had: enforcing rules that fall back from the
 # LSM tier to signals, self_protect set explicitly. -v shows libbpf's lines.
 set -uo pipefail
-vigil=${1:?usage: quiet-start.sh VIGIL_BINARY RULES_FILE}
+vigil=${1:?usage: quiet-start.sh VIGIL_BINARY RULES_FILE_OR_DIR}
 rules=${2:?usage: quiet-start.sh VIGIL_BINARY RULES_FILE_OR_DIR}
 failures=0 passed=0
 
