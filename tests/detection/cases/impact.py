@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Impact (TA0040): crypto-miners, secure and destructive deletion, disk wipes,
 encryption for ransom, fork bombs. Rules: rules/80_impact.yaml (threshold forms
-in rules/pending/impact.yaml)."""
+at the end of rules/80_impact.yaml)."""
 from detlib import Benign, Case
 
 BOTH = ("host", "container")
@@ -116,10 +116,10 @@ BENIGN = [
          ''', where=BOTH, needs=["curl"]),
 ]
 
-# Threshold rules (rules/pending/impact.yaml): run with --pending.
+# Threshold rules (the end of rules/80_impact.yaml).
 CASES += [
-    Case(id="impact.pending.mass_deletion", tactic="impact", technique="T1485",
-         rules=["Mass File Deletion"], pending=True,
+    Case(id="impact.seq.mass_deletion", tactic="impact", technique="T1485",
+         rules=["Mass File Deletion"],
          setup=r'''
             mkdir -p /srv/vigil-det-wipe
             for i in $(seq 1 400); do echo "record $i" > /srv/vigil-det-wipe/r$i.dat; done
@@ -127,22 +127,22 @@ CASES += [
          trigger=r'''
             rm -rf /srv/vigil-det-wipe
          ''', cleanup='rm -rf /srv/vigil-det-wipe', where=BOTH),
-    Case(id="impact.pending.mass_rename", tactic="impact", technique="T1486",
-         rules=["Mass Rename to Ransomware Extension"], pending=True,
+    Case(id="impact.seq.mass_rename", tactic="impact", technique="T1486",
+         rules=["Mass Rename to Ransomware Extension"],
          trigger=r'''
             mkdir -p "$DET_DIR/d"
             for i in $(seq 1 15); do echo "x$i" > "$DET_DIR/d/f$i.txt"; done
             for f in "$DET_DIR"/d/*.txt; do mv "$f" "$f.locked"; done
          ''', where=BOTH),
-    Case(id="impact.pending.mass_encryption", tactic="impact", technique="T1486",
-         rules=["Mass File Encryption by Command-Line Tools"], pending=True,
+    Case(id="impact.seq.mass_encryption", tactic="impact", technique="T1486",
+         rules=["Mass File Encryption by Command-Line Tools"],
          trigger=r'''
             mkdir -p "$DET_DIR/d"
             for i in $(seq 1 12); do echo "x$i" > "$DET_DIR/d/f$i.txt"; done
             for f in "$DET_DIR"/d/*.txt; do openssl enc -aes-256-cbc -pbkdf2 -k pw -in "$f" -out "$f.bin"; done
          ''', where=BOTH),
-    Case(id="impact.pending.self_replicating_storm", tactic="impact", technique="T1499.001",
-         rules=["Self-Replicating Process Storm"], pending=True,
+    Case(id="impact.seq.self_replicating_storm", tactic="impact", technique="T1499.001",
+         rules=["Self-Replicating Process Storm"],
          trigger=r'''
             cat > "$DET_DIR/worm.sh" <<'EOF'
 #!/bin/bash
