@@ -2338,6 +2338,9 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 		if (fl->alias || fl->type == F_NOEFFECT || fl->type == F_PLUGINS ||
 		    fl->type == F_LOAD_PLUGINS || fl->type == F_NO_GRPC || fl->type == F_PRESET)
 			continue;
+		/* a webserver section switches the server to Falco's rules: only when given */
+		if (fl->sub == webserver_fields && !c->webserver_seen)
+			continue;
 		fprintf(f, "%*s%s:", depth * 2, "", fl->key);
 		switch (fl->type) {
 		case F_BOOL: fprintf(f, " %s", *(const bool *)v ? "true" : "false"); break;
