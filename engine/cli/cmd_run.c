@@ -547,11 +547,10 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 	/* as Falco skips its web server in --dry-run: nothing binds a port */
 	if (ops->cfg.metrics_serve && !vg_falco.dry_run) {
 		char e[256];
-		const struct vg_metrics_limits lim = {ops->cfg.metrics_connection_limit,
-						      ops->cfg.metrics_per_ip_connection_limit,
-						      ops->cfg.metrics_connection_timeout,
-						      ops->cfg.healthz_path,
-						      !ops->cfg.metrics_prometheus};
+		const struct vg_metrics_limits lim = {
+			ops->cfg.metrics_connection_limit, ops->cfg.metrics_per_ip_connection_limit,
+			ops->cfg.metrics_connection_timeout, ops->cfg.healthz_path,
+			!ops->cfg.metrics_prometheus};
 
 		ops->server = vg_metrics_serve(ops->metrics, ops->cfg.metrics_listen_address, &lim,
 					       e, sizeof(e));

@@ -17,14 +17,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vigil validate [-c CONFIG [-o key=value]...] -r FILE [-r FILE...] "
-		   "[--json]\n"
-		   "  -r, --rules FILE  a rules file or a directory of them (repeatable)\n"
-		   "  -c, --config FILE check a config file (vigil.yaml or Falco's falco.yaml) and\n"
-		   "                    the files its config_files names; without -r, its\n"
-		   "                    rules_files are the rules checked\n"
-		   "  -o key=value      a config override, as for run\n"
-		   "      --json        print a JSON report\n");
+	fprintf(f,
+		"usage: vigil validate [-c CONFIG [-o key=value]...] -r FILE [-r FILE...] "
+		"[--json]\n"
+		"  -r, --rules FILE  a rules file or a directory of them (repeatable)\n"
+		"  -c, --config FILE check a config file (vigil.yaml or Falco's falco.yaml) and\n"
+		"                    the files its config_files names; without -r, its\n"
+		"                    rules_files are the rules checked\n"
+		"  -o key=value      a config override, as for run\n"
+		"      --json        print a JSON report\n");
 }
 
 static struct json_object *diag_json(const struct vg_diag *d)

@@ -81,7 +81,7 @@ struct field {
 	const char *const *names;
 	/* checks the stored value; returns what is wrong, or NULL */
 	const char *(*check)(const void *value);
-	const char *doc; /* for the dump; for F_NOEFFECT: why it has no effect */
+	const char *doc;  /* for the dump; for F_NOEFFECT: why it has no effect */
 	const char *dflt; /* F_NOEFFECT: Falco's default, as text */
 	bool pattern;	  /* key is an fnmatch pattern (k8s_*): may repeat */
 	bool alias;	  /* another name of the field before it: not dumped */
@@ -296,15 +296,21 @@ static const char *check_file_mode(const void *v)
 /* --- the table ------------------------------------------------------------ */
 
 /* Falco's key with no meaning in vigil: kind, Falco's default, and why */
-#define NOEFF(k, kind, d, why) {k, F_NOEFFECT, 0, kind, .dflt = d, .doc = why}
-#define NOEFF_ENUM(k, nm, d, why) {k, F_NOEFFECT, 0, N_ENUM, .names = nm, .dflt = d, .doc = why}
+#define NOEFF(k, kind, d, why)                                                                     \
+	{                                                                                          \
+		k, F_NOEFFECT, 0, kind, .dflt = d, .doc = why                                      \
+	}
+#define NOEFF_ENUM(k, nm, d, why)                                                                  \
+	{                                                                                          \
+		k, F_NOEFFECT, 0, N_ENUM, .names = nm, .dflt = d, .doc = why                       \
+	}
 
-static const char *const engine_kinds[] = {"modern_ebpf", "ebpf",    "kmod", "replay",
+static const char *const engine_kinds[] = {"modern_ebpf", "ebpf",     "kmod", "replay",
 					   "gvisor",	  "nodriver", NULL};
 static const char *const log_levels[] = {"emergency", "alert", "critical", "error", "warning",
 					 "notice",    "info",  "debug",	   NULL};
-static const char *const libs_levels[] = {"fatal",  "critical", "error", "warning",
-					  "notice", "info",	"debug", "trace", NULL};
+static const char *const libs_levels[] = {"fatal", "critical", "error", "warning", "notice",
+					  "info",  "debug",    "trace", NULL};
 static const char *const capture_modes[] = {"rules", "all_rules", NULL};
 
 static const char *check_healthz(const void *v)
@@ -321,8 +327,8 @@ static const char *check_port0(const void *v)
 	return *(const uint32_t *)v <= 65535 ? NULL : "must be a port from 0 to 65535";
 }
 
-#define WHY_PROBES "vigil always uses its own eBPF probes (tiers chosen per hook: vigil features)"
-#define WHY_LOG "vigil logs to stderr (the journal under systemd); -v adds libbpf's messages"
+#define WHY_PROBES  "vigil always uses its own eBPF probes (tiers chosen per hook: vigil features)"
+#define WHY_LOG	    "vigil logs to stderr (the journal under systemd); -v adds libbpf's messages"
 #define WHY_METRICS "vigil writes no metrics snapshots; every counter is on /metrics"
 
 #define C(member) offsetof(struct vg_config, member)
@@ -682,7 +688,8 @@ static const struct field top[] = {
 	{"plugins", F_PLUGINS, 0, .doc = "plugin definitions"},
 	NOEFF("plugins_hostinfo", N_BOOL, "true", "vigil loads no plugins yet"),
 	NOEFF("buffer_format_base64", N_BOOL, "false",
-	      "vigil prints no data buffers; bytes of bad UTF-8 are kept in base64 under vigil.raw"),
+	      "vigil prints no data buffers; bytes of bad UTF-8 are kept in base64 under "
+	      "vigil.raw"),
 	NOEFF("buffered_outputs", N_BOOL, "false",
 	      "vigil writes each alert whole, at once, to every output"),
 	NOEFF("static_fields", N_ANY, NULL, "vigil has no static.* fields"),
@@ -1276,8 +1283,7 @@ static void drop_warning(struct vg_config *c, size_t i)
 	free(c->warning_keys[i]);
 	c->n_warnings--;
 	memmove(&c->warnings[i], &c->warnings[i + 1], (c->n_warnings - i) * sizeof(char *));
-	memmove(&c->warning_keys[i], &c->warning_keys[i + 1],
-		(c->n_warnings - i) * sizeof(char *));
+	memmove(&c->warning_keys[i], &c->warning_keys[i + 1], (c->n_warnings - i) * sizeof(char *));
 }
 
 /*
@@ -1302,11 +1308,12 @@ static int note_noeffect(struct loader *ld, const yaml_node_t *n, bool differs, 
 	k = realloc(c->warning_keys, (c->n_warnings + 1) * sizeof(*k));
 	if (k)
 		c->warning_keys = k;
-	if (!w || !k || asprintf(&text, "%s:%u:%u: %s: %s has no effect in vigil: %s", ld->file,
-				 (unsigned)n->start_mark.line + ld->line_base,
-				 (unsigned)n->start_mark.column + 1 +
-					 (n->start_mark.line == 0 ? ld->col_base : 0),
-				 ld->path, shown, why) < 0 ||
+	if (!w || !k ||
+	    asprintf(&text, "%s:%u:%u: %s: %s has no effect in vigil: %s", ld->file,
+		     (unsigned)n->start_mark.line + ld->line_base,
+		     (unsigned)n->start_mark.column + 1 +
+			     (n->start_mark.line == 0 ? ld->col_base : 0),
+		     ld->path, shown, why) < 0 ||
 	    !(key = strdup(ld->path))) {
 		free(text);
 		return fail_node(ld, n, "out of memory");
@@ -1430,7 +1437,8 @@ static int apply_plugins(struct loader *ld, yaml_document_t *doc, yaml_node_t *n
 		bool has_name = false, has_lib = false;
 
 		if (e->type != YAML_MAPPING_NODE)
-			return fail_node(ld, e, "expected a plugin (name, library_path, ...), got %s",
+			return fail_node(ld, e,
+					 "expected a plugin (name, library_path, ...), got %s",
 					 node_kind(e));
 		for (yaml_node_pair_t *p = e->data.mapping.pairs.start;
 		     p < e->data.mapping.pairs.top; p++) {

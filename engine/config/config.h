@@ -71,11 +71,10 @@ struct vg_config {
 	uint32_t metrics_connection_limit;	  /* see struct vg_metrics_limits */
 	uint32_t metrics_per_ip_connection_limit; /* 0 = no per-address cap */
 	uint32_t metrics_connection_timeout;	  /* seconds of silence before a close */
-	bool ring_buffer_size_set; /* given: engine.*.buf_size_preset does not override it */
-	int engine_kind;	   /* engine.kind, an index of Falco's names (no effect) */
+	bool ring_buffer_size_set;   /* given: engine.*.buf_size_preset does not override it */
 	uint32_t buf_size_preset[3]; /* engine.{kmod,ebpf,modern_ebpf}.buf_size_preset, 0 = unset */
-	bool file_keep_alive;	 /* Falco's key, accepted: vigil always keeps files open */
-	bool program_keep_alive; /* Falco's key, accepted: vigil always keeps the command */
+	bool file_keep_alive;	     /* Falco's key, accepted: vigil always keeps files open */
+	bool program_keep_alive;     /* Falco's key, accepted: vigil always keeps the command */
 	/* `vigil events`/`capture --env=redacted`: names whose values are hidden (fnmatch) */
 	char **env_redact_patterns;
 	size_t n_env_redact_patterns;
@@ -85,15 +84,15 @@ struct vg_config {
 	struct vg_drops_config drops;	  /* syscall_event_drops (cli/drop_watch.h) */
 
 	/* Falco's web server (webserver:), mapped onto the metrics server (docs/operations.md) */
-	bool webserver_seen;	  /* the files or -o had a webserver section: Falco's rules apply */
-	bool webserver_enabled;	  /* serve /healthz, /version (and /metrics, see below) */
-	uint32_t webserver_port;  /* webserver.listen_port */
-	char *webserver_address;  /* webserver.listen_address (an IPv4 or IPv6 address) */
-	char *healthz_path;	  /* webserver.k8s_healthz_endpoint, default /healthz */
-	bool prometheus_enabled;  /* webserver.prometheus_metrics_enabled */
-	bool metrics_listen_set;  /* metrics.listen_address given: it wins over webserver's */
-	bool metrics_serve;	  /* effective: run the metrics/health server */
-	bool metrics_prometheus;  /* effective: answer /metrics (else 404) */
+	bool webserver_seen;	 /* the files or -o had a webserver section: Falco's rules apply */
+	bool webserver_enabled;	 /* serve /healthz, /version (and /metrics, see below) */
+	uint32_t webserver_port; /* webserver.listen_port */
+	char *webserver_address; /* webserver.listen_address (an IPv4 or IPv6 address) */
+	char *healthz_path;	 /* webserver.k8s_healthz_endpoint, default /healthz */
+	bool prometheus_enabled; /* webserver.prometheus_metrics_enabled */
+	bool metrics_listen_set; /* metrics.listen_address given: it wins over webserver's */
+	bool metrics_serve;	 /* effective: run the metrics/health server */
+	bool metrics_prometheus; /* effective: answer /metrics (else 404) */
 
 	/* config_files (Falco's): more config files, loaded after this one, in order */
 	char **config_files; /* as written, relative ones resolved against the main file's dir */

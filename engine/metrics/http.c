@@ -219,8 +219,7 @@ struct vg_metrics_server *vg_metrics_serve(struct vg_metrics *m, const char *add
 {
 	static const struct vg_metrics_limits defaults = {VG_METRICS_CONNECTIONS_DEFAULT,
 							  VG_METRICS_PER_IP_DEFAULT,
-							  VG_METRICS_TIMEOUT_DEFAULT, NULL,
-							  false};
+							  VG_METRICS_TIMEOUT_DEFAULT, NULL, false};
 	struct vg_metrics_limits l = lim ? *lim : defaults;
 	struct vg_metrics_server *s;
 	struct sockaddr_storage ss;
@@ -244,7 +243,8 @@ struct vg_metrics_server *vg_metrics_serve(struct vg_metrics *m, const char *add
 	}
 	s->m = m;
 	s->no_metrics = l.no_metrics;
-	snprintf(s->healthz, sizeof(s->healthz), "%s", l.healthz_path ? l.healthz_path : "/healthz");
+	snprintf(s->healthz, sizeof(s->healthz), "%s",
+		 l.healthz_path ? l.healthz_path : "/healthz");
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->d = start(s, flags, &ss, &l);

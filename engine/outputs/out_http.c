@@ -44,11 +44,11 @@ struct http_out {
 	char *client_cert; /* mtls only */
 	char *client_key;
 	bool insecure;
-	bool echo;	 /* the reply body goes to stdout */
-	bool compress;	 /* gzip the request body */
-	bool keep_alive; /* false: no connection reuse */
-	bool fresh;	 /* reopen asked: connect anew once */
-	struct vg_buf gz;    /* the gzipped body */
+	bool echo;	      /* the reply body goes to stdout */
+	bool compress;	      /* gzip the request body */
+	bool keep_alive;      /* false: no connection reuse */
+	bool fresh;	      /* reopen asked: connect anew once */
+	struct vg_buf gz;     /* the gzipped body */
 	struct vg_buf echoed; /* the reply body, for echo (at most ECHO_MAX bytes) */
 	enum vg_http_batch batch;
 	uint32_t timeout_ms;
@@ -75,7 +75,8 @@ static size_t on_reply(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb, room = sizeof(h->reply) - 1 - h->reply_len;
 
 	if (h->echo && h->echoed.len < ECHO_MAX)
-		vg_buf_add(&h->echoed, data, n < ECHO_MAX - h->echoed.len ? n : ECHO_MAX - h->echoed.len);
+		vg_buf_add(&h->echoed, data,
+			   n < ECHO_MAX - h->echoed.len ? n : ECHO_MAX - h->echoed.len);
 	if (room) {
 		size_t k = n < room ? n : room;
 
@@ -315,8 +316,9 @@ static int http_init(struct vg_output *o, const struct vg_output_config *c)
 	h->keep_alive = c->http.keep_alive;
 	if (c->http.mtls) {
 		if (!nonempty(c->http.client_cert) || !nonempty(c->http.client_key)) {
-			fprintf(stderr, "vigil: http output: mtls needs http_output.client_cert and "
-					"client_key\n");
+			fprintf(stderr,
+				"vigil: http output: mtls needs http_output.client_cert and "
+				"client_key\n");
 			return -1;
 		}
 		h->client_cert = vg_out_strdup(c->http.client_cert, &oom);
@@ -330,9 +332,8 @@ static int http_init(struct vg_output *o, const struct vg_output_config *c)
 	else
 		oom = true;
 	h->basic_auth = vg_out_strdup(nonempty(c->http.basic_auth), &oom);
-	h->ca_file = vg_out_strdup(nonempty(c->http.ca_file) ? c->http.ca_file
-							      : nonempty(c->http.ca_bundle),
-				   &oom);
+	h->ca_file = vg_out_strdup(
+		nonempty(c->http.ca_file) ? c->http.ca_file : nonempty(c->http.ca_bundle), &oom);
 	h->ca_path = vg_out_strdup(nonempty(c->http.ca_path), &oom);
 	h->user_agent =
 		vg_out_strdup(c->http.user_agent && *c->http.user_agent ? c->http.user_agent

@@ -541,7 +541,8 @@ static void test_falco_mappings(void **state)
 	assert_int_equal(c.outputs[VG_OUTPUT_STDOUT].queue_size, 4096);
 	vg_config_free(&c);
 	/* buf_size_preset: 1 MB << (N-1), unless ring_buffer_size is given */
-	load_ok(&c, "p.yaml", "engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    buf_size_preset: 6\n");
+	load_ok(&c, "p.yaml",
+		"engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    buf_size_preset: 6\n");
 	assert_int_equal(c.ring_buffer_size, 32u << 20);
 	assert_int_equal(c.n_warnings, 0);
 	vg_config_free(&c);
@@ -589,7 +590,8 @@ static void test_config_files(void **state)
 	assert_int_equal(c.n_config_sources, 2);
 	vg_config_free(&c);
 	load_ok(&c, "main-o.yaml",
-		"rules_files: [/a]\nconfig_files:\n  - {path: inc-over.yaml, strategy: override}\n");
+		"rules_files: [/a]\nconfig_files:\n  - {path: inc-over.yaml, strategy: "
+		"override}\n");
 	assert_int_equal(c.n_rules_files, 1);
 	assert_string_equal(c.rules_files[0], "/c");
 	vg_config_free(&c);

@@ -13,9 +13,12 @@ config for vigil, and the Falco keys that do something in vigil.
 4. rules_file (Falco's older name), config_files (a directory in order, a
    file, add-only, relative to the main file) seen through `vigil -L` and
    the priority key; an error in an included file names it.
-5. Live (root): a config_files file edited while vigil runs reloads
-   (the reload line names it); with watch_config_files: false it does not,
-   and SIGHUP still does.
+5. Live (root): `vigil run -c falco.yaml` starts with the ready line only;
+   its webserver section drives the health server (/healthz answers, /metrics
+   is 404 as prometheus_metrics_enabled is false; k8s_healthz_endpoint moves
+   the check, and both metrics switches serve /metrics). A config_files
+   file edited while vigil runs reloads (the reload line names it); with
+   watch_config_files: false it does not, and SIGHUP still does.
 6. http_output against a real HTTPS receiver that verifies client
    certificates (openssl CA, server and client certs; Python's ssl):
    mtls delivers with the certificate and is refused without it;
@@ -37,7 +40,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vgtest import Checker, Driver, ensure, output_stats, skip, tmpdir, wait_until  # noqa: E402
+from vgtest import (Checker, Driver, ensure, free_port, output_stats, skip, tmpdir,  # noqa: E402
+                    wait_until)
 
 DRIVER = sys.argv[1]
 ROOT = os.path.abspath(sys.argv[2])
@@ -234,8 +238,59 @@ def config_files():
     os.unlink(f"{D}/main/conf.d/40-nested.yaml")
 
 
+def http_get(port, path):
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def live_stock():
+    print("5. live: vigil run -c falco.yaml, and its webserver keys")
+    if os.geteuid() != 0:
+        print("  (skipped: needs root)")
+        return
+    for extra, want in (([], {"/healthz": 200, "/metrics": 404}),
+                        (["-o", "metrics.enabled=true", "-o",
+                          "webserver.prometheus_metrics_enabled=true", "-o",
+                          "webserver.k8s_healthz_endpoint=/live"],
+                         {"/live": 200, "/healthz": 404, "/metrics": 200})):
+        port = free_port()
+        errf = open(f"{D}/stock-run.err", "w+")
+        # the port: several vigil instances run on this machine at once
+        v = subprocess.Popen([VIGIL, "run", "-c", STOCK, "-r", RULES, "-o",
+                              "webserver.listen_address=127.0.0.1", "-o",
+                              f"webserver.listen_port={port}"] + extra,
+                             stdout=subprocess.DEVNULL, stderr=errf)
+
+        def log():
+            errf.flush()
+            with open(errf.name) as f:
+                return f.read()
+
+        try:
+            wait_until(lambda: "vigil: ready:" in log() or v.poll() is not None, "ready", 120)
+            start = log().split("vigil: ready:")[0]
+            T.eq(start, "", f"run -c falco.yaml {' '.join(extra[1::2])}: nothing before the "
+                 "ready line")
+            got = {p: http_get(port, p) for p in want}
+            T.eq(got, want, f"webserver {' '.join(extra[1::2]) or '(stock)'}: answers")
+        except AssertionError as e:
+            T.check(False, f"run -c falco.yaml: {e}: {log()[-500:]}")
+        finally:
+            v.send_signal(signal.SIGTERM)
+            try:
+                v.wait(60)
+            except subprocess.TimeoutExpired:
+                v.kill()
+                v.wait()
+
+
 def live_reload():
-    print("5. live: a config_files file edited while vigil runs reloads")
+    print("5b. live: a config_files file edited while vigil runs reloads")
     if os.geteuid() != 0:
         print("  (skipped: needs root)")
         return
@@ -442,7 +497,8 @@ def https():
     rx.stop()
 
 
-for case in (stock_loads, nondefault_warns, errors, config_files, live_reload, https):
+for case in (stock_loads, nondefault_warns, errors, config_files, live_stock, live_reload,
+             https):
     try:
         case()
     except AssertionError as e:
