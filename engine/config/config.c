@@ -1547,7 +1547,8 @@ static int append_rulesel(struct loader *ld, yaml_document_t *doc, yaml_node_t *
 		free_selectors(more, nmore);
 		return fail_node(ld, n, "out of memory");
 	}
-	memcpy(all + *count, more, nmore * sizeof(*more));
+	if (nmore) /* rules: [] has none (and no array to copy from) */
+		memcpy(all + *count, more, nmore * sizeof(*more));
 	free(more);
 	*sel = all;
 	*count += nmore;

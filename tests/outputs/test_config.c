@@ -580,7 +580,8 @@ static void test_config_files(void **state)
 	struct vg_config c;
 
 	(void)state;
-	write_cfg("inc-append.yaml", "rules_files: [/b]\nlog_level: info\n");
+	/* rules: [] appends nothing (UBSan once saw a memcpy from NULL here) */
+	write_cfg("inc-append.yaml", "rules_files: [/b]\nlog_level: info\nrules: []\n");
 	write_cfg("inc-over.yaml", "rules_files: [/c]\n");
 	load_ok(&c, "main-a.yaml",
 		"rules_files: [/a]\nlog_level: debug\nconfig_files: [inc-append.yaml]\n");
