@@ -21,6 +21,7 @@
 #include "outputs/internal.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,6 +321,17 @@ static int http_init(struct vg_output *o, const struct vg_output_config *c)
 				"vigil: http output: mtls needs http_output.client_cert and "
 				"client_key\n");
 			return -1;
+		}
+		/* said at start, not as a TLS error on every alert */
+		for (int i = 0; i < 2; i++) {
+			const char *f = i ? c->http.client_key : c->http.client_cert;
+
+			if (access(f, R_OK) != 0) {
+				fprintf(stderr, "vigil: http output: mtls: %s %s: %s\n",
+					i ? "http_output.client_key" : "http_output.client_cert", f,
+					strerror(errno));
+				return -1;
+			}
 		}
 		h->client_cert = vg_out_strdup(c->http.client_cert, &oom);
 		h->client_key = vg_out_strdup(c->http.client_key, &oom);

@@ -454,6 +454,13 @@ def https():
     ca = ["-o", f"http_output.ca_bundle={pki}/ca.pem"]
     mtls = ["-o", "http_output.mtls=true", "-o", f"http_output.client_cert={pki}/cli.pem",
             "-o", f"http_output.client_key={pki}/cli.key"]
+    r = subprocess.run([DRIVER, "-n", "1", "-o", "stdout_output.enabled=false", "-o",
+                        "http_output.enabled=true", "-o", "http_output.url=https://127.0.0.1:1/",
+                        "-o", "http_output.mtls=true", "-o",
+                        f"http_output.client_cert={pki}/missing.pem"],
+                       capture_output=True, text=True, timeout=60)
+    T.check(r.returncode != 0 and f"http_output.client_cert {pki}/missing.pem: No such file"
+            in r.stderr, f"mtls with a missing client_cert: said at start ({r.stderr.strip()})")
     strict = Receiver(f"{pki}/srv.pem", f"{pki}/srv.key", client_ca=f"{pki}/ca.pem")
     st, _ = drive(strict.url, 3, *(ca + mtls))
     T.eq(st["sent"], 3, "mtls with the client certificate: sent")
