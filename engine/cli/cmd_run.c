@@ -389,6 +389,9 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	if (res->restart_keys[0])
 		fprintf(stderr, "vigil: reload: changes to %s take effect at restart\n",
 			res->restart_keys);
+	if (res->cfg_loaded)
+		vg_config_print_new_warnings(ops_for_loop ? &ops_for_loop->cfg : NULL, &res->cfg,
+					     stderr);
 	vg_reloader_retire(lv->reloader, res);
 }
 

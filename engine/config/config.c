@@ -2286,6 +2286,19 @@ void vg_config_print_warnings(const struct vg_config *cfg, FILE *f)
 		fprintf(f, "vigil: warning: %s\n", cfg->warnings[i]);
 }
 
+void vg_config_print_new_warnings(const struct vg_config *before, const struct vg_config *cfg,
+				  FILE *f)
+{
+	for (size_t i = 0; i < cfg->n_warnings; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; before && j < before->n_warnings && !seen; j++)
+			seen = !strcmp(before->warnings[j], cfg->warnings[i]);
+		if (!seen)
+			fprintf(f, "vigil: warning: %s\n", cfg->warnings[i]);
+	}
+}
+
 void vg_config_outputs(const struct vg_config *cfg, struct vg_outputs_config *out)
 {
 	out->outputs = cfg->outputs;

@@ -150,6 +150,9 @@ void vg_config_free(struct vg_config *cfg);
 
 /* The warnings (cfg->warnings), a "vigil: warning: " line each. */
 void vg_config_print_warnings(const struct vg_config *cfg, FILE *f);
+/* A reload: only the warnings the config in force at start-up (before) did not have. */
+void vg_config_print_new_warnings(const struct vg_config *before, const struct vg_config *cfg,
+				  FILE *f);
 
 /* The outputs part, for vg_outputs_new() (borrows cfg's strings). */
 void vg_config_outputs(const struct vg_config *cfg, struct vg_outputs_config *out);

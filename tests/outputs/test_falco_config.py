@@ -324,13 +324,16 @@ def live_reload():
             wait_until(lambda: "vigil: ready:" in log() or v.poll() is not None, "ready", 120)
             T.check("2 rules loaded (1 enabled)" in log(),
                     f"watch={watch}: start: sel.yaml disables one rule ({log()[-300:]})")
-            write_sel("rules: []\n")
+            write_sel("rules: []\nlog_level: debug\n")
             if watch:
                 # the reason names the first event: the editor's temporary file beside it
                 wait_until(lambda: re.search(r"reload \(\S*/conf\.d/sel\.yaml\S* changed\): "
                                              r"2 rules \(2 enabled\)", log()),
                            "the reload after sel.yaml changed", 60)
                 T.check(True, "watch_config_files: true: editing sel.yaml reloads, naming it")
+                T.eq(len(re.findall(r"warning: \S*conf\.d/sel\.yaml:2:12: log_level: 'debug' "
+                                    r"has no effect", log())), 1,
+                     "the reload warns once about the key without effect it brought")
             else:
                 time.sleep(3)  # the debounce is 0.3 s: a watched change would have loaded
                 T.check("reload" not in log(), "watch_config_files: false: no reload on edit")
