@@ -1884,8 +1884,13 @@ static int load_include(struct loader *ld, const char *path)
 		return -1;
 	if (stat(path, &st) != 0)
 		return 0;
-	if (!S_ISDIR(st.st_mode))
+	if (S_ISREG(st.st_mode))
 		return load_file(ld, path, false);
+	if (!S_ISDIR(st.st_mode)) {
+		/* a FIFO would block the open: refuse it before */
+		ld->file = path;
+		return fail_plain(ld, "not a regular file or a directory");
+	}
 	n = scandir(path, &names, yaml_name, alphasort);
 	if (n < 0) {
 		ld->file = path;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -603,6 +604,19 @@ static void test_config_files(void **state)
 	assert_int_equal(c.n_rules_files, 1);
 	assert_string_equal(c.rules_files[0], "/b"); /* not set before: added */
 	vg_config_free(&c);
+	/* a FIFO among config_files would block the open: refused, named */
+	{
+		char fifo[PATH_MAX], text[PATH_MAX + 32];
+		struct vg_config_err err;
+
+		snprintf(fifo, sizeof(fifo), "%s/fifo", tmpdir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		snprintf(text, sizeof(text), "config_files: [%s]\n", fifo);
+		assert_int_equal(vg_config_load(&c, write_cfg("main-f.yaml", text), NULL, 0, &err),
+				 -1);
+		assert_string_equal(err.file, fifo);
+		assert_non_null(strstr(err.msg, "not a regular file"));
+	}
 }
 
 static void test_changed_keys(void **state)
