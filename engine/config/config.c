@@ -1793,6 +1793,60 @@ static int parse_doc(struct loader *ld, yaml_parser_t *p, yaml_document_t *doc)
 	return fail_at(ld, p->problem_mark, "%s", p->problem ? p->problem : "malformed YAML");
 }
 
+/*
+ * Falco's environment expansion in scalar values (its yaml_helper): ${NAME}
+ * is the variable's value, or nothing when it is unset; $${ is a literal ${;
+ * ${} is nothing. Applied to every scalar before the keys read them.
+ */
+static char *expand_env_str(const char *v)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	while (*v) {
+		const char *end = strchr(v + 2, '}');
+
+		if (!strncmp(v, "$${", 3)) {
+			fputs("${", f);
+			v += 3;
+		} else if (!strncmp(v, "${", 2) && end) {
+			char name[256];
+			const char *val;
+
+			snprintf(name, sizeof(name), "%.*s", (int)(end - v - 2), v + 2);
+			val = name[0] ? getenv(name) : NULL;
+			fputs(val ? val : "", f);
+			v = end + 1;
+		} else {
+			fputc(*v++, f);
+		}
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static int expand_env(struct loader *ld, yaml_document_t *doc)
+{
+	for (yaml_node_t *n = doc->nodes.start; n && n < doc->nodes.top; n++) {
+		char *v;
+
+		if (n->type != YAML_SCALAR_NODE || !strstr(scalar(n), "${"))
+			continue;
+		if (!(v = expand_env_str(scalar(n))))
+			return fail_node(ld, n, "out of memory");
+		free(n->data.scalar.value); /* libyaml's yaml_free is free() */
+		n->data.scalar.value = (yaml_char_t *)v;
+		n->data.scalar.length = strlen(v);
+	}
+	return 0;
+}
+
 static int load_file(struct loader *ld, const char *path, bool missing_ok)
 {
 	yaml_parser_t p;
@@ -1826,7 +1880,7 @@ static int load_file(struct loader *ld, const char *path, bool missing_ok)
 	}
 	root = yaml_document_get_root_node(&doc);
 	if (root)
-		err = apply_map(ld, &doc, root, top);
+		err = expand_env(ld, &doc) ? -1 : apply_map(ld, &doc, root, top);
 	/* a second document would be silently ignored: refuse it */
 	if (!err && root) {
 		yaml_document_delete(&doc);
@@ -2004,7 +2058,10 @@ static int apply_override(struct loader *ld, const char *arg, size_t idx)
 		yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)"", 0, YAML_PLAIN_SCALAR_STYLE);
 		root = yaml_document_get_root_node(&doc);
 	}
-	err = root ? apply_field(ld, &doc, root, f) : fail_plain(ld, "out of memory");
+	if (!root)
+		err = fail_plain(ld, "out of memory");
+	else
+		err = expand_env(ld, &doc) ? -1 : apply_field(ld, &doc, root, f);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&p);
 	return err;

@@ -575,6 +575,30 @@ static void test_falco_mappings(void **state)
 	expect_error("plugins:\n  - name: x\n", 2, 5, "plugins", "name and a library_path");
 }
 
+/* Falco's ${NAME} in values: the variable, nothing when unset; $${ is a literal ${ */
+static void test_env_expansion(void **state)
+{
+	struct vg_config c;
+	struct vg_config_err err;
+	char *ov[] = {"http_output.bearer_token=${VG_CFG_TEST_TOKEN}"};
+
+	(void)state;
+	setenv("VG_CFG_TEST_PORT", "1514", 1);
+	setenv("VG_CFG_TEST_TOKEN", "s3cret", 1);
+	unsetenv("VG_CFG_TEST_UNSET");
+	load_ok(&c, "env.yaml",
+		"syslog_output:\n  port: ${VG_CFG_TEST_PORT}\n"
+		"  app_name: a${VG_CFG_TEST_UNSET}b${}c\n"
+		"http_output:\n  user_agent: \"$${VG_CFG_TEST_PORT} ${VG_CFG_TEST_PORT}\"\n");
+	assert_int_equal(c.outputs[VG_OUTPUT_SYSLOG].syslog.port, 1514);
+	assert_string_equal(c.outputs[VG_OUTPUT_SYSLOG].syslog.app_name, "abc");
+	assert_string_equal(c.outputs[VG_OUTPUT_HTTP].http.user_agent, "${VG_CFG_TEST_PORT} 1514");
+	vg_config_free(&c);
+	assert_int_equal(vg_config_load(&c, NULL, ov, 1, &err), 0);
+	assert_string_equal(c.outputs[VG_OUTPUT_HTTP].http.bearer_token, "s3cret");
+	vg_config_free(&c);
+}
+
 /* config_files' merge strategies, and warnings a later file takes back */
 static void test_config_files(void **state)
 {
@@ -656,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_changed_keys),
 		cmocka_unit_test(test_falco_mappings),
 		cmocka_unit_test(test_config_files),
+		cmocka_unit_test(test_env_expansion),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
