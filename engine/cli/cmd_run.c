@@ -389,6 +389,9 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	if (res->restart_keys[0])
 		fprintf(stderr, "vigil: reload: changes to %s take effect at restart\n",
 			res->restart_keys);
+	if (res->cfg_loaded)
+		vg_config_print_new_warnings(ops_for_loop ? &ops_for_loop->cfg : NULL, &res->cfg,
+					     stderr);
 	vg_reloader_retire(lv->reloader, res);
 }
 
@@ -508,7 +511,11 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 		return -1;
 	}
 	ops->cfg_loaded = true;
-	if (access(path, F_OK) == 0)
+	vg_config_print_warnings(&ops->cfg, stderr);
+	for (size_t i = 0; i < ops->cfg.n_config_sources; i++)
+		if (access(ops->cfg.config_sources[i], F_OK) == 0)
+			vg_file_trust_warn(ops->cfg.config_sources[i]);
+	if (!ops->cfg.n_config_sources && access(path, F_OK) == 0)
 		vg_file_trust_warn(path);
 	if (gethostname(ops->hostname, sizeof(ops->hostname) - 1) != 0)
 		strcpy(ops->hostname, "unknown");
@@ -542,11 +549,12 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 	/* a loop stuck for 30 s makes /healthz fail: the liveness probe restarts vigil */
 	vg_metrics_set_heartbeat_timeout(ops->metrics, 30);
 	/* as Falco skips its web server in --dry-run: nothing binds a port */
-	if (ops->cfg.metrics_enabled && !vg_falco.dry_run) {
+	if (ops->cfg.metrics_serve && !vg_falco.dry_run) {
 		char e[256];
-		const struct vg_metrics_limits lim = {ops->cfg.metrics_connection_limit,
-						      ops->cfg.metrics_per_ip_connection_limit,
-						      ops->cfg.metrics_connection_timeout};
+		const struct vg_metrics_limits lim = {
+			ops->cfg.metrics_connection_limit, ops->cfg.metrics_per_ip_connection_limit,
+			ops->cfg.metrics_connection_timeout, ops->cfg.healthz_path,
+			!ops->cfg.metrics_prometheus};
 
 		ops->server = vg_metrics_serve(ops->metrics, ops->cfg.metrics_listen_address, &lim,
 					       e, sizeof(e));

@@ -11,14 +11,20 @@
 
 #include "cli/commands.h"
 #include "cli/rules_args.h"
+#include "config/config.h"
 #include "enforce/policy.h"
 #include "rules/loader.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vigil validate -r FILE [-r FILE...] [--json] [--unsupported-fields=warn]\n"
+		"usage: vigil validate [-c CONFIG [-o key=value]...] -r FILE [-r FILE...] "
+		"[--json] [--unsupported-fields=warn]\n"
 		"  -r, --rules FILE  a rules file or a directory of them (repeatable)\n"
+		"  -c, --config FILE check a config file (vigil.yaml or Falco's falco.yaml) and\n"
+		"                    the files its config_files names; without -r, its\n"
+		"                    rules_files are the rules checked\n"
+		"  -o key=value      a config override, as for run\n"
 		"      --json        print a JSON report\n"
 		"      --unsupported-fields=warn\n"
 		"                    a field vigil does not extract is a warning naming the\n"
@@ -136,29 +142,121 @@ static int validate_enforcement(const struct vg_ruleset *rs, bool json)
 	return nerr;
 }
 
+/* -c/--config and -o are taken out of argv here; the rest is the rules' command line. */
+struct cfg_args {
+	const char *path;
+	char **overrides;
+	size_t n;
+	struct vg_config cfg;
+	bool loaded;
+};
+
+static int take_config_args(int *argc, char **argv, struct cfg_args *c)
+{
+	int k = 1;
+
+	c->overrides = calloc((size_t)*argc + 1, sizeof(char *));
+	if (!c->overrides)
+		return -1;
+	for (int i = 1; i < *argc; i++) {
+		bool cfg = !strcmp(argv[i], "-c") || !strcmp(argv[i], "--config");
+
+		if ((cfg || !strcmp(argv[i], "-o")) && i + 1 < *argc) {
+			if (cfg)
+				c->path = argv[++i];
+			else
+				c->overrides[c->n++] = argv[++i];
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			c->path = argv[i] + 9;
+		} else {
+			argv[k++] = argv[i];
+		}
+	}
+	*argc = k;
+	argv[k] = NULL;
+	return 0;
+}
+
+/*
+ * The config as run loads it: errors with file:line:column, a warning per
+ * key without effect. Without -r, its rules_files become the rules checked.
+ */
+static int check_config(struct cfg_args *c, int *argc, char ***argv)
+{
+	struct vg_config_err err;
+	char **av;
+
+	if (vg_config_load(&c->cfg, c->path, c->overrides, c->n, &err) != 0) {
+		fprintf(stderr, "vigil validate: %s\n", err.text);
+		return 1;
+	}
+	c->loaded = true;
+	vg_config_print_warnings(&c->cfg, stderr);
+	/* on stderr beside the warnings: --json keeps stdout for the report */
+	fprintf(stderr, "vigil validate: config %s: loaded, %zu keys set without effect in vigil\n",
+		c->path, c->cfg.n_warnings);
+	for (int i = 1; i < *argc; i++)
+		if (!strcmp((*argv)[i], "-r") || !strcmp((*argv)[i], "--rules") ||
+		    (*argv)[i][0] != '-')
+			return -1;
+	av = calloc((size_t)*argc + 2 * c->cfg.n_rules_files + 1, sizeof(*av));
+	if (!av)
+		return 1;
+	memcpy(av, *argv, (size_t)*argc * sizeof(*av));
+	for (size_t i = 0; i < c->cfg.n_rules_files; i++) {
+		av[(*argc)++] = "-r";
+		av[(*argc)++] = c->cfg.rules_files[i];
+	}
+	*argv = av;
+	return -1;
+}
+
+static int validate_rules(struct vg_rules_args *a);
+
 int vg_cmd_validate(int argc, char **argv)
 {
 	struct vg_rules_args a;
-	struct vg_ruleset *rs;
-	int ret = vg_rules_args_parse(&a, argc, argv, false, usage);
+	struct cfg_args c = {0};
+	char **av = argv;
+	int ret;
 
+	if (take_config_args(&argc, argv, &c) != 0)
+		return 1;
+	if (c.path && (ret = check_config(&c, &argc, &av)) >= 0)
+		goto out;
+	ret = vg_rules_args_parse(&a, argc, av, false, usage);
 	if (ret >= 0) {
 		vg_rules_args_free(&a);
-		return ret;
+		goto out;
 	}
-	if (!(rs = vg_rules_args_compile(&a))) {
+	ret = validate_rules(&a);
+out:
+	if (av != argv)
+		free(av);
+	if (c.loaded)
+		vg_config_free(&c.cfg);
+	free(c.overrides);
+	return ret;
+}
+
+static int validate_rules(struct vg_rules_args *a)
+{
+	struct vg_ruleset *rs;
+	int ret;
+
+	if (!(rs = vg_rules_args_compile(a))) {
 		fprintf(stderr, "vigil validate: out of memory\n");
-		vg_rules_args_free(&a);
+		vg_rules_args_free(a);
 		return 1;
 	}
-	if (a.json)
-		print_json(rs, a.files, a.nfiles);
+	if (a->json)
+		print_json(rs, a->files, a->nfiles);
 	else
 		print_text(rs);
 	ret = vg_ruleset_error_count(rs) ? 1 : 0;
 	if (!ret)
-		ret = validate_enforcement(rs, a.json) ? 1 : 0;
+		ret = validate_enforcement(rs, a->json) ? 1 : 0;
 	vg_ruleset_free(rs);
-	vg_rules_args_free(&a);
+	vg_rules_args_free(a);
 	return ret;
 }

@@ -158,26 +158,39 @@ static void watch_path(struct vg_reloader *r, const char *path)
 		snprintf(dir, sizeof(dir), "/");
 	else
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	/* config_files may name what does not exist (Falco's /etc/falco/config.d): not an error */
+	if (access(dir, F_OK) != 0 && errno == ENOENT)
+		return;
 	if ((w = watch_dir(r, dir)))
 		watch_name(w, slash ? slash + 1 : path);
 }
 
-/* Re-made only when the set of paths changes, so no change slips between two watches. */
+/*
+ * Re-made only when the set of paths changes, so no change slips between two
+ * watches. The config files are the main one and what config_files names
+ * (a directory whole, a file not there yet by its name); with
+ * watch_config_files: false nothing is watched (SIGHUP still reloads).
+ */
 static void watches_update(struct vg_reloader *r, const char *const *paths, int n,
-			   const char *config_path)
+			   const char *config_path, const struct vg_config *cfg)
 {
-	size_t len = 1;
+	size_t len = 2, nsrc = cfg ? cfg->n_config_sources : 0;
+	bool watch = !cfg || cfg->watch_config_files;
 	char *key;
 
 	for (int i = 0; i < n; i++)
 		len += strlen(paths[i]) + 1;
+	for (size_t i = 0; i < nsrc; i++)
+		len += strlen(cfg->config_sources[i]) + 1;
 	len += config_path ? strlen(config_path) : 0;
 	key = malloc(len);
 	if (!key)
 		return;
-	key[0] = '\0';
+	strcpy(key, watch ? "w" : "-");
 	for (int i = 0; i < n; i++)
 		strcat(strcat(key, paths[i]), "\n");
+	for (size_t i = 0; i < nsrc; i++)
+		strcat(strcat(key, cfg->config_sources[i]), "\n");
 	strcat(key, config_path ? config_path : "");
 	if (r->watched_key && !strcmp(key, r->watched_key)) {
 		free(key);
@@ -186,9 +199,13 @@ static void watches_update(struct vg_reloader *r, const char *const *paths, int 
 	free(r->watched_key);
 	r->watched_key = key;
 	watches_clear(r);
+	if (!watch)
+		return;
 	for (int i = 0; i < n; i++)
 		watch_path(r, paths[i]);
-	if (config_path && access(config_path, F_OK) == 0)
+	for (size_t i = 0; i < nsrc; i++)
+		watch_path(r, cfg->config_sources[i]);
+	if (!nsrc && config_path && access(config_path, F_OK) == 0)
 		watch_path(r, config_path);
 }
 
@@ -269,8 +286,9 @@ static bool read_events(struct vg_reloader *r, char *what, size_t whatlen)
 static void restart_keys(const struct vg_config *running, const struct vg_config *next, char *out,
 			 size_t cap)
 {
-	static const char *const reloadable[] = {"rules_files", "priority", "rules",
-						 "rule_matching"};
+	static const char *const reloadable[] = {"rules_files",	 "priority",
+						 "rules",	 "rule_matching",
+						 "config_files", "watch_config_files"};
 	char all[512], *save = NULL;
 	size_t len = 0;
 
@@ -311,7 +329,7 @@ static struct vg_reload_result *load(struct vg_reloader *r, const char *reason)
 	}
 	res->cfg_loaded = true;
 	n = vg_reload_rule_paths(src, &res->cfg, paths);
-	watches_update(r, paths, n, cfg_path);
+	watches_update(r, paths, n, cfg_path, &res->cfg);
 	if (!n) {
 		snprintf(res->error, sizeof(res->error),
 			 "no rules: rules_files is empty and no -r was given");
@@ -425,7 +443,7 @@ struct vg_reloader *vg_reloader_start(const struct vg_reload_src *src, const str
 		goto fail;
 	}
 	watches_update(r, paths, vg_reload_rule_paths(src, cfg, paths),
-		       src->config_path ? src->config_path : VG_CONFIG_DEFAULT_PATH);
+		       src->config_path ? src->config_path : VG_CONFIG_DEFAULT_PATH, cfg);
 	if (pthread_create(&r->thread, NULL, reload_main, r) != 0) {
 		fprintf(stderr, "vigil: reload: cannot start its thread\n");
 		goto fail;

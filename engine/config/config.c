@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <yaml.h>
 
@@ -46,7 +47,31 @@ enum ftype {
 	F_FORMAT,	/* aux: offset of the int "set" flag */
 	F_DROP_ACTIONS, /* a list of syscall_event_drops actions, as a bit set */
 	F_APPEND,	/* Falco's append_output list; aux: offset of the size_t count */
+	F_NOEFFECT,	/* Falco's key, no meaning in vigil: checked; aux: enum nkind, dflt */
+	F_CONFIG_FILES, /* Falco's config_files: paths, or {path, strategy} maps */
+	F_PLUGINS,	/* Falco's plugins: list of {name, library_path, init_config, ...} */
+	F_LOAD_PLUGINS, /* Falco's load_plugins: refused when not empty (no plugins yet) */
+	F_NO_GRPC,	/* grpc(_output).enabled: true is refused */
+	F_PRESET,	/* engine.*.buf_size_preset: aux = the engine's index */
 };
+
+/*
+ * How a key without effect is checked, and when it differs from Falco's
+ * default (field.dflt) so that one warning says it is ignored.
+ */
+enum nkind {
+	N_BOOL,
+	N_NUM,	 /* a number (whole or fraction) */
+	N_STR,	 /* a string; "" and null are the same */
+	N_ENUM,	 /* one of .names */
+	N_LIST,	 /* a list; any entry differs from the default [] */
+	N_ANY,	 /* any value; anything but null/empty differs */
+	N_QUIET, /* any value, never a warning: another part of vigil reads it */
+};
+
+/* config_files' merge strategies, as Falco names them */
+enum strategy { S_APPEND, S_OVERRIDE, S_ADD_ONLY };
+static const char *const strategies[] = {"append", "override", "add-only", NULL};
 
 struct field {
 	const char *key;
@@ -57,7 +82,10 @@ struct field {
 	const char *const *names;
 	/* checks the stored value; returns what is wrong, or NULL */
 	const char *(*check)(const void *value);
-	const char *doc; /* for the dump */
+	const char *doc;  /* for the dump; for F_NOEFFECT: why it has no effect */
+	const char *dflt; /* F_NOEFFECT: Falco's default, as text */
+	bool pattern;	  /* key is an fnmatch pattern (k8s_*): may repeat */
+	bool alias;	  /* another name of the field before it: not dumped */
 };
 
 struct loader {
@@ -71,6 +99,11 @@ struct loader {
 	bool enabled_seen[VG_OUTPUT__KINDS];
 	yaml_mark_t enabled_mark[VG_OUTPUT__KINDS];
 	char enabled_file[VG_OUTPUT__KINDS][64];
+	bool included;	     /* loading a file config_files names */
+	enum strategy strat; /* ... and how it merges */
+	int *cf_strats;	     /* the strategy of each config_files entry */
+	char **set_keys;     /* key paths set so far (add-only skips them) */
+	size_t n_set_keys;
 };
 
 static const char *const priorities[] = {"emergency", "alert",	"critical",	 "error",
@@ -273,6 +306,42 @@ static const char *check_file_mode(const void *v)
 
 /* --- the table ------------------------------------------------------------ */
 
+/* Falco's key with no meaning in vigil: kind, Falco's default, and why */
+#define NOEFF(k, kind, d, why)                                                                     \
+	{                                                                                          \
+		k, F_NOEFFECT, 0, kind, .dflt = d, .doc = why                                      \
+	}
+#define NOEFF_ENUM(k, nm, d, why)                                                                  \
+	{                                                                                          \
+		k, F_NOEFFECT, 0, N_ENUM, .names = nm, .dflt = d, .doc = why                       \
+	}
+
+static const char *const engine_kinds[] = {"modern_ebpf", "ebpf",     "kmod", "replay",
+					   "gvisor",	  "nodriver", NULL};
+static const char *const log_levels[] = {"emergency", "alert", "critical", "error", "warning",
+					 "notice",    "info",  "debug",	   NULL};
+static const char *const libs_levels[] = {"fatal", "critical", "error", "warning", "notice",
+					  "info",  "debug",    "trace", NULL};
+static const char *const capture_modes[] = {"rules", "all_rules", NULL};
+
+static const char *check_healthz(const void *v)
+{
+	const char *s = *(const char *const *)v;
+
+	if (s && (s[0] != '/' || strpbrk(s, " ?#\t") || strlen(s) > 127))
+		return "must be a path starting with / (no spaces, ? or #; at most 127 bytes)";
+	return NULL;
+}
+
+static const char *check_port0(const void *v)
+{
+	return *(const uint32_t *)v <= 65535 ? NULL : "must be a port from 0 to 65535";
+}
+
+#define WHY_PROBES  "vigil always uses its own eBPF probes (tiers chosen per hook: vigil features)"
+#define WHY_LOG	    "vigil logs to stderr (the journal under systemd); -v adds libbpf's messages"
+#define WHY_METRICS "vigil writes no metrics snapshots; every counter is on /metrics"
+
 #define C(member) offsetof(struct vg_config, member)
 #define O(kind, member)                                                                            \
 	(offsetof(struct vg_config, outputs) + (kind) * sizeof(struct vg_output_config) +          \
@@ -344,9 +413,24 @@ static const struct field http_fields[] = {
 	 .doc = "sent as Authorization: Bearer TOKEN"},
 	{"basic_auth", F_STR, O(VG_OUTPUT_HTTP, http.basic_auth), .doc = "user:password"},
 	{"ca_cert", F_STR, O(VG_OUTPUT_HTTP, http.ca_file), .doc = "CA bundle file for TLS"},
+	{"ca_bundle", F_STR, O(VG_OUTPUT_HTTP, http.ca_bundle),
+	 .doc = "CA bundle file, used when ca_cert is not set (Falco's)"},
 	{"ca_path", F_STR, O(VG_OUTPUT_HTTP, http.ca_path), .doc = "directory of CA certificates"},
 	{"insecure", F_BOOL, O(VG_OUTPUT_HTTP, http.insecure),
 	 .doc = "skip TLS certificate checks (testing only)"},
+	{"mtls", F_BOOL, O(VG_OUTPUT_HTTP, http.mtls),
+	 .doc = "present client_cert and client_key to the server (mutual TLS)"},
+	{"client_cert", F_STR, O(VG_OUTPUT_HTTP, http.client_cert),
+	 .doc = "mtls: client certificate, PEM"},
+	{"client_key", F_STR, O(VG_OUTPUT_HTTP, http.client_key), .doc = "mtls: its key, PEM"},
+	{"echo", F_BOOL, O(VG_OUTPUT_HTTP, http.echo),
+	 .doc = "write the body of every reply to stdout"},
+	{"compress_uploads", F_BOOL, O(VG_OUTPUT_HTTP, http.compress),
+	 .doc = "gzip the request body (Content-Encoding: gzip)"},
+	{"keep_alive", F_BOOL, O(VG_OUTPUT_HTTP, http.keep_alive),
+	 .doc = "reuse the connection; false: a new connection for every request"},
+	NOEFF("max_consecutive_timeouts", N_NUM, "5",
+	      "vigil retries with back-off (retry_*_ms, max_retries) and counts what it drops"),
 	{"batch", F_ENUM, O(VG_OUTPUT_HTTP, http.batch), .names = batches,
 	 .doc = "none (one alert per POST), array (JSON array), ndjson"},
 	{"batch_max", F_U32, O(VG_OUTPUT_HTTP, http.batch_max), .check = check_batch_max,
@@ -366,8 +450,8 @@ static const struct field program_fields[] = {
 };
 
 static const struct field queue_fields[] = {
-	{"capacity", F_U32, C(outputs_queue_size), .check = check_positive_u32,
-	 .doc = "default queue bound of every output, in alerts"},
+	{"capacity", F_U32, C(outputs_queue_size),
+	 .doc = "default queue bound of every output, in alerts; 0 (Falco: unbounded): 4096"},
 	{"max_bytes", F_SIZE, C(outputs_queue_bytes), .check = check_queue_bytes,
 	 .doc = "default queue bound of every output, in bytes"},
 	{"total_max_bytes", F_SIZE, C(outputs_total_bytes), .check = check_total_bytes,
@@ -419,6 +503,141 @@ static const struct field metrics_fields[] = {
 	 .check = check_metrics_per_ip, .doc = "open connections from one address; 0 = no cap"},
 	{"connection_timeout", F_U32, C(metrics_connection_timeout), .check = check_metrics_timeout,
 	 .doc = "seconds a silent connection is kept (1..60)"},
+	NOEFF("interval", N_STR, "1h", WHY_METRICS),
+	NOEFF("output_rule", N_BOOL, "true", WHY_METRICS),
+	NOEFF("output_file", N_STR, "", WHY_METRICS),
+	NOEFF("rules_counters_enabled", N_BOOL, "true", WHY_METRICS),
+	NOEFF("resource_utilization_enabled", N_BOOL, "true", WHY_METRICS),
+	NOEFF("state_counters_enabled", N_BOOL, "true", WHY_METRICS),
+	NOEFF("kernel_event_counters_enabled", N_BOOL, "true", WHY_METRICS),
+	NOEFF("kernel_event_counters_per_cpu_enabled", N_BOOL, "false",
+	      "vigil counts kernel events and drops for all CPUs together (one ring buffer)"),
+	NOEFF("libbpf_stats_enabled", N_BOOL, "true", WHY_METRICS),
+	NOEFF("plugins_metrics_enabled", N_BOOL, "true", "vigil loads no plugins yet"),
+	NOEFF("kernel_iter_event_counters_enabled", N_BOOL, "true", WHY_METRICS),
+	NOEFF("jemalloc_stats_enabled", N_BOOL, "false", "vigil does not use jemalloc"),
+	NOEFF("convert_memory_to_mb", N_BOOL, "true", WHY_METRICS),
+	NOEFF("include_empty_values", N_BOOL, "false", WHY_METRICS),
+	{0},
+};
+
+/* Falco's webserver, served by vigil's metrics server (finish() maps it) */
+static const struct field webserver_fields[] = {
+	{"enabled", F_BOOL, C(webserver_enabled), .doc = "run the web server"},
+	NOEFF("threadiness", N_NUM, "0", "vigil's server runs two threads with a connection cap"),
+	{"listen_port", F_U32, C(webserver_port), .check = check_port0, .doc = "port"},
+	{"listen_address", F_STR, C(webserver_address), .doc = "IPv4 or IPv6 address"},
+	{"k8s_healthz_endpoint", F_STR, C(healthz_path), .check = check_healthz,
+	 .doc = "path of the health check"},
+	{"prometheus_metrics_enabled", F_BOOL, C(prometheus_enabled),
+	 .doc = "serve /metrics (with metrics.enabled)"},
+	{"ssl_enabled", F_NO_GRPC, 0, 1, .doc = "TLS on the web server"},
+	NOEFF("ssl_certificate", N_STR, "/etc/falco/falco.pem",
+	      "only used with ssl_enabled, which vigil refuses"),
+	{0},
+};
+
+static const struct field kmod_fields[] = {
+	{"buf_size_preset", F_PRESET, 0, 0, .doc = "ring buffer size (1 MB << (N-1))"},
+	NOEFF("drop_failed_exit", N_BOOL, "false", WHY_PROBES),
+	{0},
+};
+
+static const struct field ebpf_fields[] = {
+	NOEFF("probe", N_STR, "", WHY_PROBES),
+	{"buf_size_preset", F_PRESET, 0, 1, .doc = "ring buffer size (1 MB << (N-1))"},
+	NOEFF("drop_failed_exit", N_BOOL, "false", WHY_PROBES),
+	{0},
+};
+
+static const struct field modern_fields[] = {
+	NOEFF("cpus_for_each_buffer", N_NUM, "2", "vigil has one ring buffer for every CPU"),
+	{"buf_size_preset", F_PRESET, 0, 2, .doc = "ring buffer size (1 MB << (N-1))"},
+	NOEFF("drop_failed_exit", N_BOOL, "false", WHY_PROBES),
+	NOEFF("disable_iterators", N_BOOL, "false",
+	      "vigil seeds its process table from /proc at start-up"),
+	{0},
+};
+
+static const struct field replay_fields[] = {
+	NOEFF("capture_file", N_STR, "", "replay recorded events with `vigil replay FILE`"),
+	{0},
+};
+
+static const struct field gvisor_fields[] = {
+	NOEFF("config", N_STR, "", WHY_PROBES),
+	NOEFF("root", N_STR, "", WHY_PROBES),
+	{0},
+};
+
+static const struct field engine_fields[] = {
+	NOEFF_ENUM("kind", engine_kinds, "modern_ebpf", WHY_PROBES),
+	{"kmod", F_SECTION, 0, .sub = kmod_fields},
+	{"ebpf", F_SECTION, 0, .sub = ebpf_fields},
+	{"modern_ebpf", F_SECTION, 0, .sub = modern_fields},
+	{"replay", F_SECTION, 0, .sub = replay_fields},
+	{"gvisor", F_SECTION, 0, .sub = gvisor_fields},
+	{0},
+};
+
+static const struct field capture_fields[] = {
+	NOEFF("enabled", N_BOOL, "false",
+	      "vigil records events with `vigil capture FILE` (docs/capture.md)"),
+	NOEFF("path_prefix", N_STR, "/tmp/falco", "see capture.enabled"),
+	NOEFF_ENUM("mode", capture_modes, "rules", "see capture.enabled"),
+	NOEFF("default_duration", N_NUM, "5000", "see capture.enabled"),
+	NOEFF("max_file_size_mb", N_NUM, "0", "see capture.enabled"),
+	{0},
+};
+
+static const struct field grpc_fields[] = {
+	{"enabled", F_NO_GRPC, 0, 0, .doc = "gRPC server"},
+	NOEFF("bind_address", N_QUIET, NULL, "only with enabled"),
+	NOEFF("threadiness", N_QUIET, NULL, "only with enabled"),
+	NOEFF("private_key", N_QUIET, NULL, "only with enabled"),
+	NOEFF("cert_chain", N_QUIET, NULL, "only with enabled"),
+	NOEFF("root_certs", N_QUIET, NULL, "only with enabled"),
+	{0},
+};
+
+static const struct field grpc_output_fields[] = {
+	{"enabled", F_NO_GRPC, 0, 0, .doc = "gRPC output"},
+	{0},
+};
+
+static const struct field libs_logger_fields[] = {
+	NOEFF("enabled", N_BOOL, "true", WHY_LOG),
+	NOEFF_ENUM("severity", libs_levels, "info", WHY_LOG),
+	{0},
+};
+
+static const struct field timeouts_fields[] = {
+	NOEFF("max_consecutives", N_NUM, "1000",
+	      "vigil reads a BPF ring buffer, which has no read timeouts to count"),
+	{0},
+};
+
+static const struct field base_syscalls_fields[] = {
+	NOEFF("custom_set", N_LIST, NULL,
+	      "vigil captures the syscalls its rules and its state need (vigil rules)"),
+	NOEFF("repair", N_BOOL, "false", "vigil always captures what its state needs"),
+	NOEFF("all", N_BOOL, "false", "vigil captures the syscalls its rules can match"),
+	{0},
+};
+
+static const struct field falco_libs_fields[] = {
+	NOEFF("thread_table_size", N_NUM, "262144", "vigil's is process_table_size"),
+	NOEFF("thread_table_auto_purging_interval_s", N_NUM, "300",
+	      "vigil removes exited processes as they exit"),
+	NOEFF("thread_table_auto_purging_thread_timeout_s", N_NUM, "300",
+	      "vigil removes exited processes as they exit"),
+	NOEFF("snaplen", N_NUM, "80", "vigil captures no I/O buffers"),
+	{0},
+};
+
+static const struct field old_outputs_fields[] = {
+	NOEFF("rate", N_NUM, "0", "vigil's is rate_limit (per rule)"),
+	NOEFF("max_burst", N_NUM, "1000", "vigil's is rate_limit (per rule)"),
 	{0},
 };
 
@@ -478,6 +697,12 @@ static const struct field ce_fields[] = {
 static const struct field top[] = {
 	{"rules_files", F_STRLIST, C(rules_files), C(n_rules_files),
 	 .doc = "rules files or directories of them"},
+	{"rules_file", F_STRLIST, C(rules_files), C(n_rules_files), .alias = true,
+	 .doc = "Falco's older name of rules_files"},
+	{"config_files", F_CONFIG_FILES, C(config_files), C(n_config_files),
+	 .doc = "more config files or directories, loaded after this one"},
+	{"watch_config_files", F_BOOL, C(watch_config_files),
+	 .doc = "reload when a config or rules file changes"},
 	{"priority", F_PRIORITY, C(priority), .doc = "load rules of this priority or more severe"},
 	{"rules", F_RULESEL, C(rule_selectors), C(n_rule_selectors),
 	 .doc = "enable/disable rules by name glob or tag, in order"},
@@ -526,6 +751,34 @@ static const struct field top[] = {
 	{"env_redact_patterns", F_STRLIST, C(env_redact_patterns), C(n_env_redact_patterns),
 	 .doc = "events/capture --env=redacted: variable names (globs, any case) whose values "
 		"are hidden"},
+	{"webserver", F_SECTION, 0, .sub = webserver_fields},
+	/* Falco's keys without meaning in vigil: accepted, a warning when not the default */
+	{"engine", F_SECTION, 0, .sub = engine_fields},
+	{"capture", F_SECTION, 0, .sub = capture_fields},
+	{"load_plugins", F_LOAD_PLUGINS, 0, .doc = "plugins to load"},
+	{"plugins", F_PLUGINS, 0, .doc = "plugin definitions"},
+	NOEFF("plugins_hostinfo", N_BOOL, "true", "vigil loads no plugins yet"),
+	NOEFF("buffer_format_base64", N_BOOL, "false",
+	      "vigil prints no data buffers; bytes of bad UTF-8 are kept in base64 under "
+	      "vigil.raw"),
+	NOEFF("buffered_outputs", N_BOOL, "false",
+	      "vigil writes each alert whole, at once, to every output"),
+	NOEFF("static_fields", N_ANY, NULL, "vigil has no static.* fields"),
+	{"grpc", F_SECTION, 0, .sub = grpc_fields},
+	{"grpc_output", F_SECTION, 0, .sub = grpc_output_fields},
+	NOEFF("log_stderr", N_BOOL, "true", WHY_LOG),
+	NOEFF("log_syslog", N_BOOL, "true", WHY_LOG),
+	NOEFF_ENUM("log_level", log_levels, "info", WHY_LOG),
+	{"libs_logger", F_SECTION, 0, .sub = libs_logger_fields},
+	NOEFF("output_timeout", N_NUM, "2000",
+	      "a slow output never blocks vigil: its queue fills and drops are counted"),
+	{"syscall_event_timeouts", F_SECTION, 0, .sub = timeouts_fields},
+	{"base_syscalls", F_SECTION, 0, .sub = base_syscalls_fields},
+	{"falco_libs", F_SECTION, 0, .sub = falco_libs_fields},
+	{"outputs", F_SECTION, 0, .sub = old_outputs_fields},
+	NOEFF("metadata_download", N_ANY, NULL, "vigil downloads no metadata"),
+	{"k8s_*", F_NOEFFECT, 0, N_ANY, .pattern = true,
+	 .doc = "vigil reads Kubernetes metadata from the container runtime"},
 	{0},
 };
 
@@ -688,7 +941,9 @@ struct key_range {
 static const struct key_range ranges[] = {
 	SIZE("ring_buffer_size", 4096, 1ull << 30),
 	NUM("process_table_size", 0, 4194304),
-	NUM("outputs_queue.capacity", 1, 10000000),
+	NUM("outputs_queue.capacity", 0, 10000000),
+	NUM("webserver.listen_port", 0, 65535),
+	NUM("engine.*.buf_size_preset", 1, 10),
 	NUM("*_output.queue_size", 0, 10000000),
 	NUM("*_output.retry_initial_ms", 1, 3600000),
 	NUM("*_output.retry_max_ms", 1, 86400000),
@@ -1067,59 +1322,295 @@ fail:
 	return -1;
 }
 
+/* --- Falco's keys ------------------------------------------------------- */
+
+static bool key_was_set(const struct loader *ld)
+{
+	for (size_t i = 0; i < ld->n_set_keys; i++)
+		if (!strcmp(ld->set_keys[i], ld->path))
+			return true;
+	return false;
+}
+
+static void mark_set(struct loader *ld)
+{
+	char **k;
+
+	if (key_was_set(ld))
+		return;
+	k = realloc(ld->set_keys, (ld->n_set_keys + 1) * sizeof(*k));
+	if (!k)
+		return; /* add-only then loads this key again: no harm */
+	ld->set_keys = k;
+	if ((k[ld->n_set_keys] = strdup(ld->path)))
+		ld->n_set_keys++;
+}
+
+static void drop_warning(struct vg_config *c, size_t i)
+{
+	free(c->warnings[i]);
+	free(c->warning_keys[i]);
+	c->n_warnings--;
+	memmove(&c->warnings[i], &c->warnings[i + 1], (c->n_warnings - i) * sizeof(char *));
+	memmove(&c->warning_keys[i], &c->warning_keys[i + 1], (c->n_warnings - i) * sizeof(char *));
+}
+
+/*
+ * One warning per key without effect whose value is not Falco's default; a
+ * later file or -o that sets the key again replaces it (or, back at the
+ * default, removes it).
+ */
+static int note_noeffect(struct loader *ld, const yaml_node_t *n, bool differs, const char *shown,
+			 const char *why)
+{
+	struct vg_config *c = ld->cfg;
+	char **w, **k, *text = NULL, *key = NULL;
+
+	for (size_t i = 0; i < c->n_warnings; i++)
+		if (!strcmp(c->warning_keys[i], ld->path))
+			drop_warning(c, i--);
+	if (!differs)
+		return 0;
+	w = realloc(c->warnings, (c->n_warnings + 1) * sizeof(*w));
+	if (w)
+		c->warnings = w;
+	k = realloc(c->warning_keys, (c->n_warnings + 1) * sizeof(*k));
+	if (k)
+		c->warning_keys = k;
+	if (!w || !k ||
+	    asprintf(&text, "%s:%u:%u: %s: %s has no effect in vigil: %s", ld->file,
+		     (unsigned)n->start_mark.line + ld->line_base,
+		     (unsigned)n->start_mark.column + 1 +
+			     (n->start_mark.line == 0 ? ld->col_base : 0),
+		     ld->path, shown, why) < 0 ||
+	    !(key = strdup(ld->path))) {
+		free(text);
+		return fail_node(ld, n, "out of memory");
+	}
+	c->warnings[c->n_warnings] = text;
+	c->warning_keys[c->n_warnings++] = key;
+	return 0;
+}
+
+static bool empty_node(const yaml_node_t *n)
+{
+	if (is_null(n))
+		return true;
+	if (n->type == YAML_SEQUENCE_NODE)
+		return n->data.sequence.items.top == n->data.sequence.items.start;
+	if (n->type == YAML_MAPPING_NODE)
+		return n->data.mapping.pairs.top == n->data.mapping.pairs.start;
+	return n->type == YAML_SCALAR_NODE && !*scalar(n);
+}
+
+/* A key Falco has and vigil does without: its value is checked, then compared. */
+static int apply_noeffect(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+			  const struct field *f)
+{
+	char shown[96];
+	bool differs = false, b;
+	double d;
+	int iv;
+
+	(void)doc;
+	switch ((enum nkind)f->aux) {
+	case N_BOOL:
+		if (parse_bool(ld, n, &b))
+			return -1;
+		differs = b != !strcmp(f->dflt, "true");
+		snprintf(shown, sizeof(shown), "%s", b ? "true" : "false");
+		break;
+	case N_NUM:
+		if (parse_double(ld, n, &d))
+			return -1;
+		differs = d != strtod(f->dflt, NULL);
+		snprintf(shown, sizeof(shown), "%s", scalar(n));
+		break;
+	case N_STR:
+		if (!is_null(n) && n->type != YAML_SCALAR_NODE)
+			return fail_node(ld, n, "expected a string, got %s", node_kind(n));
+		differs = strcmp(is_null(n) ? "" : scalar(n), f->dflt) != 0;
+		snprintf(shown, sizeof(shown), "'%.80s'", is_null(n) ? "" : scalar(n));
+		break;
+	case N_ENUM:
+		if (parse_name(ld, n, f->names, &iv))
+			return -1;
+		differs = strcasecmp(f->names[iv], f->dflt) != 0;
+		snprintf(shown, sizeof(shown), "'%s'", f->names[iv]);
+		break;
+	case N_LIST:
+		if (!is_null(n) && n->type != YAML_SEQUENCE_NODE)
+			return fail_node(ld, n, "expected a list, got %s", node_kind(n));
+		differs = !empty_node(n);
+		snprintf(shown, sizeof(shown), "a list that is not empty");
+		break;
+	case N_ANY:
+		differs = !empty_node(n);
+		snprintf(shown, sizeof(shown), "a value");
+		break;
+	case N_QUIET: return 0;
+	}
+	return note_noeffect(ld, n, differs, shown, f->doc);
+}
+
+/* grpc.enabled, grpc_output.enabled, webserver.ssl_enabled: false only */
+static int apply_refused(struct loader *ld, yaml_node_t *n, const struct field *f)
+{
+	bool on;
+
+	if (parse_bool(ld, n, &on) || !on)
+		return on ? -1 : 0;
+	if (f->aux)
+		return fail_node(ld, n,
+				 "TLS on the web server is not supported by vigil: keep it on "
+				 "loopback or put a TLS proxy in front of it");
+	return fail_node(ld, n,
+			 "gRPC is not supported by vigil: use http_output (falcosidekick takes "
+			 "vigil's alerts as it takes Falco's) or program_output instead");
+}
+
+/* load_plugins: plugins come with issue 15; a plugin asked for is never ignored */
+static int apply_load_plugins(struct loader *ld, yaml_document_t *doc, yaml_node_t *n)
+{
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_node(ld, n, "expected a list of plugin names, got %s", node_kind(n));
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = item(doc, it);
+
+		if (want_scalar(ld, e, "a plugin name"))
+			return -1;
+		return fail_node(ld, e,
+				 "plugins are not supported by vigil yet: '%s' cannot be loaded "
+				 "(remove it from load_plugins)",
+				 scalar(e));
+	}
+	return 0;
+}
+
+/* plugins: the shape Falco checks; nothing loads until load_plugins names one */
+static int apply_plugins(struct loader *ld, yaml_document_t *doc, yaml_node_t *n)
+{
+	static const char *const keys[] = {"name", "library_path", "init_config", "open_params",
+					   NULL};
+
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_node(ld, n, "expected a list of plugins, got %s", node_kind(n));
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = item(doc, it);
+		bool has_name = false, has_lib = false;
+
+		if (e->type != YAML_MAPPING_NODE)
+			return fail_node(ld, e,
+					 "expected a plugin (name, library_path, ...), got %s",
+					 node_kind(e));
+		for (yaml_node_pair_t *p = e->data.mapping.pairs.start;
+		     p < e->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(doc, p->key);
+			yaml_node_t *v = yaml_document_get_node(doc, p->value);
+			int iv;
+
+			if (parse_name(ld, k, keys, &iv))
+				return -1;
+			if (iv <= 1 && want_scalar(ld, v, "a string"))
+				return -1;
+			if (iv == 3 && v->type != YAML_SCALAR_NODE)
+				return fail_node(ld, v, "expected a string, got %s", node_kind(v));
+			has_name |= iv == 0;
+			has_lib |= iv == 1;
+		}
+		if (!has_name || !has_lib)
+			return fail_node(ld, e, "a plugin needs a name and a library_path");
+	}
+	return 0;
+}
+
+/* engine.<kind>.buf_size_preset: 1 MB << (N-1), Falco's table; finish() applies it */
+static int apply_preset(struct loader *ld, yaml_node_t *n, const struct field *f)
+{
+	uint64_t v;
+
+	if (parse_number(ld, n, (struct vg_num_range){1, 10, false}, &v))
+		return -1;
+	ld->cfg->buf_size_preset[f->aux] = (uint32_t)v;
+	return 0;
+}
+
+/* config_files: "path" or {path: P, strategy: append|override|add-only} */
+static int apply_config_files(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+			      const struct field *f)
+{
+	char *base = (char *)ld->cfg;
+	char ***list = (char ***)(base + f->off);
+	size_t *cnt = (size_t *)(base + f->aux), total;
+
+	if (ld->included || ld->col_base)
+		return fail_node(ld, n,
+				 "config_files is read from the main config file only (as in "
+				 "Falco: no nested includes)");
+	if (is_null(n))
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail_node(ld, n, "expected a list of files or directories, got %s",
+				 node_kind(n));
+	total = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	free_strlist(*list, *cnt);
+	*list = NULL;
+	*cnt = 0;
+	free(ld->cf_strats);
+	ld->cf_strats = calloc(total + 1, sizeof(int));
+	*list = calloc(total + 1, sizeof(char *));
+	if (!ld->cf_strats || !*list)
+		return fail_node(ld, n, "out of memory");
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *e = item(doc, it), *path = NULL;
+		int strat = S_APPEND;
+
+		if (e->type == YAML_MAPPING_NODE) {
+			for (yaml_node_pair_t *p = e->data.mapping.pairs.start;
+			     p < e->data.mapping.pairs.top; p++) {
+				yaml_node_t *k = yaml_document_get_node(doc, p->key);
+				yaml_node_t *v = yaml_document_get_node(doc, p->value);
+				static const char *const keys[] = {"path", "strategy", NULL};
+				int iv;
+
+				if (parse_name(ld, k, keys, &iv))
+					return -1;
+				if (iv == 0)
+					path = v;
+				else if (parse_name(ld, v, strategies, &strat))
+					return -1;
+			}
+			if (!path)
+				return fail_node(ld, e, "an entry needs a path");
+		} else {
+			path = e;
+		}
+		if (want_scalar(ld, path, "a file or directory path") ||
+		    dup_str(ld, path, &(*list)[*cnt]))
+			return -1;
+		ld->cf_strats[(*cnt)++] = strat;
+	}
+	return 0;
+}
+
 /* --- applying ------------------------------------------------------------- */
 
 /* --- append_output (Falco >= 0.39) ----------------------------------------- */
-
-/* s with each ${NAME} replaced by the environment's value (empty when unset), as Falco does. */
-static char *expand_env(const char *s)
-{
-	size_t cap = strlen(s) + 1, len = 0;
-	char *out = malloc(cap);
-
-	while (out && *s) {
-		const char *end = s[0] == '$' && s[1] == '{' ? strchr(s + 2, '}') : NULL;
-		const char *val = NULL;
-		size_t n = 1;
-		char name[128];
-
-		if (end && (size_t)(end - s - 2) < sizeof(name)) {
-			memcpy(name, s + 2, (size_t)(end - s - 2));
-			name[end - s - 2] = '\0';
-			val = getenv(name);
-			n = val ? strlen(val) : 0;
-		} else {
-			end = NULL;
-		}
-		if (len + n + 1 > cap) {
-			char *grown = realloc(out, cap = 2 * (len + n + 1));
-
-			if (!grown) {
-				free(out);
-				return NULL;
-			}
-			out = grown;
-		}
-		if (end) {
-			memcpy(out + len, val ? val : "", n);
-			s = end + 1;
-		} else {
-			out[len] = *s++;
-		}
-		len += n;
-	}
-	if (out)
-		out[len] = '\0';
-	return out;
-}
 
 static int dup_env_str(struct loader *ld, const yaml_node_t *n, const char *what, char **out)
 {
 	if (want_scalar(ld, n, what))
 		return -1;
 	free(*out);
-	*out = expand_env(scalar(n));
-	return *out ? 0 : fail_node(ld, n, "out of memory");
+	*out = NULL;
+	return dup_str(ld, n, out); /* ${NAME} already expanded, for every scalar of the file */
 }
 
 static void free_appends(struct vg_append_output *a, size_t n)
@@ -1275,6 +1766,28 @@ static int parse_append(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 	return 0;
 }
 
+/* config_files' append: the selectors of an included file come after the others */
+static int append_rulesel(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
+			  struct vg_rule_selector **sel, size_t *count)
+{
+	struct vg_rule_selector *more = NULL, *all;
+	size_t nmore = 0;
+
+	if (parse_rulesel(ld, doc, n, &more, &nmore))
+		return -1;
+	all = realloc(*sel, (*count + nmore + 1) * sizeof(*all));
+	if (!all) {
+		free_selectors(more, nmore);
+		return fail_node(ld, n, "out of memory");
+	}
+	if (nmore) /* rules: [] has none (and no array to copy from) */
+		memcpy(all + *count, more, nmore * sizeof(*more));
+	free(more);
+	*sel = all;
+	*count += nmore;
+	return 0;
+}
+
 static int apply_map(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 		     const struct field *fields);
 
@@ -1336,6 +1849,8 @@ static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 	case F_SIZE:
 		if (parse_size(ld, n, dst))
 			return -1;
+		if (dst == &ld->cfg->ring_buffer_size)
+			ld->cfg->ring_buffer_size_set = true;
 		break;
 	case F_DOUBLE:
 		if (parse_double(ld, n, dst))
@@ -1353,6 +1868,8 @@ static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 		}
 		free(*s);
 		*s = v;
+		if (s == &ld->cfg->metrics_listen_address)
+			ld->cfg->metrics_listen_set = true;
 		break;
 	}
 	case F_STRLIST: {
@@ -1361,6 +1878,20 @@ static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 
 		if (parse_strlist(ld, doc, n, &nl, &nn))
 			return -1;
+		if (ld->included && ld->strat == S_APPEND && nn) {
+			/* config_files' append: a list adds to what is there */
+			char **all = realloc(*l, (*cnt + nn) * sizeof(*all));
+
+			if (!all) {
+				free_strlist(nl, nn);
+				return fail_node(ld, n, "out of memory");
+			}
+			memcpy(all + *cnt, nl, nn * sizeof(*nl));
+			free(nl);
+			*l = all;
+			*cnt += nn;
+			break;
+		}
 		free_strlist(*l, *cnt);
 		*l = nl;
 		*cnt = nn;
@@ -1395,7 +1926,16 @@ static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 			return -1;
 		break;
 	case F_SECTION: return apply_map(ld, doc, n, f->sub);
-	case F_RULESEL: return parse_rulesel(ld, doc, n, dst, (size_t *)(base + f->aux));
+	case F_RULESEL:
+		if (ld->included && ld->strat == S_APPEND)
+			return append_rulesel(ld, doc, n, dst, (size_t *)(base + f->aux));
+		return parse_rulesel(ld, doc, n, dst, (size_t *)(base + f->aux));
+	case F_NOEFFECT: return apply_noeffect(ld, doc, n, f);
+	case F_CONFIG_FILES: return apply_config_files(ld, doc, n, f);
+	case F_PLUGINS: return apply_plugins(ld, doc, n);
+	case F_LOAD_PLUGINS: return apply_load_plugins(ld, doc, n);
+	case F_NO_GRPC: return apply_refused(ld, n, f);
+	case F_PRESET: return apply_preset(ld, n, f);
 	case F_HEADERS: return parse_headers(ld, doc, n, dst, (size_t *)(base + f->aux));
 	case F_APPEND: return parse_append(ld, doc, n, dst, (size_t *)(base + f->aux));
 	}
@@ -1407,7 +1947,7 @@ static int apply_field(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 static const struct field *find_field(const struct field *fields, const char *key)
 {
 	for (const struct field *f = fields; f->key; f++)
-		if (!strcmp(f->key, key))
+		if (f->pattern ? !fnmatch(f->key, key, 0) : !strcmp(f->key, key))
 			return f;
 	return NULL;
 }
@@ -1423,8 +1963,10 @@ static void known_keys(const struct field *fields, char *buf, size_t cap)
 static int apply_map(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 		     const struct field *fields)
 {
-	uint64_t seen = 0;
+	bool seen[128] = {false};
 
+	if (fields == webserver_fields)
+		ld->cfg->webserver_seen = true; /* Falco's rules for the server apply */
 	if (is_null(n))
 		return 0;
 	if (n->type != YAML_MAPPING_NODE)
@@ -1447,12 +1989,23 @@ static int apply_map(struct loader *ld, yaml_document_t *doc, yaml_node_t *n,
 			char keys[512];
 
 			known_keys(fields, keys, sizeof(keys));
+			if (fields == top)
+				return fail_node(ld, k,
+						 "unknown key (vigil's keys and Falco's are in "
+						 "docs/operations.md)");
 			return fail_node(ld, k, "unknown key (known here: %s)", keys);
 		}
-		if (seen & (1ull << (f - fields)))
+		if (!f->pattern && seen[(f - fields) % 128])
 			return fail_node(ld, k, "duplicate key");
-		seen |= 1ull << (f - fields);
-		err = apply_field(ld, doc, v, f);
+		seen[(f - fields) % 128] = true;
+		if (f->type == F_SECTION) {
+			err = apply_field(ld, doc, v, f);
+		} else if (ld->included && ld->strat == S_ADD_ONLY && key_was_set(ld)) {
+			err = 0; /* config_files' add-only: a key already set stays */
+		} else {
+			err = apply_field(ld, doc, v, f);
+			mark_set(ld);
+		}
 		ld->path[saved] = '\0';
 		if (err)
 			return -1;
@@ -1472,6 +2025,60 @@ static int parse_doc(struct loader *ld, yaml_parser_t *p, yaml_document_t *doc)
 		return fail_at(ld, p->problem_mark, "%s %s", p->problem ? p->problem : "error",
 			       p->context);
 	return fail_at(ld, p->problem_mark, "%s", p->problem ? p->problem : "malformed YAML");
+}
+
+/*
+ * Falco's environment expansion in scalar values (its yaml_helper): ${NAME}
+ * is the variable's value, or nothing when it is unset; $${ is a literal ${;
+ * ${} is nothing. Applied to every scalar before the keys read them.
+ */
+static char *expand_env_str(const char *v)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	while (*v) {
+		const char *end = strchr(v + 2, '}');
+
+		if (!strncmp(v, "$${", 3)) {
+			fputs("${", f);
+			v += 3;
+		} else if (!strncmp(v, "${", 2) && end) {
+			char name[256];
+			const char *val;
+
+			snprintf(name, sizeof(name), "%.*s", (int)(end - v - 2), v + 2);
+			val = name[0] ? getenv(name) : NULL;
+			fputs(val ? val : "", f);
+			v = end + 1;
+		} else {
+			fputc(*v++, f);
+		}
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static int expand_env(struct loader *ld, yaml_document_t *doc)
+{
+	for (yaml_node_t *n = doc->nodes.start; n && n < doc->nodes.top; n++) {
+		char *v;
+
+		if (n->type != YAML_SCALAR_NODE || !strstr(scalar(n), "${"))
+			continue;
+		if (!(v = expand_env_str(scalar(n))))
+			return fail_node(ld, n, "out of memory");
+		free(n->data.scalar.value); /* libyaml's yaml_free is free() */
+		n->data.scalar.value = (yaml_char_t *)v;
+		n->data.scalar.length = strlen(v);
+	}
+	return 0;
 }
 
 static int load_file(struct loader *ld, const char *path, bool missing_ok)
@@ -1507,7 +2114,7 @@ static int load_file(struct loader *ld, const char *path, bool missing_ok)
 	}
 	root = yaml_document_get_root_node(&doc);
 	if (root)
-		err = apply_map(ld, &doc, root, top);
+		err = expand_env(ld, &doc) ? -1 : apply_map(ld, &doc, root, top);
 	/* a second document would be silently ignored: refuse it */
 	if (!err && root) {
 		yaml_document_delete(&doc);
@@ -1523,10 +2130,109 @@ static int load_file(struct loader *ld, const char *path, bool missing_ok)
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&p);
 	fclose(f);
-	if (!err) {
+	if (!err && !ld->included) {
 		free(ld->cfg->loaded_from);
 		ld->cfg->loaded_from = strdup(path);
 	}
+	return err;
+}
+
+static int add_source(struct loader *ld, const char *path)
+{
+	struct vg_config *c = ld->cfg;
+	char **l = realloc(c->config_sources, (c->n_config_sources + 1) * sizeof(*l));
+
+	if (!l)
+		return fail_plain(ld, "out of memory");
+	c->config_sources = l;
+	if (!(l[c->n_config_sources] = strdup(path)))
+		return fail_plain(ld, "out of memory");
+	c->n_config_sources++;
+	return 0;
+}
+
+static int yaml_name(const struct dirent *d)
+{
+	size_t l = strlen(d->d_name);
+
+	/* dot files are editors' and ConfigMaps' (..data); Falco's rules take .yaml/.yml */
+	return d->d_name[0] != '.' && ((l > 5 && !strcmp(d->d_name + l - 5, ".yaml")) ||
+				       (l > 4 && !strcmp(d->d_name + l - 4, ".yml")));
+}
+
+/* One config_files entry: a file, or a directory's YAML files in alphabetical order. */
+static int load_include(struct loader *ld, const char *path)
+{
+	struct dirent **names;
+	struct stat st;
+	int n, err = 0;
+
+	/* a path that does not exist (yet) is skipped, as Falco does; it is still watched */
+	if (add_source(ld, path))
+		return -1;
+	if (stat(path, &st) != 0)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return load_file(ld, path, false);
+	if (!S_ISDIR(st.st_mode)) {
+		/* a FIFO would block the open: refuse it before */
+		ld->file = path;
+		return fail_plain(ld, "not a regular file or a directory");
+	}
+	n = scandir(path, &names, yaml_name, alphasort);
+	if (n < 0) {
+		ld->file = path;
+		return fail_plain(ld, "cannot read the directory: %s", strerror(errno));
+	}
+	for (int i = 0; i < n; i++) {
+		char *file = NULL;
+
+		if (!err && asprintf(&file, "%s/%s", path, names[i]->d_name) < 0) {
+			ld->file = path;
+			err = fail_plain(ld, "out of memory");
+		}
+		if (!err && !(stat(file, &st) == 0 && S_ISREG(st.st_mode)))
+			; /* a directory named x.yaml: not a config file */
+		else if (!err)
+			err = load_file(ld, file, false);
+		free(file);
+		free(names[i]);
+	}
+	free(names);
+	return err;
+}
+
+/* config_files, after the main file: relative paths from the main file's directory */
+static int load_includes(struct loader *ld, const char *main_path)
+{
+	struct vg_config *c = ld->cfg;
+	const char *slash = strrchr(main_path, '/');
+	int dirlen = slash ? (int)(slash - main_path) : 1;
+	const char *dir = slash ? main_path : ".";
+	int err = 0;
+
+	if (add_source(ld, main_path))
+		return -1;
+	ld->included = true;
+	for (size_t i = 0; !err && i < c->n_config_files; i++) {
+		char *p = NULL;
+
+		ld->strat = (enum strategy)ld->cf_strats[i];
+		if (c->config_files[i][0] == '/')
+			p = strdup(c->config_files[i]);
+		else if (asprintf(&p, "%.*s/%s", slash == main_path ? 0 : dirlen, dir,
+				  c->config_files[i]) < 0)
+			p = NULL;
+		if (!p) {
+			ld->file = main_path;
+			return fail_plain(ld, "out of memory");
+		}
+		/* the error names the file; the list keeps the resolved path for the watch */
+		free(c->config_files[i]);
+		c->config_files[i] = p;
+		err = load_include(ld, p);
+	}
+	ld->included = false;
 	return err;
 }
 
@@ -1564,6 +2270,9 @@ static int apply_override(struct loader *ld, const char *arg, size_t idx)
 			char keys[512];
 
 			known_keys(fields, keys, sizeof(keys));
+			if (fields == top)
+				return fail_plain(ld, "unknown key (vigil's keys and Falco's are "
+						      "in docs/operations.md)");
 			return fail_plain(ld, "unknown key (known here: %s)", keys);
 		}
 		fields = f->type == F_SECTION ? f->sub : NULL;
@@ -1583,10 +2292,57 @@ static int apply_override(struct loader *ld, const char *arg, size_t idx)
 		yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)"", 0, YAML_PLAIN_SCALAR_STYLE);
 		root = yaml_document_get_root_node(&doc);
 	}
-	err = root ? apply_field(ld, &doc, root, f) : fail_plain(ld, "out of memory");
+	if (!root)
+		err = fail_plain(ld, "out of memory");
+	else
+		err = expand_env(ld, &doc) ? -1 : apply_field(ld, &doc, root, f);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&p);
 	return err;
+}
+
+/*
+ * Falco's keys that map onto vigil's settings:
+ * - outputs_queue.capacity 0 is Falco's "unbounded": vigil stays bounded (4096);
+ * - engine.<kind>.buf_size_preset sizes the ring buffer unless ring_buffer_size is given;
+ * - with a webserver section, Falco's rules for the server: webserver.enabled runs it,
+ *   /metrics answers when metrics.enabled and webserver.prometheus_metrics_enabled,
+ *   and it listens on listen_address:listen_port (metrics.listen_address wins if given).
+ *   Without one, vigil's: metrics.enabled runs it, with /metrics.
+ */
+static int finish_falco(struct loader *ld)
+{
+	struct vg_config *c = ld->cfg;
+	/* engine.kind's index in engine_kinds is not kept: the preset of modern_ebpf, ebpf, kmod */
+	static const int order[] = {2, 1, 0};
+
+	if (!c->outputs_queue_size)
+		c->outputs_queue_size = 4096;
+	for (int i = 0; i < 3 && !c->ring_buffer_size_set; i++) {
+		if (c->buf_size_preset[order[i]]) {
+			c->ring_buffer_size = (1ull << 20) << (c->buf_size_preset[order[i]] - 1);
+			break;
+		}
+	}
+	c->metrics_serve = c->metrics_enabled;
+	c->metrics_prometheus = true;
+	if (!c->webserver_seen)
+		return 0;
+	c->metrics_serve = c->webserver_enabled;
+	c->metrics_prometheus = c->metrics_enabled && c->prometheus_enabled;
+	if (!c->metrics_listen_set) {
+		const char *a = c->webserver_address ? c->webserver_address : "0.0.0.0";
+		char *addr = NULL;
+
+		if (asprintf(&addr, strchr(a, ':') ? "[%s]:%u" : "%s:%u", a, c->webserver_port) <
+		    0) {
+			ld->file = c->loaded_from ? c->loaded_from : "config";
+			return fail_plain(ld, "out of memory");
+		}
+		free(c->metrics_listen_address);
+		c->metrics_listen_address = addr;
+	}
+	return 0;
 }
 
 /* Settings that depend on others, and what an enabled output cannot do without. */
@@ -1601,6 +2357,8 @@ static int finish(struct loader *ld)
 	static const char *const section[VG_OUTPUT__KINDS] = {
 		"stdout_output", "file_output", "syslog_output", "http_output", "program_output"};
 
+	if (finish_falco(ld) != 0)
+		return -1;
 	for (int k = 0; k < VG_OUTPUT__KINDS; k++) {
 		struct vg_output_config *o = &c->outputs[k];
 		const char *v = NULL;
@@ -1768,6 +2526,17 @@ int vg_config_defaults(struct vg_config *c)
 	c->metrics_connection_timeout = 3;
 	c->file_keep_alive = true;
 	c->program_keep_alive = true;
+	c->watch_config_files = true;
+	c->webserver_enabled = true;
+	c->webserver_port = 8765;
+	err |= set_str(&c->webserver_address, "0.0.0.0");
+	err |= set_str(&c->healthz_path, "/healthz");
+	/* Falco's defaults; vigil keeps the connection (keep_alive) unless told not to */
+	c->outputs[VG_OUTPUT_HTTP].http.keep_alive = true;
+	err |= set_str((char **)&c->outputs[VG_OUTPUT_HTTP].http.client_cert,
+		       "/etc/ssl/certs/client.crt");
+	err |= set_str((char **)&c->outputs[VG_OUTPUT_HTTP].http.client_key,
+		       "/etc/ssl/certs/client.key");
 	err |= set_str(&c->metrics_listen_address, "127.0.0.1:8765");
 	err |= set_env_patterns(c);
 	err |= ce_defaults(&c->container_engines);
@@ -1792,11 +2561,26 @@ void vg_config_free(struct vg_config *c)
 	free((char *)o[VG_OUTPUT_HTTP].http.basic_auth);
 	free((char *)o[VG_OUTPUT_HTTP].http.ca_file);
 	free((char *)o[VG_OUTPUT_HTTP].http.ca_path);
+	free((char *)o[VG_OUTPUT_HTTP].http.ca_bundle);
+	free((char *)o[VG_OUTPUT_HTTP].http.client_cert);
+	free((char *)o[VG_OUTPUT_HTTP].http.client_key);
+	free(c->webserver_address);
+	free(c->healthz_path);
+	free_strlist(c->config_files, c->n_config_files);
+	free_strlist(c->config_sources, c->n_config_sources);
+	free_strlist(c->warnings, c->n_warnings);
+	free_strlist(c->warning_keys, c->n_warnings);
 	free((char *)o[VG_OUTPUT_PROGRAM].program.command);
 	free(c->metrics_listen_address);
 	ce_free(&c->container_engines);
 	free(c->loaded_from);
 	memset(c, 0, sizeof(*c));
+}
+
+static void loader_free(struct loader *ld)
+{
+	free_strlist(ld->set_keys, ld->n_set_keys);
+	free(ld->cf_strats);
 }
 
 int vg_config_load(struct vg_config *cfg, const char *path, char *const *overrides, size_t n,
@@ -1813,15 +2597,38 @@ int vg_config_load(struct vg_config *cfg, const char *path, char *const *overrid
 	}
 	if (path && load_file(&ld, path, !strcmp(path, VG_CONFIG_DEFAULT_PATH)) != 0)
 		goto fail;
+	if (path && cfg->loaded_from && load_includes(&ld, path) != 0)
+		goto fail;
 	for (size_t i = 0; i < n; i++)
 		if (apply_override(&ld, overrides[i], i) != 0)
 			goto fail;
 	if (finish(&ld) != 0)
 		goto fail;
+	loader_free(&ld);
 	return 0;
 fail:
+	loader_free(&ld);
 	vg_config_free(cfg);
 	return -1;
+}
+
+void vg_config_print_warnings(const struct vg_config *cfg, FILE *f)
+{
+	for (size_t i = 0; i < cfg->n_warnings; i++)
+		fprintf(f, "vigil: warning: %s\n", cfg->warnings[i]);
+}
+
+void vg_config_print_new_warnings(const struct vg_config *before, const struct vg_config *cfg,
+				  FILE *f)
+{
+	for (size_t i = 0; i < cfg->n_warnings; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; before && j < before->n_warnings && !seen; j++)
+			seen = !strcmp(before->warnings[j], cfg->warnings[i]);
+		if (!seen)
+			fprintf(f, "vigil: warning: %s\n", cfg->warnings[i]);
+	}
 }
 
 void vg_config_outputs(const struct vg_config *cfg, struct vg_outputs_config *out)
@@ -1881,6 +2688,13 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 	for (const struct field *fl = fields; fl->key; fl++) {
 		const void *v = base + fl->off;
 
+		/* Falco's keys without a stored value, and aliases, are not settings to print */
+		if (fl->alias || fl->type == F_NOEFFECT || fl->type == F_PLUGINS ||
+		    fl->type == F_LOAD_PLUGINS || fl->type == F_NO_GRPC || fl->type == F_PRESET)
+			continue;
+		/* a webserver section switches the server to Falco's rules: only when given */
+		if (fl->sub == webserver_fields && !c->webserver_seen)
+			continue;
 		fprintf(f, "%*s%s:", depth * 2, "", fl->key);
 		switch (fl->type) {
 		case F_BOOL: fprintf(f, " %s", *(const bool *)v ? "true" : "false"); break;
@@ -1926,6 +2740,23 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 			break;
 		}
 		case F_FACILITY: fprintf(f, " %s", facilities[*(const int *)v % 24]); break;
+		case F_NOEFFECT:
+		case F_PLUGINS:
+		case F_LOAD_PLUGINS:
+		case F_NO_GRPC:
+		case F_PRESET: break;
+		case F_CONFIG_FILES: {
+			char *const *l = *(char **const *)v;
+			size_t n = *(const size_t *)(base + fl->aux);
+
+			fputs(" [", f);
+			for (size_t i = 0; i < n; i++) {
+				fputs(i ? ", " : "", f);
+				put_str(f, l[i]);
+			}
+			fputc(']', f);
+			break;
+		}
 		case F_SECTION:
 			fputc('\n', f);
 			dump_fields(c, fl->sub, depth + 1, f);

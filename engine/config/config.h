@@ -87,8 +87,10 @@ struct vg_config {
 	uint32_t metrics_connection_limit;	  /* see struct vg_metrics_limits */
 	uint32_t metrics_per_ip_connection_limit; /* 0 = no per-address cap */
 	uint32_t metrics_connection_timeout;	  /* seconds of silence before a close */
-	bool file_keep_alive;	 /* Falco's key, accepted: vigil always keeps files open */
-	bool program_keep_alive; /* Falco's key, accepted: vigil always keeps the command */
+	bool ring_buffer_size_set;   /* given: engine.*.buf_size_preset does not override it */
+	uint32_t buf_size_preset[3]; /* engine.{kmod,ebpf,modern_ebpf}.buf_size_preset, 0 = unset */
+	bool file_keep_alive;	     /* Falco's key, accepted: vigil always keeps files open */
+	bool program_keep_alive;     /* Falco's key, accepted: vigil always keeps the command */
 	/* `vigil events`/`capture --env=redacted`: names whose values are hidden (fnmatch) */
 	char **env_redact_patterns;
 	size_t n_env_redact_patterns;
@@ -98,6 +100,33 @@ struct vg_config {
 	struct vg_drops_config drops;	   /* syscall_event_drops (cli/drop_watch.h) */
 	uint64_t sequence_state_max_bytes; /* sequence and threshold rules' state, all rules */
 	struct vg_container_engines container_engines;
+
+	/* Falco's web server (webserver:), mapped onto the metrics server (docs/operations.md) */
+	bool webserver_seen;	 /* the files or -o had a webserver section: Falco's rules apply */
+	bool webserver_enabled;	 /* serve /healthz, /version (and /metrics, see below) */
+	uint32_t webserver_port; /* webserver.listen_port */
+	char *webserver_address; /* webserver.listen_address (an IPv4 or IPv6 address) */
+	char *healthz_path;	 /* webserver.k8s_healthz_endpoint, default /healthz */
+	bool prometheus_enabled; /* webserver.prometheus_metrics_enabled */
+	bool metrics_listen_set; /* metrics.listen_address given: it wins over webserver's */
+	bool metrics_serve;	 /* effective: run the metrics/health server */
+	bool metrics_prometheus; /* effective: answer /metrics (else 404) */
+
+	/* config_files (Falco's): more config files, loaded after this one, in order */
+	char **config_files; /* as written, relative ones resolved against the main file's dir */
+	size_t n_config_files;
+	bool watch_config_files; /* reload on a change of a config or rules file (SIGHUP always) */
+	char **config_sources;	 /* every config file loaded, the main one first (for the watch) */
+	size_t n_config_sources;
+
+	/*
+	 * Falco keys accepted without effect that the user set to another value
+	 * than Falco's default: one line each, "file:line:col: key: ...". The
+	 * callers print them (run at start-up, validate, --dry-run).
+	 */
+	char **warnings;
+	char **warning_keys; /* the key path of each, so a later file replaces it */
+	size_t n_warnings;
 
 	/* internal: what the file set explicitly, so defaults can follow json_output */
 	int output_format_set[VG_OUTPUT__KINDS];
@@ -118,8 +147,8 @@ struct vg_config_err {
 	unsigned line;	 /* 1-based; 0 when there is no place (a missing file) */
 	unsigned column; /* 1-based */
 	char key[128];	 /* the key path, "http_output.url" */
-	char msg[256];	 /* what is wrong */
-	char text[768];	 /* all of it on one line: "file:line:col: key: msg" */
+	char msg[512];	 /* what is wrong */
+	char text[1024]; /* all of it on one line: "file:line:col: key: msg" */
 };
 
 /* All defaults. 0, or -1 on OOM. vg_config_free() releases it either way. */
@@ -135,6 +164,12 @@ int vg_config_load(struct vg_config *cfg, const char *path, char *const *overrid
 		   struct vg_config_err *err);
 
 void vg_config_free(struct vg_config *cfg);
+
+/* The warnings (cfg->warnings), a "vigil: warning: " line each. */
+void vg_config_print_warnings(const struct vg_config *cfg, FILE *f);
+/* A reload: only the warnings the config in force at start-up (before) did not have. */
+void vg_config_print_new_warnings(const struct vg_config *before, const struct vg_config *cfg,
+				  FILE *f);
 
 /* The outputs part, for vg_outputs_new() (borrows cfg's strings). */
 void vg_config_outputs(const struct vg_config *cfg, struct vg_outputs_config *out);

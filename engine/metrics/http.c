@@ -32,6 +32,8 @@ struct vg_metrics_server {
 	struct MHD_Daemon *d;
 	struct vg_metrics *m;
 	uint16_t port;
+	bool no_metrics;
+	char healthz[128];
 };
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *type,
@@ -66,7 +68,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, text, "GET only\n", 9,
 			     MHD_RESPMEM_PERSISTENT);
-	if (!strcmp(url, "/metrics")) {
+	if (!strcmp(url, "/metrics") && !s->no_metrics) {
 		size_t len;
 		char *body = vg_metrics_render(s->m, &len);
 
@@ -76,7 +78,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", body, len,
 			     MHD_RESPMEM_MUST_FREE);
 	}
-	if (!strcmp(url, "/healthz")) {
+	if (!strcmp(url, s->healthz)) {
 		char msg[256];
 		int bad = vg_metrics_health(s->m, msg, sizeof(msg) - 1);
 		size_t n = strlen(msg);
@@ -97,8 +99,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return reply(c, MHD_HTTP_OK, "application/json", body, (size_t)n,
 			     MHD_RESPMEM_MUST_COPY);
 	}
-	return reply(c, MHD_HTTP_NOT_FOUND, text, "not found: try /metrics, /healthz, /version\n",
-		     44, MHD_RESPMEM_PERSISTENT);
+	return reply(c, MHD_HTTP_NOT_FOUND, text, "not found\n", 10, MHD_RESPMEM_PERSISTENT);
 }
 
 /* "127.0.0.1:8765", "[::1]:8765", ":8765" (every address), "localhost:8765". */
@@ -218,7 +219,7 @@ struct vg_metrics_server *vg_metrics_serve(struct vg_metrics *m, const char *add
 {
 	static const struct vg_metrics_limits defaults = {VG_METRICS_CONNECTIONS_DEFAULT,
 							  VG_METRICS_PER_IP_DEFAULT,
-							  VG_METRICS_TIMEOUT_DEFAULT};
+							  VG_METRICS_TIMEOUT_DEFAULT, NULL, false};
 	struct vg_metrics_limits l = lim ? *lim : defaults;
 	struct vg_metrics_server *s;
 	struct sockaddr_storage ss;
@@ -241,6 +242,9 @@ struct vg_metrics_server *vg_metrics_serve(struct vg_metrics *m, const char *add
 		return NULL;
 	}
 	s->m = m;
+	s->no_metrics = l.no_metrics;
+	snprintf(s->healthz, sizeof(s->healthz), "%s",
+		 l.healthz_path ? l.healthz_path : "/healthz");
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->d = start(s, flags, &ss, &l);

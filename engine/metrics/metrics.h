@@ -138,6 +138,9 @@ struct vg_metrics_limits {
 	unsigned connections;	     /* open connections at most (all clients) */
 	unsigned per_ip_connections; /* from one address at most; 0 = no per-address cap */
 	unsigned timeout_s;	     /* a connection idle this long is closed */
+	/* what is served (Falco's webserver keys): */
+	const char *healthz_path; /* the health check's path; NULL: /healthz */
+	bool no_metrics;	  /* /metrics answers 404 (Falco's prometheus_metrics_enabled) */
 };
 
 #define VG_METRICS_CONNECTIONS_DEFAULT 1024u

@@ -8,6 +8,12 @@
  * batch array  a JSON array of up to batch_max alerts;
  * batch ndjson up to batch_max alert lines (Content-Type application/x-ndjson).
  *
+ * Falco's keys: ca_cert or ca_bundle (CA file) and ca_path, mtls with
+ * client_cert/client_key, insecure, user_agent; compress_uploads gzips the
+ * body (Content-Encoding: gzip; libcurl only decompresses replies, so zlib
+ * does it); echo writes each reply body to stdout; keep_alive false opens a
+ * connection per request, as Falco does.
+ *
  * 2xx is delivered. Transport errors, 408, 425, 429 and 5xx are retried
  * with back-off; any other status means the receiver refuses the alert,
  * and retrying cannot change that: it is dropped and counted.
@@ -15,10 +21,13 @@
 #include "outputs/internal.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.1.0"
@@ -33,8 +42,15 @@ struct http_out {
 	char *ca_file;
 	char *ca_path;
 	char *user_agent;
+	char *client_cert; /* mtls only */
+	char *client_key;
 	bool insecure;
-	bool fresh; /* reopen asked: connect anew once */
+	bool echo;	      /* the reply body goes to stdout */
+	bool compress;	      /* gzip the request body */
+	bool keep_alive;      /* false: no connection reuse */
+	bool fresh;	      /* reopen asked: connect anew once */
+	struct vg_buf gz;     /* the gzipped body */
+	struct vg_buf echoed; /* the reply body, for echo (at most ECHO_MAX bytes) */
 	enum vg_http_batch batch;
 	uint32_t timeout_ms;
 	struct vg_buf body;
@@ -51,11 +67,17 @@ static void curl_init_once(void)
 	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* echo: a reply body is written to stdout up to this many bytes */
+#define ECHO_MAX (64u << 10)
+
 static size_t on_reply(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_out *h = arg;
 	size_t n = size * nmemb, room = sizeof(h->reply) - 1 - h->reply_len;
 
+	if (h->echo && h->echoed.len < ECHO_MAX)
+		vg_buf_add(&h->echoed, data,
+			   n < ECHO_MAX - h->echoed.len ? n : ECHO_MAX - h->echoed.len);
 	if (room) {
 		size_t k = n < room ? n : room;
 
@@ -105,18 +127,56 @@ static int build_body(struct http_out *h, struct vg_msg *const *msgs, size_t n)
 	return err ? -1 : 0;
 }
 
+/* compress_uploads: the body as one gzip member (zlib's window bits 15 + 16). */
+static int gzip_body(struct http_out *h)
+{
+	z_stream z = {0};
+	int rc;
+
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		return -1;
+	h->gz.len = 0;
+	if (vg_buf_reserve(&h->gz, deflateBound(&z, (uLong)h->body.len)) != 0) {
+		deflateEnd(&z);
+		return -1;
+	}
+	z.next_in = (Bytef *)h->body.p;
+	z.avail_in = (uInt)h->body.len;
+	z.next_out = (Bytef *)h->gz.p;
+	z.avail_out = (uInt)(h->gz.cap);
+	rc = deflate(&z, Z_FINISH);
+	h->gz.len = z.total_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -1;
+}
+
+/* echo: the reply body on stdout, one write, a line of its own */
+static void echo_reply(struct http_out *h)
+{
+	struct iovec iov[2] = {{h->echoed.p, h->echoed.len}, {"\n", 1}};
+
+	if (!h->echo || !h->echoed.len)
+		return;
+	vg_write_all(STDOUT_FILENO, iov, h->echoed.p[h->echoed.len - 1] == '\n' ? 1 : 2);
+}
+
 static size_t http_send(struct vg_output *o, struct vg_msg *const *msgs, size_t n, size_t *refused)
 {
 	struct http_out *h = o->priv;
+	const struct vg_buf *b = &h->body;
 	long code = 0;
 	CURLcode rc;
 
-	if (build_body(h, msgs, n) != 0) {
+	if (build_body(h, msgs, n) != 0 || (h->compress && gzip_body(h) != 0)) {
 		vg_output_error(o, "out of memory for a request body");
 		return 0;
 	}
-	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, h->body.p);
-	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)h->body.len);
+	if (h->compress)
+		b = &h->gz;
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, b->p);
+	curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->len);
+	h->echoed.len = 0;
 	h->reply_len = 0;
 	h->reply[0] = '\0';
 	h->curl_err[0] = '\0';
@@ -133,6 +193,7 @@ static size_t http_send(struct vg_output *o, struct vg_msg *const *msgs, size_t 
 		return 0;
 	}
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &code);
+	echo_reply(h);
 	if (code >= 200 && code < 300)
 		return n;
 	trim_reply(h->reply);
@@ -164,6 +225,8 @@ static int setup_curl(struct vg_output *o, struct http_out *h, const char *beare
 							      : "Content-Type: application/json");
 	/* no "Expect: 100-continue" round trip for large batches */
 	err |= add_header(h, "Expect:");
+	if (h->compress)
+		err |= add_header(h, "Content-Encoding: gzip");
 	if (bearer && *bearer) {
 		if ((size_t)snprintf(line, sizeof(line), "Authorization: Bearer %s", bearer) >=
 		    sizeof(line))
@@ -193,8 +256,17 @@ static int setup_curl(struct vg_output *o, struct http_out *h, const char *beare
 		curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(h->curl, CURLOPT_USERPWD, h->basic_auth);
 	}
+	/* ca_cert, else Falco's ca_bundle: both a CA file */
 	if (h->ca_file)
 		curl_easy_setopt(h->curl, CURLOPT_CAINFO, h->ca_file);
+	if (h->client_cert) {
+		curl_easy_setopt(h->curl, CURLOPT_SSLCERT, h->client_cert);
+		curl_easy_setopt(h->curl, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(h->curl, CURLOPT_SSLKEY, h->client_key);
+		curl_easy_setopt(h->curl, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+	if (!h->keep_alive)
+		curl_easy_setopt(h->curl, CURLOPT_FORBID_REUSE, 1L);
 	if (h->ca_path)
 		curl_easy_setopt(h->curl, CURLOPT_CAPATH, h->ca_path);
 	if (h->insecure) {
@@ -240,6 +312,30 @@ static int http_init(struct vg_output *o, const struct vg_output_config *c)
 	h->batch = c->http.batch;
 	h->timeout_ms = c->http.timeout_ms ? c->http.timeout_ms : 10000;
 	h->insecure = c->http.insecure;
+	h->echo = c->http.echo;
+	h->compress = c->http.compress;
+	h->keep_alive = c->http.keep_alive;
+	if (c->http.mtls) {
+		if (!nonempty(c->http.client_cert) || !nonempty(c->http.client_key)) {
+			fprintf(stderr,
+				"vigil: http output: mtls needs http_output.client_cert and "
+				"client_key\n");
+			return -1;
+		}
+		/* said at start, not as a TLS error on every alert */
+		for (int i = 0; i < 2; i++) {
+			const char *f = i ? c->http.client_key : c->http.client_cert;
+
+			if (access(f, R_OK) != 0) {
+				fprintf(stderr, "vigil: http output: mtls: %s %s: %s\n",
+					i ? "http_output.client_key" : "http_output.client_cert", f,
+					strerror(errno));
+				return -1;
+			}
+		}
+		h->client_cert = vg_out_strdup(c->http.client_cert, &oom);
+		h->client_key = vg_out_strdup(c->http.client_key, &oom);
+	}
 	h->url = vg_out_strdup(c->http.url, &oom);
 	/* "***" replaces at least one byte each time: three times the length always fits */
 	h->shown_url = malloc(3 * strlen(c->http.url) + 4);
@@ -248,7 +344,8 @@ static int http_init(struct vg_output *o, const struct vg_output_config *c)
 	else
 		oom = true;
 	h->basic_auth = vg_out_strdup(nonempty(c->http.basic_auth), &oom);
-	h->ca_file = vg_out_strdup(nonempty(c->http.ca_file), &oom);
+	h->ca_file = vg_out_strdup(
+		nonempty(c->http.ca_file) ? c->http.ca_file : nonempty(c->http.ca_bundle), &oom);
 	h->ca_path = vg_out_strdup(nonempty(c->http.ca_path), &oom);
 	h->user_agent =
 		vg_out_strdup(c->http.user_agent && *c->http.user_agent ? c->http.user_agent
@@ -292,6 +389,10 @@ static void http_fini(struct vg_output *o)
 	free(h->ca_file);
 	free(h->ca_path);
 	free(h->user_agent);
+	free(h->client_cert);
+	free(h->client_key);
+	free(h->gz.p);
+	free(h->echoed.p);
 	free(h->body.p);
 	free(h);
 	o->priv = NULL;

@@ -112,8 +112,16 @@ struct vg_output_config {
 			const char *basic_auth; /* "user:password" */
 			const char *ca_file;
 			const char *ca_path;
-			const char *user_agent; /* default "vigil/<version>" */
-			bool insecure;		/* skip TLS peer and host verification */
+			const char
+				*ca_bundle; /* Falco's: a CA file, used when ca_cert is not set */
+			const char *client_cert; /* mtls: the client certificate (PEM) */
+			const char *client_key;	 /* mtls: its key (PEM) */
+			const char *user_agent;	 /* default "vigil/<version>" */
+			bool insecure;		 /* skip TLS peer and host verification */
+			bool mtls;		 /* present client_cert/client_key */
+			bool echo;	 /* write each reply body to stdout (Falco's echo) */
+			bool compress;	 /* gzip the body, Content-Encoding: gzip */
+			bool keep_alive; /* reuse the connection; false: one per request */
 			enum vg_http_batch batch;
 			uint32_t batch_max;  /* default 100 */
 			uint32_t timeout_ms; /* whole request; default 10000 */

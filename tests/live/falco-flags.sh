@@ -97,7 +97,7 @@ check "--dry-run with bad rules exits 1" 1 "error" "$vigil" --dry-run -o metrics
 check "-T with -t exits 1" 1 "-T and -t cannot" "$vigil" -T a -t b -L -r "$rules"
 check "-M without seconds exits 1" 1 "-M needs a value" "$vigil" -M
 check "-M not a number exits 1" 1 "not a number of seconds" "$vigil" -M soon -r "$rules"
-check "-p with an unknown field exits 1" 1 "output appended by -p: invalid field" \
+check "-p with an unknown field exits 1" 1 "output appended by append_output or -p: invalid field" \
 	"$vigil" -p "x=%no.such" --dry-run -o metrics.enabled=false -r "$rules"
 check "-pc appends container details" 0 "k8s_pod=%k8s.pod.name) container_id=%container.id" \
 	"$vigil" -pc -r "$rules" -l "Netcat Reverse Shell Arguments"

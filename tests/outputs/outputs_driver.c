@@ -278,7 +278,7 @@ int main(int argc, char **argv)
 		char e[256];
 		const struct vg_metrics_limits lim = {cfg.metrics_connection_limit,
 						      cfg.metrics_per_ip_connection_limit,
-						      cfg.metrics_connection_timeout};
+						      cfg.metrics_connection_timeout, NULL, false};
 
 		m = vg_metrics_new();
 		if (!m || vg_outputs_register_metrics(outs, m) != 0)

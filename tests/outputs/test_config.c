@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -520,6 +521,128 @@ static void test_rule_selection(void **state)
 }
 
 /* What a reload reports as waiting for a restart: the keys that differ, none else. */
+/* Loads text as the main config (no -o); asserts it loads. */
+static void load_ok(struct vg_config *cfg, const char *name, const char *text)
+{
+	struct vg_config_err err;
+
+	if (vg_config_load(cfg, write_cfg(name, text), NULL, 0, &err) != 0)
+		fail_msg("%s", err.text);
+}
+
+/* Falco's keys that map onto vigil's settings (docs/operations.md, Falco's falco.yaml). */
+static void test_falco_mappings(void **state)
+{
+	struct vg_config c;
+
+	(void)state;
+	/* outputs_queue.capacity 0: Falco's unbounded is vigil's bounded default */
+	load_ok(&c, "q.yaml", "outputs_queue:\n  capacity: 0\n");
+	assert_int_equal(c.outputs_queue_size, 4096);
+	assert_int_equal(c.outputs[VG_OUTPUT_STDOUT].queue_size, 4096);
+	vg_config_free(&c);
+	/* buf_size_preset: 1 MB << (N-1), unless ring_buffer_size is given */
+	load_ok(&c, "p.yaml",
+		"engine:\n  kind: modern_ebpf\n  modern_ebpf:\n    buf_size_preset: 6\n");
+	assert_int_equal(c.ring_buffer_size, 32u << 20);
+	assert_int_equal(c.n_warnings, 0);
+	vg_config_free(&c);
+	load_ok(&c, "p2.yaml", "ring_buffer_size: 4M\nengine:\n  kmod:\n    buf_size_preset: 6\n");
+	assert_int_equal(c.ring_buffer_size, 4u << 20);
+	vg_config_free(&c);
+	/* a webserver section: Falco's rules for the server */
+	load_ok(&c, "w.yaml",
+		"webserver:\n  listen_port: 9000\n  listen_address: '::1'\n"
+		"  k8s_healthz_endpoint: /hz\n  prometheus_metrics_enabled: true\n");
+	assert_true(c.metrics_serve);
+	assert_true(c.metrics_prometheus);
+	assert_string_equal(c.metrics_listen_address, "[::1]:9000");
+	assert_string_equal(c.healthz_path, "/hz");
+	vg_config_free(&c);
+	load_ok(&c, "w2.yaml", "metrics:\n  enabled: false\nwebserver:\n  enabled: true\n");
+	assert_true(c.metrics_serve);
+	assert_false(c.metrics_prometheus);
+	assert_string_equal(c.metrics_listen_address, "0.0.0.0:8765");
+	vg_config_free(&c);
+	/* without one, vigil's: metrics.enabled runs the server */
+	load_ok(&c, "w3.yaml", "metrics:\n  enabled: false\n");
+	assert_false(c.metrics_serve);
+	vg_config_free(&c);
+	expect_error("webserver:\n  ssl_enabled: true\n", 2, 16, "webserver.ssl_enabled",
+		     "not supported");
+	expect_error("webserver:\n  k8s_healthz_endpoint: healthz\n", 2, 25,
+		     "webserver.k8s_healthz_endpoint", "starting with /");
+	expect_error("plugins:\n  - name: x\n", 2, 5, "plugins", "name and a library_path");
+}
+
+/* Falco's ${NAME} in values: the variable, nothing when unset; $${ is a literal ${ */
+static void test_env_expansion(void **state)
+{
+	struct vg_config c;
+	struct vg_config_err err;
+	char *ov[] = {"http_output.bearer_token=${VG_CFG_TEST_TOKEN}"};
+
+	(void)state;
+	setenv("VG_CFG_TEST_PORT", "1514", 1);
+	setenv("VG_CFG_TEST_TOKEN", "s3cret", 1);
+	unsetenv("VG_CFG_TEST_UNSET");
+	load_ok(&c, "env.yaml",
+		"syslog_output:\n  port: ${VG_CFG_TEST_PORT}\n"
+		"  app_name: a${VG_CFG_TEST_UNSET}b${}c\n"
+		"http_output:\n  user_agent: \"$${VG_CFG_TEST_PORT} ${VG_CFG_TEST_PORT}\"\n");
+	assert_int_equal(c.outputs[VG_OUTPUT_SYSLOG].syslog.port, 1514);
+	assert_string_equal(c.outputs[VG_OUTPUT_SYSLOG].syslog.app_name, "abc");
+	assert_string_equal(c.outputs[VG_OUTPUT_HTTP].http.user_agent, "${VG_CFG_TEST_PORT} 1514");
+	vg_config_free(&c);
+	assert_int_equal(vg_config_load(&c, NULL, ov, 1, &err), 0);
+	assert_string_equal(c.outputs[VG_OUTPUT_HTTP].http.bearer_token, "s3cret");
+	vg_config_free(&c);
+}
+
+/* config_files' merge strategies, and warnings a later file takes back */
+static void test_config_files(void **state)
+{
+	struct vg_config c;
+
+	(void)state;
+	/* rules: [] appends nothing (UBSan once saw a memcpy from NULL here) */
+	write_cfg("inc-append.yaml", "rules_files: [/b]\nlog_level: info\nrules: []\n");
+	write_cfg("inc-over.yaml", "rules_files: [/c]\n");
+	load_ok(&c, "main-a.yaml",
+		"rules_files: [/a]\nlog_level: debug\nconfig_files: [inc-append.yaml]\n");
+	assert_int_equal(c.n_rules_files, 2);
+	assert_string_equal(c.rules_files[1], "/b");
+	assert_int_equal(c.n_warnings, 0); /* log_level back at Falco's default */
+	assert_int_equal(c.n_config_sources, 2);
+	vg_config_free(&c);
+	load_ok(&c, "main-o.yaml",
+		"rules_files: [/a]\nconfig_files:\n  - {path: inc-over.yaml, strategy: "
+		"override}\n");
+	assert_int_equal(c.n_rules_files, 1);
+	assert_string_equal(c.rules_files[0], "/c");
+	vg_config_free(&c);
+	load_ok(&c, "main-d.yaml",
+		"log_level: debug\nconfig_files:\n  - {path: inc-append.yaml, strategy: add-only}\n"
+		"  - /nonexistent/conf.d\n");
+	assert_int_equal(c.n_warnings, 1); /* add-only: log_level stays debug */
+	assert_int_equal(c.n_rules_files, 1);
+	assert_string_equal(c.rules_files[0], "/b"); /* not set before: added */
+	vg_config_free(&c);
+	/* a FIFO among config_files would block the open: refused, named */
+	{
+		char fifo[PATH_MAX], text[PATH_MAX + 32];
+		struct vg_config_err err;
+
+		snprintf(fifo, sizeof(fifo), "%s/fifo", tmpdir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		snprintf(text, sizeof(text), "config_files: [%s]\n", fifo);
+		assert_int_equal(vg_config_load(&c, write_cfg("main-f.yaml", text), NULL, 0, &err),
+				 -1);
+		assert_string_equal(err.file, fifo);
+		assert_non_null(strstr(err.msg, "not a regular file"));
+	}
+}
+
 static void test_changed_keys(void **state)
 {
 	char *o1[] = {"priority=warning", "metrics.listen_address=127.0.0.1:9", "rules_files=[/x]"};
@@ -607,6 +730,9 @@ int main(void)
 		cmocka_unit_test(test_rule_selection),
 		cmocka_unit_test(test_changed_keys),
 		cmocka_unit_test(test_container_engines),
+		cmocka_unit_test(test_falco_mappings),
+		cmocka_unit_test(test_config_files),
+		cmocka_unit_test(test_env_expansion),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -39,7 +39,8 @@ check "ExecStart's -c is the installed config ($cfg)" \
 	"$(yes_if test "$cfg" = "$p/etc/vigil/vigil.yaml" -a -f "$cfg")"
 check "no @VAR@ is left in the unit" "$(no_if grep -qE '@[A-Z_]+@' "$unit")"
 check "rules.d/ is there" "$(yes_if test -d "$p/etc/vigil/rules.d")"
-check "the rules are there" "$(yes_if test -f "$p/share/vigil/rules/vigil_rules.yaml")"
+check "the rules are there, every file of rules/" \
+	"$(yes_if diff -q <(cd "$(dirname "$0")/../../rules" && ls ./*.yaml) <(cd "$p/share/vigil/rules" && ls ./*.yaml))"
 check "vigil validate accepts the installed rules" \
 	"$(yes_if "$exe" validate -r "$p/share/vigil/rules" -r "$p/etc/vigil/rules.d")"
 check "the installed config loads with the installed rules" \

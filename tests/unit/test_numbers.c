@@ -125,7 +125,8 @@ static const struct key keys[] = {
 	/* 0 is "from pid_max"; 1..63 is refused by the key's own check (outputs_config) */
 	{NULL, "process_table_size", "0", "4194304", NULL, "4194305", "[0, 4194304]"},
 	{NULL, "ring_buffer_size", "4K", "1G", "2048", "2G", "[4K, 1G]"},
-	{"outputs_queue", "capacity", "1", "10000000", "0", "10000001", "[1, 10000000]"},
+	/* 0 is Falco's "unbounded": vigil's bounded default (4096) */
+	{"outputs_queue", "capacity", "0", "10000000", NULL, "10000001", "[0, 10000000]"},
 	{"http_output", "queue_size", "0", "10000000", NULL, "10000001", "[0, 10000000]"},
 	{"http_output", "retry_initial_ms", "1", "3600000", "0", "3600001", "[1, 3600000]"},
 	{"syslog_output", "retry_max_ms", "1", "86400000", "0", "86400001", "[1, 86400000]"},
