@@ -31,7 +31,10 @@ check "good lines around them still alert" [ "$(grep -c '"rule"' "$work/out")" -
 "$vigil" replay -r "$rules" "$work/types.jsonl" >"$work/out" 2>"$work/err"
 rc=$?
 check "wrong types do not kill replay (exit $rc)" [ "$rc" -lt 128 ]
-check "good lines around them still alert" [ "$(grep -c '"rule"' "$work/out")" -eq 5 ]
+# the exec whose args are no list (pid 2) has no argv, which is what PwnKit's
+# exec looks like: the default rules say so; the good lines' five must be there
+check "good lines around them still alert" \
+	[ "$(grep '"rule"' "$work/out" | grep -vc '"rule":"Program Executed with Empty Argument List"')" -eq 5 ]
 
 printf 'VIGILCAP\x01\x00\x00\x00' >"$work/short.bin"
 "$vigil" replay -r "$rules" "$work/short.bin" >"$work/out" 2>"$work/err"
