@@ -2713,7 +2713,8 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 			fputc(' ', f);
 			put_str(f, *(char *const *)v);
 			break;
-		case F_STRLIST: {
+		case F_STRLIST:
+		case F_CONFIG_FILES: { /* the paths, as a list of strings */
 			char *const *l = *(char **const *)v;
 			size_t n = *(const size_t *)(base + fl->aux);
 
@@ -2745,18 +2746,6 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 		case F_LOAD_PLUGINS:
 		case F_NO_GRPC:
 		case F_PRESET: break;
-		case F_CONFIG_FILES: {
-			char *const *l = *(char **const *)v;
-			size_t n = *(const size_t *)(base + fl->aux);
-
-			fputs(" [", f);
-			for (size_t i = 0; i < n; i++) {
-				fputs(i ? ", " : "", f);
-				put_str(f, l[i]);
-			}
-			fputc(']', f);
-			break;
-		}
 		case F_SECTION:
 			fputc('\n', f);
 			dump_fields(c, fl->sub, depth + 1, f);

@@ -7,7 +7,7 @@ set -uo pipefail
 vigil=$1 rules=$2
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 work=$(mktemp -d /tmp/vigil-replay-live.XXXXXX)
-trap 'kill $live_pid $rec_pid $cap_pid 2>/dev/null; rm -rf "$work" /var/lib/vigil-replay-$$' EXIT
+trap 'kill $live_pid $rec_pid $cap_pid 2>/dev/null; rm -rf "$work" /var/lib/vigil-replay-$$ /dev/shm/vigil-dropped-$$' EXIT
 
 wait_ready() { # FILE: vigil's stderr
 	for _ in $(seq 300); do grep -q "vigil: ready" "$1" && return 0; sleep 0.1; done
@@ -26,10 +26,10 @@ wait_ready "$work/capture.err"
 
 # the scenario: each default rule once, and benign look-alikes
 mkdir -p "$work/bin" /var/lib/vigil-replay-$$
-cp /bin/true "$work/bin/dropped-$$"
+cp /bin/true /dev/shm/vigil-dropped-$$
 cp /bin/true /var/lib/vigil-replay-$$/xmrig
 ln -s /bin/sh "$work/bin/nginx"
-"$work/bin/dropped-$$" scenario-$$
+/dev/shm/vigil-dropped-$$ scenario-$$
 /var/lib/vigil-replay-$$/xmrig scenario-$$
 cat /etc/shadow >/dev/null
 cat /etc/hostname >/dev/null

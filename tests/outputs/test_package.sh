@@ -61,7 +61,8 @@ check "dpkg -i installs it" "$(yes_if test "$installed" = 1)"
 check "/usr/sbin/vigil" "$(yes_if test -x /usr/sbin/vigil)"
 check "/etc/vigil/vigil.yaml" "$(yes_if test -f /etc/vigil/vigil.yaml)"
 check "/etc/vigil/rules.d/" "$(yes_if test -d /etc/vigil/rules.d)"
-check "/usr/share/vigil/rules/vigil_rules.yaml" "$(yes_if test -f /usr/share/vigil/rules/vigil_rules.yaml)"
+check "/usr/share/vigil/rules/ has every file of rules/" \
+	"$(yes_if diff -q <(cd "$(dirname "$0")/../../rules" && ls ./*.yaml) <(cd /usr/share/vigil/rules && ls ./*.yaml))"
 check "/lib/systemd/system/vigil.service" "$(yes_if test -f /lib/systemd/system/vigil.service)"
 check "/usr/share/doc/vigil/operations.md" "$(yes_if test -f /usr/share/doc/vigil/operations.md)"
 check "/usr/share/doc/vigil/falco-migration.md" "$(yes_if test -f /usr/share/doc/vigil/falco-migration.md)"
@@ -90,14 +91,15 @@ for _ in $(seq 600); do
 done
 check "ExecStart's vigil starts (ready)" "$(yes_if grep -q "vigil: ready" "$work/err")"
 mark=vgpkg$$
-cp /bin/true "$work/$mark"
+cp /bin/true "/dev/shm/$mark"
 for _ in $(seq 100); do
-	"$work/$mark" "$mark"
+	"/dev/shm/$mark" "$mark"
 	grep -q "$mark" "$work/alerts" && break
 	sleep 0.2
 done
-check "an alert of the default rule 'Execution from Temporary Directory'" \
-	"$(yes_if grep -q "\"rule\":\"Execution from Temporary Directory\".*$mark" "$work/alerts")"
+rm -f "/dev/shm/$mark"
+check "an alert of the default rule 'Execution from Hidden or Shared-Memory Directory'" \
+	"$(yes_if grep -q "\"rule\":\"Execution from Hidden or Shared-Memory Directory\".*$mark" "$work/alerts")"
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
