@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "alert/alert.h"
 
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +10,7 @@
 #include "container/container.h"
 #include "enforce/names.h"
 #include "enforce/policy.h"
+#include "alert/alert_builder.h"
 #include "alert/event_json.h"
 #include "delivery/outputs.h"
 #include "ratelimit/ratelimit.h"
@@ -22,7 +22,7 @@
 #include "state/proc_table.h"
 
 #define TEXT_CAP	8192 /* the rule's rendered output, as before the prefix */
-#define TEXT_PREFIX_CAP 64   /* "2026-11-22T08:00:00.123456789+0000: Informational " */
+#define TEXT_PREFIX_CAP VG_ALERT_PREFIX_MAX /* "2026-11-22T08:00:00.123456789+0000: Informational " */
 
 int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_proc_table *procs,
 		    FILE *out)
@@ -31,13 +31,11 @@ int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_pr
 	a->rules = rules;
 	a->procs = procs;
 	a->out = out;
-	a->sec = (time_t)-1;
 	a->fmt = (struct vg_alert_format){
 		.include_output = true, .include_tags = true, .include_output_fields = true};
 	if (gethostname(a->hostname, sizeof(a->hostname) - 1) != 0)
 		strcpy(a->hostname, "unknown");
-	vg_jb_init(&a->jb);
-	vg_jb_init(&a->raw);
+	vg_ab_init(&a->ab);
 	a->text = malloc(TEXT_PREFIX_CAP + TEXT_CAP);
 	a->text_cap = TEXT_PREFIX_CAP + TEXT_CAP;
 	return a->text ? 0 : -1;
@@ -47,35 +45,7 @@ void vg_alerter_fini(struct vg_alerter *a)
 {
 	free(a->text);
 	a->text = NULL;
-	vg_jb_free(&a->jb);
-	vg_jb_free(&a->raw);
-}
-
-/* The UTC date and local time of day of second sec, formatted once per second. */
-static void set_second(struct vg_alerter *a, time_t sec)
-{
-	struct tm tm;
-
-	if (sec == a->sec)
-		return;
-	gmtime_r(&sec, &tm);
-	strftime(a->date, sizeof(a->date), "%Y-%m-%dT%H:%M:%S", &tm);
-	localtime_r(&sec, &tm);
-	snprintf(a->hms, sizeof(a->hms), "%02d:%02d:%02d", tm.tm_hour % 100, tm.tm_min % 100,
-		 tm.tm_sec % 100);
-	a->sec = sec;
-}
-
-/* text (a cached second), a dot and ns as nine digits at out; returns the length. */
-static size_t put_nanos(char *out, const char *text, uint32_t ns)
-{
-	size_t n = strlen(text);
-
-	memcpy(out, text, n);
-	out[n++] = '.';
-	for (int i = 8; i >= 0; i--, ns /= 10)
-		out[n + (size_t)i] = (char)('0' + ns % 10);
-	return n + 9;
+	vg_ab_fini(&a->ab);
 }
 
 /*
@@ -88,26 +58,11 @@ static size_t put_nanos(char *out, const char *text, uint32_t ns)
 static size_t output_text(struct vg_alerter *a, const struct vg_rule *r,
 			  const struct vg_eval_ctx *ctx, size_t *prefix)
 {
-	uint64_t ns = ctx->ev->wall_ns;
 	char *body;
 	size_t plen, len;
 
-	const char *prio = vg_priority_name(vg_rule_priority(r));
-	size_t prio_len = strlen(prio);
-
-	set_second(a, (time_t)(ns / 1000000000ull));
-	/* "YYYY-MM-DDThh:mm:ss.nnnnnnnnn+0000: Priority ": at most 34 + 2 + 13 + 1 bytes */
-	if (a->fmt.time_iso8601) {
-		plen = put_nanos(a->text, a->date, (uint32_t)(ns % 1000000000ull));
-		memcpy(a->text + plen, "+0000", 5);
-		plen += 5;
-	} else {
-		plen = put_nanos(a->text, a->hms, (uint32_t)(ns % 1000000000ull));
-	}
-	memcpy(a->text + plen, ": ", 2);
-	memcpy(a->text + plen + 2, prio, prio_len);
-	plen += 2 + prio_len;
-	a->text[plen++] = ' ';
+	plen = vg_alert_text_prefix(&a->ab.clock, ctx->ev->wall_ns, a->fmt.time_iso8601,
+				    vg_rule_priority(r), a->text);
 	body = a->text + plen;
 	vg_rule_render_output(a->rules, r, ctx, body, TEXT_CAP);
 	/* YAML's folded ">" leaves a newline at the end; Falco's output has none */
@@ -126,54 +81,24 @@ static bool enforce_info(const struct vg_event *ev, struct vg_enforce_info *info
 	return true;
 }
 
-/*
- * Where a string was not valid UTF-8, its exact bytes as base64 in a->raw
- * (the body of the alert's "vigil.raw"), keyed by where the string is:
- * p1, then "[idx]" when idx >= 0, then p2. Only ever reached for such a
- * string: clean alerts never touch a->raw.
- */
-static void note_raw(struct vg_alerter *a, const char *s, size_t n, const char *p1, int idx,
-		     const char *p2)
-{
-	char path[320];
-	int len;
-
-	a->jb.replaced = false;
-	if (idx >= 0)
-		len = snprintf(path, sizeof(path), "%s[%d]%s", p1, idx, p2 ? p2 : "");
-	else
-		len = snprintf(path, sizeof(path), "%s%s", p1, p2 ? p2 : "");
-	if (len < 0)
-		return;
-	if (!a->raw.len)
-		vg_jb_obj_begin(&a->raw);
-	vg_jb_key_n(&a->raw, path, (size_t)len < sizeof(path) ? (size_t)len : sizeof(path) - 1);
-	vg_jb_base64(&a->raw, s, n);
-}
-
-/* A string value of the alert; path as note_raw takes it. */
+/* A string value of the alert; where it sits names its raw bytes (vg_ab_note_raw). */
 static inline void put_str(struct vg_alerter *a, const char *s, size_t n, const char *p1, int idx,
 			   const char *p2)
 {
-	vg_jb_str(&a->jb, s, n);
-	if (__builtin_expect(a->jb.replaced, 0))
-		note_raw(a, s, n, p1, idx, p2);
+	vg_ab_str(&a->ab, s, n, p1, idx, p2);
 }
 
 /* A NUL-terminated string, or null for NULL. */
 static inline void put_cstr(struct vg_alerter *a, const char *s, const char *p1, int idx,
 			    const char *p2)
 {
-	if (s)
-		put_str(a, s, strlen(s), p1, idx, p2);
-	else
-		vg_jb_null(&a->jb);
+	vg_ab_cstr(&a->ab, s, p1, idx, p2);
 }
 
 /* A NUL-separated argv as an array of strings (event_json.c's vg_args_json). */
 static void put_args(struct vg_alerter *a, const char *args, uint32_t len, const char *path)
 {
-	struct vg_jbuf *b = &a->jb;
+	struct vg_jbuf *b = &a->ab.jb;
 	int k = 0;
 
 	vg_jb_arr_begin(b);
@@ -189,7 +114,7 @@ static void put_args(struct vg_alerter *a, const char *args, uint32_t len, const
 /* vg_proc_json_brief's keys, in its order. */
 static void put_process(struct vg_alerter *a, const struct vg_proc *p)
 {
-	struct vg_jbuf *b = &a->jb;
+	struct vg_jbuf *b = &a->ab.jb;
 
 	vg_jb_obj_begin(b);
 	VG_JB_KEY(b, "pid");
@@ -212,7 +137,7 @@ static void put_process(struct vg_alerter *a, const struct vg_proc *p)
 /* vg_ancestors_json's: the parent first, at most VG_JSON_MAX_ANCESTORS. */
 static void put_ancestors(struct vg_alerter *a, const struct vg_proc *p)
 {
-	struct vg_jbuf *b = &a->jb;
+	struct vg_jbuf *b = &a->ab.jb;
 	const struct vg_proc *q = p;
 
 	vg_jb_arr_begin(b);
@@ -231,17 +156,10 @@ static void put_ancestors(struct vg_alerter *a, const struct vg_proc *p)
 	vg_jb_arr_end(b);
 }
 
-/* Takes o (a json-c value, rare in alerts) and writes it as json-c prints it. */
-static void put_json(struct vg_jbuf *b, json_object *o)
-{
-	vg_jb_json(b, o);
-	json_object_put(o);
-}
-
 /* vg_container_json's keys and order: container names and labels come from whoever ran it. */
 static void put_container(struct vg_alerter *a, const struct vg_container *c)
 {
-	struct vg_jbuf *b = &a->jb;
+	struct vg_jbuf *b = &a->ab.jb;
 
 	VG_JB_KEY(b, "container");
 	vg_jb_obj_begin(b);
@@ -284,7 +202,7 @@ static void put_container(struct vg_alerter *a, const struct vg_container *c)
 /* vg_enforcement_json's keys and order; the target is a path the offender chose. */
 static void put_enforcement(struct vg_alerter *a, const struct vg_event *ev)
 {
-	struct vg_jbuf *b = &a->jb;
+	struct vg_jbuf *b = &a->ab.jb;
 	struct vg_enforce_info info;
 	const char *target = ev->fd && ev->fd->name ? ev->fd->name : ev->path_abs;
 
@@ -319,8 +237,8 @@ static void put_value(struct vg_alerter *a, enum vg_ftype t, const struct vg_val
 /* vigil.sequence: each positive step's time, event type and captured fields. */
 static void put_sequence(struct vg_alerter *a, const struct vg_seq_report *rep)
 {
-	struct vg_jbuf *b = &a->jb;
-	char time[64];
+	struct vg_jbuf *b = &a->ab.jb;
+	char time[VG_TIME_MAX];
 
 	VG_JB_KEY(b, "sequence");
 	vg_jb_obj_begin(b);
@@ -333,8 +251,7 @@ static void put_sequence(struct vg_alerter *a, const struct vg_seq_report *rep)
 		VG_JB_KEY(b, "name");
 		vg_jb_cstr(b, st->name);
 		VG_JB_KEY(b, "time");
-		vg_format_time(st->wall_ns, time, sizeof(time));
-		vg_jb_cstr(b, time);
+		vg_jb_str(b, time, vg_time_format(&a->ab.clock, st->wall_ns, VG_TIME_UTC, time));
 		VG_JB_KEY(b, "evt.type");
 		vg_jb_cstr(b, st->evt_type ? st->evt_type : "");
 		VG_JB_KEY(b, "fields");
@@ -357,7 +274,7 @@ static void put_sequence(struct vg_alerter *a, const struct vg_seq_report *rep)
 /* vigil.threshold: the count reached, the window, the key and the distinct values. */
 static void put_threshold(struct vg_alerter *a, const struct vg_seq_report *rep)
 {
-	struct vg_jbuf *b = &a->jb;
+	struct vg_jbuf *b = &a->ab.jb;
 
 	VG_JB_KEY(b, "threshold");
 	vg_jb_obj_begin(b);
@@ -378,21 +295,25 @@ static void put_threshold(struct vg_alerter *a, const struct vg_seq_report *rep)
 	vg_jb_obj_end(b);
 }
 
-/* What Falco's schema has no place for: the value of the "vigil" key. */
-static void put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx,
-			     const struct vg_rule *r)
+/*
+ * What Falco's schema has no place for: the value of the "vigil" key, up to
+ * its "raw" (vg_ab_end). Returns which kind of alert r's is.
+ */
+static enum vg_alert_kind put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx,
+					   const struct vg_rule *r)
 {
-	struct vg_jbuf *b = &a->jb;
+	struct vg_jbuf *b = &a->ab.jb;
 	const struct vg_proc *p = ctx->proc;
 	struct vg_seq_report rep;
+	enum vg_alert_kind kind = VG_ALERT_RULE;
 
-	vg_jb_obj_begin(b);
-	VG_JB_KEY(b, "event_type");
-	vg_jb_cstr(b, vg_event_type_name(ctx->ev->type));
+	vg_ab_vigil_begin(&a->ab, vg_event_type_name(ctx->ev->type));
 	if (ctx->container)
 		put_container(a, ctx->container);
-	if (ctx->ev->hdr->flags & VG_HF_ENFORCE)
+	if (ctx->ev->hdr->flags & VG_HF_ENFORCE) {
 		put_enforcement(a, ctx->ev);
+		kind = VG_ALERT_ENFORCEMENT;
+	}
 	if (p) {
 		VG_JB_KEY(b, "exec_id");
 		put_cstr(a, p->exec_id, "vigil.exec_id", -1, NULL);
@@ -406,23 +327,16 @@ static void put_vigil_extras(struct vg_alerter *a, const struct vg_eval_ctx *ctx
 			put_sequence(a, &rep);
 		else
 			put_threshold(a, &rep);
+		kind = rep.kind == VG_SEQ_SEQUENCE ? VG_ALERT_SEQUENCE : VG_ALERT_THRESHOLD;
 	}
-	/* last: every string before it may have added to it */
-	if (a->raw.len) {
-		vg_jb_obj_end(&a->raw);
-		VG_JB_KEY(b, "raw");
-		vg_jb_verbatim(b, a->raw.s, a->raw.len);
-		if (a->raw.oom)
-			b->oom = true; /* a raw map cut short would lie: drop the alert */
-	}
-	vg_jb_obj_end(b);
+	return kind;
 }
 
 /* One output field: as vg_rule_output_fields types it (numbers as numbers, missing as null). */
 static void put_value(struct vg_alerter *a, enum vg_ftype t, const struct vg_value *v,
 		      const char *key, int idx)
 {
-	struct vg_jbuf *b = &a->jb;
+	struct vg_jbuf *b = &a->ab.jb;
 	char tmp[64];
 	const char *s;
 	size_t n;
@@ -432,7 +346,7 @@ static void put_value(struct vg_alerter *a, enum vg_ftype t, const struct vg_val
 	case VG_FT_BYTES: put_str(a, v->s, v->len, key, idx, NULL); return;
 	case VG_FT_BOOL: vg_jb_bool(b, v->u != 0); return;
 	case VG_FT_S64: vg_jb_i64(b, v->i); return;
-	case VG_FT_DOUBLE: put_json(b, json_object_new_double(v->d)); return;
+	case VG_FT_DOUBLE: vg_jb_double(b, v->d); return;
 	case VG_FT_IPADDR:
 	case VG_FT_IPNET:
 		s = vg_output_value_text(t, v, tmp, sizeof(tmp), &n);
@@ -451,8 +365,8 @@ struct fields_walk {
 
 static void put_time_field(struct fields_walk *w)
 {
-	vg_jb_key(&w->a->jb, w->time_key);
-	vg_jb_u64(&w->a->jb, w->time_ns);
+	vg_jb_key(&w->a->ab.jb, w->time_key);
+	vg_jb_u64(&w->a->ab.jb, w->time_ns);
 	w->time_key = NULL;
 }
 
@@ -460,7 +374,7 @@ static int put_field(void *arg, const char *key, const struct vg_xval *x)
 {
 	struct fields_walk *w = arg;
 	struct vg_alerter *a = w->a;
-	struct vg_jbuf *b = &a->jb;
+	struct vg_jbuf *b = &a->ab.jb;
 
 	if (w->time_key) {
 		int c = strcmp(w->time_key, key);
@@ -499,12 +413,12 @@ static void put_output_fields(struct vg_alerter *a, const struct vg_rule *r,
 		.time_ns = ctx->ev->wall_ns ? ctx->ev->wall_ns : ctx->ev->hdr->ts_ns,
 	};
 
-	VG_JB_KEY(&a->jb, "output_fields");
-	vg_jb_obj_begin(&a->jb);
+	VG_JB_KEY(&a->ab.jb, "output_fields");
+	vg_jb_obj_begin(&a->ab.jb);
 	vg_rule_output_each(a->rules, r, ctx, put_field, &w);
 	if (w.time_key)
 		put_time_field(&w);
-	vg_jb_obj_end(&a->jb);
+	vg_jb_obj_end(&a->ab.jb);
 }
 
 static int tag_cmp(const void *pa, const void *pb)
@@ -520,15 +434,15 @@ static void put_tags(struct vg_alerter *a, const struct vg_rule *r)
 	const char *sorted[64];
 	size_t m = n < 64 ? n : 64;
 
+	size_t k = 0;
+
 	if (m) /* a rule without tags has none to copy (tags may be NULL) */
 		memcpy(sorted, tags, m * sizeof(*sorted));
 	qsort(sorted, m, sizeof(*sorted), tag_cmp);
-	VG_JB_KEY(&a->jb, "tags");
-	vg_jb_arr_begin(&a->jb);
-	for (size_t i = 0, k = 0; i < m; i++)
-		if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0)
-			put_cstr(a, sorted[i], "tags", (int)k++, NULL);
-	vg_jb_arr_end(&a->jb);
+	for (size_t i = 0; i < m; i++)
+		if (i == 0 || strcmp(sorted[i], sorted[k - 1]) != 0)
+			sorted[k++] = sorted[i];
+	vg_ab_tags(&a->ab, sorted, k);
 }
 
 /* Hands the line (and Falco's text line, the alert's "output") to the outputs or the stream. */
@@ -555,17 +469,16 @@ static void emit(struct vg_alerter *a, const char *line, size_t len, const char 
 }
 
 /*
- * The alert, written straight into a->jb: Falco's keys in the order json-c
- * gave them before (the bytes are the same), no object tree per alert.
+ * The alert, written straight into the builder's line: Falco's keys in the
+ * order json-c gave them before (the bytes are the same), no object tree
+ * per alert.
  */
 static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
 {
 	struct vg_alerter *a = arg;
-	struct vg_jbuf *b = &a->jb;
-	uint64_t ns = ctx->ev->wall_ns;
-	const char *prio = vg_priority_name(vg_rule_priority(r));
+	struct vg_jbuf *b = &a->ab.jb;
 	size_t text_len, prefix;
-	char time[48];
+	enum vg_alert_kind kind;
 
 	if (a->on_match)
 		a->on_match(a->on_alert_arg, r);
@@ -575,13 +488,8 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 		a->suppressed++;
 		return true;
 	}
-	vg_jb_reset(b);
-	if (a->raw.len)
-		vg_jb_reset(&a->raw);
 	/* Falco's keys in its order (sorted); "vigil" sorts after them all */
-	vg_jb_obj_begin(b);
-	VG_JB_KEY(b, "hostname");
-	put_cstr(a, a->hostname, "hostname", -1, NULL);
+	vg_ab_begin(&a->ab, a->hostname);
 	text_len = output_text(a, r, ctx, &prefix);
 	if (a->fmt.include_message) {
 		VG_JB_KEY(b, "message");
@@ -593,23 +501,16 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	}
 	if (a->fmt.include_output_fields)
 		put_output_fields(a, r, ctx);
-	VG_JB_KEY(b, "priority");
-	vg_jb_cstr(b, prio);
+	vg_ab_priority(&a->ab, vg_rule_priority(r));
 	VG_JB_KEY(b, "rule");
 	put_cstr(a, vg_rule_name(r), "rule", -1, NULL);
 	VG_JB_KEY(b, "source");
 	put_cstr(a, vg_rule_source(r), "source", -1, NULL);
 	if (a->fmt.include_tags)
 		put_tags(a, r);
-	/* vg_format_time's form, from the cached second: always UTC, as Falco's "time" */
-	set_second(a, (time_t)(ns / 1000000000ull));
-	memcpy(time + put_nanos(time, a->date, (uint32_t)(ns % 1000000000ull)), "Z", 2);
-	VG_JB_KEY(b, "time");
-	vg_jb_cstr(b, time);
-	VG_JB_KEY(b, "vigil");
-	put_vigil_extras(a, ctx, r);
-	vg_jb_obj_end(b);
-	if (b->oom)
+	vg_ab_time(&a->ab, ctx->ev->wall_ns);
+	kind = put_vigil_extras(a, ctx, r);
+	if (!vg_ab_end(&a->ab, kind))
 		return true; /* nothing half-written goes out */
 	emit(a, b->s, b->len, a->text, text_len, (int)vg_rule_priority(r), vg_rule_name(r));
 	if (a->on_alert)
@@ -627,21 +528,15 @@ static void self_protection_alert(struct vg_alerter *a, const struct vg_eval_ctx
 	static const char *const tags[] = {"vigil", "self_protection"};
 	const struct vg_event *ev = ctx->ev;
 	const char *what = info->rule == VG_ENF_RULE_SELF_SIGNAL ? "kill or stop" : "ptrace";
-	struct vg_jbuf *b = &a->jb;
-	char time[64], text[160];
+	struct vg_jbuf *b = &a->ab.jb;
+	char text[160];
 	size_t comm_len = strnlen(ev->hdr->comm, VG_COMM_LEN);
 	int text_len;
 
-	vg_format_time(ev->wall_ns, time, sizeof(time));
 	text_len = snprintf(text, sizeof(text),
 			    "Denied an attempt to %s vigil (pid %u) by %.16s (pid %u, uid %u)",
 			    what, info->target_pid, ev->hdr->comm, ev->hdr->pid, ev->hdr->uid);
-	vg_jb_reset(b);
-	if (a->raw.len)
-		vg_jb_reset(&a->raw);
-	vg_jb_obj_begin(b);
-	VG_JB_KEY(b, "hostname");
-	put_cstr(a, a->hostname, "hostname", -1, NULL);
+	vg_ab_begin(&a->ab, a->hostname);
 	VG_JB_KEY(b, "output");
 	put_str(a, text, (size_t)text_len, "output", -1, NULL);
 	VG_JB_KEY(b, "output_fields");
@@ -655,23 +550,15 @@ static void self_protection_alert(struct vg_alerter *a, const struct vg_eval_ctx
 	VG_JB_KEY(b, "user.uid");
 	vg_jb_u64(b, ev->hdr->uid);
 	vg_jb_obj_end(b);
-	VG_JB_KEY(b, "priority");
-	vg_jb_cstr(b, "Critical");
+	vg_ab_priority(&a->ab, VG_PRIO_CRITICAL);
 	VG_JB_KEY(b, "rule");
 	vg_jb_cstr(b, "vigil self-protection");
 	VG_JB_KEY(b, "source");
 	vg_jb_cstr(b, "syscall");
-	VG_JB_KEY(b, "tags");
-	vg_jb_arr_begin(b);
-	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		vg_jb_cstr(b, tags[i]);
-	vg_jb_arr_end(b);
-	VG_JB_KEY(b, "time");
-	vg_jb_cstr(b, time);
-	VG_JB_KEY(b, "vigil");
+	vg_ab_tags(&a->ab, tags, sizeof(tags) / sizeof(tags[0]));
+	vg_ab_time(&a->ab, ev->wall_ns);
 	put_vigil_extras(a, ctx, NULL);
-	vg_jb_obj_end(b);
-	if (!b->oom)
+	if (vg_ab_end(&a->ab, VG_ALERT_SELF_PROTECTION))
 		emit(a, b->s, b->len, text, (size_t)text_len, VG_PRIO_CRITICAL,
 		     "vigil self-protection");
 }

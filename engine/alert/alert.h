@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "alert/json_buf.h"
+#include "alert/alert_builder.h"
 
 struct vg_rule;
 struct vg_ruleset;
@@ -45,13 +45,7 @@ struct vg_alerter {
 	char hostname[256];
 	char *text; /* rendered output, reused across alerts */
 	size_t text_cap;
-	struct vg_jbuf jb; /* the alert line, reused across alerts */
-	/* the body of "vigil.raw": exact bytes of the strings that were not UTF-8; empty if none */
-	struct vg_jbuf raw;
-	/* the second of the last alert, formatted: most alerts share it with the one before */
-	time_t sec;
-	char date[24]; /* UTC, "2026-11-22T08:00:00" */
-	char hms[12];  /* local time of day, "09:00:00" */
+	struct vg_alert_builder ab; /* the alert line and its raw map, reused across alerts */
 	uint64_t alerts;
 	/* called for each alert written (after rate limiting), e.g. per-rule metrics */
 	void (*on_alert)(void *arg, const struct vg_rule *r);

@@ -12,19 +12,17 @@
 #include "decode/decode.h"
 #include "enforce/names.h"
 #include "kernel/syscall_table.h"
+#include "alert/alert_builder.h"
 #include "alert/json_buf.h"
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 
 void vg_format_time(uint64_t wall_ns, char *out, size_t outlen)
 {
-	time_t secs = (time_t)(wall_ns / 1000000000ull);
-	struct tm tm;
-	char date[32];
+	char t[VG_TIME_MAX];
 
-	gmtime_r(&secs, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, outlen, "%s.%09lluZ", date, (unsigned long long)(wall_ns % 1000000000ull));
+	vg_time_format(NULL, wall_ns, VG_TIME_UTC, t);
+	snprintf(out, outlen, "%s", t);
 }
 
 static void add_str(json_object *o, const char *key, const char *val)

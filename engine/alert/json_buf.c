@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,6 +405,33 @@ void vg_jb_null(struct vg_jbuf *b)
 {
 	sep(b);
 	raw(b, "null", 4);
+}
+
+void vg_jb_double(struct vg_jbuf *b, double v)
+{
+	char tmp[64], *comma;
+	int n;
+
+	if (isnan(v))
+		n = snprintf(tmp, sizeof(tmp), "NaN");
+	else if (isinf(v))
+		n = snprintf(tmp, sizeof(tmp), v > 0 ? "Infinity" : "-Infinity");
+	else
+		n = snprintf(tmp, sizeof(tmp), "%.17g", v);
+	if (n < 0 || (size_t)n >= sizeof(tmp) - 2) {
+		vg_jb_null(b); /* never for "%.17g", which is at most 24 bytes */
+		return;
+	}
+	comma = strchr(tmp, ','); /* a locale's decimal comma: JSON's is a point */
+	if (comma)
+		*comma = '.';
+	/* json-c makes a whole number look like a float: a "." or an exponent */
+	if (!isnan(v) && !isinf(v) && !strpbrk(tmp, ".e")) {
+		memcpy(tmp + n, ".0", 3);
+		n += 2;
+	}
+	sep(b);
+	raw(b, tmp, (size_t)n);
 }
 
 void vg_jb_json(struct vg_jbuf *b, struct json_object *o)

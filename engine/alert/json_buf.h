@@ -52,7 +52,12 @@ void vg_jb_u64(struct vg_jbuf *b, uint64_t v);
 void vg_jb_i64(struct vg_jbuf *b, int64_t v);
 void vg_jb_bool(struct vg_jbuf *b, bool v);
 void vg_jb_null(struct vg_jbuf *b);
-/* A json-c value as json-c prints it (rare values: doubles, nested records). */
+/*
+ * A double as json-c 0.16 prints one: "%.17g", ".0" added to a whole number,
+ * and NaN, Infinity, -Infinity for what JSON has no number for.
+ */
+void vg_jb_double(struct vg_jbuf *b, double v);
+/* A json-c value as json-c prints it (tests compare against json-c with it). */
 void vg_jb_json(struct vg_jbuf *b, struct json_object *o);
 
 /* len bytes as a JSON string of their base64 (RFC 4648, padded). */

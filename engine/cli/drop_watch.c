@@ -2,7 +2,6 @@
 #include "cli/drop_watch.h"
 
 #include <inttypes.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,9 +109,15 @@ static void act_log(struct vg_drop_watch *dw, const struct drops *sec, double ra
 	fflush(dw->log);
 }
 
-static void add_u64(json_object *o, const char *key, uint64_t v)
+struct drop_fields {
+	const struct vg_drop_watch *dw;
+	const struct drops *sec;
+};
+
+static void add_u64(struct vg_alert_builder *ab, const char *key, uint64_t v)
 {
-	json_object_object_add(o, key, json_object_new_uint64(v));
+	vg_jb_key(&ab->jb, key);
+	vg_jb_u64(&ab->jb, v);
 }
 
 /*
@@ -120,39 +125,42 @@ static void add_u64(json_object *o, const char *key, uint64_t v)
  * (numbers, as every vigil output field is typed); vigil's own kinds
  * and the count since the last report under n_drops_buffer_* and vigil.*.
  */
-static json_object *alert_fields(const struct vg_drop_watch *dw, const struct drops *sec)
+static void alert_fields(struct vg_alert_builder *ab, const void *arg)
 {
-	json_object *f = json_object_new_object();
-	const uint64_t *d = sec->dropped;
+	const struct drop_fields *f = arg;
+	const uint64_t *d = f->sec->dropped;
 
-	add_u64(f, "n_evts", total(sec->sent) + total(d));
-	add_u64(f, "n_drops", total(d));
-	add_u64(f, "n_drops_buffer_total", total(d));
-	add_u64(f, "n_drops_buffer_clone_fork_exit", d[VG_EV_FORK]);
-	add_u64(f, "n_drops_buffer_execve_exit", d[VG_EV_EXEC]);
-	add_u64(f, "n_drops_buffer_proc_exit", d[VG_EV_EXIT]);
-	add_u64(f, "n_drops_buffer_syscall_exit", d[VG_EV_SYSCALL]);
-	add_u64(f, "n_drops_buffer_creds", d[VG_EV_CREDS]);
-	add_u64(f, "vigil.n_drops_since_last_report", total(dw->unreported.dropped));
-	json_object_object_add(f, "ebpf_enabled", json_object_new_boolean(1));
-	return f;
+	add_u64(ab, "n_evts", total(f->sec->sent) + total(d));
+	add_u64(ab, "n_drops", total(d));
+	add_u64(ab, "n_drops_buffer_total", total(d));
+	add_u64(ab, "n_drops_buffer_clone_fork_exit", d[VG_EV_FORK]);
+	add_u64(ab, "n_drops_buffer_execve_exit", d[VG_EV_EXEC]);
+	add_u64(ab, "n_drops_buffer_proc_exit", d[VG_EV_EXIT]);
+	add_u64(ab, "n_drops_buffer_syscall_exit", d[VG_EV_SYSCALL]);
+	add_u64(ab, "n_drops_buffer_creds", d[VG_EV_CREDS]);
+	add_u64(ab, "vigil.n_drops_since_last_report", total(f->dw->unreported.dropped));
+	VG_JB_KEY(&ab->jb, "ebpf_enabled");
+	vg_jb_bool(&ab->jb, true);
 }
 
 static void act_alert(const struct vg_drop_watch *dw, const struct drops *sec, uint64_t wall_ns,
 		      struct vg_outputs *outs, const char *hostname)
 {
+	struct drop_fields f = {dw, sec};
 	char msg[160];
 
 	snprintf(msg, sizeof(msg), "%s. %" PRIu64 " system calls dropped in last second.",
 		 VG_DROP_RULE, total(sec->dropped));
 	vg_internal_alert_submit(outs, hostname, wall_ns,
 				 &(struct vg_internal_alert){
+					 .kind = VG_ALERT_DROPS,
 					 .rule = VG_DROP_RULE,
 					 .priority = VG_PRIO_DEBUG, /* Falco's */
 					 .message = msg,
 					 .tag = "drops",
 					 .event_type = "drops",
-					 .fields = alert_fields(dw, sec),
+					 .fields = alert_fields,
+					 .fields_arg = &f,
 				 });
 }
 

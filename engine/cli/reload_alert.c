@@ -3,109 +3,70 @@
  * vigil's internal alerts, in Falco's schema like every other: a failed
  * reload (the rules the SIEM expects are not the ones in force), and
  * whatever else vigil reports about itself through cli/internal_alert.h.
+ * The alert itself is the alert builder's (vg_alert_internal).
  */
-#include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/internal_alert.h"
 #include "cli/reload.h"
 #include "delivery/outputs.h"
-#include "rules/compile.h"
 
 #define RELOAD_RULE "vigil rules reload failed"
-
-static json_object *alert_json(const char *hostname, const char *text, uint64_t wall_ns,
-			       const struct vg_internal_alert *a)
-{
-	time_t secs = (time_t)(wall_ns / 1000000000ull);
-	json_object *o = json_object_new_object(), *tags = json_object_new_array();
-	json_object *v = json_object_new_object();
-	char date[32], ts[64];
-	struct tm tm;
-
-	gmtime_r(&secs, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts, sizeof(ts), "%s.%09lluZ", date, (unsigned long long)(wall_ns % 1000000000ull));
-	json_object_array_add(tags, json_object_new_string("vigil"));
-	json_object_array_add(tags, json_object_new_string(a->tag));
-	json_object_object_add(v, "event_type", json_object_new_string(a->event_type));
-	json_object_object_add(o, "hostname", json_object_new_string(hostname));
-	json_object_object_add(o, "output", json_object_new_string(text));
-	json_object_object_add(o, "output_fields",
-			       a->fields ? a->fields : json_object_new_object());
-	json_object_object_add(
-		o, "priority",
-		json_object_new_string(vg_priority_name((enum vg_priority)a->priority)));
-	json_object_object_add(o, "rule", json_object_new_string(a->rule));
-	json_object_object_add(o, "source", json_object_new_string("internal"));
-	json_object_object_add(o, "tags", tags);
-	json_object_object_add(o, "time", json_object_new_string(ts));
-	json_object_object_add(o, "vigil", v);
-	return o;
-}
 
 void vg_internal_alert_submit(struct vg_outputs *outs, const char *hostname, uint64_t wall_ns,
 			      const struct vg_internal_alert *a)
 {
-	time_t secs = (time_t)(wall_ns / 1000000000ull);
-	char *text = NULL;
-	json_object *o;
-	struct tm tm;
+	struct vg_alert_builder ab;
+	struct vg_alert_msg m;
+	char *text;
 
-	if (!outs) {
-		json_object_put(a->fields);
+	if (!outs)
 		return;
-	}
-	/* Falco's text shape: local time of day, the priority, the message */
-	localtime_r(&secs, &tm);
-	if (asprintf(&text, "%02d:%02d:%02d.%09llu: %s %s", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		     (unsigned long long)(wall_ns % 1000000000ull),
-		     vg_priority_name((enum vg_priority)a->priority), a->message) < 0) {
-		json_object_put(a->fields);
-		return;
-	}
-	o = alert_json(hostname, text, wall_ns, a);
-	{
-		const char *json = json_object_to_json_string_ext(
-			o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		struct vg_alert_msg m = {
-			.json = json,
-			.json_len = strlen(json),
-			.text = text,
-			.text_len = strlen(text),
-			.priority = a->priority,
-			.rule = a->rule,
-		};
-
+	vg_ab_init(&ab);
+	if (vg_alert_internal(&ab, hostname, wall_ns, a, &m, &text) == 0)
 		vg_outputs_submit(outs, &m);
-	}
-	json_object_put(o);
+	else
+		fprintf(stderr, "vigil: out of memory for the alert '%s'\n", a->rule);
 	free(text);
+	vg_ab_fini(&ab);
+}
+
+struct reload_fields {
+	const char *reason, *error;
+};
+
+/* The reason (a signal, a file change) and the loader's message, which may quote any bytes. */
+static void reload_fields(struct vg_alert_builder *ab, const void *arg)
+{
+	const struct reload_fields *f = arg;
+
+	VG_JB_KEY(&ab->jb, "vigil.reload.reason");
+	vg_ab_cstr(ab, f->reason, "vigil.reload.reason", -1, NULL);
+	VG_JB_KEY(&ab->jb, "vigil.reload.error");
+	vg_ab_cstr(ab, f->error, "vigil.reload.error", -1, NULL);
 }
 
 void vg_reload_failure_alert(struct vg_outputs *outs, const char *hostname, uint64_t wall_ns,
 			     const char *reason, const char *error)
 {
-	json_object *f = json_object_new_object();
+	struct reload_fields f = {reason, error};
 	char *msg = NULL;
 
-	json_object_object_add(f, "vigil.reload.reason", json_object_new_string(reason));
-	json_object_object_add(f, "vigil.reload.error", json_object_new_string(error));
 	if (asprintf(&msg, "rules reload failed (%s), the previous rules stay in force: %s", reason,
-		     error) < 0) {
-		json_object_put(f);
+		     error) < 0)
 		return;
-	}
 	vg_internal_alert_submit(outs, hostname, wall_ns,
 				 &(struct vg_internal_alert){
+					 .kind = VG_ALERT_RELOAD,
 					 .rule = RELOAD_RULE,
 					 .priority = VG_PRIO_ERROR,
 					 .message = msg,
 					 .tag = "reload",
 					 .event_type = "reload",
-					 .fields = f,
+					 .fields = reload_fields,
+					 .fields_arg = &f,
 				 });
 	free(msg);
 }

@@ -114,9 +114,6 @@ static inline const char *vg_msg_line(const struct vg_output *o, const struct vg
 /* Writes all of iov to fd (retrying short writes and EINTR). 0, or -errno. */
 int vg_write_all(int fd, struct iovec *iov, int iovcnt);
 
-/* Falco's priority names: "Emergency" .. "Debug". */
-const char *vg_output_priority_name(int priority);
-
 /* A growable byte buffer, reused across alerts so steady state allocates nothing. */
 struct vg_buf {
 	char *p;

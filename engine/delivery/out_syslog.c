@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vigil/priority.h"
+
 #define DEFAULT_PORT	 514
 #define DEFAULT_FACILITY 16 /* local0 */
 
@@ -133,7 +135,9 @@ static int format_msg(struct vg_output *o, struct syslog_out *s, const struct vg
 	struct tm tm;
 	size_t len;
 	const char *line = vg_msg_line(o, m, &len);
-	int sev = m->priority < 0 ? 7 : m->priority > 7 ? 7 : m->priority;
+	/* a value that is no priority goes out as Debug, the least severe */
+	const struct vg_priority_row *prio =
+		vg_priority_row(m->priority) ? vg_priority_row(m->priority) : vg_priority_row(VG_PRIO_DEBUG);
 	size_t start;
 
 	gmtime_r(&secs, &tm);
@@ -144,10 +148,10 @@ static int format_msg(struct vg_output *o, struct syslog_out *s, const struct vg
 		return -1;
 	start = s->msg.len;
 	vg_buf_printf(&s->msg, "<%d>1 %s.%06uZ %s %s %d alert [vigil@32473 rule=\"",
-		      s->facility * 8 + sev, ts, (unsigned)((m->wall_ns % 1000000000ull) / 1000),
+		      s->facility * 8 + prio->syslog, ts, (unsigned)((m->wall_ns % 1000000000ull) / 1000),
 		      s->hostname, s->app_name, (int)getpid());
 	sd_escape(&s->msg, m->rule);
-	vg_buf_printf(&s->msg, "\" priority=\"%s\"] ", vg_output_priority_name(sev));
+	vg_buf_printf(&s->msg, "\" priority=\"%s\"] ", prio->name);
 	if (vg_buf_add(&s->msg, line, len) != 0)
 		return -1;
 	if (s->transport == VG_SYSLOG_TCP) {

@@ -104,14 +104,6 @@ char *vg_out_strdup(const char *s, bool *err)
 	return d;
 }
 
-const char *vg_output_priority_name(int priority)
-{
-	static const char *const names[] = {"Emergency", "Alert",  "Critical",	    "Error",
-					    "Warning",	 "Notice", "Informational", "Debug"};
-
-	return priority >= 0 && priority < 8 ? names[priority] : "Debug";
-}
-
 int vg_buf_reserve(struct vg_buf *b, size_t more)
 {
 	size_t cap = b->cap ? b->cap : 1024;

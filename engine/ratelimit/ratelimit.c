@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ratelimit/ratelimit.h"
 
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "alert/alert_builder.h"
+
 #define DEFAULT_MAX_KEYS 16384
 #define SUMMARY_RULE	 "vigil: alerts suppressed"
-#define NOTICE		 5
 
 struct bucket {
 	double tokens;
@@ -305,74 +305,53 @@ uint64_t vg_ratelimit_suppressed(const struct vg_ratelimit *rl)
 	return rl ? rl->suppressed : 0;
 }
 
+/* output_fields: the rule, the count and the interval, in the order a SIEM has them */
+static void summary_fields(struct vg_alert_builder *ab, const void *arg)
+{
+	const struct vg_ratelimit_summary *s = arg;
+
+	VG_JB_KEY(&ab->jb, "vigil.suppressed.rule");
+	vg_ab_cstr(ab, s->rule, "vigil.suppressed.rule", -1, NULL);
+	VG_JB_KEY(&ab->jb, "vigil.suppressed.count");
+	vg_jb_u64(&ab->jb, s->suppressed);
+	VG_JB_KEY(&ab->jb, "vigil.suppressed.interval_s");
+	vg_jb_u64(&ab->jb, (uint64_t)(s->interval_s + 0.5));
+}
+
 int vg_ratelimit_summary_alert(const struct vg_ratelimit_summary *s, const char *hostname,
 			       uint64_t wall_ns, struct vg_alert_msg *out, char **json, char **text)
 {
-	time_t secs = (time_t)(wall_ns / 1000000000ull);
-	unsigned long long ns = wall_ns % 1000000000ull;
-	json_object *o = json_object_new_object(), *f = json_object_new_object();
-	json_object *tags = json_object_new_array(), *v = json_object_new_object();
-	char date[32], ts[64], *msg = NULL;
-	unsigned long long secs_i = (unsigned long long)(s->interval_s + 0.5);
-	struct tm tm;
-	int err = 0;
+	unsigned long long secs = (unsigned long long)(s->interval_s + 0.5);
+	struct vg_alert_builder ab;
+	char *msg = NULL;
+	int err = -1;
 
 	*json = *text = NULL;
-	if (!o || !f || !tags || !v)
-		goto fail;
-	gmtime_r(&secs, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts, sizeof(ts), "%s.%09lluZ", date, ns);
 	if (asprintf(&msg, "%llu alerts of rule %s suppressed in the last %llu s",
-		     (unsigned long long)s->suppressed, s->rule, secs_i) < 0) {
-		msg = NULL;
-		goto fail;
-	}
-	localtime_r(&secs, &tm);
-	if (asprintf(text, "%02d:%02d:%02d.%09llu: Notice %s", tm.tm_hour, tm.tm_min, tm.tm_sec, ns,
-		     msg) < 0) {
+		     (unsigned long long)s->suppressed, s->rule, secs) < 0)
+		return -1;
+	vg_ab_init(&ab);
+	if (vg_alert_internal(&ab, hostname ? hostname : "", wall_ns,
+			      &(struct vg_internal_alert){
+				      .kind = VG_ALERT_RATE_LIMIT,
+				      .rule = SUMMARY_RULE,
+				      .priority = VG_PRIO_NOTICE,
+				      .message = msg,
+				      .tag = "rate_limit",
+				      .event_type = "rate_limit",
+				      .fields = summary_fields,
+				      .fields_arg = s,
+			      },
+			      out, text) == 0 &&
+	    (*json = strdup(ab.jb.s))) {
+		out->json = *json; /* the caller's copy: the builder goes now */
+		err = 0;
+	} else {
+		free(*text);
 		*text = NULL;
-		goto fail;
 	}
-	json_object_object_add(f, "vigil.suppressed.rule", json_object_new_string(s->rule));
-	json_object_object_add(f, "vigil.suppressed.count", json_object_new_uint64(s->suppressed));
-	json_object_object_add(f, "vigil.suppressed.interval_s", json_object_new_uint64(secs_i));
-	json_object_array_add(tags, json_object_new_string("vigil"));
-	json_object_array_add(tags, json_object_new_string("rate_limit"));
-	json_object_object_add(v, "event_type", json_object_new_string("rate_limit"));
-	json_object_object_add(o, "hostname", json_object_new_string(hostname ? hostname : ""));
-	json_object_object_add(o, "output", json_object_new_string(*text));
-	json_object_object_add(o, "output_fields", f);
-	f = NULL;
-	json_object_object_add(o, "priority", json_object_new_string("Notice"));
-	json_object_object_add(o, "rule", json_object_new_string(SUMMARY_RULE));
-	json_object_object_add(o, "source", json_object_new_string("internal"));
-	json_object_object_add(o, "tags", tags);
-	tags = NULL;
-	json_object_object_add(o, "time", json_object_new_string(ts));
-	json_object_object_add(o, "vigil", v);
-	v = NULL;
-	*json = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-								 JSON_C_TO_STRING_NOSLASHESCAPE));
-	if (!*json)
-		goto fail;
-	out->json = *json;
-	out->json_len = strlen(*json);
-	out->text = *text;
-	out->text_len = strlen(*text);
-	out->priority = NOTICE;
-	out->rule = SUMMARY_RULE;
-	goto done;
-fail:
-	err = -1;
-	free(*text);
-	*text = NULL;
-done:
+	vg_ab_fini(&ab);
 	free(msg);
-	json_object_put(o);
-	json_object_put(f);
-	json_object_put(tags);
-	json_object_put(v);
 	return err;
 }
 

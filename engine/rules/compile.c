@@ -24,27 +24,6 @@
 #define MAX_LIST_DEPTH	64
 #define DEFAULT_SCRATCH (1u << 20)
 
-/* ---- priorities ---- */
-
-static const char *const prio_names[] = {
-	"Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug",
-};
-
-const char *vg_priority_name(enum vg_priority p)
-{
-	return (unsigned)p < 8 ? prio_names[p] : "Unknown";
-}
-
-int vg_priority_parse(const char *s)
-{
-	for (int i = 0; i < 8; i++)
-		if (strcasecmp(s, prio_names[i]) == 0)
-			return i;
-	if (strcasecmp(s, "info") == 0)
-		return VG_PRIO_INFORMATIONAL;
-	return -1;
-}
-
 /* ---- diagnostics at a position in a condition ---- */
 
 struct cctx {

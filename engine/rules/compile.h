@@ -16,20 +16,11 @@
 #include <stdint.h>
 
 #include "rules/evttypes.h"
+#include "vigil/priority.h" /* enum vg_priority and its names: one table */
 
 struct vg_ruleset;
 struct vg_rule;
 
-enum vg_priority {
-	VG_PRIO_EMERGENCY,
-	VG_PRIO_ALERT,
-	VG_PRIO_CRITICAL,
-	VG_PRIO_ERROR,
-	VG_PRIO_WARNING,
-	VG_PRIO_NOTICE,
-	VG_PRIO_INFORMATIONAL,
-	VG_PRIO_DEBUG,
-};
 
 /*
  * Bounds on what inlining macros and lists may build. A few lines of rules
@@ -149,8 +140,5 @@ bool vg_rule_enabled(const struct vg_rule *r);
 const char *const *vg_rule_tags(const struct vg_rule *r, size_t *n);
 const struct vg_evtset *vg_rule_evttypes(const struct vg_rule *r);
 
-const char *vg_priority_name(enum vg_priority p);
-/* Case-insensitive; "info" is informational. -1 when unknown. */
-int vg_priority_parse(const char *s);
 
 #endif
