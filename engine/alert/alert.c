@@ -21,8 +21,9 @@
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 
-#define TEXT_CAP	8192 /* the rule's rendered output, as before the prefix */
-#define TEXT_PREFIX_CAP VG_ALERT_PREFIX_MAX /* "2026-11-22T08:00:00.123456789+0000: Informational " */
+#define TEXT_CAP 8192 /* the rule's rendered output, as before the prefix */
+#define TEXT_PREFIX_CAP                                                                            \
+	VG_ALERT_PREFIX_MAX /* "2026-11-22T08:00:00.123456789+0000: Informational " */
 
 int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_proc_table *procs,
 		    FILE *out)

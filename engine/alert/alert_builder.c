@@ -43,8 +43,7 @@ static size_t put_nanos(char *out, const char *text, uint32_t ns)
 	return n + 9;
 }
 
-size_t vg_time_format(struct vg_alert_clock *c, uint64_t wall_ns, enum vg_time_form form,
-		      char *out)
+size_t vg_time_format(struct vg_alert_clock *c, uint64_t wall_ns, enum vg_time_form form, char *out)
 {
 	struct vg_alert_clock local;
 	uint32_t ns = (uint32_t)(wall_ns % 1000000000ull);
@@ -110,8 +109,8 @@ void vg_ab_begin(struct vg_alert_builder *ab, const char *hostname)
 }
 
 /* Only ever reached for a string that was not UTF-8: clean alerts never touch ab->raw. */
-void vg_ab_note_raw(struct vg_alert_builder *ab, const char *s, size_t n, const char *p1,
-		    int idx, const char *p2)
+void vg_ab_note_raw(struct vg_alert_builder *ab, const char *s, size_t n, const char *p1, int idx,
+		    const char *p2)
 {
 	char path[320];
 	int len;

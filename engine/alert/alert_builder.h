@@ -39,7 +39,7 @@ enum vg_time_form {
 
 /* The last second formatted: most alerts share their second with the one before. */
 struct vg_alert_clock {
-	time_t sec; /* (time_t)-1: none yet */
+	time_t sec;    /* (time_t)-1: none yet */
 	char date[24]; /* UTC, "2026-11-22T08:00:00" */
 	char hms[12];  /* local time of day, "09:00:00" */
 };
@@ -86,8 +86,8 @@ void vg_ab_fini(struct vg_alert_builder *ab);
 void vg_ab_begin(struct vg_alert_builder *ab, const char *hostname);
 
 /* Records s's exact bytes in the raw map under p1, "[idx]" when idx >= 0, p2. */
-void vg_ab_note_raw(struct vg_alert_builder *ab, const char *s, size_t n, const char *p1,
-		    int idx, const char *p2);
+void vg_ab_note_raw(struct vg_alert_builder *ab, const char *s, size_t n, const char *p1, int idx,
+		    const char *p2);
 
 /* A string value from anywhere hostile; where it sits (as vg_ab_note_raw) names its raw bytes. */
 static inline void vg_ab_str(struct vg_alert_builder *ab, const char *s, size_t n, const char *p1,
@@ -132,8 +132,8 @@ struct vg_internal_alert {
 	enum vg_alert_kind kind;
 	const char *rule;
 	enum vg_priority priority;
-	const char *message; /* the output text after "TIME: Priority " */
-	const char *tag;     /* tags: ["vigil", tag] */
+	const char *message;	/* the output text after "TIME: Priority " */
+	const char *tag;	/* tags: ["vigil", tag] */
 	const char *event_type; /* vigil.event_type */
 	/* writes the members of output_fields (keys and values) into ab->jb; may be NULL */
 	void (*fields)(struct vg_alert_builder *ab, const void *arg);

@@ -42,7 +42,7 @@ json_object *vg_args_json(const char *args, uint32_t len);
 /* An enforcement record's decision (VG_HF_ENFORCE): action, mode, tier, result, target. */
 json_object *vg_enforcement_json(const struct vg_event *ev);
 
-/* RFC 3339 UTC with nanoseconds, e.g. 2026-11-22T08:14:34.123456789Z (vg_time_format's VG_TIME_UTC). */
+/* RFC 3339 UTC with nanoseconds, 2026-11-22T08:14:34.123456789Z: vg_time_format's UTC form. */
 void vg_format_time(uint64_t wall_ns, char *out, size_t outlen);
 
 #endif

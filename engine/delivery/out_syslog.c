@@ -136,8 +136,9 @@ static int format_msg(struct vg_output *o, struct syslog_out *s, const struct vg
 	size_t len;
 	const char *line = vg_msg_line(o, m, &len);
 	/* a value that is no priority goes out as Debug, the least severe */
-	const struct vg_priority_row *prio =
-		vg_priority_row(m->priority) ? vg_priority_row(m->priority) : vg_priority_row(VG_PRIO_DEBUG);
+	const struct vg_priority_row *prio = vg_priority_row(m->priority)
+						     ? vg_priority_row(m->priority)
+						     : vg_priority_row(VG_PRIO_DEBUG);
 	size_t start;
 
 	gmtime_r(&secs, &tm);
@@ -148,8 +149,9 @@ static int format_msg(struct vg_output *o, struct syslog_out *s, const struct vg
 		return -1;
 	start = s->msg.len;
 	vg_buf_printf(&s->msg, "<%d>1 %s.%06uZ %s %s %d alert [vigil@32473 rule=\"",
-		      s->facility * 8 + prio->syslog, ts, (unsigned)((m->wall_ns % 1000000000ull) / 1000),
-		      s->hostname, s->app_name, (int)getpid());
+		      s->facility * 8 + prio->syslog, ts,
+		      (unsigned)((m->wall_ns % 1000000000ull) / 1000), s->hostname, s->app_name,
+		      (int)getpid());
 	sd_escape(&s->msg, m->rule);
 	vg_buf_printf(&s->msg, "\" priority=\"%s\"] ", prio->name);
 	if (vg_buf_add(&s->msg, line, len) != 0)

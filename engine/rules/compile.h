@@ -21,7 +21,6 @@
 struct vg_ruleset;
 struct vg_rule;
 
-
 /*
  * Bounds on what inlining macros and lists may build. A few lines of rules
  * can describe an exponential tree (each macro naming the previous one
@@ -139,6 +138,5 @@ enum vg_priority vg_rule_priority(const struct vg_rule *r);
 bool vg_rule_enabled(const struct vg_rule *r);
 const char *const *vg_rule_tags(const struct vg_rule *r, size_t *n);
 const struct vg_evtset *vg_rule_evttypes(const struct vg_rule *r);
-
 
 #endif

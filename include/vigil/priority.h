@@ -31,7 +31,7 @@ enum vg_priority {
 struct vg_priority_row {
 	const char *name;  /* as alerts print it, and as Falco's rule files spell it */
 	const char *alias; /* the other spelling Falco accepts, or NULL */
-	int syslog;	   /* the RFC 5424 severity (<syslog.h> LOG_*, not included: its macros collide) */
+	int syslog; /* the RFC 5424 severity (<syslog.h> LOG_*, not included: its macros collide) */
 };
 
 /* The row of priority p, or NULL when p is no priority. */
