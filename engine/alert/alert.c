@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "decode/decode.h"
@@ -21,9 +20,9 @@
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 
-#define TEXT_CAP 8192 /* the rule's rendered output, as before the prefix */
-#define TEXT_PREFIX_CAP                                                                            \
-	VG_ALERT_PREFIX_MAX /* "2026-11-22T08:00:00.123456789+0000: Informational " */
+/* the rule's rendered output, after the prefix "2026-11-22T08:00:00.123456789+0000: Notice " */
+#define TEXT_CAP	8192
+#define TEXT_PREFIX_CAP VG_ALERT_PREFIX_MAX
 
 int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_proc_table *procs,
 		    FILE *out)
@@ -433,9 +432,7 @@ static void put_tags(struct vg_alerter *a, const struct vg_rule *r)
 	size_t n;
 	const char *const *tags = vg_rule_tags(r, &n);
 	const char *sorted[64];
-	size_t m = n < 64 ? n : 64;
-
-	size_t k = 0;
+	size_t m = n < 64 ? n : 64, k = 0;
 
 	if (m) /* a rule without tags has none to copy (tags may be NULL) */
 		memcpy(sorted, tags, m * sizeof(*sorted));
