@@ -98,6 +98,21 @@ static void test_name_past_the_buffer_is_cut_and_flagged(void **state)
 	assert_int_equal(name[0], '/');
 }
 
+static void test_name_without_room_for_its_slash_is_cut(void **state)
+{
+	const char *name;
+
+	(void)state;
+	/* 15 names of 254 and one of 15 leave 255 bytes: a name of 255 fits, its "/" does not */
+	same_names('c', 254, 17);
+	skel->bss->lens[15] = 15;
+	skel->bss->lens[16] = 255;
+	name = walk();
+	assert_int_equal(strlen(name), VG_PATH_MAX - 255);
+	assert_int_equal(name[0], '/');
+	assert_true(skel->bss->flags & VG_HF_PATH_TRUNC);
+}
+
 static void test_deep_path_within_the_depth_is_whole(void **state)
 {
 	const char *name;
@@ -139,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_root_is_a_slash),
 		cmocka_unit_test(test_name_filling_the_buffer_exactly_is_whole),
 		cmocka_unit_test(test_name_past_the_buffer_is_cut_and_flagged),
+		cmocka_unit_test(test_name_without_room_for_its_slash_is_cut),
 		cmocka_unit_test(test_deep_path_within_the_depth_is_whole),
 		cmocka_unit_test(test_path_deeper_than_the_depth_is_cut_and_flagged),
 		cmocka_unit_test(test_detached_dentry_keeps_its_name_without_slash),
