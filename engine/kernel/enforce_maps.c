@@ -54,7 +54,8 @@ static int fill_strings(const struct vg_enf_maps *m, const struct vg_enf_policy 
 
 		memcpy(k.s, e->s, e->len);
 		if (e->prefix) {
-			k.prefixlen = 8 + 8 * (uint32_t)e->len; /* the field byte, then the string */
+			/* in bits: the field byte, then the string */
+			k.prefixlen = 8 + 8 * (uint32_t)e->len;
 			err = put(m->prefix, &k, &e->mask);
 		} else {
 			err = put(m->str, &k.field, &e->mask);

@@ -26,7 +26,7 @@
 /* after vigil/enforce.h: its globals have the policy's types */
 #include "bpftest_enforce.skel.h"
 
-#define NUM(f) ((f) - VG_ENF_F__STR)
+#define NUM(f) ((f)-VG_ENF_F__STR)
 
 /* A policy compiled from YAML and loaded into a fresh test object. */
 struct loaded {
@@ -82,7 +82,8 @@ static void put_subject(struct bpftest_enforce_bpf *skel, const struct vg_enf_su
 
 		assert_true(n < 512);
 		/* the matcher compares at most VG_ENF_STR_MAX bytes but is told the whole length */
-		memcpy(g->str[f], s->str[f] ? s->str[f] : "", n < VG_ENF_STR_MAX ? n : VG_ENF_STR_MAX);
+		memcpy(g->str[f], s->str[f] ? s->str[f] : "",
+		       n < VG_ENF_STR_MAX ? n : VG_ENF_STR_MAX);
 		g->str_len[f] = (unsigned)n;
 	}
 	for (int i = 0; i < VG_ENF_F__NUM - VG_ENF_F__STR; i++) {
@@ -182,7 +183,8 @@ static struct vg_enf_subject connect_to(uint8_t a, uint8_t b, uint8_t c, uint8_t
 
 static void test_string_equal(void **state)
 {
-	struct loaded l = load(RULE("nc", "evt.type = execve and proc.exepath = /usr/bin/nc", "deny"));
+	struct loaded l =
+		load(RULE("nc", "evt.type = execve and proc.exepath = /usr/bin/nc", "deny"));
 	struct vg_enf_subject s = exec_of("/usr/bin/nc", "nc", 0);
 
 	(void)state;
@@ -196,8 +198,9 @@ static void test_string_equal(void **state)
 
 static void test_string_not_equal(void **state)
 {
-	struct loaded l = load(RULE(
-		"sh", "evt.type = execve and proc.exepath = /bin/sh and proc.pname != sshd", "deny"));
+	struct loaded l = load(
+		RULE("sh", "evt.type = execve and proc.exepath = /bin/sh and proc.pname != sshd",
+		     "deny"));
 	struct vg_enf_subject s = exec_of("/bin/sh", "sh", 0);
 
 	(void)state;
@@ -244,8 +247,8 @@ static void test_string_startswith(void **state)
 
 static void test_string_pmatch(void **state)
 {
-	struct loaded l = load(
-		RULE("ssh", "evt.type = openat and fd.name pmatch (/etc/ssh, /root)", "deny"));
+	struct loaded l =
+		load(RULE("ssh", "evt.type = openat and fd.name pmatch (/etc/ssh, /root)", "deny"));
 	struct vg_enf_subject s = open_of("/etc/ssh/sshd_config", false);
 
 	(void)state;
@@ -280,8 +283,8 @@ static void check_order(const char *cond, const bool yes[3])
 	char yaml[512];
 	struct loaded l;
 
-	snprintf(yaml, sizeof(yaml), RULE("r", "evt.type = execve and proc.name = sh and %s", "deny"),
-		 cond);
+	snprintf(yaml, sizeof(yaml),
+		 RULE("r", "evt.type = execve and proc.name = sh and %s", "deny"), cond);
 	l = load(yaml);
 	for (int i = 0; i < 3; i++) {
 		struct vg_enf_subject s = exec_of("/bin/sh", "sh", 999 + (uint64_t)i);
@@ -320,8 +323,9 @@ static void test_address_in_network_and_port(void **state)
 
 static void test_boolean_field(void **state)
 {
-	struct loaded l = load(RULE(
-		"w", "evt.type = openat and fd.directory = /etc and evt.is_open_write = true", "deny"));
+	struct loaded l = load(
+		RULE("w", "evt.type = openat and fd.directory = /etc and evt.is_open_write = true",
+		     "deny"));
 	struct vg_enf_subject s = open_of("/etc/passwd", true);
 
 	(void)state;
@@ -333,10 +337,11 @@ static void test_boolean_field(void **state)
 
 static void test_container_id(void **state)
 {
-	struct loaded l = load(RULE("c", "evt.type = execve and container.id = 0123456789ab", "deny")
-				       RULE("any", "evt.type = execve and container.id != host and "
-						   "proc.name = curl",
-					    "deny"));
+	struct loaded l = load(RULE("c", "evt.type = execve and container.id = 0123456789ab",
+				    "deny") RULE("any",
+						 "evt.type = execve and container.id != host and "
+						 "proc.name = curl",
+						 "deny"));
 	struct vg_enf_subject s = exec_of("/usr/bin/sh", "sh", 0);
 
 	(void)state;
@@ -394,10 +399,11 @@ static void test_no_rule_matching_leaves_the_operation_alone(void **state)
 
 static void test_action_and_mode_come_from_the_matching_rule(void **state)
 {
-	struct loaded l =
-		load(RULE("audit", "evt.type = execve and proc.name = x", "kill") "  enforce: audit\n"
-			RULE("deny", "evt.type = execve and proc.name = x", "deny")
-				RULE("kill", "evt.type = execve and proc.name = y", "kill"));
+	struct loaded l = load(RULE(
+		"audit", "evt.type = execve and proc.name = x",
+		"kill") "  enforce: audit\n" RULE("deny", "evt.type = execve and proc.name = x",
+						  "deny")
+				       RULE("kill", "evt.type = execve and proc.name = y", "kill"));
 	struct vg_enf_subject s = exec_of("/bin/x", "x", 0);
 
 	(void)state;
@@ -457,9 +463,10 @@ static void test_rule_of_many_conditions(void **state)
 
 	(void)state;
 	assert_non_null(yaml);
-	n += (size_t)snprintf(yaml + n, cap - n,
-			      "- rule: many\n  desc: d\n  output: o\n  priority: WARNING\n"
-			      "  action: deny\n  condition: evt.type = execve and proc.exepath = /bin/m");
+	n += (size_t)snprintf(
+		yaml + n, cap - n,
+		"- rule: many\n  desc: d\n  output: o\n  priority: WARNING\n"
+		"  action: deny\n  condition: evt.type = execve and proc.exepath = /bin/m");
 	for (int i = 0; i < 300; i++)
 		n += (size_t)snprintf(yaml + n, cap - n, " and proc.name != m%d", i);
 	snprintf(yaml + n, cap - n, "\n");
