@@ -38,7 +38,7 @@ struct {
  * (fchmod, fchdir, ...) still name it; those that do not (close, dup,
  * fcntl) find no entry and the fd table looks the fd up in /proc while
  * it is open. User space counts the paths of rules on close/dup/fcntl
- * that read fd.* into the sets (engine/rules/prefilter.c), so what a rule
+ * that read fd.* into the sets (vg_prefilter_build), so what a rule
  * can see is never filtered; what is lost is only fd.* of unwatched files
  * on events no rule looks at.
  */

@@ -2,7 +2,7 @@
 /*
  * The enforcement matcher (probes/enforce_match.bpf.h) on a subject
  * tests/bpf/test_bpf_enforce.c writes into the globals below, with the
- * policy maps filled by the engine (enforce/compile.c, kernel/enforce.c):
+ * policy maps filled by the engine (vg_enf_policy_build, vg_enf_maps_fill):
  * the string, number and address lookups, the comparisons and the first
  * conjunction that holds, as the enforcement hooks run them.
  */

@@ -61,7 +61,7 @@ static void base(enum vg_syscall id, const char *name, bool suffix)
 	vg_pathset_add_base(&pf.paths[id], name, strlen(name), suffix);
 }
 
-/* Writes the sets into the probe's trie, as kernel/prefilter.c does. */
+/* Writes the sets into the probe's trie, as vg_prefilter_fill does. */
 static void fill(void)
 {
 	vg_pathset_normalize(&pf.paths[VG_SC_openat]);
