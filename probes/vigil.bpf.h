@@ -260,6 +260,22 @@ static __always_inline long walk_put_detached(struct walk_state *w, const void *
 }
 
 /*
+ * Where a walk starts writing: the end of the buffer. The value reaches
+ * w->off through a helper so that the verifier does not know it: verifiers
+ * before 6.8 check a bpf_loop callback once, with the caller's state at the
+ * call, and with w->off known to be VG_PATH_MAX they remove walk_put_name's
+ * cut as dead code; a name longer than the buffer then came out as "/",
+ * unflagged (6.1; tests/bpf/test_bpf_path.c in the vm_bpf test).
+ */
+static __always_inline void walk_start(struct walk_state *w)
+{
+	static const __u32 path_max = VG_PATH_MAX;
+
+	if (bpf_probe_read_kernel(&w->off, sizeof(w->off), &path_max))
+		w->off = VG_PATH_MAX;
+}
+
+/*
  * After steps of at most VG_PATH_DEPTH: a walk that used them all was cut;
  * one that put no name is the root, "/". Returns where the name starts.
  */
@@ -319,10 +335,10 @@ static __always_inline __u32 walk_path(const struct path *path, char *pb, __u16 
 		.dentry = BPF_CORE_READ(path, dentry),
 		.vfsmnt = BPF_CORE_READ(path, mnt),
 		.pb = pb,
-		.off = VG_PATH_MAX,
 	};
 	long steps;
 
+	walk_start(&w);
 	w.mnt = (void *)w.vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	steps = bpf_loop(VG_PATH_DEPTH, walk_step, &w, 0);
 	walk_end(&w, steps);

@@ -42,12 +42,13 @@ int walk(void *ctx)
 {
 	__u32 zero = 0;
 	struct path_buf *pb = bpf_map_lookup_elem(&path_scratch, &zero);
-	struct walk_state w = {.off = VG_PATH_MAX};
+	struct walk_state w = {};
 	long steps;
 
 	if (!pb)
 		return -1;
 	w.pb = pb->data;
+	walk_start(&w);
 	steps = bpf_loop(VG_PATH_DEPTH, test_step, &w, 0);
 	start = walk_end(&w, steps);
 	flags = w.flags;
