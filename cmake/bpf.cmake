@@ -34,9 +34,14 @@ else()
   set(VIGIL_BPF_ARCH ${CMAKE_SYSTEM_PROCESSOR})
 endif()
 
-# vigil_bpf_skeleton(<name>) compiles probes/<name>.bpf.c into <name>.skel.h.
+# vigil_bpf_skeleton(<name> [<dir>]) compiles <dir>/<name>.bpf.c (default
+# probes/) into <name>.skel.h, with probes/ and include/ on the include path.
 function(vigil_bpf_skeleton name)
-  set(src ${CMAKE_SOURCE_DIR}/probes/${name}.bpf.c)
+  set(dir ${CMAKE_SOURCE_DIR}/probes)
+  if(ARGC GREATER 1)
+    set(dir ${ARGV1})
+  endif()
+  set(src ${dir}/${name}.bpf.c)
   set(obj ${VIGIL_BPF_GEN}/${name}.bpf.o)
   set(lnk ${VIGIL_BPF_GEN}/${name}.linked.o)
   set(skel ${VIGIL_BPF_GEN}/${name}.skel.h)

@@ -137,7 +137,7 @@ static __always_inline void match_str(struct enf_subject *s, const struct vg_enf
 	if (exact && len <= VG_ENF_STR_MAX && (m = bpf_map_lookup_elem(&enf_str, &s->key.field)))
 		or_bits(&s->bits, m);
 	if (prefix) {
-		s->key.prefixlen = 32 + 8 * n;
+		s->key.prefixlen = 8 + 8 * n; /* the field byte, then the string */
 		if ((m = bpf_map_lookup_elem(&enf_prefix, &s->key)))
 			or_bits(&s->bits, m);
 	}

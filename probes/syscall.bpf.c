@@ -12,7 +12,7 @@
  * from those objects instead.
  */
 #include "vigil.bpf.h"
-#include "vigil/prefilter.h"
+#include "prefilter.bpf.h"
 #include "dropped_fds.bpf.h"
 #include "vigil/syscalls.h"
 
@@ -34,23 +34,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } family_handlers SEC(".maps");
-
-/* The path prefilter's trie (vigil/prefilter.h); user space fills it from the rules. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, VG_PF_ENTRIES);
-	__type(key, struct vg_pf_key);
-	__type(value, struct vg_pf_val);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-} path_filter SEC(".maps");
-
-/* The lookup key is built here: 260 bytes are too many for the stack. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct vg_pf_key);
-} pf_key_scratch SEC(".maps");
 
 /* libbpf 1.1 stops at the fifth syscall argument. */
 #if defined(__TARGET_ARCH_x86)
@@ -191,142 +174,6 @@ static __always_inline __u32 put_file(char *buf, __u32 pos, struct file *file, i
 	return put_var(buf, pos, VG_VAR_FD_PATH, &pb->data[start], VG_PATH_MAX - start, false);
 }
 
-/*
- * The path prefilter. For a syscall whose row has a prefilter bit, an open
- * of a path outside every set the rules need is dropped here, before a
- * record is built: its cost is one dentry walk and one trie lookup.
- *
- * What the state loses with it: the fd table gets no entry for the new fd.
- * Later events on that fd that carry the kernel's view of the file
- * (fchmod, fchdir, ...) still name it; those that do not (close, dup,
- * fcntl) find no entry and the fd table looks the fd up in /proc while
- * it is open. User space counts the paths of rules on close/dup/fcntl
- * that read fd.* into the sets (engine/rules/prefilter_paths.c), so what a rule
- * can see is never filtered; what is lost is only fd.* of unwatched files
- * on events no rule looks at.
- */
-static __always_inline bool pf_lookup(const char *path, __u32 len, bool filled, __u64 bit)
-{
-	__u32 zero = 0, n = len;
-	struct vg_pf_key *key = bpf_map_lookup_elem(&pf_key_scratch, &zero);
-	struct vg_pf_val *v;
-
-	if (!key)
-		return true;
-	if (!filled) {
-		if (n > VG_PF_KEY_MAX)
-			n = VG_PF_KEY_MAX;
-		asm volatile("" : "+r"(n));
-		n &= 2 * VG_PF_KEY_MAX - 1;
-		if (n > VG_PF_KEY_MAX)
-			return true;
-		bpf_probe_read_kernel(key->path, n, path);
-	}
-	key->prefixlen = n * 8;
-	v = bpf_map_lookup_elem(&path_filter, key);
-	if (!v)
-		return false;
-	return (v->prefix & bit) || ((v->exact & bit) && v->len == len);
-}
-
-struct base_copy {
-	const char *path; /* a path ending at path[VG_PATH_MAX - 1] */
-	char *key;
-	__u32 max, len;
-	bool whole; /* stopped at a "/" */
-};
-
-/* One byte of the base name, from the end: key[1 + i] = name[len - 1 - i]. */
-static long base_step(__u32 i, void *ctx)
-{
-	struct base_copy *b = ctx;
-	char c;
-
-	if (i >= b->max)
-		return 1;
-	c = b->path[(VG_PATH_MAX - 1 - i) & (VG_PATH_MAX - 1)];
-	if (c == '/') {
-		b->whole = true;
-		return 1;
-	}
-	b->key[(i + 1) & (VG_PF_KEY_MAX - 1)] = c;
-	b->len = i + 1;
-	return 0;
-}
-
-/*
- * The base name of a path of len bytes ending at path[VG_PATH_MAX - 1],
- * reversed behind the mark (vigil/prefilter.h), looked up: "is" and "ends
- * with" checks on it. A name the key cannot hold is sent.
- */
-static __always_inline bool base_lookup(const char *path, __u32 len, __u64 bit)
-{
-	__u32 zero = 0;
-	struct vg_pf_key *key = bpf_map_lookup_elem(&pf_key_scratch, &zero);
-	struct base_copy b = {.path = path, .max = len < VG_PF_KEY_MAX ? len : VG_PF_KEY_MAX - 1};
-
-	if (!key)
-		return true;
-	b.key = key->path;
-	key->path[0] = VG_PF_BASE_MARK;
-	bpf_loop(VG_PF_KEY_MAX, base_step, &b, 0);
-	if (!b.whole)
-		return true;
-	return pf_lookup(key->path, b.len + 1, true, bit);
-}
-
-struct clean_scan {
-	const char *p;
-	__u32 len;
-	bool dirty;
-};
-
-/* One byte of is_clean: a "/" followed by "/", "./", "../" or the end. */
-static long clean_step(__u32 i, void *ctx)
-{
-	struct clean_scan *c = ctx;
-	const char *p = c->p;
-	__u32 len = c->len;
-	char a, b, d;
-
-	if (i >= len)
-		return 1;
-	if (p[i & (VG_PF_KEY_MAX - 1)] != '/')
-		return 0;
-	a = i + 1 < len ? p[(i + 1) & (VG_PF_KEY_MAX - 1)] : 0;
-	b = i + 2 < len ? p[(i + 2) & (VG_PF_KEY_MAX - 1)] : 0;
-	d = i + 3 < len ? p[(i + 3) & (VG_PF_KEY_MAX - 1)] : 0;
-	if (a == '/' || !a || (a == '.' && (b == '/' || !b)) ||
-	    (a == '.' && b == '.' && (d == '/' || !d))) {
-		c->dirty = true;
-		return 1;
-	}
-	return 0;
-}
-
-/* One byte of the ".." search: here counts as dirty. */
-static long dotdot_step(__u32 i, void *ctx)
-{
-	struct clean_scan *c = ctx;
-
-	if (i + 1 >= c->len)
-		return 1;
-	if (c->p[i & (VG_PF_KEY_MAX - 1)] == '.' && c->p[(i + 1) & (VG_PF_KEY_MAX - 1)] == '.') {
-		c->dirty = true;
-		return 1;
-	}
-	return 0;
-}
-
-/* Whether the n bytes of key hold ".."; a rule on fd.nameraw may want them. */
-static __always_inline bool has_dotdot(const char *key, long n)
-{
-	struct clean_scan scan = {.p = key, .len = n};
-
-	bpf_loop(VG_PF_KEY_MAX, dotdot_step, &scan, 0);
-	return scan.dirty;
-}
-
 /* The caller's path into the key scratch: its length with the NUL, or <= 0. */
 static __always_inline long read_raw(const struct vg_sc_conf *c, struct pt_regs *regs,
 				     struct vg_pf_key **key)
@@ -340,40 +187,14 @@ static __always_inline long read_raw(const struct vg_sc_conf *c, struct pt_regs 
 				       (void *)arg_of(regs, c->path & 7));
 }
 
-/*
- * A failed open has no file: fd.name is then the caller's path made
- * absolute in user space (state/path.c). An absolute path without "//",
- * "." or ".." components and no trailing "/" is already in that form, so
- * the kernel can test it as it is; any other is sent.
- */
+/* A failed open: its raw path decides (pf_raw_wanted). */
 static __always_inline bool failed_open_wanted(const struct vg_sc_conf *c, struct pt_regs *regs,
 					       __u64 bit)
 {
-	__u32 zero = 0, len;
-	struct clean_scan scan = {};
 	struct vg_pf_key *key;
-	struct path_buf *pb;
 	long n = read_raw(c, regs, &key);
 
-	/* unreadable, relative, or too long to hold every ".." it may have */
-	if (!key || n <= 1 || n >= VG_PF_KEY_MAX || key->path[0] != '/')
-		return true;
-	if (c->pf_dotdot && has_dotdot(key->path, n - 1))
-		return true;
-	scan.p = key->path;
-	scan.len = n - 1;
-	bpf_loop(VG_PF_KEY_MAX, clean_step, &scan, 0);
-	if (scan.dirty || pf_lookup(key->path, n - 1, true, bit))
-		return true;
-	/* the base name is looked up from where a walked path would end */
-	if (!(pb = bpf_map_lookup_elem(&path_scratch, &zero)))
-		return true;
-	len = (__u32)(n - 1);
-	/* the 6.1 verifier wants the size bounded in this register, not in n */
-	asm volatile("" : "+r"(len));
-	len &= VG_PF_KEY_MAX - 1;
-	bpf_probe_read_kernel(&pb->data[(VG_PATH_MAX - len) & (VG_PATH_MAX - 1)], len, key->path);
-	return base_lookup(pb->data, len, bit);
+	return pf_raw_wanted(key, n, c->pf_dotdot, bit);
 }
 
 /* Whether some rule may match this open; walks the new fd's path into w. */
@@ -381,7 +202,7 @@ static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_re
 					struct walked *w)
 {
 	__u64 bit = 1ull << ((c->prefilter - 1) & (VG_PF_BITS - 1));
-	__u32 zero = 0, len;
+	__u32 zero = 0;
 	struct vg_pf_key *key;
 	struct path_buf *pb;
 	struct file *file;
@@ -398,8 +219,7 @@ static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_re
 	/* a cut or unreachable name is not what user space will compare */
 	if (w->flags & (VG_HF_PATH_TRUNC | VG_HF_PATH_UNREACH))
 		return true;
-	len = VG_PATH_MAX - w->start;
-	if (pf_lookup(&pb->data[w->start], len, false, bit) || base_lookup(pb->data, len, bit))
+	if (pf_walked_wanted(pb->data, w->start, bit))
 		return true;
 	if (!c->pf_dotdot)
 		return false;

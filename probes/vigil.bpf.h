@@ -218,6 +218,78 @@ struct walk_state {
 	__u16 flags;
 };
 
+/*
+ * The pure steps of the walk, apart from the dentries so that tests/bpf/
+ * can drive them with hand-made names: w->pb holds the name built so far
+ * from w->off to VG_PATH_MAX. name is kernel memory, len <= NAME_MASK.
+ *
+ * walk_put_name puts "/" and the name in front; a name that does not fit
+ * sets VG_HF_PATH_TRUNC and stops the walk (returns 1), else returns 0.
+ */
+static __always_inline long walk_put_name(struct walk_state *w, const void *name, __u32 len)
+{
+	__u32 off = w->off;
+
+	if (len + 1 > off || off > VG_PATH_MAX) {
+		w->flags |= VG_HF_PATH_TRUNC;
+		return 1;
+	}
+	off -= len + 1;
+	bpf_probe_read_kernel(&w->pb[(off + 1) & (VG_PATH_MAX - 1)], len, name);
+	w->pb[off & (VG_PATH_MAX - 1)] = '/';
+	w->off = off;
+	return 0;
+}
+
+/*
+ * A detached dentry: a pseudo file (memfd, anon inode) or a lazily
+ * unmounted tree. Keep its own name, without a leading slash, as Falco
+ * names a memfd ("memfd:NAME"); flags VG_HF_PATH_UNREACH. Always stops.
+ */
+static __always_inline long walk_put_detached(struct walk_state *w, const void *name, __u32 len)
+{
+	__u32 off = w->off;
+
+	w->flags |= VG_HF_PATH_UNREACH;
+	if (len && len <= off && off <= VG_PATH_MAX) {
+		off -= len;
+		bpf_probe_read_kernel(&w->pb[off & (VG_PATH_MAX - 1)], len, name);
+		w->off = off;
+	}
+	return 1;
+}
+
+/*
+ * Where a walk starts writing: the end of the buffer. The value reaches
+ * w->off through a helper so that the verifier does not know it: verifiers
+ * before 6.8 check a bpf_loop callback once, with the caller's state at the
+ * call, and with w->off known to be VG_PATH_MAX they remove walk_put_name's
+ * cut as dead code; a name longer than the buffer then came out as "/",
+ * unflagged (6.1; tests/bpf/test_bpf_path.c in the vm_bpf test).
+ */
+static __always_inline void walk_start(struct walk_state *w)
+{
+	static const __u32 path_max = VG_PATH_MAX;
+
+	if (bpf_probe_read_kernel(&w->off, sizeof(w->off), &path_max))
+		w->off = VG_PATH_MAX;
+}
+
+/*
+ * After steps of at most VG_PATH_DEPTH: a walk that used them all was cut;
+ * one that put no name is the root, "/". Returns where the name starts.
+ */
+static __always_inline __u32 walk_end(struct walk_state *w, long steps)
+{
+	if (steps >= VG_PATH_DEPTH)
+		w->flags |= VG_HF_PATH_TRUNC;
+	if (w->off >= VG_PATH_MAX) {
+		w->off = VG_PATH_MAX - 1;
+		w->pb[w->off] = '/';
+	}
+	return w->off;
+}
+
 /* One step of walk_path: one name, or one mount crossing. 1 stops. */
 static long walk_step(__u32 i, void *ctx)
 {
@@ -228,7 +300,6 @@ static long walk_step(__u32 i, void *ctx)
 	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
 	struct vfsmount *vfsmnt = w->vfsmnt;
 	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	__u32 off = w->off;
 
 	if (dentry == mnt_root) {
 		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
@@ -243,29 +314,10 @@ static long walk_step(__u32 i, void *ctx)
 	struct qstr name = BPF_CORE_READ(dentry, d_name);
 	__u32 len = name.len & NAME_MASK;
 
-	if (dentry == parent) {
-		/*
-		 * A detached dentry: a pseudo file (memfd, anon inode) or a lazily
-		 * unmounted tree. Keep its own name, without a leading slash, as
-		 * Falco names a memfd ("memfd:NAME").
-		 */
-		w->flags |= VG_HF_PATH_UNREACH;
-		if (len && len <= off && off <= VG_PATH_MAX) {
-			off -= len;
-			bpf_probe_read_kernel(&w->pb[off & (VG_PATH_MAX - 1)], len, name.name);
-			w->off = off;
-		}
+	if (dentry == parent)
+		return walk_put_detached(w, name.name, len);
+	if (walk_put_name(w, name.name, len))
 		return 1;
-	}
-
-	if (len + 1 > off || off > VG_PATH_MAX) {
-		w->flags |= VG_HF_PATH_TRUNC;
-		return 1;
-	}
-	off -= len + 1;
-	bpf_probe_read_kernel(&w->pb[(off + 1) & (VG_PATH_MAX - 1)], len, name.name);
-	w->pb[off & (VG_PATH_MAX - 1)] = '/';
-	w->off = off;
 	w->dentry = parent;
 	return 0;
 }
@@ -283,18 +335,13 @@ static __always_inline __u32 walk_path(const struct path *path, char *pb, __u16 
 		.dentry = BPF_CORE_READ(path, dentry),
 		.vfsmnt = BPF_CORE_READ(path, mnt),
 		.pb = pb,
-		.off = VG_PATH_MAX,
 	};
 	long steps;
 
+	walk_start(&w);
 	w.mnt = (void *)w.vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	steps = bpf_loop(VG_PATH_DEPTH, walk_step, &w, 0);
-	if (steps >= VG_PATH_DEPTH)
-		w.flags |= VG_HF_PATH_TRUNC;
-	if (w.off >= VG_PATH_MAX) {
-		w.off = VG_PATH_MAX - 1;
-		pb[w.off] = '/';
-	}
+	walk_end(&w, steps);
 	*flags |= w.flags;
 	return w.off;
 }

@@ -28,20 +28,6 @@ bool vg_enforcer_lsm_possible(void)
 	return vg_bpf_lsm_active(list, sizeof(list)) > 0;
 }
 
-static unsigned count_kind(const struct vg_enf_policy *p, bool prefix)
-{
-	unsigned n = 0;
-
-	for (size_t i = 0; i < p->nstrs; i++)
-		n += p->strs[i].prefix == prefix;
-	return n;
-}
-
-static unsigned at_least_one(size_t n)
-{
-	return n ? (unsigned)n : 1;
-}
-
 /* Only the hooks the policy needs are loaded: the others would cost on every event. */
 static void choose_programs(struct enforce_bpf *skel, const struct vg_enf_policy *p, bool lsm)
 {
@@ -67,12 +53,7 @@ static void configure(struct enforce_bpf *skel, const struct vg_enf_policy *p,
 	skel->rodata->nr_openat2 = vg_syscall_nr(VG_SC_openat2);
 	skel->rodata->nr_creat = vg_syscall_nr(VG_SC_creat);
 	skel->rodata->nr_connect = vg_syscall_nr(VG_SC_connect);
-	bpf_map__set_max_entries(skel->maps.enf_conj, at_least_one(p->nconj));
-	bpf_map__set_max_entries(skel->maps.enf_cmp, at_least_one(p->ncmp));
-	bpf_map__set_max_entries(skel->maps.enf_str, at_least_one(count_kind(p, false)));
-	bpf_map__set_max_entries(skel->maps.enf_prefix, at_least_one(count_kind(p, true)));
-	bpf_map__set_max_entries(skel->maps.enf_num, at_least_one(p->nnums));
-	bpf_map__set_max_entries(skel->maps.enf_net, at_least_one(p->nnets));
+	vg_enf_maps_size(&(struct vg_enf_maps)VG_ENF_MAPS_OF(skel), p);
 }
 
 static int share_maps(struct enforce_bpf *skel, const struct vg_shared_maps *m)
@@ -83,57 +64,6 @@ static int share_maps(struct enforce_bpf *skel, const struct vg_shared_maps *m)
 	err = err ?: bpf_map__reuse_fd(skel->maps.record_scratch, m->record_scratch);
 	err = err ?: bpf_map__reuse_fd(skel->maps.path_scratch, m->path_scratch);
 	return err;
-}
-
-static int put(struct bpf_map *map, const void *key, const void *val)
-{
-	return bpf_map__update_elem(map, key, bpf_map__key_size(map), val, bpf_map__value_size(map),
-				    BPF_ANY)
-		       ? -errno
-		       : 0;
-}
-
-static int fill_strings(struct enforce_bpf *skel, const struct vg_enf_policy *p)
-{
-	int err = 0;
-
-	for (size_t i = 0; i < p->nstrs && !err; i++) {
-		const struct vg_enf_str_ent *e = &p->strs[i];
-		struct vg_enf_prefix_key k = {.field = e->field};
-
-		memcpy(k.s, e->s, e->len);
-		if (e->prefix) {
-			k.prefixlen = 32 + 8 * (uint32_t)e->len;
-			err = put(skel->maps.enf_prefix, &k, &e->mask);
-		} else {
-			err = put(skel->maps.enf_str, &k.field, &e->mask);
-		}
-	}
-	return err;
-}
-
-/* Entries first, the configuration last: a hook sees a whole policy or none. */
-static int fill_maps(struct enforce_bpf *skel, const struct vg_enf_policy *p)
-{
-	uint32_t zero = 0;
-	int err = fill_strings(skel, p);
-
-	for (uint32_t i = 0; i < p->nconj && !err; i++)
-		err = put(skel->maps.enf_conj, &i, &p->conjs[i]);
-	for (uint32_t i = 0; i < p->ncmp && !err; i++)
-		err = put(skel->maps.enf_cmp, &i, &p->cmps[i]);
-	for (size_t i = 0; i < p->nnums && !err; i++) {
-		struct vg_enf_num_key k = {.field = p->nums[i].field, .value = p->nums[i].value};
-
-		err = put(skel->maps.enf_num, &k, &p->nums[i].mask);
-	}
-	for (size_t i = 0; i < p->nnets && !err; i++) {
-		struct vg_enf_net_key k = {.prefixlen = p->nets[i].prefixlen};
-
-		memcpy(k.addr, p->nets[i].addr, 16);
-		err = put(skel->maps.enf_net, &k, &p->nets[i].mask);
-	}
-	return err ?: put(skel->maps.enf_conf, &zero, &p->conf);
 }
 
 static int load(struct vg_enforcer *e, const struct vg_enf_policy *p,
@@ -151,7 +81,7 @@ static int load(struct vg_enforcer *e, const struct vg_enf_policy *p,
 	err = share_maps(skel, &o->maps);
 	vg_libbpf_log_reset();
 	err = err ?: enforce_bpf__load(skel);
-	err = err ?: fill_maps(skel, p);
+	err = err ?: vg_enf_maps_fill(&(struct vg_enf_maps)VG_ENF_MAPS_OF(skel), p);
 	err = err ?: enforce_bpf__attach(skel);
 	return err;
 }

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The path prefilter's kernel decision (probes/prefilter.bpf.h), run with
+ * BPF_PROG_TEST_RUN: the trie is filled by the engine's builder
+ * (engine/kernel/pf_trie.c) from hand-made path sets, and each test gives
+ * a path as the probe sees it, walked (a successful open) or raw (a
+ * failed one), and checks whether the probe would send the open.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bpftest.h"
+#include "bpftest_prefilter.skel.h"
+#include "kernel/pf_trie.h"
+#include "vigil/event.h"
+#include "vigil/prefilter.h"
+
+static struct bpftest_prefilter_bpf *skel;
+static struct vg_prefilter pf;
+static int bit[VG_SC__MAX];
+
+/* Every syscall without a filter (ANY), except openat and open: no path yet. */
+static int setup(void **state)
+{
+	(void)state;
+	for (int id = 0; id < VG_SC__MAX; id++) {
+		vg_pathset_init(&pf.paths[id], VG_PATHS_ANY);
+		pf.why[id] = NULL;
+	}
+	vg_pathset_init(&pf.paths[VG_SC_openat], VG_PATHS_NONE);
+	vg_pathset_init(&pf.paths[VG_SC_open], VG_PATHS_NONE);
+	pf.closes_watched = false;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	vg_prefilter_free(&pf);
+	return vg_pf_trie_clear(bpf_map__fd(skel->maps.path_filter));
+}
+
+static void exact(enum vg_syscall id, const char *p)
+{
+	vg_pathset_add(&pf.paths[id], p, strlen(p), false);
+}
+
+static void prefix(enum vg_syscall id, const char *p)
+{
+	vg_pathset_add(&pf.paths[id], p, strlen(p), true);
+}
+
+static void base(enum vg_syscall id, const char *name, bool suffix)
+{
+	vg_pathset_add_base(&pf.paths[id], name, strlen(name), suffix);
+}
+
+/* Writes the sets into the probe's trie, as vg_prefilter_fill does. */
+static void fill(void)
+{
+	vg_pathset_normalize(&pf.paths[VG_SC_openat]);
+	vg_pathset_normalize(&pf.paths[VG_SC_open]);
+	assert_true(vg_pf_trie_write(bpf_map__fd(skel->maps.path_filter), &pf, bit) >= 0);
+	assert_true(bit[VG_SC_openat] >= 0 && bit[VG_SC_open] >= 0);
+}
+
+/* Whether the probe sends a successful open of path under id's bit. */
+static bool walked(enum vg_syscall id, const char *path)
+{
+	size_t len = strlen(path);
+
+	assert_true(len > 0 && len <= VG_PATH_MAX);
+	memcpy(&skel->bss->walked[VG_PATH_MAX - len], path, len);
+	skel->bss->walked_start = (unsigned)(VG_PATH_MAX - len);
+	skel->bss->bit = (unsigned)bit[id];
+	return bpftest_run(skel->progs.walked_wanted) == 1;
+}
+
+/* Whether the probe sends a failed open of raw under id's bit (dotdot: the row's pf_dotdot). */
+static bool raw(enum vg_syscall id, const char *path, bool dotdot)
+{
+	assert_true(strlen(path) < sizeof(skel->bss->raw));
+	snprintf(skel->bss->raw, sizeof(skel->bss->raw), "%s", path);
+	skel->bss->bit = (unsigned)bit[id];
+	skel->bss->dotdot = dotdot;
+	return bpftest_run(skel->progs.raw_wanted) == 1;
+}
+
+/* A path of len bytes: dir, then components of 9 letters. */
+static const char *long_path(const char *dir, size_t len)
+{
+	static char p[VG_PATH_MAX + 1];
+	size_t n = strlen(dir);
+
+	memcpy(p, dir, n);
+	for (size_t i = n; i < len; i++)
+		p[i] = (i - n) % 10 == 9 ? '/' : 'a';
+	p[len - 1] = 'z'; /* never ends with "/" */
+	p[len] = '\0';
+	return p;
+}
+
+static void test_exact_path_is_sent(void **state)
+{
+	(void)state;
+	exact(VG_SC_openat, "/etc/shadow");
+	fill();
+	assert_true(walked(VG_SC_openat, "/etc/shadow"));
+}
+
+static void test_exact_path_is_no_prefix(void **state)
+{
+	(void)state;
+	exact(VG_SC_openat, "/etc/shadow");
+	fill();
+	assert_false(walked(VG_SC_openat, "/etc/shadow.bak"));
+	assert_false(walked(VG_SC_openat, "/etc/shado"));
+}
+
+static void test_path_under_a_prefix_is_sent(void **state)
+{
+	(void)state;
+	prefix(VG_SC_openat, "/etc/");
+	fill();
+	assert_true(walked(VG_SC_openat, "/etc/ssh/sshd_config"));
+	assert_false(walked(VG_SC_openat, "/etcx"));
+}
+
+static void test_path_outside_every_entry_is_dropped(void **state)
+{
+	(void)state;
+	prefix(VG_SC_openat, "/etc/");
+	exact(VG_SC_openat, "/root/.ssh/authorized_keys");
+	fill();
+	assert_false(walked(VG_SC_openat, "/tmp/x"));
+	assert_false(walked(VG_SC_openat, "/root/.ssh/known_hosts"));
+}
+
+static void test_longest_prefix_answers_for_the_shorter_ones(void **state)
+{
+	(void)state;
+	prefix(VG_SC_openat, "/etc/");
+	prefix(VG_SC_open, "/etc/ssh/");
+	fill();
+	/* the match is /etc/ssh/, open's entry, which carries openat's /etc/ too */
+	assert_true(walked(VG_SC_openat, "/etc/ssh/sshd_config"));
+	assert_true(walked(VG_SC_open, "/etc/ssh/sshd_config"));
+	assert_true(walked(VG_SC_openat, "/etc/passwd"));
+	assert_false(walked(VG_SC_open, "/etc/passwd"));
+}
+
+static void test_base_name_entries_match_the_last_component(void **state)
+{
+	(void)state;
+	base(VG_SC_openat, "auth.log", false);
+	base(VG_SC_openat, "release_agent", true);
+	fill();
+	assert_true(walked(VG_SC_openat, "/var/log/auth.log"));
+	assert_false(walked(VG_SC_openat, "/var/log/xauth.log"));
+	assert_false(walked(VG_SC_openat, "/auth.log/x"));
+	/* "ends with": a suffix entry */
+	assert_true(walked(VG_SC_openat, "/sys/fs/cgroup/x/notify_on_release_agent"));
+	assert_false(walked(VG_SC_openat, "/sys/fs/cgroup/x/release_agent2"));
+}
+
+static void test_exact_path_of_the_key_length_is_sent(void **state)
+{
+	char p[VG_PF_KEY_MAX + 2];
+
+	(void)state;
+	/* the longest exact entry the trie holds whole: VG_PF_KEY_MAX - 1 bytes */
+	snprintf(p, sizeof(p), "%s", long_path("/k/", VG_PF_KEY_MAX - 1));
+	exact(VG_SC_openat, p);
+	fill();
+	assert_true(walked(VG_SC_openat, p));
+	strcat(p, "x");
+	assert_false(walked(VG_SC_openat, p));
+}
+
+static void test_path_longer_than_the_key_is_decided_by_its_start(void **state)
+{
+	(void)state;
+	prefix(VG_SC_openat, "/deep/");
+	fill();
+	assert_true(walked(VG_SC_openat, long_path("/deep/", VG_PATH_MAX)));
+	assert_false(walked(VG_SC_openat, long_path("/other/", VG_PATH_MAX)));
+}
+
+static void test_base_name_longer_than_the_key_is_sent(void **state)
+{
+	char p[VG_PF_KEY_MAX + 16] = "/tmp/";
+
+	(void)state;
+	exact(VG_SC_openat, "/etc/shadow");
+	fill();
+	/* the reversed name does not fit a key: the probe cannot rule it out */
+	memset(p + 5, 'n', VG_PF_KEY_MAX + 4);
+	assert_true(walked(VG_SC_openat, p));
+}
+
+static void test_empty_trie_drops_every_open(void **state)
+{
+	(void)state;
+	fill(); /* openat has a bit and no entry: no rule wants any path */
+	assert_false(walked(VG_SC_openat, "/etc/shadow"));
+	assert_false(walked(VG_SC_openat, "/"));
+	assert_false(raw(VG_SC_openat, "/etc/shadow", false));
+}
+
+static void test_failed_open_of_a_clean_path_is_decided_by_the_trie(void **state)
+{
+	(void)state;
+	exact(VG_SC_openat, "/etc/shadow");
+	base(VG_SC_openat, "id_rsa", false);
+	fill();
+	assert_true(raw(VG_SC_openat, "/etc/shadow", false));
+	assert_true(raw(VG_SC_openat, "/home/u/.ssh/id_rsa", false));
+	assert_false(raw(VG_SC_openat, "/etc/passwd", false));
+}
+
+static void test_failed_open_not_in_absolute_form_is_sent(void **state)
+{
+	const char *const unclean[] = {
+		"/tmp/x/", "/tmp//x", "/tmp/./x", "/tmp/../x", "/tmp/..", "/tmp/.", "tmp/x", "",
+	};
+
+	(void)state;
+	exact(VG_SC_openat, "/etc/shadow");
+	fill();
+	/* user space makes these absolute and clean before comparing: the kernel cannot */
+	for (size_t i = 0; i < sizeof(unclean) / sizeof(unclean[0]); i++)
+		if (!raw(VG_SC_openat, unclean[i], false))
+			fail_msg("'%s' was dropped", unclean[i]);
+	/* dots inside a name are no component */
+	assert_false(raw(VG_SC_openat, "/tmp/a..b", false));
+	assert_false(raw(VG_SC_openat, "/tmp/.x", false));
+}
+
+static void test_failed_open_with_dotdot_is_sent_when_the_row_asks(void **state)
+{
+	(void)state;
+	exact(VG_SC_openat, "/etc/shadow");
+	fill();
+	assert_true(raw(VG_SC_openat, "/tmp/a..b", true));
+	assert_false(raw(VG_SC_openat, "/tmp/ab", true));
+}
+
+static void test_failed_open_too_long_for_the_key_is_sent(void **state)
+{
+	char p[VG_PF_KEY_MAX];
+
+	(void)state;
+	exact(VG_SC_openat, "/etc/shadow");
+	fill();
+	/* with its NUL it fills the key: it may have been cut, so it is sent */
+	snprintf(p, sizeof(p), "%s", long_path("/tmp/", VG_PF_KEY_MAX - 1));
+	assert_true(raw(VG_SC_openat, p, false));
+	/* one byte shorter is whole and decided */
+	p[VG_PF_KEY_MAX - 2] = '\0';
+	assert_false(raw(VG_SC_openat, p, false));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_exact_path_is_sent),
+		T(test_exact_path_is_no_prefix),
+		T(test_path_under_a_prefix_is_sent),
+		T(test_path_outside_every_entry_is_dropped),
+		T(test_longest_prefix_answers_for_the_shorter_ones),
+		T(test_base_name_entries_match_the_last_component),
+		T(test_exact_path_of_the_key_length_is_sent),
+		T(test_path_longer_than_the_key_is_decided_by_its_start),
+		T(test_base_name_longer_than_the_key_is_sent),
+		T(test_empty_trie_drops_every_open),
+		T(test_failed_open_of_a_clean_path_is_decided_by_the_trie),
+		T(test_failed_open_not_in_absolute_form_is_sent),
+		T(test_failed_open_with_dotdot_is_sent_when_the_row_asks),
+		T(test_failed_open_too_long_for_the_key_is_sent),
+	};
+	int failed;
+
+	bpftest_need_root("bpf_prefilter");
+	skel = bpftest_prefilter_bpf__open();
+	bpftest_loaded("bpf_prefilter", skel ? 0 : -errno);
+	bpftest_small_ringbuf(skel->maps.events);
+	bpftest_loaded("bpf_prefilter", bpftest_prefilter_bpf__load(skel));
+	failed = cmocka_run_group_tests(tests, NULL, NULL);
+	bpftest_prefilter_bpf__destroy(skel);
+	return failed;
+}
