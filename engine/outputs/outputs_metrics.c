@@ -93,24 +93,34 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 			vg_metrics_sample_u64(w, labels, field(&s->st[i], fams[k].f));
 		}
 	}
-	vg_metrics_family(w, "vigil_output_dropped_total", VG_METRIC_COUNTER,
-			  "Alerts an output dropped, by reason: queue_full (its bound in alerts), "
-			  "queue_full_bytes (its bound in bytes, or all outputs' together), "
-			  "oversize (the alert alone was over outputs_queue.max_alert_bytes), "
-			  "failed (given up after the retries, or refused by the receiver), "
-			  "shutdown (still queued or in flight when vigil stopped).");
+	vg_metrics_family(
+		w, "vigil_output_dropped_total", VG_METRIC_COUNTER,
+		"Alerts an output dropped, by reason: queue_full (its bound in alerts), "
+		"queue_full_bytes (its bound in bytes, or all outputs' together), "
+		"oversize (the alert alone was over outputs_queue.max_alert_bytes), "
+		"failed (given up after the retries, or refused by the receiver), "
+		"shutdown (still queued or in flight when vigil stopped); nats's spool: "
+		"spool_bytes (forced out by spool_max_bytes), spool_age (older than "
+		"spool_max_age), spool_corrupt (unreadable on disk), counted after sent.");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct vg_output_stats *st = &s->st[i];
 		const struct {
 			const char *reason;
 			uint64_t n;
 		} by[] = {
-			{"queue_full", st->dropped_full},   {"queue_full_bytes", st->dropped_bytes},
-			{"oversize", st->dropped_oversize}, {"failed", st->dropped_failed},
+			{"queue_full", st->dropped_full},
+			{"queue_full_bytes", st->dropped_bytes},
+			{"oversize", st->dropped_oversize},
+			{"failed", st->dropped_failed},
 			{"shutdown", st->dropped_shutdown},
+			{"spool_bytes", st->spool_dropped_bytes},
+			{"spool_age", st->spool_dropped_age},
+			{"spool_corrupt", st->spool_dropped_corrupt},
 		};
 
 		for (size_t r = 0; r < sizeof(by) / sizeof(by[0]); r++) {
+			if (r >= 5 && !st->has_spool)
+				continue;
 			vg_metrics_labels(labels, sizeof(labels), "output", st->name, "reason",
 					  by[r].reason, NULL);
 			vg_metrics_sample_u64(w, labels, by[r].n);
