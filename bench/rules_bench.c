@@ -37,7 +37,7 @@
 
 #include "cli/cli.h"
 #include "decode/decode.h"
-#include "output/alert.h"
+#include "alert/alert.h"
 #include "pipeline.h"
 #include "replay/json_record.h"
 #include "rules/compile.h"

@@ -7,7 +7,7 @@
 #include "container/container.h"
 #include "decode/decode.h"
 #include "metrics/metrics.h"
-#include "output/event_json.h"
+#include "alert/event_json.h"
 #include "state/enforce_view.h"
 #include "state/proc_table.h"
 

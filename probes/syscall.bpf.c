@@ -201,7 +201,7 @@ static __always_inline __u32 put_file(char *buf, __u32 pos, struct file *file, i
  * (fchmod, fchdir, ...) still name it; those that do not (close, dup,
  * fcntl) find no entry and the fd table looks the fd up in /proc while
  * it is open. User space counts the paths of rules on close/dup/fcntl
- * that read fd.* into the sets (engine/rules/prefilter.c), so what a rule
+ * that read fd.* into the sets (engine/rules/prefilter_paths.c), so what a rule
  * can see is never filtered; what is lost is only fd.* of unwatched files
  * on events no rule looks at.
  */

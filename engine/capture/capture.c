@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "decode/decode.h"
-#include "output/env_policy.h"
+#include "alert/env_policy.h"
 #include "pipeline.h"
 #include "state/proc_table.h"
 #include "vigil/event.h"

@@ -16,7 +16,7 @@
 #include "capture/capture.h"
 #include "cli/cli.h"
 #include "config/config.h"
-#include "output/alert.h"
+#include "alert/alert.h"
 #include "pipeline.h"
 #include "replay/json_record.h"
 #include "rules/loader.h"

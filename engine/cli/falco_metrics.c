@@ -20,7 +20,7 @@
 
 #include "kernel/probes.h"
 #include "metrics/metrics.h"
-#include "outputs/outputs.h"
+#include "delivery/outputs.h"
 #include "rules/compile.h"
 #include "rules/loader.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "interest.h"
-#include "kernel/prefilter.h"
+#include "kernel/prefilter_load.h"
 #include "kernel/probes.h"
 
 int vg_apply_ruleset_to_kernel(struct vg_probes *p, const struct vg_ruleset *also,

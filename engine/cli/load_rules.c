@@ -11,7 +11,7 @@
 #include "cli/falco_flags.h"
 #include "cli/file_trust.h"
 #include "config/config.h"
-#include "output/alert.h"
+#include "alert/alert.h"
 #include "rules/loader.h"
 
 /* How long a load waits for the first answers of the domain-name resolver. */

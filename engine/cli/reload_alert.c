@@ -11,7 +11,7 @@
 
 #include "cli/internal_alert.h"
 #include "cli/reload.h"
-#include "outputs/outputs.h"
+#include "delivery/outputs.h"
 #include "rules/compile.h"
 
 #define RELOAD_RULE "vigil rules reload failed"

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "outputs/outputs.h"
+#include "delivery/outputs.h"
 #include "ratelimit/ratelimit.h"
 #include "rules/compile.h"
 
@@ -130,7 +130,7 @@ struct vg_config {
 
 	/* internal: what the file set explicitly, so defaults can follow json_output */
 	int output_format_set[VG_OUTPUT__KINDS];
-	/* Falco's alert shape (output/alert.h) and append_output (rules/compile.h) */
+	/* Falco's alert shape (alert/alert.h) and append_output (rules/compile.h) */
 	bool json_include_output_property;
 	bool json_include_tags_property;
 	bool json_include_message_property;

@@ -6,7 +6,7 @@
  * kernel never reuses a cgroup id, so a stale entry is only memory.
  */
 #include "container/cache.h"
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 #include <malloc.h>
 #include <stdint.h>

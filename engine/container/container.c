@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* struct vg_container: building, copying, freeing, measuring; JSON helpers. */
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

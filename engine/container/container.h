@@ -145,7 +145,7 @@ struct vg_containers_opts {
 	long api_timeout_ms;  /* per API request; 0: 2000 */
 };
 
-/* Reasons metadata is cut: "file", "string", "labels", "mounts", "bytes" (internal.h). */
+/* Reasons metadata is cut: "file", "string", "labels", "mounts", "bytes" (container_internal.h). */
 #define VG_CONTAINER_TRUNC_REASONS 5
 const char *vg_container_trunc_reason(unsigned reason);
 

@@ -14,7 +14,7 @@
  */
 #include "container/cache.h"
 #include "container/cgroup_path.h"
-#include "container/internal.h"
+#include "container/container_internal.h"
 #include "container/nsmap.h"
 #include "container/nsscan.h"
 

@@ -9,7 +9,7 @@
  * metadata database only, which its gRPC API serves (below): the manager
  * asks it from its worker thread.
  */
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -15,7 +15,7 @@
  * connect/transfer timeouts right; a hand-written client would have to
  * redo all of that, and a gRPC runtime would bring C++ and protobuf along.
  */
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 #include <curl/curl.h>
 #include <dirent.h>

@@ -5,7 +5,7 @@
  * namespaces (privileged, host_*), the user, and the annotations the CRI
  * implementations put in it (the pod's identity).
  */
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

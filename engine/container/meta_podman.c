@@ -8,7 +8,7 @@
  * Podman keeps labels in its own database (BoltDB or SQLite), which only its
  * API reads: labels stay unknown here.
  */
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * annotations as "key=value". The bundle's config.json is the OCI spec.
  * A runc container has no image: the caller built its rootfs.
  */
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
  * vigil has as root. With a pid, /proc/<pid>/cgroup is read instead: the
  * "0::" line (cgroup2), or on a cgroup v1 host the controller lines.
  */
-#include "container/internal.h"
+#include "container/container_internal.h"
 #include "container/cgroup_path.h"
 #include "state/cgroup.h"
 

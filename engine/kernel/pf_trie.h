@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "rules/prefilter.h"
+#include "rules/prefilter_paths.h"
 
 /*
  * Writes the entries for pf into an empty trie and sets bit[id] for every

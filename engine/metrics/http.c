@@ -18,7 +18,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#include "metrics/internal.h"
+#include "metrics/metrics_internal.h"
 #include "metrics/metrics.h"
 
 enum {

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "metrics/internal.h"
+#include "metrics/metrics_internal.h"
 
 struct series {
 	struct vg_metric m; /* first: handles are struct series pointers */

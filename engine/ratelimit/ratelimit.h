@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "outputs/outputs.h"
+#include "delivery/outputs.h"
 
 struct vg_ratelimit_config {
 	bool enabled;

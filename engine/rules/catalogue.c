@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 
 struct walk {
 	const struct vg_ruleset *rs;

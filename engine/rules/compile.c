@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 #include "rules/lexer.h"
 #include "rules/parser.h"
 

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 #include "rules/keys.h"
 
 /* ---- transformers ---- */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 
 /* ---- the necessary condition of a program ---- */
 

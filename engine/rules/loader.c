@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 #include "rules/lexer.h"
 #include "rules/seq.h"
 #include "rules/ytree.h"

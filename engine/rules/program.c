@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 #include "rules/keys.h"
 
 /* ---- sharing ---- */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 #include "rules/parser.h"
 #include "rules/seq.h"
 

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "decode/decode.h"
-#include "rules/internal.h"
-#include "rules/output.h"
+#include "rules/rules_internal.h"
+#include "rules/format.h"
 #include "rules/seq.h"
 #include "state/proc_table.h"
 

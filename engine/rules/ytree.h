@@ -8,7 +8,7 @@
 
 #include <yaml.h>
 
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 
 enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
 

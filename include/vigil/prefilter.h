@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The in-kernel path prefilter, shared by probes/syscall.bpf.c and
- * engine/kernel/prefilter.c: one LPM trie of path strings. Each syscall
+ * engine/kernel/prefilter_load.c: one LPM trie of path strings. Each syscall
  * with a filter has a bit (struct vg_sc_conf.prefilter - 1); an entry says
  * for which bits its string is an exact path and for which a prefix.
  *

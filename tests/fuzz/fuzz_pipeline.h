@@ -13,11 +13,11 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 
-#include "output/event_json.h"
+#include "alert/event_json.h"
 #include "pipeline.h"
 #include "rules/eval.h"
 #include "rules/loader.h"
-#include "rules/output.h"
+#include "rules/format.h"
 #include "state/proc_table.h"
 
 /* Small, so that a few hundred records already evict processes. */

@@ -14,7 +14,7 @@
 
 #include "fuzz_common.h"
 #include "rules/loader.h"
-#include "rules/output.h"
+#include "rules/format.h"
 #include "rules/seq.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -36,7 +36,7 @@
 
 #include "config/config.h"
 #include "metrics/metrics.h"
-#include "outputs/outputs.h"
+#include "delivery/outputs.h"
 #include "ratelimit/ratelimit.h"
 
 static uint64_t now_ns(int clock)
@@ -47,7 +47,7 @@ static uint64_t now_ns(int clock)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* An alert shaped like engine/output/alert.c's, with seq as proc.pid. */
+/* An alert shaped like engine/alert/alert.c's, with seq as proc.pid. */
 static int make_alert(unsigned long seq, int priority, char *json, size_t jcap, char *text,
 		      size_t tcap)
 {

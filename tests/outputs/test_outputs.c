@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "outputs/outputs.h"
+#include "delivery/outputs.h"
 
 static char tmpdir[64];
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """schema/alert.schema.json (JSON Schema draft 2020-12), checked with Debian's
 python3-jsonschema: the schema is valid; the alerts the outputs write (shaped
-like engine/output/alert.c's, through the real file output) and the
+like engine/alert/alert.c's, through the real file output) and the
 rate-limit summary alert validate; broken alerts are refused; and, when a
 vigil binary with `replay` is at hand ($VIGIL_BIN or REPO_ROOT/build), a real
 alert from the rule engine validates too.

@@ -17,9 +17,9 @@
 
 #include "container/container.h"
 #include "decode/decode.h"
-#include "output/alert.h"
-#include "output/env_policy.h"
-#include "output/event_json.h"
+#include "alert/alert.h"
+#include "alert/env_policy.h"
+#include "alert/event_json.h"
 #include "records.h"
 #include "utf8_ref.h"
 #include "rules/compile.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
-#include "output/event_json.h"
+#include "alert/event_json.h"
 #include "records.h"
 #include "state/proc_table.h"
 

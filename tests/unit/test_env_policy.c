@@ -17,8 +17,8 @@
 
 #include "capture/capture.h"
 #include "decode/decode.h"
-#include "output/env_policy.h"
-#include "output/event_json.h"
+#include "alert/env_policy.h"
+#include "alert/event_json.h"
 #include "records.h"
 #include "state/proc_table.h"
 

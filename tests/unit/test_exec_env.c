@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
-#include "output/event_json.h"
+#include "alert/event_json.h"
 #include "replay/json_record.h"
 #include "state/proc_table.h"
 #include "records.h"

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/json_buf.h"
+#include "alert/json_buf.h"
 #include "utf8_ref.h"
 
 static const char *jc(json_object *o)

@@ -30,7 +30,7 @@
 #include "pipeline.h"
 #include "replay/json_record.h"
 #include "rules/eval.h"
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 #include "rules/keys.h"
 #include "rules/loader.h"
 #include "state/proc_table.h"

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "container/cache.h"
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 static char dir[] = "/tmp/vg-ct-bounds-XXXXXX";
 

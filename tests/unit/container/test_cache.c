@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "container/cache.h"
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 static struct vg_container *mk(const char *id)
 {

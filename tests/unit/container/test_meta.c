@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "container/internal.h"
+#include "container/container_internal.h"
 
 #define ID    "75f9cfb80a7b3c9678818671547e748c07743048866e1b2eafa098cd8b4291f0"
 #define SB    "3a8c613f61d1f43cdaecfd365429e0759954512e1579e95f42975c8c57da0cdf"

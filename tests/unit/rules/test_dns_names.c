@@ -22,8 +22,8 @@
 
 #include "fields/dns_names.h"
 #include "helpers.h"
-#include "rules/internal.h"
-#include "rules/output.h"
+#include "rules/rules_internal.h"
+#include "rules/format.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "rules/output.h"
+#include "rules/format.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "rules/output.h"
+#include "rules/format.h"
 
 static struct th_world W;
 

@@ -12,7 +12,7 @@
 
 #include "helpers.h"
 #include "rules/evttypes.h"
-#include "rules/prefilter.h"
+#include "rules/prefilter_paths.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 

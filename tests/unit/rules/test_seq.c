@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "rules/output.h"
+#include "rules/format.h"
 #include "rules/seq.h"
 #include "rules/util.h"
 

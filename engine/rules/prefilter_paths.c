@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rules/prefilter.h"
+#include "rules/prefilter_paths.h"
 
 #include <string.h>
 
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 
 /* The open family: the kernel has the new fd's file, hence its name, at exit. */
 static const enum vg_syscall open_family[] = {VG_SC_open, VG_SC_openat, VG_SC_openat2, VG_SC_creat};

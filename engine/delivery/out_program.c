@@ -10,7 +10,7 @@
  * cannot exec, and the spawner ends the command's process group when vigil
  * exits, however it exits.
  */
-#include "outputs/internal.h"
+#include "delivery/delivery_internal.h"
 #include "confine/spawner.h"
 
 #include <errno.h>

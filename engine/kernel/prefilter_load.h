@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fills the syscall probe's path prefilter (vigil/prefilter.h) from
- * compiled rules: the analysis of engine/rules/prefilter.c per syscall of
+ * compiled rules: the analysis of engine/rules/prefilter_paths.c per syscall of
  * the open family, as one LPM trie and a bit per syscall in syscall_conf.
  */
-#ifndef VIGIL_KERNEL_PREFILTER_H
-#define VIGIL_KERNEL_PREFILTER_H
+#ifndef VIGIL_KERNEL_PREFILTER_LOAD_H
+#define VIGIL_KERNEL_PREFILTER_LOAD_H
 
 #include <stdbool.h>
 

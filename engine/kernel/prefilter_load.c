@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "kernel/prefilter.h"
+#include "kernel/prefilter_load.h"
 
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include "kernel/pf_trie.h"
 #include "kernel/probes.h"
 #include "kernel/syscall_table.h"
-#include "rules/prefilter.h"
+#include "rules/prefilter_paths.h"
 
 static bool disabled_by_env(void)
 {

@@ -5,7 +5,7 @@
 
 #include <json-c/json.h>
 
-#include "output/env_policy.h"
+#include "alert/env_policy.h"
 
 struct vg_event;
 struct vg_proc;

@@ -3,7 +3,7 @@
  * The output framework: per-output bounded queues, worker threads, retries
  * with exponential back-off, drop accounting.
  */
-#include "outputs/internal.h"
+#include "delivery/delivery_internal.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "output/json_buf.h"
+#include "alert/json_buf.h"
 
 struct vg_rule;
 struct vg_ruleset;

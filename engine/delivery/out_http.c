@@ -18,7 +18,7 @@
  * with back-off; any other status means the receiver refuses the alert,
  * and retrying cannot change that: it is dropped and counted.
  */
-#include "outputs/internal.h"
+#include "delivery/delivery_internal.h"
 
 #include <curl/curl.h>
 #include <errno.h>

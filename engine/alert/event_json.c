@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "output/event_json.h"
+#include "alert/event_json.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include "decode/decode.h"
 #include "enforce/names.h"
 #include "kernel/syscall_table.h"
-#include "output/json_buf.h"
+#include "alert/json_buf.h"
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 

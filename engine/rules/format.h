@@ -4,8 +4,8 @@
  * rendered for one event, and Falco's "output_fields" object with each
  * field typed (numbers as numbers, strings as strings, missing as null).
  */
-#ifndef VIGIL_RULES_OUTPUT_H
-#define VIGIL_RULES_OUTPUT_H
+#ifndef VIGIL_RULES_FORMAT_H
+#define VIGIL_RULES_FORMAT_H
 
 #include <stddef.h>
 

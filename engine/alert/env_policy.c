@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "output/env_policy.h"
+#include "alert/env_policy.h"
 
 #include <fnmatch.h>
 #include <string.h>

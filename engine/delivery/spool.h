@@ -16,8 +16,8 @@
  * comes up). What they force out is counted by reason, never silent.
  * Not thread-safe: one thread (the output's worker) uses it.
  */
-#ifndef VIGIL_OUTPUTS_SPOOL_H
-#define VIGIL_OUTPUTS_SPOOL_H
+#ifndef VIGIL_DELIVERY_SPOOL_H
+#define VIGIL_DELIVERY_SPOOL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -9,7 +9,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-#include "outputs/outputs.h"
+#include "delivery/outputs.h"
 
 /* One alert, copied once at submit and shared by every queue that holds it. */
 struct vg_msg {

@@ -5,7 +5,7 @@
  * the segment appends go to, and depth counts the valid records from the
  * cursor to the end.
  */
-#include "outputs/spool.h"
+#include "delivery/spool.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * inlined, exceptions folded in), a necessary condition on the path of an
  * open: the exact paths and prefixes outside which the rule cannot match.
  * The kernel then drops opens of other paths before building a record
- * (engine/kernel/prefilter.c).
+ * (engine/kernel/prefilter_load.c).
  *
  * For one event type the condition is walked as a formula: and takes the
  * intersection of its children's path sets (any one child already bounds
@@ -17,8 +17,8 @@
  * a failed one the caller's path made absolute. fd.name, fd.directory,
  * fs.path.name and evt.abspath all read it, so checks on them constrain it.
  */
-#ifndef VIGIL_RULES_PREFILTER_H
-#define VIGIL_RULES_PREFILTER_H
+#ifndef VIGIL_RULES_PREFILTER_PATHS_H
+#define VIGIL_RULES_PREFILTER_PATHS_H
 
 #include <stdbool.h>
 

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "enforce/kfields.h"
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 
 #define MAX_CONJ_PER_RULE 1024
 

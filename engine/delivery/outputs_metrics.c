@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "metrics/metrics.h"
-#include "outputs/outputs.h"
+#include "delivery/outputs.h"
 
 #define MAX_OUTPUTS 16
 

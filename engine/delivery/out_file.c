@@ -4,7 +4,7 @@
  * writev(2) of the line and its newline. The worker is the only writer, and
  * rotation happens between lines, so no line is ever split across files.
  */
-#include "outputs/internal.h"
+#include "delivery/delivery_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "output/json_buf.h"
+#include "alert/json_buf.h"
 
 #include <inttypes.h>
 #include <json-c/json.h>

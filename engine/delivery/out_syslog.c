@@ -11,7 +11,7 @@
  * reserves for examples; the SD-ID lets a SIEM pick the rule without
  * parsing MSG. MSG is the JSON (or text) alert.
  */
-#include "outputs/internal.h"
+#include "delivery/delivery_internal.h"
 
 #include <errno.h>
 #include <netdb.h>

@@ -23,8 +23,8 @@
  * as sent: the output took it durably) and published from there in order,
  * by the worker, whenever the cluster is back.
  */
-#include "outputs/internal.h"
-#include "outputs/spool.h"
+#include "delivery/delivery_internal.h"
+#include "delivery/spool.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -6,7 +6,7 @@
  * is fd.name followed by a dot), optionally with "[arg]"; transformers are
  * written as "%tolower(proc.name)".
  */
-#include "rules/output.h"
+#include "rules/format.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -16,7 +16,7 @@
 
 #include "decode/decode.h"
 #include "decimal.h"
-#include "rules/internal.h"
+#include "rules/rules_internal.h"
 #include "rules/lexer.h"
 #include "rules/parser.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "output/alert.h"
+#include "alert/alert.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -11,12 +11,12 @@
 #include "container/container.h"
 #include "enforce/names.h"
 #include "enforce/policy.h"
-#include "output/event_json.h"
-#include "outputs/outputs.h"
+#include "alert/event_json.h"
+#include "delivery/outputs.h"
 #include "ratelimit/ratelimit.h"
 #include "rules/eval.h"
 #include "rules/loader.h"
-#include "rules/output.h"
+#include "rules/format.h"
 #include "rules/seq.h"
 #include "state/fd_table.h"
 #include "state/proc_table.h"

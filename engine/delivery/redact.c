@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "outputs/outputs.h"
+#include "delivery/outputs.h"
 
 #define MASK "***"
 
