@@ -802,12 +802,13 @@ static void print_one(const struct vg_output_stats *st, void *arg)
 		(unsigned long long)st->retries);
 	if (st->depth)
 		fprintf(f, " still_queued=%llu", (unsigned long long)st->depth);
+	if (st->kind == VG_OUTPUT_NATS)
+		fprintf(f, " published=%llu", (unsigned long long)st->published);
 	if (st->has_spool)
 		fprintf(f,
-			" published=%llu spooled=%llu spool_depth=%llu spool_dropped=(bytes=%llu "
+			" spooled=%llu spool_depth=%llu spool_dropped=(bytes=%llu "
 			"age=%llu corrupt=%llu)",
-			(unsigned long long)st->published, (unsigned long long)st->spooled,
-			(unsigned long long)st->spool_depth,
+			(unsigned long long)st->spooled, (unsigned long long)st->spool_depth,
 			(unsigned long long)st->spool_dropped_bytes,
 			(unsigned long long)st->spool_dropped_age,
 			(unsigned long long)st->spool_dropped_corrupt);
