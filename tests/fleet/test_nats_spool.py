@@ -10,6 +10,7 @@ what was spooled; the spool is empty at the end.
 usage: test_nats_spool.py NATS_DUMP REPO_ROOT"""
 import os
 import subprocess
+import urllib.request
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -24,12 +25,15 @@ spool = os.path.join(D, "spool")
 vs = []
 
 
-def spooled(v):
-    """spool_depth in the last status, from the exit summary."""
-    s = v.summary()
-    return s and s.get("spool_depth")
+def metric(name):
+    with urllib.request.urlopen(f"http://127.0.0.1:{mport}/metrics", timeout=10) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + "{") and 'output="nats"' in line:
+                return int(float(line.split()[-1]))
+    return None
 
 
+mport = F.free_port()
 try:
     node.start()
     prog = F.Program(D, NAME)
@@ -38,6 +42,9 @@ try:
   ack_timeout_ms: 1000
   reconnect_wait_ms: 100
   reconnect_max_wait_ms: 500
+metrics:
+  enabled: true
+  listen_address: 127.0.0.1:{mport}
 """)
     stream = F.Stream(DUMP, [node])
     want = []
@@ -56,6 +63,9 @@ try:
 
     node.stop()
     burst(10, 30)
+    F.wait_until(lambda: metric("vigil_output_spool_depth") == 20, "/metrics: spool depth 20", 30)
+    T.eq(metric("vigil_output_spooled_total"), 20, "/metrics: 20 spooled")
+    T.eq(metric("vigil_output_published_total"), 10, "/metrics: 10 published")
     T.eq(v1.stop(), 0, "vigil (1) exits 0 with the server down")
     s1 = v1.summary()
     T.check(s1 and s1["accepted"] == 30 and s1["dropped"] == 0 and s1["spool_depth"] == 20,
