@@ -734,6 +734,7 @@ static const struct field top[] = {
 	{"http_output", F_SECTION, 0, .sub = http_fields},
 	{"program_output", F_SECTION, 0, .sub = program_fields},
 	{"nats_output", F_SECTION, 0, .sub = nats_fields},
+	{"fleet", F_SECTION, 0, .sub = fleet_fields},
 	{"rate_limit", F_SECTION, 0, .sub = ratelimit_fields},
 	{"metrics", F_SECTION, 0, .sub = metrics_fields},
 	/* Falco's alert shape: the json_include_* switches, the time format, append_output */

@@ -116,6 +116,32 @@ static const struct field nats_fields[] = {
 };
 #undef NO
 
+static const char *check_kv_token(const void *v)
+{
+	const char *s = *(const char *const *)v;
+
+	for (; s && *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return "must be letters, digits, '_' and '-'";
+	return NULL;
+}
+
+static const struct field fleet_fields[] = {
+	{"enabled", F_BOOL, C(fleet.enabled),
+	 .doc = "take rules from the fleet's key-value bucket (nats_output's servers)"},
+	{"bucket", F_STR, C(fleet.bucket), .check = check_kv_token,
+	 .doc = "the key-value bucket of rules"},
+	{"name", F_STR, C(fleet.name), .check = check_kv_token,
+	 .doc = "this fleet: key fleet.NAME"},
+	{"group", F_STR, C(fleet.group), .check = check_kv_token,
+	 .doc = "this host's group: key group.GROUP; \"\" = none"},
+	{"host", F_STR, C(fleet.host), .check = check_kv_token,
+	 .doc = "this host: key host.HOST; default nats_output.host, else the host name"},
+	{"rules_dir", F_STR, C(fleet.rules_dir), .check = check_abs_path,
+	 .doc = "where the bucket's rules are written; list it in rules_files"},
+	{0},
+};
+
 static int nats_defaults(struct vg_config *c)
 {
 	struct vg_output_config *o = &c->outputs[VG_OUTPUT_NATS];
@@ -134,6 +160,9 @@ static int nats_defaults(struct vg_config *c)
 	o->nats.spool_max_age_s = 7 * 86400;
 	/* an alert that cannot go anywhere keeps being retried: the spool is the bound */
 	o->max_retries = UINT32_MAX;
+	err |= set_str(&c->fleet.bucket, "vigil_rules");
+	err |= set_str(&c->fleet.name, "default");
+	err |= set_str(&c->fleet.rules_dir, "/var/lib/vigil/fleet-rules");
 	return err;
 }
 
@@ -149,6 +178,11 @@ static void nats_free(struct vg_config *c)
 	};
 
 	free_strlist(o->nats.urls, o->nats.n_urls);
+	free(c->fleet.bucket);
+	free(c->fleet.name);
+	free(c->fleet.group);
+	free(c->fleet.host);
+	free(c->fleet.rules_dir);
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		free((char *)strs[i]);
 }

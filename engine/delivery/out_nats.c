@@ -24,6 +24,7 @@
  * by the worker, whenever the cluster is back.
  */
 #include "delivery/delivery_internal.h"
+#include "delivery/nats_conn.h"
 #include "delivery/spool.h"
 
 #include <errno.h>
@@ -520,29 +521,34 @@ static int set_tls(natsOptions *op, const struct vg_output_config *c)
 	return 0;
 }
 
+int vg_nats_options(natsOptions *op, const struct vg_output_config *c, const char *name)
+{
+	natsStatus s = natsOptions_SetServers(op, (const char **)c->nats.urls, (int)c->nats.n_urls);
+
+	if (s != NATS_OK)
+		return opt_fail("nats_output.urls", NULL, s);
+	natsOptions_SetName(op, name);
+	natsOptions_SetTimeout(op, c->nats.connect_timeout_ms ? c->nats.connect_timeout_ms : 2000);
+	/* a dead server must be noticed in seconds, not the default minutes */
+	natsOptions_SetPingInterval(op, 2000);
+	natsOptions_SetMaxPingsOut(op, 2);
+	return set_tls(op, c) != 0 || set_auth(op, c) != 0 ? -1 : 0;
+}
+
 static int set_options(struct nats_out *x, const struct vg_output_config *c)
 {
 	natsOptions *op;
-	natsStatus s;
 	char name[128];
 
 	if (natsOptions_Create(&op) != NATS_OK)
 		return opt_fail("options", NULL, NATS_NO_MEMORY);
 	x->opts = op;
-	s = natsOptions_SetServers(op, (const char **)c->nats.urls, (int)c->nats.n_urls);
-	if (s != NATS_OK)
-		return opt_fail("nats_output.urls", x->shown_urls, s);
 	snprintf(name, sizeof(name), "vigil %s", x->host);
-	natsOptions_SetName(op, name);
-	natsOptions_SetTimeout(op, c->nats.connect_timeout_ms ? c->nats.connect_timeout_ms : 2000);
+	if (vg_nats_options(op, c, name) != 0)
+		return -1;
 	natsOptions_SetMaxReconnect(op, -1);
 	natsOptions_SetCustomReconnectDelay(op, reconnect_delay, x);
 	natsOptions_SetRetryOnFailedConnect(op, true, on_connected, x);
-	/* a dead server must be noticed in seconds, not the default minutes */
-	natsOptions_SetPingInterval(op, 2000);
-	natsOptions_SetMaxPingsOut(op, 2);
-	if (set_tls(op, c) != 0 || set_auth(op, c) != 0)
-		return -1;
 	return 0;
 }
 

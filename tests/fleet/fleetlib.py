@@ -194,6 +194,9 @@ nats_output:
   host: {json.dumps(host)}
   subject_prefix: vgtest.alerts
 {extra}""")
+        # the default metrics port is one for all: other vigils may hold it
+        if "\nmetrics:" not in extra:
+            f.write("metrics:\n  enabled: false\n")
     return path
 
 
