@@ -136,11 +136,13 @@ struct vg_config {
 	 */
 	struct {
 		bool enabled;
-		char *bucket;	 /* default "vigil_rules" */
-		char *name;	 /* this fleet; default "default" */
-		char *group;	 /* this host's group; "" = none */
-		char *host;	 /* default: nats_output.host, else the host name */
-		char *rules_dir; /* default /var/lib/vigil/fleet-rules */
+		char *bucket;	      /* default "vigil_rules" */
+		char *name;	      /* this fleet; default "default" */
+		char *group;	      /* this host's group; "" = none */
+		char *host;	      /* default: nats_output.host, else the host name */
+		char *rules_dir;      /* default /var/lib/vigil/fleet-rules */
+		char *status_bucket;  /* heartbeats: host.HOST; default "vigil_hosts" */
+		uint32_t heartbeat_s; /* default 10; 0 = none */
 	} fleet;
 
 	/* internal: what the file set explicitly, so defaults can follow json_output */

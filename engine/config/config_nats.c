@@ -139,6 +139,9 @@ static const struct field fleet_fields[] = {
 	 .doc = "this host: key host.HOST; default nats_output.host, else the host name"},
 	{"rules_dir", F_STR, C(fleet.rules_dir), .check = check_abs_path,
 	 .doc = "where the bucket's rules are written; list it in rules_files"},
+	{"status_bucket", F_STR, C(fleet.status_bucket), .check = check_kv_token,
+	 .doc = "the key-value bucket of the hosts' heartbeats"},
+	{"heartbeat_s", F_U32, C(fleet.heartbeat_s), .doc = "seconds between heartbeats; 0 = none"},
 	{0},
 };
 
@@ -163,6 +166,8 @@ static int nats_defaults(struct vg_config *c)
 	err |= set_str(&c->fleet.bucket, "vigil_rules");
 	err |= set_str(&c->fleet.name, "default");
 	err |= set_str(&c->fleet.rules_dir, "/var/lib/vigil/fleet-rules");
+	err |= set_str(&c->fleet.status_bucket, "vigil_hosts");
+	c->fleet.heartbeat_s = 10;
 	return err;
 }
 
@@ -183,6 +188,7 @@ static void nats_free(struct vg_config *c)
 	free(c->fleet.group);
 	free(c->fleet.host);
 	free(c->fleet.rules_dir);
+	free(c->fleet.status_bucket);
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		free((char *)strs[i]);
 }

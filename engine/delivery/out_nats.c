@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TOKEN_MAX 64
+#define TOKEN_MAX VG_NATS_TOKEN_MAX
 #define SUBJ_MAX  512
 #define ID_MAX	  128
 /* records published from the spool per idle call: new alerts wait at most this long */
@@ -87,7 +87,7 @@ static uint64_t mono_ns(void)
  * One subject token from hostile text: [a-z0-9_-] kept (letters lowered),
  * every run of anything else one '_', at most TOKEN_MAX bytes, never empty.
  */
-static void subject_token(const char *in, char *out)
+void vg_nats_subject_token(const char *in, char *out)
 {
 	size_t n = 0;
 
@@ -126,13 +126,13 @@ static void alert_source_host(const struct vg_msg *m, char *source, char *host)
 		root = json_tokener_parse_ex(t, m->json, (int)m->json_len);
 		json_tokener_free(t);
 	}
-	subject_token(root && json_object_object_get_ex(root, "source", &v)
-			      ? json_object_get_string(v)
-			      : "syscall",
-		      source);
+	vg_nats_subject_token(root && json_object_object_get_ex(root, "source", &v)
+				      ? json_object_get_string(v)
+				      : "syscall",
+			      source);
 	host[0] = '\0';
 	if (root && json_object_object_get_ex(root, "hostname", &v) && json_object_get_string(v))
-		subject_token(json_object_get_string(v), host);
+		vg_nats_subject_token(json_object_get_string(v), host);
 	json_object_put(root);
 }
 
@@ -144,7 +144,7 @@ static void make_subject(struct nats_out *x, const struct vg_msg *m, uint64_t se
 	alert_source_host(m, source, host);
 	if (x->host_set || !host[0])
 		memcpy(host, x->host, sizeof(host));
-	subject_token(m->rule, rule);
+	vg_nats_subject_token(m->rule, rule);
 	snprintf(subj, SUBJ_MAX, "%s.%s.%s.%s.%s", x->prefix, host, source,
 		 priority_token(m->priority), rule);
 	snprintf(id, ID_MAX, "%s-%016llx-%llu", host, (unsigned long long)x->instance,
@@ -598,7 +598,7 @@ static int init_identity(struct nats_out *x, const struct vg_output_config *c)
 	x->host_set = nonempty(c->nats.host) != NULL;
 	if (!x->host_set && gethostname(hn, sizeof(hn) - 1) != 0)
 		snprintf(hn, sizeof(hn), "unknown");
-	subject_token(x->host_set ? c->nats.host : hn, x->host);
+	vg_nats_subject_token(x->host_set ? c->nats.host : hn, x->host);
 	if (getrandom(&x->instance, sizeof(x->instance), 0) != sizeof(x->instance)) {
 		fprintf(stderr, "vigil: nats output: getrandom: %s\n", strerror(errno));
 		return -1;

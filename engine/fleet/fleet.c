@@ -12,12 +12,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+#include <time.h>
+
 #include "config/config.h"
 #include "delivery/nats_conn.h"
+#include "metrics/metrics.h"
+
+/* The metrics a heartbeat carries (name prefixes of the exposition's lines). */
+static const char *const beat_metrics[] = {
+	"vigil_build_info",	     "vigil_rules{",
+	"vigil_reload_last_success", "vigil_reloads_total",
+	"vigil_events_total",	     "vigil_kernel_events_dropped_total",
+	"vigil_alerts_total",	     "vigil_output_dropped_total",
+	"vigil_output_healthy",	     "vigil_output_sent_total",
+	"vigil_output_spool_depth",
+};
 
 struct scope {
 	char key[160];
 	const char *file;
+	uint64_t revision; /* of the value in the file; 0 = none */
 };
 
 struct vg_fleet {
@@ -30,6 +45,12 @@ struct vg_fleet {
 	struct scope scopes[3];
 	size_t nscopes;
 	char last_error[256];
+	struct vg_metrics *metrics;
+	char *status_bucket;
+	char *host;
+	unsigned heartbeat_s;
+	time_t next_beat;
+	kvStore *status_kv;
 };
 
 int vg_fleet_key(const struct vg_config *cfg, const char *scope, const char *hostname, char *out,
@@ -97,6 +118,9 @@ static void apply(struct vg_fleet *f, kvEntry *e)
 			snprintf(path, sizeof(path), "%s/%s", f->dir, f->scopes[i].file);
 			rc = unlink(path) == 0 ? 1 : errno == ENOENT ? 0 : -errno;
 		}
+		if (rc >= 0)
+			f->scopes[i].revision =
+				kvEntry_Operation(e) == kvOp_Put ? kvEntry_Revision(e) : 0;
 		if (rc < 0)
 			fprintf(stderr, "vigil: fleet: writing %s/%s for key %s: %s\n", f->dir,
 				f->scopes[i].file, key, strerror(-rc));
@@ -119,6 +143,102 @@ static void say(struct vg_fleet *f, const char *what, natsStatus s)
 	}
 }
 
+/* FNV-1a 64 of the fleet's rules files as they are now: what this host runs. */
+static uint64_t rules_hash(const struct vg_fleet *f)
+{
+	uint64_t h = 1469598103934665603ull;
+	char path[4096], buf[8192];
+
+	for (size_t i = 0; i < f->nscopes; i++) {
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", f->dir, f->scopes[i].file);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			for (ssize_t k = 0; k < n; k++)
+				h = (h ^ (unsigned char)buf[k]) * 1099511628211ull;
+		close(fd);
+	}
+	return h;
+}
+
+/* The chosen lines of the metrics exposition, as {"name{labels}": value}. */
+static json_object *beat_metrics_json(struct vg_metrics *m)
+{
+	json_object *o = json_object_new_object();
+	size_t len;
+	char *text = m ? vg_metrics_render(m, &len) : NULL, *save = NULL;
+
+	for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strrchr(line, ' ');
+		bool want = false;
+
+		for (size_t i = 0; i < sizeof(beat_metrics) / sizeof(beat_metrics[0]); i++)
+			want |= !strncmp(line, beat_metrics[i], strlen(beat_metrics[i]));
+		if (!want || !sp || line[0] == '#')
+			continue;
+		*sp = '\0';
+		json_object_object_add(o, line, json_object_new_double(strtod(sp + 1, NULL)));
+	}
+	free(text);
+	return o;
+}
+
+/* One heartbeat: host.HOST in the status bucket (created when missing). */
+static void heartbeat(struct vg_fleet *f, jsCtx *js)
+{
+	json_object *o = json_object_new_object(), *revs = json_object_new_object();
+	char key[160], hash[20];
+	const char *text;
+	natsStatus s = NATS_OK;
+
+	if (!f->status_kv && js_KeyValue(&f->status_kv, js, f->status_bucket) != NATS_OK) {
+		kvConfig kc;
+
+		kvConfig_Init(&kc);
+		kc.Bucket = f->status_bucket;
+		kc.History = 1;
+		s = js_CreateKeyValue(&f->status_kv, js, &kc);
+	}
+	if (s != NATS_OK) {
+		say(f, "status bucket", s);
+		f->status_kv = NULL;
+		json_object_put(o);
+		json_object_put(revs);
+		return;
+	}
+	for (size_t i = 0; i < f->nscopes; i++)
+		json_object_object_add(revs, f->scopes[i].key,
+				       json_object_new_int64((int64_t)f->scopes[i].revision));
+	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)rules_hash(f));
+	json_object_object_add(o, "host", json_object_new_string(f->host));
+	json_object_object_add(o, "time", json_object_new_int64((int64_t)time(NULL)));
+	json_object_object_add(o, "heartbeat_s", json_object_new_int64(f->heartbeat_s));
+	json_object_object_add(o, "rules_revisions", revs);
+	json_object_object_add(o, "rules_hash", json_object_new_string(hash));
+	json_object_object_add(o, "metrics", beat_metrics_json(f->metrics));
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	snprintf(key, sizeof(key), "host.%s", f->host);
+	s = kvStore_PutString(NULL, f->status_kv, key, text);
+	if (s != NATS_OK)
+		say(f, "heartbeat", s);
+	json_object_put(o);
+}
+
+static void maybe_beat(struct vg_fleet *f, jsCtx *js)
+{
+	time_t now = time(NULL);
+
+	if (!f->heartbeat_s || now < f->next_beat)
+		return;
+	f->next_beat = now + f->heartbeat_s;
+	heartbeat(f, js);
+}
+
 /* One watch of the bucket, until it fails or stop. */
 static void watch_once(struct vg_fleet *f)
 {
@@ -128,6 +248,8 @@ static void watch_once(struct vg_fleet *f)
 	natsStatus s;
 
 	s = natsConnection_JetStream(&js, f->nc, NULL);
+	if (s == NATS_OK) /* a host with no rules in the bucket yet still reports */
+		maybe_beat(f, js);
 	if (s == NATS_OK && (s = js_KeyValue(&kv, js, f->bucket)) != NATS_OK)
 		say(f, "binding", s);
 	if (s == NATS_OK && (s = kvStore_WatchAll(&w, kv, NULL)) != NATS_OK)
@@ -137,6 +259,7 @@ static void watch_once(struct vg_fleet *f)
 	while (s == NATS_OK && !atomic_load(&f->stop)) {
 		kvEntry *e = NULL;
 
+		maybe_beat(f, js);
 		s = kvWatcher_Next(&e, w, 500);
 		if (s == NATS_TIMEOUT) {
 			s = NATS_OK;
@@ -146,12 +269,17 @@ static void watch_once(struct vg_fleet *f)
 			say(f, "watch", s);
 			break;
 		}
-		if (e) /* NULL: the initial values are all in */
+		if (e) { /* NULL: the initial values are all in */
 			apply(f, e);
+			/* the reload follows the file; the next beat says what runs */
+			f->next_beat = time(NULL) + 2;
+		}
 		kvEntry_Destroy(e);
 	}
 	kvWatcher_Destroy(w);
 	kvStore_Destroy(kv);
+	kvStore_Destroy(f->status_kv);
+	f->status_kv = NULL;
 	jsCtx_Destroy(js);
 }
 
@@ -190,17 +318,25 @@ static int add_scopes(struct vg_fleet *f, const struct vg_config *cfg, const cha
 	return f->nscopes ? 0 : -1;
 }
 
-struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostname)
+struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostname,
+				struct vg_metrics *metrics)
 {
+	char hostkey[160];
+
 	const struct vg_output_config *oc = &cfg->outputs[VG_OUTPUT_NATS];
 	struct vg_fleet *f = calloc(1, sizeof(*f));
 	natsStatus s;
 
 	if (!f || !(f->bucket = strdup(cfg->fleet.bucket)) ||
-	    !(f->dir = strdup(cfg->fleet.rules_dir)) || add_scopes(f, cfg, hostname) != 0) {
+	    !(f->dir = strdup(cfg->fleet.rules_dir)) || add_scopes(f, cfg, hostname) != 0 ||
+	    vg_fleet_key(cfg, "host", hostname, hostkey, sizeof(hostkey)) != 0 ||
+	    !(f->host = strdup(hostkey + 5)) ||
+	    !(f->status_bucket = strdup(cfg->fleet.status_bucket))) {
 		fprintf(stderr, "vigil: fleet: out of memory\n");
 		goto fail;
 	}
+	f->metrics = metrics;
+	f->heartbeat_s = cfg->fleet.heartbeat_s;
 	if (!oc->nats.n_urls) {
 		fprintf(stderr, "vigil: fleet: no servers (nats_output.urls)\n");
 		goto fail;
@@ -232,6 +368,8 @@ fail:
 	if (f) {
 		free(f->bucket);
 		free(f->dir);
+		free(f->host);
+		free(f->status_bucket);
 	}
 	free(f);
 	return NULL;
@@ -247,5 +385,7 @@ void vg_fleet_stop(struct vg_fleet *f)
 	natsOptions_Destroy(f->opts);
 	free(f->bucket);
 	free(f->dir);
+	free(f->host);
+	free(f->status_bucket);
 	free(f);
 }

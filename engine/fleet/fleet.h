@@ -12,7 +12,8 @@
  * the reload vigil already has (cli/reload.c: inotify, debounce, load
  * everything, swap only when all of it loads) applies a change all or
  * nothing; a broken value leaves the running rules in force and is
- * reported as every failed reload is. The files stay when the cluster is
+ * reported as every failed reload is (and in the heartbeat:
+ * vigil_reload_last_success 0). The files stay when the cluster is
  * away: a restarted host runs the last rules it had.
  */
 #ifndef VIGIL_FLEET_H
@@ -20,9 +21,19 @@
 
 struct vg_config;
 struct vg_fleet;
+struct vg_metrics;
 
-/* Starts following (the cluster may be down: it keeps trying). NULL said on stderr. */
-struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostname);
+/*
+ * Starts following (the cluster may be down: it keeps trying), and every
+ * fleet.heartbeat_s puts this host's state under host.HOST of the bucket
+ * fleet.status_bucket: {host, time, heartbeat_s, rules_revisions (the
+ * revision of each key's value in the files), rules_hash (of the files),
+ * metrics (rules in force, reload success, events, kernel drops, alerts,
+ * output sent/dropped/health/spool depth, version)}. A host whose time is
+ * older than a few heartbeats is silent. NULL said on stderr.
+ */
+struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostname,
+				struct vg_metrics *metrics);
 
 void vg_fleet_stop(struct vg_fleet *f);
 

@@ -59,8 +59,9 @@ file_output:
   enabled: true
   filename: {d}/alerts.json
 nats_output:
-  enabled: false
+  enabled: true
   urls: [{node.url()}]
+  host: h{i}
 metrics:
   enabled: false
 fleet:
@@ -69,6 +70,7 @@ fleet:
   group: web
   host: h{i}
   rules_dir: {d}/fleet-rules
+  heartbeat_s: 1
 """)
     return cfg, os.path.join(d, "alerts.json")
 
@@ -108,6 +110,15 @@ def fence(hosts, marker):
 def push(*args):
     return subprocess.run([VIGIL, "fleet", "push", "-c", cfgs[0][0], *args],
                           capture_output=True, text=True, timeout=120)
+
+
+def beats():
+    """Every host's last heartbeat, by host (vigil fleet status --json)."""
+    r = subprocess.run([VIGIL, "fleet", "status", "-c", cfgs[0][0], "--json"],
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        return {}
+    return {b["host"]: b for b in (json.loads(x) for x in r.stdout.splitlines() if x)}
 
 
 try:
@@ -159,6 +170,10 @@ try:
     F.wait_until(lambda: all("the previous rules stay in force" in v.log() for v in vs),
                  "both hosts to reject it", 60)
     T.check(True, "every host rejects the broken value and says so")
+    F.wait_until(lambda: all(b["metrics"].get("vigil_reload_last_success") == 0
+                             for b in beats().values()) and len(beats()) == 2,
+                 "both heartbeats to report the failed reload", 30)
+    T.check(True, "... and reports it in its heartbeat (vigil_reload_last_success 0)")
     progs["b"].run("b-kept")
     fence(files, "fence2")
     T.check(all(has(h, "Fleet rule B", "b-kept") for h in files),
@@ -175,6 +190,43 @@ try:
     progs["c"].run("c-h2")
     fence(files, "fence3")
     T.check(not has(files[1], "Host rule C", "c-h2"), "h2 does not take h1's host key")
+
+    def current():
+        b = beats()
+        return b if set(b) == {"h1", "h2"} and \
+            b["h1"]["rules_revisions"].get("host.h1", 0) > 0 else None
+
+    b = F.wait_until(current, "both hosts' heartbeats with h1's host key", 30)
+    T.check(all(b[h]["metrics"].get("vigil_reload_last_success") == 1 for h in b),
+            "heartbeats: the last reload succeeded on both")
+    T.check(b["h1"]["rules_hash"] != b["h2"]["rules_hash"],
+            "heartbeats: h1 runs other rules than h2 (its host key)")
+    T.check(b["h1"]["rules_revisions"].get("host.h1", 0) > 0 and
+            b["h2"]["rules_revisions"].get("fleet.prod", 0) > 0,
+            f"heartbeats: the revisions of the keys applied ({b['h1']['rules_revisions']})")
+
+    # follow: h2's alerts only; C alerts on h1 alone, then B on both
+    fol = subprocess.Popen([VIGIL, "fleet", "follow", "-c", cfgs[0][0], "--host", "h2",
+                            "--count", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    time.sleep(1.5)
+    progs["c"].run("c-follow")
+    progs["b"].run("b-follow")
+    out, _ = fol.communicate(timeout=60)
+    got = json.loads(out.strip().splitlines()[0]) if out.strip() else {}
+    T.eq((got.get("rule"), "marker=b-follow" in got.get("output", "")),
+         ("Fleet rule B", True), "follow --host h2: h2's alert, not h1's")
+
+    T.eq(vs[1].stop(), 0, "vigil h2 exits 0")
+    F.wait_until(lambda: "SILENT" in subprocess.run(
+        [VIGIL, "fleet", "status", "-c", cfgs[0][0]], capture_output=True, text=True,
+        timeout=60).stdout, "h2 to show as SILENT", 30)
+    st = subprocess.run([VIGIL, "fleet", "status", "-c", cfgs[0][0]], capture_output=True,
+                        text=True, timeout=60).stdout
+    print(st, flush=True)
+    lines = {ln.split()[0]: ln for ln in st.splitlines()[1:] if ln.strip()}
+    T.check(" ok " in lines.get("h1", "") and "SILENT" in lines.get("h2", ""),
+            "fleet status: h1 ok, h2 silent")
     for v in vs:
         T.eq(v.stop(), 0, "vigil exits 0")
 except AssertionError as e:
