@@ -351,10 +351,15 @@ static bool container_is(const char *data, int len, const char *c)
 
 	if (o && json_object_object_get_ex(o, "vigil", &v) &&
 	    json_object_object_get_ex(v, "container", &ct)) {
-		yes = (json_object_object_get_ex(ct, "id", &v) &&
-		       !strcmp(json_object_get_string(v) ?: "", c)) ||
-		      (json_object_object_get_ex(ct, "name", &v) &&
-		       !strcmp(json_object_get_string(v) ?: "", c));
+		const char *keys[] = {"id", "name"};
+
+		for (int i = 0; i < 2 && !yes; i++) {
+			const char *s = json_object_object_get_ex(ct, keys[i], &v)
+						? json_object_get_string(v)
+						: NULL;
+
+			yes = s && !strcmp(s, c);
+		}
 	}
 	json_object_put(o);
 	if (t)
