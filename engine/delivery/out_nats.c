@@ -341,14 +341,22 @@ static uint64_t batch_base(struct nats_out *x, struct vg_msg *const *msgs, size_
 	return base;
 }
 
+/*
+ * With a spool: straight to the stream while the spool is empty and the
+ * cluster answers; else behind the spooled alerts (order), and a bounded
+ * part of the spool is published so that a long backlog never holds the
+ * worker (and so the memory queue) for long.
+ */
 static size_t send_spooled(struct vg_output *o, struct nats_out *x, struct vg_msg *const *msgs,
 			   size_t n, uint64_t base)
 {
 	char subj[SUBJ_MAX], id[ID_MAX];
+	struct vg_spool_counts c;
 	size_t i = 0;
 	int rc;
 
-	if (ready(o, x) && drain(o, x, SIZE_MAX)) {
+	vg_spool_counts(x->spool, &c);
+	if (!c.depth && ready(o, x)) {
 		for (; i < n; i++) {
 			make_subject(x, msgs[i], base + i, subj, id);
 			if (publish(o, x, subj, id, msgs[i]->json, msgs[i]->json_len) != 0) {
@@ -357,22 +365,26 @@ static size_t send_spooled(struct vg_output *o, struct nats_out *x, struct vg_ms
 			}
 		}
 	}
-	for (; i < n; i++) {
-		make_subject(x, msgs[i], base + i, subj, id);
-		rc = vg_spool_append(x->spool, msgs[i]->wall_ns, subj, id, msgs[i]->json,
-				     msgs[i]->json_len);
+	for (size_t k = i; k < n; k++) {
+		make_subject(x, msgs[k], base + k, subj, id);
+		rc = vg_spool_append(x->spool, msgs[k]->wall_ns, subj, id, msgs[k]->json,
+				     msgs[k]->json_len);
 		if (rc != 0) {
 			vg_output_error(o, "spool: %s", strerror(-rc));
-			x->retry_first = msgs[i];
-			x->retry_base = base + i;
-			break;
+			x->retry_first = msgs[k];
+			x->retry_base = base + k;
+			spool_sync(x);
+			return k;
 		}
 		pthread_mutex_lock(&x->lock);
 		x->spooled++;
 		pthread_mutex_unlock(&x->lock);
 	}
+	vg_spool_counts(x->spool, &c);
+	if (c.depth && ready(o, x))
+		drain(o, x, DRAIN_BATCH);
 	spool_sync(x);
-	return i;
+	return n;
 }
 
 static size_t nats_send(struct vg_output *o, struct vg_msg *const *msgs, size_t n, size_t *refused)
