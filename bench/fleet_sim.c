@@ -159,7 +159,7 @@ static void rules_phase(char **urls, size_t n, unsigned hosts, const char *work)
 		snprintf(host, sizeof(host), "sim-%03u", h);
 		cfg.fleet.rules_dir = dirs[h];
 		cfg.fleet.host = host;
-		f[h] = vg_fleet_start(&cfg, host, NULL);
+		f[h] = vg_fleet_start(&cfg, host, NULL, NULL);
 		if (!f[h])
 			exit(1);
 	}

@@ -822,7 +822,7 @@ static int run(struct run_opts *o)
 		goto out;
 	/* the fleet's rules land in files the reload above watches (fleet/fleet.h) */
 	if (rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
-	    !(fleet = vg_fleet_start(&ops.cfg, ops.hostname, ops.metrics)))
+	    !(fleet = vg_fleet_start(&ops.cfg, ops.hostname, ops.metrics, ops.outs)))
 		goto out;
 	/* attach first, then seed: a process born in between is in one or the other */
 	seeded = vg_procfs_seed(pl.procs, "/proc");

@@ -17,6 +17,7 @@
 
 #include "config/config.h"
 #include "delivery/nats_conn.h"
+#include "delivery/outputs.h"
 #include "metrics/metrics.h"
 
 /* The metrics a heartbeat carries (name prefixes of the exposition's lines). */
@@ -46,6 +47,7 @@ struct vg_fleet {
 	size_t nscopes;
 	char last_error[256];
 	struct vg_metrics *metrics;
+	struct vg_outputs *outs;
 	char *status_bucket;
 	char *host;
 	unsigned heartbeat_s;
@@ -188,6 +190,18 @@ static json_object *beat_metrics_json(struct vg_metrics *m)
 	return o;
 }
 
+static void beat_output(const struct vg_output_stats *st, void *arg)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "sent", json_object_new_int64((int64_t)st->sent));
+	json_object_object_add(o, "dropped",
+			       json_object_new_int64((int64_t)vg_output_stats_dropped(st)));
+	json_object_object_add(o, "failing", json_object_new_boolean(st->failing));
+	json_object_object_add(o, "last_error", json_object_new_string(st->last_error));
+	json_object_object_add(arg, st->name, o);
+}
+
 /* One heartbeat: host.HOST in the status bucket (created when missing). */
 static void heartbeat(struct vg_fleet *f, jsCtx *js)
 {
@@ -221,6 +235,12 @@ static void heartbeat(struct vg_fleet *f, jsCtx *js)
 	json_object_object_add(o, "rules_revisions", revs);
 	json_object_object_add(o, "rules_hash", json_object_new_string(hash));
 	json_object_object_add(o, "metrics", beat_metrics_json(f->metrics));
+	if (f->outs) {
+		json_object *outs = json_object_new_object();
+
+		vg_outputs_stats(f->outs, beat_output, outs);
+		json_object_object_add(o, "outputs", outs);
+	}
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	snprintf(key, sizeof(key), "host.%s", f->host);
 	s = kvStore_PutString(NULL, f->status_kv, key, text);
@@ -319,7 +339,7 @@ static int add_scopes(struct vg_fleet *f, const struct vg_config *cfg, const cha
 }
 
 struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostname,
-				struct vg_metrics *metrics)
+				struct vg_metrics *metrics, struct vg_outputs *outs)
 {
 	char hostkey[160];
 
@@ -336,6 +356,7 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 		goto fail;
 	}
 	f->metrics = metrics;
+	f->outs = outs;
 	f->heartbeat_s = cfg->fleet.heartbeat_s;
 	if (!oc->nats.n_urls) {
 		fprintf(stderr, "vigil: fleet: no servers (nats_output.urls)\n");

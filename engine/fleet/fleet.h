@@ -22,6 +22,7 @@
 struct vg_config;
 struct vg_fleet;
 struct vg_metrics;
+struct vg_outputs;
 
 /*
  * Starts following (the cluster may be down: it keeps trying), and every
@@ -29,11 +30,12 @@ struct vg_metrics;
  * fleet.status_bucket: {host, time, heartbeat_s, rules_revisions (the
  * revision of each key's value in the files), rules_hash (of the files),
  * metrics (rules in force, reload success, events, kernel drops, alerts,
- * output sent/dropped/health/spool depth, version)}. A host whose time is
+ * output sent/dropped/health/spool depth, version), outputs (per output:
+ * sent, dropped, failing, last_error)}. A host whose time is
  * older than a few heartbeats is silent. NULL said on stderr.
  */
 struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostname,
-				struct vg_metrics *metrics);
+				struct vg_metrics *metrics, struct vg_outputs *outs);
 
 void vg_fleet_stop(struct vg_fleet *f);
 

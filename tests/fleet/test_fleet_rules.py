@@ -199,6 +199,8 @@ try:
     b = F.wait_until(current, "both hosts' heartbeats with h1's host key", 30)
     T.check(all(b[h]["metrics"].get("vigil_reload_last_success") == 1 for h in b),
             "heartbeats: the last reload succeeded on both")
+    T.check(all(b[h]["outputs"]["file"]["sent"] > 0 and b[h]["outputs"]["file"]["last_error"] == ""
+                for h in b), "heartbeats: each output's sent count and last error")
     T.check(b["h1"]["rules_hash"] != b["h2"]["rules_hash"],
             "heartbeats: h1 runs other rules than h2 (its host key)")
     T.check(b["h1"]["rules_revisions"].get("host.h1", 0) > 0 and
