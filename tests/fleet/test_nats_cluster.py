@@ -4,7 +4,9 @@
 stream of 3 replicas that vigil creates: while alerts flow, the stream's
 leader is killed (SIGKILL), then a second node (no quorum left: the spool
 takes the alerts); both come back. Every alert vigil accepted is in the
-stream, once, in the order the program ran.
+stream, once, in the order the program ran. Then the whole cluster stops,
+alerts keep coming, vigil is restarted with them still spooled (and more
+come), the cluster restarts: everything arrives, in order, none twice.
 
 usage: test_nats_cluster.py NATS_DUMP REPO_ROOT"""
 import os
@@ -86,11 +88,36 @@ try:
     T.eq(len(got), n, f"{n} alerts in the stream")
     T.eq(len(set(got)), len(got), "none twice")
     T.eq(got, want, "in the order the program ran")
-    T.eq(v.stop(), 0, "vigil exits 0")
+    s1 = None
+
+    # the whole cluster down; vigil restarted with alerts spooled
+    for node in nodes:
+        node.stop()
+    more = []
+    for i in range(20):
+        prog.run(f"cm{i:04d}")
+        more.append(f"cm{i:04d}")
+    T.eq(v.stop(), 0, "vigil exits 0 with the cluster down")
+    s1 = v.summary()
+    T.check(s1 and s1["accepted"] == n + 21 and s1["dropped"] == 0 and s1["spool_depth"] == 20,
+            f"vigil accepted {n + 21}, dropped none, 20 still spooled ({s1})")
+    v = F.Vigil(VIGIL, D, cfg, rules, "c2")
+    v.start()
+    for i in range(20, 30):
+        prog.run(f"cm{i:04d}")
+        more.append(f"cm{i:04d}")
+    for node in nodes:
+        node.start()
+    F.wait_until(lambda: len(F.markers(stream.messages(), "cm")) >= 30,
+                 "the 30 alerts of the full outage in the stream", 180)
+    msgs = stream.messages()
+    T.eq(F.markers(msgs, "cm"), more, "after the full outage and a restart: all, in order, once")
+    T.eq(F.markers(msgs, "cl0"), want, "the earlier alerts are all still there, once")
+    T.eq(v.stop(), 0, "vigil (2) exits 0")
     s = v.summary()
-    T.check(s and s["accepted"] == n + 1 and s["dropped"] == 0 and s["spool_depth"] == 0,
-            f"vigil accepted {n + 1}, dropped none, spool empty ({s})")
-    print(f"  spooled during the outage: {s and s.get('spooled')}", flush=True)
+    T.check(s and s["published"] == 30 and s["spool_depth"] == 0,
+            f"vigil (2) published the 20 spooled by (1) and its own 10 ({s})")
+    print(f"  spooled during the first outage: {s1 and s1.get('spooled')}", flush=True)
 except AssertionError as e:
     T.check(False, f"{e}\n--- vigil ---\n{v.log()[-3000:] if v else ''}\n" +
             "".join(f"--- {n.name} ---\n{n.tail()[-1000:]}\n" for n in nodes))
