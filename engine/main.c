@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"validate", vg_cmd_validate, "load and compile rules files, report errors and warnings"},
 	{"rules", vg_cmd_rules, "list the compiled rules with their event types and tags"},
 	{"fields", vg_cmd_fields, "list every field rules can use"},
+	{"fleet", vg_cmd_fleet, "push rules to the fleet's key-value bucket (NATS JetStream)"},
 };
 
 static void usage(FILE *f)

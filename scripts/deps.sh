@@ -5,7 +5,7 @@ set -euo pipefail
 
 BUILD_PKGS=(cmake make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
 	libyaml-dev libpcre2-dev libjson-c-dev libseccomp-dev libcurl4-openssl-dev
-	libmicrohttpd-dev libssl-dev)
+	libmicrohttpd-dev libssl-dev libnats-dev)
 # tests: unit framework, sanitizer/fuzzer runtimes, the QEMU harness, setpriv/unshare,
 # perf (profiling the benchmarks), ssh and ip (the live Falco rules test's SSH peer namespace);
 # the detection suite (tests/detection): runc containers, the namespace's iptables, and the
@@ -38,6 +38,8 @@ TEST_PKGS=(libcmocka-dev libclang-rt-14-dev qemu-system-x86 busybox-static cpio 
 	wget)
 # the persistence and privilege-escalation detection cases (tests/detection/cases)
 TEST_PKGS+=(at kmod)
+# tests/fleet: the nats output against real JetStream servers (1 and 3 nodes, loopback)
+TEST_PKGS+=(nats-server)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST_PKGS[@]}")

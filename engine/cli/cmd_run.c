@@ -21,6 +21,7 @@
 #include "cli/engine_metrics.h"
 #include "cli/kernel_apply.h"
 #include "cli/reload.h"
+#include "fleet/fleet.h"
 #include "decode/decode.h"
 #include "enforce/policy.h"
 #include "interest.h"
@@ -711,6 +712,7 @@ static int run(struct run_opts *o)
 	struct vg_alerter alerter = {0};
 	struct ops ops = {0};
 	struct live lv = {.alerter = &alerter, .enforce = &o->enforce};
+	struct vg_fleet *fleet = NULL;
 	struct vg_reload_src src = {
 		.config_path = o->config_path,
 		.overrides = o->overrides,
@@ -818,6 +820,10 @@ static int run(struct run_opts *o)
 	}
 	if (rules && start_live(&lv, &src, &ops, &pl, probes) != 0)
 		goto out;
+	/* the fleet's rules land in files the reload above watches (fleet/fleet.h) */
+	if (rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
+	    !(fleet = vg_fleet_start(&ops.cfg, ops.hostname, ops.metrics, ops.outs)))
+		goto out;
 	/* attach first, then seed: a process born in between is in one or the other */
 	seeded = vg_procfs_seed(pl.procs, "/proc");
 	if (capture && vg_capture_begin(capture, pl.procs, pl.boot_to_wall_ns) != 0) {
@@ -845,6 +851,7 @@ static int run(struct run_opts *o)
 out:
 	reloader_for_signal = NULL;
 	live_for_loop = NULL;
+	vg_fleet_stop(fleet);
 	vg_reloader_stop(lv.reloader);
 	/* scrapes read the probes' counters and the pipeline: no scrape past here */
 	vg_metrics_server_stop(ops.server);

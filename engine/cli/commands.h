@@ -15,4 +15,7 @@ int vg_cmd_fields(int argc, char **argv);
  * types and tags, or the Markdown catalogue and ATT&CK matrix. */
 int vg_cmd_rules(int argc, char **argv);
 
+/* vigil fleet push -c CONFIG KEY FILE...: rules to the fleet's bucket (docs/fleet.md). */
+int vg_cmd_fleet(int argc, char **argv);
+
 #endif

@@ -86,6 +86,7 @@ struct field {
 	const char *dflt; /* F_NOEFFECT: Falco's default, as text */
 	bool pattern;	  /* key is an fnmatch pattern (k8s_*): may repeat */
 	bool alias;	  /* another name of the field before it: not dumped */
+	bool secret;	  /* a password or token: dumped as "***"; in URLs, the user info */
 };
 
 struct loader {
@@ -694,6 +695,8 @@ static const struct field ce_fields[] = {
 };
 #undef CE
 
+#include "config/config_nats.c"
+
 static const struct field top[] = {
 	{"rules_files", F_STRLIST, C(rules_files), C(n_rules_files),
 	 .doc = "rules files or directories of them"},
@@ -730,6 +733,8 @@ static const struct field top[] = {
 	{"syslog_output", F_SECTION, 0, .sub = syslog_fields},
 	{"http_output", F_SECTION, 0, .sub = http_fields},
 	{"program_output", F_SECTION, 0, .sub = program_fields},
+	{"nats_output", F_SECTION, 0, .sub = nats_fields},
+	{"fleet", F_SECTION, 0, .sub = fleet_fields},
 	{"rate_limit", F_SECTION, 0, .sub = ratelimit_fields},
 	{"metrics", F_SECTION, 0, .sub = metrics_fields},
 	/* Falco's alert shape: the json_include_* switches, the time format, append_output */
@@ -2353,9 +2358,11 @@ static int finish(struct loader *ld)
 		[VG_OUTPUT_FILE] = "filename",
 		[VG_OUTPUT_HTTP] = "url",
 		[VG_OUTPUT_PROGRAM] = "program",
+		[VG_OUTPUT_NATS] = "urls",
 	};
-	static const char *const section[VG_OUTPUT__KINDS] = {
-		"stdout_output", "file_output", "syslog_output", "http_output", "program_output"};
+	static const char *const section[VG_OUTPUT__KINDS] = {"stdout_output",	"file_output",
+							      "syslog_output",	"http_output",
+							      "program_output", "nats_output"};
 
 	if (finish_falco(ld) != 0)
 		return -1;
@@ -2384,6 +2391,7 @@ static int finish(struct loader *ld)
 		case VG_OUTPUT_FILE: v = o->file.path; break;
 		case VG_OUTPUT_HTTP: v = o->http.url; break;
 		case VG_OUTPUT_PROGRAM: v = o->program.command; break;
+		case VG_OUTPUT_NATS: v = o->nats.n_urls ? o->nats.urls[0] : NULL; break;
 		}
 		if (v && *v)
 			continue;
@@ -2538,6 +2546,7 @@ int vg_config_defaults(struct vg_config *c)
 	err |= set_str((char **)&c->outputs[VG_OUTPUT_HTTP].http.client_key,
 		       "/etc/ssl/certs/client.key");
 	err |= set_str(&c->metrics_listen_address, "127.0.0.1:8765");
+	err |= nats_defaults(c);
 	err |= set_env_patterns(c);
 	err |= ce_defaults(&c->container_engines);
 	return err ? -1 : 0;
@@ -2571,6 +2580,7 @@ void vg_config_free(struct vg_config *c)
 	free_strlist(c->warnings, c->n_warnings);
 	free_strlist(c->warning_keys, c->n_warnings);
 	free((char *)o[VG_OUTPUT_PROGRAM].program.command);
+	nats_free(c);
 	free(c->metrics_listen_address);
 	ce_free(&c->container_engines);
 	free(c->loaded_from);
@@ -2711,7 +2721,9 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 		case F_DOUBLE: fprintf(f, " %.17g", *(const double *)v); break;
 		case F_STR:
 			fputc(' ', f);
-			put_str(f, *(char *const *)v);
+			put_str(f, fl->secret && *(char *const *)v && **(char *const *)v
+					   ? "***"
+					   : *(char *const *)v);
 			break;
 		case F_STRLIST:
 		case F_CONFIG_FILES: { /* the paths, as a list of strings */
@@ -2721,7 +2733,7 @@ static void dump_fields(const struct vg_config *c, const struct field *fields, i
 			fputs(" [", f);
 			for (size_t i = 0; i < n; i++) {
 				fputs(i ? ", " : "", f);
-				put_str(f, l[i]);
+				put_str_url(f, l[i], fl->secret);
 			}
 			fputc(']', f);
 			break;

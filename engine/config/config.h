@@ -128,6 +128,23 @@ struct vg_config {
 	char **warning_keys; /* the key path of each, so a later file replaces it */
 	size_t n_warnings;
 
+	/*
+	 * fleet: rules from a JetStream key-value bucket (docs/fleet.md), over
+	 * nats_output's connection settings. Keys fleet.NAME, group.GROUP and
+	 * host.HOST are written as files into rules_dir (which rules_files must
+	 * name), and the reload takes them all or nothing.
+	 */
+	struct {
+		bool enabled;
+		char *bucket;	      /* default "vigil_rules" */
+		char *name;	      /* this fleet; default "default" */
+		char *group;	      /* this host's group; "" = none */
+		char *host;	      /* default: nats_output.host, else the host name */
+		char *rules_dir;      /* default /var/lib/vigil/fleet-rules */
+		char *status_bucket;  /* heartbeats: host.HOST; default "vigil_hosts" */
+		uint32_t heartbeat_s; /* default 10; 0 = none */
+	} fleet;
+
 	/* internal: what the file set explicitly, so defaults can follow json_output */
 	int output_format_set[VG_OUTPUT__KINDS];
 	/* Falco's alert shape (alert/alert.h) and append_output (rules/compile.h) */

@@ -42,6 +42,14 @@ struct vg_output_ops {
 	size_t (*send)(struct vg_output *o, struct vg_msg *const *msgs, size_t n, size_t *refused);
 	/* Optional: reopen files and reconnect; in the worker thread. */
 	void (*reopen)(struct vg_output *o);
+	/*
+	 * Optional: called by the worker while its queue is empty (work the
+	 * output keeps for itself: the nats spool's drain). Returns in how many
+	 * ms to call it again, 0 = only when alerts come.
+	 */
+	uint32_t (*idle)(struct vg_output *o);
+	/* Optional: adds the output's own numbers to st; any thread. */
+	void (*stats)(struct vg_output *o, struct vg_output_stats *st);
 	/* Releases priv; after the worker stopped. */
 	void (*fini)(struct vg_output *o);
 };
@@ -94,6 +102,7 @@ extern const struct vg_output_ops vg_output_file_ops;
 extern const struct vg_output_ops vg_output_syslog_ops;
 extern const struct vg_output_ops vg_output_http_ops;
 extern const struct vg_output_ops vg_output_program_ops;
+extern const struct vg_output_ops vg_output_nats_ops;
 
 /* Records why the last attempt failed (shown in stats and on /metrics). */
 void vg_output_error(struct vg_output *o, const char *fmt, ...)

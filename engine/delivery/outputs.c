@@ -43,13 +43,13 @@ struct vg_outputs {
 static const char *const kind_names[VG_OUTPUT__KINDS] = {
 	[VG_OUTPUT_STDOUT] = "stdout",	 [VG_OUTPUT_FILE] = "file",
 	[VG_OUTPUT_SYSLOG] = "syslog",	 [VG_OUTPUT_HTTP] = "http",
-	[VG_OUTPUT_PROGRAM] = "program",
+	[VG_OUTPUT_PROGRAM] = "program", [VG_OUTPUT_NATS] = "nats",
 };
 
 static const struct vg_output_ops *const kind_ops[VG_OUTPUT__KINDS] = {
 	[VG_OUTPUT_STDOUT] = &vg_output_stdout_ops,   [VG_OUTPUT_FILE] = &vg_output_file_ops,
 	[VG_OUTPUT_SYSLOG] = &vg_output_syslog_ops,   [VG_OUTPUT_HTTP] = &vg_output_http_ops,
-	[VG_OUTPUT_PROGRAM] = &vg_output_program_ops,
+	[VG_OUTPUT_PROGRAM] = &vg_output_program_ops, [VG_OUTPUT_NATS] = &vg_output_nats_ops,
 };
 
 const char *vg_output_kind_name(enum vg_output_kind kind)
@@ -228,6 +228,27 @@ static uint32_t backoff_ms(const struct vg_output *o, uint32_t attempt)
 	return ms > o->retry_max_ms ? o->retry_max_ms : (uint32_t)ms;
 }
 
+/* An empty queue: waits for alerts, doing the output's own work (idle) meanwhile. */
+static void idle_wait(struct vg_output *o)
+{
+	uint32_t ms = 0;
+	struct timespec ts;
+
+	if (o->ops->idle) {
+		pthread_mutex_unlock(&o->lock);
+		ms = o->ops->idle(o);
+		pthread_mutex_lock(&o->lock);
+		if (o->count || o->stop || atomic_load(&o->reopen))
+			return;
+	}
+	if (!ms) {
+		pthread_cond_wait(&o->work, &o->lock);
+		return;
+	}
+	deadline_after(&ts, ms);
+	pthread_cond_timedwait(&o->work, &o->lock, &ts);
+}
+
 static void *worker(void *arg)
 {
 	struct vg_output *o = arg;
@@ -251,7 +272,7 @@ static void *worker(void *arg)
 			continue;
 		}
 		if (!o->count) {
-			pthread_cond_wait(&o->work, &o->lock);
+			idle_wait(o);
 			continue;
 		}
 		/*
@@ -732,6 +753,8 @@ void vg_outputs_stats(struct vg_outputs *outs, vg_output_stats_fn cb, void *arg)
 		st.restarts = atomic_load(&o->restarts);
 		st.rotations = atomic_load(&o->rotations);
 		st.last_ok_ns = atomic_load(&o->last_ok_ns);
+		if (o->ops && o->ops->stats && !o->abandoned)
+			o->ops->stats(o, &st);
 		cb(&st, arg);
 	}
 }
@@ -771,6 +794,16 @@ static void print_one(const struct vg_output_stats *st, void *arg)
 		(unsigned long long)st->retries);
 	if (st->depth)
 		fprintf(f, " still_queued=%llu", (unsigned long long)st->depth);
+	if (st->kind == VG_OUTPUT_NATS)
+		fprintf(f, " published=%llu", (unsigned long long)st->published);
+	if (st->has_spool)
+		fprintf(f,
+			" spooled=%llu spool_depth=%llu spool_dropped=(bytes=%llu "
+			"age=%llu corrupt=%llu)",
+			(unsigned long long)st->spooled, (unsigned long long)st->spool_depth,
+			(unsigned long long)st->spool_dropped_bytes,
+			(unsigned long long)st->spool_dropped_age,
+			(unsigned long long)st->spool_dropped_corrupt);
 	/* a mismatch is a bug in vigil: say it rather than hide it */
 	if (unaccounted)
 		fprintf(f, " UNACCOUNTED=%lld", (long long)unaccounted);

@@ -50,6 +50,7 @@ enum vg_output_kind {
 	VG_OUTPUT_SYSLOG,
 	VG_OUTPUT_HTTP,
 	VG_OUTPUT_PROGRAM,
+	VG_OUTPUT_NATS,
 	VG_OUTPUT__KINDS,
 };
 
@@ -129,6 +130,33 @@ struct vg_output_config {
 		struct {
 			const char *command; /* run by /bin/sh -c */
 		} program;
+		struct {
+			char **urls; /* seed servers: nats://host:port, tls://... */
+			size_t n_urls;
+			const char *subject_prefix;  /* default "vigil.alerts" */
+			const char *stream;	     /* default "VIGIL_ALERTS" */
+			bool create_stream;	     /* create the stream when it is missing */
+			uint32_t replicas;	     /* of a stream vigil creates; default 1 */
+			uint32_t duplicate_window_s; /* of a stream vigil creates; default 120 */
+			const char *host; /* the host token of subjects and ids; default hostname */
+			bool tls;
+			const char *ca_file;
+			const char *cert_file;
+			const char *key_file;
+			const char *user;
+			const char *password;
+			const char *token;
+			const char *nkey; /* the public NKey (U...) of nkey_seed_file */
+			const char *nkey_seed_file;
+			const char *creds_file;
+			uint32_t connect_timeout_ms;	/* default 2000 */
+			uint32_t ack_timeout_ms;	/* publish to ack; default 5000 */
+			uint32_t reconnect_wait_ms;	/* first reconnect delay; default 250 */
+			uint32_t reconnect_max_wait_ms; /* back-off cap; default 10000 */
+			const char *spool_dir;		/* "" = no spool */
+			uint64_t spool_max_bytes;	/* default 256 MiB */
+			uint32_t spool_max_age_s;	/* 0 = no age bound */
+		} nats;
 	};
 };
 
@@ -204,7 +232,20 @@ struct vg_output_stats {
 	uint64_t rotations;	   /* file: rotations done */
 	bool failing;		   /* the last attempt failed; retrying */
 	uint64_t last_ok_ns;	   /* CLOCK_REALTIME of the last delivery; 0 = none yet */
-	char last_error[256];	   /* why the last failure happened; empty when none yet */
+	/*
+	 * nats: the spool. An alert written to it counts as sent (the output
+	 * took it, durably); these say what became of it. Spool drops are not
+	 * in vg_output_stats_dropped(): they come after sent.
+	 */
+	bool has_spool;
+	uint64_t spool_depth;		/* records waiting on disk */
+	uint64_t spool_bytes;		/* bytes on disk */
+	uint64_t spooled;		/* written to the spool */
+	uint64_t published;		/* acknowledged by the stream, directly or from the spool */
+	uint64_t spool_dropped_bytes;	/* forced out by spool_max_bytes */
+	uint64_t spool_dropped_age;	/* older than spool_max_age */
+	uint64_t spool_dropped_corrupt; /* unreadable records (torn write) */
+	char last_error[256];		/* why the last failure happened; empty when none yet */
 };
 
 typedef void (*vg_output_stats_fn)(const struct vg_output_stats *st, void *arg);

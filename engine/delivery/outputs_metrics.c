@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The outputs' numbers on /metrics, read at scrape time from their counters. */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "metrics/metrics.h"
@@ -50,6 +51,49 @@ static uint64_t field(const struct vg_output_stats *st, enum field f)
 	return 0;
 }
 
+/* The nats output: what the stream acknowledged, and its spool on disk. */
+static void spool_metrics(struct vg_metrics_writer *w, const struct snap *s)
+{
+	const struct {
+		const char *name;
+		enum vg_metric_type type;
+		size_t off;
+		const char *help;
+	} fams[] = {
+		{"vigil_output_published_total", VG_METRIC_COUNTER,
+		 offsetof(struct vg_output_stats, published),
+		 "nats: alerts the stream acknowledged (directly or from the spool)."},
+		{"vigil_output_spooled_total", VG_METRIC_COUNTER,
+		 offsetof(struct vg_output_stats, spooled),
+		 "nats: alerts written to the on-disk spool (the cluster was away or slow)."},
+		{"vigil_output_spool_depth", VG_METRIC_GAUGE,
+		 offsetof(struct vg_output_stats, spool_depth),
+		 "nats: alerts waiting in the on-disk spool."},
+		{"vigil_output_spool_bytes", VG_METRIC_GAUGE,
+		 offsetof(struct vg_output_stats, spool_bytes),
+		 "nats: bytes of the on-disk spool."},
+	};
+	char labels[128];
+
+	for (size_t k = 0; k < sizeof(fams) / sizeof(fams[0]); k++) {
+		bool any = false;
+
+		for (size_t i = 0; i < s->n; i++)
+			any |= s->st[i].kind == VG_OUTPUT_NATS;
+		if (!any)
+			return;
+		vg_metrics_family(w, fams[k].name, fams[k].type, fams[k].help);
+		for (size_t i = 0; i < s->n; i++) {
+			if (s->st[i].kind != VG_OUTPUT_NATS)
+				continue;
+			vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, NULL);
+			vg_metrics_sample_u64(
+				w, labels,
+				*(const uint64_t *)((const char *)&s->st[i] + fams[k].off));
+		}
+	}
+}
+
 static void collect(struct vg_metrics_writer *w, void *arg)
 {
 	static const struct {
@@ -93,24 +137,34 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 			vg_metrics_sample_u64(w, labels, field(&s->st[i], fams[k].f));
 		}
 	}
-	vg_metrics_family(w, "vigil_output_dropped_total", VG_METRIC_COUNTER,
-			  "Alerts an output dropped, by reason: queue_full (its bound in alerts), "
-			  "queue_full_bytes (its bound in bytes, or all outputs' together), "
-			  "oversize (the alert alone was over outputs_queue.max_alert_bytes), "
-			  "failed (given up after the retries, or refused by the receiver), "
-			  "shutdown (still queued or in flight when vigil stopped).");
+	vg_metrics_family(
+		w, "vigil_output_dropped_total", VG_METRIC_COUNTER,
+		"Alerts an output dropped, by reason: queue_full (its bound in alerts), "
+		"queue_full_bytes (its bound in bytes, or all outputs' together), "
+		"oversize (the alert alone was over outputs_queue.max_alert_bytes), "
+		"failed (given up after the retries, or refused by the receiver), "
+		"shutdown (still queued or in flight when vigil stopped); nats's spool: "
+		"spool_bytes (forced out by spool_max_bytes), spool_age (older than "
+		"spool_max_age), spool_corrupt (unreadable on disk), counted after sent.");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct vg_output_stats *st = &s->st[i];
 		const struct {
 			const char *reason;
 			uint64_t n;
 		} by[] = {
-			{"queue_full", st->dropped_full},   {"queue_full_bytes", st->dropped_bytes},
-			{"oversize", st->dropped_oversize}, {"failed", st->dropped_failed},
+			{"queue_full", st->dropped_full},
+			{"queue_full_bytes", st->dropped_bytes},
+			{"oversize", st->dropped_oversize},
+			{"failed", st->dropped_failed},
 			{"shutdown", st->dropped_shutdown},
+			{"spool_bytes", st->spool_dropped_bytes},
+			{"spool_age", st->spool_dropped_age},
+			{"spool_corrupt", st->spool_dropped_corrupt},
 		};
 
 		for (size_t r = 0; r < sizeof(by) / sizeof(by[0]); r++) {
+			if (r >= 5 && !st->has_spool)
+				continue;
 			vg_metrics_labels(labels, sizeof(labels), "output", st->name, "reason",
 					  by[r].reason, NULL);
 			vg_metrics_sample_u64(w, labels, by[r].n);
@@ -130,6 +184,7 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 		vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, NULL);
 		vg_metrics_sample_u64(w, labels, !s->st[i].failing);
 	}
+	spool_metrics(w, s);
 	free(s);
 }
 

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The NATS connection settings of nats_output (seeds, TLS, credentials,
+ * timeouts), for every part of vigil that talks to the cluster: the
+ * output, and the fleet's rules follower and command.
+ */
+#ifndef VIGIL_DELIVERY_NATS_CONN_H
+#define VIGIL_DELIVERY_NATS_CONN_H
+
+#include <nats/nats.h>
+
+#include "delivery/outputs.h"
+
+/* Applies c's nats settings to op; name is the client's name. 0, or -1 said on stderr. */
+int vg_nats_options(natsOptions *op, const struct vg_output_config *c, const char *name);
+
+#define VG_NATS_TOKEN_MAX 64
+
+/*
+ * One subject token from hostile text: [a-z0-9_-] kept (letters lowered),
+ * every run of anything else one '_', at most VG_NATS_TOKEN_MAX bytes,
+ * never empty. out holds VG_NATS_TOKEN_MAX + 1 bytes.
+ */
+void vg_nats_subject_token(const char *in, char *out);
+
+#endif
