@@ -118,7 +118,7 @@ static bool is_integer(enum vg_ftype t)
  */
 static bool number_req(const struct vg_cnode *n, struct req *out)
 {
-	if (n->op != VG_OP_EQ && n->op != VG_OP_IN)
+	if (!vg_op_info(n->op)->key_numbers)
 		return false;
 	out->a[0].kind = ATOM_EXACT;
 	out->n = n->nvals ? 1 : 0;
@@ -141,30 +141,26 @@ static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
 		return number_req(n, out);
 	if (!vg_is_stringish(n->ltype))
 		return false;
-	switch (n->op) {
-	case VG_OP_EQ:
-	case VG_OP_IN:
-	case VG_OP_INTERSECTS:
-		if (n->op == VG_OP_EQ && n->nvals != 1)
+	switch (vg_op_info(n->op)->key) {
+	case VG_OPS_EXACT:
+		if (!vg_op_is_list(n->op) && n->nvals != 1)
 			return false;
 		a->kind = ATOM_EXACT;
-		out->p = exact_pass(&use[n->lslot], n->op == VG_OP_EQ ? 1 : n->set.n);
-		out->n = n->op == VG_OP_EQ || n->set.n ? 1 : 0; /* "in ()" never holds */
+		out->p = exact_pass(&use[n->lslot], vg_op_is_list(n->op) ? n->set.n : 1);
+		out->n = !vg_op_is_list(n->op) || n->set.n ? 1 : 0; /* "in ()" never holds */
 		if (use[n->lslot].name_field) {
 			a->kind = use[n->lslot].name_kind;
 			a->slot = use[n->lslot].name_slot;
 			a->field = use[n->lslot].name_field;
 		}
 		return true;
-	case VG_OP_STARTSWITH:
-	case VG_OP_BSTARTSWITH: a->kind = ATOM_START; break;
-	case VG_OP_ENDSWITH: a->kind = ATOM_END; break;
-	case VG_OP_CONTAINS:
-	case VG_OP_BCONTAINS:
+	case VG_OPS_PREFIX: a->kind = ATOM_START; break;
+	case VG_OPS_SUFFIX: a->kind = ATOM_END; break;
+	case VG_OPS_SUBSTR:
 		a->kind = ATOM_CONTAINS;
 		out->p = substring_pass(n->vals[0].len);
 		return n->nvals == 1;
-	case VG_OP_PMATCH:
+	case VG_OPS_DIR:
 		/* a path under p starts with p */
 		a->kind = ATOM_START;
 		out->p = 0;
@@ -173,7 +169,7 @@ static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
 				out->p += literal_pass(n->set.tab[e].len);
 		out->n = n->set.n ? 1 : 0;
 		return true;
-	case VG_OP_GLOB:
+	case VG_OPS_GLOB:
 		if (!glob_atom(n, a))
 			return false;
 		out->p = literal_pass(a->litlen);
@@ -191,8 +187,7 @@ static const char *atom_literal(const struct atom *a, uint32_t *len)
 		*len = a->litlen;
 		return a->lit;
 	}
-	if (is_integer(a->check->ltype) || a->check->op == VG_OP_IN ||
-	    a->check->op == VG_OP_INTERSECTS || a->check->op == VG_OP_PMATCH)
+	if (is_integer(a->check->ltype) || vg_op_is_list(a->check->op))
 		return NULL;
 	*len = a->check->vals[0].len;
 	return a->check->vals[0].s;
@@ -484,7 +479,7 @@ static void file_atom(struct filing *f, const struct atom *a)
 				     sizeof(n->vals[i].u));
 		return;
 	}
-	if (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS || n->op == VG_OP_PMATCH) {
+	if (vg_op_is_list(n->op)) {
 		for (size_t e = 0; e < n->set.cap && f->ok; e++)
 			if (n->set.tab[e].s)
 				file_literal(f, a->kind, n->set.tab[e].s, n->set.tab[e].len);
@@ -499,8 +494,7 @@ static bool is_exact_check(const struct vg_ruleset *rs, const struct vg_cnode *n
 {
 	return n->kind == CN_CHECK && !n->mod && !n->rhs && n->lslot < rs->nslots &&
 	       vg_is_stringish(n->ltype) &&
-	       ((n->op == VG_OP_EQ && n->nvals == 1) || n->op == VG_OP_IN ||
-		n->op == VG_OP_INTERSECTS);
+	       vg_op_info(n->op)->key == VG_OPS_EXACT && (vg_op_is_list(n->op) || n->nvals == 1);
 }
 
 static bool add_to_set(struct vg_strset *set, const struct vg_cnode *n)
@@ -511,7 +505,7 @@ static bool add_to_set(struct vg_strset *set, const struct vg_cnode *n)
 				return false;
 		return true;
 	}
-	if (n->op == VG_OP_EQ)
+	if (!vg_op_is_list(n->op))
 		return vg_strset_add(set, n->vals[0].s, n->vals[0].len);
 	for (size_t e = 0; e < n->set.cap; e++)
 		if (n->set.tab[e].s && !vg_strset_add(set, n->set.tab[e].s, n->set.tab[e].len))

@@ -199,44 +199,18 @@ static uint32_t opnd_cost(const struct vg_cexpr *e)
 	return c;
 }
 
-/* Relative cost of an operator on one value. */
-static uint32_t op_cost(enum vg_op op)
-{
-	switch (op) {
-	case VG_OP_EXISTS: return 0;
-	case VG_OP_IN:
-	case VG_OP_INTERSECTS: return 3;
-	case VG_OP_CONTAINS:
-	case VG_OP_BCONTAINS: return 4;
-	case VG_OP_ICONTAINS:
-	case VG_OP_GLOB:
-	case VG_OP_IGLOB:
-	case VG_OP_PMATCH: return 8;
-	case VG_OP_REGEX: return 16;
-	default: return 1;
-	}
-}
-
 static uint32_t check_cost(const struct vg_cnode *n)
 {
-	return opnd_cost(n->lhs) + op_cost(n->op) + (n->rhs ? opnd_cost(n->rhs) + 2 : 0) +
+	return opnd_cost(n->lhs) + vg_op_info(n->op)->cost + (n->rhs ? opnd_cost(n->rhs) + 2 : 0) +
 	       (n->mod ? (uint32_t)n->nvals : 0);
 }
 
-/*
- * How likely a check is to hold, guessed from its operator: a field rarely
- * equals, starts with or contains one of a few given values, and rarely
- * fails to exist or to differ from one. Booleans and ranges split even.
- */
+/* How likely a check is to hold, guessed from its operator (operators.c). */
 static double check_ptrue(const struct vg_cnode *n)
 {
-	switch (n->op) {
-	case VG_OP_EXISTS:
-	case VG_OP_NE: return 0.9;
-	case VG_OP_LT:
-	case VG_OP_LE:
-	case VG_OP_GT:
-	case VG_OP_GE: return 0.5;
+	switch (vg_op_info(n->op)->likely) {
+	case VG_OPL_USUAL: return 0.9;
+	case VG_OPL_EVEN: return 0.5;
 	default: return n->ltype == VG_FT_BOOL ? 0.5 : 0.1;
 	}
 }
