@@ -204,7 +204,8 @@ static char *canon_of(const struct vg_cnode *n)
 
 	if (!f)
 		return NULL;
-	fprintf(f, "%s %s %d", n->lhs->text, vg_op_name(vg_op_info(n->op)->negated ? vg_op_info(n->op)->positive : n->op),
+	fprintf(f, "%s %s %d", n->lhs->text,
+		vg_op_name(vg_op_info(n->op)->negated ? vg_op_info(n->op)->positive : n->op),
 		n->mod);
 	for (size_t i = 0; i < n->nvals; i++) {
 		fputc('\x1f', f);

@@ -493,8 +493,8 @@ static void file_atom(struct filing *f, const struct atom *a)
 static bool is_exact_check(const struct vg_ruleset *rs, const struct vg_cnode *n)
 {
 	return n->kind == CN_CHECK && !n->mod && !n->rhs && n->lslot < rs->nslots &&
-	       vg_is_stringish(n->ltype) &&
-	       vg_op_info(n->op)->key == VG_OPS_EXACT && (vg_op_is_list(n->op) || n->nvals == 1);
+	       vg_is_stringish(n->ltype) && vg_op_info(n->op)->key == VG_OPS_EXACT &&
+	       (vg_op_is_list(n->op) || n->nvals == 1);
 }
 
 static bool add_to_set(struct vg_strset *set, const struct vg_cnode *n)

@@ -10,13 +10,13 @@
 #include <string.h>
 
 /* Shorthands for the columns most rows share. */
-#define STR_OP(nm, cst, k, p, kern, mod, only, cs)                                        \
-	.names = {nm}, .word = true, .rhs = VG_OPR_VALUE, .types = VG_OPT_STRINGISH,        \
-	.modifier = (mod), .consts_only = (only), .consts = (cs), .positive = VG_OP__COUNT, \
+#define STR_OP(nm, cst, k, p, kern, mod, only, cs)                                                 \
+	.names = {nm}, .word = true, .rhs = VG_OPR_VALUE, .types = VG_OPT_STRINGISH,               \
+	.modifier = (mod), .consts_only = (only), .consts = (cs), .positive = VG_OP__COUNT,        \
 	.cost = (cst), .likely = VG_OPL_RARE, .key = (k), .path = (p), .kernel = (kern)
-#define RANGE_OP(nm)                                                                        \
-	.names = {nm}, .rhs = VG_OPR_NUMBER, .types = VG_OPT_ORDERED, .consts = VG_OPC_TEXT, \
-	.positive = VG_OP__COUNT, .cost = 1, .likely = VG_OPL_EVEN, .key = VG_OPS_NONE,     \
+#define RANGE_OP(nm)                                                                               \
+	.names = {nm}, .rhs = VG_OPR_NUMBER, .types = VG_OPT_ORDERED, .consts = VG_OPC_TEXT,       \
+	.positive = VG_OP__COUNT, .cost = 1, .likely = VG_OPL_EVEN, .key = VG_OPS_NONE,            \
 	.path = VG_OPS_NONE, .kernel = VG_OPK_RANGE
 
 static const struct vg_op_info ops[VG_OP__COUNT] = {

@@ -64,13 +64,13 @@ enum vg_op_consts {
  * different things: keys see decoded bytes, the prefilter a path.
  */
 enum vg_op_shape {
-	VG_OPS_NONE,	 /* nothing usable */
-	VG_OPS_EXACT,	 /* the value is the literal */
-	VG_OPS_PREFIX,	 /* the value starts with it */
-	VG_OPS_SUFFIX,	 /* the value ends with it */
-	VG_OPS_SUBSTR,	 /* the value holds it */
-	VG_OPS_DIR,	 /* the value is the literal or lies under it (a path) */
-	VG_OPS_GLOB,	 /* the value matches it as a glob */
+	VG_OPS_NONE,   /* nothing usable */
+	VG_OPS_EXACT,  /* the value is the literal */
+	VG_OPS_PREFIX, /* the value starts with it */
+	VG_OPS_SUFFIX, /* the value ends with it */
+	VG_OPS_SUBSTR, /* the value holds it */
+	VG_OPS_DIR,    /* the value is the literal or lies under it (a path) */
+	VG_OPS_GLOB,   /* the value matches it as a glob */
 };
 
 /* How the kernel's enforcement matcher decides the check (probes/enforce_match.bpf.h). */
@@ -85,16 +85,17 @@ enum vg_op_kernel {
 
 /* How likely a check is to hold, before anything is known of its values. */
 enum vg_op_likely {
-	VG_OPL_RARE,	/* a field rarely equals or contains given values (a boolean: even) */
-	VG_OPL_EVEN,	/* ranges split even */
-	VG_OPL_USUAL,	/* a field rarely fails to exist or to differ from one value */
+	VG_OPL_RARE,  /* a field rarely equals or contains given values (a boolean: even) */
+	VG_OPL_EVEN,  /* ranges split even */
+	VG_OPL_USUAL, /* a field rarely fails to exist or to differ from one value */
 };
 
 /* Field types an operator accepts, as bits of 1 << enum vg_ftype. */
-#define VG_OPT(t)	   (1u << (t))
-#define VG_OPT_STRINGISH   (VG_OPT(VG_FT_STRING) | VG_OPT(VG_FT_BYTES))
-#define VG_OPT_ALL	   ((1u << VG_FT__COUNT) - 1)
-#define VG_OPT_ORDERED	   (VG_OPT_ALL & ~(VG_OPT(VG_FT_BOOL) | VG_OPT(VG_FT_IPADDR) | VG_OPT(VG_FT_IPNET)))
+#define VG_OPT(t)	 (1u << (t))
+#define VG_OPT_STRINGISH (VG_OPT(VG_FT_STRING) | VG_OPT(VG_FT_BYTES))
+#define VG_OPT_ALL	 ((1u << VG_FT__COUNT) - 1)
+#define VG_OPT_ORDERED                                                                             \
+	(VG_OPT_ALL & ~(VG_OPT(VG_FT_BOOL) | VG_OPT(VG_FT_IPADDR) | VG_OPT(VG_FT_IPNET)))
 
 struct vg_op_info {
 	/* spellings; the first is the canonical one, printed back */

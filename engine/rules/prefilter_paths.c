@@ -135,9 +135,8 @@ static void raw_check(const struct vg_cnode *n, struct vg_pathset *out)
 		const char *s = n->vals[i].s;
 		size_t len = n->vals[i].len;
 
-		if (!memmem(s, len, "..", 2) ||
-		    (vg_op_info(n->op)->path == VG_OPS_GLOB &&
-		     (memchr(s, '[', len) || memchr(s, '\\', len))))
+		if (!memmem(s, len, "..", 2) || (vg_op_info(n->op)->path == VG_OPS_GLOB &&
+						 (memchr(s, '[', len) || memchr(s, '\\', len))))
 			return;
 	}
 	vg_pathset_init(out, VG_PATHS_NONE);
