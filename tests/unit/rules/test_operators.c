@@ -411,6 +411,52 @@ static void test_path_prefilter(void **state)
 	}
 }
 
+/*
+ * The path column is sound: an open of a path the check holds for passes
+ * the prefilter the column made. One case per operator the prefilter uses.
+ */
+static const struct {
+	enum vg_op op;
+	const char *check, *path;
+} path_cases[] = {
+	{VG_OP_EQ, "fd.name = /etc/abcd", "/etc/abcd"},
+	{VG_OP_IN, "fd.name in (/etc/abcd, /x)", "/etc/abcd"},
+	{VG_OP_STARTSWITH, "fd.name startswith /etc/ab", "/etc/abcd"},
+	{VG_OP_ENDSWITH, "fd.name endswith cd", "/etc/abcd"},
+	{VG_OP_GLOB, "fd.name glob \"/e*c/?bcd\"", "/etc/abcd"},
+	{VG_OP_PMATCH, "fd.name pmatch (/etc/, /x)", "/etc/abcd"},
+	{VG_OP_CONTAINS, "fd.name contains tc/ab", "/etc/abcd"},
+	{VG_OP_ICONTAINS, "fd.name icontains TC/AB", "/etc/abcd"},
+};
+
+static void test_path_prefilter_sound(void **state)
+{
+	bool seen[VG_OP__COUNT] = {0};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(path_cases) / sizeof(path_cases[0]); i++) {
+		const char *p = path_cases[i].path;
+		struct vg_pathset ps;
+		struct vg_ruleset *rs;
+		char *cond;
+
+		assert_true(asprintf(&cond, "evt.type = openat and %s", path_cases[i].check) > 0);
+		rs = th_rule(NULL, cond);
+		assert_int_equal(vg_ruleset_error_count(rs), 0);
+		vg_prefilter_rule(rs->rules[0], vg_evttype_code("openat", 6), VG_PF_OPEN, &ps);
+		if (!vg_pathset_has(&ps, p, strlen(p), NULL))
+			fail_msg("'%s': the prefilter drops %s", cond, p);
+		vg_pathset_free(&ps);
+		vg_ruleset_free(rs);
+		free(cond);
+		seen[path_cases[i].op] = true;
+	}
+	for (int op = 0; op < VG_OP__COUNT; op++)
+		if (vg_op_info((enum vg_op)op)->path != VG_OPS_NONE && !seen[op])
+			fail_msg("operator '%s' has a path column but no case here",
+				 vg_op_name((enum vg_op)op));
+}
+
 /* Whether an enforcing rule "evt.type = execve and field op value" builds a policy. */
 static bool enforced(enum vg_op op, const char *field, enum vg_ftype t, char **err)
 {
@@ -472,6 +518,7 @@ int main(void)
 		cmocka_unit_test_setup(test_evaluates, setup),
 		cmocka_unit_test(test_rule_keys),
 		cmocka_unit_test(test_path_prefilter),
+		cmocka_unit_test(test_path_prefilter_sound),
 		cmocka_unit_test(test_kernel_enforcement),
 	};
 
