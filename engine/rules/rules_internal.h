@@ -94,7 +94,7 @@ struct vg_macro_item {
 	struct vg_ast *ast;	 /* parsed, lists substituted */
 	struct vg_ast *resolved; /* macros inlined; NULL when past the bounds */
 	int state;		 /* 0 new, 1 resolving, 2 done, 3 failed, 4 past the bounds */
-	/* what inlining builds, measured before building it (compile.c, measure) */
+	/* what inlining builds, measured before building it (expand.c, vg_measure) */
 	uint64_t xnodes;	    /* AST nodes and list items */
 	uint32_t xheight;	    /* tree height */
 	uint32_t xchain;	    /* macros nested inside, itself included */
@@ -377,7 +377,7 @@ void vg_scalar_linecol(const struct vg_scalar_loc *l, const char **file, int *li
 bool vg_textmap_add(struct vg_textmap *m, size_t off, const struct vg_scalar_loc *loc);
 void vg_textmap_free(struct vg_textmap *m);
 
-/* Frees a compiled expression / node / rule (compile.c). */
+/* Frees a compiled expression / node / rule (operand_compile.c, compile.c, ruleset_compile.c). */
 void vg_cexpr_free(struct vg_cexpr *e);
 void vg_cnode_free(struct vg_cnode *n);
 void vg_rule_free(struct vg_rule *r);
@@ -406,7 +406,7 @@ bool vg_eval_begin(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx);
 void vg_eval_end(struct vg_ruleset *rs, bool started);
 /* Resets the per-check transformer scratch; flushes the field cache when its arena fills. */
 void vg_eval_check_start(struct vg_ruleset *rs);
-/* Compile time (compile.c): the cache slot for a field and argument. */
+/* Compile time (eval_state.c): the cache slot for a field and argument. */
 bool vg_slot_assign(struct vg_ruleset *rs, struct vg_cexpr *e);
 /* Frees what the compiler allocated for the per-event caches. */
 void vg_eval_caches_free(struct vg_ruleset *rs);
