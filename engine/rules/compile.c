@@ -188,7 +188,7 @@ static struct vg_cnode *compile_check(struct vg_cctx *c, const struct vg_ast *a)
 		n->nvals = i + 1;
 		/* some fields need their constants: fd.*ip.name resolves the names */
 		if (n->lhs->kind == CX_FIELD &&
-		    !vg_field_learn(&c->rs->env, &n->lhs->ref, (int)a->op, s, it->len))
+		    !vg_field_learn(&c->rs->ev.env, &n->lhs->ref, (int)a->op, s, it->len))
 			goto nomem;
 	}
 	if (vg_is_stringish(t) && (vg_op_is_list(a->op))) {

@@ -20,9 +20,10 @@
 
 static struct vg_list_item *list_by_name(struct vg_ruleset *rs, const char *name, size_t len)
 {
-	for (size_t i = 0; i < rs->nlists; i++)
-		if (strlen(rs->lists[i].name) == len && memcmp(rs->lists[i].name, name, len) == 0)
-			return &rs->lists[i];
+	for (size_t i = 0; i < rs->items.nlists; i++)
+		if (strlen(rs->items.lists[i].name) == len &&
+		    memcmp(rs->items.lists[i].name, name, len) == 0)
+			return &rs->items.lists[i];
 	return NULL;
 }
 
@@ -93,12 +94,12 @@ bool vg_expand_list(struct vg_ruleset *rs, struct vg_list_item *l, int depth)
 		    vg_expand_list(rs, ref, depth + 1)) {
 			ref->used = true;
 			if (l->nx + ref->nx > VG_MAX_LIST_ITEMS ||
-			    rs->xitems_total + ref->nx > VG_MAX_RULESET_ITEMS) {
+			    rs->compiled.xitems_total + ref->nx > VG_MAX_RULESET_ITEMS) {
 				list_too_large(rs, l, ref, l->nx + ref->nx <= VG_MAX_LIST_ITEMS);
 				l->state = 3;
 				return false;
 			}
-			rs->xitems_total += ref->nx;
+			rs->compiled.xitems_total += ref->nx;
 			for (size_t j = 0; j < ref->nx; j++)
 				if (!push_str(&l->xitems, &l->nx, &l->cx, ref->xitems[j]))
 					return false;
@@ -148,13 +149,14 @@ struct subst {
 static bool copy_list_items(struct vg_ruleset *rs, struct vg_list_item *l, uint32_t pos,
 			    struct vg_ast_item **items, size_t *n, size_t *cap, struct subst *st)
 {
-	if (st->items + l->nx > max_nodes(rs) || rs->xitems_total + l->nx > VG_MAX_RULESET_ITEMS) {
+	if (st->items + l->nx > max_nodes(rs) ||
+	    rs->compiled.xitems_total + l->nx > VG_MAX_RULESET_ITEMS) {
 		st->why = st->items + l->nx > max_nodes(rs) ? SUBST_ITEM : SUBST_TOTAL;
 		st->list = l->name;
 		return false;
 	}
 	st->items += l->nx;
-	rs->xitems_total += l->nx;
+	rs->compiled.xitems_total += l->nx;
 	if (!vg_grow(items, cap, *n + l->nx, sizeof(**items)))
 		goto nomem;
 	for (size_t j = 0; j < l->nx; j++) {
@@ -228,9 +230,9 @@ static bool subst_lists(struct vg_ruleset *rs, struct vg_ast *n, struct subst *s
 
 static struct vg_macro_item *macro_by_name(struct vg_ruleset *rs, const char *name)
 {
-	for (size_t i = 0; i < rs->nmacros; i++)
-		if (strcmp(rs->macros[i].name, name) == 0)
-			return &rs->macros[i];
+	for (size_t i = 0; i < rs->items.nmacros; i++)
+		if (strcmp(rs->items.macros[i].name, name) == 0)
+			return &rs->items.macros[i];
 	return NULL;
 }
 
@@ -410,7 +412,7 @@ bool vg_within_bounds(struct vg_cctx *c, const struct vg_xsize *x, const struct 
 			 (unsigned long long)max_nodes(c->rs), via);
 		return false;
 	}
-	if (sat_add(c->rs->xnodes_total, x->nodes) > max_total_nodes(c->rs)) {
+	if (sat_add(c->rs->compiled.xnodes_total, x->nodes) > max_total_nodes(c->rs)) {
 		vg_cdiag(c, VG_DIAG_ERROR, at, pos, "E-EXPANSION",
 			 "condition (%llu nodes) takes all rules and macros past %llu nodes "
 			 "together",
@@ -423,13 +425,13 @@ bool vg_within_bounds(struct vg_cctx *c, const struct vg_xsize *x, const struct 
 /* Counts a tree about to be built against the ruleset's total. */
 void vg_account(struct vg_ruleset *rs, const struct vg_xsize *x)
 {
-	rs->xnodes_total = sat_add(rs->xnodes_total, x->nodes);
-	if (x->nodes > rs->xmax.largest)
-		rs->xmax.largest = x->nodes;
-	if (x->height > rs->xmax.height)
-		rs->xmax.height = x->height;
-	if (x->chain > rs->xmax.nesting)
-		rs->xmax.nesting = x->chain;
+	rs->compiled.xnodes_total = sat_add(rs->compiled.xnodes_total, x->nodes);
+	if (x->nodes > rs->compiled.xmax.largest)
+		rs->compiled.xmax.largest = x->nodes;
+	if (x->height > rs->compiled.xmax.height)
+		rs->compiled.xmax.height = x->height;
+	if (x->chain > rs->compiled.xmax.nesting)
+		rs->compiled.xmax.nesting = x->chain;
 }
 
 /*
@@ -493,7 +495,7 @@ bool vg_resolve_macro(struct vg_cctx *outer, struct vg_macro_item *m, unsigned n
 	m->xvia = x.via;
 	if (x.nodes > max_nodes(c.rs) || x.height > VG_MAX_EXPANDED_HEIGHT ||
 	    m->xchain > VG_MAX_MACRO_NESTING ||
-	    sat_add(c.rs->xnodes_total, x.nodes) > max_total_nodes(c.rs)) {
+	    sat_add(c.rs->compiled.xnodes_total, x.nodes) > max_total_nodes(c.rs)) {
 		m->state = 4;
 		return true;
 	}

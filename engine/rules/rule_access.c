@@ -34,58 +34,58 @@ int vg_priority_parse(const char *s)
 bool vg_ruleset_skipped_rule(const struct vg_ruleset *rs, size_t i, const char **name,
 			     const char **reason)
 {
-	if (i >= rs->nskips)
+	if (i >= rs->compiled.nskips)
 		return false;
-	*name = rs->skips[i].name;
-	*reason = rs->skips[i].reason;
+	*name = rs->compiled.skips[i].name;
+	*reason = rs->compiled.skips[i].reason;
 	return true;
 }
 
 void vg_ruleset_expansion(const struct vg_ruleset *rs, struct vg_expansion *out)
 {
-	*out = rs->xmax;
-	out->total = rs->xnodes_total;
-	out->list_items = rs->xitems_total;
+	*out = rs->compiled.xmax;
+	out->total = rs->compiled.xnodes_total;
+	out->list_items = rs->compiled.xitems_total;
 }
 
 void vg_ruleset_start_background(struct vg_ruleset *rs, unsigned wait_ms)
 {
-	vg_fenv_start(&rs->env, wait_ms);
+	vg_fenv_start(&rs->ev.env, wait_ms);
 }
 
 /* ---- accessors ---- */
 
 size_t vg_ruleset_rule_count(const struct vg_ruleset *rs)
 {
-	return rs->nrules;
+	return rs->compiled.nrules;
 }
 
 const struct vg_rule *vg_ruleset_rule(const struct vg_ruleset *rs, size_t i)
 {
-	return i < rs->nrules ? rs->rules[i] : NULL;
+	return i < rs->compiled.nrules ? rs->compiled.rules[i] : NULL;
 }
 
 size_t vg_ruleset_skipped(const struct vg_ruleset *rs)
 {
-	return rs->skipped;
+	return rs->compiled.skipped;
 }
 
 void vg_ruleset_evttypes(const struct vg_ruleset *rs, struct vg_evtset *out)
 {
-	*out = rs->all_types;
+	*out = rs->compiled.all_types;
 }
 
 size_t vg_ruleset_enable(struct vg_ruleset *rs, const char *name, bool enabled)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < rs->nrules; i++) {
-		if (strcmp(rs->rules[i]->name, name) == 0) {
-			rs->rules[i]->enabled = enabled;
+	for (size_t i = 0; i < rs->compiled.nrules; i++) {
+		if (strcmp(rs->compiled.rules[i]->name, name) == 0) {
+			rs->compiled.rules[i]->enabled = enabled;
 			n++;
 		}
 	}
-	if (n && rs->compiled && !vg_program_index(rs))
+	if (n && rs->compiled.done && !vg_program_index(rs))
 		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-NOMEM", NULL, 0, 0, NULL,
 			    "out of memory");
 	return n;
@@ -95,8 +95,8 @@ size_t vg_ruleset_select(struct vg_ruleset *rs, const char *pattern, bool by_tag
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < rs->nrules; i++) {
-		struct vg_rule *r = rs->rules[i];
+	for (size_t i = 0; i < rs->compiled.nrules; i++) {
+		struct vg_rule *r = rs->compiled.rules[i];
 		bool hit = false;
 
 		if (!by_tag)
@@ -108,7 +108,7 @@ size_t vg_ruleset_select(struct vg_ruleset *rs, const char *pattern, bool by_tag
 			n++;
 		}
 	}
-	if (n && rs->compiled && !vg_program_index(rs))
+	if (n && rs->compiled.done && !vg_program_index(rs))
 		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-NOMEM", NULL, 0, 0, NULL,
 			    "out of memory");
 	return n;

@@ -190,8 +190,8 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 					: "matches no event type");
 	}
 	r->cond_text = vg_ast_to_string(ast);
-	if (c.depth + 1 > rs->npool / 2)
-		rs->npool = 2 * (c.depth + 1);
+	if (c.depth + 1 > rs->compiled.npool / 2)
+		rs->compiled.npool = 2 * (c.depth + 1);
 	goto out;
 fail:
 	vg_rule_free(r);
@@ -214,8 +214,8 @@ static void unused_warnings(struct vg_ruleset *rs)
 {
 	char item[300];
 
-	for (size_t i = 0; i < rs->nmacros; i++) {
-		struct vg_macro_item *m = &rs->macros[i];
+	for (size_t i = 0; i < rs->items.nmacros; i++) {
+		struct vg_macro_item *m = &rs->items.macros[i];
 
 		if (m->used)
 			continue;
@@ -232,8 +232,8 @@ static void unused_warnings(struct vg_ruleset *rs)
 			    m->loc.file ? m->loc.file->path : NULL, m->loc.line, m->loc.col, item,
 			    "not used by any rule or macro");
 	}
-	for (size_t i = 0; i < rs->nlists; i++) {
-		struct vg_list_item *l = &rs->lists[i];
+	for (size_t i = 0; i < rs->items.nlists; i++) {
+		struct vg_list_item *l = &rs->items.lists[i];
 
 		if (l->used)
 			continue;
@@ -246,30 +246,30 @@ static void unused_warnings(struct vg_ruleset *rs)
 
 static void add_skip(struct vg_ruleset *rs, const char *name, const char *reason)
 {
-	struct vg_skip *v = realloc(rs->skips, (rs->nskips + 1) * sizeof(*v));
+	struct vg_skip *v = realloc(rs->compiled.skips, (rs->compiled.nskips + 1) * sizeof(*v));
 
-	rs->skipped++;
+	rs->compiled.skipped++;
 	if (!v)
 		return;
-	rs->skips = v;
-	v[rs->nskips].name = strdup(name);
-	v[rs->nskips].reason = reason;
-	if (v[rs->nskips].name)
-		rs->nskips++;
+	rs->compiled.skips = v;
+	v[rs->compiled.nskips].name = strdup(name);
+	v[rs->compiled.nskips].reason = reason;
+	if (v[rs->compiled.nskips].name)
+		rs->compiled.nskips++;
 }
 
 int vg_ruleset_compile(struct vg_ruleset *rs)
 {
 	size_t before = rs->diags.nerrors, before_rule;
 
-	if (rs->compiled)
+	if (rs->compiled.done)
 		return 0;
-	rs->compiled = true;
-	for (size_t i = 0; i < rs->nlists; i++)
-		vg_expand_list(rs, &rs->lists[i], 0);
+	rs->compiled.done = true;
+	for (size_t i = 0; i < rs->items.nlists; i++)
+		vg_expand_list(rs, &rs->items.lists[i], 0);
 	/* parse every macro, used or not, as Falco does */
-	for (size_t i = 0; i < rs->nmacros; i++) {
-		struct vg_macro_item *m = &rs->macros[i];
+	for (size_t i = 0; i < rs->items.nmacros; i++) {
+		struct vg_macro_item *m = &rs->items.macros[i];
 		struct vg_cctx c = {.rs = rs, .kind = "macro", .name = m->name, .src = &m->src};
 
 		m->src.item = m->name;
@@ -280,40 +280,41 @@ int vg_ruleset_compile(struct vg_ruleset *rs)
 		if (!m->ast)
 			m->state = 3;
 	}
-	for (size_t i = 0; i < rs->nmacros; i++) {
-		struct vg_cctx c = {.rs = rs, .kind = "macro", .name = rs->macros[i].name};
+	for (size_t i = 0; i < rs->items.nmacros; i++) {
+		struct vg_cctx c = {.rs = rs, .kind = "macro", .name = rs->items.macros[i].name};
 
-		vg_resolve_macro(&c, &rs->macros[i], 0);
+		vg_resolve_macro(&c, &rs->items.macros[i], 0);
 	}
 	/* a sequence's steps are rules of their own (seq.h) */
-	rs->rules = calloc(rs->nritems + vg_seq_extra_rules(rs) + 1, sizeof(*rs->rules));
-	if (!rs->rules)
+	rs->compiled.rules =
+		calloc(rs->items.nritems + vg_seq_extra_rules(rs) + 1, sizeof(*rs->compiled.rules));
+	if (!rs->compiled.rules)
 		goto nomem;
-	for (size_t i = 0; i < rs->nritems; i++) {
+	for (size_t i = 0; i < rs->items.nritems; i++) {
 		struct vg_rule *r;
 
-		if (rs->ritems[i].unknown_source) {
-			add_skip(rs, rs->ritems[i].name, "unknown source");
+		if (rs->items.ritems[i].unknown_source) {
+			add_skip(rs, rs->items.ritems[i].name, "unknown source");
 			continue;
 		}
 		before_rule = rs->diags.nerrors;
-		if (rs->ritems[i].seq) {
-			if (!vg_seq_compile_item(rs, &rs->ritems[i]))
-				add_skip(rs, rs->ritems[i].name,
+		if (rs->items.ritems[i].seq) {
+			if (!vg_seq_compile_item(rs, &rs->items.ritems[i]))
+				add_skip(rs, rs->items.ritems[i].name,
 					 "errors in its sequence, threshold, condition or output");
 			continue;
 		}
-		r = compile_rule(rs, &rs->ritems[i]);
+		r = compile_rule(rs, &rs->items.ritems[i]);
 		if (!r) {
-			add_skip(rs, rs->ritems[i].name,
+			add_skip(rs, rs->items.ritems[i].name,
 				 rs->diags.nerrors > before_rule
 					 ? "errors in its condition, exceptions or output"
 					 : "uses fields or event types vigil does not know "
 					   "(skip-if-unknown-filter)");
 			continue;
 		}
-		r->order = (uint32_t)rs->nrules;
-		rs->rules[rs->nrules++] = r;
+		r->order = (uint32_t)rs->compiled.nrules;
+		rs->compiled.rules[rs->compiled.nrules++] = r;
 	}
 	unused_warnings(rs);
 	if (!vg_program_build(rs) || !vg_eval_state_setup(rs) ||
