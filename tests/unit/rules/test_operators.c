@@ -130,7 +130,7 @@ static void test_spellings_parse(void **state)
 				th_dump(rs);
 			assert_int_equal(vg_ruleset_error_count(rs), 0);
 			/* the canonical text of the compiled condition */
-			p = rs->rules[0]->cond_text;
+			p = rs->compiled.rules[0]->cond_text;
 			assert_non_null(p);
 			if (!strstr(p, o->names[0]))
 				fail_msg("'%s' printed as '%s'", c, p);
@@ -292,7 +292,7 @@ static void test_evaluates(void **state)
 static const struct vg_rule_key *key_of(const struct vg_ruleset *rs, const char *evt,
 					const char *field)
 {
-	const struct vg_type_keys *tk = rs->keys[vg_evttype_code(evt, strlen(evt))];
+	const struct vg_type_keys *tk = rs->compiled.keys[vg_evttype_code(evt, strlen(evt))];
 
 	if (!tk)
 		return NULL;
@@ -384,7 +384,7 @@ static bool bounded(enum vg_op op, const char *field)
 	assert_true(asprintf(&cond, "evt.type = openat and %s", c) > 0);
 	rs = th_rule(NULL, cond);
 	assert_int_equal(vg_ruleset_error_count(rs), 0);
-	vg_prefilter_rule(rs->rules[0], vg_evttype_code("openat", 6), VG_PF_OPEN, &ps);
+	vg_prefilter_rule(rs->compiled.rules[0], vg_evttype_code("openat", 6), VG_PF_OPEN, &ps);
 	b = ps.kind != VG_PATHS_ANY;
 	vg_pathset_free(&ps);
 	vg_ruleset_free(rs);
@@ -443,7 +443,8 @@ static void test_path_prefilter_sound(void **state)
 		assert_true(asprintf(&cond, "evt.type = openat and %s", path_cases[i].check) > 0);
 		rs = th_rule(NULL, cond);
 		assert_int_equal(vg_ruleset_error_count(rs), 0);
-		vg_prefilter_rule(rs->rules[0], vg_evttype_code("openat", 6), VG_PF_OPEN, &ps);
+		vg_prefilter_rule(rs->compiled.rules[0], vg_evttype_code("openat", 6), VG_PF_OPEN,
+				  &ps);
 		if (!vg_pathset_has(&ps, p, strlen(p), NULL))
 			fail_msg("'%s': the prefilter drops %s", cond, p);
 		vg_pathset_free(&ps);
