@@ -73,22 +73,6 @@ void vg_cnode_free(struct vg_cnode *n)
 	free(n);
 }
 
-static bool op_allowed(enum vg_op op, enum vg_ftype t)
-{
-	switch (op) {
-	case VG_OP_EQ:
-	case VG_OP_NE:
-	case VG_OP_IN:
-	case VG_OP_INTERSECTS:
-	case VG_OP_EXISTS: return true;
-	case VG_OP_LT:
-	case VG_OP_LE:
-	case VG_OP_GT:
-	case VG_OP_GE: return t != VG_FT_BOOL && t != VG_FT_IPADDR && t != VG_FT_IPNET;
-	default: return vg_is_stringish(t);
-	}
-}
-
 static bool unknown_code(const char *code)
 {
 	return strcmp(code, "E-UNKNOWN-FIELD") == 0;
@@ -99,8 +83,20 @@ static bool is_list_field(const struct vg_cexpr *e)
 	return e->kind == CX_FIELD && (e->ref.def->flags & VG_FF_LIST);
 }
 
+/*
+ * A constant the field may hold as written (not a pattern, bytes or a
+ * directory): what fields that learn their constants (fd.*ip.name) take.
+ */
+static bool literal_const(enum vg_op op)
+{
+	enum vg_op_consts k = vg_op_info(op)->consts;
+
+	return k == VG_OPC_TEXT || k == VG_OPC_LOWER;
+}
+
 static struct vg_cnode *compile_check(struct vg_cctx *c, const struct vg_ast *a)
 {
+	const struct vg_op_info *op = vg_op_info(a->op);
 	struct vg_cnode *n;
 	const char *code = "E-COMPILE";
 	char err[300] = "";
@@ -123,26 +119,26 @@ static struct vg_cnode *compile_check(struct vg_cctx *c, const struct vg_ast *a)
 		goto fail;
 	}
 	t = n->lhs->type;
-	if (is_list_field(n->lhs) && a->op != VG_OP_IN && a->op != VG_OP_INTERSECTS &&
-	    a->op != VG_OP_EXISTS) {
+	if (is_list_field(n->lhs) && !op->on_list_field) {
 		vg_cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-TYPE-OP",
 			 "list field '%s' supports only exists, in and intersects", n->lhs->text);
 		goto fail;
 	}
-	if (!op_allowed(a->op, t)) {
+	if (!vg_op_accepts(a->op, t)) {
 		vg_cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-TYPE-OP",
 			 "operator '%s' cannot be used on '%s' of type %s", vg_op_name(a->op),
 			 n->lhs->text, vg_ftype_name(t));
 		goto fail;
 	}
-	if (a->op == VG_OP_EXISTS)
+	if (op->rhs == VG_OPR_NONE)
 		goto done;
 	n->mod = a->mod;
-	if (a->mod && (a->op == VG_OP_REGEX || a->rhs->kind == VG_OPND_XFORM || t == VG_FT_IPADDR ||
+	if (a->mod && (!op->modifier || a->rhs->kind == VG_OPND_XFORM || t == VG_FT_IPADDR ||
 		       t == VG_FT_IPNET || t == VG_FT_DOUBLE)) {
 		vg_cdiag(c, VG_DIAG_ERROR, a->src, a->pos, "E-TYPE-OP",
-			 "'%s' with a list modifier needs a list of constants%s", vg_op_name(a->op),
-			 a->op == VG_OP_REGEX ? " and is not supported for regex" : "");
+			 "'%s' with a list modifier needs a list of constants%s%s",
+			 vg_op_name(a->op), op->modifier ? "" : " and is not supported for ",
+			 op->modifier ? "" : vg_op_name(a->op));
 		goto fail;
 	}
 	if (a->rhs->kind == VG_OPND_XFORM) {
@@ -161,8 +157,7 @@ static struct vg_cnode *compile_check(struct vg_cctx *c, const struct vg_ast *a)
 				 vg_ftype_name(t), n->rhs->text, vg_ftype_name(n->rhs->type));
 			goto fail;
 		}
-		if (a->op == VG_OP_REGEX || vg_op_is_list(a->op) || a->op == VG_OP_BCONTAINS ||
-		    a->op == VG_OP_BSTARTSWITH) {
+		if (op->consts_only) {
 			vg_cdiag(c, VG_DIAG_ERROR, a->src, a->rhs->pos, "E-TYPE-VALUE",
 				 "operator '%s' needs constant values", vg_op_name(a->op));
 			goto fail;
@@ -188,7 +183,7 @@ static struct vg_cnode *compile_check(struct vg_cctx *c, const struct vg_ast *a)
 		n->nvals = i + 1;
 		/* some fields need their constants: fd.*ip.name resolves the names */
 		if (n->lhs->kind == CX_FIELD &&
-		    !vg_field_learn(&c->rs->ev.env, &n->lhs->ref, (int)a->op, s, it->len))
+		    !vg_field_learn(&c->rs->ev.env, &n->lhs->ref, literal_const(a->op), s, it->len))
 			goto nomem;
 	}
 	if (vg_is_stringish(t) && (vg_op_is_list(a->op))) {
@@ -196,7 +191,7 @@ static struct vg_cnode *compile_check(struct vg_cctx *c, const struct vg_ast *a)
 			if (!vg_strset_add(&n->set, n->vals[i].s, n->vals[i].len))
 				goto nomem;
 	}
-	if (a->op == VG_OP_REGEX &&
+	if (op->consts == VG_OPC_PATTERN &&
 	    !vg_compile_regex(n, n->vals[0].s, n->vals[0].len, err, sizeof(err))) {
 		vg_cdiag(c, VG_DIAG_ERROR, a->src, a->rhs->pos, "E-REGEX", "%s", err);
 		goto fail;

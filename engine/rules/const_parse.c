@@ -74,7 +74,7 @@ bool vg_parse_const(struct vg_cnode *n, const struct vg_ast_item *it, enum vg_ft
 	switch (t) {
 	case VG_FT_STRING:
 	case VG_FT_BYTES:
-		if (n->op == VG_OP_BCONTAINS || n->op == VG_OP_BSTARTSWITH) {
+		if (vg_op_info(n->op)->consts == VG_OPC_HEX) {
 			char *b;
 
 			if (it->len % 2) {
@@ -99,7 +99,7 @@ bool vg_parse_const(struct vg_cnode *n, const struct vg_ast_item *it, enum vg_ft
 			b[it->len / 2] = '\0';
 			v->s = b;
 			v->len = (uint32_t)(it->len / 2);
-		} else if (n->op == VG_OP_ICONTAINS) {
+		} else if (vg_op_info(n->op)->consts == VG_OPC_LOWER) {
 			char *l = vg_strndup0(it->s, it->len);
 
 			if (!l || !vg_cnode_own(n, l))
@@ -107,7 +107,7 @@ bool vg_parse_const(struct vg_cnode *n, const struct vg_ast_item *it, enum vg_ft
 			for (size_t i = 0; i < it->len; i++)
 				l[i] = (char)tolower((unsigned char)l[i]);
 			v->s = l;
-		} else if (n->op == VG_OP_PMATCH) {
+		} else if (vg_op_info(n->op)->consts == VG_OPC_DIR) {
 			/* "/usr/bin/" and "/usr/bin" name the same directory */
 			while (v->len > 1 && v->s[v->len - 1] == '/')
 				v->len--;
@@ -133,9 +133,7 @@ bool vg_parse_const(struct vg_cnode *n, const struct vg_ast_item *it, enum vg_ft
 		return true;
 	case VG_FT_IPADDR:
 	case VG_FT_IPNET:
-		if (!parse_ip(it->s,
-			      t == VG_FT_IPNET || n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS,
-			      v))
+		if (!parse_ip(it->s, t == VG_FT_IPNET || vg_op_is_list(n->op), v))
 			goto bad;
 		return true;
 	default: /* unsigned numbers, ports, times */

@@ -18,7 +18,7 @@ struct vg_cnode *vg_compile_evttype(struct vg_cctx *c, const struct vg_ast *a)
 	if (!n)
 		return NULL;
 	n->kind = CN_EVTTYPE;
-	n->negate = a->op == VG_OP_NE;
+	n->negate = vg_op_info(a->op)->negated;
 	for (size_t i = 0; i < r->nitems; i++) {
 		uint16_t code = vg_evttype_code(r->items[i].s, r->items[i].len);
 
@@ -36,13 +36,22 @@ struct vg_cnode *vg_compile_evttype(struct vg_cctx *c, const struct vg_ast *a)
 	return n;
 }
 
+/* =, !=, in, intersects: the value is (or is not) one of the literals. */
+static bool is_membership(enum vg_op op)
+{
+	const struct vg_op_info *o = vg_op_info(op);
+
+	if (o->negated)
+		o = vg_op_info(o->positive);
+	return o->key == VG_OPS_EXACT;
+}
+
 bool vg_is_evttype_check(const struct vg_ast *a)
 {
 	return a->mod == VG_MOD_NONE && a->lhs->kind == VG_OPND_FIELD &&
 	       strcmp(a->lhs->name, "evt.type") == 0 && !a->lhs->arg && a->rhs &&
 	       (a->rhs->kind == VG_OPND_VALUE || a->rhs->kind == VG_OPND_LIST) &&
-	       (a->op == VG_OP_EQ || a->op == VG_OP_NE || a->op == VG_OP_IN ||
-		a->op == VG_OP_INTERSECTS);
+	       is_membership(a->op);
 }
 
 /* ---- event types, as Falco's evttype resolver derives them ---- */
