@@ -66,29 +66,34 @@ const char *vg_kfield_names(void)
 	return names;
 }
 
+/*
+ * What the kernel can do with a kind of field, from how the operator is
+ * matched there (operators.c's kernel column): one exact value always.
+ */
 const char *vg_kfield_op_refusal(const struct vg_kfield *kf, enum vg_op op, enum vg_mod mod)
 {
+	enum vg_op_kernel k = vg_op_info(op)->kernel;
+
 	if (mod == VG_MOD_ALLOF)
 		return "allof is not supported in the kernel";
-	if (op == VG_OP_EQ || op == VG_OP_NE)
+	if (k == VG_OPK_EXACT_ONE)
 		return NULL;
 	switch (kf->kind) {
 	case VG_KF_STR:
-		if (op == VG_OP_IN || op == VG_OP_STARTSWITH || op == VG_OP_PMATCH)
+		if (k == VG_OPK_EXACT_SET || k == VG_OPK_PREFIX || k == VG_OPK_DIR)
 			return NULL;
 		return "the kernel matches strings with =, !=, in, startswith and pmatch";
 	case VG_KF_NUM:
-		if (op == VG_OP_IN || op == VG_OP_LT || op == VG_OP_LE || op == VG_OP_GT ||
-		    op == VG_OP_GE)
+		if (k == VG_OPK_EXACT_SET || k == VG_OPK_RANGE)
 			return NULL;
 		return "the kernel compares numbers with =, !=, in, <, <=, >, >=";
 	case VG_KF_ADDR:
 	case VG_KF_NET:
-		if (op == VG_OP_IN)
+		if (k == VG_OPK_EXACT_SET)
 			return NULL;
 		return "the kernel matches addresses with =, != and in";
 	case VG_KF_CONTAINER:
-		if (op == VG_OP_IN)
+		if (k == VG_OPK_EXACT_SET)
 			return NULL;
 		return "the kernel matches container ids whole, with =, != and in";
 	default: return "the kernel only tests this field with = and !=";

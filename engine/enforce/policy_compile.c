@@ -204,7 +204,8 @@ static char *canon_of(const struct vg_cnode *n)
 
 	if (!f)
 		return NULL;
-	fprintf(f, "%s %s %d", n->lhs->text, vg_op_name(n->op == VG_OP_NE ? VG_OP_EQ : n->op),
+	fprintf(f, "%s %s %d", n->lhs->text,
+		vg_op_name(vg_op_info(n->op)->negated ? vg_op_info(n->op)->positive : n->op),
 		n->mod);
 	for (size_t i = 0; i < n->nvals; i++) {
 		fputc('\x1f', f);
@@ -225,9 +226,9 @@ static bool str_entries(struct ectx *c, const struct vg_cnode *n, const struct v
 		size_t len = n->vals[i].len;
 		bool ok = true;
 
-		switch (n->op) {
-		case VG_OP_STARTSWITH: ok = add_str(c, kf->field, true, s, len, bit); break;
-		case VG_OP_PMATCH:
+		switch (vg_op_info(n->op)->kernel) {
+		case VG_OPK_PREFIX: ok = add_str(c, kf->field, true, s, len, bit); break;
+		case VG_OPK_DIR:
 			/* pmatch: the path itself, or anything under it */
 			if (len && s[len - 1] != '/')
 				ok = add_str(c, kf->field, false, s, len, bit);
@@ -297,8 +298,7 @@ static bool num_entries(struct ectx *c, const struct vg_cnode *n, const struct v
 	for (size_t i = 0; i < n->nvals; i++) {
 		int64_t v = (int64_t)n->vals[i].u;
 
-		if (n->op == VG_OP_LT || n->op == VG_OP_LE || n->op == VG_OP_GT ||
-		    n->op == VG_OP_GE) {
+		if (vg_op_info(n->op)->kernel == VG_OPK_RANGE) {
 			if (!add_cmp(c, kf->field, n->op, v, bit))
 				return false;
 		} else if (!add_num(c, kf->field, (uint64_t)v, bit)) {
@@ -488,7 +488,7 @@ static bool to_dnf(struct ectx *c, const struct vg_cnode *n, bool neg, struct dn
 		if ((bit = compile_check(c, n)) < 0)
 			return false;
 		l.bit = (uint16_t)bit;
-		l.neg = neg != (n->op == VG_OP_NE);
+		l.neg = neg != vg_op_info(n->op)->negated;
 		vg_evtset_clear(&all);
 		vg_evtset_fill(&all);
 		return dnf_one(out, &all, &l);

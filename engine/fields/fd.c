@@ -12,7 +12,6 @@
 
 #include "fields/dns_names.h"
 #include "fields/fields_util.h"
-#include "rules/ast.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 
@@ -365,15 +364,15 @@ static bool ipname_wants(const struct vg_field_def *def)
 
 /*
  * A constant a rule compares fd.*ip.name with is a name to resolve when it
- * can be one: a regex, a byte string or a path set names no host, and "*"
- * or a leading dot ("endswith .svc.cluster.local") is no host name either.
+ * can be one: a regex, a byte string or a path set (no literal) names no
+ * host, and "*" or a leading dot ("endswith .svc.cluster.local") is no
+ * host name either.
  */
-static bool ipname_learn(struct vg_fenv *env, const struct vg_field_ref *ref, int op, const char *s,
-			 size_t len)
+static bool ipname_learn(struct vg_fenv *env, const struct vg_field_ref *ref, bool literal,
+			 const char *s, size_t len)
 {
 	(void)ref;
-	if (op == VG_OP_REGEX || op == VG_OP_BCONTAINS || op == VG_OP_BSTARTSWITH ||
-	    op == VG_OP_PMATCH || !vg_dns_name_valid(s, len))
+	if (!literal || !vg_dns_name_valid(s, len))
 		return true;
 	if (!env->dns && !(env->dns = vg_dns_names_new()))
 		return false;

@@ -115,12 +115,12 @@ const char *vg_field_bind(struct vg_field_ref *ref, const struct vg_field_def *d
 /* Fields that learn the constants conditions compare them with. */
 static const struct vg_field_learner *const learners[] = {&vg_learner_ip_names};
 
-bool vg_field_learn(struct vg_fenv *env, const struct vg_field_ref *ref, int op, const char *s,
-		    size_t len)
+bool vg_field_learn(struct vg_fenv *env, const struct vg_field_ref *ref, bool literal,
+		    const char *s, size_t len)
 {
 	for (size_t i = 0; i < sizeof(learners) / sizeof(learners[0]); i++)
 		if (learners[i]->wants(ref->def))
-			return learners[i]->learn(env, ref, op, s, len);
+			return learners[i]->learn(env, ref, literal, s, len);
 	return true;
 }
 

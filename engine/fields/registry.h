@@ -135,19 +135,21 @@ const char *vg_field_bind(struct vg_field_ref *ref, const struct vg_field_def *d
 			  const char *arg);
 
 /*
- * Compile time: a condition compares ref with the constant s (op is the
- * check's enum vg_op). A field whose values depend on the constants it is
- * compared with learns them here (fd.*ip.name registers the domain names
- * to resolve); other fields ignore it. False only when out of memory.
+ * Compile time: a condition compares ref with the constant s; literal when
+ * the field may hold s as written (not when s is a pattern, hex bytes or a
+ * directory: the rules' operator table says which). A field whose values
+ * depend on the constants it is compared with learns them here
+ * (fd.*ip.name registers the domain names to resolve); other fields
+ * ignore it. False only when out of memory.
  */
-bool vg_field_learn(struct vg_fenv *env, const struct vg_field_ref *ref, int op, const char *s,
-		    size_t len);
+bool vg_field_learn(struct vg_fenv *env, const struct vg_field_ref *ref, bool literal,
+		    const char *s, size_t len);
 
 /* A field that learns its constants: which definitions, and what it does with them. */
 struct vg_field_learner {
 	bool (*wants)(const struct vg_field_def *def);
-	bool (*learn)(struct vg_fenv *env, const struct vg_field_ref *ref, int op, const char *s,
-		      size_t len);
+	bool (*learn)(struct vg_fenv *env, const struct vg_field_ref *ref, bool literal,
+		      const char *s, size_t len);
 };
 
 /*

@@ -7,57 +7,15 @@
 
 #include "rules/util.h"
 
-static const char *const op_names[VG_OP__COUNT] = {
-	[VG_OP_EQ] = "=",
-	[VG_OP_NE] = "!=",
-	[VG_OP_LT] = "<",
-	[VG_OP_LE] = "<=",
-	[VG_OP_GT] = ">",
-	[VG_OP_GE] = ">=",
-	[VG_OP_CONTAINS] = "contains",
-	[VG_OP_ICONTAINS] = "icontains",
-	[VG_OP_BCONTAINS] = "bcontains",
-	[VG_OP_STARTSWITH] = "startswith",
-	[VG_OP_BSTARTSWITH] = "bstartswith",
-	[VG_OP_ENDSWITH] = "endswith",
-	[VG_OP_GLOB] = "glob",
-	[VG_OP_IGLOB] = "iglob",
-	[VG_OP_REGEX] = "regex",
-	[VG_OP_IN] = "in",
-	[VG_OP_INTERSECTS] = "intersects",
-	[VG_OP_PMATCH] = "pmatch",
-	[VG_OP_EXISTS] = "exists",
-};
-
 static const char *const xf_names[VG_XF__COUNT] = {
 	[VG_XF_TOLOWER] = "tolower",   [VG_XF_TOUPPER] = "toupper", [VG_XF_B64] = "b64",
 	[VG_XF_BASENAME] = "basename", [VG_XF_LEN] = "len",	    [VG_XF_JOIN] = "join",
 	[VG_XF_CONCAT] = "concat",     [VG_XF_GETOPT] = "getopt",   [VG_XF_VAL] = "val",
 };
 
-const char *vg_op_name(enum vg_op op)
-{
-	return (unsigned)op < VG_OP__COUNT ? op_names[op] : "?";
-}
-
 const char *vg_xform_name(enum vg_xform xf)
 {
 	return (unsigned)xf < VG_XF__COUNT ? xf_names[xf] : "?";
-}
-
-bool vg_op_is_list(enum vg_op op)
-{
-	return op == VG_OP_IN || op == VG_OP_INTERSECTS || op == VG_OP_PMATCH;
-}
-
-int vg_op_lookup(const char *s)
-{
-	if (strcmp(s, "==") == 0)
-		return VG_OP_EQ;
-	for (int i = 0; i < VG_OP__COUNT; i++)
-		if (strcmp(s, op_names[i]) == 0)
-			return i;
-	return -1;
 }
 
 static void items_free(struct vg_ast_item *items, size_t n)
@@ -269,8 +227,7 @@ static void print_node(struct vg_sb *b, const struct vg_ast *n)
 				      : n->mod == VG_MOD_ANYOF ? " anyof"
 							       : " allof");
 		if (n->rhs && n->rhs->kind == VG_OPND_VALUE && n->rhs->nitems &&
-		    (n->op == VG_OP_LT || n->op == VG_OP_LE || n->op == VG_OP_GT ||
-		     n->op == VG_OP_GE)) {
+		    vg_op_info(n->op)->rhs == VG_OPR_NUMBER) {
 			/* numeric operators take a bare number, which cannot be quoted */
 			vg_sb_printf(b, " %s", n->rhs->items[0].s);
 		} else if (n->rhs) {

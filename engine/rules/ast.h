@@ -14,35 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rules/operators.h"
+
 enum vg_ast_kind {
 	VG_AST_AND,
 	VG_AST_OR,
 	VG_AST_NOT,
 	VG_AST_MACRO, /* bare identifier */
 	VG_AST_CHECK,
-};
-
-enum vg_op {
-	VG_OP_EQ,
-	VG_OP_NE,
-	VG_OP_LT,
-	VG_OP_LE,
-	VG_OP_GT,
-	VG_OP_GE,
-	VG_OP_CONTAINS,
-	VG_OP_ICONTAINS,
-	VG_OP_BCONTAINS,
-	VG_OP_STARTSWITH,
-	VG_OP_BSTARTSWITH,
-	VG_OP_ENDSWITH,
-	VG_OP_GLOB,
-	VG_OP_IGLOB,
-	VG_OP_REGEX,
-	VG_OP_IN,
-	VG_OP_INTERSECTS,
-	VG_OP_PMATCH,
-	VG_OP_EXISTS,
-	VG_OP__COUNT,
 };
 
 /* List modifiers of string operators: "startswith anyof (a, b)". */
@@ -121,12 +100,7 @@ struct vg_ast {
 	struct vg_ast_opnd *rhs; /* NULL for exists */
 };
 
-const char *vg_op_name(enum vg_op op);
 const char *vg_xform_name(enum vg_xform xf);
-/* Operators whose RHS is a list: in, intersects, pmatch. */
-bool vg_op_is_list(enum vg_op op);
-/* Looks an operator up by its text; -1 when unknown. */
-int vg_op_lookup(const char *s);
 
 void vg_ast_free(struct vg_ast *n);
 void vg_ast_opnd_free(struct vg_ast_opnd *o);

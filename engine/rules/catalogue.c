@@ -26,16 +26,16 @@ struct walk {
 
 static const char *rule_cond(const struct vg_ruleset *rs, const char *name)
 {
-	for (size_t i = rs->nritems; i-- > 0;)
-		if (rs->ritems[i].name && !strcmp(rs->ritems[i].name, name))
-			return rs->ritems[i].cond;
+	for (size_t i = rs->items.nritems; i-- > 0;)
+		if (rs->items.ritems[i].name && !strcmp(rs->items.ritems[i].name, name))
+			return rs->items.ritems[i].cond;
 	return NULL;
 }
 
 static long find_macro(const struct vg_ruleset *rs, const char *w, size_t len)
 {
-	for (size_t i = rs->nmacros; i-- > 0;) {
-		const char *n = rs->macros[i].name;
+	for (size_t i = rs->items.nmacros; i-- > 0;) {
+		const char *n = rs->items.macros[i].name;
 		if (n && strlen(n) == len && !memcmp(n, w, len))
 			return (long)i;
 	}
@@ -44,8 +44,8 @@ static long find_macro(const struct vg_ruleset *rs, const char *w, size_t len)
 
 static long find_list(const struct vg_ruleset *rs, const char *w, size_t len)
 {
-	for (size_t i = rs->nlists; i-- > 0;) {
-		const char *n = rs->lists[i].name;
+	for (size_t i = rs->items.nlists; i-- > 0;) {
+		const char *n = rs->items.lists[i].name;
 		if (n && strlen(n) == len && !memcmp(n, w, len))
 			return (long)i;
 	}
@@ -61,10 +61,10 @@ static void reach(struct walk *w, size_t k)
 		return;
 	w->seen[k] = true;
 	w->queue[w->tail++] = k;
-	if (k < rs->nmacros)
-		w->fn(rs->macros[k].name, false, w->arg);
+	if (k < rs->items.nmacros)
+		w->fn(rs->items.macros[k].name, false, w->arg);
 	else
-		w->fn(rs->lists[k - rs->nmacros].name, true, w->arg);
+		w->fn(rs->items.lists[k - rs->items.nmacros].name, true, w->arg);
 }
 
 static void word(struct walk *w, const char *s, size_t len)
@@ -74,7 +74,7 @@ static void word(struct walk *w, const char *s, size_t len)
 	if (i >= 0)
 		reach(w, (size_t)i);
 	if ((i = find_list(w->rs, s, len)) >= 0)
-		reach(w, w->rs->nmacros + (size_t)i);
+		reach(w, w->rs->items.nmacros + (size_t)i);
 }
 
 static bool word_char(char c)
@@ -107,7 +107,7 @@ static void scan(struct walk *w, const char *s)
 int vg_rule_tunables(const struct vg_ruleset *rs, const struct vg_rule *r, vg_tunable_fn fn,
 		     void *arg)
 {
-	size_t n = rs->nmacros + rs->nlists;
+	size_t n = rs->items.nmacros + rs->items.nlists;
 	struct walk w = {.rs = rs, .fn = fn, .arg = arg};
 
 	w.seen = calloc(n + 1, sizeof(*w.seen));
@@ -121,17 +121,17 @@ int vg_rule_tunables(const struct vg_ruleset *rs, const struct vg_rule *r, vg_tu
 	while (w.head < w.tail) {
 		size_t k = w.queue[w.head++];
 
-		if (k < rs->nmacros) {
-			scan(&w, rs->macros[k].cond);
+		if (k < rs->items.nmacros) {
+			scan(&w, rs->items.macros[k].cond);
 			continue;
 		}
-		const struct vg_list_item *l = &rs->lists[k - rs->nmacros];
+		const struct vg_list_item *l = &rs->items.lists[k - rs->items.nmacros];
 		for (size_t i = 0; i < l->n; i++) {
 			long j = l->quoted && l->quoted[i]
 					 ? -1
 					 : find_list(rs, l->items[i], strlen(l->items[i]));
 			if (j >= 0)
-				reach(&w, rs->nmacros + (size_t)j);
+				reach(&w, rs->items.nmacros + (size_t)j);
 		}
 	}
 	free(w.seen);

@@ -30,7 +30,7 @@ static void xf_case(struct vg_ruleset *rs, const struct vg_xval *in, struct vg_x
 		    bool upper)
 {
 	for (uint32_t i = 0; i < in->n; i++) {
-		char *s = vg_scratch_alloc(&rs->xscratch, in->v[i].len);
+		char *s = vg_scratch_alloc(&rs->ev.xscratch, in->v[i].len);
 
 		if (!s)
 			return;
@@ -64,7 +64,7 @@ static void xf_b64(struct vg_ruleset *rs, const struct vg_xval *in, struct vg_xv
 	for (uint32_t i = 0; i < in->n; i++) {
 		const char *p = in->v[i].s;
 		uint32_t len = in->v[i].len, o = 0, acc = 0, bits = 0;
-		char *s = vg_scratch_alloc(&rs->xscratch, len);
+		char *s = vg_scratch_alloc(&rs->ev.xscratch, len);
 
 		if (!s)
 			return;
@@ -102,7 +102,7 @@ static void xf_basename(const struct vg_xval *in, struct vg_xval *out)
 static const char *cat(struct vg_ruleset *rs, const char *a, size_t alen, const char *b,
 		       size_t blen)
 {
-	char *s = vg_scratch_alloc(&rs->xscratch, alen + blen);
+	char *s = vg_scratch_alloc(&rs->ev.xscratch, alen + blen);
 
 	if (!s)
 		return NULL;
@@ -141,7 +141,7 @@ static void xf_getopt(struct vg_ruleset *rs, const char *opt, size_t olen, const
 					s += olen; /* "-cvalue" */
 				}
 				/* copied: a word inside the string is not NUL-terminated */
-				v = vg_scratch_copy(&rs->xscratch, s, (size_t)(t - s));
+				v = vg_scratch_copy(&rs->ev.xscratch, s, (size_t)(t - s));
 				if (v)
 					vg_xval_str(out, v, (size_t)(t - s));
 				return;
@@ -158,49 +158,49 @@ static bool is_str(const struct vg_xval *x)
 
 static struct vg_xval *pool_at(struct vg_ruleset *rs, size_t level)
 {
-	return level < rs->npool ? &rs->pool[level] : NULL;
+	return level < rs->compiled.npool ? &rs->ev.pool[level] : NULL;
 }
 
 /* ---- the per-event caches ---- */
 
 bool vg_eval_begin(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx)
 {
-	if (ctx && rs->cur == ctx)
+	if (ctx && rs->ev.cur == ctx)
 		return false; /* inside an evaluation of this event (an alert's output) */
-	rs->fgen++;
-	rs->mgen++;
-	rs->nfvals = 0;
-	vg_scratch_reset(&rs->env.scratch);
-	rs->cur = ctx;
-	rs->cur_type = ctx && ctx->ev ? vg_evttype_of(ctx->ev) : 0;
+	rs->ev.fgen++;
+	rs->ev.mgen++;
+	rs->ev.nfvals = 0;
+	vg_scratch_reset(&rs->ev.env.scratch);
+	rs->ev.cur = ctx;
+	rs->ev.cur_type = ctx && ctx->ev ? vg_evttype_of(ctx->ev) : 0;
 	return true;
 }
 
 void vg_eval_end(struct vg_ruleset *rs, bool started)
 {
 	if (started)
-		rs->cur = NULL;
+		rs->ev.cur = NULL;
 }
 
 void vg_eval_check_start(struct vg_ruleset *rs)
 {
-	vg_scratch_reset(&rs->xscratch);
+	vg_scratch_reset(&rs->ev.xscratch);
 	/*
 	 * Cached strings live in the event arena until the event ends. When it is
 	 * half full, start over (values are extracted again on demand), so that
 	 * every check has at least half the arena, whatever came before it.
 	 */
-	if (rs->env.scratch.used > rs->env.scratch.cap / 2) {
-		rs->fgen++;
-		rs->nfvals = 0;
-		vg_scratch_reset(&rs->env.scratch);
+	if (rs->ev.env.scratch.used > rs->ev.env.scratch.cap / 2) {
+		rs->ev.fgen++;
+		rs->ev.nfvals = 0;
+		vg_scratch_reset(&rs->ev.env.scratch);
 	}
 }
 
 /* A field with a cache slot (one compiled after the caches were sized has none). */
 static bool cached(const struct vg_ruleset *rs, const struct vg_cexpr *e)
 {
-	return e->kind == CX_FIELD && e->slot < rs->nslots && rs->slots;
+	return e->kind == CX_FIELD && e->slot < rs->compiled.nslots && rs->ev.slots;
 }
 
 /*
@@ -211,12 +211,12 @@ static bool cached(const struct vg_ruleset *rs, const struct vg_cexpr *e)
 static void extract(struct vg_ruleset *rs, const struct vg_field_ref *ref,
 		    const struct vg_eval_ctx *ctx, struct vg_xval *x)
 {
-	struct vg_scratch *s = &rs->env.scratch;
+	struct vg_scratch *s = &rs->ev.env.scratch;
 	size_t cap = s->cap;
 
-	if (cap - s->used > rs->xscratch.cap)
-		s->cap = s->used + rs->xscratch.cap;
-	vg_field_extract(ref, ctx, &rs->env, x);
+	if (cap - s->used > rs->ev.xscratch.cap)
+		s->cap = s->used + rs->ev.xscratch.cap;
+	vg_field_extract(ref, ctx, &rs->ev.env, x);
 	s->cap = cap;
 }
 
@@ -224,25 +224,25 @@ static void extract(struct vg_ruleset *rs, const struct vg_field_ref *ref,
 static struct vg_fslot *field_slot(struct vg_ruleset *rs, uint32_t i, const struct vg_cexpr *e,
 				   const struct vg_eval_ctx *ctx)
 {
-	struct vg_fslot *s = &rs->slots[i];
-	struct vg_xval *x = &rs->xtmp;
+	struct vg_fslot *s = &rs->ev.slots[i];
+	struct vg_xval *x = &rs->ev.xtmp;
 
-	if (s->gen == rs->fgen)
+	if (s->gen == rs->ev.fgen)
 		return s;
 	extract(rs, &e->ref, ctx, x);
 	/* each slot is filed once per generation: nslots * VG_XVAL_MAX always fits */
-	s->off = (uint32_t)rs->nfvals;
+	s->off = (uint32_t)rs->ev.nfvals;
 	s->n = x->n;
 	s->type = x->type;
 	s->truncated = x->truncated;
 	s->hashed = 0;
-	s->gen = rs->fgen;
+	s->gen = rs->ev.fgen;
 	/* most fields have one value: a struct copy, not a call to memcpy */
 	if (x->n == 1)
-		rs->fvals[s->off] = x->v[0];
+		rs->ev.fvals[s->off] = x->v[0];
 	else
-		memcpy(rs->fvals + s->off, x->v, x->n * sizeof(x->v[0]));
-	rs->nfvals += x->n;
+		memcpy(rs->ev.fvals + s->off, x->v, x->n * sizeof(x->v[0]));
+	rs->ev.nfvals += x->n;
 	return s;
 }
 
@@ -254,7 +254,7 @@ static uint64_t value_hash(struct vg_ruleset *rs, struct vg_fslot *slot, const s
 
 	if (!slot)
 		return vg_hash(v[i].s, v[i].len);
-	h = &rs->fhash[slot->off + i];
+	h = &rs->ev.fhash[slot->off + i];
 	if (!(slot->hashed >> i & 1)) {
 		*h = vg_hash(v[i].s, v[i].len);
 		slot->hashed |= 1ULL << i;
@@ -357,7 +357,7 @@ const struct vg_xval *vg_cexpr_values(struct vg_ruleset *rs, const struct vg_cex
 		tmp->type = slot->type;
 		tmp->n = slot->n;
 		tmp->truncated = slot->truncated;
-		memcpy(tmp->v, rs->fvals + slot->off, slot->n * sizeof(tmp->v[0]));
+		memcpy(tmp->v, rs->ev.fvals + slot->off, slot->n * sizeof(tmp->v[0]));
 		return tmp;
 	}
 	tmp->n = 0;
@@ -612,19 +612,19 @@ static bool match_value(struct vg_ruleset *rs, const struct vg_cnode *n, struct 
 static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
 		       const struct vg_eval_ctx *ctx)
 {
-	size_t half = rs->npool / 2;
+	size_t half = rs->compiled.npool / 2;
 	struct vg_fslot *slot = NULL;
 	const struct vg_value *v;
 	const struct vg_xval *x, *y;
 	uint32_t cnt;
 
 	vg_eval_check_start(rs);
-	if (n->lslot < rs->nslots) {
+	if (n->lslot < rs->compiled.nslots) {
 		slot = field_slot(rs, n->lslot, n->lhs, ctx);
-		v = rs->fvals + slot->off;
+		v = rs->ev.fvals + slot->off;
 		cnt = slot->n;
 	} else {
-		x = vg_cexpr_values(rs, n->lhs, ctx, &rs->pool[0], 0);
+		x = vg_cexpr_values(rs, n->lhs, ctx, &rs->ev.pool[0], 0);
 		v = x->v;
 		cnt = x->n;
 	}
@@ -633,7 +633,7 @@ static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
 	if (!cnt)
 		return false;
 	if (n->rhs) {
-		y = vg_cexpr_values(rs, n->rhs, ctx, &rs->pool[half], half);
+		y = vg_cexpr_values(rs, n->rhs, ctx, &rs->ev.pool[half], half);
 		if (!y->n)
 			return false;
 		for (uint32_t i = 0; i < cnt; i++)
@@ -665,13 +665,13 @@ static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx
 static inline bool value(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx,
 			 uint16_t type)
 {
-	const struct vg_insn *in = &rs->prog[i];
+	const struct vg_insn *in = &rs->compiled.prog[i];
 	uint64_t *memo = NULL;
 	bool v;
 
 	if (in->memo) {
-		memo = &rs->memos[in->memo];
-		if (*memo >> 1 == rs->mgen)
+		memo = &rs->ev.memos[in->memo];
+		if (*memo >> 1 == rs->ev.mgen)
 			return *memo & 1;
 	}
 	switch (in->kind) {
@@ -681,24 +681,24 @@ static inline bool value(struct vg_ruleset *rs, uint32_t i, const struct vg_eval
 	default: v = run(rs, i, ctx, type); break;
 	}
 	if (memo)
-		*memo = rs->mgen << 1 | v;
+		*memo = rs->ev.mgen << 1 | v;
 	return v;
 }
 
 /* An and, or or not insn: its children in program order, short-circuited. */
 static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type)
 {
-	const struct vg_insn *in = &rs->prog[i];
+	const struct vg_insn *in = &rs->compiled.prog[i];
 	bool v = false;
 
 	switch (in->kind) {
 	case CN_AND:
 		v = true;
-		for (uint32_t k = i + 1; k < in->end && v; k = rs->prog[k].end)
+		for (uint32_t k = i + 1; k < in->end && v; k = rs->compiled.prog[k].end)
 			v = value(rs, k, ctx, type);
 		break;
 	case CN_OR:
-		for (uint32_t k = i + 1; k < in->end && !v; k = rs->prog[k].end)
+		for (uint32_t k = i + 1; k < in->end && !v; k = rs->compiled.prog[k].end)
 			v = value(rs, k, ctx, type);
 		break;
 	case CN_NOT: v = !value(rs, i + 1, ctx, type); break;
@@ -711,26 +711,26 @@ bool vg_rule_eval(struct vg_ruleset *rs, const struct vg_rule *r, const struct v
 {
 	bool started, m;
 
-	if (!rs->compiled || !rs->pool || !r->root || !rs->prog)
+	if (!rs->compiled.done || !rs->ev.pool || !r->root || !rs->compiled.prog)
 		return false;
 	started = vg_eval_begin(rs, ctx);
-	m = value(rs, r->prog, ctx, rs->cur_type);
+	m = value(rs, r->prog, ctx, rs->ev.cur_type);
 	vg_eval_end(rs, started);
 	return m;
 }
 
 bool vg_prog_value(struct vg_ruleset *rs, uint32_t prog, const struct vg_eval_ctx *ctx)
 {
-	return value(rs, prog, ctx, rs->cur_type);
+	return value(rs, prog, ctx, rs->ev.cur_type);
 }
 
 /* One of the rule's guards is already known false for this event. */
 static bool guarded_out(const struct vg_ruleset *rs, const uint32_t *guard)
 {
 	for (size_t k = 0; k < VG_GUARDS && guard[k]; k++) {
-		uint64_t m = rs->memos[guard[k]];
+		uint64_t m = rs->ev.memos[guard[k]];
 
-		if (m >> 1 == rs->mgen && !(m & 1))
+		if (m >> 1 == rs->ev.mgen && !(m & 1))
 			return true;
 	}
 	return false;
@@ -744,8 +744,8 @@ static bool guarded_out(const struct vg_ruleset *rs, const uint32_t *guard)
 static const uint64_t *candidates(struct vg_ruleset *rs, uint16_t type,
 				  const struct vg_eval_ctx *ctx)
 {
-	const struct vg_type_keys *tk = rs->keys[type];
-	uint64_t *c = rs->candidates;
+	const struct vg_type_keys *tk = rs->compiled.keys[type];
+	uint64_t *c = rs->ev.candidates;
 
 	if (!tk)
 		return NULL;
@@ -757,7 +757,7 @@ static const uint64_t *candidates(struct vg_ruleset *rs, uint16_t type,
 
 		vg_eval_check_start(rs);
 		slot = field_slot(rs, key->slot, key->field, ctx);
-		v = rs->fvals + slot->off;
+		v = rs->ev.fvals + slot->off;
 		for (uint32_t i = 0; i < slot->n; i++) {
 			if (key->number)
 				vg_key_lookup(key, tk->nwords, (const char *)&v[i].u,
@@ -793,20 +793,20 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 	size_t matches = 0, n;
 	bool started, done = false;
 
-	if (!rs->compiled || !rs->pool || !ctx->ev || !rs->prog)
+	if (!rs->compiled.done || !rs->ev.pool || !ctx->ev || !rs->compiled.prog)
 		return 0;
 	started = vg_eval_begin(rs, ctx);
-	type = rs->cur_type;
-	if (rs->nseqs && ctx->ev->type == VG_EV_EXIT)
+	type = rs->ev.cur_type;
+	if (rs->compiled.nseqs && ctx->ev->type == VG_EV_EXIT)
 		vg_seq_on_exit(rs, ctx); /* sequences keyed by the process end with it */
 	if (!type)
 		goto out;
-	rs->env.evt_num++;
-	n = rs->nby_type[type];
+	rs->ev.env.evt_num++;
+	n = rs->compiled.nby_type[type];
 	cand = candidates(rs, type, ctx);
 	for (size_t i = next_candidate(cand, 0, n); i < n; i = next_candidate(cand, i + 1, n)) {
-		const uint32_t *prog = rs->by_type_prog[type] + i * (VG_GUARDS + 1);
-		struct vg_rule *r = rs->by_type[type][i];
+		const uint32_t *prog = rs->compiled.by_type_prog[type] + i * (VG_GUARDS + 1);
+		struct vg_rule *r = rs->compiled.by_type[type][i];
 
 		/* after the first match (rule_matching first) only sequences and thresholds run:
 		   their state must see every event, whatever other rules matched it */
@@ -822,10 +822,10 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 		if (!value(rs, prog[0], ctx, type))
 			continue;
 		matches++;
-		if (fn && !fn(rs->by_type[type][i], ctx, arg))
+		if (fn && !fn(rs->compiled.by_type[type][i], ctx, arg))
 			break;
 		if (!rs->opts.match_all) {
-			if (!rs->nseqs)
+			if (!rs->compiled.nseqs)
 				break;
 			done = true;
 		}

@@ -173,8 +173,8 @@ static struct vg_cexpr *parse_token(struct vg_ruleset *rs, const char *p, size_t
 	}
 	ex = vg_compile_opnd(rs, ast->lhs, code, err, errlen, &depth);
 	vg_ast_free(ast);
-	if (ex && depth + 1 > rs->npool / 2)
-		rs->npool = 2 * (depth + 1);
+	if (ex && depth + 1 > rs->compiled.npool / 2)
+		rs->compiled.npool = 2 * (depth + 1);
 	*used = n;
 	return ex;
 }
@@ -280,12 +280,12 @@ static size_t render_fmt(struct vg_ruleset *rs, const struct vg_ofmt *f,
 			put(buf, cap, &off, s->lit, s->litlen);
 			continue;
 		}
-		if (!rs->pool) {
+		if (!rs->ev.pool) {
 			put(buf, cap, &off, "<NA>", 4);
 			continue;
 		}
 		vg_eval_check_start(rs);
-		x = vg_cexpr_values(rs, s->ex, ctx, &rs->pool[0], 0);
+		x = vg_cexpr_values(rs, s->ex, ctx, &rs->ev.pool[0], 0);
 		if (!x->n) {
 			put(buf, cap, &off, "<NA>", 4);
 			continue;
@@ -340,7 +340,7 @@ static struct json_object *json_value(enum vg_ftype t, const struct vg_value *v)
 static const struct vg_xval *field_values(struct vg_ruleset *rs, const struct vg_cexpr *ex,
 					  bool epoch_ns, const struct vg_eval_ctx *ctx)
 {
-	struct vg_xval *x = &rs->pool[0];
+	struct vg_xval *x = &rs->ev.pool[0];
 
 	vg_eval_check_start(rs);
 	if (epoch_ns && ctx && ctx->ev && ctx->ev->hdr) {
@@ -357,17 +357,17 @@ static const struct vg_xval *field_values(struct vg_ruleset *rs, const struct vg
 static const struct vg_xval *extra_values(struct vg_ruleset *rs, const struct vg_xfield *xf,
 					  const struct vg_eval_ctx *ctx)
 {
-	struct vg_xval *x = &rs->pool[0];
+	struct vg_xval *x = &rs->ev.pool[0];
 	size_t n;
 
 	if (xf->plain)
 		return field_values(rs, xf->fmt.segs[0].ex, xf->fmt.segs[0].epoch_ns, ctx);
-	n = render_fmt(rs, &xf->fmt, ctx, rs->xtext, rs->xtext_cap);
+	n = render_fmt(rs, &xf->fmt, ctx, rs->ev.xtext, rs->ev.xtext_cap);
 	x->n = 1;
-	x->truncated = n >= rs->xtext_cap;
+	x->truncated = n >= rs->ev.xtext_cap;
 	x->type = VG_FT_STRING;
-	x->v[0].s = rs->xtext;
-	x->v[0].len = (uint32_t)(n < rs->xtext_cap ? n : rs->xtext_cap - 1);
+	x->v[0].s = rs->ev.xtext;
+	x->v[0].len = (uint32_t)(n < rs->ev.xtext_cap ? n : rs->ev.xtext_cap - 1);
 	return x;
 }
 
@@ -383,9 +383,9 @@ int vg_rule_output_each(struct vg_ruleset *rs, const struct vg_rule *r,
 		const struct vg_okey *k = &r->okeys[i];
 		const struct vg_xval *x = &missing;
 
-		if (rs->pool && k->extra)
+		if (rs->ev.pool && k->extra)
 			x = extra_values(rs, &r->xf[k->idx], ctx);
-		else if (rs->pool)
+		else if (rs->ev.pool)
 			x = field_values(rs, r->ofmt.segs[k->idx].ex, r->ofmt.segs[k->idx].epoch_ns,
 					 ctx);
 		rc = fn(arg, k->key, x);

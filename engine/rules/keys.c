@@ -118,7 +118,7 @@ static bool is_integer(enum vg_ftype t)
  */
 static bool number_req(const struct vg_cnode *n, struct req *out)
 {
-	if (n->op != VG_OP_EQ && n->op != VG_OP_IN)
+	if (!vg_op_info(n->op)->key_numbers)
 		return false;
 	out->a[0].kind = ATOM_EXACT;
 	out->n = n->nvals ? 1 : 0;
@@ -132,7 +132,7 @@ static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
 {
 	struct atom *a = &out->a[0];
 
-	if (n->kind != CN_CHECK || n->mod || n->rhs || n->lslot >= rs->nslots ||
+	if (n->kind != CN_CHECK || n->mod || n->rhs || n->lslot >= rs->compiled.nslots ||
 	    use[n->lslot].banned)
 		return false;
 	*a = (struct atom){.slot = n->lslot, .field = n->lhs, .check = n};
@@ -141,30 +141,26 @@ static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
 		return number_req(n, out);
 	if (!vg_is_stringish(n->ltype))
 		return false;
-	switch (n->op) {
-	case VG_OP_EQ:
-	case VG_OP_IN:
-	case VG_OP_INTERSECTS:
-		if (n->op == VG_OP_EQ && n->nvals != 1)
+	switch (vg_op_info(n->op)->key) {
+	case VG_OPS_EXACT:
+		if (!vg_op_is_list(n->op) && n->nvals != 1)
 			return false;
 		a->kind = ATOM_EXACT;
-		out->p = exact_pass(&use[n->lslot], n->op == VG_OP_EQ ? 1 : n->set.n);
-		out->n = n->op == VG_OP_EQ || n->set.n ? 1 : 0; /* "in ()" never holds */
+		out->p = exact_pass(&use[n->lslot], vg_op_is_list(n->op) ? n->set.n : 1);
+		out->n = !vg_op_is_list(n->op) || n->set.n ? 1 : 0; /* "in ()" never holds */
 		if (use[n->lslot].name_field) {
 			a->kind = use[n->lslot].name_kind;
 			a->slot = use[n->lslot].name_slot;
 			a->field = use[n->lslot].name_field;
 		}
 		return true;
-	case VG_OP_STARTSWITH:
-	case VG_OP_BSTARTSWITH: a->kind = ATOM_START; break;
-	case VG_OP_ENDSWITH: a->kind = ATOM_END; break;
-	case VG_OP_CONTAINS:
-	case VG_OP_BCONTAINS:
+	case VG_OPS_PREFIX: a->kind = ATOM_START; break;
+	case VG_OPS_SUFFIX: a->kind = ATOM_END; break;
+	case VG_OPS_SUBSTR:
 		a->kind = ATOM_CONTAINS;
 		out->p = substring_pass(n->vals[0].len);
 		return n->nvals == 1;
-	case VG_OP_PMATCH:
+	case VG_OPS_DIR:
 		/* a path under p starts with p */
 		a->kind = ATOM_START;
 		out->p = 0;
@@ -173,7 +169,7 @@ static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
 				out->p += literal_pass(n->set.tab[e].len);
 		out->n = n->set.n ? 1 : 0;
 		return true;
-	case VG_OP_GLOB:
+	case VG_OPS_GLOB:
 		if (!glob_atom(n, a))
 			return false;
 		out->p = literal_pass(a->litlen);
@@ -191,8 +187,7 @@ static const char *atom_literal(const struct atom *a, uint32_t *len)
 		*len = a->litlen;
 		return a->lit;
 	}
-	if (is_integer(a->check->ltype) || a->check->op == VG_OP_IN ||
-	    a->check->op == VG_OP_INTERSECTS || a->check->op == VG_OP_PMATCH)
+	if (is_integer(a->check->ltype) || vg_op_is_list(a->check->op))
 		return NULL;
 	*len = a->check->vals[0].len;
 	return a->check->vals[0].s;
@@ -222,7 +217,7 @@ static bool repeats_literal(const struct req *r, const struct req *k)
 static bool insn_req(const struct vg_ruleset *rs, uint32_t i, const struct slot_use *use,
 		     struct req *out)
 {
-	const struct vg_insn *in = &rs->prog[i];
+	const struct vg_insn *in = &rs->compiled.prog[i];
 	struct req *k;
 	bool found = false;
 
@@ -231,7 +226,7 @@ static bool insn_req(const struct vg_ruleset *rs, uint32_t i, const struct slot_
 	case CN_AND:
 		/* any one child bounds the and: the rarest */
 		k = malloc(sizeof(*k));
-		for (uint32_t c = i + 1; k && c < in->end; c = rs->prog[c].end)
+		for (uint32_t c = i + 1; k && c < in->end; c = rs->compiled.prog[c].end)
 			if (insn_req(rs, c, use, k) && (!found || k->p < out->p)) {
 				*out = *k;
 				found = true;
@@ -245,7 +240,7 @@ static bool insn_req(const struct vg_ruleset *rs, uint32_t i, const struct slot_
 			return false;
 		out->n = 0;
 		out->p = 0;
-		for (uint32_t c = i + 1; c < in->end; c = rs->prog[c].end) {
+		for (uint32_t c = i + 1; c < in->end; c = rs->compiled.prog[c].end) {
 			if (!insn_req(rs, c, use, k) || out->n + k->n > KEY_MAX_ATOMS) {
 				free(k);
 				return false;
@@ -484,7 +479,7 @@ static void file_atom(struct filing *f, const struct atom *a)
 				     sizeof(n->vals[i].u));
 		return;
 	}
-	if (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS || n->op == VG_OP_PMATCH) {
+	if (vg_op_is_list(n->op)) {
 		for (size_t e = 0; e < n->set.cap && f->ok; e++)
 			if (n->set.tab[e].s)
 				file_literal(f, a->kind, n->set.tab[e].s, n->set.tab[e].len);
@@ -497,10 +492,9 @@ static void file_atom(struct filing *f, const struct atom *a)
 
 static bool is_exact_check(const struct vg_ruleset *rs, const struct vg_cnode *n)
 {
-	return n->kind == CN_CHECK && !n->mod && !n->rhs && n->lslot < rs->nslots &&
-	       vg_is_stringish(n->ltype) &&
-	       ((n->op == VG_OP_EQ && n->nvals == 1) || n->op == VG_OP_IN ||
-		n->op == VG_OP_INTERSECTS);
+	return n->kind == CN_CHECK && !n->mod && !n->rhs && n->lslot < rs->compiled.nslots &&
+	       vg_is_stringish(n->ltype) && vg_op_info(n->op)->key == VG_OPS_EXACT &&
+	       (vg_op_is_list(n->op) || n->nvals == 1);
 }
 
 static bool add_to_set(struct vg_strset *set, const struct vg_cnode *n)
@@ -511,7 +505,7 @@ static bool add_to_set(struct vg_strset *set, const struct vg_cnode *n)
 				return false;
 		return true;
 	}
-	if (n->op == VG_OP_EQ)
+	if (!vg_op_is_list(n->op))
 		return vg_strset_add(set, n->vals[0].s, n->vals[0].len);
 	for (size_t e = 0; e < n->set.cap; e++)
 		if (n->set.tab[e].s && !vg_strset_add(set, n->set.tab[e].s, n->set.tab[e].len))
@@ -533,16 +527,17 @@ static void link_name_parts(const struct vg_ruleset *rs, uint16_t t, struct slot
 {
 	const struct vg_cexpr *name = NULL;
 
-	for (size_t r = 0; !name && r < rs->nby_type[t]; r++) {
-		uint32_t root = rs->by_type_prog[t][r * (VG_GUARDS + 1)];
+	for (size_t r = 0; !name && r < rs->compiled.nby_type[t]; r++) {
+		uint32_t root = rs->compiled.by_type_prog[t][r * (VG_GUARDS + 1)];
 
-		for (uint32_t i = root; !name && i < rs->prog[root].end; i++)
-			if (rs->prog[i].kind == CN_CHECK && rs->prog[i].n->lslot < rs->nslots &&
-			    field_named(rs->prog[i].n->lhs, "fd.name"))
-				name = rs->prog[i].n->lhs;
+		for (uint32_t i = root; !name && i < rs->compiled.prog[root].end; i++)
+			if (rs->compiled.prog[i].kind == CN_CHECK &&
+			    rs->compiled.prog[i].n->lslot < rs->compiled.nslots &&
+			    field_named(rs->compiled.prog[i].n->lhs, "fd.name"))
+				name = rs->compiled.prog[i].n->lhs;
 	}
-	for (size_t i = 0; name && i < rs->nslots; i++) {
-		const struct vg_slot_key *k = &rs->slot_keys[i];
+	for (size_t i = 0; name && i < rs->compiled.nslots; i++) {
+		const struct vg_slot_key *k = &rs->compiled.slot_keys[i];
 		bool dir = strcmp(k->def->name, "fd.directory") == 0;
 
 		if (k->arg || (!dir && strcmp(k->def->name, "fd.filename") != 0))
@@ -561,22 +556,24 @@ static void link_name_parts(const struct vg_ruleset *rs, uint16_t t, struct slot
  */
 static struct slot_use *slot_uses(const struct vg_ruleset *rs, uint16_t t)
 {
-	struct vg_strset *seen = calloc(rs->nslots + 1, sizeof(*seen));
-	struct slot_use *use = calloc(rs->nslots + 1, sizeof(*use));
+	struct vg_strset *seen = calloc(rs->compiled.nslots + 1, sizeof(*seen));
+	struct slot_use *use = calloc(rs->compiled.nslots + 1, sizeof(*use));
 	bool ok = seen && use;
 
-	for (size_t r = 0; ok && r < rs->nby_type[t]; r++) {
-		uint32_t root = rs->by_type_prog[t][r * (VG_GUARDS + 1)];
+	for (size_t r = 0; ok && r < rs->compiled.nby_type[t]; r++) {
+		uint32_t root = rs->compiled.by_type_prog[t][r * (VG_GUARDS + 1)];
 
-		for (uint32_t i = root; ok && i < rs->prog[root].end; i++)
-			if (rs->prog[i].kind == CN_CHECK && is_exact_check(rs, rs->prog[i].n))
-				ok = add_to_set(&seen[rs->prog[i].n->lslot], rs->prog[i].n);
+		for (uint32_t i = root; ok && i < rs->compiled.prog[root].end; i++)
+			if (rs->compiled.prog[i].kind == CN_CHECK &&
+			    is_exact_check(rs, rs->compiled.prog[i].n))
+				ok = add_to_set(&seen[rs->compiled.prog[i].n->lslot],
+						rs->compiled.prog[i].n);
 	}
-	for (size_t i = 0; ok && i < rs->nslots; i++) {
+	for (size_t i = 0; ok && i < rs->compiled.nslots; i++) {
 		use[i].weak = seen[i].n <= 2;
-		use[i].built = (rs->slot_keys[i].def->flags & VG_FF_BUILT) != 0;
+		use[i].built = (rs->compiled.slot_keys[i].def->flags & VG_FF_BUILT) != 0;
 	}
-	for (size_t i = 0; seen && i < rs->nslots; i++)
+	for (size_t i = 0; seen && i < rs->compiled.nslots; i++)
 		vg_strset_free(&seen[i]);
 	free(seen);
 	if (!ok) {
@@ -599,16 +596,17 @@ static struct slot_use *slot_uses(const struct vg_ruleset *rs, uint16_t t)
 static bool choose_reqs(const struct vg_ruleset *rs, uint16_t t, struct slot_use *use,
 			struct req *req, bool *keyed)
 {
-	size_t n = rs->nby_type[t];
+	size_t n = rs->compiled.nby_type[t];
 	struct req *r = malloc(sizeof(*r));
 	bool changed = true;
 
 	while (r && changed) {
 		changed = false;
-		for (size_t s = 0; s < rs->nslots; s++)
+		for (size_t s = 0; s < rs->compiled.nslots; s++)
 			use[s].users = 0, use[s].last_user = 0;
 		for (size_t i = 0; i < n; i++) {
-			keyed[i] = insn_req(rs, rs->by_type_prog[t][i * (VG_GUARDS + 1)], use, r);
+			keyed[i] = insn_req(rs, rs->compiled.by_type_prog[t][i * (VG_GUARDS + 1)],
+					    use, r);
 			if (keyed[i])
 				req[i] = *r;
 			for (size_t j = 0; keyed[i] && j < req[i].n; j++) {
@@ -618,7 +616,7 @@ static bool choose_reqs(const struct vg_ruleset *rs, uint16_t t, struct slot_use
 				u->last_user = i + 1;
 			}
 		}
-		for (size_t s = 0; s < rs->nslots; s++)
+		for (size_t s = 0; s < rs->compiled.nslots; s++)
 			if (use[s].built && use[s].users == 1) {
 				use[s].banned = true;
 				changed = true;
@@ -675,7 +673,7 @@ static bool file_rules(struct vg_type_keys *tk, size_t *ckeys, const struct req 
 
 bool vg_keys_build(struct vg_ruleset *rs, uint16_t t)
 {
-	size_t n = rs->nby_type[t], ckeys = 0;
+	size_t n = rs->compiled.nby_type[t], ckeys = 0;
 	struct req *req = calloc(n, sizeof(*req));
 	bool *keyed = calloc(n, sizeof(*keyed)), ok;
 	struct slot_use *use = slot_uses(rs, t);
@@ -695,7 +693,7 @@ bool vg_keys_build(struct vg_ruleset *rs, uint16_t t)
 	free(keyed);
 	free(use);
 	if (ok && tk->nkeys) {
-		rs->keys[t] = tk;
+		rs->compiled.keys[t] = tk;
 		return true;
 	}
 	vg_keys_free(tk);

@@ -68,7 +68,7 @@ struct vg_type_keys {
 	uint64_t *unkeyed; /* the rules no key bounds: they always run */
 };
 
-/* Builds the keys of event type t from its programs; rs->keys[t] stays NULL when none. */
+/* Builds the keys of event type t from its programs; rs->compiled.keys[t] stays NULL when none. */
 bool vg_keys_build(struct vg_ruleset *rs, uint16_t t);
 void vg_keys_free(struct vg_type_keys *tk);
 

@@ -112,37 +112,37 @@ void vg_ruleset_free(struct vg_ruleset *rs)
 {
 	if (!rs)
 		return;
-	for (size_t i = 0; i < rs->nrules; i++)
-		vg_rule_free(rs->rules[i]);
-	free(rs->rules);
-	for (size_t i = 0; i < rs->nseqs; i++)
-		vg_seq_free(rs->seqs[i]);
-	free(rs->seqs);
-	for (size_t i = 0; i < rs->nlists; i++)
-		list_item_free(&rs->lists[i]);
-	free(rs->lists);
-	for (size_t i = 0; i < rs->nmacros; i++)
-		macro_item_free(&rs->macros[i]);
-	free(rs->macros);
-	for (size_t i = 0; i < rs->nritems; i++)
-		rule_item_free(&rs->ritems[i]);
-	free(rs->ritems);
-	for (size_t i = 0; i < rs->nfiles; i++) {
-		free(rs->files[i]->path);
-		free(rs->files[i]->text);
-		free(rs->files[i]);
+	for (size_t i = 0; i < rs->compiled.nrules; i++)
+		vg_rule_free(rs->compiled.rules[i]);
+	free(rs->compiled.rules);
+	for (size_t i = 0; i < rs->compiled.nseqs; i++)
+		vg_seq_free(rs->compiled.seqs[i]);
+	free(rs->compiled.seqs);
+	for (size_t i = 0; i < rs->items.nlists; i++)
+		list_item_free(&rs->items.lists[i]);
+	free(rs->items.lists);
+	for (size_t i = 0; i < rs->items.nmacros; i++)
+		macro_item_free(&rs->items.macros[i]);
+	free(rs->items.macros);
+	for (size_t i = 0; i < rs->items.nritems; i++)
+		rule_item_free(&rs->items.ritems[i]);
+	free(rs->items.ritems);
+	for (size_t i = 0; i < rs->items.nfiles; i++) {
+		free(rs->items.files[i]->path);
+		free(rs->items.files[i]->text);
+		free(rs->items.files[i]);
 	}
-	free(rs->files);
-	free(rs->req_engine);
-	for (size_t i = 0; i < rs->nskips; i++)
-		free(rs->skips[i].name);
-	free(rs->skips);
+	free(rs->items.files);
+	free(rs->items.req_engine);
+	for (size_t i = 0; i < rs->compiled.nskips; i++)
+		free(rs->compiled.skips[i].name);
+	free(rs->compiled.skips);
 	vg_diags_free(&rs->diags);
-	free(rs->env.scratch.buf);
-	vg_userdb_free(rs->env.users);
-	vg_fenv_free_learned(&rs->env);
-	free(rs->pool);
-	free(rs->xtext);
+	free(rs->ev.env.scratch.buf);
+	vg_userdb_free(rs->ev.env.users);
+	vg_fenv_free_learned(&rs->ev.env);
+	free(rs->ev.pool);
+	free(rs->ev.xtext);
 	vg_eval_caches_free(rs);
 	free(rs);
 }
@@ -165,27 +165,27 @@ size_t vg_ruleset_warning_count(const struct vg_ruleset *rs)
 
 size_t vg_ruleset_list_count(const struct vg_ruleset *rs)
 {
-	return rs->nlists;
+	return rs->items.nlists;
 }
 
 size_t vg_ruleset_macro_count(const struct vg_ruleset *rs)
 {
-	return rs->nmacros;
+	return rs->items.nmacros;
 }
 
 size_t vg_ruleset_item_rule_count(const struct vg_ruleset *rs)
 {
-	return rs->nritems;
+	return rs->items.nritems;
 }
 
 bool vg_ruleset_file(const struct vg_ruleset *rs, size_t i, const char **path, const char **text,
 		     size_t *len)
 {
-	if (i >= rs->nfiles)
+	if (i >= rs->items.nfiles)
 		return false;
-	*path = rs->files[i]->path;
-	*text = rs->files[i]->text;
-	*len = rs->files[i]->len;
+	*path = rs->items.files[i]->path;
+	*text = rs->items.files[i]->text;
+	*len = rs->items.files[i]->len;
 	return true;
 }
 
@@ -902,25 +902,25 @@ static bool read_overrides(struct reader *r, const struct ynode *item, const str
 
 static struct vg_list_item *find_list(struct vg_ruleset *rs, const char *name)
 {
-	for (size_t i = 0; i < rs->nlists; i++)
-		if (strcmp(rs->lists[i].name, name) == 0)
-			return &rs->lists[i];
+	for (size_t i = 0; i < rs->items.nlists; i++)
+		if (strcmp(rs->items.lists[i].name, name) == 0)
+			return &rs->items.lists[i];
 	return NULL;
 }
 
 static struct vg_macro_item *find_macro(struct vg_ruleset *rs, const char *name)
 {
-	for (size_t i = 0; i < rs->nmacros; i++)
-		if (strcmp(rs->macros[i].name, name) == 0)
-			return &rs->macros[i];
+	for (size_t i = 0; i < rs->items.nmacros; i++)
+		if (strcmp(rs->items.macros[i].name, name) == 0)
+			return &rs->items.macros[i];
 	return NULL;
 }
 
 static struct vg_rule_item *find_rule(struct vg_ruleset *rs, const char *name)
 {
-	for (size_t i = 0; i < rs->nritems; i++)
-		if (strcmp(rs->ritems[i].name, name) == 0)
-			return &rs->ritems[i];
+	for (size_t i = 0; i < rs->items.nritems; i++)
+		if (strcmp(rs->items.ritems[i].name, name) == 0)
+			return &rs->items.ritems[i];
 	return NULL;
 }
 
@@ -989,7 +989,7 @@ static void read_list(struct reader *r, const struct ynode *item, const char *na
 				break;
 			tmp.items[i] = NULL;
 		}
-		prev->visibility = r->rs->cur_index++;
+		prev->visibility = r->rs->items.cur_index++;
 		list_item_free(&tmp);
 		return;
 	}
@@ -1010,17 +1010,17 @@ static void read_list(struct reader *r, const struct ynode *item, const char *na
 			tmp.loc = prev->loc;
 		list_item_free(prev);
 		*prev = tmp;
-		prev->visibility = r->rs->cur_index++;
+		prev->visibility = r->rs->items.cur_index++;
 		return;
 	}
 	tmp.name = strdup(name);
-	if (!tmp.name ||
-	    !vg_grow(&r->rs->lists, &r->rs->clists, r->rs->nlists + 1, sizeof(*r->rs->lists))) {
+	if (!tmp.name || !vg_grow(&r->rs->items.lists, &r->rs->items.clists,
+				  r->rs->items.nlists + 1, sizeof(*r->rs->items.lists))) {
 		list_item_free(&tmp);
 		return;
 	}
-	tmp.index = tmp.visibility = r->rs->cur_index++;
-	r->rs->lists[r->rs->nlists++] = tmp;
+	tmp.index = tmp.visibility = r->rs->items.cur_index++;
+	r->rs->items.lists[r->rs->items.nlists++] = tmp;
 }
 
 /* ---- macros ---- */
@@ -1093,7 +1093,7 @@ static void read_macro(struct reader *r, const struct ynode *item, const char *n
 		}
 		glue(&prev->cond, &prev->cmap, cond, &cl,
 		     !append && ovr_of(&o, "condition") == OVR_REPLACE);
-		prev->visibility = r->rs->cur_index++;
+		prev->visibility = r->rs->items.cur_index++;
 		return;
 	}
 	loc_of(r, item, &m.loc);
@@ -1105,15 +1105,15 @@ static void read_macro(struct reader *r, const struct ynode *item, const char *n
 		prev->name = NULL;
 		macro_item_free(prev);
 		*prev = m;
-		prev->visibility = r->rs->cur_index++;
+		prev->visibility = r->rs->items.cur_index++;
 		return;
 	}
 	m.name = strdup(name);
-	if (!m.name ||
-	    !vg_grow(&r->rs->macros, &r->rs->cmacros, r->rs->nmacros + 1, sizeof(*r->rs->macros)))
+	if (!m.name || !vg_grow(&r->rs->items.macros, &r->rs->items.cmacros,
+				r->rs->items.nmacros + 1, sizeof(*r->rs->items.macros)))
 		goto fail;
-	m.index = m.visibility = r->rs->cur_index++;
-	r->rs->macros[r->rs->nmacros++] = m;
+	m.index = m.visibility = r->rs->items.cur_index++;
+	r->rs->items.macros[r->rs->items.nmacros++] = m;
 	return;
 fail:
 	macro_item_free(&m);
@@ -1665,15 +1665,15 @@ static void rule_define(struct reader *r, const struct ynode *item, const char *
 		prev->name = NULL;
 		rule_item_free(prev);
 		*prev = v;
-		prev->visibility = r->rs->cur_index++;
+		prev->visibility = r->rs->items.cur_index++;
 		return;
 	}
 	v.name = strdup(name);
-	if (!v.name ||
-	    !vg_grow(&r->rs->ritems, &r->rs->critems, r->rs->nritems + 1, sizeof(*r->rs->ritems)))
+	if (!v.name || !vg_grow(&r->rs->items.ritems, &r->rs->items.critems,
+				r->rs->items.nritems + 1, sizeof(*r->rs->items.ritems)))
 		goto fail;
-	v.index = v.visibility = r->rs->cur_index++;
-	r->rs->ritems[r->rs->nritems++] = v;
+	v.index = v.visibility = r->rs->items.cur_index++;
+	r->rs->items.ritems[r->rs->items.nritems++] = v;
 	return;
 fail:
 	rule_item_free(&v);
@@ -1776,7 +1776,7 @@ static void read_rule(struct reader *r, const struct ynode *item, const char *na
 		rule_append(r, prev, &u, &o, false);
 		rule_replace(r, prev, &u, &o);
 	}
-	prev->visibility = r->rs->cur_index++;
+	prev->visibility = r->rs->items.cur_index++;
 out:
 	rule_item_free(&u.v);
 }
@@ -1890,7 +1890,8 @@ static struct vg_srcfile *add_file(struct vg_ruleset *rs, const char *path, char
 	struct vg_srcfile *f = calloc(1, sizeof(*f));
 
 	if (!f || !(f->path = strdup(path)) ||
-	    !vg_grow(&rs->files, &rs->cfiles, rs->nfiles + 1, sizeof(*rs->files))) {
+	    !vg_grow(&rs->items.files, &rs->items.cfiles, rs->items.nfiles + 1,
+		     sizeof(*rs->items.files))) {
 		if (f)
 			free(f->path);
 		free(f);
@@ -1899,7 +1900,7 @@ static struct vg_srcfile *add_file(struct vg_ruleset *rs, const char *path, char
 	}
 	f->text = text;
 	f->len = len;
-	rs->files[rs->nfiles++] = f;
+	rs->items.files[rs->items.nfiles++] = f;
 	return f;
 }
 
@@ -1909,7 +1910,7 @@ int vg_ruleset_load_string(struct vg_ruleset *rs, const char *name, const char *
 	struct reader r = {.rs = rs};
 	char *copy;
 
-	if (rs->compiled) {
+	if (rs->compiled.done) {
 		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-STATE", name, 0, 0, NULL,
 			    "rules cannot be loaded after the ruleset was compiled");
 		return 1;

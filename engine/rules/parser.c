@@ -477,46 +477,33 @@ static struct vg_ast_opnd *parse_list_rhs(struct parser *p)
 	return o;
 }
 
-/* Operator at the cursor, in libsinsp's lexing order; -1 when none. */
+/*
+ * Operator at the cursor: the longest spelling in the table that is there
+ * (and, for a word operator, followed by a blank), so "<=" is not "<" and
+ * "intersects" not "in"; -1 when none.
+ */
 static int lex_op(struct parser *p)
 {
-	static const struct {
-		const char *lit;
-		enum vg_op op;
-		bool word; /* needs a blank after it */
-	} ops[] = {
-		{"exists", VG_OP_EXISTS, false},
-		{"<=", VG_OP_LE, false},
-		{"<", VG_OP_LT, false},
-		{">=", VG_OP_GE, false},
-		{">", VG_OP_GT, false},
-		{"==", VG_OP_EQ, false},
-		{"=", VG_OP_EQ, false},
-		{"!=", VG_OP_NE, false},
-		{"glob", VG_OP_GLOB, true},
-		{"iglob", VG_OP_IGLOB, true},
-		{"contains", VG_OP_CONTAINS, true},
-		{"icontains", VG_OP_ICONTAINS, true},
-		{"bcontains", VG_OP_BCONTAINS, true},
-		{"startswith", VG_OP_STARTSWITH, true},
-		{"bstartswith", VG_OP_BSTARTSWITH, true},
-		{"endswith", VG_OP_ENDSWITH, true},
-		{"regex", VG_OP_REGEX, true},
-		{"intersects", VG_OP_INTERSECTS, false},
-		{"in", VG_OP_IN, false},
-		{"pmatch", VG_OP_PMATCH, false},
-	};
+	size_t start = p->lx.pos, end = start, best_len = 0;
+	int best = -1;
 
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		size_t save = p->lx.pos;
+	for (int op = 0; op < VG_OP__COUNT; op++) {
+		const struct vg_op_info *info = vg_op_info((enum vg_op)op);
 
-		if (!vg_lex_lit(&p->lx, ops[i].lit))
-			continue;
-		if (!ops[i].word || vg_lex_blank(&p->lx))
-			return (int)ops[i].op;
-		p->lx.pos = save;
+		for (size_t k = 0; k < 2 && info->names[k]; k++) {
+			size_t n = strlen(info->names[k]);
+
+			p->lx.pos = start;
+			if (n > best_len && vg_lex_lit(&p->lx, info->names[k]) &&
+			    (!info->word || vg_lex_blank(&p->lx))) {
+				best = op;
+				best_len = n;
+				end = p->lx.pos;
+			}
+		}
 	}
-	return -1;
+	p->lx.pos = end;
+	return best;
 }
 
 /*
@@ -530,8 +517,7 @@ static enum vg_mod lex_modifier(struct parser *p, enum vg_op op)
 		enum vg_mod mod;
 	} mods[] = {{"oneof", VG_MOD_ONEOF}, {"anyof", VG_MOD_ANYOF}, {"allof", VG_MOD_ALLOF}};
 
-	if (op == VG_OP_LT || op == VG_OP_LE || op == VG_OP_GT || op == VG_OP_GE ||
-	    vg_op_is_list(op))
+	if (vg_op_info(op)->rhs != VG_OPR_VALUE)
 		return VG_MOD_NONE;
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
 		if (lex_keyword(p, mods[i].lit)) {
@@ -556,14 +542,14 @@ static struct vg_ast *parse_condition_rest(struct parser *p, struct vg_ast_opnd 
 		fail(p, "expected a comparison operator");
 		goto out;
 	}
-	if (op != VG_OP_EXISTS) {
+	if (vg_op_info((enum vg_op)op)->rhs != VG_OPR_NONE) {
 		vg_lex_blank(&p->lx);
 		mod = lex_modifier(p, (enum vg_op)op);
 		if (mod != VG_MOD_NONE)
 			rhs = parse_list_rhs(p);
-		else if (op == VG_OP_LT || op == VG_OP_LE || op == VG_OP_GT || op == VG_OP_GE)
+		else if (vg_op_info((enum vg_op)op)->rhs == VG_OPR_NUMBER)
 			rhs = parse_num_rhs(p);
-		else if (vg_op_is_list((enum vg_op)op))
+		else if (vg_op_info((enum vg_op)op)->rhs == VG_OPR_LIST)
 			rhs = parse_list_rhs(p);
 		else
 			rhs = parse_str_rhs(p);

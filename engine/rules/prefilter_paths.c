@@ -66,20 +66,19 @@ static void name_check(const struct vg_cnode *n, bool dir, struct vg_pathset *ou
 		const char *s = n->vals[i].s;
 		size_t len = n->vals[i].len;
 
-		switch (n->op) {
-		case VG_OP_EQ:
-		case VG_OP_IN:
+		switch (vg_op_info(n->op)->path) {
+		case VG_OPS_EXACT:
 			if (dir)
 				add_dir(out, s, len);
 			else
 				vg_pathset_add(out, s, len, false);
 			break;
 		/* the name starts with its directory: a prefix of that is one of the name */
-		case VG_OP_STARTSWITH: vg_pathset_add(out, s, len, true); break;
-		case VG_OP_PMATCH: add_dir(out, s, len); break;
-		case VG_OP_GLOB: add_glob(out, s, len, dir); break;
+		case VG_OPS_PREFIX: vg_pathset_add(out, s, len, true); break;
+		case VG_OPS_DIR: add_dir(out, s, len); break;
+		case VG_OPS_GLOB: add_glob(out, s, len, dir); break;
 		/* a suffix without "/" lies in the base name: a check on that */
-		case VG_OP_ENDSWITH:
+		case VG_OPS_SUFFIX:
 			if (dir || !len || memchr(s, '/', len)) {
 				vg_pathset_any(out);
 				return;
@@ -101,10 +100,10 @@ static void base_check(const struct vg_cnode *n, struct vg_pathset *out)
 		size_t len = n->vals[i].len;
 		bool slash = memchr(s, '/', len) != NULL;
 
-		if (n->op == VG_OP_EQ || n->op == VG_OP_IN) {
+		if (vg_op_info(n->op)->path == VG_OPS_EXACT) {
 			if (!slash)
 				vg_pathset_add_base(out, s, len, false);
-		} else if (n->op == VG_OP_ENDSWITH && len) {
+		} else if (vg_op_info(n->op)->path == VG_OPS_SUFFIX && len) {
 			if (!slash)
 				vg_pathset_add_base(out, s, len, true);
 		} else {
@@ -123,22 +122,21 @@ static void base_check(const struct vg_cnode *n, struct vg_pathset *out)
 static void raw_check(const struct vg_cnode *n, struct vg_pathset *out)
 {
 	vg_pathset_init(out, VG_PATHS_ANY);
-	switch (n->op) {
-	case VG_OP_EQ:
-	case VG_OP_IN:
-	case VG_OP_CONTAINS:
-	case VG_OP_ICONTAINS:
-	case VG_OP_STARTSWITH:
-	case VG_OP_ENDSWITH:
-	case VG_OP_GLOB: break;
+	/* every value that holds holds the literal's text (a directory's: no) */
+	switch (vg_op_info(n->op)->path) {
+	case VG_OPS_EXACT:
+	case VG_OPS_PREFIX:
+	case VG_OPS_SUFFIX:
+	case VG_OPS_SUBSTR:
+	case VG_OPS_GLOB: break;
 	default: return;
 	}
 	for (size_t i = 0; i < n->nvals; i++) {
 		const char *s = n->vals[i].s;
 		size_t len = n->vals[i].len;
 
-		if (!memmem(s, len, "..", 2) ||
-		    (n->op == VG_OP_GLOB && (memchr(s, '[', len) || memchr(s, '\\', len))))
+		if (!memmem(s, len, "..", 2) || (vg_op_info(n->op)->path == VG_OPS_GLOB &&
+						 (memchr(s, '[', len) || memchr(s, '\\', len))))
 			return;
 	}
 	vg_pathset_init(out, VG_PATHS_NONE);
@@ -161,7 +159,7 @@ static bool open_made_type(const char *s, size_t len)
 static void type_check(const struct vg_cnode *n, struct vg_pathset *out)
 {
 	vg_pathset_init(out, VG_PATHS_ANY);
-	if ((n->op != VG_OP_EQ && n->op != VG_OP_IN) || n->mod != VG_MOD_NONE)
+	if (vg_op_info(n->op)->path != VG_OPS_EXACT || n->mod != VG_MOD_NONE)
 		return;
 	for (size_t i = 0; i < n->nvals; i++)
 		if (open_made_type(n->vals[i].s, n->vals[i].len))

@@ -170,7 +170,7 @@ static void assign_memos(struct vg_ruleset *rs, const struct key_tab *t, uint32_
 	if (t->count[id] < 2 || (n->kind != CN_CHECK && n->kind != CN_AND && n->kind != CN_OR))
 		return;
 	if (!memo_of[id])
-		memo_of[id] = (uint32_t)++rs->nmemos;
+		memo_of[id] = (uint32_t)++rs->compiled.nmemos;
 	n->memo = memo_of[id];
 }
 
@@ -199,44 +199,18 @@ static uint32_t opnd_cost(const struct vg_cexpr *e)
 	return c;
 }
 
-/* Relative cost of an operator on one value. */
-static uint32_t op_cost(enum vg_op op)
-{
-	switch (op) {
-	case VG_OP_EXISTS: return 0;
-	case VG_OP_IN:
-	case VG_OP_INTERSECTS: return 3;
-	case VG_OP_CONTAINS:
-	case VG_OP_BCONTAINS: return 4;
-	case VG_OP_ICONTAINS:
-	case VG_OP_GLOB:
-	case VG_OP_IGLOB:
-	case VG_OP_PMATCH: return 8;
-	case VG_OP_REGEX: return 16;
-	default: return 1;
-	}
-}
-
 static uint32_t check_cost(const struct vg_cnode *n)
 {
-	return opnd_cost(n->lhs) + op_cost(n->op) + (n->rhs ? opnd_cost(n->rhs) + 2 : 0) +
+	return opnd_cost(n->lhs) + vg_op_info(n->op)->cost + (n->rhs ? opnd_cost(n->rhs) + 2 : 0) +
 	       (n->mod ? (uint32_t)n->nvals : 0);
 }
 
-/*
- * How likely a check is to hold, guessed from its operator: a field rarely
- * equals, starts with or contains one of a few given values, and rarely
- * fails to exist or to differ from one. Booleans and ranges split even.
- */
+/* How likely a check is to hold, guessed from its operator (operators.c). */
 static double check_ptrue(const struct vg_cnode *n)
 {
-	switch (n->op) {
-	case VG_OP_EXISTS:
-	case VG_OP_NE: return 0.9;
-	case VG_OP_LT:
-	case VG_OP_LE:
-	case VG_OP_GT:
-	case VG_OP_GE: return 0.5;
+	switch (vg_op_info(n->op)->likely) {
+	case VG_OPL_USUAL: return 0.9;
+	case VG_OPL_EVEN: return 0.5;
 	default: return n->ltype == VG_FT_BOOL ? 0.5 : 0.1;
 	}
 }
@@ -261,11 +235,12 @@ struct emitter {
 
 static bool push_insn(struct vg_ruleset *rs, const struct vg_cnode *n, uint8_t kind)
 {
-	if (!vg_grow(&rs->prog, &rs->cprog, rs->nprog + 1, sizeof(*rs->prog)))
+	if (!vg_grow(&rs->compiled.prog, &rs->compiled.cprog, rs->compiled.nprog + 1,
+		     sizeof(*rs->compiled.prog)))
 		return false;
-	rs->prog[rs->nprog] =
+	rs->compiled.prog[rs->compiled.nprog] =
 		(struct vg_insn){.kind = kind, .negate = n->negate, .memo = n->memo, .n = n};
-	rs->nprog++;
+	rs->compiled.nprog++;
 	return true;
 }
 
@@ -308,16 +283,16 @@ static bool order_kids(struct vg_ruleset *rs, uint32_t at, struct seg *kids, siz
 			kids[j] = kids[j - 1];
 		kids[j] = k;
 	}
-	tmp = malloc((rs->nprog - from) * sizeof(*tmp));
+	tmp = malloc((rs->compiled.nprog - from) * sizeof(*tmp));
 	if (!tmp)
 		return false;
-	memcpy(tmp, rs->prog + from, (rs->nprog - from) * sizeof(*tmp));
+	memcpy(tmp, rs->compiled.prog + from, (rs->compiled.nprog - from) * sizeof(*tmp));
 	for (size_t i = 0; i < nk; i++) {
 		uint32_t len = kids[i].end - kids[i].at;
 
-		memcpy(rs->prog + pos, tmp + (kids[i].at - from), len * sizeof(*tmp));
+		memcpy(rs->compiled.prog + pos, tmp + (kids[i].at - from), len * sizeof(*tmp));
 		for (uint32_t k = pos; k < pos + len; k++)
-			rs->prog[k].end = rs->prog[k].end - kids[i].at + pos;
+			rs->compiled.prog[k].end = rs->compiled.prog[k].end - kids[i].at + pos;
 		kids[i].end = pos + len;
 		kids[i].at = pos;
 		pos += len;
@@ -329,10 +304,11 @@ static bool order_kids(struct vg_ruleset *rs, uint32_t at, struct seg *kids, siz
 /* Drops the node at `at`, leaving its only child's code in its place. */
 static void collapse(struct vg_ruleset *rs, uint32_t at)
 {
-	memmove(rs->prog + at, rs->prog + at + 1, (rs->nprog - at - 1) * sizeof(*rs->prog));
-	rs->nprog--;
-	for (uint32_t k = at; k < rs->nprog; k++)
-		rs->prog[k].end--;
+	memmove(rs->compiled.prog + at, rs->compiled.prog + at + 1,
+		(rs->compiled.nprog - at - 1) * sizeof(*rs->compiled.prog));
+	rs->compiled.nprog--;
+	for (uint32_t k = at; k < rs->compiled.nprog; k++)
+		rs->compiled.prog[k].end--;
 }
 
 static enum emitted emit_node(struct emitter *em, const struct vg_cnode *n, struct seg *out);
@@ -363,11 +339,11 @@ static enum emitted emit_kids(struct emitter *em, const struct vg_cnode *n, uint
 	if (r == EM_CODE && nk > 1 && !order_kids(rs, at, kids, nk, and))
 		r = EM_NOMEM;
 	if (r != EM_CODE) {
-		rs->nprog = at;
+		rs->compiled.nprog = at;
 		free(kids);
 		return r;
 	}
-	rs->prog[at].end = (uint32_t)rs->nprog;
+	rs->compiled.prog[at].end = (uint32_t)rs->compiled.nprog;
 	out->cost = 0;
 	for (size_t i = 0; i < nk; i++) {
 		out->cost += open * kids[i].cost;
@@ -377,8 +353,8 @@ static enum emitted emit_kids(struct emitter *em, const struct vg_cnode *n, uint
 	if (nk == 1) {
 		/* one child left: it is the node, and can take the node's memo */
 		collapse(rs, at);
-		if (!rs->prog[at].memo)
-			rs->prog[at].memo = n->memo;
+		if (!rs->compiled.prog[at].memo)
+			rs->compiled.prog[at].memo = n->memo;
 	}
 	free(kids);
 	return EM_CODE;
@@ -392,7 +368,7 @@ static enum emitted emit_kids(struct emitter *em, const struct vg_cnode *n, uint
 static enum emitted emit_node(struct emitter *em, const struct vg_cnode *n, struct seg *out)
 {
 	struct vg_ruleset *rs = em->rs;
-	uint32_t at = (uint32_t)rs->nprog;
+	uint32_t at = (uint32_t)rs->compiled.nprog;
 	enum emitted r = EM_CODE;
 	struct seg kid;
 
@@ -420,13 +396,13 @@ static enum emitted emit_node(struct emitter *em, const struct vg_cnode *n, stru
 	case CN_OR: r = emit_kids(em, n, at, out); break;
 	}
 	if (r != EM_CODE) {
-		rs->nprog = at;
+		rs->compiled.nprog = at;
 		return r;
 	}
 	out->at = at;
-	out->end = (uint32_t)rs->nprog;
-	rs->prog[at].end = out->end;
-	out->cost = shared_cost(em, rs->prog[at].memo, out->cost);
+	out->end = (uint32_t)rs->compiled.nprog;
+	rs->compiled.prog[at].end = out->end;
+	out->cost = shared_cost(em, rs->compiled.prog[at].memo, out->cost);
 	return EM_CODE;
 }
 
@@ -443,8 +419,8 @@ static enum emitted emit_rule(struct emitter *em, const struct vg_rule *r)
 	/* holds for every event of the type: one insn that says so */
 	if (!push_insn(em->rs, r->root, VG_INSN_TRUE))
 		return EM_NOMEM;
-	em->rs->prog[em->rs->nprog - 1].memo = 0;
-	em->rs->prog[em->rs->nprog - 1].end = (uint32_t)em->rs->nprog;
+	em->rs->compiled.prog[em->rs->compiled.nprog - 1].memo = 0;
+	em->rs->compiled.prog[em->rs->compiled.nprog - 1].end = (uint32_t)em->rs->compiled.nprog;
 	return EM_CODE;
 }
 
@@ -461,12 +437,12 @@ static bool share(struct vg_ruleset *rs)
 	uint32_t *memo_of;
 	bool ok = true;
 
-	for (size_t i = 0; i < rs->nrules && ok; i++)
-		ok = key_ids(&t, rs->rules[i]->root);
+	for (size_t i = 0; i < rs->compiled.nrules && ok; i++)
+		ok = key_ids(&t, rs->compiled.rules[i]->root);
 	memo_of = ok ? calloc(t.n ? t.n : 1, sizeof(*memo_of)) : NULL;
 	if (memo_of) {
-		for (size_t i = 0; i < rs->nrules; i++)
-			assign_memos(rs, &t, memo_of, rs->rules[i]->root);
+		for (size_t i = 0; i < rs->compiled.nrules; i++)
+			assign_memos(rs, &t, memo_of, rs->compiled.rules[i]->root);
 	} else {
 		ok = false;
 	}
@@ -487,7 +463,7 @@ static bool share(struct vg_ruleset *rs)
  */
 static void set_guards(const struct vg_ruleset *rs, uint32_t root, uint32_t *out)
 {
-	const struct vg_insn *in = &rs->prog[root];
+	const struct vg_insn *in = &rs->compiled.prog[root];
 	size_t n = 0;
 
 	out[0] = root;
@@ -495,9 +471,9 @@ static void set_guards(const struct vg_ruleset *rs, uint32_t root, uint32_t *out
 		out[1 + n++] = in->memo;
 	if (in->kind != CN_AND)
 		return;
-	for (uint32_t k = root + 1; k < in->end && n < VG_GUARDS; k = rs->prog[k].end)
-		if (rs->prog[k].memo)
-			out[1 + n++] = rs->prog[k].memo;
+	for (uint32_t k = root + 1; k < in->end && n < VG_GUARDS; k = rs->compiled.prog[k].end)
+		if (rs->compiled.prog[k].memo)
+			out[1 + n++] = rs->compiled.prog[k].memo;
 }
 
 /* The enabled rules of type t, each with its program for t. */
@@ -506,19 +482,21 @@ static bool index_type(struct emitter *em, uint16_t t)
 	struct vg_ruleset *rs = em->rs;
 	size_t n = 0;
 
-	for (size_t i = 0; i < rs->nrules; i++)
-		n += rs->rules[i]->enabled && vg_evtset_has(&rs->rules[i]->evts, t);
+	for (size_t i = 0; i < rs->compiled.nrules; i++)
+		n += rs->compiled.rules[i]->enabled &&
+		     vg_evtset_has(&rs->compiled.rules[i]->evts, t);
 	if (!n)
 		return true;
-	rs->by_type[t] = calloc(n, sizeof(*rs->by_type[t]));
-	rs->by_type_prog[t] = calloc(n * (VG_GUARDS + 1), sizeof(*rs->by_type_prog[t]));
-	if (!rs->by_type[t] || !rs->by_type_prog[t])
+	rs->compiled.by_type[t] = calloc(n, sizeof(*rs->compiled.by_type[t]));
+	rs->compiled.by_type_prog[t] =
+		calloc(n * (VG_GUARDS + 1), sizeof(*rs->compiled.by_type_prog[t]));
+	if (!rs->compiled.by_type[t] || !rs->compiled.by_type_prog[t])
 		return false;
 	em->type = t;
-	memset(em->first_use, 0, (rs->nmemos + 1) * sizeof(*em->first_use));
-	for (size_t i = 0; i < rs->nrules; i++) {
-		struct vg_rule *r = rs->rules[i];
-		uint32_t root = (uint32_t)rs->nprog;
+	memset(em->first_use, 0, (rs->compiled.nmemos + 1) * sizeof(*em->first_use));
+	for (size_t i = 0; i < rs->compiled.nrules; i++) {
+		struct vg_rule *r = rs->compiled.rules[i];
+		uint32_t root = (uint32_t)rs->compiled.nprog;
 		enum emitted e;
 
 		if (!r->enabled || !vg_evtset_has(&r->evts, t))
@@ -528,8 +506,10 @@ static bool index_type(struct emitter *em, uint16_t t)
 			return false;
 		if (e == EM_FALSE)
 			continue; /* every branch that could match is for other types */
-		set_guards(rs, root, &rs->by_type_prog[t][rs->nby_type[t] * (VG_GUARDS + 1)]);
-		rs->by_type[t][rs->nby_type[t]++] = r;
+		set_guards(
+			rs, root,
+			&rs->compiled.by_type_prog[t][rs->compiled.nby_type[t] * (VG_GUARDS + 1)]);
+		rs->compiled.by_type[t][rs->compiled.nby_type[t]++] = r;
 	}
 	return true;
 }
@@ -537,16 +517,16 @@ static bool index_type(struct emitter *em, uint16_t t)
 void vg_program_free_index(struct vg_ruleset *rs)
 {
 	for (uint16_t t = 0; t < VG_EVT_COUNT; t++) {
-		free(rs->by_type[t]);
-		free(rs->by_type_prog[t]);
-		vg_keys_free(rs->keys[t]);
-		rs->by_type[t] = NULL;
-		rs->by_type_prog[t] = NULL;
-		rs->keys[t] = NULL;
-		rs->nby_type[t] = 0;
+		free(rs->compiled.by_type[t]);
+		free(rs->compiled.by_type_prog[t]);
+		vg_keys_free(rs->compiled.keys[t]);
+		rs->compiled.by_type[t] = NULL;
+		rs->compiled.by_type_prog[t] = NULL;
+		rs->compiled.keys[t] = NULL;
+		rs->compiled.nby_type[t] = 0;
 	}
-	free(rs->candidates);
-	rs->candidates = NULL;
+	free(rs->ev.candidates);
+	rs->ev.candidates = NULL;
 }
 
 bool vg_program_index(struct vg_ruleset *rs)
@@ -556,25 +536,25 @@ bool vg_program_index(struct vg_ruleset *rs)
 	bool ok;
 
 	vg_program_free_index(rs);
-	vg_evtset_clear(&rs->all_types);
+	vg_evtset_clear(&rs->compiled.all_types);
 	/* a sequence's earlier steps follow the rule, whatever selected them by name */
-	for (size_t i = 0; i < rs->nrules; i++)
-		if (rs->rules[i]->seq && rs->rules[i]->seq->owner)
-			rs->rules[i]->enabled = rs->rules[i]->seq->owner->enabled;
-	for (size_t i = 0; i < rs->nrules; i++)
-		if (rs->rules[i]->enabled)
-			vg_evtset_union(&rs->all_types, &rs->rules[i]->evts);
-	rs->nprog = rs->ngeneric; /* the previous index's programs */
-	em.first_use = calloc(rs->nmemos + 1, sizeof(*em.first_use));
+	for (size_t i = 0; i < rs->compiled.nrules; i++)
+		if (rs->compiled.rules[i]->seq && rs->compiled.rules[i]->seq->owner)
+			rs->compiled.rules[i]->enabled = rs->compiled.rules[i]->seq->owner->enabled;
+	for (size_t i = 0; i < rs->compiled.nrules; i++)
+		if (rs->compiled.rules[i]->enabled)
+			vg_evtset_union(&rs->compiled.all_types, &rs->compiled.rules[i]->evts);
+	rs->compiled.nprog = rs->compiled.ngeneric; /* the previous index's programs */
+	em.first_use = calloc(rs->compiled.nmemos + 1, sizeof(*em.first_use));
 	ok = em.first_use != NULL;
 	for (uint16_t t = 1; t < VG_EVT_COUNT && ok; t++) {
-		ok = index_type(&em, t) && (!rs->nby_type[t] || vg_keys_build(rs, t));
-		if (rs->nby_type[t] > most)
-			most = rs->nby_type[t];
+		ok = index_type(&em, t) && (!rs->compiled.nby_type[t] || vg_keys_build(rs, t));
+		if (rs->compiled.nby_type[t] > most)
+			most = rs->compiled.nby_type[t];
 	}
 	free(em.first_use);
-	rs->candidates = calloc((most + 63) / 64 + 1, sizeof(*rs->candidates));
-	return ok && rs->candidates;
+	rs->ev.candidates = calloc((most + 63) / 64 + 1, sizeof(*rs->ev.candidates));
+	return ok && rs->ev.candidates;
 }
 
 bool vg_program_build(struct vg_ruleset *rs)
@@ -584,22 +564,22 @@ bool vg_program_build(struct vg_ruleset *rs)
 	if (!share(rs)) {
 		/* out of memory: no sharing, which only costs time; key ids may be left in ->memo
 		 */
-		for (size_t i = 0; i < rs->nrules; i++)
-			clear_memos(rs->rules[i]->root);
-		rs->nmemos = 0;
+		for (size_t i = 0; i < rs->compiled.nrules; i++)
+			clear_memos(rs->compiled.rules[i]->root);
+		rs->compiled.nmemos = 0;
 	}
-	em.first_use = calloc(rs->nmemos + 1, sizeof(*em.first_use));
+	em.first_use = calloc(rs->compiled.nmemos + 1, sizeof(*em.first_use));
 	if (!em.first_use)
 		return false;
-	for (size_t i = 0; i < rs->nrules; i++) {
-		rs->rules[i]->prog = (uint32_t)rs->nprog;
+	for (size_t i = 0; i < rs->compiled.nrules; i++) {
+		rs->compiled.rules[i]->prog = (uint32_t)rs->compiled.nprog;
 		/* generic programs keep their evt.type tests: always code, but for OOM */
-		if (emit_rule(&em, rs->rules[i]) != EM_CODE) {
+		if (emit_rule(&em, rs->compiled.rules[i]) != EM_CODE) {
 			free(em.first_use);
 			return false;
 		}
 	}
 	free(em.first_use);
-	rs->ngeneric = rs->nprog;
+	rs->compiled.ngeneric = rs->compiled.nprog;
 	return vg_program_index(rs);
 }

@@ -158,7 +158,7 @@ struct vg_seq_done {
 
 /* r is a sequence's step or a threshold: it alerts when its state says, not when it holds. */
 bool vg_rule_stateful(const struct vg_rule *r);
-/* Compiles a sequence or threshold item into rules appended to rs->rules. */
+/* Compiles a sequence or threshold item into rules appended to rs->compiled.rules. */
 bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it);
 /* How many more rules than items the ruleset's sequences need (hidden steps). */
 size_t vg_seq_extra_rules(const struct vg_ruleset *rs);
@@ -170,7 +170,7 @@ size_t vg_seq_extra_rules(const struct vg_ruleset *rs);
  */
 struct vg_cexpr *vg_seq_compile_ref(struct vg_ruleset *rs, const char *name, const char **errcode,
 				    char *err, size_t errlen, bool *handled, const char **plain);
-/* A capture's or count's value (CX_CAPTURE) for the match in rs->seq_cur / seq_done. */
+/* A capture's or count's value (CX_CAPTURE) for the match in rs->ev.seq_cur / seq_done. */
 void vg_seq_ref_values(struct vg_ruleset *rs, const struct vg_cexpr *e, struct vg_xval *x);
 void vg_seq_free(struct vg_seq *s);
 

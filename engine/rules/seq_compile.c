@@ -30,9 +30,9 @@ size_t vg_seq_extra_rules(const struct vg_ruleset *rs)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < rs->nritems; i++)
-		if (rs->ritems[i].seq && rs->ritems[i].seq->kind == VG_SEQ_SEQUENCE)
-			n += rs->ritems[i].seq->nsteps - 1;
+	for (size_t i = 0; i < rs->items.nritems; i++)
+		if (rs->items.ritems[i].seq && rs->items.ritems[i].seq->kind == VG_SEQ_SEQUENCE)
+			n += rs->items.ritems[i].seq->nsteps - 1;
 	return n;
 }
 
@@ -281,8 +281,8 @@ static bool compile_sequence(struct vg_ruleset *rs, struct vg_rule_item *it, str
 	 * before it may start a new one ("A then A" completes on the second A).
 	 */
 	for (size_t i = n; i-- > 0;) {
-		rules[i]->order = (uint32_t)rs->nrules;
-		rs->rules[rs->nrules++] = rules[i];
+		rules[i]->order = (uint32_t)rs->compiled.nrules;
+		rs->compiled.rules[rs->compiled.nrules++] = rules[i];
 	}
 	return true;
 fail:
@@ -316,8 +316,8 @@ static bool compile_threshold(struct vg_ruleset *rs, struct vg_rule_item *it, st
 	r->seq_step = -1;
 	r->seq_owns = true;
 	s->owner = r;
-	r->order = (uint32_t)rs->nrules;
-	rs->rules[rs->nrules++] = r;
+	r->order = (uint32_t)rs->compiled.nrules;
+	rs->compiled.rules[rs->compiled.nrules++] = r;
 	return true;
 }
 
@@ -349,17 +349,18 @@ bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 	}
 	ok = s->kind == VG_SEQ_SEQUENCE ? compile_sequence(rs, it, s)
 					: compile_threshold(rs, it, s);
-	v = ok ? realloc(rs->seqs, (rs->nseqs + 1) * sizeof(*v)) : NULL;
+	v = ok ? realloc(rs->compiled.seqs, (rs->compiled.nseqs + 1) * sizeof(*v)) : NULL;
 	if (!v) {
 		if (ok) { /* out of memory after the rules went in: take them out again */
-			while (rs->nrules && rs->rules[rs->nrules - 1]->seq == s)
-				vg_rule_free(rs->rules[--rs->nrules]);
+			while (rs->compiled.nrules &&
+			       rs->compiled.rules[rs->compiled.nrules - 1]->seq == s)
+				vg_rule_free(rs->compiled.rules[--rs->compiled.nrules]);
 		}
 		vg_seq_free(s);
 		return false;
 	}
-	rs->seqs = v;
-	rs->seqs[rs->nseqs++] = s;
+	rs->compiled.seqs = v;
+	rs->compiled.seqs[rs->compiled.nseqs++] = s;
 	return true;
 }
 

@@ -145,15 +145,15 @@ bool vg_seq_state_init(struct vg_ruleset *rs, uint64_t max_bytes)
 {
 	uint64_t per;
 
-	if (!rs->nseqs)
+	if (!rs->compiled.nseqs)
 		return true;
 	if (!max_bytes)
 		max_bytes = VG_SEQ_DEFAULT_BYTES;
-	per = max_bytes / rs->nseqs;
-	for (size_t i = 0; i < rs->nseqs; i++) {
-		vg_seq_table_free(rs->seqs[i]->tab);
-		rs->seqs[i]->tab = NULL;
-		if (!table_new(rs->seqs[i], per))
+	per = max_bytes / rs->compiled.nseqs;
+	for (size_t i = 0; i < rs->compiled.nseqs; i++) {
+		vg_seq_table_free(rs->compiled.seqs[i]->tab);
+		rs->compiled.seqs[i]->tab = NULL;
+		if (!table_new(rs->compiled.seqs[i], per))
 			return false;
 	}
 	return true;
@@ -163,9 +163,10 @@ uint64_t vg_seq_state_bytes(const struct vg_ruleset *rs)
 {
 	uint64_t n = 0;
 
-	for (size_t i = 0; i < rs->nseqs; i++)
-		if (rs->seqs[i]->tab)
-			n += rs->seqs[i]->tab->cap * vg_seq_entry_bytes(rs->seqs[i]);
+	for (size_t i = 0; i < rs->compiled.nseqs; i++)
+		if (rs->compiled.seqs[i]->tab)
+			n += rs->compiled.seqs[i]->tab->cap *
+			     vg_seq_entry_bytes(rs->compiled.seqs[i]);
 	return n;
 }
 
@@ -366,7 +367,7 @@ static size_t event_keys(struct vg_ruleset *rs, const struct vg_seq_table *t,
 			 const struct vg_seq_key *k, const struct vg_eval_ctx *ctx, uint64_t *out,
 			 size_t max)
 {
-	struct vg_xval *tmp = &rs->pool[0];
+	struct vg_xval *tmp = &rs->ev.pool[0];
 	uint64_t h = 0x6b6579ull, start;
 	uint32_t pid;
 	size_t n = 0;
@@ -425,7 +426,7 @@ static void capture(struct vg_ruleset *rs, const struct vg_seq *s, size_t step,
 		if (s->caps[k].step != step)
 			continue;
 		vg_eval_check_start(rs);
-		x = vg_cexpr_values(rs, s->caps[k].ex, ctx, &rs->pool[0], 0);
+		x = vg_cexpr_values(rs, s->caps[k].ex, ctx, &rs->ev.pool[0], 0);
 		memset(&c[k], 0, sizeof(c[k]));
 		if (!x->n)
 			continue;
@@ -459,9 +460,9 @@ static struct dval *dvals_of(struct vg_seq_entry *e)
 
 void vg_seq_ref_values(struct vg_ruleset *rs, const struct vg_cexpr *e, struct vg_xval *x)
 {
-	const struct vg_seq *s = rs->seq_done.seq;
+	const struct vg_seq *s = rs->ev.seq_done.seq;
 	struct vg_seq_entry *en =
-		(struct vg_seq_entry *)(rs->seq_cur ? rs->seq_cur : rs->seq_done.e);
+		(struct vg_seq_entry *)(rs->ev.seq_cur ? rs->ev.seq_cur : rs->ev.seq_done.e);
 
 	x->n = 0;
 	x->type = e->type;
@@ -476,7 +477,7 @@ void vg_seq_ref_values(struct vg_ruleset *rs, const struct vg_cexpr *e, struct v
 		char *buf;
 		size_t len = 0;
 
-		if (!s || !s->distinct || !(buf = vg_scratch_alloc(&rs->xscratch, 1024)))
+		if (!s || !s->distinct || !(buf = vg_scratch_alloc(&rs->ev.xscratch, 1024)))
 			return;
 		for (uint16_t i = 0; i < en->n && i < VG_THR_OUT_VALUES; i++) {
 			const struct dval *d = &dvals_of(en)[i];
@@ -527,12 +528,12 @@ static size_t report(struct vg_ruleset *rs, struct vg_seq *s, uint32_t i,
 	s->completed++;
 	if (!s->owner->enabled)
 		return 0;
-	rs->seq_done.seq = s;
-	rs->seq_done.e = ent(s->tab, i);
-	rs->seq_done.now_ns = ctx->ev->hdr->ts_ns;
+	rs->ev.seq_done.seq = s;
+	rs->ev.seq_done.e = ent(s->tab, i);
+	rs->ev.seq_done.now_ns = ctx->ev->hdr->ts_ns;
 	if (fn)
 		fn(s->owner, ctx, arg);
-	memset(&rs->seq_done, 0, sizeof(rs->seq_done));
+	memset(&rs->ev.seq_done, 0, sizeof(rs->ev.seq_done));
 	return 1;
 }
 
@@ -555,11 +556,11 @@ static bool step_holds(struct vg_ruleset *rs, const struct vg_seq_cstep *st, uin
 	if (!st->uses_caps)
 		return true; /* evaluated already */
 	/* memos hold results of one capture context: none survive into another */
-	rs->mgen++;
-	rs->seq_cur = e;
+	rs->ev.mgen++;
+	rs->ev.seq_cur = e;
 	v = vg_prog_value(rs, prog, ctx);
-	rs->seq_cur = NULL;
-	rs->mgen++;
+	rs->ev.seq_cur = NULL;
+	rs->ev.mgen++;
 	return v;
 }
 
@@ -571,8 +572,8 @@ static void record_step(struct vg_ruleset *rs, struct vg_seq *s, size_t step, ui
 
 	e->step_ns[p] = ctx->ev->hdr->ts_ns;
 	e->step_wall[p] = ctx->ev->wall_ns;
-	e->step_type[p] = rs->cur_type;
-	e->evt_num = rs->env.evt_num;
+	e->step_type[p] = rs->ev.cur_type;
+	e->evt_num = rs->ev.env.evt_num;
 	ev_proc(ctx, &e->pid, &e->pstart);
 	e->next = (uint8_t)(p + 1);
 	capture(rs, s, step, e, ctx);
@@ -596,7 +597,7 @@ static size_t on_step(struct vg_ruleset *rs, struct vg_seq *s, size_t step, uint
 		i = find(s->tab, keys[0]);
 		if (!i)
 			i = alloc_entry(s, keys[0]);
-		else if (ent(s->tab, i)->evt_num == rs->env.evt_num)
+		else if (ent(s->tab, i)->evt_num == rs->ev.env.evt_num)
 			return 0;
 		ent(s->tab, i)->first_ns = now; /* a new start replaces the old */
 		record_step(rs, s, step, i, ctx);
@@ -609,7 +610,7 @@ static size_t on_step(struct vg_ruleset *rs, struct vg_seq *s, size_t step, uint
 		if (!(i = find(s->tab, keys[k])))
 			continue;
 		e = ent(s->tab, i);
-		if (e->next != want || e->evt_num == rs->env.evt_num)
+		if (e->next != want || e->evt_num == rs->ev.env.evt_num)
 			continue;
 		if (expired(s, e, now)) {
 			drop(s->tab, i);
@@ -664,7 +665,7 @@ static bool count_distinct(struct vg_ruleset *rs, struct vg_seq *s, struct vg_se
 	uint64_t h;
 
 	vg_eval_check_start(rs);
-	x = vg_cexpr_values(rs, s->distinct, ctx, &rs->pool[0], 0);
+	x = vg_cexpr_values(rs, s->distinct, ctx, &rs->ev.pool[0], 0);
 	if (!x->n)
 		return false;
 	h = value_hash(s->tab->seed, x->type, &x->v[0]);
@@ -738,8 +739,8 @@ void vg_seq_on_exit(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx)
 		return; /* a thread: the process lives on */
 	ev_proc(ctx, &pid, &start);
 	key = proc_key(pid, start);
-	for (size_t k = 0; k < rs->nseqs; k++) {
-		struct vg_seq *s = rs->seqs[k];
+	for (size_t k = 0; k < rs->compiled.nseqs; k++) {
+		struct vg_seq *s = rs->compiled.seqs[k];
 		bool by_proc = s->kind == VG_SEQ_THRESHOLD ? s->by.kind == VG_KEY_PROC
 							   : s->steps[0].key.kind == VG_KEY_PROC;
 		uint32_t i;
@@ -759,8 +760,8 @@ void vg_seq_on_exit(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx)
 bool vg_seq_report_get(const struct vg_ruleset *rs, const struct vg_rule *r,
 		       struct vg_seq_report *out)
 {
-	const struct vg_seq *s = rs->seq_done.seq;
-	struct vg_seq_entry *e = (struct vg_seq_entry *)rs->seq_done.e;
+	const struct vg_seq *s = rs->ev.seq_done.seq;
+	struct vg_seq_entry *e = (struct vg_seq_entry *)rs->ev.seq_done.e;
 
 	if (!s || !e || s->owner != r)
 		return false;
@@ -812,9 +813,9 @@ bool vg_seq_stats(const struct vg_ruleset *rs, size_t i, struct vg_seq_stats *ou
 {
 	const struct vg_seq *s;
 
-	if (i >= rs->nseqs)
+	if (i >= rs->compiled.nseqs)
 		return false;
-	s = rs->seqs[i];
+	s = rs->compiled.seqs[i];
 	memset(out, 0, sizeof(*out));
 	out->rule = s->owner ? vg_rule_name(s->owner) : "";
 	out->kind = s->kind;

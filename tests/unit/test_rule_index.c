@@ -125,12 +125,12 @@ static bool collect(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void
 /* One event, one container context: the index's rules against every rule's own answer. */
 static void compare_one(struct run *t, const struct vg_eval_ctx *ctx)
 {
-	size_t n = t->rs->nrules;
+	size_t n = t->rs->compiled.nrules;
 
 	memset(t->got, 0, n * sizeof(*t->got));
 	vg_ruleset_eval(t->rs, ctx, collect, t);
 	for (size_t i = 0; i < n; i++) {
-		const struct vg_rule *r = t->rs->rules[i];
+		const struct vg_rule *r = t->rs->compiled.rules[i];
 
 		/*
 		 * A sequence's steps and a threshold report through their state
@@ -376,11 +376,11 @@ static void check_rules(const char *const *files, const char *yaml)
 	if (yaml)
 		assert_int_equal(vg_ruleset_load_string(t.rs, "index.yaml", yaml, strlen(yaml)), 0);
 	assert_int_equal(vg_ruleset_compile(t.rs), 0);
-	for (size_t i = 0; i < t.rs->nrules; i++)
-		harvest(t.rs->rules[i]->root, &paths, &procs);
-	t.got = calloc(t.rs->nrules, sizeof(bool));
-	t.want = calloc(t.rs->nrules, sizeof(bool));
-	t.ever = calloc(t.rs->nrules, sizeof(bool));
+	for (size_t i = 0; i < t.rs->compiled.nrules; i++)
+		harvest(t.rs->compiled.rules[i]->root, &paths, &procs);
+	t.got = calloc(t.rs->compiled.nrules, sizeof(bool));
+	t.want = calloc(t.rs->compiled.nrules, sizeof(bool));
+	t.ever = calloc(t.rs->compiled.nrules, sizeof(bool));
 	t.pl.procs = vg_proc_table_new(65536, NULL);
 	assert_true(t.got && t.want && t.ever && t.pl.procs);
 	t.pl.sink = compare;
@@ -397,14 +397,14 @@ static void check_rules(const char *const *files, const char *yaml)
 	exec_events(&t, &procs);
 	path_events(&t, &paths);
 	connect_events(&t);
-	for (size_t i = 0; i < t.rs->nrules; i++)
+	for (size_t i = 0; i < t.rs->compiled.nrules; i++)
 		distinct += t.ever[i];
 	printf("%zu rules, %zu process and %zu path literals: %zu events, each with and without "
 	       "a container; %zu matches of %zu distinct rules, the index agreeing on each\n",
-	       t.rs->nrules, procs.n, paths.n, t.events, t.matches, distinct);
+	       t.rs->compiled.nrules, procs.n, paths.n, t.events, t.matches, distinct);
 	/* a stream no rule matches would prove nothing */
 	assert_true(t.events > 500);
-	assert_true(distinct * 3 >= t.rs->nrules);
+	assert_true(distinct * 3 >= t.rs->compiled.nrules);
 
 	for (size_t i = 0; i < paths.n; i++)
 		free(paths.v[i]);
@@ -514,8 +514,8 @@ static void test_falco_rules_keyed(void **state)
 	assert_int_equal(vg_ruleset_load_path(rs, path), 0);
 	assert_int_equal(vg_ruleset_compile(rs), 0);
 	for (size_t i = 0; i < 2; i++) {
-		const struct vg_type_keys *tk = rs->keys[types[i]];
-		size_t unkeyed = 0, n = rs->nby_type[types[i]];
+		const struct vg_type_keys *tk = rs->compiled.keys[types[i]];
+		size_t unkeyed = 0, n = rs->compiled.nby_type[types[i]];
 
 		assert_non_null(tk);
 		for (size_t r = 0; r < n; r++)

@@ -137,10 +137,10 @@ static const char *const *names_of(const struct vg_ruleset *rs, size_t *n)
 {
 	static const char *v[32];
 
-	*n = vg_dns_names_count(rs->env.dns);
+	*n = vg_dns_names_count(rs->ev.env.dns);
 	assert_true(*n <= 32);
 	for (size_t i = 0; i < *n; i++)
-		v[i] = vg_dns_names_name(rs->env.dns, i);
+		v[i] = vg_dns_names_name(rs->ev.env.dns, i);
 	return v;
 }
 
@@ -217,7 +217,7 @@ static void test_registration(void **state)
 	vg_ruleset_free(rs);
 	/* rules that never name these fields have no table, and nothing to start */
 	none = th_rule(NULL, "evt.type = connect and fd.sip = 10.0.0.1");
-	assert_null(none->env.dns);
+	assert_null(none->ev.env.dns);
 	vg_ruleset_start_background(none, 1000);
 	vg_ruleset_free(none);
 }
@@ -235,11 +235,11 @@ static void test_lookup_v4_v6(void **state)
 	book_set("api.example.com", VG_DNS_OK, "10.0.0.1", "2001:db8::1");
 	book_set("a.example", VG_DNS_OK, "10.0.0.1", NULL);
 	book_set("b.example", VG_DNS_OK, "10.9.9.9", NULL);
-	vg_dns_names_refresh(rs->env.dns, &book_opts);
+	vg_dns_names_refresh(rs->ev.env.dns, &book_opts);
 
 	/* both names of 10.0.0.1, in registration order */
 	inet_pton(AF_INET, "10.0.0.1", ip);
-	assert_int_equal(vg_dns_names_lookup(rs->env.dns, ip, 4, nm, len, 4), 2);
+	assert_int_equal(vg_dns_names_lookup(rs->ev.env.dns, ip, 4, nm, len, 4), 2);
 	assert_string_equal(nm[0], "api.example.com");
 	assert_string_equal(nm[1], "a.example");
 	assert_int_equal(len[1], strlen("a.example"));
@@ -274,7 +274,7 @@ static void test_lookup_v4_v6(void **state)
 	vg_rule_render_output(rs, vg_ruleset_rule(rs, 0), &W.ctx, out, sizeof(out));
 	assert_string_equal(out, "to <NA> from <NA>");
 	inet_pton(AF_INET6, "2001:db8::2", ip);
-	assert_int_equal(vg_dns_names_lookup(rs->env.dns, ip, 16, nm, len, 4), 0);
+	assert_int_equal(vg_dns_names_lookup(rs->ev.env.dns, ip, 16, nm, len, 4), 0);
 	vg_ruleset_free(rs);
 }
 
@@ -285,25 +285,25 @@ static void test_refresh_replaces(void **state)
 	(void)state;
 	book_reset();
 	book_set("api.example.com", VG_DNS_OK, "10.0.0.1", NULL);
-	vg_dns_names_refresh(rs->env.dns, &book_opts);
+	vg_dns_names_refresh(rs->ev.env.dns, &book_opts);
 	sock_event(VG_SC_connect, AF_INET, "10.1.2.3", "10.0.0.1");
 	assert_true(rule_matches(rs, 0));
 
 	/* the name moves: the old address loses it, the new one has it */
 	book_set("api.example.com", VG_DNS_OK, "10.0.0.2", "2001:db8::2");
-	vg_dns_names_refresh(rs->env.dns, &book_opts);
+	vg_dns_names_refresh(rs->ev.env.dns, &book_opts);
 	assert_false(rule_matches(rs, 0));
 	sock_event(VG_SC_connect, AF_INET, "10.1.2.3", "10.0.0.2");
 	assert_true(rule_matches(rs, 0));
 
 	/* a resolver that is down keeps what was known */
 	book_set("api.example.com", VG_DNS_AGAIN, NULL, NULL);
-	vg_dns_names_refresh(rs->env.dns, &book_opts);
+	vg_dns_names_refresh(rs->ev.env.dns, &book_opts);
 	assert_true(rule_matches(rs, 0));
 
 	/* a name that no longer exists has no address */
 	book_set("api.example.com", VG_DNS_NONAME, NULL, NULL);
-	vg_dns_names_refresh(rs->env.dns, &book_opts);
+	vg_dns_names_refresh(rs->ev.env.dns, &book_opts);
 	assert_false(rule_matches(rs, 0));
 	vg_ruleset_free(rs);
 }
