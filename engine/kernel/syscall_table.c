@@ -1,24 +1,42 @@
 // SPDX-License-Identifier: Apache-2.0
+/*
+ * The C form of vigil/syscalls.h: one struct vg_sc_def per row, from which
+ * the kernel's config rows, the evt.arg.* argument lists, the fd-table
+ * dispatch and the event-type names are read.
+ */
 #include "kernel/syscall_table.h"
 
 #include <asm/unistd.h>
 #include <string.h>
 
-#define VG_SC_ROW(name, fam, p, p2, d, d2, f, s, sl, fl)                                           \
-	[VG_SC_##name] = {.id = VG_SC_##name,                                                      \
-			  .family = fam,                                                           \
-			  .flags = fl,                                                             \
-			  .path = p,                                                               \
-			  .path2 = p2,                                                             \
-			  .dirfd = d,                                                              \
-			  .dirfd2 = d2,                                                            \
-			  .fd = f,                                                                 \
-			  .sa = s,                                                                 \
-			  .salen = sl},
-static const struct vg_sc_conf confs[VG_SC__MAX] = {VG_SYSCALLS(VG_SC_ROW)};
+/* Effects whose result is a new fd: the probe then forgets the fd was dropped. */
+#define RET_FD(fx)                                                                                 \
+	((fx) == VG_FDFX_OPEN || (fx) == VG_FDFX_MEMFD || (fx) == VG_FDFX_SOCKET ||                \
+	 (fx) == VG_FDFX_ACCEPT || (fx) == VG_FDFX_DUP || (fx) == VG_FDFX_FCNTL)
 
-#define VG_SC_NAME(name, ...) [VG_SC_##name] = #name,
-static const char *const names[VG_SC__MAX] = {VG_SYSCALLS(VG_SC_NAME)};
+/* clang-format off */
+#define VG_A(n, k, c) {#n, VG_AK_##k, VG_AC_##c}
+/* clang-format on */
+#define VG_UNPAREN(...) __VA_ARGS__
+#define VG_SC_DEF(nm, fal, fam, fx, on, p, p2, d, d2, f, s, sl, fl, al)                            \
+	[VG_SC_##nm] = {.name = #nm,                                                               \
+			.falco = #fal,                                                             \
+			.fdfx = VG_FDFX_##fx,                                                      \
+			.arches = VG_ON_##on,                                                      \
+			.conf = {.id = VG_SC_##nm,                                                 \
+				 .family = VG_FAM_##fam,                                           \
+				 .flags = (fl) | (RET_FD(VG_FDFX_##fx) ? VG_SCF_RET_FD : 0),       \
+				 .path = p,                                                        \
+				 .path2 = p2,                                                      \
+				 .dirfd = d,                                                       \
+				 .dirfd2 = d2,                                                     \
+				 .fd = f,                                                          \
+				 .sa = s,                                                          \
+				 .salen = sl},                                                     \
+			.args = {VG_UNPAREN al}},
+static const struct vg_sc_def defs[VG_SC__MAX] = {VG_SYSCALLS(VG_SC_DEF)};
+#undef VG_SC_DEF
+#undef VG_A
 
 /*
  * Numbers come from the build's <asm/unistd.h>; a syscall this architecture
@@ -204,15 +222,51 @@ static const int nrs[VG_SC__MAX] = {
 #endif
 };
 
+const struct vg_sc_def *vg_syscall_def(enum vg_syscall id)
+{
+	return id > VG_SC_NONE && id < VG_SC__MAX ? &defs[id] : NULL;
+}
+
+const struct vg_sc_arg *vg_syscall_arg(const struct vg_sc_def *d, enum vg_arg_kind kind)
+{
+	for (size_t i = 0; d && i < VG_SC_NARGS && d->args[i].name; i++)
+		if (d->args[i].kind == kind)
+			return &d->args[i];
+	return NULL;
+}
+
+const struct vg_sc_arg *vg_syscall_arg_named(const struct vg_sc_def *d, const char *name)
+{
+	for (size_t i = 0; d && i < VG_SC_NARGS && d->args[i].name; i++)
+		if (strcmp(d->args[i].name, name) == 0)
+			return &d->args[i];
+	return NULL;
+}
+
+bool vg_fdfx_ret_fd(enum vg_sc_fdfx fx)
+{
+	return RET_FD(fx);
+}
+
+bool vg_fdfx_state_needs(enum vg_sc_fdfx fx)
+{
+	/*
+	 * Closes, copies and cwd changes keep the fd table and cwd right for
+	 * later events; new fds the rules do not ask for are found in /proc.
+	 */
+	return fx == VG_FDFX_CLOSE || fx == VG_FDFX_DUP || fx == VG_FDFX_FCNTL ||
+	       fx == VG_FDFX_CHDIR || fx == VG_FDFX_FCHDIR;
+}
+
 const char *vg_syscall_name(enum vg_syscall id)
 {
-	return id > VG_SC_NONE && id < VG_SC__MAX ? names[id] : "unknown";
+	return id > VG_SC_NONE && id < VG_SC__MAX ? defs[id].name : "unknown";
 }
 
 enum vg_syscall vg_syscall_by_name(const char *name)
 {
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
-		if (strcmp(names[id], name) == 0)
+		if (strcmp(defs[id].name, name) == 0)
 			return id;
 	return VG_SC_NONE;
 }
@@ -229,5 +283,5 @@ struct vg_sc_conf vg_syscall_conf(enum vg_syscall id)
 {
 	struct vg_sc_conf none = {0};
 
-	return id > VG_SC_NONE && id < VG_SC__MAX ? confs[id] : none;
+	return id > VG_SC_NONE && id < VG_SC__MAX ? defs[id].conf : none;
 }

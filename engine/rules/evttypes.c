@@ -9,14 +9,7 @@
 #include <pthread.h>
 
 #include "decode/decode.h"
-#include "vigil/syscalls.h"
-
-/* vigil's syscall ids -> names, which are Falco's event names too. */
-static const char *const sc_names[VG_SC__MAX] = {
-#define VG_SC_NAME(name, ...) [VG_SC_##name] = #name,
-	VG_SYSCALLS(VG_SC_NAME)
-#undef VG_SC_NAME
-};
+#include "kernel/syscall_table.h"
 
 static const char *const names[VG_EVT_COUNT] = {
 	NULL,
@@ -446,9 +439,11 @@ static pthread_once_t codes_once = PTHREAD_ONCE_INIT;
 
 static void build_codes(void)
 {
-	for (int i = 0; i < VG_SC__MAX; i++)
-		if (sc_names[i])
-			sc_codes[i] = vg_evttype_code(sc_names[i], strlen(sc_names[i]));
+	for (int i = VG_SC_NONE + 1; i < VG_SC__MAX; i++) {
+		const char *falco = vg_syscall_def(i)->falco;
+
+		sc_codes[i] = vg_evttype_code(falco, strlen(falco));
+	}
 	exec_code = vg_evttype_code("execve", 6);
 	fork_code = vg_evttype_code("clone", 5);
 	exit_code = vg_evttype_code("procexit", 8);
