@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vigil/syscalls.h"
@@ -46,8 +47,18 @@ bool vg_fdfx_state_needs(enum vg_sc_fdfx fx);
 const char *vg_syscall_name(enum vg_syscall id);
 /* VG_SC_NONE when name is not one vigil captures. */
 enum vg_syscall vg_syscall_by_name(const char *name);
-/* The arch syscall number, or -1 where this architecture lacks the syscall. */
+/* The build arch's syscall number (libseccomp's), or -1 where the arch lacks the syscall. */
 int vg_syscall_nr(enum vg_syscall id);
+/* The same for a libseccomp arch token (SCMP_ARCH_*). */
+int vg_syscall_nr_arch(enum vg_syscall id, uint32_t arch);
+
+/* Syscall numbers below this are asked of libseccomp when listing an arch's names. */
+#define VG_SC_NR_SCAN 1024
+/*
+ * Every syscall name libseccomp knows a number of on arch (SCMP_ARCH_*),
+ * at most cap of them, in number order; the caller owns the strings (free()).
+ */
+size_t vg_syscall_arch_names(uint32_t arch, char **out, size_t cap);
 /* The kernel's row for id. */
 struct vg_sc_conf vg_syscall_conf(enum vg_syscall id);
 
