@@ -2,8 +2,9 @@
 /*
  * Falco event-type names -> codes. The names are every syscall libseccomp
  * knows on the build arch (and on x86_64, whose names Falco's event table
- * uses, so that rules written for Falco load on any arch), the names of
- * vigil's syscall table, and Falco's events that are no syscall there.
+ * uses, so that rules written for Falco load on any arch) and Falco's
+ * events that are no syscall there. The syscall table's Falco names are
+ * among them (tests/unit/test_syscall_table.c checks).
  * Built once, sorted: codes are indexes and lookups a binary search.
  */
 #include "rules/evttypes.h"
@@ -76,8 +77,6 @@ static void build_names(void)
 	add_arch(all, &n, cap, SCMP_ARCH_NATIVE);
 	if (seccomp_arch_native() != SCMP_ARCH_X86_64)
 		add_arch(all, &n, cap, SCMP_ARCH_X86_64);
-	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
-		add_name(all, &n, cap, vg_syscall_def(id)->falco);
 	for (size_t i = 0; i < sizeof(falco_events) / sizeof(falco_events[0]); i++)
 		add_name(all, &n, cap, falco_events[i]);
 	for (size_t i = 0; i < sizeof(falco_other_syscalls) / sizeof(falco_other_syscalls[0]); i++)
