@@ -8,7 +8,6 @@
 
 #include <pthread.h>
 #include <seccomp.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Effects whose result is a new fd: the probe then forgets the fd was dropped. */

@@ -310,7 +310,7 @@ static struct vg_fd *apply_effect(const char *root, struct vg_proc *p, struct vg
 	case VG_FDFX_SOCKET: return apply_new_sock(p, ev, "type", true);
 	/* accept has no flags: its fd keeps the table's default */
 	case VG_FDFX_ACCEPT:
-		return apply_new_sock(p, ev, "flags", vg_syscall_arg_named(d, "flags"));
+		return apply_new_sock(p, ev, "flags", vg_syscall_arg_named(d, "flags") != NULL);
 	case VG_FDFX_CHDIR:
 		if (ret == 0 && ev->path_resolved)
 			set_cwd(p, ev->path_abs);
