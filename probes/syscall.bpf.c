@@ -96,8 +96,7 @@ static __always_inline char *begin(struct pt_regs *regs, long ret, const struct 
 	 * fcntl, ret may be no fd at all: clearing a bit in vain only costs a
 	 * close sent).
 	 */
-	if (ret >= 0 && (c->fd == VG_ARG_RET || c->id == VG_SC_dup || c->id == VG_SC_dup2 ||
-			 c->id == VG_SC_dup3 || c->id == VG_SC_fcntl))
+	if (ret >= 0 && (c->flags & VG_SCF_RET_FD)) /* user space sets it from the fd effect */
 		dropped_fd_take(ret);
 	if (c->flags & VG_SCF_OPEN_HOW) {
 		struct open_how how = {};

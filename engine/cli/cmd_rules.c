@@ -38,7 +38,7 @@ static void print_types(const struct vg_evtset *s)
 	unsigned n = vg_evtset_count(s), k = 0;
 
 	if (n > 100) {
-		printf("all but %u of %u", (unsigned)(VG_EVT_COUNT - 1) - n, VG_EVT_COUNT - 1);
+		printf("all but %u of %u", vg_evttype_count() - 1u - n, vg_evttype_count() - 1u);
 		return;
 	}
 	for (uint16_t t = 1; t < VG_EVT_COUNT; t++)

@@ -95,7 +95,7 @@ static void types_cell(FILE *f, const struct vg_rule *r)
 	unsigned n = vg_evtset_count(s), k = 0;
 
 	if (n > 100) {
-		fprintf(f, "all but %u event types", (unsigned)(VG_EVT_COUNT - 1) - n);
+		fprintf(f, "all but %u event types", vg_evttype_count() - 1u - n);
 		return;
 	}
 	for (uint16_t t = 1; t < VG_EVT_COUNT; t++)

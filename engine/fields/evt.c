@@ -14,46 +14,39 @@
 #include "fields/fields_util.h"
 #include "rules/evttypes.h"
 #include "state/fd_table.h"
-#include "vigil/syscalls.h"
+#include "kernel/syscall_table.h"
 
 /* ---- syscall rows and open flags ---- */
 
-static const struct vg_sc_row sc_rows[VG_SC__MAX] = {
-#define VG_SC_ROW(n, fam, p, p2, d, d2, f, sa, sal, fl) [VG_SC_##n] = {#n, fam, p, p2, f},
-	VG_SYSCALLS(VG_SC_ROW)
-#undef VG_SC_ROW
-};
-
-const struct vg_sc_row *vg_fx_sc_row(const struct vg_event *ev)
+const struct vg_sc_def *vg_fx_sc_row(const struct vg_event *ev)
 {
-	if (!ev || ev->type != VG_EV_SYSCALL || !ev->sc || ev->sc->id >= VG_SC__MAX ||
-	    !sc_rows[ev->sc->id].name)
+	if (!ev || ev->type != VG_EV_SYSCALL || !ev->sc)
 		return NULL;
-	return &sc_rows[ev->sc->id];
+	return vg_syscall_def(ev->sc->id);
 }
 
 bool vg_fx_is_open(const struct vg_event *ev)
 {
-	uint16_t id = vg_fx_sc_row(ev) ? ev->sc->id : 0;
+	const struct vg_sc_def *d = vg_fx_sc_row(ev);
 
-	return id == VG_SC_open || id == VG_SC_openat || id == VG_SC_openat2 || id == VG_SC_creat;
+	return d && d->fdfx == VG_FDFX_OPEN;
 }
 
 /*
  * The O_* flags of an open as the caller passed them (the kernel's f_flags
  * has lost O_CREAT, O_EXCL, O_NOCTTY and O_TRUNC by the time the fd exists).
  * openat2's come from its struct open_how, which the probe copies into args.
+ * An open without a flags argument is creat's.
  */
 static bool open_flags(const struct vg_event *ev, uint32_t *flags)
 {
+	const struct vg_sc_arg *a;
+
 	if (!vg_fx_is_open(ev))
 		return false;
-	switch (ev->sc->id) {
-	case VG_SC_open: *flags = (uint32_t)ev->sc->args[1]; return true;
-	case VG_SC_openat:
-	case VG_SC_openat2: *flags = (uint32_t)ev->sc->args[2]; return true;
-	default: *flags = O_CREAT | O_WRONLY | O_TRUNC; return true; /* creat */
-	}
+	a = vg_syscall_arg(vg_fx_sc_row(ev), VG_AK_OFLAGS);
+	*flags = a && a->col < 6 ? (uint32_t)ev->sc->args[a->col] : O_CREAT | O_WRONLY | O_TRUNC;
+	return true;
 }
 
 /*
@@ -77,13 +70,9 @@ static bool open_created(const struct vg_event *ev, uint32_t flags)
 
 static uint32_t open_mode(const struct vg_event *ev)
 {
-	switch (ev->sc->id) {
-	case VG_SC_open: return (uint32_t)ev->sc->args[2];
-	case VG_SC_openat:
-	case VG_SC_openat2: return (uint32_t)ev->sc->args[3];
-	case VG_SC_creat: return (uint32_t)ev->sc->args[1];
-	default: return 0;
-	}
+	const struct vg_sc_arg *a = vg_syscall_arg(vg_fx_sc_row(ev), VG_AK_OMODE);
+
+	return a && a->col < 6 ? (uint32_t)ev->sc->args[a->col] : 0;
 }
 
 #define X(fn)                                                                                      \
@@ -121,15 +110,15 @@ X(x_syscall_type)
 
 X(x_category)
 {
-	const struct vg_sc_row *row = vg_fx_sc_row(ctx->ev);
+	const struct vg_sc_def *row = vg_fx_sc_row(ctx->ev);
 
 	(void)ref;
 	(void)env;
 	if (!ctx->ev)
 		return;
-	if (row && row->family == VG_FAM_FILE)
+	if (row && row->conf.family == VG_FAM_FILE)
 		vg_xval_cstr(out, "file");
-	else if (row && row->family == VG_FAM_SOCK)
+	else if (row && row->conf.family == VG_FAM_SOCK)
 		vg_xval_cstr(out, "net");
 	else
 		vg_xval_cstr(out, "process");

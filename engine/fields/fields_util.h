@@ -52,15 +52,10 @@ const char *vg_fx_proc_exe(const struct vg_proc *p, struct vg_scratch *s, uint32
 const char *vg_fx_proc_args(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len);
 /* proc.name + " " + proc.args (proc.cmdline). */
 const char *vg_fx_proc_cmdline(const struct vg_proc *p, struct vg_scratch *s, uint32_t *len);
-/* A captured syscall's name and argument columns (from vigil/syscalls.h). */
-struct vg_sc_row {
-	const char *name;
-	uint8_t family, path, path2, fd;
-};
-
-/* The row of a syscall event, or NULL for other events. */
-const struct vg_sc_row *vg_fx_sc_row(const struct vg_event *ev);
-/* True for open, openat, openat2, creat (the calls that name a new file fd). */
+struct vg_sc_def;
+/* The syscall table's row of a syscall event, or NULL for other events. */
+const struct vg_sc_def *vg_fx_sc_row(const struct vg_event *ev);
+/* True for the open family: open, openat, openat2, creat (VG_FDFX_OPEN). */
 bool vg_fx_is_open(const struct vg_event *ev);
 
 /* p's environment (NUL-separated, *len bytes) as exec carried it, else /proc's; NULL: unknown. */

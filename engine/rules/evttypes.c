@@ -1,422 +1,99 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Falco event-type names -> codes. The table lists the Linux syscall names
- * (x86_64 numbering is irrelevant: codes are indexes here) and Falco's own
- * event names. Sorted, so lookups are a binary search.
+ * Falco event-type names -> codes. The names are every syscall libseccomp
+ * knows on the build arch (and on x86_64, whose names Falco's event table
+ * uses, so that rules written for Falco load on any arch) and Falco's
+ * events that are no syscall there. The syscall table's Falco names are
+ * among them (tests/unit/test_syscall_table.c checks).
+ * Built once, sorted: codes are indexes and lookups a binary search.
  */
 #include "rules/evttypes.h"
 
 #include <pthread.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "decode/decode.h"
-#include "vigil/syscalls.h"
+#include "kernel/syscall_table.h"
 
-/* vigil's syscall ids -> names, which are Falco's event names too. */
-static const char *const sc_names[VG_SC__MAX] = {
-#define VG_SC_NAME(name, ...) [VG_SC_##name] = #name,
-	VG_SYSCALLS(VG_SC_NAME)
-#undef VG_SC_NAME
+/* Falco's own events, which are no syscall. */
+static const char *const falco_events[] = {
+	"asyncevent",	 "container",	 "cpu_hotplug", "drop",	       "infra",	   "k8s",
+	"mesos",	 "notification", "page_fault",	"pluginevent", "procexit", "procinfo",
+	"signaldeliver", "switch",	 "sysdigevent", "tracer",
 };
 
-static const char *const names[VG_EVT_COUNT] = {
-	NULL,
-	"_sysctl",
-	"accept",
-	"accept4",
-	"access",
-	"acct",
-	"add_key",
-	"adjtimex",
-	"afs_syscall",
-	"alarm",
-	"arch_prctl",
-	"asyncevent",
-	"bind",
-	"bpf",
-	"brk",
-	"capget",
-	"capset",
-	"chdir",
-	"chmod",
-	"chown",
-	"chroot",
-	"clock_adjtime",
-	"clock_getres",
-	"clock_gettime",
-	"clock_nanosleep",
-	"clock_settime",
-	"clone",
-	"clone3",
-	"close",
-	"close_range",
-	"connect",
-	"container",
-	"copy_file_range",
-	"cpu_hotplug",
-	"creat",
-	"create_module",
-	"delete_module",
-	"drop",
-	"dup",
-	"dup2",
-	"dup3",
-	"epoll_create",
-	"epoll_create1",
-	"epoll_ctl",
-	"epoll_ctl_old",
-	"epoll_pwait",
-	"epoll_pwait2",
-	"epoll_wait",
-	"epoll_wait_old",
-	"eventfd",
-	"eventfd2",
-	"execve",
-	"execveat",
-	"exit",
-	"exit_group",
-	"faccessat",
-	"faccessat2",
-	"fadvise64",
-	"fallocate",
-	"fanotify_init",
-	"fanotify_mark",
-	"fchdir",
-	"fchmod",
-	"fchmodat",
-	"fchown",
-	"fchownat",
-	"fcntl",
-	"fdatasync",
-	"fgetxattr",
-	"finit_module",
-	"flistxattr",
-	"flock",
-	"fork",
-	"fremovexattr",
-	"fsconfig",
-	"fsetxattr",
-	"fsmount",
-	"fsopen",
-	"fspick",
-	"fstat",
-	"fstatfs",
-	"fsync",
-	"ftruncate",
-	"futex",
-	"futex_waitv",
-	"futimesat",
-	"get_kernel_syms",
-	"get_mempolicy",
-	"get_robust_list",
-	"get_thread_area",
-	"getcpu",
-	"getcwd",
-	"getdents",
-	"getdents64",
-	"getegid",
-	"geteuid",
-	"getgid",
-	"getgroups",
-	"getitimer",
-	"getpeername",
-	"getpgid",
-	"getpgrp",
-	"getpid",
-	"getpmsg",
-	"getppid",
-	"getpriority",
-	"getrandom",
-	"getresgid",
-	"getresuid",
-	"getrlimit",
-	"getrusage",
-	"getsid",
-	"getsockname",
-	"getsockopt",
-	"gettid",
-	"gettimeofday",
-	"getuid",
-	"getxattr",
-	"infra",
-	"init_module",
-	"inotify_add_watch",
-	"inotify_init",
-	"inotify_init1",
-	"inotify_rm_watch",
-	"io_cancel",
-	"io_destroy",
-	"io_getevents",
-	"io_pgetevents",
-	"io_setup",
-	"io_submit",
-	"io_uring_enter",
-	"io_uring_register",
-	"io_uring_setup",
-	"ioctl",
-	"ioperm",
-	"iopl",
-	"ioprio_get",
-	"ioprio_set",
-	"k8s",
-	"kcmp",
-	"kexec_file_load",
-	"kexec_load",
-	"keyctl",
-	"kill",
-	"landlock_add_rule",
-	"landlock_create_ruleset",
-	"landlock_restrict_self",
-	"lchown",
-	"lgetxattr",
-	"link",
-	"linkat",
-	"listen",
-	"listxattr",
-	"llistxattr",
-	"lookup_dcookie",
-	"lremovexattr",
-	"lseek",
-	"lsetxattr",
-	"lstat",
-	"madvise",
-	"mbind",
-	"membarrier",
-	"memfd_create",
-	"memfd_secret",
-	"mesos",
-	"migrate_pages",
-	"mincore",
-	"mkdir",
-	"mkdirat",
-	"mknod",
-	"mknodat",
-	"mlock",
-	"mlock2",
-	"mlockall",
-	"mmap",
-	"modify_ldt",
-	"mount",
-	"mount_setattr",
-	"move_mount",
-	"move_pages",
-	"mprotect",
-	"mq_getsetattr",
-	"mq_notify",
-	"mq_open",
-	"mq_timedreceive",
-	"mq_timedsend",
-	"mq_unlink",
-	"mremap",
-	"msgctl",
-	"msgget",
-	"msgrcv",
-	"msgsnd",
-	"msync",
-	"munlock",
-	"munlockall",
-	"munmap",
-	"name_to_handle_at",
-	"nanosleep",
-	"newfstatat",
-	"nfsservctl",
-	"nice",
-	"notification",
-	"oldfstat",
-	"oldlstat",
-	"oldstat",
-	"open",
-	"open_by_handle_at",
-	"open_tree",
-	"openat",
-	"openat2",
-	"page_fault",
-	"pause",
-	"perf_event_open",
-	"personality",
-	"pidfd_getfd",
-	"pidfd_open",
-	"pidfd_send_signal",
-	"pipe",
-	"pipe2",
-	"pivot_root",
-	"pkey_alloc",
-	"pkey_free",
-	"pkey_mprotect",
-	"pluginevent",
-	"poll",
-	"ppoll",
-	"prctl",
-	"pread64",
-	"preadv",
-	"preadv2",
-	"prlimit64",
-	"process_madvise",
-	"process_mrelease",
-	"process_vm_readv",
-	"process_vm_writev",
-	"procexit",
-	"procinfo",
-	"pselect6",
-	"ptrace",
-	"putpmsg",
-	"pwrite64",
-	"pwritev",
-	"pwritev2",
-	"query_module",
-	"quotactl",
-	"quotactl_fd",
-	"read",
-	"readahead",
-	"readlink",
-	"readlinkat",
-	"readv",
-	"reboot",
-	"recv",
-	"recvfrom",
-	"recvmmsg",
-	"recvmsg",
-	"remap_file_pages",
-	"removexattr",
-	"rename",
-	"renameat",
-	"renameat2",
-	"request_key",
-	"restart_syscall",
-	"rmdir",
-	"rseq",
-	"rt_sigaction",
-	"rt_sigpending",
-	"rt_sigprocmask",
-	"rt_sigqueueinfo",
-	"rt_sigreturn",
-	"rt_sigsuspend",
-	"rt_sigtimedwait",
-	"rt_tgsigqueueinfo",
-	"sched_get_priority_max",
-	"sched_get_priority_min",
-	"sched_getaffinity",
-	"sched_getattr",
-	"sched_getparam",
-	"sched_getscheduler",
-	"sched_rr_get_interval",
-	"sched_setaffinity",
-	"sched_setattr",
-	"sched_setparam",
-	"sched_setscheduler",
-	"sched_yield",
-	"seccomp",
-	"security",
-	"select",
-	"semctl",
-	"semget",
-	"semop",
-	"semtimedop",
-	"send",
-	"sendfile",
-	"sendmmsg",
-	"sendmsg",
-	"sendto",
-	"set_mempolicy",
-	"set_mempolicy_home_node",
-	"set_robust_list",
-	"set_thread_area",
-	"set_tid_address",
-	"setdomainname",
-	"setfsgid",
-	"setfsuid",
-	"setgid",
-	"setgroups",
-	"sethostname",
-	"setitimer",
-	"setns",
-	"setpgid",
-	"setpriority",
-	"setregid",
-	"setresgid",
-	"setresuid",
-	"setreuid",
-	"setrlimit",
-	"setsid",
-	"setsockopt",
-	"settimeofday",
-	"setuid",
-	"setxattr",
-	"sgetmask",
-	"shmat",
-	"shmctl",
-	"shmdt",
-	"shmget",
-	"shutdown",
-	"sigaction",
-	"sigaltstack",
-	"signal",
-	"signaldeliver",
-	"signalfd",
-	"signalfd4",
-	"socket",
-	"socketcall",
-	"socketpair",
-	"splice",
-	"ssetmask",
-	"stat",
-	"statfs",
-	"statx",
-	"stime",
-	"swapoff",
-	"swapon",
-	"switch",
-	"symlink",
-	"symlinkat",
-	"sync",
-	"sync_file_range",
-	"syncfs",
-	"sysdigevent",
-	"sysfs",
-	"sysinfo",
-	"syslog",
-	"tee",
-	"tgkill",
-	"time",
-	"timer_create",
-	"timer_delete",
-	"timer_getoverrun",
-	"timer_gettime",
-	"timer_settime",
-	"timerfd_create",
-	"timerfd_gettime",
-	"timerfd_settime",
-	"times",
-	"tkill",
-	"tracer",
-	"truncate",
-	"tuxcall",
-	"umask",
-	"umount",
-	"umount2",
-	"uname",
-	"unlink",
-	"unlinkat",
-	"unshare",
-	"uselib",
-	"userfaultfd",
-	"ustat",
-	"utime",
-	"utimensat",
-	"utimes",
-	"vfork",
-	"vhangup",
-	"vmsplice",
-	"vserver",
-	"wait4",
-	"waitid",
-	"waitpid",
-	"write",
-	"writev",
+/*
+ * Syscalls of Falco's event table that x86_64 lacks (i386's and older ones):
+ * every name here was accepted before the list came from libseccomp.
+ */
+static const char *const falco_other_syscalls[] = {
+	"nice",	     "oldfstat", "oldlstat",   "oldstat",  "recv",  "send",   "sgetmask",
+	"sigaction", "signal",	 "socketcall", "ssetmask", "stime", "umount", "waitpid",
 };
+
+static const char *names[VG_EVT_COUNT]; /* names[0] is NULL: code 0 is "unknown" */
+static uint16_t nnames = 1;		/* codes in use, 0 included */
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends what is not there yet (the list is sorted at the end). */
+static void add_name(const char **all, size_t *n, size_t cap, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(all[i], name) == 0)
+			return;
+	if (*n < cap)
+		all[(*n)++] = name;
+	else
+		fprintf(stderr, "vigil: more than %d event types: %s is not one\n",
+			VG_EVT_COUNT - 1, name);
+}
+
+static void add_arch(const char **all, size_t *n, size_t cap, uint32_t arch)
+{
+	char *sc[VG_SC_NR_SCAN];
+	size_t k = vg_syscall_arch_names(arch, sc, VG_SC_NR_SCAN);
+
+	for (size_t i = 0; i < k; i++) {
+		size_t before = *n;
+
+		add_name(all, n, cap, sc[i]);
+		if (*n == before)
+			free(sc[i]);
+	}
+}
+
+static void build_names(void)
+{
+	const char **all = names + 1;
+	size_t n = 0, cap = VG_EVT_COUNT - 1;
+
+	add_arch(all, &n, cap, SCMP_ARCH_NATIVE);
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64)
+		add_arch(all, &n, cap, SCMP_ARCH_X86_64);
+	for (size_t i = 0; i < sizeof(falco_events) / sizeof(falco_events[0]); i++)
+		add_name(all, &n, cap, falco_events[i]);
+	for (size_t i = 0; i < sizeof(falco_other_syscalls) / sizeof(falco_other_syscalls[0]); i++)
+		add_name(all, &n, cap, falco_other_syscalls[i]);
+	qsort(all, n, sizeof(*all), by_name);
+	nnames = (uint16_t)(n + 1);
+}
+
+uint16_t vg_evttype_count(void)
+{
+	pthread_once(&names_once, build_names);
+	return nnames;
+}
 
 uint16_t vg_evttype_code(const char *name, size_t len)
 {
-	int lo = 1, hi = VG_EVT_COUNT - 1;
+	int lo = 1, hi = vg_evttype_count() - 1;
 
 	while (lo <= hi) {
 		int mid = (lo + hi) / 2;
@@ -436,7 +113,7 @@ uint16_t vg_evttype_code(const char *name, size_t len)
 
 const char *vg_evttype_name(uint16_t code)
 {
-	return code && code < VG_EVT_COUNT ? names[code] : NULL;
+	return code && code < vg_evttype_count() ? names[code] : NULL;
 }
 
 /* Codes of vigil's syscall ids and of the exec/fork/exit events, built once. */
@@ -446,9 +123,11 @@ static pthread_once_t codes_once = PTHREAD_ONCE_INIT;
 
 static void build_codes(void)
 {
-	for (int i = 0; i < VG_SC__MAX; i++)
-		if (sc_names[i])
-			sc_codes[i] = vg_evttype_code(sc_names[i], strlen(sc_names[i]));
+	for (int i = VG_SC_NONE + 1; i < VG_SC__MAX; i++) {
+		const char *falco = vg_syscall_def(i)->falco;
+
+		sc_codes[i] = vg_evttype_code(falco, strlen(falco));
+	}
 	exec_code = vg_evttype_code("execve", 6);
 	fork_code = vg_evttype_code("clone", 5);
 	exit_code = vg_evttype_code("procexit", 8);
@@ -472,7 +151,7 @@ uint16_t vg_evttype_of(const struct vg_event *ev)
 
 void vg_evtset_fill(struct vg_evtset *s)
 {
-	for (uint16_t c = 1; c < VG_EVT_COUNT; c++)
+	for (uint16_t c = 1; c < vg_evttype_count(); c++)
 		vg_evtset_add(s, c);
 }
 
@@ -513,5 +192,5 @@ unsigned vg_evtset_count(const struct vg_evtset *s)
 
 bool vg_evtset_is_full(const struct vg_evtset *s)
 {
-	return vg_evtset_count(s) == VG_EVT_COUNT - 1;
+	return vg_evtset_count(s) == (unsigned)vg_evttype_count() - 1;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Falco event-type names. Falco names events after the syscalls (plus a few
- * of its own: procexit, container, switch, ...); a rule's condition selects
+ * of its own: procexit, container, switch, ...), vigil takes the syscall
+ * names from libseccomp (evttypes.c); a rule's condition selects
  * events by these names through evt.type, and the compiler turns them into
  * codes to index the rules and to tell the kernel which events matter.
  */
@@ -14,7 +15,12 @@
 
 struct vg_event;
 
-#define VG_EVT_COUNT 393
+/*
+ * Codes are below VG_EVT_COUNT, which bounds the sets and the per-type
+ * arrays; how many are in use (libseccomp's list for the build) is
+ * vg_evttype_count(): about 400 today.
+ */
+#define VG_EVT_COUNT 512
 #define VG_EVT_WORDS ((VG_EVT_COUNT + 63) / 64)
 
 /* A set of event-type codes; code 0 means "unknown" and is never set. */
@@ -22,6 +28,8 @@ struct vg_evtset {
 	uint64_t w[VG_EVT_WORDS];
 };
 
+/* 1 + the number of event-type names: codes in use are 1 .. vg_evttype_count() - 1. */
+uint16_t vg_evttype_count(void);
 /* Code of a Falco event name, 0 when unknown. */
 uint16_t vg_evttype_code(const char *name, size_t len);
 /* Name of a code, NULL when out of range. */

@@ -3,12 +3,18 @@
 
 #include <string.h>
 
+#include "kernel/syscall_table.h"
 #include "rules/rules_internal.h"
 
-/* The open family: the kernel has the new fd's file, hence its name, at exit. */
-static const enum vg_syscall open_family[] = {VG_SC_open, VG_SC_openat, VG_SC_openat2, VG_SC_creat};
-/* Events whose fd.* fields come from the table an open filled, and nothing fresher. */
-static const char *const table_readers[] = {"close", "dup", "dup2", "dup3", "fcntl"};
+/*
+ * The open family (VG_FDFX_OPEN in vigil/syscalls.h): the kernel has the new
+ * fd's file, hence its name, at exit. Closes, dups and fcntls read their fd.*
+ * fields from the table an open filled, and nothing fresher.
+ */
+static bool table_reader(enum vg_sc_fdfx fx)
+{
+	return fx == VG_FDFX_CLOSE || fx == VG_FDFX_DUP || fx == VG_FDFX_FCNTL;
+}
 
 struct walk {
 	uint16_t code;
@@ -305,9 +311,13 @@ static void table_paths(const struct vg_rule *r, struct vg_pathset *out)
 	vg_pathset_init(out, VG_PATHS_NONE);
 	if (!rule_reads_fd(r))
 		return;
-	for (size_t i = 0; i < sizeof(table_readers) / sizeof(table_readers[0]); i++) {
-		uint16_t code = vg_evttype_code(table_readers[i], strlen(table_readers[i]));
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
+		const struct vg_sc_def *d = vg_syscall_def(id);
+		uint16_t code;
 
+		if (!table_reader(d->fdfx))
+			continue;
+		code = vg_evttype_code(d->falco, strlen(d->falco));
 		vg_prefilter_rule(r, code, VG_PF_TABLE, &k);
 		vg_pathset_union(out, &k);
 	}
@@ -315,22 +325,16 @@ static void table_paths(const struct vg_rule *r, struct vg_pathset *out)
 
 bool vg_prefilter_syscall(enum vg_syscall id)
 {
-	for (size_t i = 0; i < sizeof(open_family) / sizeof(open_family[0]); i++)
-		if (open_family[i] == id)
-			return true;
-	return false;
+	const struct vg_sc_def *d = vg_syscall_def(id);
+
+	return d && d->fdfx == VG_FDFX_OPEN;
 }
 
 /* The paths the rules need for one syscall of the open family. */
 static void build_one(const struct vg_ruleset *rs, enum vg_syscall id, struct vg_prefilter *pf)
 {
-	static const char *const names[VG_SC__MAX] = {
-		[VG_SC_open] = "open",
-		[VG_SC_openat] = "openat",
-		[VG_SC_openat2] = "openat2",
-		[VG_SC_creat] = "creat",
-	};
-	uint16_t code = vg_evttype_code(names[id], strlen(names[id]));
+	const char *name = vg_syscall_def(id)->falco;
+	uint16_t code = vg_evttype_code(name, strlen(name));
 	struct vg_pathset *acc = &pf->paths[id], k;
 
 	vg_pathset_init(acc, VG_PATHS_NONE);
@@ -371,8 +375,9 @@ void vg_prefilter_build(const struct vg_ruleset *rs, struct vg_prefilter *pf)
 		pf->why[id] = NULL;
 	}
 	pf->closes_watched = closes_watched(rs);
-	for (size_t i = 0; i < sizeof(open_family) / sizeof(open_family[0]); i++)
-		build_one(rs, open_family[i], pf);
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		if (vg_prefilter_syscall(id))
+			build_one(rs, id, pf);
 }
 
 void vg_prefilter_free(struct vg_prefilter *pf)

@@ -159,7 +159,18 @@ static void fill_sock(struct vg_fd *e, const struct vg_event *ev)
 	free(unix_path);
 }
 
-/* open, openat, openat2, creat, memfd_create: a new fd named by the kernel or the caller. */
+/*
+ * The value of the row's argument called name (its "flags" or "type", where
+ * the close-on-exec bit sits), 0 when the syscall has no such argument.
+ */
+static __u64 arg_flags(const struct vg_event *ev, const char *name)
+{
+	const struct vg_sc_arg *a = vg_syscall_arg_named(vg_syscall_def(ev->sc->id), name);
+
+	return a && a->col < 6 ? ev->sc->args[a->col] : 0;
+}
+
+/* VG_FDFX_OPEN, VG_FDFX_MEMFD: a new fd named by the kernel or the caller. */
 static struct vg_fd *apply_open(struct vg_proc *p, struct vg_event *ev)
 {
 	int64_t ret = ev->hdr->retval;
@@ -175,9 +186,9 @@ static struct vg_fd *apply_open(struct vg_proc *p, struct vg_event *ev)
 	if (!e->name && ev->path_abs)
 		e->name = strdup(ev->path_abs);
 	e->cloexec = e->open_flags & O_CLOEXEC;
-	if (ev->sc->id == VG_SC_memfd_create) {
+	if (vg_syscall_def(ev->sc->id)->fdfx == VG_FDFX_MEMFD) {
 		e->type = VG_FDT_FILE_V2;
-		e->cloexec = ev->sc->args[1] & 1; /* MFD_CLOEXEC */
+		e->cloexec = arg_flags(ev, "flags") & 1; /* MFD_CLOEXEC */
 	}
 	if (e->name) {
 		ev->path_abs = e->name; /* the kernel's name wins: symlinks and mounts resolved */
@@ -234,82 +245,101 @@ static void set_cwd(struct vg_proc *p, const char *dir)
 	p->strings_changed = true;
 }
 
-static struct vg_fd *apply_sock(const char *root, struct vg_proc *p, struct vg_event *ev)
+/* socket, accept, accept4: the result is a new socket fd. */
+static struct vg_fd *apply_new_sock(struct vg_proc *p, const struct vg_event *ev, const char *flags,
+				    bool set_cloexec)
 {
 	int64_t ret = ev->hdr->retval;
-	struct vg_fd *e;
+	struct vg_fd *e = ret >= 0 ? vg_fd_put(p->fds, (int)ret) : NULL;
 
-	switch (ev->sc->id) {
-	case VG_SC_socket:
-	case VG_SC_accept:
-	case VG_SC_accept4:
-		e = ret >= 0 ? vg_fd_put(p->fds, (int)ret) : NULL;
-		if (e && ev->sc->id == VG_SC_accept4)
-			e->cloexec = ev->sc->args[3] & SOCK_CLOEXEC;
-		if (e && ev->sc->id == VG_SC_socket)
-			e->cloexec = ev->sc->args[1] & SOCK_CLOEXEC;
-		break;
-	default:
-		e = fd_lookup(root, p, (int)ev->sc->args[0]);
-		/*
-		 * Unknown to the table (its socket() was not captured) and gone
-		 * from /proc (a short-lived process): the kernel read the socket
-		 * behind the fd, so the fd is real.
-		 */
-		if (!e && ev->var[VG_VAR_SOCK].len == sizeof(struct vg_sock))
-			e = vg_fd_put(p->fds, (int)ev->sc->args[0]);
-	}
+	if (e && set_cloexec)
+		e->cloexec = arg_flags(ev, flags) & SOCK_CLOEXEC;
 	if (e)
 		fill_sock(e, ev);
 	return e;
 }
 
-static struct vg_fd *apply_syscall(const char *root, struct vg_proc *p, struct vg_event *ev,
-				   struct vg_fd_scratch *s)
+/* The other socket calls: the fd in arg 0, described by the kernel. */
+static struct vg_fd *apply_sock(const char *root, struct vg_proc *p, const struct vg_event *ev)
+{
+	struct vg_fd *e = fd_lookup(root, p, (int)ev->sc->args[0]);
+
+	/*
+	 * Unknown to the table (its socket() was not captured) and gone
+	 * from /proc (a short-lived process): the kernel read the socket
+	 * behind the fd, so the fd is real.
+	 */
+	if (!e && ev->var[VG_VAR_SOCK].len == sizeof(struct vg_sock))
+		e = vg_fd_put(p->fds, (int)ev->sc->args[0]);
+	return e;
+}
+
+static struct vg_fd *apply_fchdir(const char *root, struct vg_proc *p, const struct vg_event *ev)
+{
+	struct vg_fd *e = fd_lookup(root, p, (int)ev->sc->args[0]);
+
+	if (e)
+		fill_from_kernel(e, ev);
+	if (ev->hdr->retval == 0 && e)
+		set_cwd(p, e->name);
+	return e;
+}
+
+/* What the call did to the fd table, by the row's fd effect (vigil/syscalls.h). */
+static struct vg_fd *apply_effect(const char *root, struct vg_proc *p, struct vg_event *ev,
+				  const struct vg_sc_def *d, struct vg_fd_scratch *s)
 {
 	const __u64 *a = ev->sc->args;
 	int64_t ret = ev->hdr->retval;
-	struct vg_fd *e;
 
-	switch (ev->sc->id) {
-	case VG_SC_open:
-	case VG_SC_openat:
-	case VG_SC_openat2:
-	case VG_SC_creat:
-	case VG_SC_memfd_create: return apply_open(p, ev);
-	case VG_SC_close: s->pending_close = (int)a[0]; return vg_fd_get(p->fds, (int)a[0]);
-	case VG_SC_dup: return ret >= 0 ? vg_fd_dup(p->fds, (int)a[0], (int)ret, false) : NULL;
-	case VG_SC_dup2:
-	case VG_SC_dup3:
+	switch (d->fdfx) {
+	case VG_FDFX_OPEN:
+	case VG_FDFX_MEMFD: return apply_open(p, ev);
+	case VG_FDFX_CLOSE: s->pending_close = (int)a[0]; return vg_fd_get(p->fds, (int)a[0]);
+	case VG_FDFX_DUP:
 		return ret >= 0 ? vg_fd_dup(p->fds, (int)a[0], (int)ret,
-					    ev->sc->id == VG_SC_dup3 && (a[2] & O_CLOEXEC))
+					    arg_flags(ev, "flags") & O_CLOEXEC)
 				: NULL;
-	case VG_SC_fcntl: return apply_fcntl(p, ev);
-	case VG_SC_pipe:
-	case VG_SC_pipe2:
-		apply_pair(p, ev, VG_FDT_PIPE, ev->sc->id == VG_SC_pipe2 && (a[1] & O_CLOEXEC));
-		return NULL;
-	case VG_SC_socketpair: apply_pair(p, ev, VG_FDT_UNIX, a[1] & SOCK_CLOEXEC); return NULL;
-	case VG_SC_chdir:
+	case VG_FDFX_FCNTL: return apply_fcntl(p, ev);
+	case VG_FDFX_PIPE:
+		apply_pair(p, ev, VG_FDT_PIPE, arg_flags(ev, "flags") & O_CLOEXEC);
+		break;
+	case VG_FDFX_UNIXPAIR:
+		apply_pair(p, ev, VG_FDT_UNIX, arg_flags(ev, "type") & SOCK_CLOEXEC);
+		break;
+	case VG_FDFX_SOCKET: return apply_new_sock(p, ev, "type", true);
+	/* accept has no flags: its fd keeps the table's default */
+	case VG_FDFX_ACCEPT:
+		return apply_new_sock(p, ev, "flags", vg_syscall_arg_named(d, "flags") != NULL);
+	case VG_FDFX_CHDIR:
 		if (ret == 0 && ev->path_resolved)
 			set_cwd(p, ev->path_abs);
-		return NULL;
-	case VG_SC_fchdir:
-		e = fd_lookup(root, p, (int)a[0]);
-		if (e)
-			fill_from_kernel(e, ev);
-		if (ret == 0 && e)
-			set_cwd(p, e->name);
-		return e;
+		break;
+	case VG_FDFX_FCHDIR: return apply_fchdir(root, p, ev);
 	default: break;
 	}
-	if (ev->sc->family == VG_FAM_SOCK)
-		return apply_sock(root, p, ev);
-	if (vg_syscall_conf(ev->sc->id).fd < 6 && (e = fd_lookup(root, p, (int)a[0]))) {
-		fill_from_kernel(e, ev);
-		return e;
-	}
 	return NULL;
+}
+
+static struct vg_fd *apply_syscall(const char *root, struct vg_proc *p, struct vg_event *ev,
+				   struct vg_fd_scratch *s)
+{
+	const struct vg_sc_def *d = vg_syscall_def(ev->sc->id);
+	struct vg_fd *e;
+
+	if (d && d->fdfx != VG_FDFX_NONE)
+		return apply_effect(root, p, ev, d, s);
+	if (ev->sc->family == VG_FAM_SOCK)
+		e = apply_sock(root, p, ev);
+	else if (vg_syscall_conf(ev->sc->id).fd < 6) /* an unknown id's conf is all zeros */
+		e = fd_lookup(root, p, (int)ev->sc->args[0]);
+	else
+		return NULL;
+	if (e && ev->sc->family == VG_FAM_SOCK)
+		fill_sock(e, ev);
+	else if (e)
+		fill_from_kernel(e, ev);
+	return e;
 }
 
 void vg_fd_apply(const char *root, struct vg_proc *p, struct vg_event *ev, struct vg_fd_scratch *s)
