@@ -14,7 +14,7 @@
 #include "alert/event_json.h"
 #include "delivery/outputs.h"
 #include "ratelimit/ratelimit.h"
-#include "rules/eval.h"
+#include "rules/eval_ctx.h"
 #include "rules/loader.h"
 #include "rules/format.h"
 #include "rules/seq.h"
@@ -690,16 +690,14 @@ static void enforcement_alert(struct vg_alerter *a, const struct vg_eval_ctx *ct
 		write_alert(a->enforce->rules[info.rule].rule, ctx, a);
 }
 
-void vg_sink_alerts(void *ctx, const struct vg_event *ev, struct vg_proc *p)
+/* The alert of one match: ctx is the evaluation context the rule matched in. */
+void vg_alert_match(struct vg_alerter *a, const struct vg_rule *r, const struct vg_eval_ctx *ctx)
 {
-	struct vg_alerter *a = ctx;
-	struct vg_eval_ctx ectx = {
-		.ev = ev, .proc = p, .procs = a->procs, .container = ev->container};
+	write_alert(r, ctx, a);
+}
 
-	if (ev->hdr->flags & VG_HF_ENFORCE) {
-		enforcement_alert(a, &ectx);
-		return;
-	}
-
-	vg_ruleset_eval(a->rules, &ectx, write_alert, a);
+/* A decision of the kernel's enforcer (VG_HF_ENFORCE): the rule's alert, or self-protection's. */
+void vg_alert_enforcement(struct vg_alerter *a, const struct vg_eval_ctx *ctx)
+{
+	enforcement_alert(a, ctx);
 }

@@ -66,7 +66,15 @@ int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_pr
 		    FILE *out);
 void vg_alerter_fini(struct vg_alerter *a);
 
-/* Pipeline sink (ctx is a struct vg_alerter): evaluates the rules, writes alerts. */
-void vg_sink_alerts(void *ctx, const struct vg_event *ev, struct vg_proc *p);
+/*
+ * The alert stage: the engine (engine/engine.c) runs the rules and hands
+ * each match here; the alert is built from (rule, evaluation context) and
+ * handed to the outputs (a->outs) or written to a->out. Nothing here runs
+ * the rules. The ruleset is still read for the rule's output format and a
+ * sequence's captured values.
+ */
+void vg_alert_match(struct vg_alerter *a, const struct vg_rule *r, const struct vg_eval_ctx *ctx);
+/* An event the kernel's enforcer sent (VG_HF_ENFORCE): the alert of the rule it applied. */
+void vg_alert_enforcement(struct vg_alerter *a, const struct vg_eval_ctx *ctx);
 
 #endif
