@@ -12,8 +12,6 @@
 #include "enforce/names.h"
 #include "enforce/policy.h"
 #include "alert/event_json.h"
-#include "delivery/outputs.h"
-#include "ratelimit/ratelimit.h"
 #include "rules/eval_ctx.h"
 #include "rules/loader.h"
 #include "rules/format.h"
@@ -535,7 +533,7 @@ static void put_tags(struct vg_alerter *a, const struct vg_rule *r)
 static void emit(struct vg_alerter *a, const char *line, size_t len, const char *text,
 		 size_t text_len, int priority, const char *rule)
 {
-	if (a->outs) {
+	if (a->deliver) {
 		struct vg_alert_msg m = {
 			.json = line,
 			.json_len = len,
@@ -545,7 +543,7 @@ static void emit(struct vg_alerter *a, const char *line, size_t len, const char 
 			.rule = rule,
 		};
 
-		vg_outputs_submit(a->outs, &m);
+		a->deliver(a->deliver_arg, &m);
 	} else {
 		fwrite(line, 1, len, a->out);
 		fputc('\n', a->out);
@@ -570,8 +568,7 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	if (a->on_match)
 		a->on_match(a->on_alert_arg, r);
 	/* before any formatting: a suppressed alert costs one bucket lookup */
-	if (a->rl && !vg_ratelimit_allow(a->rl, vg_rule_name(r), ctx->proc ? ctx->proc->pid : 0,
-					 ctx->ev->hdr->ts_ns)) {
+	if (a->admit && !a->admit(a->admit_arg, r, ctx)) {
 		a->suppressed++;
 		return true;
 	}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "alert/alert_msg.h"
 #include "alert/json_buf.h"
 
 struct vg_rule;
@@ -21,8 +22,6 @@ struct vg_eval_ctx;
 struct vg_event;
 struct vg_proc;
 struct vg_proc_table;
-struct vg_outputs;
-struct vg_ratelimit;
 struct vg_enf_policy;
 
 /* Falco's alert-shape switches (falco.yaml keys of the same names). */
@@ -38,9 +37,13 @@ struct vg_alerter {
 	struct vg_ruleset *rules;
 	struct vg_proc_table *procs;
 	struct vg_alert_format fmt; /* Falco's defaults after init */
-	FILE *out;		    /* used when outs is NULL (replay) */
-	struct vg_outputs *outs;    /* the configured outputs, or NULL */
-	struct vg_ratelimit *rl;    /* or NULL: no rate limiting */
+	FILE *out;		    /* used when deliver is NULL (replay, benchmarks) */
+	/* delivery (the engine connects it to the outputs), or NULL: one line to out */
+	void (*deliver)(void *arg, const struct vg_alert_msg *m);
+	void *deliver_arg;
+	/* before an alert is built: false suppresses it (rate limiting); NULL admits all */
+	bool (*admit)(void *arg, const struct vg_rule *r, const struct vg_eval_ctx *ctx);
+	void *admit_arg;
 	uint64_t suppressed;
 	char hostname[256];
 	char *text; /* rendered output, reused across alerts */

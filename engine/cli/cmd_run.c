@@ -784,8 +784,7 @@ static int run(struct run_opts *o)
 		/* before the syscall set: the kernel reports enforcing rules itself */
 		if (vg_enforcement_compile(&o->enforce, eng.rules, &policy) != 0)
 			goto out;
-		eng.alerter.outs = ops.outs;
-		eng.alerter.rl = ops.rl;
+		vg_engine_set_delivery(&eng, ops.outs, ops.rl);
 		if (ops.cfg_loaded)
 			vg_cli_alert_format(&ops.cfg, &eng.alerter.fmt);
 		ops_for_loop = &ops;

@@ -6,6 +6,9 @@
 #include "capture/capture.h"
 #include "container/container.h"
 #include "decode/decode.h"
+#include "delivery/outputs.h"
+#include "ratelimit/ratelimit.h"
+#include "rules/compile.h"
 #include "rules/eval.h"
 #include "rules/loader.h"
 #include "state/proc_table.h"
@@ -55,6 +58,29 @@ int vg_engine_set_mode(struct vg_engine *e, enum vg_engine_mode mode)
 		return -1;
 	e->mode = mode;
 	return 0;
+}
+
+/* alert -> delivery */
+static void deliver(void *arg, const struct vg_alert_msg *m)
+{
+	vg_outputs_submit(((struct vg_engine *)arg)->outs, m);
+}
+
+/* Before the alert is built: a suppressed alert costs one bucket lookup. */
+static bool admit(void *arg, const struct vg_rule *r, const struct vg_eval_ctx *ctx)
+{
+	return vg_ratelimit_allow(((struct vg_engine *)arg)->rl, vg_rule_name(r),
+				  ctx->proc ? ctx->proc->pid : 0, ctx->ev->hdr->ts_ns);
+}
+
+void vg_engine_set_delivery(struct vg_engine *e, struct vg_outputs *outs, struct vg_ratelimit *rl)
+{
+	e->outs = outs;
+	e->rl = rl;
+	e->alerter.deliver = outs ? deliver : NULL;
+	e->alerter.deliver_arg = e;
+	e->alerter.admit = rl ? admit : NULL;
+	e->alerter.admit_arg = e;
 }
 
 /* rules -> alert: each match of the rules in force is one alert. */

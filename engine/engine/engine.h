@@ -34,6 +34,8 @@
 struct vg_ruleset;
 struct vg_env_policy;
 struct vg_capture_sink;
+struct vg_outputs;
+struct vg_ratelimit;
 
 /* How far each record goes. */
 enum vg_engine_mode {
@@ -59,6 +61,8 @@ struct vg_engine {
 	/* the alert stage; its outs (or its FILE) is delivery */
 	struct vg_alerter alerter;
 	bool alerter_ready;
+	struct vg_outputs *outs;	 /* delivery, not owned; NULL: the alerter's FILE */
+	struct vg_ratelimit *rl;	 /* not owned; NULL: no rate limiting */
 	struct vg_capture_sink *capture; /* VG_ENGINE_CAPTURE's file, not owned */
 	uint64_t matches; /* rule matches, alerts or not (VG_ENGINE_MATCH counts too) */
 	bool started;
@@ -69,11 +73,13 @@ int vg_engine_open(struct vg_engine *e, const struct vg_engine_opts *o);
 
 /*
  * Rules and alerts: the engine takes rs (vg_engine_close frees the rules in
- * force; on failure rs stays the caller's); alerts go to out unless
- * e->alerter.outs is set. Alert format and
- * hooks are configured on e->alerter before vg_engine_start.
+ * force; on failure rs stays the caller's); alerts go to out until
+ * vg_engine_set_delivery. Alert format and hooks are configured on
+ * e->alerter before vg_engine_start.
  */
 int vg_engine_set_rules(struct vg_engine *e, struct vg_ruleset *rs, FILE *out);
+/* Delivery: alerts to the configured outputs; rl (or NULL) rate-limits them first. */
+void vg_engine_set_delivery(struct vg_engine *e, struct vg_outputs *outs, struct vg_ratelimit *rl);
 /* Each event as JSON on stdout, its environment as pol says (NULL: none). */
 void vg_engine_set_events(struct vg_engine *e, const struct vg_env_policy *pol);
 /* Each record into cs's capture file. */
