@@ -38,7 +38,7 @@
 #include "cli/cli.h"
 #include "decode/decode.h"
 #include "alert/alert.h"
-#include "pipeline.h"
+#include "engine/engine.h"
 #include "replay/json_record.h"
 #include "rules/compile.h"
 #include "rules/eval.h"
@@ -301,45 +301,23 @@ static ssize_t discard(void *c, const char *buf, size_t size)
 	return (ssize_t)size;
 }
 
-/* The rules without the alerts: what evaluation alone costs (same rules, same order). */
-static bool count_match(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
-{
-	(void)r;
-	(void)ctx;
-	++*(unsigned long long *)arg;
-	return true;
-}
-
-struct eval_only {
-	struct vg_ruleset *rules;
-	struct vg_proc_table *procs;
-	unsigned long long matches;
-};
-
-static void sink_eval_only(void *ctx, const struct vg_event *ev, struct vg_proc *p)
-{
-	struct eval_only *e = ctx;
-	struct vg_eval_ctx ectx = {
-		.ev = ev, .proc = p, .procs = e->procs, .container = ev->container};
-
-	vg_ruleset_eval(e->rules, &ectx, count_match, &e->matches);
-}
-
 struct stage {
 	const char *name;
-	vg_event_sink sink;
-	void *ctx;
-	double cpu, wall; /* medians, seconds per run */
+	enum vg_engine_mode upto; /* how far each record goes */
+	double cpu, wall;	  /* medians, seconds per run */
 };
 
-/* Replays the stream runs times through pl with the stage's sink; keeps the medians. */
-static void run_stage(struct stage *st, struct vg_pipeline *pl, const struct stream *s, long total,
+/* Replays the stream runs times through the engine up to the stage; keeps the medians. */
+static void run_stage(struct stage *st, struct vg_engine *e, const struct stream *s, long total,
 		      int runs, int kind)
 {
 	double cpu[16], wall[16];
 
-	pl->sink = st->sink;
-	pl->sink_ctx = st->ctx;
+	vg_engine_stop(e);
+	if (vg_engine_set_mode(e, st->upto) != 0 || vg_engine_start(e) != 0) {
+		fprintf(stderr, "rules_bench: the engine does not start for %s\n", st->name);
+		exit(1);
+	}
 	for (int r = 0; r < runs; r++) {
 		double c0 = cpu_s(), w0 = wall_s();
 
@@ -356,7 +334,7 @@ static void run_stage(struct stage *st, struct vg_pipeline *pl, const struct str
 				if (flood_pid > 4000000)
 					flood_pid = 200000;
 			}
-			vg_pipeline_handle(pl, s->buf + s->off[k], s->len[k]);
+			vg_engine_feed(e, s->buf + s->off[k], s->len[k]);
 			done++;
 		}
 		cpu[r] = cpu_s() - c0;
@@ -388,13 +366,12 @@ int main(int argc, char **argv)
 	uint64_t seq_bytes = 0;
 	struct vg_config cfg;
 	const char *alerts_path = NULL;
-	struct vg_pipeline pl = {0};
-	struct vg_alerter alerter;
-	struct eval_only eo = {0};
+	struct vg_engine eng;
 	struct vg_ruleset *rules;
 	struct stream stream;
 	struct utsname u;
 	size_t nkind[NKINDS] = {0};
+	unsigned long long matches = 0;
 	FILE *sink;
 
 	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:SB:K")) != -1) {
@@ -447,12 +424,10 @@ int main(int argc, char **argv)
 		cfg.sequence_state_max_bytes = seq_bytes;
 	rules = vg_cli_load_rules_cfg(paths, npaths, &cfg, NULL, 0);
 	vg_config_free(&cfg);
-	pl.procs = vg_proc_table_new(65536, NULL);
-	if (!rules || !pl.procs || !sink || vg_alerter_init(&alerter, rules, pl.procs, sink) != 0)
+	if (!rules || vg_engine_open(&eng, &(struct vg_engine_opts){.max_procs = 65536}) != 0 ||
+	    vg_engine_set_rules(&eng, rules, sink) != 0)
 		return 1;
-	eo.rules = rules;
-	eo.procs = pl.procs;
-	build_stream(&stream, pl.procs, equal, env);
+	build_stream(&stream, eng.pl.procs, equal, env);
 	for (size_t i = 0; i < stream.n; i++)
 		nkind[stream.kind[i]]++;
 	uname(&u);
@@ -469,12 +444,16 @@ int main(int argc, char **argv)
 
 	/* each stage adds one part of the path; the differences split the cost */
 	struct stage st[] = {
-		{"decode+state", NULL, NULL, 0, 0},
-		{"+rules", sink_eval_only, &eo, 0, 0},
-		{"+alerts (full)", vg_sink_alerts, &alerter, 0, 0},
+		{"decode+state", VG_ENGINE_STATE, 0, 0},
+		{"+rules", VG_ENGINE_MATCH, 0, 0},
+		{"+alerts (full)", VG_ENGINE_ALERTS, 0, 0},
 	};
 	for (size_t i = full_only ? 2 : 0; i < sizeof(st) / sizeof(st[0]); i++) {
-		run_stage(&st[i], &pl, &stream, total, runs, only);
+		if (i == 1)
+			eng.matches = 0; /* the match rate is that of the rules alone */
+		run_stage(&st[i], &eng, &stream, total, runs, only);
+		if (i == 1)
+			matches = eng.matches;
 		printf("  %-15s median %6.0f ns/event CPU (%6.0f wall)\n", st[i].name,
 		       st[i].cpu * 1e9 / total, st[i].wall * 1e9 / total);
 		print_seq_state(rules);
@@ -488,20 +467,19 @@ int main(int argc, char **argv)
 	/* the whole path for one kind of event at a time (a tenth of the events each) */
 	printf("per kind (full path):");
 	for (size_t k = 0; k < NKINDS; k++) {
-		struct stage one = {kinds[k], vg_sink_alerts, &alerter, 0, 0};
+		struct stage one = {kinds[k], VG_ENGINE_ALERTS, 0, 0};
 
-		run_stage(&one, &pl, &stream, total / 10, runs, (int)k);
+		run_stage(&one, &eng, &stream, total / 10, runs, (int)k);
 		printf(" %s %.0f ns", kinds[k], one.cpu * 1e9 / (double)(total / 10));
 	}
 	printf("\nmatches: %.2f%% of events (rule_matching first); alerts written: %llu\n",
-	       100.0 * (double)eo.matches / ((double)total * runs),
-	       (unsigned long long)alerter.alerts);
+	       100.0 * (double)matches / ((double)total * runs),
+	       (unsigned long long)eng.alerter.alerts);
 out:
 	printf("median: %.0f events/s per core, %.0f ns/event (wall: %.0f events/s)\n",
 	       total / st[2].cpu, st[2].cpu * 1e9 / total, total / st[2].wall);
-	vg_alerter_fini(&alerter);
-	vg_ruleset_free(rules);
-	vg_proc_table_free(pl.procs);
+	vg_engine_stop(&eng);
+	vg_engine_close(&eng); /* and the rules */
 	free(stream.buf);
 	free(stream.off);
 	free(stream.len);

@@ -11,9 +11,7 @@
 #include "enforce/policy.h"
 #include "alert/alert_builder.h"
 #include "alert/event_json.h"
-#include "delivery/outputs.h"
-#include "ratelimit/ratelimit.h"
-#include "rules/eval.h"
+#include "rules/eval_ctx.h"
 #include "rules/loader.h"
 #include "rules/format.h"
 #include "rules/seq.h"
@@ -447,7 +445,7 @@ static void put_tags(struct vg_alerter *a, const struct vg_rule *r)
 static void emit(struct vg_alerter *a, const char *line, size_t len, const char *text,
 		 size_t text_len, int priority, const char *rule)
 {
-	if (a->outs) {
+	if (a->deliver) {
 		struct vg_alert_msg m = {
 			.json = line,
 			.json_len = len,
@@ -457,7 +455,7 @@ static void emit(struct vg_alerter *a, const char *line, size_t len, const char 
 			.rule = rule,
 		};
 
-		vg_outputs_submit(a->outs, &m);
+		a->deliver(a->deliver_arg, &m);
 	} else {
 		fwrite(line, 1, len, a->out);
 		fputc('\n', a->out);
@@ -481,8 +479,7 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	if (a->on_match)
 		a->on_match(a->on_alert_arg, r);
 	/* before any formatting: a suppressed alert costs one bucket lookup */
-	if (a->rl && !vg_ratelimit_allow(a->rl, vg_rule_name(r), ctx->proc ? ctx->proc->pid : 0,
-					 ctx->ev->hdr->ts_ns)) {
+	if (a->admit && !a->admit(a->admit_arg, r, ctx)) {
 		a->suppressed++;
 		return true;
 	}
@@ -575,16 +572,14 @@ static void enforcement_alert(struct vg_alerter *a, const struct vg_eval_ctx *ct
 		write_alert(a->enforce->rules[info.rule].rule, ctx, a);
 }
 
-void vg_sink_alerts(void *ctx, const struct vg_event *ev, struct vg_proc *p)
+/* The alert of one match: ctx is the evaluation context the rule matched in. */
+void vg_alert_match(struct vg_alerter *a, const struct vg_rule *r, const struct vg_eval_ctx *ctx)
 {
-	struct vg_alerter *a = ctx;
-	struct vg_eval_ctx ectx = {
-		.ev = ev, .proc = p, .procs = a->procs, .container = ev->container};
+	write_alert(r, ctx, a);
+}
 
-	if (ev->hdr->flags & VG_HF_ENFORCE) {
-		enforcement_alert(a, &ectx);
-		return;
-	}
-
-	vg_ruleset_eval(a->rules, &ectx, write_alert, a);
+/* A decision of the kernel's enforcer (VG_HF_ENFORCE): the rule's alert, or self-protection's. */
+void vg_alert_enforcement(struct vg_alerter *a, const struct vg_eval_ctx *ctx)
+{
+	enforcement_alert(a, ctx);
 }

@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include "alert/alert_builder.h"
+#include "alert/alert_msg.h"
+#include "alert/json_buf.h"
 
 struct vg_rule;
 struct vg_ruleset;
@@ -21,8 +23,6 @@ struct vg_eval_ctx;
 struct vg_event;
 struct vg_proc;
 struct vg_proc_table;
-struct vg_outputs;
-struct vg_ratelimit;
 struct vg_enf_policy;
 
 /* Falco's alert-shape switches (falco.yaml keys of the same names). */
@@ -38,9 +38,13 @@ struct vg_alerter {
 	struct vg_ruleset *rules;
 	struct vg_proc_table *procs;
 	struct vg_alert_format fmt; /* Falco's defaults after init */
-	FILE *out;		    /* used when outs is NULL (replay) */
-	struct vg_outputs *outs;    /* the configured outputs, or NULL */
-	struct vg_ratelimit *rl;    /* or NULL: no rate limiting */
+	FILE *out;		    /* used when deliver is NULL (replay, benchmarks) */
+	/* delivery (the engine connects it to the outputs), or NULL: one line to out */
+	void (*deliver)(void *arg, const struct vg_alert_msg *m);
+	void *deliver_arg;
+	/* before an alert is built: false suppresses it (rate limiting); NULL admits all */
+	bool (*admit)(void *arg, const struct vg_rule *r, const struct vg_eval_ctx *ctx);
+	void *admit_arg;
 	uint64_t suppressed;
 	char hostname[256];
 	char *text; /* rendered output, reused across alerts */
@@ -60,7 +64,15 @@ int vg_alerter_init(struct vg_alerter *a, struct vg_ruleset *rules, struct vg_pr
 		    FILE *out);
 void vg_alerter_fini(struct vg_alerter *a);
 
-/* Pipeline sink (ctx is a struct vg_alerter): evaluates the rules, writes alerts. */
-void vg_sink_alerts(void *ctx, const struct vg_event *ev, struct vg_proc *p);
+/*
+ * The alert stage: the engine (engine/engine.c) runs the rules and hands
+ * each match here; the alert is built from (rule, evaluation context) and
+ * handed to the outputs (a->outs) or written to a->out. Nothing here runs
+ * the rules. The ruleset is still read for the rule's output format and a
+ * sequence's captured values.
+ */
+void vg_alert_match(struct vg_alerter *a, const struct vg_rule *r, const struct vg_eval_ctx *ctx);
+/* An event the kernel's enforcer sent (VG_HF_ENFORCE): the alert of the rule it applied. */
+void vg_alert_enforcement(struct vg_alerter *a, const struct vg_eval_ctx *ctx);
 
 #endif

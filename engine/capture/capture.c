@@ -11,7 +11,6 @@
 
 #include "decode/decode.h"
 #include "alert/env_policy.h"
-#include "pipeline.h"
 #include "state/proc_table.h"
 #include "vigil/event.h"
 
@@ -239,7 +238,8 @@ static int read_proc(FILE *f, struct vg_proc_table *t)
 	return 0;
 }
 
-int vg_capture_replay(FILE *f, const char *name, struct vg_pipeline *pl)
+int vg_capture_replay(FILE *f, const char *name, struct vg_proc_table *procs,
+		      int64_t *boot_to_wall_ns, vg_capture_feed_fn feed, void *arg)
 {
 	struct vg_cap_header h;
 	uint32_t n, len;
@@ -253,16 +253,16 @@ int vg_capture_replay(FILE *f, const char *name, struct vg_pipeline *pl)
 		free(rec);
 		return -1;
 	}
-	pl->boot_to_wall_ns = h.boot_to_wall_ns;
+	*boot_to_wall_ns = h.boot_to_wall_ns;
 	if (fread(&n, sizeof(n), 1, f) != 1)
 		goto damaged;
 	for (uint32_t i = 0; i < n; i++)
-		if (read_proc(f, pl->procs) != 0)
+		if (read_proc(f, procs) != 0)
 			goto damaged;
 	while (fread(&len, sizeof(len), 1, f) == 1) {
 		if (len > VG_RECORD_MAX || fread(rec, len, 1, f) != 1)
 			goto damaged;
-		vg_pipeline_handle(pl, rec, len);
+		feed(arg, rec, len);
 	}
 	free(rec);
 	return ferror(f) ? -1 : 0;

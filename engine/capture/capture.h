@@ -15,6 +15,7 @@
 #define VIGIL_CAPTURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,7 +25,6 @@
 #include "vigil/event.h"
 
 struct vg_proc_table;
-struct vg_pipeline;
 struct vg_event;
 struct vg_proc;
 struct vg_env_policy;
@@ -77,11 +77,15 @@ uint32_t vg_capture_filter_env(const struct vg_event *ev, const struct vg_env_po
 
 /* True when the file starts with the capture magic (the stream is rewound). */
 bool vg_capture_is_capture(FILE *f);
+/* Where a replayed record goes: vg_engine_feed, in practice. */
+typedef int (*vg_capture_feed_fn)(void *arg, void *rec, size_t len);
 /*
- * Reads a whole capture into the pipeline: restores the snapshot into
- * pl->procs, then feeds every record. Returns 0, or -1 with a message on
- * stderr naming the file and the byte offset of the damage.
+ * Reads a whole capture: restores the snapshot into procs and the capture's
+ * clock offset into *boot_to_wall_ns, then feeds every record to feed(arg).
+ * Returns 0, or -1 with a message on stderr naming the file and the byte
+ * offset of the damage.
  */
-int vg_capture_replay(FILE *f, const char *name, struct vg_pipeline *pl);
+int vg_capture_replay(FILE *f, const char *name, struct vg_proc_table *procs,
+		      int64_t *boot_to_wall_ns, vg_capture_feed_fn feed, void *arg);
 
 #endif

@@ -16,8 +16,7 @@
 #include "capture/capture.h"
 #include "cli/cli.h"
 #include "config/config.h"
-#include "alert/alert.h"
-#include "pipeline.h"
+#include "engine/engine.h"
 #include "replay/json_record.h"
 #include "rules/loader.h"
 #include "state/proc_table.h"
@@ -26,8 +25,7 @@
 #define MAX_OVERRIDES  64
 
 struct replay {
-	struct vg_pipeline pl;
-	struct vg_alerter alerter;
+	struct vg_engine eng;
 	unsigned long bad_lines;
 };
 
@@ -61,8 +59,8 @@ static void replay_line(struct replay *r, const char *file, unsigned long lineno
 		fprintf(stderr, "%s:%lu: %s; line skipped\n", file, lineno, err);
 		r->bad_lines++;
 	} else {
-		vg_json_seed_ancestry(o, r->pl.procs);
-		vg_pipeline_handle(&r->pl, rec.data, rec.len);
+		vg_json_seed_ancestry(o, r->eng.pl.procs);
+		vg_engine_feed(&r->eng, rec.data, rec.len);
 	}
 	json_object_put(o);
 }
@@ -79,7 +77,8 @@ static int replay_file(struct replay *r, const char *file)
 		return -1;
 	}
 	if (f != stdin && vg_capture_is_capture(f)) {
-		int err = vg_capture_replay(f, file, &r->pl);
+		int err = vg_capture_replay(f, file, r->eng.pl.procs, &r->eng.pl.boot_to_wall_ns,
+					    vg_engine_feed, &r->eng);
 
 		fclose(f);
 		return err;
@@ -105,7 +104,9 @@ int vg_cmd_replay(int argc, char **argv)
 	int npaths = 0, c, ret = 0;
 	bool events = false;
 	struct vg_ruleset *rules = NULL;
-	struct replay r = {.pl = {.procfs_root = NULL}};
+	struct replay r = {0};
+	/* offline: no /proc, and the events' own times */
+	const struct vg_engine_opts eopts = {.max_procs = 65536};
 	/* replay reads no config unless asked: offline results stay the same on any host */
 	const char *cfg_path = NULL;
 	char *overrides[MAX_OVERRIDES];
@@ -147,37 +148,37 @@ int vg_cmd_replay(int argc, char **argv)
 			vg_config_free(&cfg);
 		return 2;
 	}
-	r.pl.procs = vg_proc_table_new(65536, NULL);
-	if (!r.pl.procs) {
+	if (vg_engine_open(&r.eng, &eopts) != 0) {
 		ret = 1;
 		goto out;
 	}
 	if (events) {
-		r.pl.sink = vg_sink_event_json;
-		r.pl.sink_ctx = &r.pl;
+		vg_engine_set_events(&r.eng, NULL);
 	} else {
 		rules = vg_cli_load_rules_cfg(paths, npaths, use_cfg ? &cfg : NULL, NULL, 0);
-		if (!rules || vg_alerter_init(&r.alerter, rules, r.pl.procs, stdout) != 0) {
+		if (!rules || vg_engine_set_rules(&r.eng, rules, stdout) != 0) {
+			vg_ruleset_free(rules); /* NULL, or not taken by the engine */
 			ret = 1;
 			goto out;
 		}
 		if (use_cfg)
-			vg_cli_alert_format(&cfg, &r.alerter.fmt);
-		r.pl.sink = vg_sink_alerts;
-		r.pl.sink_ctx = &r.alerter;
+			vg_cli_alert_format(&cfg, &r.eng.alerter.fmt);
+	}
+	if (vg_engine_start(&r.eng) != 0) {
+		ret = 1;
+		goto out;
 	}
 	for (int i = optind; i < argc; i++)
 		if (replay_file(&r, argv[i]) != 0)
 			ret = 1;
 	fprintf(stderr, "vigil: replayed %llu events, %lu lines skipped, %llu alerts\n",
-		(unsigned long long)r.pl.decoded, r.bad_lines,
-		(unsigned long long)r.alerter.alerts);
+		(unsigned long long)r.eng.pl.decoded, r.bad_lines,
+		(unsigned long long)r.eng.alerter.alerts);
 	if (r.bad_lines)
 		ret = 1;
+	vg_engine_stop(&r.eng);
 out:
-	vg_alerter_fini(&r.alerter);
-	vg_ruleset_free(rules);
-	vg_proc_table_free(r.pl.procs);
+	vg_engine_close(&r.eng); /* and the rules it took */
 	if (use_cfg)
 		vg_config_free(&cfg);
 	return ret;

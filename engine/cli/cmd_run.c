@@ -39,7 +39,7 @@
 #include "delivery/outputs.h"
 #include "ratelimit/ratelimit.h"
 #include "alert/alert.h"
-#include "pipeline.h"
+#include "engine/engine.h"
 #include "rules/loader.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
@@ -98,7 +98,7 @@ static struct vg_reloader *reloader_for_signal;
 struct live {
 	struct ring_buffer *rb;
 	struct vg_probes *probes;
-	struct vg_alerter *alerter;
+	struct vg_engine *eng;
 	struct vg_reloader *reloader;
 	struct vg_engine_metrics *em;
 	struct vg_enforcement *enforce;
@@ -332,7 +332,7 @@ static void reload_failed(struct live *lv, struct vg_reload_result *res)
 static void apply_reload(struct live *lv, struct vg_reload_result *res)
 {
 	uint64_t t0 = vg_mono_ns(), swap_ns;
-	struct vg_ruleset *old = lv->alerter->rules;
+	struct vg_ruleset *old = lv->eng->rules;
 	struct vg_enf_policy *policy = NULL;
 	struct timespec now;
 	int n;
@@ -371,11 +371,11 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 		vg_reloader_retire(lv->reloader, res);
 		return;
 	}
-	lv->alerter->enforce = lv->enforce->policy;
-	lv->alerter->rules = res->rules;
-	res->rules = old; /* freed by the reload thread, off the event path */
-	n = vg_apply_ruleset_to_kernel(lv->probes, NULL, lv->alerter->rules);
-	vg_engine_metrics_bind_rules(lv->em, lv->alerter->rules, n);
+	lv->eng->alerter.enforce = lv->enforce->policy;
+	/* freed by the reload thread, off the event path */
+	res->rules = vg_engine_swap_rules(lv->eng, res->rules);
+	n = vg_apply_ruleset_to_kernel(lv->probes, NULL, lv->eng->rules);
+	vg_engine_metrics_bind_rules(lv->em, lv->eng->rules, n);
 	swap_ns = vg_mono_ns() - t0;
 	clock_gettime(CLOCK_REALTIME, &now);
 	vg_engine_metrics_reload(lv->em, true,
@@ -384,8 +384,8 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	fprintf(stderr,
 		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls; "
 		"loaded in %.1f ms, swapped in %.3f ms\n",
-		res->reason, vg_ruleset_rule_count(lv->alerter->rules),
-		vg_cli_rules_enabled(lv->alerter->rules), n, (double)res->compile_ns / 1e6,
+		res->reason, vg_ruleset_rule_count(lv->eng->rules),
+		vg_cli_rules_enabled(lv->eng->rules), n, (double)res->compile_ns / 1e6,
 		(double)swap_ns / 1e6);
 	if (res->restart_keys[0])
 		fprintf(stderr, "vigil: reload: changes to %s take effect at restart\n",
@@ -480,19 +480,19 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struc
 static int start_live(struct live *lv, const struct vg_reload_src *src, struct ops *ops,
 		      struct vg_pipeline *pl, struct vg_probes *probes)
 {
-	int n = vg_apply_ruleset_to_kernel(probes, NULL, lv->alerter->rules);
+	int n = vg_apply_ruleset_to_kernel(probes, NULL, lv->eng->rules);
 
 	if (n < 0)
 		return -1;
 	lv->probes = probes;
 	lv->em = vg_engine_metrics_new(ops->metrics, pl, probes, ops->outs, ops->cfg.loaded_from);
-	if (!lv->em || vg_engine_metrics_bind_rules(lv->em, lv->alerter->rules, n) != 0) {
+	if (!lv->em || vg_engine_metrics_bind_rules(lv->em, lv->eng->rules, n) != 0) {
 		fprintf(stderr, "vigil: out of memory for the engine metrics\n");
 		return -1;
 	}
-	lv->alerter->on_alert = vg_engine_metrics_on_alert;
-	lv->alerter->on_match = vg_engine_metrics_on_match;
-	lv->alerter->on_alert_arg = lv->em;
+	lv->eng->alerter.on_alert = vg_engine_metrics_on_alert;
+	lv->eng->alerter.on_match = vg_engine_metrics_on_match;
+	lv->eng->alerter.on_alert_arg = lv->em;
 	vg_engine_metrics_tick(lv->em);
 	/* without it vigil still runs: SIGHUP and file changes are then not acted on */
 	lv->reloader = vg_reloader_start(src, &ops->cfg);
@@ -704,14 +704,14 @@ static int run(struct run_opts *o)
 		.wakeup_bytes = o->ringbuf_bytes / 16,
 		.hooks_mode = o->hooks_mode,
 	};
-	struct vg_pipeline pl = {.boot_to_wall_ns = vg_boot_to_wall_ns(), .procfs_root = "/proc"};
+	struct vg_engine eng;
+	struct vg_pipeline *pl = &eng.pl;
 	struct vg_probes *probes = NULL;
 	struct ring_buffer *rb = NULL;
 	struct vg_ruleset *rules = NULL;
 	struct vg_enf_policy *policy = NULL;
-	struct vg_alerter alerter = {0};
 	struct ops ops = {0};
-	struct live lv = {.alerter = &alerter, .enforce = &o->enforce};
+	struct live lv = {.eng = &eng, .enforce = &o->enforce};
 	struct vg_fleet *fleet = NULL;
 	struct vg_reload_src src = {
 		.config_path = o->config_path,
@@ -744,13 +744,15 @@ static int run(struct run_opts *o)
 		popts.ringbuf_bytes = o->ringbuf_bytes;
 		popts.wakeup_bytes = o->ringbuf_bytes / 16;
 	}
-	pl.procs = vg_proc_table_new(o->max_procs, "/proc");
-	if (!pl.procs) {
-		fprintf(stderr, "vigil: out of memory for the process table\n");
+	if (vg_engine_open(
+		    &eng, &(struct vg_engine_opts){.max_procs = o->max_procs,
+						   .procfs_root = "/proc",
+						   .boot_to_wall_ns = vg_boot_to_wall_ns()}) != 0) {
+		ops_stop(&ops);
 		return 1;
 	}
 	if (ops.cfg_loaded)
-		vg_proc_table_set_max_bytes(pl.procs, ops.cfg.process_table_max_bytes);
+		vg_proc_table_set_max_bytes(pl->procs, ops.cfg.process_table_max_bytes);
 	if ((o->events || o->capture_path) && env_policy_init(&envp, o) != 0)
 		goto out;
 	if (o->capture_path) {
@@ -762,12 +764,9 @@ static int run(struct run_opts *o)
 		}
 		capsink->f = capture;
 		capsink->env = &envp.pol;
-		pl.sink = vg_sink_capture;
-		pl.sink_ctx = capsink;
+		vg_engine_set_capture(&eng, capsink);
 	} else if (o->events) {
-		pl.env_policy = &envp.pol;
-		pl.sink = vg_sink_event_json;
-		pl.sink_ctx = &pl;
+		vg_engine_set_events(&eng, &envp.pol);
 	} else {
 		const char *paths[VG_RELOAD_MAX_PATHS];
 		int npaths = vg_reload_rule_paths(&src, &ops.cfg, paths);
@@ -781,56 +780,56 @@ static int run(struct run_opts *o)
 		}
 		/* the same load as a reload: the config's priority, rules: and rule_matching */
 		rules = vg_cli_load_rules_cfg(paths, npaths, &ops.cfg, NULL, 0);
-		if (!rules || vg_alerter_init(&alerter, rules, pl.procs, stdout) != 0)
+		if (!rules || vg_engine_set_rules(&eng, rules, stdout) != 0)
 			goto out;
+		rules = NULL; /* the engine's now */
 		/* before the syscall set: the kernel reports enforcing rules itself */
-		if (vg_enforcement_compile(&o->enforce, rules, &policy) != 0)
+		if (vg_enforcement_compile(&o->enforce, eng.rules, &policy) != 0)
 			goto out;
-		alerter.outs = ops.outs;
-		alerter.rl = ops.rl;
+		vg_engine_set_delivery(&eng, ops.outs, ops.rl);
 		if (ops.cfg_loaded)
-			vg_cli_alert_format(&ops.cfg, &alerter.fmt);
+			vg_cli_alert_format(&ops.cfg, &eng.alerter.fmt);
 		ops_for_loop = &ops;
 		snprintf(what, sizeof(what),
 			 "%zu rules loaded (%zu enabled), capturing %d syscalls; ",
-			 vg_ruleset_rule_count(rules), vg_cli_rules_enabled(rules),
-			 vg_interest_from_rules(rules, wanted));
+			 vg_ruleset_rule_count(eng.rules), vg_cli_rules_enabled(eng.rules),
+			 vg_interest_from_rules(eng.rules, wanted));
 		popts.syscalls = wanted;
-		pl.sink = vg_sink_alerts;
-		pl.sink_ctx = &alerter;
 	}
 	if (vg_falco.dry_run) {
 		fprintf(stderr, "vigil: dry run: configuration and rules loaded, not capturing\n");
 		ret = 0;
 		goto out;
 	}
-	pl.containers = containers_start(ops.cfg_loaded	   ? &ops.cfg
-					 : envp.cfg_loaded ? &envp.cfg
-							   : NULL);
-	if (!pl.containers)
+	pl->containers = containers_start(ops.cfg_loaded    ? &ops.cfg
+					  : envp.cfg_loaded ? &envp.cfg
+							    : NULL);
+	if (!pl->containers)
 		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
-	install_signals(rules != NULL);
+	install_signals(eng.rules != NULL);
 	if (vg_probes_start(&popts, &probes) != 0)
 		goto out;
 	if (policy) {
 		if (vg_enforcement_start(&o->enforce, policy, probes) != 0)
 			goto out;
 		policy = NULL; /* owned by o->enforce now */
-		alerter.enforce = o->enforce.policy;
+		eng.alerter.enforce = o->enforce.policy;
 	}
-	if (rules && start_live(&lv, &src, &ops, &pl, probes) != 0)
+	if (eng.rules && start_live(&lv, &src, &ops, pl, probes) != 0)
 		goto out;
 	/* the fleet's rules land in files the reload above watches (fleet/fleet.h) */
-	if (rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
+	if (eng.rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
 	    !(fleet = vg_fleet_start(&ops.cfg, ops.hostname, ops.metrics, ops.outs)))
 		goto out;
 	/* attach first, then seed: a process born in between is in one or the other */
-	seeded = vg_procfs_seed(pl.procs, "/proc");
-	if (capture && vg_capture_begin(capture, pl.procs, pl.boot_to_wall_ns) != 0) {
+	seeded = vg_procfs_seed(pl->procs, "/proc");
+	if (capture && vg_capture_begin(capture, pl->procs, pl->boot_to_wall_ns) != 0) {
 		fprintf(stderr, "vigil: writing the capture header failed\n");
 		goto out;
 	}
-	rb = ring_buffer__new(vg_probes_ringbuf_fd(probes), vg_pipeline_handle, &pl, NULL);
+	if (vg_engine_start(&eng) != 0)
+		goto out;
+	rb = ring_buffer__new(vg_probes_ringbuf_fd(probes), vg_engine_feed, &eng, NULL);
 	if (!rb) {
 		fprintf(stderr, "vigil: cannot open the ring buffer: %s\n", strerror(errno));
 		goto out;
@@ -841,13 +840,14 @@ static int run(struct run_opts *o)
 		signal(SIGALRM, on_stop);
 		alarm(vg_falco.duration);
 	}
-	if (rules)
+	if (eng.rules)
 		live_for_loop = &lv;
 	if (confine(o, &ops) != 0)
 		goto out;
 	print_ready(o, probes, what, seeded);
-	ret = consume(rb, probes, &pl);
-	print_counters(probes, &pl);
+	ret = consume(rb, probes, pl);
+	print_counters(probes, pl);
+	vg_engine_stop(&eng);
 out:
 	reloader_for_signal = NULL;
 	live_for_loop = NULL;
@@ -856,7 +856,6 @@ out:
 	/* scrapes read the probes' counters and the pipeline: no scrape past here */
 	vg_metrics_server_stop(ops.server);
 	ops.server = NULL;
-	rules = alerter.rules; /* the ones in force, after any reload */
 	ring_buffer__free(rb);
 	vg_enforcement_stop(&o->enforce);
 	vg_enf_policy_free(policy);
@@ -869,10 +868,8 @@ out:
 	ops_for_loop = NULL;
 	ops_stop(&ops);
 	vg_engine_metrics_free(lv.em);
-	vg_alerter_fini(&alerter);
-	vg_ruleset_free(rules);
-	vg_containers_free(pl.containers);
-	vg_proc_table_free(pl.procs);
+	vg_ruleset_free(rules); /* loaded, not taken by the engine */
+	vg_engine_close(&eng);	/* the rules in force, after any reload */
 	return ret;
 }
 

@@ -11,7 +11,7 @@
 #include "kernel/probes.h"
 #include "kernel/syscall_table.h"
 #include "metrics/metrics.h"
-#include "pipeline.h"
+#include "engine/pipeline.h"
 #include "rules/compile.h"
 #include "rules/seq.h"
 #include "state/fd_table.h"

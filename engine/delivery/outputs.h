@@ -34,15 +34,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* One alert as the alert writer formatted it. Strings need not outlive the call. */
-struct vg_alert_msg {
-	const char *json; /* one line, Falco's schema; no trailing newline */
-	size_t json_len;
-	const char *text; /* Falco's text shape "TIME: Priority message"; may be NULL */
-	size_t text_len;
-	int priority; /* 0=emergency .. 7=debug, Falco's (and syslog's) order */
-	const char *rule;
-};
+#include "alert/alert_msg.h" /* struct vg_alert_msg: what the alert stage hands over */
 
 enum vg_output_kind {
 	VG_OUTPUT_STDOUT,

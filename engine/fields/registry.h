@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules/eval_ctx.h"
+#include "fields/eval_ctx.h"
 
 enum vg_ftype {
 	VG_FT_STRING,

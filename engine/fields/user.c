@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fields/fields_util.h"
-#include "rules/util.h"
+#include "util/util.h"
 
 struct uent {
 	uint32_t id;

@@ -1,19 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* What a rule is evaluated against: one decoded event and its process. */
+/* struct vg_eval_ctx belongs to the fields it is read by: fields/eval_ctx.h. */
 #ifndef VIGIL_RULES_EVAL_CTX_H
 #define VIGIL_RULES_EVAL_CTX_H
 
-struct vg_event;
-struct vg_proc;
-struct vg_proc_table;
-struct vg_container;
-
-struct vg_eval_ctx {
-	const struct vg_event *ev;
-	struct vg_proc *proc;	     /* the process the event is about; may be NULL */
-	struct vg_proc_table *procs; /* for ancestry; may be NULL */
-	/* vg_containers_lookup() of ev->hdr->cgroup_id; NULL: container.* and k8s.* missing */
-	const struct vg_container *container;
-};
+#include "fields/eval_ctx.h"
 
 #endif

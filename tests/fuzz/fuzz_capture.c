@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fzp_begin(&pl);
 	if (pl.procs && vg_capture_is_capture(f))
-		vg_capture_replay(f, "fuzz.cap", &pl);
+		vg_capture_replay(f, "fuzz.cap", pl.procs, &pl.boot_to_wall_ns, vg_pipeline_handle,
+				  &pl);
 	fzp_end(&pl);
 	fclose(f);
 	return 0;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 
 #include "alert/event_json.h"
-#include "pipeline.h"
+#include "engine/pipeline.h"
 #include "rules/eval.h"
 #include "rules/loader.h"
 #include "rules/format.h"

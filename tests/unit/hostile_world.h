@@ -23,6 +23,7 @@
 #include "records.h"
 #include "utf8_ref.h"
 #include "rules/compile.h"
+#include "rules/eval.h"
 #include "rules/loader.h"
 #include "state/proc_table.h"
 
@@ -54,6 +55,12 @@ static const char HW_RULES[] =
 	"    args=%proc.args cwd=%proc.cwd env=%proc.env[SECRET] pname=%proc.pname\n"
 	"    pexe=%proc.pexepath ctr=%container.name image=%container.image\n"
 	"  priority: WARNING\n";
+
+static inline bool hw_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
+{
+	vg_alert_match(arg, r, ctx);
+	return true;
+}
 
 static inline int hw_init(struct hw_world *w)
 {
@@ -149,7 +156,11 @@ static inline int hw_run(struct hw_world *w, const struct hw_input *in)
 	if (!(f = open_memstream(&w->alert, &size)))
 		return -1;
 	w->a.out = f;
-	vg_sink_alerts(&w->a, &cev, p);
+	/* the rules, then the alert stage of each match, as the engine runs them */
+	vg_ruleset_eval(w->rs,
+			&(struct vg_eval_ctx){
+				.ev = &cev, .proc = p, .procs = w->t, .container = cev.container},
+			hw_alert, &w->a);
 	fclose(f);
 	if (!size) {
 		free(w->alert);

@@ -330,7 +330,11 @@ static char *enforced_open(struct kinds *k, const struct vg_enforce_info *info)
 	f = open_memstream(&line, &size);
 	assert_non_null(f);
 	k->w.a.out = f;
-	vg_sink_alerts(&k->w.a, &ev, k->w.proc);
+	/* the engine hands an event the kernel enforced on to the alert stage */
+	vg_alert_enforcement(&k->w.a, &(struct vg_eval_ctx){.ev = &ev,
+							    .proc = k->w.proc,
+							    .procs = k->w.a.procs,
+							    .container = ev.container});
 	fclose(f);
 	if (!size) {
 		free(line);

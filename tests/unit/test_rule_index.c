@@ -27,7 +27,7 @@
 
 #include "container/container.h"
 #include "decode/decode.h"
-#include "pipeline.h"
+#include "engine/pipeline.h"
 #include "replay/json_record.h"
 #include "rules/eval.h"
 #include "rules/rules_internal.h"

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The per-event path in user space: ring-buffer record -> decode -> state
- * -> (debug JSON | rule engine -> alert). One call per record.
+ * The decode and state stages of the engine (engine/engine.h): one call per
+ * record decodes it, applies it to the process and fd tables, looks up its
+ * container, then calls the sink the engine connected (the rules, the event
+ * JSON of `vigil events`, or the capture file), then finishes what must
+ * outlive the sink (a closed fd, exited processes). Commands use the engine,
+ * not this directly.
  */
 #ifndef VIGIL_PIPELINE_H
 #define VIGIL_PIPELINE_H
@@ -42,7 +46,7 @@ static inline void vg_stat_bump(_Atomic uint64_t *c)
 /* One event in this many has its sink (rule evaluation) timed. */
 #define VG_PIPELINE_TIME_EVERY 64
 
-/* Called for each decoded event after state is updated. */
+/* Called for each decoded event after state is updated; ctx is the pipeline's sink_ctx. */
 typedef void (*vg_event_sink)(void *ctx, const struct vg_event *ev, struct vg_proc *p);
 
 struct vg_env_policy;

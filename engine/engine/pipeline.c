@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "pipeline.h"
+#include "engine/pipeline.h"
 
 #include <stdio.h>
 #include <time.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Helpers for the rules compiler: see util.h. */
-#include "rules/util.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
