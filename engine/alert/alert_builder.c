@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "delivery/outputs.h"
+#include "alert/alert_msg.h"
 
 /* ---- time ---- */
 
