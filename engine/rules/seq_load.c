@@ -320,6 +320,12 @@ static bool read_by_step(struct vg_yreader *r, const struct ynode *m, const char
 				kn->kind == Y_SCALAR ? kn->s : "?");
 			return false;
 		}
+		/* a step named twice: the last one wins, as in any YAML map */
+		for (size_t k = 0; k < st->nkey; k++) {
+			free(st->key[k].s);
+			free(st->key[k].loc);
+		}
+		st->nkey = 0;
 		if (!read_key(r, m->kids[i + 1], name, st->key, &st->nkey))
 			return false;
 	}
