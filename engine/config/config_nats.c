@@ -1,31 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * nats_output: the keys of the NATS JetStream output (delivery/out_nats.c).
- *
- * Included by config.c, inside it, where the other outputs' tables are:
- * the table uses config.c's private field machinery (struct field, O(),
- * COMMON(), the checks). Kept in a file of its own so that splitting
- * config.c moves it whole. Defaults and freeing are the two hooks below,
- * called from vg_config_defaults() and vg_config_free().
+ * nats_output and fleet: the keys of the NATS JetStream output
+ * (delivery/out_nats.c) and of the fleet's rules and heartbeats
+ * (fleet/fleet.c), their defaults and their freeing. Apart from the other
+ * outputs' sections because these two belong together and to the fleet.
  */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
-static int set_str(char **dst, const char *v);
-static void free_strlist(char **l, size_t n);
-static void put_str(FILE *f, const char *s);
+#include "config/config_table.h"
 
-/* A URL with its user info (user:password@ or token@) masked as "***@". */
-static void put_str_url(FILE *f, const char *s, bool mask)
+static int set_str(char **dst, const char *v)
 {
-	const char *scheme = s ? strstr(s, "://") : NULL;
-	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-	char buf[1024];
-
-	if (!mask || !at || strcspn(scheme + 3, "/") < (size_t)(at - scheme - 3)) {
-		put_str(f, s);
-		return;
-	}
-	snprintf(buf, sizeof(buf), "%.*s***%s", (int)(scheme + 3 - s), s, at);
-	put_str(f, buf);
+	free(*dst);
+	*dst = strdup(v);
+	return *dst ? 0 : -1;
 }
 
 /* Subject tokens: letters, digits, '_' and '-', separated by single dots. */
@@ -71,7 +62,7 @@ static const char *check_replicas(const void *v)
 }
 
 #define NO(member) O(VG_OUTPUT_NATS, nats.member)
-static const struct field nats_fields[] = {
+const struct vg_cfg_field vg_cfg_nats_fields[] = {
 	COMMON(VG_OUTPUT_NATS),
 	{"urls", F_STRLIST, NO(urls), NO(n_urls), .secret = true,
 	 .doc = "seed servers: nats://host:4222, tls://host:4222 (user:password@ allowed)"},
@@ -83,7 +74,7 @@ static const struct field nats_fields[] = {
 	 .doc = "create the stream (subjects PREFIX.>) when it does not exist"},
 	{"replicas", F_U32, NO(replicas), .check = check_replicas,
 	 .doc = "replicas of the stream vigil creates"},
-	{"duplicate_window_s", F_U32, NO(duplicate_window_s), .check = check_positive_u32,
+	{"duplicate_window_s", F_U32, NO(duplicate_window_s), .check = vg_cfg_check_positive_u32,
 	 .doc = "the created stream's duplicate window: retries within it are stored once"},
 	{"host", F_STR, NO(host),
 	 .doc = "the host token of subjects; default: the alert's hostname"},
@@ -98,15 +89,15 @@ static const struct field nats_fields[] = {
 	{"nkey", F_STR, NO(nkey), .doc = "public NKey (U...) of nkey_seed_file"},
 	{"nkey_seed_file", F_STR, NO(nkey_seed_file), .doc = "file holding the NKey seed"},
 	{"creds_file", F_STR, NO(creds_file), .doc = "a .creds file (user JWT and seed)"},
-	{"connect_timeout_ms", F_U32, NO(connect_timeout_ms), .check = check_positive_u32,
+	{"connect_timeout_ms", F_U32, NO(connect_timeout_ms), .check = vg_cfg_check_positive_u32,
 	 .doc = "one connection attempt"},
-	{"ack_timeout_ms", F_U32, NO(ack_timeout_ms), .check = check_positive_u32,
+	{"ack_timeout_ms", F_U32, NO(ack_timeout_ms), .check = vg_cfg_check_positive_u32,
 	 .doc = "publish to acknowledgement; longer is a failure (then: the spool)"},
-	{"reconnect_wait_ms", F_U32, NO(reconnect_wait_ms), .check = check_positive_u32,
+	{"reconnect_wait_ms", F_U32, NO(reconnect_wait_ms), .check = vg_cfg_check_positive_u32,
 	 .doc = "first reconnect delay, doubling per round of the seeds"},
-	{"reconnect_max_wait_ms", F_U32, NO(reconnect_max_wait_ms), .check = check_positive_u32,
+	{"reconnect_max_wait_ms", F_U32, NO(reconnect_max_wait_ms), .check = vg_cfg_check_positive_u32,
 	 .doc = "reconnect back-off cap"},
-	{"spool_dir", F_STR, NO(spool_dir), .check = check_abs_path,
+	{"spool_dir", F_STR, NO(spool_dir), .check = vg_cfg_check_abs_path,
 	 .doc = "on-disk spool for when the cluster is away; \"\" = none"},
 	{"spool_max_bytes", F_SIZE, NO(spool_max_bytes),
 	 .doc = "spool bound; the oldest alerts go first (counted)"},
@@ -126,7 +117,7 @@ static const char *check_kv_token(const void *v)
 	return NULL;
 }
 
-static const struct field fleet_fields[] = {
+const struct vg_cfg_field vg_cfg_fleet_fields[] = {
 	{"enabled", F_BOOL, C(fleet.enabled),
 	 .doc = "take rules from the fleet's key-value bucket (nats_output's servers)"},
 	{"bucket", F_STR, C(fleet.bucket), .check = check_kv_token,
@@ -137,7 +128,7 @@ static const struct field fleet_fields[] = {
 	 .doc = "this host's group: key group.GROUP; \"\" = none"},
 	{"host", F_STR, C(fleet.host), .check = check_kv_token,
 	 .doc = "this host: key host.HOST; default nats_output.host, else the host name"},
-	{"rules_dir", F_STR, C(fleet.rules_dir), .check = check_abs_path,
+	{"rules_dir", F_STR, C(fleet.rules_dir), .check = vg_cfg_check_abs_path,
 	 .doc = "where the bucket's rules are written; list it in rules_files"},
 	{"status_bucket", F_STR, C(fleet.status_bucket), .check = check_kv_token,
 	 .doc = "the key-value bucket of the hosts' heartbeats"},
@@ -145,7 +136,7 @@ static const struct field fleet_fields[] = {
 	{0},
 };
 
-static int nats_defaults(struct vg_config *c)
+int vg_cfg_nats_defaults(struct vg_config *c)
 {
 	struct vg_output_config *o = &c->outputs[VG_OUTPUT_NATS];
 	int err = 0;
@@ -171,7 +162,7 @@ static int nats_defaults(struct vg_config *c)
 	return err;
 }
 
-static void nats_free(struct vg_config *c)
+void vg_cfg_nats_free(struct vg_config *c)
 {
 	struct vg_output_config *o = &c->outputs[VG_OUTPUT_NATS];
 	const char *const strs[] = {
@@ -182,7 +173,7 @@ static void nats_free(struct vg_config *c)
 		o->nats.spool_dir,
 	};
 
-	free_strlist(o->nats.urls, o->nats.n_urls);
+	vg_cfg_free_strlist(o->nats.urls, o->nats.n_urls);
 	free(c->fleet.bucket);
 	free(c->fleet.name);
 	free(c->fleet.group);

@@ -7,8 +7,10 @@
  * (exception_text.c), operands and field binding (operand_compile.c),
  * constants (const_parse.c), evt.type checks and a rule's event types
  * (evttype_compile.c), condition trees (compile.c), output appends
- * (output_append.c), rules and the ruleset (ruleset_compile.c) -- and
- * this header is private to those files.
+ * (output_append.c), rules and the ruleset (ruleset_compile.c), the
+ * per-event state it sizes (eval_state.c) -- and this header is private
+ * to those files. What callers read from a compiled ruleset is in
+ * rule_access.c.
  */
 #ifndef VIGIL_RULES_COMPILE_CTX_H
 #define VIGIL_RULES_COMPILE_CTX_H

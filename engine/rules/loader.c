@@ -8,7 +8,10 @@
  * The collection follows Falco's rule_loader (reader + collector): items
  * are redefined in place, append and override update the previous
  * definition, and every definition or update bumps a counter that orders
- * macro visibility.
+ * macro visibility. This file holds the readers of lists, macros,
+ * versions and overrides, and the loading of documents and files; rules
+ * are read in rule_read.c, the YAML tree is ytree.c, the ruleset object
+ * ruleset.c, text maps textmap.c.
  */
 #include "rules/loader.h"
 
@@ -24,675 +27,11 @@
 #include "rules/rules_internal.h"
 #include "rules/lexer.h"
 #include "rules/seq.h"
+#include "rules/item_read.h"
 #include "rules/ytree.h"
 
-/* Bounds that keep hostile YAML from exhausting memory or the stack. */
-#define YAML_MAX_DEPTH 64
-#define YAML_MAX_NODES 500000
+/* Bounds that keep a hostile file from exhausting memory. */
 #define MAX_FILE_BYTES (64u << 20)
-
-/* ---- the ruleset object ---- */
-
-struct vg_ruleset *vg_ruleset_new(const struct vg_ruleset_opts *opts)
-{
-	struct vg_ruleset *rs = calloc(1, sizeof(*rs));
-
-	if (!rs)
-		return NULL;
-	if (opts)
-		rs->opts = *opts;
-	return rs;
-}
-
-static void free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void exc_value_free(struct vg_exc_value *v)
-{
-	free(v->item);
-	for (size_t i = 0; i < v->n; i++)
-		exc_value_free(&v->items[i]);
-	free(v->items);
-}
-
-static void exception_free(struct vg_exception *e)
-{
-	free(e->name);
-	free_strv(e->fields, e->nfields);
-	free_strv(e->comps, e->ncomps);
-	for (size_t i = 0; i < e->nvalues; i++)
-		exc_value_free(&e->values[i]);
-	free(e->values);
-}
-
-static void exceptions_free(struct vg_exception *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		exception_free(&v[i]);
-	free(v);
-}
-
-static void list_item_free(struct vg_list_item *l)
-{
-	free(l->name);
-	free_strv(l->items, l->n);
-	free(l->quoted);
-	free_strv(l->xitems, l->nx);
-}
-
-static void macro_item_free(struct vg_macro_item *m)
-{
-	free(m->name);
-	free(m->cond);
-	vg_textmap_free(&m->cmap);
-	vg_ast_free(m->ast);
-	vg_ast_free(m->resolved);
-}
-
-static void rule_item_free(struct vg_rule_item *r)
-{
-	vg_seq_item_free(r->seq);
-	r->seq = NULL;
-	free(r->name);
-	free(r->desc);
-	free(r->cond);
-	vg_textmap_free(&r->cmap);
-	free(r->output);
-	free(r->source);
-	free_strv(r->tags, r->ntags);
-	exceptions_free(r->exc, r->nexc);
-	free(r->action);
-}
-
-void vg_ruleset_free(struct vg_ruleset *rs)
-{
-	if (!rs)
-		return;
-	for (size_t i = 0; i < rs->compiled.nrules; i++)
-		vg_rule_free(rs->compiled.rules[i]);
-	free(rs->compiled.rules);
-	for (size_t i = 0; i < rs->compiled.nseqs; i++)
-		vg_seq_free(rs->compiled.seqs[i]);
-	free(rs->compiled.seqs);
-	for (size_t i = 0; i < rs->items.nlists; i++)
-		list_item_free(&rs->items.lists[i]);
-	free(rs->items.lists);
-	for (size_t i = 0; i < rs->items.nmacros; i++)
-		macro_item_free(&rs->items.macros[i]);
-	free(rs->items.macros);
-	for (size_t i = 0; i < rs->items.nritems; i++)
-		rule_item_free(&rs->items.ritems[i]);
-	free(rs->items.ritems);
-	for (size_t i = 0; i < rs->items.nfiles; i++) {
-		free(rs->items.files[i]->path);
-		free(rs->items.files[i]->text);
-		free(rs->items.files[i]);
-	}
-	free(rs->items.files);
-	free(rs->items.req_engine);
-	for (size_t i = 0; i < rs->compiled.nskips; i++)
-		free(rs->compiled.skips[i].name);
-	free(rs->compiled.skips);
-	vg_diags_free(&rs->diags);
-	free(rs->ev.env.scratch.buf);
-	vg_userdb_free(rs->ev.env.users);
-	vg_fenv_free_learned(&rs->ev.env);
-	free(rs->ev.pool);
-	free(rs->ev.xtext);
-	vg_eval_caches_free(rs);
-	free(rs);
-}
-
-const struct vg_diag *vg_ruleset_diags(const struct vg_ruleset *rs, size_t *n)
-{
-	*n = rs->diags.n;
-	return rs->diags.v;
-}
-
-size_t vg_ruleset_error_count(const struct vg_ruleset *rs)
-{
-	return rs->diags.nerrors;
-}
-
-size_t vg_ruleset_warning_count(const struct vg_ruleset *rs)
-{
-	return rs->diags.nwarnings;
-}
-
-size_t vg_ruleset_list_count(const struct vg_ruleset *rs)
-{
-	return rs->items.nlists;
-}
-
-size_t vg_ruleset_macro_count(const struct vg_ruleset *rs)
-{
-	return rs->items.nmacros;
-}
-
-size_t vg_ruleset_item_rule_count(const struct vg_ruleset *rs)
-{
-	return rs->items.nritems;
-}
-
-bool vg_ruleset_file(const struct vg_ruleset *rs, size_t i, const char **path, const char **text,
-		     size_t *len)
-{
-	if (i >= rs->items.nfiles)
-		return false;
-	*path = rs->items.files[i]->path;
-	*text = rs->items.files[i]->text;
-	*len = rs->items.files[i]->len;
-	return true;
-}
-
-/* ---- text maps: offsets in (glued) condition text -> file:line:col ---- */
-
-bool vg_textmap_add(struct vg_textmap *m, size_t off, const struct vg_scalar_loc *loc)
-{
-	if (!vg_grow(&m->segs, &m->cap, m->n + 1, sizeof(*m->segs)))
-		return false;
-	m->segs[m->n].off = off;
-	m->segs[m->n].loc = *loc;
-	m->n++;
-	return true;
-}
-
-void vg_textmap_free(struct vg_textmap *m)
-{
-	free(m->segs);
-	memset(m, 0, sizeof(*m));
-}
-
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static void file_linecol(const struct vg_srcfile *f, size_t pos, int *line, int *col)
-{
-	vg_lex_linecol(f->text, f->len, pos, line, col);
-}
-
-void vg_scalar_linecol(const struct vg_scalar_loc *l, const char **file, int *line, int *col)
-{
-	*file = l->file ? l->file->path : NULL;
-	*line = l->line;
-	*col = l->col;
-}
-
-/*
- * YAML folds and indents scalars, so an offset in the value is mapped by
- * counting non-blank characters: the k-th non-blank character of the value
- * is the k-th non-blank character of the scalar's source text.
- */
-void vg_textmap_loc(const struct vg_textmap *m, size_t off, const char *text, const char **file,
-		    int *line, int *col)
-{
-	const struct vg_textseg *seg = NULL;
-	const struct vg_srcfile *f;
-	size_t k = 0, pos, end, last = SIZE_MAX;
-
-	for (size_t i = 0; i < m->n; i++)
-		if (m->segs[i].off <= off)
-			seg = &m->segs[i];
-	if (!seg) {
-		*file = NULL;
-		*line = *col = 0;
-		return;
-	}
-	vg_scalar_linecol(&seg->loc, file, line, col);
-	f = seg->loc.file;
-	if (seg->loc.fixed || !f || !text)
-		return;
-	for (size_t i = seg->off; i < off && text[i]; i++)
-		k += !blank(text[i]);
-	pos = seg->loc.start;
-	end = seg->loc.end < f->len ? seg->loc.end : f->len;
-	if (seg->loc.block) {
-		while (pos < end && f->text[pos] != '\n')
-			pos++;
-	} else if (seg->loc.quoted) {
-		pos++;
-	}
-	for (; pos < end; pos++) {
-		if (blank(f->text[pos]))
-			continue;
-		if (k == 0)
-			break;
-		k--;
-		last = pos;
-	}
-	/* past the last character (e.g. "expected ')'"): just after it */
-	if (pos >= end && last != SIZE_MAX)
-		pos = last + 1;
-	if (pos > f->len)
-		pos = f->len;
-	file_linecol(f, pos, line, col);
-}
-
-/* ---- a small YAML tree, built from events (struct ynode: ytree.h) ---- */
-
-struct anchor {
-	char *name;
-	struct ynode *node;
-};
-
-struct reader {
-	struct vg_ruleset *rs;
-	struct vg_srcfile *file;
-	yaml_parser_t parser;
-	struct anchor *anchors;
-	size_t nanchors, canchors;
-	size_t nodes;
-	bool failed; /* a YAML error was reported; stop */
-};
-
-static void ynode_free(struct ynode *n)
-{
-	if (!n)
-		return;
-	for (size_t i = 0; i < n->n; i++)
-		ynode_free(n->kids[i]);
-	free(n->kids);
-	free(n->s);
-	free(n);
-}
-
-static void anchors_clear(struct reader *r)
-{
-	for (size_t i = 0; i < r->nanchors; i++) {
-		free(r->anchors[i].name);
-		ynode_free(r->anchors[i].node);
-	}
-	r->nanchors = 0;
-}
-
-static struct ynode *ynode_clone(struct reader *r, const struct ynode *n)
-{
-	struct ynode *c;
-
-	if (++r->nodes > YAML_MAX_NODES)
-		return NULL;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return NULL;
-	*c = *n;
-	c->kids = NULL;
-	c->n = c->cap = 0;
-	c->s = n->s ? vg_strndup0(n->s, n->len) : NULL;
-	if (n->s && !c->s)
-		goto fail;
-	if (n->n) {
-		c->kids = calloc(n->n, sizeof(*c->kids));
-		if (!c->kids)
-			goto fail;
-		c->cap = n->n;
-		for (; c->n < n->n; c->n++) {
-			c->kids[c->n] = ynode_clone(r, n->kids[c->n]);
-			if (!c->kids[c->n])
-				goto fail;
-		}
-	}
-	return c;
-fail:
-	ynode_free(c);
-	return NULL;
-}
-
-static void loc_of(const struct reader *r, const struct ynode *n, struct vg_scalar_loc *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->file = r->file;
-	if (!n)
-		return;
-	l->start = n->start.index;
-	l->end = n->end.index;
-	l->line = (int)n->start.line + 1;
-	l->col = (int)n->start.column + 1;
-	l->block = n->kind == Y_SCALAR &&
-		   (n->style == YAML_LITERAL_SCALAR_STYLE || n->style == YAML_FOLDED_SCALAR_STYLE);
-	l->quoted = n->kind == Y_SCALAR && (n->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-					    n->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
-}
-
-/* "kind:name" for vg_diag_add. */
-struct itemref {
-	char buf[300];
-};
-
-static const char *iref(struct itemref *b, const char *kind, const char *name)
-{
-	if (!kind)
-		return NULL;
-	snprintf(b->buf, sizeof(b->buf), name ? "%s:%s" : "%s", kind, name ? name : "");
-	return b->buf;
-}
-
-__attribute__((format(printf, 7, 8))) static void diag_at(struct reader *r, enum vg_diag_level lvl,
-							  const struct ynode *n, const char *kind,
-							  const char *name, const char *code,
-							  const char *fmt, ...)
-{
-	struct itemref ib;
-	char msg[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	vg_diag_add(&r->rs->diags, lvl, code, r->file->path, n ? (int)n->start.line + 1 : 0,
-		    n ? (int)n->start.column + 1 : 0, iref(&ib, kind, name), "%s", msg);
-}
-
-#define err_at(r, n, kind, name, code, ...)                                                        \
-	diag_at(r, VG_DIAG_ERROR, n, kind, name, code, __VA_ARGS__)
-#define warn_at(r, n, kind, name, code, ...)                                                       \
-	diag_at(r, VG_DIAG_WARNING, n, kind, name, code, __VA_ARGS__)
-
-static void yaml_error(struct reader *r)
-{
-	yaml_parser_t *p = &r->parser;
-	const char *what = p->problem ? p->problem : "malformed YAML";
-	yaml_mark_t mk = p->problem ? p->problem_mark : p->mark;
-
-	if (r->failed)
-		return;
-	r->failed = true;
-	vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-YAML", r->file->path, (int)mk.line + 1,
-		    (int)mk.column + 1, NULL, "%s%s%s", what, p->context ? " " : "",
-		    p->context ? p->context : "");
-}
-
-/* ---- for readers outside this file (ytree.h) ---- */
-
-static const struct ynode *map_get(const struct ynode *m, const char *key);
-
-const struct ynode *vg_ymap_get(const struct ynode *m, const char *key)
-{
-	return map_get(m, key);
-}
-
-void vg_yerr(struct reader *r, const struct ynode *n, const char *name, const char *code,
-	     const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag_at(r, VG_DIAG_ERROR, n, "rule", name, code, "%s", msg);
-}
-
-void vg_yloc(const struct reader *r, const struct ynode *n, struct vg_scalar_loc *l)
-{
-	loc_of(r, n, l);
-}
-
-static bool next_event(struct reader *r, yaml_event_t *ev)
-{
-	if (!yaml_parser_parse(&r->parser, ev)) {
-		yaml_error(r);
-		return false;
-	}
-	return true;
-}
-
-static bool add_kid(struct ynode *n, struct ynode *k)
-{
-	if (!vg_grow(&n->kids, &n->cap, n->n + 1, sizeof(*n->kids)))
-		return false;
-	n->kids[n->n++] = k;
-	return true;
-}
-
-static void too_big(struct reader *r, const yaml_event_t *ev, const char *what)
-{
-	if (r->failed)
-		return;
-	r->failed = true;
-	vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-YAML", r->file->path,
-		    (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, NULL, "%s", what);
-}
-
-static bool remember_anchor(struct reader *r, const char *name, const struct ynode *n)
-{
-	struct ynode *c = ynode_clone(r, n);
-	char *nm = strdup(name);
-
-	if (!c || !nm ||
-	    !vg_grow(&r->anchors, &r->canchors, r->nanchors + 1, sizeof(*r->anchors))) {
-		ynode_free(c);
-		free(nm);
-		return false;
-	}
-	r->anchors[r->nanchors++] = (struct anchor){nm, c};
-	return true;
-}
-
-/* Builds the node that starts with ev (consumed); NULL on error. */
-static struct ynode *build(struct reader *r, yaml_event_t *ev, int depth)
-{
-	struct ynode *n = NULL;
-	const char *anchor = NULL;
-	yaml_event_t sub;
-
-	if (depth > YAML_MAX_DEPTH) {
-		too_big(r, ev, "YAML nesting is too deep");
-		goto out;
-	}
-	if (++r->nodes > YAML_MAX_NODES) {
-		too_big(r, ev, "YAML document is too large");
-		goto out;
-	}
-	if (ev->type == YAML_ALIAS_EVENT) {
-		for (size_t i = r->nanchors; i-- > 0;)
-			if (strcmp(r->anchors[i].name, (char *)ev->data.alias.anchor) == 0) {
-				n = ynode_clone(r, r->anchors[i].node);
-				if (!n)
-					too_big(r, ev, "YAML alias expands too much");
-				goto out;
-			}
-		too_big(r, ev, "undefined YAML alias");
-		goto out;
-	}
-	n = calloc(1, sizeof(*n));
-	if (!n)
-		goto out;
-	n->start = ev->start_mark;
-	n->end = ev->end_mark;
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		n->kind = Y_SCALAR;
-		n->s = vg_strndup0((char *)ev->data.scalar.value, ev->data.scalar.length);
-		n->len = ev->data.scalar.length;
-		n->style = ev->data.scalar.style;
-		anchor = (char *)ev->data.scalar.anchor;
-		if (!n->s) {
-			ynode_free(n);
-			n = NULL;
-		}
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT: {
-		bool seq = ev->type == YAML_SEQUENCE_START_EVENT;
-		yaml_event_type_t end = seq ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT;
-
-		n->kind = seq ? Y_SEQ : Y_MAP;
-		anchor = seq ? (char *)ev->data.sequence_start.anchor
-			     : (char *)ev->data.mapping_start.anchor;
-		for (;;) {
-			struct ynode *k;
-
-			if (!next_event(r, &sub)) {
-				ynode_free(n);
-				n = NULL;
-				goto out;
-			}
-			if (sub.type == end) {
-				n->end = sub.end_mark;
-				yaml_event_delete(&sub);
-				break;
-			}
-			k = build(r, &sub, depth + 1);
-			if (!k || !add_kid(n, k)) {
-				ynode_free(k);
-				ynode_free(n);
-				n = NULL;
-				goto out;
-			}
-		}
-		break;
-	}
-	default:
-		too_big(r, ev, "unexpected YAML event");
-		ynode_free(n);
-		n = NULL;
-		break;
-	}
-	if (n && anchor && !remember_anchor(r, anchor, n)) {
-		too_big(r, ev, "YAML anchor could not be stored");
-		ynode_free(n);
-		n = NULL;
-	}
-out:
-	yaml_event_delete(ev);
-	return n;
-}
-
-/* ---- node helpers ---- */
-
-static const struct ynode *map_get(const struct ynode *m, const char *key)
-{
-	if (!m || m->kind != Y_MAP)
-		return NULL;
-	for (size_t i = 0; i + 1 < m->n; i += 2)
-		if (m->kids[i]->kind == Y_SCALAR && strcmp(m->kids[i]->s, key) == 0)
-			return m->kids[i + 1];
-	return NULL;
-}
-
-static bool is_null(const struct ynode *n)
-{
-	return n && n->kind == Y_SCALAR && n->style == YAML_PLAIN_SCALAR_STYLE &&
-	       (n->len == 0 || strcmp(n->s, "~") == 0 || strcmp(n->s, "null") == 0);
-}
-
-/* A string value, or NULL with an error reported. */
-static const char *want_str(struct reader *r, const struct ynode *n, const char *key,
-			    const char *kind, const char *name)
-{
-	if (!n || n->kind != Y_SCALAR) {
-		err_at(r, n, kind, name, "E-VALUE", "'%s' must be a string", key);
-		return NULL;
-	}
-	if (memchr(n->s, '\0', n->len)) {
-		err_at(r, n, kind, name, "E-VALUE", "'%s' contains a NUL character", key);
-		return NULL;
-	}
-	return n->s;
-}
-
-/* YAML 1.1 booleans, as yaml-cpp reads them: -1 when not a boolean. */
-static int parse_bool(const struct ynode *n)
-{
-	static const char *const t[] = {"true", "yes", "on", "y"};
-	static const char *const f[] = {"false", "no", "off", "n"};
-
-	if (!n || n->kind != Y_SCALAR)
-		return -1;
-	for (size_t i = 0; i < 4; i++) {
-		if (strcasecmp(n->s, t[i]) == 0)
-			return 1;
-		if (strcasecmp(n->s, f[i]) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-static int want_bool(struct reader *r, const struct ynode *n, const char *key, const char *kind,
-		     const char *name)
-{
-	int b = parse_bool(n);
-
-	if (b < 0)
-		err_at(r, n, kind, name, "E-VALUE", "'%s' must be true or false", key);
-	return b;
-}
-
-/* A sequence of strings (nested sequences flattened) into *out. */
-static bool want_strv(struct reader *r, const struct ynode *n, const char *key, const char *kind,
-		      const char *name, char ***out, bool **quoted, size_t *nout, size_t *cap)
-{
-	if (!n || n->kind != Y_SEQ) {
-		if (is_null(n))
-			return true;
-		err_at(r, n, kind, name, "E-VALUE", "'%s' must be a list", key);
-		return false;
-	}
-	for (size_t i = 0; i < n->n; i++) {
-		const struct ynode *k = n->kids[i];
-
-		if (k->kind == Y_SEQ) {
-			if (!want_strv(r, k, key, kind, name, out, quoted, nout, cap))
-				return false;
-			continue;
-		}
-		if (k->kind != Y_SCALAR || memchr(k->s, '\0', k->len)) {
-			err_at(r, k, kind, name, "E-VALUE", "items of '%s' must be strings", key);
-			return false;
-		}
-		size_t ocap = *cap;
-
-		if (!vg_grow(out, cap, *nout + 1, sizeof(**out)))
-			return false;
-		if (quoted && (*cap != ocap || !*quoted)) {
-			bool *q = realloc(*quoted, *cap * sizeof(**quoted));
-
-			if (!q) {
-				*cap = ocap;
-				return false;
-			}
-			*quoted = q;
-		}
-		(*out)[*nout] = strdup(k->s);
-		if (!(*out)[*nout])
-			return false;
-		if (quoted)
-			(*quoted)[*nout] = k->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-					   k->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-		(*nout)++;
-	}
-	return true;
-}
-
-/* Warns about keys of item m that are not in known (NULL-terminated). */
-static void warn_unknown_keys(struct reader *r, const struct ynode *m, const char *const *known,
-			      const char *kind, const char *name)
-{
-	for (size_t i = 0; i + 1 < m->n; i += 2) {
-		const struct ynode *k = m->kids[i];
-		bool ok = false;
-
-		for (size_t j = 0; known[j] && k->kind == Y_SCALAR; j++)
-			ok |= strcmp(k->s, known[j]) == 0;
-		if (!ok)
-			warn_at(r, k, kind, name, "W-UNKNOWN-KEY", "unknown key '%s' ignored",
-				k->kind == Y_SCALAR ? k->s : "(not a string)");
-	}
-}
-
-static bool in_set(const char *s, const char *const *set)
-{
-	for (size_t i = 0; set[i]; i++)
-		if (strcmp(s, set[i]) == 0)
-			return true;
-	return false;
-}
 
 /* ---- versions ---- */
 
@@ -741,23 +80,24 @@ static bool version_ok(const struct semver *have, const struct semver *need)
 	return true;
 }
 
-static void read_engine_version(struct reader *r, const struct ynode *item, const struct ynode *v)
+static void read_engine_version(struct vg_yreader *r, const struct ynode *item,
+				const struct ynode *v)
 {
 	struct semver have, need;
-	const char *s = want_str(r, v, "required_engine_version", NULL, NULL);
+	const char *s = vg_ywant_str(r, v, "required_engine_version", NULL, NULL);
 
 	(void)item;
 	if (!s)
 		return;
 	if (!parse_version(s, true, &need)) {
-		err_at(r, v, NULL, NULL, "E-ENGINE-VERSION", "invalid engine version '%s'", s);
+		vg_yerr_at(r, v, NULL, NULL, "E-ENGINE-VERSION", "invalid engine version '%s'", s);
 		return;
 	}
 	parse_version(VG_RULES_ENGINE_VERSION, true, &have);
 	if (!version_ok(&have, &need))
-		err_at(r, v, NULL, NULL, "E-ENGINE-VERSION",
-		       "rules require engine version %s, vigil provides %s", s,
-		       VG_RULES_ENGINE_VERSION);
+		vg_yerr_at(r, v, NULL, NULL, "E-ENGINE-VERSION",
+			   "rules require engine version %s, vigil provides %s", s,
+			   VG_RULES_ENGINE_VERSION);
 }
 
 /* Is plugin name at version ver provided by vigil? -1: bad version. */
@@ -773,16 +113,17 @@ static int plugin_provided(const char *name, const char *ver)
 	return version_ok(&have, &need);
 }
 
-static void read_plugin_versions(struct reader *r, const struct ynode *v)
+static void read_plugin_versions(struct vg_yreader *r, const struct ynode *v)
 {
 	if (!v || v->kind != Y_SEQ) {
-		err_at(r, v, NULL, NULL, "E-VALUE", "required_plugin_versions must be a list");
+		vg_yerr_at(r, v, NULL, NULL, "E-VALUE", "required_plugin_versions must be a list");
 		return;
 	}
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *req = v->kids[i], *alts;
-		const char *name = want_str(r, map_get(req, "name"), "name", NULL, NULL);
-		const char *ver = want_str(r, map_get(req, "version"), "version", NULL, NULL);
+		const char *name = vg_ywant_str(r, vg_ymap_get(req, "name"), "name", NULL, NULL);
+		const char *ver =
+			vg_ywant_str(r, vg_ymap_get(req, "version"), "version", NULL, NULL);
 		bool ok = false;
 		int p;
 
@@ -790,39 +131,31 @@ static void read_plugin_versions(struct reader *r, const struct ynode *v)
 			continue;
 		p = plugin_provided(name, ver);
 		if (p < 0) {
-			err_at(r, req, "plugin", name, "E-PLUGIN-VERSION",
-			       "invalid required version '%s'", ver);
+			vg_yerr_at(r, req, "plugin", name, "E-PLUGIN-VERSION",
+				   "invalid required version '%s'", ver);
 			continue;
 		}
 		ok = p > 0;
-		alts = map_get(req, "alternatives");
+		alts = vg_ymap_get(req, "alternatives");
 		for (size_t j = 0; !ok && alts && alts->kind == Y_SEQ && j < alts->n; j++) {
-			const char *an =
-				want_str(r, map_get(alts->kids[j], "name"), "name", NULL, NULL);
-			const char *av = want_str(r, map_get(alts->kids[j], "version"), "version",
-						  NULL, NULL);
+			const char *an = vg_ywant_str(r, vg_ymap_get(alts->kids[j], "name"), "name",
+						      NULL, NULL);
+			const char *av = vg_ywant_str(r, vg_ymap_get(alts->kids[j], "version"),
+						      "version", NULL, NULL);
 
 			ok = an && av && plugin_provided(an, av) > 0;
 		}
 		if (!ok)
-			err_at(r, req, "plugin", name, "E-PLUGIN",
-			       "plugin '%s' version %s is required; vigil provides only "
-			       "container %s",
-			       name, ver, VG_RULES_CONTAINER_PLUGIN_VERSION);
+			vg_yerr_at(r, req, "plugin", name, "E-PLUGIN",
+				   "plugin '%s' version %s is required; vigil provides only "
+				   "container %s",
+				   name, ver, VG_RULES_CONTAINER_PLUGIN_VERSION);
 	}
 }
 
 /* ---- override: which keys may be appended to or replaced ---- */
 
-enum ovr { OVR_NONE, OVR_APPEND, OVR_REPLACE };
-
-struct overrides {
-	const char *keys[16];
-	enum ovr how[16];
-	size_t n;
-};
-
-static enum ovr ovr_of(const struct overrides *o, const char *key)
+enum vg_ovr vg_ovr_of(const struct vg_overrides *o, const char *key)
 {
 	for (size_t i = 0; i < o->n; i++)
 		if (strcmp(o->keys[i], key) == 0)
@@ -835,47 +168,49 @@ static enum ovr ovr_of(const struct overrides *o, const char *key)
  * override names a key present in the item, every key of the item is
  * overridden, and each key supports the operation asked for.
  */
-static bool read_overrides(struct reader *r, const struct ynode *item, const struct ynode *ov,
-			   const char *kind, const char *name, const char *const *appendable,
-			   const char *const *replaceable, struct overrides *out)
+bool vg_read_overrides(struct vg_yreader *r, const struct ynode *item, const struct ynode *ov,
+		       const char *kind, const char *name, const char *const *appendable,
+		       const char *const *replaceable, struct vg_overrides *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!ov || ov->kind != Y_MAP) {
-		err_at(r, ov, kind, name, "E-OVERRIDE", "'override' must be a map");
+		vg_yerr_at(r, ov, kind, name, "E-OVERRIDE", "'override' must be a map");
 		return false;
 	}
 	for (size_t i = 0; i + 1 < ov->n; i += 2) {
 		const struct ynode *k = ov->kids[i], *v = ov->kids[i + 1];
-		enum ovr how;
+		enum vg_ovr how;
 
 		if (k->kind != Y_SCALAR || v->kind != Y_SCALAR) {
-			err_at(r, k, kind, name, "E-OVERRIDE", "override entries must be strings");
+			vg_yerr_at(r, k, kind, name, "E-OVERRIDE",
+				   "override entries must be strings");
 			return false;
 		}
 		if (strcmp(v->s, "append") == 0) {
 			how = OVR_APPEND;
-			if (!in_set(k->s, appendable)) {
-				err_at(r, v, kind, name, "E-OVERRIDE",
-				       "key '%s' cannot be appended to%s", k->s,
-				       in_set(k->s, replaceable) ? ", use 'replace' instead" : "");
+			if (!vg_yin_set(k->s, appendable)) {
+				vg_yerr_at(r, v, kind, name, "E-OVERRIDE",
+					   "key '%s' cannot be appended to%s", k->s,
+					   vg_yin_set(k->s, replaceable) ? ", use 'replace' instead"
+									 : "");
 				return false;
 			}
 		} else if (strcmp(v->s, "replace") == 0) {
 			how = OVR_REPLACE;
-			if (!in_set(k->s, replaceable)) {
-				err_at(r, v, kind, name, "E-OVERRIDE",
-				       "key '%s' cannot be replaced", k->s);
+			if (!vg_yin_set(k->s, replaceable)) {
+				vg_yerr_at(r, v, kind, name, "E-OVERRIDE",
+					   "key '%s' cannot be replaced", k->s);
 				return false;
 			}
 		} else {
-			err_at(r, v, kind, name, "E-OVERRIDE",
-			       "invalid override '%s' for key '%s': use append or replace", v->s,
-			       k->s);
+			vg_yerr_at(r, v, kind, name, "E-OVERRIDE",
+				   "invalid override '%s' for key '%s': use append or replace",
+				   v->s, k->s);
 			return false;
 		}
-		if (!map_get(item, k->s)) {
-			err_at(r, k, kind, name, "E-OVERRIDE",
-			       "key '%s' has an override but no value in the item", k->s);
+		if (!vg_ymap_get(item, k->s)) {
+			vg_yerr_at(r, k, kind, name, "E-OVERRIDE",
+				   "key '%s' has an override but no value in the item", k->s);
 			return false;
 		}
 		if (out->n < 16) {
@@ -888,10 +223,10 @@ static bool read_overrides(struct reader *r, const struct ynode *item, const str
 
 		if (k->kind != Y_SCALAR || strcmp(k->s, kind) == 0 || strcmp(k->s, "override") == 0)
 			continue;
-		if (ovr_of(out, k->s) == OVR_NONE &&
-		    (in_set(k->s, appendable) || in_set(k->s, replaceable))) {
-			err_at(r, k, kind, name, "E-OVERRIDE",
-			       "key '%s' is present but has no entry under 'override'", k->s);
+		if (vg_ovr_of(out, k->s) == OVR_NONE &&
+		    (vg_yin_set(k->s, appendable) || vg_yin_set(k->s, replaceable))) {
+			vg_yerr_at(r, k, kind, name, "E-OVERRIDE",
+				   "key '%s' is present but has no entry under 'override'", k->s);
 			return false;
 		}
 	}
@@ -916,7 +251,7 @@ static struct vg_macro_item *find_macro(struct vg_ruleset *rs, const char *name)
 	return NULL;
 }
 
-static struct vg_rule_item *find_rule(struct vg_ruleset *rs, const char *name)
+struct vg_rule_item *vg_item_find_rule(struct vg_ruleset *rs, const char *name)
 {
 	for (size_t i = 0; i < rs->items.nritems; i++)
 		if (strcmp(rs->items.ritems[i].name, name) == 0)
@@ -946,42 +281,43 @@ static bool list_push(struct vg_list_item *l, char *item, bool quoted)
 	return true;
 }
 
-static void read_list(struct reader *r, const struct ynode *item, const char *name)
+static void read_list(struct vg_yreader *r, const struct ynode *item, const char *name)
 {
 	static const char *const known[] = {"list", "items", "append", "override", NULL};
 	static const char *const appendable[] = {"items", NULL};
 	static const char *const replaceable[] = {"items", NULL};
 	struct vg_list_item tmp = {0}, *prev = find_list(r->rs, name);
-	const struct ynode *items = map_get(item, "items"), *ov = map_get(item, "override");
-	int append = map_get(item, "append") ? parse_bool(map_get(item, "append")) : 0;
-	struct overrides o = {0};
+	const struct ynode *items = vg_ymap_get(item, "items"), *ov = vg_ymap_get(item, "override");
+	int append = vg_ymap_get(item, "append") ? vg_yparse_bool(vg_ymap_get(item, "append")) : 0;
+	struct vg_overrides o = {0};
 	size_t cap = 0;
 
-	warn_unknown_keys(r, item, known, "list", name);
+	vg_ywarn_unknown_keys(r, item, known, "list", name);
 	if (append < 0) {
-		want_bool(r, map_get(item, "append"), "append", "list", name);
+		vg_ywant_bool(r, vg_ymap_get(item, "append"), "append", "list", name);
 		return;
 	}
 	if (append && ov) {
-		err_at(r, ov, "list", name, "E-OVERRIDE",
-		       "'override' and 'append: true' cannot be used together");
+		vg_yerr_at(r, ov, "list", name, "E-OVERRIDE",
+			   "'override' and 'append: true' cannot be used together");
 		return;
 	}
-	if (ov && !read_overrides(r, item, ov, "list", name, appendable, replaceable, &o))
+	if (ov && !vg_read_overrides(r, item, ov, "list", name, appendable, replaceable, &o))
 		return;
 	if (!items) {
-		err_at(r, item, "list", name, "E-MISSING-KEY", "list has no 'items'");
+		vg_yerr_at(r, item, "list", name, "E-MISSING-KEY", "list has no 'items'");
 		return;
 	}
-	if (!want_strv(r, items, "items", "list", name, &tmp.items, &tmp.quoted, &tmp.n, &cap)) {
-		list_item_free(&tmp);
+	if (!vg_ywant_strv(r, items, "items", "list", name, &tmp.items, &tmp.quoted, &tmp.n,
+			   &cap)) {
+		vg_list_item_free(&tmp);
 		return;
 	}
-	if (append || ovr_of(&o, "items") == OVR_APPEND) {
+	if (append || vg_ovr_of(&o, "items") == OVR_APPEND) {
 		if (!prev) {
-			err_at(r, item, "list", name, "E-NO-PREVIOUS",
-			       "list append: no list '%s' defined before", name);
-			list_item_free(&tmp);
+			vg_yerr_at(r, item, "list", name, "E-NO-PREVIOUS",
+				   "list append: no list '%s' defined before", name);
+			vg_list_item_free(&tmp);
 			return;
 		}
 		for (size_t i = 0; i < tmp.n; i++) {
@@ -990,17 +326,17 @@ static void read_list(struct reader *r, const struct ynode *item, const char *na
 			tmp.items[i] = NULL;
 		}
 		prev->visibility = r->rs->items.cur_index++;
-		list_item_free(&tmp);
+		vg_list_item_free(&tmp);
 		return;
 	}
 	if (ov && !prev) {
-		err_at(r, item, "list", name, "E-NO-PREVIOUS",
-		       "list replace: no list '%s' defined before", name);
-		list_item_free(&tmp);
+		vg_yerr_at(r, item, "list", name, "E-NO-PREVIOUS",
+			   "list replace: no list '%s' defined before", name);
+		vg_list_item_free(&tmp);
 		return;
 	}
 	tmp.cap = cap;
-	loc_of(r, item, &tmp.loc);
+	vg_yloc(r, item, &tmp.loc);
 	if (prev) {
 		tmp.index = prev->index;
 		tmp.used = false;
@@ -1008,7 +344,7 @@ static void read_list(struct reader *r, const struct ynode *item, const char *na
 		prev->name = NULL;
 		if (ov)
 			tmp.loc = prev->loc;
-		list_item_free(prev);
+		vg_list_item_free(prev);
 		*prev = tmp;
 		prev->visibility = r->rs->items.cur_index++;
 		return;
@@ -1016,7 +352,7 @@ static void read_list(struct reader *r, const struct ynode *item, const char *na
 	tmp.name = strdup(name);
 	if (!tmp.name || !vg_grow(&r->rs->items.lists, &r->rs->items.clists,
 				  r->rs->items.nlists + 1, sizeof(*r->rs->items.lists))) {
-		list_item_free(&tmp);
+		vg_list_item_free(&tmp);
 		return;
 	}
 	tmp.index = tmp.visibility = r->rs->items.cur_index++;
@@ -1026,8 +362,8 @@ static void read_list(struct reader *r, const struct ynode *item, const char *na
 /* ---- macros ---- */
 
 /* Appends " text" (or sets text) on a glued condition and its map. */
-static bool glue(char **cond, struct vg_textmap *m, const char *text,
-		 const struct vg_scalar_loc *loc, bool replace)
+bool vg_item_glue(char **cond, struct vg_textmap *m, const char *text,
+		  const struct vg_scalar_loc *loc, bool replace)
 {
 	size_t old = replace || !*cond ? 0 : strlen(*cond);
 	char *s;
@@ -1050,60 +386,61 @@ static bool glue(char **cond, struct vg_textmap *m, const char *text,
 	return vg_textmap_add(m, old + 1, loc);
 }
 
-static void read_macro(struct reader *r, const struct ynode *item, const char *name)
+static void read_macro(struct vg_yreader *r, const struct ynode *item, const char *name)
 {
 	static const char *const known[] = {"macro", "condition", "append", "override", NULL};
 	static const char *const appendable[] = {"condition", NULL};
 	static const char *const replaceable[] = {"condition", NULL};
 	struct vg_macro_item *prev = find_macro(r->rs, name), m = {0};
-	const struct ynode *cn = map_get(item, "condition"), *ov = map_get(item, "override");
-	int append = map_get(item, "append") ? parse_bool(map_get(item, "append")) : 0;
+	const struct ynode *cn = vg_ymap_get(item, "condition"),
+			   *ov = vg_ymap_get(item, "override");
+	int append = vg_ymap_get(item, "append") ? vg_yparse_bool(vg_ymap_get(item, "append")) : 0;
 	struct vg_scalar_loc cl;
-	struct overrides o;
+	struct vg_overrides o;
 	const char *cond;
 
-	warn_unknown_keys(r, item, known, "macro", name);
+	vg_ywarn_unknown_keys(r, item, known, "macro", name);
 	if (append < 0) {
-		want_bool(r, map_get(item, "append"), "append", "macro", name);
+		vg_ywant_bool(r, vg_ymap_get(item, "append"), "append", "macro", name);
 		return;
 	}
 	if (append && ov) {
-		err_at(r, ov, "macro", name, "E-OVERRIDE",
-		       "'override' and 'append: true' cannot be used together");
+		vg_yerr_at(r, ov, "macro", name, "E-OVERRIDE",
+			   "'override' and 'append: true' cannot be used together");
 		return;
 	}
-	if (ov && !read_overrides(r, item, ov, "macro", name, appendable, replaceable, &o))
+	if (ov && !vg_read_overrides(r, item, ov, "macro", name, appendable, replaceable, &o))
 		return;
 	if (!cn) {
-		err_at(r, item, "macro", name, "E-MISSING-KEY", "macro has no 'condition'");
+		vg_yerr_at(r, item, "macro", name, "E-MISSING-KEY", "macro has no 'condition'");
 		return;
 	}
-	cond = want_str(r, cn, "condition", "macro", name);
+	cond = vg_ywant_str(r, cn, "condition", "macro", name);
 	if (!cond)
 		return;
-	loc_of(r, cn, &cl);
+	vg_yloc(r, cn, &cl);
 	if (append || ov) {
 		if (!prev) {
-			err_at(r, item, "macro", name, "E-NO-PREVIOUS",
-			       "macro %s: no macro '%s' defined before",
-			       append || ovr_of(&o, "condition") == OVR_APPEND ? "append"
-									       : "replace",
-			       name);
+			vg_yerr_at(r, item, "macro", name, "E-NO-PREVIOUS",
+				   "macro %s: no macro '%s' defined before",
+				   append || vg_ovr_of(&o, "condition") == OVR_APPEND ? "append"
+										      : "replace",
+				   name);
 			return;
 		}
-		glue(&prev->cond, &prev->cmap, cond, &cl,
-		     !append && ovr_of(&o, "condition") == OVR_REPLACE);
+		vg_item_glue(&prev->cond, &prev->cmap, cond, &cl,
+			     !append && vg_ovr_of(&o, "condition") == OVR_REPLACE);
 		prev->visibility = r->rs->items.cur_index++;
 		return;
 	}
-	loc_of(r, item, &m.loc);
-	if (!glue(&m.cond, &m.cmap, cond, &cl, true))
+	vg_yloc(r, item, &m.loc);
+	if (!vg_item_glue(&m.cond, &m.cmap, cond, &cl, true))
 		goto fail;
 	if (prev) {
 		m.index = prev->index;
 		m.name = prev->name;
 		prev->name = NULL;
-		macro_item_free(prev);
+		vg_macro_item_free(prev);
 		*prev = m;
 		prev->visibility = r->rs->items.cur_index++;
 		return;
@@ -1116,720 +453,58 @@ static void read_macro(struct reader *r, const struct ynode *item, const char *n
 	r->rs->items.macros[r->rs->items.nmacros++] = m;
 	return;
 fail:
-	macro_item_free(&m);
-}
-
-/* ---- rules ---- */
-
-static bool read_exc_value(struct reader *r, const struct ynode *n, struct vg_exc_value *out,
-			   int depth)
-{
-	memset(out, 0, sizeof(*out));
-	if (n->kind == Y_SCALAR) {
-		out->item = strdup(n->s);
-		return out->item != NULL;
-	}
-	if (n->kind != Y_SEQ || depth > 2) {
-		err_at(r, n, NULL, NULL, "E-EXCEPTION",
-		       "exception values must be strings or lists");
-		return false;
-	}
-	out->is_list = true;
-	out->items = calloc(n->n ? n->n : 1, sizeof(*out->items));
-	if (!out->items)
-		return false;
-	for (size_t i = 0; i < n->n; i++) {
-		if (!read_exc_value(r, n->kids[i], &out->items[i], depth + 1)) {
-			out->n = i + 1;
-			return false;
-		}
-		out->n = i + 1;
-	}
-	return true;
-}
-
-/* fields: / comps: are a string or a list of strings. */
-static bool read_str_or_list(struct reader *r, const struct ynode *n, const char *key,
-			     const char *rname, bool *is_list, char ***v, size_t *nv)
-{
-	size_t cap = 0;
-
-	if (n->kind == Y_SCALAR) {
-		*is_list = false;
-		*v = calloc(1, sizeof(**v));
-		if (!*v || !(**v = strdup(n->s)))
-			return false;
-		*nv = 1;
-		return true;
-	}
-	*is_list = true;
-	return want_strv(r, n, key, "rule", rname, v, NULL, nv, &cap);
-}
-
-static bool field_known(const char *f)
-{
-	char name[256];
-	const char *br = strchr(f, '['), *dot;
-	size_t n = br ? (size_t)(br - f) : strlen(f);
-
-	if (n >= sizeof(name))
-		return false;
-	memcpy(name, f, n);
-	name[n] = '\0';
-	return vg_field_lookup(name, &dot) != NULL;
-}
-
-static bool read_exceptions(struct reader *r, const struct ynode *n, const char *rname,
-			    struct vg_exception **out, size_t *nout, bool define)
-{
-	if (!n || n->kind != Y_SEQ) {
-		err_at(r, n, "rule", rname, "E-EXCEPTION", "'exceptions' must be a list");
-		return false;
-	}
-	*out = calloc(n->n ? n->n : 1, sizeof(**out));
-	if (!*out)
-		return false;
-	for (size_t i = 0; i < n->n; i++) {
-		const struct ynode *e = n->kids[i], *f, *c, *v;
-		struct vg_exception *x = &(*out)[i];
-		const char *nm;
-
-		*nout = i + 1;
-		loc_of(r, e, &x->loc);
-		nm = want_str(r, map_get(e, "name"), "name", "rule", rname);
-		if (!nm)
-			return false;
-		x->name = strdup(nm);
-		if (!x->name)
-			return false;
-		f = map_get(e, "fields");
-		c = map_get(e, "comps");
-		v = map_get(e, "values");
-		if (f) {
-			x->fields_valid = true;
-			if (!read_str_or_list(r, f, "fields", rname, &x->fields_is_list, &x->fields,
-					      &x->nfields))
-				return false;
-		} else if (define) {
-			err_at(r, e, "rule", rname, "E-EXCEPTION",
-			       "exception '%s' must have a 'fields' property", nm);
-			return false;
-		}
-		if (c) {
-			x->comps_valid = true;
-			if (!read_str_or_list(r, c, "comps", rname, &x->comps_is_list, &x->comps,
-					      &x->ncomps))
-				return false;
-		}
-		if (v && !is_null(v)) {
-			if (v->kind != Y_SEQ) {
-				err_at(r, v, "rule", rname, "E-EXCEPTION",
-				       "exception values must be a list");
-				return false;
-			}
-			x->values = calloc(v->n ? v->n : 1, sizeof(*x->values));
-			if (!x->values)
-				return false;
-			for (size_t j = 0; j < v->n; j++) {
-				x->nvalues = j + 1;
-				if (!read_exc_value(r, v->kids[j], &x->values[j], 0))
-					return false;
-			}
-		}
-	}
-	return true;
-}
-
-/* Falco's validate_exception_info: defaults for comps, then consistency. */
-static bool validate_exception(struct reader *r, struct vg_exception *x, const char *rname)
-{
-	struct itemref ib;
-	char where[80];
-
-	snprintf(where, sizeof(where), "exception '%s'", x->name);
-	if (x->fields_is_list) {
-		if (!x->comps_valid) {
-			x->comps = calloc(x->nfields ? x->nfields : 1, sizeof(*x->comps));
-			if (!x->comps)
-				return false;
-			for (size_t i = 0; i < x->nfields; i++)
-				if (!(x->comps[x->ncomps++] = strdup("=")))
-					return false;
-			x->comps_valid = x->comps_is_list = true;
-		}
-		if (x->nfields != x->ncomps) {
-			vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION", r->file->path,
-				    x->loc.line, x->loc.col, iref(&ib, "rule", rname),
-				    "%s: fields and comps lists must have equal length", where);
-			return false;
-		}
-	} else {
-		if (!x->comps_valid) {
-			x->comps = calloc(1, sizeof(*x->comps));
-			if (!x->comps || !(x->comps[0] = strdup("in")))
-				return false;
-			x->ncomps = 1;
-			x->comps_valid = true;
-		}
-		if (x->comps_is_list ||
-		    (strcmp(x->comps[0], "in") != 0 && strcmp(x->comps[0], "pmatch") != 0 &&
-		     strcmp(x->comps[0], "intersects") != 0)) {
-			vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION", r->file->path,
-				    x->loc.line, x->loc.col, iref(&ib, "rule", rname),
-				    "%s: with a single field, comps must be one of in, "
-				    "pmatch, intersects",
-				    where);
-			return false;
-		}
-	}
-	for (size_t i = 0; i < x->ncomps; i++) {
-		if (vg_op_lookup(x->comps[i]) < 0 || strcmp(x->comps[i], "exists") == 0) {
-			vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION", r->file->path,
-				    x->loc.line, x->loc.col, iref(&ib, "rule", rname),
-				    "%s: '%s' is not a supported comparison operator", where,
-				    x->comps[i]);
-			return false;
-		}
-	}
-	for (size_t i = 0; i < x->nfields; i++) {
-		if (!field_known(x->fields[i])) {
-			vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-UNKNOWN-FIELD", r->file->path,
-				    x->loc.line, x->loc.col, iref(&ib, "rule", rname),
-				    "%s: '%s' is not a supported field", where, x->fields[i]);
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool read_tags(struct reader *r, const struct ynode *n, const char *rname, char ***tags,
-		      size_t *ntags)
-{
-	size_t cap = 0;
-
-	*tags = NULL;
-	*ntags = 0;
-	return want_strv(r, n, "tags", "rule", rname, tags, NULL, ntags, &cap);
-}
-
-/* The keys a rule update may touch, read into a scratch rule item. */
-struct rule_update {
-	struct vg_rule_item v;
-	bool has_cond, has_output, has_desc, has_tags, has_exc, has_prio, has_enabled, has_warn,
-		has_capture, has_capdur, has_skip;
-	struct vg_scalar_loc cond_loc;
-};
-
-/* vigil's enforcement keys: action, enforce, force (see docs/enforcement.md). */
-static bool read_enforce_keys(struct reader *r, const struct ynode *item, const char *name,
-			      struct rule_update *u)
-{
-	static const char *const modes[] = {"off", "audit", "on"};
-	const struct ynode *k;
-	const char *s;
-	int b;
-
-	if ((k = map_get(item, "action"))) {
-		if (!(s = want_str(r, k, "action", "rule", name)))
-			return false;
-		if (strcmp(s, "deny") != 0 && strcmp(s, "kill") != 0) {
-			err_at(r, k, "rule", name, "E-ACTION",
-			       "invalid action '%s' (deny: the operation fails with EPERM; kill: "
-			       "the process is killed)",
-			       s);
-			return false;
-		}
-		if (!(u->v.action = strdup(s)))
-			return false;
-	}
-	u->v.enforce_mode = -1;
-	if ((k = map_get(item, "enforce"))) {
-		if (!(s = want_str(r, k, "enforce", "rule", name)))
-			return false;
-		for (int i = 0; i < 3; i++)
-			if (strcmp(s, modes[i]) == 0)
-				u->v.enforce_mode = i;
-		if (u->v.enforce_mode < 0) {
-			err_at(r, k, "rule", name, "E-VALUE",
-			       "invalid enforce mode '%s' (off, audit, on)", s);
-			return false;
-		}
-	}
-	if ((k = map_get(item, "force"))) {
-		if ((b = want_bool(r, k, "force", "rule", name)) < 0)
-			return false;
-		u->v.enforce_force = b;
-	}
-	if ((u->v.enforce_mode >= 0 || u->v.enforce_force) && !u->v.action) {
-		err_at(r, k ? k : item, "rule", name, "E-ACTION",
-		       "'enforce' and 'force' need an 'action' (deny or kill)");
-		return false;
-	}
-	return true;
-}
-
-static bool read_rule_keys(struct reader *r, const struct ynode *item, const char *name,
-			   struct rule_update *u, bool define)
-{
-	const struct ynode *k;
-	const char *s;
-	int b;
-
-	if ((k = map_get(item, "condition"))) {
-		if (!(s = want_str(r, k, "condition", "rule", name)) || !(u->v.cond = strdup(s)))
-			return false;
-		loc_of(r, k, &u->cond_loc);
-		u->has_cond = true;
-	}
-	if ((map_get(item, "sequence") || map_get(item, "threshold")) &&
-	    !vg_seq_read(r, item, name, &u->v.seq))
-		return false;
-	if ((k = map_get(item, "output"))) {
-		if (!(s = want_str(r, k, "output", "rule", name)) || !(u->v.output = strdup(s)))
-			return false;
-		loc_of(r, k, &u->v.output_loc);
-		u->has_output = true;
-	}
-	if ((k = map_get(item, "desc"))) {
-		if (!(s = want_str(r, k, "desc", "rule", name)) || !(u->v.desc = strdup(s)))
-			return false;
-		u->has_desc = true;
-	}
-	if ((k = map_get(item, "priority"))) {
-		if (!(s = want_str(r, k, "priority", "rule", name)))
-			return false;
-		u->v.priority = vg_priority_parse(s);
-		if (u->v.priority < 0) {
-			err_at(r, k, "rule", name, "E-PRIORITY",
-			       "invalid priority '%s' (emergency, alert, critical, error, "
-			       "warning, notice, informational, debug)",
-			       s);
-			return false;
-		}
-		u->has_prio = true;
-	}
-	if ((k = map_get(item, "tags"))) {
-		if (!read_tags(r, k, name, &u->v.tags, &u->v.ntags))
-			return false;
-		u->has_tags = true;
-	}
-	if ((k = map_get(item, "exceptions"))) {
-		if (!read_exceptions(r, k, name, &u->v.exc, &u->v.nexc, define))
-			return false;
-		u->has_exc = true;
-	}
-	if ((k = map_get(item, "enabled"))) {
-		if ((b = want_bool(r, k, "enabled", "rule", name)) < 0)
-			return false;
-		u->v.enabled = b;
-		u->has_enabled = true;
-	}
-	if ((k = map_get(item, "warn_evttypes"))) {
-		if ((b = want_bool(r, k, "warn_evttypes", "rule", name)) < 0)
-			return false;
-		u->v.warn_evttypes = b;
-		u->has_warn = true;
-	}
-	if ((k = map_get(item, "skip-if-unknown-filter"))) {
-		if ((b = want_bool(r, k, "skip-if-unknown-filter", "rule", name)) < 0)
-			return false;
-		u->v.skip_unknown = b;
-		u->has_skip = true;
-	}
-	if ((k = map_get(item, "capture"))) {
-		if ((b = want_bool(r, k, "capture", "rule", name)) < 0)
-			return false;
-		u->v.capture = b;
-		u->has_capture = true;
-	}
-	if ((k = map_get(item, "capture_duration"))) {
-		char *end;
-
-		if (k->kind != Y_SCALAR || !*k->s || *k->s == '-' ||
-		    (u->v.capture_duration = strtoull(k->s, &end, 10), *end)) {
-			err_at(r, k, "rule", name, "E-VALUE",
-			       "'capture_duration' must be a non-negative integer");
-			return false;
-		}
-		u->has_capdur = true;
-	}
-	if ((k = map_get(item, "source"))) {
-		if (!(s = want_str(r, k, "source", "rule", name)) || !(u->v.source = strdup(s)))
-			return false;
-	}
-	return read_enforce_keys(r, item, name, u);
-}
-
-static void move_str(char **dst, char **src)
-{
-	free(*dst);
-	*dst = *src;
-	*src = NULL;
-}
-
-/* Append (legacy or override) per Falco's collector::append. */
-static void rule_append(struct reader *r, struct vg_rule_item *prev, struct rule_update *u,
-			const struct overrides *o, bool legacy)
-{
-	bool ac = legacy ? u->has_cond : ovr_of(o, "condition") == OVR_APPEND;
-	bool ao = !legacy && ovr_of(o, "output") == OVR_APPEND;
-	bool ad = !legacy && ovr_of(o, "desc") == OVR_APPEND;
-	bool at = !legacy && ovr_of(o, "tags") == OVR_APPEND;
-	bool ae = legacy ? u->has_exc : ovr_of(o, "exceptions") == OVR_APPEND;
-	struct itemref ib;
-
-	if (ac && u->v.cond && *u->v.cond)
-		glue(&prev->cond, &prev->cmap, u->v.cond, &u->cond_loc, false);
-	if (ao && u->v.output && *u->v.output) {
-		char *s;
-
-		if (asprintf(&s, "%s %s", prev->output ? prev->output : "", u->v.output) >= 0) {
-			free(prev->output);
-			prev->output = s;
-		}
-	}
-	if (ad && u->v.desc && *u->v.desc) {
-		char *s;
-
-		if (asprintf(&s, "%s %s", prev->desc ? prev->desc : "", u->v.desc) >= 0) {
-			free(prev->desc);
-			prev->desc = s;
-		}
-	}
-	if (at) {
-		for (size_t i = 0; i < u->v.ntags; i++) {
-			bool dup = false;
-			char **t;
-
-			for (size_t j = 0; j < prev->ntags; j++)
-				dup |= strcmp(prev->tags[j], u->v.tags[i]) == 0;
-			if (dup)
-				continue;
-			t = realloc(prev->tags, (prev->ntags + 1) * sizeof(*t));
-			if (!t)
-				break;
-			prev->tags = t;
-			t[prev->ntags++] = u->v.tags[i];
-			u->v.tags[i] = NULL;
-		}
-	}
-	if (ae) {
-		for (size_t i = 0; i < u->v.nexc; i++) {
-			struct vg_exception *x = &u->v.exc[i], *px = NULL;
-
-			for (size_t j = 0; j < prev->nexc; j++)
-				if (strcmp(prev->exc[j].name, x->name) == 0)
-					px = &prev->exc[j];
-			if (!px) {
-				struct vg_exception *nv;
-
-				if (!x->fields_valid || !x->nvalues) {
-					vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION",
-						    r->file->path, x->loc.line, x->loc.col,
-						    iref(&ib, "rule", prev->name),
-						    "appended exception '%s' needs "
-						    "fields and values",
-						    x->name);
-					continue;
-				}
-				if (!validate_exception(r, x, prev->name))
-					continue;
-				nv = realloc(prev->exc, (prev->nexc + 1) * sizeof(*nv));
-				if (!nv)
-					break;
-				prev->exc = nv;
-				nv[prev->nexc++] = *x;
-				memset(x, 0, sizeof(*x));
-				continue;
-			}
-			if (x->fields_valid || x->comps_valid) {
-				vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-EXCEPTION",
-					    r->file->path, x->loc.line, x->loc.col,
-					    iref(&ib, "rule", prev->name),
-					    "can only append values to existing "
-					    "exception '%s', not fields or comps",
-					    x->name);
-				continue;
-			}
-			struct vg_exc_value *nv =
-				realloc(px->values, (px->nvalues + x->nvalues + 1) * sizeof(*nv));
-
-			if (!nv)
-				break;
-			px->values = nv;
-			if (x->nvalues)
-				memcpy(nv + px->nvalues, x->values, x->nvalues * sizeof(*nv));
-			px->nvalues += x->nvalues;
-			free(x->values);
-			x->values = NULL;
-			x->nvalues = 0;
-		}
-	}
-}
-
-/* Replace per Falco's collector::selective_replace. */
-static void rule_replace(struct reader *r, struct vg_rule_item *prev, struct rule_update *u,
-			 const struct overrides *o)
-{
-	if (ovr_of(o, "sequence") == OVR_REPLACE || ovr_of(o, "threshold") == OVR_REPLACE) {
-		vg_seq_item_free(prev->seq);
-		prev->seq = u->v.seq;
-		u->v.seq = NULL;
-	}
-	if (ovr_of(o, "condition") == OVR_REPLACE)
-		glue(&prev->cond, &prev->cmap, u->v.cond, &u->cond_loc, true);
-	if (ovr_of(o, "output") == OVR_REPLACE) {
-		move_str(&prev->output, &u->v.output);
-		prev->output_loc = u->v.output_loc;
-	}
-	if (ovr_of(o, "desc") == OVR_REPLACE)
-		move_str(&prev->desc, &u->v.desc);
-	if (ovr_of(o, "tags") == OVR_REPLACE) {
-		free_strv(prev->tags, prev->ntags);
-		prev->tags = u->v.tags;
-		prev->ntags = u->v.ntags;
-		u->v.tags = NULL;
-		u->v.ntags = 0;
-	}
-	if (ovr_of(o, "exceptions") == OVR_REPLACE) {
-		bool ok = true;
-
-		for (size_t i = 0; i < u->v.nexc; i++)
-			ok &= validate_exception(r, &u->v.exc[i], prev->name);
-		if (ok) {
-			exceptions_free(prev->exc, prev->nexc);
-			prev->exc = u->v.exc;
-			prev->nexc = u->v.nexc;
-			u->v.exc = NULL;
-			u->v.nexc = 0;
-		}
-	}
-	if (ovr_of(o, "priority") == OVR_REPLACE)
-		prev->priority = u->v.priority;
-	if (ovr_of(o, "enabled") == OVR_REPLACE)
-		prev->enabled = u->v.enabled;
-	if (ovr_of(o, "warn_evttypes") == OVR_REPLACE)
-		prev->warn_evttypes = u->v.warn_evttypes;
-	if (ovr_of(o, "skip-if-unknown-filter") == OVR_REPLACE)
-		prev->skip_unknown = u->v.skip_unknown;
-	if (ovr_of(o, "capture") == OVR_REPLACE)
-		prev->capture = u->v.capture;
-	if (ovr_of(o, "capture_duration") == OVR_REPLACE)
-		prev->capture_duration = u->v.capture_duration;
-}
-
-static void rule_define(struct reader *r, const struct ynode *item, const char *name,
-			struct rule_update *u)
-{
-	static const char *const required[] = {"condition", "output", "desc", "priority"};
-	struct vg_rule_item *prev = find_rule(r->rs, name), v;
-
-	for (size_t i = 0; i < 4; i++) {
-		if (i == 0 && map_get(item, "sequence"))
-			continue; /* a sequence's steps are its condition */
-		if (!map_get(item, required[i])) {
-			err_at(r, item, "rule", name, "E-MISSING-KEY", "rule has no '%s'",
-			       required[i]);
-			return;
-		}
-	}
-	if (!u->v.source && !(u->v.source = strdup("syscall")))
-		return;
-	if (prev && strcmp(prev->source, u->v.source) != 0) {
-		err_at(r, item, "rule", name, "E-SOURCE",
-		       "rule redefined with a different source ('%s', was '%s')", u->v.source,
-		       prev->source);
-		return;
-	}
-	for (size_t i = 0; i < u->v.nexc; i++)
-		if (!validate_exception(r, &u->v.exc[i], name))
-			return;
-	v = u->v;
-	memset(&u->v, 0, sizeof(u->v));
-	if (!u->has_enabled)
-		v.enabled = true;
-	if (!u->has_warn)
-		v.warn_evttypes = true;
-	loc_of(r, item, &v.loc);
-	memset(&v.cmap, 0, sizeof(v.cmap));
-	if (!vg_textmap_add(&v.cmap, 0, &u->cond_loc))
-		goto fail;
-	if (strcmp(v.source, "syscall") != 0) {
-		v.unknown_source = true;
-		warn_at(r, item, "rule", name, "W-UNKNOWN-SOURCE",
-			"unknown source '%s', rule skipped", v.source);
-	}
-	if (prev) {
-		v.index = prev->index;
-		v.name = prev->name;
-		prev->name = NULL;
-		rule_item_free(prev);
-		*prev = v;
-		prev->visibility = r->rs->items.cur_index++;
-		return;
-	}
-	v.name = strdup(name);
-	if (!v.name || !vg_grow(&r->rs->items.ritems, &r->rs->items.critems,
-				r->rs->items.nritems + 1, sizeof(*r->rs->items.ritems)))
-		goto fail;
-	v.index = v.visibility = r->rs->items.cur_index++;
-	r->rs->items.ritems[r->rs->items.nritems++] = v;
-	return;
-fail:
-	rule_item_free(&v);
-}
-
-static void read_rule(struct reader *r, const struct ynode *item, const char *name)
-{
-	static const char *const known[] = {"rule",
-					    "desc",
-					    "condition",
-					    "output",
-					    "priority",
-					    "source",
-					    "enabled",
-					    "tags",
-					    "exceptions",
-					    "warn_evttypes",
-					    "skip-if-unknown-filter",
-					    "capture",
-					    "capture_duration",
-					    "append",
-					    "override",
-					    "action",
-					    "enforce",
-					    "force",
-					    "sequence",
-					    "threshold",
-					    NULL};
-	static const char *const appendable[] = {"condition", "output",	    "desc",
-						 "tags",      "exceptions", NULL};
-	static const char *const replaceable[] = {"condition",
-						  "output",
-						  "desc",
-						  "priority",
-						  "tags",
-						  "exceptions",
-						  "enabled",
-						  "warn_evttypes",
-						  "capture",
-						  "capture_duration",
-						  "skip-if-unknown-filter",
-						  "sequence",
-						  "threshold",
-						  NULL};
-	const struct ynode *ov = map_get(item, "override");
-	int append = map_get(item, "append") ? parse_bool(map_get(item, "append")) : 0;
-	struct vg_rule_item *prev = find_rule(r->rs, name);
-	struct rule_update u;
-	struct overrides o = {0};
-	bool update;
-
-	memset(&u, 0, sizeof(u));
-	warn_unknown_keys(r, item, known, "rule", name);
-	if (append < 0) {
-		want_bool(r, map_get(item, "append"), "append", "rule", name);
-		return;
-	}
-	if (append && ov) {
-		err_at(r, ov, "rule", name, "E-OVERRIDE",
-		       "'override' and 'append: true' cannot be used together");
-		return;
-	}
-	if (ov && !read_overrides(r, item, ov, "rule", name, appendable, replaceable, &o))
-		return;
-	update = append || ov;
-	if (!read_rule_keys(r, item, name, &u, !update))
-		goto out;
-	if (!update && u.has_enabled && !u.has_cond && !u.has_output && !u.has_desc &&
-	    !u.has_prio) {
-		/* "- rule: x / enabled: false" switches an existing rule */
-		if (!prev) {
-			err_at(r, item, "rule", name, "E-NO-PREVIOUS",
-			       "rule has 'enabled' but no rule '%s' is defined before", name);
-			goto out;
-		}
-		prev->enabled = u.v.enabled;
-		goto out;
-	}
-	if (!update) {
-		rule_define(r, item, name, &u);
-		goto out;
-	}
-	if (!prev) {
-		err_at(r, item, "rule", name, "E-NO-PREVIOUS",
-		       "rule %s: no rule '%s' is defined before", append ? "append" : "override",
-		       name);
-		goto out;
-	}
-	if (append) {
-		if (!u.has_cond && !u.has_exc) {
-			err_at(r, item, "rule", name, "E-APPEND",
-			       "appended rule must have exceptions or condition property");
-			goto out;
-		}
-		if (u.has_output || u.has_desc || u.has_prio || u.has_tags)
-			warn_at(r, item, "rule", name, "W-APPEND-IGNORED",
-				"with 'append: true' only condition and exceptions are appended");
-		rule_append(r, prev, &u, &o, true);
-	} else {
-		rule_append(r, prev, &u, &o, false);
-		rule_replace(r, prev, &u, &o);
-	}
-	prev->visibility = r->rs->items.cur_index++;
-out:
-	rule_item_free(&u.v);
+	vg_macro_item_free(&m);
 }
 
 /* ---- items and documents ---- */
 
-static void read_item(struct reader *r, const struct ynode *item)
+static void read_item(struct vg_yreader *r, const struct ynode *item)
 {
 	static const char *const kinds[] = {"rule", "macro", "list"};
 	const struct ynode *v;
 	const char *name;
 
 	if (item->kind != Y_MAP) {
-		err_at(r, item, NULL, NULL, "E-ITEM", "each item must be a map");
+		vg_yerr_at(r, item, NULL, NULL, "E-ITEM", "each item must be a map");
 		return;
 	}
-	if ((v = map_get(item, "required_engine_version"))) {
+	if ((v = vg_ymap_get(item, "required_engine_version"))) {
 		read_engine_version(r, item, v);
 		return;
 	}
-	if ((v = map_get(item, "required_plugin_versions"))) {
+	if ((v = vg_ymap_get(item, "required_plugin_versions"))) {
 		read_plugin_versions(r, v);
 		return;
 	}
 	for (size_t i = 0; i < 3; i++) {
-		v = map_get(item, kinds[i]);
+		v = vg_ymap_get(item, kinds[i]);
 		if (!v)
 			continue;
-		name = want_str(r, v, kinds[i], kinds[i], NULL);
+		name = vg_ywant_str(r, v, kinds[i], kinds[i], NULL);
 		if (!name)
 			return;
 		if (!*name) {
-			err_at(r, v, kinds[i], NULL, "E-VALUE", "%s name is empty", kinds[i]);
+			vg_yerr_at(r, v, kinds[i], NULL, "E-VALUE", "%s name is empty", kinds[i]);
 			return;
 		}
 		if (i == 0)
-			read_rule(r, item, name);
+			vg_read_rule(r, item, name);
 		else if (i == 1)
 			read_macro(r, item, name);
 		else
 			read_list(r, item, name);
 		return;
 	}
-	warn_at(r, item, NULL, NULL, "W-UNKNOWN-ITEM",
-		"unknown top-level item (not a rule, macro, list or requirement) ignored");
+	vg_ywarn_at(r, item, NULL, NULL, "W-UNKNOWN-ITEM",
+		    "unknown top-level item (not a rule, macro, list or requirement) ignored");
 }
 
 /* One YAML document: a sequence of items, or nothing at all. */
-static void read_document(struct reader *r)
+static void read_document(struct vg_yreader *r)
 {
 	yaml_event_t ev;
 
-	if (!next_event(r, &ev))
+	if (!vg_ynext_event(r, &ev))
 		return;
 	if (ev.type == YAML_SCALAR_EVENT && ev.data.scalar.length == 0) {
 		yaml_event_delete(&ev); /* empty document */
@@ -1839,40 +514,40 @@ static void read_document(struct reader *r)
 		vg_diag_add(&r->rs->diags, VG_DIAG_ERROR, "E-YAML", r->file->path,
 			    (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1, NULL,
 			    "a rules file must be a list of items");
-		n = build(r, &ev, 0);
-		ynode_free(n);
+		n = vg_ybuild(r, &ev, 0);
+		vg_ynode_free(n);
 	} else {
 		yaml_event_delete(&ev);
 		for (;;) {
 			struct ynode *item;
 
-			if (!next_event(r, &ev))
+			if (!vg_ynext_event(r, &ev))
 				return;
 			if (ev.type == YAML_SEQUENCE_END_EVENT) {
 				yaml_event_delete(&ev);
 				break;
 			}
-			item = build(r, &ev, 1);
+			item = vg_ybuild(r, &ev, 1);
 			if (!item)
 				return;
 			read_item(r, item);
-			ynode_free(item);
+			vg_ynode_free(item);
 		}
 	}
-	if (!next_event(r, &ev))
+	if (!vg_ynext_event(r, &ev))
 		return;
 	yaml_event_delete(&ev); /* DOCUMENT_END */
 }
 
-static void read_stream(struct reader *r)
+static void read_stream(struct vg_yreader *r)
 {
 	yaml_event_t ev;
 
-	if (!next_event(r, &ev))
+	if (!vg_ynext_event(r, &ev))
 		return;
 	yaml_event_delete(&ev); /* STREAM_START */
 	while (!r->failed) {
-		if (!next_event(r, &ev))
+		if (!vg_ynext_event(r, &ev))
 			return;
 		if (ev.type == YAML_STREAM_END_EVENT) {
 			yaml_event_delete(&ev);
@@ -1880,7 +555,7 @@ static void read_stream(struct reader *r)
 		}
 		yaml_event_delete(&ev); /* DOCUMENT_START */
 		r->nodes = 0;
-		anchors_clear(r);
+		vg_yanchors_clear(r);
 		read_document(r);
 	}
 }
@@ -1907,7 +582,7 @@ static struct vg_srcfile *add_file(struct vg_ruleset *rs, const char *path, char
 int vg_ruleset_load_string(struct vg_ruleset *rs, const char *name, const char *text, size_t len)
 {
 	size_t before = rs->diags.nerrors;
-	struct reader r = {.rs = rs};
+	struct vg_yreader r = {.rs = rs};
 	char *copy;
 
 	if (rs->compiled.done) {
@@ -1928,7 +603,7 @@ int vg_ruleset_load_string(struct vg_ruleset *rs, const char *name, const char *
 	}
 	yaml_parser_set_input_string(&r.parser, (const unsigned char *)r.file->text, len);
 	read_stream(&r);
-	anchors_clear(&r);
+	vg_yanchors_clear(&r);
 	free(r.anchors);
 	yaml_parser_delete(&r.parser);
 	return (int)(rs->diags.nerrors - before);

@@ -127,6 +127,13 @@ struct vg_rule_item {
 	struct vg_seq_item *seq; /* sequence: or threshold: (seq.h); NULL for a plain rule */
 };
 
+/* Free an item and what it owns (ruleset.c). */
+void vg_strv_free(char **v, size_t n);
+void vg_exceptions_free(struct vg_exception *v, size_t n);
+void vg_list_item_free(struct vg_list_item *l);
+void vg_macro_item_free(struct vg_macro_item *m);
+void vg_rule_item_free(struct vg_rule_item *r);
+
 /* Everything the YAML files said, in load order (loader.c). */
 struct vg_rule_items {
 	struct vg_srcfile **files;

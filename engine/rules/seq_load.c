@@ -44,7 +44,7 @@ void vg_seq_item_free(struct vg_seq_item *it)
 }
 
 /* Copies text and place of scalar n into t. */
-static bool set_text(struct reader *r, const struct ynode *n, struct vg_seq_text *t)
+static bool set_text(struct vg_yreader *r, const struct ynode *n, struct vg_seq_text *t)
 {
 	t->s = strdup(n->s);
 	t->loc = calloc(1, sizeof(*t->loc));
@@ -82,7 +82,8 @@ static bool parse_window(const char *s, uint64_t *ns)
 	return false;
 }
 
-static bool read_window(struct reader *r, const struct ynode *m, const char *name, uint64_t *out)
+static bool read_window(struct vg_yreader *r, const struct ynode *m, const char *name,
+			uint64_t *out)
 {
 	const struct ynode *w = vg_ymap_get(m, "within");
 
@@ -107,7 +108,7 @@ static bool read_window(struct reader *r, const struct ynode *m, const char *nam
 }
 
 /* A key: one field expression or a list of them. */
-static bool read_key(struct reader *r, const struct ynode *n, const char *name,
+static bool read_key(struct vg_yreader *r, const struct ynode *n, const char *name,
 		     struct vg_seq_text *out, size_t *nout)
 {
 	const struct ynode *const *v = &n;
@@ -133,7 +134,7 @@ static bool read_key(struct reader *r, const struct ynode *n, const char *name,
 	return true;
 }
 
-static bool read_count(struct reader *r, const struct ynode *n, const char *name, uint32_t max,
+static bool read_count(struct vg_yreader *r, const struct ynode *n, const char *name, uint32_t max,
 		       uint32_t *out)
 {
 	char *end;
@@ -152,7 +153,7 @@ static bool read_count(struct reader *r, const struct ynode *n, const char *name
 	return true;
 }
 
-static bool read_threshold(struct reader *r, const struct ynode *m, const char *name,
+static bool read_threshold(struct vg_yreader *r, const struct ynode *m, const char *name,
 			   struct vg_seq_item *it)
 {
 	const struct ynode *by = vg_ymap_get(m, "by"), *cnt = vg_ymap_get(m, "count"),
@@ -209,7 +210,7 @@ static bool valid_step_name(const char *s)
 	return true;
 }
 
-static bool read_step_name(struct reader *r, const struct ynode *n, const char *name,
+static bool read_step_name(struct vg_yreader *r, const struct ynode *n, const char *name,
 			   struct vg_seq_item *it, struct vg_seq_step_src *st)
 {
 	if (n->kind != Y_SCALAR || !valid_step_name(n->s)) {
@@ -231,8 +232,8 @@ static bool read_step_name(struct reader *r, const struct ynode *n, const char *
 }
 
 /* The step's capture list; taken: what the steps before it captured. */
-static bool read_captures(struct reader *r, const struct ynode *n, const char *name, size_t taken,
-			  struct vg_seq_step_src *st)
+static bool read_captures(struct vg_yreader *r, const struct ynode *n, const char *name,
+			  size_t taken, struct vg_seq_step_src *st)
 {
 	if (n->kind != Y_SEQ) {
 		vg_yerr(r, n, name, "E-SEQ-CAPTURE", "'capture' must be a list of fields");
@@ -257,7 +258,7 @@ static bool read_captures(struct reader *r, const struct ynode *n, const char *n
 	return true;
 }
 
-static bool read_step(struct reader *r, const struct ynode *n, const char *name,
+static bool read_step(struct vg_yreader *r, const struct ynode *n, const char *name,
 		      struct vg_seq_item *it)
 {
 	struct vg_seq_step_src *st = &it->steps[it->nsteps];
@@ -300,7 +301,7 @@ static bool read_step(struct reader *r, const struct ynode *n, const char *name,
 }
 
 /* by_step: {step: field, ...}; every name a positive step. */
-static bool read_by_step(struct reader *r, const struct ynode *m, const char *name,
+static bool read_by_step(struct vg_yreader *r, const struct ynode *m, const char *name,
 			 struct vg_seq_item *it)
 {
 	if (m->kind != Y_MAP) {
@@ -319,13 +320,19 @@ static bool read_by_step(struct reader *r, const struct ynode *m, const char *na
 				kn->kind == Y_SCALAR ? kn->s : "?");
 			return false;
 		}
+		/* a step named twice: the last one wins, as in any YAML map */
+		for (size_t k = 0; k < st->nkey; k++) {
+			free(st->key[k].s);
+			free(st->key[k].loc);
+		}
+		st->nkey = 0;
 		if (!read_key(r, m->kids[i + 1], name, st->key, &st->nkey))
 			return false;
 	}
 	return true;
 }
 
-static bool read_sequence(struct reader *r, const struct ynode *m, const char *name,
+static bool read_sequence(struct vg_yreader *r, const struct ynode *m, const char *name,
 			  struct vg_seq_item *it)
 {
 	const struct ynode *steps = vg_ymap_get(m, "steps"), *k;
@@ -377,7 +384,7 @@ static bool read_sequence(struct reader *r, const struct ynode *m, const char *n
 	return true;
 }
 
-bool vg_seq_read(struct reader *r, const struct ynode *item, const char *name,
+bool vg_seq_read(struct vg_yreader *r, const struct ynode *item, const char *name,
 		 struct vg_seq_item **out)
 {
 	const struct ynode *seq = vg_ymap_get(item, "sequence"),
