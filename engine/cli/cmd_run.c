@@ -40,6 +40,7 @@
 #include "alert/alert.h"
 #include "pipeline.h"
 #include "rules/loader.h"
+#include "rules/seq.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
 
@@ -371,6 +372,7 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 		return;
 	}
 	lv->alerter->enforce = lv->enforce->policy;
+	vg_seq_state_carry(res->rules, old); /* unchanged sequences keep their partial matches */
 	lv->alerter->rules = res->rules;
 	res->rules = old; /* freed by the reload thread, off the event path */
 	n = vg_apply_ruleset_to_kernel(lv->probes, NULL, lv->alerter->rules);
@@ -791,7 +793,7 @@ static int run(struct run_opts *o)
 		ops_for_loop = &ops;
 		snprintf(what, sizeof(what),
 			 "%zu rules loaded (%zu enabled), capturing %d syscalls; ",
-			 vg_ruleset_rule_count(rules), vg_cli_rules_enabled(rules),
+			 vg_ruleset_visible_count(rules), vg_cli_rules_enabled(rules),
 			 vg_interest_from_rules(rules, wanted));
 		popts.syscalls = wanted;
 		pl.sink = vg_sink_alerts;

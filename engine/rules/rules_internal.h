@@ -319,6 +319,7 @@ struct vg_ruleset {
 	struct vg_seq_done seq_done;	    /* the match an alert reports, during its callback */
 	struct vg_seq **seqs;
 	size_t nseqs;
+	uint64_t seq_reload_dropped; /* partial matches of changed/removed rules (reload) */
 };
 
 /*

@@ -135,9 +135,12 @@ struct vg_seq {
 	struct vg_seq_cap caps[VG_SEQ_MAX_CAPS];
 	size_t ncaps;
 	bool until_exit;
+	char *distinct_text; /* as written, for `vigil rules` */
+	uint64_t def_hash;   /* the compiled definition: a reload carries state when unchanged */
 	struct vg_seq_table *tab; /* NULL until vg_seq_state_init */
 	/* counters, for metrics */
 	uint64_t evictions, expired, overflow, completed, exits;
+	uint64_t carried, reload_dropped; /* entries a reload kept / dropped (on the new set) */
 	uint64_t last_evict_log_ns;
 	uint64_t evict_logged;
 };
@@ -174,11 +177,48 @@ struct vg_cexpr *vg_seq_compile_ref(struct vg_ruleset *rs, const char *name, con
 void vg_seq_ref_values(struct vg_ruleset *rs, const struct vg_cexpr *e, struct vg_xval *x);
 void vg_seq_free(struct vg_seq *s);
 
+/* ---- what `vigil rules` and `vigil validate` show ---- */
+
+/* A sequence's earlier step (rule/step): shown under its sequence, not as a rule. */
+bool vg_rule_seq_hidden(const struct vg_rule *r);
+/* Rules the user wrote: vg_ruleset_rule_count without the hidden steps. */
+size_t vg_ruleset_visible_count(const struct vg_ruleset *rs);
+
+struct vg_seq_info {
+	enum vg_seq_kind kind;
+	uint64_t within_ns;
+	const char *by; /* the key as written, "" for none */
+	uint32_t count;
+	const char *distinct; /* NULL: count events */
+	bool until_exit;
+	size_t nsteps;
+	struct vg_seq_info_step {
+		const char *name; /* "not" for a negative step */
+		bool negative;
+		const char *key;	    /* this step's key as written */
+		const char *condition;	    /* as compiled */
+		const struct vg_rule *rule; /* its compiled condition: event types */
+	} steps[VG_SEQ_MAX_STEPS];
+};
+/* r raises a sequence's or threshold's alerts: fills out; false for any other rule. */
+bool vg_rule_seq_info(const struct vg_rule *r, struct vg_seq_info *out);
+
 /* ---- state (seq_state.c) ---- */
 
 /* Sizes every rule's table from max_bytes (0: VG_SEQ_DEFAULT_BYTES). False: out of memory. */
 bool vg_seq_state_init(struct vg_ruleset *rs, uint64_t max_bytes);
 void vg_seq_table_free(struct vg_seq_table *t);
+/*
+ * A reload: every sequence or threshold of next whose definition (name and
+ * def_hash) is unchanged in prev takes prev's partial matches and counts;
+ * those of changed or removed rules are dropped, counted on next
+ * (vg_seq_reload_dropped). Call on the thread that evaluates events, at the
+ * swap, before next sees an event. prev's tables are emptied.
+ */
+void vg_seq_state_carry(struct vg_ruleset *next, struct vg_ruleset *prev);
+/* Entries the last carry dropped (changed or removed rules), and kept. */
+uint64_t vg_seq_reload_dropped(const struct vg_ruleset *rs);
+uint64_t vg_seq_reload_carried(const struct vg_ruleset *rs);
 /* Bytes one tracked key takes for this rule. */
 size_t vg_seq_entry_bytes(const struct vg_seq *s);
 
@@ -225,6 +265,7 @@ struct vg_seq_stats {
 	enum vg_seq_kind kind;
 	uint64_t entries, capacity, entry_bytes;
 	uint64_t evictions, expired, overflow, completed;
+	uint64_t exits; /* partial matches dropped because their process exited */
 };
 /* Per-rule counters; false past the end. */
 bool vg_seq_stats(const struct vg_ruleset *rs, size_t i, struct vg_seq_stats *out);

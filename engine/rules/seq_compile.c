@@ -26,6 +26,45 @@ bool vg_rule_stateful(const struct vg_rule *r)
 	return r->seq != NULL;
 }
 
+bool vg_rule_seq_hidden(const struct vg_rule *r)
+{
+	return r->seq && r->seq->owner != r;
+}
+
+size_t vg_ruleset_visible_count(const struct vg_ruleset *rs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->nrules; i++)
+		n += !vg_rule_seq_hidden(rs->rules[i]);
+	return n;
+}
+
+bool vg_rule_seq_info(const struct vg_rule *r, struct vg_seq_info *out)
+{
+	const struct vg_seq *s = r->seq;
+
+	if (!s || s->owner != r)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->kind = s->kind;
+	out->within_ns = s->within_ns;
+	out->by = s->by.text ? s->by.text : "";
+	out->count = s->count;
+	out->distinct = s->distinct_text;
+	out->until_exit = s->until_exit;
+	for (size_t i = 0; s->kind == VG_SEQ_SEQUENCE && i < s->nsteps; i++) {
+		struct vg_seq_info_step *o = &out->steps[out->nsteps++];
+
+		o->name = s->steps[i].name;
+		o->negative = s->steps[i].negative;
+		o->key = s->steps[i].key.text ? s->steps[i].key.text : "";
+		o->condition = s->steps[i].rule ? vg_rule_condition(s->steps[i].rule) : "";
+		o->rule = s->steps[i].rule;
+	}
+	return true;
+}
+
 size_t vg_seq_extra_rules(const struct vg_ruleset *rs)
 {
 	size_t n = 0;
@@ -50,6 +89,7 @@ void vg_seq_free(struct vg_seq *s)
 		return;
 	key_free(&s->by);
 	vg_cexpr_free(s->distinct);
+	free(s->distinct_text);
 	for (size_t i = 0; i < s->nsteps; i++) {
 		free(s->steps[i].name);
 		key_free(&s->steps[i].key);
@@ -321,6 +361,51 @@ static bool compile_threshold(struct vg_ruleset *rs, struct vg_rule_item *it, st
 	return true;
 }
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	return fnv(h, s ? s : "", (s ? strlen(s) : 0) + 1);
+}
+
+/*
+ * Everything the state of a sequence depends on: a reload carries a table
+ * only to the same definition, so that an entry means what it meant (its
+ * step ranks, captures and key hashes). Conditions are the compiled text,
+ * macros inlined: a changed macro changes the rule.
+ */
+static uint64_t def_hash(const struct vg_seq *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t num[4] = {s->kind, s->within_ns, s->count, s->until_exit};
+
+	h = fnv(h, num, sizeof(num));
+	h = fnv_str(h, vg_rule_name(s->owner));
+	h = fnv_str(h, vg_rule_condition(s->owner));
+	h = fnv_str(h, s->by.text);
+	h = fnv_str(h, s->distinct_text);
+	for (size_t i = 0; i < s->nsteps; i++) {
+		uint8_t f[3] = {s->steps[i].negative, s->steps[i].before, s->steps[i].pos};
+
+		h = fnv(h, f, sizeof(f));
+		h = fnv_str(h, s->steps[i].name);
+		h = fnv_str(h, s->steps[i].key.text);
+		h = fnv_str(h, s->steps[i].rule ? vg_rule_condition(s->steps[i].rule) : "");
+	}
+	for (size_t i = 0; i < s->ncaps; i++) {
+		h = fnv(h, &s->caps[i].step, 1);
+		h = fnv_str(h, s->caps[i].field);
+	}
+	return h;
+}
+
 bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 {
 	struct vg_seq *s = calloc(1, sizeof(*s)), **v;
@@ -332,6 +417,10 @@ bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 	s->within_ns = it->seq->within_ns;
 	s->count = it->seq->count;
 	s->until_exit = it->seq->until_exit;
+	if (it->seq->distinct.s && !(s->distinct_text = strdup(it->seq->distinct.s))) {
+		free(s);
+		return false;
+	}
 	if (it->action) {
 		char item[300];
 
@@ -360,6 +449,7 @@ bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 	}
 	rs->seqs = v;
 	rs->seqs[rs->nseqs++] = s;
+	s->def_hash = def_hash(s);
 	return true;
 }
 

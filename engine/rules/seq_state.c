@@ -754,6 +754,91 @@ void vg_seq_on_exit(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx)
 	}
 }
 
+/* ---- reload ---- */
+
+static struct vg_seq *same_rule(const struct vg_ruleset *rs, const struct vg_seq *s)
+{
+	for (size_t i = 0; i < rs->nseqs; i++) {
+		struct vg_seq *o = rs->seqs[i];
+
+		if (o->def_hash == s->def_hash && o->tab &&
+		    strcmp(vg_rule_name(o->owner), vg_rule_name(s->owner)) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * Moves prev's entries into next's (empty) table, oldest first, so that a
+ * smaller table keeps the most recent ones (the rest counted as evictions).
+ * Same definition, so same entry size; next takes prev's secret seed, which
+ * its keys and distinct values were hashed with.
+ */
+static void move_entries(struct vg_seq *next, struct vg_seq *prev)
+{
+	struct vg_seq_table *nt = next->tab, *pt = prev->tab;
+
+	if (nt->cap == pt->cap) { /* the usual case: swap, nothing to copy */
+		next->tab = pt;
+		prev->tab = nt;
+		next->carried += pt->used;
+		return;
+	}
+	nt->seed = pt->seed;
+	while (pt->lru_head) {
+		uint32_t i = pt->lru_head;
+		struct vg_seq_entry *from = ent(pt, i), hdr;
+		uint32_t j = alloc_entry(next, from->key);
+		struct vg_seq_entry *to = ent(nt, j);
+
+		hdr = *to; /* next's links */
+		memcpy(to, from, nt->esz);
+		to->hnext = hdr.hnext;
+		to->lprev = hdr.lprev;
+		to->lnext = hdr.lnext;
+		next->carried++;
+		drop(pt, i);
+	}
+}
+
+void vg_seq_state_carry(struct vg_ruleset *next, struct vg_ruleset *prev)
+{
+	/*
+	 * The event count goes on across the reload: an entry remembers the
+	 * event that advanced it by its number, and a count restarting at zero
+	 * would take a later event for that one.
+	 */
+	if (next && prev && next->env.evt_num < prev->env.evt_num)
+		next->env.evt_num = prev->env.evt_num;
+	for (size_t i = 0; prev && i < prev->nseqs; i++) {
+		struct vg_seq *p = prev->seqs[i], *n;
+
+		if (!p->tab || !p->tab->used)
+			continue;
+		n = next ? same_rule(next, p) : NULL;
+		if (n && n->tab->used == 0 && n->tab->esz == p->tab->esz) {
+			move_entries(n, p);
+			continue;
+		}
+		if (next)
+			next->seq_reload_dropped += p->tab->used; /* changed or removed */
+	}
+}
+
+uint64_t vg_seq_reload_dropped(const struct vg_ruleset *rs)
+{
+	return rs->seq_reload_dropped;
+}
+
+uint64_t vg_seq_reload_carried(const struct vg_ruleset *rs)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < rs->nseqs; i++)
+		n += rs->seqs[i]->carried;
+	return n;
+}
+
 /* ---- what alerts and metrics see ---- */
 
 bool vg_seq_report_get(const struct vg_ruleset *rs, const struct vg_rule *r,
@@ -825,5 +910,6 @@ bool vg_seq_stats(const struct vg_ruleset *rs, size_t i, struct vg_seq_stats *ou
 	out->expired = s->expired;
 	out->overflow = s->overflow;
 	out->completed = s->completed;
+	out->exits = s->exits;
 	return true;
 }

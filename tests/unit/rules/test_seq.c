@@ -370,7 +370,77 @@ static void test_until_exit(void **state)
 
 		assert_true(vg_seq_stats(t.rs, 0, &st));
 		assert_int_equal(st.entries, 0);
+		assert_int_equal(st.exits, 1); /* counted: vigil_sequence_exits_total */
 	}
+	vg_ruleset_free(t.rs);
+}
+
+static struct vg_ruleset *rs_load(const char *yaml)
+{
+	struct vg_ruleset_opts o = {0};
+	struct vg_ruleset *rs = vg_ruleset_new(&o);
+
+	assert_non_null(rs);
+	vg_ruleset_load_string(rs, "t.yaml", yaml, strlen(yaml));
+	vg_ruleset_compile(rs);
+	if (vg_ruleset_error_count(rs)) {
+		th_dump(rs);
+		fail_msg("rules did not compile");
+	}
+	return rs;
+}
+
+/* The swap a live reload does: next takes what carries over, prev goes. */
+static void tw_reload(struct tw *t, const char *yaml)
+{
+	struct vg_ruleset *next = rs_load(yaml);
+
+	vg_seq_state_carry(next, t->rs);
+	vg_ruleset_free(t->rs);
+	t->rs = t->h.rs = next;
+}
+
+#define PLAIN(name)                                                                                \
+	"- rule: P\n  desc: d\n  priority: INFO\n  output: o\n"                                    \
+	"  condition: evt.type = execve and proc.name = " name "\n"
+
+static void test_reload_carries_state(void **state)
+{
+	struct tw t;
+
+	(void)state;
+	/* an unrelated rule changes: the partial match survives the reload */
+	/* (a 16-key table into a 64 MiB one: entries are copied, not swapped) */
+	tw_load(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name = second") PLAIN("zz1"), 1);
+	ev(&t, 3, "first", 0);
+	tw_reload(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name = second") PLAIN("zz2"));
+	assert_int_equal(vg_seq_reload_carried(t.rs), 1);
+	assert_int_equal(vg_seq_reload_dropped(t.rs), 0);
+	assert_int_equal(ev(&t, 3, "second", 1), 1);
+	/* a threshold's count too */
+	vg_ruleset_free(t.rs);
+	tw_load(&t,
+		"- rule: T\n  desc: d\n  priority: WARNING\n  output: 'n=%threshold.count'\n"
+		"  condition: evt.type = execve and proc.name startswith x\n"
+		"  threshold: {by: proc.pid, within: 5s, count: 2}\n" PLAIN("zz1"),
+		0);
+	ev(&t, 3, "x1", 0);
+	tw_reload(&t, "- rule: T\n  desc: d\n  priority: WARNING\n  output: 'n=%threshold.count'\n"
+		      "  condition: evt.type = execve and proc.name startswith x\n"
+		      "  threshold: {by: proc.pid, within: 5s, count: 2}\n" PLAIN("zz2"));
+	assert_int_equal(ev(&t, 3, "x2", 1), 1);
+	vg_ruleset_free(t.rs);
+	/* the sequence itself changes: its partial matches are dropped, counted */
+	tw_load(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name = second") PLAIN("zz1"), 0);
+	ev(&t, 3, "first", 0);
+	tw_reload(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name in (second, third)")
+			      PLAIN("zz1"));
+	assert_int_equal(vg_seq_reload_dropped(t.rs), 1);
+	assert_int_equal(ev(&t, 3, "second", 1), 0);
+	/* removed: dropped, counted on the new set */
+	ev(&t, 3, "first", 2);
+	tw_reload(&t, PLAIN("zz1"));
+	assert_int_equal(vg_seq_reload_dropped(t.rs), 1);
 	vg_ruleset_free(t.rs);
 }
 
@@ -555,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_capture_bounded),
 		cmocka_unit_test(test_negative_step),
 		cmocka_unit_test(test_until_exit),
+		cmocka_unit_test(test_reload_carries_state),
 		cmocka_unit_test(test_eviction_and_expiry),
 		cmocka_unit_test(test_threshold_count),
 		cmocka_unit_test(test_threshold_distinct),
