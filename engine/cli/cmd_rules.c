@@ -97,6 +97,8 @@ static void print_seq(const struct vg_rule *r, bool cond)
 
 	if (!vg_rule_seq_info(r, &si))
 		return;
+	if (si.action)
+		printf("\n  action: %s (user space, on completion)", si.action);
 	if (si.kind == VG_SEQ_THRESHOLD) {
 		printf("\n  threshold: %u %s%s within %s%s%s", si.count,
 		       si.distinct ? "distinct " : "events", si.distinct ? si.distinct : "",
@@ -152,6 +154,8 @@ static struct json_object *seq_json(const struct vg_seq_info *si)
 	}
 	json_object_object_add(o, "window_ms", json_object_new_uint64(si->within_ns / 1000000ull));
 	json_object_object_add(o, "by", json_object_new_string(si->by));
+	if (si->action)
+		json_object_object_add(o, "action", json_object_new_string(si->action));
 	if (si->kind == VG_SEQ_THRESHOLD) {
 		json_object_put(st);
 		json_object_object_add(o, "count", json_object_new_uint64(si->count));

@@ -137,6 +137,10 @@ struct vg_seq {
 	bool until_exit;
 	char *distinct_text; /* as written, for `vigil rules` */
 	uint64_t def_hash;   /* the compiled definition: a reload carries state when unchanged */
+	/* action: kill, done by user space on completion (seq_state.c) */
+	bool kill;
+	int enforce_mode;	  /* the rule's `enforce:`, -1 unset (enum vg_enf_mode) */
+	int global_mode;	  /* vg_seq_set_enforce_mode; -1 (replay, tests): never act */
 	struct vg_seq_table *tab; /* NULL until vg_seq_state_init */
 	/* counters, for metrics */
 	uint64_t evictions, expired, overflow, completed, exits;
@@ -157,6 +161,10 @@ struct vg_seq_done {
 	const struct vg_seq *seq;
 	const struct vg_seq_entry *e;
 	uint64_t now_ns;
+	/* action: kill on this match: what was done (enum vg_enf_mode / vg_enf_result) */
+	bool enforced;
+	int mode, result;
+	uint32_t target_pid;
 };
 
 /* r is a sequence's step or a threshold: it alerts when its state says, not when it holds. */
@@ -191,6 +199,7 @@ struct vg_seq_info {
 	uint32_t count;
 	const char *distinct; /* NULL: count events */
 	bool until_exit;
+	const char *action; /* "kill" or NULL */
 	size_t nsteps;
 	struct vg_seq_info_step {
 		const char *name; /* "not" for a negative step */
@@ -255,7 +264,17 @@ struct vg_seq_report {
 	bool distinct;
 	size_t nvalues; /* up to VG_THR_OUT_VALUES distinct values, as text */
 	struct vg_value values[VG_THR_OUT_VALUES];
+	/* action: kill (vigil.enforcement) */
+	bool enforced;
+	int mode, result; /* enum vg_enf_mode, enum vg_enf_result */
+	uint32_t target_pid;
 };
+/*
+ * The global enforcement mode (enum vg_enf_mode) for the `action: kill` of
+ * sequences and thresholds; until it is set (replay, tests), they never act.
+ */
+void vg_seq_set_enforce_mode(struct vg_ruleset *rs, int mode);
+
 /* Fills out when r is raising a sequence or threshold alert now; false otherwise. */
 bool vg_seq_report_get(const struct vg_ruleset *rs, const struct vg_rule *r,
 		       struct vg_seq_report *out);

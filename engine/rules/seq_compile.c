@@ -53,6 +53,7 @@ bool vg_rule_seq_info(const struct vg_rule *r, struct vg_seq_info *out)
 	out->count = s->count;
 	out->distinct = s->distinct_text;
 	out->until_exit = s->until_exit;
+	out->action = s->kill ? "kill" : NULL;
 	for (size_t i = 0; s->kind == VG_SEQ_SEQUENCE && i < s->nsteps; i++) {
 		struct vg_seq_info_step *o = &out->steps[out->nsteps++];
 
@@ -226,12 +227,13 @@ static struct vg_rule_item step_item(const struct vg_rule_item *it,
 	memset(&v.cmap, 0, sizeof(v.cmap));
 	vg_textmap_add(&v.cmap, 0, st->cond.loc);
 	v.seq = NULL;
+	/* the action is the state machine's (seq.h): no kernel matcher may act on a step */
+	v.action = NULL;
+	v.enforce_mode = -1;
 	if (!last) {
 		v.output = "";
 		v.exc = NULL;
 		v.nexc = 0;
-		v.action = NULL;
-		v.enforce_mode = -1;
 		v.warn_evttypes = false;
 	}
 	return v;
@@ -384,7 +386,8 @@ static uint64_t fnv_str(uint64_t h, const char *s)
 static uint64_t def_hash(const struct vg_seq *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
-	uint64_t num[4] = {s->kind, s->within_ns, s->count, s->until_exit};
+	uint64_t num[6] = {s->kind,	  s->within_ns, s->count,
+			   s->until_exit, s->kill,	(uint64_t)(int64_t)s->enforce_mode};
 
 	h = fnv(h, num, sizeof(num));
 	h = fnv_str(h, vg_rule_name(s->owner));
@@ -406,9 +409,39 @@ static uint64_t def_hash(const struct vg_seq *s)
 	return h;
 }
 
+/*
+ * `action: kill` is carried out by user space when the match completes (the
+ * kernel matchers judge one event and would act on every event of the last
+ * step). `deny` cannot be: the operation is over before the state machine
+ * sees its event.
+ */
+static bool seq_action(struct vg_ruleset *rs, const struct vg_rule_item *it, struct vg_seq *s)
+{
+	const char *what = s->kind == VG_SEQ_SEQUENCE ? "sequence" : "threshold";
+	char item[300];
+
+	s->enforce_mode = -1;
+	if (!it->action)
+		return true;
+	if (strcmp(it->action, "kill") == 0) {
+		s->kill = true;
+		s->enforce_mode = it->enforce_mode;
+		return true;
+	}
+	snprintf(item, sizeof(item), "rule:%s", it->name);
+	vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-ACTION", it->loc.file ? it->loc.file->path : NULL,
+		    it->loc.line, it->loc.col, item,
+		    "action '%s' is not supported on %s rules: the kernel decides before the "
+		    "system call, when the %s is not complete yet; use 'action: kill' (vigil "
+		    "kills the process of the event that completes it)",
+		    it->action, what, s->kind == VG_SEQ_SEQUENCE ? "sequence" : "count");
+	return false;
+}
+
 bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 {
 	struct vg_seq *s = calloc(1, sizeof(*s)), **v;
+	char *action;
 	bool ok;
 
 	if (!s)
@@ -421,23 +454,15 @@ bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 		free(s);
 		return false;
 	}
-	if (it->action) {
-		char item[300];
-
-		snprintf(item, sizeof(item), "rule:%s", it->name);
-		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-ACTION",
-			    it->loc.file ? it->loc.file->path : NULL, it->loc.line, it->loc.col,
-			    item,
-			    "action '%s' is not supported on %s rules: the kernel matchers judge "
-			    "one event, and would act on every event of the last step instead of "
-			    "the completed %s",
-			    it->action, s->kind == VG_SEQ_SEQUENCE ? "sequence" : "threshold",
-			    s->kind == VG_SEQ_SEQUENCE ? "sequence" : "count");
+	if (!seq_action(rs, it, s)) {
 		vg_seq_free(s);
 		return false;
 	}
+	action = it->action; /* the compiled rules must not carry it (vg_enf_policy) */
+	it->action = NULL;
 	ok = s->kind == VG_SEQ_SEQUENCE ? compile_sequence(rs, it, s)
 					: compile_threshold(rs, it, s);
+	it->action = action;
 	v = ok ? realloc(rs->seqs, (rs->nseqs + 1) * sizeof(*v)) : NULL;
 	if (!v) {
 		if (ok) { /* out of memory after the rules went in: take them out again */

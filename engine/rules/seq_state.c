@@ -11,10 +11,13 @@
  * Time is the events' own (hdr->ts_ns), never the wall clock, so that a
  * replay of a capture gives the alerts the live run gave.
  */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +26,7 @@
 #include "rules/format.h"
 #include "rules/seq.h"
 #include "state/proc_table.h"
+#include "vigil/enforce.h"
 
 #define CAP_COUNT      (UINT32_MAX - 1)
 #define CAP_VALUES     (UINT32_MAX - 2)
@@ -519,6 +523,98 @@ static void dval_text(const struct vg_xval *x, struct dval *d)
 	d->len = (uint8_t)n;
 }
 
+/* ---- action: kill ---- */
+
+void vg_seq_set_enforce_mode(struct vg_ruleset *rs, int mode)
+{
+	for (size_t i = 0; i < rs->nseqs; i++)
+		rs->seqs[i]->global_mode = mode;
+}
+
+/* One clock tick of /proc/<pid>/stat, in ns. */
+static uint64_t tick_ns(void)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	return 1000000000ull / (uint64_t)(hz > 0 ? hz : 100);
+}
+
+/* The start of pid in /proc/<pid>/stat (field 22), as CLOCK_BOOTTIME ns; 0 when gone. */
+static uint64_t proc_start_ns(uint32_t pid)
+{
+	char path[64], buf[1024], *end;
+	unsigned long long ticks;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm is the process's choice, ')' included: the fields follow the last one */
+	if (!(end = strrchr(buf, ')')) ||
+	    sscanf(end + 1,
+		   " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+		   "%*d %*d %llu",
+		   &ticks) != 1)
+		return 0;
+	return ticks * tick_ns();
+}
+
+/*
+ * SIGKILL to the process pid that started at start_ns, and to no other: the
+ * pidfd is taken first, then the start time checked, so a pid reused in
+ * between is refused, and the signal goes to the process the check saw.
+ */
+static bool kill_verified(uint32_t pid, uint64_t start_ns)
+{
+	uint64_t tick = tick_ns(), now;
+	int fd;
+	bool ok = false;
+
+	if (!pid || !start_ns || (fd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
+		return false;
+	now = proc_start_ns(pid);
+	/* /proc has tick resolution: the same process started within one tick of it */
+	if (now && start_ns >= now && start_ns < now + tick)
+		ok = syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The rule's mode under the global one (it can lower it, never raise it). */
+static int effective_mode(const struct vg_seq *s)
+{
+	int m = s->global_mode;
+
+	if (s->enforce_mode >= 0 && s->enforce_mode < m)
+		m = s->enforce_mode;
+	return m;
+}
+
+/* action: kill on a completed match: the process of the completing event. */
+static void act(struct vg_ruleset *rs, const struct vg_seq *s, const struct vg_eval_ctx *ctx)
+{
+	int mode = effective_mode(s);
+
+	if (!s->kill || mode <= VG_ENF_MODE_OFF)
+		return;
+	rs->seq_done.enforced = true;
+	rs->seq_done.mode = mode;
+	rs->seq_done.target_pid = ctx->ev->hdr->pid; /* the thread group: the whole process */
+	if (mode == VG_ENF_MODE_AUDIT)
+		rs->seq_done.result = VG_ENF_RES_AUDIT;
+	else
+		rs->seq_done.result =
+			ctx->proc && kill_verified(ctx->ev->hdr->pid, ctx->proc->start_ns)
+				? VG_ENF_RES_KILLED
+				: VG_ENF_RES_FAILED;
+}
+
 /* ---- the state machine ---- */
 
 static size_t report(struct vg_ruleset *rs, struct vg_seq *s, uint32_t i,
@@ -530,6 +626,7 @@ static size_t report(struct vg_ruleset *rs, struct vg_seq *s, uint32_t i,
 	rs->seq_done.seq = s;
 	rs->seq_done.e = ent(s->tab, i);
 	rs->seq_done.now_ns = ctx->ev->hdr->ts_ns;
+	act(rs, s, ctx);
 	if (fn)
 		fn(s->owner, ctx, arg);
 	memset(&rs->seq_done, 0, sizeof(rs->seq_done));
@@ -851,6 +948,10 @@ bool vg_seq_report_get(const struct vg_ruleset *rs, const struct vg_rule *r,
 		return false;
 	memset(out, 0, sizeof(*out));
 	out->kind = s->kind;
+	out->enforced = rs->seq_done.enforced;
+	out->mode = rs->seq_done.mode;
+	out->result = rs->seq_done.result;
+	out->target_pid = rs->seq_done.target_pid;
 	if (s->kind == VG_SEQ_THRESHOLD) {
 		out->count = e->n;
 		out->window_ms = s->within_ns / 1000000ull;
