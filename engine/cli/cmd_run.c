@@ -290,6 +290,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
+/* A removed container: the sequences keyed on it end with it (engine/rules/seq.h). */
+static void seq_container_gone(void *arg, const struct vg_container *c)
+{
+	const struct vg_alerter *a = arg;
+
+	if (a && a->rules)
+		vg_seq_on_container_gone(a->rules, c->id);
+}
+
 /* Container answers from the worker, and forgetting containers that are gone. */
 static void containers_tick(struct vg_containers *ct)
 {
@@ -442,6 +451,9 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struc
 				strerror(-err));
 			return 1;
 		}
+		if (pl->containers && live_for_loop)
+			vg_containers_on_gone(pl->containers, seq_container_gone,
+					      live_for_loop->alerter);
 		containers_tick(pl->containers);
 		if (live_for_loop)
 			live_tick(live_for_loop);

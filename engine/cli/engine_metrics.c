@@ -31,8 +31,8 @@ struct rule_slot {
 
 /* a sequence or threshold rule's state counters, published on each tick */
 struct seq_slot {
-	struct vg_metric *evictions, *expired, *exits, *keys, *max_keys;
-	uint64_t evictions_seen, expired_seen, exits_seen;
+	struct vg_metric *evictions, *expired, *exits, *gone, *keys, *max_keys;
+	uint64_t evictions_seen, expired_seen, exits_seen, gone_seen;
 };
 
 struct vg_engine_metrics {
@@ -355,6 +355,11 @@ static void bind_seq(struct vg_engine_metrics *em, const struct vg_ruleset *rs)
 			"Partial sequences and threshold counts dropped because their process "
 			"exited (proc.pid keys, until_exit), by rule.",
 			l);
+		s->gone = vg_metrics_counter(
+			em->m, "vigil_sequence_containers_gone_total",
+			"Partial sequences and threshold counts keyed on a container, dropped "
+			"because the container was removed, by rule.",
+			l);
 		s->keys = vg_metrics_gauge(em->m, "vigil_sequence_keys",
 					   "Keys a sequence or threshold rule tracks now.", l);
 		s->max_keys = vg_metrics_gauge(
@@ -378,6 +383,8 @@ static void publish_seq(struct vg_engine_metrics *em)
 		s->expired_seen = st.expired;
 		vg_metric_add(s->exits, (int64_t)(st.exits - s->exits_seen));
 		s->exits_seen = st.exits;
+		vg_metric_add(s->gone, (int64_t)(st.containers_gone - s->gone_seen));
+		s->gone_seen = st.containers_gone;
 		vg_metric_set(s->keys, (int64_t)st.entries);
 		vg_metric_set(s->max_keys, (int64_t)st.capacity);
 	}

@@ -135,6 +135,7 @@ struct vg_seq {
 	struct vg_seq_cap caps[VG_SEQ_MAX_CAPS];
 	size_t ncaps;
 	bool until_exit;
+	bool by_container;   /* a key names container.*: its entries end with the container */
 	char *distinct_text; /* as written, for `vigil rules` */
 	uint64_t def_hash;   /* the compiled definition: a reload carries state when unchanged */
 	/* action: kill, done by user space on completion (seq_state.c) */
@@ -145,6 +146,7 @@ struct vg_seq {
 	/* counters, for metrics */
 	uint64_t evictions, expired, overflow, completed, exits;
 	uint64_t carried, reload_dropped; /* entries a reload kept / dropped (on the new set) */
+	uint64_t containers_gone;	  /* entries dropped because their container went */
 	uint64_t last_evict_log_ns;
 	uint64_t evict_logged;
 };
@@ -239,6 +241,11 @@ size_t vg_seq_entry_bytes(const struct vg_seq *s);
  */
 size_t vg_seq_on_rule(struct vg_ruleset *rs, struct vg_rule *r, uint32_t prog,
 		      const struct vg_eval_ctx *ctx, vg_match_fn fn, void *arg);
+/*
+ * The container with this id (container.id, 12 characters) was removed:
+ * drops the entries of rules keyed on container.* whose events came from it.
+ */
+void vg_seq_on_container_gone(struct vg_ruleset *rs, const char *id);
 /* A process exited (exit event of its leader): ends until_exit matches and its keys. */
 void vg_seq_on_exit(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx);
 
@@ -284,7 +291,8 @@ struct vg_seq_stats {
 	enum vg_seq_kind kind;
 	uint64_t entries, capacity, entry_bytes;
 	uint64_t evictions, expired, overflow, completed;
-	uint64_t exits; /* partial matches dropped because their process exited */
+	uint64_t exits;		  /* partial matches dropped because their process exited */
+	uint64_t containers_gone; /* ... because the container of their key was removed */
 };
 /* Per-rule counters; false past the end. */
 bool vg_seq_stats(const struct vg_ruleset *rs, size_t i, struct vg_seq_stats *out);

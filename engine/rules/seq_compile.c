@@ -216,6 +216,11 @@ fail:
 	return false;
 }
 
+static bool key_names_container(const struct vg_seq_key *k)
+{
+	return k->text && strstr(k->text, "container.") != NULL;
+}
+
 /* The synthetic rule item of step i: its condition, and for the last, the rule's own keys. */
 static struct vg_rule_item step_item(const struct vg_rule_item *it,
 				     const struct vg_seq_step_src *st, bool last, char *name)
@@ -474,6 +479,9 @@ bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 	}
 	rs->seqs = v;
 	rs->seqs[rs->nseqs++] = s;
+	s->by_container = key_names_container(&s->by);
+	for (size_t i = 0; i < s->nsteps; i++)
+		s->by_container |= key_names_container(&s->steps[i].key);
 	s->def_hash = def_hash(s);
 	return true;
 }

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container/container.h"
 #include "decode/decode.h"
 #include "rules/rules_internal.h"
 #include "rules/format.h"
@@ -56,6 +57,7 @@ struct vg_seq_entry {
 	uint64_t first_ns, last_ns; /* event time of the first and the last step / event */
 	uint64_t evt_num;	    /* the event that last advanced it */
 	uint64_t pstart;	    /* process of the last step: start time, with pid */
+	uint64_t chash;		    /* by_container: the last event's container.id, hashed */
 	uint32_t pid;
 	uint32_t hnext, lprev, lnext; /* index + 1; 0: none */
 	uint8_t next;		      /* sequence: the positive step expected */
@@ -660,6 +662,19 @@ static bool step_holds(struct vg_ruleset *rs, const struct vg_seq_cstep *st, uin
 	return v;
 }
 
+static uint64_t container_hash(const struct vg_seq_table *t, const char *id)
+{
+	return vg_hash_seeded(t->seed, id, strlen(id));
+}
+
+/* Which container the entry's key came from, for vg_seq_on_container_gone. */
+static void note_container(const struct vg_seq *s, struct vg_seq_entry *e,
+			   const struct vg_eval_ctx *ctx)
+{
+	if (s->by_container)
+		e->chash = ctx->container ? container_hash(s->tab, ctx->container->id) : 0;
+}
+
 static void record_step(struct vg_ruleset *rs, struct vg_seq *s, size_t step, uint32_t i,
 			const struct vg_eval_ctx *ctx)
 {
@@ -671,6 +686,7 @@ static void record_step(struct vg_ruleset *rs, struct vg_seq *s, size_t step, ui
 	e->step_type[p] = rs->cur_type;
 	e->evt_num = rs->env.evt_num;
 	ev_proc(ctx, &e->pid, &e->pstart);
+	note_container(s, e, ctx);
 	e->next = (uint8_t)(p + 1);
 	capture(rs, s, step, e, ctx);
 	touch(s->tab, i, ctx->ev->hdr->ts_ns);
@@ -800,6 +816,7 @@ static size_t on_threshold(struct vg_ruleset *rs, struct vg_seq *s, uint32_t pro
 	i = find(s->tab, key);
 	if (!i)
 		i = alloc_entry(s, key);
+	note_container(s, ent(s->tab, i), ctx);
 	fire = s->distinct ? count_distinct(rs, s, ent(s->tab, i), ctx, now)
 			   : count_event(s, ent(s->tab, i), now);
 	touch(s->tab, i, now);
@@ -847,6 +864,25 @@ void vg_seq_on_exit(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx)
 		if ((i = find(s->tab, key))) {
 			drop(s->tab, i);
 			s->exits++;
+		}
+	}
+}
+
+void vg_seq_on_container_gone(struct vg_ruleset *rs, const char *id)
+{
+	for (size_t k = 0; id && k < rs->nseqs; k++) {
+		struct vg_seq *s = rs->seqs[k];
+		uint64_t h;
+
+		if (!s->tab || !s->by_container || !s->tab->used)
+			continue;
+		h = container_hash(s->tab, id);
+		for (uint32_t i = s->tab->lru_head, next; i; i = next) {
+			next = ent(s->tab, i)->lnext;
+			if (ent(s->tab, i)->chash == h) {
+				drop(s->tab, i);
+				s->containers_gone++;
+			}
 		}
 	}
 }
@@ -1012,5 +1048,6 @@ bool vg_seq_stats(const struct vg_ruleset *rs, size_t i, struct vg_seq_stats *ou
 	out->overflow = s->overflow;
 	out->completed = s->completed;
 	out->exits = s->exits;
+	out->containers_gone = s->containers_gone;
 	return true;
 }

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "container/container.h"
 #include "helpers.h"
 #include "rules/format.h"
 #include "rules/seq.h"
@@ -379,6 +380,44 @@ static void test_until_exit(void **state)
 	vg_ruleset_free(t.rs);
 }
 
+static void test_container_gone(void **state)
+{
+	struct vg_container c1 = {.id = "aaaaaaaaaaaa"}, c2 = {.id = "bbbbbbbbbbbb"};
+	struct vg_seq_stats st;
+	struct tw t;
+
+	(void)state;
+	tw_load(&t, RULE_SEQ("container.id", "", "first", "", "proc.name = second"), 0);
+	t.w.ctx.container = &c1;
+	ev(&t, 3, "first", 0);
+	t.w.ctx.container = &c2;
+	ev(&t, 3, "first", 0.5);
+	/* another container goes: c1's partial match stays */
+	vg_seq_on_container_gone(t.rs, "cccccccccccc");
+	assert_true(vg_seq_stats(t.rs, 0, &st));
+	assert_int_equal(st.entries, 2);
+	/* c1 goes: its partial match goes at once, counted; c2's stays */
+	vg_seq_on_container_gone(t.rs, c1.id);
+	assert_true(vg_seq_stats(t.rs, 0, &st));
+	assert_int_equal(st.entries, 1);
+	assert_int_equal(st.containers_gone, 1);
+	t.w.ctx.container = &c1;
+	assert_int_equal(ev(&t, 3, "second", 1), 0);
+	t.w.ctx.container = &c2;
+	assert_int_equal(ev(&t, 3, "second", 1.5), 1);
+	t.w.ctx.container = NULL;
+	vg_ruleset_free(t.rs);
+
+	/* a key without container.*: a container's going is no concern of it */
+	tw_load(&t, RULE_SEQ("user.uid", "", "first", "", "proc.name = second"), 0);
+	t.w.ctx.container = &c1;
+	ev(&t, 3, "first", 0);
+	vg_seq_on_container_gone(t.rs, c1.id);
+	assert_int_equal(ev(&t, 3, "second", 1), 1);
+	t.w.ctx.container = NULL;
+	vg_ruleset_free(t.rs);
+}
+
 static struct vg_ruleset *rs_load(const char *yaml)
 {
 	struct vg_ruleset_opts o = {0};
@@ -716,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_capture_bounded),
 		cmocka_unit_test(test_negative_step),
 		cmocka_unit_test(test_until_exit),
+		cmocka_unit_test(test_container_gone),
 		cmocka_unit_test(test_reload_carries_state),
 		cmocka_unit_test(test_action_kill),
 		cmocka_unit_test(test_eviction_and_expiry),
