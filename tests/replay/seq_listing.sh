@@ -38,5 +38,6 @@ assert t["count"] == 20 and t["distinct"] == "fd.rport" and t["by"] == "proc.pid
 ' "$json"
 check "validate: 3 rules loaded" grep -q "^3 rules loaded (3 enabled)" <<<"$val"
 check "catalogue: 3 rules, no step" bash -c 'grep -q ": 3 rules\." <<<"$1" && ! grep -q "Executed/download" <<<"$1"' _ "$cat"
+check "falco -L: no hidden step rule" bash -c '! "$1" -L -r "$2" 2>/dev/null | grep -q "Executed/download" && "$1" -L -r "$2" 2>/dev/null | grep -q "Downloaded File Executed"' _ "$vigil" "$rules"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
