@@ -232,6 +232,26 @@ static void put_enforcement(struct vg_alerter *a, const struct vg_event *ev)
 static void put_value(struct vg_alerter *a, enum vg_ftype t, const struct vg_value *v,
 		      const char *key, int idx);
 
+/* A sequence's or threshold's action: kill, done by user space on completion. */
+static void put_seq_enforcement(struct vg_alerter *a, const struct vg_seq_report *rep)
+{
+	struct vg_jbuf *b = &a->ab.jb;
+
+	VG_JB_KEY(b, "enforcement");
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "action");
+	vg_jb_cstr(b, vg_enf_action_name(VG_ENF_ACT_KILL));
+	VG_JB_KEY(b, "mode");
+	vg_jb_cstr(b, vg_enf_mode_name((unsigned)rep->mode));
+	VG_JB_KEY(b, "tier");
+	vg_jb_cstr(b, "userspace");
+	VG_JB_KEY(b, "result");
+	vg_jb_cstr(b, vg_enf_result_name((unsigned)rep->result));
+	VG_JB_KEY(b, "target_pid");
+	vg_jb_i64(b, rep->target_pid);
+	vg_jb_obj_end(b);
+}
+
 /* vigil.sequence: each positive step's time, event type and captured fields. */
 static void put_sequence(struct vg_alerter *a, const struct vg_seq_report *rep)
 {
@@ -325,6 +345,8 @@ static enum vg_alert_kind put_vigil_extras(struct vg_alerter *a, const struct vg
 			put_sequence(a, &rep);
 		else
 			put_threshold(a, &rep);
+		if (rep.enforced)
+			put_seq_enforcement(a, &rep);
 		kind = rep.kind == VG_SEQ_SEQUENCE ? VG_ALERT_SEQUENCE : VG_ALERT_THRESHOLD;
 	}
 	return kind;

@@ -41,6 +41,7 @@
 #include "alert/alert.h"
 #include "engine/engine.h"
 #include "rules/loader.h"
+#include "rules/seq.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
 
@@ -372,6 +373,8 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 		return;
 	}
 	lv->eng->alerter.enforce = lv->enforce->policy;
+	/* unchanged sequences keep their partial matches */
+	vg_seq_state_carry(res->rules, lv->eng->rules);
 	/* freed by the reload thread, off the event path */
 	res->rules = vg_engine_swap_rules(lv->eng, res->rules);
 	n = vg_apply_ruleset_to_kernel(lv->probes, NULL, lv->eng->rules);
@@ -792,7 +795,7 @@ static int run(struct run_opts *o)
 		ops_for_loop = &ops;
 		snprintf(what, sizeof(what),
 			 "%zu rules loaded (%zu enabled), capturing %d syscalls; ",
-			 vg_ruleset_rule_count(eng.rules), vg_cli_rules_enabled(eng.rules),
+			 vg_ruleset_visible_count(eng.rules), vg_cli_rules_enabled(eng.rules),
 			 vg_interest_from_rules(eng.rules, wanted));
 		popts.syscalls = wanted;
 	}

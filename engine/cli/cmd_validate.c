@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/rules_args.h"
 #include "config/config.h"
 #include "enforce/policy.h"
 #include "rules/loader.h"
+#include "rules/seq.h"
 
 static void usage(FILE *f)
 {
@@ -73,9 +75,8 @@ static void print_json(const struct vg_ruleset *rs, char **files, int nfiles)
 		json_object_object_add(o, "reason", json_object_new_string(reason));
 		json_object_array_add(sk, o);
 	}
-	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
-		enabled += vg_rule_enabled(vg_ruleset_rule(rs, i));
-	json_object_object_add(sum, "rules", json_object_new_uint64(vg_ruleset_rule_count(rs)));
+	enabled = vg_cli_rules_enabled(rs);
+	json_object_object_add(sum, "rules", json_object_new_uint64(vg_ruleset_visible_count(rs)));
 	json_object_object_add(sum, "enabled", json_object_new_uint64(enabled));
 	json_object_object_add(sum, "skipped", json_object_new_uint64(vg_ruleset_skipped(rs)));
 	json_object_object_add(sum, "macros", json_object_new_uint64(vg_ruleset_macro_count(rs)));
@@ -120,11 +121,10 @@ static void print_text(const struct vg_ruleset *rs)
 		vg_diag_print(stderr, &d[i]);
 	for (size_t i = 0; vg_ruleset_skipped_rule(rs, i, &name, &reason); i++)
 		printf("skipped rule '%s': %s\n", name, reason);
-	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
-		enabled += vg_rule_enabled(vg_ruleset_rule(rs, i));
+	enabled = vg_cli_rules_enabled(rs);
 	printf("%zu rules loaded (%zu enabled), %zu skipped; %zu macros, %zu lists; "
 	       "%zu errors, %zu warnings\n",
-	       vg_ruleset_rule_count(rs), enabled, vg_ruleset_skipped(rs),
+	       vg_ruleset_visible_count(rs), enabled, vg_ruleset_skipped(rs),
 	       vg_ruleset_macro_count(rs), vg_ruleset_list_count(rs), vg_ruleset_error_count(rs),
 	       vg_ruleset_warning_count(rs));
 	print_expansion(rs);

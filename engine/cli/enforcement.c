@@ -10,11 +10,14 @@
 #include "kernel/enforce.h"
 #include "kernel/probes.h"
 #include "rules/compile.h"
+#include "rules/seq.h"
 
 int vg_enforcement_compile(const struct vg_enforcement *e, struct vg_ruleset *rs,
 			   struct vg_enf_policy **out)
 {
 	int nerr = vg_enf_policy_build_host(rs, e->mode, e->self_protect, out, stderr);
+
+	vg_seq_set_enforce_mode(rs, (int)e->mode); /* their action: kill is user space's */
 
 	if (nerr) {
 		fprintf(stderr, "vigil: %d error(s) in the enforcing rules\n", nerr);

@@ -31,8 +31,8 @@ struct rule_slot {
 
 /* a sequence or threshold rule's state counters, published on each tick */
 struct seq_slot {
-	struct vg_metric *evictions, *expired, *keys, *max_keys;
-	uint64_t evictions_seen, expired_seen;
+	struct vg_metric *evictions, *expired, *exits, *gone, *keys, *max_keys;
+	uint64_t evictions_seen, expired_seen, exits_seen, gone_seen;
 };
 
 struct vg_engine_metrics {
@@ -46,6 +46,7 @@ struct vg_engine_metrics {
 	struct rule_slot *slots;
 	size_t cap; /* a power of two, or 0 */
 	struct vg_metric *unknown_rule;
+	struct vg_metric *seq_reload_dropped;
 	/* published by the event thread, read at scrape time */
 	_Atomic int64_t procs, fds, containers, rules_enabled, rules_disabled, syscalls;
 	_Atomic uint64_t reloads_ok, reloads_failed, last_reload_wall_ns, last_reload_ns;
@@ -324,6 +325,13 @@ static void bind_seq(struct vg_engine_metrics *em, const struct vg_ruleset *rs)
 
 	while (vg_seq_stats(rs, n, &st))
 		n++;
+	if (!em->seq_reload_dropped)
+		em->seq_reload_dropped = vg_metrics_counter(
+			em->m, "vigil_sequence_reload_dropped_total",
+			"Partial sequences and threshold counts a reload dropped because their "
+			"rule changed or went (unchanged rules keep theirs).",
+			"");
+	vg_metric_add(em->seq_reload_dropped, (int64_t)vg_seq_reload_dropped(rs));
 	free(em->seq);
 	em->seq = n ? calloc(n, sizeof(*em->seq)) : NULL;
 	em->nseq = em->seq ? n : 0;
@@ -342,6 +350,16 @@ static void bind_seq(struct vg_engine_metrics *em, const struct vg_ruleset *rs)
 		s->expired = vg_metrics_counter(
 			em->m, "vigil_sequence_expired_total",
 			"Partial sequences and threshold counts whose window passed, by rule.", l);
+		s->exits = vg_metrics_counter(
+			em->m, "vigil_sequence_exits_total",
+			"Partial sequences and threshold counts dropped because their process "
+			"exited (proc.pid keys, until_exit), by rule.",
+			l);
+		s->gone = vg_metrics_counter(
+			em->m, "vigil_sequence_containers_gone_total",
+			"Partial sequences and threshold counts keyed on a container, dropped "
+			"because the container was removed, by rule.",
+			l);
 		s->keys = vg_metrics_gauge(em->m, "vigil_sequence_keys",
 					   "Keys a sequence or threshold rule tracks now.", l);
 		s->max_keys = vg_metrics_gauge(
@@ -363,6 +381,10 @@ static void publish_seq(struct vg_engine_metrics *em)
 		vg_metric_add(s->expired, (int64_t)(st.expired - s->expired_seen));
 		s->evictions_seen = st.evictions;
 		s->expired_seen = st.expired;
+		vg_metric_add(s->exits, (int64_t)(st.exits - s->exits_seen));
+		s->exits_seen = st.exits;
+		vg_metric_add(s->gone, (int64_t)(st.containers_gone - s->gone_seen));
+		s->gone_seen = st.containers_gone;
 		vg_metric_set(s->keys, (int64_t)st.entries);
 		vg_metric_set(s->max_keys, (int64_t)st.capacity);
 	}

@@ -17,6 +17,7 @@
 #include "cli/reload.h"
 #include "config/config.h"
 #include "rules/loader.h"
+#include "rules/seq.h"
 
 #ifndef VIGIL_VERSION_STRING
 #define VIGIL_VERSION_STRING "0.1.0"
@@ -373,6 +374,8 @@ static int list_rules(const struct scan *s)
 	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++) {
 		const struct vg_rule *r = vg_ruleset_rule(rs, i);
 
+		if (vg_rule_seq_hidden(r))
+			continue; /* a sequence's step: listed with its sequence */
 		if (!s->show_rule || !strcmp(s->show_rule, vg_rule_name(r))) {
 			print_rule(r);
 			found = true;

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "alert/alert.h"
 #include "rules/loader.h"
+#include "rules/seq.h"
 
 /* How long a load waits for the first answers of the domain-name resolver. */
 #define FIRST_RESOLVE_WAIT_MS 2000
@@ -126,7 +127,8 @@ size_t vg_cli_rules_enabled(const struct vg_ruleset *rs)
 	size_t n = 0;
 
 	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
-		n += vg_rule_enabled(vg_ruleset_rule(rs, i));
+		n += vg_rule_enabled(vg_ruleset_rule(rs, i)) &&
+		     !vg_rule_seq_hidden(vg_ruleset_rule(rs, i)); /* counted with its sequence */
 	return n;
 }
 

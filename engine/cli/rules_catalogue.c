@@ -15,6 +15,7 @@
 
 #include "rules/catalogue.h"
 #include "rules/compile.h"
+#include "rules/seq.h"
 
 /* ATT&CK's enterprise tactics in kill-chain order; others sort after. */
 static const char *const tactic_order[] = {
@@ -163,18 +164,22 @@ int vg_print_catalogue(FILE *f, const struct vg_ruleset *rs, char **files, int n
 		"`: %zu rules. *Tune* names the lists and macros the rule's condition "
 		"uses, directly or through its macros: override them (docs/tuning.md) rather "
 		"than editing the rule.\n\n",
-		n);
+		vg_ruleset_visible_count(rs));
 	fputs("| Rule | Tactic | Technique | Priority | Maturity | Sees | Tune |\n"
 	      "| --- | --- | --- | --- | --- | --- | --- |\n",
 	      f);
 	for (size_t i = 0; i < n; i++)
-		if (catalogue_row(f, rs, vg_ruleset_rule(rs, i)) != 0)
+		if (!vg_rule_seq_hidden(vg_ruleset_rule(rs, i)) &&
+		    catalogue_row(f, rs, vg_ruleset_rule(rs, i)) != 0)
 			return 1;
 	fputs("\n## Descriptions\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct vg_rule *r = vg_ruleset_rule(rs, i);
 		int line = 0, col = 0;
 		const char *file = vg_rule_file(r, &line, &col);
+
+		if (vg_rule_seq_hidden(r))
+			continue; /* a sequence's step: described by its sequence */
 
 		fputs("\n### ", f);
 		cell(f, vg_rule_name(r));
@@ -253,7 +258,8 @@ int vg_print_attack_matrix(FILE *f, const struct vg_ruleset *rs)
 	size_t n;
 
 	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++) {
-		if (!rule_refs(&rf, vg_ruleset_rule(rs, i), i)) {
+		if (!vg_rule_seq_hidden(vg_ruleset_rule(rs, i)) &&
+		    !rule_refs(&rf, vg_ruleset_rule(rs, i), i)) {
 			free(rf.v);
 			return 1;
 		}

@@ -32,7 +32,8 @@
  */
 uint64_t vg_confine_kept_caps(void)
 {
-	uint64_t keep = BIT(CAP_SYS_PTRACE) | BIT(CAP_DAC_READ_SEARCH);
+	/* CAP_KILL: a sequence's action: kill signals processes of any user */
+	uint64_t keep = BIT(CAP_SYS_PTRACE) | BIT(CAP_DAC_READ_SEARCH) | BIT(CAP_KILL);
 
 	if (vg_confine_last_cap() >= 39)
 		keep |= BIT(38) | BIT(39); /* CAP_PERFMON, CAP_BPF */

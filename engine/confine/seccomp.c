@@ -15,6 +15,7 @@
 #include "confine/confine.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <linux/sockios.h>
@@ -328,6 +329,12 @@ static int add_argument_rules(scmp_filter_ctx ctx, int *count)
 		 arg(2, SCMP_CMP_EQ, O_PATH | O_CLOEXEC, 0)},
 		/* its own limits only; raising them needs a capability it no longer has */
 		{SCMP_SYS(prlimit64), "prlimit64", arg(0, SCMP_CMP_EQ, 0, 0)},
+		/*
+		 * a sequence's `action: kill` (engine/rules/seq_state.c): a pidfd, and
+		 * SIGKILL through it, nothing else (no siginfo, no other signal)
+		 */
+		{SCMP_SYS(pidfd_open), "pidfd_open", arg(1, SCMP_CMP_EQ, 0, 0)},
+		{SCMP_SYS(pidfd_send_signal), "pidfd_send_signal", arg(1, SCMP_CMP_EQ, SIGKILL, 0)},
 	};
 	int last = -1;
 

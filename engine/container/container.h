@@ -202,6 +202,14 @@ const struct vg_container *vg_containers_lookup(struct vg_containers *m, uint64_
 const struct vg_container *vg_containers_lookup_ns(struct vg_containers *m, uint64_t cgroup_id,
 						   uint32_t pid, uint32_t mnt_ns);
 
+/*
+ * fn(arg, c) for each container forgotten because it is gone (sweep,
+ * forget), before its entry is freed: state keyed on it (sequence rules)
+ * can go with it. NULL fn: none.
+ */
+void vg_containers_on_gone(struct vg_containers *m,
+			   void (*fn)(void *arg, const struct vg_container *c), void *arg);
+
 /* Drops the entry of a removed cgroup (container exit). */
 void vg_containers_forget(struct vg_containers *m, uint64_t cgroup_id);
 /*

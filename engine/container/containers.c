@@ -108,6 +108,9 @@ struct vg_containers {
 		queue_drops, errors, meta_errors, forgotten, miss_ns_total, retries, entered,
 		ns_scans;
 	_Atomic uint64_t entries, memory_bytes, evictions, evict_bytes;
+	/* vg_containers_on_gone */
+	void (*on_gone)(void *arg, const struct vg_container *c);
+	void *on_gone_arg;
 };
 
 static uint64_t now_ns(void)
@@ -1012,8 +1015,24 @@ const struct vg_container *vg_containers_lookup_ns(struct vg_containers *m, uint
 	return in ? in : c;
 }
 
+void vg_containers_on_gone(struct vg_containers *m,
+			   void (*fn)(void *arg, const struct vg_container *c), void *arg)
+{
+	m->on_gone = fn;
+	m->on_gone_arg = arg;
+}
+
+static void tell_gone(struct vg_containers *m, const struct vg_cache_entry *e)
+{
+	/* a host cgroup going (a service's) is no container going: "host" stays */
+	if (m->on_gone && e && e->c && e->state != VG_CACHE_PENDING &&
+	    strcmp(e->c->id, "host") != 0)
+		m->on_gone(m->on_gone_arg, e->c);
+}
+
 void vg_containers_forget(struct vg_containers *m, uint64_t cgroup_id)
 {
+	tell_gone(m, vg_cache_peek(m->cache, cgroup_id));
 	if (vg_cache_del(m->cache, cgroup_id))
 		inc(&m->forgotten);
 	update_gauges(m);
@@ -1028,7 +1047,10 @@ static int gone(struct vg_cache_entry *e, void *arg)
 	/* entries found by pid are bounded by the LRU; a pending one waits for its answer */
 	if (e->key & SYNTHETIC_KEY_BIT || e->state == VG_CACHE_PENDING)
 		return 0;
-	return vg_resolve_cgroup(&m->res, e->key, 0, path, sizeof(path), &keyed) == -ESTALE;
+	if (vg_resolve_cgroup(&m->res, e->key, 0, path, sizeof(path), &keyed) != -ESTALE)
+		return 0;
+	tell_gone(m, e);
+	return 1;
 }
 
 size_t vg_containers_sweep(struct vg_containers *m)

@@ -11,6 +11,7 @@
 #include "rules/compile.h"
 #include "rules/eval.h"
 #include "rules/loader.h"
+#include "rules/seq.h"
 #include "state/proc_table.h"
 
 int vg_engine_open(struct vg_engine *e, const struct vg_engine_opts *o)
@@ -124,6 +125,15 @@ static void run_rules(void *ctx, const struct vg_event *ev, struct vg_proc *p)
 	vg_ruleset_eval(e->rules, &ectx, alert_match, e);
 }
 
+/* A removed container: the sequences keyed on it end with it (rules/seq.h). */
+static void rules_container_gone(void *arg, const struct vg_container *c)
+{
+	struct vg_engine *e = arg;
+
+	if (e->rules)
+		vg_seq_on_container_gone(e->rules, c->id);
+}
+
 int vg_engine_start(struct vg_engine *e)
 {
 	switch (e->mode) {
@@ -134,6 +144,8 @@ int vg_engine_start(struct vg_engine *e)
 			return -1;
 		e->pl.sink = run_rules;
 		e->pl.sink_ctx = e;
+		if (e->pl.containers)
+			vg_containers_on_gone(e->pl.containers, rules_container_gone, e);
 		break;
 	case VG_ENGINE_EVENTS:
 		e->pl.sink = vg_sink_event_json;

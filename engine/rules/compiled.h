@@ -194,6 +194,7 @@ struct vg_compiled {
 	/* sequences and thresholds (seq.h) */
 	struct vg_seq **seqs;
 	size_t nseqs;
+	uint64_t seq_reload_dropped; /* partial matches of changed/removed rules (reload) */
 };
 
 #endif

@@ -135,9 +135,18 @@ struct vg_seq {
 	struct vg_seq_cap caps[VG_SEQ_MAX_CAPS];
 	size_t ncaps;
 	bool until_exit;
+	bool by_container;   /* a key names container.*: its entries end with the container */
+	char *distinct_text; /* as written, for `vigil rules` */
+	uint64_t def_hash;   /* the compiled definition: a reload carries state when unchanged */
+	/* action: kill, done by user space on completion (seq_state.c) */
+	bool kill;
+	int enforce_mode;	  /* the rule's `enforce:`, -1 unset (enum vg_enf_mode) */
+	int global_mode;	  /* vg_seq_set_enforce_mode; -1 (replay, tests): never act */
 	struct vg_seq_table *tab; /* NULL until vg_seq_state_init */
 	/* counters, for metrics */
 	uint64_t evictions, expired, overflow, completed, exits;
+	uint64_t carried, reload_dropped; /* entries a reload kept / dropped (on the new set) */
+	uint64_t containers_gone;	  /* entries dropped because their container went */
 	uint64_t last_evict_log_ns;
 	uint64_t evict_logged;
 };
@@ -154,6 +163,10 @@ struct vg_seq_done {
 	const struct vg_seq *seq;
 	const struct vg_seq_entry *e;
 	uint64_t now_ns;
+	/* action: kill on this match: what was done (enum vg_enf_mode / vg_enf_result) */
+	bool enforced;
+	int mode, result;
+	uint32_t target_pid;
 };
 
 /* r is a sequence's step or a threshold: it alerts when its state says, not when it holds. */
@@ -174,11 +187,49 @@ struct vg_cexpr *vg_seq_compile_ref(struct vg_ruleset *rs, const char *name, con
 void vg_seq_ref_values(struct vg_ruleset *rs, const struct vg_cexpr *e, struct vg_xval *x);
 void vg_seq_free(struct vg_seq *s);
 
+/* ---- what `vigil rules` and `vigil validate` show ---- */
+
+/* A sequence's earlier step (rule/step): shown under its sequence, not as a rule. */
+bool vg_rule_seq_hidden(const struct vg_rule *r);
+/* Rules the user wrote: vg_ruleset_rule_count without the hidden steps. */
+size_t vg_ruleset_visible_count(const struct vg_ruleset *rs);
+
+struct vg_seq_info {
+	enum vg_seq_kind kind;
+	uint64_t within_ns;
+	const char *by; /* the key as written, "" for none */
+	uint32_t count;
+	const char *distinct; /* NULL: count events */
+	bool until_exit;
+	const char *action; /* "kill" or NULL */
+	size_t nsteps;
+	struct vg_seq_info_step {
+		const char *name; /* "not" for a negative step */
+		bool negative;
+		const char *key;	    /* this step's key as written */
+		const char *condition;	    /* as compiled */
+		const struct vg_rule *rule; /* its compiled condition: event types */
+	} steps[VG_SEQ_MAX_STEPS];
+};
+/* r raises a sequence's or threshold's alerts: fills out; false for any other rule. */
+bool vg_rule_seq_info(const struct vg_rule *r, struct vg_seq_info *out);
+
 /* ---- state (seq_state.c) ---- */
 
 /* Sizes every rule's table from max_bytes (0: VG_SEQ_DEFAULT_BYTES). False: out of memory. */
 bool vg_seq_state_init(struct vg_ruleset *rs, uint64_t max_bytes);
 void vg_seq_table_free(struct vg_seq_table *t);
+/*
+ * A reload: every sequence or threshold of next whose definition (name and
+ * def_hash) is unchanged in prev takes prev's partial matches and counts;
+ * those of changed or removed rules are dropped, counted on next
+ * (vg_seq_reload_dropped). Call on the thread that evaluates events, at the
+ * swap, before next sees an event. prev's tables are emptied.
+ */
+void vg_seq_state_carry(struct vg_ruleset *next, struct vg_ruleset *prev);
+/* Entries the last carry dropped (changed or removed rules), and kept. */
+uint64_t vg_seq_reload_dropped(const struct vg_ruleset *rs);
+uint64_t vg_seq_reload_carried(const struct vg_ruleset *rs);
 /* Bytes one tracked key takes for this rule. */
 size_t vg_seq_entry_bytes(const struct vg_seq *s);
 
@@ -190,6 +241,11 @@ size_t vg_seq_entry_bytes(const struct vg_seq *s);
  */
 size_t vg_seq_on_rule(struct vg_ruleset *rs, struct vg_rule *r, uint32_t prog,
 		      const struct vg_eval_ctx *ctx, vg_match_fn fn, void *arg);
+/*
+ * The container with this id (container.id, 12 characters) was removed:
+ * drops the entries of rules keyed on container.* whose events came from it.
+ */
+void vg_seq_on_container_gone(struct vg_ruleset *rs, const char *id);
 /* A process exited (exit event of its leader): ends until_exit matches and its keys. */
 void vg_seq_on_exit(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx);
 
@@ -215,7 +271,17 @@ struct vg_seq_report {
 	bool distinct;
 	size_t nvalues; /* up to VG_THR_OUT_VALUES distinct values, as text */
 	struct vg_value values[VG_THR_OUT_VALUES];
+	/* action: kill (vigil.enforcement) */
+	bool enforced;
+	int mode, result; /* enum vg_enf_mode, enum vg_enf_result */
+	uint32_t target_pid;
 };
+/*
+ * The global enforcement mode (enum vg_enf_mode) for the `action: kill` of
+ * sequences and thresholds; until it is set (replay, tests), they never act.
+ */
+void vg_seq_set_enforce_mode(struct vg_ruleset *rs, int mode);
+
 /* Fills out when r is raising a sequence or threshold alert now; false otherwise. */
 bool vg_seq_report_get(const struct vg_ruleset *rs, const struct vg_rule *r,
 		       struct vg_seq_report *out);
@@ -225,6 +291,8 @@ struct vg_seq_stats {
 	enum vg_seq_kind kind;
 	uint64_t entries, capacity, entry_bytes;
 	uint64_t evictions, expired, overflow, completed;
+	uint64_t exits;		  /* partial matches dropped because their process exited */
+	uint64_t containers_gone; /* ... because the container of their key was removed */
 };
 /* Per-rule counters; false past the end. */
 bool vg_seq_stats(const struct vg_ruleset *rs, size_t i, struct vg_seq_stats *out);

@@ -26,6 +26,46 @@ bool vg_rule_stateful(const struct vg_rule *r)
 	return r->seq != NULL;
 }
 
+bool vg_rule_seq_hidden(const struct vg_rule *r)
+{
+	return r->seq && r->seq->owner != r;
+}
+
+size_t vg_ruleset_visible_count(const struct vg_ruleset *rs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->compiled.nrules; i++)
+		n += !vg_rule_seq_hidden(rs->compiled.rules[i]);
+	return n;
+}
+
+bool vg_rule_seq_info(const struct vg_rule *r, struct vg_seq_info *out)
+{
+	const struct vg_seq *s = r->seq;
+
+	if (!s || s->owner != r)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->kind = s->kind;
+	out->within_ns = s->within_ns;
+	out->by = s->by.text ? s->by.text : "";
+	out->count = s->count;
+	out->distinct = s->distinct_text;
+	out->until_exit = s->until_exit;
+	out->action = s->kill ? "kill" : NULL;
+	for (size_t i = 0; s->kind == VG_SEQ_SEQUENCE && i < s->nsteps; i++) {
+		struct vg_seq_info_step *o = &out->steps[out->nsteps++];
+
+		o->name = s->steps[i].name;
+		o->negative = s->steps[i].negative;
+		o->key = s->steps[i].key.text ? s->steps[i].key.text : "";
+		o->condition = s->steps[i].rule ? vg_rule_condition(s->steps[i].rule) : "";
+		o->rule = s->steps[i].rule;
+	}
+	return true;
+}
+
 size_t vg_seq_extra_rules(const struct vg_ruleset *rs)
 {
 	size_t n = 0;
@@ -50,6 +90,7 @@ void vg_seq_free(struct vg_seq *s)
 		return;
 	key_free(&s->by);
 	vg_cexpr_free(s->distinct);
+	free(s->distinct_text);
 	for (size_t i = 0; i < s->nsteps; i++) {
 		free(s->steps[i].name);
 		key_free(&s->steps[i].key);
@@ -175,6 +216,11 @@ fail:
 	return false;
 }
 
+static bool key_names_container(const struct vg_seq_key *k)
+{
+	return k->text && strstr(k->text, "container.") != NULL;
+}
+
 /* The synthetic rule item of step i: its condition, and for the last, the rule's own keys. */
 static struct vg_rule_item step_item(const struct vg_rule_item *it,
 				     const struct vg_seq_step_src *st, bool last, char *name)
@@ -186,12 +232,13 @@ static struct vg_rule_item step_item(const struct vg_rule_item *it,
 	memset(&v.cmap, 0, sizeof(v.cmap));
 	vg_textmap_add(&v.cmap, 0, st->cond.loc);
 	v.seq = NULL;
+	/* the action is the state machine's (seq.h): no kernel matcher may act on a step */
+	v.action = NULL;
+	v.enforce_mode = -1;
 	if (!last) {
 		v.output = "";
 		v.exc = NULL;
 		v.nexc = 0;
-		v.action = NULL;
-		v.enforce_mode = -1;
 		v.warn_evttypes = false;
 	}
 	return v;
@@ -321,9 +368,85 @@ static bool compile_threshold(struct vg_ruleset *rs, struct vg_rule_item *it, st
 	return true;
 }
 
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	return fnv(h, s ? s : "", (s ? strlen(s) : 0) + 1);
+}
+
+/*
+ * Everything the state of a sequence depends on: a reload carries a table
+ * only to the same definition, so that an entry means what it meant (its
+ * step ranks, captures and key hashes). Conditions are the compiled text,
+ * macros inlined: a changed macro changes the rule.
+ */
+static uint64_t def_hash(const struct vg_seq *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t num[6] = {s->kind,	  s->within_ns, s->count,
+			   s->until_exit, s->kill,	(uint64_t)(int64_t)s->enforce_mode};
+
+	h = fnv(h, num, sizeof(num));
+	h = fnv_str(h, vg_rule_name(s->owner));
+	h = fnv_str(h, vg_rule_condition(s->owner));
+	h = fnv_str(h, s->by.text);
+	h = fnv_str(h, s->distinct_text);
+	for (size_t i = 0; i < s->nsteps; i++) {
+		uint8_t f[3] = {s->steps[i].negative, s->steps[i].before, s->steps[i].pos};
+
+		h = fnv(h, f, sizeof(f));
+		h = fnv_str(h, s->steps[i].name);
+		h = fnv_str(h, s->steps[i].key.text);
+		h = fnv_str(h, s->steps[i].rule ? vg_rule_condition(s->steps[i].rule) : "");
+	}
+	for (size_t i = 0; i < s->ncaps; i++) {
+		h = fnv(h, &s->caps[i].step, 1);
+		h = fnv_str(h, s->caps[i].field);
+	}
+	return h;
+}
+
+/*
+ * `action: kill` is carried out by user space when the match completes (the
+ * kernel matchers judge one event and would act on every event of the last
+ * step). `deny` cannot be: the operation is over before the state machine
+ * sees its event.
+ */
+static bool seq_action(struct vg_ruleset *rs, const struct vg_rule_item *it, struct vg_seq *s)
+{
+	const char *what = s->kind == VG_SEQ_SEQUENCE ? "sequence" : "threshold";
+	char item[300];
+
+	s->enforce_mode = -1;
+	if (!it->action)
+		return true;
+	if (strcmp(it->action, "kill") == 0) {
+		s->kill = true;
+		s->enforce_mode = it->enforce_mode;
+		return true;
+	}
+	snprintf(item, sizeof(item), "rule:%s", it->name);
+	vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-ACTION", it->loc.file ? it->loc.file->path : NULL,
+		    it->loc.line, it->loc.col, item,
+		    "action '%s' is not supported on %s rules: the kernel decides before the "
+		    "system call, when the %s is not complete yet; use 'action: kill' (vigil "
+		    "kills the process of the event that completes it)",
+		    it->action, what, s->kind == VG_SEQ_SEQUENCE ? "sequence" : "count");
+	return false;
+}
+
 bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 {
 	struct vg_seq *s = calloc(1, sizeof(*s)), **v;
+	char *action;
 	bool ok;
 
 	if (!s)
@@ -332,23 +455,19 @@ bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 	s->within_ns = it->seq->within_ns;
 	s->count = it->seq->count;
 	s->until_exit = it->seq->until_exit;
-	if (it->action) {
-		char item[300];
-
-		snprintf(item, sizeof(item), "rule:%s", it->name);
-		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-ACTION",
-			    it->loc.file ? it->loc.file->path : NULL, it->loc.line, it->loc.col,
-			    item,
-			    "action '%s' is not supported on %s rules: the kernel matchers judge "
-			    "one event, and would act on every event of the last step instead of "
-			    "the completed %s",
-			    it->action, s->kind == VG_SEQ_SEQUENCE ? "sequence" : "threshold",
-			    s->kind == VG_SEQ_SEQUENCE ? "sequence" : "count");
+	if (it->seq->distinct.s && !(s->distinct_text = strdup(it->seq->distinct.s))) {
+		free(s);
+		return false;
+	}
+	if (!seq_action(rs, it, s)) {
 		vg_seq_free(s);
 		return false;
 	}
+	action = it->action; /* the compiled rules must not carry it (vg_enf_policy) */
+	it->action = NULL;
 	ok = s->kind == VG_SEQ_SEQUENCE ? compile_sequence(rs, it, s)
 					: compile_threshold(rs, it, s);
+	it->action = action;
 	v = ok ? realloc(rs->compiled.seqs, (rs->compiled.nseqs + 1) * sizeof(*v)) : NULL;
 	if (!v) {
 		if (ok) { /* out of memory after the rules went in: take them out again */
@@ -361,6 +480,10 @@ bool vg_seq_compile_item(struct vg_ruleset *rs, struct vg_rule_item *it)
 	}
 	rs->compiled.seqs = v;
 	rs->compiled.seqs[rs->compiled.nseqs++] = s;
+	s->by_container = key_names_container(&s->by);
+	for (size_t i = 0; i < s->nsteps; i++)
+		s->by_container |= key_names_container(&s->steps[i].key);
+	s->def_hash = def_hash(s);
 	return true;
 }
 

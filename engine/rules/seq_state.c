@@ -11,18 +11,23 @@
  * Time is the events' own (hdr->ts_ns), never the wall clock, so that a
  * replay of a capture gives the alerts the live run gave.
  */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "container/container.h"
 #include "decode/decode.h"
 #include "rules/rules_internal.h"
 #include "rules/format.h"
 #include "rules/seq.h"
 #include "state/proc_table.h"
+#include "vigil/enforce.h"
 
 #define CAP_COUNT      (UINT32_MAX - 1)
 #define CAP_VALUES     (UINT32_MAX - 2)
@@ -52,6 +57,7 @@ struct vg_seq_entry {
 	uint64_t first_ns, last_ns; /* event time of the first and the last step / event */
 	uint64_t evt_num;	    /* the event that last advanced it */
 	uint64_t pstart;	    /* process of the last step: start time, with pid */
+	uint64_t chash;		    /* by_container: the last event's container.id, hashed */
 	uint32_t pid;
 	uint32_t hnext, lprev, lnext; /* index + 1; 0: none */
 	uint8_t next;		      /* sequence: the positive step expected */
@@ -520,6 +526,98 @@ static void dval_text(const struct vg_xval *x, struct dval *d)
 	d->len = (uint8_t)n;
 }
 
+/* ---- action: kill ---- */
+
+void vg_seq_set_enforce_mode(struct vg_ruleset *rs, int mode)
+{
+	for (size_t i = 0; i < rs->compiled.nseqs; i++)
+		rs->compiled.seqs[i]->global_mode = mode;
+}
+
+/* One clock tick of /proc/<pid>/stat, in ns. */
+static uint64_t tick_ns(void)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	return 1000000000ull / (uint64_t)(hz > 0 ? hz : 100);
+}
+
+/* The start of pid in /proc/<pid>/stat (field 22), as CLOCK_BOOTTIME ns; 0 when gone. */
+static uint64_t proc_start_ns(uint32_t pid)
+{
+	char path[64], buf[1024], *end;
+	unsigned long long ticks;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm is the process's choice, ')' included: the fields follow the last one */
+	if (!(end = strrchr(buf, ')')) ||
+	    sscanf(end + 1,
+		   " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+		   "%*d %*d %llu",
+		   &ticks) != 1)
+		return 0;
+	return ticks * tick_ns();
+}
+
+/*
+ * SIGKILL to the process pid that started at start_ns, and to no other: the
+ * pidfd is taken first, then the start time checked, so a pid reused in
+ * between is refused, and the signal goes to the process the check saw.
+ */
+static bool kill_verified(uint32_t pid, uint64_t start_ns)
+{
+	uint64_t tick = tick_ns(), now;
+	int fd;
+	bool ok = false;
+
+	if (!pid || !start_ns || (fd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
+		return false;
+	now = proc_start_ns(pid);
+	/* /proc has tick resolution: the same process started within one tick of it */
+	if (now && start_ns >= now && start_ns < now + tick)
+		ok = syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The rule's mode under the global one (it can lower it, never raise it). */
+static int effective_mode(const struct vg_seq *s)
+{
+	int m = s->global_mode;
+
+	if (s->enforce_mode >= 0 && s->enforce_mode < m)
+		m = s->enforce_mode;
+	return m;
+}
+
+/* action: kill on a completed match: the process of the completing event. */
+static void act(struct vg_ruleset *rs, const struct vg_seq *s, const struct vg_eval_ctx *ctx)
+{
+	int mode = effective_mode(s);
+
+	if (!s->kill || mode <= VG_ENF_MODE_OFF)
+		return;
+	rs->ev.seq_done.enforced = true;
+	rs->ev.seq_done.mode = mode;
+	rs->ev.seq_done.target_pid = ctx->ev->hdr->pid; /* the thread group: the whole process */
+	if (mode == VG_ENF_MODE_AUDIT)
+		rs->ev.seq_done.result = VG_ENF_RES_AUDIT;
+	else
+		rs->ev.seq_done.result =
+			ctx->proc && kill_verified(ctx->ev->hdr->pid, ctx->proc->start_ns)
+				? VG_ENF_RES_KILLED
+				: VG_ENF_RES_FAILED;
+}
+
 /* ---- the state machine ---- */
 
 static size_t report(struct vg_ruleset *rs, struct vg_seq *s, uint32_t i,
@@ -531,6 +629,7 @@ static size_t report(struct vg_ruleset *rs, struct vg_seq *s, uint32_t i,
 	rs->ev.seq_done.seq = s;
 	rs->ev.seq_done.e = ent(s->tab, i);
 	rs->ev.seq_done.now_ns = ctx->ev->hdr->ts_ns;
+	act(rs, s, ctx);
 	if (fn)
 		fn(s->owner, ctx, arg);
 	memset(&rs->ev.seq_done, 0, sizeof(rs->ev.seq_done));
@@ -564,6 +663,19 @@ static bool step_holds(struct vg_ruleset *rs, const struct vg_seq_cstep *st, uin
 	return v;
 }
 
+static uint64_t container_hash(const struct vg_seq_table *t, const char *id)
+{
+	return vg_hash_seeded(t->seed, id, strlen(id));
+}
+
+/* Which container the entry's key came from, for vg_seq_on_container_gone. */
+static void note_container(const struct vg_seq *s, struct vg_seq_entry *e,
+			   const struct vg_eval_ctx *ctx)
+{
+	if (s->by_container)
+		e->chash = ctx->container ? container_hash(s->tab, ctx->container->id) : 0;
+}
+
 static void record_step(struct vg_ruleset *rs, struct vg_seq *s, size_t step, uint32_t i,
 			const struct vg_eval_ctx *ctx)
 {
@@ -575,6 +687,7 @@ static void record_step(struct vg_ruleset *rs, struct vg_seq *s, size_t step, ui
 	e->step_type[p] = rs->ev.cur_type;
 	e->evt_num = rs->ev.env.evt_num;
 	ev_proc(ctx, &e->pid, &e->pstart);
+	note_container(s, e, ctx);
 	e->next = (uint8_t)(p + 1);
 	capture(rs, s, step, e, ctx);
 	touch(s->tab, i, ctx->ev->hdr->ts_ns);
@@ -704,6 +817,7 @@ static size_t on_threshold(struct vg_ruleset *rs, struct vg_seq *s, uint32_t pro
 	i = find(s->tab, key);
 	if (!i)
 		i = alloc_entry(s, key);
+	note_container(s, ent(s->tab, i), ctx);
 	fire = s->distinct ? count_distinct(rs, s, ent(s->tab, i), ctx, now)
 			   : count_event(s, ent(s->tab, i), now);
 	touch(s->tab, i, now);
@@ -755,6 +869,110 @@ void vg_seq_on_exit(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx)
 	}
 }
 
+void vg_seq_on_container_gone(struct vg_ruleset *rs, const char *id)
+{
+	for (size_t k = 0; id && k < rs->compiled.nseqs; k++) {
+		struct vg_seq *s = rs->compiled.seqs[k];
+		uint64_t h;
+
+		if (!s->tab || !s->by_container || !s->tab->used)
+			continue;
+		h = container_hash(s->tab, id);
+		for (uint32_t i = s->tab->lru_head, next; i; i = next) {
+			next = ent(s->tab, i)->lnext;
+			if (ent(s->tab, i)->chash == h) {
+				drop(s->tab, i);
+				s->containers_gone++;
+			}
+		}
+	}
+}
+
+/* ---- reload ---- */
+
+static struct vg_seq *same_rule(const struct vg_ruleset *rs, const struct vg_seq *s)
+{
+	for (size_t i = 0; i < rs->compiled.nseqs; i++) {
+		struct vg_seq *o = rs->compiled.seqs[i];
+
+		if (o->def_hash == s->def_hash && o->tab &&
+		    strcmp(vg_rule_name(o->owner), vg_rule_name(s->owner)) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * Moves prev's entries into next's (empty) table, oldest first, so that a
+ * smaller table keeps the most recent ones (the rest counted as evictions).
+ * Same definition, so same entry size; next takes prev's secret seed, which
+ * its keys and distinct values were hashed with.
+ */
+static void move_entries(struct vg_seq *next, struct vg_seq *prev)
+{
+	struct vg_seq_table *nt = next->tab, *pt = prev->tab;
+
+	if (nt->cap == pt->cap) { /* the usual case: swap, nothing to copy */
+		next->tab = pt;
+		prev->tab = nt;
+		next->carried += pt->used;
+		return;
+	}
+	nt->seed = pt->seed;
+	while (pt->lru_head) {
+		uint32_t i = pt->lru_head;
+		struct vg_seq_entry *from = ent(pt, i), hdr;
+		uint32_t j = alloc_entry(next, from->key);
+		struct vg_seq_entry *to = ent(nt, j);
+
+		hdr = *to; /* next's links */
+		memcpy(to, from, nt->esz);
+		to->hnext = hdr.hnext;
+		to->lprev = hdr.lprev;
+		to->lnext = hdr.lnext;
+		next->carried++;
+		drop(pt, i);
+	}
+}
+
+void vg_seq_state_carry(struct vg_ruleset *next, struct vg_ruleset *prev)
+{
+	/*
+	 * The event count goes on across the reload: an entry remembers the
+	 * event that advanced it by its number, and a count restarting at zero
+	 * would take a later event for that one.
+	 */
+	if (next && prev && next->ev.env.evt_num < prev->ev.env.evt_num)
+		next->ev.env.evt_num = prev->ev.env.evt_num;
+	for (size_t i = 0; prev && i < prev->compiled.nseqs; i++) {
+		struct vg_seq *p = prev->compiled.seqs[i], *n;
+
+		if (!p->tab || !p->tab->used)
+			continue;
+		n = next ? same_rule(next, p) : NULL;
+		if (n && n->tab->used == 0 && n->tab->esz == p->tab->esz) {
+			move_entries(n, p);
+			continue;
+		}
+		if (next)
+			next->compiled.seq_reload_dropped += p->tab->used; /* changed or removed */
+	}
+}
+
+uint64_t vg_seq_reload_dropped(const struct vg_ruleset *rs)
+{
+	return rs->compiled.seq_reload_dropped;
+}
+
+uint64_t vg_seq_reload_carried(const struct vg_ruleset *rs)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < rs->compiled.nseqs; i++)
+		n += rs->compiled.seqs[i]->carried;
+	return n;
+}
+
 /* ---- what alerts and metrics see ---- */
 
 bool vg_seq_report_get(const struct vg_ruleset *rs, const struct vg_rule *r,
@@ -767,6 +985,10 @@ bool vg_seq_report_get(const struct vg_ruleset *rs, const struct vg_rule *r,
 		return false;
 	memset(out, 0, sizeof(*out));
 	out->kind = s->kind;
+	out->enforced = rs->ev.seq_done.enforced;
+	out->mode = rs->ev.seq_done.mode;
+	out->result = rs->ev.seq_done.result;
+	out->target_pid = rs->ev.seq_done.target_pid;
 	if (s->kind == VG_SEQ_THRESHOLD) {
 		out->count = e->n;
 		out->window_ms = s->within_ns / 1000000ull;
@@ -826,5 +1048,7 @@ bool vg_seq_stats(const struct vg_ruleset *rs, size_t i, struct vg_seq_stats *ou
 	out->expired = s->expired;
 	out->overflow = s->overflow;
 	out->completed = s->completed;
+	out->exits = s->exits;
+	out->containers_gone = s->containers_gone;
 	return true;
 }

@@ -29,8 +29,9 @@ import time
 import urllib.request
 
 SKIP = 77
-# docs/operations.md, "Self-confinement": cap_dac_read_search, cap_sys_ptrace, cap_perfmon, cap_bpf
-KEPT = (1 << 2) | (1 << 19) | (1 << 38) | (1 << 39)
+# docs/operations.md, "Self-confinement": cap_dac_read_search, cap_kill, cap_sys_ptrace,
+# cap_perfmon, cap_bpf
+KEPT = (1 << 2) | (1 << 5) | (1 << 19) | (1 << 38) | (1 << 39)
 
 passed = failed = 0
 
@@ -191,7 +192,7 @@ def test_confined(exe, rules, tmp):
                   f" == {KEPT:016x}")
             check(caps(st, "CapInh") == 0 and caps(st, "CapAmb") == 0,
                   f"{name}: no inheritable or ambient capability")
-        check(re.search(r"confined: capabilities kept cap_dac_read_search,cap_sys_ptrace,"
+        check(re.search(r"confined: capabilities kept cap_dac_read_search,cap_kill,cap_sys_ptrace,"
                         r"cap_perfmon,cap_bpf; NoNewPrivs; seccomp filter on", v.text()),
               "start-up says what it kept and that seccomp is on")
         for where in ("main thread", "new thread"):

@@ -6,14 +6,19 @@
  * negative steps, until_exit, pid reuse, eviction at the byte bound, expiry,
  * count and distinct thresholds, and the alert's view of the match.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "container/container.h"
 #include "helpers.h"
 #include "rules/format.h"
 #include "rules/seq.h"
 #include "rules/util.h"
+#include "vigil/enforce.h"
 
 #define SEC 1000000000ull
 
@@ -105,8 +110,8 @@ static void test_err_steps(void **state)
 			  "    steps:\n      - {name: a, condition: evt.type = execve}\n"
 			  "      - {name: b, condition: evt.type = execve}\n",
 		     (struct want_err){"E-SEQ", 5, 14, "not both"});
-	/* an action the kernel would apply to every event of the last step */
-	expect_error(SEQ2("", "evt.type = execve", "evt.type = execve") "  action: kill\n",
+	/* deny: the kernel decides before the syscall, when the sequence is not complete */
+	expect_error(SEQ2("", "evt.type = execve", "evt.type = execve") "  action: deny\n",
 		     (struct want_err){"E-ACTION", 1, 3, "not supported on sequence"});
 	/* a negative step cannot start or end a sequence */
 	expect_error(HEAD "  sequence:\n    within: 5s\n    steps:\n"
@@ -370,7 +375,202 @@ static void test_until_exit(void **state)
 
 		assert_true(vg_seq_stats(t.rs, 0, &st));
 		assert_int_equal(st.entries, 0);
+		assert_int_equal(st.exits, 1); /* counted: vigil_sequence_exits_total */
 	}
+	vg_ruleset_free(t.rs);
+}
+
+static void test_container_gone(void **state)
+{
+	struct vg_container c1 = {.id = "aaaaaaaaaaaa"}, c2 = {.id = "bbbbbbbbbbbb"};
+	struct vg_seq_stats st;
+	struct tw t;
+
+	(void)state;
+	tw_load(&t, RULE_SEQ("container.id", "", "first", "", "proc.name = second"), 0);
+	t.w.ctx.container = &c1;
+	ev(&t, 3, "first", 0);
+	t.w.ctx.container = &c2;
+	ev(&t, 3, "first", 0.5);
+	/* another container goes: c1's partial match stays */
+	vg_seq_on_container_gone(t.rs, "cccccccccccc");
+	assert_true(vg_seq_stats(t.rs, 0, &st));
+	assert_int_equal(st.entries, 2);
+	/* c1 goes: its partial match goes at once, counted; c2's stays */
+	vg_seq_on_container_gone(t.rs, c1.id);
+	assert_true(vg_seq_stats(t.rs, 0, &st));
+	assert_int_equal(st.entries, 1);
+	assert_int_equal(st.containers_gone, 1);
+	t.w.ctx.container = &c1;
+	assert_int_equal(ev(&t, 3, "second", 1), 0);
+	t.w.ctx.container = &c2;
+	assert_int_equal(ev(&t, 3, "second", 1.5), 1);
+	t.w.ctx.container = NULL;
+	vg_ruleset_free(t.rs);
+
+	/* a key without container.*: a container's going is no concern of it */
+	tw_load(&t, RULE_SEQ("user.uid", "", "first", "", "proc.name = second"), 0);
+	t.w.ctx.container = &c1;
+	ev(&t, 3, "first", 0);
+	vg_seq_on_container_gone(t.rs, c1.id);
+	assert_int_equal(ev(&t, 3, "second", 1), 1);
+	t.w.ctx.container = NULL;
+	vg_ruleset_free(t.rs);
+}
+
+static struct vg_ruleset *rs_load(const char *yaml)
+{
+	struct vg_ruleset_opts o = {0};
+	struct vg_ruleset *rs = vg_ruleset_new(&o);
+
+	assert_non_null(rs);
+	vg_ruleset_load_string(rs, "t.yaml", yaml, strlen(yaml));
+	vg_ruleset_compile(rs);
+	if (vg_ruleset_error_count(rs)) {
+		th_dump(rs);
+		fail_msg("rules did not compile");
+	}
+	return rs;
+}
+
+/* The swap a live reload does: next takes what carries over, prev goes. */
+static void tw_reload(struct tw *t, const char *yaml)
+{
+	struct vg_ruleset *next = rs_load(yaml);
+
+	vg_seq_state_carry(next, t->rs);
+	vg_ruleset_free(t->rs);
+	t->rs = t->h.rs = next;
+}
+
+#define PLAIN(name)                                                                                \
+	"- rule: P\n  desc: d\n  priority: INFO\n  output: o\n"                                    \
+	"  condition: evt.type = execve and proc.name = " name "\n"
+
+static void test_reload_carries_state(void **state)
+{
+	struct tw t;
+
+	(void)state;
+	/* an unrelated rule changes: the partial match survives the reload */
+	/* (a 16-key table into a 64 MiB one: entries are copied, not swapped) */
+	tw_load(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name = second") PLAIN("zz1"), 1);
+	ev(&t, 3, "first", 0);
+	tw_reload(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name = second") PLAIN("zz2"));
+	assert_int_equal(vg_seq_reload_carried(t.rs), 1);
+	assert_int_equal(vg_seq_reload_dropped(t.rs), 0);
+	assert_int_equal(ev(&t, 3, "second", 1), 1);
+	/* a threshold's count too */
+	vg_ruleset_free(t.rs);
+	tw_load(&t,
+		"- rule: T\n  desc: d\n  priority: WARNING\n  output: 'n=%threshold.count'\n"
+		"  condition: evt.type = execve and proc.name startswith x\n"
+		"  threshold: {by: proc.pid, within: 5s, count: 2}\n" PLAIN("zz1"),
+		0);
+	ev(&t, 3, "x1", 0);
+	tw_reload(&t, "- rule: T\n  desc: d\n  priority: WARNING\n  output: 'n=%threshold.count'\n"
+		      "  condition: evt.type = execve and proc.name startswith x\n"
+		      "  threshold: {by: proc.pid, within: 5s, count: 2}\n" PLAIN("zz2"));
+	assert_int_equal(ev(&t, 3, "x2", 1), 1);
+	vg_ruleset_free(t.rs);
+	/* the sequence itself changes: its partial matches are dropped, counted */
+	tw_load(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name = second") PLAIN("zz1"), 0);
+	ev(&t, 3, "first", 0);
+	tw_reload(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name in (second, third)")
+			      PLAIN("zz1"));
+	assert_int_equal(vg_seq_reload_dropped(t.rs), 1);
+	assert_int_equal(ev(&t, 3, "second", 1), 0);
+	/* removed: dropped, counted on the new set */
+	ev(&t, 3, "first", 2);
+	tw_reload(&t, PLAIN("zz1"));
+	assert_int_equal(vg_seq_reload_dropped(t.rs), 1);
+	vg_ruleset_free(t.rs);
+}
+
+/* /proc/<pid>/stat's start of pid (CLOCK_BOOTTIME ns), as the process table has it. */
+static uint64_t start_of(pid_t pid)
+{
+	char path[64], buf[1024], *end;
+	unsigned long long ticks = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_non_null(end = strrchr(buf, ')'));
+	assert_int_equal(sscanf(end + 1,
+				" %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+				"%*d %*d %*d %*d %llu",
+				&ticks),
+			 1);
+	return ticks * (1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK));
+}
+
+/* A child that sleeps; its status once it is reaped (SIGKILL: killed by the rule). */
+static pid_t sleeper(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	return pid;
+}
+
+static bool killed(pid_t pid)
+{
+	int st = 0;
+
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return false;
+}
+
+static void test_action_kill(void **state)
+{
+	struct tw t;
+	pid_t child;
+
+	(void)state;
+	/* replay and tests set no enforcement mode: the rule alerts, acts on nothing */
+	tw_load(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name = second") "  action: kill\n",
+		0);
+	child = sleeper();
+	t.w.procs[3].pid = (uint32_t)child;
+	t.w.procs[3].start_ns = start_of(child);
+	ev(&t, 3, "first", 0);
+	assert_int_equal(ev(&t, 3, "second", 1), 1);
+	assert_false(t.h.rep.enforced);
+	/* audit: says what it would do */
+	vg_seq_set_enforce_mode(t.rs, VG_ENF_MODE_AUDIT);
+	ev(&t, 3, "first", 2);
+	assert_int_equal(ev(&t, 3, "second", 3), 1);
+	assert_true(t.h.rep.enforced);
+	assert_int_equal(t.h.rep.result, VG_ENF_RES_AUDIT);
+	assert_int_equal(kill(child, 0), 0);
+	/* on, but the pid now names a process started at another time: no signal */
+	vg_seq_set_enforce_mode(t.rs, VG_ENF_MODE_ON);
+	t.w.procs[3].start_ns = start_of(child) + 5000000000ull;
+	ev(&t, 3, "first", 4);
+	assert_int_equal(ev(&t, 3, "second", 5), 1);
+	assert_int_equal(t.h.rep.result, VG_ENF_RES_FAILED);
+	assert_int_equal(kill(child, 0), 0);
+	/* on, the same process: SIGKILL to it */
+	t.w.procs[3].start_ns = start_of(child);
+	ev(&t, 3, "first", 6);
+	assert_int_equal(ev(&t, 3, "second", 7), 1);
+	assert_true(t.h.rep.enforced);
+	assert_int_equal(t.h.rep.result, VG_ENF_RES_KILLED);
+	assert_int_equal(t.h.rep.target_pid, (uint32_t)child);
+	assert_true(killed(child));
 	vg_ruleset_free(t.rs);
 }
 
@@ -555,6 +755,9 @@ int main(void)
 		cmocka_unit_test(test_capture_bounded),
 		cmocka_unit_test(test_negative_step),
 		cmocka_unit_test(test_until_exit),
+		cmocka_unit_test(test_container_gone),
+		cmocka_unit_test(test_reload_carries_state),
+		cmocka_unit_test(test_action_kill),
 		cmocka_unit_test(test_eviction_and_expiry),
 		cmocka_unit_test(test_threshold_count),
 		cmocka_unit_test(test_threshold_distinct),
