@@ -5,7 +5,7 @@
  * Falco's rule files loaded. Prints events/s on one core and ns/event.
  *
  *   rules_bench [-n EVENTS] [-R RUNS] [-m host|equal] [-k KIND] [-E] [-F] [-o ALERTS] [-r RULES]...
- *               [-S] [-B BYTES] [-K]
+ *               [-S] [-B BYTES] [-K] [-P TOP]
  *
  * Exec events carry an environment, as the probe sends it; -E leaves it out
  * (the workload before it did: proc.env then falls back to /proc). -o
@@ -23,6 +23,10 @@
  * time and its table fills and evicts. The state's figures (keys, bytes per
  * key, evictions) and the process's resident memory are printed after each
  * stage.
+ *
+ * -P TOP: the rule profile instead of the stages (rules_profile.c): per event
+ * type how many rules the index leaves to run, and the TOP rules by cost per
+ * event, to find which rules a ruleset's time goes to.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -46,6 +50,7 @@
 #include "rules/seq.h"
 #include "config/config.h"
 #include "state/proc_table.h"
+#include "rules_profile.h"
 
 /*
  * What the hosts do, mostly benign, each with its weight in the "host" mix:
@@ -372,7 +377,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: rules_bench [-n EVENTS>0] [-R RUNS 1..16] [-m host|equal] "
 			"[-k exec|openat|connect|other] [-E] [-F] [-o ALERTS] [-r RULES]... [-S] "
-			"[-B BYTES] [-K]\n");
+			"[-B BYTES] [-K] [-P TOP]\n");
 	exit(2);
 }
 
@@ -394,10 +399,10 @@ int main(int argc, char **argv)
 	struct vg_ruleset *rules;
 	struct stream stream;
 	struct utsname u;
-	size_t nkind[NKINDS] = {0};
+	size_t nkind[NKINDS] = {0}, profile_top = 0;
 	FILE *sink;
 
-	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:SB:K")) != -1) {
+	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:SB:KP:")) != -1) {
 		if (c == 'n' && atol(optarg) > 0)
 			total = atol(optarg);
 		else if (c == 'R' && atoi(optarg) > 0 && atoi(optarg) <= 16)
@@ -418,6 +423,8 @@ int main(int argc, char **argv)
 			seq_bytes = strtoull(optarg, NULL, 10);
 		else if (c == 'K')
 			flood = true;
+		else if (c == 'P' && atol(optarg) > 0)
+			profile_top = (size_t)atol(optarg);
 		else if (c == 'k' && strcmp(kinds[kind_of(optarg)], optarg) == 0)
 			only = (int)kind_of(optarg); /* that kind alone, for profiling */
 		else
@@ -467,6 +474,17 @@ int main(int argc, char **argv)
 	printf("machine: %s %s, %ld CPUs online; one thread, per-core figures from its CPU time\n",
 	       u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN));
 
+	if (profile_top) {
+		struct vg_rule_profile *prof = vg_rule_profile_new(rules, pl.procs);
+		struct stage one = {"profile", vg_rule_profile_sink, prof, 0, 0};
+
+		if (!prof)
+			return 1;
+		run_stage(&one, &pl, &stream, total, 1, only);
+		vg_rule_profile_print(prof, profile_top);
+		vg_rule_profile_free(prof);
+		goto done;
+	}
 	/* each stage adds one part of the path; the differences split the cost */
 	struct stage st[] = {
 		{"decode+state", NULL, NULL, 0, 0},
@@ -499,6 +517,7 @@ int main(int argc, char **argv)
 out:
 	printf("median: %.0f events/s per core, %.0f ns/event (wall: %.0f events/s)\n",
 	       total / st[2].cpu, st[2].cpu * 1e9 / total, total / st[2].wall);
+done:
 	vg_alerter_fini(&alerter);
 	vg_ruleset_free(rules);
 	vg_proc_table_free(pl.procs);
