@@ -5,7 +5,7 @@
  * Falco's rule files loaded. Prints events/s on one core and ns/event.
  *
  *   rules_bench [-n EVENTS] [-R RUNS] [-m host|equal] [-k KIND] [-E] [-F] [-o ALERTS] [-r RULES]...
- *               [-S] [-B BYTES] [-K] [-P TOP]
+ *               [-S] [-B BYTES] [-K] [-P TOP] [-W PATH]
  *
  * Exec events carry an environment, as the probe sends it; -E leaves it out
  * (the workload before it did: proc.env then falls back to /proc). -o
@@ -26,7 +26,8 @@
  *
  * -P TOP: the rule profile instead of the stages (rules_profile.c): per event
  * type how many rules the index leaves to run, and the TOP rules by cost per
- * event, to find which rules a ruleset's time goes to.
+ * event, to find which rules a ruleset's time goes to. -W PATH: the rules
+ * for which an open of PATH passes the in-kernel path prefilter.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -377,7 +378,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: rules_bench [-n EVENTS>0] [-R RUNS 1..16] [-m host|equal] "
 			"[-k exec|openat|connect|other] [-E] [-F] [-o ALERTS] [-r RULES]... [-S] "
-			"[-B BYTES] [-K] [-P TOP]\n");
+			"[-B BYTES] [-K] [-P TOP] [-W PATH]\n");
 	exit(2);
 }
 
@@ -392,7 +393,7 @@ int main(int argc, char **argv)
 	bool equal = false, env = true, full_only = false, seq = false;
 	uint64_t seq_bytes = 0;
 	struct vg_config cfg;
-	const char *alerts_path = NULL;
+	const char *alerts_path = NULL, *watch_path = NULL;
 	struct vg_pipeline pl = {0};
 	struct vg_alerter alerter;
 	struct eval_only eo = {0};
@@ -402,7 +403,7 @@ int main(int argc, char **argv)
 	size_t nkind[NKINDS] = {0}, profile_top = 0;
 	FILE *sink;
 
-	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:SB:KP:")) != -1) {
+	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:SB:KP:W:")) != -1) {
 		if (c == 'n' && atol(optarg) > 0)
 			total = atol(optarg);
 		else if (c == 'R' && atoi(optarg) > 0 && atoi(optarg) <= 16)
@@ -423,6 +424,8 @@ int main(int argc, char **argv)
 			seq_bytes = strtoull(optarg, NULL, 10);
 		else if (c == 'K')
 			flood = true;
+		else if (c == 'W')
+			watch_path = optarg;
 		else if (c == 'P' && atol(optarg) > 0)
 			profile_top = (size_t)atol(optarg);
 		else if (c == 'k' && strcmp(kinds[kind_of(optarg)], optarg) == 0)
@@ -474,6 +477,10 @@ int main(int argc, char **argv)
 	printf("machine: %s %s, %ld CPUs online; one thread, per-core figures from its CPU time\n",
 	       u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN));
 
+	if (watch_path) {
+		vg_rule_profile_path(rules, watch_path);
+		goto done;
+	}
 	if (profile_top) {
 		struct vg_rule_profile *prof = vg_rule_profile_new(rules, pl.procs);
 		struct stage one = {"profile", vg_rule_profile_sink, prof, 0, 0};

@@ -15,8 +15,10 @@
  * What it prints: per event type, the events, the rules filed under it and
  * how many of them are candidates on average; per rule, its cost in ns per
  * event of the whole stream (what removing it would save), the share of
- * events it runs on, and ns per run.
+ * events it runs on, ns per run, and [unkeyed] when no key bounds it for a
+ * type it ran for (it then runs on every event of that type).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,8 @@
 #include "decode/decode.h"
 #include "rules/evttypes.h"
 #include "rules/keys.h"
+#include "rules/pathset.h"
+#include "rules/prefilter_paths.h"
 #include "rules/rules_internal.h"
 #include "rules/seq.h"
 #include "rules_profile.h"
@@ -35,6 +39,7 @@ struct rule_cost {
 	const struct vg_rule *r;
 	double ns;	    /* total over the stream */
 	unsigned long runs; /* events it was a candidate for */
+	bool unkeyed;	    /* no key bounds it in some type it ran for: it runs on every event */
 };
 
 struct vg_rule_profile {
@@ -172,6 +177,7 @@ void vg_rule_profile_sink(void *arg, const struct vg_event *ev, struct vg_proc *
 		c = cost_of(p, rs->by_type[t][i]);
 		if (!c)
 			continue;
+		c->unkeyed |= !rs->keys[t] || (rs->keys[t]->unkeyed[i / 64] >> (i % 64) & 1);
 		c->ns += time_prog(rs, rs->by_type_prog[t][i * (VG_GUARDS + 1)], &ctx);
 		c->runs++;
 	}
@@ -215,9 +221,40 @@ void vg_rule_profile_print(struct vg_rule_profile *p, size_t top)
 
 		if (!c->runs)
 			continue;
-		printf("  %9.1f %6.1f%% %8.0f  %s%s\n", c->ns / (double)events,
+		printf("  %9.1f %6.1f%% %8.0f  %s%s%s\n", c->ns / (double)events,
 		       100.0 * (double)c->runs / (double)events, c->ns / (double)c->runs,
-		       c->r->name, c->r->seq ? " (sequence step)" : "");
+		       c->r->name, c->r->seq ? " (sequence step)" : "",
+		       c->unkeyed ? " [unkeyed]" : "");
 		shown++;
 	}
+}
+
+/*
+ * -W PATH: the rules for which an open of PATH passes the in-kernel path
+ * prefilter (their necessary path conditions, prefilter_paths.c), and the
+ * rules that turn it off. An open no rule names is dropped in the kernel;
+ * one that passes costs a record, its decoding and the rules.
+ */
+void vg_rule_profile_path(const struct vg_ruleset *rs, const char *path)
+{
+	uint16_t t = vg_evttype_code("openat", 6);
+	size_t hits = 0;
+
+	printf("an openat of %s passes the path prefilter for:\n", path);
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct vg_rule *r = rs->rules[i];
+		struct vg_pathset ps;
+
+		if (!r->enabled || !vg_evtset_has(&r->evts, t))
+			continue;
+		vg_pathset_init(&ps, VG_PATHS_NONE);
+		vg_prefilter_rule(r, t, VG_PF_OPEN, &ps);
+		if (ps.kind == VG_PATHS_ANY)
+			printf("  %s: any path (turns the prefilter off)\n", r->name), hits++;
+		else if (vg_pathset_has(&ps, path, strlen(path), path))
+			printf("  %s\n", r->name), hits++;
+		vg_pathset_free(&ps);
+	}
+	if (!hits)
+		printf("  no rule: the kernel drops it\n");
 }

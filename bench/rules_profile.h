@@ -17,5 +17,7 @@ void vg_rule_profile_free(struct vg_rule_profile *p);
 void vg_rule_profile_sink(void *arg, const struct vg_event *ev, struct vg_proc *proc);
 /* The per-type table and the top rules by cost per event. */
 void vg_rule_profile_print(struct vg_rule_profile *p, size_t top);
+/* The rules for which an open of path passes the in-kernel path prefilter. */
+void vg_rule_profile_path(const struct vg_ruleset *rs, const char *path);
 
 #endif
