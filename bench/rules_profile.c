@@ -153,7 +153,8 @@ void vg_rule_profile_sink(void *arg, const struct vg_event *ev, struct vg_proc *
 {
 	struct vg_rule_profile *p = arg;
 	struct vg_ruleset *rs = p->rs;
-	struct vg_eval_ctx ctx = {.ev = ev, .proc = proc, .procs = p->procs, .container = ev->container};
+	struct vg_eval_ctx ctx = {
+		.ev = ev, .proc = proc, .procs = p->procs, .container = ev->container};
 	uint16_t t;
 	size_t n;
 
