@@ -5,7 +5,7 @@
  * Falco's rule files loaded. Prints events/s on one core and ns/event.
  *
  *   rules_bench [-n EVENTS] [-R RUNS] [-m host|equal] [-k KIND] [-E] [-F] [-o ALERTS] [-r RULES]...
- *               [-S] [-B BYTES] [-K]
+ *               [-S] [-B BYTES] [-K] [-P TOP] [-W PATH]
  *
  * Exec events carry an environment, as the probe sends it; -E leaves it out
  * (the workload before it did: proc.env then falls back to /proc). -o
@@ -23,6 +23,11 @@
  * time and its table fills and evicts. The state's figures (keys, bytes per
  * key, evictions) and the process's resident memory are printed after each
  * stage.
+ *
+ * -P TOP: the rule profile instead of the stages (rules_profile.c): per event
+ * type how many rules the index leaves to run, and the TOP rules by cost per
+ * event, to find which rules a ruleset's time goes to. -W PATH: the rules
+ * for which an open of PATH passes the in-kernel path prefilter.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -46,6 +51,7 @@
 #include "rules/seq.h"
 #include "config/config.h"
 #include "state/proc_table.h"
+#include "rules_profile.h"
 
 /*
  * What the hosts do, mostly benign, each with its weight in the "host" mix:
@@ -301,6 +307,9 @@ static ssize_t discard(void *c, const char *buf, size_t size)
 	return (ssize_t)size;
 }
 
+/* -P: the per-rule profile that replaces the rules stage, or NULL */
+static struct vg_rule_profile *profile;
+
 struct stage {
 	const char *name;
 	enum vg_engine_mode upto; /* how far each record goes */
@@ -317,6 +326,10 @@ static void run_stage(struct stage *st, struct vg_engine *e, const struct stream
 	if (vg_engine_set_mode(e, st->upto) != 0 || vg_engine_start(e) != 0) {
 		fprintf(stderr, "rules_bench: the engine does not start for %s\n", st->name);
 		exit(1);
+	}
+	if (profile) { /* -P: each rule timed alone instead of the rule engine (rules_profile.c) */
+		e->pl.sink = vg_rule_profile_sink;
+		e->pl.sink_ctx = profile;
 	}
 	for (int r = 0; r < runs; r++) {
 		double c0 = cpu_s(), w0 = wall_s();
@@ -350,7 +363,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: rules_bench [-n EVENTS>0] [-R RUNS 1..16] [-m host|equal] "
 			"[-k exec|openat|connect|other] [-E] [-F] [-o ALERTS] [-r RULES]... [-S] "
-			"[-B BYTES] [-K]\n");
+			"[-B BYTES] [-K] [-P TOP] [-W PATH]\n");
 	exit(2);
 }
 
@@ -365,16 +378,16 @@ int main(int argc, char **argv)
 	bool equal = false, env = true, full_only = false, seq = false;
 	uint64_t seq_bytes = 0;
 	struct vg_config cfg;
-	const char *alerts_path = NULL;
+	const char *alerts_path = NULL, *watch_path = NULL;
 	struct vg_engine eng;
 	struct vg_ruleset *rules;
 	struct stream stream;
 	struct utsname u;
-	size_t nkind[NKINDS] = {0};
+	size_t nkind[NKINDS] = {0}, profile_top = 0;
 	unsigned long long matches = 0;
 	FILE *sink;
 
-	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:SB:K")) != -1) {
+	while ((c = getopt(argc, argv, "n:R:r:m:k:EFo:SB:KP:W:")) != -1) {
 		if (c == 'n' && atol(optarg) > 0)
 			total = atol(optarg);
 		else if (c == 'R' && atoi(optarg) > 0 && atoi(optarg) <= 16)
@@ -395,6 +408,10 @@ int main(int argc, char **argv)
 			seq_bytes = strtoull(optarg, NULL, 10);
 		else if (c == 'K')
 			flood = true;
+		else if (c == 'W')
+			watch_path = optarg;
+		else if (c == 'P' && atol(optarg) > 0)
+			profile_top = (size_t)atol(optarg);
 		else if (c == 'k' && strcmp(kinds[kind_of(optarg)], optarg) == 0)
 			only = (int)kind_of(optarg); /* that kind alone, for profiling */
 		else
@@ -442,6 +459,21 @@ int main(int argc, char **argv)
 	printf("machine: %s %s, %ld CPUs online; one thread, per-core figures from its CPU time\n",
 	       u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN));
 
+	if (watch_path) {
+		vg_rule_profile_path(rules, watch_path);
+		goto done;
+	}
+	if (profile_top) {
+		struct stage one = {"profile", VG_ENGINE_STATE, 0, 0};
+
+		if (!(profile = vg_rule_profile_new(rules, eng.pl.procs)))
+			return 1;
+		run_stage(&one, &eng, &stream, total, 1, only);
+		vg_rule_profile_print(profile, profile_top);
+		vg_rule_profile_free(profile);
+		profile = NULL;
+		goto done;
+	}
 	/* each stage adds one part of the path; the differences split the cost */
 	struct stage st[] = {
 		{"decode+state", VG_ENGINE_STATE, 0, 0},
@@ -478,6 +510,7 @@ int main(int argc, char **argv)
 out:
 	printf("median: %.0f events/s per core, %.0f ns/event (wall: %.0f events/s)\n",
 	       total / st[2].cpu, st[2].cpu * 1e9 / total, total / st[2].wall);
+done:
 	vg_engine_stop(&eng);
 	vg_engine_close(&eng); /* and the rules */
 	free(stream.buf);

@@ -126,17 +126,44 @@ static bool number_req(const struct vg_cnode *n, struct req *out)
 	return true;
 }
 
+/*
+ * "startswith anyof (a, b)", "endswith ...", "contains ...": the field
+ * starts with (ends with, contains) one of the values whatever the
+ * modifier (anyof, oneof: at least one holds; allof: all do), so the rule
+ * is filed under each value. The guess adds up the values' chances.
+ */
+static bool mod_req(const struct vg_cnode *n, struct req *out)
+{
+	struct atom *a = &out->a[0];
+
+	if (!vg_is_stringish(n->ltype) || !n->nvals)
+		return false;
+	switch (vg_op_info(n->op)->key) { /* the operator table's key column */
+	case VG_OPS_PREFIX: a->kind = ATOM_START; break;
+	case VG_OPS_SUFFIX: a->kind = ATOM_END; break;
+	case VG_OPS_SUBSTR: a->kind = ATOM_CONTAINS; break;
+	default: return false;
+	}
+	out->p = 0;
+	for (size_t i = 0; i < n->nvals; i++)
+		out->p += a->kind == ATOM_CONTAINS ? substring_pass(n->vals[i].len)
+						   : literal_pass(n->vals[i].len);
+	return true;
+}
+
 /* The atom of a check that tests its field against literals. */
 static bool check_req(const struct vg_ruleset *rs, const struct vg_cnode *n,
 		      const struct slot_use *use, struct req *out)
 {
 	struct atom *a = &out->a[0];
 
-	if (n->kind != CN_CHECK || n->mod || n->rhs || n->lslot >= rs->compiled.nslots ||
+	if (n->kind != CN_CHECK || n->rhs || n->lslot >= rs->compiled.nslots ||
 	    use[n->lslot].banned)
 		return false;
 	*a = (struct atom){.slot = n->lslot, .field = n->lhs, .check = n};
 	out->n = 1;
+	if (n->mod)
+		return mod_req(n, out);
 	if (is_integer(n->ltype))
 		return number_req(n, out);
 	if (!vg_is_stringish(n->ltype))
@@ -187,7 +214,7 @@ static const char *atom_literal(const struct atom *a, uint32_t *len)
 		*len = a->litlen;
 		return a->lit;
 	}
-	if (is_integer(a->check->ltype) || vg_op_is_list(a->check->op))
+	if (is_integer(a->check->ltype) || a->check->mod || vg_op_is_list(a->check->op))
 		return NULL;
 	*len = a->check->vals[0].len;
 	return a->check->vals[0].s;
@@ -477,6 +504,11 @@ static void file_atom(struct filing *f, const struct atom *a)
 		for (size_t i = 0; i < n->nvals && f->ok; i++)
 			file_literal(f, ATOM_EXACT, (const char *)&n->vals[i].u,
 				     sizeof(n->vals[i].u));
+		return;
+	}
+	if (n->mod) { /* startswith/endswith/contains anyof: under each value (mod_req) */
+		for (size_t i = 0; i < n->nvals && f->ok; i++)
+			file_literal(f, a->kind, n->vals[i].s, n->vals[i].len);
 		return;
 	}
 	if (vg_op_is_list(n->op)) {

@@ -14,7 +14,10 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "rules/evttypes.h"
 #include "rules/format.h"
+#include "rules/keys.h"
+#include "rules/rules_internal.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 
@@ -296,6 +299,47 @@ static void test_rules_found_by_key(void **state)
 	vg_ruleset_free(rs_first);
 }
 
+/* Whether execve's rule i (load order) runs on every event: no key bounds it. */
+static bool exec_rule_unkeyed(const struct vg_ruleset *rs, size_t i)
+{
+	const struct vg_type_keys *tk = rs->compiled.keys[vg_evttype_code("execve", 6)];
+
+	return !tk || (tk->unkeyed[i / 64] >> (i % 64) & 1);
+}
+
+static void test_anyof_rules_found_by_key(void **state)
+{
+	/*
+	 * "startswith anyof", "endswith anyof" and "contains anyof" bound a
+	 * rule as an or of single tests would: the rule is filed under each
+	 * value and runs only when the field starts with (ends with, contains)
+	 * one of them. Before, a modifier left the rule unkeyed: it ran on
+	 * every event of its type (the default rules' open rules on every open).
+	 */
+	struct vg_ruleset *rs = load_all(
+		RULE("starts", "proc.name startswith anyof (catal, xyzzy)")
+			RULE("ends", "proc.name endswith anyof (talog, zzzzz)")
+				RULE("has", "proc.name contains anyof (atalog, qqqqqqqq)")
+					RULE("all", "proc.name startswith allof (cata, catal)"));
+	static const struct {
+		const char *comm, *want;
+	} cases[] = {{"catalog", "starts,ends,has,all"},
+		     {"xyzzy-1", "starts"},
+		     {"quxzzzzz", "ends"},
+		     {"aqqqqqqqqb", "has"},
+		     {"cata", ""},
+		     {"vi", ""}};
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++)
+		assert_false(exec_rule_unkeyed(rs, i));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(W.procs[3].comm, sizeof(W.procs[3].comm), "%s", cases[i].comm);
+		assert_string_equal(matches(rs), cases[i].want);
+	}
+	vg_ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +351,7 @@ int main(void)
 		cmocka_unit_test_setup(test_order_keeps_results, setup),
 		cmocka_unit_test_setup(test_programs_per_event_type, setup),
 		cmocka_unit_test_setup(test_rules_found_by_key, setup),
+		cmocka_unit_test_setup(test_anyof_rules_found_by_key, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
