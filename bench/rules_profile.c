@@ -71,19 +71,19 @@ struct vg_rule_profile *vg_rule_profile_new(struct vg_ruleset *rs, struct vg_pro
 		return NULL;
 	p->rs = rs;
 	p->procs = procs;
-	p->ncost = rs->nrules;
-	p->cost = calloc(rs->nrules ? rs->nrules : 1, sizeof(*p->cost));
+	p->ncost = rs->compiled.nrules;
+	p->cost = calloc(rs->compiled.nrules ? rs->compiled.nrules : 1, sizeof(*p->cost));
 	for (size_t t = 0; t < VG_EVT_COUNT; t++)
-		if (rs->nby_type[t] / 64 + 1 > words)
-			words = rs->nby_type[t] / 64 + 1;
+		if (rs->compiled.nby_type[t] / 64 + 1 > words)
+			words = rs->compiled.nby_type[t] / 64 + 1;
 	p->cand = calloc(words, sizeof(*p->cand));
 	p->cand_words = words;
 	if (!p->cost || !p->cand) {
 		vg_rule_profile_free(p);
 		return NULL;
 	}
-	for (size_t i = 0; i < rs->nrules; i++)
-		p->cost[i].r = rs->rules[i];
+	for (size_t i = 0; i < rs->compiled.nrules; i++)
+		p->cost[i].r = rs->compiled.rules[i];
 	return p;
 }
 
@@ -99,8 +99,8 @@ void vg_rule_profile_free(struct vg_rule_profile *p)
 /* The candidate bits of type t for this event, as vg_ruleset_eval's index lookup gives them. */
 static void candidates(struct vg_rule_profile *p, uint16_t t, const struct vg_eval_ctx *ctx)
 {
-	const struct vg_type_keys *tk = p->rs->keys[t];
-	size_t words = p->rs->nby_type[t] / 64 + 1;
+	const struct vg_type_keys *tk = p->rs->compiled.keys[t];
+	size_t words = p->rs->compiled.nby_type[t] / 64 + 1;
 
 	if (!tk) {
 		memset(p->cand, 0xff, words * sizeof(*p->cand));
@@ -159,13 +159,13 @@ void vg_rule_profile_sink(void *arg, const struct vg_event *ev, struct vg_proc *
 	size_t n;
 
 	vg_eval_begin(rs, &ctx);
-	t = rs->cur_type;
+	t = rs->ev.cur_type;
 	p->events++;
 	if (!t) {
 		vg_eval_end(rs, true);
 		return;
 	}
-	n = rs->nby_type[t];
+	n = rs->compiled.nby_type[t];
 	p->per_type[t]++;
 	candidates(p, t, &ctx);
 	p->base_ns += time_prog(rs, UINT32_MAX, &ctx);
@@ -175,11 +175,11 @@ void vg_rule_profile_sink(void *arg, const struct vg_event *ev, struct vg_proc *
 		if (!(p->cand[i / 64] >> (i % 64) & 1))
 			continue;
 		p->cands[t]++;
-		c = cost_of(p, rs->by_type[t][i]);
+		c = cost_of(p, rs->compiled.by_type[t][i]);
 		if (!c)
 			continue;
-		c->unkeyed |= !rs->keys[t] || (rs->keys[t]->unkeyed[i / 64] >> (i % 64) & 1);
-		c->ns += time_prog(rs, rs->by_type_prog[t][i * (VG_GUARDS + 1)], &ctx);
+		c->unkeyed |= !rs->compiled.keys[t] || (rs->compiled.keys[t]->unkeyed[i / 64] >> (i % 64) & 1);
+		c->ns += time_prog(rs, rs->compiled.by_type_prog[t][i * (VG_GUARDS + 1)], &ctx);
 		c->runs++;
 	}
 	vg_eval_end(rs, true);
@@ -204,7 +204,7 @@ void vg_rule_profile_print(struct vg_rule_profile *p, size_t top)
 	for (uint16_t t = 0; t < VG_EVT_COUNT; t++)
 		if (p->per_type[t])
 			printf("  %-12s %7.1f%% %6zu %10.1f\n", vg_evttype_name(t),
-			       100.0 * (double)p->per_type[t] / (double)events, p->rs->nby_type[t],
+			       100.0 * (double)p->per_type[t] / (double)events, p->rs->compiled.nby_type[t],
 			       (double)p->cands[t] / (double)p->per_type[t]);
 	for (size_t i = 0; i < p->ncost; i++) {
 		/* per run: less the empty evaluation's cost */
@@ -242,8 +242,8 @@ void vg_rule_profile_path(const struct vg_ruleset *rs, const char *path)
 	size_t hits = 0;
 
 	printf("an openat of %s passes the path prefilter for:\n", path);
-	for (size_t i = 0; i < rs->nrules; i++) {
-		const struct vg_rule *r = rs->rules[i];
+	for (size_t i = 0; i < rs->compiled.nrules; i++) {
+		const struct vg_rule *r = rs->compiled.rules[i];
 		struct vg_pathset ps;
 
 		if (!r->enabled || !vg_evtset_has(&r->evts, t))
