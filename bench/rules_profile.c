@@ -178,7 +178,8 @@ void vg_rule_profile_sink(void *arg, const struct vg_event *ev, struct vg_proc *
 		c = cost_of(p, rs->compiled.by_type[t][i]);
 		if (!c)
 			continue;
-		c->unkeyed |= !rs->compiled.keys[t] || (rs->compiled.keys[t]->unkeyed[i / 64] >> (i % 64) & 1);
+		c->unkeyed |= !rs->compiled.keys[t] ||
+			      (rs->compiled.keys[t]->unkeyed[i / 64] >> (i % 64) & 1);
 		c->ns += time_prog(rs, rs->compiled.by_type_prog[t][i * (VG_GUARDS + 1)], &ctx);
 		c->runs++;
 	}
@@ -204,7 +205,8 @@ void vg_rule_profile_print(struct vg_rule_profile *p, size_t top)
 	for (uint16_t t = 0; t < VG_EVT_COUNT; t++)
 		if (p->per_type[t])
 			printf("  %-12s %7.1f%% %6zu %10.1f\n", vg_evttype_name(t),
-			       100.0 * (double)p->per_type[t] / (double)events, p->rs->compiled.nby_type[t],
+			       100.0 * (double)p->per_type[t] / (double)events,
+			       p->rs->compiled.nby_type[t],
 			       (double)p->cands[t] / (double)p->per_type[t]);
 	for (size_t i = 0; i < p->ncost; i++) {
 		/* per run: less the empty evaluation's cost */

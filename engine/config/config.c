@@ -605,9 +605,9 @@ static int finish(struct vg_cfg_loader *ld)
 		[VG_OUTPUT_PROGRAM] = "program",
 		[VG_OUTPUT_NATS] = "urls",
 	};
-	static const char *const section[VG_OUTPUT__KINDS] = {
-		"stdout_output", "file_output", "syslog_output", "http_output", "program_output",
-		"nats_output"};
+	static const char *const section[VG_OUTPUT__KINDS] = {"stdout_output",	"file_output",
+							      "syslog_output",	"http_output",
+							      "program_output", "nats_output"};
 
 	if (finish_falco(ld) != 0)
 		return -1;

@@ -132,7 +132,7 @@ extern const struct vg_cfg_field vg_cfg_syslog_fields[];
 extern const struct vg_cfg_field vg_cfg_http_fields[];
 extern const struct vg_cfg_field vg_cfg_program_fields[];
 extern const struct vg_cfg_field vg_cfg_queue_fields[];
-extern const struct vg_cfg_field vg_cfg_nats_fields[];  /* config_nats.c */
+extern const struct vg_cfg_field vg_cfg_nats_fields[];	/* config_nats.c */
 extern const struct vg_cfg_field vg_cfg_fleet_fields[]; /* config_nats.c */
 int vg_cfg_nats_defaults(struct vg_config *c);
 void vg_cfg_nats_free(struct vg_config *c);
@@ -151,10 +151,10 @@ const char *vg_cfg_check_abs_path(const void *v);
 		 .doc = "json or text; default: json_output"},                                     \
 		{"min_priority", F_PRIORITY, O(kind, min_priority),                                \
 		 .doc = "deliver alerts of this priority or more severe"},                         \
-		{"queue_size", F_U32, O(kind, queue_size), .check = vg_cfg_check_queue,                   \
+		{"queue_size", F_U32, O(kind, queue_size), .check = vg_cfg_check_queue,            \
 		 .doc = "alerts queued at most; 0 = outputs_queue.capacity"},                      \
 		{"queue_max_bytes", F_SIZE, O(kind, queue_max_bytes),                              \
-		 .check = vg_cfg_check_queue_bytes_or_0,                                                  \
+		 .check = vg_cfg_check_queue_bytes_or_0,                                           \
 		 .doc = "bytes of alerts queued at most; 0 = outputs_queue.max_bytes"},            \
 		{"retry_initial_ms", F_U32, O(kind, retry_initial_ms),                             \
 		 .check = vg_cfg_check_positive_u32, .doc = "first back-off after a failure"},     \
