@@ -20,38 +20,19 @@
 #include "config/config.h"
 #include "delivery/nats_conn.h"
 #include "delivery/outputs.h"
+#include "nats_common.h"
 #include "fleet/fleet.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static struct vg_outputs *host_output(char **urls, size_t n, const char *host, unsigned alerts)
 {
-	struct vg_output_config oc = {
-		.kind = VG_OUTPUT_NATS,
-		.enabled = true,
-		.min_priority = 7,
-		.queue_size = alerts + 16,
-		.queue_max_bytes = (uint64_t)alerts * 4096 + (1 << 20),
-		.max_retries = UINT32_MAX,
-	};
-	struct vg_outputs_config c = {.outputs = &oc, .n = 1};
-
-	oc.nats.urls = urls;
-	oc.nats.n_urls = n;
-	oc.nats.stream = "VIGIL_FLEET_SIM";
-	oc.nats.subject_prefix = "vigil.sim";
-	oc.nats.create_stream = true;
-	oc.nats.replicas = n >= 3 ? 3 : 1;
-	oc.nats.host = host;
-	oc.nats.ack_timeout_ms = 10000;
-	c.total_max_bytes = oc.queue_max_bytes;
-	return vg_outputs_new(&c);
+	return nb_output_new(&(struct nb_output){.urls = urls,
+						 .n_urls = n,
+						 .stream = "VIGIL_FLEET_SIM",
+						 .subject_prefix = "vigil.sim",
+						 .host = host,
+						 .replicas = n >= 3 ? 3 : 1,
+						 .ack_timeout_ms = 10000,
+						 .alerts = alerts});
 }
 
 static void alerts_phase(char **urls, size_t n, unsigned hosts, unsigned alerts)
@@ -67,7 +48,7 @@ static void alerts_phase(char **urls, size_t n, unsigned hosts, unsigned alerts)
 			exit(1);
 	}
 	sleep(2); /* connected, stream created */
-	t0 = now_s();
+	t0 = nb_now_s();
 	for (unsigned i = 0; i < alerts; i++) {
 		for (unsigned h = 0; h < hosts; h++) {
 			struct vg_alert_msg m = {.json = buf, .priority = 4, .rule = "Sim rule"};
@@ -83,7 +64,7 @@ static void alerts_phase(char **urls, size_t n, unsigned hosts, unsigned alerts)
 	}
 	for (unsigned h = 0; h < hosts; h++)
 		vg_outputs_flush(o[h], 600000);
-	dt = now_s() - t0;
+	dt = nb_now_s() - t0;
 	printf("fleet hosts=%u alerts=%u alerts_per_s=%.0f (%.1f s)\n", hosts, hosts * alerts,
 	       hosts * alerts / dt, dt);
 	for (unsigned h = 0; h < hosts; h++) {
@@ -171,9 +152,9 @@ static void rules_phase(char **urls, size_t n, unsigned hosts, const char *work)
 			break;
 		usleep(10000);
 	}
-	t0 = now_s();
+	t0 = nb_now_s();
 	put(urls, n, want);
-	while (now_s() - t0 < 120) {
+	while (nb_now_s() - t0 < 120) {
 		done = 0;
 		for (unsigned h = 0; h < hosts; h++)
 			done += has_value(dirs[h], want);
@@ -181,7 +162,7 @@ static void rules_phase(char **urls, size_t n, unsigned hosts, const char *work)
 			break;
 		usleep(2000);
 	}
-	printf("rules push reached %u/%u hosts in %.0f ms\n", done, hosts, (now_s() - t0) * 1e3);
+	printf("rules push reached %u/%u hosts in %.0f ms\n", done, hosts, (nb_now_s() - t0) * 1e3);
 	for (unsigned h = 0; h < hosts; h++)
 		vg_fleet_stop(f[h]);
 	free(f);

@@ -15,14 +15,7 @@
 #include <time.h>
 
 #include "delivery/outputs.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "nats_common.h"
 
 /* An alert of a typical size (about 1 KiB), numbered. */
 static size_t make_alert(char *buf, size_t cap, unsigned i)
@@ -47,27 +40,15 @@ static size_t make_alert(char *buf, size_t cap, unsigned i)
 static struct vg_outputs *start(char **urls, size_t n, unsigned replicas, unsigned alerts,
 				const char *spool)
 {
-	struct vg_output_config oc = {
-		.kind = VG_OUTPUT_NATS,
-		.enabled = true,
-		.min_priority = 7,
-		.queue_size = alerts + 16,
-		.queue_max_bytes = (uint64_t)alerts * 4096 + (1 << 20),
-		.max_retries = UINT32_MAX,
-	};
-	struct vg_outputs_config c = {.outputs = &oc, .n = 1};
-
-	oc.nats.urls = urls;
-	oc.nats.n_urls = n;
-	oc.nats.stream = "VIGIL_BENCH";
-	oc.nats.subject_prefix = "vigil.bench";
-	oc.nats.create_stream = true;
-	oc.nats.replicas = replicas;
-	oc.nats.host = "bench";
-	oc.nats.spool_dir = spool;
-	oc.nats.ack_timeout_ms = 5000;
-	c.total_max_bytes = oc.queue_max_bytes;
-	return vg_outputs_new(&c);
+	return nb_output_new(&(struct nb_output){.urls = urls,
+						 .n_urls = n,
+						 .stream = "VIGIL_BENCH",
+						 .subject_prefix = "vigil.bench",
+						 .host = "bench",
+						 .spool_dir = spool,
+						 .replicas = replicas,
+						 .ack_timeout_ms = 5000,
+						 .alerts = alerts});
 }
 
 static void submit(struct vg_outputs *o, unsigned from, unsigned n)
@@ -132,13 +113,13 @@ static void latency(const char *url, unsigned n)
 		jsPubOptions_Init(&po);
 		snprintf(id, sizeof(id), "lat-%ld-%u", (long)time(NULL), i);
 		po.MsgId = id;
-		t0 = now_s();
+		t0 = nb_now_s();
 		if (js_Publish(&pa, js, "vigil.bench.lat.syscall.warning.x", buf, (int)len, &po,
 			       NULL) != NATS_OK) {
 			fprintf(stderr, "nats_bench: publish failed\n");
 			exit(1);
 		}
-		lat[i] = (now_s() - t0) * 1e6;
+		lat[i] = (nb_now_s() - t0) * 1e6;
 		jsPubAck_Destroy(pa);
 	}
 	qsort(lat, n, sizeof(double), cmp_d);
@@ -161,10 +142,10 @@ static void drain_rate(char **urls, size_t n, unsigned replicas, unsigned alerts
 	vg_outputs_shutdown(o);
 	vg_outputs_free(o);
 	o = start(urls, n, replicas, 1, spool);
-	t0 = now_s();
-	while (counts(o).spool_depth && now_s() - t0 < 600)
+	t0 = nb_now_s();
+	while (counts(o).spool_depth && nb_now_s() - t0 < 600)
 		nanosleep(&(struct timespec){0, 5000000}, NULL);
-	printf("spool_drain_per_s=%.0f (%u spooled alerts)\n", alerts / (now_s() - t0), alerts);
+	printf("spool_drain_per_s=%.0f (%u spooled alerts)\n", alerts / (nb_now_s() - t0), alerts);
 	vg_outputs_shutdown(o);
 	vg_outputs_free(o);
 }
@@ -191,10 +172,10 @@ int main(int argc, char **argv)
 		return 1;
 	submit(o, 0, 10); /* the stream is created, the connection warm */
 	vg_outputs_flush(o, 60000);
-	t0 = now_s();
+	t0 = nb_now_s();
 	submit(o, 10, alerts);
 	vg_outputs_flush(o, 600000);
-	dt = now_s() - t0;
+	dt = nb_now_s() - t0;
 	printf("nodes=%zu replicas=%u alerts=%u published=%llu alerts_per_s=%.0f\n", n, replicas,
 	       alerts, (unsigned long long)counts(o).published - 10, alerts / dt);
 	vg_outputs_shutdown(o);
