@@ -559,6 +559,21 @@ static void check_config_dir(const struct vg_fleet *f, const struct vg_config *c
 		f->cfgdir);
 }
 
+int vg_fleet_make_dirs(const struct vg_config *cfg)
+{
+	const char *dirs[] = {cfg->fleet.rules_dir, cfg->fleet.config_dir};
+	const char *names[] = {"rules_dir", "config_dir"};
+
+	for (size_t i = 0; i < 2; i++) {
+		if (mkdir(dirs[i], 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, "vigil: fleet: %s %s: %s\n", names[i], dirs[i],
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostname,
 				struct vg_metrics *metrics, struct vg_outputs *outs)
 {
@@ -584,14 +599,8 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 		fprintf(stderr, "vigil: fleet: no servers (nats_output.urls)\n");
 		goto fail;
 	}
-	if (mkdir(f->dir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "vigil: fleet: rules_dir %s: %s\n", f->dir, strerror(errno));
+	if (vg_fleet_make_dirs(cfg) != 0)
 		goto fail;
-	}
-	if (mkdir(f->cfgdir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "vigil: fleet: config_dir %s: %s\n", f->cfgdir, strerror(errno));
-		goto fail;
-	}
 	check_config_dir(f, cfg);
 	/* the kernel does not change under a running vigil: probed once, sent with every beat */
 	f->features = features_json();

@@ -42,6 +42,14 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 void vg_fleet_stop(struct vg_fleet *f);
 
 /*
+ * Makes fleet.rules_dir and fleet.config_dir when missing. Called before the
+ * reload starts watching: a directory made later would not be watched (the
+ * watch of a missing path is its parent's for that name, which a mkdir and
+ * the files written into it do not wake).
+ */
+int vg_fleet_make_dirs(const struct vg_config *cfg);
+
+/*
  * A config override (the value of config.fleet.NAME, ...) as a host takes it:
  * YAML whose top-level keys are all ones the reload applies live (priority,
  * rules, rule_matching), with values the config loader accepts. 0, or -1
