@@ -522,13 +522,22 @@ static void on_connected(natsConnection *nc, void *arg)
 	(void)arg;
 }
 
+/* Whether config_files names fleet.config_dir: else overrides written there would never apply. */
+static bool takes_overrides(const struct vg_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_config_sources; i++)
+		if (!strcmp(cfg->config_sources[i], cfg->fleet.config_dir))
+			return true;
+	return false;
+}
+
 /* The rules keys (fleet.NAME, ...) and the config keys (config.fleet.NAME, ...) this host takes. */
 static int add_scopes(struct vg_fleet *f, const struct vg_config *cfg, const char *hostname)
 {
 	static const char *const scopes[] = {"fleet", "group", "host"};
 	static const char *const files[] = {"10-fleet.yaml", "20-group.yaml", "30-host.yaml"};
 
-	for (size_t c = 0; c < 2; c++) {
+	for (size_t c = 0; c < (takes_overrides(cfg) ? 2u : 1u); c++) {
 		for (size_t i = 0; i < 3; i++) {
 			struct scope *sc = &f->scopes[f->nscopes];
 			size_t pre = c ? strlen("config.") : 0;
@@ -547,24 +556,12 @@ static int add_scopes(struct vg_fleet *f, const struct vg_config *cfg, const cha
 	return f->nscopes ? 0 : -1;
 }
 
-/* Overrides in a directory the config does not include would never apply: said at start. */
-static void check_config_dir(const struct vg_fleet *f, const struct vg_config *cfg)
-{
-	for (size_t i = 0; i < cfg->n_config_sources; i++)
-		if (!strcmp(cfg->config_sources[i], f->cfgdir))
-			return;
-	fprintf(stderr,
-		"vigil: fleet: config_files does not name fleet.config_dir (%s): the fleet's "
-		"config overrides (config.fleet.NAME, ...) are written there but not applied\n",
-		f->cfgdir);
-}
-
 int vg_fleet_make_dirs(const struct vg_config *cfg)
 {
 	const char *dirs[] = {cfg->fleet.rules_dir, cfg->fleet.config_dir};
 	const char *names[] = {"rules_dir", "config_dir"};
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < (takes_overrides(cfg) ? 2u : 1u); i++) {
 		if (mkdir(dirs[i], 0700) != 0 && errno != EEXIST) {
 			fprintf(stderr, "vigil: fleet: %s %s: %s\n", names[i], dirs[i],
 				strerror(errno));
@@ -601,7 +598,11 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 	}
 	if (vg_fleet_make_dirs(cfg) != 0)
 		goto fail;
-	check_config_dir(f, cfg);
+	if (!takes_overrides(cfg))
+		fprintf(stderr,
+			"vigil: fleet: config overrides (config.fleet.NAME, ...) are not taken: "
+			"config_files does not name fleet.config_dir (%s)\n",
+			f->cfgdir);
 	/* the kernel does not change under a running vigil: probed once, sent with every beat */
 	f->features = features_json();
 	if (natsOptions_Create(&f->opts) != NATS_OK ||

@@ -42,7 +42,8 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 void vg_fleet_stop(struct vg_fleet *f);
 
 /*
- * Makes fleet.rules_dir and fleet.config_dir when missing. Called before the
+ * Makes fleet.rules_dir and fleet.config_dir (when config_files names it:
+ * else the config keys are not taken) when missing. Called before the
  * reload starts watching: a directory made later would not be watched (the
  * watch of a missing path is its parent's for that name, which a mkdir and
  * the files written into it do not wake).

@@ -130,7 +130,7 @@ try:
     F.wait_until(lambda: "ready" in v.log() or v.proc.poll() is not None, "vigil ready", 120)
     if v.proc.poll() is not None:
         raise AssertionError(f"vigil exited: {v.log()[-2000:]}")
-    T.check("config_files does not name" not in v.log(), "config_files names fleet.config_dir")
+    T.check("are not taken" not in v.log(), "config_files names fleet.config_dir")
     until_warns(True, "the WARNING rule to alert before any override")
     T.check(True, "the WARNING rule alerts with the host's own config")
 
