@@ -42,10 +42,10 @@ static const char *const overridable[] = {"priority", "rules", "rule_matching"};
 struct scope {
 	char key[160];
 	const char *file;
-	const char *dir;     /* the fleet's rules_dir or config_dir */
-	bool config;	     /* a config override, checked before it is written */
-	uint64_t revision;   /* of the value in the file; 0 = none */
-	char error[512];     /* why the last value was refused; "" = it was not */
+	const char *dir;   /* the fleet's rules_dir or config_dir */
+	bool config;	   /* a config override, checked before it is written */
+	uint64_t revision; /* of the value in the file; 0 = none */
+	char error[512];   /* why the last value was refused; "" = it was not */
 };
 
 struct vg_fleet {
@@ -430,10 +430,11 @@ static void heartbeat(struct vg_fleet *f, jsCtx *js)
 	json_object_object_add(o, "drops", beat_drops(metrics));
 	json_object_object_add(o, "metrics", metrics);
 	if (f->features) {
-		json_object_object_add(o, "features",
-				       json_object_get(json_object_object_get(f->features, "features")));
-		json_object_object_add(o, "hooks",
-				       json_object_get(json_object_object_get(f->features, "hooks")));
+		json_object_object_add(
+			o, "features",
+			json_object_get(json_object_object_get(f->features, "features")));
+		json_object_object_add(
+			o, "hooks", json_object_get(json_object_object_get(f->features, "hooks")));
 	}
 	if (f->outs) {
 		json_object *outs = json_object_new_object();
