@@ -8,7 +8,9 @@
  * files into one value, checks that it loads exactly as a host will load
  * it (vigil validate), and only then puts it under KEY (fleet.NAME,
  * group.GROUP or host.HOST) of the bucket fleet.bucket, over nats_output's
- * servers and credentials. The bucket is created when missing (history
+ * servers and credentials. A config.fleet.NAME, config.group.GROUP or
+ * config.host.HOST key takes config overrides instead, checked as every
+ * host checks them (fleet.h: vg_fleet_config_check). The bucket is created when missing (history
  * 10, nats_output.replicas replicas). --no-validate skips the check (what
  * a test of the hosts' own refusal needs).
  *
@@ -31,11 +33,14 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "delivery/nats_conn.h"
+#include "fleet/fleet.h"
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: vigil fleet push -c CONFIG [--no-validate] KEY FILE...\n"
-			"         KEY: fleet.NAME, group.GROUP or host.HOST\n"
+			"         KEY: fleet.NAME, group.GROUP or host.HOST (rules), or\n"
+			"              config.fleet.NAME, ... (config overrides: priority, rules,\n"
+			"              rule_matching)\n"
 			"       vigil fleet status -c CONFIG [--json]\n"
 			"       vigil fleet follow -c CONFIG [--host H] [--rule R] [--priority P] "
 			"[--container ID] [--count N]\n");
@@ -44,7 +49,12 @@ static int usage(void)
 
 static bool key_ok(const char *k)
 {
-	const char *dot = strchr(k, '.');
+	const char *dot;
+
+	/* config.fleet.NAME, ...: the config overrides of that scope */
+	if (!strncmp(k, "config.", 7))
+		k += 7;
+	dot = strchr(k, '.');
 
 	if (!dot || dot[1] == '\0' ||
 	    (strncmp(k, "fleet.", 6) && strncmp(k, "group.", 6) && strncmp(k, "host.", 5)))
@@ -178,7 +188,7 @@ static int push(int argc, char **argv)
 	nfiles = argc - i - 1;
 	if (!key_ok(key)) {
 		fprintf(stderr,
-			"vigil fleet push: key '%s': must be fleet.NAME, group.GROUP or "
+			"vigil fleet push: key '%s': must be [config.]fleet.NAME, group.GROUP or "
 			"host.HOST (NAME: letters, digits, '_', '-')\n",
 			key);
 		return 2;
@@ -189,7 +199,15 @@ static int push(int argc, char **argv)
 	}
 	if (join_files(files, nfiles, tmp, &data, &len) != 0)
 		goto out;
-	if (validate) {
+	if (validate && !strncmp(key, "config.", 7)) {
+		char why[1024];
+
+		/* the check every host makes before it takes the value */
+		if (vg_fleet_config_check(key, data, len, why, sizeof(why)) != 0) {
+			fprintf(stderr, "vigil fleet push: %s; nothing pushed\n", why);
+			goto out;
+		}
+	} else if (validate) {
 		char *av[] = {"validate", "-r", tmp, NULL};
 
 		/* what every host will load, checked here: a broken push never reaches them */

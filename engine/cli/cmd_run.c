@@ -818,6 +818,10 @@ static int run(struct run_opts *o)
 		policy = NULL; /* owned by o->enforce now */
 		eng.alerter.enforce = o->enforce.policy;
 	}
+	/* the fleet's directories first: the reload watches what exists */
+	if (eng.rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
+	    vg_fleet_make_dirs(&ops.cfg) != 0)
+		goto out;
 	if (eng.rules && start_live(&lv, &src, &ops, pl, probes) != 0)
 		goto out;
 	/* the fleet's rules land in files the reload above watches (fleet/fleet.h) */

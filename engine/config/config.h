@@ -132,7 +132,9 @@ struct vg_config {
 	 * fleet: rules from a JetStream key-value bucket (docs/fleet.md), over
 	 * nats_output's connection settings. Keys fleet.NAME, group.GROUP and
 	 * host.HOST are written as files into rules_dir (which rules_files must
-	 * name), and the reload takes them all or nothing.
+	 * name), and the reload takes them all or nothing; config.fleet.NAME,
+	 * config.group.GROUP and config.host.HOST (YAML overrides of the keys a
+	 * reload applies live) into config_dir (which config_files must name).
 	 */
 	struct {
 		bool enabled;
@@ -141,6 +143,7 @@ struct vg_config {
 		char *group;	      /* this host's group; "" = none */
 		char *host;	      /* default: nats_output.host, else the host name */
 		char *rules_dir;      /* default /var/lib/vigil/fleet-rules */
+		char *config_dir;     /* default /var/lib/vigil/fleet-config */
 		char *status_bucket;  /* heartbeats: host.HOST; default "vigil_hosts" */
 		uint32_t heartbeat_s; /* default 10; 0 = none */
 	} fleet;

@@ -130,6 +130,8 @@ const struct vg_cfg_field vg_cfg_fleet_fields[] = {
 	 .doc = "this host: key host.HOST; default nats_output.host, else the host name"},
 	{"rules_dir", F_STR, C(fleet.rules_dir), .check = vg_cfg_check_abs_path,
 	 .doc = "where the bucket's rules are written; list it in rules_files"},
+	{"config_dir", F_STR, C(fleet.config_dir), .check = vg_cfg_check_abs_path,
+	 .doc = "where the bucket's config overrides are written; list it in config_files"},
 	{"status_bucket", F_STR, C(fleet.status_bucket), .check = check_kv_token,
 	 .doc = "the key-value bucket of the hosts' heartbeats"},
 	{"heartbeat_s", F_U32, C(fleet.heartbeat_s), .doc = "seconds between heartbeats; 0 = none"},
@@ -157,6 +159,7 @@ int vg_cfg_nats_defaults(struct vg_config *c)
 	err |= set_str(&c->fleet.bucket, "vigil_rules");
 	err |= set_str(&c->fleet.name, "default");
 	err |= set_str(&c->fleet.rules_dir, "/var/lib/vigil/fleet-rules");
+	err |= set_str(&c->fleet.config_dir, "/var/lib/vigil/fleet-config");
 	err |= set_str(&c->fleet.status_bucket, "vigil_hosts");
 	c->fleet.heartbeat_s = 10;
 	return err;
@@ -179,6 +182,7 @@ void vg_cfg_nats_free(struct vg_config *c)
 	free(c->fleet.group);
 	free(c->fleet.host);
 	free(c->fleet.rules_dir);
+	free(c->fleet.config_dir);
 	free(c->fleet.status_bucket);
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		free((char *)strs[i]);

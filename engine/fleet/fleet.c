@@ -14,10 +14,12 @@
 
 #include <json-c/json.h>
 #include <time.h>
+#include <yaml.h>
 
 #include "config/config.h"
 #include "delivery/nats_conn.h"
 #include "delivery/outputs.h"
+#include "kernel/features.h"
 #include "metrics/metrics.h"
 
 /* The metrics a heartbeat carries (name prefixes of the exposition's lines). */
@@ -30,10 +32,20 @@ static const char *const beat_metrics[] = {
 	"vigil_output_spool_depth",
 };
 
+/*
+ * The top-level keys a fleet config override may set: those the reload
+ * applies live (cli/reload.c's restart_keys lists the same). Anything else
+ * would sit in the file waiting for a restart: refused instead.
+ */
+static const char *const overridable[] = {"priority", "rules", "rule_matching"};
+
 struct scope {
 	char key[160];
 	const char *file;
+	const char *dir;   /* the fleet's rules_dir or config_dir */
+	bool config;	   /* a config override, checked before it is written */
 	uint64_t revision; /* of the value in the file; 0 = none */
+	char error[512];   /* why the last value was refused; "" = it was not */
 };
 
 struct vg_fleet {
@@ -43,7 +55,8 @@ struct vg_fleet {
 	natsConnection *nc;
 	char *bucket;
 	char *dir;
-	struct scope scopes[3];
+	char *cfgdir;
+	struct scope scopes[6];
 	size_t nscopes;
 	char last_error[256];
 	struct vg_metrics *metrics;
@@ -53,6 +66,7 @@ struct vg_fleet {
 	unsigned heartbeat_s;
 	time_t next_beat;
 	kvStore *status_kv;
+	json_object *features; /* what `vigil features --json` says, probed once */
 };
 
 int vg_fleet_key(const struct vg_config *cfg, const char *scope, const char *hostname, char *out,
@@ -76,12 +90,12 @@ int vg_fleet_key(const struct vg_config *cfg, const char *scope, const char *hos
 }
 
 /* Writes data to dir/file unless it holds that already: tmp + rename (one inotify event). */
-static int write_rules(struct vg_fleet *f, const char *file, const void *data, int len)
+static int write_file(const char *dir, const char *file, const void *data, int len)
 {
 	char path[4096], tmp[4200], old[1 << 16];
 	int fd, n = -1;
 
-	snprintf(path, sizeof(path), "%s/%s", f->dir, file);
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = (int)read(fd, old, sizeof(old));
@@ -89,7 +103,7 @@ static int write_rules(struct vg_fleet *f, const char *file, const void *data, i
 	}
 	if (n == len && len < (int)sizeof(old) && !memcmp(old, data, (size_t)len))
 		return 0;
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", f->dir, file);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, file);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -104,33 +118,145 @@ static int write_rules(struct vg_fleet *f, const char *file, const void *data, i
 	return rename(tmp, path) == 0 ? 1 : -errno;
 }
 
-static void apply(struct vg_fleet *f, kvEntry *e)
+static bool is_overridable(const char *name)
 {
-	const char *key = kvEntry_Key(e);
-	char path[4096];
+	for (size_t i = 0; i < sizeof(overridable) / sizeof(*overridable); i++)
+		if (!strcmp(name, overridable[i]))
+			return true;
+	return false;
+}
+
+/* The override's shape: a YAML mapping whose every top-level key is overridable. */
+static int check_keys(const char *key, const void *data, size_t len, char *err, size_t cap)
+{
+	yaml_parser_t p;
+	yaml_document_t doc;
+	yaml_node_t *root;
 	int rc = 0;
 
-	for (size_t i = 0; i < f->nscopes; i++) {
-		if (strcmp(key, f->scopes[i].key))
-			continue;
-		if (kvEntry_Operation(e) == kvOp_Put) {
-			rc = write_rules(f, f->scopes[i].file, kvEntry_Value(e),
-					 kvEntry_ValueLen(e));
-		} else {
-			snprintf(path, sizeof(path), "%s/%s", f->dir, f->scopes[i].file);
-			rc = unlink(path) == 0 ? 1 : errno == ENOENT ? 0 : -errno;
-		}
-		if (rc >= 0)
-			f->scopes[i].revision =
-				kvEntry_Operation(e) == kvOp_Put ? kvEntry_Revision(e) : 0;
-		if (rc < 0)
-			fprintf(stderr, "vigil: fleet: writing %s/%s for key %s: %s\n", f->dir,
-				f->scopes[i].file, key, strerror(-rc));
-		else if (rc > 0)
-			fprintf(stderr, "vigil: fleet: %s revision %llu %s; rules reload follows\n",
-				key, (unsigned long long)kvEntry_Revision(e),
-				kvEntry_Operation(e) == kvOp_Put ? "written" : "deleted");
+	if (!yaml_parser_initialize(&p))
+		return snprintf(err, cap, "%s: out of memory", key), -1;
+	yaml_parser_set_input_string(&p, data, len);
+	if (!yaml_parser_load(&p, &doc)) {
+		snprintf(err, cap, "%s:%zu:%zu: %s", key, p.problem_mark.line + 1,
+			 p.problem_mark.column + 1, p.problem ? p.problem : "not YAML");
+		yaml_parser_delete(&p);
+		return -1;
 	}
+	root = yaml_document_get_root_node(&doc);
+	if (root && root->type != YAML_MAPPING_NODE) {
+		snprintf(err, cap, "%s:%zu:%zu: a mapping of config keys was expected", key,
+			 root->start_mark.line + 1, root->start_mark.column + 1);
+		rc = -1;
+	}
+	for (yaml_node_pair_t *pr = root && !rc ? root->data.mapping.pairs.start : NULL;
+	     pr && pr < root->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, pr->key);
+		const char *name = k && k->type == YAML_SCALAR_NODE
+					   ? (const char *)k->data.scalar.value
+					   : "(not a name)";
+
+		if (is_overridable(name))
+			continue;
+		snprintf(err, cap,
+			 "%s:%zu:%zu: %s cannot be set from the fleet: only priority, rules and "
+			 "rule_matching, which a reload applies live (set the others in the "
+			 "host's config; they take a restart)",
+			 key, k ? k->start_mark.line + 1 : 1, k ? k->start_mark.column + 1 : 1,
+			 name);
+		rc = -1;
+		break;
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+/* err's text with every tmp replaced by key: the error names the bucket's key. */
+static void name_key(char *err, size_t cap, const char *tmp, const char *key)
+{
+	char out[1024], *at;
+	size_t n = 0;
+
+	for (const char *s = err; *s && n + 1 < sizeof(out);) {
+		at = strstr(s, tmp);
+		if (at == s) {
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%s", key);
+			s += strlen(tmp);
+		} else {
+			out[n++] = *s++;
+		}
+	}
+	out[n < sizeof(out) ? n : sizeof(out) - 1] = '\0';
+	snprintf(err, cap, "%s", out);
+}
+
+int vg_fleet_config_check(const char *key, const void *data, size_t len, char *err, size_t cap)
+{
+	char tmp[] = "/tmp/vigil-fleet-config-XXXXXX.yaml";
+	struct vg_config c;
+	struct vg_config_err e;
+	int fd, rc;
+
+	if (check_keys(key, data, len, err, cap) != 0)
+		return -1;
+	/* the values as the reload will read them: the config loader on the value alone */
+	fd = mkstemps(tmp, 5);
+	if (fd < 0)
+		return snprintf(err, cap, "%s: %s: %s", key, tmp, strerror(errno)), -1;
+	rc = write(fd, data, len) == (ssize_t)len ? 0 : -1;
+	close(fd);
+	if (rc != 0) {
+		snprintf(err, cap, "%s: writing %s failed", key, tmp);
+	} else if ((rc = vg_config_load(&c, tmp, NULL, 0, &e)) != 0) {
+		snprintf(err, cap, "%s", e.text);
+		name_key(err, cap, tmp, key);
+	} else {
+		vg_config_free(&c);
+	}
+	unlink(tmp);
+	return rc;
+}
+
+static void apply_scope(struct scope *sc, kvEntry *e)
+{
+	const char *key = kvEntry_Key(e);
+	unsigned long long rev = (unsigned long long)kvEntry_Revision(e);
+	bool put = kvEntry_Operation(e) == kvOp_Put;
+	char path[4096];
+	int rc;
+
+	if (put && sc->config &&
+	    vg_fleet_config_check(key, kvEntry_Value(e), (size_t)kvEntry_ValueLen(e), sc->error,
+				  sizeof(sc->error)) != 0) {
+		fprintf(stderr,
+			"vigil: fleet: %s revision %llu refused, the previous overrides stay in "
+			"force: %s\n",
+			key, rev, sc->error);
+		return;
+	}
+	sc->error[0] = '\0';
+	if (put) {
+		rc = write_file(sc->dir, sc->file, kvEntry_Value(e), kvEntry_ValueLen(e));
+	} else {
+		snprintf(path, sizeof(path), "%s/%s", sc->dir, sc->file);
+		rc = unlink(path) == 0 ? 1 : errno == ENOENT ? 0 : -errno;
+	}
+	if (rc >= 0)
+		sc->revision = put ? rev : 0;
+	if (rc < 0)
+		fprintf(stderr, "vigil: fleet: writing %s/%s for key %s: %s\n", sc->dir, sc->file,
+			key, strerror(-rc));
+	else if (rc > 0)
+		fprintf(stderr, "vigil: fleet: %s revision %llu %s; %s reload follows\n", key, rev,
+			put ? "written" : "deleted", sc->config ? "config" : "rules");
+}
+
+static void apply(struct vg_fleet *f, kvEntry *e)
+{
+	for (size_t i = 0; i < f->nscopes; i++)
+		if (!strcmp(kvEntry_Key(e), f->scopes[i].key))
+			apply_scope(&f->scopes[i], e);
 }
 
 /* Says why following stopped working, once per distinct reason. */
@@ -155,6 +281,8 @@ static uint64_t rules_hash(const struct vg_fleet *f)
 		int fd;
 		ssize_t n;
 
+		if (f->scopes[i].config)
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", f->dir, f->scopes[i].file);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -190,6 +318,74 @@ static json_object *beat_metrics_json(struct vg_metrics *m)
 	return o;
 }
 
+/* The drop counters summed: the kernel's ring buffer and the outputs'. */
+static json_object *beat_drops(json_object *metrics)
+{
+	json_object *o = json_object_new_object();
+	double kernel = 0, outputs = 0;
+
+	json_object_object_foreach(metrics, name, v)
+	{
+		if (!strncmp(name, "vigil_kernel_events_dropped_total", 33))
+			kernel += json_object_get_double(v);
+		else if (!strncmp(name, "vigil_output_dropped_total", 26))
+			outputs += json_object_get_double(v);
+	}
+	json_object_object_add(o, "kernel", json_object_new_int64((int64_t)kernel));
+	json_object_object_add(o, "outputs", json_object_new_int64((int64_t)outputs));
+	return o;
+}
+
+/* As `vigil features --json`: {features: {NAME: {ok, detail}}, hooks: [{hook, role, tier}]}. */
+static json_object *features_json(void)
+{
+	json_object *root = json_object_new_object(), *feats = json_object_new_object();
+	json_object *hooks = json_object_new_array();
+	struct vg_hook_tier tiers[16];
+	struct vg_features ft;
+	int n;
+
+	vg_features_probe(&ft);
+	n = vg_features_hook_tiers(&ft, tiers, 16);
+	for (int i = 0; i < VG_FEAT__MAX; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "ok", json_object_new_boolean(ft.r[i].ok));
+		json_object_object_add(o, "detail", json_object_new_string(ft.r[i].detail));
+		json_object_object_add(feats, vg_feature_name(i), o);
+	}
+	for (int i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "hook", json_object_new_string(tiers[i].hook));
+		json_object_object_add(o, "role", json_object_new_string(tiers[i].role));
+		json_object_object_add(o, "tier", json_object_new_string(tiers[i].tier));
+		json_object_array_add(hooks, o);
+	}
+	json_object_object_add(root, "features", feats);
+	json_object_object_add(root, "hooks", hooks);
+	return root;
+}
+
+/* The revisions of the keys in force, and why the last value of a config key was refused. */
+static void beat_scopes(const struct vg_fleet *f, json_object *o)
+{
+	json_object *revs = json_object_new_object(), *crevs = json_object_new_object();
+	json_object *errs = json_object_new_object();
+
+	for (size_t i = 0; i < f->nscopes; i++) {
+		const struct scope *sc = &f->scopes[i];
+
+		json_object_object_add(sc->config ? crevs : revs, sc->key,
+				       json_object_new_int64((int64_t)sc->revision));
+		if (sc->error[0])
+			json_object_object_add(errs, sc->key, json_object_new_string(sc->error));
+	}
+	json_object_object_add(o, "rules_revisions", revs);
+	json_object_object_add(o, "config_revisions", crevs);
+	json_object_object_add(o, "config_errors", errs);
+}
+
 static void beat_output(const struct vg_output_stats *st, void *arg)
 {
 	json_object *o = json_object_new_object();
@@ -205,7 +401,7 @@ static void beat_output(const struct vg_output_stats *st, void *arg)
 /* One heartbeat: host.HOST in the status bucket (created when missing). */
 static void heartbeat(struct vg_fleet *f, jsCtx *js)
 {
-	json_object *o = json_object_new_object(), *revs = json_object_new_object();
+	json_object *o = json_object_new_object(), *metrics;
 	char key[160], hash[20];
 	const char *text;
 	natsStatus s = NATS_OK;
@@ -222,19 +418,24 @@ static void heartbeat(struct vg_fleet *f, jsCtx *js)
 		say(f, "status bucket", s);
 		f->status_kv = NULL;
 		json_object_put(o);
-		json_object_put(revs);
 		return;
 	}
-	for (size_t i = 0; i < f->nscopes; i++)
-		json_object_object_add(revs, f->scopes[i].key,
-				       json_object_new_int64((int64_t)f->scopes[i].revision));
 	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)rules_hash(f));
 	json_object_object_add(o, "host", json_object_new_string(f->host));
 	json_object_object_add(o, "time", json_object_new_int64((int64_t)time(NULL)));
 	json_object_object_add(o, "heartbeat_s", json_object_new_int64(f->heartbeat_s));
-	json_object_object_add(o, "rules_revisions", revs);
+	beat_scopes(f, o);
 	json_object_object_add(o, "rules_hash", json_object_new_string(hash));
-	json_object_object_add(o, "metrics", beat_metrics_json(f->metrics));
+	metrics = beat_metrics_json(f->metrics);
+	json_object_object_add(o, "drops", beat_drops(metrics));
+	json_object_object_add(o, "metrics", metrics);
+	if (f->features) {
+		json_object_object_add(
+			o, "features",
+			json_object_get(json_object_object_get(f->features, "features")));
+		json_object_object_add(
+			o, "hooks", json_object_get(json_object_object_get(f->features, "hooks")));
+	}
 	if (f->outs) {
 		json_object *outs = json_object_new_object();
 
@@ -322,20 +523,53 @@ static void on_connected(natsConnection *nc, void *arg)
 	(void)arg;
 }
 
+/* Whether config_files names fleet.config_dir: else overrides written there would never apply. */
+static bool takes_overrides(const struct vg_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_config_sources; i++)
+		if (!strcmp(cfg->config_sources[i], cfg->fleet.config_dir))
+			return true;
+	return false;
+}
+
+/* The rules keys (fleet.NAME, ...) and the config keys (config.fleet.NAME, ...) this host takes. */
 static int add_scopes(struct vg_fleet *f, const struct vg_config *cfg, const char *hostname)
 {
 	static const char *const scopes[] = {"fleet", "group", "host"};
 	static const char *const files[] = {"10-fleet.yaml", "20-group.yaml", "30-host.yaml"};
 
-	for (size_t i = 0; i < 3; i++) {
-		struct scope *sc = &f->scopes[f->nscopes];
+	for (size_t c = 0; c < (takes_overrides(cfg) ? 2u : 1u); c++) {
+		for (size_t i = 0; i < 3; i++) {
+			struct scope *sc = &f->scopes[f->nscopes];
+			size_t pre = c ? strlen("config.") : 0;
 
-		if (vg_fleet_key(cfg, scopes[i], hostname, sc->key, sizeof(sc->key)) != 0)
-			continue;
-		sc->file = files[i];
-		f->nscopes++;
+			/* the config keys are the rules keys with "config." before them */
+			memcpy(sc->key, "config.", pre);
+			if (vg_fleet_key(cfg, scopes[i], hostname, sc->key + pre,
+					 (unsigned)(sizeof(sc->key) - pre)) != 0)
+				continue;
+			sc->file = files[i];
+			sc->config = c;
+			sc->dir = c ? f->cfgdir : f->dir;
+			f->nscopes++;
+		}
 	}
 	return f->nscopes ? 0 : -1;
+}
+
+int vg_fleet_make_dirs(const struct vg_config *cfg)
+{
+	const char *dirs[] = {cfg->fleet.rules_dir, cfg->fleet.config_dir};
+	const char *names[] = {"rules_dir", "config_dir"};
+
+	for (size_t i = 0; i < (takes_overrides(cfg) ? 2u : 1u); i++) {
+		if (mkdir(dirs[i], 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, "vigil: fleet: %s %s: %s\n", names[i], dirs[i],
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostname,
@@ -348,7 +582,8 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 	natsStatus s;
 
 	if (!f || !(f->bucket = strdup(cfg->fleet.bucket)) ||
-	    !(f->dir = strdup(cfg->fleet.rules_dir)) || add_scopes(f, cfg, hostname) != 0 ||
+	    !(f->dir = strdup(cfg->fleet.rules_dir)) ||
+	    !(f->cfgdir = strdup(cfg->fleet.config_dir)) || add_scopes(f, cfg, hostname) != 0 ||
 	    vg_fleet_key(cfg, "host", hostname, hostkey, sizeof(hostkey)) != 0 ||
 	    !(f->host = strdup(hostkey + 5)) ||
 	    !(f->status_bucket = strdup(cfg->fleet.status_bucket))) {
@@ -362,10 +597,15 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 		fprintf(stderr, "vigil: fleet: no servers (nats_output.urls)\n");
 		goto fail;
 	}
-	if (mkdir(f->dir, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "vigil: fleet: rules_dir %s: %s\n", f->dir, strerror(errno));
+	if (vg_fleet_make_dirs(cfg) != 0)
 		goto fail;
-	}
+	if (!takes_overrides(cfg))
+		fprintf(stderr,
+			"vigil: fleet: config overrides (config.fleet.NAME, ...) are not taken: "
+			"config_files does not name fleet.config_dir (%s)\n",
+			f->cfgdir);
+	/* the kernel does not change under a running vigil: probed once, sent with every beat */
+	f->features = features_json();
 	if (natsOptions_Create(&f->opts) != NATS_OK ||
 	    vg_nats_options(f->opts, oc, "vigil fleet rules") != 0)
 		goto fail;
@@ -389,6 +629,8 @@ fail:
 	if (f) {
 		free(f->bucket);
 		free(f->dir);
+		free(f->cfgdir);
+		json_object_put(f->features);
 		free(f->host);
 		free(f->status_bucket);
 	}
@@ -406,6 +648,8 @@ void vg_fleet_stop(struct vg_fleet *f)
 	natsOptions_Destroy(f->opts);
 	free(f->bucket);
 	free(f->dir);
+	free(f->cfgdir);
+	json_object_put(f->features);
 	free(f->host);
 	free(f->status_bucket);
 	free(f);

@@ -19,6 +19,8 @@
 #ifndef VIGIL_FLEET_H
 #define VIGIL_FLEET_H
 
+#include <stddef.h>
+
 struct vg_config;
 struct vg_fleet;
 struct vg_metrics;
@@ -38,6 +40,23 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 				struct vg_metrics *metrics, struct vg_outputs *outs);
 
 void vg_fleet_stop(struct vg_fleet *f);
+
+/*
+ * Makes fleet.rules_dir and fleet.config_dir (when config_files names it:
+ * else the config keys are not taken) when missing. Called before the
+ * reload starts watching: a directory made later would not be watched (the
+ * watch of a missing path is its parent's for that name, which a mkdir and
+ * the files written into it do not wake).
+ */
+int vg_fleet_make_dirs(const struct vg_config *cfg);
+
+/*
+ * A config override (the value of config.fleet.NAME, ...) as a host takes it:
+ * YAML whose top-level keys are all ones the reload applies live (priority,
+ * rules, rule_matching), with values the config loader accepts. 0, or -1
+ * with err (naming key:line:column) filled.
+ */
+int vg_fleet_config_check(const char *key, const void *data, size_t len, char *err, size_t cap);
 
 /* The key this host's scope uses: "fleet.NAME", ... into out. */
 int vg_fleet_key(const struct vg_config *cfg, const char *scope, const char *hostname, char *out,

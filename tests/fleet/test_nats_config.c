@@ -3,7 +3,8 @@
  * nats_output's keys (config/config_nats.c): every key lands where the
  * output reads it, the defaults, bad values named with file:line:column,
  * and the settings dump never shows the password, the token or the user
- * info of a seed URL.
+ * info of a seed URL. A fleet config override (fleet/fleet.h) is taken
+ * only with overridable keys and good values, and refused with key:line:col.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "fleet/fleet.h"
 
 static char path[64];
 
@@ -138,12 +140,43 @@ static void bad_values(void **state)
 	expect_error("nats_output:\n  enabled: true\n", 2, 12, "nats_output.urls", "no urls");
 }
 
+/* vg_fleet_config_check on text: 0, or -1 with an error containing want. */
+static void expect_override(const char *text, const char *want)
+{
+	char err[1024] = "";
+	int rc = vg_fleet_config_check("config.host.h1", text, strlen(text), err, sizeof(err));
+
+	if (!want) {
+		if (rc != 0)
+			fail_msg("'%s' refused: %s", text, err);
+		return;
+	}
+	if (rc == 0 || !strstr(err, want))
+		fail_msg("'%s': rc %d, error '%s', want '%s'", text, rc, err, want);
+}
+
+static void fleet_overrides(void **state)
+{
+	(void)state;
+	expect_override("priority: error\n", NULL);
+	expect_override("rules:\n  - disable:\n      rule: x\nrule_matching: all\n", NULL);
+	expect_override("", NULL); /* an empty value: no overrides */
+	/* the error names the bucket's key, not the scratch file it was checked in */
+	expect_override("priority: bogus\n", "config.host.h1:1:11: priority: 'bogus'");
+	expect_override("priority: error\nfile_output:\n  enabled: false\n",
+			"config.host.h1:2:1: file_output cannot be set from the fleet");
+	expect_override("fleet:\n  enabled: false\n", "fleet cannot be set");
+	expect_override("- a\n- b\n", "config.host.h1:1:1: a mapping of config keys");
+	expect_override("priority: [\n", "config.host.h1:");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(keys_and_secrets),
 		cmocka_unit_test(bad_values),
+		cmocka_unit_test(fleet_overrides),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
