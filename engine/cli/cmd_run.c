@@ -36,6 +36,7 @@
 #include "confine/confine.h"
 #include "container/container.h"
 #include "metrics/metrics.h"
+#include "plugin/plugin.h"
 #include "delivery/outputs.h"
 #include "ratelimit/ratelimit.h"
 #include "alert/alert.h"
@@ -431,6 +432,15 @@ static bool drops_tick(struct ops *ops, const struct vg_probes *probes)
 		(uint64_t)wall.tv_sec * 1000000000ull + wall.tv_nsec, ops->outs, ops->hostname);
 }
 
+/* The plugins' sources: their queued events go to the engine between ring buffer reads. */
+static struct vg_plugins *plugins_for_loop;
+static struct vg_engine *eng_for_plugins;
+
+static void feed_plugin_event(void *arg, const struct vg_src_event *ev)
+{
+	vg_engine_feed_source(arg, ev);
+}
+
 static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struct vg_pipeline *pl)
 {
 	while (!stop_requested) {
@@ -445,6 +455,8 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struc
 			return 1;
 		}
 		containers_tick(pl->containers);
+		if (plugins_for_loop)
+			vg_plugins_drain(plugins_for_loop, feed_plugin_event, eng_for_plugins);
 		if (live_for_loop)
 			live_tick(live_for_loop);
 		if (counters_requested) {
@@ -716,6 +728,7 @@ static int run(struct run_opts *o)
 	struct ops ops = {0};
 	struct live lv = {.eng = &eng, .enforce = &o->enforce};
 	struct vg_fleet *fleet = NULL;
+	struct vg_plugins *plugins = NULL;
 	struct vg_reload_src src = {
 		.config_path = o->config_path,
 		.overrides = o->overrides,
@@ -781,6 +794,9 @@ static int run(struct run_opts *o)
 				VIGIL_DEFAULT_RULES);
 			goto out;
 		}
+		/* the plugins' sources and fields first: the rules name them */
+		if (ops.cfg_loaded && vg_cli_load_plugins(&ops.cfg, &plugins) != 0)
+			goto out;
 		/* the same load as a reload: the config's priority, rules: and rule_matching */
 		rules = vg_cli_load_rules_cfg(paths, npaths, &ops.cfg, NULL, 0);
 		if (!rules || vg_engine_set_rules(&eng, rules, stdout) != 0)
@@ -845,6 +861,12 @@ static int run(struct run_opts *o)
 	}
 	if (eng.rules)
 		live_for_loop = &lv;
+	if (plugins) {
+		plugins_for_loop = plugins;
+		eng_for_plugins = &eng;
+		if (vg_plugins_start(plugins) != 0)
+			goto out;
+	}
 	if (confine(o, &ops) != 0)
 		goto out;
 	print_ready(o, probes, what, seeded);
@@ -854,6 +876,8 @@ static int run(struct run_opts *o)
 out:
 	reloader_for_signal = NULL;
 	live_for_loop = NULL;
+	plugins_for_loop = NULL;
+	vg_plugins_free(plugins); /* its sources stop before the engine goes */
 	vg_fleet_stop(fleet);
 	vg_reloader_stop(lv.reloader);
 	/* scrapes read the probes' counters and the pipeline: no scrape past here */
