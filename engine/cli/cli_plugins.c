@@ -40,3 +40,19 @@ int vg_cli_load_plugins(const struct vg_config *cfg, struct vg_plugins **out)
 	free(sp);
 	return *out ? 0 : -1;
 }
+
+int vg_cli_plugins_from_file(const char *path, struct vg_plugins **out)
+{
+	struct vg_config cfg;
+	struct vg_config_err err;
+	int ret;
+
+	*out = NULL;
+	if (vg_config_load(&cfg, path, NULL, 0, &err) != 0) {
+		fprintf(stderr, "vigil: %s\n", err.text);
+		return -1;
+	}
+	ret = vg_cli_load_plugins(&cfg, out);
+	vg_config_free(&cfg);
+	return ret;
+}

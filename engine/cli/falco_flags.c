@@ -6,6 +6,7 @@
  * and -v) is passed on to `vigil run`. Falco's exit codes: 0 ok, 1 error.
  */
 #include "cli/falco_flags.h"
+#include "plugin/plugin.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,20 @@ static int load_cfg_paths(const struct scan *s, struct vg_config *cfg, const cha
 	return 0;
 }
 
+/* --list-plugins: what the config's load_plugins loads, with versions */
+static int list_plugins(const struct scan *s)
+{
+	const char *path = s->config ? s->config : VG_CONFIG_DEFAULT_PATH;
+	struct vg_plugins *ps = NULL;
+
+	if ((s->config || access(path, F_OK) == 0) && vg_cli_plugins_from_file(path, &ps) != 0)
+		return 1;
+	printf("%zu plugin(s) loaded (the syscall source is built in)\n", vg_plugins_count(ps));
+	vg_plugins_list(ps, stdout);
+	vg_plugins_free(ps);
+	return 0;
+}
+
 static int support(const struct scan *s)
 {
 	struct vg_config cfg;
@@ -407,11 +422,8 @@ static int dispatch(struct scan *s, void (*usage)(FILE *))
 		return print_version();
 	if (s->support)
 		return support(s);
-	if (s->list_plugins) {
-		printf("vigil loads no plugins: 0 plugins loaded (the syscall source is built "
-		       "in)\n");
-		return 0;
-	}
+	if (s->list_plugins)
+		return list_plugins(s);
 	if (s->nvalidate)
 		return validate(s);
 	if (s->list_fields)

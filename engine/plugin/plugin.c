@@ -34,6 +34,7 @@ struct loaded {
 	struct vg_field_def *defs; /* its fields, registered as one class */
 	char **strs;		   /* names and descriptions, copied: 2 per field */
 	struct vg_field_class cls;
+	char *cls_desc;
 	char *source_name;
 };
 
@@ -363,8 +364,12 @@ static int register_fields(struct loaded *pl)
 			.extract = extract,
 		};
 	}
+	if (asprintf(&pl->cls_desc, "fields of plugin %s %.32s", pl->name, in->version) < 0) {
+		pl->cls_desc = NULL;
+		return -1;
+	}
 	pl->cls = (struct vg_field_class){
-		.name = pl->name, .desc = "plugin fields", .fields = pl->defs, .nfields = in->nfields};
+		.name = pl->name, .desc = pl->cls_desc, .fields = pl->defs, .nfields = in->nfields};
 	if (vg_field_register_class(&pl->cls, err, sizeof(err)) != 0) {
 		perr(pl->name, "%s", err);
 		return -1;
@@ -494,6 +499,11 @@ void vg_plugins_stats(const struct vg_plugins *ps, struct vg_plugins_stats *st)
 	pthread_mutex_lock((pthread_mutex_t *)&ps->mu);
 	*st = ps->st;
 	pthread_mutex_unlock((pthread_mutex_t *)&ps->mu);
+}
+
+size_t vg_plugins_count(const struct vg_plugins *ps)
+{
+	return ps ? ps->n : 0;
 }
 
 void vg_plugins_list(const struct vg_plugins *ps, FILE *f)

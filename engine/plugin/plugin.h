@@ -47,5 +47,6 @@ struct vg_plugins_stats {
 void vg_plugins_stats(const struct vg_plugins *ps, struct vg_plugins_stats *st);
 /* "name version (api x.y) source: s, N fields" lines, for --list-plugins. */
 void vg_plugins_list(const struct vg_plugins *ps, FILE *f);
+size_t vg_plugins_count(const struct vg_plugins *ps); /* 0 for NULL */
 
 #endif

@@ -69,6 +69,17 @@ load_tests() {
 	else
 		fail "jsonl_source: $(cat "$T/err")"
 	fi
+	"$VIGIL" fields -c "$T/vigil.yaml" --json >"$T/fields.json" 2>"$T/err"
+	python3 - "$T/fields.json" <<'P' && ok "vigil fields -c lists the plugin's fields" || fail "vigil fields -c: $(cat "$T/err")"
+import json, sys
+f = {d["name"]: d for d in json.load(open(sys.argv[1]))}
+assert f["json.value"]["class"] == "jsonl" and f["json.value"]["arg"] == "[key]", f.get("json.value")
+assert f["json.raw"]["type"] == "string" and f["json.raw"]["live"], f.get("json.raw")
+assert "proc.name" in f  # the built-in ones, through the same registry
+P
+	"$VIGIL" --list-plugins -c "$T/vigil.yaml" >"$T/out" 2>"$T/err"
+	grep -qx "jsonl 0.1.0 (plugin API 1.0) source: jsonl, 2 field(s)" "$T/out" &&
+		ok "--list-plugins: $(tail -1 "$T/out")" || fail "--list-plugins: $(cat "$T/out" "$T/err")"
 	config "garbage:$PLUGDIR/libtest_plugin_wrong_major.so"
 	expect_refused "wrong major" \
 		"plugin 'garbage': $PLUGDIR/libtest_plugin_wrong_major.so was built for plugin API 2.0; this vigil has plugin API 1.0"
