@@ -88,6 +88,7 @@ struct ops {
 	struct vg_metrics *metrics;
 	struct vg_metrics_server *server;
 	struct vg_drop_watch *drops;
+	struct vg_plugins *plugins; /* load_plugins: theirs; NULL when none */
 	char hostname[256];
 };
 
@@ -546,8 +547,19 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 		o->ringbuf_bytes = ops->cfg.ring_buffer_size;
 	if (!o->max_procs_set)
 		o->max_procs = ops->cfg.process_table_size;
+	/* the plugins first: the rules name their sources and fields, and their
+	   outputs join the built-in ones */
+	if (vg_cli_load_plugins(&ops->cfg, &ops->plugins) != 0)
+		return -1;
 	vg_config_outputs(&ops->cfg, &oc);
-	ops->outs = vg_outputs_new(&oc);
+	{
+		struct vg_output_config all[VG_OUTPUT_MAX_KINDS];
+
+		memcpy(all, oc.outputs, oc.n * sizeof(*all));
+		oc.n += vg_plugins_outputs(ops->plugins, all + oc.n, VG_OUTPUT_MAX_KINDS - oc.n);
+		oc.outputs = all;
+		ops->outs = vg_outputs_new(&oc);
+	}
 	if (!ops->outs)
 		return -1;
 	ops->rl = vg_ratelimit_new(&ops->cfg.rate_limit);
@@ -595,6 +607,7 @@ static void ops_stop(struct ops *ops)
 	if (ops->outs)
 		vg_outputs_print_summary(ops->outs, stderr);
 	vg_outputs_free(ops->outs);
+	vg_plugins_free(ops->plugins); /* after the outputs: a plugin's output ran in them */
 	vg_ratelimit_free(ops->rl);
 	vg_drop_watch_free(ops->drops);
 	vg_metrics_free(ops->metrics);
@@ -728,7 +741,6 @@ static int run(struct run_opts *o)
 	struct ops ops = {0};
 	struct live lv = {.eng = &eng, .enforce = &o->enforce};
 	struct vg_fleet *fleet = NULL;
-	struct vg_plugins *plugins = NULL;
 	struct vg_reload_src src = {
 		.config_path = o->config_path,
 		.overrides = o->overrides,
@@ -794,9 +806,6 @@ static int run(struct run_opts *o)
 				VIGIL_DEFAULT_RULES);
 			goto out;
 		}
-		/* the plugins' sources and fields first: the rules name them */
-		if (ops.cfg_loaded && vg_cli_load_plugins(&ops.cfg, &plugins) != 0)
-			goto out;
 		/* the same load as a reload: the config's priority, rules: and rule_matching */
 		rules = vg_cli_load_rules_cfg(paths, npaths, &ops.cfg, NULL, 0);
 		if (!rules || vg_engine_set_rules(&eng, rules, stdout) != 0)
@@ -861,10 +870,10 @@ static int run(struct run_opts *o)
 	}
 	if (eng.rules)
 		live_for_loop = &lv;
-	if (plugins) {
-		plugins_for_loop = plugins;
+	if (ops.plugins && eng.rules) {
+		plugins_for_loop = ops.plugins;
 		eng_for_plugins = &eng;
-		if (vg_plugins_start(plugins) != 0)
+		if (vg_plugins_start(ops.plugins) != 0)
 			goto out;
 	}
 	if (confine(o, &ops) != 0)
@@ -877,7 +886,7 @@ out:
 	reloader_for_signal = NULL;
 	live_for_loop = NULL;
 	plugins_for_loop = NULL;
-	vg_plugins_free(plugins); /* its sources stop before the engine goes */
+	vg_plugins_stop(ops.plugins); /* no event pushed past here; destroyed in ops_stop */
 	vg_fleet_stop(fleet);
 	vg_reloader_stop(lv.reloader);
 	/* scrapes read the probes' counters and the pipeline: no scrape past here */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Plugins: dlopen, ABI check, registration of sources and fields, the event queue. */
-#include "plugin/plugin.h"
+#include "plugin/plugin_internal.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -13,14 +13,15 @@
 
 #include <vigil/plugin.h>
 
+#include "delivery/outputs.h"
 #include "fields/registry.h"
 
 #define DEFAULT_QUEUE 4096
 #define MAX_EXTRACT_SOURCES 8
 
-struct loaded;
+struct vg_plugin_loaded;
 
-struct loaded {
+struct vg_plugin_loaded {
 	struct vg_plugins *ps;
 	char *name;
 	void *dl;
@@ -29,6 +30,7 @@ struct loaded {
 	void *state;
 	bool inited, started;
 	int source_id; /* its own source, or -1 */
+	int out_kind;  /* its output's kind in delivery/, or -1 */
 	int ext_src[MAX_EXTRACT_SOURCES];
 	size_t next_src;
 	struct vg_field_def *defs; /* its fields, registered as one class */
@@ -46,7 +48,7 @@ struct qevent {
 };
 
 struct vg_plugins {
-	struct loaded *pl;
+	struct vg_plugin_loaded *pl;
 	size_t n;
 	pthread_mutex_t mu;
 	struct qevent **q;
@@ -87,7 +89,7 @@ static bool good_name(const char *s)
 static void host_log(void *ctx, enum vg_plugin_log_level level, const char *msg)
 {
 	static const char *const lv[] = {"error", "warning", "info"};
-	struct loaded *pl = ctx;
+	struct vg_plugin_loaded *pl = ctx;
 
 	fprintf(stderr, "vigil: plugin '%s' %s: %.*s\n", pl->name,
 		(unsigned)level <= VG_PLUGIN_LOG_INFO ? lv[level] : "?", 1024, msg ? msg : "");
@@ -104,7 +106,7 @@ static uint64_t now_ns(void)
 /* From the plugin's thread: a copy into the bounded queue, or refused and counted. */
 static int host_push(void *ctx, uint64_t ts_ns, const void *data, size_t len)
 {
-	struct loaded *pl = ctx;
+	struct vg_plugin_loaded *pl = ctx;
 	struct vg_plugins *ps = pl->ps;
 	struct qevent *e;
 
@@ -173,13 +175,13 @@ size_t vg_plugins_drain(struct vg_plugins *ps, vg_plugin_event_fn fn, void *arg)
  * of (a pointer into its defs). Written at load, read-only while rules run.
  */
 #define MAX_LOADED 16
-static struct loaded *all_loaded[MAX_LOADED];
+static struct vg_plugin_loaded *all_loaded[MAX_LOADED];
 static size_t nall_loaded;
 
-static struct loaded *owner_of(const struct vg_field_def *d, uint32_t *idx)
+static struct vg_plugin_loaded *owner_of(const struct vg_field_def *d, uint32_t *idx)
 {
 	for (size_t i = 0; i < nall_loaded; i++) {
-		struct loaded *pl = all_loaded[i];
+		struct vg_plugin_loaded *pl = all_loaded[i];
 
 		if (pl->defs && d >= pl->defs && d < pl->defs + pl->info.nfields) {
 			*idx = (uint32_t)(d - pl->defs);
@@ -189,7 +191,7 @@ static struct loaded *owner_of(const struct vg_field_def *d, uint32_t *idx)
 	return NULL;
 }
 
-static bool applies(const struct loaded *pl, int source)
+static bool applies(const struct vg_plugin_loaded *pl, int source)
 {
 	for (size_t i = 0; i < pl->next_src; i++)
 		if (pl->ext_src[i] == source)
@@ -197,7 +199,7 @@ static bool applies(const struct loaded *pl, int source)
 	return false;
 }
 
-static void bad_value(struct loaded *pl)
+static void bad_value(struct vg_plugin_loaded *pl)
 {
 	pthread_mutex_lock(&pl->ps->mu);
 	pl->ps->st.bad_values++;
@@ -213,7 +215,7 @@ static void extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *ct
 		    struct vg_fenv *env, struct vg_xval *out)
 {
 	uint32_t idx;
-	struct loaded *pl = owner_of(ref->def, &idx);
+	struct vg_plugin_loaded *pl = owner_of(ref->def, &idx);
 	struct vg_plugin_value vals[VG_PLUGIN_MAX_VALUES];
 	struct vg_plugin_event pev;
 	int n;
@@ -253,7 +255,7 @@ static void extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *ct
 	}
 }
 
-static int check_version(const struct loaded *pl, const char *path)
+static int check_version(const struct vg_plugin_loaded *pl, const char *path)
 {
 	const struct vg_plugin_info *in = &pl->info;
 
@@ -286,7 +288,7 @@ static int check_version(const struct loaded *pl, const char *path)
 	return 0;
 }
 
-static int register_source(struct loaded *pl)
+static int register_source(struct vg_plugin_loaded *pl)
 {
 	pl->source_id = -1;
 	if (!pl->info.source)
@@ -303,7 +305,7 @@ static int register_source(struct loaded *pl)
 }
 
 /* Which sources the fields read: extract_sources, or the plugin's own. */
-static int field_sources(struct loaded *pl)
+static int field_sources(struct vg_plugin_loaded *pl)
 {
 	const char *const *es = pl->info.extract_sources;
 
@@ -326,7 +328,7 @@ static int field_sources(struct loaded *pl)
 	return 0;
 }
 
-static int register_fields(struct loaded *pl)
+static int register_fields(struct vg_plugin_loaded *pl)
 {
 	const struct vg_plugin_info *in = &pl->info;
 	char err[256];
@@ -378,7 +380,7 @@ static int register_fields(struct loaded *pl)
 }
 
 /* dlopen, vigil_plugin_init, the checks, init, registration: one plugin. */
-static int load_one(struct loaded *pl, const struct vg_plugin_spec *sp)
+static int load_one(struct vg_plugin_loaded *pl, const struct vg_plugin_spec *sp)
 {
 	vg_plugin_init_fn fn;
 	char err[512] = "";
@@ -414,14 +416,57 @@ static int load_one(struct loaded *pl, const struct vg_plugin_spec *sp)
 		return -1;
 	}
 	pl->inited = true;
+	pl->out_kind = -1;
+	if (pl->info.output && (pl->out_kind = vg_output_register_kind(pl->name,
+								   &vg_plugin_output_ops)) < 0) {
+		perr(pl->name, "its output cannot be registered (a name taken, or too many)");
+		return -1;
+	}
 	return 0;
 }
 
-static void unload_one(struct loaded *pl)
+const char *vg_plugin_name(const struct vg_plugin_loaded *pl)
+{
+	return pl->name;
+}
+
+int vg_plugin_output(struct vg_plugin_loaded *pl, const char *line, size_t len)
+{
+	return pl->info.output(pl->state, line, len);
+}
+
+size_t vg_plugins_outputs(struct vg_plugins *ps, struct vg_output_config *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; ps && i < ps->n && n < max; i++)
+		if (ps->pl[i].out_kind >= 0)
+			out[n++] = (struct vg_output_config){
+				.kind = (enum vg_output_kind)ps->pl[i].out_kind,
+				.enabled = true,
+				.format = VG_FORMAT_JSON,
+				.min_priority = 7,
+				.ext.arg = &ps->pl[i],
+			};
+	return n;
+}
+
+void vg_plugins_stop(struct vg_plugins *ps)
+{
+	for (size_t i = 0; ps && i < ps->n; i++) {
+		struct vg_plugin_loaded *pl = &ps->pl[i];
+
+		if (pl->started && pl->info.stop)
+			pl->info.stop(pl->state);
+		pl->started = false;
+	}
+}
+
+static void unload_one(struct vg_plugin_loaded *pl)
 {
 	if (pl->started && pl->info.stop)
 		pl->info.stop(pl->state);
-	if (pl->inited)
+	if (pl->inited) /* after the outputs stopped: the caller's order (plugin.h) */
 		pl->info.destroy(pl->state);
 	/* the registry keeps the class and the source name: they stay until exit, and
 	   so does the code of the extractor's plugin; dlclose would pull it away */
@@ -441,7 +486,7 @@ struct vg_plugins *vg_plugins_load(const struct vg_plugin_spec *specs, size_t n,
 	if (!ps->q || !ps->pl)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		struct loaded *pl = &ps->pl[i];
+		struct vg_plugin_loaded *pl = &ps->pl[i];
 
 		pl->ps = ps;
 		pl->name = strdup(specs[i].name);
@@ -464,7 +509,7 @@ fail:
 int vg_plugins_start(struct vg_plugins *ps)
 {
 	for (size_t i = 0; ps && i < ps->n; i++) {
-		struct loaded *pl = &ps->pl[i];
+		struct vg_plugin_loaded *pl = &ps->pl[i];
 
 		if (!pl->info.source)
 			continue;
@@ -509,7 +554,7 @@ size_t vg_plugins_count(const struct vg_plugins *ps)
 void vg_plugins_list(const struct vg_plugins *ps, FILE *f)
 {
 	for (size_t i = 0; ps && i < ps->n; i++) {
-		const struct loaded *pl = &ps->pl[i];
+		const struct vg_plugin_loaded *pl = &ps->pl[i];
 
 		fprintf(f, "%s %s (plugin API %u.%u)%s%s, %u field(s)\n", pl->name,
 			pl->info.version, pl->info.api_major, pl->info.api_minor,

@@ -38,7 +38,18 @@ int vg_plugins_start(struct vg_plugins *ps);
  */
 typedef void (*vg_plugin_event_fn)(void *arg, const struct vg_src_event *ev);
 size_t vg_plugins_drain(struct vg_plugins *ps, vg_plugin_event_fn fn, void *arg);
-/* Stops the sources, destroys and unloads every plugin. NULL is fine. */
+struct vg_output_config;
+/*
+ * The outputs of the plugins that have one, as delivery/ configs (their
+ * kinds registered at load), for vg_outputs_new; returns how many (<= max).
+ */
+size_t vg_plugins_outputs(struct vg_plugins *ps, struct vg_output_config *out, size_t max);
+/* Stops the sources' threads: no event is pushed after it returns. NULL is fine. */
+void vg_plugins_stop(struct vg_plugins *ps);
+/*
+ * Stops the sources, destroys every plugin. After vg_outputs_shutdown when
+ * a plugin has an output: its worker calls the plugin. NULL is fine.
+ */
 void vg_plugins_free(struct vg_plugins *ps);
 
 struct vg_plugins_stats {

@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # The plugin ABI against the real vigil binary.
-#   plugins.sh load VIGIL PLUGDIR JSONL_SO   load-time checks (vigil --dry-run: no kernel)
-#   plugins.sh run  VIGIL PLUGDIR JSONL_SO   vigil run: plugin events reach rules and alert
+#   plugins.sh load VIGIL PLUGDIR JSONL_SO ALERT_FILE_SO   load-time checks (--dry-run: no kernel)
+#   plugins.sh run  VIGIL PLUGDIR JSONL_SO ALERT_FILE_SO   vigil run: events alert, outputs get them
 set -u
-mode=$1 VIGIL=$2 PLUGDIR=$3 JSONL=$4
+mode=$1 VIGIL=$2 PLUGDIR=$3 JSONL=$4 ALERTFILE=$5
 T=$(mktemp -d /tmp/vigil-plugins.XXXXXX)
 VPID=
 cleanup() {
@@ -142,7 +142,8 @@ run_tests() {
 	[ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
 	marker="obj-$$-$(date +%s%N)"
 	rules_jsonl
-	config "jsonl:$JSONL:$T/events.jsonl"
+	# with an output plugin: the alert reaches it through delivery's queue and worker
+	config "jsonl:$JSONL:$T/events.jsonl" "alert_file:$ALERTFILE:$T/plugin-alerts"
 	start_vigil || return
 	{
 		echo "{\"user\":{\"name\":\"alice\"},\"verb\":\"delete\",\"obj\":\"$marker-benign\"}"
@@ -166,6 +167,15 @@ P
 		fail "no alert for the jsonl event: $(cat "$T/alerts") $(cat "$T/err")"
 	fi
 	stop_vigil || fail "vigil run with jsonl exited $rc"
+	if [ "$(grep -c "on $marker" "$T/plugin-alerts" 2>/dev/null)" = 1 ] &&
+		cmp -s "$T/plugin-alerts" "$T/alerts"; then
+		ok "the output plugin received the alert, the same line as stdout"
+	else
+		fail "output plugin: $(cat "$T/plugin-alerts" 2>&1) vs $(cat "$T/alerts")"
+	fi
+	grep -qE "output alert_file: accepted=1 delivered=1 dropped=0" "$T/err" &&
+		ok "the output plugin is counted like the built-in outputs" ||
+		fail "output plugin counters: $(grep "output " "$T/err")"
 
 	cat >"$T/rules.yaml" <<'R'
 - rule: garbage marker
@@ -203,7 +213,7 @@ P
 case $mode in
 load) load_tests ;;
 run) run_tests ;;
-*) echo "usage: $0 load|run VIGIL PLUGDIR JSONL_SO"; exit 2 ;;
+*) echo "usage: $0 load|run VIGIL PLUGDIR JSONL_SO ALERT_FILE_SO"; exit 2 ;;
 esac
 [ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "all passed"
