@@ -31,12 +31,9 @@ static void usage(FILE *f)
 int vg_cmd_fields(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"markdown", no_argument, NULL, 'm'},
-		{"live", no_argument, NULL, 'l'},
-		{"config", required_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"json", no_argument, NULL, 'j'}, {"markdown", no_argument, NULL, 'm'},
+		{"live", no_argument, NULL, 'l'}, {"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	const struct vg_field_class *const *cls;
 	struct json_object *arr = NULL;

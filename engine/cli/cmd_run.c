@@ -607,6 +607,7 @@ static void ops_stop(struct ops *ops)
 	if (ops->outs)
 		vg_outputs_print_summary(ops->outs, stderr);
 	vg_outputs_free(ops->outs);
+	vg_plugins_print_summary(ops->plugins, stderr);
 	vg_plugins_free(ops->plugins); /* after the outputs: a plugin's output ran in them */
 	vg_ratelimit_free(ops->rl);
 	vg_drop_watch_free(ops->drops);

@@ -402,7 +402,8 @@ static void yaml_to_json(FILE *f, yaml_document_t *doc, yaml_node_t *n, int dept
 			if (k && k->type == YAML_SCALAR_NODE) {
 				yaml_node_t q = *k;
 
-				q.data.scalar.style = YAML_DOUBLE_QUOTED_SCALAR_STYLE; /* keys: strings */
+				q.data.scalar.style =
+					YAML_DOUBLE_QUOTED_SCALAR_STYLE; /* keys: strings */
 				json_scalar(f, &q);
 			} else {
 				fputs("\"\"", f);
@@ -442,7 +443,8 @@ static int read_plugin(struct vg_cfg_loader *ld, yaml_document_t *doc, yaml_node
 	int ret;
 
 	if (e->type != YAML_MAPPING_NODE)
-		return vg_cfg_fail_node(ld, e, "expected a plugin (name, library_path, ...), got %s",
+		return vg_cfg_fail_node(ld, e,
+					"expected a plugin (name, library_path, ...), got %s",
 					vg_cfg_node_kind(e));
 	for (yaml_node_pair_t *p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top;
 	     p++) {

@@ -174,8 +174,8 @@ void vg_engine_feed_source(struct vg_engine *e, const struct vg_src_event *src)
 
 	if (!e->started || !e->rules || e->mode == VG_ENGINE_STATE)
 		return;
-	vg_ruleset_eval_source(e->rules, &ectx, e->mode == VG_ENGINE_MATCH ? count_match : alert_match,
-			       e);
+	vg_ruleset_eval_source(e->rules, &ectx,
+			       e->mode == VG_ENGINE_MATCH ? count_match : alert_match, e);
 }
 
 struct vg_ruleset *vg_engine_swap_rules(struct vg_engine *e, struct vg_ruleset *rs)

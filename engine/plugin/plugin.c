@@ -3,6 +3,7 @@
 #include "plugin/plugin_internal.h"
 
 #include <dlfcn.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,7 +17,7 @@
 #include "delivery/outputs.h"
 #include "fields/registry.h"
 
-#define DEFAULT_QUEUE 4096
+#define DEFAULT_QUEUE	    4096
 #define MAX_EXTRACT_SOURCES 8
 
 struct vg_plugin_loaded;
@@ -222,9 +223,10 @@ static void extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *ct
 
 	if (!pl || !ctx->src || !applies(pl, ctx->src->source))
 		return;
-	pev = (struct vg_plugin_event){
-		.num = ctx->src->num, .ts_ns = ctx->src->ts_ns, .data = ctx->src->data,
-		.len = ctx->src->len};
+	pev = (struct vg_plugin_event){.num = ctx->src->num,
+				       .ts_ns = ctx->src->ts_ns,
+				       .data = ctx->src->data,
+				       .len = ctx->src->len};
 	memset(vals, 0, sizeof(vals));
 	n = pl->info.extract(pl->state, idx, ref->arg, &pev, vals, VG_PLUGIN_MAX_VALUES);
 	if (n < 0 || n > VG_PLUGIN_MAX_VALUES) {
@@ -243,8 +245,8 @@ static void extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *ct
 			return;
 		}
 		{
-			const char *s = vg_scratch_copy(&env->scratch, vals[i].str ? vals[i].str : "",
-							vals[i].len);
+			const char *s = vg_scratch_copy(
+				&env->scratch, vals[i].str ? vals[i].str : "", vals[i].len);
 
 			if (!s) {
 				out->truncated = true;
@@ -276,8 +278,9 @@ static int check_version(const struct vg_plugin_loaded *pl, const char *path)
 		return -1;
 	}
 	if ((in->nfields && (!in->fields || !in->extract)) || in->nfields > VG_PLUGIN_MAX_FIELDS) {
-		perr(pl->name, "%s declares %u fields without a field table or extract() "
-			       "(or more than %d)",
+		perr(pl->name,
+		     "%s declares %u fields without a field table or extract() "
+		     "(or more than %d)",
 		     path, in->nfields, VG_PLUGIN_MAX_FIELDS);
 		return -1;
 	}
@@ -318,8 +321,9 @@ static int field_sources(struct vg_plugin_loaded *pl)
 		int id = vg_source_id(es[i]);
 
 		if (id < 0 || pl->next_src == MAX_EXTRACT_SOURCES) {
-			perr(pl->name, "its fields read source '%.64s', which no plugin loaded "
-				       "before it provides (or too many sources)",
+			perr(pl->name,
+			     "its fields read source '%.64s', which no plugin loaded "
+			     "before it provides (or too many sources)",
 			     es[i]);
 			return -1;
 		}
@@ -345,9 +349,10 @@ static int register_fields(struct vg_plugin_loaded *pl)
 		const struct vg_plugin_field *d = &in->fields[i];
 
 		if (!good_name(d->name) || !strchr(d->name, '.') ||
-		    (unsigned)d->type > VG_PLUGIN_FT_U64 || (unsigned)d->arg > VG_PLUGIN_ARG_OPTIONAL) {
-			perr(pl->name, "field %u ('%.64s') has a bad name, type or argument kind", i,
-			     d->name && good_name(d->name) ? d->name : "?");
+		    (unsigned)d->type > VG_PLUGIN_FT_U64 ||
+		    (unsigned)d->arg > VG_PLUGIN_ARG_OPTIONAL) {
+			perr(pl->name, "field %u ('%.64s') has a bad name, type or argument kind",
+			     i, d->name && good_name(d->name) ? d->name : "?");
 			return -1;
 		}
 		/* copies: the plugin's strings are not trusted to stay */
@@ -358,9 +363,9 @@ static int register_fields(struct vg_plugin_loaded *pl)
 		pl->defs[i] = (struct vg_field_def){
 			.name = pl->strs[2 * i],
 			.type = d->type == VG_PLUGIN_FT_U64 ? VG_FT_U64 : VG_FT_STRING,
-			.arg = d->arg == VG_PLUGIN_ARG_NONE	   ? VG_FARG_NONE
+			.arg = d->arg == VG_PLUGIN_ARG_NONE	  ? VG_FARG_NONE
 			       : d->arg == VG_PLUGIN_ARG_REQUIRED ? VG_FARG_KEY
-								    : VG_FARG_OPT_KEY,
+								  : VG_FARG_OPT_KEY,
 			.flags = VG_FF_LIVE | VG_FF_SOURCE,
 			.desc = pl->strs[2 * i + 1],
 			.extract = extract,
@@ -417,8 +422,8 @@ static int load_one(struct vg_plugin_loaded *pl, const struct vg_plugin_spec *sp
 	}
 	pl->inited = true;
 	pl->out_kind = -1;
-	if (pl->info.output && (pl->out_kind = vg_output_register_kind(pl->name,
-								   &vg_plugin_output_ops)) < 0) {
+	if (pl->info.output &&
+	    (pl->out_kind = vg_output_register_kind(pl->name, &vg_plugin_output_ops)) < 0) {
 		perr(pl->name, "its output cannot be registered (a name taken, or too many)");
 		return -1;
 	}
@@ -544,6 +549,19 @@ void vg_plugins_stats(const struct vg_plugins *ps, struct vg_plugins_stats *st)
 	pthread_mutex_lock((pthread_mutex_t *)&ps->mu);
 	*st = ps->st;
 	pthread_mutex_unlock((pthread_mutex_t *)&ps->mu);
+}
+
+void vg_plugins_print_summary(const struct vg_plugins *ps, FILE *f)
+{
+	struct vg_plugins_stats st;
+
+	if (!ps || !ps->n)
+		return;
+	vg_plugins_stats(ps, &st);
+	fprintf(f,
+		"vigil: plugins: events pushed=%" PRIu64 " dropped (queue_full=%" PRIu64
+		" oversize=%" PRIu64 "); bad values=%" PRIu64 "\n",
+		st.pushed, st.dropped_full, st.dropped_oversize, st.bad_values);
 }
 
 size_t vg_plugins_count(const struct vg_plugins *ps)

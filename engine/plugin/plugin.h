@@ -28,8 +28,7 @@ struct vg_plugin_spec {
  * provides. NULL with "vigil: plugin '<name>': ..." on stderr on any failure
  * (nothing stays loaded then). queue_max: events queued at most (0: 4096).
  */
-struct vg_plugins *vg_plugins_load(const struct vg_plugin_spec *specs, size_t n,
-				   size_t queue_max);
+struct vg_plugins *vg_plugins_load(const struct vg_plugin_spec *specs, size_t n, size_t queue_max);
 /* Starts the sources' threads. -1 with a message when one fails. */
 int vg_plugins_start(struct vg_plugins *ps);
 /*
@@ -59,5 +58,7 @@ void vg_plugins_stats(const struct vg_plugins *ps, struct vg_plugins_stats *st);
 /* "name version (api x.y) source: s, N fields" lines, for --list-plugins. */
 void vg_plugins_list(const struct vg_plugins *ps, FILE *f);
 size_t vg_plugins_count(const struct vg_plugins *ps); /* 0 for NULL */
+/* One "vigil: plugins: ..." line of the counters (vigil run's exit summary); none for NULL. */
+void vg_plugins_print_summary(const struct vg_plugins *ps, FILE *f);
 
 #endif

@@ -26,7 +26,8 @@ static size_t p_send(struct vg_output *o, struct vg_msg *const *msgs, size_t n, 
 		int r = vg_plugin_output(pl, line, len);
 
 		if (r != 0) {
-			vg_output_error(o, "plugin '%s': output() returned %d", vg_plugin_name(pl), r);
+			vg_output_error(o, "plugin '%s': output() returned %d", vg_plugin_name(pl),
+					r);
 			return i;
 		}
 	}

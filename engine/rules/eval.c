@@ -719,8 +719,8 @@ bool vg_rule_eval(struct vg_ruleset *rs, const struct vg_rule *r, const struct v
 	return m;
 }
 
-size_t vg_ruleset_eval_source(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx,
-			      vg_match_fn fn, void *arg)
+size_t vg_ruleset_eval_source(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_match_fn fn,
+			      void *arg)
 {
 	size_t matches = 0;
 	bool started;

@@ -48,11 +48,11 @@
 /* The symbol vigil looks up in every plugin. */
 #define VG_PLUGIN_INIT_SYMBOL "vigil_plugin_init"
 
-#define VG_PLUGIN_MAX_NAME   64	      /* plugin, source and field names */
-#define VG_PLUGIN_MAX_FIELDS 256      /* fields one plugin declares */
+#define VG_PLUGIN_MAX_NAME   64		/* plugin, source and field names */
+#define VG_PLUGIN_MAX_FIELDS 256	/* fields one plugin declares */
 #define VG_PLUGIN_MAX_EVENT  (1u << 20) /* bytes of one pushed event */
-#define VG_PLUGIN_MAX_VALUES 16	      /* values one extraction returns */
-#define VG_PLUGIN_MAX_STRING 65536    /* bytes of one string value */
+#define VG_PLUGIN_MAX_VALUES 16		/* values one extraction returns */
+#define VG_PLUGIN_MAX_STRING 65536	/* bytes of one string value */
 
 enum vg_plugin_log_level { VG_PLUGIN_LOG_ERROR, VG_PLUGIN_LOG_WARNING, VG_PLUGIN_LOG_INFO };
 
@@ -117,8 +117,8 @@ struct vg_plugin_info {
 	uint32_t nfields;
 	const char *const *extract_sources;
 
-	int (*init)(const struct vg_plugin_host *host, const char *config, void **state,
-		    char *err, size_t errlen);
+	int (*init)(const struct vg_plugin_host *host, const char *config, void **state, char *err,
+		    size_t errlen);
 	void (*destroy)(void *state);
 	int (*start)(void *state); /* a source: start pushing; may be NULL */
 	void (*stop)(void *state); /* a source: stop pushing and join; may be NULL */
@@ -129,8 +129,7 @@ struct vg_plugin_info {
 	 * Strings must stay valid until the next extract() call.
 	 */
 	int (*extract)(void *state, uint32_t field, const char *arg,
-		       const struct vg_plugin_event *ev, struct vg_plugin_value *out,
-		       uint32_t max);
+		       const struct vg_plugin_event *ev, struct vg_plugin_value *out, uint32_t max);
 	/*
 	 * An output: one alert, as the JSON line vigil's outputs get (no
 	 * newline). Called from the output's worker thread; 0: delivered,
@@ -147,6 +146,7 @@ struct vg_plugin_info {
 typedef int (*vg_plugin_init_fn)(const struct vg_plugin_host *host, struct vg_plugin_info *out);
 /* Exported even when the plugin builds with -fvisibility=hidden (as it should). */
 #define VG_PLUGIN_EXPORT __attribute__((visibility("default")))
-VG_PLUGIN_EXPORT int vigil_plugin_init(const struct vg_plugin_host *host, struct vg_plugin_info *out);
+VG_PLUGIN_EXPORT int vigil_plugin_init(const struct vg_plugin_host *host,
+				       struct vg_plugin_info *out);
 
 #endif

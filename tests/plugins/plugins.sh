@@ -208,6 +208,11 @@ P
 	grep -qF "plugin 'garbage' warning: oversized event refused" "$T/err" &&
 		ok "an oversized event is refused" || fail "oversized event: $(cat "$T/err")"
 	stop_vigil || fail "vigil run with garbage exited $rc"
+	# 3 pushed: the oversized one refused; 2 queued; garbage.many, .nullstr and .huge
+	# are bad on the marker event and on the empty one (the second rule reads them)
+	grep -q "vigil: plugins: events pushed=2 dropped (queue_full=0 oversize=1); bad values=[1-9]" \
+		"$T/err" && ok "the refused event and the bad values are counted" ||
+		fail "plugin counters: $(grep "plugins:" "$T/err")"
 }
 
 case $mode in
