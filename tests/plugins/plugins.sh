@@ -69,6 +69,12 @@ load_tests() {
 	else
 		fail "jsonl_source: $(cat "$T/err")"
 	fi
+	if "$VIGIL" validate -c "$T/vigil.yaml" -r "$T/rules.yaml" >"$T/out" 2>"$T/err" &&
+		! grep -q "unknown source" "$T/out" "$T/err"; then
+		ok "vigil validate -c loads the plugins: the rule of their source checks"
+	else
+		fail "validate -c: $(cat "$T/out" "$T/err")"
+	fi
 	"$VIGIL" fields -c "$T/vigil.yaml" --json >"$T/fields.json" 2>"$T/err"
 	python3 - "$T/fields.json" <<'P' && ok "vigil fields -c lists the plugin's fields" || fail "vigil fields -c: $(cat "$T/err")"
 import json, sys
