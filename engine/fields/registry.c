@@ -107,6 +107,28 @@ int vg_source_id(const char *name)
 	return -1;
 }
 
+/* The loaded plugins' names and versions, for rule files' required_plugin_versions. */
+#define MAX_PROVIDED 16
+static const char *provided_name[MAX_PROVIDED], *provided_version[MAX_PROVIDED];
+static size_t nprovided;
+
+int vg_plugin_provide(const char *name, const char *version)
+{
+	if (vg_plugin_provided(name) || nprovided == MAX_PROVIDED)
+		return -1;
+	provided_name[nprovided] = name;
+	provided_version[nprovided++] = version;
+	return 0;
+}
+
+const char *vg_plugin_provided(const char *name)
+{
+	for (size_t i = 0; i < nprovided; i++)
+		if (strcmp(provided_name[i], name) == 0)
+			return provided_version[i];
+	return NULL;
+}
+
 size_t vg_source_count(void)
 {
 	return nsources;

@@ -138,6 +138,14 @@ int vg_field_register_class(const struct vg_field_class *cl, char *err, size_t e
  * the table is full; vg_source_id -1 when unknown.
  */
 int vg_source_register(const char *name);
+/*
+ * The plugins loaded, by name and version ("x.y.z"; both kept, not copied),
+ * which rule files' required_plugin_versions are checked against. provide: -1
+ * when the name is there already or the table is full; provided: NULL when
+ * no plugin of that name is loaded.
+ */
+int vg_plugin_provide(const char *name, const char *version);
+const char *vg_plugin_provided(const char *name);
 int vg_source_id(const char *name);
 size_t vg_source_count(void);
 const char *vg_source_name(int id);

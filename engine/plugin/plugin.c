@@ -38,6 +38,7 @@ struct vg_plugin_loaded {
 	char **strs;		   /* names and descriptions, copied: 2 per field */
 	struct vg_field_class cls;
 	char *cls_desc;
+	char *version; /* info.version, copied */
 	char *source_name;
 };
 
@@ -291,6 +292,18 @@ static int check_version(const struct vg_plugin_loaded *pl, const char *path)
 	return 0;
 }
 
+/* Its name and version, for rule files' required_plugin_versions. */
+static int register_provided(struct vg_plugin_loaded *pl)
+{
+	if (!(pl->version = strndup(pl->info.version, 64)))
+		return -1;
+	if (vg_plugin_provide(pl->name, pl->version) != 0) {
+		perr(pl->name, "a plugin of that name is loaded already (or too many plugins)");
+		return -1;
+	}
+	return 0;
+}
+
 static int register_source(struct vg_plugin_loaded *pl)
 {
 	pl->source_id = -1;
@@ -411,8 +424,8 @@ static int load_one(struct vg_plugin_loaded *pl, const struct vg_plugin_spec *sp
 		perr(pl->name, "%s: %s() failed", sp->library_path, VG_PLUGIN_INIT_SYMBOL);
 		return -1;
 	}
-	if (check_version(pl, sp->library_path) != 0 || register_source(pl) != 0 ||
-	    register_fields(pl) != 0)
+	if (check_version(pl, sp->library_path) != 0 || register_provided(pl) != 0 ||
+	    register_source(pl) != 0 || register_fields(pl) != 0)
 		return -1;
 	if (pl->info.init(&pl->host, sp->init_config ? sp->init_config : "", &pl->state, err,
 			  sizeof(err)) != 0) {

@@ -75,6 +75,17 @@ load_tests() {
 	else
 		fail "validate -c: $(cat "$T/out" "$T/err")"
 	fi
+	# required_plugin_versions against the loaded plugins (semver: same major, not older)
+	cp "$T/rules.yaml" "$T/rules.base"
+	printf -- "- required_plugin_versions:\n  - name: jsonl\n    version: 0.1.0\n" >"$T/rules.yaml"
+	cat "$T/rules.base" >>"$T/rules.yaml"
+	"$VIGIL" --dry-run -c "$T/vigil.yaml" -r "$T/rules.yaml" >"$T/out" 2>"$T/err" &&
+		ok "required_plugin_versions: jsonl 0.1.0 is loaded" ||
+		fail "required_plugin_versions jsonl 0.1.0: $(cat "$T/err")"
+	sed -i 's/version: 0.1.0/version: 0.2.0/' "$T/rules.yaml"
+	expect_refused "required_plugin_versions: a newer jsonl" \
+		"plugin 'jsonl' version 0.2.0 is required; the one loaded is 0.1.0"
+	cp "$T/rules.base" "$T/rules.yaml"
 	"$VIGIL" fields -c "$T/vigil.yaml" --json >"$T/fields.json" 2>"$T/err"
 	python3 - "$T/fields.json" <<'P' && ok "vigil fields -c lists the plugin's fields" || fail "vigil fields -c: $(cat "$T/err")"
 import json, sys
