@@ -230,6 +230,24 @@ P
 	grep -q "vigil: plugins: events pushed=2 dropped (queue_full=0 oversize=1); bad values=[1-9]" \
 		"$T/err" && ok "the refused event and the bad values are counted" ||
 		fail "plugin counters: $(grep "plugins:" "$T/err")"
+	# a source faster than vigil: the queue stays bounded, what does not fit is counted
+	config "garbage:$PLUGDIR/libtest_plugin_flood.so"
+	start_vigil || return
+	for _ in $(seq 1 100); do
+		grep -q "flood: .* events refused" "$T/err" && break
+		sleep 0.1
+	done
+	sleep 0.5 # the loop drains what was queued
+	stop_vigil || fail "vigil run with flood exited $rc"
+	python3 - "$T/err" <<'P' && ok "a flood: $(grep -o "flood: .*refused" "$T/err"), counted" || fail "flood: $(grep -E "flood|plugins:" "$T/err")"
+import re, sys
+t = open(sys.argv[1]).read()
+refused = int(re.search(r"flood: (\d+) of 200000 events refused", t).group(1))
+m = re.search(r"plugins: events pushed=(\d+) dropped \(queue_full=(\d+) oversize=0\)", t)
+pushed, full = int(m.group(1)), int(m.group(2))
+assert refused > 0 and full == refused and pushed + full == 200000, (refused, pushed, full)
+P
+
 }
 
 case $mode in

@@ -9,6 +9,7 @@
  *   VARIANT_DUP_FIELD    declares json.value, which jsonl_source defines
  *   VARIANT_NO_SYMBOL    exports no vigil_plugin_init
  *   VARIANT_GARBAGE      a source "garbage" whose events and values are hostile
+ *   VARIANT_FLOOD        a source pushing FLOOD_EVENTS events as fast as it can
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -65,10 +66,22 @@ static void p_destroy(void *st)
 	free(s);
 }
 
+#define FLOOD_EVENTS 200000
+
 /* Three events: an oversized one (refused), one vigil must survive, one marker. */
 static void *produce(void *arg)
 {
 	struct state *s = arg;
+#ifdef VARIANT_FLOOD
+	unsigned refused = 0;
+	char msg[96];
+
+	for (unsigned i = 0; i < FLOOD_EVENTS; i++)
+		refused += s->host->push(s->host->ctx, 0, "flood", 5) != 0;
+	snprintf(msg, sizeof(msg), "flood: %u of %u events refused", refused, FLOOD_EVENTS);
+	s->host->log(s->host->ctx, VG_PLUGIN_LOG_INFO, msg);
+	return NULL;
+#endif
 	static const char marker[] = "garbage-marker";
 
 	if (s->host->push(s->host->ctx, 0, s->big, VG_PLUGIN_MAX_EVENT + 1) != 0)
