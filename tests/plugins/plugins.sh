@@ -120,6 +120,10 @@ P
 	expect_refused "load_plugins names an undefined plugin" \
 		"load_plugins names 'k8saudit', which plugins: does not define"
 	config "jsonl:$JSONL:$T/none.jsonl"
+	printf "  action: kill\n" >>"$T/rules.yaml"
+	expect_refused "action: on a plugin's source" \
+		"rule 'jsonl mallory deletes': action: needs the syscall source, not 'jsonl'"
+	rules_jsonl
 	sed -i 's/json.value\[\/verb\]/json.nosuch/' "$T/rules.yaml"
 	expect_refused "an unknown field of a plugin source's rule" "json.nosuch"
 }
