@@ -33,6 +33,7 @@ LAYERS = [
     ["alert"],                       # (rule, eval ctx) -> alert JSON; event JSON
     ["delivery"],                    # alert JSON -> outputs
     ["ratelimit"],                   # alert budgets (its summary goes to delivery)
+    ["plugin"],                      # plugins: their sources and fields (include/vigil/plugin.h)
     ["config"],                      # vigil.yaml -> struct vg_config (of all the above)
     ["fleet"],                       # rules from a JetStream bucket, heartbeats
     ["capture"],                     # capture files

@@ -53,13 +53,27 @@ void vg_alerter_fini(struct vg_alerter *a)
  * time as Falco's evt.time.iso8601 writes it ("2026-11-22T08:00:00.123456789+0000").
  * Returns its length; *prefix gets the length of the time and priority part.
  */
+/* The event's wall-clock time: a plugin's event carries its own (ctx->src, ev NULL). */
+static uint64_t event_time(const struct vg_eval_ctx *ctx)
+{
+	if (!ctx->ev)
+		return ctx->src ? ctx->src->ts_ns : 0;
+	return ctx->ev->wall_ns ? ctx->ev->wall_ns : ctx->ev->hdr->ts_ns;
+}
+
+/* The event's wall-clock time as the alert's "time" and text prefix write it. */
+static uint64_t wall_time(const struct vg_eval_ctx *ctx)
+{
+	return ctx->ev ? ctx->ev->wall_ns : ctx->src ? ctx->src->ts_ns : 0;
+}
+
 static size_t output_text(struct vg_alerter *a, const struct vg_rule *r,
 			  const struct vg_eval_ctx *ctx, size_t *prefix)
 {
 	char *body;
 	size_t plen, len;
 
-	plen = vg_alert_text_prefix(&a->ab.clock, ctx->ev->wall_ns, a->fmt.time_iso8601,
+	plen = vg_alert_text_prefix(&a->ab.clock, wall_time(ctx), a->fmt.time_iso8601,
 				    vg_rule_priority(r), a->text);
 	body = a->text + plen;
 	vg_rule_render_output(a->rules, r, ctx, body, TEXT_CAP);
@@ -325,10 +339,11 @@ static enum vg_alert_kind put_vigil_extras(struct vg_alerter *a, const struct vg
 	struct vg_seq_report rep;
 	enum vg_alert_kind kind = VG_ALERT_RULE;
 
-	vg_ab_vigil_begin(&a->ab, vg_event_type_name(ctx->ev->type));
+	/* a plugin's event: the rule's source names it, there is no event type */
+	vg_ab_vigil_begin(&a->ab, ctx->ev ? vg_event_type_name(ctx->ev->type) : vg_rule_source(r));
 	if (ctx->container)
 		put_container(a, ctx->container);
-	if (ctx->ev->hdr->flags & VG_HF_ENFORCE) {
+	if (ctx->ev && ctx->ev->hdr->flags & VG_HF_ENFORCE) {
 		put_enforcement(a, ctx->ev);
 		kind = VG_ALERT_ENFORCEMENT;
 	}
@@ -430,7 +445,7 @@ static void put_output_fields(struct vg_alerter *a, const struct vg_rule *r,
 	struct fields_walk w = {
 		.a = a,
 		.time_key = a->fmt.time_iso8601 ? "evt.time.iso8601" : "evt.time",
-		.time_ns = ctx->ev->wall_ns ? ctx->ev->wall_ns : ctx->ev->hdr->ts_ns,
+		.time_ns = event_time(ctx),
 	};
 
 	VG_JB_KEY(&a->ab.jb, "output_fields");
@@ -525,7 +540,7 @@ static bool write_alert(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
 	put_cstr(a, vg_rule_source(r), "source", -1, NULL);
 	if (a->fmt.include_tags)
 		put_tags(a, r);
-	vg_ab_time(&a->ab, ctx->ev->wall_ns);
+	vg_ab_time(&a->ab, wall_time(ctx));
 	kind = put_vigil_extras(a, ctx, r);
 	if (!vg_ab_end(&a->ab, kind))
 		return true; /* nothing half-written goes out */

@@ -18,6 +18,11 @@ struct vg_config;
 
 /* Loads and compiles rules files/dirs, printing every diagnostic; NULL on any error. */
 struct vg_ruleset *vg_cli_load_rules(const char *const *paths, int n);
+struct vg_plugins;
+/* load_plugins: of cfg (cli_plugins.c): 0 and *out NULL when none; -1 on failure */
+int vg_cli_load_plugins(const struct vg_config *cfg, struct vg_plugins **out);
+/* The same from a config file (vigil fields -c, --list-plugins) */
+int vg_cli_plugins_from_file(const char *path, struct vg_plugins **out);
 /*
  * The same, then applies cfg (NULL: nothing): rule_matching, the minimum
  * priority and the `rules:` enable/disable selectors. On error, err gets

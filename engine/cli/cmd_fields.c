@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
+#include "plugin/plugin.h"
 #include "fields/registry.h"
 
 static const char *arg_text(enum vg_farg a)
@@ -22,37 +24,44 @@ static const char *arg_text(enum vg_farg a)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vigil fields [--json|--markdown] [--live]\n");
+	fprintf(f, "usage: vigil fields [--json|--markdown] [--live] [-c CONFIG]\n"
+		   "  -c, --config FILE  also the fields of the plugins its load_plugins loads\n");
 }
 
 int vg_cmd_fields(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"markdown", no_argument, NULL, 'm'},
-		{"live", no_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"json", no_argument, NULL, 'j'}, {"markdown", no_argument, NULL, 'm'},
+		{"live", no_argument, NULL, 'l'}, {"config", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	const struct vg_field_class *const *cls;
 	struct json_object *arr = NULL;
+	struct vg_plugins *plugins = NULL;
+	const char *config = NULL;
 	int c, mode = 0;
 	bool live_only = false;
 	size_t ncls;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hc:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': mode = 1; break;
 		case 'm': mode = 2; break;
 		case 'l': live_only = true; break;
+		case 'c': config = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	cls = vg_field_classes(&ncls);
-	if (mode == 1 && !(arr = json_object_new_array()))
+	/* the plugins register their fields with the built-in ones: one listing */
+	if (config && vg_cli_plugins_from_file(config, &plugins) != 0)
 		return 1;
+	cls = vg_field_classes(&ncls);
+	if (mode == 1 && !(arr = json_object_new_array())) {
+		vg_plugins_free(plugins);
+		return 1;
+	}
 	for (size_t k = 0; k < ncls; k++) {
 		const struct vg_field_class *cl = cls[k];
 
@@ -103,5 +112,6 @@ int vg_cmd_fields(int argc, char **argv)
 								 JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(arr);
 	}
+	vg_plugins_free(plugins);
 	return 0;
 }

@@ -36,6 +36,7 @@
 #include "confine/confine.h"
 #include "container/container.h"
 #include "metrics/metrics.h"
+#include "plugin/plugin.h"
 #include "delivery/outputs.h"
 #include "ratelimit/ratelimit.h"
 #include "alert/alert.h"
@@ -87,6 +88,7 @@ struct ops {
 	struct vg_metrics *metrics;
 	struct vg_metrics_server *server;
 	struct vg_drop_watch *drops;
+	struct vg_plugins *plugins; /* load_plugins: theirs; NULL when none */
 	char hostname[256];
 };
 
@@ -431,6 +433,15 @@ static bool drops_tick(struct ops *ops, const struct vg_probes *probes)
 		(uint64_t)wall.tv_sec * 1000000000ull + wall.tv_nsec, ops->outs, ops->hostname);
 }
 
+/* The plugins' sources: their queued events go to the engine between ring buffer reads. */
+static struct vg_plugins *plugins_for_loop;
+static struct vg_engine *eng_for_plugins;
+
+static void feed_plugin_event(void *arg, const struct vg_src_event *ev)
+{
+	vg_engine_feed_source(arg, ev);
+}
+
 static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struct vg_pipeline *pl)
 {
 	while (!stop_requested) {
@@ -445,6 +456,8 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struc
 			return 1;
 		}
 		containers_tick(pl->containers);
+		if (plugins_for_loop)
+			vg_plugins_drain(plugins_for_loop, feed_plugin_event, eng_for_plugins);
 		if (live_for_loop)
 			live_tick(live_for_loop);
 		if (counters_requested) {
@@ -534,8 +547,19 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 		o->ringbuf_bytes = ops->cfg.ring_buffer_size;
 	if (!o->max_procs_set)
 		o->max_procs = ops->cfg.process_table_size;
+	/* the plugins first: the rules name their sources and fields, and their
+	   outputs join the built-in ones */
+	if (vg_cli_load_plugins(&ops->cfg, &ops->plugins) != 0)
+		return -1;
 	vg_config_outputs(&ops->cfg, &oc);
-	ops->outs = vg_outputs_new(&oc);
+	{
+		struct vg_output_config all[VG_OUTPUT_MAX_KINDS];
+
+		memcpy(all, oc.outputs, oc.n * sizeof(*all));
+		oc.n += vg_plugins_outputs(ops->plugins, all + oc.n, VG_OUTPUT_MAX_KINDS - oc.n);
+		oc.outputs = all;
+		ops->outs = vg_outputs_new(&oc);
+	}
 	if (!ops->outs)
 		return -1;
 	ops->rl = vg_ratelimit_new(&ops->cfg.rate_limit);
@@ -583,6 +607,8 @@ static void ops_stop(struct ops *ops)
 	if (ops->outs)
 		vg_outputs_print_summary(ops->outs, stderr);
 	vg_outputs_free(ops->outs);
+	vg_plugins_print_summary(ops->plugins, stderr);
+	vg_plugins_free(ops->plugins); /* after the outputs: a plugin's output ran in them */
 	vg_ratelimit_free(ops->rl);
 	vg_drop_watch_free(ops->drops);
 	vg_metrics_free(ops->metrics);
@@ -849,6 +875,12 @@ static int run(struct run_opts *o)
 	}
 	if (eng.rules)
 		live_for_loop = &lv;
+	if (ops.plugins && eng.rules) {
+		plugins_for_loop = ops.plugins;
+		eng_for_plugins = &eng;
+		if (vg_plugins_start(ops.plugins) != 0)
+			goto out;
+	}
 	if (confine(o, &ops) != 0)
 		goto out;
 	print_ready(o, probes, what, seeded);
@@ -858,6 +890,8 @@ static int run(struct run_opts *o)
 out:
 	reloader_for_signal = NULL;
 	live_for_loop = NULL;
+	plugins_for_loop = NULL;
+	vg_plugins_stop(ops.plugins); /* no event pushed past here; destroyed in ops_stop */
 	vg_fleet_stop(fleet);
 	vg_reloader_stop(lv.reloader);
 	/* scrapes read the probes' counters and the pipeline: no scrape past here */

@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/rules_args.h"
 #include "config/config.h"
+#include "plugin/plugin.h"
 #include "enforce/policy.h"
 #include "rules/loader.h"
 #include "rules/seq.h"
@@ -148,6 +149,7 @@ struct cfg_args {
 	char **overrides;
 	size_t n;
 	struct vg_config cfg;
+	struct vg_plugins *plugins; /* load_plugins: their sources and fields, for the rules */
 	bool loaded;
 };
 
@@ -192,6 +194,9 @@ static int check_config(struct cfg_args *c, int *argc, char ***argv)
 	}
 	c->loaded = true;
 	vg_config_print_warnings(&c->cfg, stderr);
+	/* as run loads them: rules of a plugin's source check against its fields */
+	if (vg_cli_load_plugins(&c->cfg, &c->plugins) != 0)
+		return 1;
 	/* on stderr beside the warnings: --json keeps stdout for the report */
 	fprintf(stderr, "vigil validate: config %s: loaded, %zu keys set without effect in vigil\n",
 		c->path, c->cfg.n_warnings);
@@ -235,6 +240,7 @@ out:
 		free(av);
 	if (c.loaded)
 		vg_config_free(&c.cfg);
+	vg_plugins_free(c.plugins);
 	free(c.overrides);
 	return ret;
 }

@@ -6,6 +6,8 @@
  * and -v) is passed on to `vigil run`. Falco's exit codes: 0 ok, 1 error.
  */
 #include "cli/falco_flags.h"
+#include "plugin/plugin.h"
+#include <vigil/plugin.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -246,7 +248,7 @@ static void falco_help(FILE *f)
 		"  -L                    list the loaded rules with their descriptions\n"
 		"  -l RULE               show one loaded rule's name and description\n"
 		"  --list [syscall]      list the fields rules can use (vigil fields)\n"
-		"  --list-plugins        vigil loads no plugins: says so\n"
+		"  --list-plugins        the plugins the config loads, with versions\n"
 		"  --support             versions, uname, config and rules files' SHA-256 (JSON)\n"
 		"  --dry-run             load config and rules, set up, exit without capturing\n"
 		"  -M SECONDS            stop after SECONDS, as on SIGTERM\n"
@@ -268,8 +270,9 @@ static int print_version(void)
 		strcpy(u.machine, "unknown");
 	printf("vigil version %s (%s)\n"
 	       "Engine:        vigil %s (Falco rules language)\n"
-	       "Plugin API:    none (vigil loads no plugins)\n",
-	       VIGIL_VERSION_STRING, u.machine, VIGIL_VERSION_STRING);
+	       "Plugin API:    %d.%d (include/vigil/plugin.h; not Falco's)\n",
+	       VIGIL_VERSION_STRING, u.machine, VIGIL_VERSION_STRING, VG_PLUGIN_API_MAJOR,
+	       VG_PLUGIN_API_MINOR);
 	return 0;
 }
 
@@ -342,6 +345,24 @@ static int load_cfg_paths(const struct scan *s, struct vg_config *cfg, const cha
 	return 0;
 }
 
+/* --list-plugins: what the config's load_plugins loads, with versions */
+static int list_plugins(const struct scan *s)
+{
+	const char *path = s->config ? s->config : VG_CONFIG_DEFAULT_PATH;
+	struct vg_plugins *ps = NULL;
+
+	if ((s->config || access(path, F_OK) == 0) && vg_cli_plugins_from_file(path, &ps) != 0)
+		return 1;
+	if (vg_plugins_count(ps))
+		printf("%zu plugin(s) loaded (the syscall source is built in)\n",
+		       vg_plugins_count(ps));
+	else
+		printf("no plugins loaded (the syscall source is built in)\n");
+	vg_plugins_list(ps, stdout);
+	vg_plugins_free(ps);
+	return 0;
+}
+
 static int support(const struct scan *s)
 {
 	struct vg_config cfg;
@@ -407,11 +428,8 @@ static int dispatch(struct scan *s, void (*usage)(FILE *))
 		return print_version();
 	if (s->support)
 		return support(s);
-	if (s->list_plugins) {
-		printf("vigil loads no plugins: 0 plugins loaded (the syscall source is built "
-		       "in)\n");
-		return 0;
-	}
+	if (s->list_plugins)
+		return list_plugins(s);
 	if (s->nvalidate)
 		return validate(s);
 	if (s->list_fields)

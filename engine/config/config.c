@@ -822,6 +822,10 @@ void vg_config_free(struct vg_config *c)
 	free(c->webserver_address);
 	free(c->healthz_path);
 	vg_cfg_free_strlist(c->config_files, c->n_config_files);
+	vg_cfg_free_strlist(c->plugin_names, c->n_plugins);
+	vg_cfg_free_strlist(c->plugin_paths, c->n_plugins);
+	vg_cfg_free_strlist(c->plugin_configs, c->n_plugins);
+	vg_cfg_free_strlist(c->load_plugins, c->n_load_plugins);
 	vg_cfg_free_strlist(c->config_sources, c->n_config_sources);
 	vg_cfg_free_strlist(c->warnings, c->n_warnings);
 	vg_cfg_free_strlist(c->warning_keys, c->n_warnings);

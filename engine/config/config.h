@@ -160,6 +160,11 @@ struct vg_config {
 	size_t n_append_output;
 	int unsupported_fields; /* enum vg_unsupported_fields: error (default) or warn */
 	char *loaded_from;	/* the file these settings came from, or NULL */
+	/* plugins: (Falco's): name, library_path, init_config of each, by index */
+	char **plugin_names, **plugin_paths, **plugin_configs;
+	size_t n_plugins;
+	char **load_plugins; /* the names of plugins: to load, in order */
+	size_t n_load_plugins;
 };
 
 struct vg_config_err {

@@ -312,9 +312,25 @@ int vg_cfg_apply_refused(struct vg_cfg_loader *ld, yaml_node_t *n, const struct 
 		"vigil's alerts as it takes Falco's) or program_output instead");
 }
 
-/* load_plugins: plugins come with issue 15; a plugin asked for is never ignored */
+/* Appends a copy of s to a string list; -1 when out of memory. */
+static int push_str(char ***list, size_t n, const char *s)
+{
+	char **l = realloc(*list, (n + 1) * sizeof(*l));
+
+	if (!l)
+		return -1;
+	*list = l;
+	return (l[n] = strdup(s)) ? 0 : -1;
+}
+
+/* load_plugins: the names of plugins: entries to load (engine/plugin/), in order */
 int vg_cfg_apply_load_plugins(struct vg_cfg_loader *ld, yaml_document_t *doc, yaml_node_t *n)
 {
+	struct vg_config *c = ld->cfg;
+
+	vg_cfg_free_strlist(c->load_plugins, c->n_load_plugins); /* a later file replaces it */
+	c->load_plugins = NULL;
+	c->n_load_plugins = 0;
 	if (vg_cfg_is_null(n))
 		return 0;
 	if (n->type != YAML_SEQUENCE_NODE)
@@ -326,54 +342,163 @@ int vg_cfg_apply_load_plugins(struct vg_cfg_loader *ld, yaml_document_t *doc, ya
 
 		if (vg_cfg_want_scalar(ld, e, "a plugin name"))
 			return -1;
-		return vg_cfg_fail_node(
-			ld, e,
-			"plugins are not supported by vigil yet: '%s' cannot be loaded "
-			"(remove it from load_plugins)",
-			vg_cfg_scalar(e));
+		if (push_str(&c->load_plugins, c->n_load_plugins, vg_cfg_scalar(e)))
+			return vg_cfg_fail_node(ld, e, "out of memory");
+		c->n_load_plugins++;
 	}
 	return 0;
 }
 
-/* plugins: the shape Falco checks; nothing loads until load_plugins names one */
-int vg_cfg_apply_plugins(struct vg_cfg_loader *ld, yaml_document_t *doc, yaml_node_t *n)
+static void json_scalar(FILE *f, const yaml_node_t *n)
+{
+	const char *v = vg_cfg_scalar(n);
+	char *end;
+
+	/* a plain number, boolean or null stays one; everything else is a JSON string */
+	if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && *v &&
+	    (!strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "null") ||
+	     (strtod(v, &end), *end == '\0'))) {
+		fputs(v, f);
+		return;
+	}
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* Falco gives a plugin a mapping or sequence init_config as JSON text: so does vigil. */
+static void yaml_to_json(FILE *f, yaml_document_t *doc, yaml_node_t *n, int depth)
+{
+	if (!n || depth > 64) {
+		fputs("null", f);
+		return;
+	}
+	if (n->type == YAML_SCALAR_NODE) {
+		json_scalar(f, n);
+	} else if (n->type == YAML_SEQUENCE_NODE) {
+		fputc('[', f);
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top; it++) {
+			if (it != n->data.sequence.items.start)
+				fputc(',', f);
+			yaml_to_json(f, doc, yaml_document_get_node(doc, *it), depth + 1);
+		}
+		fputc(']', f);
+	} else {
+		fputc('{', f);
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+		     p < n->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(doc, p->key);
+
+			if (p != n->data.mapping.pairs.start)
+				fputc(',', f);
+			if (k && k->type == YAML_SCALAR_NODE) {
+				yaml_node_t q = *k;
+
+				q.data.scalar.style =
+					YAML_DOUBLE_QUOTED_SCALAR_STYLE; /* keys: strings */
+				json_scalar(f, &q);
+			} else {
+				fputs("\"\"", f);
+			}
+			fputc(':', f);
+			yaml_to_json(f, doc, yaml_document_get_node(doc, p->value), depth + 1);
+		}
+		fputc('}', f);
+	}
+}
+
+static int add_plugin(struct vg_cfg_loader *ld, yaml_node_t *e, const char *const val[3])
+{
+	struct vg_config *c = ld->cfg;
+
+	if (!val[0] || !val[1] || !*val[0] || !*val[1])
+		return vg_cfg_fail_node(ld, e, "a plugin needs a name and a library_path");
+	for (size_t i = 0; i < c->n_plugins; i++)
+		if (strcmp(c->plugin_names[i], val[0]) == 0)
+			return vg_cfg_fail_node(ld, e, "plugin '%s' is defined twice", val[0]);
+	if (push_str(&c->plugin_names, c->n_plugins, val[0]) ||
+	    push_str(&c->plugin_paths, c->n_plugins, val[1]) ||
+	    push_str(&c->plugin_configs, c->n_plugins, val[2]))
+		return vg_cfg_fail_node(ld, e, "out of memory");
+	c->n_plugins++;
+	return 0;
+}
+
+/* One plugins: entry: its name, library_path and init_config (a string, or YAML as JSON) */
+static int read_plugin(struct vg_cfg_loader *ld, yaml_document_t *doc, yaml_node_t *e)
 {
 	static const char *const keys[] = {"name", "library_path", "init_config", "open_params",
 					   NULL};
+	const char *val[3] = {NULL, NULL, ""};
+	char *json = NULL;
+	size_t jlen = 0;
+	int ret;
 
+	if (e->type != YAML_MAPPING_NODE)
+		return vg_cfg_fail_node(ld, e,
+					"expected a plugin (name, library_path, ...), got %s",
+					vg_cfg_node_kind(e));
+	for (yaml_node_pair_t *p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		int iv;
+
+		if (vg_cfg_parse_name(ld, k, keys, &iv))
+			return -1;
+		if (iv == 2 && v->type != YAML_SCALAR_NODE && !json) {
+			FILE *f = open_memstream(&json, &jlen);
+
+			if (!f)
+				return vg_cfg_fail_node(ld, v, "out of memory");
+			yaml_to_json(f, doc, v, 0);
+			fclose(f);
+			val[2] = json;
+			continue;
+		}
+		if (iv <= 1 && vg_cfg_want_scalar(ld, v, "a string")) {
+			free(json);
+			return -1;
+		}
+		if (iv == 3 && v->type != YAML_SCALAR_NODE)
+			return vg_cfg_fail_node(ld, v, "expected a string, got %s",
+						vg_cfg_node_kind(v));
+		if (iv <= 2)
+			val[iv] = vg_cfg_scalar(v);
+	}
+	ret = add_plugin(ld, e, val);
+	free(json);
+	return ret;
+}
+
+/* plugins: Falco's list; what load_plugins names of it is loaded */
+int vg_cfg_apply_plugins(struct vg_cfg_loader *ld, yaml_document_t *doc, yaml_node_t *n)
+{
+	struct vg_config *c = ld->cfg;
+
+	/* a later file replaces the list (the three lists keep one length) */
+	vg_cfg_free_strlist(c->plugin_names, c->n_plugins);
+	vg_cfg_free_strlist(c->plugin_paths, c->n_plugins);
+	vg_cfg_free_strlist(c->plugin_configs, c->n_plugins);
+	c->plugin_names = c->plugin_paths = c->plugin_configs = NULL;
+	c->n_plugins = 0;
 	if (vg_cfg_is_null(n))
 		return 0;
 	if (n->type != YAML_SEQUENCE_NODE)
 		return vg_cfg_fail_node(ld, n, "expected a list of plugins, got %s",
 					vg_cfg_node_kind(n));
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *e = vg_cfg_item(doc, it);
-		bool has_name = false, has_lib = false;
-
-		if (e->type != YAML_MAPPING_NODE)
-			return vg_cfg_fail_node(
-				ld, e, "expected a plugin (name, library_path, ...), got %s",
-				vg_cfg_node_kind(e));
-		for (yaml_node_pair_t *p = e->data.mapping.pairs.start;
-		     p < e->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = yaml_document_get_node(doc, p->key);
-			yaml_node_t *v = yaml_document_get_node(doc, p->value);
-			int iv;
-
-			if (vg_cfg_parse_name(ld, k, keys, &iv))
-				return -1;
-			if (iv <= 1 && vg_cfg_want_scalar(ld, v, "a string"))
-				return -1;
-			if (iv == 3 && v->type != YAML_SCALAR_NODE)
-				return vg_cfg_fail_node(ld, v, "expected a string, got %s",
-							vg_cfg_node_kind(v));
-			has_name |= iv == 0;
-			has_lib |= iv == 1;
-		}
-		if (!has_name || !has_lib)
-			return vg_cfg_fail_node(ld, e, "a plugin needs a name and a library_path");
-	}
+	     it++)
+		if (read_plugin(ld, doc, vg_cfg_item(doc, it)))
+			return -1;
 	return 0;
 }
 

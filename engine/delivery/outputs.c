@@ -40,21 +40,51 @@ struct vg_outputs {
 	atomic_uint_fast64_t live_bytes;
 };
 
-static const char *const kind_names[VG_OUTPUT__KINDS] = {
-	[VG_OUTPUT_STDOUT] = "stdout",	 [VG_OUTPUT_FILE] = "file",
-	[VG_OUTPUT_SYSLOG] = "syslog",	 [VG_OUTPUT_HTTP] = "http",
-	[VG_OUTPUT_PROGRAM] = "program", [VG_OUTPUT_NATS] = "nats",
-};
+/*
+ * The output kinds: the built-in ones (in enum vg_output_kind's order) and
+ * the ones registered later (a plugin's output) through one function,
+ * vg_output_register_kind, so that every kind gets the same queue, worker,
+ * retries and accounting. Registration happens at start-up, before
+ * vg_outputs_new; the tables are read-only afterwards.
+ */
+static const char *kind_names[VG_OUTPUT_MAX_KINDS];
+static const struct vg_output_ops *kind_ops[VG_OUTPUT_MAX_KINDS];
+static unsigned nkinds;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 
-static const struct vg_output_ops *const kind_ops[VG_OUTPUT__KINDS] = {
-	[VG_OUTPUT_STDOUT] = &vg_output_stdout_ops,   [VG_OUTPUT_FILE] = &vg_output_file_ops,
-	[VG_OUTPUT_SYSLOG] = &vg_output_syslog_ops,   [VG_OUTPUT_HTTP] = &vg_output_http_ops,
-	[VG_OUTPUT_PROGRAM] = &vg_output_program_ops, [VG_OUTPUT_NATS] = &vg_output_nats_ops,
-};
+static int add_kind(const char *name, const struct vg_output_ops *ops)
+{
+	for (unsigned k = 0; k < nkinds; k++)
+		if (strcmp(kind_names[k], name) == 0)
+			return -1;
+	if (nkinds == VG_OUTPUT_MAX_KINDS)
+		return -1;
+	kind_names[nkinds] = name;
+	kind_ops[nkinds] = ops;
+	return (int)nkinds++;
+}
+
+static void register_builtin(void)
+{
+	/* the enum's order: a built-in kind's id is its enum value */
+	add_kind("stdout", &vg_output_stdout_ops);
+	add_kind("file", &vg_output_file_ops);
+	add_kind("syslog", &vg_output_syslog_ops);
+	add_kind("http", &vg_output_http_ops);
+	add_kind("program", &vg_output_program_ops);
+	add_kind("nats", &vg_output_nats_ops);
+}
+
+int vg_output_register_kind(const char *name, const struct vg_output_ops *ops)
+{
+	pthread_once(&builtin_once, register_builtin);
+	return add_kind(name, ops);
+}
 
 const char *vg_output_kind_name(enum vg_output_kind kind)
 {
-	return (unsigned)kind < VG_OUTPUT__KINDS ? kind_names[kind] : "unknown";
+	pthread_once(&builtin_once, register_builtin);
+	return (unsigned)kind < nkinds ? kind_names[kind] : "unknown";
 }
 
 void vg_output_error(struct vg_output *o, const char *fmt, ...)
@@ -383,6 +413,7 @@ static int output_init(struct vg_output *o, const struct vg_output_config *c)
 
 struct vg_outputs *vg_outputs_new(const struct vg_outputs_config *cfg)
 {
+	pthread_once(&builtin_once, register_builtin); /* c->kind is checked against it */
 	struct vg_outputs *outs = calloc(1, sizeof(*outs));
 	sigset_t all, old;
 	size_t n = 0;
@@ -409,7 +440,7 @@ struct vg_outputs *vg_outputs_new(const struct vg_outputs_config *cfg)
 
 		if (!c->enabled)
 			continue;
-		if ((unsigned)c->kind >= VG_OUTPUT__KINDS) {
+		if ((unsigned)c->kind >= nkinds) {
 			fprintf(stderr, "vigil: output %zu: unknown kind %d\n", i, (int)c->kind);
 			goto fail;
 		}

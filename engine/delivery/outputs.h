@@ -43,8 +43,9 @@ enum vg_output_kind {
 	VG_OUTPUT_HTTP,
 	VG_OUTPUT_PROGRAM,
 	VG_OUTPUT_NATS,
-	VG_OUTPUT__KINDS,
+	VG_OUTPUT__KINDS, /* the built-in ones; vg_output_register_kind adds more after them */
 };
+#define VG_OUTPUT_MAX_KINDS 16
 
 enum vg_output_format {
 	VG_FORMAT_JSON,
@@ -123,6 +124,9 @@ struct vg_output_config {
 			const char *command; /* run by /bin/sh -c */
 		} program;
 		struct {
+			void *arg; /* a registered kind's own settings, for its init */
+		} ext;
+		struct {
 			char **urls; /* seed servers: nats://host:port, tls://... */
 			size_t n_urls;
 			const char *subject_prefix;  /* default "vigil.alerts" */
@@ -166,6 +170,15 @@ struct vg_outputs_config {
 #define VG_OUTPUT_DEFAULT_DRAIN_MS    5000u
 
 struct vg_outputs;
+struct vg_output_ops; /* delivery_internal.h: what an output kind implements */
+
+/*
+ * Adds an output kind (a plugin's output: engine/plugin/) after the built-in
+ * ones, which register through here too. Returns its id, to put in
+ * vg_output_config.kind, or -1 when the name is taken or the table is full.
+ * Start-up only, before vg_outputs_new. name and ops are kept, not copied.
+ */
+int vg_output_register_kind(const char *name, const struct vg_output_ops *ops);
 
 /* Starts one worker per enabled output. NULL with a message on stderr on failure. */
 struct vg_outputs *vg_outputs_new(const struct vg_outputs_config *cfg);

@@ -71,7 +71,8 @@ static void deliver(void *arg, const struct vg_alert_msg *m)
 static bool admit(void *arg, const struct vg_rule *r, const struct vg_eval_ctx *ctx)
 {
 	return vg_ratelimit_allow(((struct vg_engine *)arg)->rl, vg_rule_name(r),
-				  ctx->proc ? ctx->proc->pid : 0, ctx->ev->hdr->ts_ns);
+				  ctx->proc ? ctx->proc->pid : 0,
+				  ctx->ev ? ctx->ev->hdr->ts_ns : ctx->src->ts_ns);
 }
 
 void vg_engine_set_delivery(struct vg_engine *e, struct vg_outputs *outs, struct vg_ratelimit *rl)
@@ -165,6 +166,16 @@ int vg_engine_start(struct vg_engine *e)
 int vg_engine_feed(void *ctx, void *data, size_t len)
 {
 	return vg_pipeline_handle(&((struct vg_engine *)ctx)->pl, data, len);
+}
+
+void vg_engine_feed_source(struct vg_engine *e, const struct vg_src_event *src)
+{
+	struct vg_eval_ctx ectx = {.src = src};
+
+	if (!e->started || !e->rules || e->mode == VG_ENGINE_STATE)
+		return;
+	vg_ruleset_eval_source(e->rules, &ectx,
+			       e->mode == VG_ENGINE_MATCH ? count_match : alert_match, e);
 }
 
 struct vg_ruleset *vg_engine_swap_rules(struct vg_engine *e, struct vg_ruleset *rs)

@@ -95,6 +95,9 @@ int vg_engine_feed(void *ctx, void *data, size_t len);
  * New rules in force from the next record on; returns the old ones (the
  * caller frees them, off the event path). Called between two feeds.
  */
+struct vg_src_event;
+/* One event of a plugin's source (engine/plugin/): the rules of its source, then alerts. */
+void vg_engine_feed_source(struct vg_engine *e, const struct vg_src_event *src);
 struct vg_ruleset *vg_engine_swap_rules(struct vg_engine *e, struct vg_ruleset *rs);
 void vg_engine_stop(struct vg_engine *e);
 /* Frees the stages: alert stage, rules in force, containers, process table. */

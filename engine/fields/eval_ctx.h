@@ -3,10 +3,20 @@
 #ifndef VIGIL_FIELDS_EVAL_CTX_H
 #define VIGIL_FIELDS_EVAL_CTX_H
 
+#include <stdint.h>
+
 struct vg_event;
 struct vg_proc;
 struct vg_proc_table;
 struct vg_container;
+
+/* One event of a plugin's source (ev is NULL then): its bytes and time. */
+struct vg_src_event {
+	int source; /* vg_source_id() */
+	uint64_t num, ts_ns;
+	const void *data;
+	uint32_t len;
+};
 
 struct vg_eval_ctx {
 	const struct vg_event *ev;
@@ -14,6 +24,7 @@ struct vg_eval_ctx {
 	struct vg_proc_table *procs; /* for ancestry; may be NULL */
 	/* vg_containers_lookup() of ev->hdr->cgroup_id; NULL: container.* and k8s.* missing */
 	const struct vg_container *container;
+	const struct vg_src_event *src; /* an event of a plugin's source, or NULL */
 };
 
 #endif

@@ -3,24 +3,140 @@
 #include "fields/registry.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fields/dns_names.h"
 
-static const struct vg_field_class *const classes[] = {
+/*
+ * The classes: the built-in ones and the plugins' go through one function,
+ * vg_field_register_class, so a plugin's fields are listed, looked up and
+ * bound exactly as the built-in ones (the built-in ones register first, on
+ * the first use of the registry). Registration happens at start-up, before
+ * any rule compiles; the table is read-only afterwards.
+ */
+#define MAX_CLASSES 64
+static const struct vg_field_class *classes[MAX_CLASSES];
+static size_t nclasses;
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static const struct vg_field_class *const builtin[] = {
 	&vg_fields_evt,	      &vg_fields_proc, &vg_fields_thread, &vg_fields_user,
 	&vg_fields_group,     &vg_fields_fd,   &vg_fields_fdlist, &vg_fields_fs,
 	&vg_fields_container, &vg_fields_k8s,
 };
 
-#define NCLASSES (sizeof(classes) / sizeof(classes[0]))
+static int add_class(const struct vg_field_class *cl, char *err, size_t errlen);
+
+static void register_builtin(void)
+{
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		if (add_class(builtin[i], err, sizeof(err)) != 0)
+			abort(); /* a built-in table is broken: a bug, caught by any test */
+}
+
+static const struct vg_field_def *find_exact(const char *name)
+{
+	for (size_t c = 0; c < nclasses; c++)
+		for (size_t i = 0; i < classes[c]->nfields; i++)
+			if (strcmp(classes[c]->fields[i].name, name) == 0)
+				return &classes[c]->fields[i];
+	return NULL;
+}
+
+static int add_class(const struct vg_field_class *cl, char *err, size_t errlen)
+{
+	if (nclasses == MAX_CLASSES) {
+		snprintf(err, errlen, "too many field classes (%d at most)", MAX_CLASSES);
+		return -1;
+	}
+	for (size_t i = 0; i < cl->nfields; i++) {
+		/* two classes defining one name: the second would never be found */
+		if (find_exact(cl->fields[i].name)) {
+			snprintf(err, errlen, "field '%s' is already defined", cl->fields[i].name);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(cl->fields[i].name, cl->fields[j].name) == 0) {
+				snprintf(err, errlen, "field '%s' is declared twice",
+					 cl->fields[i].name);
+				return -1;
+			}
+	}
+	classes[nclasses++] = cl;
+	return 0;
+}
+
+int vg_field_register_class(const struct vg_field_class *cl, char *err, size_t errlen)
+{
+	pthread_once(&builtin_once, register_builtin);
+	return add_class(cl, err, errlen);
+}
 
 const struct vg_field_class *const *vg_field_classes(size_t *n)
 {
-	*n = NCLASSES;
+	pthread_once(&builtin_once, register_builtin);
+	*n = nclasses;
 	return classes;
+}
+
+/* Event sources: "syscall" is source 0; plugins add theirs. */
+#define MAX_SOURCES 16
+static const char *sources[MAX_SOURCES] = {"syscall"};
+static size_t nsources = 1;
+
+int vg_source_register(const char *name)
+{
+	if (vg_source_id(name) >= 0)
+		return -1;
+	if (nsources == MAX_SOURCES)
+		return -1;
+	sources[nsources] = name;
+	return (int)nsources++;
+}
+
+int vg_source_id(const char *name)
+{
+	for (size_t i = 0; i < nsources; i++)
+		if (strcmp(sources[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The loaded plugins' names and versions, for rule files' required_plugin_versions. */
+#define MAX_PROVIDED 16
+static const char *provided_name[MAX_PROVIDED], *provided_version[MAX_PROVIDED];
+static size_t nprovided;
+
+int vg_plugin_provide(const char *name, const char *version)
+{
+	if (vg_plugin_provided(name) || nprovided == MAX_PROVIDED)
+		return -1;
+	provided_name[nprovided] = name;
+	provided_version[nprovided++] = version;
+	return 0;
+}
+
+const char *vg_plugin_provided(const char *name)
+{
+	for (size_t i = 0; i < nprovided; i++)
+		if (strcmp(provided_name[i], name) == 0)
+			return provided_version[i];
+	return NULL;
+}
+
+size_t vg_source_count(void)
+{
+	return nsources;
+}
+
+const char *vg_source_name(int id)
+{
+	return id >= 0 && (size_t)id < nsources ? sources[id] : NULL;
 }
 
 const struct vg_field_def *vg_field_lookup(const char *name, const char **dotarg)
@@ -29,7 +145,8 @@ const struct vg_field_def *vg_field_lookup(const char *name, const char **dotarg
 	size_t best_len = 0;
 
 	*dotarg = NULL;
-	for (size_t c = 0; c < NCLASSES; c++) {
+	pthread_once(&builtin_once, register_builtin);
+	for (size_t c = 0; c < nclasses; c++) {
 		const struct vg_field_class *cl = classes[c];
 
 		for (size_t i = 0; i < cl->nfields; i++) {
@@ -177,6 +294,9 @@ void vg_field_extract(const struct vg_field_ref *ref, const struct vg_eval_ctx *
 	out->type = ref->def->type;
 	out->n = 0;
 	out->truncated = false;
+	/* a source's event has no syscall record: the syscall fields are missing */
+	if (ctx && !ctx->ev && !(ref->def->flags & VG_FF_SOURCE))
+		return;
 	if (ref->def->extract && ctx)
 		ref->def->extract(ref, ctx, env, out);
 }

@@ -49,6 +49,8 @@ enum vg_fflags {
 	VG_FF_DOTARG = 1 << 2, /* the key may also follow a dot: evt.arg.flags */
 	/* reading it builds text (renders flags, joins arguments): costs more than a lookup */
 	VG_FF_BUILT = 1 << 4,
+	/* read from the event of a plugin's source (ctx->src), not from a syscall record */
+	VG_FF_SOURCE = 1 << 5,
 };
 
 /* Up to this many values per extraction; more are dropped and counted. */
@@ -118,8 +120,35 @@ struct vg_field_class {
 	size_t nfields;
 };
 
-/* All classes, in display order. */
+/* All classes, in display order (the built-in ones, then the registered ones). */
 const struct vg_field_class *const *vg_field_classes(size_t *n);
+
+/*
+ * Adds a class (kept, not copied: it must outlive every ruleset). The
+ * built-in classes come through here too. -1 with a message in err when a
+ * name is already defined or the table is full. Start-up only: not
+ * thread-safe against lookups.
+ */
+int vg_field_register_class(const struct vg_field_class *cl, char *err, size_t errlen);
+
+/*
+ * Event sources, as rules name them in `source:`. "syscall" is id 0 and
+ * always there; plugins register theirs (the name is kept, not copied).
+ * vg_source_register returns the new id, or -1 when the name is taken or
+ * the table is full; vg_source_id -1 when unknown.
+ */
+int vg_source_register(const char *name);
+/*
+ * The plugins loaded, by name and version ("x.y.z"; both kept, not copied),
+ * which rule files' required_plugin_versions are checked against. provide: -1
+ * when the name is there already or the table is full; provided: NULL when
+ * no plugin of that name is loaded.
+ */
+int vg_plugin_provide(const char *name, const char *version);
+const char *vg_plugin_provided(const char *name);
+int vg_source_id(const char *name);
+size_t vg_source_count(void);
+const char *vg_source_name(int id);
 
 /*
  * Resolves a field name as written in a condition ("evt.arg.flags" finds

@@ -117,7 +117,8 @@ struct vg_rule {
 	char **tags;
 	size_t ntags;
 	bool enabled;
-	struct vg_evtset evts;
+	int source_id;	       /* vg_source_id(source): 0 syscall, else a plugin's source */
+	struct vg_evtset evts; /* empty for a plugin's source: it has no event types */
 	struct vg_cnode *root;
 	struct vg_ofmt ofmt;
 	struct vg_xfield *xf; /* append_output's extra_fields */

@@ -719,6 +719,31 @@ bool vg_rule_eval(struct vg_ruleset *rs, const struct vg_rule *r, const struct v
 	return m;
 }
 
+size_t vg_ruleset_eval_source(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_match_fn fn,
+			      void *arg)
+{
+	size_t matches = 0;
+	bool started;
+
+	if (!rs->compiled.done || !rs->ev.pool || !ctx->src || !rs->compiled.prog)
+		return 0;
+	started = vg_eval_begin(rs, ctx);
+	rs->ev.env.evt_num++;
+	/* a source has few rules and no event types to index them by: all are tried */
+	for (size_t i = 0; i < rs->compiled.nrules; i++) {
+		struct vg_rule *r = rs->compiled.rules[i];
+
+		if (!r->enabled || r->seq || r->source_id != ctx->src->source ||
+		    !value(rs, r->prog, ctx, 0))
+			continue;
+		matches++;
+		if ((fn && !fn(r, ctx, arg)) || !rs->opts.match_all)
+			break;
+	}
+	vg_eval_end(rs, started);
+	return matches;
+}
+
 bool vg_prog_value(struct vg_ruleset *rs, uint32_t prog, const struct vg_eval_ctx *ctx)
 {
 	return value(rs, prog, ctx, rs->ev.cur_type);

@@ -28,6 +28,12 @@ size_t vg_ruleset_eval(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_
 		       void *arg);
 
 /* Evaluates one rule's condition, whatever its event types or state. */
+/*
+ * An event of a plugin's source (ctx->src set, ctx->ev NULL): the enabled
+ * rules whose source it is, in file order; like vg_ruleset_eval otherwise.
+ */
+size_t vg_ruleset_eval_source(struct vg_ruleset *rs, const struct vg_eval_ctx *ctx, vg_match_fn fn,
+			      void *arg);
 bool vg_rule_eval(struct vg_ruleset *rs, const struct vg_rule *r, const struct vg_eval_ctx *ctx);
 
 #endif

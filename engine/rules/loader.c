@@ -100,13 +100,19 @@ static void read_engine_version(struct vg_yreader *r, const struct ynode *item,
 			   VG_RULES_ENGINE_VERSION);
 }
 
-/* Is plugin name at version ver provided by vigil? -1: bad version. */
+/*
+ * Is plugin name at version ver provided? container is built in; the others
+ * are the plugins load_plugins loaded (engine/plugin/). -1: bad version.
+ */
 static int plugin_provided(const char *name, const char *ver)
 {
 	struct semver have, need;
+	const char *loaded = vg_plugin_provided(name);
 
 	if (!parse_version(ver, false, &need))
 		return -1;
+	if (loaded)
+		return parse_version(loaded, false, &have) && version_ok(&have, &need);
 	if (strcmp(name, "container") != 0)
 		return 0;
 	parse_version(VG_RULES_CONTAINER_PLUGIN_VERSION, false, &have);
@@ -147,9 +153,13 @@ static void read_plugin_versions(struct vg_yreader *r, const struct ynode *v)
 		}
 		if (!ok)
 			vg_yerr_at(r, req, "plugin", name, "E-PLUGIN",
-				   "plugin '%s' version %s is required; vigil provides only "
-				   "container %s",
-				   name, ver, VG_RULES_CONTAINER_PLUGIN_VERSION);
+				   "plugin '%s' version %s is required; %s%s%s (container %s is "
+				   "built in)",
+				   name, ver, vg_plugin_provided(name) ? "the one loaded is " : "",
+				   vg_plugin_provided(name) ? vg_plugin_provided(name) : "",
+				   vg_plugin_provided(name) ? ""
+							    : "it is not loaded (load_plugins:)",
+				   VG_RULES_CONTAINER_PLUGIN_VERSION);
 	}
 }
 

@@ -551,7 +551,7 @@ static void rule_define(struct vg_yreader *r, const struct ynode *item, const ch
 	memset(&v.cmap, 0, sizeof(v.cmap));
 	if (!vg_textmap_add(&v.cmap, 0, &u->cond_loc))
 		goto fail;
-	if (strcmp(v.source, "syscall") != 0) {
+	if (vg_source_id(v.source) < 0) { /* syscall, or a loaded plugin's source */
 		v.unknown_source = true;
 		vg_ywarn_at(r, item, "rule", name, "W-UNKNOWN-SOURCE",
 			    "unknown source '%s', rule skipped", v.source);

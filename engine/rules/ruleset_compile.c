@@ -175,7 +175,18 @@ static struct vg_rule *compile_rule(struct vg_ruleset *rs, struct vg_rule_item *
 		goto fail;
 	warn_unextracted(rs, it);
 	vg_node_evttypes(r->root, false, &r->evts);
-	if (it->warn_evttypes) {
+	r->source_id = vg_source_id(r->source);
+	if (r->source_id > 0 && it->action) {
+		/* the kernel enforces on syscalls: a plugin's event has none to deny or kill */
+		vg_diag_add(&rs->diags, VG_DIAG_ERROR, "E-ACTION",
+			    it->loc.file ? it->loc.file->path : NULL, it->loc.line, it->loc.col,
+			    NULL, "rule '%s': action: needs the syscall source, not '%s'", it->name,
+			    r->source);
+		goto fail;
+	}
+	if (r->source_id > 0) /* a plugin's events: evaluated by vg_ruleset_eval_source */
+		vg_evtset_clear(&r->evts);
+	else if (it->warn_evttypes) {
 		unsigned cnt = vg_evtset_count(&r->evts);
 
 		char item[300];
