@@ -221,8 +221,8 @@ static void openat_event(const char *comm, const char *path)
 	W.ev.sc = &sc;
 	W.hdr.retval = 3;
 	fd = (struct vg_fd){.num = 3, .type = VG_FDT_FILE, .name = (char *)path};
-	W.ev.fd = &fd;
-	W.ev.path_abs = path;
+	W.st.fd = &fd;
+	W.st.path_abs = path;
 }
 
 static void test_programs_per_event_type(void **state)
