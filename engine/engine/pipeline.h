@@ -52,8 +52,8 @@ static inline void vg_stat_bump(_Atomic uint64_t *c)
  * sink_ctx. ev is the decoder's read-only view; st what the state stage
  * derived for it (resolved paths, fd, container).
  */
-typedef void (*vg_event_sink)(void *ctx, const struct vg_event *ev,
-			      const struct vg_event_state *st, struct vg_proc *p);
+typedef void (*vg_event_sink)(void *ctx, const struct vg_event *ev, const struct vg_event_state *st,
+			      struct vg_proc *p);
 
 struct vg_env_policy;
 

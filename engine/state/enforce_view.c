@@ -37,7 +37,7 @@ static bool sock_of_sockaddr(const struct vg_str *sa, struct vg_sock *s)
 }
 
 void vg_enforce_view_begin(struct vg_enforce_view *v, const struct vg_event *ev,
-			    struct vg_event_state *st)
+			   struct vg_event_state *st)
 {
 	const struct vg_str *path = &ev->var[VG_VAR_PATH];
 	struct vg_sock sock;

@@ -76,8 +76,9 @@ static const char *base_dir(const char *root, struct vg_proc *p, const struct vg
 	return d && d->name && d->name[0] == '/' ? d->name : NULL;
 }
 
-static void resolve_paths(const char *root, struct vg_proc *p, const struct vg_event *ev, struct vg_event_state *st,
-			  const struct vg_sc_conf *c, struct vg_fd_scratch *s)
+static void resolve_paths(const char *root, struct vg_proc *p, const struct vg_event *ev,
+			  struct vg_event_state *st, const struct vg_sc_conf *c,
+			  struct vg_fd_scratch *s)
 {
 	struct vg_str path = ev->var[VG_VAR_PATH], path2 = ev->var[VG_VAR_PATH2];
 	char raw[PATH_MAX];
@@ -172,7 +173,8 @@ static __u64 arg_flags(const struct vg_event *ev, const char *name)
 }
 
 /* VG_FDFX_OPEN, VG_FDFX_MEMFD: a new fd named by the kernel or the caller. */
-static struct vg_fd *apply_open(struct vg_proc *p, const struct vg_event *ev, struct vg_event_state *st)
+static struct vg_fd *apply_open(struct vg_proc *p, const struct vg_event *ev,
+				struct vg_event_state *st)
 {
 	int64_t ret = ev->hdr->retval;
 	struct vg_fd *e;
@@ -287,8 +289,9 @@ static struct vg_fd *apply_fchdir(const char *root, struct vg_proc *p, const str
 }
 
 /* What the call did to the fd table, by the row's fd effect (vigil/syscalls.h). */
-static struct vg_fd *apply_effect(const char *root, struct vg_proc *p, const struct vg_event *ev, struct vg_event_state *st,
-				  const struct vg_sc_def *d, struct vg_fd_scratch *s)
+static struct vg_fd *apply_effect(const char *root, struct vg_proc *p, const struct vg_event *ev,
+				  struct vg_event_state *st, const struct vg_sc_def *d,
+				  struct vg_fd_scratch *s)
 {
 	const __u64 *a = ev->sc->args;
 	int64_t ret = ev->hdr->retval;
@@ -322,8 +325,8 @@ static struct vg_fd *apply_effect(const char *root, struct vg_proc *p, const str
 	return NULL;
 }
 
-static struct vg_fd *apply_syscall(const char *root, struct vg_proc *p, const struct vg_event *ev, struct vg_event_state *st,
-				   struct vg_fd_scratch *s)
+static struct vg_fd *apply_syscall(const char *root, struct vg_proc *p, const struct vg_event *ev,
+				   struct vg_event_state *st, struct vg_fd_scratch *s)
 {
 	const struct vg_sc_def *d = vg_syscall_def(ev->sc->id);
 	struct vg_fd *e;
@@ -343,7 +346,8 @@ static struct vg_fd *apply_syscall(const char *root, struct vg_proc *p, const st
 	return e;
 }
 
-void vg_fd_apply(const char *root, struct vg_proc *p, const struct vg_event *ev, struct vg_event_state *st, struct vg_fd_scratch *s)
+void vg_fd_apply(const char *root, struct vg_proc *p, const struct vg_event *ev,
+		 struct vg_event_state *st, struct vg_fd_scratch *s)
 {
 	struct vg_sc_conf c;
 
@@ -357,7 +361,8 @@ void vg_fd_apply(const char *root, struct vg_proc *p, const struct vg_event *ev,
 	st->fd = apply_syscall(root, p, ev, st, s);
 }
 
-void vg_fd_after(struct vg_proc *p, const struct vg_event *ev, struct vg_event_state *st, struct vg_fd_scratch *s)
+void vg_fd_after(struct vg_proc *p, const struct vg_event *ev, struct vg_event_state *st,
+		 struct vg_fd_scratch *s)
 {
 	if (s->pending_close >= 0 && p && p->fds && ev->hdr->retval == 0)
 		vg_fd_close(p->fds, s->pending_close);

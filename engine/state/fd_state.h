@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Applies a syscall event to its process's fd table and cwd, and fills the
- * event's resolved paths and fd (struct vg_event_state), so that rules read fd.* and absolute names.
+ * event's resolved paths and fd (struct vg_event_state), so that rules read fd.* and absolute
+ * names.
  */
 #ifndef VIGIL_FD_STATE_H
 #define VIGIL_FD_STATE_H

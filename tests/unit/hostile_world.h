@@ -158,10 +158,11 @@ static inline int hw_run(struct hw_world *w, const struct hw_input *in)
 		return -1;
 	w->a.out = f;
 	/* the rules, then the alert stage of each match, as the engine runs them */
-	vg_ruleset_eval(w->rs,
-			&(struct vg_eval_ctx){
-				.ev = &cev, .st = &st, .proc = p, .procs = w->t, .container = st.container},
-			hw_alert, &w->a);
+	vg_ruleset_eval(
+		w->rs,
+		&(struct vg_eval_ctx){
+			.ev = &cev, .st = &st, .proc = p, .procs = w->t, .container = st.container},
+		hw_alert, &w->a);
 	fclose(f);
 	if (!size) {
 		free(w->alert);
