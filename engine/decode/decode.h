@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/evttypes.h"
 #include "vigil/event.h"
 
 struct vg_str {
@@ -46,6 +47,11 @@ enum vg_decode_err {
 enum vg_decode_err vg_decode(const void *data, size_t len, int64_t boot_to_wall_ns,
 			     struct vg_event *ev);
 const char *vg_decode_strerror(enum vg_decode_err err);
+/* The Falco event-type code of a decoded event (kernel/evttypes.h). */
+static inline uint16_t vg_evttype_of(const struct vg_event *ev)
+{
+	return vg_evttype_of_kind(ev->type, ev->type == VG_EV_SYSCALL ? ev->sc : NULL);
+}
 const char *vg_event_type_name(enum vg_event_type type);
 /* "fentry", "kprobe", or "tracepoint" for VG_HOOK_NONE (the fallback). */
 const char *vg_hook_flavour_name(enum vg_hook_flavour hook);

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 
 #include "fields/fields_util.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "state/fd_table.h"
 #include "kernel/syscall_table.h"
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "rules/prefilter_paths.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 #include "helpers.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 
