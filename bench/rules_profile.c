@@ -25,7 +25,7 @@
 #include <time.h>
 
 #include "decode/decode.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "rules/keys.h"
 #include "rules/pathset.h"
 #include "rules/prefilter_paths.h"
@@ -149,12 +149,13 @@ static struct rule_cost *cost_of(struct vg_rule_profile *p, const struct vg_rule
 	return NULL;
 }
 
-void vg_rule_profile_sink(void *arg, const struct vg_event *ev, struct vg_proc *proc)
+void vg_rule_profile_sink(void *arg, const struct vg_event *ev, const struct vg_event_state *st,
+			  struct vg_proc *proc)
 {
 	struct vg_rule_profile *p = arg;
 	struct vg_ruleset *rs = p->rs;
 	struct vg_eval_ctx ctx = {
-		.ev = ev, .proc = proc, .procs = p->procs, .container = ev->container};
+		.ev = ev, .st = st, .proc = proc, .procs = p->procs, .container = st->container};
 	uint16_t t;
 	size_t n;
 

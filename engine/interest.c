@@ -5,7 +5,7 @@
 
 #include "kernel/syscall_table.h"
 #include "rules/compile.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 
 int vg_interest_from_rules(const struct vg_ruleset *rs, bool *wanted)
 {

@@ -212,11 +212,13 @@ static void put_container(struct vg_alerter *a, const struct vg_container *c)
 }
 
 /* vg_enforcement_json's keys and order; the target is a path the offender chose. */
-static void put_enforcement(struct vg_alerter *a, const struct vg_event *ev)
+static void put_enforcement(struct vg_alerter *a, const struct vg_eval_ctx *ctx)
 {
+	const struct vg_event *ev = ctx->ev;
+	const struct vg_event_state *st = vg_ctx_state(ctx);
 	struct vg_jbuf *b = &a->ab.jb;
 	struct vg_enforce_info info;
-	const char *target = ev->fd && ev->fd->name ? ev->fd->name : ev->path_abs;
+	const char *target = st->fd && st->fd->name ? st->fd->name : st->path_abs;
 
 	VG_JB_KEY(b, "enforcement");
 	vg_jb_obj_begin(b);
@@ -344,7 +346,7 @@ static enum vg_alert_kind put_vigil_extras(struct vg_alerter *a, const struct vg
 	if (ctx->container)
 		put_container(a, ctx->container);
 	if (ctx->ev && ctx->ev->hdr->flags & VG_HF_ENFORCE) {
-		put_enforcement(a, ctx->ev);
+		put_enforcement(a, ctx);
 		kind = VG_ALERT_ENFORCEMENT;
 	}
 	if (p) {

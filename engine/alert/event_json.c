@@ -14,6 +14,7 @@
 #include "kernel/syscall_table.h"
 #include "alert/alert_builder.h"
 #include "alert/json_buf.h"
+#include "state/event_state.h"
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 
@@ -278,7 +279,7 @@ static json_object *file_json(const struct vg_file *f)
 }
 
 /* A decision of the enforcement probe: what was done, by which tier, to what. */
-json_object *vg_enforcement_json(const struct vg_event *ev)
+json_object *vg_enforcement_json(const struct vg_event *ev, const struct vg_event_state *st)
 {
 	json_object *o = json_object_new_object();
 	struct vg_enforce_info info;
@@ -291,16 +292,16 @@ json_object *vg_enforcement_json(const struct vg_event *ev)
 	add_str(o, "tier", vg_enf_tier_name(info.tier));
 	add_str(o, "result", vg_enf_result_name(info.result));
 	add_str(o, "operation", vg_enf_op_name(info.op));
-	if (ev->fd && ev->fd->name)
-		add_str(o, "target", ev->fd->name);
-	else if (ev->path_abs)
-		add_str(o, "target", ev->path_abs);
+	if (st->fd && st->fd->name)
+		add_str(o, "target", st->fd->name);
+	else if (st->path_abs)
+		add_str(o, "target", st->path_abs);
 	if (info.target_pid)
 		json_object_object_add(o, "target_pid", json_object_new_int64(info.target_pid));
 	return o;
 }
 
-static void add_syscall(json_object *o, const struct vg_event *ev)
+static void add_syscall(json_object *o, const struct vg_event *ev, const struct vg_event_state *st)
 {
 	const struct vg_syscall_body *b = ev->sc;
 	struct vg_file file;
@@ -337,23 +338,23 @@ static void add_syscall(json_object *o, const struct vg_event *ev)
 	} else if (ev->var[VG_VAR_SOCKADDR].ptr) {
 		json_object_object_add(o, "sockaddr", sockaddr_json(ev->var[VG_VAR_SOCKADDR]));
 	}
-	if (ev->path_abs) {
-		add_str(o, "name", ev->path_abs);
+	if (st->path_abs) {
+		add_str(o, "name", st->path_abs);
 		json_object_object_add(o, "name_resolved",
-				       json_object_new_boolean(ev->path_resolved));
+				       json_object_new_boolean(st->path_resolved));
 	}
-	if (ev->path2_abs)
-		add_str(o, "name2", ev->path2_abs);
+	if (st->path2_abs)
+		add_str(o, "name2", st->path2_abs);
 	if (ev->hdr->flags & VG_HF_ENFORCE)
-		json_object_object_add(o, "enforcement", vg_enforcement_json(ev));
-	if (ev->fd) {
+		json_object_object_add(o, "enforcement", vg_enforcement_json(ev, st));
+	if (st->fd) {
 		json_object *fd = json_object_new_object();
-		char type[2] = {ev->fd->type, '\0'};
+		char type[2] = {st->fd->type, '\0'};
 
-		add_u64(fd, "num", (uint32_t)ev->fd->num);
+		add_u64(fd, "num", (uint32_t)st->fd->num);
 		add_str(fd, "typechar", type);
-		add_str(fd, "name", ev->fd->name);
-		json_object_object_add(fd, "cloexec", json_object_new_boolean(ev->fd->cloexec));
+		add_str(fd, "name", st->fd->name);
+		json_object_object_add(fd, "cloexec", json_object_new_boolean(st->fd->cloexec));
 		json_object_object_add(o, "fd", fd);
 	}
 }
@@ -509,18 +510,24 @@ static void repair_utf8(json_object *o)
 		json_object_object_add(o, "raw", r.raw);
 }
 
-json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, struct vg_proc *p)
+json_object *vg_event_json(const struct vg_event *ev, const struct vg_event_state *st,
+			   struct vg_proc_table *t, struct vg_proc *p)
 {
 	static const struct vg_env_policy full = {.mode = VG_ENV_FULL};
 
-	return vg_event_json_env(ev, t, p, &full);
+	return vg_event_json_env(ev, st, t, p, &full);
 }
 
-json_object *vg_event_json_env(const struct vg_event *ev, struct vg_proc_table *t,
-			       struct vg_proc *p, const struct vg_env_policy *env)
+json_object *vg_event_json_env(const struct vg_event *ev, const struct vg_event_state *st,
+			       struct vg_proc_table *t, struct vg_proc *p,
+			       const struct vg_env_policy *env)
 {
+	static const struct vg_event_state none;
 	json_object *o = json_object_new_object();
 	struct vg_proc *parent = NULL;
+
+	if (!st)
+		st = &none;
 
 	add_header(o, ev);
 	if (p)
@@ -534,7 +541,7 @@ json_object *vg_event_json_env(const struct vg_event *ev, struct vg_proc_table *
 				       json_object_new_boolean(ev->hdr->flags & VG_HF_THREAD));
 		add_u64(o, "start_time_ns", ev->fork->start_ns);
 		break;
-	case VG_EV_SYSCALL: add_syscall(o, ev); break;
+	case VG_EV_SYSCALL: add_syscall(o, ev, st); break;
 	case VG_EV_CREDS: add_creds(o, ev); break;
 	case VG_EV_EXIT:
 		add_u64(o, "exit_status", ev->exit->exit_code);
@@ -543,10 +550,10 @@ json_object *vg_event_json_env(const struct vg_event *ev, struct vg_proc_table *
 		break;
 	default: break;
 	}
-	if (ev->container) {
+	if (st->container) {
 		json_object *k8s;
 
-		json_object_object_add(o, "container", vg_container_json(ev->container, &k8s));
+		json_object_object_add(o, "container", vg_container_json(st->container, &k8s));
 		if (k8s)
 			json_object_object_add(o, "k8s", k8s);
 	}

@@ -8,6 +8,7 @@
 #include "alert/env_policy.h"
 
 struct vg_event;
+struct vg_event_state;
 struct vg_proc;
 struct vg_proc_table;
 
@@ -16,15 +17,18 @@ struct vg_proc_table;
 struct vg_env_policy;
 
 /*
- * Returns a new object; p is the process the event is about (may be NULL).
+ * Returns a new object; st is what the state stage derived for ev (may be
+ * NULL: none), p the process the event is about (may be NULL).
  * env says what of an exec's environment goes in (NULL: none). Every string
  * is valid UTF-8: bytes that are not become U+FFFD and the exact bytes of
  * each such string are under "raw" (path -> base64).
  */
-json_object *vg_event_json_env(const struct vg_event *ev, struct vg_proc_table *t,
-			       struct vg_proc *p, const struct vg_env_policy *env);
+json_object *vg_event_json_env(const struct vg_event *ev, const struct vg_event_state *st,
+			       struct vg_proc_table *t, struct vg_proc *p,
+			       const struct vg_env_policy *env);
 /* The same with the whole environment: the engine's own view, for tests. */
-json_object *vg_event_json(const struct vg_event *ev, struct vg_proc_table *t, struct vg_proc *p);
+json_object *vg_event_json(const struct vg_event *ev, const struct vg_event_state *st,
+			   struct vg_proc_table *t, struct vg_proc *p);
 
 /* The summary of a process used for "parent" and "ancestors" entries. */
 json_object *vg_proc_json_brief(const struct vg_proc *p);
@@ -40,7 +44,7 @@ json_object *vg_container_json(const struct vg_container *c, json_object **k8s);
 /* Process argv (NUL-separated) as a JSON array of strings. */
 json_object *vg_args_json(const char *args, uint32_t len);
 /* An enforcement record's decision (VG_HF_ENFORCE): action, mode, tier, result, target. */
-json_object *vg_enforcement_json(const struct vg_event *ev);
+json_object *vg_enforcement_json(const struct vg_event *ev, const struct vg_event_state *st);
 
 /* RFC 3339 UTC with nanoseconds, 2026-11-22T08:14:34.123456789Z: vg_time_format's UTC form. */
 void vg_format_time(uint64_t wall_ns, char *out, size_t outlen);

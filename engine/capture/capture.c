@@ -139,13 +139,15 @@ uint32_t vg_capture_filter_env(const struct vg_event *ev, const struct vg_env_po
 	return o;
 }
 
-void vg_sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p)
+void vg_sink_capture(void *ctx, const struct vg_event *ev, const struct vg_event_state *st,
+		     struct vg_proc *p)
 {
 	struct vg_capture_sink *c = ctx;
 	uint32_t len = vg_capture_filter_env(ev, c->env, c->scratch);
 	int err = len ? vg_capture_record(c->f, c->scratch, len)
 		      : vg_capture_record(c->f, ev->hdr, ev->hdr->size);
 
+	(void)st;
 	(void)p;
 	if (err)
 		fprintf(stderr, "vigil: writing the capture failed\n");

@@ -26,6 +26,7 @@
 
 struct vg_proc_table;
 struct vg_event;
+struct vg_event_state;
 struct vg_proc;
 struct vg_env_policy;
 
@@ -65,7 +66,8 @@ struct vg_capture_sink {
 	const struct vg_env_policy *env; /* what of an exec's environment is kept; NULL: none */
 	char scratch[VG_RECORD_MAX];
 };
-void vg_sink_capture(void *ctx, const struct vg_event *ev, struct vg_proc *p);
+void vg_sink_capture(void *ctx, const struct vg_event *ev, const struct vg_event_state *st,
+		     struct vg_proc *p);
 
 /*
  * An exec record with its environment as the policy allows (off: the field

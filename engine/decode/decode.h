@@ -2,7 +2,8 @@
 /*
  * Decoder: one ring-buffer record -> struct vg_event, a validated view that
  * points into the record. No copies and no allocation: the view lives as
- * long as the record does.
+ * long as the record does. After vg_decode it is read-only: every later
+ * stage gets a const pointer to it.
  */
 #ifndef VIGIL_DECODE_H
 #define VIGIL_DECODE_H
@@ -11,9 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/evttypes.h"
 #include "vigil/event.h"
-
-struct vg_container;
 
 struct vg_str {
 	const char *ptr; /* not NUL-terminated */
@@ -32,12 +32,7 @@ struct vg_event {
 	};
 	struct vg_str var[VG_VAR__MAX]; /* by enum vg_var_id; len 0 when absent */
 	uint64_t wall_ns;		/* ts_ns converted to CLOCK_REALTIME */
-	/* Filled by the state stage for syscalls (state/fd_state.c), NULL otherwise: */
-	const char *path_abs;  /* VG_VAR_PATH (or the fd's kernel path) made absolute */
-	const char *path2_abs; /* VG_VAR_PATH2 made absolute */
-	struct vg_fd *fd;      /* the fd the syscall is about, as the table has it after it */
-	bool path_resolved;    /* path_abs is absolute (its base was known) */
-	const struct vg_container *container; /* filled by the pipeline; NULL without one */
+	/* Nothing else: what later stages derive is in struct vg_event_state (state/). */
 };
 
 enum vg_decode_err {
@@ -52,6 +47,11 @@ enum vg_decode_err {
 enum vg_decode_err vg_decode(const void *data, size_t len, int64_t boot_to_wall_ns,
 			     struct vg_event *ev);
 const char *vg_decode_strerror(enum vg_decode_err err);
+/* The Falco event-type code of a decoded event (kernel/evttypes.h). */
+static inline uint16_t vg_evttype_of(const struct vg_event *ev)
+{
+	return vg_evttype_of_kind(ev->type, ev->type == VG_EV_SYSCALL ? ev->sc : NULL);
+}
 const char *vg_event_type_name(enum vg_event_type type);
 /* "fentry", "kprobe", or "tracepoint" for VG_HOOK_NONE (the fallback). */
 const char *vg_hook_flavour_name(enum vg_hook_flavour hook);

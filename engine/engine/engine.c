@@ -108,11 +108,12 @@ static bool count_match(const struct vg_rule *r, const struct vg_eval_ctx *ctx, 
  * taken by a rule: it goes to the alert stage as that rule's alert, and is
  * not evaluated again.
  */
-static void run_rules(void *ctx, const struct vg_event *ev, struct vg_proc *p)
+static void run_rules(void *ctx, const struct vg_event *ev, const struct vg_event_state *st,
+		      struct vg_proc *p)
 {
 	struct vg_engine *e = ctx;
 	struct vg_eval_ctx ectx = {
-		.ev = ev, .proc = p, .procs = e->pl.procs, .container = ev->container};
+		.ev = ev, .st = st, .proc = p, .procs = e->pl.procs, .container = st->container};
 
 	if (e->mode == VG_ENGINE_MATCH) {
 		if (!(ev->hdr->flags & VG_HF_ENFORCE))

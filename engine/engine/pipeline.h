@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "state/event_state.h"
 #include "state/fd_state.h"
 #include "vigil/event.h"
 #include "vigil/syscalls.h"
@@ -46,8 +47,13 @@ static inline void vg_stat_bump(_Atomic uint64_t *c)
 /* One event in this many has its sink (rule evaluation) timed. */
 #define VG_PIPELINE_TIME_EVERY 64
 
-/* Called for each decoded event after state is updated; ctx is the pipeline's sink_ctx. */
-typedef void (*vg_event_sink)(void *ctx, const struct vg_event *ev, struct vg_proc *p);
+/*
+ * Called for each decoded event after state is updated; ctx is the pipeline's
+ * sink_ctx. ev is the decoder's read-only view; st what the state stage
+ * derived for it (resolved paths, fd, container).
+ */
+typedef void (*vg_event_sink)(void *ctx, const struct vg_event *ev, const struct vg_event_state *st,
+			      struct vg_proc *p);
 
 struct vg_env_policy;
 
@@ -75,6 +81,7 @@ int64_t vg_boot_to_wall_ns(void);
 int vg_pipeline_handle(void *ctx, void *data, size_t len);
 
 /* The sink of `vigil events`: ctx is the struct vg_pipeline (its env_policy applies). */
-void vg_sink_event_json(void *ctx, const struct vg_event *ev, struct vg_proc *p);
+void vg_sink_event_json(void *ctx, const struct vg_event *ev, const struct vg_event_state *st,
+			struct vg_proc *p);
 
 #endif

@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 
 #include "fields/fields_util.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "state/fd_table.h"
 #include "kernel/syscall_table.h"
 
@@ -482,16 +482,16 @@ bool vg_fx_evt_arg_known(const char *syscall, const char *key)
 /* evt.abspath[.src|.dst]: the paths the state stage made absolute. */
 X(x_abspath)
 {
-	const struct vg_event *ev = ctx->ev;
+	const struct vg_event_state *st = vg_ctx_state(ctx);
 	bool dst = strcmp(ref->def->name, "evt.abspath.dst") == 0;
 
 	(void)env;
-	if (!vg_fx_sc_row(ev))
+	if (!vg_fx_sc_row(ctx->ev))
 		return;
 	if (dst)
-		vg_xval_cstr(out, ev->path2_abs);
-	else if (strcmp(ref->def->name, "evt.abspath.src") != 0 || ev->path2_abs)
-		vg_xval_cstr(out, ev->path_abs);
+		vg_xval_cstr(out, st->path2_abs);
+	else if (strcmp(ref->def->name, "evt.abspath.src") != 0 || st->path2_abs)
+		vg_xval_cstr(out, st->path_abs);
 }
 
 /* Appends "name=value " for one argument, when it has a value. */

@@ -265,7 +265,7 @@ static void put_pair_fd(const struct vg_event *ev, struct vg_fenv *env, struct v
 	put_fmt(env, out, "%lld", fds[second]);
 }
 
-static void render(const struct vg_event *ev, const struct vg_sc_arg *a, struct vg_fenv *env,
+static void render(const struct vg_eval_ctx *ctx, const struct vg_sc_arg *a, struct vg_fenv *env,
 		   struct vg_xval *out);
 
 static void render_flags(const struct vg_event *ev, const struct vg_sc_arg *a, struct vg_fenv *env,
@@ -289,9 +289,11 @@ static void render_flags(const struct vg_event *ev, const struct vg_sc_arg *a, s
 	}
 }
 
-static void render(const struct vg_event *ev, const struct vg_sc_arg *a, struct vg_fenv *env,
+static void render(const struct vg_eval_ctx *ctx, const struct vg_sc_arg *a, struct vg_fenv *env,
 		   struct vg_xval *out)
 {
+	const struct vg_event *ev = ctx->ev;
+	const struct vg_fd *fd = vg_ctx_state(ctx)->fd;
 	const struct vg_str *data = &ev->var[VG_VAR_DATA];
 	int64_t v = col_val(ev, a->col);
 	struct vg_file f;
@@ -315,8 +317,8 @@ static void render(const struct vg_event *ev, const struct vg_sc_arg *a, struct 
 				    data->len);
 		break;
 	case VG_AK_TUPLE:
-		if (ev->fd && ev->fd->has_sock && ev->fd->name)
-			vg_xval_cstr(out, ev->fd->name);
+		if (fd && fd->has_sock && fd->name)
+			vg_xval_cstr(out, fd->name);
 		break;
 	case VG_AK_CAP_INH:
 	case VG_AK_CAP_PRM:
@@ -348,7 +350,7 @@ void vg_fx_sc_arg(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_
 	else if (index >= 0 && index < VG_SC_NARGS)
 		a = d->args[index].name ? &d->args[index] : NULL;
 	if (a)
-		render(ctx->ev, a, env, out);
+		render(ctx, a, env, out);
 }
 
 const char *vg_fx_sc_arg_name(const struct vg_event *ev, size_t i)

@@ -2,7 +2,7 @@
 /*
  * fd.*, fdlist.* and fs.path.* fields, after libsinsp's
  * sinsp_filter_check_fd. The state stage hands the descriptor a syscall is
- * about in ev->fd (state/fd_table.h); a failed open has none, and then,
+ * about in the eval ctx's st->fd (state/event_state.h); a failed open has none, and then,
  * like libsinsp, fd.num is -1 and fd.name is the path the caller tried.
  * Client and server are told apart by the call: the end that accepted,
  * listened or bound is the server.
@@ -33,16 +33,17 @@ static const char *raw_path(const struct vg_eval_ctx *ctx, struct vg_fenv *env, 
 static bool view(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct fdview *v)
 {
 	const struct vg_event *ev = ctx->ev;
+	const struct vg_event_state *st = vg_ctx_state(ctx);
 
 	memset(v, 0, sizeof(*v));
 	if (!ev || ev->type != VG_EV_SYSCALL || !ev->sc)
 		return false;
-	if (ev->fd) {
-		v->fd = ev->fd;
-		v->num = ev->fd->num;
-		v->type = ev->fd->type;
-		v->name = ev->fd->name;
-		v->nameraw = ev->fd->nameraw ? ev->fd->nameraw : ev->fd->name;
+	if (st->fd) {
+		v->fd = st->fd;
+		v->num = st->fd->num;
+		v->type = st->fd->type;
+		v->name = st->fd->name;
+		v->nameraw = st->fd->nameraw ? st->fd->nameraw : st->fd->name;
 		return true;
 	}
 	if (!vg_fx_is_open(ev) || !ev->hdr || ev->hdr->retval >= 0)
@@ -50,7 +51,7 @@ static bool view(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct fdvi
 	v->num = -1;
 	v->type = VG_FDT_FILE;
 	v->nameraw = raw_path(ctx, env, VG_VAR_PATH);
-	v->name = ev->path_abs ? ev->path_abs : v->nameraw;
+	v->name = st->path_abs ? st->path_abs : v->nameraw;
 	return v->name != NULL;
 }
 
@@ -386,16 +387,17 @@ X(x_fspath)
 {
 	const char *n = ref->def->name + 8; /* after "fs.path." */
 	const struct vg_event *ev = ctx->ev;
+	const struct vg_event_state *st = vg_ctx_state(ctx);
 	const char *s = NULL;
 
 	if (!ev || ev->type != VG_EV_SYSCALL || !ev->sc)
 		return;
 	if (strcmp(n, "name") == 0 || strcmp(n, "source") == 0)
-		s = ev->path_abs ? ev->path_abs : raw_path(ctx, env, VG_VAR_PATH);
+		s = st->path_abs ? st->path_abs : raw_path(ctx, env, VG_VAR_PATH);
 	else if (strcmp(n, "nameraw") == 0 || strcmp(n, "sourceraw") == 0)
 		s = raw_path(ctx, env, VG_VAR_PATH);
 	else if (strcmp(n, "target") == 0)
-		s = ev->path2_abs ? ev->path2_abs : raw_path(ctx, env, VG_VAR_PATH2);
+		s = st->path2_abs ? st->path2_abs : raw_path(ctx, env, VG_VAR_PATH2);
 	else if (strcmp(n, "targetraw") == 0)
 		s = raw_path(ctx, env, VG_VAR_PATH2);
 	/* name/nameraw are for single-path calls; source/target for two-path ones */

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "vigil/priority.h" /* enum vg_priority and its names: one table */
 
 struct vg_ruleset;

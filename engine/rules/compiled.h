@@ -16,7 +16,7 @@
 #include "fields/registry.h"
 #include "rules/ast.h"
 #include "rules/compile.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "rules/util.h"
 
 struct vg_seq;

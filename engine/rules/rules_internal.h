@@ -13,7 +13,7 @@
 #include "rules/compile.h"
 #include "rules/diag.h"
 #include "rules/eval_state.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "rules/rule_items.h"
 #include "rules/seq.h"
 #include "rules/util.h"

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "decode/decode.h"
+#include "state/event_state.h"
 #include "vigil/syscalls.h"
 
 /* The destination a connect named, as the socket would hold it once connected. */
@@ -35,7 +36,8 @@ static bool sock_of_sockaddr(const struct vg_str *sa, struct vg_sock *s)
 	return false;
 }
 
-void vg_enforce_view_begin(struct vg_enforce_view *v, struct vg_event *ev)
+void vg_enforce_view_begin(struct vg_enforce_view *v, const struct vg_event *ev,
+			   struct vg_event_state *st)
 {
 	const struct vg_str *path = &ev->var[VG_VAR_PATH];
 	struct vg_sock sock;
@@ -45,26 +47,26 @@ void vg_enforce_view_begin(struct vg_enforce_view *v, struct vg_event *ev)
 	if (path->len && path->len <= VG_PATH_MAX) {
 		memcpy(v->path, path->ptr, path->len);
 		v->path[path->len] = '\0';
-		ev->path_abs = v->path;
-		ev->path_resolved = v->path[0] == '/';
+		st->path_abs = v->path;
+		st->path_resolved = v->path[0] == '/';
 	}
-	if (ev->sc->id == VG_SC_openat && ev->path_abs) {
+	if (ev->sc->id == VG_SC_openat && st->path_abs) {
 		v->fd.type = VG_FDT_FILE;
 		v->fd.name = v->path;
 		v->fd.open_flags = (uint32_t)ev->sc->args[2];
-		ev->fd = &v->fd;
+		st->fd = &v->fd;
 	} else if (ev->sc->id == VG_SC_connect &&
 		   sock_of_sockaddr(&ev->var[VG_VAR_SOCKADDR], &sock)) {
 		vg_fd_set_sock(&v->fd, &sock, NULL);
-		ev->fd = &v->fd;
+		st->fd = &v->fd;
 	}
 }
 
-void vg_enforce_view_end(struct vg_enforce_view *v, struct vg_event *ev)
+void vg_enforce_view_end(struct vg_enforce_view *v, struct vg_event_state *st)
 {
 	if (v->fd.name != v->path)
 		free(v->fd.name);
 	v->fd.name = NULL;
-	ev->fd = NULL;
-	ev->path_abs = NULL;
+	st->fd = NULL;
+	st->path_abs = NULL;
 }

@@ -12,14 +12,16 @@
 #include "vigil/event.h"
 
 struct vg_event;
+struct vg_event_state;
 
 struct vg_enforce_view {
 	char path[VG_PATH_MAX + 1];
 	struct vg_fd fd;
 };
 
-/* Fills ev's path and fd from its own variable fields. */
-void vg_enforce_view_begin(struct vg_enforce_view *v, struct vg_event *ev);
-void vg_enforce_view_end(struct vg_enforce_view *v, struct vg_event *ev);
+/* Fills st's path and fd from ev's own variable fields. */
+void vg_enforce_view_begin(struct vg_enforce_view *v, const struct vg_event *ev,
+			   struct vg_event_state *st);
+void vg_enforce_view_end(struct vg_enforce_view *v, struct vg_event_state *st);
 
 #endif

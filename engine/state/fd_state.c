@@ -15,6 +15,7 @@
 #include "kernel/syscall_table.h"
 #include "state/fd_table.h"
 #include "state/path.h"
+#include "state/event_state.h"
 #include "state/proc_table.h"
 
 #define AT_FDCWD_ -100
@@ -75,8 +76,9 @@ static const char *base_dir(const char *root, struct vg_proc *p, const struct vg
 	return d && d->name && d->name[0] == '/' ? d->name : NULL;
 }
 
-static void resolve_paths(const char *root, struct vg_proc *p, struct vg_event *ev,
-			  const struct vg_sc_conf *c, struct vg_fd_scratch *s)
+static void resolve_paths(const char *root, struct vg_proc *p, const struct vg_event *ev,
+			  struct vg_event_state *st, const struct vg_sc_conf *c,
+			  struct vg_fd_scratch *s)
 {
 	struct vg_str path = ev->var[VG_VAR_PATH], path2 = ev->var[VG_VAR_PATH2];
 	char raw[PATH_MAX];
@@ -84,15 +86,15 @@ static void resolve_paths(const char *root, struct vg_proc *p, struct vg_event *
 	if (path.ptr && path.len < sizeof(raw)) {
 		memcpy(raw, path.ptr, path.len);
 		raw[path.len] = '\0';
-		ev->path_resolved = vg_path_resolve(base_dir(root, p, ev, c->dirfd), raw, s->path,
+		st->path_resolved = vg_path_resolve(base_dir(root, p, ev, c->dirfd), raw, s->path,
 						    sizeof(s->path));
-		ev->path_abs = s->path;
+		st->path_abs = s->path;
 	}
 	if (path2.ptr && path2.len < sizeof(raw)) {
 		memcpy(raw, path2.ptr, path2.len);
 		raw[path2.len] = '\0';
 		vg_path_resolve(base_dir(root, p, ev, c->dirfd2), raw, s->path2, sizeof(s->path2));
-		ev->path2_abs = s->path2;
+		st->path2_abs = s->path2;
 	}
 }
 
@@ -171,7 +173,8 @@ static __u64 arg_flags(const struct vg_event *ev, const char *name)
 }
 
 /* VG_FDFX_OPEN, VG_FDFX_MEMFD: a new fd named by the kernel or the caller. */
-static struct vg_fd *apply_open(struct vg_proc *p, struct vg_event *ev)
+static struct vg_fd *apply_open(struct vg_proc *p, const struct vg_event *ev,
+				struct vg_event_state *st)
 {
 	int64_t ret = ev->hdr->retval;
 	struct vg_fd *e;
@@ -180,19 +183,19 @@ static struct vg_fd *apply_open(struct vg_proc *p, struct vg_event *ev)
 		return NULL;
 	e->type = VG_FDT_FILE;
 	e->nameraw = dup_str(ev->var[VG_VAR_PATH]);
-	e->name_unresolved = ev->path_abs && !ev->path_resolved;
+	e->name_unresolved = st->path_abs && !st->path_resolved;
 	fill_from_kernel(e, ev);
 	/* the caller's path made absolute, where the kernel sent no name */
-	if (!e->name && ev->path_abs)
-		e->name = strdup(ev->path_abs);
+	if (!e->name && st->path_abs)
+		e->name = strdup(st->path_abs);
 	e->cloexec = e->open_flags & O_CLOEXEC;
 	if (vg_syscall_def(ev->sc->id)->fdfx == VG_FDFX_MEMFD) {
 		e->type = VG_FDT_FILE_V2;
 		e->cloexec = arg_flags(ev, "flags") & 1; /* MFD_CLOEXEC */
 	}
 	if (e->name) {
-		ev->path_abs = e->name; /* the kernel's name wins: symlinks and mounts resolved */
-		ev->path_resolved = e->name[0] == '/';
+		st->path_abs = e->name; /* the kernel's name wins: symlinks and mounts resolved */
+		st->path_resolved = e->name[0] == '/';
 	}
 	return e;
 }
@@ -286,15 +289,16 @@ static struct vg_fd *apply_fchdir(const char *root, struct vg_proc *p, const str
 }
 
 /* What the call did to the fd table, by the row's fd effect (vigil/syscalls.h). */
-static struct vg_fd *apply_effect(const char *root, struct vg_proc *p, struct vg_event *ev,
-				  const struct vg_sc_def *d, struct vg_fd_scratch *s)
+static struct vg_fd *apply_effect(const char *root, struct vg_proc *p, const struct vg_event *ev,
+				  struct vg_event_state *st, const struct vg_sc_def *d,
+				  struct vg_fd_scratch *s)
 {
 	const __u64 *a = ev->sc->args;
 	int64_t ret = ev->hdr->retval;
 
 	switch (d->fdfx) {
 	case VG_FDFX_OPEN:
-	case VG_FDFX_MEMFD: return apply_open(p, ev);
+	case VG_FDFX_MEMFD: return apply_open(p, ev, st);
 	case VG_FDFX_CLOSE: s->pending_close = (int)a[0]; return vg_fd_get(p->fds, (int)a[0]);
 	case VG_FDFX_DUP:
 		return ret >= 0 ? vg_fd_dup(p->fds, (int)a[0], (int)ret,
@@ -312,8 +316,8 @@ static struct vg_fd *apply_effect(const char *root, struct vg_proc *p, struct vg
 	case VG_FDFX_ACCEPT:
 		return apply_new_sock(p, ev, "flags", vg_syscall_arg_named(d, "flags") != NULL);
 	case VG_FDFX_CHDIR:
-		if (ret == 0 && ev->path_resolved)
-			set_cwd(p, ev->path_abs);
+		if (ret == 0 && st->path_resolved)
+			set_cwd(p, st->path_abs);
 		break;
 	case VG_FDFX_FCHDIR: return apply_fchdir(root, p, ev);
 	default: break;
@@ -321,14 +325,14 @@ static struct vg_fd *apply_effect(const char *root, struct vg_proc *p, struct vg
 	return NULL;
 }
 
-static struct vg_fd *apply_syscall(const char *root, struct vg_proc *p, struct vg_event *ev,
-				   struct vg_fd_scratch *s)
+static struct vg_fd *apply_syscall(const char *root, struct vg_proc *p, const struct vg_event *ev,
+				   struct vg_event_state *st, struct vg_fd_scratch *s)
 {
 	const struct vg_sc_def *d = vg_syscall_def(ev->sc->id);
 	struct vg_fd *e;
 
 	if (d && d->fdfx != VG_FDFX_NONE)
-		return apply_effect(root, p, ev, d, s);
+		return apply_effect(root, p, ev, st, d, s);
 	if (ev->sc->family == VG_FAM_SOCK)
 		e = apply_sock(root, p, ev);
 	else if (vg_syscall_conf(ev->sc->id).fd < 6) /* an unknown id's conf is all zeros */
@@ -342,7 +346,8 @@ static struct vg_fd *apply_syscall(const char *root, struct vg_proc *p, struct v
 	return e;
 }
 
-void vg_fd_apply(const char *root, struct vg_proc *p, struct vg_event *ev, struct vg_fd_scratch *s)
+void vg_fd_apply(const char *root, struct vg_proc *p, const struct vg_event *ev,
+		 struct vg_event_state *st, struct vg_fd_scratch *s)
 {
 	struct vg_sc_conf c;
 
@@ -352,14 +357,15 @@ void vg_fd_apply(const char *root, struct vg_proc *p, struct vg_event *ev, struc
 	if (!p->fds && !(p->fds = vg_fd_table_new()))
 		return;
 	c = vg_syscall_conf(ev->sc->id);
-	resolve_paths(root, p, ev, &c, s);
-	ev->fd = apply_syscall(root, p, ev, s);
+	resolve_paths(root, p, ev, st, &c, s);
+	st->fd = apply_syscall(root, p, ev, st, s);
 }
 
-void vg_fd_after(struct vg_proc *p, struct vg_event *ev, struct vg_fd_scratch *s)
+void vg_fd_after(struct vg_proc *p, const struct vg_event *ev, struct vg_event_state *st,
+		 struct vg_fd_scratch *s)
 {
 	if (s->pending_close >= 0 && p && p->fds && ev->hdr->retval == 0)
 		vg_fd_close(p->fds, s->pending_close);
 	s->pending_close = -1;
-	ev->fd = NULL;
+	st->fd = NULL;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Applies a syscall event to its process's fd table and cwd, and fills the
- * event's resolved paths and fd, so that rules read fd.* and absolute names.
+ * event's resolved paths and fd (struct vg_event_state), so that rules read fd.* and absolute
+ * names.
  */
 #ifndef VIGIL_FD_STATE_H
 #define VIGIL_FD_STATE_H
@@ -9,6 +10,7 @@
 #include <limits.h>
 
 struct vg_event;
+struct vg_event_state;
 struct vg_proc;
 
 /* Where resolved names live while the event is evaluated: one per pipeline. */
@@ -18,10 +20,11 @@ struct vg_fd_scratch {
 	int pending_close; /* an fd closed by this event, dropped after evaluation; -1: none */
 };
 
-/* Before evaluation: updates state, fills ev->path_abs/path2_abs/fd. */
-void vg_fd_apply(const char *procfs_root, struct vg_proc *p, struct vg_event *ev,
-		 struct vg_fd_scratch *s);
+/* Before evaluation: updates state, fills st's path_abs/path2_abs/path_resolved/fd. */
+void vg_fd_apply(const char *procfs_root, struct vg_proc *p, const struct vg_event *ev,
+		 struct vg_event_state *st, struct vg_fd_scratch *s);
 /* After evaluation: what must outlive the rules (a closed fd) goes now. */
-void vg_fd_after(struct vg_proc *p, struct vg_event *ev, struct vg_fd_scratch *s);
+void vg_fd_after(struct vg_proc *p, const struct vg_event *ev, struct vg_event_state *st,
+		 struct vg_fd_scratch *s);
 
 #endif

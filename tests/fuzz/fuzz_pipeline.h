@@ -70,11 +70,13 @@ static bool fzp_match(const struct vg_rule *r, const struct vg_eval_ctx *ctx, vo
 	return true;
 }
 
-static void fzp_sink(void *arg, const struct vg_event *ev, struct vg_proc *p)
+static void fzp_sink(void *arg, const struct vg_event *ev, const struct vg_event_state *st,
+		     struct vg_proc *p)
 {
 	struct vg_pipeline *pl = arg;
-	struct vg_eval_ctx ctx = {.ev = ev, .proc = p, .procs = pl->procs, .container = NULL};
-	json_object *o = vg_event_json(ev, pl->procs, p);
+	struct vg_eval_ctx ctx = {
+		.ev = ev, .st = st, .proc = p, .procs = pl->procs, .container = NULL};
+	json_object *o = vg_event_json(ev, st, pl->procs, p);
 
 	if (o) {
 		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);

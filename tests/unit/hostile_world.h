@@ -138,6 +138,7 @@ static inline int hw_run(struct hw_world *w, const struct hw_input *in)
 	static struct test_record pr, cr;
 	static const struct vg_env_policy full = {.mode = VG_ENV_FULL};
 	struct vg_event pev, cev;
+	struct vg_event_state st = {0};
 	struct vg_proc *p;
 	json_object *o;
 	size_t size = 0;
@@ -152,21 +153,22 @@ static inline int hw_run(struct hw_world *w, const struct hw_input *in)
 	w->proc = p;
 	w->c.name = (char *)in->ctr_name;
 	w->c.image = (char *)in->ctr_image;
-	cev.container = &w->c;
+	st.container = &w->c;
 	if (!(f = open_memstream(&w->alert, &size)))
 		return -1;
 	w->a.out = f;
 	/* the rules, then the alert stage of each match, as the engine runs them */
-	vg_ruleset_eval(w->rs,
-			&(struct vg_eval_ctx){
-				.ev = &cev, .proc = p, .procs = w->t, .container = cev.container},
-			hw_alert, &w->a);
+	vg_ruleset_eval(
+		w->rs,
+		&(struct vg_eval_ctx){
+			.ev = &cev, .st = &st, .proc = p, .procs = w->t, .container = st.container},
+		hw_alert, &w->a);
 	fclose(f);
 	if (!size) {
 		free(w->alert);
 		w->alert = NULL;
 	}
-	o = vg_event_json_env(&cev, w->t, p, &full);
+	o = vg_event_json_env(&cev, &st, w->t, p, &full);
 	w->events = strdup(json_object_to_json_string_ext(
 		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);

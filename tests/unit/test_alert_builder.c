@@ -334,7 +334,7 @@ static char *enforced_open(struct kinds *k, const struct vg_enforce_info *info)
 	vg_alert_enforcement(&k->w.a, &(struct vg_eval_ctx){.ev = &ev,
 							    .proc = k->w.proc,
 							    .procs = k->w.a.procs,
-							    .container = ev.container});
+							    .container = NULL});
 	fclose(f);
 	if (!size) {
 		free(line);

@@ -145,7 +145,7 @@ static void json_has_both_sides(void **state)
 	root_process(t, 42);
 	creds_record(&r, 42, VG_HOOK_KPROBE);
 	p = apply(t, &r, &ev);
-	o = vg_event_json(&ev, t, p);
+	o = vg_event_json(&ev, NULL, t, p);
 	assert_string_equal(json_object_get_string(member(o, "type")), "creds");
 	assert_string_equal(json_object_get_string(member(o, "hook")), "kprobe");
 	assert_int_equal(json_object_get_int64(member(o, "uid")), NOBODY);

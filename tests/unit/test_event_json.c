@@ -17,7 +17,7 @@ static json_object *exec_json(struct vg_proc_table *t, struct test_record *r)
 
 	assert_int_equal(vg_decode(r->buf, r->len, 0, &ev), VG_DECODE_OK);
 	p = vg_proc_apply(t, &ev);
-	return vg_event_json(&ev, t, p);
+	return vg_event_json(&ev, NULL, t, p);
 }
 
 static const char *get_str(json_object *o, const char *key)

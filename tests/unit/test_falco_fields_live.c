@@ -26,7 +26,7 @@
 #include "fields/fields_util.h"
 #include "fields/registry.h"
 #include "rules/compile.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "rules/loader.h"
 
 static const char *const files[] = {

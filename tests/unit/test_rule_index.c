@@ -152,10 +152,11 @@ static void compare_one(struct run *t, const struct vg_eval_ctx *ctx)
 	}
 }
 
-static void compare(void *arg, const struct vg_event *ev, struct vg_proc *p)
+static void compare(void *arg, const struct vg_event *ev, const struct vg_event_state *st,
+		    struct vg_proc *p)
 {
 	struct run *t = arg;
-	struct vg_eval_ctx ctx = {.ev = ev, .proc = p, .procs = t->pl.procs};
+	struct vg_eval_ctx ctx = {.ev = ev, .st = st, .proc = p, .procs = t->pl.procs};
 
 	compare_one(t, &ctx);
 	ctx.container = &t->box;

@@ -19,7 +19,7 @@
 
 #include "kernel/syscall_table.h"
 #include "rules/compile.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "rules/loader.h"
 
 #define NONE VG_ARG_NONE

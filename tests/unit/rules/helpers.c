@@ -105,6 +105,7 @@ void th_world_init(struct th_world *w, enum vg_event_type type)
 	w->ev.var[VG_VAR_CWD].len = 5;
 	w->ev.wall_ns = 1700000000ULL * 1000000000ULL + 123;
 	w->ctx.ev = &w->ev;
+	w->ctx.st = &w->st;
 	w->ctx.proc = p;
 	w->ctx.procs = &w->table;
 }

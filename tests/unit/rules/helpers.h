@@ -31,6 +31,7 @@ struct th_world {
 	struct vg_event_hdr hdr;
 	struct vg_exec_body exec;
 	struct vg_event ev;
+	struct vg_event_state st; /* what the state stage would derive for ev */
 	struct vg_eval_ctx ctx;
 };
 

@@ -130,7 +130,7 @@ static void sock_event(enum vg_syscall id, int family, const char *local, const 
 	assert_int_equal(inet_pton(family, remote, FD.sock.daddr), 1);
 	FD.sock.sport = 40000;
 	FD.sock.dport = 443;
-	W.ev.fd = &FD;
+	W.st.fd = &FD;
 }
 
 static const char *const *names_of(const struct vg_ruleset *rs, size_t *n)

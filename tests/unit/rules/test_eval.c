@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 
 static struct th_world W;
 

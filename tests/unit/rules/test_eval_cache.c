@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "rules/format.h"
 #include "rules/keys.h"
 #include "rules/rules_internal.h"
@@ -224,8 +224,8 @@ static void openat_event(const char *comm, const char *path)
 	W.ev.sc = &sc;
 	W.hdr.retval = 3;
 	fd = (struct vg_fd){.num = 3, .type = VG_FDT_FILE, .name = (char *)path};
-	W.ev.fd = &fd;
-	W.ev.path_abs = path;
+	W.st.fd = &fd;
+	W.st.path_abs = path;
 }
 
 static void test_programs_per_event_type(void **state)

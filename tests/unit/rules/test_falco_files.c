@@ -256,13 +256,13 @@ static void test_sensitive_file_and_log_clearing(void **state)
 	fd.type = VG_FDT_FILE;
 	fd.name = (char *)"/etc/shadow";
 	fd.open_flags = O_RDONLY;
-	w.ev.fd = &fd;
-	w.ev.path_abs = fd.name;
+	w.st.fd = &fd;
+	w.st.path_abs = fd.name;
 	assert_non_null(strstr(matches(&w), "Read sensitive file untrusted;"));
 	/* truncating a log file */
 	sc.args[2] = fd.open_flags = O_WRONLY | O_TRUNC;
 	fd.name = (char *)"/var/log/syslog";
-	w.ev.path_abs = fd.name;
+	w.st.path_abs = fd.name;
 	assert_non_null(strstr(matches(&w), "Clear Log Activities;"));
 	assert_null(strstr(matches(&w), "Read sensitive file untrusted;"));
 }

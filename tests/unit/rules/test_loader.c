@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 
 #define RULE(name, cond)                                                                           \
 	"- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: INFO\n"

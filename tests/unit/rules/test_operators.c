@@ -14,7 +14,7 @@
 
 #include "helpers.h"
 #include "enforce/policy.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "rules/keys.h"
 #include "rules/operators.h"
 #include "rules/prefilter_paths.h"

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "rules/prefilter_paths.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
@@ -444,8 +444,8 @@ static void test_sound_against_eval(void **state)
 			fd.name = (char *)name;
 			fd.nameraw = raw;
 			fd.type = strcmp(name, "/root/.ssh") == 0 ? VG_FDT_DIR : VG_FDT_FILE;
-			w.ev.fd = &fd;
-			w.ev.path_abs = name;
+			w.st.fd = &fd;
+			w.st.path_abs = name;
 			m = vg_rule_eval(rs, vg_ruleset_rule(rs, 0), &w.ctx);
 			matched += m;
 			if (m && !vg_pathset_has(&s, name, strlen(name), raw))

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 #include "helpers.h"
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 
@@ -64,8 +64,8 @@ static void test_open_success(void **state)
 	FD.nameraw = (char *)"shadow";
 	FD.ino = 77;
 	FD.dev = (8u << 20) | 1;
-	W.ev.fd = &FD;
-	W.ev.path_abs = "/etc/shadow";
+	W.st.fd = &FD;
+	W.st.path_abs = "/etc/shadow";
 	YES("fd.num = 5 and fd.typechar = f and fd.type = file");
 	YES("fd.name = /etc/shadow and fd.nameraw = shadow");
 	YES("fd.directory = /etc and fd.filename = shadow");
@@ -128,7 +128,7 @@ static void test_socket_client(void **state)
 	FD.sock.sport = 40000;
 	FD.sock.dport = 443;
 	FD.name = (char *)"10.1.2.3:40000->93.184.216.34:443";
-	W.ev.fd = &FD;
+	W.st.fd = &FD;
 	YES("fd.typechar = 4 and fd.type = ipv4 and fd.l4proto = tcp and fd.sockfamily = ip");
 	YES("fd.sip = 93.184.216.34 and fd.sport = 443 and fd.cip = 10.1.2.3 and "
 	    "fd.cport = 40000");
@@ -156,7 +156,7 @@ static void test_socket_server(void **state)
 	inet_pton(AF_INET6, "2001:db8::5", FD.sock.daddr);
 	FD.sock.sport = 22;
 	FD.sock.dport = 51000;
-	W.ev.fd = &FD;
+	W.st.fd = &FD;
 	YES("fd.is_server = true and fd.sport = 22 and fd.sip = ::1 and fd.cip = 2001:db8::5");
 	YES("fd.cnet in (\"2001:db8::/32\")");
 }
@@ -183,11 +183,11 @@ static void test_two_paths(void **state)
 	syscall_event(VG_SC_symlinkat, 0);
 	set_path(VG_VAR_PATH, "/etc/shadow");
 	set_path(VG_VAR_PATH2, "x");
-	W.ev.path2_abs = "/tmp/x";
+	W.st.path2_abs = "/tmp/x";
 	YES("evt.arg.target = /etc/shadow and evt.arg.linkpath = x");
 	YES("fs.path.source = /etc/shadow and fs.path.target = /tmp/x");
 	YES("fs.path.targetraw = x");
-	W.ev.path_abs = "/etc/shadow";
+	W.st.path_abs = "/etc/shadow";
 	YES("evt.abspath.src = /etc/shadow and evt.abspath.dst = /tmp/x");
 	NO("fs.path.name exists");
 }

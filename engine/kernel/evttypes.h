@@ -5,15 +5,17 @@
  * names from libseccomp (evttypes.c); a rule's condition selects
  * events by these names through evt.type, and the compiler turns them into
  * codes to index the rules and to tell the kernel which events matter.
+ * They sit with the syscall table (the "syscalls" unit of
+ * scripts/check-layering.py, library vigil_syscalls): fields and rules read them.
  */
-#ifndef VIGIL_RULES_EVTTYPES_H
-#define VIGIL_RULES_EVTTYPES_H
+#ifndef VIGIL_KERNEL_EVTTYPES_H
+#define VIGIL_KERNEL_EVTTYPES_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-struct vg_event;
+#include "vigil/event.h"
 
 /*
  * Codes are below VG_EVT_COUNT, which bounds the sets and the per-type
@@ -34,8 +36,12 @@ uint16_t vg_evttype_count(void);
 uint16_t vg_evttype_code(const char *name, size_t len);
 /* Name of a code, NULL when out of range. */
 const char *vg_evttype_name(uint16_t code);
-/* The event type of a decoded event: execve, clone or procexit today. */
-uint16_t vg_evttype_of(const struct vg_event *ev);
+/*
+ * The event type of an event of kind type: execve, clone or procexit, or for
+ * VG_EV_SYSCALL sc's syscall (0 when sc is NULL or unknown). decode.h's
+ * vg_evttype_of() gives it for a decoded event.
+ */
+uint16_t vg_evttype_of_kind(enum vg_event_type type, const struct vg_syscall_body *sc);
 
 static inline void vg_evtset_add(struct vg_evtset *s, uint16_t c)
 {

@@ -7,14 +7,13 @@
  * among them (tests/unit/test_syscall_table.c checks).
  * Built once, sorted: codes are indexes and lookups a binary search.
  */
-#include "rules/evttypes.h"
+#include "kernel/evttypes.h"
 
 #include <pthread.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "decode/decode.h"
 #include "kernel/syscall_table.h"
 
 /* Falco's own events, which are no syscall. */
@@ -133,18 +132,18 @@ static void build_codes(void)
 	exit_code = vg_evttype_code("procexit", 8);
 }
 
-uint16_t vg_evttype_of(const struct vg_event *ev)
+uint16_t vg_evttype_of_kind(enum vg_event_type type, const struct vg_syscall_body *sc)
 {
 	/* once per event: a table lookup, not a search over the names */
 	pthread_once(&codes_once, build_codes);
-	switch (ev->type) {
+	switch (type) {
 	case VG_EV_EXEC: return exec_code;
 	case VG_EV_FORK: return fork_code;
 	case VG_EV_EXIT: return exit_code;
 	case VG_EV_SYSCALL:
-		if (!ev->sc || ev->sc->id >= VG_SC__MAX)
+		if (!sc || sc->id >= VG_SC__MAX)
 			return 0;
-		return sc_codes[ev->sc->id];
+		return sc_codes[sc->id];
 	default: return 0;
 	}
 }
