@@ -148,15 +148,7 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	p->syscall = skel;
 	skel->rodata->self_tgid = opts->self_tgid;
 	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
-	/* user space attaches by the wanted set (vg_probes_set_syscalls); handlers run by tail call
-	 */
-	bpf_program__set_autoattach(skel->progs.handle_plain, false);
-	bpf_program__set_autoattach(skel->progs.handle_file, false);
-	bpf_program__set_autoattach(skel->progs.handle_sock, false);
-	bpf_program__set_autoattach(skel->progs.sys_exit, false);
-	bpf_program__set_autoattach(skel->progs.tp_plain, false);
-	bpf_program__set_autoattach(skel->progs.tp_file, false);
-	bpf_program__set_autoattach(skel->progs.tp_sock, false);
+	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
 	p->raw_only = getenv("VIGIL_RAW_SYSCALLS") && !strcmp(getenv("VIGIL_RAW_SYSCALLS"), "1");
 	err = share_maps(skel, p->process);
 	if (err) {
