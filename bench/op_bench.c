@@ -2,9 +2,12 @@
 /*
  * op_bench: the cost of one operation, without and with a tracer attached,
  * alternating runs, medians. Operations: open+close of a file, fork+exec of
- * /bin/true, TCP connect (and accept) on loopback.
+ * /bin/true, TCP connect (and accept) on loopback, getppid, a 1-byte read
+ * of /dev/zero (the last two: syscalls no rule watches, whose added cost
+ * should be nil).
  *
- *   op_bench -o open|exec|connect [-n OPS] [-r RUNS] [-p PATH] [-w READY]... [-l LABEL]...
+ *   op_bench -o open|exec|connect|getppid|read [-n OPS] [-r RUNS] [-p PATH] [-w READY]... [-l
+ * LABEL]...
  *            -- CMD [ARGS...] [-- CMD [ARGS...]]...
  *
  * Each CMD is a tracer (e.g. `vigil run -r RULES`, `opensnoop`); every run
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -67,6 +71,21 @@ static void op_connect(void)
 	if (connect(fd, (struct sockaddr *)&server, sizeof(server)) != 0)
 		perror("op_bench: connect");
 	close(fd);
+}
+
+static void op_getppid(void)
+{
+	(void)syscall(SYS_getppid); /* no libc caching */
+}
+
+static int zero_fd = -1;
+
+static void op_read(void)
+{
+	char c;
+
+	if (read(zero_fd, &c, 1) != 1)
+		perror("op_bench: read /dev/zero");
 }
 
 static void *acceptor(void *arg)
@@ -250,8 +269,16 @@ int main(int argc, char **argv)
 		op = op_exec;
 	else if (!strcmp(opname, "connect"))
 		op = op_connect;
+	else if (!strcmp(opname, "getppid"))
+		op = op_getppid;
+	else if (!strcmp(opname, "read"))
+		op = op_read;
 	else if (strcmp(opname, "open"))
 		goto usage;
+	if (op == op_read && (zero_fd = open("/dev/zero", O_RDONLY | O_CLOEXEC)) < 0) {
+		perror("op_bench: /dev/zero");
+		return 1;
+	}
 	if (op == op_open)
 		close(open(path, O_CREAT | O_WRONLY, 0644));
 	if (op == op_connect)
@@ -279,7 +306,8 @@ int main(int argc, char **argv)
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: op_bench -o open|exec|connect [-n OPS] [-r RUNS] [-p PATH] "
-			"[-w READY]... [-l LABEL]... -- CMD [ARGS...] [-- CMD [ARGS...]]...\n");
+	fprintf(stderr,
+		"usage: op_bench -o open|exec|connect|getppid|read [-n OPS] [-r RUNS] [-p PATH] "
+		"[-w READY]... [-l LABEL]... -- CMD [ARGS...] [-- CMD [ARGS...]]...\n");
 	return 2;
 }

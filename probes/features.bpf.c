@@ -16,6 +16,13 @@ int probe_tracepoint(void *ctx)
 	return 0;
 }
 
+/* A per-syscall tracepoint: where it attaches, syscalls no rule needs cost nothing. */
+SEC("tp/syscalls/sys_exit_getppid")
+int probe_syscall_tp(void *ctx)
+{
+	return 0;
+}
+
 SEC("raw_tp/sched_process_exec")
 int probe_raw_tp(void *ctx)
 {

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Syscalls, each reported once at its exit with its arguments and result.
- * One program on the sys_exit raw tracepoint checks whether the syscall is
- * wanted (a map user space fills from the rules, keyed by syscall number)
- * and tail-calls the handler of its family. Arguments are still in the
- * saved registers at exit, so nothing is kept from the entry.
+ * Each wanted syscall's syscalls/sys_exit_<name> tracepoint runs the program
+ * of its family; a syscall no rule needs has no program at all (tier 1).
+ * Where those tracepoints are missing, one program on the raw sys_exit
+ * tracepoint runs for every syscall, looks up whether it is wanted and
+ * tail-calls the handler of its family (tier 2). Both read their row in a
+ * map user space fills from the rules, keyed by syscall number. Arguments
+ * are still in the saved registers at exit, so nothing is kept from the
+ * entry.
  *
  * User memory (paths, sockaddrs) is read at exit too: the caller is still
  * inside the syscall, so its buffers hold what it passed. What the kernel
@@ -235,10 +239,8 @@ static __always_inline void count_filtered(void)
 		k->filtered++;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_file, struct pt_regs *regs, long ret)
+static __always_inline int file_body(struct pt_regs *regs, long ret, const struct vg_sc_conf *c)
 {
-	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
 	struct walked w = {};
 	struct vg_syscall_body *b;
 	struct file *file;
@@ -377,10 +379,8 @@ static __always_inline __u32 put_data(char *buf, __u32 pos, const struct vg_sc_c
 	return put_var(buf, pos, VG_VAR_DATA, data, len, true);
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_sock, struct pt_regs *regs, long ret)
+static __always_inline int sock_body(struct pt_regs *regs, long ret, const struct vg_sc_conf *c)
 {
-	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
 	struct vg_syscall_body *b;
 	struct file *file;
 	__u32 pos;
@@ -412,10 +412,8 @@ static __always_inline void forget_fd_pair(__u64 uptr)
 	}
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_plain, struct pt_regs *regs, long ret)
+static __always_inline int plain_body(struct pt_regs *regs, long ret, const struct vg_sc_conf *c)
 {
-	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
 	struct vg_syscall_body *b;
 	char *buf;
 	__u32 pos;
@@ -437,21 +435,87 @@ int BPF_PROG(handle_plain, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-/* The only attached program: filter, then dispatch by family. */
+/* Whether this exit is reported at all: the checks every family shares. */
+static __always_inline bool exit_wanted(const struct vg_sc_conf *c, struct pt_regs *regs, long ret)
+{
+	if (!c || !c->id)
+		return false;
+	if ((c->flags & VG_SCF_FAILED_ONLY) && ret >= 0)
+		return false;
+	/* no rule looks at closes: that of a dropped open tells user space nothing */
+	if (c->pf_closes && ret == 0 && dropped_fd_take(arg_of(regs, 0))) {
+		count_filtered();
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Tier 1: one program per family, attached by user space to the
+ * syscalls/sys_exit_<name> tracepoint of each wanted syscall of that family
+ * and of no other, so a syscall no rule needs runs no program. The context
+ * is the tracepoint's record (its format file); the arguments are read from
+ * the task's saved user registers, as the raw tier reads them.
+ */
+struct vg_sys_exit_tp {
+	__u64 common; /* struct trace_entry */
+	int nr;	      /* __syscall_nr */
+	long ret;
+};
+
+static __always_inline struct pt_regs *task_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+#define VG_TP_FAMILY(name, body)                                                                   \
+	SEC("tp")                                                                                  \
+	int name(struct vg_sys_exit_tp *ctx)                                                       \
+	{                                                                                          \
+		const struct vg_sc_conf *c = conf_of(ctx->nr);                                     \
+		struct pt_regs *regs = task_regs();                                                \
+		long ret = ctx->ret;                                                               \
+                                                                                                   \
+		if (!exit_wanted(c, regs, ret))                                                    \
+			return 0;                                                                  \
+		return body(regs, ret, c);                                                         \
+	}
+
+VG_TP_FAMILY(tp_file, file_body)
+VG_TP_FAMILY(tp_sock, sock_body)
+VG_TP_FAMILY(tp_plain, plain_body)
+
+/*
+ * Tier 2, the fallback: the raw sys_exit tracepoint runs for every syscall
+ * of every process. User space attaches it only when the kernel has no
+ * per-syscall tracepoints, and marks the wanted rows VG_SCF_RAW then, so a
+ * syscall is never reported by both tiers.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_file, struct pt_regs *regs, long ret)
+{
+	return file_body(regs, ret, conf_of(syscall_nr(regs)));
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sock, struct pt_regs *regs, long ret)
+{
+	return sock_body(regs, ret, conf_of(syscall_nr(regs)));
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_plain, struct pt_regs *regs, long ret)
+{
+	return plain_body(regs, ret, conf_of(syscall_nr(regs)));
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
 
-	if (!c || !c->id)
+	if (!c || !(c->flags & VG_SCF_RAW) || !exit_wanted(c, regs, ret))
 		return 0;
-	if ((c->flags & VG_SCF_FAILED_ONLY) && ret >= 0)
-		return 0;
-	/* no rule looks at closes: that of a dropped open tells user space nothing */
-	if (c->pf_closes && ret == 0 && dropped_fd_take(arg_of(regs, 0))) {
-		count_filtered();
-		return 0;
-	}
 	bpf_tail_call(ctx, &family_handlers, c->family);
 	return 0;
 }

@@ -25,6 +25,7 @@ static const char *const names[VG_FEAT__MAX] = {
 	[VG_FEAT_SEND_SIGNAL] = "bpf_send_signal",
 	[VG_FEAT_TASK_ITER] = "task_iter",
 	[VG_FEAT_CREDS_HOOK] = "commit_creds_hook",
+	[VG_FEAT_SYSCALL_TP] = "syscall_tracepoints",
 };
 
 const char *vg_feature_name(enum vg_feature feat)
@@ -84,6 +85,7 @@ PICK(pick_fentry, probe_fentry)
 PICK(pick_kprobe, probe_kprobe)
 PICK(pick_lsm, probe_lsm)
 PICK(pick_task_iter, probe_task_iter)
+PICK(pick_syscall_tp, probe_syscall_tp)
 
 static void probe_btf(struct vg_feature_result *r)
 {
@@ -146,6 +148,7 @@ void vg_features_probe(struct vg_features *f)
 	probe_lsm_active(&f->r[VG_FEAT_LSM_ACTIVE]);
 	try_program(&f->r[VG_FEAT_SEND_SIGNAL], pick_send_signal, false);
 	try_program(&f->r[VG_FEAT_TASK_ITER], pick_task_iter, true);
+	try_program(&f->r[VG_FEAT_SYSCALL_TP], pick_syscall_tp, true);
 	/* the real program, not a stand-in: the function may be missing or notrace */
 	f->creds_hook = vg_hooks_probe(f->r[VG_FEAT_CREDS_HOOK].detail,
 				       sizeof(f->r[VG_FEAT_CREDS_HOOK].detail));
@@ -160,6 +163,10 @@ static bool lsm_usable(const struct vg_features *f)
 int vg_features_hook_tiers(const struct vg_features *f, struct vg_hook_tier *out, int max)
 {
 	const char *observe = f->r[VG_FEAT_TP_BTF].ok ? "tp_btf" : "unavailable";
+	/* per-syscall tracepoints first; the raw sys_exit one (every syscall pays) else */
+	const char *syscalls = f->r[VG_FEAT_SYSCALL_TP].ok ? "syscall_tp"
+			       : f->r[VG_FEAT_TP_BTF].ok   ? "raw_sys_exit"
+							   : "unavailable";
 	const char *enforce = lsm_usable(f)		     ? "lsm"
 			      : f->r[VG_FEAT_SEND_SIGNAL].ok ? "signal"
 							     : "unavailable";
@@ -168,6 +175,7 @@ int vg_features_hook_tiers(const struct vg_features *f, struct vg_hook_tier *out
 		{"process.fork", "observe", observe},
 		{"process.exit", "observe", observe},
 		{"process.creds", "observe", vg_hook_flavour_name(f->creds_hook)},
+		{"syscall.exit", "observe", syscalls},
 		{"process.exec", "enforce", enforce},
 		{"file.open", "enforce", enforce},
 		{"net.connect", "enforce", enforce},

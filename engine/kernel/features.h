@@ -22,6 +22,7 @@ enum vg_feature {
 	VG_FEAT_SEND_SIGNAL,
 	VG_FEAT_TASK_ITER,
 	VG_FEAT_CREDS_HOOK, /* probes/kernel_hooks.bpf.c's commit_creds, fentry or kprobe */
+	VG_FEAT_SYSCALL_TP, /* syscalls/sys_exit_<name>: a program only where a rule needs one */
 	VG_FEAT__MAX,
 };
 

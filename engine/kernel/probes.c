@@ -20,6 +20,11 @@ struct vg_probes {
 	struct syscall_bpf *syscall;
 	struct vg_hooks *hooks; /* NULL where no fentry/kprobe flavour attaches */
 	int attached;
+	/* tier 1: each wanted syscall's sys_exit_<name> tracepoint, by enum vg_syscall */
+	struct bpf_link *sc_link[VG_SC__MAX];
+	bool sc_missing[VG_SC__MAX]; /* no such tracepoint: this kernel lacks the syscall */
+	bool raw_only; /* no per-syscall tracepoints (or VIGIL_RAW_SYSCALLS=1): tier 2 for all */
+	struct bpf_link *raw_link; /* tier 2: the raw sys_exit tracepoint, when needed */
 };
 
 bool vg_ringbuf_size_valid(uint64_t bytes)
@@ -118,6 +123,19 @@ static int fill_family_handlers(struct syscall_bpf *skel)
 	return 0;
 }
 
+static struct bpf_link *attach_exit_tp(struct syscall_bpf *skel, enum vg_syscall id);
+
+/* Tier 1 needs the syscalls/ tracepoints (CONFIG_FTRACE_SYSCALLS, tracefs): try one. */
+static bool exit_tps_attach(struct syscall_bpf *skel)
+{
+	struct bpf_link *link = attach_exit_tp(skel, vg_syscall_by_name("close"));
+	bool ok = link != NULL;
+
+	bpf_link__destroy(link);
+	vg_libbpf_log_reset(); /* a refusal here is an answer, not an error to report later */
+	return ok;
+}
+
 static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 {
 	struct syscall_bpf *skel = syscall_bpf__open();
@@ -130,10 +148,8 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	p->syscall = skel;
 	skel->rodata->self_tgid = opts->self_tgid;
 	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
-	/* handlers run only by tail call from sys_exit */
-	bpf_program__set_autoattach(skel->progs.handle_plain, false);
-	bpf_program__set_autoattach(skel->progs.handle_file, false);
-	bpf_program__set_autoattach(skel->progs.handle_sock, false);
+	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
+	p->raw_only = getenv("VIGIL_RAW_SYSCALLS") && !strcmp(getenv("VIGIL_RAW_SYSCALLS"), "1");
 	err = share_maps(skel, p->process);
 	if (err) {
 		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
@@ -147,38 +163,127 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 		return err;
 	}
 	err = fill_family_handlers(skel);
+	p->raw_only = p->raw_only || !exit_tps_attach(skel);
 	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
 	if (err) {
 		fprintf(stderr, "vigil: configuring the syscall probe failed: %s\n",
 			strerror(-err));
 		return err;
 	}
-	err = syscall_bpf__attach(skel);
-	if (err) {
-		fprintf(stderr, "vigil: attaching the syscall probe failed: %s\n", strerror(-err));
+	p->attached += 1;
+	return 0;
+}
+
+static struct bpf_program *family_prog(struct syscall_bpf *skel, int family)
+{
+	switch (family) {
+	case VG_FAM_FILE: return skel->progs.tp_file;
+	case VG_FAM_SOCK: return skel->progs.tp_sock;
+	default: return skel->progs.tp_plain;
+	}
+}
+
+/*
+ * Attaches the family's program to syscalls/sys_exit_<name>. libseccomp's
+ * name is the kernel's but for the "new" ones (x86 stat -> sys_exit_newstat)
+ * and umount2 (SYSCALL_DEFINE2(umount)).
+ */
+static struct bpf_link *attach_exit_tp(struct syscall_bpf *skel, enum vg_syscall id)
+{
+	struct bpf_program *prog = family_prog(skel, vg_syscall_conf(id).family);
+	const char *name = vg_syscall_name(id);
+	struct bpf_link *link = NULL;
+	char tp[96];
+
+	if (!strcmp(name, "umount2"))
+		name = "umount";
+	for (int i = 0; i < 2 && !link; i++) {
+		snprintf(tp, sizeof(tp), "sys_exit_%s%s", i ? "new" : "", name);
+		link = bpf_program__attach_tracepoint(prog, "syscalls", tp);
+	}
+	vg_libbpf_log_reset(); /* a missing name is expected: the caller decides */
+	return link;
+}
+
+/* Tier 1 follows the wanted set: attaches what became wanted, detaches the rest. */
+static void sync_exit_links(struct vg_probes *p, const bool *want)
+{
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
+		if (!want[id] || p->raw_only) {
+			bpf_link__destroy(p->sc_link[id]);
+			p->sc_link[id] = NULL;
+			continue;
+		}
+		if (p->sc_link[id] || p->sc_missing[id])
+			continue;
+		p->sc_link[id] = attach_exit_tp(p->syscall, id);
+		p->sc_missing[id] = !p->sc_link[id];
+	}
+}
+
+/* Tier 2 runs only where the kernel has no per-syscall tracepoints. */
+static int sync_raw_link(struct vg_probes *p, bool needed)
+{
+	if (!needed) {
+		bpf_link__destroy(p->raw_link);
+		p->raw_link = NULL;
+		return 0;
+	}
+	if (p->raw_link)
+		return 0;
+	p->raw_link = bpf_program__attach(p->syscall->progs.sys_exit);
+	if (!p->raw_link) {
+		int err = -errno;
+
+		fprintf(stderr, "vigil: attaching the raw sys_exit probe failed: %s\n",
+			strerror(-err));
 		vg_libbpf_log_print_tail(4);
 		return err;
 	}
-	p->attached += 1;
 	return 0;
 }
 
 int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 {
 	int map = bpf_map__fd(p->syscall->maps.syscall_conf);
+	bool want[VG_SC__MAX] = {false}, raw = false;
 
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		want[id] = (int)vg_syscall_nr(id) >= 0 && (!wanted || wanted[id]);
+	/*
+	 * Where the syscalls/ tracepoints exist, one missing is a syscall this
+	 * kernel does not implement (every SYSCALL_DEFINE has its event; e.g.
+	 * init_module without CONFIG_MODULES): it can only fail with ENOSYS,
+	 * and the raw tracepoint would cost every syscall to see that.
+	 */
+	sync_exit_links(p, want);
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
 		struct vg_sc_conf conf = {0};
 		__u32 nr = vg_syscall_nr(id);
 
 		if ((int)nr < 0)
 			continue;
-		if (!wanted || wanted[id])
+		if (want[id]) {
 			conf = vg_syscall_conf(id);
+			if (p->raw_only)
+				conf.flags |= VG_SCF_RAW;
+			raw = raw || p->raw_only;
+		}
 		if (bpf_map_update_elem(map, &nr, &conf, BPF_ANY) != 0)
 			return -errno;
 	}
-	return 0;
+	return sync_raw_link(p, raw);
+}
+
+int vg_probes_syscall_hooks(const struct vg_probes *p, int *per_syscall, bool *raw)
+{
+	int n = 0;
+
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		n += p->sc_link[id] != NULL;
+	*per_syscall = n;
+	*raw = p->raw_link != NULL;
+	return n;
 }
 
 /* Optional: a kernel without fentry and kprobes keeps the tracepoints alone. */
@@ -222,6 +327,9 @@ void vg_probes_stop(struct vg_probes *p)
 	if (!p)
 		return;
 	vg_hooks_stop(p->hooks);
+	for (int id = 0; id < VG_SC__MAX; id++)
+		bpf_link__destroy(p->sc_link[id]);
+	bpf_link__destroy(p->raw_link);
 	syscall_bpf__destroy(p->syscall);
 	process_bpf__destroy(p->process);
 	free(p);

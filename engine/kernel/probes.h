@@ -25,8 +25,15 @@ struct vg_probes;
 int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out);
 void vg_probes_stop(struct vg_probes *p);
 
-/* Changes the captured syscalls (by enum vg_syscall; NULL: all); takes effect at once. */
+/*
+ * Changes the captured syscalls (by enum vg_syscall; NULL: all); takes effect
+ * at once. Each wanted syscall gets a program on its syscalls/sys_exit_<name>
+ * tracepoint and the others none; the raw sys_exit program is attached only
+ * while a wanted syscall has no such tracepoint (or VIGIL_RAW_SYSCALLS=1).
+ */
 int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted);
+/* How the syscalls are hooked now: per-syscall tracepoints attached, raw one or not. */
+int vg_probes_syscall_hooks(const struct vg_probes *p, int *per_syscall, bool *raw);
 
 int vg_probes_ringbuf_fd(const struct vg_probes *p);
 

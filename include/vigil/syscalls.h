@@ -47,6 +47,11 @@ enum vg_sc_family {
 #define VG_SCF_CREDS	     (1 << 5) /* carry the task's capabilities after the call */
 /* Set by user space from the fd effect, never in the table: the result may be a new fd. */
 #define VG_SCF_RET_FD (1 << 6)
+/*
+ * Set by user space, never in the table: the raw sys_exit program reports this
+ * syscall (the kernel has no syscalls/sys_exit_<name> tracepoints).
+ */
+#define VG_SCF_RAW (1 << 7)
 
 /* What a syscall does to the calling process's fd table (or cwd). */
 enum vg_sc_fdfx {

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Issue 20: a syscall no rule needs has no program attached (root only).
+
+The kernel is asked, not vigil: each BPF link vigil holds (its fds' link_id
+in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
+(BPF_OBJ_GET_INFO_BY_FD; perf_event links name their tracepoint since 6.6).
+
+1. With an exec-only rule: no link on the raw sys_exit tracepoint (every
+   syscall of every process would pay for it), none on
+   syscalls/sys_exit_getppid nor sys_exit_mkdirat, and some on
+   syscalls/sys_exit_<name> (what the fd table needs).
+2. Reload adding a mkdirat rule: sys_exit_mkdirat gets a link, and a mkdir
+   of ours alerts; reload back: the link is gone.
+3. VIGIL_RAW_SYSCALLS=1 (the fallback tier): the raw sys_exit link, no
+   per-syscall ones, and the mkdir still alerts.
+
+usage: test_syscall_hooks.py VIGIL
+"""
+import ctypes
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+SYS_BPF = 321  # x86-64
+BPF_OBJ_GET_INFO_BY_FD, BPF_LINK_GET_FD_BY_ID = 15, 30
+LINK_RAW_TP, LINK_PERF_EVENT = 1, 7
+PERF_EVENT_TRACEPOINT = 5
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    passed, failed = passed + bool(cond), failed + (not cond)
+    print(f"  {'ok  ' if cond else 'FAIL'} {what}", flush=True)
+    return cond
+
+
+def bpf(cmd, attr):
+    buf = ctypes.create_string_buffer(attr, 128)
+    return libc.syscall(SYS_BPF, cmd, buf, 128)
+
+
+def link_tp_name(link_id):
+    """The tracepoint a link is on: ('raw', name), ('tp', name) or (None, None)."""
+    fd = bpf(BPF_LINK_GET_FD_BY_ID, struct.pack("III", link_id, 0, 0))
+    if fd < 0:
+        return None, None
+    try:
+        info = ctypes.create_string_buffer(256)
+        name = ctypes.create_string_buffer(128)
+        # first the link's type alone; then its name, whose pointer sits at 16 for a
+        # raw_tracepoint link and at 24 for a perf_event link's tracepoint
+        if bpf(BPF_OBJ_GET_INFO_BY_FD, struct.pack("IIQ", fd, 256, ctypes.addressof(info))) < 0:
+            return None, None
+        ltype = struct.unpack_from("I", info, 0)[0]
+        if ltype not in (LINK_RAW_TP, LINK_PERF_EVENT):
+            return None, None
+        ctypes.memset(info, 0, 256)
+        struct.pack_into("QI", info, 16 if ltype == LINK_RAW_TP else 24, ctypes.addressof(name), 128)
+        if bpf(BPF_OBJ_GET_INFO_BY_FD, struct.pack("IIQ", fd, 256, ctypes.addressof(info))) < 0:
+            return None, None
+        if ltype == LINK_RAW_TP:
+            return "raw", name.value.decode()
+        if struct.unpack_from("I", info, 16)[0] != PERF_EVENT_TRACEPOINT:
+            return None, None
+        return "tp", name.value.decode()
+    finally:
+        os.close(fd)
+
+
+def links_of(pid):
+    """(kind, tracepoint) of every BPF link process pid holds."""
+    out = []
+    for fd in os.listdir(f"/proc/{pid}/fdinfo"):
+        try:
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                text = f.read()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("link_id:"):
+                out.append(link_tp_name(int(line.split()[1])))
+    return out
+
+
+def wait_for(path, needle, pid, timeout=120):
+    end = time.time() + timeout
+    while time.time() < end:
+        with open(path, errors="replace") as f:
+            if needle in f.read():
+                return True
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            return False
+        time.sleep(0.1)
+    return False
+
+
+def rule(name, cond):
+    return f"- rule: {name}\n  desc: d\n  condition: {cond}\n  output: \"{name} %fs.path.name\"\n  priority: NOTICE\n"
+
+
+def mkdir_alerts(d, alerts, tag):
+    target = f"{d}/{tag}"
+    os.mkdir(target)
+    end = time.time() + 10
+    while time.time() < end:
+        with open(alerts, errors="replace") as f:
+            if target in f.read():
+                return True
+        time.sleep(0.1)
+    return False
+
+
+def start(d, env):
+    err = open(f"{d}/err", "w")
+    p = subprocess.Popen([VIGIL, "run", "-c", f"{d}/vigil.yaml", "-r", f"{d}/rules.yaml"],
+                         stdout=subprocess.DEVNULL, stderr=err, env=env)
+    ok = wait_for(f"{d}/err", "vigil: ready", p.pid)
+    return p, ok
+
+
+def stop(p):
+    p.terminate()
+    p.wait(timeout=30)
+
+
+def write_rules(d, text):
+    with open(f"{d}/rules.tmp", "w") as f:
+        f.write(text)
+    os.rename(f"{d}/rules.tmp", f"{d}/rules.yaml")
+
+
+def main():
+    if os.geteuid() != 0:
+        print("SKIP: needs root")
+        return SKIP
+    d = tempfile.mkdtemp(prefix="vigil-schooks-")
+    marker = f"vgsh{os.getpid()}"
+    exec_only = rule("ExecOnly", f"evt.type = execve and proc.name = {marker}")
+    with_mkdir = exec_only + rule("Mkdir", f"evt.type in (mkdir, mkdirat) and fs.path.name contains {marker}")
+    with open(f"{d}/vigil.yaml", "w") as f:
+        f.write(f"stdout_output:\n  enabled: false\nfile_output:\n  enabled: true\n"
+                f"  filename: {d}/alerts.json\nmetrics:\n  enabled: false\n")
+    open(f"{d}/alerts.json", "w").close()
+
+    print("1. exec-only rules: no raw sys_exit, no getppid/mkdirat program")
+    write_rules(d, exec_only)
+    p, ok = start(d, dict(os.environ))
+    if not check(ok, "vigil ready"):
+        print(open(f"{d}/err").read()[-2000:])
+        p.kill()
+        return 1
+    links = links_of(p.pid)
+    tps = {n for k, n in links if k == "tp"}
+    check(("raw", "sys_exit") not in links, "no link on the raw sys_exit tracepoint")
+    check("sys_exit_getppid" not in tps, "no link on syscalls/sys_exit_getppid")
+    check("sys_exit_mkdirat" not in tps, "no link on syscalls/sys_exit_mkdirat")
+    check(any(n.startswith("sys_exit_") for n in tps),
+          f"per-syscall sys_exit links for the fd table ({len(tps)})")
+
+    print("2. reload adds a mkdirat rule: its tracepoint gets a program")
+    write_rules(d, with_mkdir)
+    wait_for(f"{d}/err", "reload", p.pid, 30)
+    end = time.time() + 20
+    while time.time() < end and "sys_exit_mkdirat" not in {n for k, n in links_of(p.pid)}:
+        time.sleep(0.2)
+    check("sys_exit_mkdirat" in {n for k, n in links_of(p.pid)}, "sys_exit_mkdirat attached")
+    check(("raw", "sys_exit") not in links_of(p.pid), "still no raw sys_exit link")
+    check(mkdir_alerts(d, f"{d}/alerts.json", f"{marker}-a"), "the mkdir alerts")
+    write_rules(d, exec_only)
+    end = time.time() + 20
+    while time.time() < end and "sys_exit_mkdirat" in {n for k, n in links_of(p.pid)}:
+        time.sleep(0.2)
+    check("sys_exit_mkdirat" not in {n for k, n in links_of(p.pid)},
+          "reload back: sys_exit_mkdirat detached")
+    stop(p)
+
+    print("3. VIGIL_RAW_SYSCALLS=1: the fallback tier still reports")
+    write_rules(d, with_mkdir)
+    p, ok = start(d, dict(os.environ, VIGIL_RAW_SYSCALLS="1"))
+    check(ok, "vigil ready")
+    links = links_of(p.pid)
+    check(("raw", "sys_exit") in links, "the raw sys_exit link")
+    check(not any(k == "tp" and n.startswith("sys_exit_") for k, n in links),
+          "no per-syscall links")
+    check(mkdir_alerts(d, f"{d}/alerts.json", f"{marker}-b"), "the mkdir alerts")
+    stop(p)
+    if not failed:
+        subprocess.run(["rm", "-rf", d])
+    else:
+        print(open(f"{d}/err").read()[-1500:])
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    VIGIL = sys.argv[1]
+    sys.exit(main())
