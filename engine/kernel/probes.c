@@ -253,8 +253,10 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 	/*
 	 * Where the syscalls/ tracepoints exist, one missing is a syscall this
 	 * kernel does not implement (every SYSCALL_DEFINE has its event; e.g.
-	 * init_module without CONFIG_MODULES): it can only fail with ENOSYS,
-	 * and the raw tracepoint would cost every syscall to see that.
+	 * init_module without CONFIG_MODULES). It can only fail with ENOSYS,
+	 * but the attempt is what an intruder does (a rootkit's finit_module)
+	 * and a rule asked for it: the raw tracepoint reports those rows alone,
+	 * at the cost of running on every syscall while such a rule is loaded.
 	 */
 	sync_exit_links(p, want);
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
@@ -265,9 +267,9 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 			continue;
 		if (want[id]) {
 			conf = vg_syscall_conf(id);
-			if (p->raw_only)
+			if (p->raw_only || p->sc_missing[id])
 				conf.flags |= VG_SCF_RAW;
-			raw = raw || p->raw_only;
+			raw = raw || p->raw_only || p->sc_missing[id];
 		}
 		if (bpf_map_update_elem(map, &nr, &conf, BPF_ANY) != 0)
 			return -errno;
