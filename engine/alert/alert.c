@@ -11,7 +11,7 @@
 #include "enforce/policy.h"
 #include "alert/alert_builder.h"
 #include "alert/event_json.h"
-#include "rules/eval_ctx.h"
+#include "fields/eval_ctx.h"
 #include "rules/loader.h"
 #include "rules/format.h"
 #include "rules/seq.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/util.h"
+#include "util/util.h"
 
 static const char *const xf_names[VG_XF__COUNT] = {
 	[VG_XF_TOLOWER] = "tolower",   [VG_XF_TOUPPER] = "toupper", [VG_XF_B64] = "b64",

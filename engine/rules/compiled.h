@@ -17,7 +17,7 @@
 #include "rules/ast.h"
 #include "rules/compile.h"
 #include "kernel/evttypes.h"
-#include "rules/util.h"
+#include "util/util.h"
 
 struct vg_seq;
 struct vg_type_keys;

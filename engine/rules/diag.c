@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/util.h"
+#include "util/util.h"
 
 /*
  * item_kind_and_name is "kind\0name" packed by the caller's helper, or a

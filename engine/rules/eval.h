@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "rules/eval_ctx.h"
+#include "fields/eval_ctx.h"
 
 struct vg_ruleset;
 struct vg_rule;

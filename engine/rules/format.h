@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "fields/registry.h"
-#include "rules/eval_ctx.h"
+#include "fields/eval_ctx.h"
 
 struct vg_ruleset;
 struct vg_rule;

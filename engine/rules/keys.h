@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules/util.h"
+#include "util/util.h"
 
 struct vg_ruleset;
 struct vg_cexpr;

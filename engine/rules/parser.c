@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "rules/lexer.h"
-#include "rules/util.h"
+#include "util/util.h"
 
 struct parser {
 	struct vg_lexer lx;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/util.h"
+#include "util/util.h"
 
 void vg_pathset_init(struct vg_pathset *s, enum vg_pathset_kind kind)
 {

@@ -16,7 +16,7 @@
 #include "kernel/evttypes.h"
 #include "rules/rule_items.h"
 #include "rules/seq.h"
-#include "rules/util.h"
+#include "util/util.h"
 
 /*
  * A ruleset is three lifetimes: the items read from YAML, the rules compiled

@@ -17,7 +17,7 @@
 #include "helpers.h"
 #include "rules/format.h"
 #include "rules/seq.h"
-#include "rules/util.h"
+#include "util/util.h"
 #include "vigil/enforce.h"
 
 #define SEC 1000000000ull
