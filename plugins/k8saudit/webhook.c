@@ -109,7 +109,8 @@ static enum MHD_Result begin(struct ka_state *s, struct MHD_Connection *c, const
 	*con_cls = rq;
 	rq->refused = true;
 	if (strcmp(url, s->cfg.webhook_path) != 0)
-		return answer(c, MHD_HTTP_NOT_FOUND, "no such path: the audit webhook is elsewhere");
+		return answer(c, MHD_HTTP_NOT_FOUND,
+			      "no such path: the audit webhook is elsewhere");
 	if (strcmp(method, "POST") != 0)
 		return answer(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST audit events here");
 	if (!client_ok(s, c))
@@ -159,7 +160,8 @@ static enum MHD_Result finish(struct ka_state *s, struct MHD_Connection *c, stru
 		snprintf(text, sizeof(text), "%zu audit event(s) queued", queued);
 		return answer(c, MHD_HTTP_OK, text);
 	case KA_QUEUE_FULL:
-		return answer(c, MHD_HTTP_SERVICE_UNAVAILABLE, "vigil's event queue is full: retry");
+		return answer(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+			      "vigil's event queue is full: retry");
 	default: return answer(c, MHD_HTTP_BAD_REQUEST, msg);
 	}
 }
@@ -289,9 +291,9 @@ int ka_webhook_start(struct ka_state *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->web = w;
-	snprintf(msg, sizeof(msg), "webhook listening on %s://%s:%u%s%s", w->cert ? "https" : "http",
-		 s->cfg.listen_addr, s->cfg.listen_port, s->cfg.webhook_path,
-		 w->ca ? " (client certificates required)" : "");
+	snprintf(msg, sizeof(msg), "webhook listening on %s://%s:%u%s%s",
+		 w->cert ? "https" : "http", s->cfg.listen_addr, s->cfg.listen_port,
+		 s->cfg.webhook_path, w->ca ? " (client certificates required)" : "");
 	s->host->log(s->host->ctx, VG_PLUGIN_LOG_INFO, msg);
 	return 0;
 }
