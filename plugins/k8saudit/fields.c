@@ -42,6 +42,7 @@ enum kind {
 	K_TRUE,	      /* always "true" (deprecated has_name) */
 	K_PODNAME,    /* objectRef.name when the target is a pod */
 	K_CLUSTER,    /* the cluster_name of init_config */
+	K_PORTS,      /* the array at path as one JSON text; [i]: element i */
 };
 
 #define RO "requestObject|"
@@ -152,7 +153,7 @@ const struct vg_plugin_field ka_fields[] = {
 	F("ka.req.pod.fs_group", NONE, "the pod securityContext's fsGroup"),
 	F("ka.req.pod.supplemental_groups", NONE, "the pod securityContext's supplementalGroups"),
 	F("ka.req.service.type", NONE, "the service type"),
-	F("ka.req.service.ports", IDX, "the service's ports (JSON objects)"),
+	F("ka.req.service.ports", IDX, "the service's ports: one JSON array; [i] one port"),
 	F("ka.req.pod.volumes.hostpath", IDX, "the hostPath paths of the pod's volumes"),
 	F("ka.req.volume.hostpath", KEY,
 	  "deprecated: \"true\" if a hostPath volume is the path (a prefix with a trailing *)"),
@@ -216,7 +217,7 @@ static const struct spec specs[] = {
 	{K_PATH, RO "spec|" SC "fsGroup", NULL, NULL, false},
 	{K_PATH, RO "spec|" SC "supplementalGroups", NULL, NULL, true},
 	{K_PATH, RO "spec|type", NULL, NULL, false},
-	{K_EACH, RO "spec|ports", NULL, NULL, true},
+	{K_PORTS, RO "spec|ports", NULL, NULL, true},
 	{K_EACH, RO "spec|volumes", "hostPath|path", NULL, true},
 	{K_VOLPATH, RO "spec|volumes", "hostPath|path", NULL, false},
 	{K_EACH, RO "spec|volumes", "flexVolume|driver", NULL, true},
@@ -643,6 +644,12 @@ static int by_kind(struct out *o, json_object *root, const struct spec *sp, cons
 	case K_ANY_PRIV: return any_privileged(o, root);
 	case K_RULES: return rules(o, root, sp->path, idx);
 	case K_EACH: return each(o, root, sp->path, sp->sub, idx);
+	case K_PORTS:
+		/* Falco gives the whole array as one value (its list walk ends on it) */
+		if (idx == -1)
+			return path_value(o, root, &(struct spec){K_PATH, sp->path, NULL, NULL, false},
+					  -1);
+		return each(o, root, sp->path, NULL, idx);
 	case K_VOLTYPE: return volume_types(o, root, idx);
 	case K_VOLPATH: return volume_has_path(o, root, arg);
 	case K_SUBJECTS: return subjects(o, root, sp->sub);
