@@ -647,8 +647,8 @@ static int by_kind(struct out *o, json_object *root, const struct spec *sp, cons
 	case K_PORTS:
 		/* Falco gives the whole array as one value (its list walk ends on it) */
 		if (idx == -1)
-			return path_value(o, root, &(struct spec){K_PATH, sp->path, NULL, NULL, false},
-					  -1);
+			return path_value(o, root,
+					  &(struct spec){K_PATH, sp->path, NULL, NULL, false}, -1);
 		return each(o, root, sp->path, NULL, idx);
 	case K_VOLTYPE: return volume_types(o, root, idx);
 	case K_VOLPATH: return volume_has_path(o, root, arg);
