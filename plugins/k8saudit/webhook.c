@@ -31,6 +31,9 @@
 #include "k8saudit.h"
 
 #define MAX_PEM (1u << 20)
+/* Bodies in flight: at most this many times max_request_size of memory. The
+   API server posts batches over a handful of connections. */
+#define KA_MAX_CONNECTIONS 16u
 
 struct ka_webhook {
 	struct MHD_Daemon *d;
@@ -278,7 +281,7 @@ int ka_webhook_start(struct ka_state *s, char *err, size_t errlen)
 
 		w->d = MHD_start_daemon(flags, s->cfg.listen_port, NULL, NULL, on_request, s,
 					MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_NOTIFY_COMPLETED,
-					on_done, s, MHD_OPTION_CONNECTION_LIMIT, 64u,
+					on_done, s, MHD_OPTION_CONNECTION_LIMIT, KA_MAX_CONNECTIONS,
 					MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_ARRAY, tls,
 					MHD_OPTION_END);
 	}
