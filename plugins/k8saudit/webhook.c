@@ -320,9 +320,10 @@ int ka_webhook_start(struct ka_state *s, char *err, size_t errlen)
 		free_web(w);
 		return -1;
 	}
-	snprintf(msg, sizeof(msg), "webhook listening on %s://%s:%u%s%s",
-		 w->cert ? "https" : "http", s->cfg.listen_addr, s->cfg.listen_port,
-		 s->cfg.webhook_path, w->ca ? " (client certificates required)" : "");
+	snprintf(msg, sizeof(msg), "webhook listening on %s://%s%s%s:%u%s%s",
+		 w->cert ? "https" : "http", v6 ? "[" : "", s->cfg.listen_addr, v6 ? "]" : "",
+		 s->cfg.listen_port, s->cfg.webhook_path,
+		 w->ca ? " (client certificates required)" : "");
 	s->host->log(s->host->ctx, VG_PLUGIN_LOG_INFO, msg);
 	return 0;
 }
