@@ -34,6 +34,7 @@ struct vg_plugin_loaded {
 	int out_kind;  /* its output's kind in delivery/, or -1 */
 	int ext_src[MAX_EXTRACT_SOURCES];
 	size_t next_src;
+	bool any_src; /* "*" in extract_sources: every plugin source */
 	struct vg_field_def *defs; /* its fields, registered as one class */
 	char **strs;		   /* names and descriptions, copied: 2 per field */
 	struct vg_field_class cls;
@@ -195,6 +196,8 @@ static struct vg_plugin_loaded *owner_of(const struct vg_field_def *d, uint32_t 
 
 static bool applies(const struct vg_plugin_loaded *pl, int source)
 {
+	if (pl->any_src)
+		return true; /* ctx->src is set: an event of some plugin's source */
 	for (size_t i = 0; i < pl->next_src; i++)
 		if (pl->ext_src[i] == source)
 			return true;
@@ -331,8 +334,13 @@ static int field_sources(struct vg_plugin_loaded *pl)
 		return 0;
 	}
 	for (size_t i = 0; es[i]; i++) {
-		int id = vg_source_id(es[i]);
+		int id;
 
+		if (strcmp(es[i], "*") == 0) {
+			pl->any_src = true;
+			continue;
+		}
+		id = vg_source_id(es[i]);
 		if (id < 0 || pl->next_src == MAX_EXTRACT_SOURCES) {
 			perr(pl->name,
 			     "its fields read source '%.64s', which no plugin loaded "
@@ -343,6 +351,14 @@ static int field_sources(struct vg_plugin_loaded *pl)
 		pl->ext_src[pl->next_src++] = id;
 	}
 	return 0;
+}
+
+/* VG_FF_LIST for a field the plugin marks VG_PLUGIN_FIELD_LIST (plugin API 1.1). */
+static unsigned field_list_flag(const struct vg_plugin_info *in, uint32_t i)
+{
+	if (in->api_minor < 1 || !in->field_flags)
+		return 0; /* an older plugin's info ends before field_flags: vigil zeroed it */
+	return (in->field_flags[i] & VG_PLUGIN_FIELD_LIST) ? VG_FF_LIST : 0;
 }
 
 static int register_fields(struct vg_plugin_loaded *pl)
@@ -379,7 +395,7 @@ static int register_fields(struct vg_plugin_loaded *pl)
 			.arg = d->arg == VG_PLUGIN_ARG_NONE	  ? VG_FARG_NONE
 			       : d->arg == VG_PLUGIN_ARG_REQUIRED ? VG_FARG_KEY
 								  : VG_FARG_OPT_KEY,
-			.flags = VG_FF_LIVE | VG_FF_SOURCE,
+			.flags = VG_FF_LIVE | VG_FF_SOURCE | field_list_flag(in, i),
 			.desc = pl->strs[2 * i + 1],
 			.extract = extract,
 		};

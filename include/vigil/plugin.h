@@ -13,6 +13,10 @@
  * newer than its own, naming the plugin and both versions. An older minor
  * is accepted: vigil never reads past what that minor declared.
  *
+ * 1.1 added: vg_plugin_info.field_flags (list fields), "*" in
+ * extract_sources (every plugin source), VG_PLUGIN_MAX_VALUES 16 -> 64 (the
+ * host passes its own max to extract(), so older plugins are unaffected).
+ *
  * Lifecycle, all from vigil's main thread unless said otherwise:
  *   1. dlopen, then vigil_plugin_init(host, &info): the plugin fills info
  *      (name, version, what it provides) and returns 0. Nothing else runs.
@@ -43,7 +47,7 @@
 #include <stdint.h>
 
 #define VG_PLUGIN_API_MAJOR 1
-#define VG_PLUGIN_API_MINOR 0
+#define VG_PLUGIN_API_MINOR 1
 
 /* The symbol vigil looks up in every plugin. */
 #define VG_PLUGIN_INIT_SYMBOL "vigil_plugin_init"
@@ -51,7 +55,7 @@
 #define VG_PLUGIN_MAX_NAME   64		/* plugin, source and field names */
 #define VG_PLUGIN_MAX_FIELDS 256	/* fields one plugin declares */
 #define VG_PLUGIN_MAX_EVENT  (1u << 20) /* bytes of one pushed event */
-#define VG_PLUGIN_MAX_VALUES 16		/* values one extraction returns */
+#define VG_PLUGIN_MAX_VALUES 64		/* values one extraction returns (16 before 1.1) */
 #define VG_PLUGIN_MAX_STRING 65536	/* bytes of one string value */
 
 enum vg_plugin_log_level { VG_PLUGIN_LOG_ERROR, VG_PLUGIN_LOG_WARNING, VG_PLUGIN_LOG_INFO };
@@ -112,7 +116,9 @@ struct vg_plugin_info {
 	/* An event source: the name rules give in `source:`; NULL: none. */
 	const char *source;
 	/* Fields: declared here; extract() reads them from events of the sources
-	 * in extract_sources (NULL-terminated; NULL: the plugin's own source). */
+	 * in extract_sources (NULL-terminated; NULL: the plugin's own source;
+	 * since 1.1 an entry "*": the events of every plugin source, e.g. a
+	 * field-only JSON plugin). */
 	const struct vg_plugin_field *fields;
 	uint32_t nfields;
 	const char *const *extract_sources;
@@ -136,7 +142,18 @@ struct vg_plugin_info {
 	 * non-zero: failed (retried as vigil's outputs are). NULL: none.
 	 */
 	int (*output)(void *state, const char *line, size_t len);
+
+	/* Since 1.1. NULL, or nfields VG_PLUGIN_FIELD_* bit sets, one per field. */
+	const uint32_t *field_flags;
 };
+
+/*
+ * A list field (Falco's IsList): its values are one list, so "x in (a, b)"
+ * holds when every value is in the set, "x intersects (a, b)" when one is,
+ * and only exists/in/intersects apply. Without it several values are
+ * alternatives: a check holds when one of them matches.
+ */
+#define VG_PLUGIN_FIELD_LIST 1u
 
 /*
  * The one symbol a plugin exports. Fills *out (zeroed by vigil) and returns
