@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * jsonl_source: a vigil plugin (include/vigil/plugin.h) that follows a file
- * of JSON lines as an event source named "jsonl", and extracts json.value[/ptr]
- * (an RFC 6901 JSON pointer into the event) and json.raw. The seed of the
- * Kubernetes audit plugin's jevt.* fields; the example docs/plugins.md walks.
+ * of JSON lines as an event source named "jsonl": a source and nothing else,
+ * the example docs/plugins.md walks. Its events' fields (json.value[/ptr],
+ * json.obj, ...) come from the field-only json plugin (plugins/json), which
+ * reads the events of every source.
  *
  * init_config: the path of the file to follow. Lines written to it later are
  * read as they come (tail -F without the rename handling). A line longer
@@ -18,20 +19,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
-
 #include <vigil/plugin.h>
 
 #define MAX_LINE (1u << 20)
-
-enum { F_VALUE, F_RAW };
-
-static const struct vg_plugin_field fields[] = {
-	[F_VALUE] = {"json.value", VG_PLUGIN_FT_STRING, VG_PLUGIN_ARG_REQUIRED,
-		     "the value at a JSON pointer of the event, e.g. json.value[/user/name]; "
-		     "objects and arrays as JSON text"},
-	[F_RAW] = {"json.raw", VG_PLUGIN_FT_STRING, VG_PLUGIN_ARG_NONE, "the event's JSON line"},
-};
 
 struct state {
 	const struct vg_plugin_host *host;
@@ -39,9 +29,6 @@ struct state {
 	pthread_t thread;
 	atomic_bool stop;
 	bool running;
-	/* extract(): the last event parsed, kept until the next one */
-	uint64_t parsed_num;
-	json_object *parsed;
 };
 
 static int p_init(const struct vg_plugin_host *host, const char *config, void **out, char *err,
@@ -68,7 +55,6 @@ static void p_destroy(void *st)
 {
 	struct state *s = st;
 
-	json_object_put(s->parsed);
 	free(s->path);
 	free(s);
 }
@@ -150,52 +136,6 @@ static void p_stop(void *st)
 	s->running = false;
 }
 
-/* The event parsed once, however many fields of it the rules read. */
-static json_object *parsed(struct state *s, const struct vg_plugin_event *ev)
-{
-	if (s->parsed_num != ev->num) {
-		json_tokener *tok = json_tokener_new();
-
-		json_object_put(s->parsed);
-		s->parsed = NULL;
-		s->parsed_num = ev->num;
-		if (tok) {
-			s->parsed = json_tokener_parse_ex(tok, ev->data, (int)ev->len);
-			if (json_tokener_get_error(tok) != json_tokener_success) {
-				json_object_put(s->parsed);
-				s->parsed = NULL;
-			}
-			json_tokener_free(tok);
-		}
-	}
-	return s->parsed;
-}
-
-static int p_extract(void *st, uint32_t field, const char *arg, const struct vg_plugin_event *ev,
-		     struct vg_plugin_value *out, uint32_t max)
-{
-	struct state *s = st;
-	json_object *root, *v = NULL;
-	const char *str;
-
-	if (max < 1)
-		return 0;
-	if (field == F_RAW) {
-		out[0].str = ev->data;
-		out[0].len = ev->len;
-		return 1;
-	}
-	root = parsed(s, ev);
-	if (!root || !arg || json_pointer_get(root, arg, &v) != 0 || !v)
-		return 0; /* not JSON, or nothing there: the field is missing */
-	str = json_object_is_type(v, json_type_string)
-		      ? json_object_get_string(v)
-		      : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
-	out[0].str = str;
-	out[0].len = (uint32_t)strlen(str);
-	return 1;
-}
-
 int vigil_plugin_init(const struct vg_plugin_host *host, struct vg_plugin_info *out)
 {
 	(void)host;
@@ -204,15 +144,12 @@ int vigil_plugin_init(const struct vg_plugin_host *host, struct vg_plugin_info *
 		.api_minor = VG_PLUGIN_API_MINOR,
 		.name = "jsonl",
 		.version = "0.1.0",
-		.description = "JSON lines from a file as events; json.value[/pointer] fields",
+		.description = "JSON lines from a file as events (fields: the json plugin)",
 		.source = "jsonl",
-		.fields = fields,
-		.nfields = sizeof(fields) / sizeof(fields[0]),
 		.init = p_init,
 		.destroy = p_destroy,
 		.start = p_start,
 		.stop = p_stop,
-		.extract = p_extract,
 	};
 	return 0;
 }

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # The plugin ABI against the real vigil binary.
-#   plugins.sh load VIGIL PLUGDIR JSONL_SO ALERT_FILE_SO   load-time checks (--dry-run: no kernel)
-#   plugins.sh run  VIGIL PLUGDIR JSONL_SO ALERT_FILE_SO   vigil run: events alert, outputs get them
+#   plugins.sh load VIGIL PLUGDIR JSONL_SO ALERT_FILE_SO JSON_SO   load-time checks (--dry-run)
+#   plugins.sh run  VIGIL PLUGDIR JSONL_SO ALERT_FILE_SO JSON_SO   vigil run: events alert, outputs get them
+# jsonl is a source only; the json plugin extracts json.* from its events.
 set -u
-mode=$1 VIGIL=$2 PLUGDIR=$3 JSONL=$4 ALERTFILE=$5
+mode=$1 VIGIL=$2 PLUGDIR=$3 JSONL=$4 ALERTFILE=$5 JSONP=$6
 T=$(mktemp -d /tmp/vigil-plugins.XXXXXX)
 VPID=
 cleanup() {
@@ -62,7 +63,7 @@ expect_refused() {
 
 load_tests() {
 	rules_jsonl
-	config "jsonl:$JSONL:$T/none.jsonl"
+	config "jsonl:$JSONL:$T/none.jsonl" "json:$JSONP"
 	if "$VIGIL" --dry-run -c "$T/vigil.yaml" -r "$T/rules.yaml" >"$T/out" 2>"$T/err" &&
 		! grep -q "unknown source" "$T/err"; then
 		ok "jsonl_source loads; a rule of its source compiles"
@@ -90,12 +91,14 @@ load_tests() {
 	python3 - "$T/fields.json" <<'P' && ok "vigil fields -c lists the plugin's fields" || fail "vigil fields -c: $(cat "$T/err")"
 import json, sys
 f = {d["name"]: d for d in json.load(open(sys.argv[1]))}
-assert f["json.value"]["class"] == "jsonl" and f["json.value"]["arg"] == "[key]", f.get("json.value")
+assert f["json.value"]["class"] == "json" and f["json.value"]["arg"] == "[key]", f.get("json.value")
+assert f["jevt.value"]["class"] == "json" and f["jevt.rawtime"]["type"] == "string", f.get("jevt.value")
 assert f["json.raw"]["type"] == "string" and f["json.raw"]["live"], f.get("json.raw")
 assert "proc.name" in f  # the built-in ones, through the same registry
 P
 	"$VIGIL" --list-plugins -c "$T/vigil.yaml" >"$T/out" 2>"$T/err"
-	grep -qx "jsonl 0.1.0 (plugin API 1.1) source: jsonl, 2 field(s)" "$T/out" &&
+	grep -qx "jsonl 0.1.0 (plugin API 1.1) source: jsonl, 0 field(s)" "$T/out" &&
+		grep -qx "json 0.7.0 (plugin API 1.1), 7 field(s)" "$T/out" &&
 		ok "--list-plugins: $(tail -1 "$T/out")" || fail "--list-plugins: $(cat "$T/out" "$T/err")"
 	config "garbage:$PLUGDIR/libtest_plugin_wrong_major.so"
 	expect_refused "wrong major" \
@@ -108,18 +111,18 @@ P
 	sed -i 's/init_config: abc/init_config: {a: 1, b: "x y", c: [true]}/' "$T/vigil.yaml"
 	expect_refused "a mapping init_config reaches the plugin as JSON" \
 		"init_config '{\"a\":1,\"b\":\"x y\",\"c\":[true]}'"
-	config "jsonl:$JSONL:$T/none.jsonl" "garbage:$PLUGDIR/libtest_plugin_dup_field.so"
+	config "jsonl:$JSONL:$T/none.jsonl" "json:$JSONP" "garbage:$PLUGDIR/libtest_plugin_dup_field.so"
 	expect_refused "two plugins define one field" \
 		"plugin 'garbage': field 'json.value' is already defined"
 	config "garbage:$PLUGDIR/libtest_plugin_no_symbol.so"
 	expect_refused "no vigil_plugin_init" "exports no vigil_plugin_init(): not a vigil plugin"
 	config "garbage:$T/absent.so"
 	expect_refused "missing library" "plugin 'garbage': cannot load $T/absent.so"
-	config "jsonl:$JSONL:$T/none.jsonl"
-	sed -i 's/load_plugins: \[jsonl\]/load_plugins: [jsonl, k8saudit]/' "$T/vigil.yaml"
+	config "jsonl:$JSONL:$T/none.jsonl" "json:$JSONP"
+	sed -i 's/load_plugins: \[jsonl, json\]/load_plugins: [jsonl, json, k8saudit]/' "$T/vigil.yaml"
 	expect_refused "load_plugins names an undefined plugin" \
 		"load_plugins names 'k8saudit', which plugins: does not define"
-	config "jsonl:$JSONL:$T/none.jsonl"
+	config "jsonl:$JSONL:$T/none.jsonl" "json:$JSONP"
 	printf "  action: kill\n" >>"$T/rules.yaml"
 	expect_refused "action: on a plugin's source" \
 		"rule 'jsonl mallory deletes': action: needs the syscall source, not 'jsonl'"
@@ -164,7 +167,7 @@ run_tests() {
 	marker="obj-$$-$(date +%s%N)"
 	rules_jsonl
 	# with an output plugin: the alert reaches it through delivery's queue and worker
-	config "jsonl:$JSONL:$T/events.jsonl" "alert_file:$ALERTFILE:$T/plugin-alerts"
+	config "jsonl:$JSONL:$T/events.jsonl" "json:$JSONP" "alert_file:$ALERTFILE:$T/plugin-alerts"
 	start_vigil || return
 	{
 		echo "{\"user\":{\"name\":\"alice\"},\"verb\":\"delete\",\"obj\":\"$marker-benign\"}"
@@ -257,7 +260,7 @@ P
 case $mode in
 load) load_tests ;;
 run) run_tests ;;
-*) echo "usage: $0 load|run VIGIL PLUGDIR JSONL_SO ALERT_FILE_SO"; exit 2 ;;
+*) echo "usage: $0 load|run VIGIL PLUGDIR JSONL_SO ALERT_FILE_SO JSON_SO"; exit 2 ;;
 esac
 [ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "all passed"

@@ -6,7 +6,7 @@
  *   VARIANT_WRONG_MAJOR  declares plugin API major + 1
  *   VARIANT_NEWER_MINOR  declares a minor newer than vigil's
  *   VARIANT_INIT_FAIL    init() fails with a message
- *   VARIANT_DUP_FIELD    declares json.value, which jsonl_source defines
+ *   VARIANT_DUP_FIELD    declares json.value, which the json plugin defines
  *   VARIANT_NO_SYMBOL    exports no vigil_plugin_init
  *   VARIANT_GARBAGE      a source "garbage" whose events and values are hostile
  *   VARIANT_FLOOD        a source pushing FLOOD_EVENTS events as fast as it can
