@@ -180,6 +180,19 @@ def expected_fields(ev):
     return {k: v for k, v in want.items() if v is not Ellipsis}
 
 
+def pointer(doc, ptr):
+    """RFC 6901, None where the Event has nothing"""
+    for tok in ptr.split("/")[1:]:
+        tok = tok.replace("~1", "/").replace("~0", "~")
+        if isinstance(doc, dict) and tok in doc:
+            doc = doc[tok]
+        elif isinstance(doc, list) and tok.isdigit() and int(tok) < len(doc):
+            doc = doc[int(tok)]
+        else:
+            return None
+    return doc
+
+
 def stamp_ns(text):
     sec = calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S"))
     return sec * 10 ** 9 + int(text[20:-1].ljust(9, "0"))
@@ -189,6 +202,8 @@ def same(got, want):
     """a missing field shows as null; JSON-valued fields compare parsed"""
     if want is None or want == "":
         return got in (None, "", "<NA>")
+    if isinstance(want, bool):
+        return str(got).lower() == str(want).lower()
     if isinstance(want, (dict, list)):
         try:
             return json.loads(got) == want
@@ -215,6 +230,10 @@ def check_alerts(alerts, events, val, prio, tag):
             fail("%s: %s/%s: source %s priority %s (Falco's file: %s)" % (
                 tag, case, a["rule"], a["source"], a["priority"], prio.get(a["rule"])))
         want = expected_fields(events[case])
+        for k in a["output_fields"]:
+            m = re.match(r"^(?:jevt|json)\.value\[(.*)\]$", k)
+            if m:
+                want[k] = pointer(events[case], m.group(1))
         for k, v in a["output_fields"].items():
             checked += k in want
             if k in want and not same(v, want[k]):
@@ -315,17 +334,21 @@ def openssl(*a, cwd):
 
 
 def make_certs(d):
-    """a CA; the server's certificate for 127.0.0.1; a client's (the API server's)"""
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-            "ca.crt", "-days", "1", "-subj", "/CN=vigil-test-ca", cwd=d)
+    """a CA; the server's certificate for 127.0.0.1; a client's (the API
+    server's); and a rogue client's, from a CA vigil does not trust"""
+    for ca in ("ca", "rogue-ca"):
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca + ".key", "-out",
+                ca + ".crt", "-days", "1", "-subj", "/CN=vigil-test-" + ca, cwd=d)
     for name, ext in (("server", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth"),
-                      ("client", "extendedKeyUsage=clientAuth")):
+                      ("client", "extendedKeyUsage=clientAuth"),
+                      ("rogue", "extendedKeyUsage=clientAuth")):
+        ca = "rogue-ca" if name == "rogue" else "ca"
         with open(os.path.join(d, name + ".ext"), "w") as f:
             f.write(ext + "\n")
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
                 name + ".csr", "-subj", "/CN=" + ("127.0.0.1" if name == "server" else
                                                   "kube-apiserver"), cwd=d)
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key",
                 "-CAcreateserial", "-out", name + ".crt", "-days", "1", "-extfile",
                 name + ".ext", cwd=d)
 
@@ -337,12 +360,13 @@ def free_port():
 
 
 def curl(d, url, body, client_cert):
+    """POST body; client_cert: None, "client" (the CA's) or "rogue" (another CA's)"""
     cmd = ["curl", "-sS", "-o", os.path.join(d, "curl.out"), "-w", "%{http_code}",
            "--max-time", "20", "--cacert", os.path.join(d, "ca.crt"), "-H",
            "Content-Type: application/json", "--data-binary", "@" + body, url]
     if client_cert:
-        cmd[1:1] = ["--cert", os.path.join(d, "client.crt"), "--key",
-                    os.path.join(d, "client.key")]
+        cmd[1:1] = ["--cert", os.path.join(d, client_cert + ".crt"), "--key",
+                    os.path.join(d, client_cert + ".key")]
     r = subprocess.run(cmd, capture_output=True, text=True)
     return r.returncode, r.stdout.strip(), r.stderr.strip()
 
@@ -383,16 +407,17 @@ def mode_e2e(args):
         with open(body, "w") as f:
             json.dump({"kind": "EventList", "apiVersion": "audit.k8s.io/v1",
                        "metadata": {}, "items": [events[n] for n in batch]}, f)
-        rc, code, err = curl(d, url, body, client_cert=False)
-        if rc == 0 and code.startswith("2"):
-            fail("a request without a client certificate was accepted (%s)" % code)
-        else:
-            ok("without a client certificate: refused (curl rc %d, http %s: %s)" % (
-                rc, code or "-", err[:120]))
+        for cert, what in ((None, "without a client certificate"),
+                           ("rogue", "with a certificate of another CA")):
+            rc, code, err = curl(d, url, body, client_cert=cert)
+            if rc == 0 and code.startswith("2"):
+                fail("a request %s was accepted (%s)" % (what, code))
+            else:
+                ok("%s: refused (curl rc %d, http %s %s)" % (what, rc, code or "-", err[:100]))
         time.sleep(0.3)
         if any(a.get("source") == "k8s_audit" for a in v.alerts()):
             fail("the refused request's events alerted")
-        rc, code, err = curl(d, url, body, client_cert=True)
+        rc, code, err = curl(d, url, body, client_cert="client")
         if rc != 0 or code != "200":
             fail("with the client certificate: curl rc %d http %s %s" % (rc, code, err))
         else:
