@@ -381,6 +381,9 @@ def build():
     add("pod-privileged-init", pod_create("pod-privileged-init", "sysctl-tuner", "default", [
         container("app", NGINX)], init=[container("sysctl", "busybox:1.36", privileged=True)]),
         [PRIV])
+    add("pod-privileged-sidecar", pod_create("pod-privileged-sidecar", "web-debug", "default", [
+        container("web", NGINX), container("debug", "busybox:1.36", privileged=True)]), [PRIV],
+        note="only the second container is privileged: intersects takes any value")
     add("pod-unprivileged", pod_create("pod-unprivileged", "web", "default", [
         container("web", NGINX, privileged=False)]), [],
         [PRIV, MOUNT, HOSTNET, HOSTPID, HOSTIPC, DIS_POD])
@@ -408,6 +411,10 @@ def build():
         "kube-apiserver-kind-control-plane", "kube-system", [
             container("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.29.2")]), [],
         [KUBENS_POD], "an image of allowed_kube_namespace_image_list")
+    add("pod-kube-system-sidecar", pod_create("pod-kube-system-sidecar", "kube-apiserver-dbg",
+        "kube-system", [container("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.29.2"),
+                        container("shell", "busybox:1.36")]), [KUBENS_POD],
+        note="one allowed image, one not: in on a list field holds only when all are in")
 
     # exec / attach / port-forward / debug: long-running, ResponseStarted then ResponseComplete
     add("exec-started", subresource("exec-started", "create", "web", "default", "exec",
@@ -616,6 +623,13 @@ def build():
         'ClusterRole "edit" to User "alice"'), [USER_RULE], [FULL_ADMIN])
     add("admin-list-pods", event("admin-list-pods", "list", ref("pods", None, "default"),
         resp=plist), [], [USER_RULE])
+    imp = event("impersonated-list-pods", "list", ref("pods", None, "default"), resp=plist,
+                ua="kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819")
+    imp["impersonatedUser"] = {"username": "alice", "groups": ["developers",
+                                                                "system:authenticated"]}
+    imp = {k: imp[k] for k in list(imp)[:8] + ["impersonatedUser"] + list(imp)[8:-1]}
+    add("impersonated-list-pods", imp, [], [USER_RULE],
+        "kubectl --as=alice by the admin: ka.user.name is the admin, alice is ka.impuser.name")
     anon_reason = ('RBAC: allowed by ClusterRoleBinding "anonymous-view" of ClusterRole "view" '
                    'to User "system:anonymous"')
     add("anonymous-list-pods", event("anonymous-list-pods", "list", ref("pods", None, "default"),

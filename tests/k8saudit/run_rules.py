@@ -129,9 +129,11 @@ def write_config(d, k8s_so, json_so, k8s_init):
                 "  - name: k8saudit\n    library_path: %s\n    init_config: %s\n"
                 "  - name: json\n    library_path: %s\n"
                 "load_plugins: [k8saudit, json]\n"
-                # which Event an alert is of: its auditID, in output_fields only
+                # which Event an alert is of (its auditID), and more fields
+                # to check against it, in output_fields only
                 "append_output:\n  - match: {source: k8s_audit}\n"
-                "    extra_fields: [ka.auditid]\n"
+                "    extra_fields: [ka.auditid, ka.stage, ka.impuser.name, ka.useragent,"
+                " ka.sourceips, ka.target.pod.name]\n"
                 % (k8s_so, json.dumps(k8s_init), json_so))
     return path
 
@@ -162,6 +164,10 @@ def expected_fields(ev):
             "ka.auth.decision": ev["annotations"].get("authorization.k8s.io/decision"),
             "ka.auth.reason": ev["annotations"].get("authorization.k8s.io/reason"),
             "ka.auditid": ev["auditID"], "evt.time": stamp_ns(ev["stageTimestamp"]),
+            "ka.stage": ev["stage"], "ka.useragent": ev["userAgent"],
+            "ka.sourceips": one(ev["sourceIPs"]),
+            "ka.impuser.name": (ev.get("impersonatedUser") or {}).get("username"),
+            "ka.target.pod.name": ref.get("name") if ref.get("resource") == "pods" else None,
             "ka.uri.param[command]": (query.get("command") or [None])[0],
             "ka.resp.name": ((ev.get("responseObject") or {}).get("metadata") or {}).get("name"),
             "ka.req.binding.role": (req.get("roleRef") or {}).get("name"),
