@@ -361,6 +361,12 @@ SOCK_MNT = [{"name": "docker-sock", "mountPath": "/var/run/docker.sock"}]
 LOGS = [{"name": "varlog", "hostPath": {"path": "/var/log", "type": "Directory"}}]
 LOGS_MNT = [{"name": "varlog", "mountPath": "/var/log", "readOnly": True}]
 POD_SA = sa_user("default", "default")
+# a pod's projected (bound) token: the API server adds the pod and node it is bound to
+POD_SA["extra"] = {
+    "authentication.kubernetes.io/node-name": ["kind-worker"],
+    "authentication.kubernetes.io/node-uid": [uuid4_of("node:kind-worker")],
+    "authentication.kubernetes.io/pod-name": ["web-7d4b9c8f6d-x2k9q"],
+    "authentication.kubernetes.io/pod-uid": [uuid4_of("pod:web-7d4b9c8f6d-x2k9q")]}
 NSCTL = sa_user("kube-system", "namespace-controller")
 RO_RULES = rules_obj(("", ["pods", "services"], ["get", "list", "watch"]))
 CRB_SUBJ = [{"kind": "ServiceAccount", "name": "default", "namespace": "default"}]

@@ -402,10 +402,17 @@ def mode_e2e(args):
                 "tls_cert": os.path.join(d, "server.crt"),
                 "tls_key": os.path.join(d, "server.key"),
                 "tls_client_ca": os.path.join(d, "ca.crt")}
-        cfg = write_config(d, args["k8s"], args["json"], init)
-        v = Vigil(args["vigil"], d, cfg, [os.path.join(args["rules_dir"],
-                                                       "k8s_audit_rules.yaml"),
-                                          os.path.join(d, "syscall.yaml")])
+        rules = [os.path.join(args["rules_dir"], "k8s_audit_rules.yaml"),
+                 os.path.join(d, "syscall.yaml")]
+        for attempt in range(3):  # the free port may be taken before the plugin binds it
+            cfg = write_config(d, args["k8s"], args["json"], init)
+            try:
+                v = Vigil(args["vigil"], d, cfg, rules)
+                break
+            except RuntimeError as e:
+                if "in use" not in str(e) or attempt == 2:
+                    raise
+                port = init["listen_port"] = free_port()
         url = "https://127.0.0.1:%d/k8s-audit" % port
         # the API server's webhook batches: an EventList
         batch = ["pod-privileged", "exec-started", "crb-cluster-admin", "anonymous-healthz"]
