@@ -79,9 +79,11 @@ uint64_t ka_parse_time(const char *s)
 			}
 	}
 	if (*p == '+' || *p == '-') {
-		int h = digits(p + 1, 2), m = p[3] == ':' ? digits(p + 4, 2) : -1;
+		/* "+HH:MM" exactly: the length first, so nothing past the NUL is read */
+		int h = strlen(p) == 6 && p[3] == ':' ? digits(p + 1, 2) : -1;
+		int m = h >= 0 ? digits(p + 4, 2) : -1;
 
-		if (h < 0 || m < 0 || p[6])
+		if (h < 0 || m < 0)
 			return 0;
 		off = (*p == '-' ? -1 : 1) * (h * 3600 + m * 60);
 	} else if (!((*p == 'Z' || *p == 'z') && !p[1])) {
