@@ -90,7 +90,7 @@ def falco_rules(d):
 def main():
     d = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         HERE, "..", "..", "..", "shared", "anchors", "falco-plugin-rules")
-    if subprocess_check():
+    if generated_differ():
         err("corpus", "cases/ or expectations.json differ from gen_corpus.py")
     table = json.load(open(os.path.join(HERE, "expectations.json")))
     ids = {}
@@ -128,7 +128,7 @@ def main():
     return report(len(table), len(rules))
 
 
-def subprocess_check():
+def generated_differ():
     import contextlib
     import io
     saved = sys.argv

@@ -18,13 +18,15 @@ import hashlib
 import json
 import os
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "cases")
 T0 = 1796623200  # 2026-12-07T06:00:00Z: every case is one second after the last
 
 KUBECTL = "kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819"
-ADMIN = {"username": "kubernetes-admin", "groups": ["kubeadm:cluster-admins", "system:authenticated"]}
+ADMIN = {"username": "kubernetes-admin",
+         "groups": ["kubeadm:cluster-admins", "system:authenticated"]}
 ADMIN_REASON = ('RBAC: allowed by ClusterRoleBinding "kubeadm:cluster-admins" of ClusterRole '
                 '"cluster-admin" to Group "kubeadm:cluster-admins"')
 ALICE = {"username": "alice", "groups": ["developers", "system:authenticated"]}
@@ -52,7 +54,6 @@ def uuid4_of(seed):
 
 
 def stamp(sec, micros):
-    import time
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec)) + ".%06dZ" % micros
 
 
