@@ -83,10 +83,11 @@ class Vigil:
         args = [exe, "run", "-c", config]
         for r in rules:
             args += ["-r", r]
-        self.proc = subprocess.Popen(args, stdout=open(self.alerts_path, "w"),
-                                     stderr=open(self.err_path, "w"))
+        with open(self.alerts_path, "w") as out, open(self.err_path, "w") as err:
+            self.proc = subprocess.Popen(args, stdout=out, stderr=err)
         if not self.wait(lambda: "vigil: ready" in self.log() or self.proc.poll() is not None,
                          120) or self.proc.poll() is not None:
+            self.stop()  # never leave it running
             raise RuntimeError("vigil did not start: " + self.log()[-2000:])
 
     def log(self):
