@@ -314,6 +314,14 @@ def run_pass(args, d, table, events, extra_rules, key, val, prio, tag):
         rc = v.stop()
     if rc != 0:
         fail("%s: vigil exited %s: %s" % (tag, rc, v.log()[-1500:]))
+    # every line became one event, none dropped, no extraction the engine had to refuse
+    m = re.search(r"plugins: events pushed=(\d+) dropped \(queue_full=(\d+) oversize=(\d+)\); "
+                  r"bad values=(\d+)", v.log())
+    if not m or m.groups() != (str(len(evs)), "0", "0", "0"):
+        fail("%s: plugin counters %s, want pushed=%d, no drop, no bad value" % (
+            tag, m.group(0) if m else "missing", len(evs)))
+    else:
+        ok("%s: %s" % (tag, m.group(0)))
     alerts = [a for a in v.alerts() if a.get("output_fields", {}).get("ka.auditid")
               != s["auditID"]]
     fired = check_alerts(alerts, events, val, prio, tag)
@@ -448,6 +456,14 @@ def mode_e2e(args):
         rc = v.stop()
         if rc != 0:
             fail("vigil exited %s: %s" % (rc, v.log()[-1500:]))
+        # the refused requests queued nothing: exactly the corpus was pushed
+        m = re.search(r"plugins: events pushed=(\d+) dropped \(queue_full=0 oversize=0\)",
+                      v.log())
+        if not m or int(m.group(1)) != len(events):
+            fail("plugin counters: %s, want pushed=%d" % (m.group(0) if m else "missing",
+                                                         len(events)))
+        else:
+            ok("refused requests pushed nothing: %s" % m.group(0))
         alerts = v.alerts()
         sys_alerts = [a for a in alerts if a["source"] == "syscall" and marker in a["output"]]
         k8s = [a for a in alerts if a["source"] == "k8s_audit"]
@@ -459,7 +475,6 @@ def mode_e2e(args):
             fail("%d syscall alerts for %s, 1 expected" % (len(sys_alerts), marker))
         else:
             ok("the syscall alert arrived: %s" % sys_alerts[0]["output"][:100])
-        # the refused requests queued nothing: each Event alerts once per rule (checked here)
         fired = check_alerts(k8s, events, val, prio, "e2e")
         compare(table, fired, "fires", prio, "e2e (HTTPS)")
     finally:
