@@ -175,10 +175,9 @@ def expected_fields(ev):
             "ka.req.binding.role": (req.get("roleRef") or {}).get("name"),
             "ka.req.binding.subjects": one(req.get("subjects")),
             "ka.req.role.rules": one(req.get("rules")),
-            "ka.req.service.type": spec.get("type") if ref.get("resource") == "services" else None,
+            "ka.req.service.type": spec.get("type"),  # as Falco: whatever the resource
             "ka.req.service.ports": one(spec.get("ports")) if spec.get("ports") else None,
-            "ka.req.configmap.name": (req.get("metadata") or {}).get("name")
-            if ref.get("resource") == "configmaps" else None}
+            "ka.req.configmap.name": ref.get("name")}  # Falco's: the target's name
     for g in ("containers", "initContainers", "ephemeralContainers"):
         if ref.get("resource") == "pods" and not ref.get("subresource"):
             want["ka.req.pod.%s.image" % g] = one([c["image"] for c in spec.get(g, [])]) \
