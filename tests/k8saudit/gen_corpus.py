@@ -418,6 +418,10 @@ def build():
         "kube-apiserver-kind-control-plane", "kube-system", [
             container("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.29.2")]), [],
         [KUBENS_POD], "an image of allowed_kube_namespace_image_list")
+    add("pod-kube-system-digest", pod_create("pod-kube-system-digest", "kube-apiserver-pinned",
+        "kube-system", [container("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.29.2@"
+                                  "sha256:" + hashlib.sha256(b"kube-apiserver").hexdigest())]),
+        [], [KUBENS_POD], "an allowed image pinned by tag and digest: the repository is cut")
     add("pod-kube-system-sidecar", pod_create("pod-kube-system-sidecar", "kube-apiserver-dbg",
         "kube-system", [container("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.29.2"),
                         container("shell", "busybox:1.36")]), [KUBENS_POD],
@@ -679,11 +683,9 @@ FULL_ADMIN_USERS = {"admin", "kubernetes-admin", "kubernetes-admin@kubernetes",
 
 
 def repository(image):
-    """image without tag or digest (a ':' after the last '/' starts the tag)"""
-    image = image.split("@")[0]
-    slash = image.rfind("/")
-    colon = image.rfind(":")
-    return image[:colon] if colon > slash else image
+    """as Falco's k8saudit plugin: cut at the first ':', then at '@' (so a
+    registry with a port, host:5000/app, is "host")"""
+    return image.split(":")[0].split("@")[0]
 
 
 def overridden(case):
