@@ -5,7 +5,8 @@ writes it under Falco's recommended audit policy (../shared/anchors/
 falco-plugin-rules/audit-policy.yaml), and what each case must fire among the
 48 rules of Falco's k8s_audit_rules.yaml.
 
-This file is the source of truth; it writes cases/*.json and expectations.json.
+This file is the source of truth; it writes cases/*.json, expectations.json and
+the rule -> cases table that ends README.md.
   gen_corpus.py          rewrite them
   gen_corpus.py --check  fail when they differ from what this file says
 
@@ -17,6 +18,7 @@ Falco's comments ask for: gated rules enabled, node allow-list) is loaded too.
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 
@@ -722,10 +724,37 @@ def outputs():
     return files, json.dumps(table, indent=1, sort_keys=True) + "\n"
 
 
+FALCO_RULES = os.path.join(HERE, "..", "..", "..", "shared", "anchors", "falco-plugin-rules",
+                           "k8s_audit_rules.yaml")
+TABLE_HEAD = "## Rule -> cases\n"
+
+
+def readme(table):
+    """README.md with its last section, the rule -> cases table, from table
+    (rules in the order of Falco's file); None without ../shared"""
+    if not os.path.isfile(FALCO_RULES):
+        return None
+    rules = re.findall(r"^- rule: (.+?)\s*$", open(FALCO_RULES).read(), re.M)
+    lines = ["| rule | fires on | quiet on (benign counterpart) |",
+             "|------|----------|-------------------------------|"]
+    for r in rules:
+        key = "fires_overridden" if r in GATED else "fires"
+        f = sorted(n for n, x in table.items() if r in x[key])
+        q = sorted(n for n, x in table.items() if r in x["quiet_for"])
+        fs = ", ".join(f) if len(f) <= 4 else "%d cases (e.g. %s)" % (len(f), ", ".join(f[:2]))
+        lines.append("| %s%s | %s | %s |" % (r, " (overrides.yaml)" if r in GATED else "", fs,
+                                             ", ".join(q)))
+    text = open(os.path.join(HERE, "README.md")).read()
+    return text[:text.index(TABLE_HEAD) + len(TABLE_HEAD)] + "\n" + "\n".join(lines) + "\n"
+
+
 def main():
     files, table = outputs()
     want = dict(("cases/" + k, v) for k, v in files.items())
     want["expectations.json"] = table
+    text = readme(json.loads(table))
+    if text is not None:
+        want["README.md"] = text
     if sys.argv[1:] == ["--check"]:
         bad = [p for p, v in want.items()
                if not os.path.exists(os.path.join(HERE, p))
