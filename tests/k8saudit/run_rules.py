@@ -5,9 +5,11 @@
   run_rules.py rules VIGIL K8SAUDIT_SO JSON_SO RULES_DIR
       The k8saudit plugin follows an audit log; every case of cases/ is
       appended to it as the API server's log backend writes it (one Event per
-      line). Pass 1 loads Falco's k8s_audit_rules.yaml unchanged, pass 2 adds
-      overrides.yaml. Each rule must fire exactly on the cases expectations.json
-      says (fires / fires_overridden) and on no other, each alert validates
+      line). Pass 1 loads Falco's k8s_audit_rules.yaml unchanged
+      (rule_matching: all), pass 2 the same under Falco's default
+      (rule_matching: first: one alert, the first rule of the file), pass 3
+      adds overrides.yaml. Each rule must fire exactly on the cases
+      expectations.json says and on no other, each alert validates
       against schema/alert.schema.json, and the ka.* values an alert shows must
       be the ones its Event holds. Prints the table rule -> fired / quiet.
   run_rules.py e2e VIGIL K8SAUDIT_SO JSON_SO RULES_DIR
@@ -118,13 +120,13 @@ class Vigil:
         return self.proc.returncode
 
 
-def write_config(d, k8s_so, json_so, k8s_init):
+def write_config(d, k8s_so, json_so, k8s_init, matching="all"):
     path = os.path.join(d, "vigil.yaml")
     with open(path, "w") as f:
         f.write("json_output: true\n"
-                # every rule that matches alerts, so each is judged on its own
-                # (Falco's default, first, stops at the first rule of the file)
-                "rule_matching: all\n"
+                # all: every rule that matches alerts, so each is judged on its
+                # own; first (Falco's default) stops at the first of the file
+                "rule_matching: %s\n"
                 # no metrics or web server: their ports may be another vigil's here
                 "metrics:\n  enabled: false\nwebserver:\n  enabled: false\n"
                 "plugins:\n"
@@ -136,7 +138,7 @@ def write_config(d, k8s_so, json_so, k8s_init):
                 "append_output:\n  - match: {source: k8s_audit}\n"
                 "    extra_fields: [ka.auditid, ka.stage, ka.impuser.name, ka.useragent,"
                 " ka.sourceips, ka.target.pod.name]\n"
-                % (k8s_so, json.dumps(k8s_init), json_so))
+                % (matching, k8s_so, json.dumps(k8s_init), json_so))
     return path
 
 
@@ -287,10 +289,10 @@ def sentinel(events):
     return ev
 
 
-def run_pass(args, d, table, events, extra_rules, key, val, prio, tag):
+def run_pass(args, d, table, events, extra_rules, key, val, prio, tag, matching="all"):
     log = os.path.join(d, "audit-%s.log" % tag)
     open(log, "w").close()
-    cfg = write_config(d, args["k8s"], args["json"], {"log_file": log})
+    cfg = write_config(d, args["k8s"], args["json"], {"log_file": log}, matching)
     rules = [os.path.join(args["rules_dir"], "k8s_audit_rules.yaml")] + extra_rules
     v = Vigil(args["vigil"], d, cfg, rules)
     # every rule compiles and is enabled, the gated ones too (they only never match)
@@ -336,6 +338,11 @@ def mode_rules(args):
     try:
         overrides = os.path.join(HERE, "overrides.yaml")
         run_pass(args, d, table, events, [], "fires", val, prio, "falco")
+        # Falco's default: one alert per Event, of the first of its rules in the file
+        order = list(prio)
+        for t in table.values():
+            t["fires_first"] = sorted(t["fires"], key=order.index)[:1]
+        run_pass(args, d, table, events, [], "fires_first", val, prio, "first", "first")
         run_pass(args, d, table, events, [overrides], "fires_overridden", val, prio,
                  "overridden")
     finally:
