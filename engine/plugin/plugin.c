@@ -34,7 +34,7 @@ struct vg_plugin_loaded {
 	int out_kind;  /* its output's kind in delivery/, or -1 */
 	int ext_src[MAX_EXTRACT_SOURCES];
 	size_t next_src;
-	bool any_src; /* "*" in extract_sources: every plugin source */
+	bool any_src;		   /* "*" in extract_sources: every plugin source */
 	struct vg_field_def *defs; /* its fields, registered as one class */
 	char **strs;		   /* names and descriptions, copied: 2 per field */
 	struct vg_field_class cls;

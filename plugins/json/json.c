@@ -37,8 +37,8 @@ static const struct vg_plugin_field fields[] = {
 		   "the event's bytes as they came (vigil's; not in Falco's json plugin)"},
 	[NBASE + F_VALUE] = {"jevt.value", VG_PLUGIN_FT_STRING, VG_PLUGIN_ARG_REQUIRED,
 			     "alias of json.value (Falco's older name)"},
-	[NBASE + F_OBJ] = {"jevt.obj", VG_PLUGIN_FT_STRING, VG_PLUGIN_ARG_NONE,
-			   "alias of json.obj"},
+	[NBASE +
+		F_OBJ] = {"jevt.obj", VG_PLUGIN_FT_STRING, VG_PLUGIN_ARG_NONE, "alias of json.obj"},
 	[NBASE + F_RAWTIME] = {"jevt.rawtime", VG_PLUGIN_FT_STRING, VG_PLUGIN_ARG_NONE,
 			       "alias of json.rawtime"},
 };
@@ -144,8 +144,9 @@ VG_PLUGIN_EXPORT int vigil_plugin_init(const struct vg_plugin_host *host,
 		.api_minor = VG_PLUGIN_API_MINOR,
 		.name = "json",
 		.version = "0.7.0",
-		.description = "json.value[/pointer], json.obj, json.rawtime and the jevt.* aliases "
-			       "of any JSON event source",
+		.description =
+			"json.value[/pointer], json.obj, json.rawtime and the jevt.* aliases "
+			"of any JSON event source",
 		.fields = fields,
 		.nfields = sizeof(fields) / sizeof(fields[0]),
 		.extract_sources = any_source,

@@ -19,7 +19,10 @@ struct key {
 	size_t off; /* into struct ka_config */
 };
 
-#define STR(n, f) {n, K_STR, offsetof(struct ka_config, f)}
+#define STR(n, f)                                                                                  \
+	{                                                                                          \
+		n, K_STR, offsetof(struct ka_config, f)                                            \
+	}
 static const struct key keys[] = {
 	STR("listen_address", listen_addr),
 	{"listen_port", K_PORT, offsetof(struct ka_config, listen_port)},
@@ -95,7 +98,8 @@ static int set_key(struct ka_config *cfg, const char *name, json_object *v, char
 		       set_str(&cfg->tls_key, v, name, err, errlen);
 	snprintf(err, errlen,
 		 "init_config: unknown key '%.64s' (known: listen_address, listen_port, "
-		 "webhook_path, tls_cert, tls_key, tls_client_ca, max_request_size, log_file, cluster_name)",
+		 "webhook_path, tls_cert, tls_key, tls_client_ca, max_request_size, log_file, "
+		 "cluster_name)",
 		 name);
 	return -1;
 }

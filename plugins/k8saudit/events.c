@@ -102,7 +102,8 @@ static const char *str_of(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-/* An audit Event: an object of kind Event (or without a kind, as log lines may be) with an auditID. */
+/* An audit Event: an object of kind Event (or without a kind, as log lines may be) with an auditID.
+ */
 static bool is_event(json_object *o)
 {
 	const char *kind;
@@ -140,7 +141,8 @@ static bool push_one(const struct vg_plugin_host *host, json_object *ev)
 static enum ka_parse_result events_of(json_object *root, json_object **items, size_t *n,
 				      const char **msg)
 {
-	const char *kind = json_object_is_type(root, json_type_object) ? str_of(root, "kind") : NULL;
+	const char *kind =
+		json_object_is_type(root, json_type_object) ? str_of(root, "kind") : NULL;
 
 	if (kind && strcmp(kind, "EventList") == 0) {
 		json_object *arr;
@@ -153,7 +155,8 @@ static enum ka_parse_result events_of(json_object *root, json_object **items, si
 		*n = json_object_array_length(arr);
 		for (size_t i = 0; i < *n; i++)
 			if (!is_event(json_object_array_get_idx(arr, i))) {
-				*msg = "an EventList item is not an audit Event (object with auditID)";
+				*msg = "an EventList item is not an audit Event (object with "
+				       "auditID)";
 				return KA_WRONG_KIND;
 			}
 		*items = arr;
@@ -168,8 +171,8 @@ static enum ka_parse_result events_of(json_object *root, json_object **items, si
 	return KA_OK;
 }
 
-enum ka_parse_result ka_events_push(const struct vg_plugin_host *host, const char *data,
-				    size_t len, size_t *queued, const char **msg)
+enum ka_parse_result ka_events_push(const struct vg_plugin_host *host, const char *data, size_t len,
+				    size_t *queued, const char **msg)
 {
 	json_object *root = ka_json_parse(data, len), *items = NULL;
 	enum ka_parse_result r;

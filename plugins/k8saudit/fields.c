@@ -42,6 +42,7 @@ enum kind {
 	K_TRUE,	      /* always "true" (deprecated has_name) */
 	K_PODNAME,    /* objectRef.name when the target is a pod */
 	K_CLUSTER,    /* the cluster_name of init_config */
+	K_PORTS,      /* the array at path as one JSON text; [i]: element i */
 };
 
 #define RO "requestObject|"
@@ -55,43 +56,50 @@ struct spec {
 	bool list;	   /* Falco's IsList */
 };
 
-#define L VG_PLUGIN_FIELD_LIST
+#define L    VG_PLUGIN_FIELD_LIST
 #define NONE VG_PLUGIN_ARG_NONE
-#define IDX VG_PLUGIN_ARG_OPTIONAL
-#define KEY VG_PLUGIN_ARG_REQUIRED
-#define F(n, a, d) {n, VG_PLUGIN_FT_STRING, a, d}
+#define IDX  VG_PLUGIN_ARG_OPTIONAL
+#define KEY  VG_PLUGIN_ARG_REQUIRED
+#define F(n, a, d)                                                                                 \
+	{                                                                                          \
+		n, VG_PLUGIN_FT_STRING, a, d                                                       \
+	}
 
 /* The 15 fields of one container group, Falco's names with group spliced in. */
-#define CONTAINER_FIELDS(g, what)                                                              \
-	F("ka.req.pod." g ".name", IDX, "the " what " names"),                                 \
-	F("ka.req.pod." g ".image", IDX, "the " what " images"),                               \
-	F("ka.req.pod." g ".image.repository", IDX,                                            \
-	  "the " what " images' repository part (e.g. falcosecurity/falco)"),                  \
-	F("ka.req.pod." g ".command", IDX, "the " what " commands (JSON arrays)"),             \
-	F("ka.req.pod." g ".args", IDX, "the " what " args (JSON arrays)"),                    \
-	F("ka.req.pod." g ".privileged", IDX, "the privileged flag of the " what),             \
-	F("ka.req.pod." g ".allow_privilege_escalation", IDX,                                  \
-	  "the allowPrivilegeEscalation flag of the " what),                                   \
-	F("ka.req.pod." g ".read_only_fs", IDX,                                                \
-	  "the readOnlyRootFilesystem flag of the " what),                                     \
-	F("ka.req.pod." g ".run_as_user", IDX, "the runAsUser of the " what),                  \
-	F("ka.req.pod." g ".eff_run_as_user", IDX,                                             \
-	  "the uid the " what " start with: theirs, else the pod's, else 0"),                  \
-	F("ka.req.pod." g ".run_as_group", IDX, "the runAsGroup of the " what),                \
-	F("ka.req.pod." g ".eff_run_as_group", IDX,                                            \
-	  "the gid the " what " start with: theirs, else the pod's, else 0"),                  \
-	F("ka.req.pod." g ".proc_mount", IDX, "the procMount of the " what),                   \
-	F("ka.req.pod." g ".add_capabilities", IDX,                                            \
-	  "the capabilities added to the " what " (a JSON array each)"),                       \
-	F("ka.req.pod." g ".host_port", IDX, "the hostPort values of the " what)
-#define C(k, p, g) {k, p, NULL, g, true}
-#define CONTAINER_SPECS(g)                                                                     \
-	C(K_CONT, "name", g), C(K_IMAGE, "image", g), C(K_REPO, "image", g),                   \
-	C(K_CONT, "command", g), C(K_CONT, "args", g), C(K_CONT, SC "privileged", g),          \
-	C(K_CONT, SC "allowPrivilegeEscalation", g), C(K_CONT, SC "readOnlyRootFilesystem", g), \
-	C(K_CONT, SC "runAsUser", g), C(K_EFF, SC "runAsUser", g), C(K_CONT, SC "runAsGroup", g), \
-	C(K_EFF, SC "runAsGroup", g), C(K_CONT, SC "procMount", g),                            \
-	C(K_CONT, SC "capabilities|add", g), C(K_HOSTPORT, "ports", g)
+#define CONTAINER_FIELDS(g, what)                                                                  \
+	F("ka.req.pod." g ".name", IDX, "the " what " names"),                                     \
+		F("ka.req.pod." g ".image", IDX, "the " what " images"),                           \
+		F("ka.req.pod." g ".image.repository", IDX,                                        \
+		  "the " what " images' repository part (e.g. falcosecurity/falco)"),              \
+		F("ka.req.pod." g ".command", IDX, "the " what " commands (JSON arrays)"),         \
+		F("ka.req.pod." g ".args", IDX, "the " what " args (JSON arrays)"),                \
+		F("ka.req.pod." g ".privileged", IDX, "the privileged flag of the " what),         \
+		F("ka.req.pod." g ".allow_privilege_escalation", IDX,                              \
+		  "the allowPrivilegeEscalation flag of the " what),                               \
+		F("ka.req.pod." g ".read_only_fs", IDX,                                            \
+		  "the readOnlyRootFilesystem flag of the " what),                                 \
+		F("ka.req.pod." g ".run_as_user", IDX, "the runAsUser of the " what),              \
+		F("ka.req.pod." g ".eff_run_as_user", IDX,                                         \
+		  "the uid the " what " start with: theirs, else the pod's, else 0"),              \
+		F("ka.req.pod." g ".run_as_group", IDX, "the runAsGroup of the " what),            \
+		F("ka.req.pod." g ".eff_run_as_group", IDX,                                        \
+		  "the gid the " what " start with: theirs, else the pod's, else 0"),              \
+		F("ka.req.pod." g ".proc_mount", IDX, "the procMount of the " what),               \
+		F("ka.req.pod." g ".add_capabilities", IDX,                                        \
+		  "the capabilities added to the " what " (a JSON array each)"),                   \
+		F("ka.req.pod." g ".host_port", IDX, "the hostPort values of the " what)
+#define C(k, p, g)                                                                                 \
+	{                                                                                          \
+		k, p, NULL, g, true                                                                \
+	}
+#define CONTAINER_SPECS(g)                                                                         \
+	C(K_CONT, "name", g), C(K_IMAGE, "image", g), C(K_REPO, "image", g),                       \
+		C(K_CONT, "command", g), C(K_CONT, "args", g), C(K_CONT, SC "privileged", g),      \
+		C(K_CONT, SC "allowPrivilegeEscalation", g),                                       \
+		C(K_CONT, SC "readOnlyRootFilesystem", g), C(K_CONT, SC "runAsUser", g),           \
+		C(K_EFF, SC "runAsUser", g), C(K_CONT, SC "runAsGroup", g),                        \
+		C(K_EFF, SC "runAsGroup", g), C(K_CONT, SC "procMount", g),                        \
+		C(K_CONT, SC "capabilities|add", g), C(K_HOSTPORT, "ports", g)
 
 const struct vg_plugin_field ka_fields[] = {
 	F("ka.auditid", NONE, "the unique id of the audit event"),
@@ -145,7 +153,7 @@ const struct vg_plugin_field ka_fields[] = {
 	F("ka.req.pod.fs_group", NONE, "the pod securityContext's fsGroup"),
 	F("ka.req.pod.supplemental_groups", NONE, "the pod securityContext's supplementalGroups"),
 	F("ka.req.service.type", NONE, "the service type"),
-	F("ka.req.service.ports", IDX, "the service's ports (JSON objects)"),
+	F("ka.req.service.ports", IDX, "the service's ports: one JSON array; [i] one port"),
 	F("ka.req.pod.volumes.hostpath", IDX, "the hostPath paths of the pod's volumes"),
 	F("ka.req.volume.hostpath", KEY,
 	  "deprecated: \"true\" if a hostPath volume is the path (a prefix with a trailing *)"),
@@ -167,7 +175,8 @@ static const struct spec specs[] = {
 	{K_PATH, "annotations|authorization.k8s.io/decision", NULL, NULL, false},
 	{K_PATH, "annotations|authorization.k8s.io/reason", NULL, NULL, false},
 	{K_PATH, "annotations|authorization.openshift.io/decision", NULL, NULL, false},
-	{K_PATH, "annotations|validation.policy.admission.k8s.io/validation_failure", NULL, NULL, false},
+	{K_PATH, "annotations|validation.policy.admission.k8s.io/validation_failure", NULL, NULL,
+	 false},
 	{K_PATH, "annotations|pod-security.kubernetes.io/audit-violations", NULL, NULL, false},
 	{K_PATH, "annotations|authentication.openshift.io/username", NULL, NULL, false},
 	{K_PATH, "user|username", NULL, NULL, false},
@@ -208,7 +217,7 @@ static const struct spec specs[] = {
 	{K_PATH, RO "spec|" SC "fsGroup", NULL, NULL, false},
 	{K_PATH, RO "spec|" SC "supplementalGroups", NULL, NULL, true},
 	{K_PATH, RO "spec|type", NULL, NULL, false},
-	{K_EACH, RO "spec|ports", NULL, NULL, true},
+	{K_PORTS, RO "spec|ports", NULL, NULL, true},
 	{K_EACH, RO "spec|volumes", "hostPath|path", NULL, true},
 	{K_VOLPATH, RO "spec|volumes", "hostPath|path", NULL, false},
 	{K_EACH, RO "spec|volumes", "flexVolume|driver", NULL, true},
@@ -560,7 +569,8 @@ static char *url_decode(const char *s, size_t n)
 	for (size_t i = 0; d && i < n; i++) {
 		if (s[i] == '+') {
 			*p++ = ' ';
-		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+			   hexval(s[i + 2]) >= 0) {
 			*p++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
 		} else {
@@ -634,6 +644,12 @@ static int by_kind(struct out *o, json_object *root, const struct spec *sp, cons
 	case K_ANY_PRIV: return any_privileged(o, root);
 	case K_RULES: return rules(o, root, sp->path, idx);
 	case K_EACH: return each(o, root, sp->path, sp->sub, idx);
+	case K_PORTS:
+		/* Falco gives the whole array as one value (its list walk ends on it) */
+		if (idx == -1)
+			return path_value(o, root,
+					  &(struct spec){K_PATH, sp->path, NULL, NULL, false}, -1);
+		return each(o, root, sp->path, NULL, idx);
 	case K_VOLTYPE: return volume_types(o, root, idx);
 	case K_VOLPATH: return volume_has_path(o, root, arg);
 	case K_SUBJECTS: return subjects(o, root, sp->sub);

@@ -19,17 +19,17 @@
 #include <vigil/plugin.h>
 
 /* JSON nesting accepted in a request or a log line: audit events nest ~10 deep. */
-#define KA_MAX_DEPTH 64
+#define KA_MAX_DEPTH	       64
 #define KA_DEFAULT_MAX_REQUEST (10u << 20)
 
 struct ka_config {
 	char *listen_addr; /* "" or NULL: no webhook */
 	uint16_t listen_port;
-	char *webhook_path;		  /* "/k8s-audit" */
+	char *webhook_path;		   /* "/k8s-audit" */
 	char *tls_cert, *tls_key, *tls_ca; /* PEM files; ca: client certs required */
-	size_t max_request;		  /* bytes of one webhook request body */
-	char *log_file;			  /* "" or NULL: none */
-	char *cluster_name;		  /* ka.cluster.name; NULL: missing */
+	size_t max_request;		   /* bytes of one webhook request body */
+	char *log_file;			   /* "" or NULL: none */
+	char *cluster_name;		   /* ka.cluster.name; NULL: missing */
 };
 
 struct ka_webhook;
@@ -54,10 +54,10 @@ void ka_config_free(struct ka_config *cfg);
 
 /* events.c */
 enum ka_parse_result {
-	KA_OK,		/* every event queued */
-	KA_BAD_JSON,	/* not JSON, or nested too deep */
-	KA_WRONG_KIND,	/* JSON, but neither an Event nor an EventList */
-	KA_QUEUE_FULL,	/* vigil refused an event: the sender should retry */
+	KA_OK,	       /* every event queued */
+	KA_BAD_JSON,   /* not JSON, or nested too deep */
+	KA_WRONG_KIND, /* JSON, but neither an Event nor an EventList */
+	KA_QUEUE_FULL, /* vigil refused an event: the sender should retry */
 };
 /*
  * One request body or log line: an audit.k8s.io Event, or an EventList
@@ -65,8 +65,8 @@ enum ka_parse_result {
  * with its stageTimestamp (else requestReceivedTimestamp). *queued counts
  * the events pushed. msg: why, for a 4xx answer.
  */
-enum ka_parse_result ka_events_push(const struct vg_plugin_host *host, const char *data,
-				    size_t len, size_t *queued, const char **msg);
+enum ka_parse_result ka_events_push(const struct vg_plugin_host *host, const char *data, size_t len,
+				    size_t *queued, const char **msg);
 /* An RFC 3339 time ("2024-05-01T10:00:00.123456Z") as ns since the epoch; 0 when bad. */
 uint64_t ka_parse_time(const char *s);
 

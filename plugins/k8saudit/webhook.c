@@ -31,6 +31,9 @@
 #include "k8saudit.h"
 
 #define MAX_PEM (1u << 20)
+/* Bodies in flight: at most this many times max_request_size of memory. The
+   API server posts batches over a handful of connections. */
+#define KA_MAX_CONNECTIONS 16u
 
 struct ka_webhook {
 	struct MHD_Daemon *d;
@@ -109,7 +112,8 @@ static enum MHD_Result begin(struct ka_state *s, struct MHD_Connection *c, const
 	*con_cls = rq;
 	rq->refused = true;
 	if (strcmp(url, s->cfg.webhook_path) != 0)
-		return answer(c, MHD_HTTP_NOT_FOUND, "no such path: the audit webhook is elsewhere");
+		return answer(c, MHD_HTTP_NOT_FOUND,
+			      "no such path: the audit webhook is elsewhere");
 	if (strcmp(method, "POST") != 0)
 		return answer(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST audit events here");
 	if (!client_ok(s, c))
@@ -159,7 +163,8 @@ static enum MHD_Result finish(struct ka_state *s, struct MHD_Connection *c, stru
 		snprintf(text, sizeof(text), "%zu audit event(s) queued", queued);
 		return answer(c, MHD_HTTP_OK, text);
 	case KA_QUEUE_FULL:
-		return answer(c, MHD_HTTP_SERVICE_UNAVAILABLE, "vigil's event queue is full: retry");
+		return answer(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+			      "vigil's event queue is full: retry");
 	default: return answer(c, MHD_HTTP_BAD_REQUEST, msg);
 	}
 }
@@ -276,7 +281,7 @@ int ka_webhook_start(struct ka_state *s, char *err, size_t errlen)
 
 		w->d = MHD_start_daemon(flags, s->cfg.listen_port, NULL, NULL, on_request, s,
 					MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_NOTIFY_COMPLETED,
-					on_done, s, MHD_OPTION_CONNECTION_LIMIT, 64u,
+					on_done, s, MHD_OPTION_CONNECTION_LIMIT, KA_MAX_CONNECTIONS,
 					MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_ARRAY, tls,
 					MHD_OPTION_END);
 	}
@@ -289,9 +294,9 @@ int ka_webhook_start(struct ka_state *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->web = w;
-	snprintf(msg, sizeof(msg), "webhook listening on %s://%s:%u%s%s", w->cert ? "https" : "http",
-		 s->cfg.listen_addr, s->cfg.listen_port, s->cfg.webhook_path,
-		 w->ca ? " (client certificates required)" : "");
+	snprintf(msg, sizeof(msg), "webhook listening on %s://%s:%u%s%s",
+		 w->cert ? "https" : "http", s->cfg.listen_addr, s->cfg.listen_port,
+		 s->cfg.webhook_path, w->ca ? " (client certificates required)" : "");
 	s->host->log(s->host->ctx, VG_PLUGIN_LOG_INFO, msg);
 	return 0;
 }

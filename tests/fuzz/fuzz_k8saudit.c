@@ -49,8 +49,8 @@ static const struct vg_plugin_host host = {.log = h_log, .push = h_push};
 static void check_event(struct ka_state *s, size_t i, uint64_t num)
 {
 	static const char *const args[] = {NULL, "0", "1", "command", "/etc*", "x"};
-	struct vg_plugin_event ev = {.num = num, .ts_ns = q.ts[i], .data = q.data[i],
-				     .len = (uint32_t)q.len[i]};
+	struct vg_plugin_event ev = {
+		.num = num, .ts_ns = q.ts[i], .data = q.data[i], .len = (uint32_t)q.len[i]};
 	struct vg_plugin_value out[VG_PLUGIN_MAX_VALUES];
 	json_object *o = ka_json_parse(q.data[i], q.len[i]);
 
