@@ -178,7 +178,8 @@ def expected_fields(ev):
             "ka.req.binding.subjects": one(req.get("subjects")),
             "ka.req.role.rules": one(req.get("rules")),
             "ka.req.service.type": spec.get("type"),  # as Falco: whatever the resource
-            "ka.req.service.ports": one(spec.get("ports")) if spec.get("ports") else None,
+            # one value, the whole array: Falco's plugin stops at the key (no flattening)
+            "ka.req.service.ports": spec.get("ports"),
             "ka.req.configmap.name": ref.get("name")}  # Falco's: the target's name
     for g in ("containers", "initContainers", "ephemeralContainers"):
         if ref.get("resource") == "pods" and not ref.get("subresource"):
