@@ -74,6 +74,8 @@ def check_event(case, ev):
         err(case, "requestObject at Metadata level")
     if "responseObject" in ev and ev["level"] != "RequestResponse":
         err(case, "responseObject below RequestResponse level")
+    if ev["responseStatus"]["code"] == 403 and "requestObject" in ev:
+        err(case, "requestObject on a request authorization refused (never decoded)")
     ann = ev["annotations"]
     if ann.get("authorization.k8s.io/decision") not in ("allow", "forbid"):
         err(case, "no authorization.k8s.io/decision annotation")

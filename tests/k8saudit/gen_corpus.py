@@ -27,6 +27,9 @@ CASES = os.path.join(HERE, "cases")
 T0 = 1796623200  # 2026-12-07T06:00:00Z: every case is one second after the last
 
 KUBECTL = "kubectl/v1.29.2 (linux/amd64) kubernetes/4b8e819"
+APISERVER_UA = "kube-apiserver/v1.29.2 (linux/amd64) kubernetes/4b8e819"
+KCM_UA = ("kube-controller-manager/v1.29.2 (linux/amd64) kubernetes/4b8e819/"
+          "system:serviceaccount:kube-system:namespace-controller")
 ADMIN = {"username": "kubernetes-admin",
          "groups": ["kubeadm:cluster-admins", "system:authenticated"]}
 ADMIN_REASON = ('RBAC: allowed by ClusterRoleBinding "kubeadm:cluster-admins" of ClusterRole '
@@ -110,7 +113,7 @@ def uri_of(ref, verb, query):
 
 
 def failure(code, reason, name, resource, group, message):
-    details = {"name": name, "kind": resource}
+    details = {"name": name, "kind": resource} if name else {"kind": resource}
     if group:
         details["group"] = group
     return {"metadata": {}, "status": "Failure", "message": message, "reason": reason,
@@ -118,10 +121,13 @@ def failure(code, reason, name, resource, group, message):
 
 
 def forbidden(user, verb, resource, group, name, ns):
+    """RBAC's refusal; a create names no object (its body is never read)"""
     scope = 'in the namespace "%s"' % ns if ns else "at the cluster scope"
     res = resource + ("." + group if group else "")
-    msg = '%s "%s" is forbidden: User "%s" cannot %s resource "%s" in API group "%s" %s' % (
-        resource, name, user["username"], verb, res.split(".")[0], group, scope)
+    name = None if verb == "create" else name
+    what = '%s "%s"' % (res, name) if name else res
+    msg = '%s is forbidden: User "%s" cannot %s resource "%s" in API group "%s" %s' % (
+        what, user["username"], verb, resource, group, scope)
     return failure(403, "Forbidden", name, resource, group, msg)
 
 
@@ -147,6 +153,8 @@ def event(name, verb, ref, user=ADMIN, status=None, req=None, resp=None, stage="
     sec = T0 + SEQ[0]
     if status is None:
         status = {"metadata": {}, "code": 201 if verb == "create" else 200}
+    if query is None and not ua.startswith("kubectl/"):
+        query = ""  # the query strings below are kubectl's
     if query is None:
         query = {"create": "fieldManager=kubectl-create&fieldValidation=Strict",
                  "update": "fieldManager=kubectl-edit&fieldValidation=Strict",
@@ -158,6 +166,12 @@ def event(name, verb, ref, user=ADMIN, status=None, req=None, resp=None, stage="
     if ref is not None:
         ev["objectRef"] = {k: v for k, v in ref.items() if v not in (None, "")}
     ev["responseStatus"] = status
+    if status["code"] == 403:
+        # refused by authorization, before the handler decodes the body: the
+        # Event has no requestObject, and a create's objectRef no name
+        req = None
+        if verb == "create":
+            ev["objectRef"].pop("name", None)
     ev["level"] = level or policy_level(ev)
     if ev["level"] in ("Request", "RequestResponse") and req is not None:
         ev["requestObject"] = req
@@ -243,23 +257,25 @@ def simple_obj(kind, api, name, ns=None, out=False, **body):
 
 
 def create(case, resource, kind, name, ns=None, group="", version="v1", user=ADMIN, status=None,
-           **body):
+           client=None, **body):
+    """client: event()'s ua/ips for a request not made with kubectl"""
     api = version if not group else group + "/" + version
     r = ref(resource, name, ns, group, version)
     resp = simple_obj(kind, api, name, ns, out=True, **body) if status is None else dict(
         {"kind": "Status", "apiVersion": "v1"}, **status)
     return event(case, "create", r, user=user, status=status,
-                 req=simple_obj(kind, api, name, ns, **body), resp=resp)
+                 req=simple_obj(kind, api, name, ns, **body), resp=resp, **(client or {}))
 
 
-def delete(case, resource, name, ns=None, group="", version="v1", user=ADMIN, status=None):
+def delete(case, resource, name, ns=None, group="", version="v1", user=ADMIN, status=None,
+           client=None):
     r = ref(resource, name, ns, group, version)
     opts = {"kind": "DeleteOptions", "apiVersion": group + "/" + version if group else version,
             "propagationPolicy": "Background"}
     resp = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
             "details": {"name": name, "kind": resource, "uid": uuid4_of("uid:" + name)}}
     return event(case, "delete", r, user=user, status=status, req=opts,
-                 resp=resp if status is None else None)
+                 resp=resp if status is None else None, **(client or {}))
 
 
 def rules_obj(*rules):
@@ -484,17 +500,16 @@ def build():
         [K("ConfigMap", "delete")])
 
     # secrets: Metadata level (never their data)
-    def secret(case, verb, name, ns, user=ADMIN, status=None):
-        r = ref("secrets", name, ns)
-        q = "fieldManager=kubectl-create&fieldValidation=Strict" if verb == "create" else ""
-        return event(case, verb, r, user=user, status=status, query=q)
+    def secret(case, verb, name, ns, user=ADMIN, status=None, **client):
+        return event(case, verb, ref("secrets", name, ns), user=user, status=status, **client)
     add("secret-create", secret("secret-create", "create", "db-password", "default"),
         [K("Secret", "create")])
     add("secret-create-kube-system", secret("secret-create-kube-system", "create",
         "bootstrap-token-abcdef", "kube-system"), [], [K("Secret", "create")])
     add("secret-create-by-sa", secret("secret-create-by-sa", "create", "web-tls", "default",
-        user=sa_user("cert-manager", "cert-manager")), [], [K("Secret", "create"),
-        K("Secret", "delete")], "a system user (a service account)")
+        user=sa_user("cert-manager", "cert-manager"), ips=("10.244.1.17",),
+        ua="cert-manager-controller/v1.14.4 (linux/amd64) cert-manager/f8d5a3a"), [],
+        [K("Secret", "create"), K("Secret", "delete")], "a system user (a service account)")
     add("secret-delete", secret("secret-delete", "delete", "db-password", "default"),
         [K("Secret", "delete")])
     add("secret-delete-kube-system", secret("secret-delete-kube-system", "delete",
@@ -516,8 +531,14 @@ def build():
     add("crb-cluster-admin-forbidden", binding("crb-cluster-admin-forbidden",
         "clusterrolebindings", "escalate", "cluster-admin", CRB_SUBJ, user=POD_SA,
         status=forbidden(POD_SA, "create", "clusterrolebindings", rbac, "escalate", None)),
-        [CADMIN], [K("ClusterRoleBinding", "create")],
-        "refused, and the cluster-admin rule fires all the same (no response condition)")
+        [], [CADMIN, K("ClusterRoleBinding", "create")],
+        "refused by RBAC: the Event has no body, so the rule cannot see the role")
+    add("crb-cluster-admin-conflict", binding("crb-cluster-admin-conflict",
+        "clusterrolebindings", "default-admin", "cluster-admin", CRB_SUBJ,
+        status=conflict("clusterrolebindings", rbac, "default-admin")), [CADMIN],
+        [K("ClusterRoleBinding", "create")],
+        "it already exists, and the cluster-admin rule fires all the same (no response "
+        "condition)")
     add("crb-delete", delete("crb-delete", "clusterrolebindings", "default-view", None, rbac),
         [K("ClusterRoleBinding", "delete")])
     add("crb-delete-notfound", delete("crb-delete-notfound", "clusterrolebindings", "nosuch",
@@ -619,14 +640,16 @@ def build():
     apisrv = {"username": "system:apiserver", "uid": uuid4_of("apiserver"),
               "groups": ["system:masters"]}
     add("ns-create-kube-public", create("ns-create-kube-public", "namespaces", "Namespace",
-        "kube-public", user=apisrv), [K("Namespace", "create")], [NS_BAD],
+        "kube-public", user=apisrv, client={"ips": ("::1",), "ua": APISERVER_UA}),
+        [K("Namespace", "create")], [NS_BAD],
         "the API server creating kube-public at bootstrap")
     add("ns-create-conflict", create("ns-create-conflict", "namespaces", "Namespace", "staging",
         status=conflict("namespaces", "", "staging")), [NS_BAD], [K("Namespace", "create")],
         "refused, and Create Disallowed Namespace fires all the same")
     add("ns-delete", delete("ns-delete", "namespaces", "staging"), [K("Namespace", "delete")])
     add("ns-delete-by-controller", delete("ns-delete-by-controller", "namespaces", "staging",
-        user=NSCTL), [], [K("Namespace", "delete")], "a system user")
+        user=NSCTL, client={"ips": ("172.18.0.3",), "ua": KCM_UA}), [],
+        [K("Namespace", "delete")], "a system user")
 
     # users: not allowed, anonymous
     plist = {"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "41873"},
@@ -706,7 +729,7 @@ def overridden(case):
         images = [c["image"] for c in ev["requestObject"]["spec"]["containers"]]
         if not all(repository(i) in OVERRIDE_IMAGES for i in images):
             fires.add(DIS_POD)  # allowed_k8s_containers: the images listed
-    if done and res == "nodes" and ev["verb"] == "create" and ref_["name"] != "kind-worker2":
+    if done and res == "nodes" and ev["verb"] == "create" and ref_.get("name") != "kind-worker2":
         fires.add(NODE_OK if ok else NODE_FAIL)  # allow_all_k8s_nodes: never true
     return sorted(fires)
 
