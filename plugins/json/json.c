@@ -131,7 +131,8 @@ static int p_extract(void *st, uint32_t field, const char *arg, const struct vg_
 		return 0; /* nothing there: the field is missing */
 	str = json_object_is_type(v, json_type_string)
 		      ? json_object_get_string(v)
-		      : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+		      : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+								  JSON_C_TO_STRING_NOSLASHESCAPE);
 	return one(out, str, strlen(str));
 }
 

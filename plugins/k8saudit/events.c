@@ -124,7 +124,8 @@ static uint64_t event_time(json_object *ev)
 static bool push_one(const struct vg_plugin_host *host, json_object *ev)
 {
 	size_t len;
-	const char *txt = json_object_to_json_string_length(ev, JSON_C_TO_STRING_PLAIN, &len);
+	const char *txt = json_object_to_json_string_length(
+		ev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 
 	if (!txt)
 		return false;

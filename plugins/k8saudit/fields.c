@@ -290,7 +290,8 @@ static const char *text(json_object *v)
 {
 	if (json_object_is_type(v, json_type_string))
 		return json_object_get_string(v);
-	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 /* An index argument: -1 for none; -2 for one that is not a number (matches nothing). */

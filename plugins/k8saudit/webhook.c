@@ -19,6 +19,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +36,26 @@
    API server posts batches over a handful of connections. */
 #define KA_MAX_CONNECTIONS 16u
 
+/* Answers by status, for the summary at stop (written by MHD's one thread). */
+enum { A_200, A_400, A_401, A_404, A_413, A_503, A_N };
+
 struct ka_webhook {
 	struct MHD_Daemon *d;
 	char *cert, *key, *ca; /* PEM text: MHD reads it for the daemon's life */
+	uint64_t answers[A_N], events;
 };
+
+static void count(struct ka_state *s, unsigned code)
+{
+	int i = code == 200   ? A_200
+		: code == 400 ? A_400
+		: code == 401 ? A_401
+		: code == 413 ? A_413
+		: code == 503 ? A_503
+			      : A_404;
+
+	s->web->answers[i]++;
+}
 
 struct req {
 	char *buf;
@@ -68,12 +85,15 @@ static char *read_pem(const char *path, const char *what, char *err, size_t errl
 	return buf;
 }
 
-static enum MHD_Result answer(struct MHD_Connection *c, unsigned code, const char *text)
+static enum MHD_Result answer(struct ka_state *s, struct MHD_Connection *c, unsigned code,
+			      const char *text)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	char body[256];
 	int n = snprintf(body, sizeof(body), "%s\n", text);
+
+	count(s, code);
 
 	r = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
 	if (!r)
@@ -112,15 +132,16 @@ static enum MHD_Result begin(struct ka_state *s, struct MHD_Connection *c, const
 	*con_cls = rq;
 	rq->refused = true;
 	if (strcmp(url, s->cfg.webhook_path) != 0)
-		return answer(c, MHD_HTTP_NOT_FOUND,
+		return answer(s, c, MHD_HTTP_NOT_FOUND,
 			      "no such path: the audit webhook is elsewhere");
 	if (strcmp(method, "POST") != 0)
-		return answer(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST audit events here");
+		return answer(s, c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST audit events here");
 	if (!client_ok(s, c))
-		return answer(c, MHD_HTTP_UNAUTHORIZED,
+		return answer(s, c, MHD_HTTP_UNAUTHORIZED,
 			      "a client certificate signed by the configured CA is required");
 	if (cl && strtoull(cl, NULL, 10) > s->cfg.max_request)
-		return answer(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body over max_request_size");
+		return answer(s, c, MHD_HTTP_CONTENT_TOO_LARGE,
+			      "request body over max_request_size");
 	rq->refused = false;
 	return MHD_YES;
 }
@@ -155,17 +176,21 @@ static enum MHD_Result finish(struct ka_state *s, struct MHD_Connection *c, stru
 	const char *msg = "";
 	size_t queued = 0;
 	char text[160];
+	enum ka_parse_result r;
 
 	if (rq->too_big)
-		return answer(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body over max_request_size");
-	switch (ka_events_push(s->host, rq->buf ? rq->buf : "", rq->len, &queued, &msg)) {
+		return answer(s, c, MHD_HTTP_CONTENT_TOO_LARGE,
+			      "request body over max_request_size");
+	r = ka_events_push(s->host, rq->buf ? rq->buf : "", rq->len, &queued, &msg);
+	s->web->events += queued; /* a 503's too: queued before the refusal, sent again */
+	switch (r) {
 	case KA_OK:
 		snprintf(text, sizeof(text), "%zu audit event(s) queued", queued);
-		return answer(c, MHD_HTTP_OK, text);
+		return answer(s, c, MHD_HTTP_OK, text);
 	case KA_QUEUE_FULL:
-		return answer(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		return answer(s, c, MHD_HTTP_SERVICE_UNAVAILABLE,
 			      "vigil's event queue is full: retry");
-	default: return answer(c, MHD_HTTP_BAD_REQUEST, msg);
+	default: return answer(s, c, MHD_HTTP_BAD_REQUEST, msg);
 	}
 }
 
@@ -270,6 +295,7 @@ int ka_webhook_start(struct ka_state *s, char *err, size_t errlen)
 		return -1;
 	}
 	flags |= (w->cert ? MHD_USE_TLS : 0) | (v6 ? MHD_USE_IPv6 : 0);
+	s->web = w; /* before MHD's thread starts: a request may come at once */
 	{
 		/* the TLS options only with TLS: MHD refuses them otherwise */
 		struct MHD_OptionItem tls[] = {
@@ -290,10 +316,10 @@ int ka_webhook_start(struct ka_state *s, char *err, size_t errlen)
 			 "the webhook cannot listen on %.64s port %u (in use, no permission, or "
 			 "a bad TLS certificate/key)",
 			 s->cfg.listen_addr, s->cfg.listen_port);
+		s->web = NULL;
 		free_web(w);
 		return -1;
 	}
-	s->web = w;
 	snprintf(msg, sizeof(msg), "webhook listening on %s://%s:%u%s%s",
 		 w->cert ? "https" : "http", s->cfg.listen_addr, s->cfg.listen_port,
 		 s->cfg.webhook_path, w->ca ? " (client certificates required)" : "");
@@ -303,9 +329,18 @@ int ka_webhook_start(struct ka_state *s, char *err, size_t errlen)
 
 void ka_webhook_stop(struct ka_state *s)
 {
+	const uint64_t *a;
+	char msg[256];
+
 	if (!s->web)
 		return;
-	MHD_stop_daemon(s->web->d);
+	MHD_stop_daemon(s->web->d); /* joins MHD's thread: the counters are final */
+	a = s->web->answers;
+	snprintf(msg, sizeof(msg),
+		 "webhook: %" PRIu64 " audit event(s) queued; answers 200=%" PRIu64 " 400=%" PRIu64
+		 " 401=%" PRIu64 " 404/405=%" PRIu64 " 413=%" PRIu64 " 503=%" PRIu64,
+		 s->web->events, a[A_200], a[A_400], a[A_401], a[A_404], a[A_413], a[A_503]);
+	s->host->log(s->host->ctx, VG_PLUGIN_LOG_INFO, msg);
 	free_web(s->web);
 	s->web = NULL;
 }

@@ -248,6 +248,9 @@ P
 	kill -INT "$VPID"
 	wait "$VPID" || fail "vigil exited $?"
 	VPID=
+	# the exit summary counts the webhook's answers (the 503 loop may have run more than once)
+	grep -qE "plugin 'k8saudit' info: webhook: [0-9]+ audit event\(s\) queued; answers 200=1 400=3 401=2 404/405=2 413=1 503=[1-5]$" "$T/err" &&
+		ok "exit summary: $(grep -o "webhook: .*" "$T/err")" || fail "webhook summary: $(grep webhook "$T/err")"
 }
 
 case $mode in

@@ -151,6 +151,10 @@ static void fields(void)
 	expect(role, "ka.req.role.rules.resources", NULL, "pods|pods/exec|secrets");
 	expect(role, "ka.req.role.rules.verbs", NULL, "get|create|*");
 	expect(role, "ka.req.role.rules.verbs", "1", "*");
+	/* JSON text as it was written: '/' is not escaped (json-c would by default) */
+	expect(role, "ka.req.role.rules", NULL,
+	       "{\"apiGroups\":[\"\"],\"resources\":[\"pods\",\"pods/exec\"],\"verbs\":[\"get\","
+	       "\"create\"]}|{\"resources\":[\"secrets\"],\"verbs\":[\"*\"]}");
 	expect(exec_ev, "ka.uri.param", "command", "sh");
 	expect(exec_ev, "ka.uri.param", "container", "c1");
 	expect(exec_ev, "ka.uri.param", "tty", "<missing>");
@@ -182,6 +186,10 @@ static void parser(void)
 	snprintf(list, sizeof(list), "{\"kind\":\"EventList\",\"items\":[%s,%s]}", binding, role);
 	parse(list, KA_OK, 2);
 	parse(pod, KA_OK, 1);
+	if (!strstr(pushed[0], "\"requestURI\":\"/api/v1/namespaces/ns1/pods\"")) {
+		printf("FAIL: the queued event escapes '/': %.120s\n", pushed[0]);
+		fails++;
+	}
 	parse("{\"kind\":\"EventList\",\"items\":[]}", KA_OK, 0);
 	parse("{\"kind\":\"EventList\",\"items\":[{\"auditID\":\"a\"},{\"x\":1}]}", KA_WRONG_KIND,
 	      0);
