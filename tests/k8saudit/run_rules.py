@@ -471,6 +471,15 @@ def mode_e2e(args):
                                                          len(events)))
         else:
             ok("refused requests pushed nothing: %s" % m.group(0))
+        # the webhook's own count of its answers: the batches 200, the two refusals 401
+        m = re.search(r"webhook: (\d+) audit event\(s\) queued; answers (.*)$", v.log(), re.M)
+        answers = dict(x.split("=") for x in m.group(2).split()) if m else {}
+        answers = {k: int(n) for k, n in answers.items() if int(n)}
+        if not m or int(m.group(1)) != len(events) or answers != {"200": len(bodies),
+                                                                   "401": 2}:
+            fail("webhook summary: %s" % (m.group(0) if m else v.log()[-800:]))
+        else:
+            ok(m.group(0))
         alerts = v.alerts()
         sys_alerts = [a for a in alerts if a["source"] == "syscall" and marker in a["output"]]
         k8s = [a for a in alerts if a["source"] == "k8s_audit"]
