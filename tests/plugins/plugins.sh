@@ -105,6 +105,19 @@ P
 		"plugin 'garbage': $PLUGDIR/libtest_plugin_wrong_major.so was built for plugin API 2.1; this vigil has plugin API 1.1"
 	config "garbage:$PLUGDIR/libtest_plugin_newer_minor.so"
 	expect_refused "newer minor" "was built for plugin API 1.2; this vigil has plugin API 1.1"
+	# field_flags (plugin API 1.1): a list field takes only exists/in/intersects;
+	# a plugin declaring 1.0 had no field_flags, so vigil does not read them
+	printf -- '- rule: g\n  desc: g\n  condition: garbage.ok = "x"\n  output: g\n  priority: INFO\n  source: garbage\n' >"$T/rules.yaml"
+	config "garbage:$PLUGDIR/libtest_plugin_list.so"
+	expect_refused "a list field (1.1 field_flags)" \
+		"list field 'garbage.ok' supports only exists, in and intersects"
+	config "garbage:$PLUGDIR/libtest_plugin_older_minor.so"
+	"$VIGIL" --dry-run -c "$T/vigil.yaml" -r "$T/rules.yaml" >"$T/out" 2>"$T/err" &&
+		ok "a plugin API 1.0 plugin loads; its field_flags are not read" ||
+		fail "older minor: $(cat "$T/err")"
+	"$VIGIL" --list-plugins -c "$T/vigil.yaml" 2>&1 | grep -q "garbage 0.0.1 (plugin API 1.0)" ||
+		fail "older minor: --list-plugins does not say 1.0"
+	rules_jsonl
 	config "garbage:$PLUGDIR/libtest_plugin_init_fail.so:abc"
 	expect_refused "init fails" \
 		"plugin 'garbage': init failed: init_config 'abc' is not what this plugin wants"

@@ -10,6 +10,9 @@
  *   VARIANT_NO_SYMBOL    exports no vigil_plugin_init
  *   VARIANT_GARBAGE      a source "garbage" whose events and values are hostile
  *   VARIANT_FLOOD        a source pushing FLOOD_EVENTS events as fast as it can
+ *   VARIANT_LIST         marks garbage.ok a list field (plugin API 1.1 field_flags)
+ *   VARIANT_OLDER_MINOR  the same flags, but declares plugin API 1.0, which had
+ *                        no field_flags: vigil must not read them
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -29,6 +32,9 @@ static const struct vg_plugin_field fields[] = {
 	{"garbage.num", VG_PLUGIN_FT_U64, VG_PLUGIN_ARG_NONE, "the event's length"},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+#if defined(VARIANT_LIST) || defined(VARIANT_OLDER_MINOR)
+static const uint32_t field_flags[NFIELDS] = {VG_PLUGIN_FIELD_LIST};
+#endif
 
 struct state {
 	const struct vg_plugin_host *host;
@@ -161,6 +167,12 @@ int not_a_plugin(const struct vg_plugin_host *host, struct vg_plugin_info *out)
 #endif
 #ifdef VARIANT_NEWER_MINOR
 	out->api_minor = VG_PLUGIN_API_MINOR + 1;
+#endif
+#if defined(VARIANT_LIST) || defined(VARIANT_OLDER_MINOR)
+	out->field_flags = field_flags;
+#endif
+#ifdef VARIANT_OLDER_MINOR
+	out->api_minor = 0;
 #endif
 	return 0;
 }
