@@ -383,12 +383,16 @@ static int list_rules(const struct scan *s)
 	struct vg_config cfg;
 	const char *paths[VG_RELOAD_MAX_PATHS];
 	struct vg_ruleset *rs;
+	struct vg_plugins *plugins = NULL;
 	int n, ret = 0;
 	bool found = false;
 
 	if (load_cfg_paths(s, &cfg, paths, &n))
 		return 1;
-	if (!(rs = vg_cli_load_rules_cfg(paths, n, &cfg, NULL, 0))) {
+	/* as run loads them: a plugin source's rules compile against its fields */
+	if (vg_cli_load_plugins(&cfg, &plugins) != 0 ||
+	    !(rs = vg_cli_load_rules_cfg(paths, n, &cfg, NULL, 0))) {
+		vg_plugins_free(plugins);
 		vg_config_free(&cfg);
 		return 1;
 	}
@@ -407,6 +411,7 @@ static int list_rules(const struct scan *s)
 		ret = 1;
 	}
 	vg_ruleset_free(rs);
+	vg_plugins_free(plugins);
 	vg_config_free(&cfg);
 	return ret;
 }

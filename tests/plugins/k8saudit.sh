@@ -55,6 +55,13 @@ load_tests() {
 	else
 		fail "Falco's rules: $(cat "$T/out" "$T/err")"
 	fi
+	# -L loads the config's plugins as run does, so a plugin source's rules list
+	if "$VIGIL" -c "$T/vigil.yaml" -r "$RULES" -L >"$T/out" 2>"$T/err" &&
+		grep -q "^Rule: Create Privileged Pod$" "$T/out"; then
+		ok "-L lists the k8s_audit rules: $(grep -c . "$T/out") lines"
+	else
+		fail "-L with the plugins' rules: $(head -c 600 "$T/out" "$T/err")"
+	fi
 	"$VIGIL" --list-plugins -c "$T/vigil.yaml" >"$T/out" 2>"$T/err"
 	grep -q "^k8saudit 0.18.0 (plugin API 1.1) source: k8s_audit, [0-9]* field(s)" "$T/out" &&
 		grep -q "^json 0.7.0 " "$T/out" && ok "--list-plugins: $(tr '\n' ';' <"$T/out")" ||
