@@ -69,6 +69,7 @@ struct nats_out {
 	uint64_t spool_logged; /* drops that line reported */
 	int64_t reconnect_ms;
 	int64_t reconnect_max_ms;
+	uint32_t connect_failures; /* in a row: the worker's connect back-off doubles */
 	pthread_mutex_t lock; /* counters read by stats() from other threads */
 	uint64_t published;
 	uint64_t spooled;
@@ -178,7 +179,7 @@ static void add_headers(natsMsg *msg, const char *subj)
 
 static bool connected(struct nats_out *x)
 {
-	return natsConnection_Status(x->nc) == NATS_CONN_STATUS_CONNECTED;
+	return x->nc && natsConnection_Status(x->nc) == NATS_CONN_STATUS_CONNECTED;
 }
 
 /* Finds the stream, or creates it (<prefix>.>, replicas, duplicate window). */
@@ -262,21 +263,77 @@ static int publish(struct vg_output *o, struct nats_out *x, const char *subj, co
 	return 0;
 }
 
+static void failed(struct nats_out *x)
+{
+	x->quiet_until_ns = mono_ns() + (uint64_t)x->retry_wait_ms * 1000000ull;
+}
+
+/* reconnect_wait_ms doubling per failure in a row, capped at reconnect_max_wait_ms. */
+static int64_t backoff_ms(const struct nats_out *x, uint32_t failures)
+{
+	int64_t d = x->reconnect_ms;
+
+	for (uint32_t i = 1; i < failures && d < x->reconnect_max_ms; i++)
+		d *= 2;
+	return d < x->reconnect_max_ms ? d : x->reconnect_max_ms;
+}
+
+/*
+ * Connects from the worker, synchronously: a refusal (wrong CA, bad
+ * credentials) is recorded with the server's reason, which the library's
+ * own background retry would lose (it closes the connection, or says only
+ * "no server available"). Once connected, the library reconnects by itself
+ * after a drop; a connection it closed for good is made again here, so a
+ * fixed server or rotated credentials file is picked up. After a failure
+ * the next attempt waits the reconnect back-off.
+ */
+static int connect_now(struct vg_output *o, struct nats_out *x)
+{
+	jsOptions jo;
+	natsStatus s, st = NATS_OK;
+	const char *why;
+
+	if (x->js)
+		jsCtx_Destroy(x->js);
+	if (x->nc)
+		natsConnection_Destroy(x->nc);
+	x->js = NULL;
+	x->nc = NULL;
+	s = natsConnection_Connect(&x->nc, x->opts);
+	if (s == NATS_OK) {
+		jsOptions_Init(&jo);
+		jo.Wait = x->ack_timeout_ms;
+		s = natsConnection_JetStream(&x->js, x->nc, &jo);
+	}
+	if (s == NATS_OK) {
+		x->connect_failures = 0;
+		x->stream_ok = false;
+		return 0;
+	}
+	/* the library's text names no secret: only statuses and the server's -ERR */
+	why = nats_GetLastError(&st);
+	vg_output_error(o, "cannot connect to %s: %s%s%s", x->shown_urls, natsStatus_GetText(s),
+			why && *why ? ": " : "", why && *why ? why : "");
+	if (x->connect_failures < 64)
+		x->connect_failures++;
+	x->quiet_until_ns = mono_ns() + (uint64_t)backoff_ms(x, x->connect_failures) * 1000000ull;
+	return -1;
+}
+
 /* The cluster answers and the stream is there (unless it just failed: back-off). */
 static bool ready(struct vg_output *o, struct nats_out *x)
 {
 	if (mono_ns() < x->quiet_until_ns)
 		return false;
+	if (!x->nc || natsConnection_Status(x->nc) == NATS_CONN_STATUS_CLOSED) {
+		if (connect_now(o, x) != 0)
+			return false;
+	}
 	if (!connected(x)) {
-		vg_output_error(o, "not connected to %s", x->shown_urls);
+		vg_output_error(o, "not connected to %s (reconnecting)", x->shown_urls);
 		return false;
 	}
 	return ensure_stream(o, x) == 0;
-}
-
-static void failed(struct nats_out *x)
-{
-	x->quiet_until_ns = mono_ns() + (uint64_t)x->retry_wait_ms * 1000000ull;
 }
 
 static void spool_sync(struct nats_out *x)
@@ -452,23 +509,11 @@ static void nats_stats(struct vg_output *o, struct vg_output_stats *st)
 	pthread_mutex_unlock(&x->lock);
 }
 
-/* Reconnect back-off: reconnect_wait_ms doubling per round of the seeds, capped. */
+/* The library's reconnect back-off after a drop: the worker's, per round of the seeds. */
 static int64_t reconnect_delay(natsConnection *nc, int attempts, void *arg)
 {
-	struct nats_out *x = arg;
-	int64_t d = x->reconnect_ms;
-
 	(void)nc;
-	for (int i = 1; i < attempts && d < x->reconnect_max_ms; i++)
-		d *= 2;
-	return d < x->reconnect_max_ms ? d : x->reconnect_max_ms;
-}
-
-/* RetryOnFailedConnect with a callback: Connect returns, the library keeps trying. */
-static void on_connected(natsConnection *nc, void *arg)
-{
-	(void)nc;
-	(void)arg;
+	return backoff_ms(arg, attempts > 0 ? (uint32_t)attempts : 1);
 }
 
 static const char *nonempty(const char *s)
@@ -560,7 +605,6 @@ static int set_options(struct nats_out *x, const struct vg_output_config *c)
 		return -1;
 	natsOptions_SetMaxReconnect(op, -1);
 	natsOptions_SetCustomReconnectDelay(op, reconnect_delay, x);
-	natsOptions_SetRetryOnFailedConnect(op, true, on_connected, x);
 	return 0;
 }
 
@@ -621,8 +665,6 @@ static int init_identity(struct nats_out *x, const struct vg_output_config *c)
 static int nats_init(struct vg_output *o, const struct vg_output_config *c)
 {
 	struct nats_out *x = calloc(1, sizeof(*x));
-	jsOptions jo;
-	natsStatus s;
 	bool oom = false;
 
 	if (!x) {
@@ -651,16 +693,9 @@ static int nats_init(struct vg_output *o, const struct vg_output_config *c)
 	x->reconnect_ms = c->nats.reconnect_wait_ms ? c->nats.reconnect_wait_ms : 250;
 	x->reconnect_max_ms = c->nats.reconnect_max_wait_ms ? c->nats.reconnect_max_wait_ms : 10000;
 	x->retry_wait_ms = o->retry_initial_ms;
+	/* no connection here: the worker makes it (connect_now), start-up never waits */
 	if (open_spool(x, c) != 0 || set_options(x, c) != 0)
 		return -1;
-	s = natsConnection_Connect(&x->nc, x->opts);
-	if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED)
-		return opt_fail("connecting to", x->shown_urls, s);
-	jsOptions_Init(&jo);
-	jo.Wait = x->ack_timeout_ms;
-	s = natsConnection_JetStream(&x->js, x->nc, &jo);
-	if (s != NATS_OK)
-		return opt_fail("JetStream context for", x->shown_urls, s);
 	return 0;
 }
 
