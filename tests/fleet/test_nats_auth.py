@@ -11,6 +11,8 @@ openssl and NKeys/JWTs made by nkeys.py (openssl Ed25519):
   server configured for it (the alerts are acknowledged by its stream);
 - a wrong password, token, NKey seed and a creds file of an unknown
   account: each refused, the error naming the authorization failure;
+- a server that refused vigil's token is restarted accepting it: the
+  alerts waiting in the queue arrive (a refused connection is retried);
 - no secret (password, token, seeds) ever in vigil's log or --support.
 
 usage: test_nats_auth.py NATS_DUMP REPO_ROOT"""
@@ -70,10 +72,8 @@ def metric(port, name):
     return None
 
 
-def attempt(tag, url, extra):
-    """A vigil run publishing N alerts to url: its exit summary, once every
-    alert is acknowledged or the output has failed (and retried) twice."""
-    mport = F.free_port()
+def start(tag, url, extra, mport):
+    """A vigil run publishing to url with metrics on mport, and N alerts for it."""
     cfg = F.config(D, [url], "authhost", f"""{extra}  ack_timeout_ms: 2000
   reconnect_wait_ms: 100
   reconnect_max_wait_ms: 300
@@ -86,13 +86,45 @@ metrics:
     v.start()
     for i in range(N):
         prog.run(f"{tag}{i}")
-    F.wait_until(lambda: metric(mport, "vigil_output_published_total") == N
-                 or (metric(mport, "vigil_output_retries_total") or 0) >= 2,
-                 f"{tag}: the alerts acknowledged, or the output failing", 60)
+    return v
+
+
+def finish(tag, v):
+    """vigil stopped: its exit summary and last error."""
     T.eq(v.stop(), 0, f"{tag}: vigil exits 0")
     s = v.summary() or {}
     err = v.log().split("last error:")[-1] if "last error:" in v.log() else ""
     return s, err.strip()
+
+
+def attempt(tag, url, extra):
+    """A vigil run publishing N alerts to url: its exit summary, once every
+    alert is acknowledged or the output has failed (and retried) twice."""
+    mport = F.free_port()
+    v = start(tag, url, extra, mport)
+    F.wait_until(lambda: metric(mport, "vigil_output_published_total") == N
+                 or (metric(mport, "vigil_output_retries_total") or 0) >= 2,
+                 f"{tag}: the alerts acknowledged, or the output failing", 60)
+    return finish(tag, v)
+
+
+def recovers(node):
+    """node refuses vigil's token, then restarts (same port) accepting it."""
+    mport = F.free_port()
+    node.conf = 'authorization { token: "tok-OTHER" }\n'
+    node.start()
+    v = start("recover", f"nats://127.0.0.1:{node.port}", f"  token: {TOKEN}\n", mport)
+    F.wait_until(lambda: (metric(mport, "vigil_output_retries_total") or 0) >= 2,
+                 "recover: the output failing", 60)
+    T.eq(metric(mport, "vigil_output_published_total"), 0, "recover: refused at first")
+    node.stop()
+    node.conf = f'authorization {{ token: "{TOKEN}" }}\n'
+    node.start()
+    F.wait_until(lambda: metric(mport, "vigil_output_published_total") == N,
+                 "recover: the queued alerts published once the server accepts", 60)
+    s, _ = finish("recover", v)
+    T.check(s.get("published") == N and s.get("delivered") == N,
+            f"recover: {N} alerts delivered after the refusal ({s})")
 
 
 def accepted(tag, url, extra):
@@ -152,6 +184,9 @@ try:
     accepted("creds", f"nats://127.0.0.1:{c.port}", f"  creds_file: {creds}\n")
     refused("wrongcreds", f"nats://127.0.0.1:{c.port}", f"  creds_file: {bad_creds}\n",
             "authorization")
+
+    b.stop()
+    recovers(b)
 
     # the secrets: never in a log, nor in what --support prints of the config
     every = F.config(D, [f"nats://vgu:{PASSWORD}@127.0.0.1:{a.port}"], "authhost",
