@@ -70,7 +70,7 @@ struct nats_out {
 	int64_t reconnect_ms;
 	int64_t reconnect_max_ms;
 	uint32_t connect_failures; /* in a row: the worker's connect back-off doubles */
-	pthread_mutex_t lock; /* counters read by stats() from other threads */
+	pthread_mutex_t lock;	   /* counters read by stats() from other threads */
 	uint64_t published;
 	uint64_t spooled;
 	struct vg_spool_counts sc;
