@@ -24,8 +24,8 @@
  * by the worker, whenever the cluster is back.
  */
 #include "delivery/delivery_internal.h"
+#include "delivery/durable.h"
 #include "delivery/nats_conn.h"
-#include "delivery/spool.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -39,9 +39,7 @@
 
 #define TOKEN_MAX VG_NATS_TOKEN_MAX
 #define SUBJ_MAX  512
-#define ID_MAX	  128
-/* records published from the spool per idle call: new alerts wait at most this long */
-#define DRAIN_BATCH 256
+#define ID_MAX	  VG_DURABLE_ID_MAX
 
 struct nats_out {
 	natsOptions *opts;
@@ -59,21 +57,11 @@ struct nats_out {
 	int64_t ack_timeout_ms;
 	uint32_t retry_wait_ms; /* after a failure, the cluster is left alone this long */
 	uint64_t instance;
-	uint64_t seq;
-	/* the first alert of the batch that failed, and its id's sequence: retried alike */
-	const struct vg_msg *retry_first;
-	uint64_t retry_base;
 	uint64_t quiet_until_ns;
-	struct vg_spool *spool;
-	uint64_t spool_log_ns; /* the last "spool dropped" line (rate limit) */
-	uint64_t spool_logged; /* drops that line reported */
+	struct vg_durable dur; /* ids, retries, the spool */
 	int64_t reconnect_ms;
 	int64_t reconnect_max_ms;
 	uint32_t connect_failures; /* in a row: the worker's connect back-off doubles */
-	pthread_mutex_t lock;	   /* counters read by stats() from other threads */
-	uint64_t published;
-	uint64_t spooled;
-	struct vg_spool_counts sc;
 };
 
 static uint64_t mono_ns(void)
@@ -137,9 +125,10 @@ static void alert_source_host(const struct vg_msg *m, char *source, char *host)
 	json_object_put(root);
 }
 
-static void make_subject(struct nats_out *x, const struct vg_msg *m, uint64_t seq, char *subj,
+static void make_subject(struct vg_output *o, const struct vg_msg *m, uint64_t seq, char *subj,
 			 char *id)
 {
+	struct nats_out *x = o->priv;
 	char source[TOKEN_MAX + 1], host[TOKEN_MAX + 1], rule[TOKEN_MAX + 1];
 
 	alert_source_host(m, source, host);
@@ -226,23 +215,23 @@ static int ensure_stream(struct vg_output *o, struct nats_out *x)
 }
 
 /* Publishes one alert and waits for its ack. 0, or -1 with the error recorded. */
-static int publish(struct vg_output *o, struct nats_out *x, const char *subj, const char *id,
-		   const char *data, size_t len)
+static int publish(struct vg_output *o, const struct vg_durable_item *it)
 {
+	struct nats_out *x = o->priv;
 	natsMsg *msg = NULL;
 	jsPubAck *pa = NULL;
 	jsPubOptions po;
 	jsErrCode jerr = 0;
 	natsStatus s;
 
-	s = natsMsg_Create(&msg, subj, NULL, data, (int)len);
+	s = natsMsg_Create(&msg, it->route, NULL, it->data, (int)it->len);
 	if (s != NATS_OK) {
 		vg_output_error(o, "nats: %s", natsStatus_GetText(s));
 		return -1;
 	}
-	add_headers(msg, subj);
+	add_headers(msg, it->route);
 	jsPubOptions_Init(&po);
-	po.MsgId = id;
+	po.MsgId = it->id;
 	po.MaxWait = x->ack_timeout_ms;
 	po.ExpectStream = x->stream;
 	s = js_PublishMsg(&pa, x->js, msg, &po, &jerr);
@@ -257,14 +246,13 @@ static int publish(struct vg_output *o, struct nats_out *x, const char *subj, co
 		return -1;
 	}
 	jsPubAck_Destroy(pa);
-	pthread_mutex_lock(&x->lock);
-	x->published++;
-	pthread_mutex_unlock(&x->lock);
 	return 0;
 }
 
-static void failed(struct nats_out *x)
+static void failed(struct vg_output *o)
 {
+	struct nats_out *x = o->priv;
+
 	x->quiet_until_ns = mono_ns() + (uint64_t)x->retry_wait_ms * 1000000ull;
 }
 
@@ -321,8 +309,10 @@ static int connect_now(struct vg_output *o, struct nats_out *x)
 }
 
 /* The cluster answers and the stream is there (unless it just failed: back-off). */
-static bool ready(struct vg_output *o, struct nats_out *x)
+static bool ready(struct vg_output *o)
 {
+	struct nats_out *x = o->priv;
+
 	if (mono_ns() < x->quiet_until_ns)
 		return false;
 	if (!x->nc || natsConnection_Status(x->nc) == NATS_CONN_STATUS_CLOSED) {
@@ -336,177 +326,34 @@ static bool ready(struct vg_output *o, struct nats_out *x)
 	return ensure_stream(o, x) == 0;
 }
 
-static void spool_sync(struct nats_out *x)
-{
-	struct vg_spool_counts c;
-	uint64_t dropped, now = mono_ns();
-
-	vg_spool_counts(x->spool, &c);
-	pthread_mutex_lock(&x->lock);
-	x->sc = c;
-	pthread_mutex_unlock(&x->lock);
-	dropped = c.dropped_bytes + c.dropped_age + c.dropped_corrupt;
-	/* at most one line every 10 s: a flood of drops must not flood the log */
-	if (dropped != x->spool_logged && now - x->spool_log_ns >= 10000000000ull) {
-		fprintf(stderr,
-			"vigil: nats output: spool dropped %llu alerts so far (spool_max_bytes: "
-			"%llu, spool_max_age: %llu, unreadable: %llu)\n",
-			(unsigned long long)dropped, (unsigned long long)c.dropped_bytes,
-			(unsigned long long)c.dropped_age, (unsigned long long)c.dropped_corrupt);
-		x->spool_logged = dropped;
-		x->spool_log_ns = now;
-	}
-}
-
-/* Publishes up to max spooled records, oldest first. true when the spool is empty. */
-static bool drain(struct vg_output *o, struct nats_out *x, size_t max)
-{
-	struct vg_spool_rec r;
-	bool empty = false;
-	int rc;
-
-	for (size_t i = 0; i < max; i++) {
-		rc = vg_spool_peek(x->spool, &r);
-		if (rc == 0) {
-			empty = true;
-			break;
-		}
-		if (rc < 0) {
-			vg_output_error(o, "spool: %s", strerror(-rc));
-			failed(x);
-			break;
-		}
-		if (publish(o, x, r.subject, r.msg_id, r.data, r.data_len) != 0) {
-			failed(x);
-			break;
-		}
-		vg_spool_consume(x->spool);
-	}
-	spool_sync(x);
-	return empty;
-}
-
-/* The sequence of msgs[0]'s id: a retried batch gets the ids it had. */
-static uint64_t batch_base(struct nats_out *x, struct vg_msg *const *msgs, size_t n)
-{
-	uint64_t base;
-
-	if (msgs[0] == x->retry_first)
-		return x->retry_base;
-	base = x->seq;
-	x->seq += n;
-	return base;
-}
-
-/*
- * With a spool: straight to the stream while the spool is empty and the
- * cluster answers; else behind the spooled alerts (order), and a bounded
- * part of the spool is published so that a long backlog never holds the
- * worker (and so the memory queue) for long.
- */
-static size_t send_spooled(struct vg_output *o, struct nats_out *x, struct vg_msg *const *msgs,
-			   size_t n, uint64_t base)
-{
-	char subj[SUBJ_MAX], id[ID_MAX];
-	struct vg_spool_counts c;
-	size_t i = 0;
-	int rc;
-
-	vg_spool_counts(x->spool, &c);
-	if (!c.depth && ready(o, x)) {
-		for (; i < n; i++) {
-			make_subject(x, msgs[i], base + i, subj, id);
-			if (publish(o, x, subj, id, msgs[i]->json, msgs[i]->json_len) != 0) {
-				failed(x);
-				break;
-			}
-		}
-	}
-	for (size_t k = i; k < n; k++) {
-		make_subject(x, msgs[k], base + k, subj, id);
-		rc = vg_spool_append(x->spool, msgs[k]->wall_ns, subj, id, msgs[k]->json,
-				     msgs[k]->json_len);
-		if (rc != 0) {
-			vg_output_error(o, "spool: %s", strerror(-rc));
-			x->retry_first = msgs[k];
-			x->retry_base = base + k;
-			spool_sync(x);
-			return k;
-		}
-		pthread_mutex_lock(&x->lock);
-		x->spooled++;
-		pthread_mutex_unlock(&x->lock);
-	}
-	vg_spool_counts(x->spool, &c);
-	if (c.depth && ready(o, x))
-		drain(o, x, DRAIN_BATCH);
-	spool_sync(x);
-	return n;
-}
+static const struct vg_durable_ops nats_durable = {
+	.ready = ready,
+	.deliver = publish,
+	.describe = make_subject,
+	.failed = failed,
+};
 
 static size_t nats_send(struct vg_output *o, struct vg_msg *const *msgs, size_t n, size_t *refused)
 {
 	struct nats_out *x = o->priv;
-	uint64_t base = batch_base(x, msgs, n);
-	char subj[SUBJ_MAX], id[ID_MAX];
 
-	(void)refused;
-	x->retry_first = NULL;
-	if (x->spool)
-		return send_spooled(o, x, msgs, n, base);
-	if (!ready(o, x))
-		goto fail;
-	for (size_t i = 0; i < n; i++) {
-		make_subject(x, msgs[i], base + i, subj, id);
-		if (publish(o, x, subj, id, msgs[i]->json, msgs[i]->json_len) != 0) {
-			msgs += i;
-			base += i;
-			n = i;
-			goto fail_at;
-		}
-	}
-	return n;
-fail:
-	n = 0;
-fail_at:
-	x->retry_first = msgs[0];
-	x->retry_base = base;
-	return n;
+	*refused = 0;
+	return vg_durable_send(&x->dur, o, msgs, n);
 }
 
 static uint32_t nats_idle(struct vg_output *o)
 {
 	struct nats_out *x = o->priv;
-	struct vg_spool_counts c;
 
-	if (!x->spool)
-		return 0;
-	vg_spool_counts(x->spool, &c);
-	if (!c.depth)
-		return 0;
-	if (!ready(o, x))
-		return 200;
-	if (drain(o, x, DRAIN_BATCH))
-		return 0;
-	return mono_ns() < x->quiet_until_ns ? x->retry_wait_ms : 1;
+	return vg_durable_idle(&x->dur, o);
 }
 
 static void nats_stats(struct vg_output *o, struct vg_output_stats *st)
 {
 	struct nats_out *x = o->priv;
 
-	if (!x)
-		return;
-	pthread_mutex_lock(&x->lock);
-	st->published = x->published;
-	st->has_spool = x->spool != NULL;
-	st->spooled = x->spooled;
-	st->spool_depth = x->sc.depth;
-	st->spool_bytes = x->sc.bytes;
-	st->spool_dropped_bytes = x->sc.dropped_bytes;
-	st->spool_dropped_age = x->sc.dropped_age;
-	st->spool_dropped_corrupt = x->sc.dropped_corrupt;
-	pthread_mutex_unlock(&x->lock);
+	if (x)
+		vg_durable_stats(&x->dur, st);
 }
 
 /* The library's reconnect back-off after a drop: the worker's, per round of the seeds. */
@@ -629,24 +476,6 @@ static int show_urls(struct nats_out *x, const struct vg_output_config *c)
 	return 0;
 }
 
-static int open_spool(struct nats_out *x, const struct vg_output_config *c)
-{
-	char err[512];
-	uint64_t max = c->nats.spool_max_bytes ? c->nats.spool_max_bytes : 256ull << 20;
-
-	if (!nonempty(c->nats.spool_dir))
-		return 0;
-	x->spool =
-		vg_spool_open(c->nats.spool_dir, max,
-			      (uint64_t)c->nats.spool_max_age_s * 1000000000ull, err, sizeof(err));
-	if (!x->spool) {
-		fprintf(stderr, "vigil: nats output: nats_output.spool_dir: %s\n", err);
-		return -1;
-	}
-	spool_sync(x);
-	return 0;
-}
-
 static int init_identity(struct nats_out *x, const struct vg_output_config *c)
 {
 	char hn[256] = "";
@@ -671,8 +500,12 @@ static int nats_init(struct vg_output *o, const struct vg_output_config *c)
 		fprintf(stderr, "vigil: nats output: out of memory\n");
 		return -1;
 	}
-	pthread_mutex_init(&x->lock, NULL);
 	o->priv = x;
+	/* first: fini runs after every failure below */
+	if (vg_durable_init(&x->dur, &nats_durable, "nats output", "nats_output.spool_dir",
+			    c->nats.spool_dir, c->nats.spool_max_bytes,
+			    c->nats.spool_max_age_s) != 0)
+		return -1;
 	if (!c->nats.n_urls) {
 		fprintf(stderr, "vigil: nats output: no server (nats_output.urls)\n");
 		return -1;
@@ -693,10 +526,9 @@ static int nats_init(struct vg_output *o, const struct vg_output_config *c)
 	x->reconnect_ms = c->nats.reconnect_wait_ms ? c->nats.reconnect_wait_ms : 250;
 	x->reconnect_max_ms = c->nats.reconnect_max_wait_ms ? c->nats.reconnect_max_wait_ms : 10000;
 	x->retry_wait_ms = o->retry_initial_ms;
+	x->dur.retry_wait_ms = x->retry_wait_ms;
 	/* no connection here: the worker makes it (connect_now), start-up never waits */
-	if (open_spool(x, c) != 0 || set_options(x, c) != 0)
-		return -1;
-	return 0;
+	return set_options(x, c);
 }
 
 static void nats_fini(struct vg_output *o)
@@ -711,11 +543,10 @@ static void nats_fini(struct vg_output *o)
 		natsConnection_Destroy(x->nc);
 	if (x->opts)
 		natsOptions_Destroy(x->opts);
-	vg_spool_close(x->spool);
+	vg_durable_fini(&x->dur);
 	free(x->prefix);
 	free(x->stream);
 	free(x->shown_urls);
-	pthread_mutex_destroy(&x->lock);
 	free(x);
 	o->priv = NULL;
 }
