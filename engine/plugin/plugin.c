@@ -481,11 +481,17 @@ const char *vg_plugin_name(const struct vg_plugin_loaded *pl)
 	return pl->name;
 }
 
-int vg_plugin_output(struct vg_plugin_loaded *pl, const struct vg_plugin_alert *a)
+int vg_plugin_output(struct vg_plugin_loaded *pl, const struct vg_plugin_alert *a, char *err,
+		     size_t errlen)
 {
-	if (pl->info.output_alert)
-		return pl->info.output_alert(pl->state, a);
-	return pl->info.output(pl->state, a->line, a->len);
+	int r;
+
+	err[0] = '\0';
+	if (!pl->info.output_alert)
+		return pl->info.output(pl->state, a->line, a->len);
+	r = pl->info.output_alert(pl->state, a, err, errlen);
+	err[errlen - 1] = '\0'; /* the plugin's text: bounded whatever it did */
+	return r;
 }
 
 const struct vg_plugin_spool *vg_plugin_spool(const struct vg_plugin_loaded *pl)

@@ -23,8 +23,10 @@ struct vg_plugin_spool {
 	uint64_t max_age_s;
 };
 
-/* The plugin's output_alert(), else output(), of one alert: 0 delivered, else failed. */
-int vg_plugin_output(struct vg_plugin_loaded *pl, const struct vg_plugin_alert *a);
+/* The plugin's output_alert(), else output(), of one alert: 0 delivered, else failed
+   (err: the plugin's reason, or ""). */
+int vg_plugin_output(struct vg_plugin_loaded *pl, const struct vg_plugin_alert *a, char *err,
+		     size_t errlen);
 /* Its spool request, or NULL. */
 const struct vg_plugin_spool *vg_plugin_spool(const struct vg_plugin_loaded *pl);
 

@@ -131,7 +131,7 @@ static bool split_route(const char *route, char *buf, size_t max, char *piece[4]
 static int deliver(struct vg_output *o, const struct vg_durable_item *it)
 {
 	struct plugin_out *p = o->priv;
-	char buf[VG_DURABLE_ROUTE_MAX], *piece[4];
+	char buf[VG_DURABLE_ROUTE_MAX], *piece[4], err[256];
 	struct vg_plugin_alert a = {
 		.line = it->data, .len = it->len, .id = it->id, .wall_ns = it->wall_ns};
 	int r;
@@ -147,9 +147,12 @@ static int deliver(struct vg_output *o, const struct vg_durable_item *it)
 		piece[2][0] >= '0' && piece[2][0] <= '7' ? (uint32_t)(piece[2][0] - '0') : 7;
 	a.priority = prio_names[a.priority_num];
 	a.rule = piece[3];
-	r = vg_plugin_output(p->pl, &a);
+	r = vg_plugin_output(p->pl, &a, err, sizeof(err));
 	if (r != 0) {
-		vg_output_error(o, "plugin '%s': its output returned %d", vg_plugin_name(p->pl), r);
+		/* the plugin's text: printable only, it may echo hostile bytes */
+		put_piece(err, sizeof(err), err);
+		vg_output_error(o, "plugin '%s': %s%s(output returned %d)", vg_plugin_name(p->pl),
+				err, err[0] ? " " : "", r);
 		return -1;
 	}
 	return 0;

@@ -176,9 +176,13 @@ struct vg_plugin_info {
 	/*
 	 * Minor 1. An output that routes or deduplicates: one alert with its
 	 * metadata (struct vg_plugin_alert), instead of output() when both are
-	 * set. Same thread, return value and retries as output().
+	 * set. Same thread, return value and retries as output(). On failure
+	 * the plugin may say why in err (errlen bytes, "" on entry): vigil
+	 * shows it as the output's last error (exit summary, /metrics
+	 * health); it must name no secret.
 	 */
-	int (*output_alert)(void *state, const struct vg_plugin_alert *alert);
+	int (*output_alert)(void *state, const struct vg_plugin_alert *alert, char *err,
+			    size_t errlen);
 };
 
 /*

@@ -54,12 +54,14 @@ static void p_destroy(void *st)
 	free(s);
 }
 
-static int p_output_alert(void *st, const struct vg_plugin_alert *a)
+static int p_output_alert(void *st, const struct vg_plugin_alert *a, char *err, size_t errlen)
 {
 	struct state *s = st;
 
-	if (access(s->gate, F_OK) != 0)
+	if (access(s->gate, F_OK) != 0) {
+		snprintf(err, errlen, "receiver away (no %s)\x01", s->gate);
 		return -1;
+	}
 	fprintf(s->out, "%s\t%s\t%s\t%s\t%u\t%s\t%.*s\n", a->id, a->host, a->source, a->priority,
 		a->priority_num, a->rule, (int)a->len, a->line);
 	return fflush(s->out) == 0 ? 0 : -1;

@@ -129,6 +129,9 @@ try:
     T.check(re.search(r"output durable: accepted=5 delivered=5 dropped=0 .*spooled=5 "
                       r"spool_depth=5", text) is not None,
             "exit summary: 5 accepted, taken by the spool, 5 left in it")
+    T.check(re.search(r"last error: plugin 'durable': receiver away \(no \S+gate\)_ "
+                      r"\(output returned -1\)", text) is not None,
+            "the plugin's reason is the output's last error (a control byte made '_')")
 
     open(GATE, "w").close()
     p, err = start("2")
