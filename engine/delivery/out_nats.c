@@ -72,31 +72,6 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/*
- * One subject token from hostile text: [a-z0-9_-] kept (letters lowered),
- * every run of anything else one '_', at most TOKEN_MAX bytes, never empty.
- */
-void vg_nats_subject_token(const char *in, char *out)
-{
-	size_t n = 0;
-
-	for (; in && *in && n < TOKEN_MAX; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
-			out[n++] = (char)c;
-		else if (n && out[n - 1] != '_')
-			out[n++] = '_';
-	}
-	while (n > 1 && out[n - 1] == '_')
-		n--;
-	if (!n)
-		out[n++] = '_';
-	out[n] = '\0';
-}
-
 static const char *priority_token(int p)
 {
 	static const char *const names[] = {"emergency", "alert",  "critical",	    "error",
@@ -368,87 +343,18 @@ static const char *nonempty(const char *s)
 	return s && *s ? s : NULL;
 }
 
-static int opt_fail(const char *what, const char *detail, natsStatus s)
-{
-	fprintf(stderr, "vigil: nats output: %s%s%s: %s\n", what, detail ? " " : "",
-		detail ? detail : "", natsStatus_GetText(s));
-	return -1;
-}
-
-static int set_auth(natsOptions *op, const struct vg_output_config *c)
-{
-	natsStatus s = NATS_OK;
-
-	if (nonempty(c->nats.user) &&
-	    (s = natsOptions_SetUserInfo(op, c->nats.user, c->nats.password)) != NATS_OK)
-		return opt_fail("nats_output.user", NULL, s);
-	/* the token is a secret: never named in a message */
-	if (nonempty(c->nats.token) && (s = natsOptions_SetToken(op, c->nats.token)) != NATS_OK)
-		return opt_fail("nats_output.token", NULL, s);
-	if (nonempty(c->nats.creds_file) &&
-	    (s = natsOptions_SetUserCredentialsFromFiles(op, c->nats.creds_file, NULL)) != NATS_OK)
-		return opt_fail("nats_output.creds_file", c->nats.creds_file, s);
-	if (nonempty(c->nats.nkey_seed_file)) {
-		if (!nonempty(c->nats.nkey)) {
-			fprintf(stderr, "vigil: nats output: nats_output.nkey_seed_file needs "
-					"nats_output.nkey (its public key, U...)\n");
-			return -1;
-		}
-		s = natsOptions_SetNKeyFromSeed(op, c->nats.nkey, c->nats.nkey_seed_file);
-		if (s != NATS_OK)
-			return opt_fail("nats_output.nkey_seed_file", c->nats.nkey_seed_file, s);
-	}
-	return 0;
-}
-
-static int set_tls(natsOptions *op, const struct vg_output_config *c)
-{
-	natsStatus s;
-
-	if (!c->nats.tls)
-		return 0;
-	if ((s = natsOptions_SetSecure(op, true)) != NATS_OK)
-		return opt_fail("nats_output.tls", NULL, s);
-	if (nonempty(c->nats.ca_file) &&
-	    (s = natsOptions_LoadCATrustedCertificates(op, c->nats.ca_file)) != NATS_OK)
-		return opt_fail("nats_output.ca_file", c->nats.ca_file, s);
-	if (nonempty(c->nats.cert_file) || nonempty(c->nats.key_file)) {
-		if (!nonempty(c->nats.cert_file) || !nonempty(c->nats.key_file)) {
-			fprintf(stderr, "vigil: nats output: nats_output.cert_file and key_file "
-					"go together\n");
-			return -1;
-		}
-		s = natsOptions_LoadCertificatesChain(op, c->nats.cert_file, c->nats.key_file);
-		if (s != NATS_OK)
-			return opt_fail("nats_output.cert_file", c->nats.cert_file, s);
-	}
-	return 0;
-}
-
-int vg_nats_options(natsOptions *op, const struct vg_output_config *c, const char *name)
-{
-	natsStatus s = natsOptions_SetServers(op, (const char **)c->nats.urls, (int)c->nats.n_urls);
-
-	if (s != NATS_OK)
-		return opt_fail("nats_output.urls", NULL, s);
-	natsOptions_SetName(op, name);
-	natsOptions_SetTimeout(op, c->nats.connect_timeout_ms ? c->nats.connect_timeout_ms : 2000);
-	/* a dead server must be noticed in seconds, not the default minutes */
-	natsOptions_SetPingInterval(op, 2000);
-	natsOptions_SetMaxPingsOut(op, 2);
-	return set_tls(op, c) != 0 || set_auth(op, c) != 0 ? -1 : 0;
-}
-
 static int set_options(struct nats_out *x, const struct vg_output_config *c)
 {
 	natsOptions *op;
 	char name[128];
 
-	if (natsOptions_Create(&op) != NATS_OK)
-		return opt_fail("options", NULL, NATS_NO_MEMORY);
+	if (natsOptions_Create(&op) != NATS_OK) {
+		fprintf(stderr, "vigil: nats output: out of memory\n");
+		return -1;
+	}
 	x->opts = op;
 	snprintf(name, sizeof(name), "vigil %s", x->host);
-	if (vg_nats_options(op, c, name) != 0)
+	if (vg_nats_options(op, &c->nats, name) != 0)
 		return -1;
 	natsOptions_SetMaxReconnect(op, -1);
 	natsOptions_SetCustomReconnectDelay(op, reconnect_delay, x);

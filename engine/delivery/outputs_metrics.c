@@ -144,7 +144,8 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 		"queue_full_bytes (its bound in bytes, or all outputs' together), "
 		"oversize (the alert alone was over outputs_queue.max_alert_bytes), "
 		"failed (given up after the retries, or refused by the receiver), "
-		"shutdown (still queued or in flight when vigil stopped); a spool's (nats, plugins): "
+		"shutdown (still queued or in flight when vigil stopped); a spool's (nats, "
+		"plugins): "
 		"spool_bytes (forced out by spool_max_bytes), spool_age (older than "
 		"spool_max_age), spool_corrupt (unreadable on disk), counted after sent.");
 	for (size_t i = 0; i < s->n; i++) {

@@ -607,7 +607,7 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 	/* the kernel does not change under a running vigil: probed once, sent with every beat */
 	f->features = features_json();
 	if (natsOptions_Create(&f->opts) != NATS_OK ||
-	    vg_nats_options(f->opts, oc, "vigil fleet rules") != 0)
+	    vg_nats_options(f->opts, &oc->nats, "vigil fleet rules") != 0)
 		goto fail;
 	natsOptions_SetMaxReconnect(f->opts, -1);
 	natsOptions_SetRetryOnFailedConnect(f->opts, true, on_connected, f);
