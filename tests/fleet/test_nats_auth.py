@@ -13,6 +13,8 @@ openssl and NKeys/JWTs made by nkeys.py (openssl Ed25519):
   account: each refused, the error naming the authorization failure;
 - a server that refused vigil's token is restarted accepting it: the
   alerts waiting in the queue arrive (a refused connection is retried);
+- the same for the fleet's rules follower: refused, it says why; the server
+  fixed, its heartbeat arrives (`vigil fleet status`);
 - no secret (password, token, seeds) ever in vigil's log or --support.
 
 usage: test_nats_auth.py NATS_DUMP REPO_ROOT"""
@@ -139,6 +141,37 @@ def refused(tag, url, extra, reason):
     T.check(reason.lower() in err.lower(), f"{tag}: the error says why: {reason!r} in {err!r}")
 
 
+def fleet_recovers(node):
+    """The fleet follower: refused by node, then node restarts accepting its token."""
+    node.conf = 'authorization { token: "tok-OTHER" }\n'
+    node.start()
+    cfg = F.config(D, [f"nats://127.0.0.1:{node.port}"], "fleethost", f"""  token: {TOKEN}
+fleet:
+  enabled: true
+  name: authfleet
+  host: fleethost
+  rules_dir: {D}/fleet-rules
+  heartbeat_s: 1
+""")
+    v = F.Vigil(VIGIL, D, cfg, rules, "fleet")
+    runs.append(v)
+    v.start()
+    F.wait_until(lambda: "fleet: bucket" in v.log(), "fleet: the refusal said", 60)
+    line = next(x for x in v.log().splitlines() if "fleet: bucket" in x)
+    T.check("authorization" in line.lower(), f"fleet: the refusal says why ({line})")
+    node.stop()
+    node.conf = f'authorization {{ token: "{TOKEN}" }}\n'
+    node.start()
+
+    def beat():
+        r = subprocess.run([VIGIL, "fleet", "status", "-c", cfg, "--json"],
+                           capture_output=True, text=True, timeout=60)
+        return r.returncode == 0 and '"fleethost"' in r.stdout
+    F.wait_until(beat, "fleet: the heartbeat once the server accepts the token", 60, 0.5)
+    T.check(True, "fleet: the follower connects after the refusal (heartbeat seen)")
+    T.eq(v.stop(), 0, "fleet: vigil exits 0")
+
+
 try:
     make_certs()
     prog = F.Program(D, NAME)
@@ -187,6 +220,9 @@ try:
 
     b.stop()
     recovers(b)
+
+    b.stop()
+    fleet_recovers(b)
 
     # the secrets: never in a log, nor in what --support prints of the config
     every = F.config(D, [f"nats://vgu:{PASSWORD}@127.0.0.1:{a.port}"], "authhost",
