@@ -3,7 +3,8 @@
  * The nats output: publishes every alert's JSON to a NATS JetStream stream
  * with nats.c (Debian's libnats), waits for the stream's acknowledgement
  * (at-least-once), and keeps what the cluster cannot take yet in an
- * on-disk spool (spool.h) that survives restarts and drains in order.
+ * on-disk spool (delivery/durable.h, spool.h) that survives restarts and
+ * drains in order.
  *
  * Subject: <subject_prefix>.<host>.<source>.<priority>.<rule>, every token
  * after the prefix reduced to [a-z0-9_-] (anything else, '.', '*', '>' and
