@@ -135,7 +135,7 @@ static int put(const struct vg_config *cfg, const char *key, const char *data, s
 	int rc = 1;
 
 	if (natsOptions_Create(&op) != NATS_OK ||
-	    vg_nats_options(op, &cfg->outputs[VG_OUTPUT_NATS], "vigil fleet push") != 0)
+	    vg_nats_options(op, &cfg->outputs[VG_OUTPUT_NATS].nats, "vigil fleet push") != 0)
 		goto out;
 	s = natsConnection_Connect(&nc, op);
 	if (s == NATS_OK)
@@ -233,7 +233,7 @@ static int connect_js(const struct vg_config *cfg, const char *who, natsOptions 
 	natsStatus s;
 
 	if (natsOptions_Create(op) != NATS_OK ||
-	    vg_nats_options(*op, &cfg->outputs[VG_OUTPUT_NATS], who) != 0)
+	    vg_nats_options(*op, &cfg->outputs[VG_OUTPUT_NATS].nats, who) != 0)
 		return -1;
 	s = natsConnection_Connect(nc, *op);
 	if (s == NATS_OK && js)

@@ -9,10 +9,10 @@
 
 #include <nats/nats.h>
 
-#include "delivery/outputs.h"
+#include "delivery/nats_settings.h"
 
 /* Applies c's nats settings to op; name is the client's name. 0, or -1 said on stderr. */
-int vg_nats_options(natsOptions *op, const struct vg_output_config *c, const char *name);
+int vg_nats_options(natsOptions *op, const struct vg_nats_settings *c, const char *name);
 
 #define VG_NATS_TOKEN_MAX 64
 

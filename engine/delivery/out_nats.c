@@ -3,7 +3,8 @@
  * The nats output: publishes every alert's JSON to a NATS JetStream stream
  * with nats.c (Debian's libnats), waits for the stream's acknowledgement
  * (at-least-once), and keeps what the cluster cannot take yet in an
- * on-disk spool (spool.h) that survives restarts and drains in order.
+ * on-disk spool (delivery/durable.h, spool.h) that survives restarts and
+ * drains in order.
  *
  * Subject: <subject_prefix>.<host>.<source>.<priority>.<rule>, every token
  * after the prefix reduced to [a-z0-9_-] (anything else, '.', '*', '>' and
@@ -24,8 +25,8 @@
  * by the worker, whenever the cluster is back.
  */
 #include "delivery/delivery_internal.h"
+#include "delivery/durable.h"
 #include "delivery/nats_conn.h"
-#include "delivery/spool.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -39,9 +40,7 @@
 
 #define TOKEN_MAX VG_NATS_TOKEN_MAX
 #define SUBJ_MAX  512
-#define ID_MAX	  128
-/* records published from the spool per idle call: new alerts wait at most this long */
-#define DRAIN_BATCH 256
+#define ID_MAX	  VG_DURABLE_ID_MAX
 
 struct nats_out {
 	natsOptions *opts;
@@ -59,20 +58,11 @@ struct nats_out {
 	int64_t ack_timeout_ms;
 	uint32_t retry_wait_ms; /* after a failure, the cluster is left alone this long */
 	uint64_t instance;
-	uint64_t seq;
-	/* the first alert of the batch that failed, and its id's sequence: retried alike */
-	const struct vg_msg *retry_first;
-	uint64_t retry_base;
 	uint64_t quiet_until_ns;
-	struct vg_spool *spool;
-	uint64_t spool_log_ns; /* the last "spool dropped" line (rate limit) */
-	uint64_t spool_logged; /* drops that line reported */
+	struct vg_durable dur; /* ids, retries, the spool */
 	int64_t reconnect_ms;
 	int64_t reconnect_max_ms;
-	pthread_mutex_t lock; /* counters read by stats() from other threads */
-	uint64_t published;
-	uint64_t spooled;
-	struct vg_spool_counts sc;
+	uint32_t connect_failures; /* in a row: the worker's connect back-off doubles */
 };
 
 static uint64_t mono_ns(void)
@@ -81,31 +71,6 @@ static uint64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/*
- * One subject token from hostile text: [a-z0-9_-] kept (letters lowered),
- * every run of anything else one '_', at most TOKEN_MAX bytes, never empty.
- */
-void vg_nats_subject_token(const char *in, char *out)
-{
-	size_t n = 0;
-
-	for (; in && *in && n < TOKEN_MAX; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
-			out[n++] = (char)c;
-		else if (n && out[n - 1] != '_')
-			out[n++] = '_';
-	}
-	while (n > 1 && out[n - 1] == '_')
-		n--;
-	if (!n)
-		out[n++] = '_';
-	out[n] = '\0';
 }
 
 static const char *priority_token(int p)
@@ -136,9 +101,10 @@ static void alert_source_host(const struct vg_msg *m, char *source, char *host)
 	json_object_put(root);
 }
 
-static void make_subject(struct nats_out *x, const struct vg_msg *m, uint64_t seq, char *subj,
+static void make_subject(struct vg_output *o, const struct vg_msg *m, uint64_t seq, char *subj,
 			 char *id)
 {
+	struct nats_out *x = o->priv;
 	char source[TOKEN_MAX + 1], host[TOKEN_MAX + 1], rule[TOKEN_MAX + 1];
 
 	alert_source_host(m, source, host);
@@ -178,7 +144,7 @@ static void add_headers(natsMsg *msg, const char *subj)
 
 static bool connected(struct nats_out *x)
 {
-	return natsConnection_Status(x->nc) == NATS_CONN_STATUS_CONNECTED;
+	return x->nc && natsConnection_Status(x->nc) == NATS_CONN_STATUS_CONNECTED;
 }
 
 /* Finds the stream, or creates it (<prefix>.>, replicas, duplicate window). */
@@ -225,23 +191,23 @@ static int ensure_stream(struct vg_output *o, struct nats_out *x)
 }
 
 /* Publishes one alert and waits for its ack. 0, or -1 with the error recorded. */
-static int publish(struct vg_output *o, struct nats_out *x, const char *subj, const char *id,
-		   const char *data, size_t len)
+static int publish(struct vg_output *o, const struct vg_durable_item *it)
 {
+	struct nats_out *x = o->priv;
 	natsMsg *msg = NULL;
 	jsPubAck *pa = NULL;
 	jsPubOptions po;
 	jsErrCode jerr = 0;
 	natsStatus s;
 
-	s = natsMsg_Create(&msg, subj, NULL, data, (int)len);
+	s = natsMsg_Create(&msg, it->route, NULL, it->data, (int)it->len);
 	if (s != NATS_OK) {
 		vg_output_error(o, "nats: %s", natsStatus_GetText(s));
 		return -1;
 	}
-	add_headers(msg, subj);
+	add_headers(msg, it->route);
 	jsPubOptions_Init(&po);
-	po.MsgId = id;
+	po.MsgId = it->id;
 	po.MaxWait = x->ack_timeout_ms;
 	po.ExpectStream = x->stream;
 	s = js_PublishMsg(&pa, x->js, msg, &po, &jerr);
@@ -256,219 +222,121 @@ static int publish(struct vg_output *o, struct nats_out *x, const char *subj, co
 		return -1;
 	}
 	jsPubAck_Destroy(pa);
-	pthread_mutex_lock(&x->lock);
-	x->published++;
-	pthread_mutex_unlock(&x->lock);
 	return 0;
 }
 
-/* The cluster answers and the stream is there (unless it just failed: back-off). */
-static bool ready(struct vg_output *o, struct nats_out *x)
+static void failed(struct vg_output *o)
 {
+	struct nats_out *x = o->priv;
+
+	x->quiet_until_ns = mono_ns() + (uint64_t)x->retry_wait_ms * 1000000ull;
+}
+
+/* reconnect_wait_ms doubling per failure in a row, capped at reconnect_max_wait_ms. */
+static int64_t backoff_ms(const struct nats_out *x, uint32_t failures)
+{
+	int64_t d = x->reconnect_ms;
+
+	for (uint32_t i = 1; i < failures && d < x->reconnect_max_ms; i++)
+		d *= 2;
+	return d < x->reconnect_max_ms ? d : x->reconnect_max_ms;
+}
+
+/*
+ * Connects from the worker, synchronously: a refusal (wrong CA, bad
+ * credentials) is recorded with the server's reason, which the library's
+ * own background retry would lose (it closes the connection, or says only
+ * "no server available"). Once connected, the library reconnects by itself
+ * after a drop; a connection it closed for good is made again here, so a
+ * fixed server or rotated credentials file is picked up. After a failure
+ * the next attempt waits the reconnect back-off.
+ */
+static int connect_now(struct vg_output *o, struct nats_out *x)
+{
+	jsOptions jo;
+	natsStatus s, st = NATS_OK;
+	const char *why;
+
+	if (x->js)
+		jsCtx_Destroy(x->js);
+	if (x->nc)
+		natsConnection_Destroy(x->nc);
+	x->js = NULL;
+	x->nc = NULL;
+	s = natsConnection_Connect(&x->nc, x->opts);
+	if (s == NATS_OK) {
+		jsOptions_Init(&jo);
+		jo.Wait = x->ack_timeout_ms;
+		s = natsConnection_JetStream(&x->js, x->nc, &jo);
+	}
+	if (s == NATS_OK) {
+		x->connect_failures = 0;
+		x->stream_ok = false;
+		return 0;
+	}
+	/* the library's text names no secret: only statuses and the server's -ERR */
+	why = nats_GetLastError(&st);
+	vg_output_error(o, "cannot connect to %s: %s%s%s", x->shown_urls, natsStatus_GetText(s),
+			why && *why ? ": " : "", why && *why ? why : "");
+	if (x->connect_failures < 64)
+		x->connect_failures++;
+	x->quiet_until_ns = mono_ns() + (uint64_t)backoff_ms(x, x->connect_failures) * 1000000ull;
+	return -1;
+}
+
+/* The cluster answers and the stream is there (unless it just failed: back-off). */
+static bool ready(struct vg_output *o)
+{
+	struct nats_out *x = o->priv;
+
 	if (mono_ns() < x->quiet_until_ns)
 		return false;
+	if (!x->nc || natsConnection_Status(x->nc) == NATS_CONN_STATUS_CLOSED) {
+		if (connect_now(o, x) != 0)
+			return false;
+	}
 	if (!connected(x)) {
-		vg_output_error(o, "not connected to %s", x->shown_urls);
+		vg_output_error(o, "not connected to %s (reconnecting)", x->shown_urls);
 		return false;
 	}
 	return ensure_stream(o, x) == 0;
 }
 
-static void failed(struct nats_out *x)
-{
-	x->quiet_until_ns = mono_ns() + (uint64_t)x->retry_wait_ms * 1000000ull;
-}
-
-static void spool_sync(struct nats_out *x)
-{
-	struct vg_spool_counts c;
-	uint64_t dropped, now = mono_ns();
-
-	vg_spool_counts(x->spool, &c);
-	pthread_mutex_lock(&x->lock);
-	x->sc = c;
-	pthread_mutex_unlock(&x->lock);
-	dropped = c.dropped_bytes + c.dropped_age + c.dropped_corrupt;
-	/* at most one line every 10 s: a flood of drops must not flood the log */
-	if (dropped != x->spool_logged && now - x->spool_log_ns >= 10000000000ull) {
-		fprintf(stderr,
-			"vigil: nats output: spool dropped %llu alerts so far (spool_max_bytes: "
-			"%llu, spool_max_age: %llu, unreadable: %llu)\n",
-			(unsigned long long)dropped, (unsigned long long)c.dropped_bytes,
-			(unsigned long long)c.dropped_age, (unsigned long long)c.dropped_corrupt);
-		x->spool_logged = dropped;
-		x->spool_log_ns = now;
-	}
-}
-
-/* Publishes up to max spooled records, oldest first. true when the spool is empty. */
-static bool drain(struct vg_output *o, struct nats_out *x, size_t max)
-{
-	struct vg_spool_rec r;
-	bool empty = false;
-	int rc;
-
-	for (size_t i = 0; i < max; i++) {
-		rc = vg_spool_peek(x->spool, &r);
-		if (rc == 0) {
-			empty = true;
-			break;
-		}
-		if (rc < 0) {
-			vg_output_error(o, "spool: %s", strerror(-rc));
-			failed(x);
-			break;
-		}
-		if (publish(o, x, r.subject, r.msg_id, r.data, r.data_len) != 0) {
-			failed(x);
-			break;
-		}
-		vg_spool_consume(x->spool);
-	}
-	spool_sync(x);
-	return empty;
-}
-
-/* The sequence of msgs[0]'s id: a retried batch gets the ids it had. */
-static uint64_t batch_base(struct nats_out *x, struct vg_msg *const *msgs, size_t n)
-{
-	uint64_t base;
-
-	if (msgs[0] == x->retry_first)
-		return x->retry_base;
-	base = x->seq;
-	x->seq += n;
-	return base;
-}
-
-/*
- * With a spool: straight to the stream while the spool is empty and the
- * cluster answers; else behind the spooled alerts (order), and a bounded
- * part of the spool is published so that a long backlog never holds the
- * worker (and so the memory queue) for long.
- */
-static size_t send_spooled(struct vg_output *o, struct nats_out *x, struct vg_msg *const *msgs,
-			   size_t n, uint64_t base)
-{
-	char subj[SUBJ_MAX], id[ID_MAX];
-	struct vg_spool_counts c;
-	size_t i = 0;
-	int rc;
-
-	vg_spool_counts(x->spool, &c);
-	if (!c.depth && ready(o, x)) {
-		for (; i < n; i++) {
-			make_subject(x, msgs[i], base + i, subj, id);
-			if (publish(o, x, subj, id, msgs[i]->json, msgs[i]->json_len) != 0) {
-				failed(x);
-				break;
-			}
-		}
-	}
-	for (size_t k = i; k < n; k++) {
-		make_subject(x, msgs[k], base + k, subj, id);
-		rc = vg_spool_append(x->spool, msgs[k]->wall_ns, subj, id, msgs[k]->json,
-				     msgs[k]->json_len);
-		if (rc != 0) {
-			vg_output_error(o, "spool: %s", strerror(-rc));
-			x->retry_first = msgs[k];
-			x->retry_base = base + k;
-			spool_sync(x);
-			return k;
-		}
-		pthread_mutex_lock(&x->lock);
-		x->spooled++;
-		pthread_mutex_unlock(&x->lock);
-	}
-	vg_spool_counts(x->spool, &c);
-	if (c.depth && ready(o, x))
-		drain(o, x, DRAIN_BATCH);
-	spool_sync(x);
-	return n;
-}
+static const struct vg_durable_ops nats_durable = {
+	.ready = ready,
+	.deliver = publish,
+	.describe = make_subject,
+	.failed = failed,
+};
 
 static size_t nats_send(struct vg_output *o, struct vg_msg *const *msgs, size_t n, size_t *refused)
 {
 	struct nats_out *x = o->priv;
-	uint64_t base = batch_base(x, msgs, n);
-	char subj[SUBJ_MAX], id[ID_MAX];
 
-	(void)refused;
-	x->retry_first = NULL;
-	if (x->spool)
-		return send_spooled(o, x, msgs, n, base);
-	if (!ready(o, x))
-		goto fail;
-	for (size_t i = 0; i < n; i++) {
-		make_subject(x, msgs[i], base + i, subj, id);
-		if (publish(o, x, subj, id, msgs[i]->json, msgs[i]->json_len) != 0) {
-			msgs += i;
-			base += i;
-			n = i;
-			goto fail_at;
-		}
-	}
-	return n;
-fail:
-	n = 0;
-fail_at:
-	x->retry_first = msgs[0];
-	x->retry_base = base;
-	return n;
+	*refused = 0;
+	return vg_durable_send(&x->dur, o, msgs, n);
 }
 
 static uint32_t nats_idle(struct vg_output *o)
 {
 	struct nats_out *x = o->priv;
-	struct vg_spool_counts c;
 
-	if (!x->spool)
-		return 0;
-	vg_spool_counts(x->spool, &c);
-	if (!c.depth)
-		return 0;
-	if (!ready(o, x))
-		return 200;
-	if (drain(o, x, DRAIN_BATCH))
-		return 0;
-	return mono_ns() < x->quiet_until_ns ? x->retry_wait_ms : 1;
+	return vg_durable_idle(&x->dur, o);
 }
 
 static void nats_stats(struct vg_output *o, struct vg_output_stats *st)
 {
 	struct nats_out *x = o->priv;
 
-	if (!x)
-		return;
-	pthread_mutex_lock(&x->lock);
-	st->published = x->published;
-	st->has_spool = x->spool != NULL;
-	st->spooled = x->spooled;
-	st->spool_depth = x->sc.depth;
-	st->spool_bytes = x->sc.bytes;
-	st->spool_dropped_bytes = x->sc.dropped_bytes;
-	st->spool_dropped_age = x->sc.dropped_age;
-	st->spool_dropped_corrupt = x->sc.dropped_corrupt;
-	pthread_mutex_unlock(&x->lock);
+	if (x)
+		vg_durable_stats(&x->dur, st);
 }
 
-/* Reconnect back-off: reconnect_wait_ms doubling per round of the seeds, capped. */
+/* The library's reconnect back-off after a drop: the worker's, per round of the seeds. */
 static int64_t reconnect_delay(natsConnection *nc, int attempts, void *arg)
 {
-	struct nats_out *x = arg;
-	int64_t d = x->reconnect_ms;
-
 	(void)nc;
-	for (int i = 1; i < attempts && d < x->reconnect_max_ms; i++)
-		d *= 2;
-	return d < x->reconnect_max_ms ? d : x->reconnect_max_ms;
-}
-
-/* RetryOnFailedConnect with a callback: Connect returns, the library keeps trying. */
-static void on_connected(natsConnection *nc, void *arg)
-{
-	(void)nc;
-	(void)arg;
+	return backoff_ms(arg, attempts > 0 ? (uint32_t)attempts : 1);
 }
 
 static const char *nonempty(const char *s)
@@ -476,91 +344,21 @@ static const char *nonempty(const char *s)
 	return s && *s ? s : NULL;
 }
 
-static int opt_fail(const char *what, const char *detail, natsStatus s)
-{
-	fprintf(stderr, "vigil: nats output: %s%s%s: %s\n", what, detail ? " " : "",
-		detail ? detail : "", natsStatus_GetText(s));
-	return -1;
-}
-
-static int set_auth(natsOptions *op, const struct vg_output_config *c)
-{
-	natsStatus s = NATS_OK;
-
-	if (nonempty(c->nats.user) &&
-	    (s = natsOptions_SetUserInfo(op, c->nats.user, c->nats.password)) != NATS_OK)
-		return opt_fail("nats_output.user", NULL, s);
-	/* the token is a secret: never named in a message */
-	if (nonempty(c->nats.token) && (s = natsOptions_SetToken(op, c->nats.token)) != NATS_OK)
-		return opt_fail("nats_output.token", NULL, s);
-	if (nonempty(c->nats.creds_file) &&
-	    (s = natsOptions_SetUserCredentialsFromFiles(op, c->nats.creds_file, NULL)) != NATS_OK)
-		return opt_fail("nats_output.creds_file", c->nats.creds_file, s);
-	if (nonempty(c->nats.nkey_seed_file)) {
-		if (!nonempty(c->nats.nkey)) {
-			fprintf(stderr, "vigil: nats output: nats_output.nkey_seed_file needs "
-					"nats_output.nkey (its public key, U...)\n");
-			return -1;
-		}
-		s = natsOptions_SetNKeyFromSeed(op, c->nats.nkey, c->nats.nkey_seed_file);
-		if (s != NATS_OK)
-			return opt_fail("nats_output.nkey_seed_file", c->nats.nkey_seed_file, s);
-	}
-	return 0;
-}
-
-static int set_tls(natsOptions *op, const struct vg_output_config *c)
-{
-	natsStatus s;
-
-	if (!c->nats.tls)
-		return 0;
-	if ((s = natsOptions_SetSecure(op, true)) != NATS_OK)
-		return opt_fail("nats_output.tls", NULL, s);
-	if (nonempty(c->nats.ca_file) &&
-	    (s = natsOptions_LoadCATrustedCertificates(op, c->nats.ca_file)) != NATS_OK)
-		return opt_fail("nats_output.ca_file", c->nats.ca_file, s);
-	if (nonempty(c->nats.cert_file) || nonempty(c->nats.key_file)) {
-		if (!nonempty(c->nats.cert_file) || !nonempty(c->nats.key_file)) {
-			fprintf(stderr, "vigil: nats output: nats_output.cert_file and key_file "
-					"go together\n");
-			return -1;
-		}
-		s = natsOptions_LoadCertificatesChain(op, c->nats.cert_file, c->nats.key_file);
-		if (s != NATS_OK)
-			return opt_fail("nats_output.cert_file", c->nats.cert_file, s);
-	}
-	return 0;
-}
-
-int vg_nats_options(natsOptions *op, const struct vg_output_config *c, const char *name)
-{
-	natsStatus s = natsOptions_SetServers(op, (const char **)c->nats.urls, (int)c->nats.n_urls);
-
-	if (s != NATS_OK)
-		return opt_fail("nats_output.urls", NULL, s);
-	natsOptions_SetName(op, name);
-	natsOptions_SetTimeout(op, c->nats.connect_timeout_ms ? c->nats.connect_timeout_ms : 2000);
-	/* a dead server must be noticed in seconds, not the default minutes */
-	natsOptions_SetPingInterval(op, 2000);
-	natsOptions_SetMaxPingsOut(op, 2);
-	return set_tls(op, c) != 0 || set_auth(op, c) != 0 ? -1 : 0;
-}
-
 static int set_options(struct nats_out *x, const struct vg_output_config *c)
 {
 	natsOptions *op;
 	char name[128];
 
-	if (natsOptions_Create(&op) != NATS_OK)
-		return opt_fail("options", NULL, NATS_NO_MEMORY);
+	if (natsOptions_Create(&op) != NATS_OK) {
+		fprintf(stderr, "vigil: nats output: out of memory\n");
+		return -1;
+	}
 	x->opts = op;
 	snprintf(name, sizeof(name), "vigil %s", x->host);
-	if (vg_nats_options(op, c, name) != 0)
+	if (vg_nats_options(op, &c->nats, name) != 0)
 		return -1;
 	natsOptions_SetMaxReconnect(op, -1);
 	natsOptions_SetCustomReconnectDelay(op, reconnect_delay, x);
-	natsOptions_SetRetryOnFailedConnect(op, true, on_connected, x);
 	return 0;
 }
 
@@ -585,24 +383,6 @@ static int show_urls(struct nats_out *x, const struct vg_output_config *c)
 	return 0;
 }
 
-static int open_spool(struct nats_out *x, const struct vg_output_config *c)
-{
-	char err[512];
-	uint64_t max = c->nats.spool_max_bytes ? c->nats.spool_max_bytes : 256ull << 20;
-
-	if (!nonempty(c->nats.spool_dir))
-		return 0;
-	x->spool =
-		vg_spool_open(c->nats.spool_dir, max,
-			      (uint64_t)c->nats.spool_max_age_s * 1000000000ull, err, sizeof(err));
-	if (!x->spool) {
-		fprintf(stderr, "vigil: nats output: nats_output.spool_dir: %s\n", err);
-		return -1;
-	}
-	spool_sync(x);
-	return 0;
-}
-
 static int init_identity(struct nats_out *x, const struct vg_output_config *c)
 {
 	char hn[256] = "";
@@ -621,16 +401,18 @@ static int init_identity(struct nats_out *x, const struct vg_output_config *c)
 static int nats_init(struct vg_output *o, const struct vg_output_config *c)
 {
 	struct nats_out *x = calloc(1, sizeof(*x));
-	jsOptions jo;
-	natsStatus s;
 	bool oom = false;
 
 	if (!x) {
 		fprintf(stderr, "vigil: nats output: out of memory\n");
 		return -1;
 	}
-	pthread_mutex_init(&x->lock, NULL);
 	o->priv = x;
+	/* first: fini runs after every failure below */
+	if (vg_durable_init(&x->dur, &nats_durable, "nats output", "nats_output.spool_dir",
+			    c->nats.spool_dir, c->nats.spool_max_bytes,
+			    c->nats.spool_max_age_s) != 0)
+		return -1;
 	if (!c->nats.n_urls) {
 		fprintf(stderr, "vigil: nats output: no server (nats_output.urls)\n");
 		return -1;
@@ -651,17 +433,9 @@ static int nats_init(struct vg_output *o, const struct vg_output_config *c)
 	x->reconnect_ms = c->nats.reconnect_wait_ms ? c->nats.reconnect_wait_ms : 250;
 	x->reconnect_max_ms = c->nats.reconnect_max_wait_ms ? c->nats.reconnect_max_wait_ms : 10000;
 	x->retry_wait_ms = o->retry_initial_ms;
-	if (open_spool(x, c) != 0 || set_options(x, c) != 0)
-		return -1;
-	s = natsConnection_Connect(&x->nc, x->opts);
-	if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED)
-		return opt_fail("connecting to", x->shown_urls, s);
-	jsOptions_Init(&jo);
-	jo.Wait = x->ack_timeout_ms;
-	s = natsConnection_JetStream(&x->js, x->nc, &jo);
-	if (s != NATS_OK)
-		return opt_fail("JetStream context for", x->shown_urls, s);
-	return 0;
+	x->dur.retry_wait_ms = x->retry_wait_ms;
+	/* no connection here: the worker makes it (connect_now), start-up never waits */
+	return set_options(x, c);
 }
 
 static void nats_fini(struct vg_output *o)
@@ -676,11 +450,10 @@ static void nats_fini(struct vg_output *o)
 		natsConnection_Destroy(x->nc);
 	if (x->opts)
 		natsOptions_Destroy(x->opts);
-	vg_spool_close(x->spool);
+	vg_durable_fini(&x->dur);
 	free(x->prefix);
 	free(x->stream);
 	free(x->shown_urls);
-	pthread_mutex_destroy(&x->lock);
 	free(x);
 	o->priv = NULL;
 }

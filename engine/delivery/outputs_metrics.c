@@ -62,16 +62,17 @@ static void spool_metrics(struct vg_metrics_writer *w, const struct snap *s)
 	} fams[] = {
 		{"vigil_output_published_total", VG_METRIC_COUNTER,
 		 offsetof(struct vg_output_stats, published),
-		 "nats: alerts the stream acknowledged (directly or from the spool)."},
+		 "nats and spooling outputs: alerts delivered (directly or from the spool)."},
 		{"vigil_output_spooled_total", VG_METRIC_COUNTER,
 		 offsetof(struct vg_output_stats, spooled),
-		 "nats: alerts written to the on-disk spool (the cluster was away or slow)."},
+		 "nats and spooling outputs: alerts written to the on-disk spool (the receiver was "
+		 "away or slow)."},
 		{"vigil_output_spool_depth", VG_METRIC_GAUGE,
 		 offsetof(struct vg_output_stats, spool_depth),
-		 "nats: alerts waiting in the on-disk spool."},
+		 "nats and spooling outputs: alerts waiting in the on-disk spool."},
 		{"vigil_output_spool_bytes", VG_METRIC_GAUGE,
 		 offsetof(struct vg_output_stats, spool_bytes),
-		 "nats: bytes of the on-disk spool."},
+		 "nats and spooling outputs: bytes of the on-disk spool."},
 	};
 	char labels[128];
 
@@ -79,12 +80,12 @@ static void spool_metrics(struct vg_metrics_writer *w, const struct snap *s)
 		bool any = false;
 
 		for (size_t i = 0; i < s->n; i++)
-			any |= s->st[i].kind == VG_OUTPUT_NATS;
+			any |= s->st[i].kind == VG_OUTPUT_NATS || s->st[i].has_spool;
 		if (!any)
 			return;
 		vg_metrics_family(w, fams[k].name, fams[k].type, fams[k].help);
 		for (size_t i = 0; i < s->n; i++) {
-			if (s->st[i].kind != VG_OUTPUT_NATS)
+			if (s->st[i].kind != VG_OUTPUT_NATS && !s->st[i].has_spool)
 				continue;
 			vg_metrics_labels(labels, sizeof(labels), "output", s->st[i].name, NULL);
 			vg_metrics_sample_u64(
@@ -143,7 +144,8 @@ static void collect(struct vg_metrics_writer *w, void *arg)
 		"queue_full_bytes (its bound in bytes, or all outputs' together), "
 		"oversize (the alert alone was over outputs_queue.max_alert_bytes), "
 		"failed (given up after the retries, or refused by the receiver), "
-		"shutdown (still queued or in flight when vigil stopped); nats's spool: "
+		"shutdown (still queued or in flight when vigil stopped); a spool's (nats, "
+		"plugins): "
 		"spool_bytes (forced out by spool_max_bytes), spool_age (older than "
 		"spool_max_age), spool_corrupt (unreadable on disk), counted after sent.");
 	for (size_t i = 0; i < s->n; i++) {

@@ -504,12 +504,37 @@ static void watch_once(struct vg_fleet *f)
 	jsCtx_Destroy(js);
 }
 
+/*
+ * The library closes for good a connection the server refused (wrong CA,
+ * bad credentials) and keeps no reason: connect again from here,
+ * synchronously, so the reason is said and a fixed server or rotated
+ * credentials file is picked up without restarting vigil.
+ */
+static void reconnect(struct vg_fleet *f)
+{
+	char what[200];
+	const char *why;
+	natsStatus s;
+
+	natsConnection_Destroy(f->nc);
+	f->nc = NULL;
+	natsOptions_SetRetryOnFailedConnect(f->opts, false, NULL, NULL);
+	s = natsConnection_Connect(&f->nc, f->opts);
+	if (s == NATS_OK)
+		return;
+	why = nats_GetLastError(NULL); /* statuses and the server's -ERR: no secret */
+	snprintf(what, sizeof(what), "connecting (%s)", why && *why ? why : "no reason given");
+	say(f, what, s);
+}
+
 static void *follow(void *arg)
 {
 	struct vg_fleet *f = arg;
 
 	while (!atomic_load(&f->stop)) {
-		if (natsConnection_Status(f->nc) == NATS_CONN_STATUS_CONNECTED)
+		if (!f->nc || natsConnection_Status(f->nc) == NATS_CONN_STATUS_CLOSED)
+			reconnect(f);
+		if (f->nc && natsConnection_Status(f->nc) == NATS_CONN_STATUS_CONNECTED)
 			watch_once(f);
 		for (int i = 0; i < 10 && !atomic_load(&f->stop); i++)
 			usleep(100000);
@@ -607,7 +632,7 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 	/* the kernel does not change under a running vigil: probed once, sent with every beat */
 	f->features = features_json();
 	if (natsOptions_Create(&f->opts) != NATS_OK ||
-	    vg_nats_options(f->opts, oc, "vigil fleet rules") != 0)
+	    vg_nats_options(f->opts, &oc->nats, "vigil fleet rules") != 0)
 		goto fail;
 	natsOptions_SetMaxReconnect(f->opts, -1);
 	natsOptions_SetRetryOnFailedConnect(f->opts, true, on_connected, f);

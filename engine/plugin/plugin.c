@@ -30,8 +30,9 @@ struct vg_plugin_loaded {
 	struct vg_plugin_host host;
 	void *state;
 	bool inited, started;
-	int source_id; /* its own source, or -1 */
-	int out_kind;  /* its output's kind in delivery/, or -1 */
+	bool inited_pending; /* in init(): output_spool may be called */
+	int source_id;	     /* its own source, or -1 */
+	int out_kind;	     /* its output's kind in delivery/, or -1 */
 	int ext_src[MAX_EXTRACT_SOURCES];
 	size_t next_src;
 	bool any_src;		   /* "*" in extract_sources: every plugin source */
@@ -41,6 +42,7 @@ struct vg_plugin_loaded {
 	char *cls_desc;
 	char *version; /* info.version, copied */
 	char *source_name;
+	struct vg_plugin_spool spool; /* what host->output_spool asked for; dir "" = none */
 };
 
 struct qevent {
@@ -104,6 +106,25 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Only records the request: the output opens the spool when the outputs start. */
+static int host_output_spool(void *ctx, const char *dir, uint64_t max_bytes, uint64_t max_age_s)
+{
+	struct vg_plugin_loaded *pl = ctx;
+	size_t len = dir ? strlen(dir) : 0;
+
+	if (!pl->inited_pending || !len || len >= sizeof(pl->spool.dir)) {
+		perr(pl->name, "output_spool(): %s",
+		     !pl->inited_pending ? "only from init()"
+		     : !len		 ? "no directory"
+					 : "directory name too long");
+		return -1;
+	}
+	memcpy(pl->spool.dir, dir, len + 1);
+	pl->spool.max_bytes = max_bytes;
+	pl->spool.max_age_s = max_age_s;
+	return 0;
 }
 
 /* From the plugin's thread: a copy into the bounded queue, or refused and counted. */
@@ -418,6 +439,7 @@ static int load_one(struct vg_plugin_loaded *pl, const struct vg_plugin_spec *sp
 {
 	vg_plugin_init_fn fn;
 	char err[512] = "";
+	int rc;
 
 	pl->source_id = -1;
 	pl->dl = dlopen(sp->library_path, RTLD_NOW | RTLD_LOCAL);
@@ -435,7 +457,8 @@ static int load_one(struct vg_plugin_loaded *pl, const struct vg_plugin_spec *sp
 					   .api_minor = VG_PLUGIN_API_MINOR,
 					   .ctx = pl,
 					   .log = host_log,
-					   .push = host_push};
+					   .push = host_push,
+					   .output_spool = host_output_spool};
 	if (fn(&pl->host, &pl->info) != 0) {
 		perr(pl->name, "%s: %s() failed", sp->library_path, VG_PLUGIN_INIT_SYMBOL);
 		return -1;
@@ -443,15 +466,25 @@ static int load_one(struct vg_plugin_loaded *pl, const struct vg_plugin_spec *sp
 	if (check_version(pl, sp->library_path) != 0 || register_provided(pl) != 0 ||
 	    register_source(pl) != 0 || register_fields(pl) != 0)
 		return -1;
-	if (pl->info.init(&pl->host, sp->init_config ? sp->init_config : "", &pl->state, err,
-			  sizeof(err)) != 0) {
+	pl->inited_pending = true;
+	rc = pl->info.init(&pl->host, sp->init_config ? sp->init_config : "", &pl->state, err,
+			   sizeof(err));
+	pl->inited_pending = false;
+	/* a minor-0 plugin's info ends at output: what follows is zero, never read */
+	if (pl->info.api_minor < 1)
+		pl->info.output_alert = NULL;
+	if (rc != 0) {
 		err[sizeof(err) - 1] = '\0';
 		perr(pl->name, "init failed: %s", err[0] ? err : "(no message)");
 		return -1;
 	}
 	pl->inited = true;
+	if (pl->spool.dir[0] && !pl->info.output && !pl->info.output_alert) {
+		perr(pl->name, "asked for an output spool (output_spool) but has no output");
+		return -1;
+	}
 	pl->out_kind = -1;
-	if (pl->info.output &&
+	if ((pl->info.output || pl->info.output_alert) &&
 	    (pl->out_kind = vg_output_register_kind(pl->name, &vg_plugin_output_ops)) < 0) {
 		perr(pl->name, "its output cannot be registered (a name taken, or too many)");
 		return -1;
@@ -464,9 +497,22 @@ const char *vg_plugin_name(const struct vg_plugin_loaded *pl)
 	return pl->name;
 }
 
-int vg_plugin_output(struct vg_plugin_loaded *pl, const char *line, size_t len)
+int vg_plugin_output(struct vg_plugin_loaded *pl, const struct vg_plugin_alert *a, char *err,
+		     size_t errlen)
 {
-	return pl->info.output(pl->state, line, len);
+	int r;
+
+	err[0] = '\0';
+	if (!pl->info.output_alert)
+		return pl->info.output(pl->state, a->line, a->len);
+	r = pl->info.output_alert(pl->state, a, err, errlen);
+	err[errlen - 1] = '\0'; /* the plugin's text: bounded whatever it did */
+	return r;
+}
+
+const struct vg_plugin_spool *vg_plugin_spool(const struct vg_plugin_loaded *pl)
+{
+	return pl->spool.dir[0] ? &pl->spool : NULL;
 }
 
 size_t vg_plugins_outputs(struct vg_plugins *ps, struct vg_output_config *out, size_t max)

@@ -47,7 +47,7 @@
 #include <stdint.h>
 
 #define VG_PLUGIN_API_MAJOR 1
-#define VG_PLUGIN_API_MINOR 1
+#define VG_PLUGIN_API_MINOR 1 /* 1: field_flags, "*" sources, output_alert, host->output_spool */
 
 /* The symbol vigil looks up in every plugin. */
 #define VG_PLUGIN_INIT_SYMBOL "vigil_plugin_init"
@@ -73,6 +73,20 @@ struct vg_plugin_host {
 	 * full, too big, vigil stopping), and counted.
 	 */
 	int (*push)(void *ctx, uint64_t ts_ns, const void *data, size_t len);
+	/*
+	 * Minor 1. From init() only: the plugin's output is durable. vigil
+	 * keeps every alert output_alert() (or output()) could not deliver
+	 * in a bounded on-disk spool in dir (created if missing; one
+	 * directory per output), survives restarts, and delivers it again,
+	 * in order and with the same alert id, when the output takes alerts
+	 * again; while the spool holds alerts, new ones queue behind them.
+	 * max_bytes bounds the spool (0: 256 MiB; the oldest alerts go
+	 * first), max_age_s the age of an alert (0: none); what they force
+	 * out is counted by reason (vigil_output_dropped_total). 0: asked;
+	 * non-zero: refused (the plugin has no output, dir empty or too long).
+	 * The directory is opened when the outputs start: a bad one stops vigil.
+	 */
+	int (*output_spool)(void *ctx, const char *dir, uint64_t max_bytes, uint64_t max_age_s);
 };
 
 enum vg_plugin_ftype { VG_PLUGIN_FT_STRING, VG_PLUGIN_FT_U64 };
@@ -104,6 +118,29 @@ struct vg_plugin_value {
 	const char *str;
 	uint32_t len;
 	uint64_t u64;
+};
+
+/*
+ * Minor 1: one alert as output_alert() gets it, with what a transport routes
+ * on. Strings are NUL-terminated, printable (control bytes of the alert
+ * become '_') and valid during the call only.
+ */
+struct vg_plugin_alert {
+	const char *line; /* the alert's JSON line, as output() gets it (no newline) */
+	size_t len;
+	const char *host;      /* the alert's "hostname" (else vigil's host name) */
+	const char *source;    /* "syscall", or the plugin source the rule is for */
+	const char *rule;      /* the rule's name */
+	const char *priority;  /* lower case: "emergency" .. "debug" */
+	uint32_t priority_num; /* 0 (emergency) .. 7 (debug), as syslog */
+	/*
+	 * Unique per alert across hosts and restarts ("<host>-<16 hex>-<n>"),
+	 * and the same on every retry of that alert, from the spool after a
+	 * restart included: a receiver drops the copies it already has by it
+	 * (JetStream's Nats-Msg-Id).
+	 */
+	const char *id;
+	uint64_t wall_ns; /* when vigil made the alert (ns since the epoch) */
 };
 
 struct vg_plugin_info {
@@ -143,8 +180,18 @@ struct vg_plugin_info {
 	 */
 	int (*output)(void *state, const char *line, size_t len);
 
-	/* Since 1.1. NULL, or nfields VG_PLUGIN_FIELD_* bit sets, one per field. */
+	/* Minor 1. NULL, or nfields VG_PLUGIN_FIELD_* bit sets, one per field. */
 	const uint32_t *field_flags;
+	/*
+	 * Minor 1. An output that routes or deduplicates: one alert with its
+	 * metadata (struct vg_plugin_alert), instead of output() when both are
+	 * set. Same thread, return value and retries as output(). On failure
+	 * the plugin may say why in err (errlen bytes, "" on entry): vigil
+	 * shows it as the output's last error (exit summary, /metrics
+	 * health); it must name no secret.
+	 */
+	int (*output_alert)(void *state, const struct vg_plugin_alert *alert, char *err,
+			    size_t errlen);
 };
 
 /*

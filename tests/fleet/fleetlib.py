@@ -35,8 +35,9 @@ def need(argv):
 class Node:
     """One nats-server with JetStream; restartable on the same ports and store."""
 
-    def __init__(self, d, name, cluster=None):
+    def __init__(self, d, name, cluster=None, conf=None):
         self.name = name
+        self.conf = conf  # a config file's text (TLS, authorization), or None
         self.port = free_port()
         self.cport = free_port() if cluster is not None else None
         self.store = os.path.join(d, f"store-{name}")
@@ -50,6 +51,11 @@ class Node:
     def start(self):
         args = [NATS_SERVER, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", self.store,
                 "-n", self.name]
+        if self.conf is not None:
+            path = os.path.join(os.path.dirname(self.store), f"{self.name}.conf")
+            with open(path, "w") as f:
+                f.write(self.conf)
+            args += ["-c", path]
         if self.cluster is not None:
             routes = ",".join(f"nats://127.0.0.1:{n.cport}" for n in self.cluster if n is not self)
             args += ["--cluster_name", "vgtest", "--cluster", f"nats://127.0.0.1:{self.cport}",

@@ -18,6 +18,11 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 
 # config NAME:LIB[:INIT] ... -> $T/vigil.yaml loading them all, in order
+# the ABI version this tree's plugins are built with (include/vigil/plugin.h)
+HDR="$(dirname "$0")/../../include/vigil/plugin.h"
+MAJ=$(sed -n 's/^#define VG_PLUGIN_API_MAJOR \([0-9]*\).*/\1/p' "$HDR")
+MIN=$(sed -n 's/^#define VG_PLUGIN_API_MINOR \([0-9]*\).*/\1/p' "$HDR")
+
 config() {
 	{
 		echo "json_output: true"
@@ -97,14 +102,14 @@ assert f["json.raw"]["type"] == "string" and f["json.raw"]["live"], f.get("json.
 assert "proc.name" in f  # the built-in ones, through the same registry
 P
 	"$VIGIL" --list-plugins -c "$T/vigil.yaml" >"$T/out" 2>"$T/err"
-	grep -qx "jsonl 0.1.0 (plugin API 1.1) source: jsonl, 0 field(s)" "$T/out" &&
-		grep -qx "json 0.7.0 (plugin API 1.1), 7 field(s)" "$T/out" &&
+	grep -qx "jsonl 0.1.0 (plugin API $MAJ.$MIN) source: jsonl, 0 field(s)" "$T/out" &&
+		grep -qx "json 0.7.0 (plugin API $MAJ.$MIN), 7 field(s)" "$T/out" &&
 		ok "--list-plugins: $(tail -1 "$T/out")" || fail "--list-plugins: $(cat "$T/out" "$T/err")"
 	config "garbage:$PLUGDIR/libtest_plugin_wrong_major.so"
 	expect_refused "wrong major" \
-		"plugin 'garbage': $PLUGDIR/libtest_plugin_wrong_major.so was built for plugin API 2.1; this vigil has plugin API 1.1"
+		"plugin 'garbage': $PLUGDIR/libtest_plugin_wrong_major.so was built for plugin API $((MAJ + 1)).$MIN; this vigil has plugin API $MAJ.$MIN"
 	config "garbage:$PLUGDIR/libtest_plugin_newer_minor.so"
-	expect_refused "newer minor" "was built for plugin API 1.2; this vigil has plugin API 1.1"
+	expect_refused "newer minor" "was built for plugin API $MAJ.$((MIN + 1)); this vigil has plugin API $MAJ.$MIN"
 	# field_flags (plugin API 1.1): a list field takes only exists/in/intersects;
 	# a plugin declaring 1.0 had no field_flags, so vigil does not read them
 	printf -- '- rule: g\n  desc: g\n  condition: garbage.ok = "x"\n  output: g\n  priority: INFO\n  source: garbage\n' >"$T/rules.yaml"
