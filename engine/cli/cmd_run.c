@@ -569,7 +569,8 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 	if (!ops->drops)
 		return -1;
 	ops->metrics = vg_metrics_new();
-	if (!ops->metrics || vg_outputs_register_metrics(ops->outs, ops->metrics) != 0) {
+	if (!ops->metrics || vg_outputs_register_metrics(ops->outs, ops->metrics) != 0 ||
+	    vg_plugins_add_metrics(ops->plugins, ops->metrics) != 0) {
 		fprintf(stderr, "vigil: out of memory for the metrics\n");
 		return -1;
 	}

@@ -43,6 +43,7 @@ struct vg_plugin_loaded {
 	char *version; /* info.version, copied */
 	char *source_name;
 	struct vg_plugin_spool spool; /* what host->output_spool asked for; dir "" = none */
+	struct vg_plugins_stats st;   /* its share of ps->st, under ps->mu */
 };
 
 struct qevent {
@@ -139,6 +140,7 @@ static int host_push(void *ctx, uint64_t ts_ns, const void *data, size_t len)
 	if (len > VG_PLUGIN_MAX_EVENT) {
 		pthread_mutex_lock(&ps->mu);
 		ps->st.dropped_oversize++;
+		pl->st.dropped_oversize++;
 		pthread_mutex_unlock(&ps->mu);
 		return -1;
 	}
@@ -154,12 +156,14 @@ static int host_push(void *ctx, uint64_t ts_ns, const void *data, size_t len)
 	pthread_mutex_lock(&ps->mu);
 	if (ps->qlen == ps->qcap) {
 		ps->st.dropped_full++;
+		pl->st.dropped_full++;
 		pthread_mutex_unlock(&ps->mu);
 		free(e);
 		return -1;
 	}
 	ps->q[(ps->qhead + ps->qlen++) % ps->qcap] = e;
 	ps->st.pushed++;
+	pl->st.pushed++;
 	pthread_mutex_unlock(&ps->mu);
 	return 0;
 }
@@ -229,6 +233,7 @@ static void bad_value(struct vg_plugin_loaded *pl)
 {
 	pthread_mutex_lock(&pl->ps->mu);
 	pl->ps->st.bad_values++;
+	pl->st.bad_values++;
 	pthread_mutex_unlock(&pl->ps->mu);
 }
 
@@ -624,6 +629,19 @@ void vg_plugins_stats(const struct vg_plugins *ps, struct vg_plugins_stats *st)
 	pthread_mutex_lock((pthread_mutex_t *)&ps->mu);
 	*st = ps->st;
 	pthread_mutex_unlock((pthread_mutex_t *)&ps->mu);
+}
+
+const char *vg_plugins_stats_of(const struct vg_plugins *ps, size_t i, struct vg_plugins_stats *st,
+				size_t *queued, size_t *qcap)
+{
+	if (!ps || i >= ps->n)
+		return NULL;
+	pthread_mutex_lock((pthread_mutex_t *)&ps->mu);
+	*st = ps->pl[i].st;
+	*queued = ps->qlen;
+	*qcap = ps->qcap;
+	pthread_mutex_unlock((pthread_mutex_t *)&ps->mu);
+	return ps->pl[i].name;
 }
 
 void vg_plugins_print_summary(const struct vg_plugins *ps, FILE *f)

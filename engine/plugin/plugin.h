@@ -55,6 +55,15 @@ struct vg_plugins_stats {
 	uint64_t pushed, dropped_full, dropped_oversize, bad_values;
 };
 void vg_plugins_stats(const struct vg_plugins *ps, struct vg_plugins_stats *st);
+/*
+ * Plugin i's own counters and the shared queue's fill (queued of qcap);
+ * returns its name, or NULL past the last plugin.
+ */
+const char *vg_plugins_stats_of(const struct vg_plugins *ps, size_t i, struct vg_plugins_stats *st,
+				size_t *queued, size_t *qcap);
+struct vg_metrics;
+/* The counters above on /metrics (plugin_metrics.c); 0, or -1 on OOM. NULL ps: nothing. */
+int vg_plugins_add_metrics(struct vg_plugins *ps, struct vg_metrics *m);
 /* "name version (api x.y) source: s, N fields" lines, for --list-plugins. */
 void vg_plugins_list(const struct vg_plugins *ps, FILE *f);
 size_t vg_plugins_count(const struct vg_plugins *ps); /* 0 for NULL */

@@ -26,8 +26,13 @@ MIN=$(sed -n 's/^#define VG_PLUGIN_API_MINOR \([0-9]*\).*/\1/p' "$HDR")
 config() {
 	{
 		echo "json_output: true"
-		# no metrics server: its port may be another vigil's on this machine
-		printf "metrics:\n  enabled: false\nwebserver:\n  enabled: false\n"
+		# no metrics server unless MPORT names a free port: a fixed one may be
+		# another vigil's on this machine
+		if [ -n "${MPORT:-}" ]; then
+			printf "metrics:\n  enabled: true\n  listen_address: 127.0.0.1:%s\n" "$MPORT"
+		else
+			printf "metrics:\n  enabled: false\nwebserver:\n  enabled: false\n"
+		fi
 		echo "plugins:"
 		for p in "$@"; do
 			name=${p%%:*} rest=${p#*:}
@@ -256,21 +261,34 @@ P
 		"$T/err" && ok "the refused event and the bad values are counted" ||
 		fail "plugin counters: $(grep "plugins:" "$T/err")"
 	# a source faster than vigil: the queue stays bounded, what does not fit is counted
+	# (and the same counters on /metrics, per plugin)
+	MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	config "garbage:$PLUGDIR/libtest_plugin_flood.so"
+	MPORT=
 	start_vigil || return
 	for _ in $(seq 1 100); do
 		grep -q "flood: .* events refused" "$T/err" && break
 		sleep 0.1
 	done
 	sleep 0.5 # the loop drains what was queued
+	curl -s "http://127.0.0.1:$(sed -n 's/.*listen_address: 127.0.0.1://p' "$T/vigil.yaml")/metrics" >"$T/metrics"
 	stop_vigil || fail "vigil run with flood exited $rc"
-	python3 - "$T/err" <<'P' && ok "a flood: $(grep -o "flood: .*refused" "$T/err"), counted" || fail "flood: $(grep -E "flood|plugins:" "$T/err")"
+	python3 - "$T/err" "$T/metrics" <<'P' && ok "a flood: $(grep -o "flood: .*refused" "$T/err"), counted, on /metrics too" || fail "flood: $(grep -E "flood|plugins:" "$T/err"; grep vigil_plugin "$T/metrics")"
 import re, sys
 t = open(sys.argv[1]).read()
 refused = int(re.search(r"flood: (\d+) of 200000 events refused", t).group(1))
 m = re.search(r"plugins: events pushed=(\d+) dropped \(queue_full=(\d+) oversize=0\)", t)
 pushed, full = int(m.group(1)), int(m.group(2))
 assert refused > 0 and full == refused and pushed + full == 200000, (refused, pushed, full)
+mt = open(sys.argv[2]).read()
+def metric(name, labels):
+    v = re.search(r"^%s\{%s\} (\d+)$" % (re.escape(name), re.escape(labels)), mt, re.M)
+    assert v, (name, labels, mt[-2000:])
+    return int(v.group(1))
+assert metric("vigil_plugin_events_total", 'plugin="garbage"') == pushed
+assert metric("vigil_plugin_events_dropped_total", 'plugin="garbage",reason="queue_full"') == full
+assert metric("vigil_plugin_events_dropped_total", 'plugin="garbage",reason="oversize"') == 0
+assert re.search(r"^vigil_plugin_queue_capacity \d+$", mt, re.M), "queue capacity"
 P
 
 }
