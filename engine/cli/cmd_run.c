@@ -43,6 +43,7 @@
 #include "engine/engine.h"
 #include "rules/loader.h"
 #include "rules/seq.h"
+#include "state/fd_state.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
 
@@ -377,6 +378,9 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	lv->eng->alerter.enforce = lv->enforce->policy;
 	/* unchanged sequences keep their partial matches */
 	vg_seq_state_carry(res->rules, lv->eng->rules);
+	/* state the old rules did not read was not kept: learn it again (fd_state.h) */
+	vg_fd_state_relearn(lv->eng->pl.procs, lv->eng->pl.procfs_root,
+			    vg_interest_state_needs(res->rules) & ~vg_interest_state_needs(old));
 	/* freed by the reload thread, off the event path */
 	res->rules = vg_engine_swap_rules(lv->eng, res->rules);
 	n = vg_apply_ruleset_to_kernel(lv->probes, NULL, lv->eng->rules);

@@ -8,17 +8,23 @@ in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
 
 1. With an exec-only rule: no link on the raw sys_exit tracepoint (every
    syscall of every process would pay for it), none on
-   syscalls/sys_exit_getppid nor sys_exit_mkdirat, and some on
-   syscalls/sys_exit_<name> (what the fd table needs).
+   syscalls/sys_exit_getppid nor sys_exit_mkdirat, and none on the
+   syscalls that only keep the fd table and cwd (close, dup*, fcntl,
+   chdir, fchdir) nor on openat: no rule reads that state.
 2. Reload adding a mkdirat rule: sys_exit_mkdirat gets a link, and a mkdir
    of ours alerts; reload back: the link is gone.
-3. VIGIL_RAW_SYSCALLS=1 (the fallback tier): the raw sys_exit link, no
+3. Reload to a rule reading fd.name on sendto/connect: the fd table's
+   syscalls (close, dup*, fcntl) get links, and a connect of a unix socket
+   made after the reload (through a dup2 copy of its fd) alerts with its name;
+   reload back to exec-only: those links are gone again.
+4. VIGIL_RAW_SYSCALLS=1 (the fallback tier): the raw sys_exit link, no
    per-syscall ones, and the mkdir still alerts.
 
 usage: test_syscall_hooks.py VIGIL
 """
 import ctypes
 import os
+import socket
 import struct
 import subprocess
 import sys
@@ -103,8 +109,8 @@ def wait_for(path, needle, pid, timeout=120):
     return False
 
 
-def rule(name, cond):
-    return f"- rule: {name}\n  desc: d\n  condition: {cond}\n  output: \"{name} %fs.path.name\"\n  priority: NOTICE\n"
+def rule(name, cond, out="%fs.path.name"):
+    return f"- rule: {name}\n  desc: d\n  condition: {cond}\n  output: \"{name} {out}\"\n  priority: NOTICE\n"
 
 
 def mkdir_alerts(d, alerts, tag):
@@ -117,6 +123,55 @@ def mkdir_alerts(d, alerts, tag):
                 return True
         time.sleep(0.1)
     return False
+
+
+# what keeps the fd table and the cwd right; attached only while a rule reads them
+STATE_SYSCALLS = ("close", "dup", "dup2", "dup3", "fcntl", "chdir", "fchdir")
+
+
+def tp_links(pid):
+    return {n for k, n in links_of(pid) if k == "tp"}
+
+
+def wait_links(pid, cond, timeout=20):
+    end = time.time() + timeout
+    while time.time() < end and not cond(tp_links(pid)):
+        time.sleep(0.2)
+    return cond(tp_links(pid))
+
+
+def fd_name_alerts(d, p, marker, exec_only):
+    """Part 3: a rule reading fd.name brings the fd table's syscalls, and fires."""
+    print("3. reload to a rule reading fd.name: the fd table's syscalls are attached")
+    # vigil captures no read/write: sendto and connect are its I/O on an fd
+    fd_rule = rule("FdName", f"evt.type in (sendto, connect) and fd.name contains {marker}",
+                   "%fd.name")
+    table = {"sys_exit_close", "sys_exit_dup2", "sys_exit_fcntl"}
+    write_rules(d, exec_only + fd_rule)
+    check(wait_links(p.pid, lambda t: table <= t), "close, dup2 and fcntl attached")
+    io = {"sys_exit_sendto", "sys_exit_connect"}
+    check(wait_links(p.pid, lambda t: io <= t),
+          f"sendto and connect attached ({sorted(tp_links(p.pid))})")
+    target = f"{d}/{marker}-sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    server.bind(target)
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    copy = os.dup2(client.fileno(), 200)  # the name must follow the copy, not the original
+    client.close()
+    moved = socket.socket(fileno=copy)
+    moved.connect(target)
+    moved.send(b"x")
+    moved.close()
+    server.close()
+    end, seen = time.time() + 10, False
+    while time.time() < end and not seen:
+        with open(f"{d}/alerts.json", errors="replace") as f:
+            seen = any("FdName" in line and target in line for line in f)
+        time.sleep(0.1)
+    check(seen, "the connect of a socket made after the reload alerts with its fd.name")
+    write_rules(d, exec_only)
+    state = {f"sys_exit_{n}" for n in STATE_SYSCALLS}
+    check(wait_links(p.pid, lambda t: not (t & state)), "reload back: the fd table's links are gone")
 
 
 def start(d, env):
@@ -144,7 +199,7 @@ def main():
         return SKIP
     d = tempfile.mkdtemp(prefix="vigil-schooks-")
     marker = f"vgsh{os.getpid()}"
-    exec_only = rule("ExecOnly", f"evt.type = execve and proc.name = {marker}")
+    exec_only = rule("ExecOnly", f"evt.type = execve and proc.name = {marker}", "%proc.name")
     with_mkdir = exec_only + rule("Mkdir", f"evt.type in (mkdir, mkdirat) and fs.path.name contains {marker}")
     with open(f"{d}/vigil.yaml", "w") as f:
         f.write(f"stdout_output:\n  enabled: false\nfile_output:\n  enabled: true\n"
@@ -163,8 +218,9 @@ def main():
     check(("raw", "sys_exit") not in links, "no link on the raw sys_exit tracepoint")
     check("sys_exit_getppid" not in tps, "no link on syscalls/sys_exit_getppid")
     check("sys_exit_mkdirat" not in tps, "no link on syscalls/sys_exit_mkdirat")
-    check(any(n.startswith("sys_exit_") for n in tps),
-          f"per-syscall sys_exit links for the fd table ({len(tps)})")
+    state = {f"sys_exit_{n}" for n in STATE_SYSCALLS}
+    check(not (tps & state), f"no link for the fd table or cwd ({sorted(tps & state)})")
+    check("sys_exit_openat" not in tps, "no link on syscalls/sys_exit_openat")
 
     print("2. reload adds a mkdirat rule: its tracepoint gets a program")
     write_rules(d, with_mkdir)
@@ -181,9 +237,10 @@ def main():
         time.sleep(0.2)
     check("sys_exit_mkdirat" not in {n for k, n in links_of(p.pid)},
           "reload back: sys_exit_mkdirat detached")
+    fd_name_alerts(d, p, marker, exec_only)
     stop(p)
 
-    print("3. VIGIL_RAW_SYSCALLS=1: the fallback tier still reports")
+    print("4. VIGIL_RAW_SYSCALLS=1: the fallback tier still reports")
     write_rules(d, with_mkdir)
     p, ok = start(d, dict(os.environ, VIGIL_RAW_SYSCALLS="1"))
     check(ok, "vigil ready")
