@@ -19,6 +19,9 @@ in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
    reload back to exec-only: those links are gone again.
 4. VIGIL_RAW_SYSCALLS=1 (the fallback tier): the raw sys_exit link, no
    per-syscall ones, and the mkdir still alerts.
+5. An enforcing open rule on the signal tier: the enforcement probe sits on
+   syscalls/sys_exit_openat (and the rest of the open family), not on the
+   raw sys_exit; a reader of the denied file is killed.
 
 usage: test_syscall_hooks.py VIGIL
 """
@@ -174,9 +177,31 @@ def fd_name_alerts(d, p, marker, exec_only):
     check(wait_links(p.pid, lambda t: not (t & state)), "reload back: the fd table's links are gone")
 
 
-def start(d, env):
+def enforce_hooks(d, marker, exec_only):
+    """Part 5: the signal tier's exits are per-syscall too."""
+    print("5. an enforcing open rule (signal tier): per-syscall exits, no raw sys_exit")
+    secret = f"{d}/{marker}-secret"
+    with open(secret, "w") as f:
+        f.write("s")
+    kill = rule("KillReader", f"evt.type in (open, openat, openat2) and fd.name = {secret} "
+                "and evt.is_open_read = true", "%fd.name") + "  action: kill\n"
+    write_rules(d, exec_only + kill)
+    p, ok = start(d, dict(os.environ), ("--enforce", "on", "--enforce-tier", "signal"))
+    if not check(ok, "vigil ready"):
+        p.kill()
+        return
+    links = links_of(p.pid)
+    check(("raw", "sys_exit") not in links, "no link on the raw sys_exit tracepoint")
+    check(("tp", "sys_exit_openat") in links, "a link on syscalls/sys_exit_openat")
+    check(("tp", "sys_exit_getppid") not in links, "none on syscalls/sys_exit_getppid")
+    r = subprocess.run([sys.executable, "-c", f"open({secret!r}).read()"])
+    check(r.returncode == -9, f"the reader of the denied file is killed ({r.returncode})")
+    stop(p)
+
+
+def start(d, env, extra=()):
     err = open(f"{d}/err", "w")
-    p = subprocess.Popen([VIGIL, "run", "-c", f"{d}/vigil.yaml", "-r", f"{d}/rules.yaml"],
+    p = subprocess.Popen([VIGIL, "run", "-c", f"{d}/vigil.yaml", "-r", f"{d}/rules.yaml", *extra],
                          stdout=subprocess.DEVNULL, stderr=err, env=env)
     ok = wait_for(f"{d}/err", "vigil: ready", p.pid)
     return p, ok
@@ -250,6 +275,7 @@ def main():
           "no per-syscall links")
     check(mkdir_alerts(d, f"{d}/alerts.json", f"{marker}-b"), "the mkdir alerts")
     stop(p)
+    enforce_hooks(d, marker, exec_only)
     if not failed:
         subprocess.run(["rm", "-rf", d])
     else:
