@@ -83,6 +83,11 @@ const char *vg_syscall_name(enum vg_syscall id)
 	return id > VG_SC_NONE && id < VG_SC__MAX ? defs[id].name : "unknown";
 }
 
+const char *vg_syscall_tp_name(enum vg_syscall id)
+{
+	return id == VG_SC_umount2 ? "umount" : vg_syscall_name(id);
+}
+
 enum vg_syscall vg_syscall_by_name(const char *name)
 {
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)

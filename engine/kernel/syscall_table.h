@@ -59,6 +59,12 @@ enum vg_state_need {
 unsigned vg_fdfx_state_fed(enum vg_sc_fdfx fx);
 
 const char *vg_syscall_name(enum vg_syscall id);
+/*
+ * The name in the kernel's syscalls/sys_exit_<name> tracepoint: libseccomp's
+ * but for umount2 (SYSCALL_DEFINE2(umount)); x86's "new" ones (stat ->
+ * sys_exit_newstat) are tried with the prefix after the plain name.
+ */
+const char *vg_syscall_tp_name(enum vg_syscall id);
 /* VG_SC_NONE when name is not one vigil captures. */
 enum vg_syscall vg_syscall_by_name(const char *name);
 /* The build arch's syscall number (libseccomp's), or -1 where the arch lacks the syscall. */

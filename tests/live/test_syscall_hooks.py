@@ -22,10 +22,15 @@ in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
 5. An enforcing open rule on the signal tier: the enforcement probe sits on
    syscalls/sys_exit_openat (and the rest of the open family), not on the
    raw sys_exit; a reader of the denied file is killed.
+6. A finit_module rule: where the kernel has syscalls/sys_exit_finit_module
+   it gets that link and no raw one; where it has none (modules compiled
+   out), the raw sys_exit is attached and both `vigil features` (row
+   syscall_tp_all, hook syscall.finit_module) and the ready line say so.
 
 usage: test_syscall_hooks.py VIGIL
 """
 import ctypes
+import json
 import os
 import socket
 import struct
@@ -199,6 +204,38 @@ def enforce_hooks(d, marker, exec_only):
     stop(p)
 
 
+def missing_tracepoint(d, marker, exec_only):
+    """Part 6: a wanted syscall without a tracepoint is named wherever the raw one runs."""
+    print("6. a finit_module rule: its tracepoint, else the raw sys_exit, said so")
+    events = "/sys/kernel/tracing/events/syscalls"
+    has_tp = os.path.exists(f"{events}/sys_exit_finit_module")
+    feats = json.loads(subprocess.run([VIGIL, "features", "--json"], capture_output=True,
+                                      text=True).stdout)
+    gap = feats["features"]["syscall_tp_all"]
+    hooks = {h["hook"]: h["tier"] for h in feats["hooks"]}
+    if has_tp:
+        check(gap["ok"] and "syscall.finit_module" not in hooks, "features: no gap")
+    else:
+        check(not gap["ok"] and "finit_module" in gap["detail"],
+              f"features: syscall_tp_all names finit_module ({gap['detail']})")
+        check(hooks.get("syscall.finit_module") == "raw_sys_exit",
+              "features: hook syscall.finit_module on raw_sys_exit")
+    write_rules(d, exec_only + rule("Module", "evt.type = finit_module", "%proc.name"))
+    p, ok = start(d, dict(os.environ))
+    if not check(ok, "vigil ready"):
+        p.kill()
+        return
+    links = links_of(p.pid)
+    ready = [line for line in open(f"{d}/err") if "vigil: ready" in line][0]
+    if has_tp:
+        check(("tp", "sys_exit_finit_module") in links and ("raw", "sys_exit") not in links,
+              "sys_exit_finit_module, no raw sys_exit")
+    else:
+        check(("raw", "sys_exit") in links, "the raw sys_exit link")
+        check("raw sys_exit for finit_module" in ready, "the ready line names finit_module")
+    stop(p)
+
+
 def start(d, env, extra=()):
     err = open(f"{d}/err", "w")
     p = subprocess.Popen([VIGIL, "run", "-c", f"{d}/vigil.yaml", "-r", f"{d}/rules.yaml", *extra],
@@ -276,6 +313,7 @@ def main():
     check(mkdir_alerts(d, f"{d}/alerts.json", f"{marker}-b"), "the mkdir alerts")
     stop(p)
     enforce_hooks(d, marker, exec_only)
+    missing_tracepoint(d, marker, exec_only)
     if not failed:
         subprocess.run(["rm", "-rf", d])
     else:
