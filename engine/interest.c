@@ -16,14 +16,17 @@ static bool starts(const char *s, const char *prefix)
 /* evt.arg.<name>: state only where some row's argument of that name is a path or a socket. */
 static unsigned arg_needs(const char *key)
 {
-	for (int id = VG_SC_NONE + 1; key && id < VG_SC__MAX; id++) {
+	/* evt.arg[N]: any argument of any row */
+	if (!key || strspn(key, "0123456789") == strlen(key))
+		return VG_NEED_ALL;
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
 		const struct vg_sc_arg *a = vg_syscall_arg_named(vg_syscall_def(id), key);
 
 		if (a &&
 		    (a->kind == VG_AK_PATH || a->kind == VG_AK_PATH2 || a->kind == VG_AK_TUPLE))
 			return VG_NEED_ALL;
 	}
-	return key ? 0 : VG_NEED_ALL; /* evt.arg[N]: any argument of any row */
+	return 0;
 }
 
 unsigned vg_interest_field_needs(const char *name, const char *arg)
