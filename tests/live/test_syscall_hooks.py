@@ -21,7 +21,8 @@ in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
    per-syscall ones, and the mkdir still alerts.
 5. An enforcing open rule on the signal tier: the enforcement probe sits on
    syscalls/sys_exit_openat (and the rest of the open family), not on the
-   raw sys_exit; a reader of the denied file is killed.
+   raw sys_exit; a reader of the denied file is killed. With
+   VIGIL_RAW_SYSCALLS=1 both probes use the raw sys_exit, and it still is.
 6. A finit_module rule: where the kernel has syscalls/sys_exit_finit_module
    it gets that link and no raw one; where it has none (modules compiled
    out), the raw sys_exit is attached and both `vigil features` (row
@@ -191,17 +192,23 @@ def enforce_hooks(d, marker, exec_only):
     kill = rule("KillReader", f"evt.type in (open, openat, openat2) and fd.name = {secret} "
                 "and evt.is_open_read = true", "%fd.name") + "  action: kill\n"
     write_rules(d, exec_only + kill)
-    p, ok = start(d, dict(os.environ), ("--enforce", "on", "--enforce-tier", "signal"))
-    if not check(ok, "vigil ready"):
-        p.kill()
-        return
-    links = links_of(p.pid)
-    check(("raw", "sys_exit") not in links, "no link on the raw sys_exit tracepoint")
-    check(("tp", "sys_exit_openat") in links, "a link on syscalls/sys_exit_openat")
-    check(("tp", "sys_exit_getppid") not in links, "none on syscalls/sys_exit_getppid")
-    r = subprocess.run([sys.executable, "-c", f"open({secret!r}).read()"])
-    check(r.returncode == -9, f"the reader of the denied file is killed ({r.returncode})")
-    stop(p)
+    for raw in (False, True):
+        env = dict(os.environ, VIGIL_RAW_SYSCALLS="1") if raw else dict(os.environ)
+        p, ok = start(d, env, ("--enforce", "on", "--enforce-tier", "signal"))
+        if not check(ok, f"vigil ready (VIGIL_RAW_SYSCALLS={int(raw)})"):
+            p.kill()
+            return
+        links = links_of(p.pid)
+        if raw:  # tier 2: the raw sys_exit for both probes, no per-syscall link
+            check(("raw", "sys_exit") in links and not any(k == "tp" for k, n in links),
+                  "tier 2: the raw sys_exit, no per-syscall link")
+        else:
+            check(("raw", "sys_exit") not in links, "no link on the raw sys_exit tracepoint")
+            check(("tp", "sys_exit_openat") in links, "a link on syscalls/sys_exit_openat")
+            check(("tp", "sys_exit_getppid") not in links, "none on syscalls/sys_exit_getppid")
+        r = subprocess.run([sys.executable, "-c", f"open({secret!r}).read()"])
+        check(r.returncode == -9, f"the reader of the denied file is killed ({r.returncode})")
+        stop(p)
 
 
 def missing_tracepoint(d, marker, exec_only):
