@@ -180,7 +180,8 @@ def fd_name_alerts(d, p, marker, exec_only):
     check(seen, "the connect of a socket made after the reload alerts with its fd.name")
     write_rules(d, exec_only)
     state = {f"sys_exit_{n}" for n in STATE_SYSCALLS}
-    check(wait_links(p.pid, lambda t: not (t & state)), "reload back: the fd table's links are gone")
+    check(wait_links(p.pid, lambda t: not (t & state)),
+          "reload back: the fd table's links are gone")
 
 
 def enforce_hooks(d, marker, exec_only):
