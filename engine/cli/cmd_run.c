@@ -336,6 +336,8 @@ static void reload_failed(struct live *lv, struct vg_reload_result *res)
 static void apply_reload(struct live *lv, struct vg_reload_result *res)
 {
 	uint64_t t0 = vg_mono_ns(), swap_ns;
+	char missing[128];
+	bool raw;
 	struct vg_ruleset *old = lv->eng->rules;
 	struct vg_enf_policy *policy = NULL;
 	struct timespec now;
@@ -390,12 +392,15 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	vg_engine_metrics_reload(lv->em, true,
 				 (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
 				 vg_mono_ns() - res->started_ns);
+	/* a rule that brought the raw sys_exit costs every syscall: say so where it arrives */
+	raw = vg_probes_raw_syscalls(lv->probes, missing, sizeof(missing)) > 0;
 	fprintf(stderr,
-		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls; "
+		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls%s%s%s; "
 		"loaded in %.1f ms, swapped in %.3f ms\n",
 		res->reason, vg_ruleset_rule_count(lv->eng->rules),
-		vg_cli_rules_enabled(lv->eng->rules), n, (double)res->compile_ns / 1e6,
-		(double)swap_ns / 1e6);
+		vg_cli_rules_enabled(lv->eng->rules), n, raw ? " (the raw sys_exit for " : "",
+		missing, raw ? ", no tracepoint here: every syscall pays)" : "",
+		(double)res->compile_ns / 1e6, (double)swap_ns / 1e6);
 	if (res->restart_keys[0])
 		fprintf(stderr, "vigil: reload: changes to %s take effect at restart\n",
 			res->restart_keys);

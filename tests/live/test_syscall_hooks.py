@@ -26,7 +26,8 @@ in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
 6. A finit_module rule: where the kernel has syscalls/sys_exit_finit_module
    it gets that link and no raw one; where it has none (modules compiled
    out), the raw sys_exit is attached and both `vigil features` (row
-   syscall_tp_all, hook syscall.finit_module) and the ready line say so.
+   syscall_tp_all, hook syscall.finit_module) and the ready line say so;
+   a reload away detaches it, a reload back says so in its line.
 
 usage: test_syscall_hooks.py VIGIL
 """
@@ -142,7 +143,7 @@ def tp_links(pid):
     return {n for k, n in links_of(pid) if k == "tp"}
 
 
-def wait_links(pid, cond, timeout=20):
+def wait_links(pid, cond, timeout=45):
     end = time.time() + timeout
     while time.time() < end and not cond(tp_links(pid)):
         time.sleep(0.2)
@@ -241,7 +242,19 @@ def missing_tracepoint(d, marker, exec_only):
     else:
         check(("raw", "sys_exit") in links, "the raw sys_exit link")
         check("raw sys_exit for finit_module" in ready, "the ready line names finit_module")
+        write_rules(d, exec_only)
+        check(wait_gone(p.pid, ("raw", "sys_exit")), "reload to exec-only: the raw link goes")
+        write_rules(d, exec_only + rule("Module2", "evt.type = finit_module", "%proc.name"))
+        check(wait_for(f"{d}/err", "syscalls (the raw sys_exit for finit_module",
+                       p.pid, 20), "reload back: its line names finit_module")
     stop(p)
+
+
+def wait_gone(pid, link, timeout=45):
+    end = time.time() + timeout
+    while time.time() < end and link in links_of(pid):
+        time.sleep(0.2)
+    return link not in links_of(pid)
 
 
 def start(d, env, extra=()):
