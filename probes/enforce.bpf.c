@@ -403,11 +403,10 @@ static __always_inline bool is_open_nr(long nr)
 	return nr >= 0 && (nr == nr_open || nr == nr_openat || nr == nr_openat2 || nr == nr_creat);
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(signal_sys_exit, struct pt_regs *regs, long ret)
+/* What the signal tier does when an open or a connect returns. */
+static __always_inline int signal_exit(struct pt_regs *regs, long nr, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	long nr = BPF_CORE_READ(regs, orig_ax);
 	const struct vg_enf_conf *conf;
 	const struct vg_enf_conj *c;
 	struct record_args a = {};
@@ -436,6 +435,33 @@ int BPF_PROG(signal_sys_exit, struct pt_regs *regs, long ret)
 		report_connect(task, &a, sa, salen, true, PT_REGS_PARM1_CORE_SYSCALL(regs));
 	}
 	return 0;
+}
+
+/* syscalls/sys_exit_<name>'s record (its format file): the common header, nr, ret. */
+struct vg_enf_exit_tp {
+	__u64 common;
+	int nr;
+	long ret;
+};
+
+/*
+ * Tier 1: user space attaches this to syscalls/sys_exit_<name> of the
+ * syscalls the policy covers only (the open family, connect), so that no
+ * other syscall pays for enforcement.
+ */
+SEC("tp")
+int signal_exit_tp(struct vg_enf_exit_tp *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	return signal_exit(regs, ctx->nr, ctx->ret);
+}
+
+/* Tier 2, where the kernel has no per-syscall tracepoints: runs on every syscall. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(signal_sys_exit, struct pt_regs *regs, long ret)
+{
+	return signal_exit(regs, BPF_CORE_READ(regs, orig_ax), ret);
 }
 
 /* ---- self-protection (LSM tier) ---- */

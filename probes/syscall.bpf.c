@@ -512,7 +512,8 @@ int BPF_PROG(handle_plain, struct pt_regs *regs, long ret)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	const struct vg_sc_conf *c = conf_of(syscall_nr(regs));
+	/* every syscall of every process runs this: a direct BTF load, not a probe-read helper */
+	const struct vg_sc_conf *c = conf_of(regs->orig_ax);
 
 	if (!c || !(c->flags & VG_SCF_RAW) || !exit_wanted(c, regs, ret))
 		return 0;

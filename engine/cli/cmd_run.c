@@ -43,6 +43,7 @@
 #include "engine/engine.h"
 #include "rules/loader.h"
 #include "rules/seq.h"
+#include "state/fd_state.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
 
@@ -335,6 +336,8 @@ static void reload_failed(struct live *lv, struct vg_reload_result *res)
 static void apply_reload(struct live *lv, struct vg_reload_result *res)
 {
 	uint64_t t0 = vg_mono_ns(), swap_ns;
+	char missing[128];
+	bool raw;
 	struct vg_ruleset *old = lv->eng->rules;
 	struct vg_enf_policy *policy = NULL;
 	struct timespec now;
@@ -377,6 +380,9 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	lv->eng->alerter.enforce = lv->enforce->policy;
 	/* unchanged sequences keep their partial matches */
 	vg_seq_state_carry(res->rules, lv->eng->rules);
+	/* state the old rules did not read was not kept: learn it again (fd_state.h) */
+	vg_fd_state_relearn(lv->eng->pl.procs, lv->eng->pl.procfs_root,
+			    vg_interest_state_needs(res->rules) & ~vg_interest_state_needs(old));
 	/* freed by the reload thread, off the event path */
 	res->rules = vg_engine_swap_rules(lv->eng, res->rules);
 	n = vg_apply_ruleset_to_kernel(lv->probes, NULL, lv->eng->rules);
@@ -386,12 +392,15 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	vg_engine_metrics_reload(lv->em, true,
 				 (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
 				 vg_mono_ns() - res->started_ns);
+	/* a rule that brought the raw sys_exit costs every syscall: say so where it arrives */
+	raw = vg_probes_raw_syscalls(lv->probes, missing, sizeof(missing)) > 0;
 	fprintf(stderr,
-		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls; "
+		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls%s%s%s; "
 		"loaded in %.1f ms, swapped in %.3f ms\n",
 		res->reason, vg_ruleset_rule_count(lv->eng->rules),
-		vg_cli_rules_enabled(lv->eng->rules), n, (double)res->compile_ns / 1e6,
-		(double)swap_ns / 1e6);
+		vg_cli_rules_enabled(lv->eng->rules), n, raw ? " (the raw sys_exit for " : "",
+		missing, raw ? ", no tracepoint here: every syscall pays)" : "",
+		(double)res->compile_ns / 1e6, (double)swap_ns / 1e6);
 	if (res->restart_keys[0])
 		fprintf(stderr, "vigil: reload: changes to %s take effect at restart\n",
 			res->restart_keys);
@@ -637,18 +646,25 @@ static int confine(const struct run_opts *o, const struct ops *ops)
  */
 static void print_ready(struct run_opts *o, struct vg_probes *probes, const char *rules, int seeded)
 {
-	char enf[160];
+	char enf[160], missing[128], rawtxt[224] = "";
 	bool confined = strncmp(vg_confine_summary(), "confined", 8) == 0, raw;
 	int per_sc;
 
 	vg_probes_syscall_hooks(probes, &per_sc, &raw);
+	/* the raw one makes every syscall pay: say for what, so that it can be weighed */
+	if (raw && vg_probes_raw_syscalls(probes, missing, sizeof(missing)))
+		snprintf(rawtxt, sizeof(rawtxt),
+			 " and the raw sys_exit for %s, which have no tracepoint here: every "
+			 "syscall pays",
+			 missing);
+	else if (raw)
+		snprintf(rawtxt, sizeof(rawtxt), " and the raw sys_exit");
 	fprintf(stderr,
 		"vigil: ready: %s%d probes attached (%s; syscalls: %d sys_exit tracepoints%s); %s; "
 		"enforcing: %s; %s%s%s%s; %d processes seeded from /proc\n",
-		rules, vg_probes_attached(probes), vg_hooks_summary(), per_sc,
-		raw ? " and the raw sys_exit" : "", vg_prefilter_summary(),
-		vg_enforcement_describe(&o->enforce, enf, sizeof(enf)), vg_confine_summary(),
-		confined ? "" : " (",
+		rules, vg_probes_attached(probes), vg_hooks_summary(), per_sc, rawtxt,
+		vg_prefilter_summary(), vg_enforcement_describe(&o->enforce, enf, sizeof(enf)),
+		vg_confine_summary(), confined ? "" : " (",
 		confined	? ""
 		: o->no_confine ? "--no-confine"
 				: "confine: false",

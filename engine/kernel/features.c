@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "decode/decode.h"
 #include "features.skel.h"
 #include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
+#include "kernel/syscall_table.h"
 
 static const char *const names[VG_FEAT__MAX] = {
 	[VG_FEAT_BTF] = "btf",
@@ -26,6 +28,7 @@ static const char *const names[VG_FEAT__MAX] = {
 	[VG_FEAT_TASK_ITER] = "task_iter",
 	[VG_FEAT_CREDS_HOOK] = "commit_creds_hook",
 	[VG_FEAT_SYSCALL_TP] = "syscall_tracepoints",
+	[VG_FEAT_SYSCALL_TP_ALL] = "syscall_tp_all",
 };
 
 const char *vg_feature_name(enum vg_feature feat)
@@ -133,6 +136,69 @@ static void probe_lsm_active(struct vg_feature_result *r)
 		set(r, active, "lsm=%s", list);
 }
 
+/* Where tracefs keeps the syscalls/ events, or NULL (not mounted, or no CONFIG_FTRACE_SYSCALLS). */
+static const char *syscall_events_dir(void)
+{
+	static const char *const dirs[] = {"/sys/kernel/tracing/events/syscalls",
+					   "/sys/kernel/debug/tracing/events/syscalls"};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (access(dirs[i], F_OK) == 0)
+			return dirs[i];
+	return NULL;
+}
+
+static bool has_exit_tp(const char *dir, enum vg_syscall id)
+{
+	char path[160];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/sys_exit_%s%s", dir, i ? "new" : "",
+			 vg_syscall_tp_name(id));
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A syscall of vigil's table that this arch has but whose tracepoint is
+ * missing is one the kernel does not implement (finit_module without
+ * CONFIG_MODULES). Nothing narrower than the raw sys_exit sees its
+ * attempts then: its sys_enter_ event, the module: events and its
+ * __<arch>_sys_ function's own hooks (fexit, kretprobe) come with the
+ * syscall, or are what this kernel refuses (the fentry and kprobe rows).
+ */
+static void probe_syscall_gaps(struct vg_features *f)
+{
+	struct vg_feature_result *r = &f->r[VG_FEAT_SYSCALL_TP_ALL];
+	const char *dir = syscall_events_dir();
+	size_t used = 0;
+
+	if (!dir) {
+		set(r, false, "%s", "no tracefs syscalls/ events: the raw sys_exit reports all");
+		return;
+	}
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
+		if (vg_syscall_nr(id) < 0 || has_exit_tp(dir, id))
+			continue;
+		if (f->nsc_raw < 4)
+			snprintf(f->sc_raw_hook[f->nsc_raw++], sizeof(f->sc_raw_hook[0]),
+				 "syscall.%s", vg_syscall_name(id));
+		used += (size_t)snprintf(r->detail + used, sizeof(r->detail) - used, "%s%s",
+					 used ? ", " : "", vg_syscall_name(id));
+		if (used >= sizeof(r->detail))
+			break;
+	}
+	if (used && used < sizeof(r->detail))
+		snprintf(r->detail + used, sizeof(r->detail) - used,
+			 ": not in this kernel; a rule wanting one puts the raw sys_exit on every "
+			 "syscall");
+	r->ok = used == 0;
+	if (r->ok)
+		set(r, true, "%s", "each captured syscall has its sys_exit_<name>");
+}
+
 void vg_features_probe(struct vg_features *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -149,6 +215,7 @@ void vg_features_probe(struct vg_features *f)
 	try_program(&f->r[VG_FEAT_SEND_SIGNAL], pick_send_signal, false);
 	try_program(&f->r[VG_FEAT_TASK_ITER], pick_task_iter, true);
 	try_program(&f->r[VG_FEAT_SYSCALL_TP], pick_syscall_tp, true);
+	probe_syscall_gaps(f);
 	/* the real program, not a stand-in: the function may be missing or notrace */
 	f->creds_hook = vg_hooks_probe(f->r[VG_FEAT_CREDS_HOOK].detail,
 				       sizeof(f->r[VG_FEAT_CREDS_HOOK].detail));
@@ -185,5 +252,10 @@ int vg_features_hook_tiers(const struct vg_features *f, struct vg_hook_tier *out
 
 	for (size_t i = 0; i < sizeof(tiers) / sizeof(tiers[0]) && n < max; i++)
 		out[n++] = tiers[i];
+	/* a syscall the kernel has no tracepoint for: seen only by the raw sys_exit */
+	for (int i = 0; i < f->nsc_raw && n < max && f->r[VG_FEAT_SYSCALL_TP].ok; i++)
+		out[n++] = (struct vg_hook_tier){f->sc_raw_hook[i], "observe",
+						 f->r[VG_FEAT_TP_BTF].ok ? "raw_sys_exit"
+									 : "unavailable"};
 	return n;
 }

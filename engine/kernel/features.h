@@ -23,6 +23,8 @@ enum vg_feature {
 	VG_FEAT_TASK_ITER,
 	VG_FEAT_CREDS_HOOK, /* probes/kernel_hooks.bpf.c's commit_creds, fentry or kprobe */
 	VG_FEAT_SYSCALL_TP, /* syscalls/sys_exit_<name>: a program only where a rule needs one */
+	/* every captured syscall has its tracepoint; else which not (the raw one reports them) */
+	VG_FEAT_SYSCALL_TP_ALL,
 	VG_FEAT__MAX,
 };
 
@@ -34,6 +36,9 @@ struct vg_feature_result {
 struct vg_features {
 	struct vg_feature_result r[VG_FEAT__MAX];
 	int creds_hook; /* enum vg_hook_flavour the commit_creds hook attached with */
+	/* captured syscalls without a syscalls/ tracepoint here: hook "syscall.<name>" */
+	char sc_raw_hook[4][40];
+	int nsc_raw;
 };
 
 void vg_features_probe(struct vg_features *f);

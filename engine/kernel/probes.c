@@ -25,6 +25,7 @@ struct vg_probes {
 	bool sc_missing[VG_SC__MAX]; /* no such tracepoint: this kernel lacks the syscall */
 	bool raw_only; /* no per-syscall tracepoints (or VIGIL_RAW_SYSCALLS=1): tier 2 for all */
 	struct bpf_link *raw_link; /* tier 2: the raw sys_exit tracepoint, when needed */
+	bool want[VG_SC__MAX];	   /* the last vg_probes_set_syscalls()'s set */
 };
 
 bool vg_ringbuf_size_valid(uint64_t bytes)
@@ -183,20 +184,14 @@ static struct bpf_program *family_prog(struct syscall_bpf *skel, int family)
 	}
 }
 
-/*
- * Attaches the family's program to syscalls/sys_exit_<name>. libseccomp's
- * name is the kernel's but for the "new" ones (x86 stat -> sys_exit_newstat)
- * and umount2 (SYSCALL_DEFINE2(umount)).
- */
+/* Attaches the family's program to syscalls/sys_exit_<name> (vg_syscall_tp_name). */
 static struct bpf_link *attach_exit_tp(struct syscall_bpf *skel, enum vg_syscall id)
 {
 	struct bpf_program *prog = family_prog(skel, vg_syscall_conf(id).family);
-	const char *name = vg_syscall_name(id);
+	const char *name = vg_syscall_tp_name(id);
 	struct bpf_link *link = NULL;
 	char tp[96];
 
-	if (!strcmp(name, "umount2"))
-		name = "umount";
 	for (int i = 0; i < 2 && !link; i++) {
 		snprintf(tp, sizeof(tp), "sys_exit_%s%s", i ? "new" : "", name);
 		link = bpf_program__attach_tracepoint(prog, "syscalls", tp);
@@ -259,6 +254,7 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 	 * at the cost of running on every syscall while such a rule is loaded.
 	 */
 	sync_exit_links(p, want);
+	memcpy(p->want, want, sizeof(p->want));
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
 		struct vg_sc_conf conf = {0};
 		__u32 nr = vg_syscall_nr(id);
@@ -285,6 +281,22 @@ int vg_probes_syscall_hooks(const struct vg_probes *p, int *per_syscall, bool *r
 		n += p->sc_link[id] != NULL;
 	*per_syscall = n;
 	*raw = p->raw_link != NULL;
+	return n;
+}
+
+size_t vg_probes_raw_syscalls(const struct vg_probes *p, char *buf, size_t len)
+{
+	size_t n = 0, used = 0;
+
+	buf[0] = '\0';
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX && !p->raw_only; id++) {
+		if (!p->want[id] || !p->sc_missing[id])
+			continue;
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 n++ ? ", " : "", vg_syscall_name(id));
+		if (used >= len)
+			used = len - 1;
+	}
 	return n;
 }
 

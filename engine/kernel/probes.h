@@ -7,6 +7,7 @@
 #define VIGIL_PROBES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vigil/event.h"
@@ -34,6 +35,13 @@ void vg_probes_stop(struct vg_probes *p);
 int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted);
 /* How the syscalls are hooked now: per-syscall tracepoints attached, raw one or not. */
 int vg_probes_syscall_hooks(const struct vg_probes *p, int *per_syscall, bool *raw);
+/*
+ * The wanted syscalls that have no syscalls/ tracepoint on this kernel
+ * ("finit_module, init_module" where modules are compiled out), which the
+ * raw sys_exit reports at the cost of every syscall; how many. None when
+ * the kernel has no per-syscall tracepoints at all (the raw one is all).
+ */
+size_t vg_probes_raw_syscalls(const struct vg_probes *p, char *buf, size_t len);
 
 int vg_probes_ringbuf_fd(const struct vg_probes *p);
 

@@ -65,19 +65,27 @@ bool vg_fdfx_ret_fd(enum vg_sc_fdfx fx)
 	return RET_FD(fx);
 }
 
-bool vg_fdfx_state_needs(enum vg_sc_fdfx fx)
+unsigned vg_fdfx_state_fed(enum vg_sc_fdfx fx)
 {
-	/*
-	 * Closes, copies and cwd changes keep the fd table and cwd right for
-	 * later events; new fds the rules do not ask for are found in /proc.
-	 */
-	return fx == VG_FDFX_CLOSE || fx == VG_FDFX_DUP || fx == VG_FDFX_FCNTL ||
-	       fx == VG_FDFX_CHDIR || fx == VG_FDFX_FCHDIR;
+	switch (fx) {
+	/* a missed close or dup2 leaves a stale name where /proc would have told the truth */
+	case VG_FDFX_CLOSE:
+	case VG_FDFX_DUP:
+	case VG_FDFX_FCNTL: return VG_NEED_FDS;
+	case VG_FDFX_CHDIR:
+	case VG_FDFX_FCHDIR: return VG_NEED_CWD;
+	default: return 0;
+	}
 }
 
 const char *vg_syscall_name(enum vg_syscall id)
 {
 	return id > VG_SC_NONE && id < VG_SC__MAX ? defs[id].name : "unknown";
+}
+
+const char *vg_syscall_tp_name(enum vg_syscall id)
+{
+	return id == VG_SC_umount2 ? "umount" : vg_syscall_name(id);
 }
 
 enum vg_syscall vg_syscall_by_name(const char *name)

@@ -41,10 +41,30 @@ const struct vg_sc_arg *vg_syscall_arg(const struct vg_sc_def *d, enum vg_arg_ki
 const struct vg_sc_arg *vg_syscall_arg_named(const struct vg_sc_def *d, const char *name);
 /* True when the effect leaves a new fd in the result (open, socket, dup, ...). */
 bool vg_fdfx_ret_fd(enum vg_sc_fdfx fx);
-/* True when the fd table or the cwd needs the syscall whatever the rules say. */
-bool vg_fdfx_state_needs(enum vg_sc_fdfx fx);
+/*
+ * The state the engine keeps beyond one event, which rules read through
+ * fields (engine/interest.c says which): the processes' fd tables and
+ * their cwds.
+ */
+enum vg_state_need {
+	VG_NEED_FDS = 1 << 0, /* fd.*, fs.path.*, evt.arg of an fd or path, ... */
+	VG_NEED_CWD = 1 << 1, /* proc.cwd, and relative paths made absolute */
+	VG_NEED_ALL = VG_NEED_FDS | VG_NEED_CWD,
+};
+/*
+ * The state (VG_NEED_*) a syscall of this effect keeps right although no
+ * rule matches its event: closes, copies and cwd changes. New fds the
+ * rules do not ask for are found in /proc, so opens feed nothing here.
+ */
+unsigned vg_fdfx_state_fed(enum vg_sc_fdfx fx);
 
 const char *vg_syscall_name(enum vg_syscall id);
+/*
+ * The name in the kernel's syscalls/sys_exit_<name> tracepoint: libseccomp's
+ * but for umount2 (SYSCALL_DEFINE2(umount)); x86's "new" ones (stat ->
+ * sys_exit_newstat) are tried with the prefix after the plain name.
+ */
+const char *vg_syscall_tp_name(enum vg_syscall id);
 /* VG_SC_NONE when name is not one vigil captures. */
 enum vg_syscall vg_syscall_by_name(const char *name);
 /* The build arch's syscall number (libseccomp's), or -1 where the arch lacks the syscall. */

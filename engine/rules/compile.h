@@ -111,6 +111,17 @@ bool vg_ruleset_skipped_rule(const struct vg_ruleset *rs, size_t i, const char *
 /* Union of the event types of all enabled rules: the kernel's interest set. */
 void vg_ruleset_evttypes(const struct vg_ruleset *rs, struct vg_evtset *out);
 
+/*
+ * Calls fn once for every field reference an enabled rule reads: its
+ * condition (exceptions and macros inlined), its output and append_output
+ * fields, and a sequence's keys, captures and distinct field. What state
+ * the engine must keep (the fd table, the cwd) follows from these
+ * (engine/interest.c); a field may be reported more than once.
+ */
+struct vg_field_ref;
+typedef void (*vg_field_visit_fn)(const struct vg_field_ref *ref, void *arg);
+void vg_ruleset_fields_read(const struct vg_ruleset *rs, vg_field_visit_fn fn, void *arg);
+
 /* Enables or disables rules by exact name; returns how many matched. */
 size_t vg_ruleset_enable(struct vg_ruleset *rs, const char *name, bool enabled);
 /*

@@ -160,3 +160,64 @@ const struct vg_evtset *vg_rule_evttypes(const struct vg_rule *r)
 {
 	return &r->evts;
 }
+
+/* ---- the fields rules read (what state the engine must keep) ---- */
+
+static void visit_expr(const struct vg_cexpr *e, vg_field_visit_fn fn, void *arg)
+{
+	if (!e)
+		return;
+	if (e->kind == CX_FIELD && e->ref.def)
+		fn(&e->ref, arg);
+	for (size_t i = 0; i < e->nargs; i++)
+		visit_expr(e->args[i], fn, arg);
+}
+
+static void visit_node(const struct vg_cnode *n, vg_field_visit_fn fn, void *arg)
+{
+	if (!n)
+		return;
+	visit_expr(n->lhs, fn, arg);
+	visit_expr(n->rhs, fn, arg);
+	for (size_t i = 0; i < n->nkids; i++)
+		visit_node(n->kids[i], fn, arg);
+}
+
+static void visit_ofmt(const struct vg_ofmt *f, vg_field_visit_fn fn, void *arg)
+{
+	for (size_t i = 0; i < f->n; i++)
+		visit_expr(f->segs[i].ex, fn, arg);
+}
+
+static void visit_key(const struct vg_seq_key *k, vg_field_visit_fn fn, void *arg)
+{
+	for (size_t i = 0; i < k->n; i++)
+		visit_expr(k->ex[i], fn, arg);
+}
+
+/* A sequence's own fields; its steps' conditions are rules of the ruleset. */
+static void visit_seq(const struct vg_seq *s, vg_field_visit_fn fn, void *arg)
+{
+	visit_key(&s->by, fn, arg);
+	visit_expr(s->distinct, fn, arg);
+	for (size_t i = 0; i < s->nsteps; i++)
+		visit_key(&s->steps[i].key, fn, arg);
+	for (size_t i = 0; i < s->ncaps; i++)
+		visit_expr(s->caps[i].ex, fn, arg);
+}
+
+void vg_ruleset_fields_read(const struct vg_ruleset *rs, vg_field_visit_fn fn, void *arg)
+{
+	for (size_t i = 0; i < rs->compiled.nrules; i++) {
+		const struct vg_rule *r = rs->compiled.rules[i];
+
+		if (!r->enabled)
+			continue;
+		visit_node(r->root, fn, arg);
+		visit_ofmt(&r->ofmt, fn, arg);
+		for (size_t x = 0; x < r->nxf; x++)
+			visit_ofmt(&r->xf[x].fmt, fn, arg);
+		if (r->seq)
+			visit_seq(r->seq, fn, arg);
+	}
+}

@@ -369,3 +369,42 @@ void vg_fd_after(struct vg_proc *p, const struct vg_event *ev, struct vg_event_s
 	s->pending_close = -1;
 	st->fd = NULL;
 }
+
+struct relearn {
+	struct vg_proc_table *t;
+	const char *root;
+	unsigned what;
+};
+
+static void relearn_one(struct vg_proc *p, void *arg)
+{
+	const struct relearn *r = arg;
+	char path[64], dir[PATH_MAX];
+	ssize_t n = -1;
+
+	if (r->what & VG_NEED_FDS) {
+		vg_fd_table_free(p->fds);
+		p->fds = NULL;
+	}
+	if (!(r->what & VG_NEED_CWD))
+		return;
+	if (r->root) {
+		snprintf(path, sizeof(path), "%s/%u/cwd", r->root, p->pid);
+		n = readlink(path, dir, sizeof(dir) - 1);
+	}
+	free(p->cwd);
+	p->cwd = NULL;
+	if (n > 0) {
+		dir[n] = '\0';
+		p->cwd = strdup(dir);
+	}
+	vg_proc_recount(r->t, p); /* the string budget counts the cwd */
+}
+
+void vg_fd_state_relearn(struct vg_proc_table *t, const char *procfs_root, unsigned what)
+{
+	struct relearn r = {.t = t, .root = procfs_root, .what = what};
+
+	if (t && what)
+		vg_proc_foreach(t, relearn_one, &r);
+}

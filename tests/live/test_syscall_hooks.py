@@ -8,17 +8,33 @@ in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
 
 1. With an exec-only rule: no link on the raw sys_exit tracepoint (every
    syscall of every process would pay for it), none on
-   syscalls/sys_exit_getppid nor sys_exit_mkdirat, and some on
-   syscalls/sys_exit_<name> (what the fd table needs).
+   syscalls/sys_exit_getppid nor sys_exit_mkdirat, and none on the
+   syscalls that only keep the fd table and cwd (close, dup*, fcntl,
+   chdir, fchdir) nor on openat: no rule reads that state.
 2. Reload adding a mkdirat rule: sys_exit_mkdirat gets a link, and a mkdir
    of ours alerts; reload back: the link is gone.
-3. VIGIL_RAW_SYSCALLS=1 (the fallback tier): the raw sys_exit link, no
+3. Reload to a rule reading fd.name on sendto/connect: the fd table's
+   syscalls (close, dup*, fcntl) get links, and a connect of a unix socket
+   made after the reload (through a dup2 copy of its fd) alerts with its name;
+   reload back to exec-only: those links are gone again.
+4. VIGIL_RAW_SYSCALLS=1 (the fallback tier): the raw sys_exit link, no
    per-syscall ones, and the mkdir still alerts.
+5. An enforcing open rule on the signal tier: the enforcement probe sits on
+   syscalls/sys_exit_openat (and the rest of the open family), not on the
+   raw sys_exit; a reader of the denied file is killed. With
+   VIGIL_RAW_SYSCALLS=1 both probes use the raw sys_exit, and it still is.
+6. A finit_module rule: where the kernel has syscalls/sys_exit_finit_module
+   it gets that link and no raw one; where it has none (modules compiled
+   out), the raw sys_exit is attached and both `vigil features` (row
+   syscall_tp_all, hook syscall.finit_module) and the ready line say so;
+   a reload away detaches it, a reload back says so in its line.
 
 usage: test_syscall_hooks.py VIGIL
 """
 import ctypes
+import json
 import os
+import socket
 import struct
 import subprocess
 import sys
@@ -103,8 +119,8 @@ def wait_for(path, needle, pid, timeout=120):
     return False
 
 
-def rule(name, cond):
-    return f"- rule: {name}\n  desc: d\n  condition: {cond}\n  output: \"{name} %fs.path.name\"\n  priority: NOTICE\n"
+def rule(name, cond, out="%fs.path.name"):
+    return f"- rule: {name}\n  desc: d\n  condition: {cond}\n  output: \"{name} {out}\"\n  priority: NOTICE\n"
 
 
 def mkdir_alerts(d, alerts, tag):
@@ -119,9 +135,131 @@ def mkdir_alerts(d, alerts, tag):
     return False
 
 
-def start(d, env):
+# what keeps the fd table and the cwd right; attached only while a rule reads them
+STATE_SYSCALLS = ("close", "dup", "dup2", "dup3", "fcntl", "chdir", "fchdir")
+
+
+def tp_links(pid):
+    return {n for k, n in links_of(pid) if k == "tp"}
+
+
+def wait_links(pid, cond, timeout=45):
+    end = time.time() + timeout
+    while time.time() < end and not cond(tp_links(pid)):
+        time.sleep(0.2)
+    return cond(tp_links(pid))
+
+
+def fd_name_alerts(d, p, marker, exec_only):
+    """Part 3: a rule reading fd.name brings the fd table's syscalls, and fires."""
+    print("3. reload to a rule reading fd.name: the fd table's syscalls are attached")
+    # vigil captures no read/write: sendto and connect are its I/O on an fd
+    fd_rule = rule("FdName", f"evt.type in (sendto, connect) and fd.name contains {marker}",
+                   "%fd.name")
+    table = {"sys_exit_close", "sys_exit_dup2", "sys_exit_fcntl"}
+    write_rules(d, exec_only + fd_rule)
+    check(wait_links(p.pid, lambda t: table <= t), "close, dup2 and fcntl attached")
+    io = {"sys_exit_sendto", "sys_exit_connect"}
+    check(wait_links(p.pid, lambda t: io <= t),
+          f"sendto and connect attached ({sorted(tp_links(p.pid))})")
+    target = f"{d}/{marker}-sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    server.bind(target)
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    copy = os.dup2(client.fileno(), 200)  # the name must follow the copy, not the original
+    client.close()
+    moved = socket.socket(fileno=copy)
+    moved.connect(target)
+    moved.send(b"x")
+    moved.close()
+    server.close()
+    end, seen = time.time() + 10, False
+    while time.time() < end and not seen:
+        with open(f"{d}/alerts.json", errors="replace") as f:
+            seen = any("FdName" in line and target in line for line in f)
+        time.sleep(0.1)
+    check(seen, "the connect of a socket made after the reload alerts with its fd.name")
+    write_rules(d, exec_only)
+    state = {f"sys_exit_{n}" for n in STATE_SYSCALLS}
+    check(wait_links(p.pid, lambda t: not (t & state)),
+          "reload back: the fd table's links are gone")
+
+
+def enforce_hooks(d, marker, exec_only):
+    """Part 5: the signal tier's exits are per-syscall too."""
+    print("5. an enforcing open rule (signal tier): per-syscall exits, no raw sys_exit")
+    secret = f"{d}/{marker}-secret"
+    with open(secret, "w") as f:
+        f.write("s")
+    kill = rule("KillReader", f"evt.type in (open, openat, openat2) and fd.name = {secret} "
+                "and evt.is_open_read = true", "%fd.name") + "  action: kill\n"
+    write_rules(d, exec_only + kill)
+    for raw in (False, True):
+        env = dict(os.environ, VIGIL_RAW_SYSCALLS="1") if raw else dict(os.environ)
+        p, ok = start(d, env, ("--enforce", "on", "--enforce-tier", "signal"))
+        if not check(ok, f"vigil ready (VIGIL_RAW_SYSCALLS={int(raw)})"):
+            p.kill()
+            return
+        links = links_of(p.pid)
+        if raw:  # tier 2: the raw sys_exit for both probes, no per-syscall link
+            check(("raw", "sys_exit") in links and not any(k == "tp" for k, n in links),
+                  "tier 2: the raw sys_exit, no per-syscall link")
+        else:
+            check(("raw", "sys_exit") not in links, "no link on the raw sys_exit tracepoint")
+            check(("tp", "sys_exit_openat") in links, "a link on syscalls/sys_exit_openat")
+            check(("tp", "sys_exit_getppid") not in links, "none on syscalls/sys_exit_getppid")
+        r = subprocess.run([sys.executable, "-c", f"open({secret!r}).read()"])
+        check(r.returncode == -9, f"the reader of the denied file is killed ({r.returncode})")
+        stop(p)
+
+
+def missing_tracepoint(d, marker, exec_only):
+    """Part 6: a wanted syscall without a tracepoint is named wherever the raw one runs."""
+    print("6. a finit_module rule: its tracepoint, else the raw sys_exit, said so")
+    events = "/sys/kernel/tracing/events/syscalls"
+    has_tp = os.path.exists(f"{events}/sys_exit_finit_module")
+    feats = json.loads(subprocess.run([VIGIL, "features", "--json"], capture_output=True,
+                                      text=True).stdout)
+    gap = feats["features"]["syscall_tp_all"]
+    hooks = {h["hook"]: h["tier"] for h in feats["hooks"]}
+    if has_tp:
+        check(gap["ok"] and "syscall.finit_module" not in hooks, "features: no gap")
+    else:
+        check(not gap["ok"] and "finit_module" in gap["detail"],
+              f"features: syscall_tp_all names finit_module ({gap['detail']})")
+        check(hooks.get("syscall.finit_module") == "raw_sys_exit",
+              "features: hook syscall.finit_module on raw_sys_exit")
+    write_rules(d, exec_only + rule("Module", "evt.type = finit_module", "%proc.name"))
+    p, ok = start(d, dict(os.environ))
+    if not check(ok, "vigil ready"):
+        p.kill()
+        return
+    links = links_of(p.pid)
+    ready = [line for line in open(f"{d}/err") if "vigil: ready" in line][0]
+    if has_tp:
+        check(("tp", "sys_exit_finit_module") in links and ("raw", "sys_exit") not in links,
+              "sys_exit_finit_module, no raw sys_exit")
+    else:
+        check(("raw", "sys_exit") in links, "the raw sys_exit link")
+        check("raw sys_exit for finit_module" in ready, "the ready line names finit_module")
+        write_rules(d, exec_only)
+        check(wait_gone(p.pid, ("raw", "sys_exit")), "reload to exec-only: the raw link goes")
+        write_rules(d, exec_only + rule("Module2", "evt.type = finit_module", "%proc.name"))
+        check(wait_for(f"{d}/err", "syscalls (the raw sys_exit for finit_module",
+                       p.pid, 20), "reload back: its line names finit_module")
+    stop(p)
+
+
+def wait_gone(pid, link, timeout=45):
+    end = time.time() + timeout
+    while time.time() < end and link in links_of(pid):
+        time.sleep(0.2)
+    return link not in links_of(pid)
+
+
+def start(d, env, extra=()):
     err = open(f"{d}/err", "w")
-    p = subprocess.Popen([VIGIL, "run", "-c", f"{d}/vigil.yaml", "-r", f"{d}/rules.yaml"],
+    p = subprocess.Popen([VIGIL, "run", "-c", f"{d}/vigil.yaml", "-r", f"{d}/rules.yaml", *extra],
                          stdout=subprocess.DEVNULL, stderr=err, env=env)
     ok = wait_for(f"{d}/err", "vigil: ready", p.pid)
     return p, ok
@@ -144,7 +282,7 @@ def main():
         return SKIP
     d = tempfile.mkdtemp(prefix="vigil-schooks-")
     marker = f"vgsh{os.getpid()}"
-    exec_only = rule("ExecOnly", f"evt.type = execve and proc.name = {marker}")
+    exec_only = rule("ExecOnly", f"evt.type = execve and proc.name = {marker}", "%proc.name")
     with_mkdir = exec_only + rule("Mkdir", f"evt.type in (mkdir, mkdirat) and fs.path.name contains {marker}")
     with open(f"{d}/vigil.yaml", "w") as f:
         f.write(f"stdout_output:\n  enabled: false\nfile_output:\n  enabled: true\n"
@@ -163,8 +301,9 @@ def main():
     check(("raw", "sys_exit") not in links, "no link on the raw sys_exit tracepoint")
     check("sys_exit_getppid" not in tps, "no link on syscalls/sys_exit_getppid")
     check("sys_exit_mkdirat" not in tps, "no link on syscalls/sys_exit_mkdirat")
-    check(any(n.startswith("sys_exit_") for n in tps),
-          f"per-syscall sys_exit links for the fd table ({len(tps)})")
+    state = {f"sys_exit_{n}" for n in STATE_SYSCALLS}
+    check(not (tps & state), f"no link for the fd table or cwd ({sorted(tps & state)})")
+    check("sys_exit_openat" not in tps, "no link on syscalls/sys_exit_openat")
 
     print("2. reload adds a mkdirat rule: its tracepoint gets a program")
     write_rules(d, with_mkdir)
@@ -181,9 +320,10 @@ def main():
         time.sleep(0.2)
     check("sys_exit_mkdirat" not in {n for k, n in links_of(p.pid)},
           "reload back: sys_exit_mkdirat detached")
+    fd_name_alerts(d, p, marker, exec_only)
     stop(p)
 
-    print("3. VIGIL_RAW_SYSCALLS=1: the fallback tier still reports")
+    print("4. VIGIL_RAW_SYSCALLS=1: the fallback tier still reports")
     write_rules(d, with_mkdir)
     p, ok = start(d, dict(os.environ, VIGIL_RAW_SYSCALLS="1"))
     check(ok, "vigil ready")
@@ -193,6 +333,8 @@ def main():
           "no per-syscall links")
     check(mkdir_alerts(d, f"{d}/alerts.json", f"{marker}-b"), "the mkdir alerts")
     stop(p)
+    enforce_hooks(d, marker, exec_only)
+    missing_tracepoint(d, marker, exec_only)
     if not failed:
         subprocess.run(["rm", "-rf", d])
     else:

@@ -5,12 +5,18 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
+
+#include "kernel/syscall_table.h"
+#include "state/fd_state.h"
 #include "state/fd_table.h"
+#include "state/proc_table.h"
 
 static struct vg_fd *open_file(struct vg_fd_table *t, int num, const char *name, bool cloexec)
 {
@@ -180,6 +186,39 @@ static void typechar_from_mode(void **state)
 	assert_int_equal(vg_fd_type_of_family(AF_NETLINK), 'n');
 }
 
+/*
+ * A reload that starts reading the fd table or cwd (not kept until then)
+ * forgets the tables, learned again from /proc, and rereads the cwd.
+ */
+static void relearn_after_reload(void **state)
+{
+	char root[] = "/tmp/vigil-relearn-XXXXXX", dir[96], link[112];
+	struct vg_proc_table *t = vg_proc_table_new(16, NULL);
+	struct vg_proc *p;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/42", root);
+	snprintf(link, sizeof(link), "%s/cwd", dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(symlink("/srv/now", link), 0);
+	p = vg_proc_create(t, 42);
+	p->fds = vg_fd_table_new();
+	assert_non_null(vg_fd_put(p->fds, 3));
+	p->cwd = strdup("/stale/");
+	vg_fd_state_relearn(t, root, VG_NEED_FDS);
+	assert_null(p->fds);
+	assert_string_equal(p->cwd, "/stale/");
+	vg_fd_state_relearn(t, root, VG_NEED_CWD);
+	assert_string_equal(p->cwd, "/srv/now");
+	vg_fd_state_relearn(t, NULL, VG_NEED_CWD); /* no /proc: unknown, not stale */
+	assert_null(p->cwd);
+	unlink(link);
+	rmdir(dir);
+	rmdir(root);
+	vg_proc_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +231,7 @@ int main(void)
 		cmocka_unit_test(bounded_per_process),
 		cmocka_unit_test(socket_tuple_text),
 		cmocka_unit_test(typechar_from_mode),
+		cmocka_unit_test(relearn_after_reload),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
