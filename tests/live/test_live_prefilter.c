@@ -324,6 +324,11 @@ static void test_reads_of_written_paths_are_dropped(void **state)
 	int fd;
 
 	(void)state;
+	if (access(VIGIL_RULES_DIR, R_OK) != 0) {
+		print_message("skipped: %s not found (a guest without the source tree)\n",
+			      VIGIL_RULES_DIR);
+		skip();
+	}
 	run_case(&(struct vcase){.prefilter = true,
 				 .rules = VIGIL_RULES_DIR,
 				 .more_rules = wrote_rules},
