@@ -26,11 +26,13 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,7 +41,7 @@
 #define N 20000
 
 static char dir[128], rules[256], close_rules[256], wrote_rules[256], watched[128], missing[128],
-	named[160], suffixed[160], traversed[160], written[160];
+	named[160], suffixed[160], traversed[160], written[160], written2[160];
 
 struct counts {
 	long long sent, dropped, filtered;
@@ -344,6 +346,13 @@ static void test_reads_of_written_paths_are_dropped(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	expect_alert(&v, written, "the write open");
+	/* openat2's flags are in its struct open_how, which the probe reads */
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, written2,
+			  &(struct open_how){.flags = O_WRONLY | O_CREAT, .mode = 0644},
+			  sizeof(struct open_how));
+	assert_true(fd >= 0);
+	close(fd);
+	expect_alert(&v, written2, "the openat2 write open");
 	assert_int_equal(WEXITSTATUS(vigil_stop(&v)), 0);
 	vigil_free(&v);
 }
@@ -463,6 +472,7 @@ static int setup(void **state)
 	snprintf(suffixed, sizeof(suffixed), "%s/missing.vigil-pf-s%d", dir, getpid());
 	snprintf(traversed, sizeof(traversed), "%s/vigil-pf-t", dir);
 	snprintf(written, sizeof(written), "%s/vigil-pf-w", dir);
+	snprintf(written2, sizeof(written2), "%s/vigil-pf-w2", dir);
 	snprintf(file, sizeof(file), "%s/sub", dir);
 	if (make_file(named) || make_file(traversed) || mkdir(file, 0755) != 0)
 		return -1;
