@@ -237,28 +237,39 @@ void vg_rule_profile_print(struct vg_rule_profile *p, size_t top)
  * -W PATH: the rules for which an open of PATH passes the in-kernel path
  * prefilter (their necessary path conditions, prefilter_paths.c), and the
  * rules that turn it off. An open no rule names is dropped in the kernel;
- * one that passes costs a record, its decoding and the rules.
+ * one that passes costs a record, its decoding and the rules. A rule that
+ * needs a write open there (open_write) is marked: a read of PATH passes
+ * only when some rule without that mark names it.
  */
 void vg_rule_profile_path(const struct vg_ruleset *rs, const char *path)
 {
 	uint16_t t = vg_evttype_code("openat", 6);
-	size_t hits = 0;
+	size_t hits = 0, reads = 0;
 
 	printf("an openat of %s passes the path prefilter for:\n", path);
 	for (size_t i = 0; i < rs->compiled.nrules; i++) {
 		const struct vg_rule *r = rs->compiled.rules[i];
-		struct vg_pathset ps;
+		struct vg_pathset ps, rd;
+		bool read;
 
 		if (!r->enabled || !vg_evtset_has(&r->evts, t))
 			continue;
-		vg_pathset_init(&ps, VG_PATHS_NONE);
 		vg_prefilter_rule(r, t, VG_PF_OPEN, &ps);
+		vg_prefilter_rule_read(r, t, &rd);
+		read = rd.kind == VG_PATHS_ANY || vg_pathset_has(&rd, path, strlen(path), path);
+		reads += read;
 		if (ps.kind == VG_PATHS_ANY)
-			printf("  %s: any path (turns the prefilter off)\n", r->name), hits++;
+			printf("  %s: any path%s (turns the prefilter off%s)\n", r->name,
+			       read ? "" : " written", read ? "" : " for write opens"),
+				hits++;
 		else if (vg_pathset_has(&ps, path, strlen(path), path))
-			printf("  %s\n", r->name), hits++;
+			printf("  %s%s\n", r->name, read ? "" : " [write opens only]"), hits++;
 		vg_pathset_free(&ps);
+		vg_pathset_free(&rd);
 	}
 	if (!hits)
 		printf("  no rule: the kernel drops it\n");
+	else if (!reads)
+		printf("  (write opens only: the kernel drops an open of it that does not "
+		       "write)\n");
 }

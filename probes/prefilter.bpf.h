@@ -10,6 +10,7 @@
 
 #include "vigil.bpf.h"
 #include "vigil/prefilter.h"
+#include "vigil/syscalls.h"
 
 /* The path prefilter's trie (vigil/prefilter.h); user space fills it from the rules. */
 struct {
@@ -64,6 +65,35 @@ static __always_inline bool pf_lookup(const char *path, __u32 len, bool filled, 
 	if (!v)
 		return false;
 	return (v->prefix & bit) || ((v->exact & bit) && v->len == len);
+}
+
+/*
+ * Whether an open of row c with the caller's flags oflags writes, as user
+ * space's evt.is_open_write decides it (fields/evt.c): O_WRONLY or O_RDWR
+ * in the access mode (O_ACCMODE, 3); creat, without flags, always writes.
+ * The same value, so the same answer: a write open is never dropped for
+ * looking like a read.
+ */
+static __always_inline bool pf_open_writes(const struct vg_sc_conf *c, __u64 oflags)
+{
+	__u32 acc = oflags & 3;
+
+	if (c->pf_oflags >= 6)
+		return true;
+	return acc == 1 || acc == 2;
+}
+
+/*
+ * The bit an open is looked up under (vg_sc_conf.pf_read): a write open
+ * under the row's prefilter bit, one that does not write under pf_read's
+ * when the row has one, whose set lacks the paths only write opens can
+ * match. 0: no set bounds this open, it is sent.
+ */
+static __always_inline __u64 pf_open_bit(const struct vg_sc_conf *c, bool writes)
+{
+	__u8 b = writes || !c->pf_read ? c->prefilter : c->pf_read;
+
+	return b ? 1ull << ((b - 1) & (VG_PF_BITS - 1)) : 0;
 }
 
 struct base_copy {

@@ -200,17 +200,37 @@ static __always_inline bool failed_open_wanted(const struct vg_sc_conf *c, struc
 	return pf_raw_wanted(key, n, c->pf_dotdot, bit);
 }
 
+/* Whether the open writes (pf_open_writes), from the flags user space will read. */
+static __always_inline bool open_writes(const struct vg_sc_conf *c, struct pt_regs *regs)
+{
+	__u64 flags;
+
+	if (c->pf_oflags >= 6)
+		return pf_open_writes(c, 0); /* creat: no flags */
+	flags = arg_of(regs, c->pf_oflags & 7);
+	if (c->flags & VG_SCF_OPEN_HOW) {
+		struct open_how how = {};
+
+		/* as begin() reads it: what failed to read is 0, a read open */
+		bpf_probe_read_user(&how, sizeof(how), (void *)flags);
+		flags = how.flags;
+	}
+	return pf_open_writes(c, flags);
+}
+
 /* Whether some rule may match this open; walks the new fd's path into w. */
 static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_regs *regs, long ret,
 					struct walked *w)
 {
-	__u64 bit = 1ull << ((c->prefilter - 1) & (VG_PF_BITS - 1));
+	__u64 bit = pf_open_bit(c, open_writes(c, regs));
 	__u32 zero = 0;
 	struct vg_pf_key *key;
 	struct path_buf *pb;
 	struct file *file;
 	long n;
 
+	if (!bit)
+		return true;
 	if (ret < 0)
 		return failed_open_wanted(c, regs, bit);
 	file = file_of_fd(ret);
@@ -251,7 +271,7 @@ static __always_inline int file_body(struct pt_regs *regs, long ret, const struc
 
 	if (!c)
 		return 0;
-	if (c->prefilter && !is_self(bpf_get_current_task_btf()) &&
+	if ((c->prefilter || c->pf_read) && !is_self(bpf_get_current_task_btf()) &&
 	    !open_wanted(c, regs, ret, &w)) {
 		dropped_fd_mark(ret);
 		count_filtered();

@@ -128,26 +128,45 @@ static int finish_entries(struct pf_build *b)
 	return n > VG_PF_ENTRIES ? -E2BIG : 0;
 }
 
-/* One bit per distinct set; syscalls with the same set share theirs. */
-static int assign_bits(struct pf_build *b, const struct vg_prefilter *pf, int *bit)
+struct pf_bits {
+	const struct vg_pathset *set[2 * VG_SC__MAX]; /* the set each bit stands for */
+	int n;
+};
+
+/* The bit of set s: that of an equal set seen before, else a new one with s's entries. */
+static int set_bit(struct pf_build *b, struct pf_bits *bits, const struct vg_pathset *s)
 {
-	int nbits = 0;
+	int bit;
+
+	if (s->kind == VG_PATHS_ANY)
+		return -1;
+	for (bit = 0; bit < bits->n; bit++)
+		if (vg_pathset_equal(bits->set[bit], s))
+			return bit;
+	if (bits->n == VG_PF_BITS)
+		return -E2BIG;
+	bits->set[bits->n] = s;
+	for (size_t i = 0; i < s->n; i++)
+		if (!add_entry(b, &s->v[i], bits->n))
+			return -ENOMEM;
+	return bits->n++;
+}
+
+/* One bit per distinct set; syscalls with the same set share theirs. */
+static int assign_bits(struct pf_build *b, const struct vg_prefilter *pf, int *bit, int *rbit)
+{
+	struct pf_bits bits = {.n = 0};
 
 	for (int id = 0; id < VG_SC__MAX; id++) {
 		bit[id] = -1;
-		if (!vg_prefilter_syscall(id) || pf->paths[id].kind == VG_PATHS_ANY)
+		if (rbit)
+			rbit[id] = -1;
+		if (!vg_prefilter_syscall(id))
 			continue;
-		for (int j = 0; j < id && bit[id] < 0; j++)
-			if (bit[j] >= 0 && vg_pathset_equal(&pf->paths[j], &pf->paths[id]))
-				bit[id] = bit[j];
-		if (bit[id] >= 0)
-			continue;
-		if (nbits == VG_PF_BITS)
-			return -E2BIG;
-		bit[id] = nbits++;
-		for (size_t i = 0; i < pf->paths[id].n; i++)
-			if (!add_entry(b, &pf->paths[id].v[i], bit[id]))
-				return -ENOMEM;
+		if ((bit[id] = set_bit(b, &bits, &pf->paths[id])) < -1)
+			return bit[id];
+		if (rbit && (rbit[id] = set_bit(b, &bits, &pf->reads[id])) < -1)
+			return rbit[id];
 	}
 	return 0;
 }
@@ -170,10 +189,11 @@ static int write_entries(int trie_fd, const struct pf_build *b)
 	return 0;
 }
 
-int vg_pf_trie_write(int trie_fd, const struct vg_prefilter *pf, int bit[VG_SC__MAX])
+int vg_pf_trie_write(int trie_fd, const struct vg_prefilter *pf, int bit[VG_SC__MAX],
+		     int rbit[VG_SC__MAX])
 {
 	struct pf_build b = {0};
-	int err = assign_bits(&b, pf, bit);
+	int err = assign_bits(&b, pf, bit, rbit);
 
 	err = err ?: finish_entries(&b);
 	err = err ?: write_entries(trie_fd, &b);

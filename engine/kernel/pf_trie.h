@@ -16,10 +16,13 @@
 /*
  * Writes the entries for pf into an empty trie and sets bit[id] for every
  * syscall of the open family that gets a filter (-1 for the others: ANY).
+ * rbit, when not NULL, gets the bits of pf->reads the same way (the sets
+ * of opens that do not write); a set equal to another shares its bit.
  * Returns the number of entries, or -errno (-E2BIG past VG_PF_ENTRIES or
  * VG_PF_BITS).
  */
-int vg_pf_trie_write(int trie_fd, const struct vg_prefilter *pf, int bit[VG_SC__MAX]);
+int vg_pf_trie_write(int trie_fd, const struct vg_prefilter *pf, int bit[VG_SC__MAX],
+		     int rbit[VG_SC__MAX]);
 /* Deletes every entry. */
 int vg_pf_trie_clear(int trie_fd);
 /*

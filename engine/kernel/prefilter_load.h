@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 
+#include "vigil/syscalls.h"
+
+struct vg_prefilter;
 struct vg_probes;
 struct vg_ruleset;
 
@@ -28,5 +31,12 @@ int vg_prefilter_fill(struct vg_probes *p, const struct vg_ruleset *also,
 const char *vg_prefilter_summary(void);
 /* From now on each fill says its summary on stderr (reloads; start-up has it in one line). */
 void vg_prefilter_announce(bool on);
+/*
+ * Sets the prefilter bytes of id's row c from the bits the trie writer
+ * gave its sets (bit: every open's, rbit: those of opens that do not
+ * write; -1: none, the set is ANY), pf the sets. Both -1: off.
+ */
+void vg_prefilter_row(struct vg_sc_conf *c, enum vg_syscall id, int bit, int rbit,
+		      const struct vg_prefilter *pf);
 
 #endif

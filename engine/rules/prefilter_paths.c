@@ -19,6 +19,7 @@ static bool table_reader(enum vg_sc_fdfx fx)
 struct walk {
 	uint16_t code;
 	enum vg_pf_mode mode;
+	bool no_write; /* the open is known not to write: evt.is_open_write is false */
 };
 
 static void node_paths(const struct vg_cnode *n, bool neg, const struct walk *w,
@@ -227,6 +228,22 @@ static void disjunction(const struct vg_cnode *n, bool neg, const struct walk *w
 	}
 }
 
+/*
+ * A check decided by w->no_write: "evt.is_open_write = true" (false, !=)
+ * with a constant. 1 or 0 when it holds or not, -1 when it says nothing.
+ */
+static int write_check(const struct vg_cnode *n, const struct walk *w)
+{
+	if (!w->no_write || n->lhs->kind != CX_FIELD || n->rhs || n->nvals != 1 ||
+	    n->mod != VG_MOD_NONE || strcmp(n->lhs->ref.def->name, "evt.is_open_write") != 0)
+		return -1;
+	if (n->op == VG_OP_EQ)
+		return n->vals[0].u == 0;
+	if (n->op == VG_OP_NE)
+		return n->vals[0].u != 0;
+	return -1;
+}
+
 /* The paths for which n (negated when neg) can hold on an event of type w->code. */
 static void node_paths(const struct vg_cnode *n, bool neg, const struct walk *w,
 		       struct vg_pathset *out)
@@ -247,7 +264,13 @@ static void node_paths(const struct vg_cnode *n, bool neg, const struct walk *w,
 		else
 			disjunction(n, neg, w, out);
 		return;
-	case CN_CHECK:
+	case CN_CHECK: {
+		int holds = write_check(n, w);
+
+		if (holds >= 0) {
+			vg_pathset_init(out, (holds != 0) != neg ? VG_PATHS_ANY : VG_PATHS_NONE);
+			return;
+		}
 		/* "not fd.name startswith /etc" says little about where the path is */
 		if (neg)
 			vg_pathset_init(out, VG_PATHS_ANY);
@@ -255,7 +278,17 @@ static void node_paths(const struct vg_cnode *n, bool neg, const struct walk *w,
 			check_paths(n, w, out);
 		return;
 	}
+	}
 	vg_pathset_init(out, VG_PATHS_ANY);
+}
+
+static void rule_paths(const struct vg_rule *r, const struct walk *w, struct vg_pathset *out)
+{
+	if (!r->root || !vg_evtset_has(&r->evts, w->code)) {
+		vg_pathset_init(out, VG_PATHS_NONE);
+		return;
+	}
+	node_paths(r->root, false, w, out);
 }
 
 void vg_prefilter_rule(const struct vg_rule *r, uint16_t evttype, enum vg_pf_mode mode,
@@ -263,11 +296,14 @@ void vg_prefilter_rule(const struct vg_rule *r, uint16_t evttype, enum vg_pf_mod
 {
 	struct walk w = {.code = evttype, .mode = mode};
 
-	if (!r->root || !vg_evtset_has(&r->evts, evttype)) {
-		vg_pathset_init(out, VG_PATHS_NONE);
-		return;
-	}
-	node_paths(r->root, false, &w, out);
+	rule_paths(r, &w, out);
+}
+
+void vg_prefilter_rule_read(const struct vg_rule *r, uint16_t evttype, struct vg_pathset *out)
+{
+	struct walk w = {.code = evttype, .mode = VG_PF_OPEN, .no_write = true};
+
+	rule_paths(r, &w, out);
 }
 
 static bool expr_reads_fd(const struct vg_cexpr *e)
@@ -330,28 +366,47 @@ bool vg_prefilter_syscall(enum vg_syscall id)
 	return d && d->fdfx == VG_FDFX_OPEN;
 }
 
-/* The paths the rules need for one syscall of the open family. */
+/* Adds to acc the paths r needs on an open (reads: one that does not write). */
+static void add_rule(const struct vg_rule *r, uint16_t code, bool reads, struct vg_pathset *acc)
+{
+	struct vg_pathset k;
+
+	if (acc->kind == VG_PATHS_ANY)
+		return;
+	if (reads)
+		vg_prefilter_rule_read(r, code, &k);
+	else
+		vg_prefilter_rule(r, code, VG_PF_OPEN, &k);
+	vg_pathset_union(acc, &k);
+	/* what a close/dup/fcntl rule reads from the table: any open of it fills that */
+	table_paths(r, &k);
+	vg_pathset_union(acc, &k);
+}
+
+/* The paths the rules need for one syscall of the open family, for every open and for reads. */
 static void build_one(const struct vg_ruleset *rs, enum vg_syscall id, struct vg_prefilter *pf)
 {
 	const char *name = vg_syscall_def(id)->falco;
 	uint16_t code = vg_evttype_code(name, strlen(name));
-	struct vg_pathset *acc = &pf->paths[id], k;
+	struct vg_pathset *acc = &pf->paths[id], *reads = &pf->reads[id];
 
 	vg_pathset_init(acc, VG_PATHS_NONE);
-	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++) {
+	vg_pathset_init(reads, VG_PATHS_NONE);
+	for (size_t i = 0; i < vg_ruleset_rule_count(rs) && reads->kind != VG_PATHS_ANY; i++) {
 		const struct vg_rule *r = vg_ruleset_rule(rs, i);
 
 		if (!r->enabled)
 			continue;
-		vg_prefilter_rule(r, code, VG_PF_OPEN, &k);
-		vg_pathset_union(acc, &k);
-		table_paths(r, &k);
-		vg_pathset_union(acc, &k);
-		if (acc->kind == VG_PATHS_ANY) {
+		add_rule(r, code, false, acc);
+		if (acc->kind == VG_PATHS_ANY && !pf->why[id])
 			pf->why[id] = r->name;
-			return;
-		}
+		add_rule(r, code, true, reads);
+		if (reads->kind == VG_PATHS_ANY)
+			pf->why_read[id] = r->name;
 	}
+	/* a read open a rule can match is one of every open it can match */
+	if (reads->kind == VG_PATHS_ANY)
+		vg_pathset_any(acc);
 }
 
 /* Whether an enabled rule can match a close, whatever the fd. */
@@ -372,7 +427,8 @@ void vg_prefilter_build(const struct vg_ruleset *rs, struct vg_prefilter *pf)
 {
 	for (int id = 0; id < VG_SC__MAX; id++) {
 		vg_pathset_init(&pf->paths[id], VG_PATHS_ANY);
-		pf->why[id] = NULL;
+		vg_pathset_init(&pf->reads[id], VG_PATHS_ANY);
+		pf->why[id] = pf->why_read[id] = NULL;
 	}
 	pf->closes_watched = closes_watched(rs);
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
@@ -382,6 +438,8 @@ void vg_prefilter_build(const struct vg_ruleset *rs, struct vg_prefilter *pf)
 
 void vg_prefilter_free(struct vg_prefilter *pf)
 {
-	for (int id = 0; id < VG_SC__MAX; id++)
+	for (int id = 0; id < VG_SC__MAX; id++) {
 		vg_pathset_free(&pf->paths[id]);
+		vg_pathset_free(&pf->reads[id]);
+	}
 }

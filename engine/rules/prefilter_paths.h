@@ -43,11 +43,25 @@ enum vg_pf_mode {
 /* The paths for which rule r can match an event of type evttype (a Falco event code). */
 void vg_prefilter_rule(const struct vg_rule *r, uint16_t evttype, enum vg_pf_mode mode,
 		       struct vg_pathset *out);
+/*
+ * The same for an open that does not write (evt.is_open_write false): a
+ * rule that needs a write open (open_write, evt.is_open_write = true)
+ * matches no path of those. Checks on evt.is_open_write are decided; the
+ * rest is read as vg_prefilter_rule reads it.
+ */
+void vg_prefilter_rule_read(const struct vg_rule *r, uint16_t evttype, struct vg_pathset *out);
 
 /* Per syscall of the open family: the paths some enabled rule can match. */
 struct vg_prefilter {
 	struct vg_pathset paths[VG_SC__MAX]; /* ANY for syscalls without a path prefilter */
-	const char *why[VG_SC__MAX];	     /* ANY because of this rule; NULL otherwise */
+	/*
+	 * Those of an open that does not write: paths[] without the entries
+	 * only write opens reach (an entry stays when any one rule reaching it
+	 * can match a read). The kernel looks a read open up in this set.
+	 */
+	struct vg_pathset reads[VG_SC__MAX];
+	const char *why[VG_SC__MAX];	  /* ANY because of this rule; NULL otherwise */
+	const char *why_read[VG_SC__MAX]; /* reads[] ANY because of this rule */
 	/* some rule can match a close: those of dropped opens must be sent too */
 	bool closes_watched;
 };

@@ -3,7 +3,10 @@
  * The in-kernel path prefilter, shared by probes/syscall.bpf.c and
  * engine/kernel/prefilter_load.c: one LPM trie of path strings. Each syscall
  * with a filter has a bit (struct vg_sc_conf.prefilter - 1); an entry says
- * for which bits its string is an exact path and for which a prefix.
+ * for which bits its string is an exact path and for which a prefix. Opens
+ * that do not write may have a bit of their own (pf_read - 1), whose set
+ * leaves out the entries only rules on write opens reach: an entry without
+ * it is write-only, which it is only when every rule reaching it is.
  *
  * One longest-prefix lookup of a path decides it: user space stores in
  * every entry the prefix bits of all shorter entries that are prefixes of

@@ -292,6 +292,14 @@ struct vg_sc_conf {
 			   (vigil/prefilter.h) */
 	__u8 pf_dotdot; /* with prefilter: also send raw paths containing ".." */
 	__u8 pf_closes; /* close: drop that of an fd whose open the prefilter dropped */
+	/*
+	 * Opens that do not write (evt.is_open_write false): 0, looked up under
+	 * prefilter's bit; else 1 + their own bit, whose set leaves out the
+	 * paths only write opens can match. With prefilter 0 only they are
+	 * filtered (some rule matches a write open of any path).
+	 */
+	__u8 pf_read;
+	__u8 pf_oflags; /* the column of the open flags; 6 and up: none (creat: writes) */
 };
 
 #endif

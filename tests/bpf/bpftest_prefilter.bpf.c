@@ -46,3 +46,27 @@ int raw_wanted(void *ctx)
 	n = bpf_probe_read_kernel_str(key->path, VG_PF_KEY_MAX, raw);
 	return pf_raw_wanted(key, n, dotdot, 1ull << (bit & (VG_PF_BITS - 1)));
 }
+
+/* The syscall row (its prefilter bytes) and the open's flags, for opened_wanted. */
+struct vg_sc_conf conf;
+__u64 oflags;
+
+/*
+ * A successful open as the probe decides it: the bit by whether the open
+ * writes (pf_open_bit, pf_open_writes), then the walked path. 2: no set
+ * bounds it, sent without a look-up.
+ */
+SEC("raw_tp")
+int opened_wanted(void *ctx)
+{
+	__u64 b = pf_open_bit(&conf, pf_open_writes(&conf, oflags));
+	__u32 zero = 0;
+	struct path_buf *pb = bpf_map_lookup_elem(&path_scratch, &zero);
+
+	if (!b)
+		return 2;
+	if (!pb)
+		return -1;
+	bpf_probe_read_kernel(pb->data, sizeof(pb->data), walked);
+	return pf_walked_wanted(pb->data, walked_start & (VG_PATH_MAX - 1), b);
+}

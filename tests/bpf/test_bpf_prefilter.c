@@ -12,12 +12,15 @@
 #include <cmocka.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bpftest.h"
+#include "vigil/syscalls.h" /* struct vg_sc_conf, a global of the skeleton */
 #include "bpftest_prefilter.skel.h"
 #include "kernel/pf_trie.h"
+#include "kernel/prefilter_load.h"
 #include "vigil/event.h"
 #include "vigil/prefilter.h"
 
@@ -31,7 +34,8 @@ static int setup(void **state)
 	(void)state;
 	for (int id = 0; id < VG_SC__MAX; id++) {
 		vg_pathset_init(&pf.paths[id], VG_PATHS_ANY);
-		pf.why[id] = NULL;
+		vg_pathset_init(&pf.reads[id], VG_PATHS_ANY);
+		pf.why[id] = pf.why_read[id] = NULL;
 	}
 	vg_pathset_init(&pf.paths[VG_SC_openat], VG_PATHS_NONE);
 	vg_pathset_init(&pf.paths[VG_SC_open], VG_PATHS_NONE);
@@ -66,7 +70,7 @@ static void fill(void)
 {
 	vg_pathset_normalize(&pf.paths[VG_SC_openat]);
 	vg_pathset_normalize(&pf.paths[VG_SC_open]);
-	assert_true(vg_pf_trie_write(bpf_map__fd(skel->maps.path_filter), &pf, bit) >= 0);
+	assert_true(vg_pf_trie_write(bpf_map__fd(skel->maps.path_filter), &pf, bit, NULL) >= 0);
 	assert_true(bit[VG_SC_openat] >= 0 && bit[VG_SC_open] >= 0);
 }
 
@@ -90,6 +94,123 @@ static bool raw(enum vg_syscall id, const char *path, bool dotdot)
 	skel->bss->bit = (unsigned)bit[id];
 	skel->bss->dotdot = dotdot;
 	return bpftest_run(skel->progs.raw_wanted) == 1;
+}
+
+/*
+ * The write-only side: sets for every open (paths) and for opens that do
+ * not write (reads) written by the engine's writer, the row's bytes by the
+ * engine's vg_prefilter_row, and an open decided as the probe decides it.
+ */
+static struct vg_sc_conf row(enum vg_syscall id, const char *all, const char *reads)
+{
+	struct vg_sc_conf c = {.id = (__u16)id};
+	int rbit[VG_SC__MAX];
+
+	for (int k = 0; k < 2; k++) {
+		struct vg_pathset *s = k ? &pf.reads[id] : &pf.paths[id];
+		const char *t = k ? reads : all;
+
+		vg_pathset_init(s, strcmp(t, "ANY") == 0 ? VG_PATHS_ANY : VG_PATHS_NONE);
+		/* "^p" a prefix, "=p" an exact path, blank-separated */
+		for (const char *p = t; *p == '^' || *p == '=';) {
+			size_t n = strcspn(p + 1, " ");
+
+			vg_pathset_add(s, p + 1, n, *p == '^');
+			p += 1 + n + (p[1 + n] == ' ');
+		}
+		vg_pathset_normalize(s);
+	}
+	assert_true(vg_pf_trie_write(bpf_map__fd(skel->maps.path_filter), &pf, bit, rbit) >= 0);
+	vg_prefilter_row(&c, id, bit[id], rbit[id], &pf);
+	return c;
+}
+
+/* 1: the probe sends a successful open of path with flags, 0: drops it, 2: sends it unlooked. */
+static int opened(const struct vg_sc_conf *c, const char *path, unsigned long long flags)
+{
+	size_t len = strlen(path);
+
+	memcpy(&skel->bss->walked[VG_PATH_MAX - len], path, len);
+	skel->bss->walked_start = (unsigned)(VG_PATH_MAX - len);
+	skel->bss->conf = *c;
+	skel->bss->oflags = flags;
+	return bpftest_run(skel->progs.opened_wanted);
+}
+
+static void test_read_open_of_a_write_only_path_is_dropped(void **state)
+{
+	struct vg_sc_conf c;
+
+	(void)state;
+	/* the rules reaching /tmp/ all need a write open (open_write) */
+	c = row(VG_SC_openat, "^/tmp/", "");
+	assert_true(c.prefilter && c.pf_read && c.pf_read != c.prefilter);
+	assert_int_equal(opened(&c, "/tmp/x", O_RDONLY), 0);
+	assert_int_equal(opened(&c, "/tmp/x", O_RDONLY | O_CREAT | O_TRUNC), 0);
+	/* O_ACCMODE 3 is neither read nor write to evt.is_open_write */
+	assert_int_equal(opened(&c, "/tmp/x", 3), 0);
+}
+
+static void test_write_open_of_a_write_only_path_is_sent(void **state)
+{
+	struct vg_sc_conf c;
+
+	(void)state;
+	c = row(VG_SC_openat, "^/tmp/", "");
+	assert_int_equal(opened(&c, "/tmp/x", O_WRONLY | O_CREAT | O_TRUNC), 1);
+	assert_int_equal(opened(&c, "/tmp/x", O_RDWR), 1);
+	assert_int_equal(opened(&c, "/etc/x", O_WRONLY), 0);
+}
+
+static void test_mixed_entry_passes_reads_and_writes(void **state)
+{
+	struct vg_sc_conf c;
+
+	(void)state;
+	/* /tmp/run.sh: a read rule and a write rule; the rest of /tmp/: write rules only */
+	c = row(VG_SC_openat, "^/tmp/ =/etc/shadow", "=/tmp/run.sh =/etc/shadow");
+	assert_int_equal(opened(&c, "/tmp/run.sh", O_RDONLY), 1);
+	assert_int_equal(opened(&c, "/tmp/run.sh", O_WRONLY), 1);
+	assert_int_equal(opened(&c, "/etc/shadow", O_RDONLY), 1);
+	assert_int_equal(opened(&c, "/etc/shadow", O_RDWR), 1);
+	assert_int_equal(opened(&c, "/tmp/other", O_RDONLY), 0);
+	assert_int_equal(opened(&c, "/tmp/other", O_WRONLY), 1);
+}
+
+static void test_same_sets_share_one_bit(void **state)
+{
+	struct vg_sc_conf c;
+
+	(void)state;
+	/* no write-only rule: one set, read opens use the row's prefilter bit */
+	c = row(VG_SC_openat, "^/etc/", "^/etc/");
+	assert_true(c.prefilter && !c.pf_read);
+	assert_int_equal(opened(&c, "/etc/x", O_RDONLY), 1);
+	assert_int_equal(opened(&c, "/tmp/x", O_WRONLY), 0);
+}
+
+static void test_write_of_any_path_leaves_reads_filtered(void **state)
+{
+	struct vg_sc_conf c;
+
+	(void)state;
+	/* a rule on every write open: writes are sent unlooked, reads still filtered */
+	c = row(VG_SC_openat, "ANY", "=/etc/shadow");
+	assert_true(!c.prefilter && c.pf_read);
+	assert_int_equal(opened(&c, "/anything", O_WRONLY), 2);
+	assert_int_equal(opened(&c, "/etc/shadow", O_RDONLY), 1);
+	assert_int_equal(opened(&c, "/tmp/x", O_RDONLY), 0);
+}
+
+static void test_creat_always_writes(void **state)
+{
+	struct vg_sc_conf c;
+
+	(void)state;
+	c = row(VG_SC_creat, "^/tmp/", "");
+	assert_true(c.pf_oflags >= 6);
+	/* creat has no flags argument: whatever is in that register, it writes */
+	assert_int_equal(opened(&c, "/tmp/x", O_RDONLY), 1);
 }
 
 /* A path of len bytes: dir, then components of 9 letters. */
@@ -285,6 +406,12 @@ int main(void)
 		T(test_failed_open_not_in_absolute_form_is_sent),
 		T(test_failed_open_with_dotdot_is_sent_when_the_row_asks),
 		T(test_failed_open_too_long_for_the_key_is_sent),
+		T(test_read_open_of_a_write_only_path_is_dropped),
+		T(test_write_open_of_a_write_only_path_is_sent),
+		T(test_mixed_entry_passes_reads_and_writes),
+		T(test_same_sets_share_one_bit),
+		T(test_write_of_any_path_leaves_reads_filtered),
+		T(test_creat_always_writes),
 	};
 	int failed;
 

@@ -92,7 +92,8 @@ static void test_trie_decides_like_the_sets(void **state)
 	snprintf(under_etc, sizeof(under_etc), "/etc/%s", longx);
 	for (int id = 0; id < VG_SC__MAX; id++) {
 		vg_pathset_init(&pf.paths[id], VG_PATHS_ANY);
-		pf.why[id] = NULL;
+		vg_pathset_init(&pf.reads[id], VG_PATHS_ANY);
+		pf.why[id] = pf.why_read[id] = NULL;
 	}
 	/* openat and openat2 share one set: one bit */
 	for (int i = 0; i < 2; i++) {
@@ -122,7 +123,7 @@ static void test_trie_decides_like_the_sets(void **state)
 			    &(struct bpf_map_create_opts){.sz = sizeof(struct bpf_map_create_opts),
 							  .map_flags = BPF_F_NO_PREALLOC});
 	assert_true(fd >= 0);
-	n = vg_pf_trie_write(fd, &pf, bit);
+	n = vg_pf_trie_write(fd, &pf, bit, NULL);
 	/* /etc/ /etc/shadow /etc/ssh/ /root /var/ /var/log/syslog long; ~auth.log $release_agent
 	 * $log */
 	assert_int_equal(n, 10);
