@@ -44,6 +44,10 @@ int vg_engine_set_rules(struct vg_engine *e, struct vg_ruleset *rs, FILE *out)
 void vg_engine_set_events(struct vg_engine *e, const struct vg_env_policy *pol)
 {
 	e->pl.env_policy = pol;
+	if (!e->events_ready)
+		vg_ab_init(&e->events_out);
+	e->events_ready = true;
+	e->pl.events_out = &e->events_out;
 	e->mode = VG_ENGINE_EVENTS;
 }
 
@@ -198,6 +202,9 @@ void vg_engine_close(struct vg_engine *e)
 	if (e->alerter_ready)
 		vg_alerter_fini(&e->alerter);
 	e->alerter_ready = false;
+	if (e->events_ready)
+		vg_ab_fini(&e->events_out);
+	e->events_ready = false;
 	vg_ruleset_free(e->rules);
 	e->rules = NULL;
 	vg_containers_free(e->pl.containers);
