@@ -217,7 +217,7 @@ static enum vg_alert_kind put_vigil_extras(struct vg_alerter *a, const struct vg
 		VG_JB_KEY(b, "exec_id");
 		put_cstr(a, p->exec_id, "vigil.exec_id", -1, NULL);
 		VG_JB_KEY(b, "process");
-		vg_proc_json_brief(&a->ab, p, "vigil.process");
+		vg_proc_json_brief(&a->ab, p, "vigil.process", "vigil.process.args");
 		VG_JB_KEY(b, "ancestors");
 		vg_ancestors_json(&a->ab, a->procs, p, "vigil.ancestors");
 	}

@@ -24,56 +24,41 @@
  * same order as the strings it names.
  */
 
-/* key: a string value from the event, or null; path names it in "raw". */
-static void key_str(struct vg_alert_builder *w, const char *key, const char *s, size_t n,
-		    const char *path)
+/*
+ * Keys are literals quoted at compile time (VG_JB_KEY): an alert writes some
+ * forty of them for its process, ancestors and container, and escaping each
+ * at run time showed in rules_bench.
+ */
+#define KEY(w, k) VG_JB_KEY(&(w)->jb, k)
+
+/* A string value from the event, or null; path names it in "raw". */
+static void val_str(struct vg_alert_builder *w, const char *s, size_t n, const char *path)
 {
-	vg_jb_key(&w->jb, key);
 	if (s)
 		vg_ab_str(w, s, n, path, -1, NULL);
 	else
 		vg_jb_null(&w->jb);
 }
 
-static void key_cstr(struct vg_alert_builder *w, const char *key, const char *s, const char *path)
-{
-	key_str(w, key, s, s ? strlen(s) : 0, path);
-}
-
-/* A fixed text of vigil's own (a name from a table): nothing to repair. */
-static void key_name(struct vg_alert_builder *w, const char *key, const char *s)
-{
-	vg_jb_key(&w->jb, key);
-	vg_jb_cstr(&w->jb, s);
-}
-
-static void key_u64(struct vg_alert_builder *w, const char *key, uint64_t v)
-{
-	vg_jb_key(&w->jb, key);
-	vg_jb_u64(&w->jb, v);
-}
-
-static void key_i64(struct vg_alert_builder *w, const char *key, int64_t v)
-{
-	vg_jb_key(&w->jb, key);
-	vg_jb_i64(&w->jb, v);
-}
-
-static void key_bool(struct vg_alert_builder *w, const char *key, bool v)
-{
-	vg_jb_key(&w->jb, key);
-	vg_jb_bool(&w->jb, v);
-}
-
 /* (u32)-1 means "unset" for login uid and session id, as in /proc. */
-static void key_id(struct vg_alert_builder *w, const char *key, uint32_t v)
+static void val_id(struct vg_alert_builder *w, uint32_t v)
 {
-	vg_jb_key(&w->jb, key);
 	if (v == UINT32_MAX)
 		vg_jb_null(&w->jb);
 	else
 		vg_jb_i64(&w->jb, v);
 }
+
+#define KEY_STR(w, k, s, n, path) (KEY(w, k), val_str(w, s, n, path))
+#define KEY_CSTR(w, k, s, path)	  (KEY(w, k), vg_ab_cstr(w, s, path, -1, NULL))
+/* A fixed text of vigil's own (a name from a table): nothing to repair. */
+#define KEY_NAME(w, k, s) (KEY(w, k), vg_jb_cstr(&(w)->jb, s))
+#define KEY_U64(w, k, v)  (KEY(w, k), vg_jb_u64(&(w)->jb, v))
+#define KEY_I64(w, k, v)  (KEY(w, k), vg_jb_i64(&(w)->jb, v))
+#define KEY_BOOL(w, k, v) (KEY(w, k), vg_jb_bool(&(w)->jb, v))
+#define KEY_ID(w, k, v)	  (KEY(w, k), val_id(w, v))
+/* A variable field of the record as a string (null when the record has none), named k in raw. */
+#define KEY_VAR(w, k, v) KEY_STR(w, k, (v).ptr, (v).len, k)
 
 void vg_args_json(struct vg_alert_builder *w, const char *args, uint32_t len, const char *path)
 {
@@ -89,28 +74,21 @@ void vg_args_json(struct vg_alert_builder *w, const char *args, uint32_t len, co
 	vg_jb_arr_end(&w->jb);
 }
 
-/* One string of a process summary: p1 the summary's path, p2 ".key". */
-static void brief_str(struct vg_alert_builder *w, const char *s, const char *p1, int idx,
-		      const char *p2)
-{
-	vg_jb_key(&w->jb, p2 + 1);
-	vg_ab_cstr(w, s, p1, idx, p2);
-}
+/* One string of a process summary: key k, its raw path p1, "[idx]" when idx >= 0, ".k". */
+#define BRIEF_STR(w, k, s, p1, idx) (KEY(w, k), vg_ab_cstr(w, s, p1, idx, "." k))
 
-void vg_proc_json_brief(struct vg_alert_builder *w, const struct vg_proc *p, const char *path)
+void vg_proc_json_brief(struct vg_alert_builder *w, const struct vg_proc *p, const char *path,
+			const char *args_path)
 {
-	char args[64];
-
-	snprintf(args, sizeof(args), "%s.args", path);
 	vg_jb_obj_begin(&w->jb);
-	key_u64(w, "pid", p->pid);
-	brief_str(w, p->exec_id, path, -1, ".exec_id");
-	brief_str(w, p->comm, path, -1, ".comm");
-	brief_str(w, p->exe, path, -1, ".exe");
-	vg_jb_key(&w->jb, "args");
-	vg_args_json(w, p->args, p->args_len, args);
-	key_u64(w, "uid", p->uid);
-	key_u64(w, "cgroup_id", p->cgroup_id);
+	KEY_U64(w, "pid", p->pid);
+	BRIEF_STR(w, "exec_id", p->exec_id, path, -1);
+	BRIEF_STR(w, "comm", p->comm, path, -1);
+	BRIEF_STR(w, "exe", p->exe, path, -1);
+	KEY(w, "args");
+	vg_args_json(w, p->args, p->args_len, args_path);
+	KEY_U64(w, "uid", p->uid);
+	KEY_U64(w, "cgroup_id", p->cgroup_id);
 	vg_jb_obj_end(&w->jb);
 }
 
@@ -122,10 +100,10 @@ void vg_ancestors_json(struct vg_alert_builder *w, struct vg_proc_table *t, cons
 	vg_jb_arr_begin(&w->jb);
 	for (int i = 0; i < VG_JSON_MAX_ANCESTORS && (a = vg_proc_parent(t, a)); i++) {
 		vg_jb_obj_begin(&w->jb);
-		key_u64(w, "pid", a->pid);
-		brief_str(w, a->exec_id, path, i, ".exec_id");
-		brief_str(w, a->exe, path, i, ".exe");
-		brief_str(w, a->comm, path, i, ".comm");
+		KEY_U64(w, "pid", a->pid);
+		BRIEF_STR(w, "exec_id", a->exec_id, path, i);
+		BRIEF_STR(w, "exe", a->exe, path, i);
+		BRIEF_STR(w, "comm", a->comm, path, i);
 		vg_jb_obj_end(&w->jb);
 	}
 	vg_jb_arr_end(&w->jb);
@@ -147,7 +125,7 @@ static void flags_json(struct vg_alert_builder *w, uint16_t flags)
 		{VG_HF_ENFORCE, "enforcement"},
 	};
 
-	vg_jb_key(&w->jb, "flags");
+	KEY(w, "flags");
 	vg_jb_arr_begin(&w->jb);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (flags & names[i].bit)
@@ -160,24 +138,24 @@ static void add_header(struct vg_alert_builder *w, const struct vg_event *ev)
 	const struct vg_event_hdr *h = ev->hdr;
 	char time[VG_TIME_MAX];
 
-	vg_jb_key(&w->jb, "time");
+	KEY(w, "time");
 	vg_jb_str(&w->jb, time, vg_time_format(&w->clock, ev->wall_ns, VG_TIME_UTC, time));
-	key_u64(w, "ts_ns", h->ts_ns); /* CLOCK_BOOTTIME, comparable with start_time_ns */
-	key_name(w, "type", vg_event_type_name(ev->type));
-	key_u64(w, "pid", h->pid);
-	key_u64(w, "tid", h->tid);
-	key_u64(w, "ppid", h->ppid);
-	key_u64(w, "vpid", h->vpid);
-	key_u64(w, "uid", h->uid);
-	key_u64(w, "gid", h->gid);
-	key_u64(w, "euid", h->euid);
-	key_u64(w, "egid", h->egid);
-	key_id(w, "loginuid", h->loginuid);
-	key_id(w, "sessionid", h->sessionid);
-	key_str(w, "comm", h->comm, strnlen(h->comm, VG_COMM_LEN), "comm");
-	key_u64(w, "cgroup_id", h->cgroup_id);
-	key_u64(w, "pid_ns", h->pid_ns);
-	key_u64(w, "mnt_ns", h->mnt_ns);
+	KEY_U64(w, "ts_ns", h->ts_ns); /* CLOCK_BOOTTIME, comparable with start_time_ns */
+	KEY_NAME(w, "type", vg_event_type_name(ev->type));
+	KEY_U64(w, "pid", h->pid);
+	KEY_U64(w, "tid", h->tid);
+	KEY_U64(w, "ppid", h->ppid);
+	KEY_U64(w, "vpid", h->vpid);
+	KEY_U64(w, "uid", h->uid);
+	KEY_U64(w, "gid", h->gid);
+	KEY_U64(w, "euid", h->euid);
+	KEY_U64(w, "egid", h->egid);
+	KEY_ID(w, "loginuid", h->loginuid);
+	KEY_ID(w, "sessionid", h->sessionid);
+	KEY_STR(w, "comm", h->comm, strnlen(h->comm, VG_COMM_LEN), "comm");
+	KEY_U64(w, "cgroup_id", h->cgroup_id);
+	KEY_U64(w, "pid_ns", h->pid_ns);
+	KEY_U64(w, "mnt_ns", h->mnt_ns);
 	flags_json(w, h->flags);
 }
 
@@ -208,7 +186,7 @@ static void add_env(struct vg_alert_builder *w, const struct vg_event *ev,
 
 	if (!env.ptr || !pol || pol->mode == VG_ENV_OFF)
 		return;
-	vg_jb_key(&w->jb, "env");
+	KEY(w, "env");
 	if (pol->mode == VG_ENV_FULL) {
 		vg_args_json(w, env.ptr, env.len, "env");
 		return;
@@ -216,13 +194,7 @@ static void add_env(struct vg_alert_builder *w, const struct vg_event *ev,
 	n = vg_env_redact(pol, env.ptr, env.len, buf, sizeof(buf), &truncated);
 	vg_args_json(w, buf, (uint32_t)n, "env");
 	if (truncated)
-		key_bool(w, "env_redaction_truncated", true);
-}
-
-/* A variable field of the record as a string, or null when the record has none. */
-static void key_var(struct vg_alert_builder *w, const char *key, struct vg_str s)
-{
-	key_str(w, key, s.ptr, s.len, key);
+		KEY_BOOL(w, "env_redaction_truncated", true);
 }
 
 static void add_exec(struct vg_alert_builder *w, const struct vg_event *ev, const struct vg_proc *p,
@@ -230,34 +202,33 @@ static void add_exec(struct vg_alert_builder *w, const struct vg_event *ev, cons
 {
 	const char *reason = args_truncation_reason(ev, p);
 
-	key_var(w, "filename", ev->var[VG_VAR_FILENAME]);
-	key_var(w, "exe", ev->var[VG_VAR_EXE]);
-	key_var(w, "cwd", ev->var[VG_VAR_CWD]);
-	vg_jb_key(&w->jb, "args");
+	KEY_VAR(w, "filename", ev->var[VG_VAR_FILENAME]);
+	KEY_VAR(w, "exe", ev->var[VG_VAR_EXE]);
+	KEY_VAR(w, "cwd", ev->var[VG_VAR_CWD]);
+	KEY(w, "args");
 	if (p)
 		vg_args_json(w, p->args, p->args_len, "args");
 	else
 		vg_args_json(w, ev->var[VG_VAR_ARGV].ptr, ev->var[VG_VAR_ARGV].len, "args");
-	key_u64(w, "args_bytes", ev->exec->argv_len);
+	KEY_U64(w, "args_bytes", ev->exec->argv_len);
 	/* what the policy lets out of the environment the kernel carried (rules see all of it) */
 	add_env(w, ev, pol);
-	key_bool(w, "args_truncated", reason != NULL);
+	KEY_BOOL(w, "args_truncated", reason != NULL);
 	if (reason)
-		key_name(w, "args_truncated_reason", reason);
+		KEY_NAME(w, "args_truncated_reason", reason);
 	if (p && p->args_from_procfs)
-		key_bool(w, "args_completed_from_procfs", true);
-	key_u64(w, "tty", p ? p->tty : 0);
-	key_u64(w, "start_time_ns", ev->exec->start_ns);
-	key_u64(w, "exe_ino", ev->exec->exe_ino);
-	key_u64(w, "exe_dev", ev->exec->exe_dev);
+		KEY_BOOL(w, "args_completed_from_procfs", true);
+	KEY_U64(w, "tty", p ? p->tty : 0);
+	KEY_U64(w, "start_time_ns", ev->exec->start_ns);
+	KEY_U64(w, "exe_ino", ev->exec->exe_ino);
+	KEY_U64(w, "exe_dev", ev->exec->exe_dev);
 }
 
 /* An IPv4 or IPv6 address as text; null for any other family. */
-static void key_addr(struct vg_alert_builder *w, const char *key, int family, const void *addr)
+static void val_addr(struct vg_alert_builder *w, int family, const void *addr)
 {
 	char text[INET6_ADDRSTRLEN] = "";
 
-	vg_jb_key(&w->jb, key);
 	if (family != AF_INET && family != AF_INET6) {
 		vg_jb_null(&w->jb);
 		return;
@@ -266,19 +237,21 @@ static void key_addr(struct vg_alert_builder *w, const char *key, int family, co
 	vg_jb_cstr(&w->jb, text);
 }
 
+#define KEY_ADDR(w, k, family, addr) (KEY(w, k), val_addr(w, family, addr))
+
 static void sock_json(struct vg_alert_builder *w, const struct vg_sock *s)
 {
-	vg_jb_key(&w->jb, "sock");
+	KEY(w, "sock");
 	vg_jb_obj_begin(&w->jb);
-	key_u64(w, "fd", s->fd);
-	key_u64(w, "family", s->family);
-	key_u64(w, "type", s->type);
-	key_u64(w, "protocol", s->protocol);
-	key_u64(w, "state", s->state);
-	key_addr(w, "sip", s->family, s->saddr);
-	key_u64(w, "sport", s->sport);
-	key_addr(w, "dip", s->family, s->daddr);
-	key_u64(w, "dport", s->dport);
+	KEY_U64(w, "fd", s->fd);
+	KEY_U64(w, "family", s->family);
+	KEY_U64(w, "type", s->type);
+	KEY_U64(w, "protocol", s->protocol);
+	KEY_U64(w, "state", s->state);
+	KEY_ADDR(w, "sip", s->family, s->saddr);
+	KEY_U64(w, "sport", s->sport);
+	KEY_ADDR(w, "dip", s->family, s->daddr);
+	KEY_U64(w, "dport", s->dport);
 	vg_jb_obj_end(&w->jb);
 }
 
@@ -287,40 +260,40 @@ static void sockaddr_json(struct vg_alert_builder *w, struct vg_str raw)
 {
 	sa_family_t family = 0;
 
-	vg_jb_key(&w->jb, "sockaddr");
+	KEY(w, "sockaddr");
 	vg_jb_obj_begin(&w->jb);
 	if (raw.len >= sizeof(family))
 		memcpy(&family, raw.ptr, sizeof(family));
-	key_u64(w, "family", family);
+	KEY_U64(w, "family", family);
 	if (family == AF_INET && raw.len >= sizeof(struct sockaddr_in)) {
 		struct sockaddr_in in;
 
 		memcpy(&in, raw.ptr, sizeof(in));
-		key_addr(w, "addr", AF_INET, &in.sin_addr);
-		key_u64(w, "port", ntohs(in.sin_port));
+		KEY_ADDR(w, "addr", AF_INET, &in.sin_addr);
+		KEY_U64(w, "port", ntohs(in.sin_port));
 	} else if (family == AF_INET6 && raw.len >= sizeof(struct sockaddr_in6)) {
 		struct sockaddr_in6 in6;
 
 		memcpy(&in6, raw.ptr, sizeof(in6));
-		key_addr(w, "addr", AF_INET6, &in6.sin6_addr);
-		key_u64(w, "port", ntohs(in6.sin6_port));
+		KEY_ADDR(w, "addr", AF_INET6, &in6.sin6_addr);
+		KEY_U64(w, "port", ntohs(in6.sin6_port));
 	} else if (family == AF_UNIX && raw.len > sizeof(family)) {
 		const char *path = raw.ptr + sizeof(family);
 
-		key_str(w, "path", path, strnlen(path, raw.len - sizeof(family)), "sockaddr.path");
+		KEY_STR(w, "path", path, strnlen(path, raw.len - sizeof(family)), "sockaddr.path");
 	}
 	vg_jb_obj_end(&w->jb);
 }
 
 static void file_json(struct vg_alert_builder *w, const struct vg_file *f)
 {
-	vg_jb_key(&w->jb, "file");
+	KEY(w, "file");
 	vg_jb_obj_begin(&w->jb);
-	key_u64(w, "fd", f->fd);
-	key_u64(w, "mode", f->mode);
-	key_u64(w, "flags", f->flags);
-	key_u64(w, "ino", f->ino);
-	key_u64(w, "dev", f->dev);
+	KEY_U64(w, "fd", f->fd);
+	KEY_U64(w, "mode", f->mode);
+	KEY_U64(w, "flags", f->flags);
+	KEY_U64(w, "ino", f->ino);
+	KEY_U64(w, "dev", f->dev);
 	vg_jb_obj_end(&w->jb);
 }
 
@@ -333,15 +306,15 @@ void vg_enforcement_json(struct vg_alert_builder *w, const struct vg_event *ev,
 	vg_jb_obj_begin(&w->jb);
 	if (ev->var[VG_VAR_ENFORCE].len == sizeof(info)) {
 		memcpy(&info, ev->var[VG_VAR_ENFORCE].ptr, sizeof(info));
-		key_name(w, "action", vg_enf_action_name(info.action));
-		key_name(w, "mode", vg_enf_mode_name(info.mode));
-		key_name(w, "tier", vg_enf_tier_name(info.tier));
-		key_name(w, "result", vg_enf_result_name(info.result));
-		key_name(w, "operation", vg_enf_op_name(info.op));
+		KEY_NAME(w, "action", vg_enf_action_name(info.action));
+		KEY_NAME(w, "mode", vg_enf_mode_name(info.mode));
+		KEY_NAME(w, "tier", vg_enf_tier_name(info.tier));
+		KEY_NAME(w, "result", vg_enf_result_name(info.result));
+		KEY_NAME(w, "operation", vg_enf_op_name(info.op));
 		if (target)
-			key_cstr(w, "target", target, path);
+			KEY_CSTR(w, "target", target, path);
 		if (info.target_pid)
-			key_i64(w, "target_pid", info.target_pid);
+			KEY_I64(w, "target_pid", info.target_pid);
 	}
 	vg_jb_obj_end(&w->jb);
 }
@@ -352,7 +325,7 @@ static void fds_json(struct vg_alert_builder *w, struct vg_str pair)
 	int fds[2];
 
 	memcpy(fds, pair.ptr, sizeof(fds));
-	vg_jb_key(&w->jb, "fds");
+	KEY(w, "fds");
 	vg_jb_arr_begin(&w->jb);
 	vg_jb_i64(&w->jb, fds[0]);
 	vg_jb_i64(&w->jb, fds[1]);
@@ -364,12 +337,12 @@ static void fd_json(struct vg_alert_builder *w, const struct vg_fd *fd)
 {
 	char type[2] = {fd->type, '\0'};
 
-	vg_jb_key(&w->jb, "fd");
+	KEY(w, "fd");
 	vg_jb_obj_begin(&w->jb);
-	key_u64(w, "num", (uint32_t)fd->num);
-	key_str(w, "typechar", type, strlen(type), "fd.typechar");
-	key_cstr(w, "name", fd->name, "fd.name");
-	key_bool(w, "cloexec", fd->cloexec);
+	KEY_U64(w, "num", (uint32_t)fd->num);
+	KEY_STR(w, "typechar", type, strlen(type), "fd.typechar");
+	KEY_CSTR(w, "name", fd->name, "fd.name");
+	KEY_BOOL(w, "cloexec", fd->cloexec);
 	vg_jb_obj_end(&w->jb);
 }
 
@@ -380,11 +353,11 @@ static void add_syscall_vars(struct vg_alert_builder *w, const struct vg_event *
 	struct vg_sock sock;
 
 	if (var[VG_VAR_PATH].ptr)
-		key_var(w, "path", var[VG_VAR_PATH]);
+		KEY_VAR(w, "path", var[VG_VAR_PATH]);
 	if (var[VG_VAR_PATH2].ptr)
-		key_var(w, "path2", var[VG_VAR_PATH2]);
+		KEY_VAR(w, "path2", var[VG_VAR_PATH2]);
 	if (var[VG_VAR_FD_PATH].ptr)
-		key_var(w, "fd_path", var[VG_VAR_FD_PATH]);
+		KEY_VAR(w, "fd_path", var[VG_VAR_FD_PATH]);
 	if (var[VG_VAR_FILE].len == sizeof(file)) {
 		memcpy(&file, var[VG_VAR_FILE].ptr, sizeof(file));
 		file_json(w, &file);
@@ -404,44 +377,43 @@ static void add_syscall(struct vg_alert_builder *w, const struct vg_event *ev,
 {
 	const struct vg_syscall_body *b = ev->sc;
 
-	key_name(w, "syscall", vg_syscall_name(b->id));
-	key_i64(w, "res", ev->hdr->retval);
-	vg_jb_key(&w->jb, "sc_args");
+	KEY_NAME(w, "syscall", vg_syscall_name(b->id));
+	KEY_I64(w, "res", ev->hdr->retval);
+	KEY(w, "sc_args");
 	vg_jb_arr_begin(&w->jb);
 	for (int i = 0; i < 6; i++)
 		vg_jb_u64(&w->jb, b->args[i]);
 	vg_jb_arr_end(&w->jb);
 	add_syscall_vars(w, ev);
 	if (st->path_abs) {
-		key_cstr(w, "name", st->path_abs, "name");
-		key_bool(w, "name_resolved", st->path_resolved);
+		KEY_CSTR(w, "name", st->path_abs, "name");
+		KEY_BOOL(w, "name_resolved", st->path_resolved);
 	}
 	if (st->path2_abs)
-		key_cstr(w, "name2", st->path2_abs, "name2");
+		KEY_CSTR(w, "name2", st->path2_abs, "name2");
 	if (ev->hdr->flags & VG_HF_ENFORCE) {
-		vg_jb_key(&w->jb, "enforcement");
+		KEY(w, "enforcement");
 		vg_enforcement_json(w, ev, st, "enforcement.target");
 	}
 	if (st->fd)
 		fd_json(w, st->fd);
 }
 
-static void cred_set_json(struct vg_alert_builder *w, const char *key, const struct vg_cred_set *c)
+static void cred_set_json(struct vg_alert_builder *w, const struct vg_cred_set *c)
 {
-	vg_jb_key(&w->jb, key);
 	vg_jb_obj_begin(&w->jb);
-	key_u64(w, "uid", c->uid);
-	key_u64(w, "gid", c->gid);
-	key_u64(w, "euid", c->euid);
-	key_u64(w, "egid", c->egid);
-	key_u64(w, "suid", c->suid);
-	key_u64(w, "sgid", c->sgid);
-	key_u64(w, "fsuid", c->fsuid);
-	key_u64(w, "fsgid", c->fsgid);
-	key_u64(w, "userns", c->userns);
-	key_u64(w, "cap_inheritable", c->caps.cap_inheritable);
-	key_u64(w, "cap_permitted", c->caps.cap_permitted);
-	key_u64(w, "cap_effective", c->caps.cap_effective);
+	KEY_U64(w, "uid", c->uid);
+	KEY_U64(w, "gid", c->gid);
+	KEY_U64(w, "euid", c->euid);
+	KEY_U64(w, "egid", c->egid);
+	KEY_U64(w, "suid", c->suid);
+	KEY_U64(w, "sgid", c->sgid);
+	KEY_U64(w, "fsuid", c->fsuid);
+	KEY_U64(w, "fsgid", c->fsgid);
+	KEY_U64(w, "userns", c->userns);
+	KEY_U64(w, "cap_inheritable", c->caps.cap_inheritable);
+	KEY_U64(w, "cap_permitted", c->caps.cap_permitted);
+	KEY_U64(w, "cap_effective", c->caps.cap_effective);
 	vg_jb_obj_end(&w->jb);
 }
 
@@ -459,51 +431,46 @@ static void add_creds(struct vg_alert_builder *w, const struct vg_event *ev)
 	};
 	const struct vg_creds_body *b = ev->creds;
 
-	key_name(w, "hook", vg_hook_flavour_name(b->hook));
-	vg_jb_key(&w->jb, "changed");
+	KEY_NAME(w, "hook", vg_hook_flavour_name(b->hook));
+	KEY(w, "changed");
 	vg_jb_arr_begin(&w->jb);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (b->changed & names[i].bit)
 			vg_jb_cstr(&w->jb, names[i].name);
 	vg_jb_arr_end(&w->jb);
-	cred_set_json(w, "old", &b->old);
-	cred_set_json(w, "new", &b->new);
+	KEY(w, "old");
+	cred_set_json(w, &b->old);
+	KEY(w, "new");
+	cred_set_json(w, &b->new);
 }
 
-/* One string of a container or pod: its key under the object at path p1. */
-static void ctr_str(struct vg_alert_builder *w, const char *key, const char *s, const char *p1)
-{
-	char p2[32];
-
-	snprintf(p2, sizeof(p2), ".%s", key);
-	vg_jb_key(&w->jb, key);
-	vg_ab_cstr(w, s, p1, -1, p2);
-}
+/* One string of a container or pod: key k, its raw path p1 + ".k". */
+#define CTR_STR(w, k, s, p1) (KEY(w, k), vg_ab_cstr(w, s, p1, -1, "." k))
 
 void vg_container_json(struct vg_alert_builder *w, const struct vg_container *c,
 		       const char *ctr_path, const char *k8s_path)
 {
-	vg_jb_key(&w->jb, "container");
+	KEY(w, "container");
 	vg_jb_obj_begin(&w->jb);
-	ctr_str(w, "id", c->id, ctr_path);
-	ctr_str(w, "full_id", c->full_id, ctr_path);
-	key_name(w, "type", vg_container_type_name(c->type));
-	ctr_str(w, "name", c->name, ctr_path);
-	ctr_str(w, "image", c->image, ctr_path);
-	ctr_str(w, "image_repository", c->image_repository, ctr_path);
-	ctr_str(w, "image_tag", c->image_tag, ctr_path);
-	ctr_str(w, "image_digest", c->image_digest, ctr_path);
-	key_bool(w, "privileged", c->privileged);
+	CTR_STR(w, "id", c->id, ctr_path);
+	CTR_STR(w, "full_id", c->full_id, ctr_path);
+	KEY_NAME(w, "type", vg_container_type_name(c->type));
+	CTR_STR(w, "name", c->name, ctr_path);
+	CTR_STR(w, "image", c->image, ctr_path);
+	CTR_STR(w, "image_repository", c->image_repository, ctr_path);
+	CTR_STR(w, "image_tag", c->image_tag, ctr_path);
+	CTR_STR(w, "image_digest", c->image_digest, ctr_path);
+	KEY_BOOL(w, "privileged", c->privileged);
 	if (c->incomplete)
-		key_bool(w, "incomplete", true);
+		KEY_BOOL(w, "incomplete", true);
 	vg_jb_obj_end(&w->jb);
 	if (!c->pod_name && !c->pod_uid)
 		return;
-	vg_jb_key(&w->jb, "k8s");
+	KEY(w, "k8s");
 	vg_jb_obj_begin(&w->jb);
-	ctr_str(w, "pod_name", c->pod_name, k8s_path);
-	ctr_str(w, "ns_name", c->pod_namespace, k8s_path);
-	ctr_str(w, "pod_uid", c->pod_uid, k8s_path);
+	CTR_STR(w, "pod_name", c->pod_name, k8s_path);
+	CTR_STR(w, "ns_name", c->pod_namespace, k8s_path);
+	CTR_STR(w, "pod_uid", c->pod_uid, k8s_path);
 	vg_jb_obj_end(&w->jb);
 }
 
@@ -514,17 +481,17 @@ static void add_kind(struct vg_alert_builder *w, const struct vg_event *ev,
 	switch (ev->type) {
 	case VG_EV_EXEC: add_exec(w, ev, p, env); break;
 	case VG_EV_FORK:
-		key_u64(w, "parent_pid", ev->fork->parent_pid);
-		key_u64(w, "parent_tid", ev->fork->parent_tid);
-		key_bool(w, "thread", ev->hdr->flags & VG_HF_THREAD);
-		key_u64(w, "start_time_ns", ev->fork->start_ns);
+		KEY_U64(w, "parent_pid", ev->fork->parent_pid);
+		KEY_U64(w, "parent_tid", ev->fork->parent_tid);
+		KEY_BOOL(w, "thread", ev->hdr->flags & VG_HF_THREAD);
+		KEY_U64(w, "start_time_ns", ev->fork->start_ns);
 		break;
 	case VG_EV_SYSCALL: add_syscall(w, ev, st); break;
 	case VG_EV_CREDS: add_creds(w, ev); break;
 	case VG_EV_EXIT:
-		key_u64(w, "exit_status", ev->exit->exit_code);
-		key_u64(w, "exit_code", (ev->exit->exit_code >> 8) & 0xff);
-		key_u64(w, "exit_signal", ev->exit->exit_code & 0x7f);
+		KEY_U64(w, "exit_status", ev->exit->exit_code);
+		KEY_U64(w, "exit_code", (ev->exit->exit_code >> 8) & 0xff);
+		KEY_U64(w, "exit_signal", ev->exit->exit_code & 0x7f);
 		break;
 	default: break;
 	}
@@ -534,12 +501,12 @@ static void add_family(struct vg_alert_builder *w, struct vg_proc_table *t, stru
 {
 	struct vg_proc *parent = vg_proc_parent(t, p);
 
-	vg_jb_key(&w->jb, "parent");
+	KEY(w, "parent");
 	if (parent)
-		vg_proc_json_brief(w, parent, "parent");
+		vg_proc_json_brief(w, parent, "parent", "parent.args");
 	else
 		vg_jb_null(&w->jb);
-	vg_jb_key(&w->jb, "ancestors");
+	KEY(w, "ancestors");
 	vg_ancestors_json(w, t, p, "ancestors");
 }
 
@@ -557,7 +524,7 @@ bool vg_event_json_write(struct vg_alert_builder *w, const struct vg_event *ev,
 	vg_jb_obj_begin(&w->jb);
 	add_header(w, ev);
 	if (p)
-		key_cstr(w, "exec_id", p->exec_id, "exec_id");
+		KEY_CSTR(w, "exec_id", p->exec_id, "exec_id");
 	add_kind(w, ev, st, p, env);
 	if (st->container)
 		vg_container_json(w, st->container, "container", "k8s");
@@ -565,7 +532,7 @@ bool vg_event_json_write(struct vg_alert_builder *w, const struct vg_event *ev,
 		add_family(w, t, p);
 	if (w->raw.len) {
 		vg_jb_obj_end(&w->raw);
-		vg_jb_key(&w->jb, "raw");
+		KEY(w, "raw");
 		vg_jb_verbatim(&w->jb, w->raw.s, w->raw.len);
 		w->jb.oom |= w->raw.oom; /* a raw map cut short would lie */
 	}

@@ -41,8 +41,12 @@ bool vg_event_json_write(struct vg_alert_builder *w, const struct vg_event *ev,
  */
 /* Process argv (NUL-separated) as an array of strings: path[i]. */
 void vg_args_json(struct vg_alert_builder *w, const char *args, uint32_t len, const char *path);
-/* The summary of a process used for "parent": pid, exec_id, comm, exe, args, uid, cgroup_id. */
-void vg_proc_json_brief(struct vg_alert_builder *w, const struct vg_proc *p, const char *path);
+/*
+ * The summary of a process used for "parent": pid, exec_id, comm, exe, args,
+ * uid, cgroup_id; args_path is path + ".args" (given, so nothing is formatted per call).
+ */
+void vg_proc_json_brief(struct vg_alert_builder *w, const struct vg_proc *p, const char *path,
+			const char *args_path);
 /* The ancestors of p, nearest first: pid, exec_id, exe, comm each. */
 void vg_ancestors_json(struct vg_alert_builder *w, struct vg_proc_table *t, const struct vg_proc *p,
 		       const char *path);

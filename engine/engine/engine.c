@@ -44,10 +44,6 @@ int vg_engine_set_rules(struct vg_engine *e, struct vg_ruleset *rs, FILE *out)
 void vg_engine_set_events(struct vg_engine *e, const struct vg_env_policy *pol)
 {
 	e->pl.env_policy = pol;
-	if (!e->events_ready)
-		vg_ab_init(&e->events_out);
-	e->events_ready = true;
-	e->pl.events_out = &e->events_out;
 	e->mode = VG_ENGINE_EVENTS;
 }
 
@@ -154,6 +150,11 @@ int vg_engine_start(struct vg_engine *e)
 			vg_containers_on_gone(e->pl.containers, rules_container_gone, e);
 		break;
 	case VG_ENGINE_EVENTS:
+		/* the line writer, here so that vg_engine_set_mode alone is enough too */
+		if (!e->events_ready)
+			vg_ab_init(&e->events_out);
+		e->events_ready = true;
+		e->pl.events_out = &e->events_out;
 		e->pl.sink = vg_sink_event_json;
 		e->pl.sink_ctx = &e->pl;
 		break;
