@@ -97,7 +97,7 @@ op_case() {
 	[ -f "$r" ] || r=$here/rules
 	"$B/build/bench/op_bench" "$@" -r "$runs" -w "vigil: ready" -l A -l B \
 		-- "$A/build/engine/vigil" run -r "$r" -- "$B/build/engine/vigil" run -r "$r" \
-		2>/dev/null | awk -v name="$name" '
+		2>&1 | awk -v name="$name" '
 		{ for (i = 1; i < NF; i++) if ($i == "added") v[$2] = $(i + 1)
 		  for (i = 1; i < NF; i++) if ($i == "without") base = $(i + 1) }
 		END { printf "| %-28s | %8s | %8s | bare %s ns/op |\n", name, v["A"], v["B"], base }'
