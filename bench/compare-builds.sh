@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Before/after figures of two commits: speed (rules_bench, exec_bench,
-# alternating runs, medians) and alerts byte for byte (rules_bench -o and
-# vigil replay of the recorded captures). Needs root for exec_bench.
+# bench/syscalls.sh's op_bench cases; alternating runs, medians) and alerts
+# and `vigil events` lines byte for byte (rules_bench -o, vigil replay and
+# vigil replay --events of the recorded captures). Needs root for exec_bench
+# and op_bench.
 #   bench/compare-builds.sh [-n RUNS] [-e EVENTS] [-q] A B
 #     A, B     commits (or existing checkouts with a build/ in them); each is checked out beside this repository as
 #              ../vigil-cmp-HASH (the Falco rules path is relative to it) and
@@ -12,24 +14,28 @@
 #     -q       alerts only, no timing
 #     -t       timing only, no alerts
 #     -x       no exec_bench (it starts vigil per run: slow on a loaded machine)
+#     -s       also bench/syscalls.sh's cases (op_bench open, open of a watched
+#              path, exec, connect under Falco's rules), A's and B's vigil as
+#              two tracers of one op_bench, which alternates them per run
 # Exit status 1 when alerts differ. Timings: rules_bench's CPU ns/event (one
 # thread, so less sensitive to the load of other processes than wall time),
 # exec_bench's added ns per fork+exec+wait with `vigil events` attached.
 set -euo pipefail
 runs=5 events=1000000 timing=1
-alerts=1 execs=1
-while getopts n:e:qtx o; do
+alerts=1 execs=1 syscalls=0
+while getopts n:e:qtxs o; do
 	case $o in
 	n) runs=$OPTARG ;;
 	e) events=$OPTARG ;;
 	q) timing=0 ;;
 	t) alerts=0 ;;
 	x) execs=0 ;;
-	*) sed -n "5,15p" "$0" >&2; exit 2 ;;
+	s) syscalls=1 ;;
+	*) sed -n "7,20p" "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 2 ] || { sed -n "5,15p" "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { sed -n "7,20p" "$0" >&2; exit 2; }
 here=$(cd "$(dirname "$0")/.." && pwd)
 falco=$here/../shared/anchors/falco-rules/falco_rules.yaml
 out=$(mktemp -d /tmp/vigil-compare.XXXXXX)
@@ -46,7 +52,6 @@ checkout() {
 		hash=$(git -C "$here" rev-parse --short "$1^{commit}")
 		tree=$(cd "$here/.." && pwd)/vigil-cmp-$hash
 	fi
-	tree=$(cd "$here/.." && pwd)/vigil-cmp-$hash
 	if [ ! -d "$tree" ]; then
 		git -C "$here" worktree add --detach "$tree" "$hash" >/dev/null 2>&1
 		trees+=("$tree")
@@ -84,13 +89,28 @@ time_case() {
 		"$(sort -n "$a" | tr '\n' ' ')" "$(sort -n "$b" | tr '\n' ' ')"
 }
 
+# op_case LABEL OP_BENCH_ARGS...: A's and B's vigil (Falco's rules, or rules/)
+# as the two tracers of one op_bench; prints the added ns/op of each
+op_case() {
+	local name=$1 r=$falco
+	shift
+	[ -f "$r" ] || r=$here/rules
+	"$B/build/bench/op_bench" "$@" -r "$runs" -w "vigil: ready" -l A -l B \
+		-- "$A/build/engine/vigil" run -r "$r" -- "$B/build/engine/vigil" run -r "$r" \
+		2>&1 | awk -v name="$name" '
+		{ for (i = 1; i < NF; i++) if ($i == "added") v[$2] = $(i + 1)
+		  for (i = 1; i < NF; i++) if ($i == "without") base = $(i + 1) }
+		END { printf "| %-28s | %8s | %8s | bare %s ns/op |\n", name, v["A"], v["B"], base }' ||
+		echo "| $name | op_bench failed (a tracer not ready in time on a loaded machine?) |"
+}
+
 # same LABEL FILE_A FILE_B: byte-for-byte comparison of two alert streams
 differ=0
 same() {
 	if cmp -s "$2" "$3"; then
-		printf 'same      %-60s %6s alerts\n' "$1" "$(wc -l <"$2")"
+		printf 'same      %-60s %6s lines\n' "$1" "$(wc -l <"$2")"
 	else
-		printf 'DIFFERENT %-60s %6s / %s alerts\n' "$1" "$(wc -l <"$2")" "$(wc -l <"$3")"
+		printf 'DIFFERENT %-60s %6s / %s lines\n' "$1" "$(wc -l <"$2")" "$(wc -l <"$3")"
 		diff "$2" "$3" | head -6
 		differ=1
 	fi
@@ -126,6 +146,12 @@ if [ "$timing" = 1 ]; then
 	time_case "rules_bench -F ns/event" rb_ns -F
 	time_case "rules_bench -S ns/event" rb_ns -S
 	[ "$execs" = 0 ] || time_case "exec_bench +ns/exec" eb_ns
+	if [ "$syscalls" = 1 ]; then
+		op_case "op_bench open +ns/op" -o open
+		op_case "op_bench open watched +ns/op" -o open -p /etc/passwd
+		op_case "op_bench exec +ns/op" -o exec -n 2000
+		op_case "op_bench connect +ns/op" -o connect
+	fi
 	echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 
@@ -146,5 +172,16 @@ replay_both "replay/default_rules.jsonl rules/" cat \
 	"$here/tests/replay/default_rules.jsonl" "$falco"
 replay_both "replay/sequences.jsonl.xz rules/ + sequences.yaml" xzcat \
 	"$here/tests/replay/sequences.jsonl.xz" "$here/rules" "$here/tests/replay/sequences.yaml"
+# `vigil events`'s lines: the same replays, each event as JSON
+events_both() {
+	"$2" "$3" | "$A/build/engine/vigil" replay --events - >"$out/ra" 2>/dev/null
+	"$2" "$3" | "$B/build/engine/vigil" replay --events - >"$out/rb" 2>/dev/null
+	same "$1 --events" "$out/ra" "$out/rb"
+}
+for f in "$here"/tests/detection/captures/*.jsonl.gz; do
+	events_both "$(basename "$f")" zcat "$f"
+done
+events_both "replay/default_rules.jsonl" cat "$here/tests/replay/default_rules.jsonl"
+events_both "replay/sequences.jsonl.xz" xzcat "$here/tests/replay/sequences.jsonl.xz"
 rm -rf "$out"
 exit "$differ"

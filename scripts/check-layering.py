@@ -7,7 +7,10 @@ Checks, from the sources and the CMake files alone (no build needed):
      order (LAYERS below): a folder may include its own layer or lower ones;
   2. no include cycle between engine folders (implied by 1, reported apart
      because a cycle is the harder failure to read);
-  3. no .c file is listed in two CMake targets (add_library/add_executable).
+  3. no .c file is listed in two CMake targets (add_library/add_executable);
+  4. every target_link_libraries between engine libraries goes down the same
+     order, and none forms a cycle (a library is the folder of its sources; a
+     library without sources, a bundle that hides what really links, is refused).
 
 Usage: check-layering.py [SOURCE_DIR]   (default: the repository root)
        check-layering.py --graph        prints the folder include graph
@@ -150,6 +153,41 @@ def cmake_sources(srcdir):
     return owners
 
 
+LINK = re.compile(r'target_link_libraries\s*\(\s*([A-Za-z0-9_-]+)([^)]*)\)', re.S)
+
+
+def cmake_files(root_dir):
+    """(directory, text without comments) of every CMakeLists.txt under root_dir."""
+    for root, dirs, files in os.walk(root_dir):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "build"))]
+        if "CMakeLists.txt" in files:
+            with open(os.path.join(root, "CMakeLists.txt"), encoding="utf-8") as f:
+                yield root, re.sub(r"#[^\n]*", "", f.read())
+
+
+def link_graph(engine):
+    """({library: folder}, {(from_folder, to_folder): [where]}) of engine/'s libraries."""
+    folder, links, errors = {}, [], []
+    for root, text in cmake_files(engine):
+        for m in TARGET.finditer(text):
+            srcs = [t for t in m.group(2).split() if t.endswith(".c")]
+            if srcs:
+                folder.setdefault(m.group(1), folder_of(engine, os.path.join(root, srcs[0])))
+            elif "INTERFACE" in m.group(2).split():
+                errors.append(f"{os.path.relpath(root, os.path.dirname(engine))}/CMakeLists.txt: "
+                              f"{m.group(1)} is a library without sources: link the folder "
+                              f"libraries that hold the code instead")
+        for m in LINK.finditer(text):
+            rel = os.path.relpath(root, os.path.dirname(engine))
+            links += [(m.group(1), t, f"{rel}/CMakeLists.txt: {m.group(1)} links {t}")
+                      for t in m.group(2).split()]
+    edges = {}
+    for a, b, where in links:
+        if a in folder and b in folder and folder[a] != folder[b]:
+            edges.setdefault((folder[a], folder[b]), []).append(where)
+    return edges, errors
+
+
 def main():
     args = sys.argv[1:]
     graph_only = "--graph" in args
@@ -176,6 +214,13 @@ def main():
                           f"scripts/check-layering.py")
     for comp in cycles({e: w for e, w in edges.items() if e not in KNOWN}):
         errors.append("include cycle between engine folders: " + " <-> ".join(comp))
+    link_edges, link_errors = link_graph(engine)
+    errors += link_errors
+    for (a, b), where in sorted(link_edges.items()):
+        if a in RANK and b in RANK and RANK[b] > RANK[a]:
+            errors += [f"{w}: {a} may not link {b}, a later layer" for w in where]
+    for comp in cycles(link_edges):
+        errors.append("link cycle between engine folders: " + " <-> ".join(comp))
     for path, targets in sorted(cmake_sources(srcdir).items()):
         if len(targets) > 1:
             errors.append(f"{os.path.relpath(path, srcdir)}: compiled into {len(targets)} "
@@ -185,7 +230,7 @@ def main():
     if errors:
         print(f"check-layering: {len(set(errors))} violation(s)", file=sys.stderr)
         return 1
-    print("check-layering: engine folders depend one way; no source in two targets")
+    print("check-layering: engine folders include and link one way; no source in two targets")
     return 0
 
 

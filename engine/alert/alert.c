@@ -107,144 +107,6 @@ static inline void put_cstr(struct vg_alerter *a, const char *s, const char *p1,
 	vg_ab_cstr(&a->ab, s, p1, idx, p2);
 }
 
-/* A NUL-separated argv as an array of strings (event_json.c's vg_args_json). */
-static void put_args(struct vg_alerter *a, const char *args, uint32_t len, const char *path)
-{
-	struct vg_jbuf *b = &a->ab.jb;
-	int k = 0;
-
-	vg_jb_arr_begin(b);
-	for (uint32_t i = 0; args && i < len; k++) {
-		uint32_t n = (uint32_t)strnlen(args + i, len - i);
-
-		put_str(a, args + i, n, path, k, NULL);
-		i += n + 1;
-	}
-	vg_jb_arr_end(b);
-}
-
-/* vg_proc_json_brief's keys, in its order. */
-static void put_process(struct vg_alerter *a, const struct vg_proc *p)
-{
-	struct vg_jbuf *b = &a->ab.jb;
-
-	vg_jb_obj_begin(b);
-	VG_JB_KEY(b, "pid");
-	vg_jb_u64(b, p->pid);
-	VG_JB_KEY(b, "exec_id");
-	put_cstr(a, p->exec_id, "vigil.process.exec_id", -1, NULL);
-	VG_JB_KEY(b, "comm");
-	put_cstr(a, p->comm, "vigil.process.comm", -1, NULL);
-	VG_JB_KEY(b, "exe");
-	put_cstr(a, p->exe, "vigil.process.exe", -1, NULL);
-	VG_JB_KEY(b, "args");
-	put_args(a, p->args, p->args_len, "vigil.process.args");
-	VG_JB_KEY(b, "uid");
-	vg_jb_u64(b, p->uid);
-	VG_JB_KEY(b, "cgroup_id");
-	vg_jb_u64(b, p->cgroup_id);
-	vg_jb_obj_end(b);
-}
-
-/* vg_ancestors_json's: the parent first, at most VG_JSON_MAX_ANCESTORS. */
-static void put_ancestors(struct vg_alerter *a, const struct vg_proc *p)
-{
-	struct vg_jbuf *b = &a->ab.jb;
-	const struct vg_proc *q = p;
-
-	vg_jb_arr_begin(b);
-	for (int i = 0; i < VG_JSON_MAX_ANCESTORS && (q = vg_proc_parent(a->procs, q)); i++) {
-		vg_jb_obj_begin(b);
-		VG_JB_KEY(b, "pid");
-		vg_jb_u64(b, q->pid);
-		VG_JB_KEY(b, "exec_id");
-		put_cstr(a, q->exec_id, "vigil.ancestors", i, ".exec_id");
-		VG_JB_KEY(b, "exe");
-		put_cstr(a, q->exe, "vigil.ancestors", i, ".exe");
-		VG_JB_KEY(b, "comm");
-		put_cstr(a, q->comm, "vigil.ancestors", i, ".comm");
-		vg_jb_obj_end(b);
-	}
-	vg_jb_arr_end(b);
-}
-
-/* vg_container_json's keys and order: container names and labels come from whoever ran it. */
-static void put_container(struct vg_alerter *a, const struct vg_container *c)
-{
-	struct vg_jbuf *b = &a->ab.jb;
-
-	VG_JB_KEY(b, "container");
-	vg_jb_obj_begin(b);
-	VG_JB_KEY(b, "id");
-	put_cstr(a, c->id, "vigil.container.id", -1, NULL);
-	VG_JB_KEY(b, "full_id");
-	put_cstr(a, c->full_id, "vigil.container.full_id", -1, NULL);
-	VG_JB_KEY(b, "type");
-	vg_jb_cstr(b, vg_container_type_name(c->type));
-	VG_JB_KEY(b, "name");
-	put_cstr(a, c->name, "vigil.container.name", -1, NULL);
-	VG_JB_KEY(b, "image");
-	put_cstr(a, c->image, "vigil.container.image", -1, NULL);
-	VG_JB_KEY(b, "image_repository");
-	put_cstr(a, c->image_repository, "vigil.container.image_repository", -1, NULL);
-	VG_JB_KEY(b, "image_tag");
-	put_cstr(a, c->image_tag, "vigil.container.image_tag", -1, NULL);
-	VG_JB_KEY(b, "image_digest");
-	put_cstr(a, c->image_digest, "vigil.container.image_digest", -1, NULL);
-	VG_JB_KEY(b, "privileged");
-	vg_jb_bool(b, c->privileged);
-	if (c->incomplete) {
-		VG_JB_KEY(b, "incomplete");
-		vg_jb_bool(b, true);
-	}
-	vg_jb_obj_end(b);
-	if (!c->pod_name && !c->pod_uid)
-		return;
-	VG_JB_KEY(b, "k8s");
-	vg_jb_obj_begin(b);
-	VG_JB_KEY(b, "pod_name");
-	put_cstr(a, c->pod_name, "vigil.k8s.pod_name", -1, NULL);
-	VG_JB_KEY(b, "ns_name");
-	put_cstr(a, c->pod_namespace, "vigil.k8s.ns_name", -1, NULL);
-	VG_JB_KEY(b, "pod_uid");
-	put_cstr(a, c->pod_uid, "vigil.k8s.pod_uid", -1, NULL);
-	vg_jb_obj_end(b);
-}
-
-/* vg_enforcement_json's keys and order; the target is a path the offender chose. */
-static void put_enforcement(struct vg_alerter *a, const struct vg_eval_ctx *ctx)
-{
-	const struct vg_event *ev = ctx->ev;
-	const struct vg_event_state *st = vg_ctx_state(ctx);
-	struct vg_jbuf *b = &a->ab.jb;
-	struct vg_enforce_info info;
-	const char *target = st->fd && st->fd->name ? st->fd->name : st->path_abs;
-
-	VG_JB_KEY(b, "enforcement");
-	vg_jb_obj_begin(b);
-	if (enforce_info(ev, &info)) {
-		VG_JB_KEY(b, "action");
-		vg_jb_cstr(b, vg_enf_action_name(info.action));
-		VG_JB_KEY(b, "mode");
-		vg_jb_cstr(b, vg_enf_mode_name(info.mode));
-		VG_JB_KEY(b, "tier");
-		vg_jb_cstr(b, vg_enf_tier_name(info.tier));
-		VG_JB_KEY(b, "result");
-		vg_jb_cstr(b, vg_enf_result_name(info.result));
-		VG_JB_KEY(b, "operation");
-		vg_jb_cstr(b, vg_enf_op_name(info.op));
-		if (target) {
-			VG_JB_KEY(b, "target");
-			put_cstr(a, target, "vigil.enforcement.target", -1, NULL);
-		}
-		if (info.target_pid) {
-			VG_JB_KEY(b, "target_pid");
-			vg_jb_i64(b, info.target_pid);
-		}
-	}
-	vg_jb_obj_end(b);
-}
-
 static void put_value(struct vg_alerter *a, enum vg_ftype t, const struct vg_value *v,
 		      const char *key, int idx);
 
@@ -343,19 +205,21 @@ static enum vg_alert_kind put_vigil_extras(struct vg_alerter *a, const struct vg
 
 	/* a plugin's event: the rule's source names it, there is no event type */
 	vg_ab_vigil_begin(&a->ab, ctx->ev ? vg_event_type_name(ctx->ev->type) : vg_rule_source(r));
+	/* the same writers as `vigil events` (event_json.c), under "vigil" */
 	if (ctx->container)
-		put_container(a, ctx->container);
+		vg_container_json(&a->ab, ctx->container, "vigil.container", "vigil.k8s");
 	if (ctx->ev && ctx->ev->hdr->flags & VG_HF_ENFORCE) {
-		put_enforcement(a, ctx);
+		VG_JB_KEY(b, "enforcement");
+		vg_enforcement_json(&a->ab, ctx->ev, vg_ctx_state(ctx), "vigil.enforcement.target");
 		kind = VG_ALERT_ENFORCEMENT;
 	}
 	if (p) {
 		VG_JB_KEY(b, "exec_id");
 		put_cstr(a, p->exec_id, "vigil.exec_id", -1, NULL);
 		VG_JB_KEY(b, "process");
-		put_process(a, p);
+		vg_proc_json_brief(&a->ab, p, "vigil.process", "vigil.process.args");
 		VG_JB_KEY(b, "ancestors");
-		put_ancestors(a, p);
+		vg_ancestors_json(&a->ab, a->procs, p, "vigil.ancestors");
 	}
 	if (r && vg_seq_report_get(a->rules, r, &rep)) {
 		if (rep.kind == VG_SEQ_SEQUENCE)

@@ -10,63 +10,7 @@
 
 /* ---- time ---- */
 
-void vg_alert_clock_init(struct vg_alert_clock *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->sec = (time_t)-1;
-}
-
-/* The UTC date and local time of day of second sec, formatted once per second. */
-static void clock_set(struct vg_alert_clock *c, time_t sec)
-{
-	struct tm tm;
-
-	if (sec == c->sec)
-		return;
-	gmtime_r(&sec, &tm);
-	strftime(c->date, sizeof(c->date), "%Y-%m-%dT%H:%M:%S", &tm);
-	localtime_r(&sec, &tm);
-	snprintf(c->hms, sizeof(c->hms), "%02d:%02d:%02d", tm.tm_hour % 100, tm.tm_min % 100,
-		 tm.tm_sec % 100);
-	c->sec = sec;
-}
-
-/* text (a cached second), a dot and ns as nine digits at out; returns the length. */
-static size_t put_nanos(char *out, const char *text, uint32_t ns)
-{
-	size_t n = strlen(text);
-
-	memcpy(out, text, n);
-	out[n++] = '.';
-	for (int i = 8; i >= 0; i--, ns /= 10)
-		out[n + (size_t)i] = (char)('0' + ns % 10);
-	return n + 9;
-}
-
-size_t vg_time_format(struct vg_alert_clock *c, uint64_t wall_ns, enum vg_time_form form, char *out)
-{
-	struct vg_alert_clock local;
-	uint32_t ns = (uint32_t)(wall_ns % 1000000000ull);
-	size_t n;
-
-	if (!c) {
-		vg_alert_clock_init(&local);
-		c = &local;
-	}
-	clock_set(c, (time_t)(wall_ns / 1000000000ull));
-	if (form == VG_TIME_LOCAL) {
-		n = put_nanos(out, c->hms, ns);
-	} else {
-		n = put_nanos(out, c->date, ns);
-		/* Falco's "time" says Z; its evt.time.iso8601 prefix says +0000 */
-		memcpy(out + n, form == VG_TIME_UTC ? "Z" : "+0000", form == VG_TIME_UTC ? 1 : 5);
-		n += form == VG_TIME_UTC ? 1 : 5;
-	}
-	out[n] = '\0';
-	return n;
-}
-
-size_t vg_alert_text_prefix(struct vg_alert_clock *c, uint64_t wall_ns, bool iso8601,
+size_t vg_alert_text_prefix(struct vg_time_clock *c, uint64_t wall_ns, bool iso8601,
 			    enum vg_priority p, char *out)
 {
 	const char *prio = vg_priority_name(p);
@@ -89,7 +33,7 @@ void vg_ab_init(struct vg_alert_builder *ab)
 {
 	vg_jb_init(&ab->jb);
 	vg_jb_init(&ab->raw);
-	vg_alert_clock_init(&ab->clock);
+	vg_time_clock_init(&ab->clock);
 }
 
 void vg_ab_fini(struct vg_alert_builder *ab)

@@ -23,37 +23,19 @@
 #include <time.h>
 
 #include "alert/json_buf.h"
+#include "util/time_format.h"
 #include "vigil/priority.h"
 
 struct vg_alert_msg;
 
-/* ---- time: the one formatter ---- */
+/* ---- time: the one formatter, util/time_format.h ---- */
 
-enum vg_time_form {
-	VG_TIME_UTC,	 /* "2026-11-22T08:00:00.123456789Z": the alert's "time" */
-	VG_TIME_ISO8601, /* "2026-11-22T08:00:00.123456789+0000": time_format_iso_8601 */
-	VG_TIME_LOCAL,	 /* "09:00:00.123456789", local time of day: Falco's output prefix */
-};
-
-#define VG_TIME_MAX 48 /* room for any form and its NUL */
-
-/* The last second formatted: most alerts share their second with the one before. */
-struct vg_alert_clock {
-	time_t sec;    /* (time_t)-1: none yet */
-	char date[24]; /* UTC, "2026-11-22T08:00:00" */
-	char hms[12];  /* local time of day, "09:00:00" */
-};
-
-void vg_alert_clock_init(struct vg_alert_clock *c);
-/* wall_ns (CLOCK_REALTIME) in form into out[VG_TIME_MAX]; returns its length. c may be NULL. */
-size_t vg_time_format(struct vg_alert_clock *c, uint64_t wall_ns, enum vg_time_form form,
-		      char *out);
 /*
  * Falco's text line up to the message, "TIME: Priority ", into out
  * (VG_TIME_MAX + 16 bytes); the time is local, or UTC with iso8601.
  * Returns its length.
  */
-size_t vg_alert_text_prefix(struct vg_alert_clock *c, uint64_t wall_ns, bool iso8601,
+size_t vg_alert_text_prefix(struct vg_time_clock *c, uint64_t wall_ns, bool iso8601,
 			    enum vg_priority p, char *out);
 #define VG_ALERT_PREFIX_MAX (VG_TIME_MAX + 16)
 
@@ -76,7 +58,7 @@ struct vg_alert_builder {
 	struct vg_jbuf jb; /* the alert line, reused across alerts */
 	/* the body of "vigil.raw": exact bytes of the strings that were not UTF-8; empty if none */
 	struct vg_jbuf raw;
-	struct vg_alert_clock clock;
+	struct vg_time_clock clock;
 };
 
 void vg_ab_init(struct vg_alert_builder *ab);

@@ -2,101 +2,113 @@
 #include "alert/event_json.h"
 
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 
 #include "container/container.h"
 #include "decode/decode.h"
 #include "enforce/names.h"
 #include "kernel/syscall_table.h"
-#include "alert/alert_builder.h"
 #include "alert/json_buf.h"
 #include "state/event_state.h"
 #include "state/fd_table.h"
 #include "state/proc_table.h"
 
-void vg_format_time(uint64_t wall_ns, char *out, size_t outlen)
-{
-	char t[VG_TIME_MAX];
+/*
+ * Every value goes straight into the one JSON writer (json_buf.c) in
+ * document order; a string from the watched world goes through vg_ab_str,
+ * which repairs it and files its exact bytes under the path it sits at
+ * ("exe", "args[1]", "parent.comm"), so the "raw" map comes out in the
+ * same order as the strings it names.
+ */
 
-	vg_time_format(NULL, wall_ns, VG_TIME_UTC, t);
-	snprintf(out, outlen, "%s", t);
-}
+/*
+ * Keys are literals quoted at compile time (VG_JB_KEY): an alert writes some
+ * forty of them for its process, ancestors and container, and escaping each
+ * at run time showed in rules_bench.
+ */
+#define KEY(w, k) VG_JB_KEY(&(w)->jb, k)
 
-static void add_str(json_object *o, const char *key, const char *val)
+/* A string value from the event, or null; path names it in "raw". */
+static void val_str(struct vg_alert_builder *w, const char *s, size_t n, const char *path)
 {
-	json_object_object_add(o, key, val ? json_object_new_string(val) : NULL);
-}
-
-static void add_strn(json_object *o, const char *key, struct vg_str s)
-{
-	json_object_object_add(o, key,
-			       s.ptr ? json_object_new_string_len(s.ptr, (int)s.len) : NULL);
-}
-
-static void add_u64(json_object *o, const char *key, uint64_t val)
-{
-	json_object_object_add(o, key, json_object_new_uint64(val));
+	if (s)
+		vg_ab_str(w, s, n, path, -1, NULL);
+	else
+		vg_jb_null(&w->jb);
 }
 
 /* (u32)-1 means "unset" for login uid and session id, as in /proc. */
-static void add_id(json_object *o, const char *key, uint32_t val)
+static void val_id(struct vg_alert_builder *w, uint32_t v)
 {
-	json_object_object_add(o, key, val == UINT32_MAX ? NULL : json_object_new_int64(val));
+	if (v == UINT32_MAX)
+		vg_jb_null(&w->jb);
+	else
+		vg_jb_i64(&w->jb, v);
 }
 
-json_object *vg_args_json(const char *args, uint32_t len)
+#define KEY_STR(w, k, s, n, path) (KEY(w, k), val_str(w, s, n, path))
+#define KEY_CSTR(w, k, s, path)	  (KEY(w, k), vg_ab_cstr(w, s, path, -1, NULL))
+/* A fixed text of vigil's own (a name from a table): nothing to repair. */
+#define KEY_NAME(w, k, s) (KEY(w, k), vg_jb_cstr(&(w)->jb, s))
+#define KEY_U64(w, k, v)  (KEY(w, k), vg_jb_u64(&(w)->jb, v))
+#define KEY_I64(w, k, v)  (KEY(w, k), vg_jb_i64(&(w)->jb, v))
+#define KEY_BOOL(w, k, v) (KEY(w, k), vg_jb_bool(&(w)->jb, v))
+#define KEY_ID(w, k, v)	  (KEY(w, k), val_id(w, v))
+/* A variable field of the record as a string (null when the record has none), named k in raw. */
+#define KEY_VAR(w, k, v) KEY_STR(w, k, (v).ptr, (v).len, k)
+
+void vg_args_json(struct vg_alert_builder *w, const char *args, uint32_t len, const char *path)
 {
-	json_object *arr = json_object_new_array();
-	uint32_t i = 0;
+	int k = 0;
 
-	while (args && i < len) {
-		uint32_t n = strnlen(args + i, len - i);
+	vg_jb_arr_begin(&w->jb);
+	for (uint32_t i = 0; args && i < len; k++) {
+		uint32_t n = (uint32_t)strnlen(args + i, len - i);
 
-		json_object_array_add(arr, json_object_new_string_len(args + i, (int)n));
+		vg_ab_str(w, args + i, n, path, k, NULL);
 		i += n + 1;
 	}
-	return arr;
+	vg_jb_arr_end(&w->jb);
 }
 
-json_object *vg_proc_json_brief(const struct vg_proc *p)
-{
-	json_object *o = json_object_new_object();
+/* One string of a process summary: key k, its raw path p1, "[idx]" when idx >= 0, ".k". */
+#define BRIEF_STR(w, k, s, p1, idx) (KEY(w, k), vg_ab_cstr(w, s, p1, idx, "." k))
 
-	add_u64(o, "pid", p->pid);
-	add_str(o, "exec_id", p->exec_id);
-	add_str(o, "comm", p->comm);
-	add_str(o, "exe", p->exe);
-	json_object_object_add(o, "args", vg_args_json(p->args, p->args_len));
-	add_u64(o, "uid", p->uid);
-	add_u64(o, "cgroup_id", p->cgroup_id);
-	return o;
+void vg_proc_json_brief(struct vg_alert_builder *w, const struct vg_proc *p, const char *path,
+			const char *args_path)
+{
+	vg_jb_obj_begin(&w->jb);
+	KEY_U64(w, "pid", p->pid);
+	BRIEF_STR(w, "exec_id", p->exec_id, path, -1);
+	BRIEF_STR(w, "comm", p->comm, path, -1);
+	BRIEF_STR(w, "exe", p->exe, path, -1);
+	KEY(w, "args");
+	vg_args_json(w, p->args, p->args_len, args_path);
+	KEY_U64(w, "uid", p->uid);
+	KEY_U64(w, "cgroup_id", p->cgroup_id);
+	vg_jb_obj_end(&w->jb);
 }
 
-json_object *vg_ancestors_json(struct vg_proc_table *t, const struct vg_proc *p)
+void vg_ancestors_json(struct vg_alert_builder *w, struct vg_proc_table *t, const struct vg_proc *p,
+		       const char *path)
 {
-	json_object *arr = json_object_new_array();
 	const struct vg_proc *a = p;
 
-	for (int i = 0; i < VG_JSON_MAX_ANCESTORS; i++) {
-		a = vg_proc_parent(t, a);
-		if (!a)
-			break;
-		json_object *o = json_object_new_object();
-
-		add_u64(o, "pid", a->pid);
-		add_str(o, "exec_id", a->exec_id);
-		add_str(o, "exe", a->exe);
-		add_str(o, "comm", a->comm);
-		json_object_array_add(arr, o);
+	vg_jb_arr_begin(&w->jb);
+	for (int i = 0; i < VG_JSON_MAX_ANCESTORS && (a = vg_proc_parent(t, a)); i++) {
+		vg_jb_obj_begin(&w->jb);
+		KEY_U64(w, "pid", a->pid);
+		BRIEF_STR(w, "exec_id", a->exec_id, path, i);
+		BRIEF_STR(w, "exe", a->exe, path, i);
+		BRIEF_STR(w, "comm", a->comm, path, i);
+		vg_jb_obj_end(&w->jb);
 	}
-	return arr;
+	vg_jb_arr_end(&w->jb);
 }
 
-static json_object *flags_json(uint16_t flags)
+static void flags_json(struct vg_alert_builder *w, uint16_t flags)
 {
 	static const struct {
 		uint16_t bit;
@@ -111,39 +123,39 @@ static json_object *flags_json(uint16_t flags)
 		{VG_HF_ENV_TRUNC, "env_truncated"},
 		{VG_HF_ENFORCE, "enforcement"},
 	};
-	json_object *arr = json_object_new_array();
 
+	KEY(w, "flags");
+	vg_jb_arr_begin(&w->jb);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (flags & names[i].bit)
-			json_object_array_add(arr, json_object_new_string(names[i].name));
-	return arr;
+			vg_jb_cstr(&w->jb, names[i].name);
+	vg_jb_arr_end(&w->jb);
 }
 
-static void add_header(json_object *o, const struct vg_event *ev)
+static void add_header(struct vg_alert_builder *w, const struct vg_event *ev)
 {
 	const struct vg_event_hdr *h = ev->hdr;
-	char time[64];
+	char time[VG_TIME_MAX];
 
-	vg_format_time(ev->wall_ns, time, sizeof(time));
-	add_str(o, "time", time);
-	add_u64(o, "ts_ns", h->ts_ns); /* CLOCK_BOOTTIME, comparable with start_time_ns */
-	add_str(o, "type", vg_event_type_name(ev->type));
-	add_u64(o, "pid", h->pid);
-	add_u64(o, "tid", h->tid);
-	add_u64(o, "ppid", h->ppid);
-	add_u64(o, "vpid", h->vpid);
-	add_u64(o, "uid", h->uid);
-	add_u64(o, "gid", h->gid);
-	add_u64(o, "euid", h->euid);
-	add_u64(o, "egid", h->egid);
-	add_id(o, "loginuid", h->loginuid);
-	add_id(o, "sessionid", h->sessionid);
-	json_object_object_add(o, "comm",
-			       json_object_new_string_len(h->comm, strnlen(h->comm, VG_COMM_LEN)));
-	add_u64(o, "cgroup_id", h->cgroup_id);
-	add_u64(o, "pid_ns", h->pid_ns);
-	add_u64(o, "mnt_ns", h->mnt_ns);
-	json_object_object_add(o, "flags", flags_json(h->flags));
+	KEY(w, "time");
+	vg_jb_str(&w->jb, time, vg_time_format(&w->clock, ev->wall_ns, VG_TIME_UTC, time));
+	KEY_U64(w, "ts_ns", h->ts_ns); /* CLOCK_BOOTTIME, comparable with start_time_ns */
+	KEY_NAME(w, "type", vg_event_type_name(ev->type));
+	KEY_U64(w, "pid", h->pid);
+	KEY_U64(w, "tid", h->tid);
+	KEY_U64(w, "ppid", h->ppid);
+	KEY_U64(w, "vpid", h->vpid);
+	KEY_U64(w, "uid", h->uid);
+	KEY_U64(w, "gid", h->gid);
+	KEY_U64(w, "euid", h->euid);
+	KEY_U64(w, "egid", h->egid);
+	KEY_ID(w, "loginuid", h->loginuid);
+	KEY_ID(w, "sessionid", h->sessionid);
+	KEY_STR(w, "comm", h->comm, strnlen(h->comm, VG_COMM_LEN), "comm");
+	KEY_U64(w, "cgroup_id", h->cgroup_id);
+	KEY_U64(w, "pid_ns", h->pid_ns);
+	KEY_U64(w, "mnt_ns", h->mnt_ns);
+	flags_json(w, h->flags);
 }
 
 /* Why argv may be short: the one place that says it, for users and tests. */
@@ -163,7 +175,8 @@ static const char *args_truncation_reason(const struct vg_event *ev, const struc
 }
 
 /* The environment as the policy allows: nothing, names with secret values hidden, or all. */
-static void add_env(json_object *o, const struct vg_event *ev, const struct vg_env_policy *pol)
+static void add_env(struct vg_alert_builder *w, const struct vg_event *ev,
+		    const struct vg_env_policy *pol)
 {
 	struct vg_str env = ev->var[VG_VAR_ENV];
 	char buf[VG_ENV_MAX + 1024];
@@ -172,214 +185,239 @@ static void add_env(json_object *o, const struct vg_event *ev, const struct vg_e
 
 	if (!env.ptr || !pol || pol->mode == VG_ENV_OFF)
 		return;
+	KEY(w, "env");
 	if (pol->mode == VG_ENV_FULL) {
-		json_object_object_add(o, "env", vg_args_json(env.ptr, env.len));
+		vg_args_json(w, env.ptr, env.len, "env");
 		return;
 	}
 	n = vg_env_redact(pol, env.ptr, env.len, buf, sizeof(buf), &truncated);
-	json_object_object_add(o, "env", vg_args_json(buf, (uint32_t)n));
+	vg_args_json(w, buf, (uint32_t)n, "env");
 	if (truncated)
-		json_object_object_add(o, "env_redaction_truncated", json_object_new_boolean(1));
+		KEY_BOOL(w, "env_redaction_truncated", true);
 }
 
-static void add_exec(json_object *o, const struct vg_event *ev, const struct vg_proc *p,
+static void add_exec(struct vg_alert_builder *w, const struct vg_event *ev, const struct vg_proc *p,
 		     const struct vg_env_policy *pol)
 {
 	const char *reason = args_truncation_reason(ev, p);
 
-	add_strn(o, "filename", ev->var[VG_VAR_FILENAME]);
-	add_strn(o, "exe", ev->var[VG_VAR_EXE]);
-	add_strn(o, "cwd", ev->var[VG_VAR_CWD]);
+	KEY_VAR(w, "filename", ev->var[VG_VAR_FILENAME]);
+	KEY_VAR(w, "exe", ev->var[VG_VAR_EXE]);
+	KEY_VAR(w, "cwd", ev->var[VG_VAR_CWD]);
+	KEY(w, "args");
 	if (p)
-		json_object_object_add(o, "args", vg_args_json(p->args, p->args_len));
+		vg_args_json(w, p->args, p->args_len, "args");
 	else
-		json_object_object_add(
-			o, "args",
-			vg_args_json(ev->var[VG_VAR_ARGV].ptr, ev->var[VG_VAR_ARGV].len));
-	add_u64(o, "args_bytes", ev->exec->argv_len);
+		vg_args_json(w, ev->var[VG_VAR_ARGV].ptr, ev->var[VG_VAR_ARGV].len, "args");
+	KEY_U64(w, "args_bytes", ev->exec->argv_len);
 	/* what the policy lets out of the environment the kernel carried (rules see all of it) */
-	add_env(o, ev, pol);
-	json_object_object_add(o, "args_truncated", json_object_new_boolean(reason != NULL));
+	add_env(w, ev, pol);
+	KEY_BOOL(w, "args_truncated", reason != NULL);
 	if (reason)
-		add_str(o, "args_truncated_reason", reason);
+		KEY_NAME(w, "args_truncated_reason", reason);
 	if (p && p->args_from_procfs)
-		json_object_object_add(o, "args_completed_from_procfs", json_object_new_boolean(1));
-	add_u64(o, "tty", p ? p->tty : 0);
-	add_u64(o, "start_time_ns", ev->exec->start_ns);
-	add_u64(o, "exe_ino", ev->exec->exe_ino);
-	add_u64(o, "exe_dev", ev->exec->exe_dev);
+		KEY_BOOL(w, "args_completed_from_procfs", true);
+	KEY_U64(w, "tty", p ? p->tty : 0);
+	KEY_U64(w, "start_time_ns", ev->exec->start_ns);
+	KEY_U64(w, "exe_ino", ev->exec->exe_ino);
+	KEY_U64(w, "exe_dev", ev->exec->exe_dev);
 }
 
-static json_object *addr_json(int family, const uint8_t *addr)
+/* An IPv4 or IPv6 address as text; null for any other family. */
+static void val_addr(struct vg_alert_builder *w, int family, const void *addr)
 {
 	char text[INET6_ADDRSTRLEN] = "";
 
-	if (family != AF_INET && family != AF_INET6)
-		return NULL;
+	if (family != AF_INET && family != AF_INET6) {
+		vg_jb_null(&w->jb);
+		return;
+	}
 	inet_ntop(family, addr, text, sizeof(text));
-	return json_object_new_string(text);
+	vg_jb_cstr(&w->jb, text);
 }
 
-static json_object *sock_json(const struct vg_sock *s)
-{
-	json_object *o = json_object_new_object();
+#define KEY_ADDR(w, k, family, addr) (KEY(w, k), val_addr(w, family, addr))
 
-	add_u64(o, "fd", s->fd);
-	add_u64(o, "family", s->family);
-	add_u64(o, "type", s->type);
-	add_u64(o, "protocol", s->protocol);
-	add_u64(o, "state", s->state);
-	json_object_object_add(o, "sip", addr_json(s->family, s->saddr));
-	add_u64(o, "sport", s->sport);
-	json_object_object_add(o, "dip", addr_json(s->family, s->daddr));
-	add_u64(o, "dport", s->dport);
-	return o;
+static void sock_json(struct vg_alert_builder *w, const struct vg_sock *s)
+{
+	KEY(w, "sock");
+	vg_jb_obj_begin(&w->jb);
+	KEY_U64(w, "fd", s->fd);
+	KEY_U64(w, "family", s->family);
+	KEY_U64(w, "type", s->type);
+	KEY_U64(w, "protocol", s->protocol);
+	KEY_U64(w, "state", s->state);
+	KEY_ADDR(w, "sip", s->family, s->saddr);
+	KEY_U64(w, "sport", s->sport);
+	KEY_ADDR(w, "dip", s->family, s->daddr);
+	KEY_U64(w, "dport", s->dport);
+	vg_jb_obj_end(&w->jb);
 }
 
 /* A user sockaddr as the caller passed it: family, address, port or path. */
-static json_object *sockaddr_json(struct vg_str raw)
+static void sockaddr_json(struct vg_alert_builder *w, struct vg_str raw)
 {
-	json_object *o = json_object_new_object();
 	sa_family_t family = 0;
 
+	KEY(w, "sockaddr");
+	vg_jb_obj_begin(&w->jb);
 	if (raw.len >= sizeof(family))
 		memcpy(&family, raw.ptr, sizeof(family));
-	add_u64(o, "family", family);
+	KEY_U64(w, "family", family);
 	if (family == AF_INET && raw.len >= sizeof(struct sockaddr_in)) {
 		struct sockaddr_in in;
 
 		memcpy(&in, raw.ptr, sizeof(in));
-		json_object_object_add(o, "addr", addr_json(AF_INET, (void *)&in.sin_addr));
-		add_u64(o, "port", ntohs(in.sin_port));
+		KEY_ADDR(w, "addr", AF_INET, &in.sin_addr);
+		KEY_U64(w, "port", ntohs(in.sin_port));
 	} else if (family == AF_INET6 && raw.len >= sizeof(struct sockaddr_in6)) {
 		struct sockaddr_in6 in6;
 
 		memcpy(&in6, raw.ptr, sizeof(in6));
-		json_object_object_add(o, "addr", addr_json(AF_INET6, (void *)&in6.sin6_addr));
-		add_u64(o, "port", ntohs(in6.sin6_port));
+		KEY_ADDR(w, "addr", AF_INET6, &in6.sin6_addr);
+		KEY_U64(w, "port", ntohs(in6.sin6_port));
 	} else if (family == AF_UNIX && raw.len > sizeof(family)) {
-		add_strn(o, "path",
-			 (struct vg_str){
-				 raw.ptr + sizeof(family),
-				 strnlen(raw.ptr + sizeof(family), raw.len - sizeof(family))});
+		const char *path = raw.ptr + sizeof(family);
+
+		KEY_STR(w, "path", path, strnlen(path, raw.len - sizeof(family)), "sockaddr.path");
 	}
-	return o;
+	vg_jb_obj_end(&w->jb);
 }
 
-static json_object *file_json(const struct vg_file *f)
+static void file_json(struct vg_alert_builder *w, const struct vg_file *f)
 {
-	json_object *o = json_object_new_object();
-
-	add_u64(o, "fd", f->fd);
-	add_u64(o, "mode", f->mode);
-	add_u64(o, "flags", f->flags);
-	add_u64(o, "ino", f->ino);
-	add_u64(o, "dev", f->dev);
-	return o;
+	KEY(w, "file");
+	vg_jb_obj_begin(&w->jb);
+	KEY_U64(w, "fd", f->fd);
+	KEY_U64(w, "mode", f->mode);
+	KEY_U64(w, "flags", f->flags);
+	KEY_U64(w, "ino", f->ino);
+	KEY_U64(w, "dev", f->dev);
+	vg_jb_obj_end(&w->jb);
 }
 
-/* A decision of the enforcement probe: what was done, by which tier, to what. */
-json_object *vg_enforcement_json(const struct vg_event *ev, const struct vg_event_state *st)
+void vg_enforcement_json(struct vg_alert_builder *w, const struct vg_event *ev,
+			 const struct vg_event_state *st, const char *path)
 {
-	json_object *o = json_object_new_object();
 	struct vg_enforce_info info;
+	const char *target = st->fd && st->fd->name ? st->fd->name : st->path_abs;
 
-	if (ev->var[VG_VAR_ENFORCE].len != sizeof(info))
-		return o;
-	memcpy(&info, ev->var[VG_VAR_ENFORCE].ptr, sizeof(info));
-	add_str(o, "action", vg_enf_action_name(info.action));
-	add_str(o, "mode", vg_enf_mode_name(info.mode));
-	add_str(o, "tier", vg_enf_tier_name(info.tier));
-	add_str(o, "result", vg_enf_result_name(info.result));
-	add_str(o, "operation", vg_enf_op_name(info.op));
-	if (st->fd && st->fd->name)
-		add_str(o, "target", st->fd->name);
-	else if (st->path_abs)
-		add_str(o, "target", st->path_abs);
-	if (info.target_pid)
-		json_object_object_add(o, "target_pid", json_object_new_int64(info.target_pid));
-	return o;
+	vg_jb_obj_begin(&w->jb);
+	if (ev->var[VG_VAR_ENFORCE].len == sizeof(info)) {
+		memcpy(&info, ev->var[VG_VAR_ENFORCE].ptr, sizeof(info));
+		KEY_NAME(w, "action", vg_enf_action_name(info.action));
+		KEY_NAME(w, "mode", vg_enf_mode_name(info.mode));
+		KEY_NAME(w, "tier", vg_enf_tier_name(info.tier));
+		KEY_NAME(w, "result", vg_enf_result_name(info.result));
+		KEY_NAME(w, "operation", vg_enf_op_name(info.op));
+		if (target)
+			KEY_CSTR(w, "target", target, path);
+		if (info.target_pid)
+			KEY_I64(w, "target_pid", info.target_pid);
+	}
+	vg_jb_obj_end(&w->jb);
 }
 
-static void add_syscall(json_object *o, const struct vg_event *ev, const struct vg_event_state *st)
+/* The pair of fds pipe, pipe2 and socketpair return, which the probe carries as "sockaddr". */
+static void fds_json(struct vg_alert_builder *w, struct vg_str pair)
 {
-	const struct vg_syscall_body *b = ev->sc;
+	int fds[2];
+
+	memcpy(fds, pair.ptr, sizeof(fds));
+	KEY(w, "fds");
+	vg_jb_arr_begin(&w->jb);
+	vg_jb_i64(&w->jb, fds[0]);
+	vg_jb_i64(&w->jb, fds[1]);
+	vg_jb_arr_end(&w->jb);
+}
+
+/* The fd the event is about, as the fd table knows it. */
+static void fd_json(struct vg_alert_builder *w, const struct vg_fd *fd)
+{
+	char type[2] = {fd->type, '\0'};
+
+	KEY(w, "fd");
+	vg_jb_obj_begin(&w->jb);
+	KEY_U64(w, "num", (uint32_t)fd->num);
+	KEY_STR(w, "typechar", type, strlen(type), "fd.typechar");
+	KEY_CSTR(w, "name", fd->name, "fd.name");
+	KEY_BOOL(w, "cloexec", fd->cloexec);
+	vg_jb_obj_end(&w->jb);
+}
+
+static void add_syscall_vars(struct vg_alert_builder *w, const struct vg_event *ev)
+{
+	const struct vg_str *var = ev->var;
 	struct vg_file file;
 	struct vg_sock sock;
-	json_object *args = json_object_new_array();
 
-	add_str(o, "syscall", vg_syscall_name(b->id));
-	json_object_object_add(o, "res", json_object_new_int64(ev->hdr->retval));
-	for (int i = 0; i < 6; i++)
-		json_object_array_add(args, json_object_new_uint64(b->args[i]));
-	json_object_object_add(o, "sc_args", args);
-	if (ev->var[VG_VAR_PATH].ptr)
-		add_strn(o, "path", ev->var[VG_VAR_PATH]);
-	if (ev->var[VG_VAR_PATH2].ptr)
-		add_strn(o, "path2", ev->var[VG_VAR_PATH2]);
-	if (ev->var[VG_VAR_FD_PATH].ptr)
-		add_strn(o, "fd_path", ev->var[VG_VAR_FD_PATH]);
-	if (ev->var[VG_VAR_FILE].len == sizeof(file)) {
-		memcpy(&file, ev->var[VG_VAR_FILE].ptr, sizeof(file));
-		json_object_object_add(o, "file", file_json(&file));
+	if (var[VG_VAR_PATH].ptr)
+		KEY_VAR(w, "path", var[VG_VAR_PATH]);
+	if (var[VG_VAR_PATH2].ptr)
+		KEY_VAR(w, "path2", var[VG_VAR_PATH2]);
+	if (var[VG_VAR_FD_PATH].ptr)
+		KEY_VAR(w, "fd_path", var[VG_VAR_FD_PATH]);
+	if (var[VG_VAR_FILE].len == sizeof(file)) {
+		memcpy(&file, var[VG_VAR_FILE].ptr, sizeof(file));
+		file_json(w, &file);
 	}
-	if (ev->var[VG_VAR_SOCK].len == sizeof(sock)) {
-		memcpy(&sock, ev->var[VG_VAR_SOCK].ptr, sizeof(sock));
-		json_object_object_add(o, "sock", sock_json(&sock));
+	if (var[VG_VAR_SOCK].len == sizeof(sock)) {
+		memcpy(&sock, var[VG_VAR_SOCK].ptr, sizeof(sock));
+		sock_json(w, &sock);
 	}
-	if (b->family != VG_FAM_SOCK && ev->var[VG_VAR_SOCKADDR].len == 2 * sizeof(int)) {
-		int fds[2];
-		json_object *arr = json_object_new_array();
-
-		memcpy(fds, ev->var[VG_VAR_SOCKADDR].ptr, sizeof(fds));
-		json_object_array_add(arr, json_object_new_int(fds[0]));
-		json_object_array_add(arr, json_object_new_int(fds[1]));
-		json_object_object_add(o, "fds", arr); /* pipe, pipe2, socketpair */
-	} else if (ev->var[VG_VAR_SOCKADDR].ptr) {
-		json_object_object_add(o, "sockaddr", sockaddr_json(ev->var[VG_VAR_SOCKADDR]));
-	}
-	if (st->path_abs) {
-		add_str(o, "name", st->path_abs);
-		json_object_object_add(o, "name_resolved",
-				       json_object_new_boolean(st->path_resolved));
-	}
-	if (st->path2_abs)
-		add_str(o, "name2", st->path2_abs);
-	if (ev->hdr->flags & VG_HF_ENFORCE)
-		json_object_object_add(o, "enforcement", vg_enforcement_json(ev, st));
-	if (st->fd) {
-		json_object *fd = json_object_new_object();
-		char type[2] = {st->fd->type, '\0'};
-
-		add_u64(fd, "num", (uint32_t)st->fd->num);
-		add_str(fd, "typechar", type);
-		add_str(fd, "name", st->fd->name);
-		json_object_object_add(fd, "cloexec", json_object_new_boolean(st->fd->cloexec));
-		json_object_object_add(o, "fd", fd);
-	}
+	if (ev->sc->family != VG_FAM_SOCK && var[VG_VAR_SOCKADDR].len == 2 * sizeof(int))
+		fds_json(w, var[VG_VAR_SOCKADDR]);
+	else if (var[VG_VAR_SOCKADDR].ptr)
+		sockaddr_json(w, var[VG_VAR_SOCKADDR]);
 }
 
-static json_object *cred_set_json(const struct vg_cred_set *c)
+static void add_syscall(struct vg_alert_builder *w, const struct vg_event *ev,
+			const struct vg_event_state *st)
 {
-	json_object *o = json_object_new_object();
+	const struct vg_syscall_body *b = ev->sc;
 
-	add_u64(o, "uid", c->uid);
-	add_u64(o, "gid", c->gid);
-	add_u64(o, "euid", c->euid);
-	add_u64(o, "egid", c->egid);
-	add_u64(o, "suid", c->suid);
-	add_u64(o, "sgid", c->sgid);
-	add_u64(o, "fsuid", c->fsuid);
-	add_u64(o, "fsgid", c->fsgid);
-	add_u64(o, "userns", c->userns);
-	add_u64(o, "cap_inheritable", c->caps.cap_inheritable);
-	add_u64(o, "cap_permitted", c->caps.cap_permitted);
-	add_u64(o, "cap_effective", c->caps.cap_effective);
-	return o;
+	KEY_NAME(w, "syscall", vg_syscall_name(b->id));
+	KEY_I64(w, "res", ev->hdr->retval);
+	KEY(w, "sc_args");
+	vg_jb_arr_begin(&w->jb);
+	for (int i = 0; i < 6; i++)
+		vg_jb_u64(&w->jb, b->args[i]);
+	vg_jb_arr_end(&w->jb);
+	add_syscall_vars(w, ev);
+	if (st->path_abs) {
+		KEY_CSTR(w, "name", st->path_abs, "name");
+		KEY_BOOL(w, "name_resolved", st->path_resolved);
+	}
+	if (st->path2_abs)
+		KEY_CSTR(w, "name2", st->path2_abs, "name2");
+	if (ev->hdr->flags & VG_HF_ENFORCE) {
+		KEY(w, "enforcement");
+		vg_enforcement_json(w, ev, st, "enforcement.target");
+	}
+	if (st->fd)
+		fd_json(w, st->fd);
+}
+
+static void cred_set_json(struct vg_alert_builder *w, const struct vg_cred_set *c)
+{
+	vg_jb_obj_begin(&w->jb);
+	KEY_U64(w, "uid", c->uid);
+	KEY_U64(w, "gid", c->gid);
+	KEY_U64(w, "euid", c->euid);
+	KEY_U64(w, "egid", c->egid);
+	KEY_U64(w, "suid", c->suid);
+	KEY_U64(w, "sgid", c->sgid);
+	KEY_U64(w, "fsuid", c->fsuid);
+	KEY_U64(w, "fsgid", c->fsgid);
+	KEY_U64(w, "userns", c->userns);
+	KEY_U64(w, "cap_inheritable", c->caps.cap_inheritable);
+	KEY_U64(w, "cap_permitted", c->caps.cap_permitted);
+	KEY_U64(w, "cap_effective", c->caps.cap_effective);
+	vg_jb_obj_end(&w->jb);
 }
 
 /* commit_creds: both sides, what differs, and which hook flavour saw it. */
-static void add_creds(json_object *o, const struct vg_event *ev)
+static void add_creds(struct vg_alert_builder *w, const struct vg_event *ev)
 {
 	static const struct {
 		uint32_t bit;
@@ -391,177 +429,112 @@ static void add_creds(json_object *o, const struct vg_event *ev)
 		{VG_CRC_USERNS, "userns"},
 	};
 	const struct vg_creds_body *b = ev->creds;
-	json_object *changed = json_object_new_array();
 
+	KEY_NAME(w, "hook", vg_hook_flavour_name(b->hook));
+	KEY(w, "changed");
+	vg_jb_arr_begin(&w->jb);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (b->changed & names[i].bit)
-			json_object_array_add(changed, json_object_new_string(names[i].name));
-	add_str(o, "hook", vg_hook_flavour_name(b->hook));
-	json_object_object_add(o, "changed", changed);
-	json_object_object_add(o, "old", cred_set_json(&b->old));
-	json_object_object_add(o, "new", cred_set_json(&b->new));
+			vg_jb_cstr(&w->jb, names[i].name);
+	vg_jb_arr_end(&w->jb);
+	KEY(w, "old");
+	cred_set_json(w, &b->old);
+	KEY(w, "new");
+	cred_set_json(w, &b->new);
 }
 
-json_object *vg_container_json(const struct vg_container *c, json_object **k8s)
-{
-	json_object *o = json_object_new_object();
+/* One string of a container or pod: key k, its raw path p1 + ".k". */
+#define CTR_STR(w, k, s, p1) (KEY(w, k), vg_ab_cstr(w, s, p1, -1, "." k))
 
-	*k8s = NULL;
-	add_str(o, "id", c->id);
-	add_str(o, "full_id", c->full_id);
-	add_str(o, "type", vg_container_type_name(c->type));
-	add_str(o, "name", c->name);
-	add_str(o, "image", c->image);
-	add_str(o, "image_repository", c->image_repository);
-	add_str(o, "image_tag", c->image_tag);
-	add_str(o, "image_digest", c->image_digest);
-	json_object_object_add(o, "privileged", json_object_new_boolean(c->privileged));
+void vg_container_json(struct vg_alert_builder *w, const struct vg_container *c,
+		       const char *ctr_path, const char *k8s_path)
+{
+	KEY(w, "container");
+	vg_jb_obj_begin(&w->jb);
+	CTR_STR(w, "id", c->id, ctr_path);
+	CTR_STR(w, "full_id", c->full_id, ctr_path);
+	KEY_NAME(w, "type", vg_container_type_name(c->type));
+	CTR_STR(w, "name", c->name, ctr_path);
+	CTR_STR(w, "image", c->image, ctr_path);
+	CTR_STR(w, "image_repository", c->image_repository, ctr_path);
+	CTR_STR(w, "image_tag", c->image_tag, ctr_path);
+	CTR_STR(w, "image_digest", c->image_digest, ctr_path);
+	KEY_BOOL(w, "privileged", c->privileged);
 	if (c->incomplete)
-		json_object_object_add(o, "incomplete", json_object_new_boolean(1));
-	if (c->pod_name || c->pod_uid) {
-		*k8s = json_object_new_object();
-		add_str(*k8s, "pod_name", c->pod_name);
-		add_str(*k8s, "ns_name", c->pod_namespace);
-		add_str(*k8s, "pod_uid", c->pod_uid);
-	}
-	return o;
-}
-
-/* Where a string was not valid UTF-8: path, and the builder of its repaired text and base64. */
-struct repair {
-	json_object *raw; /* path -> base64 of the exact bytes; created on the first */
-	struct vg_jbuf jb;
-	char path[512];
-};
-
-static void repair_value(struct repair *r, json_object *v, size_t plen);
-
-/* A string that is not UTF-8: U+FFFD for each bad byte, its exact bytes under raw. */
-static void repair_string(struct repair *r, json_object *v)
-{
-	const char *s = json_object_get_string(v);
-	size_t len = (size_t)json_object_get_string_len(v);
-
-	if (vg_utf8_valid(s, len))
+		KEY_BOOL(w, "incomplete", true);
+	vg_jb_obj_end(&w->jb);
+	if (!c->pod_name && !c->pod_uid)
 		return;
-	if (!r->raw)
-		r->raw = json_object_new_object();
-	vg_jb_reset(&r->jb);
-	vg_base64_append(&r->jb, s, len);
-	if (!r->jb.oom)
-		json_object_object_add(r->raw, r->path,
-				       json_object_new_string_len(r->jb.s, (int)r->jb.len));
-	vg_jb_reset(&r->jb);
-	vg_utf8_repair(&r->jb, s, len);
-	/* out of memory: an empty string rather than bytes that break the line */
-	json_object_set_string_len(v, r->jb.oom ? "" : r->jb.s, r->jb.oom ? 0 : (int)r->jb.len);
+	KEY(w, "k8s");
+	vg_jb_obj_begin(&w->jb);
+	CTR_STR(w, "pod_name", c->pod_name, k8s_path);
+	CTR_STR(w, "ns_name", c->pod_namespace, k8s_path);
+	CTR_STR(w, "pod_uid", c->pod_uid, k8s_path);
+	vg_jb_obj_end(&w->jb);
 }
 
-/* Appends ".key" (or "key" at the top) or "[i]" to the path, as long as it fits. */
-static size_t path_push(struct repair *r, size_t plen, const char *key, int idx)
+static void add_kind(struct vg_alert_builder *w, const struct vg_event *ev,
+		     const struct vg_event_state *st, const struct vg_proc *p,
+		     const struct vg_env_policy *env)
 {
-	size_t cap = sizeof(r->path) - plen;
-	int n = key ? snprintf(r->path + plen, cap, "%s%s", plen ? "." : "", key)
-		    : snprintf(r->path + plen, cap, "[%d]", idx);
-
-	return n < 0 ? plen : (size_t)n >= cap ? sizeof(r->path) - 1 : plen + (size_t)n;
-}
-
-static void repair_value(struct repair *r, json_object *v, size_t plen)
-{
-	size_t n;
-
-	switch (json_object_get_type(v)) {
-	case json_type_string: repair_string(r, v); break;
-	case json_type_array:
-		n = json_object_array_length(v);
-		for (size_t i = 0; i < n; i++) {
-			repair_value(r, json_object_array_get_idx(v, i),
-				     path_push(r, plen, NULL, (int)i));
-			r->path[plen] = '\0';
-		}
+	switch (ev->type) {
+	case VG_EV_EXEC: add_exec(w, ev, p, env); break;
+	case VG_EV_FORK:
+		KEY_U64(w, "parent_pid", ev->fork->parent_pid);
+		KEY_U64(w, "parent_tid", ev->fork->parent_tid);
+		KEY_BOOL(w, "thread", ev->hdr->flags & VG_HF_THREAD);
+		KEY_U64(w, "start_time_ns", ev->fork->start_ns);
 		break;
-	case json_type_object: {
-		json_object_object_foreach(v, key, val)
-		{
-			repair_value(r, val, path_push(r, plen, key, 0));
-			r->path[plen] = '\0';
-		}
+	case VG_EV_SYSCALL: add_syscall(w, ev, st); break;
+	case VG_EV_CREDS: add_creds(w, ev); break;
+	case VG_EV_EXIT:
+		KEY_U64(w, "exit_status", ev->exit->exit_code);
+		KEY_U64(w, "exit_code", (ev->exit->exit_code >> 8) & 0xff);
+		KEY_U64(w, "exit_signal", ev->exit->exit_code & 0x7f);
 		break;
-	}
 	default: break;
 	}
 }
 
-/*
- * The same guarantee as alerts (json_buf.c): every string valid UTF-8, each
- * bad byte as U+FFFD, and the exact bytes of such strings, base64, under
- * "raw" keyed by their path ("exe", "args[1]", "parent.comm"). json-c would
- * print the bytes as they are.
- */
-static void repair_utf8(json_object *o)
+static void add_family(struct vg_alert_builder *w, struct vg_proc_table *t, struct vg_proc *p)
 {
-	struct repair r = {0};
+	struct vg_proc *parent = vg_proc_parent(t, p);
 
-	vg_jb_init(&r.jb);
-	repair_value(&r, o, 0);
-	vg_jb_free(&r.jb);
-	if (r.raw)
-		json_object_object_add(o, "raw", r.raw);
+	KEY(w, "parent");
+	if (parent)
+		vg_proc_json_brief(w, parent, "parent", "parent.args");
+	else
+		vg_jb_null(&w->jb);
+	KEY(w, "ancestors");
+	vg_ancestors_json(w, t, p, "ancestors");
 }
 
-json_object *vg_event_json(const struct vg_event *ev, const struct vg_event_state *st,
-			   struct vg_proc_table *t, struct vg_proc *p)
-{
-	static const struct vg_env_policy full = {.mode = VG_ENV_FULL};
-
-	return vg_event_json_env(ev, st, t, p, &full);
-}
-
-json_object *vg_event_json_env(const struct vg_event *ev, const struct vg_event_state *st,
-			       struct vg_proc_table *t, struct vg_proc *p,
-			       const struct vg_env_policy *env)
+bool vg_event_json_write(struct vg_alert_builder *w, const struct vg_event *ev,
+			 const struct vg_event_state *st, struct vg_proc_table *t,
+			 struct vg_proc *p, const struct vg_env_policy *env)
 {
 	static const struct vg_event_state none;
-	json_object *o = json_object_new_object();
-	struct vg_proc *parent = NULL;
 
 	if (!st)
 		st = &none;
-
-	add_header(o, ev);
+	vg_jb_reset(&w->jb);
+	if (w->raw.len)
+		vg_jb_reset(&w->raw);
+	vg_jb_obj_begin(&w->jb);
+	add_header(w, ev);
 	if (p)
-		add_str(o, "exec_id", p->exec_id);
-	switch (ev->type) {
-	case VG_EV_EXEC: add_exec(o, ev, p, env); break;
-	case VG_EV_FORK:
-		add_u64(o, "parent_pid", ev->fork->parent_pid);
-		add_u64(o, "parent_tid", ev->fork->parent_tid);
-		json_object_object_add(o, "thread",
-				       json_object_new_boolean(ev->hdr->flags & VG_HF_THREAD));
-		add_u64(o, "start_time_ns", ev->fork->start_ns);
-		break;
-	case VG_EV_SYSCALL: add_syscall(o, ev, st); break;
-	case VG_EV_CREDS: add_creds(o, ev); break;
-	case VG_EV_EXIT:
-		add_u64(o, "exit_status", ev->exit->exit_code);
-		add_u64(o, "exit_code", (ev->exit->exit_code >> 8) & 0xff);
-		add_u64(o, "exit_signal", ev->exit->exit_code & 0x7f);
-		break;
-	default: break;
+		KEY_CSTR(w, "exec_id", p->exec_id, "exec_id");
+	add_kind(w, ev, st, p, env);
+	if (st->container)
+		vg_container_json(w, st->container, "container", "k8s");
+	if (p)
+		add_family(w, t, p);
+	if (w->raw.len) {
+		vg_jb_obj_end(&w->raw);
+		KEY(w, "raw");
+		vg_jb_verbatim(&w->jb, w->raw.s, w->raw.len);
+		w->jb.oom |= w->raw.oom; /* a raw map cut short would lie */
 	}
-	if (st->container) {
-		json_object *k8s;
-
-		json_object_object_add(o, "container", vg_container_json(st->container, &k8s));
-		if (k8s)
-			json_object_object_add(o, "k8s", k8s);
-	}
-	if (p) {
-		parent = vg_proc_parent(t, p);
-		json_object_object_add(o, "parent", parent ? vg_proc_json_brief(parent) : NULL);
-		json_object_object_add(o, "ancestors", vg_ancestors_json(t, p));
-	}
-	repair_utf8(o);
-	return o;
+	vg_jb_obj_end(&w->jb);
+	return !w->jb.oom;
 }

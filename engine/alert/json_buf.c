@@ -2,7 +2,6 @@
 #include "alert/json_buf.h"
 
 #include <inttypes.h>
-#include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -432,18 +431,4 @@ void vg_jb_double(struct vg_jbuf *b, double v)
 	}
 	sep(b);
 	raw(b, tmp, (size_t)n);
-}
-
-void vg_jb_json(struct vg_jbuf *b, struct json_object *o)
-{
-	const char *s;
-
-	if (!o) {
-		vg_jb_null(b);
-		return;
-	}
-	s = json_object_to_json_string_ext(o,
-					   JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	sep(b);
-	raw(b, s, strlen(s));
 }

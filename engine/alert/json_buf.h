@@ -15,8 +15,6 @@
 
 #define VG_JB_DEPTH 16 /* nesting the writer tracks commas for */
 
-struct json_object;
-
 struct vg_jbuf {
 	char *s; /* NUL-terminated while not oom */
 	size_t len, cap;
@@ -57,8 +55,6 @@ void vg_jb_null(struct vg_jbuf *b);
  * and NaN, Infinity, -Infinity for what JSON has no number for.
  */
 void vg_jb_double(struct vg_jbuf *b, double v);
-/* A json-c value as json-c prints it (tests compare against json-c with it). */
-void vg_jb_json(struct vg_jbuf *b, struct json_object *o);
 
 /* len bytes as a JSON string of their base64 (RFC 4648, padded). */
 void vg_jb_base64(struct vg_jbuf *b, const void *data, size_t len);

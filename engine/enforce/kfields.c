@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "enforce/kfields.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "vigil/enforce.h"
@@ -66,38 +67,78 @@ const char *vg_kfield_names(void)
 	return names;
 }
 
+#define OPK(k) (1u << (k))
+
+/* Per kind of field: the kernel matches it accepts (beyond one exact value) and how to say so. */
+static const struct {
+	unsigned kernel; /* OPK() bits of enum vg_op_kernel */
+	const char *says;
+} kinds[] = {
+	[VG_KF_STR] = {OPK(VG_OPK_EXACT_SET) | OPK(VG_OPK_PREFIX) | OPK(VG_OPK_DIR),
+		       "the kernel matches strings with "},
+	[VG_KF_NUM] = {OPK(VG_OPK_EXACT_SET) | OPK(VG_OPK_RANGE),
+		       "the kernel compares numbers with "},
+	[VG_KF_BOOL] = {0, "the kernel only tests this field with "},
+	[VG_KF_CONTAINER] = {OPK(VG_OPK_EXACT_SET),
+			     "the kernel matches container ids whole, with "},
+	[VG_KF_ADDR] = {OPK(VG_OPK_EXACT_SET), "the kernel matches addresses with "},
+	[VG_KF_NET] = {OPK(VG_OPK_EXACT_SET), "the kernel matches addresses with "},
+};
+
+/* kernel's OPK() bits: one exact value always (= and != decide any field). */
+static unsigned kind_kernel(enum vg_kf_kind kind)
+{
+	unsigned k = (unsigned)kind < sizeof(kinds) / sizeof(kinds[0]) ? kinds[kind].kernel : 0;
+
+	return k | OPK(VG_OPK_EXACT_ONE);
+}
+
 /*
- * What the kernel can do with a kind of field, from how the operator is
- * matched there (operators.c's kernel column): one exact value always.
+ * "=, !=, in, startswith and pmatch": the operators whose kernel column
+ * (operators.c) the kind accepts, grouped by that column in its enum order,
+ * so a new operator with a kernel match is named here without an edit.
  */
+static void list_ops(unsigned kernel, char *out, size_t cap)
+{
+	size_t n = 0, total = 0, len = 0;
+
+	for (unsigned k = 0; k < 32; k++)
+		for (int op = 0; op < VG_OP__COUNT && (kernel & OPK(k)); op++)
+			total += vg_op_info(op)->kernel == k;
+	out[0] = '\0';
+	for (unsigned k = 0; k < 32; k++) {
+		for (int op = 0; op < VG_OP__COUNT && (kernel & OPK(k)); op++) {
+			if (vg_op_info(op)->kernel != k)
+				continue;
+			n++;
+			len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%s",
+						n == 1	     ? ""
+						: n == total ? " and "
+							     : ", ",
+						vg_op_name(op));
+			if (len >= cap)
+				return;
+		}
+	}
+}
+
 const char *vg_kfield_op_refusal(const struct vg_kfield *kf, enum vg_op op, enum vg_mod mod)
 {
-	enum vg_op_kernel k = vg_op_info(op)->kernel;
+	static _Thread_local char why[256];
+	unsigned kernel = kind_kernel(kf->kind);
+	size_t n;
 
 	if (mod == VG_MOD_ALLOF)
 		return "allof is not supported in the kernel";
-	if (k == VG_OPK_EXACT_ONE)
+	if (kernel & OPK(vg_op_info(op)->kernel))
 		return NULL;
-	switch (kf->kind) {
-	case VG_KF_STR:
-		if (k == VG_OPK_EXACT_SET || k == VG_OPK_PREFIX || k == VG_OPK_DIR)
-			return NULL;
-		return "the kernel matches strings with =, !=, in, startswith and pmatch";
-	case VG_KF_NUM:
-		if (k == VG_OPK_EXACT_SET || k == VG_OPK_RANGE)
-			return NULL;
-		return "the kernel compares numbers with =, !=, in, <, <=, >, >=";
-	case VG_KF_ADDR:
-	case VG_KF_NET:
-		if (k == VG_OPK_EXACT_SET)
-			return NULL;
-		return "the kernel matches addresses with =, != and in";
-	case VG_KF_CONTAINER:
-		if (k == VG_OPK_EXACT_SET)
-			return NULL;
-		return "the kernel matches container ids whole, with =, != and in";
-	default: return "the kernel only tests this field with = and !=";
-	}
+	n = (size_t)snprintf(why, sizeof(why), "%s",
+			     (unsigned)kf->kind < sizeof(kinds) / sizeof(kinds[0])
+				     ? kinds[kf->kind].says
+				     : "the kernel only tests this field with ");
+	if (n < sizeof(why))
+		list_ops(kernel, why + n, sizeof(why) - n);
+	return why;
 }
 
 uint8_t vg_kfield_op_of_evttype(const char *evttype)

@@ -150,6 +150,11 @@ int vg_engine_start(struct vg_engine *e)
 			vg_containers_on_gone(e->pl.containers, rules_container_gone, e);
 		break;
 	case VG_ENGINE_EVENTS:
+		/* the line writer, here so that vg_engine_set_mode alone is enough too */
+		if (!e->events_ready)
+			vg_ab_init(&e->events_out);
+		e->events_ready = true;
+		e->pl.events_out = &e->events_out;
 		e->pl.sink = vg_sink_event_json;
 		e->pl.sink_ctx = &e->pl;
 		break;
@@ -198,6 +203,9 @@ void vg_engine_close(struct vg_engine *e)
 	if (e->alerter_ready)
 		vg_alerter_fini(&e->alerter);
 	e->alerter_ready = false;
+	if (e->events_ready)
+		vg_ab_fini(&e->events_out);
+	e->events_ready = false;
 	vg_ruleset_free(e->rules);
 	e->rules = NULL;
 	vg_containers_free(e->pl.containers);

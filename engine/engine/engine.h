@@ -61,9 +61,11 @@ struct vg_engine {
 	/* the alert stage; its outs (or its FILE) is delivery */
 	struct vg_alerter alerter;
 	bool alerter_ready;
-	struct vg_outputs *outs;	 /* delivery, not owned; NULL: the alerter's FILE */
-	struct vg_ratelimit *rl;	 /* not owned; NULL: no rate limiting */
-	struct vg_capture_sink *capture; /* VG_ENGINE_CAPTURE's file, not owned */
+	struct vg_outputs *outs;	    /* delivery, not owned; NULL: the alerter's FILE */
+	struct vg_ratelimit *rl;	    /* not owned; NULL: no rate limiting */
+	struct vg_capture_sink *capture;    /* VG_ENGINE_CAPTURE's file, not owned */
+	struct vg_alert_builder events_out; /* VG_ENGINE_EVENTS's JSON writer */
+	bool events_ready;
 	uint64_t matches; /* rule matches, alerts or not (VG_ENGINE_MATCH counts too) */
 	bool started;
 };

@@ -123,12 +123,13 @@ void vg_sink_event_json(void *ctx, const struct vg_event *ev, const struct vg_ev
 			struct vg_proc *p)
 {
 	struct vg_pipeline *pl = ctx;
-	json_object *o = vg_event_json_env(ev, st, pl->procs, p, pl->env_policy);
+	struct vg_alert_builder *w = pl->events_out;
 
-	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							JSON_C_TO_STRING_NOSLASHESCAPE),
-	      stdout);
+	if (!vg_event_json_write(w, ev, st, pl->procs, p, pl->env_policy)) {
+		fprintf(stderr, "vigil: out of memory writing an event's JSON; event skipped\n");
+		return;
+	}
+	fwrite(w->jb.s, 1, w->jb.len, stdout);
 	fputc('\n', stdout);
 	fflush(stdout);
-	json_object_put(o);
 }

@@ -56,6 +56,7 @@ typedef void (*vg_event_sink)(void *ctx, const struct vg_event *ev, const struct
 			      struct vg_proc *p);
 
 struct vg_env_policy;
+struct vg_alert_builder;
 
 struct vg_pipeline {
 	struct vg_proc_table *procs;
@@ -72,6 +73,8 @@ struct vg_pipeline {
 	struct vg_histogram *sink_time;
 	/* what `vigil events` writes of an environment; NULL: nothing */
 	const struct vg_env_policy *env_policy;
+	/* the JSON writer of `vigil events`, reused across events (the engine's) */
+	struct vg_alert_builder *events_out;
 };
 
 /* CLOCK_REALTIME minus CLOCK_BOOTTIME, to stamp kernel events with wall time. */
@@ -80,7 +83,10 @@ int64_t vg_boot_to_wall_ns(void);
 /* ring_buffer_sample_fn: ctx is a struct vg_pipeline. */
 int vg_pipeline_handle(void *ctx, void *data, size_t len);
 
-/* The sink of `vigil events`: ctx is the struct vg_pipeline (its env_policy applies). */
+/*
+ * The sink of `vigil events`: ctx is the struct vg_pipeline (its env_policy
+ * applies, its events_out writes the line).
+ */
 void vg_sink_event_json(void *ctx, const struct vg_event *ev, const struct vg_event_state *st,
 			struct vg_proc *p);
 

@@ -6,7 +6,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -161,58 +160,44 @@ X(x_rawtime_ns)
 		vg_xval_u64(out, wall(ctx) % 1000000000ULL);
 }
 
-/* Formats the event time with strftime fmt and an optional .nanoseconds. */
+/* The event time as the one time formatter writes form (util/time_format.h). */
 static void put_time(const struct vg_eval_ctx *ctx, struct vg_fenv *env, struct vg_xval *out,
-		     const char *fmt, bool utc, bool ns, const char *suffix)
+		     enum vg_time_form form)
 {
-	uint64_t t;
-	time_t secs;
-	struct tm tm;
 	char *buf;
 	size_t n;
 
-	if (!have_hdr(ctx))
+	if (!have_hdr(ctx) || !(buf = vg_scratch_alloc(&env->scratch, VG_TIME_MAX)))
 		return;
-	t = wall(ctx);
-	secs = (time_t)(t / 1000000000ULL);
-	if (!(utc ? gmtime_r(&secs, &tm) : localtime_r(&secs, &tm)))
-		return;
-	buf = vg_scratch_alloc(&env->scratch, 64);
-	if (!buf)
-		return;
-	n = strftime(buf, 64, fmt, &tm);
-	if (ns)
-		n += (size_t)snprintf(buf + n, 64 - n, ".%09llu",
-				      (unsigned long long)(t % 1000000000ULL));
-	if (suffix)
-		n += (size_t)snprintf(buf + n, 64 - n, "%s", suffix);
-	vg_xval_str(out, buf, n < 63 ? n : 63);
+	n = vg_time_format(&env->clock, wall(ctx), form, buf);
+	if (n)
+		vg_xval_str(out, buf, n);
 }
 
 X(x_time)
 {
 	(void)ref;
-	put_time(ctx, env, out, "%H:%M:%S", false, true, NULL);
+	put_time(ctx, env, out, VG_TIME_LOCAL);
 }
 X(x_time_s)
 {
 	(void)ref;
-	put_time(ctx, env, out, "%H:%M:%S", false, false, NULL);
+	put_time(ctx, env, out, VG_TIME_LOCAL_S);
 }
 X(x_time_iso)
 {
 	(void)ref;
-	put_time(ctx, env, out, "%Y-%m-%dT%H:%M:%S", true, true, "Z");
+	put_time(ctx, env, out, VG_TIME_UTC);
 }
 X(x_datetime)
 {
 	(void)ref;
-	put_time(ctx, env, out, "%Y-%m-%d %H:%M:%S", false, true, NULL);
+	put_time(ctx, env, out, VG_TIME_DATETIME);
 }
 X(x_datetime_s)
 {
 	(void)ref;
-	put_time(ctx, env, out, "%Y-%m-%d %H:%M:%S", false, false, NULL);
+	put_time(ctx, env, out, VG_TIME_DATETIME_S);
 }
 
 X(x_rawres)

@@ -12,6 +12,7 @@
 
 #include "fields/dns_names.h"
 #include "fields/fields_util.h"
+#include "kernel/syscall_table.h"
 #include "state/fd_table.h"
 #include "vigil/syscalls.h"
 
@@ -65,13 +66,12 @@ static bool is_ip(const struct vg_sock *s)
 	return s && (s->family == AF_INET || s->family == AF_INET6);
 }
 
-/* The local end is the server for accept/listen/bind and listening sockets. */
+/* The local end is the server for the syscall table's server calls and listening sockets. */
 static bool local_is_server(const struct vg_eval_ctx *ctx, const struct vg_sock *s)
 {
-	uint16_t id = ctx->ev->sc->id;
+	const struct vg_sc_def *d = vg_syscall_def(ctx->ev->sc->id);
 
-	return id == VG_SC_accept || id == VG_SC_accept4 || id == VG_SC_listen ||
-	       id == VG_SC_bind || s->state == 10 /* TCP_LISTEN */;
+	return (d && (d->flags & VG_SCF_SERVER)) || s->state == 10 /* TCP_LISTEN */;
 }
 
 #define X(fn)                                                                                      \

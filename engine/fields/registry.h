@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "fields/eval_ctx.h"
+#include "util/time_format.h"
 
 enum vg_ftype {
 	VG_FT_STRING,
@@ -90,6 +91,7 @@ struct vg_fenv {
 	struct vg_dns_names *dns; /* the rules' domain names, for fd.*ip.name; NULL: none */
 	char hostname[256];
 	uint64_t evt_num;
+	struct vg_time_clock clock; /* evt.time*'s last second, formatted once */
 };
 
 struct vg_field_def;

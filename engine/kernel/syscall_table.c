@@ -24,9 +24,11 @@
 			.falco = #fal,                                                             \
 			.fdfx = VG_FDFX_##fx,                                                      \
 			.arches = VG_ON_##on,                                                      \
+			.flags = (fl),                                                             \
 			.conf = {.id = VG_SC_##nm,                                                 \
 				 .family = VG_FAM_##fam,                                           \
-				 .flags = (fl) | (RET_FD(VG_FDFX_##fx) ? VG_SCF_RET_FD : 0),       \
+				 .flags = (uint8_t)(((fl)&0xff) |                                  \
+						    (RET_FD(VG_FDFX_##fx) ? VG_SCF_RET_FD : 0)),   \
 				 .path = p,                                                        \
 				 .path2 = p2,                                                      \
 				 .dirfd = d,                                                       \

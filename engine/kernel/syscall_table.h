@@ -29,6 +29,7 @@ struct vg_sc_def {
 	const char *falco; /* its Falco event name */
 	uint8_t fdfx;	   /* enum vg_sc_fdfx */
 	uint8_t arches;	   /* VG_ON_* */
+	uint16_t flags;	   /* the row's VG_SCF_* column; conf.flags has the kernel's 8 bits */
 	struct vg_sc_conf conf;
 	struct vg_sc_arg args[VG_SC_NARGS];
 };

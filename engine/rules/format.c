@@ -10,7 +10,6 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -316,26 +315,6 @@ size_t vg_rule_render_output(struct vg_ruleset *rs, const struct vg_rule *r,
 	return off;
 }
 
-static struct json_object *json_value(enum vg_ftype t, const struct vg_value *v)
-{
-	char tmp[64];
-	size_t n;
-	const char *s;
-
-	switch (t) {
-	case VG_FT_STRING:
-	case VG_FT_BYTES: return json_object_new_string_len(v->s, (int)v->len);
-	case VG_FT_BOOL: return json_object_new_boolean(v->u != 0);
-	case VG_FT_S64: return json_object_new_int64(v->i);
-	case VG_FT_DOUBLE: return json_object_new_double(v->d);
-	case VG_FT_IPADDR:
-	case VG_FT_IPNET:
-		s = vg_output_value_text(t, v, tmp, sizeof(tmp), &n);
-		return json_object_new_string_len(s, (int)n);
-	default: return json_object_new_uint64(v->u);
-	}
-}
-
 /* One field's values for this event; Falco's JSON carries evt.time* as epoch nanoseconds. */
 static const struct vg_xval *field_values(struct vg_ruleset *rs, const struct vg_cexpr *ex,
 					  bool epoch_ns, const struct vg_eval_ctx *ctx)
@@ -392,31 +371,4 @@ int vg_rule_output_each(struct vg_ruleset *rs, const struct vg_rule *r,
 	}
 	vg_eval_end(rs, started);
 	return rc;
-}
-
-/* As json-c values: numbers as numbers, addresses as text, several values as an array. */
-static int add_json_field(void *arg, const char *key, const struct vg_xval *x)
-{
-	struct json_object *obj = arg, *val = NULL;
-
-	if (x->n == 1) {
-		if (!(val = json_value(x->type, &x->v[0])))
-			return -1;
-	} else if (x->n > 1) {
-		if (!(val = json_object_new_array()))
-			return -1;
-		for (uint32_t k = 0; k < x->n; k++)
-			json_object_array_add(val, json_value(x->type, &x->v[k]));
-	}
-	if (json_object_object_add(obj, key, val) != 0) {
-		json_object_put(val);
-		return -1;
-	}
-	return 0;
-}
-
-int vg_rule_output_fields(struct vg_ruleset *rs, const struct vg_rule *r,
-			  const struct vg_eval_ctx *ctx, struct json_object *obj)
-{
-	return vg_rule_output_each(rs, r, ctx, add_json_field, obj);
 }

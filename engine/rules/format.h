@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Alert output: a rule's format string ("%proc.name ran %proc.cmdline")
- * rendered for one event, and Falco's "output_fields" object with each
- * field typed (numbers as numbers, strings as strings, missing as null).
+ * rendered for one event, and the walk of Falco's "output_fields" with each
+ * field typed (numbers as numbers, strings as strings, missing as null);
+ * the alert stage (alert/alert.c) writes that walk as JSON.
  */
 #ifndef VIGIL_RULES_FORMAT_H
 #define VIGIL_RULES_FORMAT_H
@@ -14,7 +15,6 @@
 
 struct vg_ruleset;
 struct vg_rule;
-struct json_object;
 
 /*
  * Renders r's output into buf (always NUL-terminated when cap > 0).
@@ -42,9 +42,5 @@ typedef int (*vg_ofield_fn)(void *arg, const char *key, const struct vg_xval *x)
 /* Walks r's output fields for ctx's event; returns the first non-zero fn result, or 0. */
 int vg_rule_output_each(struct vg_ruleset *rs, const struct vg_rule *r,
 			const struct vg_eval_ctx *ctx, vg_ofield_fn fn, void *arg);
-
-/* Adds one key per field of r's output to obj. Returns 0, or -1 on OOM. */
-int vg_rule_output_fields(struct vg_ruleset *rs, const struct vg_rule *r,
-			  const struct vg_eval_ctx *ctx, struct json_object *obj);
 
 #endif

@@ -52,6 +52,13 @@ enum vg_sc_family {
  * syscall (the kernel has no syscalls/sys_exit_<name> tracepoints).
  */
 #define VG_SCF_RAW (1 << 7)
+/*
+ * Flags from bit 8 up are user space's: the kernel's struct vg_sc_conf keeps
+ * bits 0-7, user space reads the whole column (vg_sc_def.flags).
+ * VG_SCF_SERVER: the socket's local end is the server (bind, listen, accept),
+ * which decides fd.is_server and which end fd.sip/fd.cip name.
+ */
+#define VG_SCF_SERVER (1 << 8)
 
 /* What a syscall does to the calling process's fd table (or cwd). */
 enum vg_sc_fdfx {
@@ -226,13 +233,13 @@ enum vg_arg_kind {
 	   VG_A(type, DEC, 1), VG_A(proto, DEC, 2)))                                            \
 	X(connect, connect, SOCK, NONE, ALL, 7, 7, 7, 7, 0, 1, 2, 0,                            \
 	  (VG_A(res, RES, R), VG_A(tuple, TUPLE, 0), VG_A(fd, FD, 0)))                          \
-	X(bind, bind, SOCK, NONE, ALL, 7, 7, 7, 7, 0, 1, 2, 0,                                  \
+	X(bind, bind, SOCK, NONE, ALL, 7, 7, 7, 7, 0, 1, 2, VG_SCF_SERVER,                      \
 	  (VG_A(res, RES, R), VG_A(fd, FD, 0)))                                                 \
-	X(listen, listen, SOCK, NONE, ALL, 7, 7, 7, 7, 0, 7, 7, 0,                              \
+	X(listen, listen, SOCK, NONE, ALL, 7, 7, 7, 7, 0, 7, 7, VG_SCF_SERVER,                  \
 	  (VG_A(res, RES, R), VG_A(fd, FD, 0), VG_A(backlog, DEC, 1)))                          \
-	X(accept, accept, SOCK, ACCEPT, ALL, 7, 7, 7, 7, 6, 7, 7, 0,                            \
+	X(accept, accept, SOCK, ACCEPT, ALL, 7, 7, 7, 7, 6, 7, 7, VG_SCF_SERVER,                \
 	  (VG_A(fd, FD, R), VG_A(tuple, TUPLE, R)))                                             \
-	X(accept4, accept4, SOCK, ACCEPT, ALL, 7, 7, 7, 7, 6, 7, 7, 0,                          \
+	X(accept4, accept4, SOCK, ACCEPT, ALL, 7, 7, 7, 7, 6, 7, 7, VG_SCF_SERVER,              \
 	  (VG_A(fd, FD, R), VG_A(tuple, TUPLE, R), VG_A(flags, HEX, 3)))                        \
 	X(sendto, sendto, SOCK, NONE, ALL, 7, 7, 7, 7, 0, 4, 5, VG_SCF_DATA,                    \
 	  (VG_A(res, RES, R), VG_A(data, DATA, 1), VG_A(fd, FD, 0), VG_A(size, DEC, 2),         \

@@ -55,18 +55,28 @@ static const char fzp_rules[] =
 
 static struct vg_ruleset *fzp_rs;
 
+/* Every value of an output field as its text: the walk the alert's output_fields take. */
+static int fzp_touch_field(void *arg, const char *key, const struct vg_xval *x)
+{
+	char tmp[64];
+	size_t n, *total = arg;
+
+	(void)key;
+	for (uint32_t k = 0; k < x->n; k++) {
+		vg_output_value_text(x->type, &x->v[k], tmp, sizeof(tmp), &n);
+		*total += n;
+	}
+	return 0;
+}
+
 static bool fzp_match(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
 {
 	char buf[512];
-	json_object *obj = json_object_new_object();
+	size_t total = 0;
 
 	(void)arg;
 	vg_rule_render_output(fzp_rs, r, ctx, buf, sizeof(buf));
-	if (obj) {
-		vg_rule_output_fields(fzp_rs, r, ctx, obj);
-		json_object_to_json_string(obj);
-		json_object_put(obj);
-	}
+	vg_rule_output_each(fzp_rs, r, ctx, fzp_touch_field, &total);
 	return true;
 }
 
@@ -76,12 +86,14 @@ static void fzp_sink(void *arg, const struct vg_event *ev, const struct vg_event
 	struct vg_pipeline *pl = arg;
 	struct vg_eval_ctx ctx = {
 		.ev = ev, .st = st, .proc = p, .procs = pl->procs, .container = NULL};
-	json_object *o = vg_event_json(ev, st, pl->procs, p);
+	static const struct vg_env_policy full = {.mode = VG_ENV_FULL};
+	static struct vg_alert_builder w;
+	static bool w_ready;
 
-	if (o) {
-		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-		json_object_put(o);
-	}
+	if (!w_ready)
+		vg_ab_init(&w);
+	w_ready = true;
+	vg_event_json_write(&w, ev, st, pl->procs, p, &full);
 	if (fzp_rs)
 		vg_ruleset_eval(fzp_rs, &ctx, fzp_match, NULL);
 }

@@ -19,7 +19,7 @@
 #include "decode/decode.h"
 #include "alert/alert.h"
 #include "alert/env_policy.h"
-#include "alert/event_json.h"
+#include "event_json_parse.h"
 #include "records.h"
 #include "utf8_ref.h"
 #include "rules/compile.h"
@@ -140,7 +140,6 @@ static inline int hw_run(struct hw_world *w, const struct hw_input *in)
 	struct vg_event pev, cev;
 	struct vg_event_state st = {0};
 	struct vg_proc *p;
-	json_object *o;
 	size_t size = 0;
 	FILE *f;
 
@@ -168,10 +167,7 @@ static inline int hw_run(struct hw_world *w, const struct hw_input *in)
 		free(w->alert);
 		w->alert = NULL;
 	}
-	o = vg_event_json_env(&cev, &st, w->t, p, &full);
-	w->events = strdup(json_object_to_json_string_ext(
-		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	w->events = ej_line(&cev, &st, w->t, p, &full);
 	return w->events ? 0 : -1;
 }
 

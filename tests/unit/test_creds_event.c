@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
-#include "alert/event_json.h"
+#include "event_json_parse.h"
 #include "records.h"
 #include "state/proc_table.h"
 
@@ -145,7 +145,7 @@ static void json_has_both_sides(void **state)
 	root_process(t, 42);
 	creds_record(&r, 42, VG_HOOK_KPROBE);
 	p = apply(t, &r, &ev);
-	o = vg_event_json(&ev, NULL, t, p);
+	o = ej_parse(&ev, NULL, t, p);
 	assert_string_equal(json_object_get_string(member(o, "type")), "creds");
 	assert_string_equal(json_object_get_string(member(o, "hook")), "kprobe");
 	assert_int_equal(json_object_get_int64(member(o, "uid")), NOBODY);

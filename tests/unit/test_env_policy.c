@@ -18,7 +18,7 @@
 #include "capture/capture.h"
 #include "decode/decode.h"
 #include "alert/env_policy.h"
-#include "alert/event_json.h"
+#include "event_json_parse.h"
 #include "records.h"
 #include "state/proc_table.h"
 
@@ -146,19 +146,19 @@ static void test_events_env_by_policy(void **state)
 	exec_record(&r, ENV, sizeof(ENV) - 1);
 	assert_int_equal(vg_decode(r.buf, r.len, 0, &ev), VG_DECODE_OK);
 	p = vg_proc_apply(t, &ev);
-	o = vg_event_json_env(&ev, NULL, t, p, NULL);
+	o = ej_parse_env(&ev, NULL, t, p, NULL);
 	assert_false(json_object_object_get_ex(o, "env", &env));
 	json_object_put(o);
-	o = vg_event_json_env(&ev, NULL, t, p, &OFF);
+	o = ej_parse_env(&ev, NULL, t, p, &OFF);
 	assert_false(json_object_object_get_ex(o, "env", &env));
 	json_object_put(o);
-	o = vg_event_json_env(&ev, NULL, t, p, &REDACTED);
+	o = ej_parse_env(&ev, NULL, t, p, &REDACTED);
 	s = json_object_to_json_string(o);
 	assert_null(strstr(s, "ghp_x"));
 	assert_non_null(strstr(s, "\"GITHUB_token=<redacted>\""));
 	assert_non_null(strstr(s, "\"PLAIN=1=2\""));
 	json_object_put(o);
-	o = vg_event_json_env(&ev, NULL, t, p, &FULL);
+	o = ej_parse_env(&ev, NULL, t, p, &FULL);
 	assert_non_null(strstr(json_object_to_json_string(o), "GITHUB_token=ghp_x"));
 	json_object_put(o);
 	vg_proc_table_free(t);

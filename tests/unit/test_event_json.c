@@ -6,7 +6,7 @@
 #include <cmocka.h>
 
 #include "decode/decode.h"
-#include "alert/event_json.h"
+#include "event_json_parse.h"
 #include "records.h"
 #include "state/proc_table.h"
 
@@ -17,7 +17,7 @@ static json_object *exec_json(struct vg_proc_table *t, struct test_record *r)
 
 	assert_int_equal(vg_decode(r->buf, r->len, 0, &ev), VG_DECODE_OK);
 	p = vg_proc_apply(t, &ev);
-	return vg_event_json(&ev, NULL, t, p);
+	return ej_parse(&ev, NULL, t, p);
 }
 
 static const char *get_str(json_object *o, const char *key)
@@ -38,25 +38,26 @@ static int64_t get_int(json_object *o, const char *key)
 
 static void time_is_rfc3339_with_nanoseconds(void **state)
 {
-	char buf[64];
+	char buf[VG_TIME_MAX];
 
 	(void)state;
-	vg_format_time(1700000000123456789ull, buf, sizeof(buf));
+	vg_time_format(NULL, 1700000000123456789ull, VG_TIME_UTC, buf);
 	assert_string_equal(buf, "2023-11-14T22:13:20.123456789Z");
-	vg_format_time(5, buf, sizeof(buf));
+	vg_time_format(NULL, 5, VG_TIME_UTC, buf);
 	assert_string_equal(buf, "1970-01-01T00:00:00.000000005Z");
 }
 
 static void args_split_on_nul(void **state)
 {
-	json_object *a = vg_args_json("sh\0-c\0echo \"hi\"\0", 16);
+	struct vg_alert_builder w;
 
 	(void)state;
-	assert_int_equal(json_object_array_length(a), 3);
-	assert_string_equal(json_object_get_string(json_object_array_get_idx(a, 2)), "echo \"hi\"");
-	assert_string_equal(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN),
-			    "[\"sh\",\"-c\",\"echo \\\"hi\\\"\"]");
-	json_object_put(a);
+	vg_ab_init(&w);
+	vg_args_json(&w, "sh\0-c\0echo \"hi\"\0", 16, "args");
+	assert_false(w.jb.oom);
+	assert_string_equal(w.jb.s, "[\"sh\",\"-c\",\"echo \\\"hi\\\"\"]");
+	assert_int_equal(w.raw.len, 0);
+	vg_ab_fini(&w);
 }
 
 static void exec_event_has_process_and_parent(void **state)

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
-#include "alert/event_json.h"
+#include "event_json_parse.h"
 #include "replay/json_record.h"
 #include "state/proc_table.h"
 #include "records.h"
@@ -125,7 +125,7 @@ static void test_events_json_round_trip(void **state)
 
 	(void)state;
 	p = exec_with_env(t, &r, &ev, ENV, sizeof(ENV) - 4, VG_HF_ENV_TRUNC);
-	o = vg_event_json(&ev, NULL, t, p);
+	o = ej_parse(&ev, NULL, t, p);
 	assert_true(json_object_object_get_ex(o, "env", &env));
 	assert_int_equal(json_object_array_length(env), 3);
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(env, 0)), "FOO=bar");

@@ -101,6 +101,25 @@ static void check_args(const struct vg_sc_def *d)
 	}
 }
 
+/*
+ * The flags column: the kernel's config holds its low 8 bits as written
+ * (plus RET_FD from the effect), the user-space flags sit above them, and
+ * VG_SCF_SERVER (fd.is_server) is on exactly the calls whose socket is the
+ * server's: an accept, bind and listen.
+ */
+static void check_flags(const struct vg_sc_def *d)
+{
+	bool server = d->fdfx == VG_FDFX_ACCEPT || strcmp(d->name, "bind") == 0 ||
+		      strcmp(d->name, "listen") == 0;
+
+	assert_int_equal(d->conf.flags & ~VG_SCF_RET_FD, d->flags & 0xff & ~VG_SCF_RET_FD);
+	assert_int_equal(d->flags & ~0x1ffu, 0); /* no flag the code does not know */
+	if (!!(d->flags & VG_SCF_SERVER) != server)
+		fail_msg("%s: VG_SCF_SERVER is %s", d->name, server ? "missing" : "wrong here");
+	if (server)
+		assert_int_equal(d->conf.family, VG_FAM_SOCK);
+}
+
 /* The family agrees with the argument kinds and the columns. */
 static void check_family(const struct vg_sc_def *d)
 {
@@ -128,6 +147,7 @@ static void check_family(const struct vg_sc_def *d)
 		assert_true(has_kind(d, VG_AK_OFLAGS));
 	if (c->salen != NONE)
 		assert_int_not_equal(c->sa, NONE);
+	check_flags(d);
 }
 
 /* The fd effect is set where the columns need it, and agrees with them. */

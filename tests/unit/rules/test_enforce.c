@@ -98,6 +98,9 @@ static void test_refuses_operators(void **state)
 		     "E-ENFORCE-OPERATOR", "'proc.exepath contains ...'");
 	expect_error(RULE("r", "evt.type = execve and proc.exepath endswith sh", "deny"),
 		     "E-ENFORCE-OPERATOR", "=, !=, in, startswith and pmatch");
+	/* the list is the operator table's kernel column, an "and" before the last */
+	expect_error(RULE("r", "evt.type = execve and user.uid exists", "deny"),
+		     "E-ENFORCE-OPERATOR", "compares numbers with =, !=, in, <, <=, > and >=");
 	expect_error(RULE("r", "evt.type = execve and proc.exepath glob '/tmp/*'", "deny"),
 		     "E-ENFORCE-OPERATOR", "glob");
 	expect_error(RULE("r", "evt.type = execve and proc.exepath regex '^/tmp'", "deny"),

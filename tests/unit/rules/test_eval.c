@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "helpers.h"
 #include "kernel/evttypes.h"
@@ -191,6 +192,14 @@ static void test_evt_fields(void **state)
 	NO("evt.arg.nosuch exists");
 	YES("evt.rawtime = 1700000000000000123 and evt.rawtime.s = 1700000000");
 	YES("evt.time.iso8601 = \"2023-11-14T22:13:20.000000123Z\"");
+	/* the local forms, in a zone where the date differs from UTC's */
+	setenv("TZ", "IST-5:30", 1);
+	tzset();
+	YES("evt.time = \"03:43:20.000000123\" and evt.time.s = \"03:43:20\"");
+	YES("evt.datetime = \"2023-11-15 03:43:20.000000123\"");
+	YES("evt.datetime.s = \"2023-11-15 03:43:20\"");
+	unsetenv("TZ");
+	tzset();
 	YES("evt.source = syscall and evt.category = process");
 	YES("evt.is_open_read = false");
 	YES("evt.hostname exists");

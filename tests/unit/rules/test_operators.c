@@ -484,6 +484,58 @@ static bool enforced(enum vg_op op, const char *field, enum vg_ftype t, char **e
 	return nerr == 0;
 }
 
+/*
+ * A refusal names exactly the operators the kernel takes for that field:
+ * the list after "with " in err, split at ", " and " and ", is the set of
+ * canonical names of the operators accepted[] marks.
+ */
+static void check_refusal_lists(const char *err, const bool *accepted)
+{
+	const char *p = strstr(err, " with ");
+	bool named[VG_OP__COUNT] = {0};
+	char list[256], *tok, *save;
+
+	assert_non_null(p);
+	snprintf(list, sizeof(list), "%s", p + 6);
+	list[strcspn(list, "\n")] = '\0';
+	for (char *q; (q = strstr(list, " and "));)
+		memcpy(q, ",    ", 5); /* " and " reads as a separator */
+	for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		int op = vg_op_lookup(tok);
+
+		if (op < 0 || op >= VG_OP__COUNT)
+			fail_msg("%s: names '%s', no operator", err, tok);
+		named[op] = true;
+	}
+	for (int op = 0; op < VG_OP__COUNT; op++)
+		if (named[op] != accepted[op])
+			fail_msg("%s: %s is %s", err, vg_op_name((enum vg_op)op),
+				 accepted[op] ? "taken but not named" : "named but refused");
+}
+
+/* The refusal texts come from the kernel column: a new operator is named without an edit. */
+static void test_refusals_name_the_table(void **state)
+{
+	bool str[VG_OP__COUNT], num[VG_OP__COUNT];
+	char *err = NULL;
+
+	(void)state;
+	for (int op = 0; op < VG_OP__COUNT; op++) {
+		enum vg_op_kernel k = vg_op_info((enum vg_op)op)->kernel;
+
+		str[op] = k == VG_OPK_EXACT_ONE || k == VG_OPK_EXACT_SET || k == VG_OPK_PREFIX ||
+			  k == VG_OPK_DIR;
+		num[op] = k == VG_OPK_EXACT_ONE || k == VG_OPK_EXACT_SET || k == VG_OPK_RANGE;
+	}
+	assert_false(enforced(VG_OP_CONTAINS, "proc.exepath", VG_FT_STRING, &err));
+	check_refusal_lists(err, str);
+	free(err);
+	err = NULL;
+	assert_false(enforced(VG_OP_EXISTS, "user.uid", VG_FT_U64, &err));
+	check_refusal_lists(err, num);
+	free(err);
+}
+
 /* The kernel column: which operators the enforcement compiler takes, on strings and numbers. */
 static void test_kernel_enforcement(void **state)
 {
@@ -508,6 +560,7 @@ static void test_kernel_enforcement(void **state)
 				 err);
 		free(err);
 	}
+	test_refusals_name_the_table(state);
 }
 
 int main(void)
