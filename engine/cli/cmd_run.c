@@ -435,9 +435,9 @@ static bool drops_tick(struct ops *ops, const struct vg_probes *probes)
 
 /*
  * The plugins' outputs after the built-in ones (all holds n, room for
- * VG_OUTPUT_MAX_KINDS). The nats plugin's output is nats_output's: it
- * takes that entry's queue, retry and priority settings instead of a
- * second entry. Returns the new count.
+ * VG_OUTPUT_MAX_KINDS). The nats plugin's output is an enabled
+ * nats_output:'s: it takes that entry's queue, retry and priority settings
+ * instead of a second entry. Returns the new count.
  */
 static size_t merge_plugin_outputs(struct vg_plugins *ps, struct vg_output_config *all, size_t n)
 {
@@ -447,7 +447,8 @@ static size_t merge_plugin_outputs(struct vg_plugins *ps, struct vg_output_confi
 	for (size_t i = 0; i < np; i++) {
 		size_t k = 0;
 
-		while (k < n && all[k].kind != po[i].kind)
+		/* a disabled nats_output: stays so; the plugin's own entry runs */
+		while (k < n && (all[k].kind != po[i].kind || !all[k].enabled))
 			k++;
 		if (k < n)
 			all[k].ext.arg = po[i].ext.arg;
