@@ -53,14 +53,14 @@ static int put_str(json_object *o, const char *key, const char *v)
 static char *nats_init_config(const struct vg_nats_settings *c)
 {
 	json_object *o = json_object_new_object(), *urls = json_object_new_array();
-	const char *const skeys[] = {"subject_prefix", "stream", "host", "ca_file", "cert_file",
-				     "key_file", "user", "password", "token", "nkey",
-				     "nkey_seed_file", "creds_file", "spool_dir"};
-	const char *const svals[] = {c->subject_prefix, c->stream,   c->host,
-				     c->ca_file,	c->cert_file, c->key_file,
-				     c->user,		c->password,  c->token,
-				     c->nkey,		c->nkey_seed_file, c->creds_file,
-				     c->spool_dir};
+	const char *const skeys[] = {"subject_prefix", "stream",   "host",	     "ca_file",
+				     "cert_file",      "key_file", "user",	     "password",
+				     "token",	       "nkey",	   "nkey_seed_file", "creds_file",
+				     "spool_dir"};
+	const char *const svals[] = {
+		c->subject_prefix, c->stream,	  c->host,     c->ca_file, c->cert_file,
+		c->key_file,	   c->user,	  c->password, c->token,   c->nkey,
+		c->nkey_seed_file, c->creds_file, c->spool_dir};
 	char *text = NULL;
 	int err = !o || !urls;
 
@@ -70,14 +70,16 @@ static char *nats_init_config(const struct vg_nats_settings *c)
 	for (size_t i = 0; !err && i < sizeof(skeys) / sizeof(skeys[0]); i++)
 		err |= put_str(o, skeys[i], svals[i]);
 	if (!err) {
-		json_object_object_add(o, "create_stream", json_object_new_boolean(c->create_stream));
+		json_object_object_add(o, "create_stream",
+				       json_object_new_boolean(c->create_stream));
 		json_object_object_add(o, "tls", json_object_new_boolean(c->tls));
 		json_object_object_add(o, "replicas", json_object_new_int64(c->replicas));
 		json_object_object_add(o, "duplicate_window_s",
 				       json_object_new_int64(c->duplicate_window_s));
 		json_object_object_add(o, "connect_timeout_ms",
 				       json_object_new_int64(c->connect_timeout_ms));
-		json_object_object_add(o, "ack_timeout_ms", json_object_new_int64(c->ack_timeout_ms));
+		json_object_object_add(o, "ack_timeout_ms",
+				       json_object_new_int64(c->ack_timeout_ms));
 		json_object_object_add(o, "reconnect_wait_ms",
 				       json_object_new_int64(c->reconnect_wait_ms));
 		json_object_object_add(o, "reconnect_max_wait_ms",
@@ -123,9 +125,10 @@ int vg_cli_load_plugins(const struct vg_config *cfg, struct vg_plugins **out)
 	if (!sp)
 		return -1;
 	if (with_nats) {
-		sp[n] = (struct vg_plugin_spec){.name = "nats",
-						.library_path = nats_plugin_path(path, sizeof(path)),
-						.init_config = nats_cfg = nats_init_config(&nats->nats)};
+		sp[n] = (struct vg_plugin_spec){
+			.name = "nats",
+			.library_path = nats_plugin_path(path, sizeof(path)),
+			.init_config = nats_cfg = nats_init_config(&nats->nats)};
 		if (!sp[n].library_path || !nats_cfg) {
 			if (!nats_cfg)
 				fprintf(stderr, "vigil: nats_output: out of memory\n");

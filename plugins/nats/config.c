@@ -20,7 +20,10 @@ struct key {
 	size_t off;
 };
 
-#define S(m, t) {#m, t, offsetof(struct vg_nats_settings, m)}
+#define S(m, t)                                                                                    \
+	{                                                                                          \
+#m, t, offsetof(struct vg_nats_settings, m)                                        \
+	}
 static const struct key keys[] = {
 	S(subject_prefix, K_STR),
 	S(stream, K_STR),
@@ -83,7 +86,9 @@ static int set_key(struct vg_nats_settings *c, const struct key *k, json_object 
 		return 0;
 	}
 	snprintf(err, errlen, "init_config: %s: expected %s", k->name,
-		 k->type == K_STR ? "a string" : k->type == K_BOOL ? "true or false" : "a number");
+		 k->type == K_STR    ? "a string"
+		 : k->type == K_BOOL ? "true or false"
+				     : "a number");
 	return -1;
 }
 
@@ -186,8 +191,8 @@ int vg_natsp_parse(struct vg_nats_settings *c, const char *text, char *err, size
 void vg_natsp_settings_free(struct vg_nats_settings *c)
 {
 	const char *const strs[] = {
-		c->subject_prefix, c->stream,	 c->host,  c->ca_file,	      c->cert_file,
-		c->key_file,	   c->user,	 c->password, c->token,	      c->nkey,
+		c->subject_prefix, c->stream,	  c->host,	c->ca_file, c->cert_file,
+		c->key_file,	   c->user,	  c->password,	c->token,   c->nkey,
 		c->nkey_seed_file, c->creds_file, c->spool_dir,
 	};
 

@@ -48,7 +48,7 @@ struct nats_out {
 	char host[TOKEN_MAX + 1];
 	bool host_set; /* host configured: the alerts' hostname does not replace it */
 	bool stream_ok;
-	uint64_t quiet_until_ns; /* connect back-off */
+	uint64_t quiet_until_ns;   /* connect back-off */
 	uint32_t connect_failures; /* in a row: the connect back-off doubles */
 	char conn_err[256];	   /* why the last connect failed: said again while backing off */
 };
@@ -74,8 +74,8 @@ static void make_subject(const struct nats_out *x, const struct vg_plugin_alert 
 		vg_nats_subject_token(a->host, host);
 	vg_nats_subject_token(a->source && *a->source ? a->source : "syscall", source);
 	vg_nats_subject_token(a->rule, rule);
-	snprintf(subj, SUBJ_MAX, "%s.%s.%s.%s.%s", x->cfg.subject_prefix, host, source,
-		 a->priority, rule);
+	snprintf(subj, SUBJ_MAX, "%s.%s.%s.%s.%s", x->cfg.subject_prefix, host, source, a->priority,
+		 rule);
 	/* vigil's id is <its host>-<16 hex>-<n>: keep the -<16 hex>-<n>, stable per alert */
 	p = a->id ? strrchr(a->id, '-') : NULL;
 	if (p) {
@@ -146,8 +146,9 @@ static int ensure_stream(struct nats_out *x, char *err, size_t errlen)
 	sc.Duplicates = (int64_t)x->cfg.duplicate_window_s * 1000000000ll;
 	s = js_AddStream(&si, x->js, &sc, NULL, &jerr);
 	if (s != NATS_OK) {
-		snprintf(err, errlen, "creating stream %s (%s, %d replicas): %s (%d)", x->cfg.stream,
-			 subj, (int)x->cfg.replicas, natsStatus_GetText(s), (int)jerr);
+		snprintf(err, errlen, "creating stream %s (%s, %d replicas): %s (%d)",
+			 x->cfg.stream, subj, (int)x->cfg.replicas, natsStatus_GetText(s),
+			 (int)jerr);
 		return -1;
 	}
 	jsStreamInfo_Destroy(si);
