@@ -7,7 +7,8 @@ no nats_output: at all) publishes a live `vigil run`'s alerts to a real
 nats-server on the documented subject with Nats-Msg-Id and Vigil-* headers,
 the output named "nats" in the exit summary; a wrong init_config key stops
 vigil naming the key; a vigil that cannot find the plugin says where it
-looked. The seed URL's password never shows in vigil's output.
+looked; a spool the former built-in output left is published on its
+subject. The seed URL's password never shows in vigil's output.
 
 usage: test_nats_plugin.py NATS_DUMP REPO_ROOT"""
 import json
@@ -109,6 +110,25 @@ try:
         T.check(r.returncode != 0 and "needs the nats plugin" in r.stderr
                 and os.path.join(D, "bin", "..", "plugins", "libnats.so") in r.stderr,
                 f"a missing plugin is named with its paths ({r.stderr!r})")
+
+    # a spool the former built-in nats output left (its route the subject) is
+    # published by the plugin on that subject's tokens, with its id's sequence
+    spool = os.path.join(D, "legacy-spool")
+    put = os.path.join(os.path.dirname(DUMP), "spool_put")
+    subprocess.run([put, spool, "vgtest.alerts.old_host.syscall.critical.old_rule",
+                    "old_host-0123456789abcdef-7",
+                    json.dumps({"rule": "old rule", "output": "x (marker=legacy01)"})],
+                   check=True)
+    cfg = F.config(D, [url], "h1", f"  stream: VGLEGACY\n  spool_dir: {spool}\n")
+    v = F.Vigil(VIGIL, D, cfg, rules, "b")
+    v.start()
+    legacy = F.Stream(DUMP, [node], "VGLEGACY")
+    F.wait_until(lambda: F.markers(legacy.messages(), "legacy"), "the spooled alert in the stream")
+    m = legacy.messages()[0]
+    T.eq((m["subject"], m["headers"].get("Nats-Msg-Id"), m["headers"].get("Vigil-Priority")),
+         ("vgtest.alerts.h1.syscall.critical.old_rule", "h1-0123456789abcdef-7", "critical"),
+         "an old spool's alert: its subject's tokens, its id's sequence")
+    T.eq(v.stop(), 0, "vigil exits 0 after SIGTERM")
 except AssertionError as e:
     T.check(False, f"{e}\n--- vigil ---\n{v.log()[-3000:] if v else ''}\n"
             f"--- nats-server ---\n{node.tail()}")
