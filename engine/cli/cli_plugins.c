@@ -44,6 +44,15 @@ static const char *nats_plugin_path(char *buf, size_t cap)
 	return NULL;
 }
 
+/* A plugins: entry named nats gives the library (a build of one's own), else the bundled one. */
+static const char *nats_library(const struct vg_config *cfg, char *buf, size_t cap)
+{
+	for (size_t i = 0; i < cfg->n_plugins; i++)
+		if (strcmp(cfg->plugin_names[i], "nats") == 0)
+			return cfg->plugin_paths[i];
+	return nats_plugin_path(buf, cap);
+}
+
 static int put_str(json_object *o, const char *key, const char *v)
 {
 	return v ? json_object_object_add(o, key, json_object_new_string(v)) : 0;
@@ -127,7 +136,7 @@ int vg_cli_load_plugins(const struct vg_config *cfg, struct vg_plugins **out)
 	if (with_nats) {
 		sp[n] = (struct vg_plugin_spec){
 			.name = "nats",
-			.library_path = nats_plugin_path(path, sizeof(path)),
+			.library_path = nats_library(cfg, path, sizeof(path)),
 			.init_config = nats_cfg = nats_init_config(&nats->nats)};
 		if (!sp[n].library_path || !nats_cfg) {
 			if (!nats_cfg)
