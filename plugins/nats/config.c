@@ -128,9 +128,6 @@ static int set_one(struct vg_nats_settings *c, const char *name, json_object *v,
 	if (strcmp(name, "urls") == 0)
 		return c->urls ? (snprintf(err, errlen, "init_config: urls given twice"), -1)
 			       : set_urls(c, v, err, errlen);
-	/* nats_output:'s own keys of every output; the host applied them already */
-	if (strcmp(name, "enabled") == 0)
-		return 0;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(keys[i].name, name) == 0)
 			return set_key(c, &keys[i], v, err, errlen);
