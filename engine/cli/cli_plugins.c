@@ -14,33 +14,43 @@
 #ifndef VIGIL_PLUGIN_DIR
 #define VIGIL_PLUGIN_DIR "/usr/local/lib/vigil/plugins"
 #endif
+#ifndef VIGIL_PLUGIN_RELDIR
+#define VIGIL_PLUGIN_RELDIR "lib/vigil/plugins"
+#endif
 #define NATS_SO "libnats.so"
 
 /*
- * The bundled nats plugin: the installed one (VIGIL_PLUGIN_DIR), else the
- * build tree's (plugins/ beside the vigil binary's folder). NULL, said on
- * stderr naming both paths, when neither is there.
+ * The bundled nats plugin: the installed one (VIGIL_PLUGIN_DIR), else one
+ * beside the vigil binary (<bin>/../VIGIL_PLUGIN_RELDIR: an install moved
+ * elsewhere, or unpacked under a DESTDIR), else the build tree's
+ * (<build>/engine/vigil -> <build>/plugins). NULL, said on stderr naming
+ * every path tried, when none is there.
  */
 static const char *nats_plugin_path(char *buf, size_t cap)
 {
-	char exe[PATH_MAX], *slash;
+	char exe[PATH_MAX], *slash, tried[3 * (PATH_MAX + 64)];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	snprintf(buf, cap, "%s/%s", VIGIL_PLUGIN_DIR, NATS_SO);
 	if (access(buf, R_OK) == 0)
 		return buf;
+	snprintf(tried, sizeof(tried), "%s", buf);
 	if (n > 0) {
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')))
 			*slash = '\0';
+		snprintf(buf, cap, "%s/../%s/%s", exe, VIGIL_PLUGIN_RELDIR, NATS_SO);
+		if (access(buf, R_OK) == 0)
+			return buf;
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), ", %s", buf);
 		snprintf(buf, cap, "%s/../plugins/%s", exe, NATS_SO);
 		if (access(buf, R_OK) == 0)
 			return buf;
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), ", %s", buf);
 	}
 	fprintf(stderr,
-		"vigil: nats_output needs the nats plugin, which is neither at %s/%s nor in "
-		"the build tree (%s)\n",
-		VIGIL_PLUGIN_DIR, NATS_SO, n > 0 ? buf : "vigil's own path is unknown");
+		"vigil: nats_output needs the nats plugin, which is not installed (tried %s)\n",
+		tried);
 	return NULL;
 }
 
