@@ -1,25 +1,161 @@
 // SPDX-License-Identifier: Apache-2.0
 /* vigil.yaml's load_plugins:/plugins: -> engine/plugin/, before any rule compiles. */
+#include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "config/config.h"
 #include "plugin/plugin.h"
 
-/* The plugins load_plugins names, in its order; -1 (and *out NULL) on failure. */
+#ifndef VIGIL_PLUGIN_DIR
+#define VIGIL_PLUGIN_DIR "/usr/local/lib/vigil/plugins"
+#endif
+#ifndef VIGIL_PLUGIN_RELDIR
+#define VIGIL_PLUGIN_RELDIR "lib/vigil/plugins"
+#endif
+#define NATS_SO "libnats.so"
+
+/*
+ * The bundled nats plugin: the installed one (VIGIL_PLUGIN_DIR), else one
+ * beside the vigil binary (<bin>/../VIGIL_PLUGIN_RELDIR: an install moved
+ * elsewhere, or unpacked under a DESTDIR), else the build tree's
+ * (<build>/engine/vigil -> <build>/plugins). NULL, said on stderr naming
+ * every path tried, when none is there.
+ */
+static const char *nats_plugin_path(char *buf, size_t cap)
+{
+	char exe[PATH_MAX], *slash, tried[3 * (PATH_MAX + 64)];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	snprintf(buf, cap, "%s/%s", VIGIL_PLUGIN_DIR, NATS_SO);
+	if (access(buf, R_OK) == 0)
+		return buf;
+	snprintf(tried, sizeof(tried), "%s", buf);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+		snprintf(buf, cap, "%s/../%s/%s", exe, VIGIL_PLUGIN_RELDIR, NATS_SO);
+		if (access(buf, R_OK) == 0)
+			return buf;
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), ", %s", buf);
+		snprintf(buf, cap, "%s/../plugins/%s", exe, NATS_SO);
+		if (access(buf, R_OK) == 0)
+			return buf;
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), ", %s", buf);
+	}
+	fprintf(stderr,
+		"vigil: nats_output needs the nats plugin, which is not installed (tried %s)\n",
+		tried);
+	return NULL;
+}
+
+/* A plugins: entry named nats gives the library (a build of one's own), else the bundled one. */
+static const char *nats_library(const struct vg_config *cfg, char *buf, size_t cap)
+{
+	for (size_t i = 0; i < cfg->n_plugins; i++)
+		if (strcmp(cfg->plugin_names[i], "nats") == 0)
+			return cfg->plugin_paths[i];
+	return nats_plugin_path(buf, cap);
+}
+
+static int put_str(json_object *o, const char *key, const char *v)
+{
+	return v ? json_object_object_add(o, key, json_object_new_string(v)) : 0;
+}
+
+/* nats_output: as the nats plugin's init_config (the same keys); NULL: out of memory. */
+static char *nats_init_config(const struct vg_nats_settings *c)
+{
+	json_object *o = json_object_new_object(), *urls = json_object_new_array();
+	const char *const skeys[] = {"subject_prefix", "stream",   "host",	     "ca_file",
+				     "cert_file",      "key_file", "user",	     "password",
+				     "token",	       "nkey",	   "nkey_seed_file", "creds_file",
+				     "spool_dir"};
+	const char *const svals[] = {
+		c->subject_prefix, c->stream,	  c->host,     c->ca_file, c->cert_file,
+		c->key_file,	   c->user,	  c->password, c->token,   c->nkey,
+		c->nkey_seed_file, c->creds_file, c->spool_dir};
+	char *text = NULL;
+	int err = !o || !urls;
+
+	for (size_t i = 0; !err && i < c->n_urls; i++)
+		err |= json_object_array_add(urls, json_object_new_string(c->urls[i]));
+	err |= !o || json_object_object_add(o, "urls", urls);
+	for (size_t i = 0; !err && i < sizeof(skeys) / sizeof(skeys[0]); i++)
+		err |= put_str(o, skeys[i], svals[i]);
+	if (!err) {
+		json_object_object_add(o, "create_stream",
+				       json_object_new_boolean(c->create_stream));
+		json_object_object_add(o, "tls", json_object_new_boolean(c->tls));
+		json_object_object_add(o, "replicas", json_object_new_int64(c->replicas));
+		json_object_object_add(o, "duplicate_window_s",
+				       json_object_new_int64(c->duplicate_window_s));
+		json_object_object_add(o, "connect_timeout_ms",
+				       json_object_new_int64(c->connect_timeout_ms));
+		json_object_object_add(o, "ack_timeout_ms",
+				       json_object_new_int64(c->ack_timeout_ms));
+		json_object_object_add(o, "reconnect_wait_ms",
+				       json_object_new_int64(c->reconnect_wait_ms));
+		json_object_object_add(o, "reconnect_max_wait_ms",
+				       json_object_new_int64(c->reconnect_max_wait_ms));
+		json_object_object_add(o, "spool_max_bytes",
+				       json_object_new_int64((int64_t)c->spool_max_bytes));
+		json_object_object_add(o, "spool_max_age_s",
+				       json_object_new_int64(c->spool_max_age_s));
+		text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	}
+	if (!o)
+		json_object_put(urls);
+	json_object_put(o);
+	return text;
+}
+
+/* load_plugins names nats (a plugins: entry of the user's own). */
+static bool names_nats(const struct vg_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_load_plugins; i++)
+		if (strcmp(cfg->load_plugins[i], "nats") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The plugins load_plugins names, in its order, then the bundled nats plugin
+ * when nats_output: is enabled (and load_plugins does not name nats itself);
+ * -1 (and *out NULL) on failure.
+ */
 int vg_cli_load_plugins(const struct vg_config *cfg, struct vg_plugins **out)
 {
+	const struct vg_output_config *nats = &cfg->outputs[VG_OUTPUT_NATS];
+	bool with_nats = nats->enabled && !names_nats(cfg);
 	struct vg_plugin_spec *sp;
 	size_t n = cfg->n_load_plugins;
+	char path[PATH_MAX + 64], *nats_cfg = NULL;
 
 	*out = NULL;
-	if (!n)
+	if (!n && !with_nats)
 		return 0;
-	sp = calloc(n, sizeof(*sp));
+	sp = calloc(n + 1, sizeof(*sp));
 	if (!sp)
 		return -1;
+	if (with_nats) {
+		sp[n] = (struct vg_plugin_spec){
+			.name = "nats",
+			.library_path = nats_library(cfg, path, sizeof(path)),
+			.init_config = nats_cfg = nats_init_config(&nats->nats)};
+		if (!sp[n].library_path || !nats_cfg) {
+			if (!nats_cfg)
+				fprintf(stderr, "vigil: nats_output: out of memory\n");
+			free(nats_cfg);
+			free(sp);
+			return -1;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
 
@@ -29,6 +165,7 @@ int vg_cli_load_plugins(const struct vg_config *cfg, struct vg_plugins **out)
 			fprintf(stderr,
 				"vigil: load_plugins names '%s', which plugins: does not define\n",
 				cfg->load_plugins[i]);
+			free(nats_cfg);
 			free(sp);
 			return -1;
 		}
@@ -36,7 +173,11 @@ int vg_cli_load_plugins(const struct vg_config *cfg, struct vg_plugins **out)
 						.library_path = cfg->plugin_paths[k],
 						.init_config = cfg->plugin_configs[k]};
 	}
-	*out = vg_plugins_load(sp, n, 0);
+	*out = vg_plugins_load(sp, n + with_nats, 0);
+	/* the settings hold secrets: not left in freed memory */
+	if (nats_cfg)
+		explicit_bzero(nats_cfg, strlen(nats_cfg));
+	free(nats_cfg);
 	free(sp);
 	return *out ? 0 : -1;
 }

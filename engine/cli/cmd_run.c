@@ -442,6 +442,31 @@ static bool drops_tick(struct ops *ops, const struct vg_probes *probes)
 		(uint64_t)wall.tv_sec * 1000000000ull + wall.tv_nsec, ops->outs, ops->hostname);
 }
 
+/*
+ * The plugins' outputs after the built-in ones (all holds n, room for
+ * VG_OUTPUT_MAX_KINDS). The nats plugin's output is an enabled
+ * nats_output:'s: it takes that entry's queue, retry and priority settings
+ * instead of a second entry. Returns the new count.
+ */
+static size_t merge_plugin_outputs(struct vg_plugins *ps, struct vg_output_config *all, size_t n)
+{
+	struct vg_output_config po[VG_OUTPUT_MAX_KINDS];
+	size_t np = vg_plugins_outputs(ps, po, VG_OUTPUT_MAX_KINDS - n);
+
+	for (size_t i = 0; i < np; i++) {
+		size_t k = 0;
+
+		/* a disabled nats_output: stays so; the plugin's own entry runs */
+		while (k < n && (all[k].kind != po[i].kind || !all[k].enabled))
+			k++;
+		if (k < n)
+			all[k].ext.arg = po[i].ext.arg;
+		else
+			all[n++] = po[i];
+	}
+	return n;
+}
+
 /* The plugins' sources: their queued events go to the engine between ring buffer reads. */
 static struct vg_plugins *plugins_for_loop;
 static struct vg_engine *eng_for_plugins;
@@ -565,7 +590,7 @@ static int ops_start(struct ops *ops, struct run_opts *o)
 		struct vg_output_config all[VG_OUTPUT_MAX_KINDS];
 
 		memcpy(all, oc.outputs, oc.n * sizeof(*all));
-		oc.n += vg_plugins_outputs(ops->plugins, all + oc.n, VG_OUTPUT_MAX_KINDS - oc.n);
+		oc.n = merge_plugin_outputs(ops->plugins, all, oc.n);
 		oc.outputs = all;
 		ops->outs = vg_outputs_new(&oc);
 	}

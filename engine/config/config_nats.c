@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * nats_output and fleet: the keys of the NATS JetStream output
- * (delivery/out_nats.c) and of the fleet's rules and heartbeats
+ * (the nats plugin, plugins/nats) and of the fleet's rules and heartbeats
  * (fleet/fleet.c), their defaults and their freeing. Apart from the other
  * outputs' sections because these two belong together and to the fleet.
  */

@@ -102,7 +102,6 @@ extern const struct vg_output_ops vg_output_file_ops;
 extern const struct vg_output_ops vg_output_syslog_ops;
 extern const struct vg_output_ops vg_output_http_ops;
 extern const struct vg_output_ops vg_output_program_ops;
-extern const struct vg_output_ops vg_output_nats_ops;
 
 /* Records why the last attempt failed (shown in stats and on /metrics). */
 void vg_output_error(struct vg_output *o, const char *fmt, ...)

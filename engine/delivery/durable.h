@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * At-least-once delivery for any output kind that wants it (the nats
- * output, a plugin's output that asked for a spool): every alert gets a
+ * At-least-once delivery for any output kind that wants it (a plugin's
+ * output, the nats plugin's among them, with a spool when it asked for
+ * one, engine/plugin/plugin_output.c): every alert gets a
  * route (what the transport routes on) and an id that are made once, the
  * first time it is tried, and stay the same on every retry and in the
  * spool across a restart; with a spool (spool.h), an alert goes straight
@@ -46,7 +47,7 @@ struct vg_durable_ops {
 
 struct vg_durable {
 	const struct vg_durable_ops *ops;
-	const char *who; /* "nats output": names the log lines */
+	const char *who; /* the plugin's name: names the log lines */
 	uint32_t retry_wait_ms;
 	struct vg_spool *spool; /* NULL: memory queue and retries only */
 	uint64_t seq;

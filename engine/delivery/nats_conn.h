@@ -14,6 +14,9 @@
 /* Applies c's nats settings to op; name is the client's name. 0, or -1 said on stderr. */
 int vg_nats_options(natsOptions *op, const struct vg_nats_settings *c, const char *name);
 
+/* The URL with its secrets masked (delivery/redact.c, in this library too; outputs.h). */
+char *vg_url_redact(const char *url, char *out, size_t cap);
+
 #define VG_NATS_TOKEN_MAX 64
 
 /*

@@ -54,9 +54,15 @@ static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 
 static int add_kind(const char *name, const struct vg_output_ops *ops)
 {
-	for (unsigned k = 0; k < nkinds; k++)
-		if (strcmp(kind_names[k], name) == 0)
+	for (unsigned k = 0; k < nkinds; k++) {
+		if (strcmp(kind_names[k], name) != 0)
+			continue;
+		/* a built-in kind a plugin provides (nats): the plugin fills it, once */
+		if (kind_ops[k] || !ops)
 			return -1;
+		kind_ops[k] = ops;
+		return (int)k;
+	}
 	if (nkinds == VG_OUTPUT_MAX_KINDS)
 		return -1;
 	kind_names[nkinds] = name;
@@ -72,7 +78,8 @@ static void register_builtin(void)
 	add_kind("syslog", &vg_output_syslog_ops);
 	add_kind("http", &vg_output_http_ops);
 	add_kind("program", &vg_output_program_ops);
-	add_kind("nats", &vg_output_nats_ops);
+	/* nats_output: the bundled nats plugin (plugins/nats) provides it when loaded */
+	add_kind("nats", NULL);
 }
 
 int vg_output_register_kind(const char *name, const struct vg_output_ops *ops)
@@ -442,6 +449,11 @@ struct vg_outputs *vg_outputs_new(const struct vg_outputs_config *cfg)
 			continue;
 		if ((unsigned)c->kind >= nkinds) {
 			fprintf(stderr, "vigil: output %zu: unknown kind %d\n", i, (int)c->kind);
+			goto fail;
+		}
+		if (!kind_ops[c->kind]) {
+			fprintf(stderr, "vigil: %s output: its plugin is not loaded\n",
+				kind_names[c->kind]);
 			goto fail;
 		}
 		if (output_init(&outs->out[outs->n], c) != 0) {

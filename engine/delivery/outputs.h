@@ -43,7 +43,7 @@ enum vg_output_kind {
 	VG_OUTPUT_SYSLOG,
 	VG_OUTPUT_HTTP,
 	VG_OUTPUT_PROGRAM,
-	VG_OUTPUT_NATS,
+	VG_OUTPUT_NATS,	  /* nats_output:; its ops come from the bundled nats plugin when loaded */
 	VG_OUTPUT__KINDS, /* the built-in ones; vg_output_register_kind adds more after them */
 };
 #define VG_OUTPUT_MAX_KINDS 16

@@ -10,7 +10,8 @@
  * The spool keeps one string of routing metadata per alert:
  * host US source US priority US rule (US = 0x1f, which the pieces cannot
  * hold: control bytes become '_'), so a spooled alert is handed over with
- * the same metadata and id after a restart.
+ * the same metadata and id after a restart. A spool of the former
+ * built-in nats output (its route the subject) is read as well.
  */
 #include "plugin/plugin_internal.h"
 
@@ -128,6 +129,38 @@ static bool split_route(const char *route, char *buf, size_t max, char *piece[4]
 	return true;
 }
 
+/*
+ * A spool written by vigil's former built-in nats output keeps the subject
+ * <prefix>.<host>.<source>.<priority>.<rule> as its route: its last four
+ * tokens are the pieces (priority by name), so alerts spooled before an
+ * upgrade are published again on the same subject. False when it is not.
+ */
+static bool split_subject(const char *route, char *buf, size_t max, char *piece[4])
+{
+	size_t len = strlen(route);
+	int k = 4;
+
+	if (len >= max)
+		return false;
+	memcpy(buf, route, len + 1);
+	while (k > 0) {
+		char *dot = strrchr(buf, '.');
+
+		if (!dot)
+			return false;
+		piece[--k] = dot + 1;
+		*dot = '\0';
+	}
+	for (int p = 0; p < 8; p++)
+		if (strcmp(piece[2], prio_names[p]) == 0) {
+			/* the number in place of the name: as split_route's pieces */
+			piece[2][0] = (char)('0' + p);
+			piece[2][1] = '\0';
+			return true;
+		}
+	return false;
+}
+
 static int deliver(struct vg_output *o, const struct vg_durable_item *it)
 {
 	struct plugin_out *p = o->priv;
@@ -136,7 +169,8 @@ static int deliver(struct vg_output *o, const struct vg_durable_item *it)
 		.line = it->data, .len = it->len, .id = it->id, .wall_ns = it->wall_ns};
 	int r;
 
-	if (!split_route(it->route, buf, sizeof(buf), piece)) {
+	if (!split_route(it->route, buf, sizeof(buf), piece) &&
+	    !split_subject(it->route, buf, sizeof(buf), piece)) {
 		/* a spool record of another kind of route: hand the line over as it is */
 		piece[0] = piece[1] = piece[3] = (char *)"";
 		piece[2] = (char *)"7";
