@@ -18,6 +18,7 @@
 #include "rules/eval.h"
 #include "rules/loader.h"
 #include "rules/format.h"
+#include "fuzz_output_walk.h"
 #include "state/proc_table.h"
 
 /* Small, so that a few hundred records already evict processes. */
@@ -55,20 +56,6 @@ static const char fzp_rules[] =
 
 static struct vg_ruleset *fzp_rs;
 
-/* Every value of an output field as its text: the walk the alert's output_fields take. */
-static int fzp_touch_field(void *arg, const char *key, const struct vg_xval *x)
-{
-	char tmp[64];
-	size_t n, *total = arg;
-
-	(void)key;
-	for (uint32_t k = 0; k < x->n; k++) {
-		vg_output_value_text(x->type, &x->v[k], tmp, sizeof(tmp), &n);
-		*total += n;
-	}
-	return 0;
-}
-
 static bool fzp_match(const struct vg_rule *r, const struct vg_eval_ctx *ctx, void *arg)
 {
 	char buf[512];
@@ -76,7 +63,7 @@ static bool fzp_match(const struct vg_rule *r, const struct vg_eval_ctx *ctx, vo
 
 	(void)arg;
 	vg_rule_render_output(fzp_rs, r, ctx, buf, sizeof(buf));
-	vg_rule_output_each(fzp_rs, r, ctx, fzp_touch_field, &total);
+	vg_rule_output_each(fzp_rs, r, ctx, fz_touch_field, &total);
 	return true;
 }
 

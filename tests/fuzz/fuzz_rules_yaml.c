@@ -14,21 +14,8 @@
 #include "fuzz_common.h"
 #include "rules/loader.h"
 #include "rules/format.h"
+#include "fuzz_output_walk.h"
 #include "rules/seq.h"
-
-/* Every value of an output field as its text: the walk the alert's output_fields take. */
-static int fz_touch_field(void *arg, const char *key, const struct vg_xval *x)
-{
-	char tmp[64];
-	size_t n, *total = arg;
-
-	(void)key;
-	for (uint32_t k = 0; k < x->n; k++) {
-		vg_output_value_text(x->type, &x->v[k], tmp, sizeof(tmp), &n);
-		*total += n;
-	}
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
