@@ -72,7 +72,7 @@ struct {
 
 static __always_inline bool is_self(struct task_struct *task)
 {
-	return self_tgid && BPF_CORE_READ(task, tgid) == self_tgid;
+	return self_tgid && task->tgid == self_tgid;
 }
 
 static __always_inline char *record_begin(void)
@@ -112,13 +112,22 @@ static __always_inline void record_submit(char *buf, __u32 size)
 	count(type, bpf_ringbuf_output(&events, buf, size, flags) != 0);
 }
 
+/*
+ * The header's reads are direct loads through the BTF-typed task every
+ * caller holds (bpf_get_current_task_btf or a tp_btf/LSM argument): the
+ * verifier turns them into fault-tolerant loads of a few ns each, where a
+ * BPF_CORE_READ is a bpf_probe_read_kernel call per pointer hop. They cost
+ * about 30 such calls per event sent (docs/performance.md).
+ */
+
 /* The task's pid and pid namespace as seen from inside that namespace. */
 static __always_inline void fill_pidns(struct vg_event_hdr *h, struct task_struct *task)
 {
-	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid *pid = task->group_leader->thread_pid;
+	unsigned int level = pid->level;
 	struct upid upid = {};
 
+	/* numbers[level]: a variable index the verifier allows only through a read */
 	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 31]);
 	h->vpid = upid.nr;
 	h->pid_ns = BPF_CORE_READ(upid.ns, ns.inum);
@@ -126,29 +135,29 @@ static __always_inline void fill_pidns(struct vg_event_hdr *h, struct task_struc
 
 static __always_inline void fill_hdr(struct vg_event_hdr *h, struct task_struct *task, __u16 type)
 {
-	const struct cred *cred = BPF_CORE_READ(task, cred);
+	const struct cred *cred = task->cred;
 
 	h->type = type;
 	h->flags = 0;
 	h->ts_ns = bpf_ktime_get_boot_ns();
-	h->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
-	h->pid = BPF_CORE_READ(task, tgid);
-	h->tid = BPF_CORE_READ(task, pid);
-	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	h->uid = BPF_CORE_READ(cred, uid.val);
-	h->gid = BPF_CORE_READ(cred, gid.val);
-	h->euid = BPF_CORE_READ(cred, euid.val);
-	h->egid = BPF_CORE_READ(cred, egid.val);
+	h->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	h->pid = task->tgid;
+	h->tid = task->pid;
+	h->ppid = task->real_parent->tgid;
+	h->uid = cred->uid.val;
+	h->gid = cred->gid.val;
+	h->euid = cred->euid.val;
+	h->egid = cred->egid.val;
 	h->loginuid = (__u32)-1;
 	h->sessionid = (__u32)-1;
 	if (bpf_core_field_exists(task->loginuid)) {
-		h->loginuid = BPF_CORE_READ(task, loginuid.val);
-		h->sessionid = BPF_CORE_READ(task, sessionid);
+		h->loginuid = task->loginuid.val;
+		h->sessionid = task->sessionid;
 	}
 	fill_pidns(h, task);
-	h->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	h->mnt_ns = task->nsproxy->mnt_ns->ns.inum;
 	h->retval = 0;
-	bpf_core_read_str(h->comm, sizeof(h->comm), &task->comm);
+	bpf_probe_read_kernel_str(h->comm, sizeof(h->comm), task->comm);
 }
 
 /* kernel_cap_t is a u64 since 6.3 and two u32s before: the same 8 bytes either way. */
