@@ -222,6 +222,7 @@ struct walk_state {
 	struct dentry *dentry;
 	struct vfsmount *vfsmnt;
 	struct mount *mnt;
+	struct dentry *mnt_root; /* vfsmnt's, read once per mount rather than per name */
 	char *pb;
 	__u32 off;
 	__u16 flags;
@@ -299,6 +300,32 @@ static __always_inline __u32 walk_end(struct walk_state *w, long steps)
 	return w->off;
 }
 
+/*
+ * A dentry's parent and name. struct dentry has kept d_name right after
+ * d_parent in every kernel vigil knows, so one read brings both; the
+ * offsets are CO-RE's, and the two-read branch (dead code where they are
+ * adjacent) keeps it right on a kernel that moves them apart.
+ */
+static __always_inline void read_dentry_link(struct dentry *d, struct dentry **parent,
+					     struct qstr *name)
+{
+	__u32 po = bpf_core_field_offset(struct dentry, d_parent);
+	__u32 no = bpf_core_field_offset(struct dentry, d_name);
+	struct {
+		struct dentry *parent;
+		struct qstr name;
+	} link = {};
+
+	if (no == po + sizeof(void *) && bpf_core_field_size(struct dentry, d_name) == sizeof(*name)) {
+		bpf_probe_read_kernel(&link, sizeof(link), (void *)d + po);
+		*parent = link.parent;
+		*name = link.name;
+		return;
+	}
+	*parent = BPF_CORE_READ(d, d_parent);
+	*name = BPF_CORE_READ(d, d_name);
+}
+
 /* One step of walk_path: one name, or one mount crossing. 1 stops. */
 static long walk_step(__u32 i, void *ctx)
 {
@@ -306,21 +333,23 @@ static long walk_step(__u32 i, void *ctx)
 	/* Locals: BPF_CORE_READ would relocate w's own fields otherwise. */
 	struct dentry *dentry = w->dentry;
 	struct mount *mnt = w->mnt;
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-	struct vfsmount *vfsmnt = w->vfsmnt;
-	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	struct dentry *parent;
+	struct qstr name;
 
-	if (dentry == mnt_root) {
+	if (dentry == w->mnt_root) {
 		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+		struct vfsmount *vfsmnt;
 
 		if (mnt == mnt_parent)
 			return 1; /* the root of this mount namespace */
 		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = mnt_parent;
-		w->vfsmnt = (void *)mnt_parent + bpf_core_field_offset(struct mount, mnt);
+		vfsmnt = (void *)mnt_parent + bpf_core_field_offset(struct mount, mnt);
+		w->vfsmnt = vfsmnt;
+		w->mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
 		return 0;
 	}
-	struct qstr name = BPF_CORE_READ(dentry, d_name);
+	read_dentry_link(dentry, &parent, &name);
 	__u32 len = name.len & NAME_MASK;
 
 	if (dentry == parent)
@@ -340,15 +369,17 @@ static long walk_step(__u32 i, void *ctx)
  */
 static __always_inline __u32 walk_path(const struct path *path, char *pb, __u16 *flags)
 {
+	struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
 	struct walk_state w = {
 		.dentry = BPF_CORE_READ(path, dentry),
-		.vfsmnt = BPF_CORE_READ(path, mnt),
+		.vfsmnt = vfsmnt,
+		.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
 		.pb = pb,
 	};
 	long steps;
 
 	walk_start(&w);
-	w.mnt = (void *)w.vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	w.mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	steps = bpf_loop(VG_PATH_DEPTH, walk_step, &w, 0);
 	walk_end(&w, steps);
 	*flags |= w.flags;
