@@ -218,11 +218,39 @@ static __always_inline __u32 put_kstr(char *buf, __u32 pos, __u16 id, const char
 	return pos + sizeof(*v) + n - 1;
 }
 
+/*
+ * What the walk needs of a mount: its parent, where it is mounted there,
+ * and its root. struct mount keeps mnt_parent, mnt_mountpoint and the
+ * embedded vfsmount (whose first field is mnt_root) in a row, so one read
+ * brings all three; the offsets are CO-RE's, and the field-by-field branch
+ * (dead code where they are in a row) keeps it right on a kernel that
+ * reorders them.
+ */
+struct mount_link {
+	struct mount *parent;
+	struct dentry *mountpoint;
+	struct dentry *root;
+};
+
+static __always_inline void read_mount_link(struct mount *m, struct mount_link *l)
+{
+	__u32 po = bpf_core_field_offset(struct mount, mnt_parent);
+
+	if (bpf_core_field_offset(struct mount, mnt_mountpoint) == po + 8 &&
+	    bpf_core_field_offset(struct mount, mnt) == po + 16 &&
+	    bpf_core_field_offset(struct vfsmount, mnt_root) == 0) {
+		bpf_probe_read_kernel(l, sizeof(*l), (void *)m + po);
+		return;
+	}
+	l->parent = BPF_CORE_READ(m, mnt_parent);
+	l->mountpoint = BPF_CORE_READ(m, mnt_mountpoint);
+	l->root = BPF_CORE_READ(m, mnt.mnt_root);
+}
+
 struct walk_state {
 	struct dentry *dentry;
-	struct vfsmount *vfsmnt;
 	struct mount *mnt;
-	struct dentry *mnt_root; /* vfsmnt's, read once per mount rather than per name */
+	struct mount_link ml; /* mnt's, read once per mount rather than per name */
 	char *pb;
 	__u32 off;
 	__u16 flags;
@@ -336,17 +364,14 @@ static long walk_step(__u32 i, void *ctx)
 	struct dentry *parent;
 	struct qstr name;
 
-	if (dentry == w->mnt_root) {
-		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-		struct vfsmount *vfsmnt;
+	if (dentry == w->ml.root) {
+		struct mount *mnt_parent = w->ml.parent;
 
 		if (mnt == mnt_parent)
 			return 1; /* the root of this mount namespace */
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->dentry = w->ml.mountpoint;
 		w->mnt = mnt_parent;
-		vfsmnt = (void *)mnt_parent + bpf_core_field_offset(struct mount, mnt);
-		w->vfsmnt = vfsmnt;
-		w->mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+		read_mount_link(mnt_parent, &w->ml);
 		return 0;
 	}
 	read_dentry_link(dentry, &parent, &name);
@@ -369,33 +394,34 @@ static long walk_step(__u32 i, void *ctx)
  */
 static __always_inline __u32 walk_path(const struct path *path, char *pb, __u16 *flags)
 {
-	struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
-	struct walk_state w = {
-		.dentry = BPF_CORE_READ(path, dentry),
-		.vfsmnt = vfsmnt,
-		.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root),
-		.pb = pb,
-	};
+	struct path p = {};
+	struct walk_state w = {.pb = pb};
 	long steps;
 
+	bpf_core_read(&p, sizeof(p), path);
+	w.dentry = p.dentry;
+	w.mnt = (void *)p.mnt - bpf_core_field_offset(struct mount, mnt);
+	read_mount_link(w.mnt, &w.ml);
 	walk_start(&w);
-	w.mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	steps = bpf_loop(VG_PATH_DEPTH, walk_step, &w, 0);
 	walk_end(&w, steps);
 	*flags |= w.flags;
 	return w.off;
 }
 
-/* The file behind a task's fd, or NULL. */
+/*
+ * The file behind a task's fd, or NULL. task is BTF-typed: the loads down
+ * to the fd array are direct; only the array slot, at a variable index,
+ * takes a read.
+ */
 static __always_inline struct file *task_file_of_fd(struct task_struct *task, int fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file = NULL;
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file = NULL;
 
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	bpf_core_read(&file, sizeof(file), &fdt->fd[fd]);
 	return file;
 }
 
