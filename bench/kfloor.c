@@ -86,8 +86,10 @@ static int attach_tracepoint(int prog, const char *name)
 	pa.config = id;
 	pa.sample_period = 1;
 	pa.wakeup_events = 1;
-	fd = syscall(SYS_perf_event_open, &pa, -1 /* any pid */, 0 /* cpu */, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0 || ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog) || ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
+	fd = syscall(SYS_perf_event_open, &pa, -1 /* any pid */, 0 /* cpu */, -1,
+		     PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0 || ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog) ||
+	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
 		fprintf(stderr, "kfloor: tracepoint %s: %s\n", name, strerror(errno));
 		return -1;
 	}
@@ -140,7 +142,8 @@ int main(int argc, char **argv)
 			if ((fd = attach_raw(raw, a + 15)) < 0)
 				return 1;
 		} else {
-			fprintf(stderr, "kfloor: %s: want tracepoint:NAME or raw_tracepoint:NAME\n", a);
+			fprintf(stderr, "kfloor: %s: want tracepoint:NAME or raw_tracepoint:NAME\n",
+				a);
 			return 2;
 		}
 		n++;

@@ -109,7 +109,8 @@ static long base_step(__u32 j, void *ctx)
 	if (t) {
 		low = t & -t;
 		k = (low > 0x80) + (low > 0x8000) + (low > 0x800000) + (low > 0x80000000ull) +
-		    (low > 0x8000000000ull) + (low > 0x800000000000ull) + (low > 0x80000000000000ull);
+		    (low > 0x8000000000ull) + (low > 0x800000000000ull) +
+		    (low > 0x80000000000000ull);
 		if (k < valid) {
 			b->len = i + k;
 			b->whole = true;

@@ -344,7 +344,8 @@ static __always_inline void read_dentry_link(struct dentry *d, struct dentry **p
 		struct qstr name;
 	} link = {};
 
-	if (no == po + sizeof(void *) && bpf_core_field_size(struct dentry, d_name) == sizeof(*name)) {
+	if (no == po + sizeof(void *) &&
+	    bpf_core_field_size(struct dentry, d_name) == sizeof(*name)) {
 		bpf_probe_read_kernel(&link, sizeof(link), (void *)d + po);
 		*parent = link.parent;
 		*name = link.name;
