@@ -61,7 +61,7 @@ stop_last() {
 
 # The hooks a vigil with these rules attaches, as kfloor arguments.
 hooks_of() {
-	start hooks "vigil: ready" "$vigil" run "$@"
+	start hooks "vigil: ready" "$vigil" run -o metrics.enabled=false "$@"
 	bpftool perf show | awk -v p="${pids[-1]}" '$1 == "pid" && $2 == p { print $(NF - 1) ":" $NF }' |
 		sort -u | tr '\n' ' '
 	stop_last
@@ -75,12 +75,12 @@ add() { # LABEL READY CMD...
 	tracers+=(-- "$@")
 }
 add "floor, default hooks" "kfloor: ready" "$kfloor" $(hooks_of -r "$here/rules")
-add "vigil default rules" "vigil: ready" "$vigil" run -r "$here/rules"
+add "vigil default rules" "vigil: ready" "$vigil" run -o metrics.enabled=false -r "$here/rules"
 have_falco_rules=1
 if [ -f "$falco_rules" ]; then
 	add "floor, Falco-rules hooks" "kfloor: ready" "$kfloor" $(hooks_of -r "$falco_rules")
-	add "vigil Falco rules" "vigil: ready" "$vigil" run -r "$falco_rules"
-	[ -n "$other" ] && add "other vigil, Falco rules" "vigil: ready" "$other" run -r "$falco_rules"
+	add "vigil Falco rules" "vigil: ready" "$vigil" run -o metrics.enabled=false -r "$falco_rules"
+	[ -n "$other" ] && add "other vigil, Falco rules" "vigil: ready" "$other" run -o metrics.enabled=false -r "$falco_rules"
 else
 	have_falco_rules=0
 	echo "kernel-cost: Falco's stable rules are absent ($falco_rules): their columns are skipped"
@@ -143,7 +143,7 @@ storm_row() { # LABEL RULES...
 	local label=$1 t0 t1 idle after
 	shift
 	t0=$(date +%s%N)
-	start storm "vigil: ready" "$vigil" run "$@"
+	start storm "vigil: ready" "$vigil" run -o metrics.enabled=false "$@"
 	# start-up to the first alert: a read of /etc/shadow every 10 ms until one shows
 	while ! grep -q '"output"' "$work/storm.out"; do
 		head -c1 /etc/shadow >/dev/null

@@ -52,7 +52,9 @@ def snapshot(ids):
 
 
 def start_vigil(binary, rules):
-    p = subprocess.Popen([binary, "run", "-r", rules], stdout=subprocess.DEVNULL,
+    # metrics off: the default port may be taken by another vigil
+    p = subprocess.Popen([binary, "run", "-o", "metrics.enabled=false", "-r", rules],
+                         stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE, text=True)
     for line in p.stderr:
         if "vigil: ready" in line:
