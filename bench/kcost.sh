@@ -20,10 +20,11 @@ bench=$build/bench/op_bench
 runs=${RUNS:-7}
 touch /var/log/dpkg.log
 
-tracers=(-- "$vigil" run -r "$here/rules" -- "$vigil" run -r "$falco")
+m=(-o metrics.enabled=false) # the default port may be taken by another vigil
+tracers=(-- "$vigil" run "${m[@]}" -r "$here/rules" -- "$vigil" run "${m[@]}" -r "$falco")
 labels=(-l "vigil default rules" -l "vigil Falco rules")
 if [ -n "$other" ]; then
-	tracers+=(-- "$other" run -r "$other_rules" -- "$other" run -r "$falco")
+	tracers+=(-- "$other" run "${m[@]}" -r "$other_rules" -- "$other" run "${m[@]}" -r "$falco")
 	labels+=(-l "other default rules" -l "other Falco rules")
 fi
 go() { "$bench" -r "$runs" -w "vigil: ready" "${labels[@]}" "$@" "${tracers[@]}"; }

@@ -38,7 +38,7 @@ static __always_inline struct dropped_fds *dropped_fds_of(bool create)
 				 create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 	if (!d)
 		return NULL;
-	exec_id = BPF_CORE_READ(leader, self_exec_id);
+	exec_id = leader->self_exec_id; /* leader is BTF-typed: a direct load */
 	if (d->exec_id != exec_id) {
 		__builtin_memset(d->bits, 0, sizeof(d->bits));
 		d->exec_id = exec_id;

@@ -56,7 +56,8 @@ static __always_inline __u32 creds_changed(const struct vg_cred_set *o, const st
  */
 static __always_inline int on_commit_creds(const struct cred *new, __u16 hook)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
+	/* BTF-typed: fill_hdr loads through it */
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct vg_creds_body *b;
 	struct vg_event_hdr *h;
 	char *buf;

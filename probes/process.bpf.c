@@ -3,6 +3,12 @@
  * Process lifecycle: exec, fork/clone and exit, from BTF tracepoints. These
  * give the task_struct (and at exec the linux_binprm) directly, so nothing
  * is read from user memory except argv, which exists only there.
+ *
+ * The task, and what is reached from it by pointer fields, is BTF-typed:
+ * those reads are direct loads (docs/performance.md), where BPF_CORE_READ
+ * makes a bpf_probe_read_kernel call per hop. BPF_CORE_READ stays where a
+ * pointer comes from a read (an array slot at a variable index) or a type
+ * flavour.
  */
 #include "vigil.bpf.h"
 
@@ -10,19 +16,19 @@ char LICENSE[] SEC("license") = "GPL";
 
 static __always_inline void fill_tty(struct vg_exec_body *b, struct task_struct *task)
 {
-	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	struct tty_struct *tty = task->signal->tty;
 
 	b->tty_major = 0;
 	b->tty_minor = 0;
 	if (!tty)
 		return;
-	b->tty_major = BPF_CORE_READ(tty, driver, major);
-	b->tty_minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+	b->tty_major = tty->driver->major;
+	b->tty_minor = tty->driver->minor_start + tty->index;
 }
 
 static __always_inline __u64 task_start_ns(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, start_boottime);
+	return task->start_boottime;
 }
 
 /* The number of pid in the pid namespace at level, 0 when pid is not visible there. */
@@ -30,7 +36,7 @@ static __always_inline __u32 pid_nr_at(struct pid *pid, unsigned int level)
 {
 	struct upid upid = {};
 
-	if (!pid || BPF_CORE_READ(pid, level) < level)
+	if (!pid || pid->level < level)
 		return 0;
 	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 31]);
 	return upid.nr;
@@ -39,9 +45,9 @@ static __always_inline __u32 pid_nr_at(struct pid *pid, unsigned int level)
 /* Session and process group, as the task's own pid namespace numbers them. */
 static __always_inline void fill_ids(struct vg_task_ids *ids, struct task_struct *task)
 {
-	unsigned int level = BPF_CORE_READ(task, thread_pid, level);
-	struct pid *sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID]);
-	struct pid *pgid = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]);
+	unsigned int level = task->thread_pid->level;
+	struct pid *sid = task->signal->pids[PIDTYPE_SID];
+	struct pid *pgid = task->signal->pids[PIDTYPE_PGID];
 
 	ids->sid = pid_nr_at(sid, level);
 	ids->vpgid = pid_nr_at(pgid, level);
@@ -92,8 +98,8 @@ static __always_inline void fill_inode_times(struct vg_exec_body *b, struct inod
 /* Start of the init of the task's pid namespace (its child reaper). */
 static __always_inline __u64 pidns_init_start(struct task_struct *task)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid *pid = task->thread_pid;
+	unsigned int level = pid->level;
 	struct upid upid = {};
 
 	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 31]);
@@ -107,8 +113,8 @@ static __always_inline __u64 pidns_init_start(struct task_struct *task)
 static __always_inline __u32 put_argv(char *buf, __u32 pos, struct mm_struct *mm,
 				      struct vg_exec_body *b, __u16 *flags)
 {
-	unsigned long start = BPF_CORE_READ(mm, arg_start);
-	unsigned long end = BPF_CORE_READ(mm, arg_end);
+	unsigned long start = mm->arg_start;
+	unsigned long end = mm->arg_end;
 	__u32 len = end > start ? end - start : 0;
 	__u32 newpos;
 
@@ -132,8 +138,8 @@ static __always_inline __u32 put_argv(char *buf, __u32 pos, struct mm_struct *mm
  */
 static __always_inline __u32 put_env(char *buf, __u32 pos, struct mm_struct *mm, __u16 *flags)
 {
-	unsigned long start = BPF_CORE_READ(mm, env_start);
-	unsigned long end = BPF_CORE_READ(mm, env_end);
+	unsigned long start = mm->env_start;
+	unsigned long end = mm->env_end;
 	__u32 len = end > start ? end - start : 0;
 	__u32 at = align4(pos) & (VG_RECORD_MAX - 1);
 	__u32 room;
@@ -214,11 +220,11 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	fill_hdr(h, task, VG_EV_EXEC);
 	b->start_ns = task_start_ns(task);
 	fill_tty(b, task);
-	mm = BPF_CORE_READ(task, mm);
-	exe = BPF_CORE_READ(mm, exe_file);
-	b->exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
-	b->exe_dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
-	fill_inode_times(b, BPF_CORE_READ(exe, f_inode));
+	mm = task->mm;
+	exe = mm->exe_file;
+	b->exe_ino = exe->f_inode->i_ino;
+	b->exe_dev = exe->f_inode->i_sb->s_dev;
+	fill_inode_times(b, exe->f_inode);
 	b->pidns_init_start_ns = pidns_init_start(task);
 	fill_ids(&b->ids, task);
 	fill_creds(&b->creds, task);
@@ -248,8 +254,8 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	h = (void *)buf;
 	b = (void *)(h + 1);
 	fill_hdr(h, child, VG_EV_FORK);
-	b->parent_pid = BPF_CORE_READ(parent, tgid);
-	b->parent_tid = BPF_CORE_READ(parent, pid);
+	b->parent_pid = parent->tgid;
+	b->parent_tid = parent->pid;
 	b->start_ns = task_start_ns(child);
 	fill_ids(&b->ids, child);
 	fill_creds(&b->creds, child);
@@ -267,14 +273,14 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	char *buf;
 
 	/* Threads exit one by one; the process is gone when the last one is. */
-	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+	if (task->signal->live.counter != 0)
 		return 0;
 	if (is_self(task) || !(buf = record_begin()))
 		return 0;
 	h = (void *)buf;
 	b = (void *)(h + 1);
 	fill_hdr(h, task, VG_EV_EXIT);
-	b->exit_code = BPF_CORE_READ(task, exit_code);
+	b->exit_code = task->exit_code;
 	b->pad = 0;
 	h->retval = b->exit_code;
 	record_submit(buf, sizeof(*h) + sizeof(*b));

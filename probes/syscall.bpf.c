@@ -39,11 +39,19 @@ struct {
 	__type(value, __u32);
 } family_handlers SEC(".maps");
 
-/* libbpf 1.1 stops at the fifth syscall argument. */
+/*
+ * regs is BTF-typed in both tiers (bpf_task_pt_regs, or the tp_btf
+ * argument), so the registers are direct loads where the architecture's
+ * macros allow them (x86: PT_REGS_PARMn_SYSCALL reads the field), not a
+ * bpf_probe_read_kernel each: seven of them per event sent.
+ * libbpf 1.1 stops at the fifth syscall argument.
+ */
 #if defined(__TARGET_ARCH_x86)
-#define PARM6_CORE_SYSCALL(regs) BPF_CORE_READ(regs, r9)
+#define PARM6_SYSCALL(regs) ((regs)->r9)
+#define SYSCALL_NR(regs)    ((regs)->orig_ax)
 #elif defined(__TARGET_ARCH_arm64)
-#define PARM6_CORE_SYSCALL(regs) BPF_CORE_READ((struct user_pt_regs *)(regs), regs[5])
+#define PARM6_SYSCALL(regs) BPF_CORE_READ((struct user_pt_regs *)(regs), regs[5])
+#define SYSCALL_NR(regs)    BPF_CORE_READ(regs, orig_ax)
 #else
 #error "sixth syscall argument register unknown for this architecture"
 #endif
@@ -51,19 +59,19 @@ struct {
 static __always_inline __u64 arg_of(struct pt_regs *regs, int i)
 {
 	switch (i) {
-	case 0: return PT_REGS_PARM1_CORE_SYSCALL(regs);
-	case 1: return PT_REGS_PARM2_CORE_SYSCALL(regs);
-	case 2: return PT_REGS_PARM3_CORE_SYSCALL(regs);
-	case 3: return PT_REGS_PARM4_CORE_SYSCALL(regs);
-	case 4: return PT_REGS_PARM5_CORE_SYSCALL(regs);
-	case 5: return PARM6_CORE_SYSCALL(regs);
+	case 0: return PT_REGS_PARM1_SYSCALL(regs);
+	case 1: return PT_REGS_PARM2_SYSCALL(regs);
+	case 2: return PT_REGS_PARM3_SYSCALL(regs);
+	case 3: return PT_REGS_PARM4_SYSCALL(regs);
+	case 4: return PT_REGS_PARM5_SYSCALL(regs);
+	case 5: return PARM6_SYSCALL(regs);
 	}
 	return 0;
 }
 
 static __always_inline long syscall_nr(struct pt_regs *regs)
 {
-	return BPF_CORE_READ(regs, orig_ax);
+	return SYSCALL_NR(regs);
 }
 
 static __always_inline const struct vg_sc_conf *conf_of(long nr)

@@ -72,7 +72,7 @@ struct {
 
 static __always_inline bool is_self(struct task_struct *task)
 {
-	return self_tgid && BPF_CORE_READ(task, tgid) == self_tgid;
+	return self_tgid && task->tgid == self_tgid;
 }
 
 static __always_inline char *record_begin(void)
@@ -112,13 +112,22 @@ static __always_inline void record_submit(char *buf, __u32 size)
 	count(type, bpf_ringbuf_output(&events, buf, size, flags) != 0);
 }
 
+/*
+ * The header's reads are direct loads through the BTF-typed task every
+ * caller holds (bpf_get_current_task_btf or a tp_btf/LSM argument): the
+ * verifier turns them into fault-tolerant loads of a few ns each, where a
+ * BPF_CORE_READ is a bpf_probe_read_kernel call per pointer hop. They cost
+ * about 30 such calls per event sent (docs/performance.md).
+ */
+
 /* The task's pid and pid namespace as seen from inside that namespace. */
 static __always_inline void fill_pidns(struct vg_event_hdr *h, struct task_struct *task)
 {
-	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid *pid = task->group_leader->thread_pid;
+	unsigned int level = pid->level;
 	struct upid upid = {};
 
+	/* numbers[level]: a variable index the verifier allows only through a read */
 	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 31]);
 	h->vpid = upid.nr;
 	h->pid_ns = BPF_CORE_READ(upid.ns, ns.inum);
@@ -126,29 +135,29 @@ static __always_inline void fill_pidns(struct vg_event_hdr *h, struct task_struc
 
 static __always_inline void fill_hdr(struct vg_event_hdr *h, struct task_struct *task, __u16 type)
 {
-	const struct cred *cred = BPF_CORE_READ(task, cred);
+	const struct cred *cred = task->cred;
 
 	h->type = type;
 	h->flags = 0;
 	h->ts_ns = bpf_ktime_get_boot_ns();
-	h->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
-	h->pid = BPF_CORE_READ(task, tgid);
-	h->tid = BPF_CORE_READ(task, pid);
-	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	h->uid = BPF_CORE_READ(cred, uid.val);
-	h->gid = BPF_CORE_READ(cred, gid.val);
-	h->euid = BPF_CORE_READ(cred, euid.val);
-	h->egid = BPF_CORE_READ(cred, egid.val);
+	h->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	h->pid = task->tgid;
+	h->tid = task->pid;
+	h->ppid = task->real_parent->tgid;
+	h->uid = cred->uid.val;
+	h->gid = cred->gid.val;
+	h->euid = cred->euid.val;
+	h->egid = cred->egid.val;
 	h->loginuid = (__u32)-1;
 	h->sessionid = (__u32)-1;
 	if (bpf_core_field_exists(task->loginuid)) {
-		h->loginuid = BPF_CORE_READ(task, loginuid.val);
-		h->sessionid = BPF_CORE_READ(task, sessionid);
+		h->loginuid = task->loginuid.val;
+		h->sessionid = task->sessionid;
 	}
 	fill_pidns(h, task);
-	h->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	h->mnt_ns = task->nsproxy->mnt_ns->ns.inum;
 	h->retval = 0;
-	bpf_core_read_str(h->comm, sizeof(h->comm), &task->comm);
+	bpf_probe_read_kernel_str(h->comm, sizeof(h->comm), task->comm);
 }
 
 /* kernel_cap_t is a u64 since 6.3 and two u32s before: the same 8 bytes either way. */
@@ -209,10 +218,39 @@ static __always_inline __u32 put_kstr(char *buf, __u32 pos, __u16 id, const char
 	return pos + sizeof(*v) + n - 1;
 }
 
+/*
+ * What the walk needs of a mount: its parent, where it is mounted there,
+ * and its root. struct mount keeps mnt_parent, mnt_mountpoint and the
+ * embedded vfsmount (whose first field is mnt_root) in a row, so one read
+ * brings all three; the offsets are CO-RE's, and the field-by-field branch
+ * (dead code where they are in a row) keeps it right on a kernel that
+ * reorders them.
+ */
+struct mount_link {
+	struct mount *parent;
+	struct dentry *mountpoint;
+	struct dentry *root;
+};
+
+static __always_inline void read_mount_link(struct mount *m, struct mount_link *l)
+{
+	__u32 po = bpf_core_field_offset(struct mount, mnt_parent);
+
+	if (bpf_core_field_offset(struct mount, mnt_mountpoint) == po + 8 &&
+	    bpf_core_field_offset(struct mount, mnt) == po + 16 &&
+	    bpf_core_field_offset(struct vfsmount, mnt_root) == 0) {
+		bpf_probe_read_kernel(l, sizeof(*l), (void *)m + po);
+		return;
+	}
+	l->parent = BPF_CORE_READ(m, mnt_parent);
+	l->mountpoint = BPF_CORE_READ(m, mnt_mountpoint);
+	l->root = BPF_CORE_READ(m, mnt.mnt_root);
+}
+
 struct walk_state {
 	struct dentry *dentry;
-	struct vfsmount *vfsmnt;
 	struct mount *mnt;
+	struct mount_link ml; /* mnt's, read once per mount rather than per name */
 	char *pb;
 	__u32 off;
 	__u16 flags;
@@ -290,6 +328,33 @@ static __always_inline __u32 walk_end(struct walk_state *w, long steps)
 	return w->off;
 }
 
+/*
+ * A dentry's parent and name. struct dentry has kept d_name right after
+ * d_parent in every kernel vigil knows, so one read brings both; the
+ * offsets are CO-RE's, and the two-read branch (dead code where they are
+ * adjacent) keeps it right on a kernel that moves them apart.
+ */
+static __always_inline void read_dentry_link(struct dentry *d, struct dentry **parent,
+					     struct qstr *name)
+{
+	__u32 po = bpf_core_field_offset(struct dentry, d_parent);
+	__u32 no = bpf_core_field_offset(struct dentry, d_name);
+	struct {
+		struct dentry *parent;
+		struct qstr name;
+	} link = {};
+
+	if (no == po + sizeof(void *) &&
+	    bpf_core_field_size(struct dentry, d_name) == sizeof(*name)) {
+		bpf_probe_read_kernel(&link, sizeof(link), (void *)d + po);
+		*parent = link.parent;
+		*name = link.name;
+		return;
+	}
+	*parent = BPF_CORE_READ(d, d_parent);
+	*name = BPF_CORE_READ(d, d_name);
+}
+
 /* One step of walk_path: one name, or one mount crossing. 1 stops. */
 static long walk_step(__u32 i, void *ctx)
 {
@@ -297,21 +362,20 @@ static long walk_step(__u32 i, void *ctx)
 	/* Locals: BPF_CORE_READ would relocate w's own fields otherwise. */
 	struct dentry *dentry = w->dentry;
 	struct mount *mnt = w->mnt;
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-	struct vfsmount *vfsmnt = w->vfsmnt;
-	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	struct dentry *parent;
+	struct qstr name;
 
-	if (dentry == mnt_root) {
-		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+	if (dentry == w->ml.root) {
+		struct mount *mnt_parent = w->ml.parent;
 
 		if (mnt == mnt_parent)
 			return 1; /* the root of this mount namespace */
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->dentry = w->ml.mountpoint;
 		w->mnt = mnt_parent;
-		w->vfsmnt = (void *)mnt_parent + bpf_core_field_offset(struct mount, mnt);
+		read_mount_link(mnt_parent, &w->ml);
 		return 0;
 	}
-	struct qstr name = BPF_CORE_READ(dentry, d_name);
+	read_dentry_link(dentry, &parent, &name);
 	__u32 len = name.len & NAME_MASK;
 
 	if (dentry == parent)
@@ -331,31 +395,34 @@ static long walk_step(__u32 i, void *ctx)
  */
 static __always_inline __u32 walk_path(const struct path *path, char *pb, __u16 *flags)
 {
-	struct walk_state w = {
-		.dentry = BPF_CORE_READ(path, dentry),
-		.vfsmnt = BPF_CORE_READ(path, mnt),
-		.pb = pb,
-	};
+	struct path p = {};
+	struct walk_state w = {.pb = pb};
 	long steps;
 
+	bpf_core_read(&p, sizeof(p), path);
+	w.dentry = p.dentry;
+	w.mnt = (void *)p.mnt - bpf_core_field_offset(struct mount, mnt);
+	read_mount_link(w.mnt, &w.ml);
 	walk_start(&w);
-	w.mnt = (void *)w.vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	steps = bpf_loop(VG_PATH_DEPTH, walk_step, &w, 0);
 	walk_end(&w, steps);
 	*flags |= w.flags;
 	return w.off;
 }
 
-/* The file behind a task's fd, or NULL. */
+/*
+ * The file behind a task's fd, or NULL. task is BTF-typed: the loads down
+ * to the fd array are direct; only the array slot, at a variable index,
+ * takes a read.
+ */
 static __always_inline struct file *task_file_of_fd(struct task_struct *task, int fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file = NULL;
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file = NULL;
 
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	bpf_core_read(&file, sizeof(file), &fdt->fd[fd]);
 	return file;
 }
 
