@@ -119,6 +119,7 @@ static long base_step(__u32 j, void *ctx)
 	struct base_copy *b = ctx;
 	__u64 w, x, t, low;
 	__u32 i = j * 8, valid, k, off;
+	__u64 ko; /* 64-bit: a u32's zero-extension copy would carry the bound, not ko */
 
 	if (j >= VG_PF_BASE_WORDS || i >= b->max)
 		return 1;
@@ -131,7 +132,12 @@ static long base_step(__u32 j, void *ctx)
 	asm volatile("" : "+r"(off));
 	off &= VG_PATH_MAX - 1;
 	w = __builtin_bswap64(*(const __u64 *)&b->path[off]);
-	*(__u64 *)&b->key[1 + j * 8] = w;
+	/* the key offset bounded in its own register: 6.1's verifier loses j's */
+	ko = (__u64)j * 8;
+	asm volatile("" : "+r"(ko));
+	if (ko > VG_PF_KEY_MAX - 9)
+		return 1;
+	*(__u64 *)&b->key[1 + ko] = w;
 	/* t: 0x80 in each byte of w that is "/", and nowhere else */
 	x = w ^ slashes;
 	t = ~(((x & ones) + ones) | x | ones);
