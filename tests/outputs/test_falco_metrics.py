@@ -23,6 +23,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import sys
 import time
 import urllib.parse
@@ -157,10 +158,27 @@ scrape_configs:
     T.eq(q(f'falcosecurity_falco_rules_matches_total{{rule_name="Falco metrics never matches {NAME}"}}'),
          [], "no series for a rule that never matched (as Falco)")
 
-    # Falco's documented drop ratio; its parts are vigil's kernel counters
-    time.sleep(3)  # a few scrapes for rate()
-    ratio = wait_until(lambda: q("rate(falcosecurity_scap_n_drops_total[5m]) / "
-                                 "rate(falcosecurity_scap_n_evts_total[5m])"), "the drop ratio")
+    # Falco's documented drop ratio; its parts are vigil's kernel counters.
+    # vigil attaches only the syscalls its rules need (execs here), so events
+    # must keep coming for rate() to have a denominator: execs of another name
+    # (the rule does not count them) while Prometheus scrapes.
+    busy = threading.Event()
+
+    def execs():
+        while not busy.is_set():
+            subprocess.run(["/bin/true"], check=False)
+            time.sleep(0.05)
+
+    th = threading.Thread(target=execs, daemon=True)
+    th.start()
+    try:
+        time.sleep(3)  # a few scrapes for rate()
+        ratio = wait_until(lambda: q("rate(falcosecurity_scap_n_drops_total[5m]) / "
+                                     "rate(falcosecurity_scap_n_evts_total[5m])"),
+                           "the drop ratio")
+    finally:
+        busy.set()
+        th.join()
     r = float(ratio[0]["value"][1])
     T.check(0.0 <= r <= 1.0, f"drop ratio {r} in [0, 1]")
     # the two are read one after the other in a scrape, on a host that does not stop
