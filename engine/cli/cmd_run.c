@@ -309,6 +309,35 @@ static void containers_tick(struct vg_containers *ct)
 	}
 }
 
+/*
+ * Wanted syscalls this kernel does not implement (no tracepoint: finit_module
+ * without module support): " (the raw sys_exit for ...: every syscall pays)"
+ * when watch_unimplemented_syscalls asked for them, else that nothing sees
+ * them; "" when there are none.
+ */
+static void unimplemented_text(const struct vg_probes *probes, char *out, size_t cap)
+{
+	char names[128];
+	bool raw;
+	int per_sc;
+
+	out[0] = '\0';
+	if (!vg_probes_raw_syscalls(probes, names, sizeof(names)))
+		return;
+	vg_probes_syscall_hooks(probes, &per_sc, &raw);
+	if (raw)
+		snprintf(out, cap,
+			 " and the raw sys_exit for %s, which have no tracepoint here: "
+			 "every syscall pays",
+			 names);
+	else
+		snprintf(out, cap,
+			 "; not watched: %s, which this kernel does not implement: "
+			 "watch_unimplemented_syscalls: true sees the attempts, at a cost to every "
+			 "syscall",
+			 names);
+}
+
 static void reload_failed(struct live *lv, struct vg_reload_result *res)
 {
 	struct timespec now;
@@ -336,8 +365,7 @@ static void reload_failed(struct live *lv, struct vg_reload_result *res)
 static void apply_reload(struct live *lv, struct vg_reload_result *res)
 {
 	uint64_t t0 = vg_mono_ns(), swap_ns;
-	char missing[128];
-	bool raw;
+	char gap[320];
 	struct vg_ruleset *old = lv->eng->rules;
 	struct vg_enf_policy *policy = NULL;
 	struct timespec now;
@@ -392,15 +420,15 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	vg_engine_metrics_reload(lv->em, true,
 				 (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
 				 vg_mono_ns() - res->started_ns);
-	/* a rule that brought the raw sys_exit costs every syscall: say so where it arrives */
-	raw = vg_probes_raw_syscalls(lv->probes, missing, sizeof(missing)) > 0;
+	/* a rule on a syscall this kernel lacks: said where it arrives (unwatched, or the
+	   raw sys_exit that costs every syscall) */
+	unimplemented_text(lv->probes, gap, sizeof(gap));
 	fprintf(stderr,
-		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls%s%s%s; "
+		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls%s; "
 		"loaded in %.1f ms, swapped in %.3f ms\n",
 		res->reason, vg_ruleset_rule_count(lv->eng->rules),
-		vg_cli_rules_enabled(lv->eng->rules), n, raw ? " (the raw sys_exit for " : "",
-		missing, raw ? ", no tracepoint here: every syscall pays)" : "",
-		(double)res->compile_ns / 1e6, (double)swap_ns / 1e6);
+		vg_cli_rules_enabled(lv->eng->rules), n, gap, (double)res->compile_ns / 1e6,
+		(double)swap_ns / 1e6);
 	if (res->restart_keys[0])
 		fprintf(stderr, "vigil: reload: changes to %s take effect at restart\n",
 			res->restart_keys);
@@ -671,18 +699,14 @@ static int confine(const struct run_opts *o, const struct ops *ops)
  */
 static void print_ready(struct run_opts *o, struct vg_probes *probes, const char *rules, int seeded)
 {
-	char enf[160], missing[128], rawtxt[224] = "";
+	char enf[160], rawtxt[320] = "";
 	bool confined = strncmp(vg_confine_summary(), "confined", 8) == 0, raw;
 	int per_sc;
 
 	vg_probes_syscall_hooks(probes, &per_sc, &raw);
 	/* the raw one makes every syscall pay: say for what, so that it can be weighed */
-	if (raw && vg_probes_raw_syscalls(probes, missing, sizeof(missing)))
-		snprintf(rawtxt, sizeof(rawtxt),
-			 " and the raw sys_exit for %s, which have no tracepoint here: every "
-			 "syscall pays",
-			 missing);
-	else if (raw)
+	unimplemented_text(probes, rawtxt, sizeof(rawtxt));
+	if (raw && !rawtxt[0])
 		snprintf(rawtxt, sizeof(rawtxt), " and the raw sys_exit");
 	fprintf(stderr,
 		"vigil: ready: %s%d probes attached (%s; syscalls: %d sys_exit tracepoints%s); %s; "
@@ -817,6 +841,7 @@ static int run(struct run_opts *o)
 		}
 		popts.ringbuf_bytes = o->ringbuf_bytes;
 		popts.wakeup_bytes = o->ringbuf_bytes / 16;
+		popts.watch_unimplemented = ops.cfg.watch_unimplemented_syscalls;
 	}
 	if (vg_engine_open(
 		    &eng, &(struct vg_engine_opts){.max_procs = o->max_procs,

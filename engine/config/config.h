@@ -116,7 +116,8 @@ struct vg_config {
 	char **config_files; /* as written, relative ones resolved against the main file's dir */
 	size_t n_config_files;
 	bool watch_config_files; /* reload on a change of a config or rules file (SIGHUP always) */
-	char **config_sources;	 /* every config file loaded, the main one first (for the watch) */
+	bool watch_unimplemented_syscalls; /* raw sys_exit for syscalls this kernel lacks */
+	char **config_sources; /* every config file loaded, the main one first (for the watch) */
 	size_t n_config_sources;
 
 	/*

@@ -254,6 +254,8 @@ const struct vg_cfg_field vg_cfg_top[] = {
 	 .doc = "first: one alert per event; all: every matching rule"},
 	{"enforce", F_ENUM, C(enforce), .names = enforce_modes,
 	 .doc = "rules with an action: on, audit (decide and report only), off"},
+	{"watch_unimplemented_syscalls", F_BOOL, C(watch_unimplemented_syscalls),
+	 .doc = "see attempts of syscalls this kernel lacks (raw sys_exit: every syscall pays)"},
 	{"self_protect", F_BOOL, C(self_protect),
 	 .doc = "deny SIGKILL/SIGSTOP and ptrace of vigil by others (BPF LSM)"},
 	{"confine", F_BOOL, C(confine),

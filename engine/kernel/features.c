@@ -192,8 +192,8 @@ static void probe_syscall_gaps(struct vg_features *f)
 	}
 	if (used && used < sizeof(r->detail))
 		snprintf(r->detail + used, sizeof(r->detail) - used,
-			 ": not in this kernel; a rule wanting one puts the raw sys_exit on every "
-			 "syscall");
+			 ": not in this kernel; seen with watch_unimplemented_syscalls (raw "
+			 "sys_exit: every syscall pays)");
 	r->ok = used == 0;
 	if (r->ok)
 		set(r, true, "%s", "each captured syscall has its sys_exit_<name>");

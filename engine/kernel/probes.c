@@ -24,6 +24,7 @@ struct vg_probes {
 	struct bpf_link *sc_link[VG_SC__MAX];
 	bool sc_missing[VG_SC__MAX]; /* no such tracepoint: this kernel lacks the syscall */
 	bool raw_only; /* no per-syscall tracepoints (or VIGIL_RAW_SYSCALLS=1): tier 2 for all */
+	bool watch_unimplemented;  /* tier 2 for wanted syscalls without a tracepoint */
 	struct bpf_link *raw_link; /* tier 2: the raw sys_exit tracepoint, when needed */
 	bool want[VG_SC__MAX];	   /* the last vg_probes_set_syscalls()'s set */
 };
@@ -151,6 +152,7 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
 	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
 	p->raw_only = getenv("VIGIL_RAW_SYSCALLS") && !strcmp(getenv("VIGIL_RAW_SYSCALLS"), "1");
+	p->watch_unimplemented = opts->watch_unimplemented;
 	err = share_maps(skel, p->process);
 	if (err) {
 		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
@@ -249,9 +251,9 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 	 * Where the syscalls/ tracepoints exist, one missing is a syscall this
 	 * kernel does not implement (every SYSCALL_DEFINE has its event; e.g.
 	 * init_module without CONFIG_MODULES). It can only fail with ENOSYS,
-	 * but the attempt is what an intruder does (a rootkit's finit_module)
-	 * and a rule asked for it: the raw tracepoint reports those rows alone,
-	 * at the cost of running on every syscall while such a rule is loaded.
+	 * so by default nothing watches it: the raw tracepoint that alone could
+	 * would run on every syscall of every process. watch_unimplemented asks
+	 * for the attempts anyway (a rootkit's finit_module), at that cost.
 	 */
 	sync_exit_links(p, want);
 	memcpy(p->want, want, sizeof(p->want));
@@ -262,10 +264,12 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 		if ((int)nr < 0)
 			continue;
 		if (want[id]) {
+			bool by_raw = p->raw_only || (p->sc_missing[id] && p->watch_unimplemented);
+
 			conf = vg_syscall_conf(id);
-			if (p->raw_only || p->sc_missing[id])
+			if (by_raw)
 				conf.flags |= VG_SCF_RAW;
-			raw = raw || p->raw_only || p->sc_missing[id];
+			raw = raw || by_raw;
 		}
 		if (bpf_map_update_elem(map, &nr, &conf, BPF_ANY) != 0)
 			return -errno;

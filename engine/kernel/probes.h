@@ -13,11 +13,12 @@
 #include "vigil/event.h"
 
 struct vg_probes_opts {
-	uint32_t ringbuf_bytes; /* power of two, at least a page */
-	uint32_t self_tgid;	/* excluded in the kernel */
-	uint32_t wakeup_bytes;	/* wake the reader only past this backlog; 0: every record */
-	const bool *syscalls;	/* by enum vg_syscall: which to capture; NULL: all */
-	int hooks_mode;		/* enum vg_hooks_mode (kernel/hooks.h): fentry/kprobe hooks */
+	uint32_t ringbuf_bytes;	  /* power of two, at least a page */
+	uint32_t self_tgid;	  /* excluded in the kernel */
+	uint32_t wakeup_bytes;	  /* wake the reader only past this backlog; 0: every record */
+	const bool *syscalls;	  /* by enum vg_syscall: which to capture; NULL: all */
+	int hooks_mode;		  /* enum vg_hooks_mode (kernel/hooks.h): fentry/kprobe hooks */
+	bool watch_unimplemented; /* raw sys_exit for wanted syscalls this kernel lacks */
 };
 
 struct vg_probes;
@@ -30,7 +31,8 @@ void vg_probes_stop(struct vg_probes *p);
  * Changes the captured syscalls (by enum vg_syscall; NULL: all); takes effect
  * at once. Each wanted syscall gets a program on its syscalls/sys_exit_<name>
  * tracepoint and the others none; the raw sys_exit program is attached only
- * while a wanted syscall has no such tracepoint (or VIGIL_RAW_SYSCALLS=1).
+ * while a wanted syscall has no such tracepoint and watch_unimplemented is
+ * set, or the kernel has no per-syscall tracepoints (or VIGIL_RAW_SYSCALLS=1).
  */
 int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted);
 /* How the syscalls are hooked now: per-syscall tracepoints attached, raw one or not. */
@@ -38,8 +40,9 @@ int vg_probes_syscall_hooks(const struct vg_probes *p, int *per_syscall, bool *r
 /*
  * The wanted syscalls that have no syscalls/ tracepoint on this kernel
  * ("finit_module, init_module" where modules are compiled out), which the
- * raw sys_exit reports at the cost of every syscall; how many. None when
- * the kernel has no per-syscall tracepoints at all (the raw one is all).
+ * raw sys_exit reports at the cost of every syscall when watch_unimplemented
+ * is set, and nothing sees otherwise; how many. None when the kernel has no
+ * per-syscall tracepoints at all (the raw one is all).
  */
 size_t vg_probes_raw_syscalls(const struct vg_probes *p, char *buf, size_t len);
 

@@ -25,8 +25,10 @@ in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
    VIGIL_RAW_SYSCALLS=1 both probes use the raw sys_exit, and it still is.
 6. A finit_module rule: where the kernel has syscalls/sys_exit_finit_module
    it gets that link and no raw one; where it has none (modules compiled
-   out), the raw sys_exit is attached and both `vigil features` (row
-   syscall_tp_all, hook syscall.finit_module) and the ready line say so;
+   out), nothing watches it by default and the ready line says so; with
+   watch_unimplemented_syscalls: true the raw sys_exit is attached and both
+   `vigil features` (row syscall_tp_all, hook syscall.finit_module) and the
+   ready line say so;
    a reload away detaches it, a reload back says so in its line.
 
 usage: test_syscall_hooks.py VIGIL
@@ -230,8 +232,16 @@ def missing_tracepoint(d, marker, exec_only):
         check(hooks.get("syscall.finit_module") == "raw_sys_exit",
               "features: hook syscall.finit_module on raw_sys_exit")
     write_rules(d, exec_only + rule("Module", "evt.type = finit_module", "%proc.name"))
-    p, ok = start(d, dict(os.environ))
-    if not check(ok, "vigil ready"):
+    if not has_tp:
+        # by default a syscall the kernel lacks is not watched: no raw link, said so
+        p, ok = start(d, dict(os.environ))
+        if check(ok, "vigil ready (default: unimplemented syscalls not watched)"):
+            ready = [line for line in open(f"{d}/err") if "vigil: ready" in line][0]
+            check(("raw", "sys_exit") not in links_of(p.pid), "no raw sys_exit link")
+            check("not watched: finit_module" in ready, "the ready line names finit_module")
+        stop(p)
+    p, ok = start(d, dict(os.environ), ("-o", "watch_unimplemented_syscalls=true"))
+    if not check(ok, "vigil ready (watch_unimplemented_syscalls: true)"):
         p.kill()
         return
     links = links_of(p.pid)
@@ -245,7 +255,7 @@ def missing_tracepoint(d, marker, exec_only):
         write_rules(d, exec_only)
         check(wait_gone(p.pid, ("raw", "sys_exit")), "reload to exec-only: the raw link goes")
         write_rules(d, exec_only + rule("Module2", "evt.type = finit_module", "%proc.name"))
-        check(wait_for(f"{d}/err", "syscalls (the raw sys_exit for finit_module",
+        check(wait_for(f"{d}/err", "syscalls and the raw sys_exit for finit_module",
                        p.pid, 20), "reload back: its line names finit_module")
     stop(p)
 
