@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* `vigil features [--json]`: what this kernel allows, and the tier each hook gets. */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/json_doc.h"
 #include "kernel/features.h"
 #include "kernel/host.h"
 #include "kernel/libbpf_log.h"
@@ -21,31 +21,49 @@ static void print_table(const struct vg_features *f, const struct vg_hook_tier *
 		printf("%-18s %-8s %s\n", tiers[i].hook, tiers[i].role, tiers[i].tier);
 }
 
-static void print_json(const struct vg_features *f, const struct vg_hook_tier *tiers, int n)
+/* {"<feature>": {"ok", "detail"}, ...}: keyed by name, in the probe's order */
+static void features_json(struct vg_jbuf *b, const struct vg_features *f)
 {
-	json_object *root = json_object_new_object(), *feats = json_object_new_object();
-	json_object *hooks = json_object_new_array();
-
+	vg_jb_obj_begin(b);
 	for (int i = 0; i < VG_FEAT__MAX; i++) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "ok", json_object_new_boolean(f->r[i].ok));
-		json_object_object_add(o, "detail", json_object_new_string(f->r[i].detail));
-		json_object_object_add(feats, vg_feature_name(i), o);
+		vg_jb_key(b, vg_feature_name(i));
+		vg_jb_obj_begin(b);
+		VG_JB_KEY(b, "ok");
+		vg_jb_bool(b, f->r[i].ok);
+		VG_JB_KEY(b, "detail");
+		vg_jb_cstr(b, f->r[i].detail);
+		vg_jb_obj_end(b);
 	}
-	for (int i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
+	vg_jb_obj_end(b);
+}
 
-		json_object_object_add(o, "hook", json_object_new_string(tiers[i].hook));
-		json_object_object_add(o, "role", json_object_new_string(tiers[i].role));
-		json_object_object_add(o, "tier", json_object_new_string(tiers[i].tier));
-		json_object_array_add(hooks, o);
-	}
-	json_object_object_add(root, "features", feats);
-	json_object_object_add(root, "hooks", hooks);
-	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+static void hook_json(struct vg_jbuf *b, const struct vg_hook_tier *t)
+{
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "hook");
+	vg_jb_cstr(b, t->hook);
+	VG_JB_KEY(b, "role");
+	vg_jb_cstr(b, t->role);
+	VG_JB_KEY(b, "tier");
+	vg_jb_cstr(b, t->tier);
+	vg_jb_obj_end(b);
+}
+
+static int print_json(const struct vg_features *f, const struct vg_hook_tier *tiers, int n)
+{
+	struct vg_jbuf b;
+
+	vg_jb_init(&b);
+	vg_jb_obj_begin(&b);
+	VG_JB_KEY(&b, "features");
+	features_json(&b, f);
+	VG_JB_KEY(&b, "hooks");
+	vg_jb_arr_begin(&b);
+	for (int i = 0; i < n; i++)
+		hook_json(&b, &tiers[i]);
+	vg_jb_arr_end(&b);
+	vg_jb_obj_end(&b);
+	return vg_cli_json_print(&b, "features");
 }
 
 int vg_cmd_features(int argc, char **argv)
@@ -75,8 +93,7 @@ int vg_cmd_features(int argc, char **argv)
 	vg_features_probe(&f);
 	n = vg_features_hook_tiers(&f, tiers, 16);
 	if (json)
-		print_json(&f, tiers, n);
-	else
-		print_table(&f, tiers, n);
+		return print_json(&f, tiers, n);
+	print_table(&f, tiers, n);
 	return 0;
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /* vigil fields: every field the rule language knows, with type and status. */
 #include <getopt.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/json_doc.h"
 #include "plugin/plugin.h"
 #include "fields/registry.h"
 
@@ -20,6 +20,27 @@ static const char *arg_text(enum vg_farg a)
 	case VG_FARG_IDX_OR_KEY: return "[index] or [name]";
 	default: return "";
 	}
+}
+
+static void field_json(struct vg_jbuf *b, const struct vg_field_class *cl,
+		       const struct vg_field_def *d)
+{
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "name");
+	vg_jb_cstr(b, d->name);
+	VG_JB_KEY(b, "class");
+	vg_jb_cstr(b, cl->name);
+	VG_JB_KEY(b, "type");
+	vg_jb_cstr(b, vg_ftype_name(d->type));
+	VG_JB_KEY(b, "arg");
+	vg_jb_cstr(b, arg_text(d->arg));
+	VG_JB_KEY(b, "list");
+	vg_jb_bool(b, d->flags & VG_FF_LIST);
+	VG_JB_KEY(b, "live");
+	vg_jb_bool(b, d->flags & VG_FF_LIVE);
+	VG_JB_KEY(b, "desc");
+	vg_jb_cstr(b, d->desc);
+	vg_jb_obj_end(b);
 }
 
 static void usage(FILE *f)
@@ -36,10 +57,10 @@ int vg_cmd_fields(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	const struct vg_field_class *const *cls;
-	struct json_object *arr = NULL;
+	struct vg_jbuf b;
 	struct vg_plugins *plugins = NULL;
 	const char *config = NULL;
-	int c, mode = 0;
+	int c, mode = 0, ret = 0;
 	bool live_only = false;
 	size_t ncls;
 
@@ -58,10 +79,9 @@ int vg_cmd_fields(int argc, char **argv)
 	if (config && vg_cli_plugins_from_file(config, &plugins) != 0)
 		return 1;
 	cls = vg_field_classes(&ncls);
-	if (mode == 1 && !(arr = json_object_new_array())) {
-		vg_plugins_free(plugins);
-		return 1;
-	}
+	vg_jb_init(&b);
+	if (mode == 1)
+		vg_jb_arr_begin(&b);
 	for (size_t k = 0; k < ncls; k++) {
 		const struct vg_field_class *cl = cls[k];
 
@@ -78,22 +98,7 @@ int vg_cmd_fields(int argc, char **argv)
 			if (live_only && !live)
 				continue;
 			if (mode == 1) {
-				struct json_object *o = json_object_new_object();
-
-				if (!o)
-					break;
-				json_object_object_add(o, "name", json_object_new_string(d->name));
-				json_object_object_add(o, "class",
-						       json_object_new_string(cl->name));
-				json_object_object_add(
-					o, "type", json_object_new_string(vg_ftype_name(d->type)));
-				json_object_object_add(o, "arg",
-						       json_object_new_string(arg_text(d->arg)));
-				json_object_object_add(
-					o, "list", json_object_new_boolean(d->flags & VG_FF_LIST));
-				json_object_object_add(o, "live", json_object_new_boolean(live));
-				json_object_object_add(o, "desc", json_object_new_string(d->desc));
-				json_object_array_add(arr, o);
+				field_json(&b, cl, d);
 			} else if (mode == 2) {
 				printf("| `%s` | %s | %s | %s | %s |\n", d->name,
 				       vg_ftype_name(d->type), arg_text(d->arg),
@@ -108,10 +113,10 @@ int vg_cmd_fields(int argc, char **argv)
 			printf("\n");
 	}
 	if (mode == 1) {
-		puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-								 JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(arr);
+		vg_jb_arr_end(&b);
+		ret = vg_cli_json_print(&b, "fields");
 	}
+	vg_jb_free(&b);
 	vg_plugins_free(plugins);
-	return 0;
+	return ret;
 }

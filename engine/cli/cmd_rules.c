@@ -6,11 +6,11 @@
  * its steps under it: the compiler's hidden step rules ("rule/step") are an
  * implementation detail, not rules a user wrote.
  */
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/commands.h"
+#include "cli/json_doc.h"
 #include "cli/rules_args.h"
 #include "cli/rules_catalogue.h"
 #include "rules/loader.h"
@@ -26,14 +26,13 @@ static void usage(FILE *f)
 		"  --attack-matrix  Markdown: ATT&CK tactic x technique -> rules\n");
 }
 
-static struct json_object *types_json(const struct vg_evtset *s)
+static void types_json(struct vg_jbuf *b, const struct vg_evtset *s)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (uint16_t t = 1; a && t < VG_EVT_COUNT; t++)
+	vg_jb_arr_begin(b);
+	for (uint16_t t = 1; t < VG_EVT_COUNT; t++)
 		if (vg_evtset_has(s, t))
-			json_object_array_add(a, json_object_new_string(vg_evttype_name(t)));
-	return a;
+			vg_jb_cstr(b, vg_evttype_name(t));
+	vg_jb_arr_end(b);
 }
 
 static void print_types(const struct vg_evtset *s)
@@ -143,79 +142,113 @@ static void print_rule(const struct vg_rule *r, bool cond)
 	printf("\n");
 }
 
-static struct json_object *seq_json(const struct vg_seq_info *si)
+static void step_json(struct vg_jbuf *b, const struct vg_seq_info_step *st)
 {
-	struct json_object *o = json_object_new_object(), *st = json_object_new_array();
-
-	if (!o || !st) {
-		json_object_put(o);
-		json_object_put(st);
-		return NULL;
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "name");
+	vg_jb_cstr(b, st->name);
+	VG_JB_KEY(b, "negative");
+	vg_jb_bool(b, st->negative);
+	VG_JB_KEY(b, "key");
+	vg_jb_cstr(b, st->key);
+	if (st->rule) {
+		VG_JB_KEY(b, "evttypes");
+		types_json(b, vg_rule_evttypes(st->rule));
 	}
-	json_object_object_add(o, "window_ms", json_object_new_uint64(si->within_ns / 1000000ull));
-	json_object_object_add(o, "by", json_object_new_string(si->by));
-	if (si->action)
-		json_object_object_add(o, "action", json_object_new_string(si->action));
-	if (si->kind == VG_SEQ_THRESHOLD) {
-		json_object_put(st);
-		json_object_object_add(o, "count", json_object_new_uint64(si->count));
-		if (si->distinct)
-			json_object_object_add(o, "distinct", json_object_new_string(si->distinct));
-		return o;
-	}
-	json_object_object_add(o, "until_exit", json_object_new_boolean(si->until_exit));
-	for (size_t i = 0; i < si->nsteps; i++) {
-		struct json_object *s = json_object_new_object();
-
-		if (!s)
-			continue;
-		json_object_object_add(s, "name", json_object_new_string(si->steps[i].name));
-		json_object_object_add(s, "negative",
-				       json_object_new_boolean(si->steps[i].negative));
-		json_object_object_add(s, "key", json_object_new_string(si->steps[i].key));
-		if (si->steps[i].rule)
-			json_object_object_add(s, "evttypes",
-					       types_json(vg_rule_evttypes(si->steps[i].rule)));
-		json_object_object_add(s, "condition",
-				       json_object_new_string(si->steps[i].condition));
-		json_object_array_add(st, s);
-	}
-	json_object_object_add(o, "steps", st);
-	return o;
+	VG_JB_KEY(b, "condition");
+	vg_jb_cstr(b, st->condition);
+	vg_jb_obj_end(b);
 }
 
-static struct json_object *rule_json(const struct vg_rule *r)
+/* A sequence's window, key and steps, or a threshold's window, key and count. */
+static void seq_json(struct vg_jbuf *b, const struct vg_seq_info *si)
+{
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "window_ms");
+	vg_jb_u64(b, si->within_ns / 1000000ull);
+	VG_JB_KEY(b, "by");
+	vg_jb_cstr(b, si->by);
+	if (si->action) {
+		VG_JB_KEY(b, "action");
+		vg_jb_cstr(b, si->action);
+	}
+	if (si->kind == VG_SEQ_THRESHOLD) {
+		VG_JB_KEY(b, "count");
+		vg_jb_u64(b, si->count);
+		if (si->distinct) {
+			VG_JB_KEY(b, "distinct");
+			vg_jb_cstr(b, si->distinct);
+		}
+		vg_jb_obj_end(b);
+		return;
+	}
+	VG_JB_KEY(b, "until_exit");
+	vg_jb_bool(b, si->until_exit);
+	VG_JB_KEY(b, "steps");
+	vg_jb_arr_begin(b);
+	for (size_t i = 0; i < si->nsteps; i++)
+		step_json(b, &si->steps[i]);
+	vg_jb_arr_end(b);
+	vg_jb_obj_end(b);
+}
+
+static void rule_json(struct vg_jbuf *b, const struct vg_rule *r)
 {
 	struct vg_seq_info si;
 	struct vg_evtset ev;
-	struct json_object *o = json_object_new_object(), *t = json_object_new_array();
 	const char *const *tags;
 	size_t ntags;
+	bool seq = vg_rule_seq_info(r, &si);
 
-	if (!o || !t) {
-		json_object_put(o);
-		json_object_put(t);
-		return NULL;
-	}
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "name");
+	vg_jb_cstr(b, vg_rule_name(r));
+	VG_JB_KEY(b, "priority");
+	vg_jb_cstr(b, vg_priority_name(vg_rule_priority(r)));
+	VG_JB_KEY(b, "enabled");
+	vg_jb_bool(b, vg_rule_enabled(r));
+	VG_JB_KEY(b, "source");
+	vg_jb_cstr(b, vg_rule_source(r));
+	VG_JB_KEY(b, "tags");
+	vg_jb_arr_begin(b);
 	tags = vg_rule_tags(r, &ntags);
 	for (size_t i = 0; i < ntags; i++)
-		json_object_array_add(t, json_object_new_string(tags[i]));
-	json_object_object_add(o, "name", json_object_new_string(vg_rule_name(r)));
-	json_object_object_add(o, "priority",
-			       json_object_new_string(vg_priority_name(vg_rule_priority(r))));
-	json_object_object_add(o, "enabled", json_object_new_boolean(vg_rule_enabled(r)));
-	json_object_object_add(o, "source", json_object_new_string(vg_rule_source(r)));
-	json_object_object_add(o, "tags", t);
+		vg_jb_cstr(b, tags[i]);
+	vg_jb_arr_end(b);
+	VG_JB_KEY(b, "evttypes");
 	rule_types(r, &ev);
-	json_object_object_add(o, "evttypes", types_json(&ev));
-	if (vg_rule_seq_info(r, &si))
-		json_object_object_add(o, si.kind == VG_SEQ_SEQUENCE ? "sequence" : "threshold",
-				       seq_json(&si));
-	if (!vg_rule_seq_info(r, &si) || si.kind == VG_SEQ_THRESHOLD)
-		json_object_object_add(o, "condition",
-				       json_object_new_string(vg_rule_condition(r)));
-	json_object_object_add(o, "output", json_object_new_string(vg_rule_output_format(r)));
-	return o;
+	types_json(b, &ev);
+	if (seq) {
+		vg_jb_key(b, si.kind == VG_SEQ_SEQUENCE ? "sequence" : "threshold");
+		seq_json(b, &si);
+	}
+	/* a sequence's conditions are its steps' */
+	if (!seq || si.kind == VG_SEQ_THRESHOLD) {
+		VG_JB_KEY(b, "condition");
+		vg_jb_cstr(b, vg_rule_condition(r));
+	}
+	VG_JB_KEY(b, "output");
+	vg_jb_cstr(b, vg_rule_output_format(r));
+	vg_jb_obj_end(b);
+}
+
+/* {"rules": [the rules a user wrote], "evttypes": [what the kernel is asked for]} */
+static int print_json(const struct vg_ruleset *rs, const struct vg_evtset *all)
+{
+	struct vg_jbuf b;
+
+	vg_jb_init(&b);
+	vg_jb_obj_begin(&b);
+	VG_JB_KEY(&b, "rules");
+	vg_jb_arr_begin(&b);
+	for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
+		if (!vg_rule_seq_hidden(vg_ruleset_rule(rs, i)))
+			rule_json(&b, vg_ruleset_rule(rs, i));
+	vg_jb_arr_end(&b);
+	VG_JB_KEY(&b, "evttypes");
+	types_json(&b, all);
+	vg_jb_obj_end(&b);
+	return vg_cli_json_print(&b, "rules");
 }
 
 int vg_cmd_rules(int argc, char **argv)
@@ -254,16 +287,7 @@ int vg_cmd_rules(int argc, char **argv)
 		return ret;
 	}
 	if (a.json) {
-		struct json_object *root = json_object_new_object(), *arr = json_object_new_array();
-
-		for (size_t i = 0; arr && i < vg_ruleset_rule_count(rs); i++)
-			if (!vg_rule_seq_hidden(vg_ruleset_rule(rs, i)))
-				json_object_array_add(arr, rule_json(vg_ruleset_rule(rs, i)));
-		json_object_object_add(root, "rules", arr);
-		json_object_object_add(root, "evttypes", types_json(&all));
-		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(root);
+		ret = print_json(rs, &all);
 	} else {
 		for (size_t i = 0; i < vg_ruleset_rule_count(rs); i++)
 			if (!vg_rule_seq_hidden(vg_ruleset_rule(rs, i)))
@@ -273,7 +297,7 @@ int vg_cmd_rules(int argc, char **argv)
 		print_types(&all);
 		printf("\n");
 	}
-	ret = vg_ruleset_error_count(rs) ? 1 : 0;
+	ret = ret > 0 || vg_ruleset_error_count(rs) ? 1 : 0;
 	vg_ruleset_free(rs);
 	vg_rules_args_free(&a);
 	return ret;

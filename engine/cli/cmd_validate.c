@@ -4,13 +4,13 @@
  * at start-up and reports every diagnostic with its position, then a
  * summary. Exit status: 0 when there is no error, 1 otherwise, 2 on usage.
  */
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/json_doc.h"
 #include "cli/rules_args.h"
 #include "config/config.h"
 #include "plugin/plugin.h"
@@ -34,67 +34,99 @@ static void usage(FILE *f)
 		"                    rule, not an error (the config key unsupported_fields)\n");
 }
 
-static struct json_object *diag_json(const struct vg_diag *d)
+static void diag_json(struct vg_jbuf *b, const struct vg_diag *d)
 {
-	struct json_object *o = json_object_new_object();
-
-	if (!o)
-		return NULL;
-	json_object_object_add(o, "code", json_object_new_string(d->code));
-	json_object_object_add(o, "file", d->file ? json_object_new_string(d->file) : NULL);
-	json_object_object_add(o, "line", json_object_new_int(d->line));
-	json_object_object_add(o, "column", json_object_new_int(d->col));
-	json_object_object_add(o, "item_type",
-			       d->item_kind ? json_object_new_string(d->item_kind) : NULL);
-	json_object_object_add(o, "item_name", d->item ? json_object_new_string(d->item) : NULL);
-	json_object_object_add(o, "message", json_object_new_string(d->msg ? d->msg : ""));
-	return o;
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "code");
+	vg_jb_cstr(b, d->code);
+	VG_JB_KEY(b, "file");
+	vg_jb_cstr(b, d->file);
+	VG_JB_KEY(b, "line");
+	vg_jb_i64(b, d->line);
+	VG_JB_KEY(b, "column");
+	vg_jb_i64(b, d->col);
+	VG_JB_KEY(b, "item_type");
+	vg_jb_cstr(b, d->item_kind);
+	VG_JB_KEY(b, "item_name");
+	vg_jb_cstr(b, d->item);
+	VG_JB_KEY(b, "message");
+	vg_jb_cstr(b, d->msg ? d->msg : "");
+	vg_jb_obj_end(b);
 }
 
-static void print_json(const struct vg_ruleset *rs, char **files, int nfiles)
+/* The errors, or else the warnings, in the order the loader found them. */
+static void diags_json(struct vg_jbuf *b, const struct vg_ruleset *rs, bool errors)
 {
-	struct json_object *root = json_object_new_object(), *errs = json_object_new_array(),
-			   *warns = json_object_new_array(), *fl = json_object_new_array(),
-			   *sk = json_object_new_array(), *sum = json_object_new_object();
 	const struct vg_diag *d;
-	const char *name, *reason;
-	size_t n, enabled = 0;
+	size_t n;
 
-	if (!root || !errs || !warns || !fl || !sk || !sum) {
-		fprintf(stderr, "vigil validate: out of memory\n");
-		return;
-	}
-	for (int i = 0; i < nfiles; i++)
-		json_object_array_add(fl, json_object_new_string(files[i]));
 	d = vg_ruleset_diags(rs, &n);
+	vg_jb_arr_begin(b);
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(d[i].level == VG_DIAG_ERROR ? errs : warns, diag_json(&d[i]));
-	for (size_t i = 0; vg_ruleset_skipped_rule(rs, i, &name, &reason); i++) {
-		struct json_object *o = json_object_new_object();
+		if ((d[i].level == VG_DIAG_ERROR) == errors)
+			diag_json(b, &d[i]);
+	vg_jb_arr_end(b);
+}
 
-		json_object_object_add(o, "rule", json_object_new_string(name));
-		json_object_object_add(o, "reason", json_object_new_string(reason));
-		json_object_array_add(sk, o);
+static void skipped_json(struct vg_jbuf *b, const struct vg_ruleset *rs)
+{
+	const char *name, *reason;
+
+	vg_jb_arr_begin(b);
+	for (size_t i = 0; vg_ruleset_skipped_rule(rs, i, &name, &reason); i++) {
+		vg_jb_obj_begin(b);
+		VG_JB_KEY(b, "rule");
+		vg_jb_cstr(b, name);
+		VG_JB_KEY(b, "reason");
+		vg_jb_cstr(b, reason);
+		vg_jb_obj_end(b);
 	}
-	enabled = vg_cli_rules_enabled(rs);
-	json_object_object_add(sum, "rules", json_object_new_uint64(vg_ruleset_visible_count(rs)));
-	json_object_object_add(sum, "enabled", json_object_new_uint64(enabled));
-	json_object_object_add(sum, "skipped", json_object_new_uint64(vg_ruleset_skipped(rs)));
-	json_object_object_add(sum, "macros", json_object_new_uint64(vg_ruleset_macro_count(rs)));
-	json_object_object_add(sum, "lists", json_object_new_uint64(vg_ruleset_list_count(rs)));
-	json_object_object_add(sum, "errors", json_object_new_uint64(vg_ruleset_error_count(rs)));
-	json_object_object_add(sum, "warnings",
-			       json_object_new_uint64(vg_ruleset_warning_count(rs)));
-	json_object_object_add(root, "files", fl);
-	json_object_object_add(root, "successful",
-			       json_object_new_boolean(vg_ruleset_error_count(rs) == 0));
-	json_object_object_add(root, "errors", errs);
-	json_object_object_add(root, "warnings", warns);
-	json_object_object_add(root, "skipped_rules", sk);
-	json_object_object_add(root, "summary", sum);
-	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	vg_jb_arr_end(b);
+}
+
+static void summary_json(struct vg_jbuf *b, const struct vg_ruleset *rs)
+{
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "rules");
+	vg_jb_u64(b, vg_ruleset_visible_count(rs));
+	VG_JB_KEY(b, "enabled");
+	vg_jb_u64(b, vg_cli_rules_enabled(rs));
+	VG_JB_KEY(b, "skipped");
+	vg_jb_u64(b, vg_ruleset_skipped(rs));
+	VG_JB_KEY(b, "macros");
+	vg_jb_u64(b, vg_ruleset_macro_count(rs));
+	VG_JB_KEY(b, "lists");
+	vg_jb_u64(b, vg_ruleset_list_count(rs));
+	VG_JB_KEY(b, "errors");
+	vg_jb_u64(b, vg_ruleset_error_count(rs));
+	VG_JB_KEY(b, "warnings");
+	vg_jb_u64(b, vg_ruleset_warning_count(rs));
+	vg_jb_obj_end(b);
+}
+
+static int print_json(const struct vg_ruleset *rs, char **files, int nfiles)
+{
+	struct vg_jbuf b;
+
+	vg_jb_init(&b);
+	vg_jb_obj_begin(&b);
+	VG_JB_KEY(&b, "files");
+	vg_jb_arr_begin(&b);
+	for (int i = 0; i < nfiles; i++)
+		vg_jb_cstr(&b, files[i]);
+	vg_jb_arr_end(&b);
+	VG_JB_KEY(&b, "successful");
+	vg_jb_bool(&b, vg_ruleset_error_count(rs) == 0);
+	VG_JB_KEY(&b, "errors");
+	diags_json(&b, rs, true);
+	VG_JB_KEY(&b, "warnings");
+	diags_json(&b, rs, false);
+	VG_JB_KEY(&b, "skipped_rules");
+	skipped_json(&b, rs);
+	VG_JB_KEY(&b, "summary");
+	summary_json(&b, rs);
+	vg_jb_obj_end(&b);
+	return vg_cli_json_print(&b, "validate");
 }
 
 /* How close the rules come to the expansion bounds (docs/rules.md, "Limits"). */
@@ -248,7 +280,7 @@ out:
 static int validate_rules(struct vg_rules_args *a)
 {
 	struct vg_ruleset *rs;
-	int ret;
+	int ret, out = 0;
 
 	if (!(rs = vg_rules_args_compile(a))) {
 		fprintf(stderr, "vigil validate: out of memory\n");
@@ -256,10 +288,10 @@ static int validate_rules(struct vg_rules_args *a)
 		return 1;
 	}
 	if (a->json)
-		print_json(rs, a->files, a->nfiles);
+		out = print_json(rs, a->files, a->nfiles);
 	else
 		print_text(rs);
-	ret = vg_ruleset_error_count(rs) ? 1 : 0;
+	ret = out || vg_ruleset_error_count(rs) ? 1 : 0;
 	if (!ret)
 		ret = validate_enforcement(rs, a->json) ? 1 : 0;
 	vg_ruleset_free(rs);
