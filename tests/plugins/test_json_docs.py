@@ -93,6 +93,11 @@ MAPPING = [
      {"a": 1, "b": HOSTILE, "c": [True, None, 1.5, "x"], "d": {"e": -2}, 'k"ey/': "v",
       "long": LONG}, "a mapping"),
     (f'[1, {HOSTILE_YAML}, {{x: "/"}}, []]', [1, HOSTILE, {"x": "/"}, []], "a list"),
+    # plain scalars strtod reads but JSON has no number for: strings, not invalid JSON
+    ("{a: 0x10, b: nan, c: +1, d: .5, e: 1., f: Infinity, g: 010, h: ' 1', i: -1.5e+3, "
+     "j: -0, k: 0.25E2, l: -, m: 1e}",
+     {"a": "0x10", "b": "nan", "c": "+1", "d": ".5", "e": "1.", "f": "Infinity", "g": "010",
+      "h": " 1", "i": -1500.0, "j": 0, "k": 25.0, "l": "-", "m": "1e"}, "numbers"),
 ]
 
 
