@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /* vigil.yaml's load_plugins:/plugins: -> engine/plugin/, before any rule compiles. */
-#include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "alert/json_buf.h"
 #include "cli/cli.h"
 #include "config/config.h"
 #include "plugin/plugin.h"
@@ -63,15 +63,9 @@ static const char *nats_library(const struct vg_config *cfg, char *buf, size_t c
 	return nats_plugin_path(buf, cap);
 }
 
-static int put_str(json_object *o, const char *key, const char *v)
-{
-	return v ? json_object_object_add(o, key, json_object_new_string(v)) : 0;
-}
-
 /* nats_output: as the nats plugin's init_config (the same keys); NULL: out of memory. */
 static char *nats_init_config(const struct vg_nats_settings *c)
 {
-	json_object *o = json_object_new_object(), *urls = json_object_new_array();
 	const char *const skeys[] = {"subject_prefix", "stream",   "host",	     "ca_file",
 				     "cert_file",      "key_file", "user",	     "password",
 				     "token",	       "nkey",	   "nkey_seed_file", "creds_file",
@@ -80,39 +74,41 @@ static char *nats_init_config(const struct vg_nats_settings *c)
 		c->subject_prefix, c->stream,	  c->host,     c->ca_file, c->cert_file,
 		c->key_file,	   c->user,	  c->password, c->token,   c->nkey,
 		c->nkey_seed_file, c->creds_file, c->spool_dir};
-	char *text = NULL;
-	int err = !o || !urls;
+	const char *const ikeys[] = {"replicas",	   "duplicate_window_s",
+				     "connect_timeout_ms", "ack_timeout_ms",
+				     "reconnect_wait_ms",  "reconnect_max_wait_ms",
+				     "spool_max_bytes",	   "spool_max_age_s"};
+	const uint64_t ivals[] = {c->replicas,		 c->duplicate_window_s,
+				  c->connect_timeout_ms, c->ack_timeout_ms,
+				  c->reconnect_wait_ms,	 c->reconnect_max_wait_ms,
+				  c->spool_max_bytes,	 c->spool_max_age_s};
+	struct vg_jbuf b;
 
-	for (size_t i = 0; !err && i < c->n_urls; i++)
-		err |= json_object_array_add(urls, json_object_new_string(c->urls[i]));
-	err |= !o || json_object_object_add(o, "urls", urls);
-	for (size_t i = 0; !err && i < sizeof(skeys) / sizeof(skeys[0]); i++)
-		err |= put_str(o, skeys[i], svals[i]);
-	if (!err) {
-		json_object_object_add(o, "create_stream",
-				       json_object_new_boolean(c->create_stream));
-		json_object_object_add(o, "tls", json_object_new_boolean(c->tls));
-		json_object_object_add(o, "replicas", json_object_new_int64(c->replicas));
-		json_object_object_add(o, "duplicate_window_s",
-				       json_object_new_int64(c->duplicate_window_s));
-		json_object_object_add(o, "connect_timeout_ms",
-				       json_object_new_int64(c->connect_timeout_ms));
-		json_object_object_add(o, "ack_timeout_ms",
-				       json_object_new_int64(c->ack_timeout_ms));
-		json_object_object_add(o, "reconnect_wait_ms",
-				       json_object_new_int64(c->reconnect_wait_ms));
-		json_object_object_add(o, "reconnect_max_wait_ms",
-				       json_object_new_int64(c->reconnect_max_wait_ms));
-		json_object_object_add(o, "spool_max_bytes",
-				       json_object_new_int64((int64_t)c->spool_max_bytes));
-		json_object_object_add(o, "spool_max_age_s",
-				       json_object_new_int64(c->spool_max_age_s));
-		text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	vg_jb_init(&b);
+	vg_jb_obj_begin(&b);
+	VG_JB_KEY(&b, "urls");
+	vg_jb_arr_begin(&b);
+	for (size_t i = 0; i < c->n_urls; i++)
+		vg_jb_cstr(&b, c->urls[i]);
+	vg_jb_arr_end(&b);
+	for (size_t i = 0; i < sizeof(skeys) / sizeof(skeys[0]); i++)
+		if (svals[i]) { /* an unset one is left to the plugin's default */
+			vg_jb_key(&b, skeys[i]);
+			vg_jb_cstr(&b, svals[i]);
+		}
+	VG_JB_KEY(&b, "create_stream");
+	vg_jb_bool(&b, c->create_stream);
+	VG_JB_KEY(&b, "tls");
+	vg_jb_bool(&b, c->tls);
+	for (size_t i = 0; i < sizeof(ikeys) / sizeof(ikeys[0]); i++) {
+		vg_jb_key(&b, ikeys[i]);
+		vg_jb_u64(&b, ivals[i]);
 	}
-	if (!o)
-		json_object_put(urls);
-	json_object_put(o);
-	return text;
+	vg_jb_obj_end(&b);
+	if (!b.oom)
+		return b.s; /* the caller frees it */
+	vg_jb_free(&b);
+	return NULL;
 }
 
 /* load_plugins names nats (a plugins: entry of the user's own). */

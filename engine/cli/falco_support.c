@@ -6,7 +6,6 @@
  * a reader tell whether two installations load the same files.
  */
 #include <dirent.h>
-#include <json-c/json.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,10 +15,11 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "alert/json_buf.h"
 #include "cli/falco_flags.h"
 
-/* The file's SHA-256 as hex (OpenSSL's libcrypto), or NULL when it cannot be read. */
-static struct json_object *file_hash(const char *path)
+/* The file's SHA-256 as hex (OpenSSL's libcrypto), or null when it cannot be read. */
+static void file_hash(struct vg_jbuf *b, const char *path)
 {
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -35,31 +35,35 @@ static struct json_object *file_hash(const char *path)
 	if (f)
 		fclose(f);
 	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return NULL;
+	if (!ok) {
+		vg_jb_null(b);
+		return;
+	}
 	for (unsigned int i = 0; i < mdlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return json_object_new_string(hex);
+	vg_jb_str(b, hex, 2 * (size_t)mdlen);
 }
 
-static void add_file(struct json_object *arr, const char *path)
+/* {"name": path, "sha256": hex or null} */
+static void add_file(struct vg_jbuf *b, const char *path)
 {
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "name", json_object_new_string(path));
-	json_object_object_add(o, "sha256", file_hash(path));
-	json_object_array_add(arr, o);
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "name");
+	vg_jb_cstr(b, path);
+	VG_JB_KEY(b, "sha256");
+	file_hash(b, path);
+	vg_jb_obj_end(b);
 }
 
 /* A directory's files in the order the loader reads them (alphabetical). */
-static void add_path(struct json_object *arr, const char *path)
+static void add_path(struct vg_jbuf *b, const char *path)
 {
 	struct dirent **ents;
 	struct stat st;
 	int n;
 
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		add_file(arr, path);
+		add_file(b, path);
 		return;
 	}
 	if ((n = scandir(path, &ents, NULL, alphasort)) < 0)
@@ -71,40 +75,107 @@ static void add_path(struct json_object *arr, const char *path)
 		    (size_t)snprintf(full, sizeof(full), "%s/%s", path, ents[i]->d_name) <
 			    sizeof(full) &&
 		    stat(full, &st) == 0 && S_ISREG(st.st_mode))
-			add_file(arr, full);
+			add_file(b, full);
 		free(ents[i]);
 	}
 	free(ents);
 }
 
+static void newline(FILE *out, int depth)
+{
+	fputc('\n', out);
+	for (int i = 0; i < depth; i++)
+		fputs("  ", out);
+}
+
+/*
+ * Compact JSON (json_buf's) printed for a person to read, as Falco's
+ * --support is: each member and element on its own line, two spaces a level
+ * (the layout json-c's JSON_C_TO_STRING_PRETTY gave). Strings are copied as
+ * they are, so only bytes outside strings are looked at.
+ */
+static void print_pretty(FILE *out, const char *s, size_t len)
+{
+	int depth = 0;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (in_str) {
+			fputc(c, out);
+			if (c == '\\' && i + 1 < len)
+				fputc(s[++i], out);
+			else if (c == '"')
+				in_str = false;
+		} else if ((c == '{' || c == '[') && i + 1 < len &&
+			   s[i + 1] == (c == '{' ? '}' : ']')) {
+			fputc(c, out); /* an empty one stays on its line */
+			fputc(s[++i], out);
+		} else if (c == '{' || c == '[') {
+			fputc(c, out);
+			newline(out, ++depth);
+		} else if (c == '}' || c == ']') {
+			newline(out, --depth);
+			fputc(c, out);
+		} else {
+			fputc(c, out);
+			if (c == ',')
+				newline(out, depth);
+			in_str = c == '"';
+		}
+	}
+	fputc('\n', out);
+}
+
+static void sys_info(struct vg_jbuf *b, const struct utsname *u)
+{
+	VG_JB_KEY(b, "system_info");
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "sysname");
+	vg_jb_cstr(b, u->sysname);
+	VG_JB_KEY(b, "nodename");
+	vg_jb_cstr(b, u->nodename);
+	VG_JB_KEY(b, "release");
+	vg_jb_cstr(b, u->release);
+	VG_JB_KEY(b, "version");
+	vg_jb_cstr(b, u->version);
+	VG_JB_KEY(b, "machine");
+	vg_jb_cstr(b, u->machine);
+	vg_jb_obj_end(b);
+}
+
 int vg_falco_support(const char *version, const char *config_path, const char *const *rules,
 		     int nrules)
 {
-	struct json_object *root = json_object_new_object(), *sys = json_object_new_object(),
-			   *cfg = json_object_new_object(), *rf = json_object_new_array();
+	struct vg_jbuf b;
 	struct utsname u;
 
-	if (!root || !sys || !cfg || !rf || uname(&u) != 0) {
-		fprintf(stderr, "vigil: --support: out of memory or no uname\n");
+	if (uname(&u) != 0) {
+		fprintf(stderr, "vigil: --support: no uname\n");
 		return 1;
 	}
-	json_object_object_add(sys, "sysname", json_object_new_string(u.sysname));
-	json_object_object_add(sys, "nodename", json_object_new_string(u.nodename));
-	json_object_object_add(sys, "release", json_object_new_string(u.release));
-	json_object_object_add(sys, "version", json_object_new_string(u.version));
-	json_object_object_add(sys, "machine", json_object_new_string(u.machine));
-	json_object_object_add(cfg, "name", json_object_new_string(config_path));
-	json_object_object_add(cfg, "sha256", file_hash(config_path));
+	vg_jb_init(&b);
+	vg_jb_obj_begin(&b);
+	VG_JB_KEY(&b, "version");
+	vg_jb_cstr(&b, version);
+	VG_JB_KEY(&b, "engine_info");
+	vg_jb_cstr(&b, "vigil (Falco rules language)");
+	sys_info(&b, &u);
+	VG_JB_KEY(&b, "config");
+	add_file(&b, config_path);
+	VG_JB_KEY(&b, "rules_files");
+	vg_jb_arr_begin(&b);
 	for (int i = 0; i < nrules; i++)
-		add_path(rf, rules[i]);
-	json_object_object_add(root, "version", json_object_new_string(version));
-	json_object_object_add(root, "engine_info",
-			       json_object_new_string("vigil (Falco rules language)"));
-	json_object_object_add(root, "system_info", sys);
-	json_object_object_add(root, "config", cfg);
-	json_object_object_add(root, "rules_files", rf);
-	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+		add_path(&b, rules[i]);
+	vg_jb_arr_end(&b);
+	vg_jb_obj_end(&b);
+	if (b.oom) {
+		fprintf(stderr, "vigil: --support: out of memory\n");
+		vg_jb_free(&b);
+		return 1;
+	}
+	print_pretty(stdout, b.s, b.len);
+	vg_jb_free(&b);
 	return 0;
 }

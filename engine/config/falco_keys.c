@@ -349,15 +349,46 @@ int vg_cfg_apply_load_plugins(struct vg_cfg_loader *ld, yaml_document_t *doc, ya
 	return 0;
 }
 
+static const char *digits(const char *p)
+{
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p;
+}
+
+/*
+ * v is a number as JSON writes one (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?
+ * ([eE][+-]?[0-9]+)?). strtod takes more (0x10, nan, inf, +1, .5, 1., 010),
+ * which a plugin's JSON parser would refuse: those are given as strings.
+ */
+static bool json_number(const char *v)
+{
+	const char *p = v + (*v == '-'), *q;
+
+	if (*p == '0')
+		q = p + 1;
+	else if ((q = digits(p)) == p)
+		return false;
+	if (*q == '.') {
+		p = q + 1;
+		if ((q = digits(p)) == p)
+			return false;
+	}
+	if (*q == 'e' || *q == 'E') {
+		p = q + 1 + (q[1] == '+' || q[1] == '-');
+		if ((q = digits(p)) == p)
+			return false;
+	}
+	return *q == '\0';
+}
+
 static void json_scalar(FILE *f, const yaml_node_t *n)
 {
 	const char *v = vg_cfg_scalar(n);
-	char *end;
 
 	/* a plain number, boolean or null stays one; everything else is a JSON string */
-	if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && *v &&
-	    (!strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "null") ||
-	     (strtod(v, &end), *end == '\0'))) {
+	if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    (!strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "null") || json_number(v))) {
 		fputs(v, f);
 		return;
 	}

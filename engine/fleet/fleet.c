@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 #include <time.h>
 #include <yaml.h>
 
+#include "alert/json_buf.h"
 #include "config/config.h"
 #include "delivery/nats_conn.h"
 #include "delivery/outputs.h"
@@ -66,7 +66,8 @@ struct vg_fleet {
 	unsigned heartbeat_s;
 	time_t next_beat;
 	kvStore *status_kv;
-	json_object *features; /* what `vigil features --json` says, probed once */
+	/* what `vigil features --json` says, probed once: its two members as JSON text */
+	char *features, *hooks;
 };
 
 int vg_fleet_key(const struct vg_config *cfg, const char *scope, const char *hostname, char *out,
@@ -295,115 +296,205 @@ static uint64_t rules_hash(const struct vg_fleet *f)
 	return h;
 }
 
-/* The chosen lines of the metrics exposition, as {"name{labels}": value}. */
-static json_object *beat_metrics_json(struct vg_metrics *m)
+/* Calls fn for each chosen line of the metrics exposition: "name{labels}" and its value. */
+static void beat_metric_lines(const char *text, void (*fn)(const char *, size_t, double, void *),
+			      void *arg)
 {
-	json_object *o = json_object_new_object();
-	size_t len;
-	char *text = m ? vg_metrics_render(m, &len) : NULL, *save = NULL;
-
-	for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strrchr(line, ' ');
+	for (const char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		size_t len = (nl = strchr(line, '\n')) ? (size_t)(nl - line) : strlen(line);
+		const char *sp = len ? memrchr(line, ' ', len) : NULL;
 		bool want = false;
 
 		for (size_t i = 0; i < sizeof(beat_metrics) / sizeof(beat_metrics[0]); i++)
 			want |= !strncmp(line, beat_metrics[i], strlen(beat_metrics[i]));
-		if (!want || !sp || line[0] == '#')
-			continue;
-		*sp = '\0';
-		json_object_object_add(o, line, json_object_new_double(strtod(sp + 1, NULL)));
+		if (want && sp && line[0] != '#')
+			fn(line, (size_t)(sp - line), strtod(sp + 1, NULL), arg);
 	}
+}
+
+static void beat_metric(const char *name, size_t len, double v, void *arg)
+{
+	vg_jb_key_n(arg, name, len);
+	vg_jb_double(arg, v);
+}
+
+struct drops {
+	double kernel, outputs;
+};
+
+static void beat_drop(const char *name, size_t len, double v, void *arg)
+{
+	struct drops *d = arg;
+
+	if (len >= 33 && !strncmp(name, "vigil_kernel_events_dropped_total", 33))
+		d->kernel += v;
+	else if (len >= 26 && !strncmp(name, "vigil_output_dropped_total", 26))
+		d->outputs += v;
+}
+
+/*
+ * "drops": the drop counters summed (the kernel's ring buffer and the
+ * outputs'), then "metrics": the chosen lines as {"name{labels}": value}.
+ */
+static void beat_metrics_json(struct vg_jbuf *b, struct vg_metrics *m)
+{
+	size_t len;
+	char *text = m ? vg_metrics_render(m, &len) : NULL;
+	struct drops d = {0};
+
+	beat_metric_lines(text, beat_drop, &d);
+	VG_JB_KEY(b, "drops");
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "kernel");
+	vg_jb_i64(b, (int64_t)d.kernel);
+	VG_JB_KEY(b, "outputs");
+	vg_jb_i64(b, (int64_t)d.outputs);
+	vg_jb_obj_end(b);
+	VG_JB_KEY(b, "metrics");
+	vg_jb_obj_begin(b);
+	beat_metric_lines(text, beat_metric, b);
+	vg_jb_obj_end(b);
 	free(text);
-	return o;
 }
 
-/* The drop counters summed: the kernel's ring buffer and the outputs'. */
-static json_object *beat_drops(json_object *metrics)
+/* b's text, handed over to the caller (b is left empty); NULL if b ran out of memory. */
+static char *jb_take(struct vg_jbuf *b)
 {
-	json_object *o = json_object_new_object();
-	double kernel = 0, outputs = 0;
+	char *text = b->oom ? NULL : b->s;
 
-	json_object_object_foreach(metrics, name, v)
-	{
-		if (!strncmp(name, "vigil_kernel_events_dropped_total", 33))
-			kernel += json_object_get_double(v);
-		else if (!strncmp(name, "vigil_output_dropped_total", 26))
-			outputs += json_object_get_double(v);
-	}
-	json_object_object_add(o, "kernel", json_object_new_int64((int64_t)kernel));
-	json_object_object_add(o, "outputs", json_object_new_int64((int64_t)outputs));
-	return o;
+	if (!text)
+		vg_jb_free(b);
+	return text;
 }
 
-/* As `vigil features --json`: {features: {NAME: {ok, detail}}, hooks: [{hook, role, tier}]}. */
-static json_object *features_json(void)
+/*
+ * As `vigil features --json`'s two members, as JSON text to copy into each
+ * heartbeat: f->features = {NAME: {ok, detail}}, f->hooks = [{hook, role,
+ * tier}]. Either is NULL when out of memory (the heartbeat goes without).
+ */
+static void features_json(struct vg_fleet *f)
 {
-	json_object *root = json_object_new_object(), *feats = json_object_new_object();
-	json_object *hooks = json_object_new_array();
 	struct vg_hook_tier tiers[16];
 	struct vg_features ft;
+	struct vg_jbuf b;
 	int n;
 
 	vg_features_probe(&ft);
 	n = vg_features_hook_tiers(&ft, tiers, 16);
+	vg_jb_init(&b);
+	vg_jb_obj_begin(&b);
 	for (int i = 0; i < VG_FEAT__MAX; i++) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "ok", json_object_new_boolean(ft.r[i].ok));
-		json_object_object_add(o, "detail", json_object_new_string(ft.r[i].detail));
-		json_object_object_add(feats, vg_feature_name(i), o);
+		vg_jb_key(&b, vg_feature_name(i));
+		vg_jb_obj_begin(&b);
+		VG_JB_KEY(&b, "ok");
+		vg_jb_bool(&b, ft.r[i].ok);
+		VG_JB_KEY(&b, "detail");
+		vg_jb_cstr(&b, ft.r[i].detail);
+		vg_jb_obj_end(&b);
 	}
+	vg_jb_obj_end(&b);
+	f->features = jb_take(&b);
+	vg_jb_init(&b);
+	vg_jb_arr_begin(&b);
 	for (int i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "hook", json_object_new_string(tiers[i].hook));
-		json_object_object_add(o, "role", json_object_new_string(tiers[i].role));
-		json_object_object_add(o, "tier", json_object_new_string(tiers[i].tier));
-		json_object_array_add(hooks, o);
+		vg_jb_obj_begin(&b);
+		VG_JB_KEY(&b, "hook");
+		vg_jb_cstr(&b, tiers[i].hook);
+		VG_JB_KEY(&b, "role");
+		vg_jb_cstr(&b, tiers[i].role);
+		VG_JB_KEY(&b, "tier");
+		vg_jb_cstr(&b, tiers[i].tier);
+		vg_jb_obj_end(&b);
 	}
-	json_object_object_add(root, "features", feats);
-	json_object_object_add(root, "hooks", hooks);
-	return root;
+	vg_jb_arr_end(&b);
+	f->hooks = jb_take(&b);
+}
+
+/* The revisions of the keys in force (rules, then config). */
+static void beat_revisions(const struct vg_fleet *f, struct vg_jbuf *b, bool config)
+{
+	vg_jb_obj_begin(b);
+	for (size_t i = 0; i < f->nscopes; i++) {
+		if (f->scopes[i].config != config)
+			continue;
+		vg_jb_key(b, f->scopes[i].key);
+		vg_jb_i64(b, (int64_t)f->scopes[i].revision);
+	}
+	vg_jb_obj_end(b);
 }
 
 /* The revisions of the keys in force, and why the last value of a config key was refused. */
-static void beat_scopes(const struct vg_fleet *f, json_object *o)
+static void beat_scopes(const struct vg_fleet *f, struct vg_jbuf *b)
 {
-	json_object *revs = json_object_new_object(), *crevs = json_object_new_object();
-	json_object *errs = json_object_new_object();
-
+	VG_JB_KEY(b, "rules_revisions");
+	beat_revisions(f, b, false);
+	VG_JB_KEY(b, "config_revisions");
+	beat_revisions(f, b, true);
+	VG_JB_KEY(b, "config_errors");
+	vg_jb_obj_begin(b);
 	for (size_t i = 0; i < f->nscopes; i++) {
-		const struct scope *sc = &f->scopes[i];
-
-		json_object_object_add(sc->config ? crevs : revs, sc->key,
-				       json_object_new_int64((int64_t)sc->revision));
-		if (sc->error[0])
-			json_object_object_add(errs, sc->key, json_object_new_string(sc->error));
+		if (!f->scopes[i].error[0])
+			continue;
+		vg_jb_key(b, f->scopes[i].key);
+		vg_jb_cstr(b, f->scopes[i].error);
 	}
-	json_object_object_add(o, "rules_revisions", revs);
-	json_object_object_add(o, "config_revisions", crevs);
-	json_object_object_add(o, "config_errors", errs);
+	vg_jb_obj_end(b);
 }
 
 static void beat_output(const struct vg_output_stats *st, void *arg)
 {
-	json_object *o = json_object_new_object();
+	struct vg_jbuf *b = arg;
 
-	json_object_object_add(o, "sent", json_object_new_int64((int64_t)st->sent));
-	json_object_object_add(o, "dropped",
-			       json_object_new_int64((int64_t)vg_output_stats_dropped(st)));
-	json_object_object_add(o, "failing", json_object_new_boolean(st->failing));
-	json_object_object_add(o, "last_error", json_object_new_string(st->last_error));
-	json_object_object_add(arg, st->name, o);
+	vg_jb_key(b, st->name);
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "sent");
+	vg_jb_i64(b, (int64_t)st->sent);
+	VG_JB_KEY(b, "dropped");
+	vg_jb_i64(b, (int64_t)vg_output_stats_dropped(st));
+	VG_JB_KEY(b, "failing");
+	vg_jb_bool(b, st->failing);
+	VG_JB_KEY(b, "last_error");
+	vg_jb_cstr(b, st->last_error);
+	vg_jb_obj_end(b);
+}
+
+/* The heartbeat's document (docs/fleet.md): b holds it, or b->oom. */
+static void beat_json(const struct vg_fleet *f, struct vg_jbuf *b)
+{
+	char hash[20];
+
+	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)rules_hash(f));
+	vg_jb_obj_begin(b);
+	VG_JB_KEY(b, "host");
+	vg_jb_cstr(b, f->host);
+	VG_JB_KEY(b, "time");
+	vg_jb_i64(b, (int64_t)time(NULL));
+	VG_JB_KEY(b, "heartbeat_s");
+	vg_jb_i64(b, f->heartbeat_s);
+	beat_scopes(f, b);
+	VG_JB_KEY(b, "rules_hash");
+	vg_jb_cstr(b, hash);
+	beat_metrics_json(b, f->metrics);
+	if (f->features && f->hooks) {
+		VG_JB_KEY(b, "features");
+		vg_jb_verbatim(b, f->features, strlen(f->features));
+		VG_JB_KEY(b, "hooks");
+		vg_jb_verbatim(b, f->hooks, strlen(f->hooks));
+	}
+	if (f->outs) {
+		VG_JB_KEY(b, "outputs");
+		vg_jb_obj_begin(b);
+		vg_outputs_stats(f->outs, beat_output, b);
+		vg_jb_obj_end(b);
+	}
+	vg_jb_obj_end(b);
 }
 
 /* One heartbeat: host.HOST in the status bucket (created when missing). */
 static void heartbeat(struct vg_fleet *f, jsCtx *js)
 {
-	json_object *o = json_object_new_object(), *metrics;
-	char key[160], hash[20];
-	const char *text;
+	struct vg_jbuf b;
+	char key[160];
 	natsStatus s = NATS_OK;
 
 	if (!f->status_kv && js_KeyValue(&f->status_kv, js, f->status_bucket) != NATS_OK) {
@@ -417,37 +508,15 @@ static void heartbeat(struct vg_fleet *f, jsCtx *js)
 	if (s != NATS_OK) {
 		say(f, "status bucket", s);
 		f->status_kv = NULL;
-		json_object_put(o);
 		return;
 	}
-	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)rules_hash(f));
-	json_object_object_add(o, "host", json_object_new_string(f->host));
-	json_object_object_add(o, "time", json_object_new_int64((int64_t)time(NULL)));
-	json_object_object_add(o, "heartbeat_s", json_object_new_int64(f->heartbeat_s));
-	beat_scopes(f, o);
-	json_object_object_add(o, "rules_hash", json_object_new_string(hash));
-	metrics = beat_metrics_json(f->metrics);
-	json_object_object_add(o, "drops", beat_drops(metrics));
-	json_object_object_add(o, "metrics", metrics);
-	if (f->features) {
-		json_object_object_add(
-			o, "features",
-			json_object_get(json_object_object_get(f->features, "features")));
-		json_object_object_add(
-			o, "hooks", json_object_get(json_object_object_get(f->features, "hooks")));
-	}
-	if (f->outs) {
-		json_object *outs = json_object_new_object();
-
-		vg_outputs_stats(f->outs, beat_output, outs);
-		json_object_object_add(o, "outputs", outs);
-	}
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	vg_jb_init(&b);
+	beat_json(f, &b);
 	snprintf(key, sizeof(key), "host.%s", f->host);
-	s = kvStore_PutString(NULL, f->status_kv, key, text);
+	s = b.oom ? NATS_NO_MEMORY : kvStore_PutString(NULL, f->status_kv, key, b.s);
 	if (s != NATS_OK)
 		say(f, "heartbeat", s);
-	json_object_put(o);
+	vg_jb_free(&b);
 }
 
 static void maybe_beat(struct vg_fleet *f, jsCtx *js)
@@ -630,7 +699,7 @@ struct vg_fleet *vg_fleet_start(const struct vg_config *cfg, const char *hostnam
 			"config_files does not name fleet.config_dir (%s)\n",
 			f->cfgdir);
 	/* the kernel does not change under a running vigil: probed once, sent with every beat */
-	f->features = features_json();
+	features_json(f);
 	if (natsOptions_Create(&f->opts) != NATS_OK ||
 	    vg_nats_options(f->opts, &oc->nats, "vigil fleet rules") != 0)
 		goto fail;
@@ -655,7 +724,8 @@ fail:
 		free(f->bucket);
 		free(f->dir);
 		free(f->cfgdir);
-		json_object_put(f->features);
+		free(f->features);
+		free(f->hooks);
 		free(f->host);
 		free(f->status_bucket);
 	}
@@ -674,7 +744,8 @@ void vg_fleet_stop(struct vg_fleet *f)
 	free(f->bucket);
 	free(f->dir);
 	free(f->cfgdir);
-	json_object_put(f->features);
+	free(f->features);
+	free(f->hooks);
 	free(f->host);
 	free(f->status_bucket);
 	free(f);

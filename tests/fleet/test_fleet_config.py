@@ -9,6 +9,7 @@ previous override and reports the error in its heartbeat. The heartbeat also
 carries the kernel features, hook tiers and drop counters.
 
 usage: test_fleet_config.py NATS_DUMP REPO_ROOT"""
+import collections
 import json
 import os
 import subprocess
@@ -120,6 +121,44 @@ def beat():
     return None
 
 
+def beat_raw():
+    """This host's last heartbeat as the status bucket holds it (bytes), or None."""
+    r = subprocess.run([VIGIL, "fleet", "status", "-c", cfg, "--json"], capture_output=True,
+                       timeout=60)
+    for line in r.stdout.splitlines() if r.returncode == 0 else []:
+        if f'"host":"{HOST}"'.encode() in line:
+            return line
+    return None
+
+
+# the members of a heartbeat, in order (the golden output of the json-c writer)
+BEAT_KEYS = ["host", "time", "heartbeat_s", "rules_revisions", "config_revisions",
+             "config_errors", "rules_hash", "drops", "metrics", "features", "hooks", "outputs"]
+# a refused value the heartbeat's error quotes: a control character, a tab, a quote, a
+# backslash, a '/', and two-byte characters past the error's 512 bytes (cut anywhere)
+HOSTILE = '/\x01\t"\\' + "\u00e9" * 300
+
+
+def hostile_beat(key):
+    """The refused hostile value is reported in a heartbeat that is UTF-8 JSON, as alerts are."""
+    with open(os.path.join(D, "hostile.yaml"), "w") as f:
+        f.write('priority: "/\\x01\\t\\"\\\\' + "\u00e9" * 300 + '"\n')
+    r = push(key, os.path.join(D, "hostile.yaml"), "--no-validate")
+    T.eq(r.returncode, 0, "a hostile value written without validation")
+    raw = F.wait_until(lambda: (lambda x: x if x and b"priority: '" in x else None)(
+        beat_raw()), "the heartbeat to report the hostile value", 30)
+    try:
+        b = json.loads(raw.decode("utf-8"), object_pairs_hook=collections.OrderedDict)
+    except ValueError as e:  # UnicodeDecodeError too
+        raise AssertionError(f"heartbeat: not UTF-8 JSON ({e}): {raw[:200]!r}...{raw[-200:]!r}")
+    T.eq(list(b), BEAT_KEYS, "heartbeat: the golden members, in order")
+    err = b["config_errors"][key]
+    T.check(f"'{HOSTILE[:5]}\u00e9" in err and set(err.split("'")[1][5:]) <= {"\u00e9", "\ufffd"},
+            f"heartbeat: the hostile value round-trips, a cut character as U+FFFD ({err[:60]!r})")
+    T.check(b"\\/" not in raw and b"\\u0001\\t\\\"\\\\" in raw,
+            f"heartbeat: escaped as alerts are (no '\\/'): {raw[:160]!r}")
+
+
 try:
     node.start()
     cfg = setup()
@@ -177,6 +216,8 @@ try:
     T.check(True, "a non-overridable key written directly is refused and reported")
     T.check(has("Config test fence", "f1000") and os.path.exists(ALERTS),
             "the file output stays enabled")
+
+    hostile_beat(key)
 
     r = push(key, write("debug.yaml", "priority: debug\n"))
     T.eq(r.returncode, 0, "push priority: debug")

@@ -13,6 +13,10 @@
  *   VARIANT_LIST         marks garbage.ok a list field (plugin API 1.1 field_flags)
  *   VARIANT_OLDER_MINOR  the same flags, but declares plugin API 1.0, which had
  *                        no field_flags: vigil must not read them
+ *   VARIANT_ECHO_CONFIG  appends the init_config it is given, as it is, to the file
+ *                        $VG_TEST_INIT_CONFIG_OUT (one record: 8 hex digits of
+ *                        length, then the bytes), so a test reads what vigil wrote;
+ *                        it calls itself $VG_TEST_PLUGIN_NAME when that is set
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -42,12 +46,35 @@ struct state {
 	char *big;
 };
 
+#ifdef VARIANT_ECHO_CONFIG
+/* Length-prefixed: the bytes may hold anything, newlines and NULs' neighbours included. */
+static int echo_config(const char *config)
+{
+	const char *path = getenv("VG_TEST_INIT_CONFIG_OUT");
+	size_t n = config ? strlen(config) : 0;
+	FILE *f = path ? fopen(path, "ab") : NULL;
+	int bad;
+
+	if (!f)
+		return -1;
+	bad = fprintf(f, "%08zx", n) != 8 || fwrite(config ? config : "", 1, n, f) != n;
+	return fclose(f) != 0 || bad ? -1 : 0;
+}
+#endif
+
 static int p_init(const struct vg_plugin_host *host, const char *config, void **out, char *err,
 		  size_t errlen)
 {
 	struct state *s = calloc(1, sizeof(*s));
 
 	(void)config;
+#ifdef VARIANT_ECHO_CONFIG
+	if (echo_config(config) != 0) {
+		snprintf(err, errlen, "cannot write $VG_TEST_INIT_CONFIG_OUT");
+		free(s);
+		return -1;
+	}
+#endif
 #ifdef VARIANT_INIT_FAIL
 	snprintf(err, errlen, "init_config '%s' is not what this plugin wants", config);
 	free(s);
@@ -173,6 +200,11 @@ int not_a_plugin(const struct vg_plugin_host *host, struct vg_plugin_info *out)
 #endif
 #ifdef VARIANT_OLDER_MINOR
 	out->api_minor = 0;
+#endif
+#ifdef VARIANT_ECHO_CONFIG
+	/* whichever plugins: entry it stands for (nats, to see nats_output's init_config) */
+	if (getenv("VG_TEST_PLUGIN_NAME"))
+		out->name = getenv("VG_TEST_PLUGIN_NAME");
 #endif
 	return 0;
 }
