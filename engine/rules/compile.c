@@ -83,6 +83,33 @@ static bool is_list_field(const struct vg_cexpr *e)
 	return e->kind == CX_FIELD && (e->ref.def->flags & VG_FF_LIST);
 }
 
+/* The one branch evaluation takes per value of the check (enum vg_fast in compiled.h). */
+static enum vg_fast vg_cnode_fast(const struct vg_cnode *n)
+{
+	bool str = vg_is_stringish(n->ltype);
+
+	if (n->mod || n->rhs || !n->nvals)
+		return VG_FAST_ANY;
+	if (str && (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS))
+		return VG_FAST_SET;
+	if (str) {
+		switch (n->op) {
+		case VG_OP_EQ: return VG_FAST_EQ;
+		case VG_OP_STARTSWITH:
+		case VG_OP_BSTARTSWITH: return VG_FAST_PREFIX;
+		case VG_OP_ENDSWITH: return VG_FAST_SUFFIX;
+		case VG_OP_CONTAINS:
+		case VG_OP_BCONTAINS: return VG_FAST_CONTAINS;
+		default: return VG_FAST_ANY;
+		}
+	}
+	/* integers (not addresses, networks or doubles): equal whatever the signedness */
+	if ((n->op == VG_OP_EQ || n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS) &&
+	    n->ltype != VG_FT_IPADDR && n->ltype != VG_FT_IPNET && n->ltype != VG_FT_DOUBLE)
+		return VG_FAST_NUM_EQ;
+	return VG_FAST_ANY;
+}
+
 /*
  * A constant the field may hold as written (not a pattern, bytes or a
  * directory): what fields that learn their constants (fd.*ip.name) take.
@@ -200,6 +227,7 @@ done:
 	n->lslot = n->lhs->kind == CX_FIELD ? n->lhs->slot : UINT32_MAX;
 	n->ltype = n->lhs->type;
 	n->lall = is_list_field(n->lhs);
+	n->fast = (uint8_t)vg_cnode_fast(n);
 	if (d1 > c->depth)
 		c->depth = d1;
 	if (d2 > c->depth)
