@@ -134,6 +134,9 @@ struct vg_rule {
 	int priority;
 	char **tags;
 	size_t ntags;
+	/* the tags as an alert carries them (a set: sorted, each once), pointing into tags */
+	const char **tag_set;
+	size_t ntag_set;
 	bool enabled;
 	int source_id;	       /* vg_source_id(source): 0 syscall, else a plugin's source */
 	struct vg_evtset evts; /* empty for a plugin's source: it has no event types */
