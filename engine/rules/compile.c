@@ -88,7 +88,8 @@ static enum vg_fast vg_cnode_fast(const struct vg_cnode *n)
 {
 	bool str = vg_is_stringish(n->ltype);
 
-	if (n->mod || n->rhs || !n->nvals)
+	/* a list field "in" a set needs all its values in it: the general path */
+	if (n->mod || n->rhs || !n->nvals || (n->op == VG_OP_IN && n->lall))
 		return VG_FAST_ANY;
 	if (str && (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS))
 		return VG_FAST_SET;

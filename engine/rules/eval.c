@@ -666,8 +666,10 @@ static bool check_is_cached(const struct vg_ruleset *rs, const struct vg_cnode *
 	       rs->ev.slots[n->lslot].gen == rs->ev.fgen;
 }
 
-static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
-		       const struct vg_eval_ctx *ctx)
+/* The general path of eval_check: extraction, transformers, val(), modifiers. */
+static __attribute__((noinline)) bool eval_check_slow(struct vg_ruleset *rs,
+						      const struct vg_cnode *n,
+						      const struct vg_eval_ctx *ctx)
 {
 	size_t half = rs->compiled.npool / 2;
 	struct vg_fslot *slot = NULL;
@@ -708,6 +710,24 @@ static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
 		return true;
 	}
 	return match_any_value(rs, n, slot, v, cnt);
+}
+
+/*
+ * Most checks an event reaches read a field some earlier check extracted
+ * and compare it with constants by a branch the compiler chose: that path
+ * here, the rest in eval_check_slow.
+ */
+static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
+		       const struct vg_eval_ctx *ctx)
+{
+	struct vg_fslot *slot;
+
+	if (n->fast == VG_FAST_ANY || n->lslot >= rs->compiled.nslots)
+		return eval_check_slow(rs, n, ctx);
+	slot = &rs->ev.slots[n->lslot];
+	if (slot->gen != rs->ev.fgen)
+		return eval_check_slow(rs, n, ctx);
+	return slot->n && match_any_value(rs, n, slot, rs->ev.fvals + slot->off, slot->n);
 }
 
 static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type);
