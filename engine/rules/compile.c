@@ -89,8 +89,15 @@ static enum vg_fast vg_cnode_fast(const struct vg_cnode *n)
 	bool str = vg_is_stringish(n->ltype);
 
 	/* a list field "in" a set needs all its values in it: the general path */
-	if (n->mod || n->rhs || !n->nvals || (n->op == VG_OP_IN && n->lall))
+	if (n->rhs || !n->nvals || (n->op == VG_OP_IN && n->lall))
 		return VG_FAST_ANY;
+	if (n->mod) /* anyof and oneof hold when one constant does; allof: the general path */
+		return n->mod == VG_MOD_ALLOF || !str ? VG_FAST_ANY
+		       : n->op == VG_OP_STARTSWITH || n->op == VG_OP_BSTARTSWITH
+			       ? VG_FAST_ANYOF_PREFIX
+		       : n->op == VG_OP_CONTAINS || n->op == VG_OP_BCONTAINS ? VG_FAST_ANYOF_CONTAINS
+		       : n->op == VG_OP_ICONTAINS ? VG_FAST_ANYOF_ICONTAINS
+						  : VG_FAST_ANY;
 	if (str && (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS))
 		return VG_FAST_SET;
 	if (str) {
@@ -101,6 +108,7 @@ static enum vg_fast vg_cnode_fast(const struct vg_cnode *n)
 		case VG_OP_ENDSWITH: return VG_FAST_SUFFIX;
 		case VG_OP_CONTAINS:
 		case VG_OP_BCONTAINS: return VG_FAST_CONTAINS;
+		case VG_OP_ICONTAINS: return VG_FAST_ICONTAINS;
 		default: return VG_FAST_ANY;
 		}
 	}

@@ -71,6 +71,10 @@ enum vg_fast {
 	VG_FAST_SUFFIX,	  /* endswith one constant */
 	VG_FAST_CONTAINS, /* contains / bcontains one constant */
 	VG_FAST_NUM_EQ,	  /* integer = / in: equal to one of the constants */
+	VG_FAST_ICONTAINS,	 /* icontains one constant (stored lowered) */
+	VG_FAST_ANYOF_PREFIX,	 /* startswith anyof / oneof: one of the constants */
+	VG_FAST_ANYOF_CONTAINS,	 /* contains anyof / oneof */
+	VG_FAST_ANYOF_ICONTAINS, /* icontains anyof / oneof */
 };
 
 struct vg_cnode {

@@ -651,6 +651,30 @@ static bool match_any_value(struct vg_ruleset *rs, const struct vg_cnode *n,
 				if (v[i].u == n->vals[k].u)
 					return true;
 		return false;
+	case VG_FAST_ICONTAINS:
+		for (uint32_t i = 0; i < cnt; i++)
+			if (icontains(v[i].s, v[i].len, c->s, c->len))
+				return true;
+		return false;
+	case VG_FAST_ANYOF_PREFIX:
+		for (uint32_t i = 0; i < cnt; i++)
+			for (size_t k = 0; k < n->nvals; k++)
+				if (v[i].len >= n->vals[k].len &&
+				    memcmp(v[i].s, n->vals[k].s, n->vals[k].len) == 0)
+					return true;
+		return false;
+	case VG_FAST_ANYOF_CONTAINS:
+		for (uint32_t i = 0; i < cnt; i++)
+			for (size_t k = 0; k < n->nvals; k++)
+				if (vg_contains(v[i].s, v[i].len, n->vals[k].s, n->vals[k].len))
+					return true;
+		return false;
+	case VG_FAST_ANYOF_ICONTAINS:
+		for (uint32_t i = 0; i < cnt; i++)
+			for (size_t k = 0; k < n->nvals; k++)
+				if (icontains(v[i].s, v[i].len, n->vals[k].s, n->vals[k].len))
+					return true;
+		return false;
 	default:
 		for (uint32_t i = 0; i < cnt; i++)
 			if (match_value(rs, n, slot, v, i))
