@@ -357,7 +357,11 @@ const struct vg_xval *vg_cexpr_values(struct vg_ruleset *rs, const struct vg_cex
 		tmp->type = slot->type;
 		tmp->n = slot->n;
 		tmp->truncated = slot->truncated;
-		memcpy(tmp->v, rs->ev.fvals + slot->off, slot->n * sizeof(tmp->v[0]));
+		/* most fields have one value: a struct copy, not a call to memcpy */
+		if (slot->n == 1)
+			tmp->v[0] = rs->ev.fvals[slot->off];
+		else
+			memcpy(tmp->v, rs->ev.fvals + slot->off, slot->n * sizeof(tmp->v[0]));
 		return tmp;
 	}
 	tmp->n = 0;
