@@ -91,13 +91,19 @@ static enum vg_fast vg_cnode_fast(const struct vg_cnode *n)
 	/* a list field "in" a set needs all its values in it: the general path */
 	if (n->rhs || !n->nvals || (n->op == VG_OP_IN && n->lall))
 		return VG_FAST_ANY;
-	if (n->mod) /* anyof and oneof hold when one constant does; allof: the general path */
-		return n->mod == VG_MOD_ALLOF || !str ? VG_FAST_ANY
-		       : n->op == VG_OP_STARTSWITH || n->op == VG_OP_BSTARTSWITH
-			       ? VG_FAST_ANYOF_PREFIX
-		       : n->op == VG_OP_CONTAINS || n->op == VG_OP_BCONTAINS ? VG_FAST_ANYOF_CONTAINS
-		       : n->op == VG_OP_ICONTAINS ? VG_FAST_ANYOF_ICONTAINS
-						  : VG_FAST_ANY;
+	if (n->mod) {
+		/* anyof and oneof hold when one constant does; allof takes the general path */
+		if (n->mod == VG_MOD_ALLOF || !str)
+			return VG_FAST_ANY;
+		switch (n->op) {
+		case VG_OP_STARTSWITH:
+		case VG_OP_BSTARTSWITH: return VG_FAST_ANYOF_PREFIX;
+		case VG_OP_CONTAINS:
+		case VG_OP_BCONTAINS: return VG_FAST_ANYOF_CONTAINS;
+		case VG_OP_ICONTAINS: return VG_FAST_ANYOF_ICONTAINS;
+		default: return VG_FAST_ANY;
+		}
+	}
 	if (str && (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS))
 		return VG_FAST_SET;
 	if (str) {

@@ -65,12 +65,12 @@ enum vg_cnode_kind {
  */
 enum vg_fast {
 	VG_FAST_ANY,
-	VG_FAST_SET,	  /* string in / intersects: a hash set lookup */
-	VG_FAST_EQ,	  /* string = one constant */
-	VG_FAST_PREFIX,	  /* startswith / bstartswith one constant */
-	VG_FAST_SUFFIX,	  /* endswith one constant */
-	VG_FAST_CONTAINS, /* contains / bcontains one constant */
-	VG_FAST_NUM_EQ,	  /* integer = / in: equal to one of the constants */
+	VG_FAST_SET,		 /* string in / intersects: a hash set lookup */
+	VG_FAST_EQ,		 /* string = one constant */
+	VG_FAST_PREFIX,		 /* startswith / bstartswith one constant */
+	VG_FAST_SUFFIX,		 /* endswith one constant */
+	VG_FAST_CONTAINS,	 /* contains / bcontains one constant */
+	VG_FAST_NUM_EQ,		 /* integer = / in: equal to one of the constants */
 	VG_FAST_ICONTAINS,	 /* icontains one constant (stored lowered) */
 	VG_FAST_ANYOF_PREFIX,	 /* startswith anyof / oneof: one of the constants */
 	VG_FAST_ANYOF_CONTAINS,	 /* contains anyof / oneof */

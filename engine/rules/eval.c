@@ -617,15 +617,16 @@ static bool match_value(struct vg_ruleset *rs, const struct vg_cnode *n, struct 
  * The values against the check's constants, by the branch the compiler
  * chose (enum vg_fast); VG_FAST_ANY is the general path.
  */
-static bool match_any_value(struct vg_ruleset *rs, const struct vg_cnode *n,
-			    struct vg_fslot *slot, const struct vg_value *v, uint32_t cnt)
+static bool match_any_value(struct vg_ruleset *rs, const struct vg_cnode *n, struct vg_fslot *slot,
+			    const struct vg_value *v, uint32_t cnt)
 {
 	const struct vg_cval *c = &n->vals[0];
 
 	switch (n->fast) {
 	case VG_FAST_SET:
 		for (uint32_t i = 0; i < cnt && n->set.n; i++)
-			if (vg_strset_has_hash(&n->set, v[i].s, v[i].len, value_hash(rs, slot, v, i)))
+			if (vg_strset_has_hash(&n->set, v[i].s, v[i].len,
+					       value_hash(rs, slot, v, i)))
 				return true;
 		return false;
 	case VG_FAST_EQ:

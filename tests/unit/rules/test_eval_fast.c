@@ -161,7 +161,8 @@ static void test_branch_results(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (th_match(&W, NULL, cases[i].cond) != cases[i].want)
-			fail_msg("%s: want %s", cases[i].cond, cases[i].want ? "match" : "no match");
+			fail_msg("%s: want %s", cases[i].cond,
+				 cases[i].want ? "match" : "no match");
 }
 
 /* vg_contains passes over candidates by their last byte first: the matches it must not lose. */
@@ -183,9 +184,10 @@ static void test_contains(void **state)
 
 static void test_tag_set(void **state)
 {
-	struct vg_ruleset *rs = th_load("- rule: r\n  desc: d\n  condition: proc.name = cat\n"
-					"  output: o\n  priority: INFO\n"
-					"  tags: [mitre_discovery, host, T1082, host, container]\n");
+	struct vg_ruleset *rs =
+		th_load("- rule: r\n  desc: d\n  condition: proc.name = cat\n"
+			"  output: o\n  priority: INFO\n"
+			"  tags: [mitre_discovery, host, T1082, host, container]\n");
 	const struct vg_rule *r;
 	const char *const *t;
 	size_t n;
