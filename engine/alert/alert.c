@@ -322,26 +322,13 @@ static void put_output_fields(struct vg_alerter *a, const struct vg_rule *r,
 	vg_jb_obj_end(&a->ab.jb);
 }
 
-static int tag_cmp(const void *pa, const void *pb)
-{
-	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
-}
-
-/* Falco's tags: a set, so sorted and each once. */
+/* Falco's tags: a set, so sorted and each once (sorted when the rule was compiled). */
 static void put_tags(struct vg_alerter *a, const struct vg_rule *r)
 {
 	size_t n;
-	const char *const *tags = vg_rule_tags(r, &n);
-	const char *sorted[64];
-	size_t m = n < 64 ? n : 64, k = 0;
+	const char *const *tags = vg_rule_tag_set(r, &n);
 
-	if (m) /* a rule without tags has none to copy (tags may be NULL) */
-		memcpy(sorted, tags, m * sizeof(*sorted));
-	qsort(sorted, m, sizeof(*sorted), tag_cmp);
-	for (size_t i = 0; i < m; i++)
-		if (i == 0 || strcmp(sorted[i], sorted[k - 1]) != 0)
-			sorted[k++] = sorted[i];
-	vg_ab_tags(&a->ab, sorted, k);
+	vg_ab_tags(&a->ab, tags, n);
 }
 
 /* Hands the line (and Falco's text line, the alert's "output") to the outputs or the stream. */

@@ -83,6 +83,48 @@ static bool is_list_field(const struct vg_cexpr *e)
 	return e->kind == CX_FIELD && (e->ref.def->flags & VG_FF_LIST);
 }
 
+/* The one branch evaluation takes per value of the check (enum vg_fast in compiled.h). */
+static enum vg_fast vg_cnode_fast(const struct vg_cnode *n)
+{
+	bool str = vg_is_stringish(n->ltype);
+
+	/* a list field "in" a set needs all its values in it: the general path */
+	if (n->rhs || !n->nvals || (n->op == VG_OP_IN && n->lall))
+		return VG_FAST_ANY;
+	if (n->mod) {
+		/* anyof and oneof hold when one constant does; allof takes the general path */
+		if (n->mod == VG_MOD_ALLOF || !str)
+			return VG_FAST_ANY;
+		switch (n->op) {
+		case VG_OP_STARTSWITH:
+		case VG_OP_BSTARTSWITH: return VG_FAST_ANYOF_PREFIX;
+		case VG_OP_CONTAINS:
+		case VG_OP_BCONTAINS: return VG_FAST_ANYOF_CONTAINS;
+		case VG_OP_ICONTAINS: return VG_FAST_ANYOF_ICONTAINS;
+		default: return VG_FAST_ANY;
+		}
+	}
+	if (str && (n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS))
+		return VG_FAST_SET;
+	if (str) {
+		switch (n->op) {
+		case VG_OP_EQ: return VG_FAST_EQ;
+		case VG_OP_STARTSWITH:
+		case VG_OP_BSTARTSWITH: return VG_FAST_PREFIX;
+		case VG_OP_ENDSWITH: return VG_FAST_SUFFIX;
+		case VG_OP_CONTAINS:
+		case VG_OP_BCONTAINS: return VG_FAST_CONTAINS;
+		case VG_OP_ICONTAINS: return VG_FAST_ICONTAINS;
+		default: return VG_FAST_ANY;
+		}
+	}
+	/* integers (not addresses, networks or doubles): equal whatever the signedness */
+	if ((n->op == VG_OP_EQ || n->op == VG_OP_IN || n->op == VG_OP_INTERSECTS) &&
+	    n->ltype != VG_FT_IPADDR && n->ltype != VG_FT_IPNET && n->ltype != VG_FT_DOUBLE)
+		return VG_FAST_NUM_EQ;
+	return VG_FAST_ANY;
+}
+
 /*
  * A constant the field may hold as written (not a pattern, bytes or a
  * directory): what fields that learn their constants (fd.*ip.name) take.
@@ -200,6 +242,7 @@ done:
 	n->lslot = n->lhs->kind == CX_FIELD ? n->lhs->slot : UINT32_MAX;
 	n->ltype = n->lhs->type;
 	n->lall = is_list_field(n->lhs);
+	n->fast = (uint8_t)vg_cnode_fast(n);
 	if (d1 > c->depth)
 		c->depth = d1;
 	if (d2 > c->depth)

@@ -148,6 +148,9 @@ const char *vg_rule_file(const struct vg_rule *r, int *line, int *col);
 enum vg_priority vg_rule_priority(const struct vg_rule *r);
 bool vg_rule_enabled(const struct vg_rule *r);
 const char *const *vg_rule_tags(const struct vg_rule *r, size_t *n);
+/* The tags an alert carries: sorted, each once, at most VG_ALERT_TAGS_MAX (built at compile). */
+#define VG_ALERT_TAGS_MAX 64
+const char *const *vg_rule_tag_set(const struct vg_rule *r, size_t *n);
 const struct vg_evtset *vg_rule_evttypes(const struct vg_rule *r);
 
 #endif

@@ -56,6 +56,27 @@ enum vg_cnode_kind {
 	CN_EVTTYPE, /* evt.type = / != / in, compiled to a set test */
 };
 
+/*
+ * How a check with constants matches one value, decided once at compile
+ * (vg_cnode_fast) so that evaluation takes one branch instead of testing
+ * the modifier, the operator and the type on every value. VG_FAST_ANY is
+ * the general path (match_const); each other kind is exactly what that
+ * path does for its case.
+ */
+enum vg_fast {
+	VG_FAST_ANY,
+	VG_FAST_SET,		 /* string in / intersects: a hash set lookup */
+	VG_FAST_EQ,		 /* string = one constant */
+	VG_FAST_PREFIX,		 /* startswith / bstartswith one constant */
+	VG_FAST_SUFFIX,		 /* endswith one constant */
+	VG_FAST_CONTAINS,	 /* contains / bcontains one constant */
+	VG_FAST_NUM_EQ,		 /* integer = / in: equal to one of the constants */
+	VG_FAST_ICONTAINS,	 /* icontains one constant (stored lowered) */
+	VG_FAST_ANYOF_PREFIX,	 /* startswith anyof / oneof: one of the constants */
+	VG_FAST_ANYOF_CONTAINS,	 /* contains anyof / oneof */
+	VG_FAST_ANYOF_ICONTAINS, /* icontains anyof / oneof */
+};
+
 struct vg_cnode {
 	/* what evaluating a check reads comes first: one cache line for most checks */
 	enum vg_cnode_kind kind;
@@ -67,6 +88,7 @@ struct vg_cnode {
 	uint32_t lslot;	     /* lhs's cache slot; UINT32_MAX when it has none */
 	enum vg_ftype ltype; /* lhs's type */
 	bool lall;	     /* lhs is a list field: "in" needs all its values in the set */
+	uint8_t fast;	     /* enum vg_fast: how each value is matched, chosen at compile */
 	struct vg_cexpr *lhs;
 	struct vg_cexpr *rhs; /* val() or a transformer: compared at run time */
 	struct vg_cval *vals; /* constant right-hand side, parsed to lhs's type */
@@ -116,6 +138,9 @@ struct vg_rule {
 	int priority;
 	char **tags;
 	size_t ntags;
+	/* the tags as an alert carries them (a set: sorted, each once), pointing into tags */
+	const char **tag_set;
+	size_t ntag_set;
 	bool enabled;
 	int source_id;	       /* vg_source_id(source): 0 syscall, else a plugin's source */
 	struct vg_evtset evts; /* empty for a plugin's source: it has no event types */

@@ -357,7 +357,11 @@ const struct vg_xval *vg_cexpr_values(struct vg_ruleset *rs, const struct vg_cex
 		tmp->type = slot->type;
 		tmp->n = slot->n;
 		tmp->truncated = slot->truncated;
-		memcpy(tmp->v, rs->ev.fvals + slot->off, slot->n * sizeof(tmp->v[0]));
+		/* most fields have one value: a struct copy, not a call to memcpy */
+		if (slot->n == 1)
+			tmp->v[0] = rs->ev.fvals[slot->off];
+		else
+			memcpy(tmp->v, rs->ev.fvals + slot->off, slot->n * sizeof(tmp->v[0]));
 		return tmp;
 	}
 	tmp->n = 0;
@@ -609,8 +613,92 @@ static bool match_value(struct vg_ruleset *rs, const struct vg_cnode *n, struct 
 	return match_const(n, n->ltype, &v[i]);
 }
 
-static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
-		       const struct vg_eval_ctx *ctx)
+/*
+ * The values against the check's constants, by the branch the compiler
+ * chose (enum vg_fast); VG_FAST_ANY is the general path.
+ */
+static bool match_any_value(struct vg_ruleset *rs, const struct vg_cnode *n, struct vg_fslot *slot,
+			    const struct vg_value *v, uint32_t cnt)
+{
+	const struct vg_cval *c = &n->vals[0];
+
+	switch (n->fast) {
+	case VG_FAST_SET:
+		for (uint32_t i = 0; i < cnt && n->set.n; i++)
+			if (vg_strset_has_hash(&n->set, v[i].s, v[i].len,
+					       value_hash(rs, slot, v, i)))
+				return true;
+		return false;
+	case VG_FAST_EQ:
+		for (uint32_t i = 0; i < cnt; i++)
+			if (v[i].len == c->len && memcmp(v[i].s, c->s, c->len) == 0)
+				return true;
+		return false;
+	case VG_FAST_PREFIX:
+		for (uint32_t i = 0; i < cnt; i++)
+			if (v[i].len >= c->len && memcmp(v[i].s, c->s, c->len) == 0)
+				return true;
+		return false;
+	case VG_FAST_SUFFIX:
+		for (uint32_t i = 0; i < cnt; i++)
+			if (v[i].len >= c->len &&
+			    memcmp(v[i].s + v[i].len - c->len, c->s, c->len) == 0)
+				return true;
+		return false;
+	case VG_FAST_CONTAINS:
+		for (uint32_t i = 0; i < cnt; i++)
+			if (vg_contains(v[i].s, v[i].len, c->s, c->len))
+				return true;
+		return false;
+	case VG_FAST_NUM_EQ:
+		for (uint32_t i = 0; i < cnt; i++)
+			for (size_t k = 0; k < n->nvals; k++)
+				if (v[i].u == n->vals[k].u)
+					return true;
+		return false;
+	case VG_FAST_ICONTAINS:
+		for (uint32_t i = 0; i < cnt; i++)
+			if (icontains(v[i].s, v[i].len, c->s, c->len))
+				return true;
+		return false;
+	case VG_FAST_ANYOF_PREFIX:
+		for (uint32_t i = 0; i < cnt; i++)
+			for (size_t k = 0; k < n->nvals; k++)
+				if (v[i].len >= n->vals[k].len &&
+				    memcmp(v[i].s, n->vals[k].s, n->vals[k].len) == 0)
+					return true;
+		return false;
+	case VG_FAST_ANYOF_CONTAINS:
+		for (uint32_t i = 0; i < cnt; i++)
+			for (size_t k = 0; k < n->nvals; k++)
+				if (vg_contains(v[i].s, v[i].len, n->vals[k].s, n->vals[k].len))
+					return true;
+		return false;
+	case VG_FAST_ANYOF_ICONTAINS:
+		for (uint32_t i = 0; i < cnt; i++)
+			for (size_t k = 0; k < n->nvals; k++)
+				if (icontains(v[i].s, v[i].len, n->vals[k].s, n->vals[k].len))
+					return true;
+		return false;
+	default:
+		for (uint32_t i = 0; i < cnt; i++)
+			if (match_value(rs, n, slot, v, i))
+				return true;
+		return false;
+	}
+}
+
+/* Whether the check reads nothing but a field already extracted for this event. */
+static bool check_is_cached(const struct vg_ruleset *rs, const struct vg_cnode *n)
+{
+	return !n->rhs && n->lslot < rs->compiled.nslots &&
+	       rs->ev.slots[n->lslot].gen == rs->ev.fgen;
+}
+
+/* The general path of eval_check: extraction, transformers, val(), modifiers. */
+static __attribute__((noinline)) bool eval_check_slow(struct vg_ruleset *rs,
+						      const struct vg_cnode *n,
+						      const struct vg_eval_ctx *ctx)
 {
 	size_t half = rs->compiled.npool / 2;
 	struct vg_fslot *slot = NULL;
@@ -618,7 +706,9 @@ static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
 	const struct vg_xval *x, *y;
 	uint32_t cnt;
 
-	vg_eval_check_start(rs);
+	/* the arenas only matter to a check that extracts or transforms: most read the cache */
+	if (!check_is_cached(rs, n))
+		vg_eval_check_start(rs);
 	if (n->lslot < rs->compiled.nslots) {
 		slot = field_slot(rs, n->lslot, n->lhs, ctx);
 		v = rs->ev.fvals + slot->off;
@@ -648,10 +738,25 @@ static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
 				return false;
 		return true;
 	}
-	for (uint32_t i = 0; i < cnt; i++)
-		if (match_value(rs, n, slot, v, i))
-			return true;
-	return false;
+	return match_any_value(rs, n, slot, v, cnt);
+}
+
+/*
+ * Most checks an event reaches read a field some earlier check extracted
+ * and compare it with constants by a branch the compiler chose: that path
+ * here, the rest in eval_check_slow.
+ */
+static bool eval_check(struct vg_ruleset *rs, const struct vg_cnode *n,
+		       const struct vg_eval_ctx *ctx)
+{
+	struct vg_fslot *slot;
+
+	if (n->fast == VG_FAST_ANY || n->lslot >= rs->compiled.nslots)
+		return eval_check_slow(rs, n, ctx);
+	slot = &rs->ev.slots[n->lslot];
+	if (slot->gen != rs->ev.fgen)
+		return eval_check_slow(rs, n, ctx);
+	return slot->n && match_any_value(rs, n, slot, rs->ev.fvals + slot->off, slot->n);
 }
 
 static bool run(struct vg_ruleset *rs, uint32_t i, const struct vg_eval_ctx *ctx, uint16_t type);
@@ -780,7 +885,8 @@ static const uint64_t *candidates(struct vg_ruleset *rs, uint16_t type,
 		struct vg_fslot *slot;
 		const struct vg_value *v;
 
-		vg_eval_check_start(rs);
+		if (rs->ev.slots[key->slot].gen != rs->ev.fgen)
+			vg_eval_check_start(rs); /* an extraction: the arenas as for a check */
 		slot = field_slot(rs, key->slot, key->field, ctx);
 		v = rs->ev.fvals + slot->off;
 		for (uint32_t i = 0; i < slot->n; i++) {

@@ -156,6 +156,12 @@ const char *const *vg_rule_tags(const struct vg_rule *r, size_t *n)
 	return (const char *const *)r->tags;
 }
 
+const char *const *vg_rule_tag_set(const struct vg_rule *r, size_t *n)
+{
+	*n = r->ntag_set;
+	return r->tag_set;
+}
+
 const struct vg_evtset *vg_rule_evttypes(const struct vg_rule *r)
 {
 	return &r->evts;

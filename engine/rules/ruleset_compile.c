@@ -26,6 +26,7 @@ void vg_rule_free(struct vg_rule *r)
 	for (size_t i = 0; i < r->ntags; i++)
 		free(r->tags[i]);
 	free(r->tags);
+	free(r->tag_set);
 	vg_cnode_free(r->root);
 	vg_ofmt_free(&r->ofmt);
 	for (size_t i = 0; i < r->nxf; i++) {
@@ -42,6 +43,33 @@ void vg_rule_free(struct vg_rule *r)
 static char *xstrdup(const char *s)
 {
 	return strdup(s ? s : "");
+}
+
+static int tag_cmp(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/*
+ * The tags sorted, each once, as Falco's alerts carry them: built here once
+ * rather than sorted for every alert. At most VG_ALERT_TAGS_MAX of them, the
+ * first ones as written, as alerts have always been limited to.
+ */
+static bool build_tag_set(struct vg_rule *r)
+{
+	size_t m = r->ntags < VG_ALERT_TAGS_MAX ? r->ntags : VG_ALERT_TAGS_MAX, k = 0;
+
+	if (!m)
+		return true;
+	if (!(r->tag_set = calloc(m, sizeof(*r->tag_set))))
+		return false;
+	memcpy(r->tag_set, r->tags, m * sizeof(*r->tag_set));
+	qsort(r->tag_set, m, sizeof(*r->tag_set), tag_cmp);
+	for (size_t i = 0; i < m; i++)
+		if (i == 0 || strcmp(r->tag_set[i], r->tag_set[k - 1]) != 0)
+			r->tag_set[k++] = r->tag_set[i];
+	r->ntag_set = k;
+	return true;
 }
 
 static bool copy_rule_meta(struct vg_rule *r, const struct vg_rule_item *it)
@@ -67,7 +95,7 @@ static bool copy_rule_meta(struct vg_rule *r, const struct vg_rule_item *it)
 			return false;
 		r->ntags = i + 1;
 	}
-	return true;
+	return build_tag_set(r);
 }
 
 /* Warn mode: one warning per rule that uses fields vigil does not extract, naming them. */

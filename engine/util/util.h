@@ -48,7 +48,9 @@ static inline uint64_t vg_hash(const char *s, size_t n)
 /*
  * Substring search. The haystacks are short (paths, command lines) and the
  * needles few bytes, where glibc's memmem spends more on its setup than
- * memchr on the first byte and memcmp on the candidates.
+ * memchr on the first byte and memcmp on the candidates. A candidate whose
+ * last byte differs is passed over without calling memcmp: first bytes
+ * recur in text ("L" of LD_PRELOAD= in LANG, LOGNAME, LS_COLORS, ...).
  */
 static inline bool vg_contains(const char *h, size_t hl, const char *n, size_t nl)
 {
@@ -61,7 +63,7 @@ static inline bool vg_contains(const char *h, size_t hl, const char *n, size_t n
 	end = h + (hl - nl) + 1; /* last candidate start + 1 */
 	for (p = memchr(h, n[0], (size_t)(end - h)); p;
 	     p = memchr(p + 1, n[0], (size_t)(end - p - 1)))
-		if (memcmp(p + 1, n + 1, nl - 1) == 0)
+		if (p[nl - 1] == n[nl - 1] && memcmp(p + 1, n + 1, nl - 1) == 0)
 			return true;
 	return false;
 }
