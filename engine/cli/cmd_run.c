@@ -46,6 +46,7 @@
 #include "state/fd_state.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
+#include "util/mem.h"
 
 #define DEFAULT_RINGBUF_BYTES (8u << 20)
 #define DEFAULT_MAX_PROCS     0 /* from the host's pid_max (state/proc_table.h) */
@@ -929,6 +930,8 @@ static int run(struct run_opts *o)
 	if (confine(o, &ops) != 0)
 		goto out;
 	print_ready(o, probes, what, seeded);
+	/* start-up's transients (libbpf's BTF and verifier log, the rules' compile) go back */
+	vg_mem_release();
 	ret = consume(rb, probes, pl);
 	print_counters(probes, pl);
 	vg_engine_stop(&eng);
