@@ -9,8 +9,9 @@
 # and 2 s more, read /proc/PID/status and smaps (idle); then open+close of a
 # watched path on CPU 0 and fork+exec on CPU 1, as fast as each core goes,
 # for STORM seconds (bench/storm, as bench/kernel-cost.sh does); read them
-# again (after) and the kernel's sent/dropped counters that vigil prints on
-# exit. Regions: the ring buffer (its data pages are mapped twice, so RSS
+# again (after: exited processes still linger, 5 s) and once more 10 s
+# later (settled: their state freed and given back), and the kernel's
+# sent/dropped counters that vigil prints on exit. Regions: the ring buffer (its data pages are mapped twice, so RSS
 # shows twice its size), the heap, other anonymous memory (thread stacks,
 # mmap'd blocks), and file-backed pages (the binary and its libraries,
 # shared with other processes but counted in every one's RSS).
@@ -47,8 +48,8 @@ regions() {
 }
 
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg); rules: $*"
-printf '| ring buffer | idle RSS (ring, heap, other anon, files) MB | after the storm MB | storm: opens/s, execs/s | kernel sent, dropped |\n'
-printf '| --- | --- | --- | --- | --- |\n'
+printf '| ring buffer | idle RSS (ring, heap, other anon, files) MB | after the storm MB | 10 s later MB | storm: opens/s, execs/s | kernel sent, dropped |\n'
+printf '| --- | --- | --- | --- | --- | --- |\n'
 for rb in ${RINGBUF:-8M}; do
 	"$vigil" run -o metrics.enabled=false --ringbuf-size "$rb" "${rules[@]}" >"$work/out" 2>&1 &
 	pid=$!
@@ -64,11 +65,13 @@ for rb in ${RINGBUF:-8M}; do
 	wait $!
 	sleep 1
 	read -r t2 r2 h2 a2 f2 <<<"$(regions "$pid")"
+	sleep 10
+	read -r t3 r3 h3 a3 f3 <<<"$(regions "$pid")"
 	kill -INT "$pid"
 	wait "$pid" || true
 	pid=
-	printf '| %s | %s (%s, %s, %s, %s) | %s (%s, %s, %s, %s) | %s, %s | %s |\n' "$rb" \
-		"$t" "$r" "$h" "$a" "$f" "$t2" "$r2" "$h2" "$a2" "$f2" \
+	printf '| %s | %s (%s, %s, %s, %s) | %s (%s, %s, %s, %s) | %s (%s, %s, %s, %s) | %s, %s | %s |\n' \
+		"$rb" "$t" "$r" "$h" "$a" "$f" "$t2" "$r2" "$h2" "$a2" "$f2" "$t3" "$r3" "$h3" "$a3" "$f3" \
 		"$(grep -o '[0-9]*/s' "$work/open.rate")" "$(grep -o '[0-9]*/s' "$work/exec.rate")" \
 		"$(grep -o 'kernel: .*' "$work/out" | grep -o '[a-z]* sent=[0-9]* dropped=[0-9]*' |
 			awk -F'[ =]' '{ s += $3; d += $5 } END { printf "%d, %d", s, d }')"

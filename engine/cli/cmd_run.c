@@ -48,13 +48,15 @@
 #include "state/procfs.h"
 #include "util/mem.h"
 
-#define DEFAULT_RINGBUF_BYTES (8u << 20)
+#define DEFAULT_RINGBUF_BYTES (4u << 20) /* config.c's too: docs/performance.md, "Memory" */
 #define DEFAULT_MAX_PROCS     0 /* from the host's pid_max (state/proc_table.h) */
 /*
  * The kernel wakes vigil only when a backlog builds up (wakeup_bytes), so
  * this timer bounds how late an event is read: at most POLL_MS.
  */
 #define POLL_MS 20
+/* how often the run loop gives the heap's free pages back (util/mem.h) */
+#define TRIM_EVERY_S 5
 
 #define MAX_RULE_PATHS 64
 #define MAX_OVERRIDES  64
@@ -107,7 +109,7 @@ struct live {
 	struct vg_reloader *reloader;
 	struct vg_engine_metrics *em;
 	struct vg_enforcement *enforce;
-	time_t last_tick;
+	time_t last_tick, last_trim;
 };
 static struct live *live_for_loop;
 
@@ -173,7 +175,7 @@ static void usage(FILE *f, const char *cmd)
 		"  -c, --config FILE  configuration (default " VG_CONFIG_DEFAULT_PATH ")\n"
 		"  -o KEY.PATH=VALUE  override one configuration key (repeatable)\n"
 		"  --ringbuf-size N   kernel ring buffer size, power of two, 4K to 2G (default "
-		"8M)\n"
+		"4M)\n"
 		"  --max-procs N      process table bound, %d to %d (default: pid_max + 1/8, "
 		"%d..%d)\n"
 		"  -v, --verbose      print libbpf's messages\n"
@@ -423,6 +425,11 @@ static void live_tick(struct live *lv)
 	if (lv->em && now != lv->last_tick) {
 		vg_engine_metrics_tick(lv->em);
 		lv->last_tick = now;
+	}
+	/* exited processes' state, freed as their linger ends, goes back */
+	if (now - lv->last_trim >= TRIM_EVERY_S) {
+		vg_mem_release_if_worth();
+		lv->last_trim = now;
 	}
 }
 

@@ -5,6 +5,7 @@
 #include "util/mem.h"
 
 #define MMAP_THRESHOLD (128 * 1024) /* glibc's default, made fixed by setting it */
+#define RELEASE_MIN    (2u << 20)    /* less free than this: not worth the page faults again */
 
 void vg_mem_tune(void)
 {
@@ -15,4 +16,12 @@ void vg_mem_tune(void)
 void vg_mem_release(void)
 {
 	malloc_trim(0);
+}
+
+void vg_mem_release_if_worth(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	if (mi.fordblks >= RELEASE_MIN)
+		malloc_trim(0);
 }

@@ -19,4 +19,12 @@ void vg_mem_tune(void);
 /* Returns the free pages of the heap to the kernel: after start-up, after a reload. */
 void vg_mem_release(void);
 
+/*
+ * The same when at least a few MiB of the heap are free: for a periodic call
+ * (the run loop's, every few seconds). A burst of short-lived processes
+ * leaves their freed state scattered between live blocks, which glibc keeps
+ * resident until a trim.
+ */
+void vg_mem_release_if_worth(void);
+
 #endif
