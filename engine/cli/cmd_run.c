@@ -48,7 +48,8 @@
 #include "state/procfs.h"
 #include "util/mem.h"
 
-#define DEFAULT_RINGBUF_BYTES (4u << 20) /* config.c's too: docs/performance.md, "Memory" */
+/* config.c's default too; why 4 MiB: docs/performance.md, "Memory" */
+#define DEFAULT_RINGBUF_BYTES (4u << 20)
 #define DEFAULT_MAX_PROCS     0 /* from the host's pid_max (state/proc_table.h) */
 /*
  * The kernel wakes vigil only when a backlog builds up (wakeup_bytes), so

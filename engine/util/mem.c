@@ -5,7 +5,7 @@
 #include "util/mem.h"
 
 #define MMAP_THRESHOLD (128 * 1024) /* glibc's default, made fixed by setting it */
-#define RELEASE_MIN    (2u << 20)    /* less free than this: not worth the page faults again */
+#define RELEASE_MIN    (2u << 20)   /* less free than this: not worth the page faults again */
 
 void vg_mem_tune(void)
 {
