@@ -50,7 +50,12 @@
 
 /* config.c's default too; why 4 MiB: docs/performance.md, "Memory" */
 #define DEFAULT_RINGBUF_BYTES (4u << 20)
-#define DEFAULT_MAX_PROCS     0 /* from the host's pid_max (state/proc_table.h) */
+/*
+ * events and capture write out every event of the machine, a consumer
+ * several times slower per event than the rules: they keep the room.
+ */
+#define RECORD_RINGBUF_BYTES (8u << 20)
+#define DEFAULT_MAX_PROCS    0 /* from the host's pid_max (state/proc_table.h) */
 /*
  * The kernel wakes vigil only when a backlog builds up (wakeup_bytes), so
  * this timer bounds how late an event is read: at most POLL_MS.
@@ -176,7 +181,7 @@ static void usage(FILE *f, const char *cmd)
 		"  -c, --config FILE  configuration (default " VG_CONFIG_DEFAULT_PATH ")\n"
 		"  -o KEY.PATH=VALUE  override one configuration key (repeatable)\n"
 		"  --ringbuf-size N   kernel ring buffer size, power of two, 4K to 2G (default "
-		"4M)\n"
+		"4M; events, capture: 8M)\n"
 		"  --max-procs N      process table bound, %d to %d (default: pid_max + 1/8, "
 		"%d..%d)\n"
 		"  -v, --verbose      print libbpf's messages\n"
@@ -974,7 +979,7 @@ static int run_cmd(int argc, char **argv, bool events)
 {
 	struct run_opts o = {
 		.events = events,
-		.ringbuf_bytes = DEFAULT_RINGBUF_BYTES,
+		.ringbuf_bytes = events ? RECORD_RINGBUF_BYTES : DEFAULT_RINGBUF_BYTES,
 		.max_procs = DEFAULT_MAX_PROCS,
 		.enforce = {.mode = VG_ENF_MODE_ON, .self_protect = true},
 		.env_mode = -1,
@@ -1000,7 +1005,7 @@ int vg_cmd_events(int argc, char **argv)
 int vg_cmd_capture(int argc, char **argv)
 {
 	struct run_opts o = {
-		.ringbuf_bytes = DEFAULT_RINGBUF_BYTES,
+		.ringbuf_bytes = RECORD_RINGBUF_BYTES,
 		.max_procs = DEFAULT_MAX_PROCS,
 		.env_mode = -1,
 	};
