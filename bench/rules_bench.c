@@ -195,7 +195,7 @@ static void print_seq_state(const struct vg_ruleset *rs)
 		cap += st.capacity;
 		ev += st.evictions;
 		exp += st.expired;
-		bytes += st.capacity * st.entry_bytes;
+		bytes += st.bytes; /* touched: the budget is reserved, resident as keys arrive */
 		minb = st.entry_bytes < minb ? st.entry_bytes : minb;
 		maxb = st.entry_bytes > maxb ? st.entry_bytes : maxb;
 	}

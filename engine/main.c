@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/falco_flags.h"
+#include "util/mem.h"
 
 struct command {
 	const char *name;
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	vg_mem_tune(); /* before the first large allocation */
 	/* no command: `vigil run`, with Falco's flags understood (cli/falco_flags.c) */
 	if (argc < 2 || argv[1][0] == '-')
 		return vg_falco_main(argc, argv, usage);

@@ -46,14 +46,23 @@
 #include "state/fd_state.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
+#include "util/mem.h"
 
-#define DEFAULT_RINGBUF_BYTES (8u << 20)
-#define DEFAULT_MAX_PROCS     0 /* from the host's pid_max (state/proc_table.h) */
+/* config.c's default too; why 4 MiB: docs/performance.md, "Memory" */
+#define DEFAULT_RINGBUF_BYTES (4u << 20)
+/*
+ * events and capture write out every event of the machine, a consumer
+ * several times slower per event than the rules: they keep the room.
+ */
+#define RECORD_RINGBUF_BYTES (8u << 20)
+#define DEFAULT_MAX_PROCS    0 /* from the host's pid_max (state/proc_table.h) */
 /*
  * The kernel wakes vigil only when a backlog builds up (wakeup_bytes), so
  * this timer bounds how late an event is read: at most POLL_MS.
  */
 #define POLL_MS 20
+/* how often the run loop gives the heap's free pages back (util/mem.h) */
+#define TRIM_EVERY_S 5
 
 #define MAX_RULE_PATHS 64
 #define MAX_OVERRIDES  64
@@ -106,7 +115,7 @@ struct live {
 	struct vg_reloader *reloader;
 	struct vg_engine_metrics *em;
 	struct vg_enforcement *enforce;
-	time_t last_tick;
+	time_t last_tick, last_trim;
 };
 static struct live *live_for_loop;
 
@@ -172,7 +181,7 @@ static void usage(FILE *f, const char *cmd)
 		"  -c, --config FILE  configuration (default " VG_CONFIG_DEFAULT_PATH ")\n"
 		"  -o KEY.PATH=VALUE  override one configuration key (repeatable)\n"
 		"  --ringbuf-size N   kernel ring buffer size, power of two, 4K to 2G (default "
-		"8M)\n"
+		"4M; events, capture: 8M)\n"
 		"  --max-procs N      process table bound, %d to %d (default: pid_max + 1/8, "
 		"%d..%d)\n"
 		"  -v, --verbose      print libbpf's messages\n"
@@ -450,6 +459,11 @@ static void live_tick(struct live *lv)
 	if (lv->em && now != lv->last_tick) {
 		vg_engine_metrics_tick(lv->em);
 		lv->last_tick = now;
+	}
+	/* exited processes' state, freed as their linger ends, goes back */
+	if (now - lv->last_trim >= TRIM_EVERY_S) {
+		vg_mem_release_if_worth();
+		lv->last_trim = now;
 	}
 }
 
@@ -954,6 +968,8 @@ static int run(struct run_opts *o)
 	if (confine(o, &ops) != 0)
 		goto out;
 	print_ready(o, probes, what, seeded);
+	/* start-up's transients (libbpf's BTF and verifier log, the rules' compile) go back */
+	vg_mem_release();
 	ret = consume(rb, probes, pl);
 	print_counters(probes, pl);
 	vg_engine_stop(&eng);
@@ -988,7 +1004,7 @@ static int run_cmd(int argc, char **argv, bool events)
 {
 	struct run_opts o = {
 		.events = events,
-		.ringbuf_bytes = DEFAULT_RINGBUF_BYTES,
+		.ringbuf_bytes = events ? RECORD_RINGBUF_BYTES : DEFAULT_RINGBUF_BYTES,
 		.max_procs = DEFAULT_MAX_PROCS,
 		.enforce = {.mode = VG_ENF_MODE_ON, .self_protect = true},
 		.env_mode = -1,
@@ -1014,7 +1030,7 @@ int vg_cmd_events(int argc, char **argv)
 int vg_cmd_capture(int argc, char **argv)
 {
 	struct run_opts o = {
-		.ringbuf_bytes = DEFAULT_RINGBUF_BYTES,
+		.ringbuf_bytes = RECORD_RINGBUF_BYTES,
 		.max_procs = DEFAULT_MAX_PROCS,
 		.env_mode = -1,
 	};

@@ -31,7 +31,7 @@ struct rule_slot {
 
 /* a sequence or threshold rule's state counters, published on each tick */
 struct seq_slot {
-	struct vg_metric *evictions, *expired, *exits, *gone, *keys, *max_keys;
+	struct vg_metric *evictions, *expired, *exits, *gone, *keys, *max_keys, *bytes;
 	uint64_t evictions_seen, expired_seen, exits_seen, gone_seen;
 };
 
@@ -367,6 +367,11 @@ static void bind_seq(struct vg_engine_metrics *em, const struct vg_ruleset *rs)
 			"Keys a sequence or threshold rule can track (its share of "
 			"sequence_state_max_bytes).",
 			l);
+		s->bytes = vg_metrics_gauge(
+			em->m, "vigil_sequence_state_bytes",
+			"Memory a sequence or threshold rule's table has touched: the most keys it "
+			"held at once times its entry size.",
+			l);
 	}
 }
 
@@ -387,6 +392,7 @@ static void publish_seq(struct vg_engine_metrics *em)
 		s->gone_seen = st.containers_gone;
 		vg_metric_set(s->keys, (int64_t)st.entries);
 		vg_metric_set(s->max_keys, (int64_t)st.capacity);
+		vg_metric_set(s->bytes, (int64_t)st.bytes);
 	}
 }
 

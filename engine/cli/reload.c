@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "rules/loader.h"
+#include "util/mem.h"
 
 /* Quiet time after the last file event before loading: an editor's save is several events. */
 #define DEBOUNCE_NS (300ull * 1000000ull)
@@ -71,6 +72,7 @@ static void result_free(struct vg_reload_result *res)
 	if (res->cfg_loaded)
 		vg_config_free(&res->cfg);
 	free(res);
+	vg_mem_release(); /* the old rules, and the new ones' compile */
 }
 
 int vg_reload_rule_paths(const struct vg_reload_src *src, const struct vg_config *cfg,

@@ -725,7 +725,8 @@ int vg_config_defaults(struct vg_config *c)
 	c->enforce = 2; /* on: a rule's action is what its author asked for */
 	c->self_protect = true;
 	c->confine = true;
-	c->ring_buffer_size = 8u << 20;
+	/* mapped twice: RSS counts 8 MiB; docs/performance.md, "Memory" */
+	c->ring_buffer_size = 4u << 20;
 	c->process_table_size = 0; /* from the host's pid_max */
 	c->process_table_max_bytes = VG_PROC_BYTES_DEFAULT;
 	c->sequence_state_max_bytes = 64ull << 20; /* VG_SEQ_DEFAULT_BYTES (rules/seq.h) */

@@ -97,6 +97,7 @@ struct vg_containers {
 	/* worker: todo is a bounded FIFO, done is handed back under the same lock */
 	pthread_t worker;
 	bool worker_started, stopping;
+	bool curl_ready; /* the worker's: curl_global_init done (read after the join) */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct api_req *todo_head, *todo_tail, *done;
@@ -201,6 +202,14 @@ static void *worker_main(void *arg)
 		/* reading state files (async_files) is no API call, nor "not found" an error */
 		if (r->kind != API_FILES)
 			inc(&m->api_calls);
+		/*
+		 * libcurl at the first API call, not at start: its global init
+		 * initialises OpenSSL (3-4 MB of libcrypto pages and tables) even
+		 * with CURL_GLOBAL_NOTHING, and a host without containers never
+		 * asks (libcurl 7.84+ makes the init itself thread-safe).
+		 */
+		if (r->kind != API_FILES && !m->curl_ready)
+			m->curl_ready = curl_global_init(CURL_GLOBAL_NOTHING) == CURLE_OK;
 		r->ret = ask_api(m, r);
 		if (r->kind != API_FILES && r->ret <= 0)
 			inc(&m->api_errors);
@@ -320,7 +329,6 @@ struct vg_containers *vg_containers_new(const struct vg_containers_opts *opts)
 	/* the worker exists only when there is something to ask off the caller's thread */
 	if (m->docker_socket[0] || m->containerd_socket[0] || m->podman_socket[0] ||
 	    m->async_files) {
-		curl_global_init(CURL_GLOBAL_NOTHING);
 		if (pthread_create(&m->worker, NULL, worker_main, m) != 0) {
 			int err = errno ? errno : EAGAIN;
 
@@ -348,7 +356,8 @@ void vg_containers_free(struct vg_containers *m)
 		pthread_join(m->worker, NULL);
 		free_reqs(m->todo_head);
 		free_reqs(m->done);
-		curl_global_cleanup();
+		if (m->curl_ready)
+			curl_global_cleanup();
 	}
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->files_lock);

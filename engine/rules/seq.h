@@ -12,9 +12,10 @@
  * (seq_state.c) instead of raising an alert; the state machine raises the
  * alert when a sequence completes or a count is reached.
  *
- * State lives in per-rule tables preallocated from a byte budget; windows
- * run on event time (replay gives what live gave); a full table evicts its
- * least recently advanced entry and counts it.
+ * State lives in per-rule tables bounded by a byte budget (reserved at load,
+ * resident as keys arrive); windows run on event time (replay gives what
+ * live gave); a full table evicts its least recently advanced entry and
+ * counts it.
  */
 #ifndef VIGIL_RULES_SEQ_H
 #define VIGIL_RULES_SEQ_H
@@ -290,13 +291,18 @@ struct vg_seq_stats {
 	const char *rule;
 	enum vg_seq_kind kind;
 	uint64_t entries, capacity, entry_bytes;
+	uint64_t bytes; /* touched so far: the most keys ever held at once, times entry_bytes */
 	uint64_t evictions, expired, overflow, completed;
 	uint64_t exits;		  /* partial matches dropped because their process exited */
 	uint64_t containers_gone; /* ... because the container of their key was removed */
 };
 /* Per-rule counters; false past the end. */
 bool vg_seq_stats(const struct vg_ruleset *rs, size_t i, struct vg_seq_stats *out);
-/* Bytes the tables hold (allocated, whether touched or not). */
+/*
+ * Bytes the tables have touched (vg_seq_stats' bytes, all rules): what they
+ * cost in memory; the rest of each table's share of the budget is address
+ * space only until that many keys are live at once.
+ */
 uint64_t vg_seq_state_bytes(const struct vg_ruleset *rs);
 
 /* evaluator hook (eval.c): the rule program at prog, for the current event */

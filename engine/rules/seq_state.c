@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The state of sequence and threshold rules (seq.h): one table per rule,
- * allocated once from the sequence_state_max_bytes budget, of fixed-size
- * entries, one per tracked key. An entry holds a partial sequence (the next
+ * its share of the sequence_state_max_bytes budget reserved once (address
+ * space only) and touched as keys arrive, of fixed-size entries, one per
+ * tracked key. An entry holds a partial sequence (the next
  * step expected, each step's time and event type, the captured values) or a
  * threshold's recent event times or distinct values. Entries are chained in
  * a hash index and kept in least-recently-advanced order; a full table
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -73,8 +75,10 @@ struct vg_seq_entry {
 struct vg_seq_table {
 	uint8_t *mem;
 	size_t esz, cap, used;
+	size_t hwm; /* entries 1..hwm have been handed out once (touched); the rest never */
 	uint32_t *buckets;
-	size_t nbuckets; /* a power of two */
+	size_t nbuckets;	     /* a power of two */
+	size_t mem_len, buckets_len; /* the mappings' lengths */
 	uint32_t lru_head, lru_tail, free_head;
 	uint32_t sweep_tick;
 	uint64_t seed; /* secret: keys and distinct values are held by their hash alone */
@@ -104,6 +108,35 @@ size_t vg_seq_entry_bytes(const struct vg_seq *s)
 	return n + 2 * sizeof(uint32_t); /* its share of the hash index */
 }
 
+/*
+ * Address space for len bytes, zero-filled, that costs no memory until a page
+ * is written: an anonymous mapping, not calloc, whose memory comes from the
+ * heap (cleared there, so all resident) whenever glibc's mmap threshold has
+ * grown past len, as it does after a large transient is freed.
+ */
+static void *reserve(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void release(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}
+
+void vg_seq_table_free(struct vg_seq_table *t)
+{
+	if (!t)
+		return;
+	release(t->mem, t->mem_len);
+	release(t->buckets, t->buckets_len);
+	free(t);
+}
+
 static bool table_new(struct vg_seq *s, uint64_t bytes)
 {
 	struct vg_seq_table *t = calloc(1, sizeof(*t));
@@ -119,32 +152,24 @@ static bool table_new(struct vg_seq *s, uint64_t bytes)
 	t->cap = cap;
 	for (t->nbuckets = 16; t->nbuckets < cap; t->nbuckets <<= 1)
 		;
-	/* calloc: untouched pages cost nothing until keys arrive; the bound is what it holds */
-	t->mem = calloc(cap, t->esz);
-	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	/*
+	 * Nothing is written here: the free list starts empty and alloc_entry
+	 * takes never-used entries at hwm, so pages become resident as keys
+	 * arrive, up to the bound and never beyond.
+	 */
+	t->mem_len = cap * t->esz;
+	t->buckets_len = t->nbuckets * sizeof(*t->buckets);
+	t->mem = reserve(t->mem_len);
+	t->buckets = reserve(t->buckets_len);
 	if (!t->mem || !t->buckets) {
-		free(t->mem);
-		free(t->buckets);
-		free(t);
+		vg_seq_table_free(t);
 		return false;
 	}
-	for (uint32_t i = 1; i <= cap; i++)
-		ent(t, i)->hnext = i < cap ? i + 1 : 0;
-	t->free_head = 1;
 	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) != sizeof(t->seed))
 		t->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)t;
-	free(s->tab);
+	vg_seq_table_free(s->tab);
 	s->tab = t;
 	return true;
-}
-
-void vg_seq_table_free(struct vg_seq_table *t)
-{
-	if (!t)
-		return;
-	free(t->mem);
-	free(t->buckets);
-	free(t);
 }
 
 bool vg_seq_state_init(struct vg_ruleset *rs, uint64_t max_bytes)
@@ -171,7 +196,7 @@ uint64_t vg_seq_state_bytes(const struct vg_ruleset *rs)
 
 	for (size_t i = 0; i < rs->compiled.nseqs; i++)
 		if (rs->compiled.seqs[i]->tab)
-			n += rs->compiled.seqs[i]->tab->cap *
+			n += rs->compiled.seqs[i]->tab->hwm *
 			     vg_seq_entry_bytes(rs->compiled.seqs[i]);
 	return n;
 }
@@ -275,18 +300,26 @@ static void note_eviction(struct vg_seq *s)
 	s->evict_logged++;
 }
 
-/* A fresh entry for key; a full table gives up its least recently advanced one. */
+/*
+ * A fresh entry for key: a freed one, else one never used, else (a full
+ * table) its least recently advanced one. Freed entries go first, so the
+ * touched part grows only when more keys are live at once than ever before.
+ */
 static uint32_t alloc_entry(struct vg_seq *s, uint64_t key)
 {
 	struct vg_seq_table *t = s->tab;
 	uint32_t i, *b;
 
-	if (!t->free_head) {
-		drop(t, t->lru_head);
-		note_eviction(s);
+	if (!t->free_head && t->hwm < t->cap) {
+		i = (uint32_t)++t->hwm;
+	} else {
+		if (!t->free_head) {
+			drop(t, t->lru_head);
+			note_eviction(s);
+		}
+		i = t->free_head;
+		t->free_head = ent(t, i)->hnext;
 	}
-	i = t->free_head;
-	t->free_head = ent(t, i)->hnext;
 	/* the header only: payload slots are written before they are read (counts, captures) */
 	memset(ent(t, i), 0, sizeof(struct vg_seq_entry));
 	ent(t, i)->key = key;
@@ -1044,6 +1077,7 @@ bool vg_seq_stats(const struct vg_ruleset *rs, size_t i, struct vg_seq_stats *ou
 	out->entries = s->tab ? s->tab->used : 0;
 	out->capacity = s->tab ? s->tab->cap : 0;
 	out->entry_bytes = vg_seq_entry_bytes(s);
+	out->bytes = s->tab ? s->tab->hwm * out->entry_bytes : 0;
 	out->evictions = s->evictions;
 	out->expired = s->expired;
 	out->overflow = s->overflow;

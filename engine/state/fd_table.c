@@ -19,6 +19,12 @@ struct vg_fd_table {
 
 #define EMPTY -1
 #define TOMB  -2
+/*
+ * A new table's slots: 3 fds (stdin, stdout, stderr) fit at load 1/2 in 8.
+ * Every process vigil tracks has a table, and a burst of short-lived ones
+ * holds thousands: a slot is ~100 bytes, so 16 of them were 1.5 KB each.
+ */
+#define MIN_CAP 4
 
 static void entry_release(struct vg_fd *e)
 {
@@ -42,7 +48,7 @@ struct vg_fd_table *vg_fd_table_new(void)
 
 	if (!t)
 		return NULL;
-	t->cap = 16;
+	t->cap = MIN_CAP;
 	t->slots = alloc_slots(t->cap);
 	if (!t->slots) {
 		free(t);
@@ -184,28 +190,43 @@ struct vg_fd *vg_fd_dup(struct vg_fd_table *t, int32_t oldfd, int32_t newfd, boo
 	return dst;
 }
 
+/* The smallest table that holds count entries at load 1/2. */
+static uint32_t cap_for(uint32_t count)
+{
+	uint32_t cap = MIN_CAP;
+
+	while (cap < count * 2)
+		cap <<= 1;
+	return cap;
+}
+
+/*
+ * A child's table: the parent's entries, rehashed into a table sized to
+ * them (no tombstones, and not the parent's capacity, which may have grown
+ * for fds long closed).
+ */
 struct vg_fd_table *vg_fd_table_clone(const struct vg_fd_table *t)
 {
 	struct vg_fd_table *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
-	c->cap = t->cap;
+	c->cap = cap_for(t->count);
 	c->slots = alloc_slots(c->cap);
 	if (!c->slots) {
 		free(c);
 		return NULL;
 	}
 	for (uint32_t i = 0; i < t->cap; i++) {
-		if (t->slots[i].num == TOMB) {
-			/* same slots, same probe chains: tombstones must stay */
-			c->slots[i].num = TOMB;
-			c->tombs++;
-		}
+		uint32_t j;
+
 		if (t->slots[i].num < 0)
 			continue;
-		c->slots[i].num = t->slots[i].num;
-		if (!copy_entry(&c->slots[i], &t->slots[i])) {
+		for (j = slot_of(c->cap, t->slots[i].num); c->slots[j].num != EMPTY;
+		     j = (j + 1) & (c->cap - 1))
+			;
+		c->slots[j].num = t->slots[i].num;
+		if (!copy_entry(&c->slots[j], &t->slots[i])) {
 			vg_fd_table_free(c);
 			return NULL;
 		}
@@ -224,6 +245,11 @@ void vg_fd_table_exec(struct vg_fd_table *t)
 uint32_t vg_fd_count(const struct vg_fd_table *t)
 {
 	return t ? t->count : 0;
+}
+
+size_t vg_fd_table_bytes(const struct vg_fd_table *t)
+{
+	return t ? t->cap * sizeof(struct vg_fd) : 0;
 }
 
 uint64_t vg_fd_refused(const struct vg_fd_table *t)

@@ -9,6 +9,7 @@
 #define VIGIL_FD_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/types.h>
@@ -64,6 +65,8 @@ void vg_fd_close(struct vg_fd_table *t, int32_t num);
 /* dup/dup2/dup3/F_DUPFD: newfd becomes a copy of oldfd. */
 struct vg_fd *vg_fd_dup(struct vg_fd_table *t, int32_t oldfd, int32_t newfd, bool cloexec);
 uint32_t vg_fd_count(const struct vg_fd_table *t);
+/* Bytes of its slots (the names they point to aside). */
+size_t vg_fd_table_bytes(const struct vg_fd_table *t);
 uint64_t vg_fd_refused(const struct vg_fd_table *t);
 
 /* The fd.typechar of a file from its inode mode (S_IF*). */

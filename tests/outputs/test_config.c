@@ -81,7 +81,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.rules_files[0], VIGIL_DEFAULT_RULES);
 	assert_int_equal(cfg.priority, 7);
 	assert_int_equal(cfg.rule_matching, VG_RULE_MATCHING_FIRST);
-	assert_int_equal(cfg.ring_buffer_size, 8u << 20);
+	assert_int_equal(cfg.ring_buffer_size, 4u << 20);
 	assert_int_equal(cfg.process_table_size, 0); /* from the host's pid_max */
 	assert_int_equal(cfg.process_table_max_bytes, 256ull << 20);
 	/* Falco's syscall_event_drops defaults */

@@ -112,6 +112,41 @@ static void fork_clone_is_independent(void **state)
 	vg_fd_table_free(t);
 }
 
+/*
+ * Every tracked process has a table, and a burst of short-lived ones holds
+ * thousands: a new one, and a child's copy, are sized to their fds (3 fit in
+ * 8 slots at load 1/2), not 16 slots, nor the capacity the parent once grew to.
+ */
+static void tables_sized_to_their_fds(void **state)
+{
+	struct vg_fd_table *t = vg_fd_table_new(), *c;
+
+	(void)state;
+	assert_true(vg_fd_table_bytes(t) <= 4 * sizeof(struct vg_fd));
+	for (int i = 0; i < 3; i++)
+		open_file(t, i, "/dev/pts/0", false);
+	assert_true(vg_fd_table_bytes(t) <= 8 * sizeof(struct vg_fd));
+	for (int i = 3; i < 200; i++)
+		open_file(t, i, "/x", false);
+	for (int i = 3; i < 200; i++)
+		vg_fd_close(t, i);
+	assert_true(vg_fd_table_bytes(t) >= 256 * sizeof(struct vg_fd));
+	c = vg_fd_table_clone(t);
+	assert_non_null(c);
+	assert_true(vg_fd_table_bytes(c) <= 8 * sizeof(struct vg_fd));
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(vg_fd_get(c, i)->name, "/dev/pts/0");
+	assert_null(vg_fd_get(c, 3));
+	/* and it grows as the child opens more */
+	for (int i = 3; i < 100; i++)
+		open_file(c, i, "/y", false);
+	assert_int_equal(vg_fd_count(c), 100);
+	assert_string_equal(vg_fd_get(c, 99)->name, "/y");
+	assert_string_equal(vg_fd_get(c, 1)->name, "/dev/pts/0");
+	vg_fd_table_free(c);
+	vg_fd_table_free(t);
+}
+
 static void churn_does_not_degrade(void **state)
 {
 	struct vg_fd_table *t = vg_fd_table_new();
@@ -227,6 +262,7 @@ int main(void)
 		cmocka_unit_test(dup_copies_and_clears_cloexec),
 		cmocka_unit_test(exec_drops_cloexec_only),
 		cmocka_unit_test(fork_clone_is_independent),
+		cmocka_unit_test(tables_sized_to_their_fds),
 		cmocka_unit_test(churn_does_not_degrade),
 		cmocka_unit_test(bounded_per_process),
 		cmocka_unit_test(socket_tuple_text),

@@ -605,6 +605,57 @@ static void test_eviction_and_expiry(void **state)
 	vg_ruleset_free(t.rs);
 }
 
+/* Resident KiB of this process, from /proc/self/statm. */
+static long rss_kib(void)
+{
+	long size = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld %ld", &size, &res), 2);
+	fclose(f);
+	return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void test_state_resident_as_used(void **state)
+{
+	const uint64_t budget = 64ull << 20;
+	struct vg_seq_stats st;
+	long before = rss_kib(), grew;
+	struct tw t;
+
+	(void)state;
+	tw_load(&t, RULE_SEQ("proc.pid", "", "first", "", "proc.name = second"), budget);
+	grew = rss_kib() - before;
+	assert_true(vg_seq_stats(t.rs, 0, &st));
+	/* the bound is the budget's, as before */
+	assert_true(st.capacity * st.entry_bytes > budget - st.entry_bytes);
+	assert_true(st.capacity * st.entry_bytes <= budget);
+	/* but nothing is touched before the first key: the load costs far less than it */
+	assert_int_equal(st.bytes, 0);
+	if (grew > 8 * 1024)
+		fail_msg("loading a rule with a 64 MiB state budget made %ld KiB resident", grew);
+	for (uint32_t i = 0; i < 100; i++) {
+		t.w.procs[3].pid = 2000 + i;
+		ev(&t, 3, "first", 0.001 * i);
+	}
+	assert_true(vg_seq_stats(t.rs, 0, &st));
+	assert_int_equal(st.entries, 100);
+	assert_int_equal(st.bytes, 100 * st.entry_bytes);
+	/* completed keys free their entries, which the next keys reuse: no growth */
+	for (uint32_t i = 0; i < 100; i++) {
+		t.w.procs[3].pid = 2000 + i;
+		assert_int_equal(ev(&t, 3, "second", 1), 1);
+		t.w.procs[3].pid = 3000 + i;
+		ev(&t, 3, "first", 1.5);
+	}
+	assert_true(vg_seq_stats(t.rs, 0, &st));
+	assert_int_equal(st.entries, 100);
+	assert_int_equal(st.bytes, 100 * st.entry_bytes);
+	assert_true(rss_kib() - before < 8 * 1024);
+	vg_ruleset_free(t.rs);
+}
+
 #define RULE_THR(thr)                                                                              \
 	"- rule: T\n  desc: d\n  priority: WARNING\n"                                              \
 	"  output: 'n=%threshold.count v=%threshold.values'\n"                                     \
@@ -759,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_reload_carries_state),
 		cmocka_unit_test(test_action_kill),
 		cmocka_unit_test(test_eviction_and_expiry),
+		cmocka_unit_test(test_state_resident_as_used),
 		cmocka_unit_test(test_threshold_count),
 		cmocka_unit_test(test_threshold_distinct),
 		cmocka_unit_test(test_threshold_distinct_resists_collisions),
