@@ -5,7 +5,7 @@ set -euo pipefail
 
 BUILD_PKGS=(cmake make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev
 	libyaml-dev libpcre2-dev libjson-c-dev libseccomp-dev libcurl4-openssl-dev
-	libmicrohttpd-dev libgnutls28-dev libssl-dev libnats-dev)
+	libmicrohttpd-dev libgnutls28-dev nettle-dev libnats-dev)
 # tests: unit framework, sanitizer/fuzzer runtimes, the QEMU harness, setpriv/unshare,
 # perf (profiling the benchmarks), ssh and ip (the live Falco rules test's SSH peer namespace);
 # the detection suite (tests/detection): runc containers, the namespace's iptables, and the

@@ -9,7 +9,7 @@
 #include "cli/falco_metrics.h"
 
 #include <libgen.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,13 +323,14 @@ static void rules_family(struct vg_metrics_writer *w, struct vg_falco_metrics *f
 
 static bool hash_bytes(const void *p, size_t n, const char *path, struct file_hash *out)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
+	unsigned char md[SHA256_DIGEST_SIZE];
+	struct sha256_ctx ctx;
 	char tmp[4096];
 
-	if (EVP_Digest(p, n, md, &len, EVP_sha256(), NULL) != 1 || len != 32)
-		return false;
-	for (unsigned i = 0; i < len; i++)
+	sha256_init(&ctx);
+	sha256_update(&ctx, n, p);
+	sha256_digest(&ctx, sizeof(md), md);
+	for (unsigned i = 0; i < sizeof(md); i++)
 		snprintf(out->sha256 + 2 * i, 3, "%02x", md[i]);
 	snprintf(tmp, sizeof(tmp), "%s", path);
 	snprintf(out->name, sizeof(out->name), "%s", basename(tmp));

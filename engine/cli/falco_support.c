@@ -6,7 +6,7 @@
  * a reader tell whether two installations load the same files.
  */
 #include <dirent.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,30 +18,30 @@
 #include "alert/json_buf.h"
 #include "cli/falco_flags.h"
 
-/* The file's SHA-256 as hex (OpenSSL's libcrypto), or null when it cannot be read. */
+/* The file's SHA-256 as hex (nettle), or null when it cannot be read. */
 static void file_hash(struct vg_jbuf *b, const char *path)
 {
-	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char buf[65536], md[SHA256_DIGEST_SIZE];
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	struct sha256_ctx ctx;
 	FILE *f = fopen(path, "rb");
 	size_t n;
-	bool ok = ctx && f && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	bool ok = f != NULL;
 
+	sha256_init(&ctx);
 	while (ok && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		ok = EVP_DigestUpdate(ctx, buf, n) == 1;
-	ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
+		sha256_update(&ctx, n, buf);
+	ok = ok && !ferror(f);
 	if (f)
 		fclose(f);
-	EVP_MD_CTX_free(ctx);
 	if (!ok) {
 		vg_jb_null(b);
 		return;
 	}
-	for (unsigned int i = 0; i < mdlen; i++)
+	sha256_digest(&ctx, sizeof(md), md);
+	for (unsigned int i = 0; i < sizeof(md); i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	vg_jb_str(b, hex, 2 * (size_t)mdlen);
+	vg_jb_str(b, hex, 2 * sizeof(md));
 }
 
 /* {"name": path, "sha256": hex or null} */
