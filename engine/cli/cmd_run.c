@@ -46,6 +46,7 @@
 #include "state/fd_state.h"
 #include "state/proc_table.h"
 #include "state/procfs.h"
+#include "util/startup_trace.h"
 
 #define DEFAULT_RINGBUF_BYTES (8u << 20)
 #define DEFAULT_MAX_PROCS     0 /* from the host's pid_max (state/proc_table.h) */
@@ -803,12 +804,14 @@ static int run(struct run_opts *o)
 	char what[160] = "";
 	int ret = 1, seeded;
 
+	vg_startup_mark("start");
 	/* Falco's --dry-run needs no kernel: neither privileges nor BTF */
 	if (!vg_falco.dry_run && (vg_host_check_privileges() || vg_host_check_btf()))
 		return 1;
 	if (!vg_falco.dry_run)
 		vg_host_mount_pseudo_fs(o->verbose); /* a failure is said either way */
 	vg_libbpf_log_init(o->verbose);
+	vg_startup_mark("host checks");
 	if (!o->events && !o->capture_path) {
 		/* the config sizes the ring buffer and the process table: load it first */
 		if (ops_start(&ops, o) != 0) {
@@ -817,6 +820,7 @@ static int run(struct run_opts *o)
 		}
 		popts.ringbuf_bytes = o->ringbuf_bytes;
 		popts.wakeup_bytes = o->ringbuf_bytes / 16;
+		vg_startup_mark("config, outputs");
 	}
 	if (vg_engine_open(
 		    &eng, &(struct vg_engine_opts){.max_procs = o->max_procs,
@@ -856,10 +860,12 @@ static int run(struct run_opts *o)
 		rules = vg_cli_load_rules_cfg(paths, npaths, &ops.cfg, NULL, 0);
 		if (!rules || vg_engine_set_rules(&eng, rules, stdout) != 0)
 			goto out;
+		vg_startup_mark("rules");
 		rules = NULL; /* the engine's now */
 		/* before the syscall set: the kernel reports enforcing rules itself */
 		if (vg_enforcement_compile(&o->enforce, eng.rules, &policy) != 0)
 			goto out;
+		vg_startup_mark("enforcement compile");
 		vg_engine_set_delivery(&eng, ops.outs, ops.rl);
 		if (ops.cfg_loaded)
 			vg_cli_alert_format(&ops.cfg, &eng.alerter.fmt);
@@ -880,6 +886,7 @@ static int run(struct run_opts *o)
 							    : NULL);
 	if (!pl->containers)
 		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
+	vg_startup_mark("containers");
 	install_signals(eng.rules != NULL);
 	if (vg_probes_start(&popts, &probes) != 0)
 		goto out;
@@ -888,6 +895,7 @@ static int run(struct run_opts *o)
 			goto out;
 		policy = NULL; /* owned by o->enforce now */
 		eng.alerter.enforce = o->enforce.policy;
+		vg_startup_mark("enforcement load");
 	}
 	/* the fleet's directories first: the reload watches what exists */
 	if (eng.rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
@@ -895,12 +903,14 @@ static int run(struct run_opts *o)
 		goto out;
 	if (eng.rules && start_live(&lv, &src, &ops, pl, probes) != 0)
 		goto out;
+	vg_startup_mark("syscall set, reloader");
 	/* the fleet's rules land in files the reload above watches (fleet/fleet.h) */
 	if (eng.rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
 	    !(fleet = vg_fleet_start(&ops.cfg, ops.hostname, ops.metrics, ops.outs)))
 		goto out;
 	/* attach first, then seed: a process born in between is in one or the other */
 	seeded = vg_procfs_seed(pl->procs, "/proc");
+	vg_startup_mark("/proc seeding");
 	if (capture && vg_capture_begin(capture, pl->procs, pl->boot_to_wall_ns) != 0) {
 		fprintf(stderr, "vigil: writing the capture header failed\n");
 		goto out;
@@ -928,6 +938,7 @@ static int run(struct run_opts *o)
 	}
 	if (confine(o, &ops) != 0)
 		goto out;
+	vg_startup_mark("ring buffer, confine");
 	print_ready(o, probes, what, seeded);
 	ret = consume(rb, probes, pl);
 	print_counters(probes, pl);

@@ -12,6 +12,7 @@
 #include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
 #include "kernel/syscall_table.h"
+#include "util/startup_trace.h"
 #include "process.skel.h"
 #include "syscall.skel.h"
 
@@ -25,6 +26,14 @@ struct vg_probes {
 	bool sc_missing[VG_SC__MAX]; /* no such tracepoint: this kernel lacks the syscall */
 	bool raw_only; /* no per-syscall tracepoints (or VIGIL_RAW_SYSCALLS=1): tier 2 for all */
 	struct bpf_link *raw_link; /* tier 2: the raw sys_exit tracepoint, when needed */
+	/*
+	 * Tier 2's programs, loaded the first time a syscall needs them, in
+	 * instances of the syscall object over the maps of p->syscall: at most
+	 * one per program (load_raw_parts).
+	 */
+	struct syscall_bpf *raw[VG_FAM__MAX + 1];
+	unsigned raw_loaded;		/* bit i: raw_progs[i] is loaded (load_raw_parts) */
+	struct bpf_program *raw_exit; /* the loaded sys_exit, once raw_loaded has it */
 	bool want[VG_SC__MAX];	   /* the last vg_probes_set_syscalls()'s set */
 };
 
@@ -81,6 +90,7 @@ static int start_process(struct vg_probes *p, const struct vg_probes_opts *opts)
 		explain_load_failure("process", err, opts->ringbuf_bytes);
 		return err;
 	}
+	vg_startup_mark("process probe load");
 	err = process_bpf__attach(skel);
 	if (err) {
 		fprintf(stderr, "vigil: attaching the process probe failed: %s\n", strerror(-err));
@@ -88,6 +98,7 @@ static int start_process(struct vg_probes *p, const struct vg_probes_opts *opts)
 		return err;
 	}
 	p->attached += 3;
+	vg_startup_mark("process probe attach");
 	return 0;
 }
 
@@ -106,21 +117,73 @@ static int share_maps(struct syscall_bpf *skel, const struct process_bpf *owner)
 	return err;
 }
 
-static int fill_family_handlers(struct syscall_bpf *skel)
+/* Tier 2's programs: the family handlers, then the raw sys_exit that tail-calls them. */
+static const char *const raw_progs[VG_FAM__MAX + 1] = {
+	[VG_FAM_PLAIN] = "handle_plain",
+	[VG_FAM_FILE] = "handle_file",
+	[VG_FAM_SOCK] = "handle_sock",
+	[VG_FAM__MAX] = "sys_exit",
+};
+
+/* The program's index in raw_progs; past VG_FAM__MAX for tier 1's and any other. */
+static unsigned raw_index(const struct bpf_program *prog)
 {
-	const struct bpf_program *progs[VG_FAM__MAX] = {
-		[VG_FAM_PLAIN] = skel->progs.handle_plain,
-		[VG_FAM_FILE] = skel->progs.handle_file,
-		[VG_FAM_SOCK] = skel->progs.handle_sock,
-	};
-	int map = bpf_map__fd(skel->maps.family_handlers);
+	unsigned i = 0;
 
+	while (i <= VG_FAM__MAX && strcmp(bpf_program__name(prog), raw_progs[i]) != 0)
+		i++;
+	return i;
+}
+
+/*
+ * Tier 2's programs in `need` (bit i: raw_progs[i]) that are not loaded yet,
+ * in one new instance of the syscall object over the maps of the first (its
+ * .rodata too: the same constants). Verifying programs is most of vigil's
+ * start-up and tier 2 is seldom needed (a syscall without its tracepoint,
+ * VIGIL_RAW_SYSCALLS=1), so it is loaded then, once per program: each
+ * instance parses the kernel's BTF again, hence one instance per call.
+ */
+static int load_raw_parts(struct vg_probes *p, unsigned need)
+{
+	struct syscall_bpf *skel;
+	struct bpf_program *prog;
+	struct bpf_map *m;
+	int err = 0, slot = 0, map = bpf_map__fd(p->syscall->maps.family_handlers);
+
+	need &= ~p->raw_loaded;
+	if (!need)
+		return 0;
+	while (slot <= VG_FAM__MAX && p->raw[slot])
+		slot++;
+	if (slot > VG_FAM__MAX || !(skel = syscall_bpf__open()))
+		return slot > VG_FAM__MAX ? -ENOSPC : -errno;
+	p->raw[slot] = skel; /* destroyed with the probes, loaded or not */
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, need & (1u << raw_index(prog)));
+	bpf_object__for_each_map(m, skel->obj)
+	{
+		const struct bpf_map *own =
+			bpf_object__find_map_by_name(p->syscall->obj, bpf_map__name(m));
+
+		err = err ?: own ? bpf_map__reuse_fd(m, bpf_map__fd(own)) : -ENOENT;
+	}
+	vg_libbpf_log_reset();
+	err = err ?: syscall_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "vigil: loading the raw sys_exit tier failed: %s\n", strerror(-err));
+		vg_libbpf_log_print_tail(6);
+		return err;
+	}
+	/* each family's handler in the tail-call table before a row sends it work */
 	for (__u32 fam = 0; fam < VG_FAM__MAX; fam++) {
-		int fd = bpf_program__fd(progs[fam]);
+		int fd = bpf_program__fd(bpf_object__find_program_by_name(skel->obj, raw_progs[fam]));
 
-		if (bpf_map_update_elem(map, &fam, &fd, BPF_ANY) != 0)
+		if ((need & (1u << fam)) && bpf_map_update_elem(map, &fam, &fd, BPF_ANY) != 0)
 			return -errno;
 	}
+	if (need & (1u << VG_FAM__MAX))
+		p->raw_exit = skel->progs.sys_exit;
+	p->raw_loaded |= need;
 	return 0;
 }
 
@@ -140,6 +203,7 @@ static bool exit_tps_attach(struct syscall_bpf *skel)
 static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 {
 	struct syscall_bpf *skel = syscall_bpf__open();
+	struct bpf_program *prog;
 	int err;
 
 	if (!skel) {
@@ -157,21 +221,26 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 			strerror(-err));
 		return err;
 	}
+	/* tier 2 loads apart, when a syscall needs it (load_raw_part) */
+	bpf_object__for_each_program(prog, skel->obj)
+		if (raw_index(prog) <= VG_FAM__MAX)
+			bpf_program__set_autoload(prog, false);
 	vg_libbpf_log_reset();
 	err = syscall_bpf__load(skel);
 	if (err) {
 		explain_load_failure("syscall", err, opts->ringbuf_bytes);
 		return err;
 	}
-	err = fill_family_handlers(skel);
+	vg_startup_mark("syscall probe load");
 	p->raw_only = p->raw_only || !exit_tps_attach(skel);
-	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
+	err = vg_probes_set_syscalls(p, opts->syscalls);
 	if (err) {
 		fprintf(stderr, "vigil: configuring the syscall probe failed: %s\n",
 			strerror(-err));
 		return err;
 	}
 	p->attached += 1;
+	vg_startup_mark("syscall probe attach");
 	return 0;
 }
 
@@ -226,7 +295,7 @@ static int sync_raw_link(struct vg_probes *p, bool needed)
 	}
 	if (p->raw_link)
 		return 0;
-	p->raw_link = bpf_program__attach(p->syscall->progs.sys_exit);
+	p->raw_link = bpf_program__attach(p->raw_exit);
 	if (!p->raw_link) {
 		int err = -errno;
 
@@ -242,6 +311,8 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 {
 	int map = bpf_map__fd(p->syscall->maps.syscall_conf);
 	bool want[VG_SC__MAX] = {false}, raw = false;
+	unsigned need = 0;
+	int err;
 
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
 		want[id] = (int)vg_syscall_nr(id) >= 0 && (!wanted || wanted[id]);
@@ -255,6 +326,12 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 	 */
 	sync_exit_links(p, want);
 	memcpy(p->want, want, sizeof(p->want));
+	/* a row sends tier 2 work only once its family's handler is in place */
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		if (want[id] && (p->raw_only || p->sc_missing[id]))
+			need |= 1u << vg_syscall_conf(id).family | 1u << VG_FAM__MAX;
+	if ((err = load_raw_parts(p, need)) != 0)
+		return err;
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
 		struct vg_sc_conf conf = {0};
 		__u32 nr = vg_syscall_nr(id);
@@ -315,6 +392,7 @@ static int start_hooks(struct vg_probes *p, const struct vg_probes_opts *opts)
 	vg_probes_shared_maps(p, &maps);
 	err = vg_hooks_start(&o, &p->hooks);
 	p->attached += p->hooks != NULL;
+	vg_startup_mark("kernel-function hooks");
 	return err;
 }
 
@@ -344,6 +422,8 @@ void vg_probes_stop(struct vg_probes *p)
 	for (int id = 0; id < VG_SC__MAX; id++)
 		bpf_link__destroy(p->sc_link[id]);
 	bpf_link__destroy(p->raw_link);
+	for (int i = 0; i <= VG_FAM__MAX; i++)
+		syscall_bpf__destroy(p->raw[i]);
 	syscall_bpf__destroy(p->syscall);
 	process_bpf__destroy(p->process);
 	free(p);
