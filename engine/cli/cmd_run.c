@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -771,6 +772,51 @@ static struct vg_containers *containers_start(const struct vg_config *loaded)
 	return m;
 }
 
+/*
+ * The probes load in a thread of their own while the main thread compiles
+ * the rules: the two are the bulk of start-up (the verifier, PCRE2's JIT)
+ * and need nothing of each other until the rules say which syscalls to
+ * capture. The loader starts with none (`none`); start_live applies the
+ * rules' set, as a reload does, before /proc is seeded.
+ */
+struct probes_loader {
+	pthread_t tid;
+	bool running;
+	struct vg_probes_opts opts;
+	struct vg_probes *probes;
+	int err;
+};
+
+static void *load_probes(void *arg)
+{
+	struct probes_loader *l = arg;
+
+	vg_startup_mark("probe loader starts");
+	l->err = vg_probes_start(&l->opts, &l->probes);
+	return NULL;
+}
+
+static void loader_start(struct probes_loader *l, const struct vg_probes_opts *opts)
+{
+	static const bool none[VG_SC__MAX];
+
+	l->opts = *opts;
+	l->opts.syscalls = none;
+	/* failing to start a thread only costs the overlap: the main thread loads them */
+	l->running = pthread_create(&l->tid, NULL, load_probes, l) == 0;
+}
+
+/* The loaded probes (NULL if they failed: the cause is printed); 0 when no loader ran. */
+static int loader_join(struct probes_loader *l, struct vg_probes **out)
+{
+	if (!l->running)
+		return 0;
+	pthread_join(l->tid, NULL);
+	l->running = false;
+	*out = l->probes;
+	return l->err ? -1 : 1;
+}
+
 static int run(struct run_opts *o)
 {
 	struct vg_probes_opts popts = {
@@ -800,9 +846,10 @@ static int run(struct run_opts *o)
 	FILE *capture = NULL;
 	struct vg_capture_sink *capsink = NULL;
 	struct env_out envp = {0};
+	struct probes_loader loader = {0};
 	bool wanted[VG_SC__MAX];
 	char what[160] = "";
-	int ret = 1, seeded;
+	int ret = 1, seeded, loaded;
 
 	vg_startup_mark("start");
 	/* Falco's --dry-run needs no kernel: neither privileges nor BTF */
@@ -821,6 +868,8 @@ static int run(struct run_opts *o)
 		popts.ringbuf_bytes = o->ringbuf_bytes;
 		popts.wakeup_bytes = o->ringbuf_bytes / 16;
 		vg_startup_mark("config, outputs");
+		if (!vg_falco.dry_run)
+			loader_start(&loader, &popts);
 	}
 	if (vg_engine_open(
 		    &eng, &(struct vg_engine_opts){.max_procs = o->max_procs,
@@ -888,8 +937,10 @@ static int run(struct run_opts *o)
 		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
 	vg_startup_mark("containers");
 	install_signals(eng.rules != NULL);
-	if (vg_probes_start(&popts, &probes) != 0)
+	loaded = loader_join(&loader, &probes);
+	if (loaded < 0 || (!loaded && vg_probes_start(&popts, &probes) != 0))
 		goto out;
+	vg_startup_mark("probes joined");
 	if (policy) {
 		if (vg_enforcement_start(&o->enforce, policy, probes) != 0)
 			goto out;
@@ -953,6 +1004,7 @@ out:
 	/* scrapes read the probes' counters and the pipeline: no scrape past here */
 	vg_metrics_server_stop(ops.server);
 	ops.server = NULL;
+	loader_join(&loader, &probes); /* the rules failed while the probes loaded */
 	ring_buffer__free(rb);
 	vg_enforcement_stop(&o->enforce);
 	vg_enf_policy_free(policy);

@@ -9,9 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-/* -1 not yet read, 0 off, 1 on. Marks come from the main and the loader thread. */
+/* -1 not yet read, 0 off, 1 on. Marks come from the main and the probe loader thread. */
 static atomic_int enabled = -1;
-static atomic_uint_fast64_t first_wall, first_cpu, last_wall, last_cpu;
+static atomic_uint_fast64_t first_wall, first_cpu;
+/* per thread: stages of two threads overlap, each one's step is its own */
+static _Thread_local uint64_t last_wall, last_cpu;
 
 static uint64_t now_ns(clockid_t clk)
 {
@@ -36,22 +38,23 @@ static bool trace_on(void)
 
 void vg_startup_mark(const char *stage)
 {
-	uint64_t wall, cpu, pw, pc;
+	uint64_t wall, cpu, tcpu, zero = 0;
 
 	if (!trace_on())
 		return;
 	wall = now_ns(CLOCK_MONOTONIC);
 	cpu = now_ns(CLOCK_PROCESS_CPUTIME_ID);
-	if (!atomic_load(&first_wall)) {
-		atomic_store(&first_wall, wall);
+	tcpu = now_ns(CLOCK_THREAD_CPUTIME_ID);
+	if (atomic_compare_exchange_strong(&first_wall, &zero, wall))
 		atomic_store(&first_cpu, cpu);
-		atomic_store(&last_wall, wall);
-		atomic_store(&last_cpu, cpu);
+	if (!last_wall) {
+		last_wall = wall;
+		last_cpu = tcpu;
 	}
-	pw = atomic_exchange(&last_wall, wall);
-	pc = atomic_exchange(&last_cpu, cpu);
 	fprintf(stderr,
 		"vigil: startup: %-24s wall %7.1f ms (+%6.1f) cpu %7.1f ms (+%6.1f)\n", stage,
-		(double)(wall - atomic_load(&first_wall)) / 1e6, (double)(wall - pw) / 1e6,
-		(double)(cpu - atomic_load(&first_cpu)) / 1e6, (double)(cpu - pc) / 1e6);
+		(double)(wall - atomic_load(&first_wall)) / 1e6, (double)(wall - last_wall) / 1e6,
+		(double)(cpu - atomic_load(&first_cpu)) / 1e6, (double)(tcpu - last_cpu) / 1e6);
+	last_wall = wall;
+	last_cpu = tcpu;
 }
