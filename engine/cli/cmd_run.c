@@ -774,25 +774,40 @@ static struct vg_containers *containers_start(const struct vg_config *loaded)
 
 /*
  * The probes load in a thread of their own while the main thread compiles
- * the rules: the two are the bulk of start-up (the verifier, PCRE2's JIT)
- * and need nothing of each other until the rules say which syscalls to
- * capture. The loader starts with none (`none`); start_live applies the
- * rules' set, as a reload does, before /proc is seeded.
+ * the rules, then starts the kernel-function hooks and the enforcer as soon
+ * as the process probe's maps exist: verifying the syscall probe, PCRE2's
+ * JIT and the other probes' loads are most of start-up, and need nothing of
+ * each other until the rules say which syscalls to capture. The loader
+ * starts with none (`none`); start_live applies the rules' set, as a reload
+ * does, before /proc is seeded.
  */
 struct probes_loader {
 	pthread_t tid;
-	bool running;
+	pthread_mutex_t lock;
+	pthread_cond_t opened_cond;
+	bool running, opened; /* opened: the process probe's step is over */
 	struct vg_probes_opts opts;
-	struct vg_probes *probes;
+	struct vg_probes *probes; /* set at opened when that step worked */
 	int err;
 };
 
 static void *load_probes(void *arg)
 {
 	struct probes_loader *l = arg;
+	struct vg_probes *p = NULL;
+	int err;
 
 	vg_startup_mark("probe loader starts");
-	l->err = vg_probes_start(&l->opts, &l->probes);
+	err = vg_probes_open(&l->opts, &p);
+	pthread_mutex_lock(&l->lock);
+	l->probes = p;
+	l->err = err;
+	l->opened = true;
+	pthread_cond_signal(&l->opened_cond);
+	pthread_mutex_unlock(&l->lock);
+	if (!err)
+		l->err = vg_probes_load_syscalls(p, &l->opts); /* read after the join */
+	vg_libbpf_log_thread_done();
 	return NULL;
 }
 
@@ -802,19 +817,55 @@ static void loader_start(struct probes_loader *l, const struct vg_probes_opts *o
 
 	l->opts = *opts;
 	l->opts.syscalls = none;
+	pthread_mutex_init(&l->lock, NULL);
+	pthread_cond_init(&l->opened_cond, NULL);
 	/* failing to start a thread only costs the overlap: the main thread loads them */
 	l->running = pthread_create(&l->tid, NULL, load_probes, l) == 0;
 }
 
-/* The loaded probes (NULL if they failed: the cause is printed); 0 when no loader ran. */
+/* The probes once the process probe is up (NULL: it failed, or no loader runs). */
+static struct vg_probes *loader_wait_open(struct probes_loader *l)
+{
+	struct vg_probes *p;
+
+	if (!l->running)
+		return NULL;
+	pthread_mutex_lock(&l->lock);
+	while (!l->opened)
+		pthread_cond_wait(&l->opened_cond, &l->lock);
+	p = l->probes;
+	pthread_mutex_unlock(&l->lock);
+	return p;
+}
+
+/*
+ * 1: *out holds the loaded probes; -1: loading failed (the cause is printed;
+ * *out holds what must still be stopped, or NULL); 0: no loader ran.
+ */
 static int loader_join(struct probes_loader *l, struct vg_probes **out)
 {
 	if (!l->running)
 		return 0;
 	pthread_join(l->tid, NULL);
+	pthread_mutex_destroy(&l->lock);
+	pthread_cond_destroy(&l->opened_cond);
 	l->running = false;
 	*out = l->probes;
 	return l->err ? -1 : 1;
+}
+
+/* The rules' enforcement policy into the kernel, over the probes' shared maps. */
+static int start_enforcing(struct run_opts *o, struct vg_enf_policy **policy, struct vg_engine *eng,
+			   struct vg_probes *probes)
+{
+	if (!*policy)
+		return 0;
+	if (vg_enforcement_start(&o->enforce, *policy, probes) != 0)
+		return -1;
+	*policy = NULL; /* owned by o->enforce now */
+	eng->alerter.enforce = o->enforce.policy;
+	vg_startup_mark("enforcement load");
+	return 0;
 }
 
 static int run(struct run_opts *o)
@@ -827,7 +878,7 @@ static int run(struct run_opts *o)
 	};
 	struct vg_engine eng;
 	struct vg_pipeline *pl = &eng.pl;
-	struct vg_probes *probes = NULL;
+	struct vg_probes *probes = NULL, *early;
 	struct ring_buffer *rb = NULL;
 	struct vg_ruleset *rules = NULL;
 	struct vg_enf_policy *policy = NULL;
@@ -937,17 +988,17 @@ static int run(struct run_opts *o)
 		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
 	vg_startup_mark("containers");
 	install_signals(eng.rules != NULL);
+	/* beside the syscall probe's verification: the hooks and the enforcer */
+	early = loader_wait_open(&loader);
+	if (early && (vg_probes_start_hooks(early, &popts) != 0 ||
+		      start_enforcing(o, &policy, &eng, early) != 0))
+		goto out; /* joined there */
 	loaded = loader_join(&loader, &probes);
 	if (loaded < 0 || (!loaded && vg_probes_start(&popts, &probes) != 0))
 		goto out;
 	vg_startup_mark("probes joined");
-	if (policy) {
-		if (vg_enforcement_start(&o->enforce, policy, probes) != 0)
-			goto out;
-		policy = NULL; /* owned by o->enforce now */
-		eng.alerter.enforce = o->enforce.policy;
-		vg_startup_mark("enforcement load");
-	}
+	if (!early && start_enforcing(o, &policy, &eng, probes) != 0)
+		goto out;
 	/* the fleet's directories first: the reload watches what exists */
 	if (eng.rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
 	    vg_fleet_make_dirs(&ops.cfg) != 0)

@@ -32,9 +32,9 @@ struct vg_probes {
 	 * one per program (load_raw_parts).
 	 */
 	struct syscall_bpf *raw[VG_FAM__MAX + 1];
-	unsigned raw_loaded;		/* bit i: raw_progs[i] is loaded (load_raw_parts) */
+	unsigned raw_loaded;	      /* bit i: raw_progs[i] is loaded (load_raw_parts) */
 	struct bpf_program *raw_exit; /* the loaded sys_exit, once raw_loaded has it */
-	bool want[VG_SC__MAX];	   /* the last vg_probes_set_syscalls()'s set */
+	bool want[VG_SC__MAX];	      /* the last vg_probes_set_syscalls()'s set */
 };
 
 bool vg_ringbuf_size_valid(uint64_t bytes)
@@ -170,13 +170,15 @@ static int load_raw_parts(struct vg_probes *p, unsigned need)
 	vg_libbpf_log_reset();
 	err = err ?: syscall_bpf__load(skel);
 	if (err) {
-		fprintf(stderr, "vigil: loading the raw sys_exit tier failed: %s\n", strerror(-err));
+		fprintf(stderr, "vigil: loading the raw sys_exit tier failed: %s\n",
+			strerror(-err));
 		vg_libbpf_log_print_tail(6);
 		return err;
 	}
 	/* each family's handler in the tail-call table before a row sends it work */
 	for (__u32 fam = 0; fam < VG_FAM__MAX; fam++) {
-		int fd = bpf_program__fd(bpf_object__find_program_by_name(skel->obj, raw_progs[fam]));
+		int fd = bpf_program__fd(
+			bpf_object__find_program_by_name(skel->obj, raw_progs[fam]));
 
 		if ((need & (1u << fam)) && bpf_map_update_elem(map, &fam, &fd, BPF_ANY) != 0)
 			return -errno;
@@ -222,9 +224,8 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 		return err;
 	}
 	/* tier 2 loads apart, when a syscall needs it (load_raw_part) */
-	bpf_object__for_each_program(prog, skel->obj)
-		if (raw_index(prog) <= VG_FAM__MAX)
-			bpf_program__set_autoload(prog, false);
+	bpf_object__for_each_program(prog, skel->obj) if (raw_index(prog) <= VG_FAM__MAX)
+		bpf_program__set_autoload(prog, false);
 	vg_libbpf_log_reset();
 	err = syscall_bpf__load(skel);
 	if (err) {
@@ -390,13 +391,13 @@ static int start_hooks(struct vg_probes *p, const struct vg_probes_opts *opts)
 	int err;
 
 	vg_probes_shared_maps(p, &maps);
+	/* p->attached is not touched: this may run beside vg_probes_load_syscalls */
 	err = vg_hooks_start(&o, &p->hooks);
-	p->attached += p->hooks != NULL;
 	vg_startup_mark("kernel-function hooks");
 	return err;
 }
 
-int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out)
+int vg_probes_open(const struct vg_probes_opts *opts, struct vg_probes **out)
 {
 	struct vg_probes *p = calloc(1, sizeof(*p));
 	int err;
@@ -404,6 +405,29 @@ int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out)
 	if (!p)
 		return -ENOMEM;
 	err = start_process(p, opts);
+	if (err) {
+		vg_probes_stop(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+int vg_probes_load_syscalls(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	return start_syscall(p, opts);
+}
+
+int vg_probes_start_hooks(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	return start_hooks(p, opts);
+}
+
+int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out)
+{
+	struct vg_probes *p = NULL;
+	int err = vg_probes_open(opts, &p);
+
 	err = err ?: start_syscall(p, opts);
 	err = err ?: start_hooks(p, opts);
 	if (err) {
@@ -451,7 +475,7 @@ int vg_probes_ringbuf_fd(const struct vg_probes *p)
 
 int vg_probes_attached(const struct vg_probes *p)
 {
-	return p->attached;
+	return p->attached + (p->hooks != NULL);
 }
 
 int vg_probes_counters(const struct vg_probes *p, struct vg_kcounters *out)

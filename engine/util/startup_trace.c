@@ -51,10 +51,10 @@ void vg_startup_mark(const char *stage)
 		last_wall = wall;
 		last_cpu = tcpu;
 	}
-	fprintf(stderr,
-		"vigil: startup: %-24s wall %7.1f ms (+%6.1f) cpu %7.1f ms (+%6.1f)\n", stage,
-		(double)(wall - atomic_load(&first_wall)) / 1e6, (double)(wall - last_wall) / 1e6,
-		(double)(cpu - atomic_load(&first_cpu)) / 1e6, (double)(tcpu - last_cpu) / 1e6);
+	fprintf(stderr, "vigil: startup: %-24s wall %7.1f ms (+%6.1f) cpu %7.1f ms (+%6.1f)\n",
+		stage, (double)(wall - atomic_load(&first_wall)) / 1e6,
+		(double)(wall - last_wall) / 1e6, (double)(cpu - atomic_load(&first_cpu)) / 1e6,
+		(double)(tcpu - last_cpu) / 1e6);
 	last_wall = wall;
 	last_cpu = tcpu;
 }
