@@ -991,8 +991,11 @@ static int run(struct run_opts *o)
 	/* beside the syscall probe's verification: the hooks and the enforcer */
 	early = loader_wait_open(&loader);
 	if (early && (vg_probes_start_hooks(early, &popts) != 0 ||
-		      start_enforcing(o, &policy, &eng, early) != 0))
+		      start_enforcing(o, &policy, &eng, early) != 0 ||
+		      vg_probes_prefetch_raw(early, wanted) != 0))
 		goto out; /* joined there */
+	if (early)
+		vg_startup_mark("raw tier prefetched");
 	loaded = loader_join(&loader, &probes);
 	if (loaded < 0 || (!loaded && vg_probes_start(&popts, &probes) != 0))
 		goto out;

@@ -18,6 +18,12 @@
 
 struct vg_probes {
 	struct process_bpf *process;
+	/*
+	 * The syscall object's maps, made by an instance that loads no program
+	 * (open_maps_owner): tier 1 (syscall) and tier 2 (raw[]) load over them,
+	 * at start-up in two threads at once.
+	 */
+	struct syscall_bpf *maps_owner;
 	struct syscall_bpf *syscall;
 	struct vg_hooks *hooks; /* NULL where no fentry/kprobe flavour attaches */
 	int attached;
@@ -117,6 +123,22 @@ static int share_maps(struct syscall_bpf *skel, const struct process_bpf *owner)
 	return err;
 }
 
+/* Every map of obj is the maps owner's (its .rodata too: the same constants). */
+static int reuse_owner_maps(struct bpf_object *obj, const struct vg_probes *p)
+{
+	struct bpf_map *m;
+	int err = 0;
+
+	bpf_object__for_each_map(m, obj)
+	{
+		const struct bpf_map *own =
+			bpf_object__find_map_by_name(p->maps_owner->obj, bpf_map__name(m));
+
+		err = err ?: own ? bpf_map__reuse_fd(m, bpf_map__fd(own)) : -ENOENT;
+	}
+	return err;
+}
+
 /* Tier 2's programs: the family handlers, then the raw sys_exit that tail-calls them. */
 static const char *const raw_progs[VG_FAM__MAX + 1] = {
 	[VG_FAM_PLAIN] = "handle_plain",
@@ -137,9 +159,8 @@ static unsigned raw_index(const struct bpf_program *prog)
 
 /*
  * Tier 2's programs in `need` (bit i: raw_progs[i]) that are not loaded yet,
- * in one new instance of the syscall object over the maps of the first (its
- * .rodata too: the same constants). Verifying programs is most of vigil's
- * start-up and tier 2 is seldom needed (a syscall without its tracepoint,
+ * in one new instance of the syscall object over the maps owner's. Verifying programs is most of
+ * vigil's start-up and tier 2 is seldom needed (a syscall without its tracepoint,
  * VIGIL_RAW_SYSCALLS=1), so it is loaded then, once per program: each
  * instance parses the kernel's BTF again, hence one instance per call.
  */
@@ -147,9 +168,10 @@ static int load_raw_parts(struct vg_probes *p, unsigned need)
 {
 	struct syscall_bpf *skel;
 	struct bpf_program *prog;
-	struct bpf_map *m;
-	int err = 0, slot = 0, map = bpf_map__fd(p->syscall->maps.family_handlers);
+	int err, slot = 0, map = bpf_map__fd(p->maps_owner->maps.family_handlers);
 
+	if (!need) /* first: the loader's empty set reads nothing the main thread writes */
+		return 0;
 	need &= ~p->raw_loaded;
 	if (!need)
 		return 0;
@@ -160,13 +182,7 @@ static int load_raw_parts(struct vg_probes *p, unsigned need)
 	p->raw[slot] = skel; /* destroyed with the probes, loaded or not */
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, need & (1u << raw_index(prog)));
-	bpf_object__for_each_map(m, skel->obj)
-	{
-		const struct bpf_map *own =
-			bpf_object__find_map_by_name(p->syscall->obj, bpf_map__name(m));
-
-		err = err ?: own ? bpf_map__reuse_fd(m, bpf_map__fd(own)) : -ENOENT;
-	}
+	err = reuse_owner_maps(skel->obj, p);
 	vg_libbpf_log_reset();
 	err = err ?: syscall_bpf__load(skel);
 	if (err) {
@@ -202,6 +218,41 @@ static bool exit_tps_attach(struct syscall_bpf *skel)
 	return ok;
 }
 
+static bool raw_forced(void)
+{
+	const char *v = getenv("VIGIL_RAW_SYSCALLS");
+
+	return v && !strcmp(v, "1");
+}
+
+/* The maps owner: the syscall object with no program, over the process probe's maps. */
+static int open_maps_owner(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	struct syscall_bpf *skel = syscall_bpf__open();
+	struct bpf_program *prog;
+	int err;
+
+	if (!skel) {
+		fprintf(stderr, "vigil: cannot open the syscall probe: %s\n", strerror(errno));
+		return -errno;
+	}
+	p->maps_owner = skel;
+	skel->rodata->self_tgid = opts->self_tgid;
+	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
+	err = share_maps(skel, p->process);
+	if (err) {
+		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
+			strerror(-err));
+		return err;
+	}
+	bpf_object__for_each_program(prog, skel->obj) bpf_program__set_autoload(prog, false);
+	vg_libbpf_log_reset();
+	err = syscall_bpf__load(skel);
+	if (err)
+		explain_load_failure("syscall", err, opts->ringbuf_bytes);
+	return err;
+}
+
 static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 {
 	struct syscall_bpf *skel = syscall_bpf__open();
@@ -216,8 +267,8 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	skel->rodata->self_tgid = opts->self_tgid;
 	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
 	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
-	p->raw_only = getenv("VIGIL_RAW_SYSCALLS") && !strcmp(getenv("VIGIL_RAW_SYSCALLS"), "1");
-	err = share_maps(skel, p->process);
+	p->raw_only = raw_forced();
+	err = reuse_owner_maps(skel->obj, p);
 	if (err) {
 		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
 			strerror(-err));
@@ -405,12 +456,49 @@ int vg_probes_open(const struct vg_probes_opts *opts, struct vg_probes **out)
 	if (!p)
 		return -ENOMEM;
 	err = start_process(p, opts);
+	err = err ?: open_maps_owner(p, opts);
 	if (err) {
 		vg_probes_stop(p);
 		return err;
 	}
+	vg_startup_mark("syscall maps");
 	*out = p;
 	return 0;
+}
+
+/* libbpf's choice (1.1): debugfs's tracing directory where it exists, else tracefs. */
+static const char *tracing_root(void)
+{
+	return access("/sys/kernel/debug/tracing", F_OK) == 0 ? "/sys/kernel/debug/tracing"
+							      : "/sys/kernel/tracing";
+}
+
+static bool exit_tp_exists(const char *root, enum vg_syscall id)
+{
+	char path[160];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/events/syscalls/sys_exit_%s%s", root,
+			 i ? "new" : "", vg_syscall_tp_name(id));
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+int vg_probes_prefetch_raw(struct vg_probes *p, const bool *wanted)
+{
+	const char *root = tracing_root();
+	char dir[96];
+	bool all;
+	unsigned need = 0;
+
+	snprintf(dir, sizeof(dir), "%s/events/syscalls", root);
+	all = raw_forced() || access(dir, F_OK) != 0;
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		if (vg_syscall_nr(id) >= 0 && wanted[id] && (all || !exit_tp_exists(root, id)))
+			need |= 1u << vg_syscall_conf(id).family | 1u << VG_FAM__MAX;
+	return load_raw_parts(p, need);
 }
 
 int vg_probes_load_syscalls(struct vg_probes *p, const struct vg_probes_opts *opts)
@@ -449,6 +537,7 @@ void vg_probes_stop(struct vg_probes *p)
 	for (int i = 0; i <= VG_FAM__MAX; i++)
 		syscall_bpf__destroy(p->raw[i]);
 	syscall_bpf__destroy(p->syscall);
+	syscall_bpf__destroy(p->maps_owner);
 	process_bpf__destroy(p->process);
 	free(p);
 }

@@ -36,6 +36,13 @@ int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out);
 int vg_probes_open(const struct vg_probes_opts *opts, struct vg_probes **out);
 int vg_probes_load_syscalls(struct vg_probes *p, const struct vg_probes_opts *opts);
 int vg_probes_start_hooks(struct vg_probes *p, const struct vg_probes_opts *opts);
+/*
+ * After open, beside load_syscalls: loads the raw sys_exit tier's programs
+ * that `wanted` (by enum vg_syscall) needs where this kernel has no
+ * syscalls/sys_exit_<name> tracepoint, judged from the tracing directory.
+ * Only a head start: vg_probes_set_syscalls loads whatever is still missing.
+ */
+int vg_probes_prefetch_raw(struct vg_probes *p, const bool *wanted);
 void vg_probes_stop(struct vg_probes *p);
 
 /*
