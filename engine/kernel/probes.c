@@ -34,8 +34,8 @@ struct vg_probes {
 	struct bpf_link *raw_link; /* tier 2: the raw sys_exit tracepoint, when needed */
 	/*
 	 * Tier 2's programs, loaded the first time a syscall needs them, in
-	 * instances of the syscall object over the maps of p->syscall: at most
-	 * one per program (load_raw_parts).
+	 * instances of the syscall object over the maps owner's: at most one
+	 * per program (load_raw_parts).
 	 */
 	struct syscall_bpf *raw[VG_FAM__MAX + 1];
 	unsigned raw_loaded;	      /* bit i: raw_progs[i] is loaded (load_raw_parts) */
@@ -159,10 +159,11 @@ static unsigned raw_index(const struct bpf_program *prog)
 
 /*
  * Tier 2's programs in `need` (bit i: raw_progs[i]) that are not loaded yet,
- * in one new instance of the syscall object over the maps owner's. Verifying programs is most of
- * vigil's start-up and tier 2 is seldom needed (a syscall without its tracepoint,
- * VIGIL_RAW_SYSCALLS=1), so it is loaded then, once per program: each
- * instance parses the kernel's BTF again, hence one instance per call.
+ * in one new instance of the syscall object over the maps owner's.
+ * Verifying programs is most of vigil's start-up and tier 2 is seldom needed
+ * (a syscall without its tracepoint, VIGIL_RAW_SYSCALLS=1), so it is loaded
+ * then, once per program; one instance per call, as each parses the
+ * kernel's BTF again.
  */
 static int load_raw_parts(struct vg_probes *p, unsigned need)
 {
@@ -245,7 +246,10 @@ static int open_maps_owner(struct vg_probes *p, const struct vg_probes_opts *opt
 			strerror(-err));
 		return err;
 	}
-	bpf_object__for_each_program(prog, skel->obj) bpf_program__set_autoload(prog, false);
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		bpf_program__set_autoload(prog, false);
+	}
 	vg_libbpf_log_reset();
 	err = syscall_bpf__load(skel);
 	if (err)
@@ -274,9 +278,12 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 			strerror(-err));
 		return err;
 	}
-	/* tier 2 loads apart, when a syscall needs it (load_raw_part) */
-	bpf_object__for_each_program(prog, skel->obj) if (raw_index(prog) <= VG_FAM__MAX)
-		bpf_program__set_autoload(prog, false);
+	/* tier 2 loads apart, when a syscall needs it (load_raw_parts) */
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		if (raw_index(prog) <= VG_FAM__MAX)
+			bpf_program__set_autoload(prog, false);
+	}
 	vg_libbpf_log_reset();
 	err = syscall_bpf__load(skel);
 	if (err) {
