@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@
 #include "state/proc_table.h"
 #include "state/procfs.h"
 #include "util/mem.h"
+#include "util/startup_trace.h"
 
 /* config.c's default too; why 4 MiB: docs/performance.md, "Memory" */
 #define DEFAULT_RINGBUF_BYTES (4u << 20)
@@ -808,6 +810,102 @@ static struct vg_containers *containers_start(const struct vg_config *loaded)
 	return m;
 }
 
+/*
+ * The probes load in a thread of their own while the main thread compiles
+ * the rules, then starts the kernel-function hooks and the enforcer as soon
+ * as the process probe's maps exist: verifying the syscall probe, PCRE2's
+ * JIT and the other probes' loads are most of start-up, and need nothing of
+ * each other until the rules say which syscalls to capture. The loader
+ * starts with none (`none`); start_live applies the rules' set, as a reload
+ * does, before /proc is seeded.
+ */
+struct probes_loader {
+	pthread_t tid;
+	pthread_mutex_t lock;
+	pthread_cond_t opened_cond;
+	bool running, opened; /* opened: the process probe's step is over */
+	struct vg_probes_opts opts;
+	struct vg_probes *probes; /* set at opened when that step worked */
+	int err;
+};
+
+static void *load_probes(void *arg)
+{
+	struct probes_loader *l = arg;
+	struct vg_probes *p = NULL;
+	int err;
+
+	vg_startup_mark("probe loader starts");
+	err = vg_probes_open(&l->opts, &p);
+	pthread_mutex_lock(&l->lock);
+	l->probes = p;
+	l->err = err;
+	l->opened = true;
+	pthread_cond_signal(&l->opened_cond);
+	pthread_mutex_unlock(&l->lock);
+	if (!err)
+		l->err = vg_probes_load_syscalls(p, &l->opts); /* read after the join */
+	vg_libbpf_log_thread_done();
+	return NULL;
+}
+
+static void loader_start(struct probes_loader *l, const struct vg_probes_opts *opts)
+{
+	static const bool none[VG_SC__MAX];
+
+	l->opts = *opts;
+	l->opts.syscalls = none;
+	pthread_mutex_init(&l->lock, NULL);
+	pthread_cond_init(&l->opened_cond, NULL);
+	/* failing to start a thread only costs the overlap: the main thread loads them */
+	l->running = pthread_create(&l->tid, NULL, load_probes, l) == 0;
+}
+
+/* The probes once the process probe is up (NULL: it failed, or no loader runs). */
+static struct vg_probes *loader_wait_open(struct probes_loader *l)
+{
+	struct vg_probes *p;
+
+	if (!l->running)
+		return NULL;
+	pthread_mutex_lock(&l->lock);
+	while (!l->opened)
+		pthread_cond_wait(&l->opened_cond, &l->lock);
+	p = l->probes;
+	pthread_mutex_unlock(&l->lock);
+	return p;
+}
+
+/*
+ * 1: *out holds the loaded probes; -1: loading failed (the cause is printed;
+ * *out holds what must still be stopped, or NULL); 0: no loader ran.
+ */
+static int loader_join(struct probes_loader *l, struct vg_probes **out)
+{
+	if (!l->running)
+		return 0;
+	pthread_join(l->tid, NULL);
+	pthread_mutex_destroy(&l->lock);
+	pthread_cond_destroy(&l->opened_cond);
+	l->running = false;
+	*out = l->probes;
+	return l->err ? -1 : 1;
+}
+
+/* The rules' enforcement policy into the kernel, over the probes' shared maps. */
+static int start_enforcing(struct run_opts *o, struct vg_enf_policy **policy, struct vg_engine *eng,
+			   struct vg_probes *probes)
+{
+	if (!*policy)
+		return 0;
+	if (vg_enforcement_start(&o->enforce, *policy, probes) != 0)
+		return -1;
+	*policy = NULL; /* owned by o->enforce now */
+	eng->alerter.enforce = o->enforce.policy;
+	vg_startup_mark("enforcement load");
+	return 0;
+}
+
 static int run(struct run_opts *o)
 {
 	struct vg_probes_opts popts = {
@@ -818,7 +916,7 @@ static int run(struct run_opts *o)
 	};
 	struct vg_engine eng;
 	struct vg_pipeline *pl = &eng.pl;
-	struct vg_probes *probes = NULL;
+	struct vg_probes *probes = NULL, *early;
 	struct ring_buffer *rb = NULL;
 	struct vg_ruleset *rules = NULL;
 	struct vg_enf_policy *policy = NULL;
@@ -837,16 +935,19 @@ static int run(struct run_opts *o)
 	FILE *capture = NULL;
 	struct vg_capture_sink *capsink = NULL;
 	struct env_out envp = {0};
+	struct probes_loader loader = {0};
 	bool wanted[VG_SC__MAX];
 	char what[160] = "";
-	int ret = 1, seeded;
+	int ret = 1, seeded, loaded;
 
+	vg_startup_mark("start");
 	/* Falco's --dry-run needs no kernel: neither privileges nor BTF */
 	if (!vg_falco.dry_run && (vg_host_check_privileges() || vg_host_check_btf()))
 		return 1;
 	if (!vg_falco.dry_run)
 		vg_host_mount_pseudo_fs(o->verbose); /* a failure is said either way */
 	vg_libbpf_log_init(o->verbose);
+	vg_startup_mark("host checks");
 	if (!o->events && !o->capture_path) {
 		/* the config sizes the ring buffer and the process table: load it first */
 		if (ops_start(&ops, o) != 0) {
@@ -856,6 +957,9 @@ static int run(struct run_opts *o)
 		popts.ringbuf_bytes = o->ringbuf_bytes;
 		popts.wakeup_bytes = o->ringbuf_bytes / 16;
 		popts.watch_unimplemented = ops.cfg.watch_unimplemented_syscalls;
+		vg_startup_mark("config, outputs");
+		if (!vg_falco.dry_run)
+			loader_start(&loader, &popts);
 	}
 	if (vg_engine_open(
 		    &eng, &(struct vg_engine_opts){.max_procs = o->max_procs,
@@ -895,10 +999,12 @@ static int run(struct run_opts *o)
 		rules = vg_cli_load_rules_cfg(paths, npaths, &ops.cfg, NULL, 0);
 		if (!rules || vg_engine_set_rules(&eng, rules, stdout) != 0)
 			goto out;
+		vg_startup_mark("rules");
 		rules = NULL; /* the engine's now */
 		/* before the syscall set: the kernel reports enforcing rules itself */
 		if (vg_enforcement_compile(&o->enforce, eng.rules, &policy) != 0)
 			goto out;
+		vg_startup_mark("enforcement compile");
 		vg_engine_set_delivery(&eng, ops.outs, ops.rl);
 		if (ops.cfg_loaded)
 			vg_cli_alert_format(&ops.cfg, &eng.alerter.fmt);
@@ -919,27 +1025,36 @@ static int run(struct run_opts *o)
 							    : NULL);
 	if (!pl->containers)
 		fprintf(stderr, "vigil: container enrichment is off: %s\n", strerror(errno));
+	vg_startup_mark("containers");
 	install_signals(eng.rules != NULL);
-	if (vg_probes_start(&popts, &probes) != 0)
+	/* beside the syscall probe's verification: the hooks and the enforcer */
+	early = loader_wait_open(&loader);
+	if (early && (vg_probes_start_hooks(early, &popts) != 0 ||
+		      start_enforcing(o, &policy, &eng, early) != 0 ||
+		      vg_probes_prefetch_raw(early, wanted) != 0))
+		goto out; /* joined there */
+	if (early)
+		vg_startup_mark("raw tier prefetched");
+	loaded = loader_join(&loader, &probes);
+	if (loaded < 0 || (!loaded && vg_probes_start(&popts, &probes) != 0))
 		goto out;
-	if (policy) {
-		if (vg_enforcement_start(&o->enforce, policy, probes) != 0)
-			goto out;
-		policy = NULL; /* owned by o->enforce now */
-		eng.alerter.enforce = o->enforce.policy;
-	}
+	vg_startup_mark("probes joined");
+	if (!early && start_enforcing(o, &policy, &eng, probes) != 0)
+		goto out;
 	/* the fleet's directories first: the reload watches what exists */
 	if (eng.rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
 	    vg_fleet_make_dirs(&ops.cfg) != 0)
 		goto out;
 	if (eng.rules && start_live(&lv, &src, &ops, pl, probes) != 0)
 		goto out;
+	vg_startup_mark("syscall set, reloader");
 	/* the fleet's rules land in files the reload above watches (fleet/fleet.h) */
 	if (eng.rules && ops.cfg_loaded && ops.cfg.fleet.enabled &&
 	    !(fleet = vg_fleet_start(&ops.cfg, ops.hostname, ops.metrics, ops.outs)))
 		goto out;
 	/* attach first, then seed: a process born in between is in one or the other */
 	seeded = vg_procfs_seed(pl->procs, "/proc");
+	vg_startup_mark("/proc seeding");
 	if (capture && vg_capture_begin(capture, pl->procs, pl->boot_to_wall_ns) != 0) {
 		fprintf(stderr, "vigil: writing the capture header failed\n");
 		goto out;
@@ -967,6 +1082,7 @@ static int run(struct run_opts *o)
 	}
 	if (confine(o, &ops) != 0)
 		goto out;
+	vg_startup_mark("ring buffer, confine");
 	print_ready(o, probes, what, seeded);
 	/* start-up's transients (libbpf's BTF and verifier log, the rules' compile) go back */
 	vg_mem_release();
@@ -983,6 +1099,7 @@ out:
 	/* scrapes read the probes' counters and the pipeline: no scrape past here */
 	vg_metrics_server_stop(ops.server);
 	ops.server = NULL;
+	loader_join(&loader, &probes); /* the rules failed while the probes loaded */
 	ring_buffer__free(rb);
 	vg_enforcement_stop(&o->enforce);
 	vg_enf_policy_free(policy);

@@ -10,8 +10,10 @@
 
 /* Installs the capture; with verbose, libbpf's debug output goes to stderr too. */
 void vg_libbpf_log_init(bool verbose);
-/* Forgets what was captured so far. */
+/* Forgets what was captured so far (by the calling thread: each thread has its own). */
 void vg_libbpf_log_reset(void);
+/* Frees the calling thread's capture; for a thread that is about to end. */
+void vg_libbpf_log_thread_done(void);
 /* Prints the last max_lines of the verifier log (or of libbpf's messages) to stderr. */
 void vg_libbpf_log_print_tail(int max_lines);
 /* True when the captured messages contain needle. */

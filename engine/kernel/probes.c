@@ -12,11 +12,18 @@
 #include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
 #include "kernel/syscall_table.h"
+#include "util/startup_trace.h"
 #include "process.skel.h"
 #include "syscall.skel.h"
 
 struct vg_probes {
 	struct process_bpf *process;
+	/*
+	 * The syscall object's maps, made by an instance that loads no program
+	 * (open_maps_owner): tier 1 (syscall) and tier 2 (raw[]) load over them,
+	 * at start-up in two threads at once.
+	 */
+	struct syscall_bpf *maps_owner;
 	struct syscall_bpf *syscall;
 	struct vg_hooks *hooks; /* NULL where no fentry/kprobe flavour attaches */
 	int attached;
@@ -26,7 +33,15 @@ struct vg_probes {
 	bool raw_only; /* no per-syscall tracepoints (or VIGIL_RAW_SYSCALLS=1): tier 2 for all */
 	bool watch_unimplemented;  /* tier 2 for wanted syscalls without a tracepoint */
 	struct bpf_link *raw_link; /* tier 2: the raw sys_exit tracepoint, when needed */
-	bool want[VG_SC__MAX];	   /* the last vg_probes_set_syscalls()'s set */
+	/*
+	 * Tier 2's programs, loaded the first time a syscall needs them, in
+	 * instances of the syscall object over the maps owner's: at most one
+	 * per program (load_raw_parts).
+	 */
+	struct syscall_bpf *raw[VG_FAM__MAX + 1];
+	unsigned raw_loaded;	      /* bit i: raw_progs[i] is loaded (load_raw_parts) */
+	struct bpf_program *raw_exit; /* the loaded sys_exit, once raw_loaded has it */
+	bool want[VG_SC__MAX];	      /* the last vg_probes_set_syscalls()'s set */
 };
 
 bool vg_ringbuf_size_valid(uint64_t bytes)
@@ -82,6 +97,7 @@ static int start_process(struct vg_probes *p, const struct vg_probes_opts *opts)
 		explain_load_failure("process", err, opts->ringbuf_bytes);
 		return err;
 	}
+	vg_startup_mark("process probe load");
 	err = process_bpf__attach(skel);
 	if (err) {
 		fprintf(stderr, "vigil: attaching the process probe failed: %s\n", strerror(-err));
@@ -89,6 +105,7 @@ static int start_process(struct vg_probes *p, const struct vg_probes_opts *opts)
 		return err;
 	}
 	p->attached += 3;
+	vg_startup_mark("process probe attach");
 	return 0;
 }
 
@@ -107,21 +124,86 @@ static int share_maps(struct syscall_bpf *skel, const struct process_bpf *owner)
 	return err;
 }
 
-static int fill_family_handlers(struct syscall_bpf *skel)
+/* Every map of obj is the maps owner's (its .rodata too: the same constants). */
+static int reuse_owner_maps(struct bpf_object *obj, const struct vg_probes *p)
 {
-	const struct bpf_program *progs[VG_FAM__MAX] = {
-		[VG_FAM_PLAIN] = skel->progs.handle_plain,
-		[VG_FAM_FILE] = skel->progs.handle_file,
-		[VG_FAM_SOCK] = skel->progs.handle_sock,
-	};
-	int map = bpf_map__fd(skel->maps.family_handlers);
+	struct bpf_map *m;
+	int err = 0;
 
+	bpf_object__for_each_map(m, obj)
+	{
+		const struct bpf_map *own =
+			bpf_object__find_map_by_name(p->maps_owner->obj, bpf_map__name(m));
+
+		err = err ?: own ? bpf_map__reuse_fd(m, bpf_map__fd(own)) : -ENOENT;
+	}
+	return err;
+}
+
+/* Tier 2's programs: the family handlers, then the raw sys_exit that tail-calls them. */
+static const char *const raw_progs[VG_FAM__MAX + 1] = {
+	[VG_FAM_PLAIN] = "handle_plain",
+	[VG_FAM_FILE] = "handle_file",
+	[VG_FAM_SOCK] = "handle_sock",
+	[VG_FAM__MAX] = "sys_exit",
+};
+
+/* The program's index in raw_progs; past VG_FAM__MAX for tier 1's and any other. */
+static unsigned raw_index(const struct bpf_program *prog)
+{
+	unsigned i = 0;
+
+	while (i <= VG_FAM__MAX && strcmp(bpf_program__name(prog), raw_progs[i]) != 0)
+		i++;
+	return i;
+}
+
+/*
+ * Tier 2's programs in `need` (bit i: raw_progs[i]) that are not loaded yet,
+ * in one new instance of the syscall object over the maps owner's.
+ * Verifying programs is most of vigil's start-up and tier 2 is seldom needed
+ * (a syscall without its tracepoint, VIGIL_RAW_SYSCALLS=1), so it is loaded
+ * then, once per program; one instance per call, as each parses the
+ * kernel's BTF again.
+ */
+static int load_raw_parts(struct vg_probes *p, unsigned need)
+{
+	struct syscall_bpf *skel;
+	struct bpf_program *prog;
+	int err, slot = 0, map = bpf_map__fd(p->maps_owner->maps.family_handlers);
+
+	if (!need) /* first: the loader's empty set reads nothing the main thread writes */
+		return 0;
+	need &= ~p->raw_loaded;
+	if (!need)
+		return 0;
+	while (slot <= VG_FAM__MAX && p->raw[slot])
+		slot++;
+	if (slot > VG_FAM__MAX || !(skel = syscall_bpf__open()))
+		return slot > VG_FAM__MAX ? -ENOSPC : -errno;
+	p->raw[slot] = skel; /* destroyed with the probes, loaded or not */
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, need & (1u << raw_index(prog)));
+	err = reuse_owner_maps(skel->obj, p);
+	vg_libbpf_log_reset();
+	err = err ?: syscall_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "vigil: loading the raw sys_exit tier failed: %s\n",
+			strerror(-err));
+		vg_libbpf_log_print_tail(6);
+		return err;
+	}
+	/* each family's handler in the tail-call table before a row sends it work */
 	for (__u32 fam = 0; fam < VG_FAM__MAX; fam++) {
-		int fd = bpf_program__fd(progs[fam]);
+		int fd = bpf_program__fd(
+			bpf_object__find_program_by_name(skel->obj, raw_progs[fam]));
 
-		if (bpf_map_update_elem(map, &fam, &fd, BPF_ANY) != 0)
+		if ((need & (1u << fam)) && bpf_map_update_elem(map, &fam, &fd, BPF_ANY) != 0)
 			return -errno;
 	}
+	if (need & (1u << VG_FAM__MAX))
+		p->raw_exit = skel->progs.sys_exit;
+	p->raw_loaded |= need;
 	return 0;
 }
 
@@ -138,9 +220,48 @@ static bool exit_tps_attach(struct syscall_bpf *skel)
 	return ok;
 }
 
+static bool raw_forced(void)
+{
+	const char *v = getenv("VIGIL_RAW_SYSCALLS");
+
+	return v && !strcmp(v, "1");
+}
+
+/* The maps owner: the syscall object with no program, over the process probe's maps. */
+static int open_maps_owner(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	struct syscall_bpf *skel = syscall_bpf__open();
+	struct bpf_program *prog;
+	int err;
+
+	if (!skel) {
+		fprintf(stderr, "vigil: cannot open the syscall probe: %s\n", strerror(errno));
+		return -errno;
+	}
+	p->maps_owner = skel;
+	skel->rodata->self_tgid = opts->self_tgid;
+	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
+	err = share_maps(skel, p->process);
+	if (err) {
+		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
+			strerror(-err));
+		return err;
+	}
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		bpf_program__set_autoload(prog, false);
+	}
+	vg_libbpf_log_reset();
+	err = syscall_bpf__load(skel);
+	if (err)
+		explain_load_failure("syscall", err, opts->ringbuf_bytes);
+	return err;
+}
+
 static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 {
 	struct syscall_bpf *skel = syscall_bpf__open();
+	struct bpf_program *prog;
 	int err;
 
 	if (!skel) {
@@ -151,13 +272,18 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	skel->rodata->self_tgid = opts->self_tgid;
 	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
 	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
-	p->raw_only = getenv("VIGIL_RAW_SYSCALLS") && !strcmp(getenv("VIGIL_RAW_SYSCALLS"), "1");
-	p->watch_unimplemented = opts->watch_unimplemented;
-	err = share_maps(skel, p->process);
+	p->raw_only = raw_forced();
+	err = reuse_owner_maps(skel->obj, p);
 	if (err) {
 		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
 			strerror(-err));
 		return err;
+	}
+	/* tier 2 loads apart, when a syscall needs it (load_raw_parts) */
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		if (raw_index(prog) <= VG_FAM__MAX)
+			bpf_program__set_autoload(prog, false);
 	}
 	vg_libbpf_log_reset();
 	err = syscall_bpf__load(skel);
@@ -165,15 +291,16 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 		explain_load_failure("syscall", err, opts->ringbuf_bytes);
 		return err;
 	}
-	err = fill_family_handlers(skel);
+	vg_startup_mark("syscall probe load");
 	p->raw_only = p->raw_only || !exit_tps_attach(skel);
-	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
+	err = vg_probes_set_syscalls(p, opts->syscalls);
 	if (err) {
 		fprintf(stderr, "vigil: configuring the syscall probe failed: %s\n",
 			strerror(-err));
 		return err;
 	}
 	p->attached += 1;
+	vg_startup_mark("syscall probe attach");
 	return 0;
 }
 
@@ -228,7 +355,7 @@ static int sync_raw_link(struct vg_probes *p, bool needed)
 	}
 	if (p->raw_link)
 		return 0;
-	p->raw_link = bpf_program__attach(p->syscall->progs.sys_exit);
+	p->raw_link = bpf_program__attach(p->raw_exit);
 	if (!p->raw_link) {
 		int err = -errno;
 
@@ -244,6 +371,8 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 {
 	int map = bpf_map__fd(p->syscall->maps.syscall_conf);
 	bool want[VG_SC__MAX] = {false}, raw = false;
+	unsigned need = 0;
+	int err;
 
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
 		want[id] = (int)vg_syscall_nr(id) >= 0 && (!wanted || wanted[id]);
@@ -257,6 +386,12 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 	 */
 	sync_exit_links(p, want);
 	memcpy(p->want, want, sizeof(p->want));
+	/* a row sends tier 2 work only once its family's handler is in place */
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		if (want[id] && (p->raw_only || (p->sc_missing[id] && p->watch_unimplemented)))
+			need |= 1u << vg_syscall_conf(id).family | 1u << VG_FAM__MAX;
+	if ((err = load_raw_parts(p, need)) != 0)
+		return err;
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
 		struct vg_sc_conf conf = {0};
 		__u32 nr = vg_syscall_nr(id);
@@ -317,19 +452,82 @@ static int start_hooks(struct vg_probes *p, const struct vg_probes_opts *opts)
 	int err;
 
 	vg_probes_shared_maps(p, &maps);
+	/* p->attached is not touched: this may run beside vg_probes_load_syscalls */
 	err = vg_hooks_start(&o, &p->hooks);
-	p->attached += p->hooks != NULL;
+	vg_startup_mark("kernel-function hooks");
 	return err;
 }
 
-int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out)
+int vg_probes_open(const struct vg_probes_opts *opts, struct vg_probes **out)
 {
 	struct vg_probes *p = calloc(1, sizeof(*p));
 	int err;
 
 	if (!p)
 		return -ENOMEM;
+	p->watch_unimplemented = opts->watch_unimplemented;
 	err = start_process(p, opts);
+	err = err ?: open_maps_owner(p, opts);
+	if (err) {
+		vg_probes_stop(p);
+		return err;
+	}
+	vg_startup_mark("syscall maps");
+	*out = p;
+	return 0;
+}
+
+/* libbpf's choice (1.1): debugfs's tracing directory where it exists, else tracefs. */
+static const char *tracing_root(void)
+{
+	return access("/sys/kernel/debug/tracing", F_OK) == 0 ? "/sys/kernel/debug/tracing"
+							      : "/sys/kernel/tracing";
+}
+
+static bool exit_tp_exists(const char *root, enum vg_syscall id)
+{
+	char path[160];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/events/syscalls/sys_exit_%s%s", root,
+			 i ? "new" : "", vg_syscall_tp_name(id));
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+int vg_probes_prefetch_raw(struct vg_probes *p, const bool *wanted)
+{
+	const char *root = tracing_root();
+	char dir[96];
+	bool all;
+	unsigned need = 0;
+
+	snprintf(dir, sizeof(dir), "%s/events/syscalls", root);
+	all = raw_forced() || access(dir, F_OK) != 0;
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		if (vg_syscall_nr(id) >= 0 && wanted[id] &&
+		    (all || (p->watch_unimplemented && !exit_tp_exists(root, id))))
+			need |= 1u << vg_syscall_conf(id).family | 1u << VG_FAM__MAX;
+	return load_raw_parts(p, need);
+}
+
+int vg_probes_load_syscalls(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	return start_syscall(p, opts);
+}
+
+int vg_probes_start_hooks(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	return start_hooks(p, opts);
+}
+
+int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out)
+{
+	struct vg_probes *p = NULL;
+	int err = vg_probes_open(opts, &p);
+
 	err = err ?: start_syscall(p, opts);
 	err = err ?: start_hooks(p, opts);
 	if (err) {
@@ -348,7 +546,10 @@ void vg_probes_stop(struct vg_probes *p)
 	for (int id = 0; id < VG_SC__MAX; id++)
 		bpf_link__destroy(p->sc_link[id]);
 	bpf_link__destroy(p->raw_link);
+	for (int i = 0; i <= VG_FAM__MAX; i++)
+		syscall_bpf__destroy(p->raw[i]);
 	syscall_bpf__destroy(p->syscall);
+	syscall_bpf__destroy(p->maps_owner);
 	process_bpf__destroy(p->process);
 	free(p);
 }
@@ -375,7 +576,7 @@ int vg_probes_ringbuf_fd(const struct vg_probes *p)
 
 int vg_probes_attached(const struct vg_probes *p)
 {
-	return p->attached;
+	return p->attached + (p->hooks != NULL);
 }
 
 int vg_probes_counters(const struct vg_probes *p, struct vg_kcounters *out)

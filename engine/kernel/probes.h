@@ -25,6 +25,25 @@ struct vg_probes;
 
 /* Starts every probe; on failure prints a one-line cause and returns -errno. */
 int vg_probes_start(const struct vg_probes_opts *opts, struct vg_probes **out);
+/*
+ * The same in three steps, for a caller that overlaps them (cmd_run.c):
+ * open loads and attaches the process probe, whose maps (ring buffer,
+ * counters, scratch: vg_probes_shared_maps) every other probe shares; then
+ * load_syscalls and start_hooks, which may run at once in two threads (they
+ * touch different parts of p), as may other probes loaded over the shared
+ * maps (the enforcer). Each prints its one-line cause on failure and
+ * returns -errno; after open, p is the caller's to vg_probes_stop.
+ */
+int vg_probes_open(const struct vg_probes_opts *opts, struct vg_probes **out);
+int vg_probes_load_syscalls(struct vg_probes *p, const struct vg_probes_opts *opts);
+int vg_probes_start_hooks(struct vg_probes *p, const struct vg_probes_opts *opts);
+/*
+ * After open, beside load_syscalls: loads the raw sys_exit tier's programs
+ * that `wanted` (by enum vg_syscall) needs where this kernel has no
+ * syscalls/sys_exit_<name> tracepoint, judged from the tracing directory.
+ * Only a head start: vg_probes_set_syscalls loads whatever is still missing.
+ */
+int vg_probes_prefetch_raw(struct vg_probes *p, const bool *wanted);
 void vg_probes_stop(struct vg_probes *p);
 
 /*

@@ -30,6 +30,8 @@ in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
    `vigil features` (row syscall_tp_all, hook syscall.finit_module) and the
    ready line say so;
    a reload away detaches it, a reload back says so in its line.
+   Start-up cost: the raw tier's programs (handle_*, sys_exit) are loaded only
+   when a syscall needs them (none in 1.; in 6. sys_exit and handle_file only).
 
 usage: test_syscall_hooks.py VIGIL
 """
@@ -107,6 +109,39 @@ def links_of(pid):
             if line.startswith("link_id:"):
                 out.append(link_tp_name(int(line.split()[1])))
     return out
+
+
+BPF_PROG_GET_FD_BY_ID = 13
+RAW_PROGS = {"handle_file", "handle_sock", "handle_plain", "sys_exit"}
+
+
+def prog_name(prog_id):
+    """A loaded program's name (bpf_prog_info.name, at 64), or None."""
+    fd = bpf(BPF_PROG_GET_FD_BY_ID, struct.pack("III", prog_id, 0, 0))
+    if fd < 0:
+        return None
+    try:
+        info = ctypes.create_string_buffer(256)
+        if bpf(BPF_OBJ_GET_INFO_BY_FD, struct.pack("IIQ", fd, 256, ctypes.addressof(info))) < 0:
+            return None
+        return info.raw[64:80].split(b"\0")[0].decode()
+    finally:
+        os.close(fd)
+
+
+def progs_of(pid):
+    """The names of the BPF programs process pid holds (prog_id in its fds' fdinfo)."""
+    names = set()
+    for fd in os.listdir(f"/proc/{pid}/fdinfo"):
+        try:
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                text = f.read()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("prog_id:"):
+                names.add(prog_name(int(line.split()[1])))
+    return names
 
 
 def wait_for(path, needle, pid, timeout=120):
@@ -251,6 +286,9 @@ def missing_tracepoint(d, marker, exec_only):
               "sys_exit_finit_module, no raw sys_exit")
     else:
         check(("raw", "sys_exit") in links, "the raw sys_exit link")
+        progs = progs_of(p.pid)
+        check({"sys_exit", "handle_file"} <= progs and "handle_sock" not in progs,
+              f"the raw tier: sys_exit and finit_module's family only ({sorted(progs)})")
         check("raw sys_exit for finit_module" in ready, "the ready line names finit_module")
         write_rules(d, exec_only)
         check(wait_gone(p.pid, ("raw", "sys_exit")), "reload to exec-only: the raw link goes")
@@ -314,6 +352,10 @@ def main():
     state = {f"sys_exit_{n}" for n in STATE_SYSCALLS}
     check(not (tps & state), f"no link for the fd table or cwd ({sorted(tps & state)})")
     check("sys_exit_openat" not in tps, "no link on syscalls/sys_exit_openat")
+    # the verifier's time is most of start-up: a tier no syscall uses is not loaded
+    progs = progs_of(p.pid)
+    check("tp_file" in progs and not (progs & RAW_PROGS),
+          f"the raw tier's programs are not loaded ({sorted(progs & RAW_PROGS)})")
 
     print("2. reload adds a mkdirat rule: its tracepoint gets a program")
     write_rules(d, with_mkdir)

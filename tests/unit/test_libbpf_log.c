@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <bpf/libbpf.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,12 +97,41 @@ static void a_huge_log_keeps_its_newest_part(void **state)
 	assert_non_null(strstr(print_tail(1), "line 99999"));
 }
 
+static void *other_thread_fails(void *arg)
+{
+	(void)arg;
+	vg_libbpf_log_reset();
+	say(LIBBPF_WARN, "libbpf: prog 'tp_file': failed in the loader thread\n");
+	return (void *)(long)vg_libbpf_log_contains("loader thread");
+}
+
+/*
+ * The probes load in a thread beside the main thread's loads (cmd_run.c):
+ * each thread explains its own failure, and a reset in one does not wipe
+ * the other's messages.
+ */
+static void each_thread_keeps_its_own_log(void **state)
+{
+	pthread_t t;
+	void *seen = NULL;
+
+	(void)state;
+	vg_libbpf_log_reset();
+	say(LIBBPF_WARN, "libbpf: map 'x': failed in the main thread\n");
+	assert_int_equal(pthread_create(&t, NULL, other_thread_fails, NULL), 0);
+	pthread_join(t, &seen);
+	assert_true(seen != NULL);
+	assert_true(vg_libbpf_log_contains("main thread"));
+	assert_false(vg_libbpf_log_contains("loader thread"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(verifier_tail_ends_at_the_log_end),
 		cmocka_unit_test(debug_messages_are_not_kept),
 		cmocka_unit_test(a_huge_log_keeps_its_newest_part),
+		cmocka_unit_test(each_thread_keeps_its_own_log),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
