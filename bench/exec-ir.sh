@@ -14,7 +14,8 @@ V=$(realpath "$B/engine/vigil")
 RULESETS=("$@")
 [ ${#RULESETS[@]} -gt 0 ] || RULESETS=(rules ../shared/anchors/falco-rules/falco_rules.yaml)
 N=${N:-300}
-T=$(mktemp -d /tmp/vigil-exec-ir.XXXXXX)
+# under the build tree, not /tmp: rules/ alerts on an exec from /tmp
+T=$(mktemp -d "$(realpath "$B")/exec-ir.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cp /bin/true "$T/xirtrue"
 # exec-only rules keep the recording small (events without rules sends every syscall)
@@ -45,12 +46,14 @@ ir() { # FILE FUNCTION -> inclusive Ir of FUNCTION
 	callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
 		awk -v f=":$2 " 'index($0, f) && $1 ~ /^[0-9,]+$/ && !done {gsub(",", "", $1); print $1; done = 1}'
 }
-echo "| rules | per exec: pipeline | rules | sequences | process table | decode |"
-echo "| --- | --- | --- | --- | --- | --- |"
+echo "| rules | alerts | per exec: pipeline | rules | sequences | process table | decode |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
 for R in "${RULESETS[@]}"; do
 	valgrind --tool=callgrind --callgrind-out-file="$T/cg" "$V" replay -r "$R" "$T/execs.json" \
 		>/dev/null 2>&1 || true # its status says whether rules matched
-	row="| $(basename "$R") |"
+	# alerts are formatted inside the pipeline: say how many the replay raised
+	alerts=$("$V" replay -r "$R" "$T/execs.json" 2>/dev/null | wc -l)
+	row="| $(basename "$R") | $alerts |"
 	for f in vg_pipeline_handle vg_ruleset_eval vg_seq_on_rule vg_proc_apply vg_decode; do
 		v=$(ir "$T/cg" $f)
 		row="$row $(( ${v:-0} / EXECS )) |"
