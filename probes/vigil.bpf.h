@@ -298,19 +298,20 @@ static __always_inline long walk_put_detached(struct walk_state *w, const void *
 }
 
 /*
- * Where a walk starts writing: the end of the buffer. The value reaches
- * w->off through a helper so that the verifier does not know it: verifiers
+ * Where a walk starts: VG_PATH_MAX, in writable .data (user space never
+ * changes it), so that the verifier does not know the value: verifiers
  * before 6.8 check a bpf_loop callback once, with the caller's state at the
  * call, and with w->off known to be VG_PATH_MAX they remove walk_put_name's
  * cut as dead code; a name longer than the buffer then came out as "/",
- * unflagged (6.1; tests/bpf/test_bpf_path.c in the vm_bpf test).
+ * unflagged (6.1; tests/bpf/test_bpf_path.c in the vm_bpf test). A load
+ * from a map value is a direct load, where the helper read used before
+ * cost a call per open.
  */
+volatile __u32 vg_walk_origin = VG_PATH_MAX;
+
 static __always_inline void walk_start(struct walk_state *w)
 {
-	static const __u32 path_max = VG_PATH_MAX;
-
-	if (bpf_probe_read_kernel(&w->off, sizeof(w->off), &path_max))
-		w->off = VG_PATH_MAX;
+	w->off = vg_walk_origin;
 }
 
 /*
