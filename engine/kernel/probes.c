@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/features.h"
 #include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
 #include "kernel/syscall_table.h"
@@ -106,11 +107,35 @@ static int share_maps(struct syscall_bpf *skel, const struct process_bpf *owner)
 	return err;
 }
 
+/*
+ * The open path's programs come in two builds (probes/vigil.bpf.h): with
+ * bpf_rdonly_cast's direct loads where the kernel allows it, else with a
+ * helper read per pointer. Only the chosen pair is loaded.
+ */
+static void pick_file_variant(struct syscall_bpf *skel)
+{
+	bool cast = vg_feature_rdonly_cast();
+
+	bpf_program__set_autoload(skel->progs.tp_file_cast, cast);
+	bpf_program__set_autoload(skel->progs.handle_file_cast, cast);
+	bpf_program__set_autoload(skel->progs.tp_file, !cast);
+	bpf_program__set_autoload(skel->progs.handle_file, !cast);
+}
+
+static struct bpf_program *file_prog(struct syscall_bpf *skel, bool raw_tier)
+{
+	bool cast = bpf_program__autoload(skel->progs.tp_file_cast);
+
+	if (raw_tier)
+		return cast ? skel->progs.handle_file_cast : skel->progs.handle_file;
+	return cast ? skel->progs.tp_file_cast : skel->progs.tp_file;
+}
+
 static int fill_family_handlers(struct syscall_bpf *skel)
 {
 	const struct bpf_program *progs[VG_FAM__MAX] = {
 		[VG_FAM_PLAIN] = skel->progs.handle_plain,
-		[VG_FAM_FILE] = skel->progs.handle_file,
+		[VG_FAM_FILE] = file_prog(skel, true),
 		[VG_FAM_SOCK] = skel->progs.handle_sock,
 	};
 	int map = bpf_map__fd(skel->maps.family_handlers);
@@ -157,6 +182,7 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 			strerror(-err));
 		return err;
 	}
+	pick_file_variant(skel);
 	vg_libbpf_log_reset();
 	err = syscall_bpf__load(skel);
 	if (err) {
@@ -178,7 +204,7 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 static struct bpf_program *family_prog(struct syscall_bpf *skel, int family)
 {
 	switch (family) {
-	case VG_FAM_FILE: return skel->progs.tp_file;
+	case VG_FAM_FILE: return file_prog(skel, false);
 	case VG_FAM_SOCK: return skel->progs.tp_sock;
 	default: return skel->progs.tp_plain;
 	}
