@@ -270,8 +270,8 @@ static __always_inline void count_filtered(void)
 		k->filtered++;
 }
 
-static __always_inline int file_body_of(struct pt_regs *regs, long ret,
-					const struct vg_sc_conf *c, bool cast)
+static __always_inline int file_body_of(struct pt_regs *regs, long ret, const struct vg_sc_conf *c,
+					bool cast)
 {
 	struct walked w = {};
 	struct vg_syscall_body *b;
