@@ -244,7 +244,7 @@ static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_re
 		return true;
 	if (ret < 0)
 		return failed_open_wanted(c, regs, bit);
-	file = file_of_fd(ret);
+	file = cast ? task_file_of_fd_cast(bpf_get_current_task_btf(), ret) : file_of_fd(ret);
 	pb = bpf_map_lookup_elem(&path_scratch, &zero);
 	if (!file || !pb)
 		return true;

@@ -484,6 +484,24 @@ static __always_inline struct file *task_file_of_fd(struct task_struct *task, in
 	return file;
 }
 
+/*
+ * The same with a direct load of the slot too (bpf_rdonly_cast). The slot
+ * is a struct file pointer in an array; it is read as the first field of
+ * a struct that starts with one (struct kiocb's ki_filp), the verifier
+ * allowing no variable index into a BTF pointer. A kernel where that
+ * field is not first takes the helper read.
+ */
+static __always_inline struct file *task_file_of_fd_cast(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = task->files->fdt;
+
+	if (fd < 0 || fd >= fdt->max_fds)
+		return NULL;
+	if (bpf_core_field_offset(struct kiocb, ki_filp) != 0)
+		return task_file_of_fd(task, fd);
+	return VG_CAST(struct kiocb, &fdt->fd[fd])->ki_filp;
+}
+
 /* Appends the resolved name of path as variable field id. */
 static __always_inline __u32 put_path(char *buf, __u32 pos, __u16 id, const struct path *path,
 				      __u16 *flags)
