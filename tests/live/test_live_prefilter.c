@@ -495,11 +495,11 @@ static bool any_prog_named(const char *name)
 	union bpf_attr attr = {0};
 	char got[BPF_OBJ_NAME_LEN];
 
-	while (syscall(SYS_bpf, BPF_PROG_GET_NEXT_ID, &attr, sizeof(attr)) == 0)
+	while (syscall(SYS_bpf, BPF_PROG_GET_NEXT_ID, &attr, sizeof(attr)) == 0) {
 		if (prog_name_of(attr.next_id, got, sizeof(got)) && strcmp(got, name) == 0)
 			return true;
-		else
-			attr.start_id = attr.next_id;
+		attr.start_id = attr.next_id;
+	}
 	return false;
 }
 
