@@ -5,6 +5,7 @@
  * attaches is the answer.
  */
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
@@ -21,6 +22,23 @@ SEC("tp/syscalls/sys_exit_getppid")
 int probe_syscall_tp(void *ctx)
 {
 	return 0;
+}
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/*
+ * Loads where a tracepoint program may call bpf_rdonly_cast and load
+ * through what it returns, as the open path's *_cast programs do
+ * (probes/vigil.bpf.h); where the kfunc is missing, libbpf leaves the call
+ * unresolved and the verifier refuses it.
+ */
+SEC("tp/syscalls/sys_exit_getppid")
+int probe_rdonly_cast(void *ctx)
+{
+	struct task_struct *t = bpf_rdonly_cast((void *)bpf_get_current_task(),
+						bpf_core_type_id_kernel(struct task_struct));
+
+	return t->pid == 0;
 }
 
 SEC("raw_tp/sched_process_exec")

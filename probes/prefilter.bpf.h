@@ -43,11 +43,26 @@ struct {
  * can see is never filtered; what is lost is only fd.* of unwatched files
  * on events no rule looks at.
  */
+/*
+ * The trie's answer for key, whose first n bytes (n <= VG_PF_KEY_MAX) are
+ * those of a path of len bytes: in bit's set as a prefix, or as an exact
+ * path when the whole path was compared.
+ */
+static __always_inline bool pf_match(struct vg_pf_key *key, __u32 n, __u32 len, __u64 bit)
+{
+	struct vg_pf_val *v;
+
+	key->prefixlen = n * 8;
+	v = bpf_map_lookup_elem(&path_filter, key);
+	if (!v)
+		return false;
+	return (v->prefix & bit) || ((v->exact & bit) && v->len == len);
+}
+
 static __always_inline bool pf_lookup(const char *path, __u32 len, bool filled, __u64 bit)
 {
 	__u32 zero = 0, n = len;
 	struct vg_pf_key *key = bpf_map_lookup_elem(&pf_key_scratch, &zero);
-	struct vg_pf_val *v;
 
 	if (!key)
 		return true;
@@ -60,11 +75,7 @@ static __always_inline bool pf_lookup(const char *path, __u32 len, bool filled, 
 			return true;
 		bpf_probe_read_kernel(key->path, n, path);
 	}
-	key->prefixlen = n * 8;
-	v = bpf_map_lookup_elem(&path_filter, key);
-	if (!v)
-		return false;
-	return (v->prefix & bit) || ((v->exact & bit) && v->len == len);
+	return pf_match(key, n, len, bit);
 }
 
 /*
@@ -235,11 +246,26 @@ static __always_inline bool has_dotdot(const char *key, long n)
  * (pb[VG_PATH_MAX - 1]), start already below VG_PATH_MAX: whether it is in
  * bit's set, as a path or by its base name.
  */
-static __always_inline bool pf_walked_wanted(const char *pb, __u32 start, __u64 bit)
+static __always_inline bool pf_walked_wanted(char *pb, __u32 start, __u64 bit)
 {
-	__u32 len = VG_PATH_MAX - start;
+	__u32 len = VG_PATH_MAX - start, n = len < VG_PF_KEY_MAX ? len : VG_PF_KEY_MAX;
+	__u64 at = start;
 
-	return pf_lookup(&pb[start], len, false, bit) || base_lookup(pb, len, bit);
+	/*
+	 * The key is laid over the walked path where it lies: prefixlen in the
+	 * four bytes before it (not part of the path), the path's bytes as
+	 * they are, and path_buf's slack after VG_PATH_MAX holding what the
+	 * lookup reads past the end. One helper call (a copy of up to 256
+	 * bytes) fewer per open. A path too long to leave room is copied.
+	 */
+	asm volatile("" : "+r"(at));
+	if (at < sizeof(__u32) || at >= VG_PATH_MAX) {
+		if (pf_lookup(&pb[start & (VG_PATH_MAX - 1)], len, false, bit))
+			return true;
+	} else if (pf_match((struct vg_pf_key *)&pb[at - sizeof(__u32)], n, len, bit)) {
+		return true;
+	}
+	return base_lookup(pb, len, bit);
 }
 
 /*

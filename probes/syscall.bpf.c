@@ -226,9 +226,12 @@ static __always_inline bool open_writes(const struct vg_sc_conf *c, struct pt_re
 	return pf_open_writes(c, flags);
 }
 
-/* Whether some rule may match this open; walks the new fd's path into w. */
+/*
+ * Whether some rule may match this open; walks the new fd's path into w.
+ * cast: walk with direct loads (bpf_rdonly_cast), the *_cast programs.
+ */
 static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_regs *regs, long ret,
-					struct walked *w)
+					struct walked *w, bool cast)
 {
 	__u64 bit = pf_open_bit(c, open_writes(c, regs));
 	__u32 zero = 0;
@@ -241,11 +244,11 @@ static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_re
 		return true;
 	if (ret < 0)
 		return failed_open_wanted(c, regs, bit);
-	file = file_of_fd(ret);
+	file = cast ? task_file_of_fd_cast(bpf_get_current_task_btf(), ret) : file_of_fd(ret);
 	pb = bpf_map_lookup_elem(&path_scratch, &zero);
 	if (!file || !pb)
 		return true;
-	w->start = walk_path(&file->f_path, pb->data, &w->flags) & (VG_PATH_MAX - 1);
+	w->start = walk_path_of(&file->f_path, pb->data, &w->flags, cast) & (VG_PATH_MAX - 1);
 	w->done = true;
 	/* a cut or unreachable name is not what user space will compare */
 	if (w->flags & (VG_HF_PATH_TRUNC | VG_HF_PATH_UNREACH))
@@ -267,7 +270,8 @@ static __always_inline void count_filtered(void)
 		k->filtered++;
 }
 
-static __always_inline int file_body(struct pt_regs *regs, long ret, const struct vg_sc_conf *c)
+static __always_inline int file_body_of(struct pt_regs *regs, long ret, const struct vg_sc_conf *c,
+					bool cast)
 {
 	struct walked w = {};
 	struct vg_syscall_body *b;
@@ -280,7 +284,7 @@ static __always_inline int file_body(struct pt_regs *regs, long ret, const struc
 	if (!c)
 		return 0;
 	if ((c->prefilter || c->pf_read) && !is_self(bpf_get_current_task_btf()) &&
-	    !open_wanted(c, regs, ret, &w)) {
+	    !open_wanted(c, regs, ret, &w, cast)) {
 		dropped_fd_mark(ret);
 		count_filtered();
 		return 0;
@@ -299,6 +303,17 @@ static __always_inline int file_body(struct pt_regs *regs, long ret, const struc
 	((struct vg_event_hdr *)buf)->flags |= flags;
 	record_submit(buf, pos);
 	return 0;
+}
+
+static __always_inline int file_body(struct pt_regs *regs, long ret, const struct vg_sc_conf *c)
+{
+	return file_body_of(regs, ret, c, false);
+}
+
+static __always_inline int file_body_cast(struct pt_regs *regs, long ret,
+					  const struct vg_sc_conf *c)
+{
+	return file_body_of(regs, ret, c, true);
 }
 
 /* Addresses of an inet/inet6 socket, from its sock_common. */
@@ -510,6 +525,8 @@ static __always_inline struct pt_regs *task_regs(void)
 	}
 
 VG_TP_FAMILY(tp_file, file_body)
+/* The same where the kernel has bpf_rdonly_cast; user space loads one of the two. */
+VG_TP_FAMILY(tp_file_cast, file_body_cast)
 VG_TP_FAMILY(tp_sock, sock_body)
 VG_TP_FAMILY(tp_plain, plain_body)
 
@@ -523,6 +540,12 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_file, struct pt_regs *regs, long ret)
 {
 	return file_body(regs, ret, conf_of(syscall_nr(regs)));
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_file_cast, struct pt_regs *regs, long ret)
+{
+	return file_body_cast(regs, ret, conf_of(syscall_nr(regs)));
 }
 
 SEC("tp_btf/sys_exit")

@@ -14,6 +14,18 @@
 
 #include "vigil/event.h"
 
+/*
+ * Kernel >= 6.2: a kernel pointer as a BTF-typed one, whose fields the
+ * verifier turns into fault-tolerant direct loads (a few ns) where
+ * bpf_probe_read_kernel is a helper call (30-70 ns on a VM). The JIT
+ * makes the cast itself a register move. Weak: a kernel without it (6.1)
+ * leaves it unresolved, and only the programs that call it (the *_cast
+ * variants, chosen at load time by vg_feature_rdonly_cast) then fail to
+ * load; user space does not load them there.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#define VG_CAST(type, p) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
+
 /* vigil's own tgid: its events would only describe vigil watching itself. */
 const volatile __u32 self_tgid = 0;
 /*
@@ -232,9 +244,23 @@ struct mount_link {
 	struct dentry *root;
 };
 
-static __always_inline void read_mount_link(struct mount *m, struct mount_link *l)
+static __always_inline void read_mount_link_cast(struct mount *m, struct mount_link *l)
+{
+	struct mount *bm = VG_CAST(struct mount, m);
+
+	l->parent = bm->mnt_parent;
+	l->mountpoint = bm->mnt_mountpoint;
+	l->root = bm->mnt.mnt_root;
+}
+
+static __always_inline void read_mount_link(struct mount *m, struct mount_link *l, bool cast)
 {
 	__u32 po = bpf_core_field_offset(struct mount, mnt_parent);
+
+	if (cast) {
+		read_mount_link_cast(m, l);
+		return;
+	}
 
 	if (bpf_core_field_offset(struct mount, mnt_mountpoint) == po + 8 &&
 	    bpf_core_field_offset(struct mount, mnt) == po + 16 &&
@@ -298,19 +324,20 @@ static __always_inline long walk_put_detached(struct walk_state *w, const void *
 }
 
 /*
- * Where a walk starts writing: the end of the buffer. The value reaches
- * w->off through a helper so that the verifier does not know it: verifiers
+ * Where a walk starts: VG_PATH_MAX, in writable .data (user space never
+ * changes it), so that the verifier does not know the value: verifiers
  * before 6.8 check a bpf_loop callback once, with the caller's state at the
  * call, and with w->off known to be VG_PATH_MAX they remove walk_put_name's
  * cut as dead code; a name longer than the buffer then came out as "/",
- * unflagged (6.1; tests/bpf/test_bpf_path.c in the vm_bpf test).
+ * unflagged (6.1; tests/bpf/test_bpf_path.c in the vm_bpf test). A load
+ * from a map value is a direct load, where the helper read used before
+ * cost a call per open.
  */
+volatile __u32 vg_walk_origin = VG_PATH_MAX;
+
 static __always_inline void walk_start(struct walk_state *w)
 {
-	static const __u32 path_max = VG_PATH_MAX;
-
-	if (bpf_probe_read_kernel(&w->off, sizeof(w->off), &path_max))
-		w->off = VG_PATH_MAX;
+	w->off = vg_walk_origin;
 }
 
 /*
@@ -335,7 +362,7 @@ static __always_inline __u32 walk_end(struct walk_state *w, long steps)
  * adjacent) keeps it right on a kernel that moves them apart.
  */
 static __always_inline void read_dentry_link(struct dentry *d, struct dentry **parent,
-					     struct qstr *name)
+					     struct qstr *name, bool cast)
 {
 	__u32 po = bpf_core_field_offset(struct dentry, d_parent);
 	__u32 no = bpf_core_field_offset(struct dentry, d_name);
@@ -344,6 +371,14 @@ static __always_inline void read_dentry_link(struct dentry *d, struct dentry **p
 		struct qstr name;
 	} link = {};
 
+	if (cast) {
+		struct dentry *bd = VG_CAST(struct dentry, d);
+
+		*parent = bd->d_parent;
+		name->len = bd->d_name.len;
+		name->name = bd->d_name.name;
+		return;
+	}
 	if (no == po + sizeof(void *) &&
 	    bpf_core_field_size(struct dentry, d_name) == sizeof(*name)) {
 		bpf_probe_read_kernel(&link, sizeof(link), (void *)d + po);
@@ -356,7 +391,7 @@ static __always_inline void read_dentry_link(struct dentry *d, struct dentry **p
 }
 
 /* One step of walk_path: one name, or one mount crossing. 1 stops. */
-static long walk_step(__u32 i, void *ctx)
+static __always_inline long walk_step_of(void *ctx, bool cast)
 {
 	struct walk_state *w = ctx;
 	/* Locals: BPF_CORE_READ would relocate w's own fields otherwise. */
@@ -372,10 +407,10 @@ static long walk_step(__u32 i, void *ctx)
 			return 1; /* the root of this mount namespace */
 		w->dentry = w->ml.mountpoint;
 		w->mnt = mnt_parent;
-		read_mount_link(mnt_parent, &w->ml);
+		read_mount_link(mnt_parent, &w->ml, cast);
 		return 0;
 	}
-	read_dentry_link(dentry, &parent, &name);
+	read_dentry_link(dentry, &parent, &name, cast);
 	__u32 len = name.len & NAME_MASK;
 
 	if (dentry == parent)
@@ -386,6 +421,16 @@ static long walk_step(__u32 i, void *ctx)
 	return 0;
 }
 
+static long walk_step(__u32 i, void *ctx)
+{
+	return walk_step_of(ctx, false);
+}
+
+static long walk_step_cast(__u32 i, void *ctx)
+{
+	return walk_step_of(ctx, true);
+}
+
 /*
  * Resolves path to an absolute name by walking dentries up to the mount
  * root, then crossing to the parent mount, as d_path does. bpf_d_path would
@@ -393,21 +438,34 @@ static long walk_step(__u32 i, void *ctx)
  * unrolled loop is too much for the verifier, hence bpf_loop. Writes the
  * name backwards, ending at the end of pb; returns where it starts.
  */
-static __always_inline __u32 walk_path(const struct path *path, char *pb, __u16 *flags)
+static __always_inline __u32 walk_path_of(const struct path *path, char *pb, __u16 *flags,
+					  bool cast)
 {
 	struct path p = {};
 	struct walk_state w = {.pb = pb};
 	long steps;
 
-	bpf_core_read(&p, sizeof(p), path);
+	if (cast) {
+		const struct path *bp = VG_CAST(struct path, path);
+
+		p.dentry = bp->dentry;
+		p.mnt = bp->mnt;
+	} else {
+		bpf_core_read(&p, sizeof(p), path);
+	}
 	w.dentry = p.dentry;
 	w.mnt = (void *)p.mnt - bpf_core_field_offset(struct mount, mnt);
-	read_mount_link(w.mnt, &w.ml);
+	read_mount_link(w.mnt, &w.ml, cast);
 	walk_start(&w);
-	steps = bpf_loop(VG_PATH_DEPTH, walk_step, &w, 0);
+	steps = bpf_loop(VG_PATH_DEPTH, cast ? walk_step_cast : walk_step, &w, 0);
 	walk_end(&w, steps);
 	*flags |= w.flags;
 	return w.off;
+}
+
+static __always_inline __u32 walk_path(const struct path *path, char *pb, __u16 *flags)
+{
+	return walk_path_of(path, pb, flags, false);
 }
 
 /*
@@ -424,6 +482,24 @@ static __always_inline struct file *task_file_of_fd(struct task_struct *task, in
 		return NULL;
 	bpf_core_read(&file, sizeof(file), &fdt->fd[fd]);
 	return file;
+}
+
+/*
+ * The same with a direct load of the slot too (bpf_rdonly_cast). The slot
+ * is a struct file pointer in an array; it is read as the first field of
+ * a struct that starts with one (struct kiocb's ki_filp), the verifier
+ * allowing no variable index into a BTF pointer. A kernel where that
+ * field is not first takes the helper read.
+ */
+static __always_inline struct file *task_file_of_fd_cast(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = task->files->fdt;
+
+	if (fd < 0 || fd >= fdt->max_fds)
+		return NULL;
+	if (bpf_core_field_offset(struct kiocb, ki_filp) != 0)
+		return task_file_of_fd(task, fd);
+	return VG_CAST(struct kiocb, &fdt->fd[fd])->ki_filp;
 }
 
 /* Appends the resolved name of path as variable field id. */

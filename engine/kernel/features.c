@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ static const char *const names[VG_FEAT__MAX] = {
 	[VG_FEAT_CREDS_HOOK] = "commit_creds_hook",
 	[VG_FEAT_SYSCALL_TP] = "syscall_tracepoints",
 	[VG_FEAT_SYSCALL_TP_ALL] = "syscall_tp_all",
+	[VG_FEAT_RDONLY_CAST] = "rdonly_cast",
 };
 
 const char *vg_feature_name(enum vg_feature feat)
@@ -89,6 +91,19 @@ PICK(pick_kprobe, probe_kprobe)
 PICK(pick_lsm, probe_lsm)
 PICK(pick_task_iter, probe_task_iter)
 PICK(pick_syscall_tp, probe_syscall_tp)
+PICK(pick_rdonly_cast, probe_rdonly_cast)
+
+bool vg_feature_rdonly_cast(void)
+{
+	const char *off = getenv("VIGIL_NO_RDONLY_CAST");
+	struct vg_feature_result r;
+
+	if (off && !strcmp(off, "1"))
+		return false;
+	try_program(&r, pick_rdonly_cast, false);
+	vg_libbpf_log_reset(); /* a refusal is the answer "no", not an error to report */
+	return r.ok;
+}
 
 static void probe_btf(struct vg_feature_result *r)
 {
@@ -215,6 +230,7 @@ void vg_features_probe(struct vg_features *f)
 	try_program(&f->r[VG_FEAT_SEND_SIGNAL], pick_send_signal, false);
 	try_program(&f->r[VG_FEAT_TASK_ITER], pick_task_iter, true);
 	try_program(&f->r[VG_FEAT_SYSCALL_TP], pick_syscall_tp, true);
+	try_program(&f->r[VG_FEAT_RDONLY_CAST], pick_rdonly_cast, false);
 	probe_syscall_gaps(f);
 	/* the real program, not a stand-in: the function may be missing or notrace */
 	f->creds_hook = vg_hooks_probe(f->r[VG_FEAT_CREDS_HOOK].detail,

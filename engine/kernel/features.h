@@ -25,6 +25,8 @@ enum vg_feature {
 	VG_FEAT_SYSCALL_TP, /* syscalls/sys_exit_<name>: a program only where a rule needs one */
 	/* every captured syscall has its tracepoint; else which not (the raw one reports them) */
 	VG_FEAT_SYSCALL_TP_ALL,
+	/* bpf_rdonly_cast (>= 6.2): the open path's walk reads kernel objects with direct loads */
+	VG_FEAT_RDONLY_CAST,
 	VG_FEAT__MAX,
 };
 
@@ -42,6 +44,12 @@ struct vg_features {
 };
 
 void vg_features_probe(struct vg_features *f);
+/*
+ * Whether a tracepoint program may call bpf_rdonly_cast here: loads the
+ * stand-in program. VIGIL_NO_RDONLY_CAST=1 answers no (the fallback walk,
+ * to test it on a kernel that has the kfunc).
+ */
+bool vg_feature_rdonly_cast(void);
 
 /*
  * 1 if "bpf" is in the kernel's active LSM list (copied into list), 0 if

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/features.h"
 #include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
 #include "kernel/syscall_table.h"
@@ -32,6 +33,7 @@ struct vg_probes {
 	bool sc_missing[VG_SC__MAX]; /* no such tracepoint: this kernel lacks the syscall */
 	bool raw_only; /* no per-syscall tracepoints (or VIGIL_RAW_SYSCALLS=1): tier 2 for all */
 	bool watch_unimplemented;  /* tier 2 for wanted syscalls without a tracepoint */
+	bool file_cast;		   /* the open path's bpf_rdonly_cast build (file_prog) */
 	struct bpf_link *raw_link; /* tier 2: the raw sys_exit tracepoint, when needed */
 	/*
 	 * Tier 2's programs, loaded the first time a syscall needs them, in
@@ -39,7 +41,7 @@ struct vg_probes {
 	 * per program (load_raw_parts).
 	 */
 	struct syscall_bpf *raw[VG_FAM__MAX + 1];
-	unsigned raw_loaded;	      /* bit i: raw_progs[i] is loaded (load_raw_parts) */
+	unsigned raw_loaded;	      /* bit i: raw_prog(i) is loaded (load_raw_parts) */
 	struct bpf_program *raw_exit; /* the loaded sys_exit, once raw_loaded has it */
 	bool want[VG_SC__MAX];	      /* the last vg_probes_set_syscalls()'s set */
 };
@@ -124,6 +126,16 @@ static int share_maps(struct syscall_bpf *skel, const struct process_bpf *owner)
 	return err;
 }
 
+/*
+ * The open path's programs come in two builds (probes/vigil.bpf.h): with
+ * bpf_rdonly_cast's direct loads where the kernel allows it (file_cast),
+ * else with a helper read per pointer. Only the chosen one is loaded.
+ */
+static struct bpf_program *file_prog(struct syscall_bpf *skel, bool cast)
+{
+	return cast ? skel->progs.tp_file_cast : skel->progs.tp_file;
+}
+
 /* Every map of obj is the maps owner's (its .rodata too: the same constants). */
 static int reuse_owner_maps(struct bpf_object *obj, const struct vg_probes *p)
 {
@@ -141,25 +153,33 @@ static int reuse_owner_maps(struct bpf_object *obj, const struct vg_probes *p)
 }
 
 /* Tier 2's programs: the family handlers, then the raw sys_exit that tail-calls them. */
-static const char *const raw_progs[VG_FAM__MAX + 1] = {
-	[VG_FAM_PLAIN] = "handle_plain",
-	[VG_FAM_FILE] = "handle_file",
-	[VG_FAM_SOCK] = "handle_sock",
-	[VG_FAM__MAX] = "sys_exit",
-};
+static const char *raw_prog(unsigned i, bool cast)
+{
+	static const char *const names[VG_FAM__MAX + 1] = {
+		[VG_FAM_PLAIN] = "handle_plain",
+		[VG_FAM_FILE] = "handle_file",
+		[VG_FAM_SOCK] = "handle_sock",
+		[VG_FAM__MAX] = "sys_exit",
+	};
 
-/* The program's index in raw_progs; past VG_FAM__MAX for tier 1's and any other. */
-static unsigned raw_index(const struct bpf_program *prog)
+	return i == VG_FAM_FILE && cast ? "handle_file_cast" : names[i];
+}
+
+/*
+ * The program's index among raw_prog(i, cast); past VG_FAM__MAX for tier 1's,
+ * the other file build's and any other.
+ */
+static unsigned raw_index(const struct bpf_program *prog, bool cast)
 {
 	unsigned i = 0;
 
-	while (i <= VG_FAM__MAX && strcmp(bpf_program__name(prog), raw_progs[i]) != 0)
+	while (i <= VG_FAM__MAX && strcmp(bpf_program__name(prog), raw_prog(i, cast)) != 0)
 		i++;
 	return i;
 }
 
 /*
- * Tier 2's programs in `need` (bit i: raw_progs[i]) that are not loaded yet,
+ * Tier 2's programs in `need` (bit i: raw_prog(i)) that are not loaded yet,
  * in one new instance of the syscall object over the maps owner's.
  * Verifying programs is most of vigil's start-up and tier 2 is seldom needed
  * (a syscall without its tracepoint, VIGIL_RAW_SYSCALLS=1), so it is loaded
@@ -183,7 +203,7 @@ static int load_raw_parts(struct vg_probes *p, unsigned need)
 		return slot > VG_FAM__MAX ? -ENOSPC : -errno;
 	p->raw[slot] = skel; /* destroyed with the probes, loaded or not */
 	bpf_object__for_each_program(prog, skel->obj)
-		bpf_program__set_autoload(prog, need & (1u << raw_index(prog)));
+		bpf_program__set_autoload(prog, need & (1u << raw_index(prog, p->file_cast)));
 	err = reuse_owner_maps(skel->obj, p);
 	vg_libbpf_log_reset();
 	err = err ?: syscall_bpf__load(skel);
@@ -196,7 +216,7 @@ static int load_raw_parts(struct vg_probes *p, unsigned need)
 	/* each family's handler in the tail-call table before a row sends it work */
 	for (__u32 fam = 0; fam < VG_FAM__MAX; fam++) {
 		int fd = bpf_program__fd(
-			bpf_object__find_program_by_name(skel->obj, raw_progs[fam]));
+			bpf_object__find_program_by_name(skel->obj, raw_prog(fam, p->file_cast)));
 
 		if ((need & (1u << fam)) && bpf_map_update_elem(map, &fam, &fd, BPF_ANY) != 0)
 			return -errno;
@@ -279,12 +299,13 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 			strerror(-err));
 		return err;
 	}
-	/* tier 2 loads apart, when a syscall needs it (load_raw_parts) */
+	/* tier 2 loads apart, when a syscall needs it (load_raw_parts); one file build */
 	bpf_object__for_each_program(prog, skel->obj)
 	{
-		if (raw_index(prog) <= VG_FAM__MAX)
+		if (raw_index(prog, false) <= VG_FAM__MAX || raw_index(prog, true) <= VG_FAM__MAX)
 			bpf_program__set_autoload(prog, false);
 	}
+	bpf_program__set_autoload(file_prog(skel, !p->file_cast), false);
 	vg_libbpf_log_reset();
 	err = syscall_bpf__load(skel);
 	if (err) {
@@ -307,7 +328,8 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 static struct bpf_program *family_prog(struct syscall_bpf *skel, int family)
 {
 	switch (family) {
-	case VG_FAM_FILE: return skel->progs.tp_file;
+	/* the build the instance loads (start_syscall chose it) */
+	case VG_FAM_FILE: return file_prog(skel, bpf_program__autoload(skel->progs.tp_file_cast));
 	case VG_FAM_SOCK: return skel->progs.tp_sock;
 	default: return skel->progs.tp_plain;
 	}
@@ -466,6 +488,7 @@ int vg_probes_open(const struct vg_probes_opts *opts, struct vg_probes **out)
 	if (!p)
 		return -ENOMEM;
 	p->watch_unimplemented = opts->watch_unimplemented;
+	p->file_cast = vg_feature_rdonly_cast();
 	err = start_process(p, opts);
 	err = err ?: open_maps_owner(p, opts);
 	if (err) {

@@ -25,7 +25,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
 #include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,6 +44,7 @@
 
 #define N 20000
 
+static char shm_dir[128]; /* test_walk_variant_names_paths_across_mounts's, removed in teardown */
 static char dir[128], rules[256], close_rules[256], wrote_rules[256], watched[128], missing[128],
 	named[160], suffixed[160], traversed[160], written[160], written2[160];
 
@@ -448,6 +453,123 @@ static int make_file(const char *path)
 	return 0;
 }
 
+/*
+ * Whether this kernel has the bpf_rdonly_cast kfunc, from its BTF, not
+ * from vigil: the open path must then use it (>= 6.2; not the 6.1 guest).
+ */
+static bool kernel_has_rdonly_cast(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool yes;
+
+	if (libbpf_get_error(btf))
+		return false;
+	yes = btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+	btf__free(btf);
+	return yes;
+}
+
+/* The name of BPF program id (bpf(2), no bpftool: the 6.1 guest has none). */
+static bool prog_name_of(unsigned int id, char *name, size_t len)
+{
+	union bpf_attr attr = {.prog_id = id};
+	struct bpf_prog_info info = {0};
+	int fd = (int)syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &attr, sizeof(attr));
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (unsigned long)&info;
+	ok = syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) == 0;
+	close(fd);
+	snprintf(name, len, "%s", ok ? info.name : "");
+	return ok;
+}
+
+/* Whether some BPF program loaded on the machine is named name. */
+static bool any_prog_named(const char *name)
+{
+	union bpf_attr attr = {0};
+	char got[BPF_OBJ_NAME_LEN];
+
+	while (syscall(SYS_bpf, BPF_PROG_GET_NEXT_ID, &attr, sizeof(attr)) == 0) {
+		if (prog_name_of(attr.next_id, got, sizeof(got)) && strcmp(got, name) == 0)
+			return true;
+		attr.start_id = attr.next_id;
+	}
+	return false;
+}
+
+/*
+ * Whether process pid holds a BPF program named name (the prog_id of its
+ * fds). Where vigil's self-protection (LSM tier) keeps its fds from being
+ * read, any program on the machine: the VM guest runs nothing else.
+ */
+static bool holds_prog(pid_t pid, const char *name)
+{
+	char path[64], line[128], got[BPF_OBJ_NAME_LEN];
+	unsigned int id;
+	bool found = false;
+
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo", (int)pid);
+	if (!(d = opendir(path)))
+		return any_prog_named(name);
+	closedir(d);
+	for (int fd = 0; fd < 4096 && !found; fd++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+		if (!(f = fopen(path, "r")))
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "prog_id: %u", &id) == 1 &&
+			    prog_name_of(id, got, sizeof(got)) && strcmp(got, name) == 0)
+				found = true;
+		fclose(f);
+	}
+	return found;
+}
+
+/*
+ * The open path's walk comes in two builds: direct loads through
+ * bpf_rdonly_cast where the kernel allows it (tp_file_cast), else a helper
+ * read per pointer (tp_file; VIGIL_NO_RDONLY_CAST=1 forces it, the ctest
+ * live_prefilter_nocast runs this file so). Either names a file across a
+ * mount (/dev/shm, a tmpfs below /dev) exactly, and decides as the other.
+ */
+static void test_walk_variant_names_paths_across_mounts(void **state)
+{
+	const char *const args[] = {"-r", rules, "-o", "metrics.enabled=false", NULL};
+	const char *no_cast = getenv("VIGIL_NO_RDONLY_CAST");
+	bool cast = kernel_has_rdonly_cast() && !(no_cast && !strcmp(no_cast, "1"));
+	char shm_named[192], shm_other[192];
+	struct vigil_proc v;
+
+	(void)state;
+	snprintf(shm_dir, sizeof(shm_dir), "/dev/shm/vigil-pf-walk-%d", getpid());
+	snprintf(shm_named, sizeof(shm_named), "%s/vigil-pf-n%d", shm_dir, getpid());
+	snprintf(shm_other, sizeof(shm_other), "%s/other", shm_dir);
+	assert_int_equal(mkdir(shm_dir, 0755), 0);
+	assert_int_equal(make_file(shm_named), 0);
+	assert_int_equal(make_file(shm_other), 0);
+	assert_int_equal(vigil_start_cmd(&v, "run", args), 0);
+	print_message("walk variant: %s\n", cast ? "tp_file_cast" : "tp_file");
+	assert_true(holds_prog(v.pid, cast ? "tp_file_cast" : "tp_file"));
+	assert_false(holds_prog(v.pid, cast ? "tp_file" : "tp_file_cast"));
+	open_close(shm_other);
+	open_close(shm_named);
+	expect_alert(&v, shm_named, "the open across a mount");
+	/* and the names of the root mount as before */
+	expect_watched_alerts(&v);
+	assert_int_equal(WEXITSTATUS(vigil_stop(&v)), 0);
+	vigil_free(&v);
+}
+
 static int setup(void **state)
 {
 	char file[160];
@@ -486,6 +608,11 @@ static int teardown(void **state)
 
 	(void)state;
 	unlink(watched);
+	if (shm_dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", shm_dir);
+		if (system(cmd) != 0)
+			return -1;
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -500,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_dup2_over_a_dropped_fd),
 		cmocka_unit_test(test_falco_stable_rules_get_the_prefilter),
 		cmocka_unit_test(test_reads_of_written_paths_are_dropped),
+		cmocka_unit_test(test_walk_variant_names_paths_across_mounts),
 	};
 
 	if (geteuid() != 0) {
