@@ -548,3 +548,30 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	bpf_tail_call(ctx, &family_handlers, c->family);
 	return 0;
 }
+
+/*
+ * Tier 0, where the kernel has BPF trampolines: fexit on the arch's syscall
+ * wrapper (__x64_sys_<name>) of each wanted syscall. A syscall tracepoint,
+ * even one, sets SYSCALL_WORK_SYSCALL_TRACEPOINT on every task, so every
+ * syscall of every process takes the slow exit path; a trampoline costs
+ * only the syscall it is on. The wrapper's one argument is the task's saved
+ * registers, BTF-typed, and its return value is the syscall's result.
+ * An fexit program attaches to the one function it was loaded for: user
+ * space loads these instructions again for each wanted syscall
+ * (engine/kernel/syscall_fexit.c); the skeleton's own copy only yields them.
+ */
+#define VG_FX_FAMILY(name, body)                                                                   \
+	SEC("fexit")                                                                               \
+	int BPF_PROG(name, const struct pt_regs *cregs, long ret)                                  \
+	{                                                                                          \
+		struct pt_regs *regs = (struct pt_regs *)cregs;                                    \
+		const struct vg_sc_conf *c = conf_of(syscall_nr(regs));                            \
+                                                                                                   \
+		if (!exit_wanted(c, regs, ret))                                                    \
+			return 0;                                                                  \
+		return body(regs, ret, c);                                                         \
+	}
+
+VG_FX_FAMILY(fx_file, file_body)
+VG_FX_FAMILY(fx_sock, sock_body)
+VG_FX_FAMILY(fx_plain, plain_body)

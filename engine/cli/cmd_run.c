@@ -671,11 +671,14 @@ static int confine(const struct run_opts *o, const struct ops *ops)
  */
 static void print_ready(struct run_opts *o, struct vg_probes *probes, const char *rules, int seeded)
 {
-	char enf[160], missing[128], rawtxt[224] = "";
+	char enf[160], missing[128], rawtxt[224] = "", fxwhy[160], fxtxt[200];
 	bool confined = strncmp(vg_confine_summary(), "confined", 8) == 0, raw;
-	int per_sc;
+	int per_sc, fexits = vg_probes_syscall_fexits(probes, fxwhy, sizeof(fxwhy));
 
 	vg_probes_syscall_hooks(probes, &per_sc, &raw);
+	/* which tier the syscall exits got, and why not the cheapest (docs/performance.md) */
+	snprintf(fxtxt, sizeof(fxtxt), "%d fexit%s%s%s, ", fexits, fxwhy[0] ? " (" : "", fxwhy,
+		 fxwhy[0] ? ")" : "");
 	/* the raw one makes every syscall pay: say for what, so that it can be weighed */
 	if (raw && vg_probes_raw_syscalls(probes, missing, sizeof(missing)))
 		snprintf(rawtxt, sizeof(rawtxt),
@@ -685,9 +688,9 @@ static void print_ready(struct run_opts *o, struct vg_probes *probes, const char
 	else if (raw)
 		snprintf(rawtxt, sizeof(rawtxt), " and the raw sys_exit");
 	fprintf(stderr,
-		"vigil: ready: %s%d probes attached (%s; syscalls: %d sys_exit tracepoints%s); %s; "
+		"vigil: ready: %s%d probes attached (%s; syscalls: %s%d sys_exit tracepoints%s); %s; "
 		"enforcing: %s; %s%s%s%s; %d processes seeded from /proc\n",
-		rules, vg_probes_attached(probes), vg_hooks_summary(), per_sc, rawtxt,
+		rules, vg_probes_attached(probes), vg_hooks_summary(), fxtxt, per_sc, rawtxt,
 		vg_prefilter_summary(), vg_enforcement_describe(&o->enforce, enf, sizeof(enf)),
 		vg_confine_summary(), confined ? "" : " (",
 		confined	? ""

@@ -11,6 +11,7 @@
 
 #include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
+#include "kernel/syscall_fexit.h"
 #include "kernel/syscall_table.h"
 #include "process.skel.h"
 #include "syscall.skel.h"
@@ -25,6 +26,8 @@ struct vg_probes {
 	bool sc_missing[VG_SC__MAX]; /* no such tracepoint: this kernel lacks the syscall */
 	bool raw_only; /* no per-syscall tracepoints (or VIGIL_RAW_SYSCALLS=1): tier 2 for all */
 	struct bpf_link *raw_link; /* tier 2: the raw sys_exit tracepoint, when needed */
+	struct vg_sc_fexit *fx;	   /* tier 0: fexit on the syscall wrappers; NULL: none */
+	char fx_why[160];	   /* why there is no tier 0, when there is none */
 	bool want[VG_SC__MAX];	   /* the last vg_probes_set_syscalls()'s set */
 };
 
@@ -137,9 +140,11 @@ static bool exit_tps_attach(struct syscall_bpf *skel)
 	return ok;
 }
 
-static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
+/* Opens, configures and loads the syscall probe; with fexit programs when p->fx. */
+static int load_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 {
 	struct syscall_bpf *skel = syscall_bpf__open();
+	struct bpf_program *fx_progs[VG_FAM__MAX];
 	int err;
 
 	if (!skel) {
@@ -149,8 +154,10 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	p->syscall = skel;
 	skel->rodata->self_tgid = opts->self_tgid;
 	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
-	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
-	p->raw_only = getenv("VIGIL_RAW_SYSCALLS") && !strcmp(getenv("VIGIL_RAW_SYSCALLS"), "1");
+	fx_progs[VG_FAM_PLAIN] = skel->progs.fx_plain;
+	fx_progs[VG_FAM_FILE] = skel->progs.fx_file;
+	fx_progs[VG_FAM_SOCK] = skel->progs.fx_sock;
+	vg_sc_fexit_setup(p->fx, fx_progs);
 	err = share_maps(skel, p->process);
 	if (err) {
 		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
@@ -158,13 +165,48 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 		return err;
 	}
 	vg_libbpf_log_reset();
-	err = syscall_bpf__load(skel);
-	if (err) {
-		explain_load_failure("syscall", err, opts->ringbuf_bytes);
-		return err;
+	return syscall_bpf__load(skel);
+}
+
+/*
+ * Tier 0 is tried first where allowed: its programs load with the probe.
+ * A kernel that refuses them (no BTF-typed tracing) gets the probe again
+ * without them, the tracepoint tiers alone.
+ */
+static int load_syscall_tiers(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	enum vg_sc_tier cap = vg_sc_tier_cap();
+	int err;
+
+	p->raw_only = cap == VG_SC_TIER_RAW;
+	snprintf(p->fx_why, sizeof(p->fx_why), "VIGIL_SYSCALL_TIER caps it at %s",
+		 vg_sc_tier_name(cap));
+	if (cap == VG_SC_TIER_FEXIT)
+		p->fx = vg_sc_fexit_open(p->fx_why, sizeof(p->fx_why));
+	err = load_syscall(p, opts);
+	if (err && p->fx && p->syscall) {
+		snprintf(p->fx_why, sizeof(p->fx_why), "the fexit programs do not load: %s",
+			 strerror(-err));
+		vg_sc_fexit_free(p->fx);
+		p->fx = NULL;
+		syscall_bpf__destroy(p->syscall);
+		p->syscall = NULL;
+		err = load_syscall(p, opts);
 	}
-	err = fill_family_handlers(skel);
-	p->raw_only = p->raw_only || !exit_tps_attach(skel);
+	if (err && p->syscall)
+		explain_load_failure("syscall", err, opts->ringbuf_bytes);
+	return err;
+}
+
+static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	int err = load_syscall_tiers(p, opts);
+
+	if (err)
+		return err;
+	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
+	err = fill_family_handlers(p->syscall);
+	p->raw_only = p->raw_only || !exit_tps_attach(p->syscall);
 	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
 	if (err) {
 		fprintf(stderr, "vigil: configuring the syscall probe failed: %s\n",
@@ -200,10 +242,18 @@ static struct bpf_link *attach_exit_tp(struct syscall_bpf *skel, enum vg_syscall
 	return link;
 }
 
-/* Tier 1 follows the wanted set: attaches what became wanted, detaches the rest. */
+/*
+ * Tiers 0 and 1 follow the wanted set: each syscall that became wanted gets
+ * an fexit program where the kernel allows it, else its tracepoint; what
+ * is no longer wanted is detached.
+ */
 static void sync_exit_links(struct vg_probes *p, const bool *want)
 {
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
+		if (!want[id])
+			vg_sc_fexit_detach(p->fx, id);
+		else if (vg_sc_fexit_attach(p->fx, id) == 0)
+			continue;
 		if (!want[id] || p->raw_only) {
 			bpf_link__destroy(p->sc_link[id]);
 			p->sc_link[id] = NULL;
@@ -263,9 +313,12 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 			continue;
 		if (want[id]) {
 			conf = vg_syscall_conf(id);
-			if (p->raw_only || p->sc_missing[id])
+			bool on_raw = !vg_sc_fexit_attached(p->fx, id) &&
+				      (p->raw_only || p->sc_missing[id]);
+
+			if (on_raw)
 				conf.flags |= VG_SCF_RAW;
-			raw = raw || p->raw_only || p->sc_missing[id];
+			raw = raw || on_raw;
 		}
 		if (bpf_map_update_elem(map, &nr, &conf, BPF_ANY) != 0)
 			return -errno;
@@ -280,6 +333,7 @@ int vg_probes_syscall_hooks(const struct vg_probes *p, int *per_syscall, bool *r
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
 		n += p->sc_link[id] != NULL;
 	*per_syscall = n;
+	n += vg_probes_syscall_fexits(p, NULL, 0);
 	*raw = p->raw_link != NULL;
 	return n;
 }
@@ -290,7 +344,7 @@ size_t vg_probes_raw_syscalls(const struct vg_probes *p, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX && !p->raw_only; id++) {
-		if (!p->want[id] || !p->sc_missing[id])
+		if (!p->want[id] || !p->sc_missing[id] || vg_sc_fexit_attached(p->fx, id))
 			continue;
 		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
 					 n++ ? ", " : "", vg_syscall_name(id));
@@ -298,6 +352,28 @@ size_t vg_probes_raw_syscalls(const struct vg_probes *p, char *buf, size_t len)
 			used = len - 1;
 	}
 	return n;
+}
+
+int vg_probes_syscall_fexits(const struct vg_probes *p, char *why, size_t len)
+{
+	int n = 0;
+
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		n += vg_sc_fexit_attached(p->fx, id);
+	if (why && !p->fx)
+		snprintf(why, len, "%s", p->fx_why);
+	else if (why && vg_sc_fexit_usable(p->fx, why, len))
+		why[0] = '\0';
+	return n;
+}
+
+const char *vg_probes_syscall_tier(const struct vg_probes *p, enum vg_syscall id)
+{
+	if (!p->want[id])
+		return "none";
+	if (vg_sc_fexit_attached(p->fx, id))
+		return "fexit";
+	return p->sc_link[id] ? "tracepoint" : "raw";
 }
 
 /* Optional: a kernel without fentry and kprobes keeps the tracepoints alone. */
@@ -341,6 +417,7 @@ void vg_probes_stop(struct vg_probes *p)
 	if (!p)
 		return;
 	vg_hooks_stop(p->hooks);
+	vg_sc_fexit_free(p->fx);
 	for (int id = 0; id < VG_SC__MAX; id++)
 		bpf_link__destroy(p->sc_link[id]);
 	bpf_link__destroy(p->raw_link);

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "kernel/syscall_fexit.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel/syscall_table.h"
+
+struct vg_sc_fexit {
+	int btf_id[VG_SC__MAX];	 /* the wrapper's FUNC in vmlinux BTF, 0: none */
+	int prog_fd[VG_SC__MAX]; /* the family's copy loaded for that wrapper, -1: none */
+	int link_fd[VG_SC__MAX];
+	struct bpf_program *family[VG_FAM__MAX];
+	char anchor[96];      /* a wrapper the skeleton's copies load for */
+	int anchor_id;
+	bool off;	      /* the kernel refused: the tracepoint tiers take over */
+	bool worked;	      /* one copy attached: later refusals are that syscall's own */
+	char why[160];	      /* why off */
+	unsigned long loads;  /* copies loaded, and the time the verifier took for them */
+	unsigned long long load_ns;
+};
+
+const char *vg_sc_wrapper_prefix(void)
+{
+#if defined(__x86_64__)
+	return "__x64_sys_";
+#elif defined(__aarch64__)
+	return "__arm64_sys_";
+#else
+	return NULL;
+#endif
+}
+
+enum vg_sc_tier vg_sc_tier_cap(void)
+{
+	static const char *const names[] = {"fexit", "tracepoint", "raw"};
+	const char *v = getenv("VIGIL_SYSCALL_TIER"), *raw = getenv("VIGIL_RAW_SYSCALLS");
+
+	if (raw && strcmp(raw, "1") == 0)
+		return VG_SC_TIER_RAW; /* the older switch, kept */
+	if (!v || !*v || strcmp(v, "auto") == 0)
+		return VG_SC_TIER_FEXIT;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(v, names[i]) == 0)
+			return (enum vg_sc_tier)i;
+	fprintf(stderr,
+		"vigil: VIGIL_SYSCALL_TIER=%.40s is not auto, fexit, tracepoint or raw; "
+		"using auto\n",
+		v);
+	return VG_SC_TIER_FEXIT;
+}
+
+const char *vg_sc_tier_name(enum vg_sc_tier t)
+{
+	switch (t) {
+	case VG_SC_TIER_FEXIT: return "fexit";
+	case VG_SC_TIER_TP: return "tracepoint";
+	default: return "raw";
+	}
+}
+
+/* The wrapper of id: the SYSCALL_DEFINE name, or x86's "new" one (newstat). */
+static int find_wrapper(const struct btf *btf, const char *prefix, enum vg_syscall id,
+			char *name, size_t len)
+{
+	for (int i = 0; i < 2; i++) {
+		int tid;
+
+		snprintf(name, len, "%s%s%s", prefix, i ? "new" : "", vg_syscall_tp_name(id));
+		tid = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+		if (tid > 0)
+			return tid;
+	}
+	return 0;
+}
+
+/* Fills the wrappers' BTF ids; how many the table has here. */
+static int resolve_wrappers(struct vg_sc_fexit *fx, const struct btf *btf, const char *prefix)
+{
+	int found = 0;
+
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
+		char name[96];
+
+		fx->prog_fd[id] = fx->link_fd[id] = -1;
+		if (vg_syscall_nr(id) < 0)
+			continue;
+		fx->btf_id[id] = find_wrapper(btf, prefix, id, name, sizeof(name));
+		if (fx->btf_id[id] && !found++) {
+			snprintf(fx->anchor, sizeof(fx->anchor), "%s", name);
+			fx->anchor_id = fx->btf_id[id];
+		}
+	}
+	return found;
+}
+
+/*
+ * Whether this kernel loads and attaches an fexit program on a syscall
+ * wrapper at all, asked with an empty one (two instructions) before the
+ * probe's bodies are verified for it: 0 or -errno, where is "load"/"attach".
+ */
+static int try_empty(int btf_id, const char **where)
+{
+	const struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FEXIT,
+		    .attach_btf_id = (__u32)btf_id);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vg_fx_probe", "GPL", insns, 2, &o), link;
+	int err;
+
+	*where = "load";
+	if (fd < 0)
+		return -errno;
+	*where = "attach";
+	link = bpf_raw_tracepoint_open(NULL, fd);
+	err = link < 0 ? -errno : 0;
+	if (link >= 0)
+		close(link);
+	close(fd);
+	return err;
+}
+
+struct vg_sc_fexit *vg_sc_fexit_open(char *why, size_t len)
+{
+	const char *prefix = vg_sc_wrapper_prefix();
+	struct vg_sc_fexit *fx;
+	const char *where;
+	struct btf *btf;
+	int err;
+
+	if (!prefix) {
+		snprintf(why, len, "no syscall wrapper prefix known for this architecture");
+		return NULL;
+	}
+	btf = btf__load_vmlinux_btf();
+	err = libbpf_get_error(btf);
+	if (err) {
+		snprintf(why, len, "no vmlinux BTF: %s", strerror(-err));
+		return NULL;
+	}
+	fx = calloc(1, sizeof(*fx));
+	if (fx && resolve_wrappers(fx, btf, prefix) == 0) {
+		snprintf(why, len, "no %s* function in vmlinux BTF", prefix);
+		free(fx);
+		fx = NULL;
+	}
+	btf__free(btf);
+	if (fx && (err = try_empty(fx->anchor_id, &where))) {
+		snprintf(why, len, "%s on %s: %s", where, fx->anchor, strerror(-err));
+		free(fx);
+		fx = NULL;
+	}
+	return fx;
+}
+
+void vg_sc_fexit_setup(struct vg_sc_fexit *fx, struct bpf_program *const *family_progs)
+{
+	for (int fam = 0; fam < VG_FAM__MAX; fam++) {
+		bpf_program__set_autoload(family_progs[fam], fx != NULL);
+		if (!fx)
+			continue;
+		/* any wrapper will do: the context (regs, ret) is the same for all */
+		bpf_program__set_attach_target(family_progs[fam], 0, fx->anchor);
+		fx->family[fam] = family_progs[fam];
+	}
+}
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+/* A copy of the family's relocated instructions, verified for id's wrapper. */
+static int load_copy(struct vg_sc_fexit *fx, enum vg_syscall id)
+{
+	const struct bpf_program *prog = fx->family[vg_syscall_conf(id).family % VG_FAM__MAX];
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FEXIT,
+		    .attach_btf_id = (__u32)fx->btf_id[id]);
+	unsigned long long t0 = now_ns();
+	int fd;
+
+	if (!prog || !bpf_program__insns(prog))
+		return -ENOENT;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, bpf_program__name(prog), "GPL",
+			   bpf_program__insns(prog), bpf_program__insn_cnt(prog), &o);
+	fx->load_ns += now_ns() - t0;
+	fx->loads++;
+	return fd < 0 ? -errno : fd;
+}
+
+int vg_sc_fexit_attach(struct vg_sc_fexit *fx, enum vg_syscall id)
+{
+	int fd, link;
+
+	if (!fx || fx->off || id <= VG_SC_NONE || id >= VG_SC__MAX || !fx->btf_id[id])
+		return -EOPNOTSUPP;
+	if (fx->link_fd[id] >= 0)
+		return 0;
+	fd = load_copy(fx, id);
+	link = fd < 0 ? fd : bpf_raw_tracepoint_open(NULL, fd);
+	if (link < 0) {
+		int err = fd < 0 ? fd : -errno;
+
+		if (fd >= 0)
+			close(fd);
+		/* the first refusal is the kernel's answer for all (no trampolines: EPERM) */
+		if (!fx->worked) {
+			fx->off = true;
+			snprintf(fx->why, sizeof(fx->why), "%s %s: %s",
+				 fd < 0 ? "load" : "attach", vg_syscall_name(id), strerror(-err));
+		}
+		return err;
+	}
+	fx->worked = true;
+	fx->prog_fd[id] = fd;
+	fx->link_fd[id] = link;
+	return 0;
+}
+
+void vg_sc_fexit_detach(struct vg_sc_fexit *fx, enum vg_syscall id)
+{
+	if (!fx || id <= VG_SC_NONE || id >= VG_SC__MAX || fx->link_fd[id] < 0)
+		return;
+	close(fx->link_fd[id]);
+	close(fx->prog_fd[id]);
+	fx->link_fd[id] = fx->prog_fd[id] = -1;
+}
+
+bool vg_sc_fexit_attached(const struct vg_sc_fexit *fx, enum vg_syscall id)
+{
+	return fx && id > VG_SC_NONE && id < VG_SC__MAX && fx->link_fd[id] >= 0;
+}
+
+bool vg_sc_fexit_usable(const struct vg_sc_fexit *fx, char *why, size_t len)
+{
+	if (fx && fx->off && why)
+		snprintf(why, len, "%s", fx->why);
+	return fx && !fx->off;
+}
+
+double vg_sc_fexit_load_ms(const struct vg_sc_fexit *fx, unsigned long *loads)
+{
+	*loads = fx ? fx->loads : 0;
+	return fx ? (double)fx->load_ns / 1e6 : 0;
+}
+
+void vg_sc_fexit_free(struct vg_sc_fexit *fx)
+{
+	if (!fx)
+		return;
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		vg_sc_fexit_detach(fx, id);
+	free(fx);
+}
