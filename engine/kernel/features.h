@@ -25,6 +25,8 @@ enum vg_feature {
 	VG_FEAT_SYSCALL_TP, /* syscalls/sys_exit_<name>: a program only where a rule needs one */
 	/* every captured syscall has its tracepoint; else which not (the raw one reports them) */
 	VG_FEAT_SYSCALL_TP_ALL,
+	/* fexit on a syscall wrapper (__x64_sys_getppid): a trampoline costs only its syscall */
+	VG_FEAT_SYSCALL_FEXIT,
 	VG_FEAT__MAX,
 };
 
