@@ -557,9 +557,19 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
  * only the syscall it is on. The wrapper's one argument is the task's saved
  * registers, BTF-typed, and its return value is the syscall's result.
  * An fexit program attaches to the one function it was loaded for: user
- * space loads these instructions again for each wanted syscall
- * (engine/kernel/syscall_fexit.c); the skeleton's own copy only yields them.
+ * space loads a stub of five instructions for each wanted syscall's
+ * wrapper, which tail-calls the family program below through fx_handlers
+ * (engine/kernel/syscall_fexit.c). The bodies are verified once, loaded
+ * for one wrapper; all wrappers have the same prototype, so the same
+ * context (regs, ret).
  */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, VG_FAM__MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} fx_handlers SEC(".maps");
+
 #define VG_FX_FAMILY(name, body)                                                                   \
 	SEC("fexit")                                                                               \
 	int BPF_PROG(name, const struct pt_regs *cregs, long ret)                                  \

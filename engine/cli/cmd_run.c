@@ -671,7 +671,8 @@ static int confine(const struct run_opts *o, const struct ops *ops)
  */
 static void print_ready(struct run_opts *o, struct vg_probes *probes, const char *rules, int seeded)
 {
-	char enf[160], missing[128], rawtxt[224] = "", fxwhy[160], fxtxt[200];
+	char enf[160], missing[128], rawtxt[224] = "", fxwhy[160], fxtxt[200], tps[256];
+	char tptxt[300] = "";
 	bool confined = strncmp(vg_confine_summary(), "confined", 8) == 0, raw;
 	int per_sc, fexits = vg_probes_syscall_fexits(probes, fxwhy, sizeof(fxwhy));
 
@@ -679,6 +680,9 @@ static void print_ready(struct run_opts *o, struct vg_probes *probes, const char
 	/* which tier the syscall exits got, and why not the cheapest (docs/performance.md) */
 	snprintf(fxtxt, sizeof(fxtxt), "%d fexit%s%s%s, ", fexits, fxwhy[0] ? " (" : "", fxwhy,
 		 fxwhy[0] ? ")" : "");
+	/* with fexit in use, one tracepoint left still slows every syscall down: name it */
+	if (vg_probes_tp_syscalls(probes, tps, sizeof(tps)))
+		snprintf(tptxt, sizeof(tptxt), " (no fexit for %s)", tps);
 	/* the raw one makes every syscall pay: say for what, so that it can be weighed */
 	if (raw && vg_probes_raw_syscalls(probes, missing, sizeof(missing)))
 		snprintf(rawtxt, sizeof(rawtxt),
@@ -688,9 +692,9 @@ static void print_ready(struct run_opts *o, struct vg_probes *probes, const char
 	else if (raw)
 		snprintf(rawtxt, sizeof(rawtxt), " and the raw sys_exit");
 	fprintf(stderr,
-		"vigil: ready: %s%d probes attached (%s; syscalls: %s%d sys_exit tracepoints%s); %s; "
-		"enforcing: %s; %s%s%s%s; %d processes seeded from /proc\n",
-		rules, vg_probes_attached(probes), vg_hooks_summary(), fxtxt, per_sc, rawtxt,
+		"vigil: ready: %s%d probes attached (%s; syscalls: %s%d sys_exit tracepoints%s%s); "
+		"%s; enforcing: %s; %s%s%s%s; %d processes seeded from /proc\n",
+		rules, vg_probes_attached(probes), vg_hooks_summary(), fxtxt, per_sc, tptxt, rawtxt,
 		vg_prefilter_summary(), vg_enforcement_describe(&o->enforce, enf, sizeof(enf)),
 		vg_confine_summary(), confined ? "" : " (",
 		confined	? ""

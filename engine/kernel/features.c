@@ -208,8 +208,7 @@ static void probe_syscall_fexit(struct vg_feature_result *r)
 	struct vg_sc_fexit *fx = vg_sc_fexit_open(why, sizeof(why));
 
 	if (fx)
-		set(r, true, "fexit on %sgetppid and the like loads and attaches",
-		    vg_sc_wrapper_prefix());
+		set(r, true, "fexit on the %s* wrappers loads and attaches", vg_sc_wrapper_prefix());
 	else
 		set(r, false, "%s", why);
 	vg_sc_fexit_free(fx);

@@ -206,6 +206,7 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 		return err;
 	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
 	err = fill_family_handlers(p->syscall);
+	err = err ?: vg_sc_fexit_loaded(p->fx, bpf_map__fd(p->syscall->maps.fx_handlers));
 	p->raw_only = p->raw_only || !exit_tps_attach(p->syscall);
 	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
 	if (err) {
@@ -364,6 +365,25 @@ int vg_probes_syscall_fexits(const struct vg_probes *p, char *why, size_t len)
 		snprintf(why, len, "%s", p->fx_why);
 	else if (why && vg_sc_fexit_usable(p->fx, why, len))
 		why[0] = '\0';
+	return n;
+}
+
+size_t vg_probes_tp_syscalls(const struct vg_probes *p, char *buf, size_t len)
+{
+	size_t n = 0, used = 0;
+
+	buf[0] = '\0';
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX && vg_sc_fexit_usable(p->fx, NULL, 0); id++) {
+		if (!p->sc_link[id])
+			continue;
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 n++ ? ", " : "", vg_syscall_name(id));
+		if (used >= len)
+			used = len - 1;
+	}
+	if (n && vg_sc_fexit_last_refusal(p->fx)[0])
+		snprintf(buf + used, len - used, "; last refused: %s",
+			 vg_sc_fexit_last_refusal(p->fx));
 	return n;
 }
 

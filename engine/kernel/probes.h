@@ -48,6 +48,11 @@ size_t vg_probes_raw_syscalls(const struct vg_probes *p, char *buf, size_t len);
  * kernel/syscall_fexit.h); when why is given and the tier is off, why.
  */
 int vg_probes_syscall_fexits(const struct vg_probes *p, char *why, size_t len);
+/*
+ * Where the fexit tier is in use, the wanted syscalls left on their
+ * tracepoint (no wrapper in vmlinux BTF, or a refused attach); how many.
+ */
+size_t vg_probes_tp_syscalls(const struct vg_probes *p, char *buf, size_t len);
 /* The tier id is captured by now: "fexit", "tracepoint", "raw" or "none". */
 const char *vg_probes_syscall_tier(const struct vg_probes *p, enum vg_syscall id);
 

@@ -23,8 +23,10 @@ struct vg_sc_fexit {
 	bool off;	      /* the kernel refused: the tracepoint tiers take over */
 	bool worked;	      /* one copy attached: later refusals are that syscall's own */
 	char why[160];	      /* why off */
-	unsigned long loads;  /* copies loaded, and the time the verifier took for them */
+	unsigned long loads;  /* stubs loaded, and the time the verifier took for them */
 	unsigned long long load_ns;
+	int handlers;	      /* the fx_handlers prog array, -1 until loaded */
+	char log[512];	      /* the verifier's words on a refused stub */
 };
 
 const char *vg_sc_wrapper_prefix(void)
@@ -148,6 +150,8 @@ struct vg_sc_fexit *vg_sc_fexit_open(char *why, size_t len)
 		return NULL;
 	}
 	fx = calloc(1, sizeof(*fx));
+	if (fx)
+		fx->handlers = -1;
 	if (fx && resolve_wrappers(fx, btf, prefix) == 0) {
 		snprintf(why, len, "no %s* function in vmlinux BTF", prefix);
 		free(fx);
@@ -182,22 +186,62 @@ static unsigned long long now_ns(void)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 }
 
-/* A copy of the family's relocated instructions, verified for id's wrapper. */
-static int load_copy(struct vg_sc_fexit *fx, enum vg_syscall id)
+int vg_sc_fexit_loaded(struct vg_sc_fexit *fx, int handlers_map)
 {
-	const struct bpf_program *prog = fx->family[vg_syscall_conf(id).family % VG_FAM__MAX];
+	if (!fx)
+		return 0;
+	fx->handlers = handlers_map;
+	for (__u32 fam = 0; fam < VG_FAM__MAX; fam++) {
+		int fd = bpf_program__fd(fx->family[fam]);
+
+		if (fd < 0 || bpf_map_update_elem(handlers_map, &fam, &fd, BPF_ANY) != 0)
+			return fd < 0 ? -ENOENT : -errno;
+	}
+	return 0;
+}
+
+/*
+ * The stub for id's wrapper: tail-calls its family's program with the
+ * context it got (r1). Five instructions: verifying it costs next to
+ * nothing, where a copy of the family body took the verifier its whole
+ * walk again for each syscall.
+ */
+static int load_stub(struct vg_sc_fexit *fx, enum vg_syscall id)
+{
+	const struct bpf_insn insns[] = {
+		{.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_2,
+		 .src_reg = BPF_PSEUDO_MAP_FD, .imm = fx->handlers},
+		{0},
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3,
+		 .imm = vg_syscall_conf(id).family},
+		{.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_tail_call},
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FEXIT,
-		    .attach_btf_id = (__u32)fx->btf_id[id]);
+		    .attach_btf_id = (__u32)fx->btf_id[id], .log_buf = fx->log,
+		    .log_size = sizeof(fx->log), .log_level = 1);
 	unsigned long long t0 = now_ns();
 	int fd;
 
-	if (!prog || !bpf_program__insns(prog))
-		return -ENOENT;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, bpf_program__name(prog), "GPL",
-			   bpf_program__insns(prog), bpf_program__insn_cnt(prog), &o);
+	fx->log[0] = '\0';
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vg_fx_stub", "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), &o);
 	fx->load_ns += now_ns() - t0;
 	fx->loads++;
 	return fd < 0 ? -errno : fd;
+}
+
+/* The verifier's last line, for a refusal to name its cause. */
+static const char *log_tail(char *log)
+{
+	size_t n = strlen(log);
+	char *nl;
+
+	while (n && log[n - 1] == '\n')
+		log[--n] = '\0';
+	nl = strrchr(log, '\n');
+	return nl ? nl + 1 : log;
 }
 
 int vg_sc_fexit_attach(struct vg_sc_fexit *fx, enum vg_syscall id)
@@ -208,19 +252,20 @@ int vg_sc_fexit_attach(struct vg_sc_fexit *fx, enum vg_syscall id)
 		return -EOPNOTSUPP;
 	if (fx->link_fd[id] >= 0)
 		return 0;
-	fd = load_copy(fx, id);
+	if (fx->handlers < 0)
+		return -EBADF;
+	fd = load_stub(fx, id);
 	link = fd < 0 ? fd : bpf_raw_tracepoint_open(NULL, fd);
 	if (link < 0) {
 		int err = fd < 0 ? fd : -errno;
 
 		if (fd >= 0)
 			close(fd);
+		snprintf(fx->why, sizeof(fx->why), "%s %s: %s%s%.80s", fd < 0 ? "load" : "attach",
+			 vg_syscall_name(id), strerror(-err), fd < 0 && fx->log[0] ? ": " : "",
+			 fd < 0 ? log_tail(fx->log) : "");
 		/* the first refusal is the kernel's answer for all (no trampolines: EPERM) */
-		if (!fx->worked) {
-			fx->off = true;
-			snprintf(fx->why, sizeof(fx->why), "%s %s: %s",
-				 fd < 0 ? "load" : "attach", vg_syscall_name(id), strerror(-err));
-		}
+		fx->off = !fx->worked;
 		return err;
 	}
 	fx->worked = true;
@@ -241,6 +286,11 @@ void vg_sc_fexit_detach(struct vg_sc_fexit *fx, enum vg_syscall id)
 bool vg_sc_fexit_attached(const struct vg_sc_fexit *fx, enum vg_syscall id)
 {
 	return fx && id > VG_SC_NONE && id < VG_SC__MAX && fx->link_fd[id] >= 0;
+}
+
+const char *vg_sc_fexit_last_refusal(const struct vg_sc_fexit *fx)
+{
+	return fx ? fx->why : "";
 }
 
 bool vg_sc_fexit_usable(const struct vg_sc_fexit *fx, char *why, size_t len)

@@ -4,9 +4,10 @@
  * (__x64_sys_<name>) of each wanted syscall, where the kernel has BPF
  * trampolines. Unlike a syscalls/ tracepoint, which puts every syscall of
  * every task on the slow exit path, a trampoline costs only its syscall.
- * An fexit program attaches to the function it was loaded for, so the
- * family program's instructions (probes/syscall.bpf.c, fx_*) are loaded
- * once more per wanted syscall.
+ * An fexit program attaches to the function it was loaded for, so each
+ * wanted syscall gets a stub of five instructions loaded for its wrapper,
+ * which tail-calls the family program (probes/syscall.bpf.c, fx_*): the
+ * bodies are verified once, not once per syscall.
  */
 #ifndef VIGIL_SYSCALL_FEXIT_H
 #define VIGIL_SYSCALL_FEXIT_H
@@ -46,8 +47,11 @@ struct vg_sc_fexit *vg_sc_fexit_open(char *why, size_t len);
  * turns them off.
  */
 void vg_sc_fexit_setup(struct vg_sc_fexit *fx, struct bpf_program *const *family_progs);
+/* After the skeleton loaded: the family programs go into its fx_handlers map. */
+int vg_sc_fexit_loaded(struct vg_sc_fexit *fx, int handlers_map);
 /*
- * Loads the family's instructions for id's wrapper and attaches them; 0
+ * Loads a stub for id's wrapper that tail-calls its family's program, and
+ * attaches it; 0
  * or -errno. The first refusal of the kind a kernel without trampolines
  * gives turns the tier off (vg_sc_fexit_usable), so that it is tried once.
  */
@@ -56,8 +60,10 @@ void vg_sc_fexit_detach(struct vg_sc_fexit *fx, enum vg_syscall id);
 bool vg_sc_fexit_attached(const struct vg_sc_fexit *fx, enum vg_syscall id);
 /* False once the kernel refused a trampoline; why says how. */
 bool vg_sc_fexit_usable(const struct vg_sc_fexit *fx, char *why, size_t len);
-/* The copies loaded so far and the milliseconds their loads (mostly the verifier) took. */
+/* The stubs loaded so far and the milliseconds their loads (mostly the verifier) took. */
 double vg_sc_fexit_load_ms(const struct vg_sc_fexit *fx, unsigned long *loads);
+/* The last refusal, tier-wide or of one syscall ("attach connect: ..."), or "". */
+const char *vg_sc_fexit_last_refusal(const struct vg_sc_fexit *fx);
 void vg_sc_fexit_free(struct vg_sc_fexit *fx);
 
 /* The wrapper prefix of the build arch ("__x64_sys_"), NULL where unknown. */
