@@ -560,15 +560,19 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
  * space loads a stub of five instructions for each wanted syscall's
  * wrapper, which tail-calls the family program below through fx_handlers
  * (engine/kernel/syscall_fexit.c). The bodies are verified once, loaded
- * for one wrapper; all wrappers have the same prototype, so the same
- * context (regs, ret).
+ * for one wrapper: all wrappers take (const struct pt_regs *), so the
+ * context (regs, ret) is the same.
+ * The kernel lets a tracing program tail-call only programs loaded for the
+ * same BTF prototype (since 6.10, and in stable kernels before), and BTF
+ * has two for the wrappers: `regs`, and `__unused` where pahole kept
+ * sys_ni.c's weak stub of a syscall (socket, connect, bpf, setuid...).
+ * So a second set of family programs (fx2_*, fx2_handlers) serves the
+ * wrappers of the second prototype.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, VG_FAM__MAX);
-	__type(key, __u32);
-	__type(value, __u32);
-} fx_handlers SEC(".maps");
+#define VG_FX_HANDLERS(name)                                                                       	struct {                                                                                   		__uint(type, BPF_MAP_TYPE_PROG_ARRAY);                                             		__uint(max_entries, VG_FAM__MAX);                                                  		__type(key, __u32);                                                                		__type(value, __u32);                                                              	} name SEC(".maps")
+
+VG_FX_HANDLERS(fx_handlers);
+VG_FX_HANDLERS(fx2_handlers);
 
 #define VG_FX_FAMILY(name, body)                                                                   \
 	SEC("fexit")                                                                               \
@@ -585,3 +589,6 @@ struct {
 VG_FX_FAMILY(fx_file, file_body)
 VG_FX_FAMILY(fx_sock, sock_body)
 VG_FX_FAMILY(fx_plain, plain_body)
+VG_FX_FAMILY(fx2_file, file_body)
+VG_FX_FAMILY(fx2_sock, sock_body)
+VG_FX_FAMILY(fx2_plain, plain_body)

@@ -144,7 +144,7 @@ static bool exit_tps_attach(struct syscall_bpf *skel)
 static int load_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 {
 	struct syscall_bpf *skel = syscall_bpf__open();
-	struct bpf_program *fx_progs[VG_FAM__MAX];
+	struct bpf_program *fx_progs[VG_SC_FX_SETS][VG_FAM__MAX];
 	int err;
 
 	if (!skel) {
@@ -154,10 +154,13 @@ static int load_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	p->syscall = skel;
 	skel->rodata->self_tgid = opts->self_tgid;
 	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
-	fx_progs[VG_FAM_PLAIN] = skel->progs.fx_plain;
-	fx_progs[VG_FAM_FILE] = skel->progs.fx_file;
-	fx_progs[VG_FAM_SOCK] = skel->progs.fx_sock;
-	vg_sc_fexit_setup(p->fx, fx_progs);
+	fx_progs[0][VG_FAM_PLAIN] = skel->progs.fx_plain;
+	fx_progs[0][VG_FAM_FILE] = skel->progs.fx_file;
+	fx_progs[0][VG_FAM_SOCK] = skel->progs.fx_sock;
+	fx_progs[1][VG_FAM_PLAIN] = skel->progs.fx2_plain;
+	fx_progs[1][VG_FAM_FILE] = skel->progs.fx2_file;
+	fx_progs[1][VG_FAM_SOCK] = skel->progs.fx2_sock;
+	vg_sc_fexit_setup(p->fx, (struct bpf_program *const(*)[VG_FAM__MAX])fx_progs);
 	err = share_maps(skel, p->process);
 	if (err) {
 		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
@@ -206,7 +209,10 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 		return err;
 	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
 	err = fill_family_handlers(p->syscall);
-	err = err ?: vg_sc_fexit_loaded(p->fx, bpf_map__fd(p->syscall->maps.fx_handlers));
+	err = err ?: vg_sc_fexit_loaded(p->fx, (const int[VG_SC_FX_SETS]){
+						       bpf_map__fd(p->syscall->maps.fx_handlers),
+						       bpf_map__fd(p->syscall->maps.fx2_handlers),
+					       });
 	p->raw_only = p->raw_only || !exit_tps_attach(p->syscall);
 	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
 	if (err) {

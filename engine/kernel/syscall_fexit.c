@@ -13,19 +13,29 @@
 
 #include "kernel/syscall_table.h"
 
+/*
+ * One set of family programs per BTF prototype of the wrappers (the
+ * kernel's tail calls stay within one): loaded for its anchor wrapper.
+ */
+struct fx_set {
+	int proto;     /* the FUNC_PROTO type id, 0: set unused */
+	char anchor[96];
+	int anchor_id;
+	struct bpf_program *family[VG_FAM__MAX];
+	int handlers; /* its prog array, -1 until loaded */
+};
+
 struct vg_sc_fexit {
 	int btf_id[VG_SC__MAX];	 /* the wrapper's FUNC in vmlinux BTF, 0: none */
-	int prog_fd[VG_SC__MAX]; /* the family's copy loaded for that wrapper, -1: none */
+	signed char set[VG_SC__MAX]; /* its prototype's set, -1: a third prototype */
+	int prog_fd[VG_SC__MAX]; /* the stub loaded for that wrapper, -1: none */
 	int link_fd[VG_SC__MAX];
-	struct bpf_program *family[VG_FAM__MAX];
-	char anchor[96];      /* a wrapper the skeleton's copies load for */
-	int anchor_id;
+	struct fx_set sets[VG_SC_FX_SETS];
 	bool off;	      /* the kernel refused: the tracepoint tiers take over */
 	bool worked;	      /* one copy attached: later refusals are that syscall's own */
-	char why[160];	      /* why off */
+	char why[200];	      /* why off, or the last syscall refused */
 	unsigned long loads;  /* stubs loaded, and the time the verifier took for them */
 	unsigned long long load_ns;
-	int handlers;	      /* the fx_handlers prog array, -1 until loaded */
 	char log[512];	      /* the verifier's words on a refused stub */
 };
 
@@ -83,22 +93,46 @@ static int find_wrapper(const struct btf *btf, const char *prefix, enum vg_sysca
 	return 0;
 }
 
-/* Fills the wrappers' BTF ids; how many the table has here. */
+/* The set of the wrapper's prototype, opened with it as anchor if new; -1: no room. */
+static int set_of(struct vg_sc_fexit *fx, int proto, const char *name, int func)
+{
+	for (int k = 0; k < VG_SC_FX_SETS; k++) {
+		struct fx_set *st = &fx->sets[k];
+
+		if (st->proto == proto)
+			return k;
+		if (st->proto == 0) {
+			st->proto = proto;
+			st->anchor_id = func;
+			snprintf(st->anchor, sizeof(st->anchor), "%s", name);
+			return k;
+		}
+	}
+	return -1;
+}
+
+/* Fills the wrappers' BTF ids and sets; how many the table has here. */
 static int resolve_wrappers(struct vg_sc_fexit *fx, const struct btf *btf, const char *prefix)
 {
 	int found = 0;
 
+	for (int k = 0; k < VG_SC_FX_SETS; k++)
+		fx->sets[k].handlers = -1;
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
 		char name[96];
+		int func;
 
 		fx->prog_fd[id] = fx->link_fd[id] = -1;
+		fx->set[id] = -1;
 		if (vg_syscall_nr(id) < 0)
 			continue;
-		fx->btf_id[id] = find_wrapper(btf, prefix, id, name, sizeof(name));
-		if (fx->btf_id[id] && !found++) {
-			snprintf(fx->anchor, sizeof(fx->anchor), "%s", name);
-			fx->anchor_id = fx->btf_id[id];
-		}
+		func = find_wrapper(btf, prefix, id, name, sizeof(name));
+		if (!func)
+			continue;
+		fx->btf_id[id] = func;
+		fx->set[id] = (signed char)set_of(fx, (int)btf__type_by_id(btf, func)->type, name,
+						  func);
+		found++;
 	}
 	return found;
 }
@@ -150,31 +184,34 @@ struct vg_sc_fexit *vg_sc_fexit_open(char *why, size_t len)
 		return NULL;
 	}
 	fx = calloc(1, sizeof(*fx));
-	if (fx)
-		fx->handlers = -1;
 	if (fx && resolve_wrappers(fx, btf, prefix) == 0) {
 		snprintf(why, len, "no %s* function in vmlinux BTF", prefix);
 		free(fx);
 		fx = NULL;
 	}
 	btf__free(btf);
-	if (fx && (err = try_empty(fx->anchor_id, &where))) {
-		snprintf(why, len, "%s on %s: %s", where, fx->anchor, strerror(-err));
+	if (fx && (err = try_empty(fx->sets[0].anchor_id, &where))) {
+		snprintf(why, len, "%s on %s: %s", where, fx->sets[0].anchor, strerror(-err));
 		free(fx);
 		fx = NULL;
 	}
 	return fx;
 }
 
-void vg_sc_fexit_setup(struct vg_sc_fexit *fx, struct bpf_program *const *family_progs)
+void vg_sc_fexit_setup(struct vg_sc_fexit *fx,
+		       struct bpf_program *const (*family_progs)[VG_FAM__MAX])
 {
-	for (int fam = 0; fam < VG_FAM__MAX; fam++) {
-		bpf_program__set_autoload(family_progs[fam], fx != NULL);
-		if (!fx)
-			continue;
-		/* any wrapper will do: the context (regs, ret) is the same for all */
-		bpf_program__set_attach_target(family_progs[fam], 0, fx->anchor);
-		fx->family[fam] = family_progs[fam];
+	for (int k = 0; k < VG_SC_FX_SETS; k++) {
+		struct fx_set *st = fx ? &fx->sets[k] : NULL;
+
+		for (int fam = 0; fam < VG_FAM__MAX; fam++) {
+			/* a set no wrapper needs is not loaded: the verifier's time is start-up's */
+			bpf_program__set_autoload(family_progs[k][fam], st && st->proto);
+			if (!st || !st->proto)
+				continue;
+			bpf_program__set_attach_target(family_progs[k][fam], 0, st->anchor);
+			st->family[fam] = family_progs[k][fam];
+		}
 	}
 }
 
@@ -186,16 +223,20 @@ static unsigned long long now_ns(void)
 	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 }
 
-int vg_sc_fexit_loaded(struct vg_sc_fexit *fx, int handlers_map)
+int vg_sc_fexit_loaded(struct vg_sc_fexit *fx, const int *handlers_maps)
 {
-	if (!fx)
-		return 0;
-	fx->handlers = handlers_map;
-	for (__u32 fam = 0; fam < VG_FAM__MAX; fam++) {
-		int fd = bpf_program__fd(fx->family[fam]);
+	for (int k = 0; fx && k < VG_SC_FX_SETS; k++) {
+		struct fx_set *st = &fx->sets[k];
 
-		if (fd < 0 || bpf_map_update_elem(handlers_map, &fam, &fd, BPF_ANY) != 0)
-			return fd < 0 ? -ENOENT : -errno;
+		if (!st->proto)
+			continue;
+		st->handlers = handlers_maps[k];
+		for (__u32 fam = 0; fam < VG_FAM__MAX; fam++) {
+			int fd = bpf_program__fd(st->family[fam]);
+
+			if (fd < 0 || bpf_map_update_elem(st->handlers, &fam, &fd, BPF_ANY) != 0)
+				return fd < 0 ? -ENOENT : -errno;
+		}
 	}
 	return 0;
 }
@@ -210,7 +251,7 @@ static int load_stub(struct vg_sc_fexit *fx, enum vg_syscall id)
 {
 	const struct bpf_insn insns[] = {
 		{.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_2,
-		 .src_reg = BPF_PSEUDO_MAP_FD, .imm = fx->handlers},
+		 .src_reg = BPF_PSEUDO_MAP_FD, .imm = fx->sets[fx->set[id]].handlers},
 		{0},
 		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3,
 		 .imm = vg_syscall_conf(id).family},
@@ -232,16 +273,19 @@ static int load_stub(struct vg_sc_fexit *fx, enum vg_syscall id)
 	return fd < 0 ? -errno : fd;
 }
 
-/* The verifier's last line, for a refusal to name its cause. */
-static const char *log_tail(char *log)
+/*
+ * The verifier's cause: its last line that is not the closing statistics
+ * ("processed N insns ...", "verification time ...").
+ */
+static const char *log_cause(char *log)
 {
-	size_t n = strlen(log);
-	char *nl;
+	char *line = NULL, *save = NULL;
 
-	while (n && log[n - 1] == '\n')
-		log[--n] = '\0';
-	nl = strrchr(log, '\n');
-	return nl ? nl + 1 : log;
+	for (char *l = strtok_r(log, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		if (strncmp(l, "processed ", 10) && strncmp(l, "verification time", 17) &&
+		    strncmp(l, "stack depth", 11))
+			line = l;
+	return line ? line : "";
 }
 
 int vg_sc_fexit_attach(struct vg_sc_fexit *fx, enum vg_syscall id)
@@ -252,7 +296,7 @@ int vg_sc_fexit_attach(struct vg_sc_fexit *fx, enum vg_syscall id)
 		return -EOPNOTSUPP;
 	if (fx->link_fd[id] >= 0)
 		return 0;
-	if (fx->handlers < 0)
+	if (fx->set[id] < 0 || fx->sets[fx->set[id]].handlers < 0)
 		return -EBADF;
 	fd = load_stub(fx, id);
 	link = fd < 0 ? fd : bpf_raw_tracepoint_open(NULL, fd);
@@ -261,9 +305,9 @@ int vg_sc_fexit_attach(struct vg_sc_fexit *fx, enum vg_syscall id)
 
 		if (fd >= 0)
 			close(fd);
-		snprintf(fx->why, sizeof(fx->why), "%s %s: %s%s%.80s", fd < 0 ? "load" : "attach",
+		snprintf(fx->why, sizeof(fx->why), "%s %s: %s%s%.100s", fd < 0 ? "load" : "attach",
 			 vg_syscall_name(id), strerror(-err), fd < 0 && fx->log[0] ? ": " : "",
-			 fd < 0 ? log_tail(fx->log) : "");
+			 fd < 0 ? log_cause(fx->log) : "");
 		/* the first refusal is the kernel's answer for all (no trampolines: EPERM) */
 		fx->off = !fx->worked;
 		return err;

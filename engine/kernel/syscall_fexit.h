@@ -42,13 +42,20 @@ struct vg_sc_fexit;
  */
 struct vg_sc_fexit *vg_sc_fexit_open(char *why, size_t len);
 /*
- * Before the skeleton loads: the family programs (by enum vg_sc_family)
- * load for one wrapper each, to yield relocated instructions; fx NULL
- * turns them off.
+ * The wrappers' BTF prototypes vigil serves (`regs`, and `__unused` where
+ * pahole kept sys_ni.c's weak stub): one set of family programs each,
+ * since the kernel's tail calls stay within one prototype.
  */
-void vg_sc_fexit_setup(struct vg_sc_fexit *fx, struct bpf_program *const *family_progs);
-/* After the skeleton loaded: the family programs go into its fx_handlers map. */
-int vg_sc_fexit_loaded(struct vg_sc_fexit *fx, int handlers_map);
+#define VG_SC_FX_SETS 2
+/*
+ * Before the skeleton loads: each set's family programs (by enum
+ * vg_sc_family) load for one wrapper of that prototype, or not at all
+ * where no wrapper has it; fx NULL turns them all off.
+ */
+void vg_sc_fexit_setup(struct vg_sc_fexit *fx,
+		       struct bpf_program *const (*family_progs)[VG_FAM__MAX]);
+/* After the skeleton loaded: each set's programs go into its prog array. */
+int vg_sc_fexit_loaded(struct vg_sc_fexit *fx, const int *handlers_maps);
 /*
  * Loads a stub for id's wrapper that tail-calls its family's program, and
  * attaches it; 0
