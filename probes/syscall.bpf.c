@@ -569,7 +569,13 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
  * So a second set of family programs (fx2_*, fx2_handlers) serves the
  * wrappers of the second prototype.
  */
-#define VG_FX_HANDLERS(name)                                                                       	struct {                                                                                   		__uint(type, BPF_MAP_TYPE_PROG_ARRAY);                                             		__uint(max_entries, VG_FAM__MAX);                                                  		__type(key, __u32);                                                                		__type(value, __u32);                                                              	} name SEC(".maps")
+#define VG_FX_HANDLERS(name)                                                                       \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_PROG_ARRAY);                                             \
+		__uint(max_entries, VG_FAM__MAX);                                                  \
+		__type(key, __u32);                                                                \
+		__type(value, __u32);                                                              \
+	} name SEC(".maps")
 
 VG_FX_HANDLERS(fx_handlers);
 VG_FX_HANDLERS(fx2_handlers);

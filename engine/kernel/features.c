@@ -208,7 +208,8 @@ static void probe_syscall_fexit(struct vg_feature_result *r)
 	struct vg_sc_fexit *fx = vg_sc_fexit_open(why, sizeof(why));
 
 	if (fx)
-		set(r, true, "fexit on the %s* wrappers loads and attaches", vg_sc_wrapper_prefix());
+		set(r, true, "fexit on the %s* wrappers loads and attaches",
+		    vg_sc_wrapper_prefix());
 	else
 		set(r, false, "%s", why);
 	vg_sc_fexit_free(fx);
@@ -253,8 +254,8 @@ int vg_features_hook_tiers(const struct vg_features *f, struct vg_hook_tier *out
 	 */
 	const char *syscalls = f->r[VG_FEAT_SYSCALL_FEXIT].ok ? "fexit"
 			       : f->r[VG_FEAT_SYSCALL_TP].ok  ? "syscall_tp"
-			       : f->r[VG_FEAT_TP_BTF].ok   ? "raw_sys_exit"
-							   : "unavailable";
+			       : f->r[VG_FEAT_TP_BTF].ok      ? "raw_sys_exit"
+							      : "unavailable";
 	const char *enforce = lsm_usable(f)		     ? "lsm"
 			      : f->r[VG_FEAT_SEND_SIGNAL].ok ? "signal"
 							     : "unavailable";

@@ -209,10 +209,12 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 		return err;
 	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
 	err = fill_family_handlers(p->syscall);
-	err = err ?: vg_sc_fexit_loaded(p->fx, (const int[VG_SC_FX_SETS]){
-						       bpf_map__fd(p->syscall->maps.fx_handlers),
-						       bpf_map__fd(p->syscall->maps.fx2_handlers),
-					       });
+	err = err
+		      ?: vg_sc_fexit_loaded(p->fx,
+					    (const int[VG_SC_FX_SETS]){
+						    bpf_map__fd(p->syscall->maps.fx_handlers),
+						    bpf_map__fd(p->syscall->maps.fx2_handlers),
+					    });
 	p->raw_only = p->raw_only || !exit_tps_attach(p->syscall);
 	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
 	if (err) {

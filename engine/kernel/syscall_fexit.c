@@ -18,7 +18,7 @@
  * kernel's tail calls stay within one): loaded for its anchor wrapper.
  */
 struct fx_set {
-	int proto;     /* the FUNC_PROTO type id, 0: set unused */
+	int proto; /* the FUNC_PROTO type id, 0: set unused */
 	char anchor[96];
 	int anchor_id;
 	struct bpf_program *family[VG_FAM__MAX];
@@ -26,17 +26,17 @@ struct fx_set {
 };
 
 struct vg_sc_fexit {
-	int btf_id[VG_SC__MAX];	 /* the wrapper's FUNC in vmlinux BTF, 0: none */
+	int btf_id[VG_SC__MAX];	     /* the wrapper's FUNC in vmlinux BTF, 0: none */
 	signed char set[VG_SC__MAX]; /* its prototype's set, -1: a third prototype */
-	int prog_fd[VG_SC__MAX]; /* the stub loaded for that wrapper, -1: none */
+	int prog_fd[VG_SC__MAX];     /* the stub loaded for that wrapper, -1: none */
 	int link_fd[VG_SC__MAX];
 	struct fx_set sets[VG_SC_FX_SETS];
-	bool off;	      /* the kernel refused: the tracepoint tiers take over */
-	bool worked;	      /* one copy attached: later refusals are that syscall's own */
-	char why[200];	      /* why off, or the last syscall refused */
-	unsigned long loads;  /* stubs loaded, and the time the verifier took for them */
+	bool off;	     /* the kernel refused: the tracepoint tiers take over */
+	bool worked;	     /* one copy attached: later refusals are that syscall's own */
+	char why[200];	     /* why off, or the last syscall refused */
+	unsigned long loads; /* stubs loaded, and the time the verifier took for them */
 	unsigned long long load_ns;
-	char log[512];	      /* the verifier's words on a refused stub */
+	char log[512]; /* the verifier's words on a refused stub */
 };
 
 const char *vg_sc_wrapper_prefix(void)
@@ -79,8 +79,8 @@ const char *vg_sc_tier_name(enum vg_sc_tier t)
 }
 
 /* The wrapper of id: the SYSCALL_DEFINE name, or x86's "new" one (newstat). */
-static int find_wrapper(const struct btf *btf, const char *prefix, enum vg_syscall id,
-			char *name, size_t len)
+static int find_wrapper(const struct btf *btf, const char *prefix, enum vg_syscall id, char *name,
+			size_t len)
 {
 	for (int i = 0; i < 2; i++) {
 		int tid;
@@ -130,8 +130,8 @@ static int resolve_wrappers(struct vg_sc_fexit *fx, const struct btf *btf, const
 		if (!func)
 			continue;
 		fx->btf_id[id] = func;
-		fx->set[id] = (signed char)set_of(fx, (int)btf__type_by_id(btf, func)->type, name,
-						  func);
+		fx->set[id] =
+			(signed char)set_of(fx, (int)btf__type_by_id(btf, func)->type, name, func);
 		found++;
 	}
 	return found;
@@ -205,7 +205,8 @@ void vg_sc_fexit_setup(struct vg_sc_fexit *fx,
 		struct fx_set *st = fx ? &fx->sets[k] : NULL;
 
 		for (int fam = 0; fam < VG_FAM__MAX; fam++) {
-			/* a set no wrapper needs is not loaded: the verifier's time is start-up's */
+			/* a set no wrapper needs is not loaded: the verifier's time is start-up's
+			 */
 			bpf_program__set_autoload(family_progs[k][fam], st && st->proto);
 			if (!st || !st->proto)
 				continue;
@@ -250,10 +251,13 @@ int vg_sc_fexit_loaded(struct vg_sc_fexit *fx, const int *handlers_maps)
 static int load_stub(struct vg_sc_fexit *fx, enum vg_syscall id)
 {
 	const struct bpf_insn insns[] = {
-		{.code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_2,
-		 .src_reg = BPF_PSEUDO_MAP_FD, .imm = fx->sets[fx->set[id]].handlers},
+		{.code = BPF_LD | BPF_DW | BPF_IMM,
+		 .dst_reg = BPF_REG_2,
+		 .src_reg = BPF_PSEUDO_MAP_FD,
+		 .imm = fx->sets[fx->set[id]].handlers},
 		{0},
-		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3,
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K,
+		 .dst_reg = BPF_REG_3,
 		 .imm = vg_syscall_conf(id).family},
 		{.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_tail_call},
 		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
