@@ -395,12 +395,13 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	/* a rule that brought the raw sys_exit costs every syscall: say so where it arrives */
 	raw = vg_probes_raw_syscalls(lv->probes, missing, sizeof(missing)) > 0;
 	fprintf(stderr,
-		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls%s%s%s; "
-		"loaded in %.1f ms, swapped in %.3f ms\n",
+		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls%s%s%s, %d on "
+		"fexit; loaded in %.1f ms, swapped in %.3f ms\n",
 		res->reason, vg_ruleset_rule_count(lv->eng->rules),
 		vg_cli_rules_enabled(lv->eng->rules), n, raw ? " (the raw sys_exit for " : "",
 		missing, raw ? ", no tracepoint here: every syscall pays)" : "",
-		(double)res->compile_ns / 1e6, (double)swap_ns / 1e6);
+		vg_probes_syscall_fexits(lv->probes, NULL, 0), (double)res->compile_ns / 1e6,
+		(double)swap_ns / 1e6);
 	if (res->restart_keys[0])
 		fprintf(stderr, "vigil: reload: changes to %s take effect at restart\n",
 			res->restart_keys);
