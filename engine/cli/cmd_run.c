@@ -679,11 +679,12 @@ static void print_ready(struct run_opts *o, struct vg_probes *probes, const char
 
 	vg_probes_syscall_hooks(probes, &per_sc, &raw);
 	/* which tier the syscall exits got, and why not the cheapest (docs/performance.md) */
-	snprintf(fxtxt, sizeof(fxtxt), "%d fexit%s%s%s, ", fexits, fxwhy[0] ? " (" : "", fxwhy,
-		 fxwhy[0] ? ")" : "");
+	/* square brackets: scripts read the ready line's parentheses as its sections */
+	snprintf(fxtxt, sizeof(fxtxt), "%d fexit%s%s%s, ", fexits, fxwhy[0] ? " [" : "", fxwhy,
+		 fxwhy[0] ? "]" : "");
 	/* with fexit in use, one tracepoint left still slows every syscall down: name it */
 	if (vg_probes_tp_syscalls(probes, tps, sizeof(tps)))
-		snprintf(tptxt, sizeof(tptxt), " (no fexit for %s)", tps);
+		snprintf(tptxt, sizeof(tptxt), " [no fexit for %s]", tps);
 	/* the raw one makes every syscall pay: say for what, so that it can be weighed */
 	if (raw && vg_probes_raw_syscalls(probes, missing, sizeof(missing)))
 		snprintf(rawtxt, sizeof(rawtxt),

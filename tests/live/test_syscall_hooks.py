@@ -289,7 +289,7 @@ def ready_fexit(d):
     """The ready line's (fexit count, why none or "", sys_exit tracepoint count)."""
     import re
     ready = [line for line in open(f"{d}/err") if "vigil: ready" in line][0]
-    m = re.search(r"syscalls: (\d+) fexit(?: \(([^)]*)\))?, (\d+) sys_exit tracepoints", ready)
+    m = re.search(r"syscalls: (\d+) fexit(?: \[([^]]*)\])?, (\d+) sys_exit tracepoints", ready)
     return (int(m.group(1)), m.group(2) or "", int(m.group(3))) if m else (None, None, None)
 
 
