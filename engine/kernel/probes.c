@@ -395,15 +395,6 @@ size_t vg_probes_tp_syscalls(const struct vg_probes *p, char *buf, size_t len)
 	return n;
 }
 
-const char *vg_probes_syscall_tier(const struct vg_probes *p, enum vg_syscall id)
-{
-	if (!p->want[id])
-		return "none";
-	if (vg_sc_fexit_attached(p->fx, id))
-		return "fexit";
-	return p->sc_link[id] ? "tracepoint" : "raw";
-}
-
 /* Optional: a kernel without fentry and kprobes keeps the tracepoints alone. */
 static int start_hooks(struct vg_probes *p, const struct vg_probes_opts *opts)
 {

@@ -53,8 +53,6 @@ int vg_probes_syscall_fexits(const struct vg_probes *p, char *why, size_t len);
  * tracepoint (no wrapper in vmlinux BTF, or a refused attach); how many.
  */
 size_t vg_probes_tp_syscalls(const struct vg_probes *p, char *buf, size_t len);
-/* The tier id is captured by now: "fexit", "tracepoint", "raw" or "none". */
-const char *vg_probes_syscall_tier(const struct vg_probes *p, enum vg_syscall id);
 
 int vg_probes_ringbuf_fd(const struct vg_probes *p);
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kernel/syscall_table.h"
@@ -31,11 +30,9 @@ struct vg_sc_fexit {
 	int prog_fd[VG_SC__MAX];     /* the stub loaded for that wrapper, -1: none */
 	int link_fd[VG_SC__MAX];
 	struct fx_set sets[VG_SC_FX_SETS];
-	bool off;	     /* the kernel refused: the tracepoint tiers take over */
-	bool worked;	     /* one copy attached: later refusals are that syscall's own */
-	char why[200];	     /* why off, or the last syscall refused */
-	unsigned long loads; /* stubs loaded, and the time the verifier took for them */
-	unsigned long long load_ns;
+	bool off;      /* the kernel refused: the tracepoint tiers take over */
+	bool worked;   /* one stub attached: later refusals are that syscall's own */
+	char why[200]; /* why off, or the last syscall refused */
 	char log[512]; /* the verifier's words on a refused stub */
 };
 
@@ -216,14 +213,6 @@ void vg_sc_fexit_setup(struct vg_sc_fexit *fx,
 	}
 }
 
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
-}
-
 int vg_sc_fexit_loaded(struct vg_sc_fexit *fx, const int *handlers_maps)
 {
 	for (int k = 0; fx && k < VG_SC_FX_SETS; k++) {
@@ -266,14 +255,11 @@ static int load_stub(struct vg_sc_fexit *fx, enum vg_syscall id)
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FEXIT,
 		    .attach_btf_id = (__u32)fx->btf_id[id], .log_buf = fx->log,
 		    .log_size = sizeof(fx->log), .log_level = 1);
-	unsigned long long t0 = now_ns();
 	int fd;
 
 	fx->log[0] = '\0';
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vg_fx_stub", "GPL", insns,
 			   sizeof(insns) / sizeof(insns[0]), &o);
-	fx->load_ns += now_ns() - t0;
-	fx->loads++;
 	return fd < 0 ? -errno : fd;
 }
 
@@ -346,12 +332,6 @@ bool vg_sc_fexit_usable(const struct vg_sc_fexit *fx, char *why, size_t len)
 	if (fx && fx->off && why)
 		snprintf(why, len, "%s", fx->why);
 	return fx && !fx->off;
-}
-
-double vg_sc_fexit_load_ms(const struct vg_sc_fexit *fx, unsigned long *loads)
-{
-	*loads = fx ? fx->loads : 0;
-	return fx ? (double)fx->load_ns / 1e6 : 0;
 }
 
 void vg_sc_fexit_free(struct vg_sc_fexit *fx)

@@ -67,8 +67,6 @@ void vg_sc_fexit_detach(struct vg_sc_fexit *fx, enum vg_syscall id);
 bool vg_sc_fexit_attached(const struct vg_sc_fexit *fx, enum vg_syscall id);
 /* False once the kernel refused a trampoline; why says how. */
 bool vg_sc_fexit_usable(const struct vg_sc_fexit *fx, char *why, size_t len);
-/* The stubs loaded so far and the milliseconds their loads (mostly the verifier) took. */
-double vg_sc_fexit_load_ms(const struct vg_sc_fexit *fx, unsigned long *loads);
 /* The last refusal, tier-wide or of one syscall ("attach connect: ..."), or "". */
 const char *vg_sc_fexit_last_refusal(const struct vg_sc_fexit *fx);
 void vg_sc_fexit_free(struct vg_sc_fexit *fx);
