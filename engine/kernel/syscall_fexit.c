@@ -202,8 +202,7 @@ void vg_sc_fexit_setup(struct vg_sc_fexit *fx,
 		struct fx_set *st = fx ? &fx->sets[k] : NULL;
 
 		for (int fam = 0; fam < VG_FAM__MAX; fam++) {
-			/* a set no wrapper needs is not loaded: the verifier's time is start-up's
-			 */
+			/* a set no wrapper needs is not loaded: verifying it is start-up time */
 			bpf_program__set_autoload(family_progs[k][fam], st && st->proto);
 			if (!st || !st->proto)
 				continue;
@@ -234,8 +233,8 @@ int vg_sc_fexit_loaded(struct vg_sc_fexit *fx, const int *handlers_maps)
 /*
  * The stub for id's wrapper: tail-calls its family's program with the
  * context it got (r1). Five instructions: verifying it costs next to
- * nothing, where a copy of the family body took the verifier its whole
- * walk again for each syscall.
+ * nothing, where a copy of the family body per syscall would take the
+ * verifier's whole walk each time.
  */
 static int load_stub(struct vg_sc_fexit *fx, enum vg_syscall id)
 {
@@ -253,14 +252,22 @@ static int load_stub(struct vg_sc_fexit *fx, enum vg_syscall id)
 		{.code = BPF_JMP | BPF_EXIT},
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FEXIT,
-		    .attach_btf_id = (__u32)fx->btf_id[id], .log_buf = fx->log,
-		    .log_size = sizeof(fx->log), .log_level = 1);
-	int fd;
+		    .attach_btf_id = (__u32)fx->btf_id[id]);
+	size_t n = sizeof(insns) / sizeof(insns[0]);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vg_fx_stub", "GPL", insns, n, &o), err;
 
 	fx->log[0] = '\0';
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vg_fx_stub", "GPL", insns,
-			   sizeof(insns) / sizeof(insns[0]), &o);
-	return fd < 0 ? -errno : fd;
+	if (fd >= 0)
+		return fd;
+	/* again with the verifier's log, for the refusal to name its cause */
+	err = -errno;
+	o.log_buf = fx->log;
+	o.log_size = sizeof(fx->log);
+	o.log_level = 1;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "vg_fx_stub", "GPL", insns, n, &o);
+	if (fd >= 0)
+		close(fd);
+	return err;
 }
 
 /*
