@@ -564,10 +564,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
  * context (regs, ret) is the same.
  * The kernel lets a tracing program tail-call only programs loaded for the
  * same BTF prototype (since 6.10, and in stable kernels before), and BTF
- * has two for the wrappers: `regs`, and `__unused` where pahole kept
- * sys_ni.c's weak stub of a syscall (socket, connect, bpf, setuid...).
- * So a second set of family programs (fx2_*, fx2_handlers) serves the
- * wrappers of the second prototype.
+ * can have two for the wrappers (Debian's 6.1: socket, connect, bpf,
+ * setuid... have a second one, likely sys_ni.c's weak stubs). So a second set of family programs
+ * (fx2_*, fx2_handlers) serves the wrappers of the second prototype.
  */
 #define VG_FX_HANDLERS(name)                                                                       \
 	struct {                                                                                   \

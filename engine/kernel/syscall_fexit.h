@@ -42,9 +42,9 @@ struct vg_sc_fexit;
  */
 struct vg_sc_fexit *vg_sc_fexit_open(char *why, size_t len);
 /*
- * The wrappers' BTF prototypes vigil serves (`regs`, and `__unused` where
- * pahole kept sys_ni.c's weak stub): one set of family programs each,
- * since the kernel's tail calls stay within one prototype.
+ * The wrappers' BTF prototypes vigil serves (Debian's 6.1 has two): one set
+ * of family programs each, since the kernel's tail calls stay within one
+ * prototype.
  */
 #define VG_SC_FX_SETS 2
 /*
