@@ -571,3 +571,52 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	bpf_tail_call(ctx, &family_handlers, c->family);
 	return 0;
 }
+
+/*
+ * Tier 0, where the kernel has BPF trampolines: fexit on the arch's syscall
+ * wrapper (__x64_sys_<name>) of each wanted syscall. A syscall tracepoint,
+ * even one, sets SYSCALL_WORK_SYSCALL_TRACEPOINT on every task, so every
+ * syscall of every process takes the slow exit path; a trampoline costs
+ * only the syscall it is on. The wrapper's one argument is the task's saved
+ * registers, BTF-typed, and its return value is the syscall's result.
+ * An fexit program attaches to the one function it was loaded for: user
+ * space loads a stub of five instructions for each wanted syscall's
+ * wrapper, which tail-calls the family program below through fx_handlers
+ * (engine/kernel/syscall_fexit.c). The bodies are verified once, loaded
+ * for one wrapper: all wrappers take (const struct pt_regs *), so the
+ * context (regs, ret) is the same.
+ * The kernel lets a tracing program tail-call only programs loaded for the
+ * same BTF prototype (since 6.10, and in stable kernels before), and BTF
+ * can have two for the wrappers (Debian's 6.1: socket, connect, bpf,
+ * setuid... have a second one, likely sys_ni.c's weak stubs). So a second set of family programs
+ * (fx2_*, fx2_handlers) serves the wrappers of the second prototype.
+ */
+#define VG_FX_HANDLERS(name)                                                                       \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_PROG_ARRAY);                                             \
+		__uint(max_entries, VG_FAM__MAX);                                                  \
+		__type(key, __u32);                                                                \
+		__type(value, __u32);                                                              \
+	} name SEC(".maps")
+
+VG_FX_HANDLERS(fx_handlers);
+VG_FX_HANDLERS(fx2_handlers);
+
+#define VG_FX_FAMILY(name, body)                                                                   \
+	SEC("fexit")                                                                               \
+	int BPF_PROG(name, const struct pt_regs *cregs, long ret)                                  \
+	{                                                                                          \
+		struct pt_regs *regs = (struct pt_regs *)cregs;                                    \
+		const struct vg_sc_conf *c = conf_of(syscall_nr(regs));                            \
+                                                                                                   \
+		if (!exit_wanted(c, regs, ret))                                                    \
+			return 0;                                                                  \
+		return body(regs, ret, c);                                                         \
+	}
+
+VG_FX_FAMILY(fx_file, file_body)
+VG_FX_FAMILY(fx_sock, sock_body)
+VG_FX_FAMILY(fx_plain, plain_body)
+VG_FX_FAMILY(fx2_file, file_body)
+VG_FX_FAMILY(fx2_sock, sock_body)
+VG_FX_FAMILY(fx2_plain, plain_body)

@@ -435,10 +435,11 @@ static void apply_reload(struct live *lv, struct vg_reload_result *res)
 	   raw sys_exit that costs every syscall) */
 	unimplemented_text(lv->probes, gap, sizeof(gap));
 	fprintf(stderr,
-		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls%s; "
-		"loaded in %.1f ms, swapped in %.3f ms\n",
+		"vigil: reload (%s): %zu rules (%zu enabled), capturing %d syscalls%s, %d on "
+		"fexit; loaded in %.1f ms, swapped in %.3f ms\n",
 		res->reason, vg_ruleset_rule_count(lv->eng->rules),
-		vg_cli_rules_enabled(lv->eng->rules), n, gap, (double)res->compile_ns / 1e6,
+		vg_cli_rules_enabled(lv->eng->rules), n, gap,
+		vg_probes_syscall_fexits(lv->probes, NULL, 0), (double)res->compile_ns / 1e6,
 		(double)swap_ns / 1e6);
 	if (res->restart_keys[0])
 		fprintf(stderr, "vigil: reload: changes to %s take effect at restart\n",
@@ -715,19 +716,27 @@ static int confine(const struct run_opts *o, const struct ops *ops)
  */
 static void print_ready(struct run_opts *o, struct vg_probes *probes, const char *rules, int seeded)
 {
-	char enf[160], rawtxt[320] = "";
+	char enf[160], rawtxt[320] = "", fxwhy[160], fxtxt[200], tps[256];
+	char tptxt[300] = "";
 	bool confined = strncmp(vg_confine_summary(), "confined", 8) == 0, raw;
-	int per_sc;
+	int per_sc, fexits = vg_probes_syscall_fexits(probes, fxwhy, sizeof(fxwhy));
 
 	vg_probes_syscall_hooks(probes, &per_sc, &raw);
+	/* which tier the syscall exits got, and why not the cheapest (docs/performance.md) */
+	/* square brackets: scripts read the ready line's parentheses as its sections */
+	snprintf(fxtxt, sizeof(fxtxt), "%d fexit%s%s%s, ", fexits, fxwhy[0] ? " [" : "", fxwhy,
+		 fxwhy[0] ? "]" : "");
+	/* with fexit in use, one tracepoint left still slows every syscall down: name it */
+	if (vg_probes_tp_syscalls(probes, tps, sizeof(tps)))
+		snprintf(tptxt, sizeof(tptxt), " [no fexit for %s]", tps);
 	/* the raw one makes every syscall pay: say for what, so that it can be weighed */
 	unimplemented_text(probes, rawtxt, sizeof(rawtxt));
 	if (raw && !rawtxt[0])
 		snprintf(rawtxt, sizeof(rawtxt), " and the raw sys_exit");
 	fprintf(stderr,
-		"vigil: ready: %s%d probes attached (%s; syscalls: %d sys_exit tracepoints%s); %s; "
-		"enforcing: %s; %s%s%s%s; %d processes seeded from /proc\n",
-		rules, vg_probes_attached(probes), vg_hooks_summary(), per_sc, rawtxt,
+		"vigil: ready: %s%d probes attached (%s; syscalls: %s%d sys_exit tracepoints%s%s); "
+		"%s; enforcing: %s; %s%s%s%s; %d processes seeded from /proc\n",
+		rules, vg_probes_attached(probes), vg_hooks_summary(), fxtxt, per_sc, tptxt, rawtxt,
 		vg_prefilter_summary(), vg_enforcement_describe(&o->enforce, enf, sizeof(enf)),
 		vg_confine_summary(), confined ? "" : " (",
 		confined	? ""

@@ -13,6 +13,7 @@
 #include "features.skel.h"
 #include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
+#include "kernel/syscall_fexit.h"
 #include "kernel/syscall_table.h"
 
 static const char *const names[VG_FEAT__MAX] = {
@@ -31,6 +32,7 @@ static const char *const names[VG_FEAT__MAX] = {
 	[VG_FEAT_SYSCALL_TP] = "syscall_tracepoints",
 	[VG_FEAT_SYSCALL_TP_ALL] = "syscall_tp_all",
 	[VG_FEAT_RDONLY_CAST] = "rdonly_cast",
+	[VG_FEAT_SYSCALL_FEXIT] = "syscall_fexit",
 };
 
 const char *vg_feature_name(enum vg_feature feat)
@@ -214,6 +216,20 @@ static void probe_syscall_gaps(struct vg_features *f)
 		set(r, true, "%s", "each captured syscall has its sys_exit_<name>");
 }
 
+/* Tier 0 of the syscall exits, asked as vigil run asks it (kernel/syscall_fexit.c). */
+static void probe_syscall_fexit(struct vg_feature_result *r)
+{
+	char why[sizeof(r->detail)];
+	struct vg_sc_fexit *fx = vg_sc_fexit_open(why, sizeof(why));
+
+	if (fx)
+		set(r, true, "fexit on the %s* wrappers loads and attaches",
+		    vg_sc_wrapper_prefix());
+	else
+		set(r, false, "%s", why);
+	vg_sc_fexit_free(fx);
+}
+
 void vg_features_probe(struct vg_features *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -232,6 +248,7 @@ void vg_features_probe(struct vg_features *f)
 	try_program(&f->r[VG_FEAT_SYSCALL_TP], pick_syscall_tp, true);
 	try_program(&f->r[VG_FEAT_RDONLY_CAST], pick_rdonly_cast, false);
 	probe_syscall_gaps(f);
+	probe_syscall_fexit(&f->r[VG_FEAT_SYSCALL_FEXIT]);
 	/* the real program, not a stand-in: the function may be missing or notrace */
 	f->creds_hook = vg_hooks_probe(f->r[VG_FEAT_CREDS_HOOK].detail,
 				       sizeof(f->r[VG_FEAT_CREDS_HOOK].detail));
@@ -246,10 +263,15 @@ static bool lsm_usable(const struct vg_features *f)
 int vg_features_hook_tiers(const struct vg_features *f, struct vg_hook_tier *out, int max)
 {
 	const char *observe = f->r[VG_FEAT_TP_BTF].ok ? "tp_btf" : "unavailable";
-	/* per-syscall tracepoints first; the raw sys_exit one (every syscall pays) else */
-	const char *syscalls = f->r[VG_FEAT_SYSCALL_TP].ok ? "syscall_tp"
-			       : f->r[VG_FEAT_TP_BTF].ok   ? "raw_sys_exit"
-							   : "unavailable";
+	/*
+	 * fexit on the wrappers first, per-syscall tracepoints next (both cost
+	 * nothing for a syscall no rule needs, the second slows every other one
+	 * down a little); the raw sys_exit one (every syscall pays) else
+	 */
+	const char *syscalls = f->r[VG_FEAT_SYSCALL_FEXIT].ok ? "fexit"
+			       : f->r[VG_FEAT_SYSCALL_TP].ok  ? "syscall_tp"
+			       : f->r[VG_FEAT_TP_BTF].ok      ? "raw_sys_exit"
+							      : "unavailable";
 	const char *enforce = lsm_usable(f)		     ? "lsm"
 			      : f->r[VG_FEAT_SEND_SIGNAL].ok ? "signal"
 							     : "unavailable";

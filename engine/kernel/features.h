@@ -27,6 +27,8 @@ enum vg_feature {
 	VG_FEAT_SYSCALL_TP_ALL,
 	/* bpf_rdonly_cast (>= 6.2): the open path's walk reads kernel objects with direct loads */
 	VG_FEAT_RDONLY_CAST,
+	/* fexit on a syscall wrapper (__x64_sys_getppid): a trampoline costs only its syscall */
+	VG_FEAT_SYSCALL_FEXIT,
 	VG_FEAT__MAX,
 };
 

@@ -12,6 +12,7 @@
 #include "kernel/features.h"
 #include "kernel/hooks.h"
 #include "kernel/libbpf_log.h"
+#include "kernel/syscall_fexit.h"
 #include "kernel/syscall_table.h"
 #include "util/startup_trace.h"
 #include "process.skel.h"
@@ -43,6 +44,8 @@ struct vg_probes {
 	struct syscall_bpf *raw[VG_FAM__MAX + 1];
 	unsigned raw_loaded;	      /* bit i: raw_prog(i) is loaded (load_raw_parts) */
 	struct bpf_program *raw_exit; /* the loaded sys_exit, once raw_loaded has it */
+	struct vg_sc_fexit *fx;	      /* tier 0: fexit on the syscall wrappers; NULL: none */
+	char fx_why[160];	      /* why there is no tier 0, when there is none */
 	bool want[VG_SC__MAX];	      /* the last vg_probes_set_syscalls()'s set */
 };
 
@@ -278,9 +281,11 @@ static int open_maps_owner(struct vg_probes *p, const struct vg_probes_opts *opt
 	return err;
 }
 
-static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
+/* Opens, configures and loads the syscall probe; with fexit programs when p->fx. */
+static int load_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 {
 	struct syscall_bpf *skel = syscall_bpf__open();
+	struct bpf_program *fx_progs[VG_SC_FX_SETS][VG_FAM__MAX];
 	struct bpf_program *prog;
 	int err;
 
@@ -291,8 +296,13 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	p->syscall = skel;
 	skel->rodata->self_tgid = opts->self_tgid;
 	skel->rodata->wakeup_bytes = opts->wakeup_bytes;
-	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
-	p->raw_only = raw_forced();
+	fx_progs[0][VG_FAM_PLAIN] = skel->progs.fx_plain;
+	fx_progs[0][VG_FAM_FILE] = skel->progs.fx_file;
+	fx_progs[0][VG_FAM_SOCK] = skel->progs.fx_sock;
+	fx_progs[1][VG_FAM_PLAIN] = skel->progs.fx2_plain;
+	fx_progs[1][VG_FAM_FILE] = skel->progs.fx2_file;
+	fx_progs[1][VG_FAM_SOCK] = skel->progs.fx2_sock;
+	vg_sc_fexit_setup(p->fx, (struct bpf_program *const(*)[VG_FAM__MAX])fx_progs);
 	err = reuse_owner_maps(skel->obj, p);
 	if (err) {
 		fprintf(stderr, "vigil: cannot share maps with the syscall probe: %s\n",
@@ -307,14 +317,53 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	}
 	bpf_program__set_autoload(file_prog(skel, !p->file_cast), false);
 	vg_libbpf_log_reset();
-	err = syscall_bpf__load(skel);
-	if (err) {
-		explain_load_failure("syscall", err, opts->ringbuf_bytes);
-		return err;
+	return syscall_bpf__load(skel);
+}
+
+/*
+ * Tier 0 is tried first where allowed: its programs load with the probe.
+ * A kernel that refuses them (no BTF-typed tracing) gets the probe again
+ * without them, the tracepoint tiers alone.
+ */
+static int load_syscall_tiers(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	enum vg_sc_tier cap = vg_sc_tier_cap();
+	int err;
+
+	p->raw_only = cap == VG_SC_TIER_RAW;
+	snprintf(p->fx_why, sizeof(p->fx_why), "VIGIL_SYSCALL_TIER caps it at %s",
+		 vg_sc_tier_name(cap));
+	if (cap == VG_SC_TIER_FEXIT)
+		p->fx = vg_sc_fexit_open(p->fx_why, sizeof(p->fx_why));
+	err = load_syscall(p, opts);
+	if (err && p->fx && p->syscall) {
+		snprintf(p->fx_why, sizeof(p->fx_why), "the fexit programs do not load: %s",
+			 strerror(-err));
+		vg_sc_fexit_free(p->fx);
+		p->fx = NULL;
+		syscall_bpf__destroy(p->syscall);
+		p->syscall = NULL;
+		err = load_syscall(p, opts);
 	}
+	if (err && p->syscall)
+		explain_load_failure("syscall", err, opts->ringbuf_bytes);
+	return err;
+}
+
+static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
+{
+	int err = load_syscall_tiers(p, opts);
+
+	if (err)
+		return err;
 	vg_startup_mark("syscall probe load");
-	p->raw_only = p->raw_only || !exit_tps_attach(skel);
-	err = vg_probes_set_syscalls(p, opts->syscalls);
+	/* nothing auto-attaches: vg_probes_set_syscalls() attaches by the wanted set */
+	err = vg_sc_fexit_loaded(p->fx, (const int[VG_SC_FX_SETS]){
+						bpf_map__fd(p->syscall->maps.fx_handlers),
+						bpf_map__fd(p->syscall->maps.fx2_handlers),
+					});
+	p->raw_only = p->raw_only || !exit_tps_attach(p->syscall);
+	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
 	if (err) {
 		fprintf(stderr, "vigil: configuring the syscall probe failed: %s\n",
 			strerror(-err));
@@ -351,10 +400,18 @@ static struct bpf_link *attach_exit_tp(struct syscall_bpf *skel, enum vg_syscall
 	return link;
 }
 
-/* Tier 1 follows the wanted set: attaches what became wanted, detaches the rest. */
+/*
+ * Tiers 0 and 1 follow the wanted set: each syscall that became wanted gets
+ * an fexit program where the kernel allows it, else its tracepoint; what
+ * is no longer wanted is detached.
+ */
 static void sync_exit_links(struct vg_probes *p, const bool *want)
 {
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
+		if (!want[id])
+			vg_sc_fexit_detach(p->fx, id);
+		else if (vg_sc_fexit_attach(p->fx, id) == 0)
+			continue;
 		if (!want[id] || p->raw_only) {
 			bpf_link__destroy(p->sc_link[id]);
 			p->sc_link[id] = NULL;
@@ -389,6 +446,17 @@ static int sync_raw_link(struct vg_probes *p, bool needed)
 	return 0;
 }
 
+/*
+ * Tier 2 reports a wanted syscall that has no fexit program: all of them on a
+ * kernel without per-syscall tracepoints, else one without its tracepoint
+ * (unimplemented here) when watch_unimplemented asks for it.
+ */
+static bool on_raw(const struct vg_probes *p, int id)
+{
+	return !vg_sc_fexit_attached(p->fx, id) &&
+	       (p->raw_only || (p->sc_missing[id] && p->watch_unimplemented));
+}
+
 int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 {
 	int map = bpf_map__fd(p->syscall->maps.syscall_conf);
@@ -410,7 +478,7 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 	memcpy(p->want, want, sizeof(p->want));
 	/* a row sends tier 2 work only once its family's handler is in place */
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
-		if (want[id] && (p->raw_only || (p->sc_missing[id] && p->watch_unimplemented)))
+		if (want[id] && on_raw(p, id))
 			need |= 1u << vg_syscall_conf(id).family | 1u << VG_FAM__MAX;
 	if ((err = load_raw_parts(p, need)) != 0)
 		return err;
@@ -421,7 +489,7 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 		if ((int)nr < 0)
 			continue;
 		if (want[id]) {
-			bool by_raw = p->raw_only || (p->sc_missing[id] && p->watch_unimplemented);
+			bool by_raw = on_raw(p, id);
 
 			conf = vg_syscall_conf(id);
 			if (by_raw)
@@ -441,6 +509,7 @@ int vg_probes_syscall_hooks(const struct vg_probes *p, int *per_syscall, bool *r
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
 		n += p->sc_link[id] != NULL;
 	*per_syscall = n;
+	n += vg_probes_syscall_fexits(p, NULL, 0);
 	*raw = p->raw_link != NULL;
 	return n;
 }
@@ -451,13 +520,45 @@ size_t vg_probes_raw_syscalls(const struct vg_probes *p, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX && !p->raw_only; id++) {
-		if (!p->want[id] || !p->sc_missing[id])
+		if (!p->want[id] || !p->sc_missing[id] || vg_sc_fexit_attached(p->fx, id))
 			continue;
 		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
 					 n++ ? ", " : "", vg_syscall_name(id));
 		if (used >= len)
 			used = len - 1;
 	}
+	return n;
+}
+
+int vg_probes_syscall_fexits(const struct vg_probes *p, char *why, size_t len)
+{
+	int n = 0;
+
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
+		n += vg_sc_fexit_attached(p->fx, id);
+	if (why && !p->fx)
+		snprintf(why, len, "%s", p->fx_why);
+	else if (why && vg_sc_fexit_usable(p->fx, why, len))
+		why[0] = '\0';
+	return n;
+}
+
+size_t vg_probes_tp_syscalls(const struct vg_probes *p, char *buf, size_t len)
+{
+	size_t n = 0, used = 0;
+
+	buf[0] = '\0';
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX && vg_sc_fexit_usable(p->fx, NULL, 0); id++) {
+		if (!p->sc_link[id])
+			continue;
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 n++ ? ", " : "", vg_syscall_name(id));
+		if (used >= len)
+			used = len - 1;
+	}
+	if (n && vg_sc_fexit_last_refusal(p->fx)[0])
+		snprintf(buf + used, len - used, "; last refused: %s",
+			 vg_sc_fexit_last_refusal(p->fx));
 	return n;
 }
 
@@ -566,6 +667,7 @@ void vg_probes_stop(struct vg_probes *p)
 	if (!p)
 		return;
 	vg_hooks_stop(p->hooks);
+	vg_sc_fexit_free(p->fx);
 	for (int id = 0; id < VG_SC__MAX; id++)
 		bpf_link__destroy(p->sc_link[id]);
 	bpf_link__destroy(p->raw_link);

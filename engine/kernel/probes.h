@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "vigil/event.h"
+#include "vigil/syscalls.h"
 
 struct vg_probes_opts {
 	uint32_t ringbuf_bytes;	  /* power of two, at least a page */
@@ -64,6 +65,16 @@ int vg_probes_syscall_hooks(const struct vg_probes *p, int *per_syscall, bool *r
  * per-syscall tracepoints at all (the raw one is all).
  */
 size_t vg_probes_raw_syscalls(const struct vg_probes *p, char *buf, size_t len);
+/*
+ * How many wanted syscalls have an fexit program on their wrapper (tier 0,
+ * kernel/syscall_fexit.h); when why is given and the tier is off, why.
+ */
+int vg_probes_syscall_fexits(const struct vg_probes *p, char *why, size_t len);
+/*
+ * Where the fexit tier is in use, the wanted syscalls left on their
+ * tracepoint (no wrapper in vmlinux BTF, or a refused attach); how many.
+ */
+size_t vg_probes_tp_syscalls(const struct vg_probes *p, char *buf, size_t len);
 
 int vg_probes_ringbuf_fd(const struct vg_probes *p);
 

@@ -32,6 +32,13 @@ in /proc/PID/fdinfo) is looked up by id and its tracepoint name read
    a reload away detaches it, a reload back says so in its line.
    Start-up cost: the raw tier's programs (handle_*, sys_exit) are loaded only
    when a syscall needs them (none in 1.; in 6. sys_exit and handle_file only).
+7. Tier 0, fexit on the syscall wrappers: `vigil features` (row
+   syscall_fexit, hook syscall.exit) and the ready line agree on whether
+   this kernel allows it and why not. Where it does not (no trampolines,
+   this host), the mkdirat rule falls back to its tracepoint and still
+   alerts; where it does, mkdirat gets a tracing link and no tracepoint.
+   VIGIL_SYSCALL_TIER=tracepoint caps it (said in the ready line), a bad
+   value is named and ignored.
 
 usage: test_syscall_hooks.py VIGIL
 """
@@ -48,7 +55,7 @@ import time
 SKIP = 77
 SYS_BPF = 321  # x86-64
 BPF_OBJ_GET_INFO_BY_FD, BPF_LINK_GET_FD_BY_ID = 15, 30
-LINK_RAW_TP, LINK_PERF_EVENT = 1, 7
+LINK_RAW_TP, LINK_TRACING, LINK_PERF_EVENT = 1, 2, 7
 PERF_EVENT_TRACEPOINT = 5
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -81,6 +88,8 @@ def link_tp_name(link_id):
         if bpf(BPF_OBJ_GET_INFO_BY_FD, struct.pack("IIQ", fd, 256, ctypes.addressof(info))) < 0:
             return None, None
         ltype = struct.unpack_from("I", info, 0)[0]
+        if ltype == LINK_TRACING:  # fexit (tier 0): its target is a BTF id, not a name
+            return "tracing", ""
         if ltype not in (LINK_RAW_TP, LINK_PERF_EVENT):
             return None, None
         ctypes.memset(info, 0, 256)
@@ -327,6 +336,56 @@ def write_rules(d, text):
     os.rename(f"{d}/rules.tmp", f"{d}/rules.yaml")
 
 
+def ready_fexit(d):
+    """The ready line's (fexit count, why none or "", sys_exit tracepoint count)."""
+    import re
+    ready = [line for line in open(f"{d}/err") if "vigil: ready" in line][0]
+    m = re.search(r"syscalls: (\d+) fexit(?: \[([^]]*)\])?, (\d+) sys_exit tracepoints", ready)
+    return (int(m.group(1)), m.group(2) or "", int(m.group(3))) if m else (None, None, None)
+
+
+def fexit_tier(d, marker, with_mkdir):
+    """Part 7: tier 0 where the kernel allows trampolines, the fallback said where not."""
+    print("7. fexit on the syscall wrappers: chosen by trying, said, capped on request")
+    feats = json.loads(subprocess.run([VIGIL, "features", "--json"], capture_output=True,
+                                      text=True).stdout)
+    fx = feats["features"].get("syscall_fexit")
+    hooks = {h["hook"]: h["tier"] for h in feats["hooks"]}
+    if not check(fx is not None, "features: a syscall_fexit row"):
+        return
+    check(hooks.get("syscall.exit") == ("fexit" if fx["ok"] else "syscall_tp"),
+          f"features: syscall.exit on {hooks.get('syscall.exit')} (syscall_fexit ok={fx['ok']})")
+    write_rules(d, with_mkdir)
+    p, ok = start(d, dict(os.environ))
+    if not check(ok, "vigil ready"):
+        p.kill()
+        return
+    nfx, why, ntp = ready_fexit(d)
+    links = links_of(p.pid)
+    if fx["ok"]:
+        check(nfx and nfx > 0 and ntp == 0, f"ready: {nfx} fexit, {ntp} tracepoints")
+        check(("tracing", "") in links and ("tp", "sys_exit_mkdirat") not in links,
+              "mkdirat on a tracing link, not its tracepoint")
+    else:
+        check(nfx == 0 and why == fx["detail"],
+              f"ready: 0 fexit, for the reason features gives ({why!r} / {fx['detail']!r})")
+        check(("tp", "sys_exit_mkdirat") in links and ("tracing", "") not in links,
+              "fallback: mkdirat on its tracepoint, no tracing link")
+    check(mkdir_alerts(d, f"{d}/alerts.json", f"{marker}-fx"), "the mkdir alerts")
+    stop(p)
+    p, ok = start(d, dict(os.environ, VIGIL_SYSCALL_TIER="tracepoint"))
+    check(ok, "vigil ready (VIGIL_SYSCALL_TIER=tracepoint)")
+    nfx, why, ntp = ready_fexit(d)
+    check(nfx == 0 and why == "VIGIL_SYSCALL_TIER caps it at tracepoint" and ntp > 0,
+          f"ready: 0 fexit ({why}), {ntp} tracepoints")
+    check(("tp", "sys_exit_mkdirat") in links_of(p.pid), "mkdirat on its tracepoint")
+    stop(p)
+    p, ok = start(d, dict(os.environ, VIGIL_SYSCALL_TIER="fast"))
+    check(ok and "VIGIL_SYSCALL_TIER=fast is not auto" in open(f"{d}/err").read(),
+          "VIGIL_SYSCALL_TIER=fast: named and ignored")
+    stop(p)
+
+
 def main():
     if os.geteuid() != 0:
         print("SKIP: needs root")
@@ -390,6 +449,7 @@ def main():
     stop(p)
     enforce_hooks(d, marker, exec_only)
     missing_tracepoint(d, marker, exec_only)
+    fexit_tier(d, marker, with_mkdir)
     if not failed:
         subprocess.run(["rm", "-rf", d])
     else:
