@@ -105,19 +105,23 @@ def link_tp_name(link_id):
         os.close(fd)
 
 
-def links_of(pid):
-    """(kind, tracepoint) of every BPF link process pid holds."""
-    out = []
+def fdinfo_ids(pid, key):
+    """The `key:` ids (link_id, prog_id) in the fdinfo of every fd process pid holds."""
+    ids = []
     for fd in os.listdir(f"/proc/{pid}/fdinfo"):
         try:
             with open(f"/proc/{pid}/fdinfo/{fd}") as f:
                 text = f.read()
         except OSError:
             continue
-        for line in text.splitlines():
-            if line.startswith("link_id:"):
-                out.append(link_tp_name(int(line.split()[1])))
-    return out
+        ids += [int(line.split()[1]) for line in text.splitlines()
+                if line.startswith(f"{key}:")]
+    return ids
+
+
+def links_of(pid):
+    """(kind, tracepoint) of every BPF link process pid holds."""
+    return [link_tp_name(i) for i in fdinfo_ids(pid, "link_id")]
 
 
 BPF_PROG_GET_FD_BY_ID = 13
@@ -141,18 +145,8 @@ def prog_name(prog_id):
 
 
 def progs_of(pid):
-    """The names of the BPF programs process pid holds (prog_id in its fds' fdinfo)."""
-    names = set()
-    for fd in os.listdir(f"/proc/{pid}/fdinfo"):
-        try:
-            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
-                text = f.read()
-        except OSError:
-            continue
-        for line in text.splitlines():
-            if line.startswith("prog_id:"):
-                names.add(prog_name(int(line.split()[1])))
-    return names
+    """The names of the BPF programs process pid holds."""
+    return {prog_name(i) for i in fdinfo_ids(pid, "prog_id")}
 
 
 def wait_for(path, needle, pid, timeout=120):
