@@ -230,17 +230,38 @@ static int load_raw_parts(struct vg_probes *p, unsigned need)
 	return 0;
 }
 
-static struct bpf_link *attach_exit_tp(struct syscall_bpf *skel, enum vg_syscall id);
-
-/* Tier 1 needs the syscalls/ tracepoints (CONFIG_FTRACE_SYSCALLS, tracefs): try one. */
-static bool exit_tps_attach(struct syscall_bpf *skel)
+/* libbpf's choice (1.1): debugfs's tracing directory where it exists, else tracefs. */
+static const char *tracing_root(void)
 {
-	struct bpf_link *link = attach_exit_tp(skel, vg_syscall_by_name("close"));
-	bool ok = link != NULL;
+	return access("/sys/kernel/debug/tracing", F_OK) == 0 ? "/sys/kernel/debug/tracing"
+							      : "/sys/kernel/tracing";
+}
 
-	bpf_link__destroy(link);
-	vg_libbpf_log_reset(); /* a refusal here is an answer, not an error to report later */
-	return ok;
+static bool exit_tp_exists(const char *root, enum vg_syscall id)
+{
+	char path[160];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/events/syscalls/sys_exit_%s%s", root,
+			 i ? "new" : "", vg_syscall_tp_name(id));
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Tier 1 needs the syscalls/ tracepoints (CONFIG_FTRACE_SYSCALLS, tracefs).
+ * Asked of tracefs, not by attaching one: a detach waits for an RCU grace
+ * period, 70-85 ms of start-up on this VM. A kernel that lists them but
+ * attaches none falls back in vg_probes_set_syscalls.
+ */
+static bool exit_tps_exist(void)
+{
+	char dir[96];
+
+	snprintf(dir, sizeof(dir), "%s/events/syscalls", tracing_root());
+	return access(dir, F_OK) == 0;
 }
 
 static bool raw_forced(void)
@@ -362,7 +383,7 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 						bpf_map__fd(p->syscall->maps.fx_handlers),
 						bpf_map__fd(p->syscall->maps.fx2_handlers),
 					});
-	p->raw_only = p->raw_only || !exit_tps_attach(p->syscall);
+	p->raw_only = p->raw_only || !exit_tps_exist();
 	err = err ?: vg_probes_set_syscalls(p, opts->syscalls);
 	if (err) {
 		fprintf(stderr, "vigil: configuring the syscall probe failed: %s\n",
@@ -374,20 +395,19 @@ static int start_syscall(struct vg_probes *p, const struct vg_probes_opts *opts)
 	return 0;
 }
 
-static struct bpf_program *family_prog(struct syscall_bpf *skel, int family)
+static struct bpf_program *family_prog(const struct vg_probes *p, int family)
 {
 	switch (family) {
-	/* the build the instance loads (start_syscall chose it) */
-	case VG_FAM_FILE: return file_prog(skel, bpf_program__autoload(skel->progs.tp_file_cast));
-	case VG_FAM_SOCK: return skel->progs.tp_sock;
-	default: return skel->progs.tp_plain;
+	case VG_FAM_FILE: return file_prog(p->syscall, p->file_cast);
+	case VG_FAM_SOCK: return p->syscall->progs.tp_sock;
+	default: return p->syscall->progs.tp_plain;
 	}
 }
 
 /* Attaches the family's program to syscalls/sys_exit_<name> (vg_syscall_tp_name). */
-static struct bpf_link *attach_exit_tp(struct syscall_bpf *skel, enum vg_syscall id)
+static struct bpf_link *attach_exit_tp(const struct vg_probes *p, enum vg_syscall id)
 {
-	struct bpf_program *prog = family_prog(skel, vg_syscall_conf(id).family);
+	struct bpf_program *prog = family_prog(p, vg_syscall_conf(id).family);
 	const char *name = vg_syscall_tp_name(id);
 	struct bpf_link *link = NULL;
 	char tp[96];
@@ -419,9 +439,26 @@ static void sync_exit_links(struct vg_probes *p, const bool *want)
 		}
 		if (p->sc_link[id] || p->sc_missing[id])
 			continue;
-		p->sc_link[id] = attach_exit_tp(p->syscall, id);
+		p->sc_link[id] = attach_exit_tp(p, id);
 		p->sc_missing[id] = !p->sc_link[id];
 	}
+}
+
+/*
+ * Whether tracefs lists the tracepoint of a wanted syscall, yet not one
+ * wanted syscall got an fexit program or a tracepoint.
+ */
+static bool no_exit_link(const struct vg_probes *p, const bool *want)
+{
+	const char *root = tracing_root();
+	bool listed = false;
+
+	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++) {
+		if (p->sc_link[id] || vg_sc_fexit_attached(p->fx, id))
+			return false;
+		listed = listed || (want[id] && exit_tp_exists(root, id));
+	}
+	return listed;
 }
 
 /* Tier 2 runs only where the kernel has no per-syscall tracepoints. */
@@ -475,6 +512,10 @@ int vg_probes_set_syscalls(struct vg_probes *p, const bool *wanted)
 	 * for the attempts anyway (a rootkit's finit_module), at that cost.
 	 */
 	sync_exit_links(p, want);
+	if (!p->raw_only && no_exit_link(p, want)) {
+		p->raw_only = true; /* listed in tracefs, yet none attaches: tier 2 for all */
+		sync_exit_links(p, want);
+	}
 	memcpy(p->want, want, sizeof(p->want));
 	/* a row sends tier 2 work only once its family's handler is in place */
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
@@ -601,35 +642,12 @@ int vg_probes_open(const struct vg_probes_opts *opts, struct vg_probes **out)
 	return 0;
 }
 
-/* libbpf's choice (1.1): debugfs's tracing directory where it exists, else tracefs. */
-static const char *tracing_root(void)
-{
-	return access("/sys/kernel/debug/tracing", F_OK) == 0 ? "/sys/kernel/debug/tracing"
-							      : "/sys/kernel/tracing";
-}
-
-static bool exit_tp_exists(const char *root, enum vg_syscall id)
-{
-	char path[160];
-
-	for (int i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/events/syscalls/sys_exit_%s%s", root,
-			 i ? "new" : "", vg_syscall_tp_name(id));
-		if (access(path, F_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
 int vg_probes_prefetch_raw(struct vg_probes *p, const bool *wanted)
 {
 	const char *root = tracing_root();
-	char dir[96];
-	bool all;
+	bool all = raw_forced() || !exit_tps_exist();
 	unsigned need = 0;
 
-	snprintf(dir, sizeof(dir), "%s/events/syscalls", root);
-	all = raw_forced() || access(dir, F_OK) != 0;
 	for (int id = VG_SC_NONE + 1; id < VG_SC__MAX; id++)
 		if (vg_syscall_nr(id) >= 0 && wanted[id] &&
 		    (all || (p->watch_unimplemented && !exit_tp_exists(root, id))))
