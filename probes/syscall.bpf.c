@@ -83,8 +83,25 @@ static __always_inline const struct vg_sc_conf *conf_of(long nr)
 	return bpf_map_lookup_elem(&syscall_conf, &key);
 }
 
-/* Fills header and body; returns the record, or NULL to skip this syscall. */
-static __always_inline char *begin(struct pt_regs *regs, long ret, const struct vg_sc_conf *c)
+/*
+ * The current task to walk pointers through. In the *_cast programs an
+ * untrusted alias (bpf_rdonly_cast): every pointer loaded through a trusted
+ * task makes the verifier of 6.3 and later search vmlinux's BTF by name for
+ * its nested-trust rules, three quarters of verifying the file program.
+ */
+static __always_inline struct task_struct *walk_task(bool cast)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return cast ? VG_CAST(struct task_struct, task) : task;
+}
+
+/*
+ * Fills header and body; returns the record, or NULL to skip this syscall.
+ * cast: the *_cast programs (walk_task).
+ */
+static __always_inline char *begin(struct pt_regs *regs, long ret, const struct vg_sc_conf *c,
+				   bool cast)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct vg_syscall_body *b;
@@ -95,7 +112,7 @@ static __always_inline char *begin(struct pt_regs *regs, long ret, const struct 
 		return NULL;
 	h = (void *)buf;
 	b = (void *)(h + 1);
-	fill_hdr(h, task, VG_EV_SYSCALL);
+	fill_hdr(h, cast ? walk_task(true) : task, VG_EV_SYSCALL);
 	h->retval = ret;
 	b->id = c->id;
 	b->family = c->family;
@@ -137,6 +154,12 @@ static __always_inline int fd_of(const struct vg_syscall_body *b, long ret, __u8
 static __always_inline struct file *file_of_fd(int fd)
 {
 	return task_file_of_fd(bpf_get_current_task_btf(), fd);
+}
+
+/* The file behind the current task's fd, or NULL. */
+static __always_inline struct file *file_of_fd_of(int fd, bool cast)
+{
+	return cast ? task_file_of_fd_cast(walk_task(true), fd) : file_of_fd(fd);
 }
 
 static __always_inline __u32 put_ustr(char *buf, __u32 pos, __u16 id, __u64 uptr)
@@ -244,7 +267,7 @@ static __always_inline bool open_wanted(const struct vg_sc_conf *c, struct pt_re
 		return true;
 	if (ret < 0)
 		return failed_open_wanted(c, regs, bit);
-	file = cast ? task_file_of_fd_cast(bpf_get_current_task_btf(), ret) : file_of_fd(ret);
+	file = file_of_fd_of(ret, cast);
 	pb = bpf_map_lookup_elem(&path_scratch, &zero);
 	if (!file || !pb)
 		return true;
@@ -289,7 +312,7 @@ static __always_inline int file_body_of(struct pt_regs *regs, long ret, const st
 		count_filtered();
 		return 0;
 	}
-	if (!(buf = begin(regs, ret, c)))
+	if (!(buf = begin(regs, ret, c, cast)))
 		return 0;
 	b = (void *)(buf + sizeof(struct vg_event_hdr));
 	pos = body_end();
@@ -298,7 +321,7 @@ static __always_inline int file_body_of(struct pt_regs *regs, long ret, const st
 	if (c->path2 < 6)
 		pos = put_ustr(buf, pos, VG_VAR_PATH2, b->args[c->path2 & 7]);
 	fd = fd_of(b, ret, c->fd);
-	if (fd >= 0 && (file = file_of_fd(fd)))
+	if (fd >= 0 && (file = file_of_fd_of(fd, cast)))
 		pos = put_file(buf, pos, file, fd, &flags, &w);
 	((struct vg_event_hdr *)buf)->flags |= flags;
 	record_submit(buf, pos);
@@ -430,7 +453,7 @@ static __always_inline int sock_body(struct pt_regs *regs, long ret, const struc
 	char *buf;
 	int fd;
 
-	if (!c || !(buf = begin(regs, ret, c)))
+	if (!c || !(buf = begin(regs, ret, c, false)))
 		return 0;
 	b = (void *)(buf + sizeof(struct vg_event_hdr));
 	pos = body_end();
@@ -461,7 +484,7 @@ static __always_inline int plain_body(struct pt_regs *regs, long ret, const stru
 	char *buf;
 	__u32 pos;
 
-	if (!c || !(buf = begin(regs, ret, c)))
+	if (!c || !(buf = begin(regs, ret, c, false)))
 		return 0;
 	b = (void *)(buf + sizeof(struct vg_event_hdr));
 	pos = put_sockaddr(buf, body_end(), c, b);
