@@ -658,6 +658,13 @@ static struct vg_proc *apply_exit(struct vg_proc_table *t, const struct vg_event
 		p->exited = true;
 		plist_push_tail(&t->exited, p);
 	}
+	/*
+	 * Its fds are closed: the entry lingers for its children's ancestry
+	 * (proc.aname) and late lookups, which read no fd. A table is ~1.5 KB,
+	 * and a fork storm leaves thousands lingering (docs/performance.md).
+	 */
+	vg_fd_table_free(p->fds);
+	p->fds = NULL;
 	p->exit_code = (int32_t)ev->exit->exit_code;
 	p->exit_ns = ev->hdr->ts_ns;
 	return p;
