@@ -534,6 +534,8 @@ static int consume(struct ring_buffer *rb, const struct vg_probes *probes, struc
 				strerror(-err));
 			return 1;
 		}
+		if (err == 0) /* nothing was left to read */
+			vg_pipeline_expire_idle(pl);
 		containers_tick(pl->containers);
 		if (plugins_for_loop)
 			vg_plugins_drain(plugins_for_loop, feed_plugin_event, eng_for_plugins);

@@ -119,6 +119,15 @@ int vg_pipeline_handle(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+void vg_pipeline_expire_idle(struct vg_pipeline *pl)
+{
+	struct timespec boot; /* the events' clock: bpf_ktime_get_boot_ns */
+
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	vg_proc_expire(pl->procs, (uint64_t)boot.tv_sec * 1000000000ull + (uint64_t)boot.tv_nsec,
+		       EXITED_LINGER_NS);
+}
+
 void vg_sink_event_json(void *ctx, const struct vg_event *ev, const struct vg_event_state *st,
 			struct vg_proc *p)
 {

@@ -84,6 +84,14 @@ int64_t vg_boot_to_wall_ns(void);
 int vg_pipeline_handle(void *ctx, void *data, size_t len);
 
 /*
+ * Live capture, with the ring buffer read to its end: ends the linger of
+ * exited processes by the clock. Events' timestamps do it otherwise, so on
+ * a host gone quiet after a burst their state stayed until the next event.
+ * With records still queued it must not run: their late events need it.
+ */
+void vg_pipeline_expire_idle(struct vg_pipeline *pl);
+
+/*
  * The sink of `vigil events`: ctx is the struct vg_pipeline (its env_policy
  * applies, its events_out writes the line).
  */
