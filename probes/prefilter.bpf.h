@@ -221,27 +221,55 @@ static long clean_step(__u32 i, void *ctx)
 	return 0;
 }
 
-/* One byte of the ".." search: here counts as dirty. */
-static long dotdot_step(__u32 i, void *ctx)
-{
-	struct clean_scan *c = ctx;
+/* The ".." search over n bytes of a key, a word at a time (dotdot_step). */
+struct dotdot_scan {
+	const char *p;
+	__u32 len;
+	__u64 carry; /* 0x80 when the last byte of the word before was "." */
+	bool found;
+};
 
-	if (i + 1 >= c->len)
+/*
+ * Eight bytes of the ".." search: the carry-free zero-byte test marks each
+ * "." with 0x80 (exactly: no false marks), and two marks side by side, in
+ * the word or across from the one before, are "..". Bytes past len are
+ * stale in the scratch and masked off. One step per eight bytes, where a
+ * step per byte cost ~100 ns of each open the prefilter drops.
+ */
+static long dotdot_step(__u32 j, void *ctx)
+{
+	const __u64 ones = 0x7f7f7f7f7f7f7f7full, dots = 0x2e2e2e2e2e2e2e2eull;
+	struct dotdot_scan *s = ctx;
+	__u32 i = j * 8, valid;
+	__u64 x, t, off;
+
+	if (j >= VG_PF_KEY_MAX / 8 || i >= s->len)
 		return 1;
-	if (c->p[i & (VG_PF_KEY_MAX - 1)] == '.' && c->p[(i + 1) & (VG_PF_KEY_MAX - 1)] == '.') {
-		c->dirty = true;
+	/* the offset bounded in its own register, as base_step's */
+	off = (__u64)j * 8;
+	asm volatile("" : "+r"(off));
+	if (off > VG_PF_KEY_MAX - 8)
+		return 1;
+	x = *(const __u64 *)&s->p[off] ^ dots;
+	t = ~(((x & ones) + ones) | x | ones);
+	valid = s->len - i;
+	if (valid < 8)
+		t &= (1ull << (valid * 8)) - 1;
+	if ((t & (t >> 8)) || (t & s->carry)) {
+		s->found = true;
 		return 1;
 	}
-	return 0;
+	s->carry = t >> 63 << 7;
+	return valid <= 8;
 }
 
 /* Whether the n bytes of key hold ".."; a rule on fd.nameraw may want them. */
 static __always_inline bool has_dotdot(const char *key, long n)
 {
-	struct clean_scan scan = {.p = key, .len = n};
+	struct dotdot_scan scan = {.p = key, .len = n};
 
-	bpf_loop(VG_PF_KEY_MAX, dotdot_step, &scan, 0);
-	return scan.dirty;
+	bpf_loop(VG_PF_KEY_MAX / 8, dotdot_step, &scan, 0);
+	return scan.found;
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -372,6 +373,45 @@ static void test_failed_open_with_dotdot_is_sent_when_the_row_asks(void **state)
 	assert_false(raw(VG_SC_openat, "/tmp/ab", true));
 }
 
+/* ".." is searched eight bytes at a time: pairs across a word's edge, at the end. */
+static void test_dotdot_across_word_edges_and_at_the_end_is_found(void **state)
+{
+	/* indexes of the dots: 7 and 8; 15 and 16, the last word one byte long */
+	static const char *const pairs[] = {
+		"/tmp/ab..c", "/tmp/abcdefghij..", "/..",
+		"/tmp/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ..Z"};
+	static const char *const singles[] = {"/tmp/ab.c.d", "/tmp/abcdef.g", "/tmp/abcdefghij.",
+					      "/tmp/.a.b.c.d.e.f.g.h.i"};
+
+	(void)state;
+	exact(VG_SC_openat, "/etc/shadow");
+	fill();
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (!raw(VG_SC_openat, pairs[i], true))
+			fail_msg("'%s' was dropped", pairs[i]);
+	for (size_t i = 0; i < sizeof(singles) / sizeof(singles[0]); i++)
+		if (raw(VG_SC_openat, singles[i], true))
+			fail_msg("'%s' was sent: no \"..\" in it", singles[i]);
+}
+
+/* The key scratch keeps a longer path's bytes past a shorter one's end: not read. */
+static void test_dotdot_past_the_path_end_is_not_read(void **state)
+{
+	cpu_set_t one, old;
+
+	(void)state;
+	exact(VG_SC_openat, "/etc/shadow");
+	fill();
+	/* the scratch is per CPU: both runs on this one */
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	assert_int_equal(sched_getaffinity(0, sizeof(old), &old), 0);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	assert_true(raw(VG_SC_openat, "/tmp/abcdefghijklmnop..x", true)); /* dots at 21, 22 */
+	assert_false(raw(VG_SC_openat, "/tmp/abcdefghijklmn", true));	  /* 19 bytes */
+	assert_int_equal(sched_setaffinity(0, sizeof(old), &old), 0);
+}
+
 static void test_failed_open_too_long_for_the_key_is_sent(void **state)
 {
 	char p[VG_PF_KEY_MAX];
@@ -405,6 +445,8 @@ int main(void)
 		T(test_failed_open_of_a_clean_path_is_decided_by_the_trie),
 		T(test_failed_open_not_in_absolute_form_is_sent),
 		T(test_failed_open_with_dotdot_is_sent_when_the_row_asks),
+		T(test_dotdot_across_word_edges_and_at_the_end_is_found),
+		T(test_dotdot_past_the_path_end_is_not_read),
 		T(test_failed_open_too_long_for_the_key_is_sent),
 		T(test_read_open_of_a_write_only_path_is_dropped),
 		T(test_write_open_of_a_write_only_path_is_sent),
