@@ -48,6 +48,7 @@
 #include "state/proc_table.h"
 #include "state/procfs.h"
 #include "util/mem.h"
+#include "util/sched_boost.h"
 #include "util/startup_trace.h"
 
 /* config.c's default too; why 4 MiB: docs/performance.md, "Memory" */
@@ -903,6 +904,18 @@ static int loader_join(struct probes_loader *l, struct vg_probes **out)
 	return l->err ? -1 : 1;
 }
 
+/* Before the loader starts: threads inherit the nice value of their creator. */
+static void boost_priority(unsigned steps)
+{
+	int err = vg_sched_boost(steps);
+
+	if (err)
+		fprintf(stderr,
+			"vigil: priority_boost %u: a thread keeps its priority: %s (needs "
+			"CAP_SYS_NICE); under full load it may fall behind and drop events\n",
+			steps, strerror(-err));
+}
+
 /* The rules' enforcement policy into the kernel, over the probes' shared maps. */
 static int start_enforcing(struct run_opts *o, struct vg_enf_policy **policy, struct vg_engine *eng,
 			   struct vg_probes *probes)
@@ -968,6 +981,7 @@ static int run(struct run_opts *o)
 		popts.ringbuf_bytes = o->ringbuf_bytes;
 		popts.wakeup_bytes = o->ringbuf_bytes / 16;
 		popts.watch_unimplemented = ops.cfg.watch_unimplemented_syscalls;
+		boost_priority(ops.cfg.priority_boost);
 		vg_startup_mark("config, outputs");
 		if (!vg_falco.dry_run)
 			loader_start(&loader, &popts);

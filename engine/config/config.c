@@ -725,6 +725,8 @@ int vg_config_defaults(struct vg_config *c)
 	c->enforce = 2; /* on: a rule's action is what its author asked for */
 	c->self_protect = true;
 	c->confine = true;
+	/* as auditd: a busy host cannot starve the reader into dropping events */
+	c->priority_boost = 4;
 	/* mapped twice: RSS counts 8 MiB; docs/performance.md, "Memory" */
 	c->ring_buffer_size = 4u << 20;
 	c->process_table_size = 0; /* from the host's pid_max */

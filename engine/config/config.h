@@ -117,7 +117,8 @@ struct vg_config {
 	size_t n_config_files;
 	bool watch_config_files; /* reload on a change of a config or rules file (SIGHUP always) */
 	bool watch_unimplemented_syscalls; /* raw sys_exit for syscalls this kernel lacks */
-	char **config_sources; /* every config file loaded, the main one first (for the watch) */
+	uint32_t priority_boost; /* nice steps vigil's threads are raised by (auditd's key) */
+	char **config_sources;	 /* every config file loaded, the main one first (for the watch) */
 	size_t n_config_sources;
 
 	/*

@@ -51,6 +51,11 @@ static const char *check_procs(const void *v)
 	return "must be 0 (from the host's pid_max) or between 64 and 4194304";
 }
 
+static const char *check_boost(const void *v)
+{
+	return *(const uint32_t *)v <= 39 ? NULL : "must be between 0 (off) and 39 nice steps";
+}
+
 static const char *check_proc_bytes(const void *v)
 {
 	uint64_t n = *(const uint64_t *)v;
@@ -260,6 +265,8 @@ const struct vg_cfg_field vg_cfg_top[] = {
 	 .doc = "deny SIGKILL/SIGSTOP and ptrace of vigil by others (BPF LSM)"},
 	{"confine", F_BOOL, C(confine),
 	 .doc = "after start-up: drop capabilities, NoNewPrivs, seccomp filter"},
+	{"priority_boost", F_U32, C(priority_boost), .check = check_boost,
+	 .doc = "nice steps vigil's threads are raised by (as auditd); 0 off"},
 	{"ring_buffer_size", F_SIZE, C(ring_buffer_size), .check = check_ringbuf,
 	 .doc = "kernel ring buffer, bytes (power of two)"},
 	{"process_table_size", F_U32, C(process_table_size), .check = check_procs,
