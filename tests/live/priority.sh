@@ -24,17 +24,22 @@ fail=0
 # the nice value of each of vigil's threads, one per line: "comm nice"
 threads() { for t in /proc/"$pid"/task/*; do echo "$(cat "$t/comm") $(awk '{ print $19 }' "$t/stat")"; done; }
 
+# Whether vigil ($pid) said "ready" in $work/err within 60 s.
+wait_ready() {
+	for _ in $(seq 600); do
+		grep -q "vigil: ready" "$work/err" && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 check() { # WANT [vigil run options...]
 	local want=$1 n=0 bad
 	shift
 	"$vigil" run -o metrics.listen_address=127.0.0.1:0 "$@" -r "$rules" >/dev/null 2>"$work/err" &
 	pid=$!
-	for _ in $(seq 600); do
-		grep -q "vigil: ready" "$work/err" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if ! grep -q "vigil: ready" "$work/err"; then
+	if ! wait_ready; then
 		echo "FAIL: vigil did not start ($*):"
 		tail -5 "$work/err"
 		fail=1
@@ -64,12 +69,7 @@ if command -v capsh >/dev/null; then
 	capsh --drop=cap_sys_nice -- -c "exec $vigil run -o metrics.listen_address=127.0.0.1:0 -r $rules" \
 		>/dev/null 2>"$work/err" &
 	pid=$!
-	for _ in $(seq 600); do
-		grep -q "vigil: ready" "$work/err" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if grep -q "vigil: ready" "$work/err" &&
+	if wait_ready &&
 		grep -q "priority_boost 4: a thread keeps its priority: Permission denied" "$work/err"; then
 		echo "ok: without CAP_SYS_NICE vigil says so and runs"
 	else
