@@ -43,6 +43,8 @@ unsigned vg_interest_field_needs(const char *name, const char *arg)
 		return arg_needs(arg);
 	if (!strcmp(name, "proc.cwd"))
 		return VG_NEED_CWD; /* the exec event carries it; a chdir after changes it */
+	if (!strcmp(name, "proc.aenv"))
+		return VG_NEED_EXITED_ENV;
 	return 0;
 }
 

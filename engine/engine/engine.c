@@ -6,6 +6,8 @@
 #include "capture/capture.h"
 #include "container/container.h"
 #include "decode/decode.h"
+#include "interest.h"
+#include "kernel/syscall_table.h"
 #include "delivery/outputs.h"
 #include "ratelimit/ratelimit.h"
 #include "rules/compile.h"
@@ -28,6 +30,13 @@ int vg_engine_open(struct vg_engine *e, const struct vg_engine_opts *o)
 	return 0;
 }
 
+/* The state the rules read beyond what the kernel feeds (interest.h). */
+static void follow_rules(struct vg_engine *e)
+{
+	e->pl.keep_exited_env =
+		!e->rules || (vg_interest_state_needs(e->rules) & VG_NEED_EXITED_ENV);
+}
+
 int vg_engine_set_rules(struct vg_engine *e, struct vg_ruleset *rs, FILE *out)
 {
 	if (vg_alerter_init(&e->alerter, rs, e->pl.procs, out) != 0) {
@@ -38,6 +47,7 @@ int vg_engine_set_rules(struct vg_engine *e, struct vg_ruleset *rs, FILE *out)
 	e->alerter_ready = true;
 	e->rules = rs;
 	e->mode = VG_ENGINE_ALERTS;
+	follow_rules(e);
 	return 0;
 }
 
@@ -190,6 +200,7 @@ struct vg_ruleset *vg_engine_swap_rules(struct vg_engine *e, struct vg_ruleset *
 
 	e->rules = rs;
 	e->alerter.rules = rs; /* the alert stage renders the rule's output from its ruleset */
+	follow_rules(e);
 	return old;
 }
 

@@ -110,6 +110,8 @@ int vg_pipeline_handle(void *ctx, void *data, size_t len)
 	if (pl->sink)
 		run_sink(pl, ev, &st, p);
 	vg_fd_after(p, ev, &st, &pl->fd_scratch);
+	if (ev->type == VG_EV_EXIT && p && !pl->keep_exited_env)
+		vg_proc_drop_env(pl->procs, p);
 	/* a new cwd, an environment read from /proc: counted against the byte budget */
 	if (p && p->strings_changed) {
 		p->strings_changed = false;

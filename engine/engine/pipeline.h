@@ -75,6 +75,12 @@ struct vg_pipeline {
 	const struct vg_env_policy *env_policy;
 	/* the JSON writer of `vigil events`, reused across events (the engine's) */
 	struct vg_alert_builder *events_out;
+	/*
+	 * false: an exited process's environment is freed once its exit event
+	 * is done (the engine sets it from the rules: only proc.aenv reads it
+	 * again); a fork storm leaves thousands of exited processes lingering.
+	 */
+	bool keep_exited_env;
 };
 
 /* CLOCK_REALTIME minus CLOCK_BOOTTIME, to stamp kernel events with wall time. */

@@ -45,12 +45,14 @@ bool vg_fdfx_ret_fd(enum vg_sc_fdfx fx);
 /*
  * The state the engine keeps beyond one event, which rules read through
  * fields (engine/interest.c says which): the processes' fd tables and
- * their cwds.
+ * their cwds, fed by syscalls (VG_NEED_ALL), and the environment of
+ * exited processes, which only proc.aenv reads (an ancestor's).
  */
 enum vg_state_need {
 	VG_NEED_FDS = 1 << 0, /* fd.*, fs.path.*, evt.arg of an fd or path, ... */
 	VG_NEED_CWD = 1 << 1, /* proc.cwd, and relative paths made absolute */
 	VG_NEED_ALL = VG_NEED_FDS | VG_NEED_CWD,
+	VG_NEED_EXITED_ENV = 1 << 2, /* proc.aenv */
 };
 /*
  * The state (VG_NEED_*) a syscall of this effect keeps right although no

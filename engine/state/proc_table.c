@@ -731,6 +731,15 @@ struct vg_proc *vg_proc_apply(struct vg_proc_table *t, const struct vg_event *ev
 	}
 }
 
+void vg_proc_drop_env(struct vg_proc_table *t, struct vg_proc *p)
+{
+	free(p->env);
+	p->env = NULL;
+	p->env_len = 0;
+	p->env_tried = true;
+	vg_proc_recount(t, p);
+}
+
 void vg_proc_expire(struct vg_proc_table *t, uint64_t now_ns, uint64_t linger_ns)
 {
 	while (t->exited.head && t->exited.head->exit_ns + linger_ns < now_ns)

@@ -157,5 +157,10 @@ void vg_proc_table_set_warn(struct vg_proc_table *t, vg_proc_warn_fn fn, void *a
 void vg_proc_recount(struct vg_proc_table *t, struct vg_proc *p);
 /* vg_proc_recount(), then evicts down to the byte budget, never p itself. */
 void vg_proc_account(struct vg_proc_table *t, struct vg_proc *p);
+/*
+ * Frees an exited process's environment, for good: /proc is not asked
+ * again (its pid may be another process's by now).
+ */
+void vg_proc_drop_env(struct vg_proc_table *t, struct vg_proc *p);
 
 #endif

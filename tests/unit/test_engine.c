@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "engine/engine.h"
+#include "state/proc_table.h"
 #include "records.h"
 #include "rules/compile.h"
 #include "rules/loader.h"
@@ -151,6 +152,78 @@ static void swapped_rules_are_in_force_from_the_next_record(void **state)
 	assert_int_equal(w->e.matches, 1);
 }
 
+/* pid 4242 exits (its exec record above has an environment). */
+static void exit_record(struct test_record *r)
+{
+	struct vg_exit_body *b;
+
+	rec_begin(r, VG_EV_EXIT, 4242, 1, sizeof(*b));
+	b = rec_body(r);
+	b->exit_code = 0;
+}
+
+/*
+ * Rules: the exit event reads the process's environment; aenv adds a rule
+ * reading an ancestor's (proc.aenv), which keeps exited environments.
+ */
+static struct vg_ruleset *env_rules(bool aenv)
+{
+	static const char exit_rule[] =
+		"- rule: exit with env\n"
+		"  desc: the exit event still sees the environment\n"
+		"  condition: evt.type = procexit and proc.env[ENGTEST] = yes\n"
+		"  output: exit of %proc.pid\n"
+		"  priority: WARNING\n";
+	static const char aenv_rule[] =
+		"- rule: ancestor env\n"
+		"  desc: reads an ancestor's environment\n"
+		"  condition: evt.type = execve and proc.aenv[ENGTEST] = never\n"
+		"  output: child of %proc.ppid\n"
+		"  priority: WARNING\n";
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%s%s", exit_rule, aenv ? aenv_rule : "");
+	return ruleset(text, strlen(text));
+}
+
+/* Feeds pid 4242's exec (with ENGTEST=yes) and exit; its entry after them. */
+static struct vg_proc *exec_then_exit(struct world *w, bool aenv)
+{
+	struct vg_ruleset *old = vg_engine_swap_rules(&w->e, env_rules(aenv));
+
+	vg_ruleset_free(old);
+	assert_int_equal(vg_engine_start(&w->e), 0);
+	rec_var(&w->rec, VG_VAR_ENV, "PATH=/bin\0ENGTEST=yes", 22);
+	feed(w);
+	exit_record(&w->rec);
+	feed(w);
+	assert_int_equal(w->e.alerter.alerts, 1); /* the exit rule saw ENGTEST */
+	return vg_proc_get(w->e.pl.procs, 4242);
+}
+
+static void exited_environment_is_freed_after_its_exit_event(void **state)
+{
+	struct world *w = *state;
+	struct vg_proc *p = exec_then_exit(w, false);
+
+	assert_non_null(p);
+	assert_true(p->exited);
+	assert_null(p->env);
+	assert_int_equal(p->env_len, 0);
+	assert_true(p->env_tried); /* /proc is not asked: the pid may be reused */
+}
+
+static void exited_environment_stays_while_a_rule_reads_proc_aenv(void **state)
+{
+	struct world *w = *state;
+	struct vg_proc *p = exec_then_exit(w, true);
+
+	assert_non_null(p);
+	assert_true(p->exited);
+	assert_non_null(p->env);
+	assert_int_equal(p->env_len, 22);
+}
+
 static void alerts_without_rules_do_not_start(void **state)
 {
 	struct vg_engine e;
@@ -175,6 +248,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(swapped_rules_are_in_force_from_the_next_record,
 						setup, teardown),
 		cmocka_unit_test(alerts_without_rules_do_not_start),
+		cmocka_unit_test_setup_teardown(exited_environment_is_freed_after_its_exit_event,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			exited_environment_stays_while_a_rule_reads_proc_aenv, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
